@@ -1,0 +1,274 @@
+//! Defaulting, as the API server's `SetDefaults_*` functions (k8s.io/kubernetes
+//! pkg/apis/{core,apps}/v1/defaults.go) and the admission plugins that every cluster runs
+//! (ServiceAccount, DefaultTolerationSeconds) fill in fields.
+
+use crate::apps::{Deployment, ReplicaSet, RollingUpdateDeployment};
+use crate::core::{Container, PodSpec, Probe, Service, Toleration};
+use crate::meta::IntOrString;
+use crate::object::Object;
+
+/// Default seconds for the not-ready / unreachable tolerations added by the
+/// DefaultTolerationSeconds admission plugin (`--default-not-ready-toleration-seconds`).
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+
+pub fn default_object(obj: &mut Object) {
+    match obj {
+        Object::Pod(p) => {
+            default_pod_spec(&mut p.spec);
+            admit_pod_spec(&mut p.spec);
+            add_default_tolerations(&mut p.spec.tolerations);
+        }
+        Object::Deployment(d) => default_deployment(d),
+        Object::ReplicaSet(rs) => default_replica_set(rs),
+        Object::Service(s) => default_service(s),
+        Object::Namespace(ns) => {
+            if ns.status.phase.is_empty() {
+                ns.status.phase = "Active".into();
+            }
+            ns.metadata
+                .labels
+                .insert("kubernetes.io/metadata.name".into(), ns.metadata.name.clone());
+        }
+        Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) => {}
+    }
+}
+
+pub fn default_deployment(d: &mut Deployment) {
+    let s = &mut d.spec;
+    s.replicas.get_or_insert(1);
+    if s.strategy.type_.is_empty() {
+        s.strategy.type_ = "RollingUpdate".into();
+    }
+    if s.strategy.type_ == "RollingUpdate" {
+        let ru = s.strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+        ru.max_unavailable.get_or_insert(IntOrString::String("25%".into()));
+        ru.max_surge.get_or_insert(IntOrString::String("25%".into()));
+    }
+    s.revision_history_limit.get_or_insert(10);
+    s.progress_deadline_seconds.get_or_insert(600);
+    default_pod_spec(&mut s.template.spec);
+}
+
+pub fn default_replica_set(rs: &mut ReplicaSet) {
+    rs.spec.replicas.get_or_insert(1);
+    default_pod_spec(&mut rs.spec.template.spec);
+}
+
+pub fn default_service(s: &mut Service) {
+    let spec = &mut s.spec;
+    if spec.type_.is_empty() {
+        spec.type_ = "ClusterIP".into();
+    }
+    if spec.session_affinity.is_empty() {
+        spec.session_affinity = "None".into();
+    }
+    for p in &mut spec.ports {
+        if p.protocol.is_empty() {
+            p.protocol = "TCP".into();
+        }
+        if p.target_port.is_none() || p.target_port == Some(IntOrString::Int(0)) {
+            p.target_port = Some(IntOrString::Int(p.port));
+        }
+    }
+    if spec.type_ != "ExternalName" {
+        if spec.ip_families.is_empty() {
+            spec.ip_families = vec!["IPv4".into()];
+        }
+        spec.ip_family_policy.get_or_insert_with(|| "SingleStack".into());
+        spec.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
+    }
+    if (spec.type_ == "NodePort" || spec.type_ == "LoadBalancer") && spec.external_traffic_policy.is_empty() {
+        spec.external_traffic_policy = "Cluster".into();
+    }
+    if spec.type_ == "LoadBalancer" {
+        spec.allocate_load_balancer_node_ports.get_or_insert(true);
+    }
+}
+
+/// SetDefaults_PodSpec and SetDefaults_Container, for pods and pod templates alike.
+pub fn default_pod_spec(s: &mut PodSpec) {
+    if s.restart_policy.is_empty() {
+        s.restart_policy = "Always".into();
+    }
+    if s.dns_policy.is_empty() {
+        s.dns_policy = "ClusterFirst".into();
+    }
+    s.termination_grace_period_seconds.get_or_insert(30);
+    if s.scheduler_name.is_empty() {
+        s.scheduler_name = "default-scheduler".into();
+    }
+    s.security_context.get_or_insert_with(|| serde_yaml::Value::Mapping(Default::default()));
+    if !s.service_account.is_empty() && s.service_account_name.is_empty() {
+        s.service_account_name = s.service_account.clone();
+    }
+    s.enable_service_links.get_or_insert(true);
+    s.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+    for c in s.init_containers.iter_mut().chain(s.containers.iter_mut()) {
+        default_container(c);
+    }
+    for t in &mut s.tolerations {
+        if t.operator.is_empty() {
+            t.operator = "Equal".into();
+        }
+    }
+}
+
+pub fn default_container(c: &mut Container) {
+    if c.termination_message_path.is_empty() {
+        c.termination_message_path = "/dev/termination-log".into();
+    }
+    if c.termination_message_policy.is_empty() {
+        c.termination_message_policy = "File".into();
+    }
+    if c.image_pull_policy.is_empty() {
+        c.image_pull_policy = default_pull_policy(&c.image).into();
+    }
+    for p in &mut c.ports {
+        if p.protocol.is_empty() {
+            p.protocol = "TCP".into();
+        }
+    }
+    for probe in [&mut c.liveness_probe, &mut c.readiness_probe, &mut c.startup_probe].into_iter().flatten() {
+        default_probe(probe);
+    }
+}
+
+/// `Always` for `:latest` or no tag (and no digest), else `IfNotPresent`.
+pub fn default_pull_policy(image: &str) -> &'static str {
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        None => "Always",
+        Some((_, "latest")) => "Always",
+        Some(_) => "IfNotPresent",
+    }
+}
+
+pub fn default_probe(p: &mut Probe) {
+    p.timeout_seconds.get_or_insert(1);
+    p.period_seconds.get_or_insert(10);
+    p.success_threshold.get_or_insert(1);
+    p.failure_threshold.get_or_insert(3);
+    if let Some(h) = &mut p.http_get {
+        if h.path.is_empty() {
+            h.path = "/".into();
+        }
+        if h.scheme.is_empty() {
+            h.scheme = "HTTP".into();
+        }
+    }
+}
+
+/// What the ServiceAccount admission plugin and priority admission add to a new pod.
+fn admit_pod_spec(s: &mut PodSpec) {
+    if s.service_account_name.is_empty() {
+        s.service_account_name = "default".into();
+    }
+    if s.service_account.is_empty() {
+        s.service_account = s.service_account_name.clone();
+    }
+    s.priority.get_or_insert(0);
+}
+
+/// DefaultTolerationSeconds: every pod tolerates not-ready and unreachable nodes for 300 s
+/// unless it says otherwise.
+pub fn add_default_tolerations(t: &mut Vec<Toleration>) {
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let has = t.iter().any(|x| {
+            (x.key == key || (x.key.is_empty() && x.operator == "Exists"))
+                && (x.effect.is_empty() || x.effect == "NoExecute")
+        });
+        if !has {
+            t.push(Toleration {
+                key: key.into(),
+                operator: "Exists".into(),
+                value: String::new(),
+                effect: "NoExecute".into(),
+                toleration_seconds: Some(DEFAULT_TOLERATION_SECONDS),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{decode, parse_documents};
+
+    fn one(yaml: &str) -> Object {
+        let (docs, err) = parse_documents(yaml);
+        assert!(err.is_none(), "{err:?}");
+        let mut o = decode(&docs[0]).expect("decodes");
+        default_object(&mut o);
+        o
+    }
+
+    // Upstream: pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.
+    #[test]
+    fn deployment_defaults_match_upstream() {
+        let Object::Deployment(d) = one(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n",
+        ) else {
+            panic!("not a deployment")
+        };
+        assert_eq!(d.spec.replicas, Some(1));
+        assert_eq!(d.spec.strategy.type_, "RollingUpdate");
+        let ru = d.spec.strategy.rolling_update.unwrap();
+        assert_eq!(ru.max_surge, Some(IntOrString::String("25%".into())));
+        assert_eq!(ru.max_unavailable, Some(IntOrString::String("25%".into())));
+        assert_eq!(d.spec.revision_history_limit, Some(10));
+        assert_eq!(d.spec.progress_deadline_seconds, Some(600));
+        let pod = &d.spec.template.spec;
+        assert_eq!(pod.restart_policy, "Always");
+        assert_eq!(pod.termination_grace_period_seconds, Some(30));
+        assert_eq!(pod.dns_policy, "ClusterFirst");
+        // no tag → Always
+        assert_eq!(pod.containers[0].image_pull_policy, "Always");
+    }
+
+    #[test]
+    fn pull_policy_follows_the_tag() {
+        let cases = [
+            ("nginx", "Always"),
+            ("nginx:latest", "Always"),
+            ("nginx:1.25", "IfNotPresent"),
+            ("localhost:5000/app", "Always"),
+            ("localhost:5000/app:v1", "IfNotPresent"),
+            ("nginx@sha256:abcd", "IfNotPresent"),
+        ];
+        for (image, want) in cases {
+            assert_eq!(default_pull_policy(image), want, "{image}");
+        }
+    }
+
+    // Upstream: SetDefaults_Service / SetDefaults_ServicePort: targetPort = port, TCP.
+    #[test]
+    fn service_defaults_match_upstream() {
+        let Object::Service(s) = one(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n",
+        ) else {
+            panic!()
+        };
+        assert_eq!(s.spec.type_, "ClusterIP");
+        assert_eq!(s.spec.session_affinity, "None");
+        assert_eq!(s.spec.ports[0].protocol, "TCP");
+        assert_eq!(s.spec.ports[0].target_port, Some(IntOrString::Int(80)));
+    }
+
+    #[test]
+    fn pods_get_default_tolerations_of_300s() {
+        let Object::Pod(p) = one(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n",
+        ) else {
+            panic!()
+        };
+        let keys: Vec<_> = p.spec.tolerations.iter().map(|t| (t.key.as_str(), t.toleration_seconds)).collect();
+        assert_eq!(
+            keys,
+            vec![("node.kubernetes.io/not-ready", Some(300)), ("node.kubernetes.io/unreachable", Some(300))]
+        );
+        assert_eq!(p.spec.service_account_name, "default");
+    }
+}

@@ -1,0 +1,22 @@
+//! kubelab-api: the Kubernetes API objects the lab serves, as plain data.
+//!
+//! Parse → default → validate happens once, here, at the API boundary; the engine then
+//! trusts its types. Nothing in this crate does I/O or reads a clock.
+
+pub mod apps;
+pub mod core;
+pub mod defaults;
+pub mod meta;
+pub mod object;
+pub mod parse;
+pub mod quantity;
+pub mod validate;
+
+pub use apps::*;
+pub use core::*;
+pub use meta::*;
+pub use object::{kind_info, resolve_resource, KindInfo, Object, KINDS};
+pub use parse::{decode, parse_documents, DecodeError, SourceDoc, SyntaxError};
+
+/// The Kubernetes version the lab models.
+pub const KUBERNETES_VERSION: &str = "v1.31.0";

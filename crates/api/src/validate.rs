@@ -1,0 +1,826 @@
+//! Validation with the API server's field paths and wording
+//! (k8s.io/apimachinery/pkg/util/validation and pkg/apis/{core,apps}/validation).
+
+use crate::apps::{Deployment, ReplicaSet};
+use crate::core::{Container, ConfigMap, Namespace, Pod, PodSpec, Service};
+use crate::meta::{IntOrString, LabelSelector, ObjectMeta};
+use crate::object::Object;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorType {
+    Required,
+    Invalid,
+    NotSupported,
+    Duplicate,
+    Forbidden,
+    TooLong,
+}
+
+/// One `field.Error`: a path, what is wrong, the offending value (already in Go's `%#v`
+/// / `%q` form) and the detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub path: String,
+    pub type_: ErrorType,
+    pub value: String,
+    pub detail: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = match self.type_ {
+            ErrorType::Required => "Required value",
+            ErrorType::Invalid => "Invalid value",
+            ErrorType::NotSupported => "Unsupported value",
+            ErrorType::Duplicate => "Duplicate value",
+            ErrorType::Forbidden => "Forbidden",
+            ErrorType::TooLong => "Too long",
+        };
+        write!(f, "{}: {t}", self.path)?;
+        if matches!(self.type_, ErrorType::Invalid | ErrorType::NotSupported | ErrorType::Duplicate) {
+            write!(f, ": {}", self.value)?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// `The Deployment "web" is invalid: ...`, as kubectl prints an Invalid status
+/// (one cause on the same line; several as a `* ` list).
+pub fn invalid_message(kind: &str, name: &str, errs: &[FieldError]) -> String {
+    let prefix = format!("The {kind} \"{name}\" is invalid: ");
+    match errs {
+        [one] => format!("{prefix}{one}"),
+        many => {
+            let mut s = prefix;
+            for e in many {
+                s.push_str(&format!("\n* {e}"));
+            }
+            s
+        }
+    }
+}
+
+fn q(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn required(path: impl Into<String>, detail: &str) -> FieldError {
+    FieldError { path: path.into(), type_: ErrorType::Required, value: String::new(), detail: detail.into() }
+}
+fn invalid(path: impl Into<String>, value: String, detail: impl Into<String>) -> FieldError {
+    FieldError { path: path.into(), type_: ErrorType::Invalid, value, detail: detail.into() }
+}
+fn not_supported(path: impl Into<String>, value: &str, valid: &[&str]) -> FieldError {
+    let list: Vec<String> = valid.iter().map(|v| q(v)).collect();
+    FieldError {
+        path: path.into(),
+        type_: ErrorType::NotSupported,
+        value: q(value),
+        detail: format!("supported values: {}", list.join(", ")),
+    }
+}
+fn duplicate(path: impl Into<String>, value: String) -> FieldError {
+    FieldError { path: path.into(), type_: ErrorType::Duplicate, value, detail: String::new() }
+}
+fn forbidden(path: impl Into<String>, detail: &str) -> FieldError {
+    FieldError { path: path.into(), type_: ErrorType::Forbidden, value: String::new(), detail: detail.into() }
+}
+
+// ------------------------------------------------------------ names and labels
+
+const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
+
+fn is_label_chars(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.as_bytes()[0] != b'-'
+        && s.as_bytes()[s.len() - 1] != b'-'
+}
+
+/// IsDNS1123Label: the error strings, empty when valid.
+pub fn dns1123_label(s: &str) -> Vec<String> {
+    let mut e = Vec::new();
+    if s.len() > 63 {
+        e.push("must be no more than 63 characters".to_string());
+    }
+    if !is_label_chars(s) {
+        e.push(format!("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '{DNS1123_LABEL_FMT}')"));
+    }
+    e
+}
+
+/// IsDNS1123Subdomain.
+pub fn dns1123_subdomain(s: &str) -> Vec<String> {
+    let mut e = Vec::new();
+    if s.len() > 253 {
+        e.push("must be no more than 253 characters".to_string());
+    }
+    if s.is_empty() || !s.split('.').all(is_label_chars) {
+        e.push(format!("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '{DNS1123_SUBDOMAIN_FMT}')"));
+    }
+    e
+}
+
+/// IsDNS1035Label (Service names).
+pub fn dns1035_label(s: &str) -> Vec<String> {
+    let mut e = Vec::new();
+    if s.len() > 63 {
+        e.push("must be no more than 63 characters".to_string());
+    }
+    if !is_label_chars(s) || !s.as_bytes()[0].is_ascii_lowercase() {
+        e.push(format!("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '{DNS1035_LABEL_FMT}')"));
+    }
+    e
+}
+
+fn is_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// IsQualifiedName (label and annotation keys).
+pub fn qualified_name(s: &str) -> Vec<String> {
+    let mut e = Vec::new();
+    let (prefix, name) = match s.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
+    };
+    if s.matches('/').count() > 1 {
+        e.push("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".to_string());
+        return e;
+    }
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            e.push("prefix part must be non-empty".to_string());
+        } else {
+            for m in dns1123_subdomain(p) {
+                e.push(format!("prefix part {m}"));
+            }
+        }
+    }
+    if name.is_empty() {
+        e.push("name part must be non-empty".to_string());
+    } else {
+        if name.len() > 63 {
+            e.push("name part must be no more than 63 characters".to_string());
+        }
+        if !is_qualified_name_part(name) {
+            e.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".to_string());
+        }
+    }
+    e
+}
+
+/// IsValidLabelValue.
+pub fn label_value(s: &str) -> Vec<String> {
+    let mut e = Vec::new();
+    if s.len() > 63 {
+        e.push("must be no more than 63 characters".to_string());
+    }
+    if !s.is_empty() && !is_qualified_name_part(s) {
+        e.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string());
+    }
+    e
+}
+
+pub fn validate_labels(labels: &BTreeMap<String, String>, path: &str) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for (k, v) in labels {
+        for m in qualified_name(k) {
+            out.push(invalid(path, q(k), m));
+        }
+        for m in label_value(v) {
+            out.push(invalid(path, q(v), m));
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum NameRule {
+    Subdomain,
+    Label,
+    Dns1035,
+}
+
+fn validate_meta(m: &ObjectMeta, namespaced: bool, rule: NameRule) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if m.name.is_empty() && m.generate_name.is_empty() {
+        out.push(required("metadata.name", "name or generateName is required"));
+    } else if !m.name.is_empty() {
+        let msgs = match rule {
+            NameRule::Subdomain => dns1123_subdomain(&m.name),
+            NameRule::Label => dns1123_label(&m.name),
+            NameRule::Dns1035 => dns1035_label(&m.name),
+        };
+        for msg in msgs {
+            out.push(invalid("metadata.name", q(&m.name), msg));
+        }
+    }
+    if namespaced && !m.namespace.is_empty() {
+        for msg in dns1123_label(&m.namespace) {
+            out.push(invalid("metadata.namespace", q(&m.namespace), msg));
+        }
+    }
+    out.extend(validate_labels(&m.labels, "metadata.labels"));
+    for k in m.annotations.keys() {
+        for msg in qualified_name(k) {
+            out.push(invalid("metadata.annotations", q(k), msg));
+        }
+    }
+    let total: usize = m.annotations.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if total > 256 * 1024 {
+        out.push(FieldError {
+            path: "metadata.annotations".into(),
+            type_: ErrorType::TooLong,
+            value: String::new(),
+            detail: "may not be more than 262144 bytes".into(),
+        });
+    }
+    out
+}
+
+// ------------------------------------------------------------ kinds
+
+/// Validates a defaulted object; empty when the API server would accept it.
+pub fn validate_object(obj: &Object) -> Vec<FieldError> {
+    match obj {
+        Object::Pod(p) => validate_pod(p),
+        Object::Deployment(d) => validate_deployment(d),
+        Object::ReplicaSet(rs) => validate_replica_set(rs),
+        Object::Service(s) => validate_service(s),
+        Object::ConfigMap(c) => validate_config_map(c),
+        Object::Namespace(n) => validate_namespace(n),
+        Object::Node(n) => validate_meta(&n.metadata, false, NameRule::Subdomain),
+        Object::Endpoints(e) => validate_meta(&e.metadata, true, NameRule::Subdomain),
+        Object::Event(e) => validate_meta(&e.metadata, true, NameRule::Subdomain),
+    }
+}
+
+pub fn validate_pod(p: &Pod) -> Vec<FieldError> {
+    let mut out = validate_meta(&p.metadata, true, NameRule::Subdomain);
+    out.extend(validate_pod_spec(&p.spec, "spec"));
+    out
+}
+
+fn validate_namespace(n: &Namespace) -> Vec<FieldError> {
+    validate_meta(&n.metadata, false, NameRule::Label)
+}
+
+fn validate_config_map(c: &ConfigMap) -> Vec<FieldError> {
+    let mut out = validate_meta(&c.metadata, true, NameRule::Subdomain);
+    for k in c.data.keys().chain(c.binary_data.keys()) {
+        let ok = !k.is_empty()
+            && k.len() <= 253
+            && k.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !ok {
+            out.push(invalid(
+                "data",
+                q(k),
+                "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+            ));
+        }
+    }
+    if c.data.keys().any(|k| c.binary_data.contains_key(k)) {
+        out.push(invalid("data", String::new(), "duplicate of key present in binaryData"));
+    }
+    out
+}
+
+pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    let mut volume_names = BTreeSet::new();
+    for (i, v) in s.volumes.iter().enumerate() {
+        let vp = format!("{path}.volumes[{i}]");
+        if v.name.is_empty() {
+            out.push(required(format!("{vp}.name"), ""));
+        } else {
+            for m in dns1123_label(&v.name) {
+                out.push(invalid(format!("{vp}.name"), q(&v.name), m));
+            }
+            if !volume_names.insert(v.name.clone()) {
+                out.push(duplicate(format!("{vp}.name"), q(&v.name)));
+            }
+        }
+    }
+    if s.containers.is_empty() {
+        out.push(required(format!("{path}.containers"), ""));
+    }
+    let mut names = BTreeSet::new();
+    for (field, list) in [("initContainers", &s.init_containers), ("containers", &s.containers)] {
+        for (i, c) in list.iter().enumerate() {
+            out.extend(validate_container(c, &format!("{path}.{field}[{i}]"), &mut names, &volume_names));
+        }
+    }
+    if !["Always", "OnFailure", "Never"].contains(&s.restart_policy.as_str()) {
+        out.push(not_supported(format!("{path}.restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
+    }
+    if !["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"].contains(&s.dns_policy.as_str()) {
+        out.push(not_supported(
+            format!("{path}.dnsPolicy"),
+            &s.dns_policy,
+            &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+        ));
+    }
+    if let Some(g) = s.termination_grace_period_seconds {
+        if g < 0 {
+            out.push(invalid(format!("{path}.terminationGracePeriodSeconds"), g.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+    out.extend(validate_labels(&s.node_selector, &format!("{path}.nodeSelector")));
+    for (i, t) in s.tolerations.iter().enumerate() {
+        let tp = format!("{path}.tolerations[{i}]");
+        if !["", "Equal", "Exists"].contains(&t.operator.as_str()) {
+            out.push(not_supported(format!("{tp}.operator"), &t.operator, &["Equal", "Exists"]));
+        }
+        if t.operator == "Exists" && !t.value.is_empty() {
+            out.push(invalid(format!("{tp}.operator"), q(&t.value), "value must be empty when `operator` is 'Exists'"));
+        }
+        if !["", "NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&t.effect.as_str()) {
+            out.push(not_supported(format!("{tp}.effect"), &t.effect, &["NoExecute", "NoSchedule", "PreferNoSchedule"]));
+        }
+        if t.key.is_empty() && t.operator != "Exists" {
+            out.push(invalid(format!("{tp}.operator"), q(&t.operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+        }
+    }
+    for (i, h) in s.host_aliases.iter().enumerate() {
+        if !is_ipv4(&h.ip) {
+            out.push(invalid(format!("{path}.hostAliases[{i}].ip"), q(&h.ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+        }
+        for (j, n) in h.hostnames.iter().enumerate() {
+            for m in dns1123_subdomain(n) {
+                out.push(invalid(format!("{path}.hostAliases[{i}].hostnames[{j}]"), q(n), m));
+            }
+        }
+    }
+    out
+}
+
+pub fn is_ipv4(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+}
+
+fn validate_container(
+    c: &Container,
+    path: &str,
+    names: &mut BTreeSet<String>,
+    volumes: &BTreeSet<String>,
+) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if c.name.is_empty() {
+        out.push(required(format!("{path}.name"), ""));
+    } else {
+        for m in dns1123_label(&c.name) {
+            out.push(invalid(format!("{path}.name"), q(&c.name), m));
+        }
+        if !names.insert(c.name.clone()) {
+            out.push(duplicate(format!("{path}.name"), q(&c.name)));
+        }
+    }
+    if c.image.trim().is_empty() {
+        out.push(required(format!("{path}.image"), ""));
+    }
+    if !["Always", "IfNotPresent", "Never"].contains(&c.image_pull_policy.as_str()) {
+        out.push(not_supported(format!("{path}.imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
+    }
+    let mut port_names = BTreeSet::new();
+    for (i, p) in c.ports.iter().enumerate() {
+        let pp = format!("{path}.ports[{i}]");
+        if p.container_port == 0 {
+            out.push(required(format!("{pp}.containerPort"), ""));
+        } else if !(1..=65535).contains(&p.container_port) {
+            out.push(invalid(format!("{pp}.containerPort"), p.container_port.to_string(), "must be between 1 and 65535, inclusive"));
+        }
+        if let Some(h) = p.host_port {
+            if h != 0 && !(1..=65535).contains(&h) {
+                out.push(invalid(format!("{pp}.hostPort"), h.to_string(), "must be between 1 and 65535, inclusive"));
+            }
+        }
+        if !p.name.is_empty() {
+            if p.name.len() > 15 || !p.name.bytes().any(|b| b.is_ascii_lowercase()) || !is_label_chars(&p.name) || p.name.contains("--") {
+                out.push(invalid(format!("{pp}.name"), q(&p.name), "must be no more than 15 characters, contain only lowercase alphanumeric characters or '-', contain at least one letter (a-z), not start or end with '-', and not contain '--'"));
+            }
+            if !port_names.insert(p.name.clone()) {
+                out.push(duplicate(format!("{pp}.name"), q(&p.name)));
+            }
+        }
+        if !["TCP", "UDP", "SCTP"].contains(&p.protocol.as_str()) {
+            out.push(not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
+        }
+    }
+    for (i, e) in c.env.iter().enumerate() {
+        if e.name.is_empty() {
+            out.push(required(format!("{path}.env[{i}].name"), ""));
+        }
+    }
+    for (i, m) in c.volume_mounts.iter().enumerate() {
+        if !volumes.contains(&m.name) {
+            out.push(FieldError {
+                path: format!("{path}.volumeMounts[{i}].name"),
+                type_: ErrorType::Invalid,
+                value: q(&m.name),
+                detail: "not found".into(),
+            });
+        }
+        if m.mount_path.is_empty() {
+            out.push(required(format!("{path}.volumeMounts[{i}].mountPath"), ""));
+        }
+    }
+    for (res, q_req) in &c.resources.requests {
+        let Some(req) = q_req.millis() else {
+            out.push(invalid(format!("{path}.resources.requests[{res}]"), q(&q_req.0), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+            continue;
+        };
+        if let Some(lim) = c.resources.limits.get(res).and_then(|l| l.millis()) {
+            if req > lim {
+                out.push(invalid(
+                    format!("{path}.resources.requests"),
+                    q(&q_req.0),
+                    format!("must be less than or equal to {res} limit of {}", c.resources.limits[res].0),
+                ));
+            }
+        }
+    }
+    for (res, lq) in &c.resources.limits {
+        if lq.millis().is_none() {
+            out.push(invalid(format!("{path}.resources.limits[{res}]"), q(&lq.0), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+        }
+    }
+    for (field, probe) in [("livenessProbe", &c.liveness_probe), ("readinessProbe", &c.readiness_probe), ("startupProbe", &c.startup_probe)] {
+        let Some(p) = probe else { continue };
+        let pp = format!("{path}.{field}");
+        let handlers = [p.exec.is_some(), p.http_get.is_some(), p.tcp_socket.is_some(), p.grpc.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        if handlers == 0 {
+            out.push(required(pp.clone(), "must specify a handler type"));
+        } else if handlers > 1 {
+            out.push(forbidden(pp.clone(), "may not specify more than 1 handler type"));
+        }
+        if field != "readinessProbe" && p.success_threshold.unwrap_or(1) != 1 {
+            out.push(invalid(format!("{pp}.successThreshold"), p.success_threshold.unwrap_or(1).to_string(), "must be 1"));
+        }
+        for (name, v) in [("initialDelaySeconds", p.initial_delay_seconds), ("timeoutSeconds", p.timeout_seconds), ("periodSeconds", p.period_seconds), ("successThreshold", p.success_threshold), ("failureThreshold", p.failure_threshold)] {
+            if let Some(v) = v {
+                if v < 0 {
+                    out.push(invalid(format!("{pp}.{name}"), v.to_string(), "must be greater than or equal to 0"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn validate_selector_and_template(
+    selector: &LabelSelector,
+    template_labels: &BTreeMap<String, String>,
+    what: &str,
+) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if selector.is_empty() {
+        out.push(required("spec.selector", ""));
+    } else {
+        out.extend(validate_labels(&selector.match_labels, "spec.selector.matchLabels"));
+        for (i, r) in selector.match_expressions.iter().enumerate() {
+            let rp = format!("spec.selector.matchExpressions[{i}]");
+            match r.operator.as_str() {
+                "In" | "NotIn" if r.values.is_empty() => {
+                    out.push(required(format!("{rp}.values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+                }
+                "Exists" | "DoesNotExist" if !r.values.is_empty() => out.push(forbidden(
+                    format!("{rp}.values"),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                )),
+                "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+                other => out.push(invalid(format!("{rp}.operator"), q(other), "not a valid selector operator")),
+            }
+        }
+    }
+    if !selector.is_empty() && !selector.matches(template_labels) || selector.is_empty() {
+        out.push(invalid(
+            "spec.template.metadata.labels",
+            go_map(template_labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    let _ = what;
+    out
+}
+
+/// Go's `%#v` of a map[string]string.
+pub fn go_map(m: &BTreeMap<String, String>) -> String {
+    let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+    format!("map[string]string{{{}}}", parts.join(", "))
+}
+
+fn go_int_or_string(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => q(s),
+    }
+}
+
+/// ValidatePositiveIntOrPercent + IsNotMoreThan100Percent, returning the percent or value.
+fn validate_int_or_percent(v: &IntOrString, path: &str, out: &mut Vec<FieldError>, max_100: bool) {
+    match v {
+        IntOrString::Int(i) => {
+            if *i < 0 {
+                out.push(invalid(path, i.to_string(), "must be greater than or equal to 0"));
+            }
+        }
+        IntOrString::String(s) => match s.strip_suffix('%').and_then(|n| n.parse::<i64>().ok()) {
+            None => out.push(invalid(
+                path,
+                q(s),
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+            )),
+            Some(p) => {
+                if p < 0 {
+                    out.push(invalid(path, q(s), "must be greater than or equal to 0"));
+                }
+                if max_100 && p > 100 {
+                    out.push(invalid(path, q(s), "must not be greater than 100%"));
+                }
+            }
+        },
+    }
+}
+
+fn is_zero_int_or_percent(v: &IntOrString) -> bool {
+    match v {
+        IntOrString::Int(i) => *i == 0,
+        IntOrString::String(s) => s.strip_suffix('%').and_then(|n| n.parse::<i64>().ok()) == Some(0),
+    }
+}
+
+pub fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
+    let mut out = validate_meta(&d.metadata, true, NameRule::Subdomain);
+    let s = &d.spec;
+    if let Some(r) = s.replicas {
+        if r < 0 {
+            out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels, "deployment"));
+    out.extend(validate_labels(&s.template.metadata.labels, "spec.template.metadata.labels"));
+    out.extend(validate_pod_spec(&s.template.spec, "spec.template.spec"));
+    if s.template.spec.restart_policy != "Always" {
+        out.push(not_supported("spec.template.spec.restartPolicy", &s.template.spec.restart_policy, &["Always"]));
+    }
+    match s.strategy.type_.as_str() {
+        "Recreate" => {
+            if s.strategy.rolling_update.is_some() {
+                out.push(forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+            }
+        }
+        "RollingUpdate" => {
+            if let Some(ru) = &s.strategy.rolling_update {
+                let surge = ru.max_surge.clone().unwrap_or(IntOrString::Int(0));
+                let unavail = ru.max_unavailable.clone().unwrap_or(IntOrString::Int(0));
+                validate_int_or_percent(&unavail, "spec.strategy.rollingUpdate.maxUnavailable", &mut out, true);
+                validate_int_or_percent(&surge, "spec.strategy.rollingUpdate.maxSurge", &mut out, false);
+                if is_zero_int_or_percent(&surge) && is_zero_int_or_percent(&unavail) {
+                    out.push(invalid(
+                        "spec.strategy.rollingUpdate.maxUnavailable",
+                        go_intstr_struct(&unavail),
+                        "may not be 0 when `maxSurge` is 0",
+                    ));
+                }
+            }
+        }
+        other => out.push(not_supported("spec.strategy.type", other, &["Recreate", "RollingUpdate"])),
+    }
+    if s.min_ready_seconds < 0 {
+        out.push(invalid("spec.minReadySeconds", s.min_ready_seconds.to_string(), "must be greater than or equal to 0"));
+    }
+    if let Some(h) = s.revision_history_limit {
+        if h < 0 {
+            out.push(invalid("spec.revisionHistoryLimit", h.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+    if let Some(p) = s.progress_deadline_seconds {
+        if p < 0 {
+            out.push(invalid("spec.progressDeadlineSeconds", p.to_string(), "must be greater than or equal to 0"));
+        } else if p <= s.min_ready_seconds {
+            out.push(invalid("spec.progressDeadlineSeconds", p.to_string(), "must be greater than minReadySeconds"));
+        }
+    }
+    out
+}
+
+/// Go's `%#v` of an intstr.IntOrString, as the maxUnavailable error prints it.
+fn go_intstr_struct(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
+        IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
+    }
+}
+
+pub fn validate_replica_set(rs: &ReplicaSet) -> Vec<FieldError> {
+    let mut out = validate_meta(&rs.metadata, true, NameRule::Subdomain);
+    if let Some(r) = rs.spec.replicas {
+        if r < 0 {
+            out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels, "replicaset"));
+    out.extend(validate_pod_spec(&rs.spec.template.spec, "spec.template.spec"));
+    if rs.spec.template.spec.restart_policy != "Always" {
+        out.push(not_supported("spec.template.spec.restartPolicy", &rs.spec.template.spec.restart_policy, &["Always"]));
+    }
+    out
+}
+
+pub fn validate_service(svc: &Service) -> Vec<FieldError> {
+    let mut out = validate_meta(&svc.metadata, true, NameRule::Dns1035);
+    let s = &svc.spec;
+    let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    if !types.contains(&s.type_.as_str()) {
+        out.push(not_supported("spec.type", &s.type_, &types));
+    }
+    let headless = s.cluster_ip == "None";
+    if s.type_ == "ExternalName" {
+        if s.external_name.is_empty() {
+            out.push(required("spec.externalName", ""));
+        }
+    } else if s.ports.is_empty() && !headless {
+        out.push(required("spec.ports", ""));
+    }
+    if !s.cluster_ip.is_empty() && !headless && !is_ipv4(&s.cluster_ip) {
+        out.push(invalid("spec.clusterIPs[0]", q(&s.cluster_ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+    }
+    if headless && matches!(s.type_.as_str(), "NodePort" | "LoadBalancer") {
+        out.push(invalid("spec.clusterIPs[0]", q("None"), format!("may not be set to 'None' for {} services", s.type_)));
+    }
+    let mut names = BTreeSet::new();
+    for (i, p) in s.ports.iter().enumerate() {
+        let pp = format!("spec.ports[{i}]");
+        if s.ports.len() > 1 && p.name.is_empty() {
+            out.push(required(format!("{pp}.name"), ""));
+        } else if !p.name.is_empty() {
+            for m in dns1123_label(&p.name) {
+                out.push(invalid(format!("{pp}.name"), q(&p.name), m));
+            }
+            if !names.insert(p.name.clone()) {
+                out.push(duplicate(format!("{pp}.name"), q(&p.name)));
+            }
+        }
+        if !(1..=65535).contains(&p.port) {
+            out.push(invalid(format!("{pp}.port"), p.port.to_string(), "must be between 1 and 65535, inclusive"));
+        }
+        if !["TCP", "UDP", "SCTP"].contains(&p.protocol.as_str()) {
+            out.push(not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
+        }
+        match &p.target_port {
+            Some(IntOrString::Int(t)) if !(1..=65535).contains(t) => {
+                out.push(invalid(format!("{pp}.targetPort"), t.to_string(), "must be between 1 and 65535, inclusive"))
+            }
+            Some(IntOrString::String(n)) if n.len() > 15 || !is_label_chars(n) || !n.bytes().any(|b| b.is_ascii_lowercase()) => {
+                out.push(invalid(format!("{pp}.targetPort"), q(n), "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"))
+            }
+            _ => {}
+        }
+        if let Some(np) = p.node_port.filter(|n| *n != 0) {
+            if s.type_ == "ClusterIP" || s.type_ == "ExternalName" {
+                out.push(forbidden(format!("{pp}.nodePort"), &format!("may not be used when `type` is '{}'", s.type_)));
+            } else if !(30000..=32767).contains(&np) {
+                out.push(invalid(
+                    format!("{pp}.nodePort"),
+                    np.to_string(),
+                    "provided port is not in the valid range. The range of valid ports is 30000-32767",
+                ));
+            }
+        }
+    }
+    out.extend(validate_labels(&s.selector, "spec.selector"));
+    if !["None", "ClientIP"].contains(&s.session_affinity.as_str()) {
+        out.push(not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
+    }
+    let _ = go_int_or_string;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::defaults::default_object;
+    use crate::parse::{decode, parse_documents};
+
+    fn errors_for(yaml: &str) -> Vec<String> {
+        let (docs, err) = parse_documents(yaml);
+        assert!(err.is_none(), "{err:?}");
+        let mut o = decode(&docs[0]).expect("decodes");
+        default_object(&mut o);
+        validate_object(&o).iter().map(|e| e.to_string()).collect()
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: NAME\nspec:\n  replicas: REPLICAS\n  selector:\n    matchLabels:\n      app: SEL\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: IMAGE\n";
+
+    fn deploy(name: &str, replicas: &str, sel: &str, image: &str) -> String {
+        DEPLOY.replace("NAME", name).replace("REPLICAS", replicas).replace("SEL", sel).replace("IMAGE", image)
+    }
+
+    /// Table of (case, manifest, expected error lines). Wording from the API server
+    /// (apps/validation.ValidateDeploymentSpec, apimachinery util/validation).
+    #[test]
+    fn validation_table() {
+        let cases: Vec<(&str, String, Vec<&str>)> = vec![
+            ("valid deployment", deploy("web", "3", "web", "nginx:1.25"), vec![]),
+            (
+                "selector does not match labels",
+                deploy("web", "3", "api", "nginx:1.25"),
+                vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"],
+            ),
+            (
+                "negative replicas",
+                deploy("web", "-1", "web", "nginx:1.25"),
+                vec!["spec.replicas: Invalid value: -1: must be greater than or equal to 0"],
+            ),
+            (
+                "uppercase name",
+                deploy("Web", "1", "web", "nginx:1.25"),
+                vec!["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            ),
+            (
+                "missing image",
+                deploy("web", "1", "web", "\"\""),
+                vec!["spec.template.spec.containers[0].image: Required value"],
+            ),
+            (
+                "maxSurge and maxUnavailable both 0",
+                deploy("web", "1", "web", "nginx").replace("spec:\n  replicas", "spec:\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n  replicas"),
+                vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0"],
+            ),
+            (
+                "maxUnavailable over 100%",
+                deploy("web", "1", "web", "nginx").replace("spec:\n  replicas", "spec:\n  strategy:\n    rollingUpdate: {maxUnavailable: 150%}\n  replicas"),
+                vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"150%\": must not be greater than 100%"],
+            ),
+            (
+                "bad label value",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: \"a b\"}}\nspec: {containers: [{name: c, image: nginx}]}\n".to_string(),
+                vec!["metadata.labels: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"],
+            ),
+            (
+                "container port out of range",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx, ports: [{containerPort: 70000}]}]}\n".to_string(),
+                vec!["spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"],
+            ),
+            (
+                "no containers",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n".to_string(),
+                vec!["spec.containers: Required value"],
+            ),
+            (
+                "bad restart policy",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {restartPolicy: Sometimes, containers: [{name: c, image: nginx}]}\n".to_string(),
+                vec!["spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""],
+            ),
+            (
+                "service name must be DNS-1035",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec: {ports: [{port: 80}]}\n".to_string(),
+                vec!["metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"],
+            ),
+            (
+                "service nodePort out of range",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}\n".to_string(),
+                vec!["spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"],
+            ),
+            (
+                "two unnamed service ports",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 443}]}\n".to_string(),
+                vec!["spec.ports[0].name: Required value", "spec.ports[1].name: Required value"],
+            ),
+            (
+                "service port zero",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 0, targetPort: 80}]}\n".to_string(),
+                vec!["spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive"],
+            ),
+        ];
+        for (name, yaml, want) in cases {
+            assert_eq!(errors_for(&yaml), want, "case: {name}");
+        }
+    }
+
+    #[test]
+    fn invalid_message_lists_many_causes_like_kubectl() {
+        let e = vec![required("spec.a", ""), required("spec.b", "")];
+        assert_eq!(
+            invalid_message("Deployment", "web", &e),
+            "The Deployment \"web\" is invalid: \n* spec.a: Required value\n* spec.b: Required value"
+        );
+        assert_eq!(invalid_message("Deployment", "web", &e[..1]), "The Deployment \"web\" is invalid: spec.a: Required value");
+    }
+}
