@@ -1,0 +1,136 @@
+//! The Endpoints controller (pkg/controller/endpoint): for each Service with a selector, an
+//! Endpoints object listing ready pods as addresses and unready ones as notReadyAddresses.
+
+use super::is_pod_ready;
+use crate::store::{Action, Store};
+use kubelab_api::*;
+
+pub const NAME: &str = "endpoint-controller";
+
+pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
+    let mut out = Vec::new();
+    for svc in store.services.values() {
+        if svc.spec.selector.is_empty() || svc.spec.type_ == "ExternalName" {
+            continue;
+        }
+        let want = endpoints_for(svc, store);
+        let key = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
+        match store.endpoints.get(&key) {
+            None => out.push(Action::Create(Object::Endpoints(want))),
+            Some(have) => {
+                if have.subsets != want.subsets || have.metadata.labels != want.metadata.labels {
+                    let mut next = have.clone();
+                    next.subsets = want.subsets;
+                    next.metadata.labels = want.metadata.labels;
+                    out.push(Action::Update(Object::Endpoints(next)));
+                }
+            }
+        }
+    }
+    // Endpoints of Services that no longer exist go with them.
+    for (k, ep) in &store.endpoints {
+        if !store.services.contains_key(k) && ep.metadata.owner_references.is_empty() && !(k.0 == "default" && k.1 == "kubernetes") {
+            out.push(Action::Delete { kind: "Endpoints", namespace: k.0.clone(), name: k.1.clone(), grace: None });
+        }
+    }
+    out
+}
+
+/// Resolves a Service targetPort against a pod (podutil.FindPort): a number is itself,
+/// a name is looked up in the pod's container ports.
+pub fn find_port(pod: &Pod, target: &IntOrString) -> Option<i32> {
+    match target {
+        IntOrString::Int(i) => Some(*i),
+        IntOrString::String(name) => pod
+            .spec
+            .containers
+            .iter()
+            .flat_map(|c| c.ports.iter())
+            .find(|p| p.name == *name)
+            .map(|p| p.container_port),
+    }
+}
+
+pub fn endpoints_for(svc: &Service, store: &Store) -> Endpoints {
+    let ns = &svc.metadata.namespace;
+    let mut ready: Vec<(EndpointAddress, Vec<EndpointPort>)> = Vec::new();
+    let mut not_ready: Vec<(EndpointAddress, Vec<EndpointPort>)> = Vec::new();
+    for p in store.pods.values() {
+        if p.metadata.namespace != *ns || !service_selects(svc, &p.metadata.labels) {
+            continue;
+        }
+        if p.status.pod_ip.is_empty() {
+            continue;
+        }
+        if p.metadata.deletion_timestamp.is_some() && !svc.spec.publish_not_ready_addresses {
+            continue;
+        }
+        let addr = EndpointAddress {
+            ip: p.status.pod_ip.clone(),
+            hostname: String::new(),
+            node_name: if p.spec.node_name.is_empty() { None } else { Some(p.spec.node_name.clone()) },
+            target_ref: Some(ObjectReference {
+                kind: "Pod".into(),
+                namespace: ns.clone(),
+                name: p.metadata.name.clone(),
+                uid: p.metadata.uid.clone(),
+                ..Default::default()
+            }),
+        };
+        let ports: Vec<EndpointPort> = svc
+            .spec
+            .ports
+            .iter()
+            .filter_map(|sp| {
+                let target = sp.target_port.clone().unwrap_or(IntOrString::Int(sp.port));
+                find_port(p, &target).map(|port| EndpointPort {
+                    name: sp.name.clone(),
+                    port,
+                    protocol: sp.protocol.clone(),
+                    app_protocol: sp.app_protocol.clone(),
+                })
+            })
+            .collect();
+        if ports.is_empty() && !svc.spec.ports.is_empty() {
+            continue;
+        }
+        if is_pod_ready(p) || svc.spec.publish_not_ready_addresses {
+            ready.push((addr, ports));
+        } else if p.status.phase != "Failed" && p.status.phase != "Succeeded" {
+            not_ready.push((addr, ports));
+        }
+    }
+    // RepackSubsets: group addresses by identical port sets; addresses sorted by IP then uid.
+    let mut subsets: Vec<EndpointSubset> = Vec::new();
+    for (is_ready, list) in [(true, ready), (false, not_ready)] {
+        for (addr, ports) in list {
+            let idx = match subsets.iter().position(|s| s.ports == ports) {
+                Some(i) => i,
+                None => {
+                    subsets.push(EndpointSubset { ports: ports.clone(), ..Default::default() });
+                    subsets.len() - 1
+                }
+            };
+            if is_ready {
+                subsets[idx].addresses.push(addr);
+            } else {
+                subsets[idx].not_ready_addresses.push(addr);
+            }
+        }
+    }
+    for s in &mut subsets {
+        let ip_key = |a: &EndpointAddress| (ip_sort_key(&a.ip), a.target_ref.as_ref().map(|r| r.uid.clone()));
+        s.addresses.sort_by_key(ip_key);
+        s.not_ready_addresses.sort_by_key(ip_key);
+    }
+    let mut labels = svc.metadata.labels.clone();
+    labels.insert("endpoints.kubernetes.io/managed-by".into(), "endpoint-controller".into());
+    Endpoints {
+        metadata: ObjectMeta { name: svc.metadata.name.clone(), namespace: ns.clone(), labels, ..Default::default() },
+        subsets,
+    }
+}
+
+fn ip_sort_key(ip: &str) -> Vec<u8> {
+    ip.split('.').filter_map(|p| p.parse::<u8>().ok()).collect()
+}

@@ -1,0 +1,35 @@
+//! The garbage collector (pkg/controller/garbagecollector): an object whose owners are all
+//! gone is deleted (background propagation), so deleting a Deployment removes its
+//! ReplicaSets and their pods.
+
+use crate::store::{Action, Store};
+use kubelab_api::*;
+
+pub const NAME: &str = "garbage-collector";
+
+fn owners_gone(store: &Store, ns: &str, refs: &[OwnerReference]) -> bool {
+    !refs.is_empty()
+        && refs.iter().all(|r| {
+            let owner_ns = if kubelab_api::object::kind_info_by_kind(&r.kind).is_some_and(|k| !k.namespaced) { "" } else { ns };
+            !store.uid_exists(&r.kind, owner_ns, &r.name, &r.uid)
+        })
+}
+
+pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
+    let mut out = Vec::new();
+    let mut visit = |kind: &'static str, m: &ObjectMeta| {
+        if m.deletion_timestamp.is_none() && owners_gone(store, &m.namespace, &m.owner_references) {
+            out.push(Action::Delete { kind, namespace: m.namespace.clone(), name: m.name.clone(), grace: None });
+        }
+    };
+    for rs in store.replicasets.values() {
+        visit("ReplicaSet", &rs.metadata);
+    }
+    for p in store.pods.values() {
+        visit("Pod", &p.metadata);
+    }
+    for e in store.endpoints.values() {
+        visit("Endpoints", &e.metadata);
+    }
+    out
+}

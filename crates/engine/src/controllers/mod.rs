@@ -1,0 +1,55 @@
+//! Controllers: pure functions over the store at an instant that return actions.
+//! One controller, one module, with helpers named after upstream's.
+
+pub mod deployment;
+pub mod endpoints;
+pub mod gc;
+pub mod node_lifecycle;
+pub mod replicaset;
+
+use kubelab_api::{OwnerReference, Pod, Time};
+
+/// `podutil.IsPodReady`: the Ready condition is True.
+pub fn is_pod_ready(p: &Pod) -> bool {
+    p.status.conditions.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+}
+
+/// When the Ready condition last became True.
+pub fn ready_since(p: &Pod) -> Option<Time> {
+    p.status
+        .conditions
+        .iter()
+        .find(|c| c.type_ == "Ready" && c.status == "True")
+        .and_then(|c| c.last_transition_time)
+}
+
+/// `podutil.IsPodAvailable`: ready for at least minReadySeconds.
+pub fn is_pod_available(p: &Pod, min_ready_seconds: i32, now: Time) -> bool {
+    if !is_pod_ready(p) {
+        return false;
+    }
+    if min_ready_seconds <= 0 {
+        return true;
+    }
+    ready_since(p).is_some_and(|t| t.0 + min_ready_seconds as u64 * 1000 <= now.0)
+}
+
+/// `controller.IsPodActive`: not terminating and not finished.
+pub fn is_pod_active(p: &Pod) -> bool {
+    p.status.phase != "Succeeded" && p.status.phase != "Failed" && p.metadata.deletion_timestamp.is_none()
+}
+
+pub fn controller_ref(api_version: &str, kind: &str, name: &str, uid: &str) -> OwnerReference {
+    OwnerReference {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: name.into(),
+        uid: uid.into(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+pub fn is_controlled_by(meta: &kubelab_api::ObjectMeta, uid: &str) -> bool {
+    meta.controller_ref().is_some_and(|r| r.uid == uid)
+}

@@ -1,0 +1,162 @@
+//! The node lifecycle controller (pkg/controller/nodelifecycle) and its taint-based
+//! eviction: a node whose lease is not renewed for node-monitor-grace-period becomes
+//! Ready=Unknown and is tainted `node.kubernetes.io/unreachable`; its pods are marked not
+//! ready at once and evicted when their toleration for the taint runs out (300 s by default).
+
+use crate::store::{object_ref, Action, EventSpec, Store};
+use kubelab_api::*;
+
+pub const NAME: &str = "node-controller";
+pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+
+/// What the controller knows about a node's kubelet: when its lease was last renewed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NodeHealth {
+    pub last_renew: Time,
+    pub alive: bool,
+}
+
+pub fn ready_condition(n: &Node) -> Option<&NodeCondition> {
+    n.status.conditions.iter().find(|c| c.type_ == "Ready")
+}
+
+pub fn is_node_ready(n: &Node) -> bool {
+    ready_condition(n).is_some_and(|c| c.status == "True")
+}
+
+/// The monitor tick at or after `t` (ticks every node-monitor-period from time zero).
+pub fn next_tick(t: u64, period: u64) -> u64 {
+    t.div_ceil(period) * period
+}
+
+/// The instant the controller notices a silent node: the first monitor tick strictly after
+/// last renewal + grace period.
+pub fn unknown_at(last_renew: Time, grace_ms: u64, period_ms: u64) -> Time {
+    Time(next_tick(last_renew.0 + grace_ms + 1, period_ms))
+}
+
+pub fn reconcile(
+    store: &Store,
+    health: &dyn Fn(&str) -> NodeHealth,
+    timings: &crate::config::Timings,
+    now: Time,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    for node in store.nodes.values() {
+        let h = health(&node.metadata.name);
+        let ready = is_node_ready(node);
+        if h.alive && !ready {
+            continue; // the kubelet itself reports Ready again when it comes back
+        }
+        if !h.alive && ready {
+            let at = unknown_at(h.last_renew, timings.node_monitor_grace_ms, timings.node_monitor_period_ms);
+            if now < at {
+                out.push(Action::Requeue(at));
+                continue;
+            }
+            out.extend(mark_unknown(node, store, now));
+            continue;
+        }
+        if !h.alive {
+            out.extend(evict_expired(node, store, now));
+        }
+    }
+    out
+}
+
+/// Ready → Unknown ("Kubelet stopped posting node status."), the unreachable taints, and
+/// MarkPodsNotReady.
+fn mark_unknown(node: &Node, store: &Store, now: Time) -> Vec<Action> {
+    let mut out = Vec::new();
+    let mut next = node.clone();
+    for c in &mut next.status.conditions {
+        c.status = "Unknown".into();
+        c.reason = "NodeStatusUnknown".into();
+        c.message = "Kubelet stopped posting node status.".into();
+        c.last_transition_time = Some(now);
+    }
+    for effect in ["NoSchedule", "NoExecute"] {
+        if !next.spec.taints.iter().any(|t| t.key == UNREACHABLE && t.effect == effect) {
+            next.spec.taints.push(Taint {
+                key: UNREACHABLE.into(),
+                value: String::new(),
+                effect: effect.into(),
+                time_added: if effect == "NoExecute" { Some(now) } else { None },
+            });
+        }
+    }
+    out.push(Action::Update(Object::Node(next.clone())));
+    out.push(Action::Event(EventSpec::normal(
+        object_ref(&Object::Node(next)),
+        "NodeNotReady",
+        format!("Node {} status is now: NodeNotReady", node.metadata.name),
+        NAME,
+    )));
+    for p in store.pods.values().filter(|p| p.spec.node_name == node.metadata.name) {
+        let mut np = p.clone();
+        let mut changed = false;
+        for c in &mut np.status.conditions {
+            if c.type_ == "Ready" && c.status != "False" {
+                c.status = "False".into();
+                c.last_transition_time = Some(now);
+                changed = true;
+            }
+        }
+        if changed {
+            out.push(Action::Update(Object::Pod(np)));
+        }
+    }
+    out
+}
+
+/// NoExecute taint manager: evict pods whose toleration of the taint has run out.
+fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
+    let mut out = Vec::new();
+    let taints: Vec<&Taint> = node.spec.taints.iter().filter(|t| t.effect == "NoExecute").collect();
+    if taints.is_empty() {
+        return out;
+    }
+    for p in store.pods.values().filter(|p| p.spec.node_name == node.metadata.name && p.metadata.deletion_timestamp.is_none()) {
+        // The earliest moment any taint stops being tolerated.
+        let mut evict_at: Option<u64> = None;
+        for t in &taints {
+            let added = t.time_added.unwrap_or_default().0;
+            let tol = p.spec.tolerations.iter().find(|tol| tol.tolerates(t));
+            let at = match tol {
+                None => added,
+                Some(tol) => match tol.toleration_seconds {
+                    None => continue, // tolerated forever
+                    Some(s) => added + (s.max(0) as u64) * 1000,
+                },
+            };
+            evict_at = Some(evict_at.map_or(at, |e: u64| e.min(at)));
+        }
+        let Some(at) = evict_at else { continue };
+        if now.0 < at {
+            out.push(Action::Requeue(Time(at)));
+            continue;
+        }
+        out.push(Action::Event(EventSpec::normal(
+            object_ref(&Object::Pod(p.clone())),
+            "TaintManagerEviction",
+            format!("Marking for deletion Pod {}/{}", p.metadata.namespace, p.metadata.name),
+            "taint-eviction-controller",
+        )));
+        out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: None });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kubelet renewing every 10 s that dies just after renewing at t=100 s is noticed at
+    /// the first 5 s monitor tick after 100 + 40 s: t=145 s.
+    #[test]
+    fn a_silent_node_is_noticed_after_the_grace_period() {
+        assert_eq!(unknown_at(Time(100_000), 40_000, 5_000), Time(145_000));
+        assert_eq!(unknown_at(Time(102_000), 40_000, 5_000), Time(145_000));
+    }
+}

@@ -1,0 +1,124 @@
+//! The image catalog: which images exist, how long they take to pull, start and stop.
+//! Anything not in the catalog fails to pull, as a missing image would.
+
+/// A reference split the way containerd resolves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// `docker.io/library/nginx`
+    pub repository: String,
+    /// `1.25` (`latest` when none was written)
+    pub tag: String,
+}
+
+impl ImageRef {
+    pub fn parse(image: &str) -> ImageRef {
+        let (name, tag) = match image.rsplit_once(':') {
+            Some((n, t)) if !t.contains('/') => (n, t.to_string()),
+            _ => (image, "latest".to_string()),
+        };
+        let name = name.split('@').next().unwrap_or(name);
+        let first = name.split('/').next().unwrap_or("");
+        let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+        let repository = if has_registry {
+            name.to_string()
+        } else if name.contains('/') {
+            format!("docker.io/{name}")
+        } else {
+            format!("docker.io/library/{name}")
+        };
+        ImageRef { repository, tag }
+    }
+    pub fn full(&self) -> String {
+        format!("{}:{}", self.repository, self.tag)
+    }
+}
+
+/// How an image behaves in the lab.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageInfo {
+    pub size_bytes: u64,
+    /// Time to pull on a node that has none of its layers.
+    pub pull_ms: u64,
+    /// From "Created" to the process answering.
+    pub start_ms: u64,
+    /// Time to exit after SIGTERM (the grace period caps it).
+    pub stop_ms: u64,
+}
+
+struct Entry {
+    repository: &'static str,
+    tags: &'static [&'static str],
+    /// Also accept any tag that starts with one of these (version families).
+    tag_prefixes: &'static [&'static str],
+    info: ImageInfo,
+}
+
+const fn info(size_mb: u64, pull_ms: u64, start_ms: u64, stop_ms: u64) -> ImageInfo {
+    ImageInfo { size_bytes: size_mb * 1024 * 1024, pull_ms, start_ms, stop_ms }
+}
+
+const CATALOG: &[Entry] = &[
+    Entry {
+        repository: "docker.io/library/nginx",
+        tags: &["latest", "stable", "mainline", "alpine", "stable-alpine", "mainline-alpine"],
+        tag_prefixes: &["1.14", "1.15", "1.16", "1.17", "1.18", "1.19", "1.20", "1.21", "1.22", "1.23", "1.24", "1.25", "1.26", "1.27", "1.7.9"],
+        info: info(67, 3_200, 300, 400),
+    },
+    Entry { repository: "docker.io/library/httpd", tags: &["latest", "alpine"], tag_prefixes: &["2.4"], info: info(56, 2_900, 400, 500) },
+    Entry { repository: "docker.io/library/redis", tags: &["latest", "alpine"], tag_prefixes: &["6.", "7.", "5."], info: info(40, 2_400, 300, 300) },
+    Entry { repository: "docker.io/library/busybox", tags: &["latest", "stable", "musl", "glibc"], tag_prefixes: &["1."], info: info(2, 900, 100, 30_000) },
+    Entry { repository: "docker.io/library/postgres", tags: &["latest", "alpine"], tag_prefixes: &["13", "14", "15", "16", "17"], info: info(150, 6_500, 1_500, 800) },
+    Entry { repository: "registry.k8s.io/pause", tags: &["3.9", "3.10"], tag_prefixes: &[], info: info(1, 500, 50, 50) },
+    Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/app", tags: &["v1.0.0", "v1.0.1"], tag_prefixes: &[], info: info(50, 2_600, 500, 300) },
+    Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/proxy", tags: &["v1.0.0"], tag_prefixes: &[], info: info(20, 1_800, 300, 300) },
+    Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/lb", tags: &["v1.0.0"], tag_prefixes: &[], info: info(20, 1_800, 300, 300) },
+    Entry { repository: "docker.io/c1524db4f1/kubernetes-tutorial-frontend", tags: &["v0.2.0"], tag_prefixes: &[], info: info(25, 2_000, 300, 300) },
+    Entry { repository: "docker.io/c1524db4f1/kubernetes-tutorial-backend", tags: &["v0.3.0"], tag_prefixes: &[], info: info(15, 1_600, 200, 200) },
+    Entry { repository: "docker.io/trueberryless/kub-first-app", tags: &["latest", "v2"], tag_prefixes: &[], info: info(60, 3_000, 600, 300) },
+];
+
+/// The catalog entry for an image reference, or `None` if pulling it fails.
+pub fn lookup(image: &str) -> Option<ImageInfo> {
+    let r = ImageRef::parse(image);
+    CATALOG
+        .iter()
+        .find(|e| {
+            e.repository == r.repository
+                && (e.tags.contains(&r.tag.as_str())
+                    || e.tag_prefixes.iter().any(|p| r.tag == *p || r.tag.starts_with(&format!("{p}.")) || r.tag.starts_with(&format!("{p}-")) || (p.ends_with('.') && r.tag.starts_with(p))))
+        })
+        .map(|e| e.info.clone())
+}
+
+/// containerd's error for an image that does not exist, as the kubelet reports it.
+pub fn pull_error(image: &str) -> String {
+    let r = ImageRef::parse(image);
+    let full = r.full();
+    format!(
+        "failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_resolve_like_containerd() {
+        assert_eq!(ImageRef::parse("nginx").full(), "docker.io/library/nginx:latest");
+        assert_eq!(ImageRef::parse("nginx:1.25").full(), "docker.io/library/nginx:1.25");
+        assert_eq!(ImageRef::parse("c1524db4f1/kubernetes-tutorial-backend:v0.3.0").full(), "docker.io/c1524db4f1/kubernetes-tutorial-backend:v0.3.0");
+        assert_eq!(ImageRef::parse("registry.k8s.io/pause:3.9").full(), "registry.k8s.io/pause:3.9");
+        assert_eq!(ImageRef::parse("localhost:5000/app").full(), "localhost:5000/app:latest");
+    }
+
+    #[test]
+    fn known_images_pull_and_unknown_ones_fail() {
+        assert!(lookup("nginx").is_some());
+        assert!(lookup("nginx:1.25.3").is_some());
+        assert!(lookup("nginx:1.14.2").is_some());
+        assert!(lookup("redis:6.0.3-alpine").is_some());
+        assert!(lookup("nginx:doesnotexist").is_none());
+        assert!(lookup("ghcr.io/iximiuz/labs/kubernetes-101/app:v9").is_none());
+    }
+}

@@ -1,0 +1,523 @@
+//! The node agent: for each pod bound to a live node, pull images (serialised per node, as
+//! the kubelet's default `serializeImagePulls`), create and start containers, report status,
+//! run readiness, back off failed pulls, and stop containers within the grace period.
+
+use crate::images::{self, ImageRef};
+use crate::naming::fnv32a;
+use crate::store::{object_ref, Action, EventSpec, Store};
+use kubelab_api::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const COMPONENT: &str = "kubelet";
+
+/// Time from a pulled image to "Created" and "Started".
+pub const CREATE_MS: u64 = 200;
+/// How long a failing pull takes to fail.
+pub const FAILED_PULL_MS: u64 = 1_200;
+/// The pod worker's retry period after a failed sync (kubelet backOffPeriod).
+pub const SYNC_RETRY_MS: u64 = 10_000;
+
+/// One machine: a node's kubelet, container runtime and image cache.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Machine {
+    pub name: String,
+    pub index: u32,
+    pub ip: String,
+    pub alive: bool,
+    /// The last lease renewal before the machine went silent.
+    pub last_renew: Time,
+    /// When the kubelet will next post Ready after coming back.
+    pub rejoin_at: Option<Time>,
+    pub images: BTreeSet<String>,
+    pub pull_busy_until: Time,
+    pub next_ip: u32,
+}
+
+impl Machine {
+    pub fn new(name: &str, index: u32) -> Machine {
+        Machine {
+            name: name.into(),
+            index,
+            ip: format!("172.18.0.{}", index + 2),
+            alive: true,
+            last_renew: Time(0),
+            rejoin_at: None,
+            images: BTreeSet::new(),
+            pull_busy_until: Time(0),
+            next_ip: 2,
+        }
+    }
+    pub fn pod_cidr(&self) -> String {
+        format!("10.244.{}.0/24", self.index)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// Waiting for the image; the pull ends at `done_at` (succeeding or not).
+    Pulling { requested: Time, done_at: Time, ok: bool },
+    /// A failed pull shown as ErrImagePull until the next sync.
+    ErrImagePull { until: Time, message: String },
+    /// Waiting out the back-off before the next pull.
+    ImagePullBackOff { until: Time },
+    /// Image present; created and started at `at`.
+    Starting { at: Time },
+    Running { since: Time, ready_at: Option<Time> },
+    /// Stopped (pod terminating, or the machine lost power).
+    Exited { at: Time, exit_code: i32, reason: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ctr {
+    pub name: String,
+    pub image: String,
+    pub phase: Phase,
+    pub restarts: i32,
+    pub pull_failures: u32,
+    pub last_terminated: Option<ContainerStateTerminated>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodRuntime {
+    pub containers: Vec<Ctr>,
+    /// All containers stopped by then; the kubelet then confirms the deletion.
+    pub killing_until: Option<Time>,
+    pub pod_ip: String,
+    pub started: Time,
+}
+
+impl PodRuntime {
+    /// The next instant this pod's state changes by itself.
+    pub fn next_wakeup(&self, now: Time) -> Option<Time> {
+        let mut t: Option<Time> = self.killing_until;
+        for c in &self.containers {
+            let at = match &c.phase {
+                Phase::Pulling { done_at, .. } => Some(*done_at),
+                Phase::ErrImagePull { until, .. } => Some(*until),
+                Phase::ImagePullBackOff { until } => Some(*until),
+                Phase::Starting { at } => Some(*at),
+                Phase::Running { ready_at: Some(r), .. } if *r > now => Some(*r),
+                _ => None,
+            };
+            if let Some(a) = at {
+                t = Some(t.map_or(a, |x| x.min(a)));
+            }
+        }
+        t.filter(|x| *x > now)
+    }
+}
+
+/// Go's time.Duration.String for whole milliseconds (`3.2s`, `512ms`, `1m1.5s`).
+pub fn go_duration(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = |v: u64| {
+        let whole = v / 1000;
+        let frac = v % 1000;
+        if frac == 0 { format!("{whole}s") } else { format!("{whole}.{}s", format!("{frac:03}").trim_end_matches('0')) }
+    };
+    if ms < 60_000 {
+        return secs(ms);
+    }
+    let m = ms / 60_000;
+    if m < 60 {
+        return format!("{m}m{}", secs(ms % 60_000));
+    }
+    format!("{}h{}m{}", m / 60, m % 60, secs(ms % 60_000))
+}
+
+fn hex64(seed: &str) -> String {
+    (0..8).map(|i| format!("{:08x}", fnv32a(format!("{seed}/{i}").as_bytes()))).collect()
+}
+
+fn pull_backoff(failures: u32, initial: u64, max: u64) -> u64 {
+    let shift = failures.saturating_sub(1).min(16);
+    (initial << shift).min(max)
+}
+
+/// The kubelet of one node, with the runtime state of its pods.
+pub struct Kubelet<'a> {
+    pub machine: &'a mut Machine,
+    pub runtimes: &'a mut BTreeMap<String, PodRuntime>,
+    pub timings: &'a crate::config::Timings,
+}
+
+impl Kubelet<'_> {
+    fn event(&self, pod: &Pod, type_: &'static str, reason: &str, msg: String, field: Option<&str>) -> Action {
+        let mut r = object_ref(&Object::Pod(pod.clone()));
+        r.resource_version = String::new();
+        if let Some(c) = field {
+            r.field_path = format!("spec.containers{{{c}}}");
+        }
+        let e = EventSpec { involved: r, type_, reason: reason.into(), message: msg, component: COMPONENT, host: self.machine.name.clone() };
+        Action::Event(e)
+    }
+
+    /// One sync of every pod bound to this node.
+    pub fn sync(&mut self, store: &Store, now: Time) -> Vec<Action> {
+        let mut out = Vec::new();
+        if !self.machine.alive {
+            return out;
+        }
+        let mut pods: Vec<&Pod> = store.pods.values().filter(|p| p.spec.node_name == self.machine.name).collect();
+        pods.sort_by_key(|p| store.creation_order(&p.metadata));
+        for pod in pods {
+            self.sync_pod(pod, now, &mut out);
+        }
+        out
+    }
+
+    fn sync_pod(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+        let uid = pod.metadata.uid.clone();
+        if pod.metadata.deletion_timestamp.is_some() {
+            self.terminate(pod, now, out);
+            return;
+        }
+        if !self.runtimes.contains_key(&uid) {
+            self.admit(pod, now, out);
+        }
+        self.step(pod, now, out);
+        let mut rt = self.runtimes.remove(&uid).expect("admitted");
+        let status = self.status(pod, &mut rt, now);
+        self.runtimes.insert(uid, rt);
+        if status != pod.status {
+            let mut next = pod.clone();
+            next.status = status;
+            out.push(Action::Update(Object::Pod(next)));
+        }
+    }
+
+    fn admit(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+        let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
+        self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
+        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now };
+        for c in &pod.spec.containers {
+            let phase = self.begin_pull(pod, c, now, out);
+            rt.containers.push(Ctr {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                phase,
+                restarts: 0,
+                pull_failures: 0,
+                last_terminated: None,
+            });
+        }
+        self.runtimes.insert(pod.metadata.uid.clone(), rt);
+    }
+
+    /// EnsureImageExists: already present, pull, or fail.
+    fn begin_pull(&mut self, pod: &Pod, c: &Container, now: Time, out: &mut Vec<Action>) -> Phase {
+        let full = ImageRef::parse(&c.image).full();
+        let present = self.machine.images.contains(&full);
+        if c.image_pull_policy != "Always" && present {
+            out.push(self.event(pod, "Normal", "Pulled", format!("Container image \"{}\" already present on machine", c.image), Some(&c.name)));
+            return Phase::Starting { at: Time(now.0 + CREATE_MS) };
+        }
+        if c.image_pull_policy == "Never" {
+            let msg = format!("Container image \"{}\" is not present with pull policy of Never", c.image);
+            out.push(self.event(pod, "Warning", "ErrImageNeverPull", msg.clone(), Some(&c.name)));
+            return Phase::ErrImagePull { until: Time(u64::MAX), message: msg };
+        }
+        out.push(self.event(pod, "Normal", "Pulling", format!("Pulling image \"{}\"", c.image), Some(&c.name)));
+        let info = images::lookup(&c.image);
+        let dur = match (&info, present) {
+            (Some(_), true) => 400,
+            (Some(i), false) => i.pull_ms,
+            (None, _) => FAILED_PULL_MS,
+        };
+        let start = now.max(self.machine.pull_busy_until);
+        let done = Time(start.0 + dur);
+        self.machine.pull_busy_until = done;
+        Phase::Pulling { requested: now, done_at: done, ok: info.is_some() }
+    }
+
+    /// Moves each container along its timeline up to `now`.
+    fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+        let uid = pod.metadata.uid.clone();
+        let n = self.runtimes[&uid].containers.len();
+        for i in 0..n {
+            // Several transitions can fall due at one instant.
+            for _ in 0..8 {
+                let ctr = self.runtimes[&uid].containers[i].clone();
+                let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).cloned().unwrap_or_default();
+                let next = match &ctr.phase {
+                    Phase::Pulling { requested, done_at, ok } if *done_at <= now => {
+                        let full = ImageRef::parse(&ctr.image).full();
+                        if *ok {
+                            self.machine.images.insert(full);
+                            let info = images::lookup(&ctr.image).unwrap_or(images::ImageInfo { size_bytes: 0, pull_ms: 0, start_ms: 0, stop_ms: 0 });
+                            let took = done_at.0 - requested.0;
+                            let own = took.min(if info.pull_ms == 0 { took } else { took.min(info.pull_ms.max(400)) });
+                            out.push(self.event(
+                                pod,
+                                "Normal",
+                                "Pulled",
+                                format!(
+                                    "Successfully pulled image \"{}\" in {} ({} including waiting). Image size: {} bytes.",
+                                    ctr.image,
+                                    go_duration(own),
+                                    go_duration(took),
+                                    info.size_bytes
+                                ),
+                                Some(&ctr.name),
+                            ));
+                            Some((Phase::Starting { at: Time(done_at.0 + CREATE_MS) }, 0))
+                        } else {
+                            let err = format!("rpc error: code = NotFound desc = {}", images::pull_error(&ctr.image));
+                            out.push(self.event(pod, "Warning", "Failed", format!("Failed to pull image \"{}\": {err}", ctr.image), Some(&ctr.name)));
+                            out.push(self.event(pod, "Warning", "Failed", "Error: ErrImagePull".into(), Some(&ctr.name)));
+                            Some((Phase::ErrImagePull { until: Time(done_at.0 + SYNC_RETRY_MS), message: err }, 1))
+                        }
+                    }
+                    Phase::ErrImagePull { until, .. } if *until <= now => {
+                        let b = pull_backoff(ctr.pull_failures, self.timings.backoff_initial_ms, self.timings.backoff_max_ms);
+                        out.push(self.event(pod, "Normal", "BackOff", format!("Back-off pulling image \"{}\"", ctr.image), Some(&ctr.name)));
+                        out.push(self.event(pod, "Warning", "Failed", "Error: ImagePullBackOff".into(), Some(&ctr.name)));
+                        Some((Phase::ImagePullBackOff { until: Time(until.0 + b) }, 0))
+                    }
+                    Phase::ImagePullBackOff { until } if *until <= now => {
+                        let at = *until;
+                        Some((self.begin_pull(pod, &spec, at, out), 0))
+                    }
+                    Phase::Starting { at } if *at <= now => {
+                        out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(&ctr.name)));
+                        out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(&ctr.name)));
+                        let since = *at;
+                        Some((Phase::Running { since, ready_at: Some(ready_time(&spec, since)) }, 0))
+                    }
+                    _ => None,
+                };
+                match next {
+                    Some((phase, failures)) => {
+                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        c.phase = phase;
+                        c.pull_failures += failures;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// The pod is being deleted: stop its containers, then confirm the deletion.
+    fn terminate(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+        let uid = pod.metadata.uid.clone();
+        let Some(rt) = self.runtimes.get_mut(&uid) else {
+            out.push(Action::Delete { kind: "Pod", namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), grace: Some(0) });
+            return;
+        };
+        if rt.killing_until.is_none() {
+            let grace_ms = pod.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000;
+            let mut longest = 0;
+            let mut events = Vec::new();
+            for c in &mut rt.containers {
+                if let Phase::Running { .. } | Phase::Starting { .. } = c.phase {
+                    let stop = images::lookup(&c.image).map(|i| i.stop_ms).unwrap_or(1000).min(grace_ms);
+                    longest = longest.max(stop);
+                    events.push(c.name.clone());
+                }
+                c.phase = Phase::Exited { at: now, exit_code: 0, reason: "Completed".into() };
+            }
+            rt.killing_until = Some(Time(now.0 + longest));
+            let done = rt.killing_until;
+            for name in events {
+                out.push(self.event(pod, "Normal", "Killing", format!("Stopping container {name}"), Some(&name)));
+            }
+            let _ = done;
+            if longest > 0 {
+                // The pod stops being ready as soon as its containers are told to stop.
+                let mut next = pod.clone();
+                for c in &mut next.status.conditions {
+                    if (c.type_ == "Ready" || c.type_ == "ContainersReady") && c.status == "True" {
+                        c.status = "False".into();
+                        c.last_transition_time = Some(now);
+                    }
+                }
+                for cs in &mut next.status.container_statuses {
+                    cs.ready = false;
+                }
+                if next != *pod {
+                    out.push(Action::Update(Object::Pod(next)));
+                }
+                return;
+            }
+        }
+        if self.runtimes.get(&uid).and_then(|r| r.killing_until).is_some_and(|t| t <= now) {
+            self.runtimes.remove(&uid);
+            out.push(Action::Delete { kind: "Pod", namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), grace: Some(0) });
+        }
+    }
+
+    /// The machine came back after losing power: every container it ran died with it.
+    pub fn power_loss(&mut self, store: &Store, at: Time) {
+        for p in store.pods.values().filter(|p| p.spec.node_name == self.machine.name) {
+            if let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) {
+                for c in &mut rt.containers {
+                    if let Phase::Running { since, .. } = c.phase {
+                        c.last_terminated = Some(ContainerStateTerminated {
+                            exit_code: 255,
+                            reason: "Unknown".into(),
+                            started_at: Some(since),
+                            finished_at: Some(at),
+                            ..Default::default()
+                        });
+                        c.restarts += 1;
+                        c.phase = Phase::Starting { at };
+                    } else if let Phase::Starting { .. } = c.phase {
+                        c.phase = Phase::Starting { at };
+                    }
+                }
+            }
+        }
+    }
+
+    /// PodStatus from the runtime (kubelet's generateAPIPodStatus).
+    fn status(&self, pod: &Pod, rt: &mut PodRuntime, now: Time) -> PodStatus {
+        let mut st = pod.status.clone();
+        st.host_ip = self.machine.ip.clone();
+        st.pod_ip = rt.pod_ip.clone();
+        st.host_ips = Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", self.machine.ip.clone())])]).unwrap_or_default());
+        st.pod_ips = Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", rt.pod_ip.clone())])]).unwrap_or_default());
+        st.start_time = Some(rt.started);
+        let mut statuses = Vec::new();
+        let mut any_running = false;
+        let mut unready = Vec::new();
+        for (spec, c) in pod.spec.containers.iter().zip(rt.containers.iter()) {
+            let mut cs = ContainerStatus {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                restart_count: c.restarts,
+                started: Some(false),
+                ..Default::default()
+            };
+            if let Some(t) = &c.last_terminated {
+                cs.last_state.terminated = Some(t.clone());
+            }
+            let full = ImageRef::parse(&c.image);
+            match &c.phase {
+                Phase::Pulling { .. } | Phase::Starting { .. } => {
+                    cs.state.waiting = Some(ContainerStateWaiting { reason: "ContainerCreating".into(), message: String::new() });
+                }
+                Phase::ErrImagePull { message, .. } => {
+                    let reason = if message.contains("pull policy of Never") { "ErrImageNeverPull" } else { "ErrImagePull" };
+                    cs.state.waiting = Some(ContainerStateWaiting { reason: reason.into(), message: message.clone() });
+                }
+                Phase::ImagePullBackOff { .. } => {
+                    cs.state.waiting = Some(ContainerStateWaiting {
+                        reason: "ImagePullBackOff".into(),
+                        message: format!("Back-off pulling image \"{}\"", c.image),
+                    });
+                }
+                Phase::Running { since, ready_at } => {
+                    any_running = true;
+                    cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
+                    cs.started = Some(true);
+                    cs.ready = ready_at.is_some_and(|r| r <= now);
+                    cs.image_id = format!("{}@sha256:{}", full.repository, hex64(&full.full()));
+                    cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
+                }
+                Phase::Exited { at, exit_code, reason } => {
+                    cs.state.terminated = Some(ContainerStateTerminated {
+                        exit_code: *exit_code,
+                        reason: reason.clone(),
+                        finished_at: Some(*at),
+                        ..Default::default()
+                    });
+                }
+            }
+            if !cs.ready {
+                unready.push(spec.name.clone());
+            }
+            statuses.push(cs);
+        }
+        st.container_statuses = statuses;
+        st.phase = if any_running { "Running".into() } else { "Pending".into() };
+        let all_ready = unready.is_empty() && !pod.spec.containers.is_empty();
+        let msg = format!("containers with unready status: [{}]", unready.join(" "));
+        set_cond(&mut st.conditions, "PodReadyToStartContainers", "True", "", "", now);
+        set_cond(&mut st.conditions, "Initialized", "True", "", "", now);
+        if all_ready {
+            set_cond(&mut st.conditions, "Ready", "True", "", "", now);
+            set_cond(&mut st.conditions, "ContainersReady", "True", "", "", now);
+        } else {
+            set_cond(&mut st.conditions, "Ready", "False", "ContainersNotReady", &msg, now);
+            set_cond(&mut st.conditions, "ContainersReady", "False", "ContainersNotReady", &msg, now);
+        }
+        order_conditions(&mut st.conditions);
+        st
+    }
+}
+
+/// When a freshly started container first passes readiness: at once without a probe; with
+/// one, at the first probe period at or after initialDelaySeconds (probes tick from start).
+pub fn ready_time(spec: &Container, since: Time) -> Time {
+    match &spec.readiness_probe {
+        None => since,
+        Some(p) => {
+            let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+            let period = p.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
+            let k = delay.div_ceil(period);
+            Time(since.0 + k * period)
+        }
+    }
+}
+
+fn set_cond(conds: &mut Vec<PodCondition>, type_: &str, status: &str, reason: &str, message: &str, now: Time) {
+    if let Some(c) = conds.iter_mut().find(|c| c.type_ == type_) {
+        if c.status != status {
+            c.status = status.into();
+            c.last_transition_time = Some(now);
+        }
+        c.reason = reason.into();
+        c.message = message.into();
+        return;
+    }
+    conds.push(PodCondition {
+        type_: type_.into(),
+        status: status.into(),
+        last_probe_time: None,
+        last_transition_time: Some(now),
+        reason: reason.into(),
+        message: message.into(),
+    });
+}
+
+/// The order a v1.31 kubelet reports pod conditions in.
+fn order_conditions(conds: &mut [PodCondition]) {
+    let rank = |t: &str| match t {
+        "PodReadyToStartContainers" => 0,
+        "Initialized" => 1,
+        "Ready" => 2,
+        "ContainersReady" => 3,
+        "PodScheduled" => 4,
+        _ => 5,
+    };
+    conds.sort_by_key(|c| rank(&c.type_));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_like_go() {
+        assert_eq!(go_duration(512), "512ms");
+        assert_eq!(go_duration(3200), "3.2s");
+        assert_eq!(go_duration(61_500), "1m1.5s");
+    }
+
+    #[test]
+    fn pull_backoff_doubles_from_10s_to_300s() {
+        let seq: Vec<u64> = (1..=7).map(|n| pull_backoff(n, 10_000, 300_000) / 1000).collect();
+        assert_eq!(seq, vec![10, 20, 40, 80, 160, 300, 300]);
+    }
+
+    #[test]
+    fn readiness_waits_for_the_first_probe_after_the_initial_delay() {
+        let mut c = Container::default();
+        assert_eq!(ready_time(&c, Time(1000)), Time(1000));
+        c.readiness_probe = Some(Probe { initial_delay_seconds: Some(5), period_seconds: Some(10), ..Default::default() });
+        assert_eq!(ready_time(&c, Time(1000)), Time(11_000));
+    }
+}

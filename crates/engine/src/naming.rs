@@ -1,0 +1,82 @@
+//! Names as Kubernetes makes them: `utilrand.String` suffixes and `SafeEncodeString`d
+//! pod-template hashes, from the same 27-character alphabet (no vowels, no 0/1/3).
+
+use crate::rng::Pcg32;
+
+/// k8s.io/apimachinery/pkg/util/rand: "bcdfghjklmnpqrstvwxz2456789".
+pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// names.SimpleNameGenerator: base (cut to 58 chars) + 5 random characters.
+pub fn generate_name(base: &str, rng: &mut Pcg32) -> String {
+    let base = if base.len() > 58 { &base[..58] } else { base };
+    let mut s = String::with_capacity(base.len() + 5);
+    s.push_str(base);
+    for _ in 0..5 {
+        s.push(ALPHANUMS[rng.below(ALPHANUMS.len() as u32) as usize] as char);
+    }
+    s
+}
+
+/// rand.SafeEncodeString: each byte mapped through the alphabet.
+pub fn safe_encode(s: &str) -> String {
+    s.bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
+}
+
+/// FNV-1a, 32 bit.
+pub fn fnv32a(data: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for b in data {
+        h ^= *b as u32;
+        h = h.wrapping_mul(0x01000193);
+    }
+    h
+}
+
+/// controller.ComputeHash: FNV-32a over the pod template (here its canonical JSON; upstream
+/// hashes a spew dump) plus the collision count, then SafeEncodeString of the decimal value.
+pub fn pod_template_hash(template_json: &str, collision_count: Option<i32>) -> String {
+    let mut data = template_json.as_bytes().to_vec();
+    if let Some(c) = collision_count {
+        data.extend_from_slice(&(c as u32).to_le_bytes());
+    }
+    safe_encode(&fnv32a(&data).to_string())
+}
+
+/// A deterministic UUID-shaped uid (not seeded, so a seed changes names only).
+pub fn uid_for(counter: u64) -> String {
+    let a = fnv32a(&counter.to_le_bytes());
+    let b = fnv32a(&(counter ^ 0x9e3779b97f4a7c15).to_le_bytes());
+    let c = fnv32a(&(counter.wrapping_mul(31)).to_le_bytes());
+    let d = fnv32a(&(counter.wrapping_add(7)).to_le_bytes());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:08x}{:04x}",
+        a,
+        b >> 16,
+        b & 0xfff,
+        (c >> 16) & 0x3fff | 0x8000,
+        d,
+        c & 0xffff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_hashes_use_the_safe_alphabet_of_digits() {
+        // SafeEncodeString of decimal digits only ever yields 4-9, b, c, d, f.
+        let h = pod_template_hash("{\"a\":1}", None);
+        assert!(h.len() >= 6 && h.len() <= 10, "{h}");
+        assert!(h.chars().all(|c| "456789bcdf".contains(c)), "{h}");
+        assert_eq!(safe_encode("0123456789"), "456789bcdf");
+    }
+
+    #[test]
+    fn generated_names_have_five_alphabet_chars() {
+        let mut r = Pcg32::new(7);
+        let n = generate_name("web-7d4b9c8f5-", &mut r);
+        assert_eq!(n.len(), "web-7d4b9c8f5-".len() + 5);
+        assert!(n[14..].bytes().all(|b| ALPHANUMS.contains(&b)));
+    }
+}

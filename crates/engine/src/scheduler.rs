@@ -1,0 +1,465 @@
+//! The scheduler (pkg/scheduler): filter plugins in upstream's order, each with its NAME and
+//! upstream's reason wording, then scores; the unschedulable get upstream's FitError message.
+
+use crate::controllers::is_pod_active;
+use crate::store::{object_ref, Action, EventSpec, Store};
+use kubelab_api::*;
+use std::collections::BTreeMap;
+
+pub const NAME: &str = "default-scheduler";
+
+/// schedutil.DefaultMilliCPURequest / DefaultMemoryRequest: what a pod without requests
+/// counts as when scoring (not when filtering).
+pub const DEFAULT_MILLI_CPU: i64 = 100;
+pub const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
+
+/// A node as the scheduler's snapshot sees it.
+#[derive(Clone, Debug)]
+pub struct NodeInfo<'a> {
+    pub node: &'a Node,
+    pub pods: Vec<&'a Pod>,
+    pub requested_cpu: i64,
+    pub requested_mem: i64,
+    pub nonzero_cpu: i64,
+    pub nonzero_mem: i64,
+    pub allocatable_cpu: i64,
+    pub allocatable_mem: i64,
+    pub allocatable_pods: i64,
+}
+
+/// Whether a filter failure can be fixed by preempting pods (framework.Unschedulable) or not
+/// (UnschedulableAndUnresolvable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    Unschedulable,
+    UnschedulableAndUnresolvable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub plugin: &'static str,
+    pub code: Code,
+    pub reasons: Vec<String>,
+}
+
+/// A filter plugin: `filter` returns None when the node fits.
+pub trait FilterPlugin {
+    const NAME: &'static str;
+    fn filter(pod: &Pod, node: &NodeInfo) -> Option<Status>;
+}
+
+fn status(plugin: &'static str, code: Code, reasons: Vec<String>) -> Option<Status> {
+    Some(Status { plugin, code, reasons })
+}
+
+pub struct NodeUnschedulable;
+impl FilterPlugin for NodeUnschedulable {
+    const NAME: &'static str = "NodeUnschedulable";
+    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+        if !n.node.spec.unschedulable {
+            return None;
+        }
+        let taint = Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Default::default() };
+        if pod.spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
+            return None;
+        }
+        status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) were unschedulable".into()])
+    }
+}
+
+pub struct NodeName;
+impl FilterPlugin for NodeName {
+    const NAME: &'static str = "NodeName";
+    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+        if pod.spec.node_name.is_empty() || pod.spec.node_name == n.node.metadata.name {
+            return None;
+        }
+        status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) didn't match the requested node name".into()])
+    }
+}
+
+pub struct TaintToleration;
+impl FilterPlugin for TaintToleration {
+    const NAME: &'static str = "TaintToleration";
+    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+        let untolerated = n
+            .node
+            .spec
+            .taints
+            .iter()
+            .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+            .find(|t| !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))?;
+        status(
+            Self::NAME,
+            Code::UnschedulableAndUnresolvable,
+            vec![format!("node(s) had untolerated taint {{{}: {}}}", untolerated.key, untolerated.value)],
+        )
+    }
+}
+
+pub struct NodeAffinity;
+impl FilterPlugin for NodeAffinity {
+    const NAME: &'static str = "NodeAffinity";
+    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+        if map_matches(&pod.spec.node_selector, &n.node.metadata.labels) {
+            return None;
+        }
+        status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) didn't match Pod's node affinity/selector".into()])
+    }
+}
+
+pub struct NodePorts;
+impl FilterPlugin for NodePorts {
+    const NAME: &'static str = "NodePorts";
+    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+        let want: Vec<(i32, &str)> = host_ports(pod);
+        if want.is_empty() {
+            return None;
+        }
+        let used: Vec<(i32, &str)> = n.pods.iter().flat_map(|p| host_ports(p)).collect();
+        if want.iter().any(|w| used.contains(w)) {
+            return status(Self::NAME, Code::Unschedulable, vec!["node(s) didn't have free ports for the requested pod ports".into()]);
+        }
+        None
+    }
+}
+
+fn host_ports(p: &Pod) -> Vec<(i32, &str)> {
+    p.spec
+        .containers
+        .iter()
+        .flat_map(|c| c.ports.iter())
+        .filter_map(|port| port.host_port.filter(|h| *h > 0).map(|h| (h, port.protocol.as_str())))
+        .collect()
+}
+
+pub struct NodeResourcesFit;
+impl FilterPlugin for NodeResourcesFit {
+    const NAME: &'static str = "NodeResourcesFit";
+    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+        let (cpu, mem) = pod_requests(pod);
+        let mut reasons = Vec::new();
+        if n.pods.len() as i64 + 1 > n.allocatable_pods {
+            reasons.push("Too many pods".to_string());
+        }
+        if cpu > 0 && n.requested_cpu + cpu > n.allocatable_cpu {
+            reasons.push("Insufficient cpu".to_string());
+        }
+        if mem > 0 && n.requested_mem + mem > n.allocatable_mem {
+            reasons.push("Insufficient memory".to_string());
+        }
+        if reasons.is_empty() {
+            None
+        } else {
+            status(Self::NAME, Code::Unschedulable, reasons)
+        }
+    }
+}
+
+/// The pod's requests (max of init containers and the sum of containers), in millicores and bytes.
+pub fn pod_requests(p: &Pod) -> (i64, i64) {
+    let get = |c: &Container, r: &str| -> i64 {
+        let q = c.resources.requests.get(r).or_else(|| c.resources.limits.get(r));
+        let m = q.and_then(|q| q.millis()).unwrap_or(0);
+        if r == "cpu" { m as i64 } else { (m / 1000) as i64 }
+    };
+    let sum_cpu: i64 = p.spec.containers.iter().map(|c| get(c, "cpu")).sum();
+    let sum_mem: i64 = p.spec.containers.iter().map(|c| get(c, "memory")).sum();
+    let init_cpu = p.spec.init_containers.iter().map(|c| get(c, "cpu")).max().unwrap_or(0);
+    let init_mem = p.spec.init_containers.iter().map(|c| get(c, "memory")).max().unwrap_or(0);
+    (sum_cpu.max(init_cpu), sum_mem.max(init_mem))
+}
+
+/// Requests with the non-zero defaults used for scoring.
+fn nonzero_requests(p: &Pod) -> (i64, i64) {
+    let mut cpu = 0;
+    let mut mem = 0;
+    for c in &p.spec.containers {
+        let has = |r: &str| c.resources.requests.contains_key(r) || c.resources.limits.contains_key(r);
+        let q = |r: &str| c.resources.requests.get(r).or_else(|| c.resources.limits.get(r)).and_then(|q| q.millis()).unwrap_or(0);
+        cpu += if has("cpu") { q("cpu") as i64 } else { DEFAULT_MILLI_CPU };
+        mem += if has("memory") { (q("memory") / 1000) as i64 } else { DEFAULT_MEMORY };
+    }
+    (cpu, mem)
+}
+
+fn quantity_of(n: &Node, r: &str) -> i64 {
+    let m = n.status.allocatable.get(r).or_else(|| n.status.capacity.get(r)).and_then(|q| q.millis()).unwrap_or(0);
+    match r {
+        "cpu" => m as i64,
+        _ => (m / 1000) as i64,
+    }
+}
+
+/// The scheduler's view of every node: pods bound to it and what they request.
+pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
+    let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    for p in store.pods.values() {
+        if !p.spec.node_name.is_empty() && p.status.phase != "Succeeded" && p.status.phase != "Failed" {
+            by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
+        }
+    }
+    store
+        .nodes
+        .values()
+        .map(|node| {
+            let pods = by_node.remove(node.metadata.name.as_str()).unwrap_or_default();
+            let (mut rc, mut rm, mut nc, mut nm) = (0, 0, 0, 0);
+            for p in &pods {
+                let (c, m) = pod_requests(p);
+                let (zc, zm) = nonzero_requests(p);
+                rc += c;
+                rm += m;
+                nc += zc;
+                nm += zm;
+            }
+            NodeInfo {
+                node,
+                pods,
+                requested_cpu: rc,
+                requested_mem: rm,
+                nonzero_cpu: nc,
+                nonzero_mem: nm,
+                allocatable_cpu: quantity_of(node, "cpu"),
+                allocatable_mem: quantity_of(node, "memory"),
+                allocatable_pods: quantity_of(node, "pods"),
+            }
+        })
+        .collect()
+}
+
+/// Runs the filters in upstream's order, stopping at the first that fails.
+pub fn run_filters(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+    NodeUnschedulable::filter(pod, n)
+        .or_else(|| NodeName::filter(pod, n))
+        .or_else(|| TaintToleration::filter(pod, n))
+        .or_else(|| NodeAffinity::filter(pod, n))
+        .or_else(|| NodePorts::filter(pod, n))
+        .or_else(|| NodeResourcesFit::filter(pod, n))
+}
+
+/// Score of a feasible node (higher is better): NodeResourcesFit LeastAllocated (weight 1),
+/// NodeResourcesBalancedAllocation (weight 1) and spreading of the pod's siblings (weight 2).
+pub fn score(pod: &Pod, n: &NodeInfo) -> i64 {
+    let (pc, pm) = nonzero_requests(pod);
+    let least = |req: i64, cap: i64| if cap <= 0 || req > cap { 0 } else { (cap - req) * 100 / cap };
+    let cpu_frac = |req: i64, cap: i64| if cap <= 0 { 1.0 } else { (req as f64 / cap as f64).min(1.0) };
+    let (uc, um) = (n.nonzero_cpu + pc, n.nonzero_mem + pm);
+    let least_allocated = (least(uc, n.allocatable_cpu) + least(um, n.allocatable_mem)) / 2;
+    let (fc, fm) = (cpu_frac(uc, n.allocatable_cpu), cpu_frac(um, n.allocatable_mem));
+    let balanced = ((1.0 - (fc - fm).abs() / 2.0 * 2.0) * 100.0) as i64;
+    least_allocated + balanced
+}
+
+fn same_owner(a: &Pod, b: &Pod) -> bool {
+    match (a.metadata.controller_ref(), b.metadata.controller_ref()) {
+        (Some(x), Some(y)) => x.uid == y.uid,
+        _ => false,
+    }
+}
+
+/// Picks a node for the pod, or explains why none fits.
+pub fn schedule_one<'a>(pod: &Pod, infos: &'a [NodeInfo<'a>]) -> Result<&'a NodeInfo<'a>, Vec<(String, Status)>> {
+    let mut feasible = Vec::new();
+    let mut failed = Vec::new();
+    for n in infos {
+        match run_filters(pod, n) {
+            None => feasible.push(n),
+            Some(s) => failed.push((n.node.metadata.name.clone(), s)),
+        }
+    }
+    if feasible.is_empty() {
+        return Err(failed);
+    }
+    // Spreading (PodTopologySpread's system default on hostname): fewer siblings is better.
+    let counts: Vec<i64> = feasible
+        .iter()
+        .map(|n| n.pods.iter().filter(|p| is_pod_active(p) && same_owner(p, pod)).count() as i64)
+        .collect();
+    let max = counts.iter().copied().max().unwrap_or(0);
+    let mut best: Option<(i64, &NodeInfo)> = None;
+    for (n, c) in feasible.iter().zip(counts) {
+        let spread = if max == 0 { 100 } else { (max - c) * 100 / max };
+        let total = score(pod, n) + 2 * spread;
+        // Ties go to the first node in name order, so placement never depends on the seed.
+        if best.is_none_or(|(b, _)| total > b) {
+            best = Some((total, n));
+        }
+    }
+    Ok(best.map(|(_, n)| n).expect("feasible is not empty"))
+}
+
+/// framework.FitError.Error(), with the preemption post-filter's diagnosis.
+pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
+    let mut hist: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pre: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, s) in failed {
+        for r in &s.reasons {
+            *hist.entry(r.clone()).or_default() += 1;
+        }
+        let p = match s.code {
+            Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
+            Code::Unschedulable => "No preemption victims found for incoming pod",
+        };
+        *pre.entry(p.to_string()).or_default() += 1;
+    }
+    let sorted = |h: BTreeMap<String, usize>| {
+        let mut v: Vec<String> = h.into_iter().map(|(r, c)| format!("{c} {r}")).collect();
+        v.sort();
+        v.join(", ")
+    };
+    format!(
+        "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {}.",
+        sorted(hist),
+        sorted(pre)
+    )
+}
+
+/// One scheduling pass: every pending pod, in queue order (priority, then creation).
+pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
+    let mut pending: Vec<&Pod> = store
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name.is_empty() && p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name == NAME)
+        .collect();
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    pending.sort_by_key(|p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
+    let mut out = Vec::new();
+    // Bindings made in this pass count against later pods in it.
+    let mut infos = node_infos(store);
+    for pod in pending {
+        let chosen = {
+            let result = schedule_one(pod, &infos);
+            result.map(|n| n.node.metadata.name.clone())
+        };
+        match chosen {
+            Ok(node_name) => {
+                let mut bound = pod.clone();
+                bound.spec.node_name = node_name.clone();
+                set_pod_scheduled(&mut bound, "True", "", "", now);
+                out.push(Action::Update(Object::Pod(bound)));
+                out.push(Action::Event(EventSpec::normal(
+                    object_ref(&Object::Pod(pod.clone())),
+                    "Scheduled",
+                    format!("Successfully assigned {}/{} to {}", pod.metadata.namespace, pod.metadata.name, node_name),
+                    NAME,
+                )));
+                // Account the new binding.
+                let (c, m) = pod_requests(pod);
+                let (zc, zm) = nonzero_requests(pod);
+                if let Some(info) = infos.iter_mut().find(|i| i.node.metadata.name == node_name) {
+                    info.requested_cpu += c;
+                    info.requested_mem += m;
+                    info.nonzero_cpu += zc;
+                    info.nonzero_mem += zm;
+                }
+                if let Some(info) = infos.iter_mut().find(|i| i.node.metadata.name == node_name) {
+                    info.pods.push(pod);
+                }
+            }
+            Err(failed) => {
+                let msg = fit_error(infos.len(), &failed);
+                let already = pod
+                    .status
+                    .conditions
+                    .iter()
+                    .any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
+                if !already {
+                    let mut np = pod.clone();
+                    set_pod_scheduled(&mut np, "False", "Unschedulable", &msg, now);
+                    np.status.phase = "Pending".into();
+                    out.push(Action::Update(Object::Pod(np)));
+                    out.push(Action::Event(EventSpec::warning(
+                        object_ref(&Object::Pod(pod.clone())),
+                        "FailedScheduling",
+                        msg,
+                        NAME,
+                    )));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sets the PodScheduled condition.
+pub fn set_pod_scheduled(p: &mut Pod, status: &str, reason: &str, message: &str, now: Time) {
+    p.status.conditions.retain(|c| c.type_ != "PodScheduled");
+    p.status.conditions.push(PodCondition {
+        type_: "PodScheduled".into(),
+        status: status.into(),
+        last_probe_time: None,
+        last_transition_time: Some(now),
+        reason: reason.into(),
+        message: message.into(),
+    });
+    if p.status.phase.is_empty() {
+        p.status.phase = "Pending".into();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, cpu: &str) -> Node {
+        let mut n = Node::default();
+        n.metadata.name = name.into();
+        n.status.allocatable.insert("cpu".into(), Quantity(cpu.into()));
+        n.status.allocatable.insert("memory".into(), Quantity("4Gi".into()));
+        n.status.allocatable.insert("pods".into(), Quantity("110".into()));
+        n
+    }
+
+    fn pod_with_cpu(cpu: &str) -> Pod {
+        let mut p = Pod::default();
+        p.metadata.name = "p".into();
+        let mut c = Container { name: "c".into(), image: "nginx".into(), ..Default::default() };
+        c.resources.requests.insert("cpu".into(), Quantity(cpu.into()));
+        p.spec.containers.push(c);
+        p
+    }
+
+    fn info<'a>(n: &'a Node) -> NodeInfo<'a> {
+        NodeInfo { node: n, pods: vec![], requested_cpu: 0, requested_mem: 0, nonzero_cpu: 0, nonzero_mem: 0, allocatable_cpu: quantity_of(n, "cpu"), allocatable_mem: quantity_of(n, "memory"), allocatable_pods: 110 }
+    }
+
+    /// Table: (case, node, pod, expected first failing plugin and reason).
+    #[test]
+    fn filters_reject_with_upstream_reasons() {
+        let mut cordoned = node("n", "2");
+        cordoned.spec.unschedulable = true;
+        let mut tainted = node("n", "2");
+        tainted.spec.taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Default::default() });
+        let mut labelled = node("n", "2");
+        labelled.metadata.labels.insert("disk".into(), "ssd".into());
+        let mut wants_hdd = pod_with_cpu("100m");
+        wants_hdd.spec.node_selector.insert("disk".into(), "hdd".into());
+        let cases: Vec<(&str, Node, Pod, Option<(&str, &str)>)> = vec![
+            ("fits", node("n", "2"), pod_with_cpu("500m"), None),
+            ("too much cpu", node("n", "2"), pod_with_cpu("3"), Some(("NodeResourcesFit", "Insufficient cpu"))),
+            ("cordoned", cordoned, pod_with_cpu("100m"), Some(("NodeUnschedulable", "node(s) were unschedulable"))),
+            ("control-plane taint", tainted, pod_with_cpu("100m"), Some(("TaintToleration", "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"))),
+            ("nodeSelector", labelled, wants_hdd, Some(("NodeAffinity", "node(s) didn't match Pod's node affinity/selector"))),
+        ];
+        for (name, n, p, want) in cases {
+            let got = run_filters(&p, &info(&n)).map(|s| (s.plugin, s.reasons[0].clone()));
+            assert_eq!(got.as_ref().map(|(a, b)| (*a, b.as_str())), want, "case {name}");
+        }
+    }
+
+    /// Upstream message shape (FitError.Error with the preemption diagnosis), as seen on a
+    /// v1.31 cluster with one tainted control-plane node and three full workers.
+    #[test]
+    fn fit_error_matches_upstream_wording() {
+        let taint = Status { plugin: "TaintToleration", code: Code::UnschedulableAndUnresolvable, reasons: vec!["node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".into()] };
+        let cpu = Status { plugin: "NodeResourcesFit", code: Code::Unschedulable, reasons: vec!["Insufficient cpu".into()] };
+        let failed = vec![("cp".to_string(), taint), ("n1".into(), cpu.clone()), ("n2".into(), cpu.clone()), ("n3".into(), cpu)];
+        assert_eq!(
+            fit_error(4, &failed),
+            "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod."
+        );
+    }
+}

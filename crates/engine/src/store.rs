@@ -1,0 +1,338 @@
+//! The object store (etcd + the API server's storage layer): typed maps per kind, uids,
+//! resourceVersions, generations, events. Only the store applies actions.
+
+use kubelab_api::*;
+use std::collections::BTreeMap;
+
+/// (namespace, name); cluster-scoped objects use an empty namespace.
+pub type Key = (String, String);
+
+pub fn key(ns: &str, name: &str) -> Key {
+    (ns.to_string(), name.to_string())
+}
+
+/// What a controller, the scheduler or a kubelet asks the store to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Create an object (honouring `generateName`); the store assigns uid, resourceVersion,
+    /// creationTimestamp.
+    Create(Object),
+    /// Replace an object's spec/metadata/status. A no-op if nothing changed.
+    Update(Object),
+    /// Delete: pods bound to a node get a deletionTimestamp and stay until their kubelet
+    /// confirms with `grace: Some(0)`; everything else goes at once.
+    Delete { kind: &'static str, namespace: String, name: String, grace: Option<i64> },
+    /// Create an object with a generated name, then record an event whose message has
+    /// `{name}` replaced by that name (`Created pod: web-7d4b9c8f5-x2x7k`).
+    CreateWithEvent(Object, EventSpec),
+    /// Record (or bump the count of) an Event.
+    Event(EventSpec),
+    /// Run the controllers again at this simulated time (a timer, such as minReadySeconds).
+    Requeue(Time),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventSpec {
+    pub involved: ObjectReference,
+    pub type_: &'static str,
+    pub reason: String,
+    pub message: String,
+    pub component: &'static str,
+    pub host: String,
+}
+
+impl EventSpec {
+    pub fn normal(obj: ObjectReference, reason: &str, message: String, component: &'static str) -> EventSpec {
+        EventSpec { involved: obj, type_: "Normal", reason: reason.into(), message, component, host: String::new() }
+    }
+    pub fn warning(obj: ObjectReference, reason: &str, message: String, component: &'static str) -> EventSpec {
+        EventSpec { involved: obj, type_: "Warning", reason: reason.into(), message, component, host: String::new() }
+    }
+    pub fn on_host(mut self, host: &str) -> EventSpec {
+        self.host = host.to_string();
+        self
+    }
+}
+
+/// An ObjectReference to `obj`, as events and endpoints carry.
+pub fn object_ref(obj: &Object) -> ObjectReference {
+    let m = obj.meta();
+    ObjectReference {
+        kind: obj.kind().into(),
+        namespace: m.namespace.clone(),
+        name: m.name.clone(),
+        uid: m.uid.clone(),
+        api_version: obj.info().api_version(),
+        resource_version: m.resource_version.clone(),
+        field_path: String::new(),
+    }
+}
+
+/// A change the store made, for watchers (the UI's control-plane lights, `get -w`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub what: ChangeType,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    pub pods: BTreeMap<Key, Pod>,
+    pub nodes: BTreeMap<Key, Node>,
+    pub namespaces: BTreeMap<Key, Namespace>,
+    pub configmaps: BTreeMap<Key, ConfigMap>,
+    pub services: BTreeMap<Key, Service>,
+    pub endpoints: BTreeMap<Key, Endpoints>,
+    pub events: BTreeMap<Key, Event>,
+    pub deployments: BTreeMap<Key, Deployment>,
+    pub replicasets: BTreeMap<Key, ReplicaSet>,
+    resource_version: u64,
+    uid_counter: u64,
+    /// Changes since the engine last drained them.
+    pub changes: Vec<Change>,
+    /// Creation order of each uid, so equal timestamps still sort as created.
+    pub created_seq: BTreeMap<String, u64>,
+}
+
+macro_rules! with_map {
+    ($store:expr, $kind:expr, $m:ident => $body:expr, $none:expr) => {
+        match $kind {
+            "Pod" => { let $m = &$store.pods; $body }
+            "Node" => { let $m = &$store.nodes; $body }
+            "Namespace" => { let $m = &$store.namespaces; $body }
+            "ConfigMap" => { let $m = &$store.configmaps; $body }
+            "Service" => { let $m = &$store.services; $body }
+            "Endpoints" => { let $m = &$store.endpoints; $body }
+            "Event" => { let $m = &$store.events; $body }
+            "Deployment" => { let $m = &$store.deployments; $body }
+            "ReplicaSet" => { let $m = &$store.replicasets; $body }
+            _ => $none,
+        }
+    };
+}
+
+impl Store {
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    fn next_rv(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    pub fn next_uid(&mut self) -> String {
+        self.uid_counter += 1;
+        crate::naming::uid_for(self.uid_counter)
+    }
+
+    pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<Object> {
+        let k = key(ns, name);
+        with_map!(self, kind, m => m.get(&k).cloned().map(wrap), None)
+    }
+
+    pub fn exists(&self, kind: &str, ns: &str, name: &str) -> bool {
+        let k = key(ns, name);
+        with_map!(self, kind, m => m.contains_key(&k), false)
+    }
+
+    /// Objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
+    pub fn list(&self, kind: &str, ns: Option<&str>) -> Vec<Object> {
+        with_map!(self, kind, m => m
+            .iter()
+            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
+            .map(|(_, o)| wrap(o.clone()))
+            .collect(), Vec::new())
+    }
+
+    pub fn count(&self, kind: &str) -> usize {
+        with_map!(self, kind, m => m.len(), 0)
+    }
+
+    /// Finds any object by uid (for ownerReferences).
+    pub fn uid_exists(&self, kind: &str, ns: &str, name: &str, uid: &str) -> bool {
+        let k = key(ns, name);
+        with_map!(self, kind, m => m.get(&k).is_some_and(|o| meta_of(o).uid == uid), false)
+    }
+
+    fn put(&mut self, obj: Object) {
+        let k = key(&obj.meta().namespace, &obj.meta().name);
+        match obj {
+            Object::Pod(o) => { self.pods.insert(k, o); }
+            Object::Node(o) => { self.nodes.insert(k, o); }
+            Object::Namespace(o) => { self.namespaces.insert(k, o); }
+            Object::ConfigMap(o) => { self.configmaps.insert(k, o); }
+            Object::Service(o) => { self.services.insert(k, o); }
+            Object::Endpoints(o) => { self.endpoints.insert(k, o); }
+            Object::Event(o) => { self.events.insert(k, o); }
+            Object::Deployment(o) => { self.deployments.insert(k, o); }
+            Object::ReplicaSet(o) => { self.replicasets.insert(k, o); }
+        }
+    }
+
+    fn remove(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
+        let k = key(ns, name);
+        match kind {
+            "Pod" => self.pods.remove(&k).map(Object::Pod),
+            "Node" => self.nodes.remove(&k).map(Object::Node),
+            "Namespace" => self.namespaces.remove(&k).map(Object::Namespace),
+            "ConfigMap" => self.configmaps.remove(&k).map(Object::ConfigMap),
+            "Service" => self.services.remove(&k).map(Object::Service),
+            "Endpoints" => self.endpoints.remove(&k).map(Object::Endpoints),
+            "Event" => self.events.remove(&k).map(Object::Event),
+            "Deployment" => self.deployments.remove(&k).map(Object::Deployment),
+            "ReplicaSet" => self.replicasets.remove(&k).map(Object::ReplicaSet),
+            _ => None,
+        }
+    }
+
+    /// Stores a new object: uid, resourceVersion, creationTimestamp, generation 1.
+    /// The caller has already defaulted and validated it and resolved its name.
+    pub fn create(&mut self, mut obj: Object, now: Time) -> Object {
+        let uid = self.next_uid();
+        let rv = self.next_rv();
+        let seq = self.resource_version;
+        let m = obj.meta_mut();
+        m.uid = uid.clone();
+        m.resource_version = rv;
+        m.creation_timestamp = Some(now);
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) {
+            obj.meta_mut().generation = 1;
+        }
+        self.created_seq.insert(uid, seq);
+        self.changes.push(change(&obj, ChangeType::Added));
+        self.put(obj.clone());
+        obj
+    }
+
+    /// Replaces an object. Returns false (and writes nothing) when nothing changed.
+    /// Bumps `generation` when the spec of a Deployment or ReplicaSet changed.
+    pub fn update(&mut self, mut obj: Object) -> bool {
+        let (ns, name) = (obj.meta().namespace.clone(), obj.meta().name.clone());
+        let Some(old) = self.get(obj.kind(), &ns, &name) else { return false };
+        obj.meta_mut().resource_version = old.meta().resource_version.clone();
+        obj.meta_mut().uid = old.meta().uid.clone();
+        obj.meta_mut().creation_timestamp = old.meta().creation_timestamp;
+        if obj == old {
+            return false;
+        }
+        let spec_changed = match (&old, &obj) {
+            (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
+            (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
+            _ => false,
+        };
+        if spec_changed {
+            obj.meta_mut().generation = old.meta().generation + 1;
+        }
+        obj.meta_mut().resource_version = self.next_rv();
+        self.changes.push(change(&obj, ChangeType::Modified));
+        self.put(obj);
+        true
+    }
+
+    /// Removes an object outright.
+    pub fn delete_now(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
+        let o = self.remove(kind, ns, name)?;
+        self.next_rv();
+        self.changes.push(change(&o, ChangeType::Deleted));
+        Some(o)
+    }
+
+    /// Records an event, folding repeats into `count` as the event recorder does.
+    pub fn record_event(&mut self, e: EventSpec, now: Time) {
+        let existing = self.events.iter().find(|(_, ev)| {
+            ev.involved_object.uid == e.involved.uid
+                && ev.involved_object.name == e.involved.name
+                && ev.reason == e.reason
+                && ev.message == e.message
+                && ev.source.component == e.component
+        });
+        if let Some((k, ev)) = existing {
+            let (k, mut ev) = (k.clone(), ev.clone());
+            ev.count += 1;
+            ev.last_timestamp = Some(now);
+            ev.metadata.resource_version = self.next_rv();
+            self.events.insert(k, ev);
+            return;
+        }
+        let ns = if e.involved.namespace.is_empty() { "default".to_string() } else { e.involved.namespace.clone() };
+        // Upstream names events <object>.<hex unix-nanos>; our nanos are simulated.
+        let mut nanos = (now.0 as u128 + 1_723_507_200_000) * 1_000_000;
+        let mut name = format!("{}.{:x}", e.involved.name, nanos);
+        while self.events.contains_key(&key(&ns, &name)) {
+            nanos += 1;
+            name = format!("{}.{:x}", e.involved.name, nanos);
+        }
+        let ev = Event {
+            metadata: ObjectMeta { name, namespace: ns, ..Default::default() },
+            involved_object: e.involved,
+            reason: e.reason,
+            message: e.message,
+            source: EventSource { component: e.component.into(), host: e.host },
+            first_timestamp: Some(now),
+            last_timestamp: Some(now),
+            count: 1,
+            type_: e.type_.into(),
+            ..Default::default()
+        };
+        self.create(Object::Event(ev), now);
+    }
+
+    /// Events about one object, oldest first (as `kubectl describe` lists them).
+    pub fn events_for(&self, kind: &str, ns: &str, name: &str, uid: &str) -> Vec<&Event> {
+        let mut v: Vec<&Event> = self
+            .events
+            .values()
+            .filter(|e| {
+                e.involved_object.kind == kind
+                    && e.involved_object.name == name
+                    && (e.involved_object.namespace == ns || e.involved_object.namespace.is_empty())
+                    && (uid.is_empty() || e.involved_object.uid.is_empty() || e.involved_object.uid == uid)
+            })
+            .collect();
+        v.sort_by_key(|e| (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0)));
+        v
+    }
+
+    /// Creation order key: (creationTimestamp, sequence).
+    pub fn creation_order(&self, m: &ObjectMeta) -> (Time, u64) {
+        (m.creation_timestamp.unwrap_or_default(), self.created_seq.get(&m.uid).copied().unwrap_or(0))
+    }
+}
+
+fn change(o: &Object, what: ChangeType) -> Change {
+    Change { kind: o.kind(), namespace: o.meta().namespace.clone(), name: o.meta().name.clone(), what }
+}
+
+/// Typed objects to `Object`.
+pub trait IntoObject {
+    fn into_object(self) -> Object;
+    fn meta(&self) -> &ObjectMeta;
+}
+
+macro_rules! into_object {
+    ($($t:ident),*) => {$(
+        impl IntoObject for $t {
+            fn into_object(self) -> Object { Object::$t(self) }
+            fn meta(&self) -> &ObjectMeta { &self.metadata }
+        }
+    )*};
+}
+into_object!(Pod, Node, Namespace, ConfigMap, Service, Endpoints, Event, Deployment, ReplicaSet);
+
+fn wrap<T: IntoObject>(t: T) -> Object {
+    t.into_object()
+}
+
+fn meta_of<T: IntoObject>(t: &T) -> &ObjectMeta {
+    t.meta()
+}
