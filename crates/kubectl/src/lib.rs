@@ -1,1 +1,147 @@
+//! kubectl and the lab's own commands over a kubelab engine, with kubectl-exact printers.
+//! Shared by the browser console and the `kubelab` runner, so every command is testable
+//! natively.
 
+pub mod apply;
+pub mod args;
+pub mod fields;
+pub mod commands;
+pub mod lab;
+pub mod printers;
+pub mod script;
+pub mod selector;
+pub mod shell;
+pub mod tabwriter;
+
+pub use apply::{apply_manifest, ApplyReport, Problem};
+pub use commands::FileOrDir;
+
+use kubelab_engine::Engine;
+
+/// What a command printed. kubectl writes errors and "No resources found" to stderr; the
+/// console and the transcript show both, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// Lines in the order they were printed, each marked as stdout (false) or stderr (true).
+    pub lines: Vec<(bool, String)>,
+    /// The command's exit status was 0.
+    pub ok: bool,
+}
+
+impl Output {
+    pub fn new() -> Output {
+        Output { lines: Vec::new(), ok: true }
+    }
+    pub fn line(text: impl AsRef<str>) -> Output {
+        let mut o = Output::new();
+        o.out(text);
+        o
+    }
+    pub fn error(text: impl AsRef<str>) -> Output {
+        let mut o = Output::new();
+        o.err(text);
+        o
+    }
+    pub fn out(&mut self, text: impl AsRef<str>) {
+        for l in text.as_ref().lines() {
+            self.lines.push((false, l.to_string()));
+        }
+    }
+    pub fn err(&mut self, text: impl AsRef<str>) {
+        for l in text.as_ref().lines() {
+            self.lines.push((true, l.to_string()));
+        }
+        self.ok = false;
+    }
+    /// A warning: printed to stderr, the command still succeeds.
+    pub fn warn(&mut self, text: impl AsRef<str>) {
+        for l in text.as_ref().lines() {
+            self.lines.push((true, l.to_string()));
+        }
+    }
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for (_, l) in &self.lines {
+            s.push_str(l);
+            s.push('\n');
+        }
+        s
+    }
+    pub fn extend(&mut self, other: Output) {
+        self.ok &= other.ok;
+        self.lines.extend(other.lines);
+    }
+}
+
+/// Where `-f PATH` is read from: the runner's disk (relative to the script), the browser's
+/// editor tabs.
+pub trait Files {
+    fn read(&self, path: &str) -> Result<FileOrDir, String>;
+}
+
+/// No files at all (a console with nothing to read).
+pub struct NoFiles;
+
+impl Files for NoFiles {
+    fn read(&self, path: &str) -> Result<FileOrDir, String> {
+        Err(format!("the path \"{path}\" does not exist"))
+    }
+}
+
+/// What a command may use besides the engine.
+pub struct Ctx<'a> {
+    pub files: &'a dyn Files,
+    /// A heredoc's body, for `-f -`.
+    pub stdin: Option<&'a str>,
+    /// Sees the cluster at every instant the clock moves through during the command.
+    pub observe: &'a mut dyn FnMut(&Engine),
+}
+
+/// Runs one console line (`kubectl ...`, `k ...` or `lab ...`) and settles the cluster.
+pub fn execute(engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
+    let words = match shell::split_words(line) {
+        Ok(w) => w,
+        Err(e) => return Output::error(format!("error: {e}")),
+    };
+    let Some(prog) = words.first() else { return Output::new() };
+    let out = match prog.as_str() {
+        "kubectl" | "k" => kubectl(engine, &words[1..], ctx),
+        "lab" => lab::run(engine, &words[1..], ctx),
+        other => Output::error(format!(
+            "{other}: command not found (this console runs kubectl and lab commands; try 'lab help')"
+        )),
+    };
+    engine.settle();
+    out
+}
+
+fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let Some(cmd) = words.first() else {
+        return Output::line("kubectl controls the Kubernetes cluster manager.\n\nRun 'lab help' for the commands this lab supports.");
+    };
+    let rest = &words[1..];
+    match cmd.as_str() {
+        "get" => commands::get(engine, rest, ctx),
+        "apply" => commands::apply(engine, rest, ctx, apply::Mode::Apply),
+        "create" => commands::apply(engine, rest, ctx, apply::Mode::Create),
+        "delete" => commands::delete(engine, rest, ctx),
+        "scale" => commands::scale(engine, rest, ctx),
+        "version" => commands::version(engine, rest, ctx),
+        other => {
+            let known = commands::suggestions(other);
+            if known.contains(&other) {
+                return Output::error(format!("error: `kubectl {other}` is not available in this lab yet"));
+            }
+            // cobra's wording, as kubectl prints it (with a blank line after suggestions).
+            let mut out = Output::error(format!("Error: unknown command \"{other}\" for \"kubectl\""));
+            if !known.is_empty() {
+                out.err("\nDid you mean this?");
+                for k in known {
+                    out.err(format!("\t{k}"));
+                }
+                out.lines.push((true, String::new()));
+            }
+            out
+        }
+    }
+}

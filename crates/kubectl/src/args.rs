@@ -1,0 +1,164 @@
+//! Flag parsing as pflag does it: `--name=value`, `--name value`, `-n value`, `-nvalue`,
+//! `-o=yaml`, bool flags with optional `=false`, `--` ending flags.
+
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug)]
+pub struct FlagSpec {
+    pub long: &'static str,
+    pub short: Option<char>,
+    pub takes_value: bool,
+}
+
+pub const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> FlagSpec {
+    FlagSpec { long, short, takes_value }
+}
+
+/// Flags every kubectl command accepts.
+pub const GLOBAL: &[FlagSpec] = &[
+    flag("namespace", Some('n'), true),
+    flag("context", None, true),
+    flag("v", Some('v'), true),
+    flag("request-timeout", None, true),
+];
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Args {
+    pub positional: Vec<String>,
+    pub flags: BTreeMap<String, Vec<String>>,
+    /// Words after `--`.
+    pub rest: Vec<String>,
+}
+
+impl Args {
+    pub fn get(&self, long: &str) -> Option<&str> {
+        self.flags.get(long).and_then(|v| v.last()).map(|s| s.as_str())
+    }
+    pub fn all(&self, long: &str) -> Vec<String> {
+        self.flags.get(long).cloned().unwrap_or_default()
+    }
+    pub fn has(&self, long: &str) -> bool {
+        self.flags.contains_key(long)
+    }
+    /// A bool flag: present without value or with `true`.
+    pub fn bool(&self, long: &str) -> bool {
+        match self.get(long) {
+            Some(v) => v != "false",
+            None => false,
+        }
+    }
+}
+
+/// Parses `words` (after the command path) against the command's flags plus the global ones.
+/// `cmd_path` is used in error messages (`kubectl get`).
+pub fn parse(words: &[String], specs: &[FlagSpec], cmd_path: &str) -> Result<Args, String> {
+    let find_long = |n: &str| specs.iter().chain(GLOBAL.iter()).find(|s| s.long == n).copied();
+    let find_short = |c: char| specs.iter().chain(GLOBAL.iter()).find(|s| s.short == Some(c)).copied();
+    let usage = format!("See '{cmd_path} --help' for usage.");
+    let mut a = Args::default();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if w == "--" {
+            a.rest = words[i + 1..].to_vec();
+            break;
+        }
+        if let Some(body) = w.strip_prefix("--") {
+            let (name, inline) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (body, None),
+            };
+            let Some(spec) = find_long(name) else {
+                return Err(format!("Error: unknown flag: --{name}\n{usage}"));
+            };
+            let value = if spec.takes_value {
+                match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        match words.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(format!("Error: flag needs an argument: --{name}\n{usage}")),
+                        }
+                    }
+                }
+            } else {
+                match inline.as_deref() {
+                    None | Some("true") => "true".into(),
+                    Some("false") => "false".into(),
+                    Some(v) => return Err(format!("Error: invalid argument \"{v}\" for \"{}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax\n{usage}", display_name(&spec))),
+                }
+            };
+            a.flags.entry(spec.long.to_string()).or_default().push(value);
+        } else if w.len() > 1 && w.starts_with('-') && !w[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            let chars: Vec<char> = w[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                let Some(spec) = find_short(c) else {
+                    return Err(format!("Error: unknown shorthand flag: '{c}' in {w}\n{usage}"));
+                };
+                if spec.takes_value {
+                    let rest: String = chars[j + 1..].iter().collect();
+                    let value = if !rest.is_empty() {
+                        rest.strip_prefix('=').unwrap_or(&rest).to_string()
+                    } else {
+                        i += 1;
+                        match words.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(format!("Error: flag needs an argument: '{c}' in -{c}\n{usage}")),
+                        }
+                    };
+                    a.flags.entry(spec.long.to_string()).or_default().push(value);
+                    break;
+                }
+                a.flags.entry(spec.long.to_string()).or_default().push("true".into());
+                j += 1;
+            }
+        } else {
+            a.positional.push(w.clone());
+        }
+        i += 1;
+    }
+    Ok(a)
+}
+
+/// pflag's name for a flag in messages: `-A, --all-namespaces` or `--grace-period`.
+pub fn display_name(spec: &FlagSpec) -> String {
+    match spec.short {
+        Some(c) => format!("-{c}, --{}", spec.long),
+        None => format!("--{}", spec.long),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[FlagSpec] = &[flag("output", Some('o'), true), flag("all-namespaces", Some('A'), false), flag("replicas", None, true)];
+
+    fn p(s: &str) -> Result<Args, String> {
+        let words: Vec<String> = s.split_whitespace().map(String::from).collect();
+        parse(&words, SPECS, "kubectl get")
+    }
+
+    #[test]
+    fn flags_parse_like_pflag() {
+        let a = p("pods -o wide -n dev").unwrap();
+        assert_eq!(a.positional, vec!["pods"]);
+        assert_eq!(a.get("output"), Some("wide"));
+        assert_eq!(a.get("namespace"), Some("dev"));
+        let a = p("pods -owide --namespace=dev -A").unwrap();
+        assert_eq!(a.get("output"), Some("wide"));
+        assert!(a.bool("all-namespaces"));
+        assert_eq!(p("deploy web --replicas=3").unwrap().get("replicas"), Some("3"));
+        assert_eq!(p("pods -o=yaml").unwrap().get("output"), Some("yaml"));
+    }
+
+    #[test]
+    fn unknown_flags_get_kubectls_words() {
+        assert_eq!(p("pods --foo").unwrap_err(), "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.");
+        assert_eq!(p("pods -z").unwrap_err(), "Error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.");
+        assert_eq!(p("pods -o").unwrap_err(), "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage.");
+    }
+}

@@ -1,0 +1,54 @@
+//! The lab's own verbs: moving the clock and breaking machines.
+
+use crate::{Ctx, Output};
+use kubelab_engine::duration::{format_clock, parse_duration};
+use kubelab_engine::Engine;
+
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("lab advance <duration>", "Run the simulated clock forward (30s, 5m, 1h30m)"),
+    ("lab node kill <node>", "Power a node off: its kubelet goes silent and its containers die"),
+    ("lab node restore <node>", "Power a node back on"),
+    ("lab help", "List the lab's commands"),
+];
+
+pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+    match w.as_slice() {
+        ["advance", d] | ["time", "advance", d] => match parse_duration(d) {
+            Ok(ms) => {
+                engine.advance(ms, &mut *ctx.observe);
+                let mut out = Output::new();
+                out.out(format!("advanced {}; simulated time is now {}", format_clock(ms), format_clock(engine.now().0)));
+                out
+            }
+            Err(e) => Output::error(format!("error: {e} (use a duration such as 30s, 5m or 1h30m)")),
+        },
+        ["advance"] | ["time", "advance"] => Output::error("error: lab advance needs a duration, such as 30s or 5m".to_string()),
+        ["node", "kill", name] => match engine.kill_node(name) {
+            Ok(()) => Output::line(format!("node/{name} powered off: its kubelet stops reporting and its containers are gone")),
+            Err(e) => Output::error(format!("error: {e}")),
+        },
+        ["node", "restore", name] => match engine.restore_node(name) {
+            Ok(()) => Output::line(format!("node/{name} powered on: its kubelet will report in at its next heartbeat")),
+            Err(e) => Output::error(format!("error: {e}")),
+        },
+        ["node", verb, ..] if !["kill", "restore"].contains(verb) => {
+            Output::error(format!("error: unknown lab node command \"{verb}\": use kill or restore"))
+        }
+        ["node", ..] => Output::error("error: lab node kill|restore needs a node name".to_string()),
+        [] | ["help"] => {
+            let mut out = Output::new();
+            let mut text = String::from("Lab commands:\n");
+            for (c, d) in COMMANDS {
+                text.push_str(&format!("  {c}\t{d}\n"));
+            }
+            text.push_str("\nkubectl commands:\n");
+            for (c, d) in crate::commands::COMMANDS {
+                text.push_str(&format!("  kubectl {c}\t{d}\n"));
+            }
+            out.out(crate::tabwriter::format(&text));
+            out
+        }
+        [other, ..] => Output::error(format!("error: unknown lab command \"{other}\"; run 'lab help' for the list")),
+    }
+}

@@ -1,0 +1,371 @@
+//! kubectl's table printers (pkg/printers/internalversion/printers.go), column for column.
+
+use kubelab_api::*;
+use kubelab_engine::controllers::is_pod_ready;
+use kubelab_engine::duration::human_duration;
+
+/// Rows of one resource type, headers first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// translateTimestampSince.
+pub fn age(t: Option<Time>, now: Time) -> String {
+    match t {
+        None => "<unknown>".into(),
+        Some(t) => human_duration(now.0 as i64 - t.0 as i64),
+    }
+}
+
+/// printPod's READY, STATUS and RESTARTS.
+pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
+    let total = p.spec.containers.len();
+    let mut ready = 0;
+    let mut restarts = 0;
+    let mut last_restart: Option<Time> = None;
+    let mut reason = if p.status.phase.is_empty() { "Pending".to_string() } else { p.status.phase.clone() };
+    if !p.status.reason.is_empty() {
+        reason = p.status.reason.clone();
+    }
+    let mut has_running = false;
+    for c in p.status.container_statuses.iter().rev() {
+        restarts += c.restart_count;
+        if let Some(t) = c.last_state.terminated.as_ref().and_then(|t| t.finished_at) {
+            if last_restart.is_none_or(|l| l < t) {
+                last_restart = Some(t);
+            }
+        }
+        if let Some(w) = c.state.waiting.as_ref().filter(|w| !w.reason.is_empty()) {
+            reason = w.reason.clone();
+        } else if let Some(t) = c.state.terminated.as_ref() {
+            reason = if !t.reason.is_empty() {
+                t.reason.clone()
+            } else if let Some(s) = t.signal.filter(|s| *s != 0) {
+                format!("Signal:{s}")
+            } else {
+                format!("ExitCode:{}", t.exit_code)
+            };
+        } else if c.ready && c.state.running.is_some() {
+            has_running = true;
+            ready += 1;
+        }
+    }
+    if reason == "Completed" && has_running {
+        reason = if is_pod_ready(p) { "Running".into() } else { "NotReady".into() };
+    }
+    if p.metadata.deletion_timestamp.is_some() && p.status.reason == "NodeLost" {
+        reason = "Unknown".into();
+    } else if p.metadata.deletion_timestamp.is_some() && p.status.phase != "Succeeded" && p.status.phase != "Failed" {
+        reason = "Terminating".into();
+    }
+    let mut restarts_s = restarts.to_string();
+    if restarts != 0 {
+        if let Some(t) = last_restart {
+            restarts_s = format!("{restarts} ({} ago)", age(Some(t), now));
+        }
+    }
+    (format!("{ready}/{total}"), reason, restarts_s)
+}
+
+fn or_none(s: &str) -> String {
+    if s.is_empty() { "<none>".into() } else { s.to_string() }
+}
+
+pub fn labels_string(m: &std::collections::BTreeMap<String, String>) -> String {
+    if m.is_empty() {
+        return "<none>".into();
+    }
+    m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+}
+
+pub fn pods(list: &[&Pod], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+    if wide {
+        headers.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
+    }
+    let rows = list
+        .iter()
+        .map(|p| {
+            let (ready, status, restarts) = pod_columns(p, now);
+            let mut r = vec![p.metadata.name.clone(), ready, status, restarts, age(p.metadata.creation_timestamp, now)];
+            if wide {
+                r.push(or_none(&p.status.pod_ip));
+                r.push(or_none(&p.spec.node_name));
+                r.push(or_none(&p.status.nominated_node_name));
+                r.push("<none>".into());
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+fn containers_images(spec: &PodSpec) -> (String, String) {
+    (
+        spec.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","),
+        spec.containers.iter().map(|c| c.image.clone()).collect::<Vec<_>>().join(","),
+    )
+}
+
+pub fn deployments(list: &[&Deployment], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
+    if wide {
+        headers.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+    }
+    let rows = list
+        .iter()
+        .map(|d| {
+            let mut r = vec![
+                d.metadata.name.clone(),
+                format!("{}/{}", d.status.ready_replicas, d.spec.replicas.unwrap_or(1)),
+                d.status.updated_replicas.to_string(),
+                d.status.available_replicas.to_string(),
+                age(d.metadata.creation_timestamp, now),
+            ];
+            if wide {
+                let (c, i) = containers_images(&d.spec.template.spec);
+                r.extend([c, i, d.spec.selector.to_selector_string()]);
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+pub fn replica_sets(list: &[&ReplicaSet], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+    if wide {
+        headers.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+    }
+    let rows = list
+        .iter()
+        .map(|rs| {
+            let mut r = vec![
+                rs.metadata.name.clone(),
+                rs.spec.replicas.unwrap_or(1).to_string(),
+                rs.status.replicas.to_string(),
+                rs.status.ready_replicas.to_string(),
+                age(rs.metadata.creation_timestamp, now),
+            ];
+            if wide {
+                let (c, i) = containers_images(&rs.spec.template.spec);
+                r.extend([c, i, rs.spec.selector.to_selector_string()]);
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// getNodeStatus + ROLES.
+pub fn node_status(n: &Node) -> String {
+    let mut s = match n.status.conditions.iter().find(|c| c.type_ == "Ready") {
+        Some(c) if c.status == "True" => "Ready".to_string(),
+        Some(_) => "NotReady".to_string(),
+        None => "Unknown".to_string(),
+    };
+    if n.spec.unschedulable {
+        s.push_str(",SchedulingDisabled");
+    }
+    s
+}
+
+pub fn node_roles(n: &Node) -> String {
+    let mut roles: Vec<String> = n
+        .metadata
+        .labels
+        .iter()
+        .filter_map(|(k, v)| {
+            if let Some(r) = k.strip_prefix("node-role.kubernetes.io/") {
+                Some(r.to_string())
+            } else if k == "kubernetes.io/role" {
+                Some(v.clone())
+            } else {
+                None
+            }
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() { "<none>".into() } else { roles.join(",") }
+}
+
+pub fn nodes(list: &[&Node], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+    if wide {
+        headers.extend(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]);
+    }
+    let rows = list
+        .iter()
+        .map(|n| {
+            let mut r = vec![
+                n.metadata.name.clone(),
+                node_status(n),
+                node_roles(n),
+                age(n.metadata.creation_timestamp, now),
+                n.status.node_info.kubelet_version.clone(),
+            ];
+            if wide {
+                let addr = |t: &str| n.status.addresses.iter().find(|a| a.type_ == t).map(|a| a.address.clone()).unwrap_or_else(|| "<none>".into());
+                r.extend([
+                    addr("InternalIP"),
+                    addr("ExternalIP"),
+                    n.status.node_info.os_image.clone(),
+                    n.status.node_info.kernel_version.clone(),
+                    n.status.node_info.container_runtime_version.clone(),
+                ]);
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// makePortString.
+pub fn service_ports(s: &Service) -> String {
+    if s.spec.ports.is_empty() {
+        return "<none>".into();
+    }
+    s.spec
+        .ports
+        .iter()
+        .map(|p| match p.node_port.filter(|n| *n != 0) {
+            Some(np) => format!("{}:{}/{}", p.port, np, p.protocol),
+            None => format!("{}/{}", p.port, p.protocol),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// getServiceExternalIP.
+pub fn service_external_ip(s: &Service) -> String {
+    match s.spec.type_.as_str() {
+        "ClusterIP" | "NodePort" => {
+            if s.spec.external_ips.is_empty() { "<none>".into() } else { s.spec.external_ips.join(",") }
+        }
+        "LoadBalancer" => {
+            let ips: Vec<String> = s
+                .status
+                .load_balancer
+                .ingress
+                .iter()
+                .map(|i| if i.ip.is_empty() { i.hostname.clone() } else { i.ip.clone() })
+                .chain(s.spec.external_ips.iter().cloned())
+                .collect();
+            if ips.is_empty() { "<pending>".into() } else { ips.join(",") }
+        }
+        "ExternalName" => s.spec.external_name.clone(),
+        _ => "<unknown>".into(),
+    }
+}
+
+pub fn services(list: &[&Service], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"];
+    if wide {
+        headers.push("SELECTOR");
+    }
+    let rows = list
+        .iter()
+        .map(|s| {
+            let mut r = vec![
+                s.metadata.name.clone(),
+                s.spec.type_.clone(),
+                or_none(&s.spec.cluster_ip),
+                service_external_ip(s),
+                service_ports(s),
+                age(s.metadata.creation_timestamp, now),
+            ];
+            if wide {
+                r.push(labels_string(&s.spec.selector));
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// formatEndpoints: at most three host:port pairs, then " + N more...".
+pub fn format_endpoints(e: &Endpoints) -> String {
+    const MAX: usize = 3;
+    let mut list = Vec::new();
+    let mut count = 0;
+    let mut more = false;
+    for ss in &e.subsets {
+        if ss.ports.is_empty() {
+            for a in &ss.addresses {
+                if list.len() == MAX {
+                    more = true;
+                }
+                if !more {
+                    list.push(a.ip.clone());
+                }
+                count += 1;
+            }
+        } else {
+            for p in &ss.ports {
+                for a in &ss.addresses {
+                    if list.len() == MAX {
+                        more = true;
+                    }
+                    if !more {
+                        list.push(format!("{}:{}", a.ip, p.port));
+                    }
+                    count += 1;
+                }
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        return format!("{ret} + {} more...", count - MAX);
+    }
+    if ret.is_empty() { "<none>".into() } else { ret }
+}
+
+pub fn endpoints(list: &[&Endpoints], now: Time) -> Table {
+    Table {
+        headers: vec!["NAME", "ENDPOINTS", "AGE"],
+        rows: list.iter().map(|e| vec![e.metadata.name.clone(), format_endpoints(e), age(e.metadata.creation_timestamp, now)]).collect(),
+    }
+}
+
+pub fn namespaces(list: &[&Namespace], now: Time) -> Table {
+    Table {
+        headers: vec!["NAME", "STATUS", "AGE"],
+        rows: list
+            .iter()
+            .map(|n| vec![n.metadata.name.clone(), n.status.phase.clone(), age(n.metadata.creation_timestamp, now)])
+            .collect(),
+    }
+}
+
+pub fn config_maps(list: &[&ConfigMap], now: Time) -> Table {
+    Table {
+        headers: vec!["NAME", "DATA", "AGE"],
+        rows: list
+            .iter()
+            .map(|c| vec![c.metadata.name.clone(), (c.data.len() + c.binary_data.len()).to_string(), age(c.metadata.creation_timestamp, now)])
+            .collect(),
+    }
+}
+
+pub fn events(list: &[&Event], now: Time) -> Table {
+    Table {
+        headers: vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        rows: list
+            .iter()
+            .map(|e| {
+                vec![
+                    age(e.last_timestamp.or(e.first_timestamp), now),
+                    e.type_.clone(),
+                    e.reason.clone(),
+                    format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
+                    e.message.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
