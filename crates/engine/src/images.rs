@@ -77,16 +77,31 @@ const CATALOG: &[Entry] = &[
     Entry { repository: "docker.io/trueberryless/kub-first-app", tags: &["latest", "v2"], tag_prefixes: &[], info: info(60, 3_000, 600, 300) },
 ];
 
+/// Variant suffixes official images publish (`1.25-alpine`, `6.0.3-alpine3.18`).
+const VARIANTS: &[&str] = &["alpine", "bookworm", "bullseye", "perl", "otel", "slim"];
+
+/// A tag in a version family: the prefix, then `.N` parts, then an optional known variant.
+fn in_family(tag: &str, prefix: &str) -> bool {
+    let Some(rest) = tag.strip_prefix(prefix) else { return false };
+    let (version, variant) = match rest.split_once('-') {
+        Some((v, var)) => (v, Some(var)),
+        None => (rest, None),
+    };
+    let version_ok = if prefix.ends_with('.') {
+        !version.is_empty() && version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    } else {
+        version.is_empty() || (version.starts_with('.') && version[1..].split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+    };
+    let variant_ok = variant.is_none_or(|v| VARIANTS.iter().any(|k| v == *k || v.strip_prefix(k).is_some_and(|x| x.bytes().all(|b| b.is_ascii_digit() || b == b'.'))));
+    version_ok && variant_ok
+}
+
 /// The catalog entry for an image reference, or `None` if pulling it fails.
 pub fn lookup(image: &str) -> Option<ImageInfo> {
     let r = ImageRef::parse(image);
     CATALOG
         .iter()
-        .find(|e| {
-            e.repository == r.repository
-                && (e.tags.contains(&r.tag.as_str())
-                    || e.tag_prefixes.iter().any(|p| r.tag == *p || r.tag.starts_with(&format!("{p}.")) || r.tag.starts_with(&format!("{p}-")) || (p.ends_with('.') && r.tag.starts_with(p))))
-        })
+        .find(|e| e.repository == r.repository && (e.tags.contains(&r.tag.as_str()) || e.tag_prefixes.iter().any(|p| in_family(&r.tag, p))))
         .map(|e| e.info.clone())
 }
 
@@ -119,6 +134,10 @@ mod tests {
         assert!(lookup("nginx:1.14.2").is_some());
         assert!(lookup("redis:6.0.3-alpine").is_some());
         assert!(lookup("nginx:doesnotexist").is_none());
+        assert!(lookup("nginx:1.25-doesnotexist").is_none());
+        assert!(lookup("nginx:1.250").is_none());
+        assert!(lookup("nginx:1.25-alpine").is_some());
+        assert!(lookup("redis:7.2").is_some());
         assert!(lookup("ghcr.io/iximiuz/labs/kubernetes-101/app:v9").is_none());
     }
 }

@@ -209,7 +209,7 @@ impl Store {
             obj.meta_mut().generation = 1;
         }
         self.created_seq.insert(uid, seq);
-        self.changes.push(change(&obj, ChangeType::Added));
+        self.push_change(change(&obj, ChangeType::Added));
         self.put(obj.clone());
         obj
     }
@@ -234,16 +234,23 @@ impl Store {
             obj.meta_mut().generation = old.meta().generation + 1;
         }
         obj.meta_mut().resource_version = self.next_rv();
-        self.changes.push(change(&obj, ChangeType::Modified));
+        self.push_change(change(&obj, ChangeType::Modified));
         self.put(obj);
         true
+    }
+
+    fn push_change(&mut self, c: Change) {
+        if self.changes.len() >= MAX_CHANGES {
+            self.changes.drain(..MAX_CHANGES / 2);
+        }
+        self.changes.push(c);
     }
 
     /// Removes an object outright.
     pub fn delete_now(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
         let o = self.remove(kind, ns, name)?;
         self.next_rv();
-        self.changes.push(change(&o, ChangeType::Deleted));
+        self.push_change(change(&o, ChangeType::Deleted));
         Some(o)
     }
 
@@ -308,6 +315,9 @@ impl Store {
         (m.creation_timestamp.unwrap_or_default(), self.created_seq.get(&m.uid).copied().unwrap_or(0))
     }
 }
+
+/// Watchers drain `changes`; if none does, keep only the most recent ones.
+const MAX_CHANGES: usize = 8192;
 
 fn change(o: &Object, what: ChangeType) -> Change {
     Change { kind: o.kind(), namespace: o.meta().namespace.clone(), name: o.meta().name.clone(), what }
