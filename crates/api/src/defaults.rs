@@ -13,11 +13,7 @@ pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
 
 pub fn default_object(obj: &mut Object) {
     match obj {
-        Object::Pod(p) => {
-            default_pod_spec(&mut p.spec);
-            admit_pod_spec(&mut p.spec);
-            add_default_tolerations(&mut p.spec.tolerations);
-        }
+        Object::Pod(p) => default_pod_spec(&mut p.spec),
         Object::Deployment(d) => default_deployment(d),
         Object::ReplicaSet(rs) => default_replica_set(rs),
         Object::Service(s) => default_service(s),
@@ -161,7 +157,13 @@ pub fn default_probe(p: &mut Probe) {
     }
 }
 
-/// What the ServiceAccount admission plugin and priority admission add to a new pod.
+/// What the admission plugins every cluster runs add to a new pod: ServiceAccount,
+/// Priority and DefaultTolerationSeconds (with the cluster's toleration seconds).
+pub fn admit_pod(s: &mut PodSpec, toleration_seconds: i64) {
+    admit_pod_spec(s);
+    add_default_tolerations(&mut s.tolerations, toleration_seconds);
+}
+
 fn admit_pod_spec(s: &mut PodSpec) {
     if s.service_account_name.is_empty() {
         s.service_account_name = "default".into();
@@ -174,7 +176,7 @@ fn admit_pod_spec(s: &mut PodSpec) {
 
 /// DefaultTolerationSeconds: every pod tolerates not-ready and unreachable nodes for 300 s
 /// unless it says otherwise.
-pub fn add_default_tolerations(t: &mut Vec<Toleration>) {
+pub fn add_default_tolerations(t: &mut Vec<Toleration>, seconds: i64) {
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
         let has = t.iter().any(|x| {
             (x.key == key || (x.key.is_empty() && x.operator == "Exists"))
@@ -186,7 +188,7 @@ pub fn add_default_tolerations(t: &mut Vec<Toleration>) {
                 operator: "Exists".into(),
                 value: String::new(),
                 effect: "NoExecute".into(),
-                toleration_seconds: Some(DEFAULT_TOLERATION_SECONDS),
+                toleration_seconds: Some(seconds),
             });
         }
     }
@@ -259,11 +261,12 @@ mod tests {
 
     #[test]
     fn pods_get_default_tolerations_of_300s() {
-        let Object::Pod(p) = one(
+        let Object::Pod(mut p) = one(
             "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n",
         ) else {
             panic!()
         };
+        admit_pod(&mut p.spec, DEFAULT_TOLERATION_SECONDS);
         let keys: Vec<_> = p.spec.tolerations.iter().map(|t| (t.key.as_str(), t.toleration_seconds)).collect();
         assert_eq!(
             keys,

@@ -22,7 +22,7 @@ pub use snapshot::Snapshot;
 pub use store::{Action, Store};
 
 use controllers::node_lifecycle::{self, NodeHealth};
-use kubelab_api::defaults::{add_default_tolerations, default_object};
+use kubelab_api::defaults::{admit_pod, default_object};
 use kubelab_api::validate::validate_object;
 use kubelab_api::*;
 use kubelet::{Kubelet, Machine, PodRuntime};
@@ -81,6 +81,7 @@ impl Engine {
             let mut o = Object::Namespace(Namespace { metadata: ObjectMeta { name: ns.into(), ..Default::default() }, ..Default::default() });
             default_object(&mut o);
             self.store.create(o, self.now);
+            self.publish_root_ca(ns);
         }
         let nodes = self.config.nodes.clone();
         for (i, nc) in nodes.iter().enumerate() {
@@ -269,6 +270,10 @@ impl Engine {
         }
         self.prepare_new(&mut obj)?;
         let stored = self.store.create(obj, self.now);
+        if let Object::Namespace(n) = &stored {
+            let name = n.metadata.name.clone();
+            self.publish_root_ca(&name);
+        }
         if let Object::Node(n) = &stored {
             if !self.machines.contains_key(&n.metadata.name) {
                 let index = self.machines.len() as u32;
@@ -289,18 +294,47 @@ impl Engine {
 
     /// Admission plugins every cluster runs (ServiceAccount, DefaultTolerationSeconds with
     /// the cluster's setting, Priority).
-    fn admit(&self, obj: &mut Object) {
+    fn admit(&mut self, obj: &mut Object) {
         if let Object::Pod(p) = obj {
-            let secs = self.config.timings.default_toleration_seconds;
-            for t in &mut p.spec.tolerations {
-                if (t.key == "node.kubernetes.io/not-ready" || t.key == "node.kubernetes.io/unreachable")
-                    && t.toleration_seconds == Some(kubelab_api::defaults::DEFAULT_TOLERATION_SECONDS)
-                    && t.effect == "NoExecute"
-                {
-                    t.toleration_seconds = Some(secs);
-                }
+            admit_pod(&mut p.spec, self.config.timings.default_toleration_seconds);
+            self.mount_service_account_token(&mut p.spec);
+        }
+    }
+
+    /// The ServiceAccount admission plugin's projected token volume, mounted read-only in
+    /// every container at /var/run/secrets/kubernetes.io/serviceaccount.
+    fn mount_service_account_token(&mut self, spec: &mut PodSpec) {
+        const PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+        if spec.automount_service_account_token == Some(false) || spec.volumes.iter().any(|v| v.name.starts_with("kube-api-access-")) {
+            return;
+        }
+        let name = naming::generate_name("kube-api-access-", &mut self.rng);
+        let projected: serde_yaml::Value = serde_yaml::from_str(
+            "defaultMode: 420\nsources:\n- serviceAccountToken:\n    expirationSeconds: 3607\n    path: token\n- configMap:\n    items:\n    - key: ca.crt\n      path: ca.crt\n    name: kube-root-ca.crt\n- downwardAPI:\n    items:\n    - fieldRef:\n        apiVersion: v1\n        fieldPath: metadata.namespace\n      path: namespace\n",
+        )
+        .unwrap_or_default();
+        spec.volumes.push(Volume { name: name.clone(), projected: Some(projected), ..Default::default() });
+        for c in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
+            if !c.volume_mounts.iter().any(|m| m.mount_path == PATH) {
+                c.volume_mounts.push(VolumeMount { name: name.clone(), mount_path: PATH.into(), read_only: Some(true), ..Default::default() });
             }
-            add_default_tolerations(&mut p.spec.tolerations);
+        }
+    }
+
+    /// root-ca-cert-publisher: every namespace gets the kube-root-ca.crt ConfigMap.
+    fn publish_root_ca(&mut self, ns: &str) {
+        let cm = ConfigMap {
+            metadata: ObjectMeta {
+                name: "kube-root-ca.crt".into(),
+                namespace: ns.into(),
+                annotations: [("kubernetes.io/description".to_string(), "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.".to_string())].into(),
+                ..Default::default()
+            },
+            data: [("ca.crt".to_string(), "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIkubelabCAwDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE\n-----END CERTIFICATE-----\n".to_string())].into(),
+            ..Default::default()
+        };
+        if !self.store.exists("ConfigMap", ns, "kube-root-ca.crt") {
+            self.store.create(Object::ConfigMap(cm), self.now);
         }
     }
 

@@ -168,9 +168,48 @@ fn apply_one(engine: &mut Engine, mut obj: Object, raw: &serde_yaml::Value, name
     }
 }
 
+/// The merge key of a list, as strategic merge patch uses them (`containers` by name,
+/// container `ports` by containerPort, Service `ports` by port): the key every element has.
+fn merge_key(items: &[Json]) -> Option<&'static str> {
+    for key in ["name", "containerPort", "port", "ip"] {
+        if !items.is_empty() && items.iter().all(|i| i.get(key).is_some()) {
+            return Some(key);
+        }
+    }
+    None
+}
+
 /// Client-side apply's patch: fields in `new` set, fields in `last` but not in `new` removed,
-/// maps merged recursively, everything else (lists, scalars) replaced.
+/// maps merged recursively; lists of objects with a merge key merged element by element
+/// (so fields the server added, like a container's volumeMounts, survive); other lists and
+/// scalars replaced.
 pub fn three_way_merge(live: &mut Json, last: Option<&Json>, new: &Json) {
+    if let (Json::Array(l), Json::Array(n)) = (&*live, new) {
+        if let (Some(key), Some(_)) = (merge_key(n), merge_key(l).or(if l.is_empty() { Some("name") } else { None })) {
+            let prev: Vec<Json> = match last {
+                Some(Json::Array(p)) => p.clone(),
+                _ => Vec::new(),
+            };
+            let find = |list: &[Json], k: &Json| list.iter().find(|i| i.get(key) == Some(k)).cloned();
+            let mut out = Vec::new();
+            for item in n {
+                let k = item.get(key).cloned().unwrap_or(Json::Null);
+                let mut merged = find(l, &k).unwrap_or(Json::Object(Default::default()));
+                let prev_item = find(&prev, &k);
+                three_way_merge(&mut merged, prev_item.as_ref(), item);
+                out.push(merged);
+            }
+            // Live elements the user never applied (added by the server) stay.
+            for item in l {
+                let k = item.get(key).cloned().unwrap_or(Json::Null);
+                if find(n, &k).is_none() && find(&prev, &k).is_none() {
+                    out.push(item.clone());
+                }
+            }
+            *live = Json::Array(out);
+            return;
+        }
+    }
     match (live, new) {
         (Json::Object(l), Json::Object(n)) => {
             if let Some(Json::Object(prev)) = last {
@@ -183,7 +222,7 @@ pub fn three_way_merge(live: &mut Json, last: Option<&Json>, new: &Json) {
             for (k, nv) in n {
                 let prev_k = last.and_then(|p| p.get(k));
                 match l.get_mut(k) {
-                    Some(lv) if lv.is_object() && nv.is_object() => three_way_merge(lv, prev_k, nv),
+                    Some(lv) if (lv.is_object() && nv.is_object()) || (lv.is_array() && nv.is_array()) => three_way_merge(lv, prev_k, nv),
                     _ => {
                         l.insert(k.clone(), nv.clone());
                     }
@@ -198,6 +237,21 @@ pub fn three_way_merge(live: &mut Json, last: Option<&Json>, new: &Json) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn lists_with_merge_keys_keep_server_added_fields() {
+        let mut live = json!({"containers": [{"name": "c", "image": "a", "volumeMounts": [{"name": "tok", "mountPath": "/t"}]}], "volumes": [{"name": "tok"}]});
+        let last = json!({"containers": [{"name": "c", "image": "a"}]});
+        let new = json!({"containers": [{"name": "c", "image": "b"}]});
+        three_way_merge(&mut live, Some(&last), &new);
+        assert_eq!(live, json!({"containers": [{"name": "c", "image": "b", "volumeMounts": [{"name": "tok", "mountPath": "/t"}]}], "volumes": [{"name": "tok"}]}));
+        // A container removed from the manifest goes; one the user never applied stays.
+        let mut live = json!({"containers": [{"name": "a"}, {"name": "b"}, {"name": "injected"}]});
+        let last = json!({"containers": [{"name": "a"}, {"name": "b"}]});
+        let new = json!({"containers": [{"name": "a"}]});
+        three_way_merge(&mut live, Some(&last), &new);
+        assert_eq!(live, json!({"containers": [{"name": "a"}, {"name": "injected"}]}));
+    }
 
     #[test]
     fn merge_sets_new_removes_dropped_and_keeps_others() {

@@ -13,6 +13,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("apply", "Apply a configuration to a resource by file name or stdin"),
     ("create", "Create a resource from a file or from stdin"),
     ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
+    ("describe", "Show details of a specific resource or group of resources"),
+    ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
+    ("set", "Set specific features on objects (set image)"),
     ("get", "Display one or many resources"),
     ("scale", "Set a new size for a deployment or replica set"),
     ("version", "Print the client and server version information"),
@@ -381,6 +384,7 @@ const DELETE_FLAGS: &[FlagSpec] = &[
     flag("wait", None, false),
     flag("ignore-not-found", None, false),
     flag("recursive", Some('R'), false),
+    flag("field-selector", None, true),
 ];
 
 pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
@@ -458,7 +462,12 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 Some(Ok(s)) => Some(s),
                 Some(Err(e)) => return Output::error(format!("error: {e}")),
             };
-            if names.is_empty() && selector.is_none() && !a.bool("all") {
+            let field_selector = match a.get("field-selector").map(crate::fields::FieldSelector::parse) {
+                None => None,
+                Some(Ok(s)) => Some(s),
+                Some(Err(e)) => return Output::error(format!("error: {e}")),
+            };
+            if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
                 return Output::error("error: resource(s) were provided, but no name was specified".to_string());
             }
             for info in infos {
@@ -466,7 +475,10 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 if names.is_empty() {
                     let all_ns = a.bool("all-namespaces");
                     for o in engine.store().list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None }) {
-                        if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)) && o.meta().deletion_timestamp.is_none() {
+                        if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))
+                            && field_selector.as_ref().is_none_or(|f| f.matches(&o))
+                            && o.meta().deletion_timestamp.is_none()
+                        {
                             targets.push((info, o.meta().namespace.clone(), o.meta().name.clone()));
                         }
                     }

@@ -6,8 +6,10 @@ pub mod apply;
 pub mod args;
 pub mod fields;
 pub mod commands;
+pub mod describe;
 pub mod lab;
 pub mod printers;
+pub mod rollout;
 pub mod script;
 pub mod selector;
 pub mod shell;
@@ -127,6 +129,9 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "delete" => commands::delete(engine, rest, ctx),
         "scale" => commands::scale(engine, rest, ctx),
         "version" => commands::version(engine, rest, ctx),
+        "describe" => describe::run(engine, rest, ctx),
+        "set" => rollout::set(engine, rest, ctx),
+        "rollout" => rollout::rollout(engine, rest, ctx),
         other => {
             let known = commands::suggestions(other);
             if known.contains(&other) {

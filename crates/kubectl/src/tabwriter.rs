@@ -5,12 +5,19 @@
 pub const MIN_WIDTH: usize = 6;
 pub const PADDING: usize = 3;
 
-/// Aligns tab-separated lines.
+/// Aligns tab-separated lines as kubectl's table printers do.
 pub fn format(text: &str) -> String {
+    format_with(text, MIN_WIDTH, PADDING)
+}
+
+/// Aligns with other settings (`kubectl describe` and `rollout history` use minwidth 0,
+/// padding 2).
+pub fn format_with(text: &str, min_width: usize, padding: usize) -> String {
     let lines: Vec<Vec<&str>> = text.split_terminator('\n').map(|l| l.split('\t').collect()).collect();
     let mut widths: Vec<usize> = Vec::new();
-    let mut out = vec![String::new(); lines.len()];
-    layout(&lines, 0, lines.len(), &mut widths, &mut out);
+    let mut out = vec![None; lines.len()];
+    layout(&lines, 0, lines.len(), &mut widths, &mut out, (min_width, padding));
+    let out: Vec<String> = out.into_iter().map(|l| l.unwrap_or_default()).collect();
     let mut s = String::new();
     for l in out {
         s.push_str(&l);
@@ -24,7 +31,7 @@ fn cell_width(s: &str) -> usize {
 }
 
 /// Go's Writer.format: recursion over column blocks.
-fn layout(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut [String]) {
+fn layout(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut [Option<String>], cfg: (usize, usize)) {
     let column = widths.len();
     let mut start = line0;
     let mut this = line0;
@@ -35,22 +42,22 @@ fn layout(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &mut Vec<usiz
         }
         write_lines(lines, start, this, widths, out);
         start = this;
-        let mut width = MIN_WIDTH;
+        let mut width = cfg.0;
         while this < line1 && column < lines[this].len() - 1 {
-            width = width.max(cell_width(lines[this][column]) + PADDING);
+            width = width.max(cell_width(lines[this][column]) + cfg.1);
             this += 1;
         }
         widths.push(width);
-        layout(lines, start, this, widths, out);
+        layout(lines, start, this, widths, out, cfg);
         widths.pop();
         start = this;
     }
     write_lines(lines, start, line1, widths, out);
 }
 
-fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut [String]) {
+fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut [Option<String>]) {
     for i in from..to {
-        if !out[i].is_empty() {
+        if out[i].is_some() {
             continue;
         }
         let cells = &lines[i];
@@ -64,7 +71,7 @@ fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], ou
                 }
             }
         }
-        out[i] = s;
+        out[i] = Some(s);
     }
 }
 

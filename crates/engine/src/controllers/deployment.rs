@@ -591,9 +591,15 @@ fn sync_rollout_status(s: &mut Sync, store: &Store, created: bool) {
             }
         }
     }
-    if st != d.status {
+    // SetDeploymentRevision: the Deployment carries its newest ReplicaSet's revision.
+    let revision = s.new().and_then(|n| n.metadata.annotations.get(REVISION).cloned());
+    let revision_changed = revision.is_some() && d.metadata.annotations.get(REVISION) != revision.as_ref();
+    if st != d.status || revision_changed {
         let mut next = d.clone();
         next.status = st;
+        if let Some(r) = revision {
+            next.metadata.annotations.insert(REVISION.into(), r);
+        }
         s.out.push(Action::Update(Object::Deployment(next)));
     }
 }
