@@ -62,10 +62,18 @@ pub enum Phase {
     ImagePullBackOff { until: Time },
     /// Image present; created and started at `at`.
     Starting { at: Time },
-    Running { since: Time, ready_at: Option<Time> },
-    /// Stopped (pod terminating, or the machine lost power).
-    Exited { at: Time, exit_code: i32, reason: String },
+    /// The process runs; it passes readiness from `ready_at` and exits at `exit_at` (its
+    /// own exit, a failed liveness probe, or a kill).
+    Running { since: Time, ready_at: Option<Time>, exit_at: Option<(Time, i32, String)> },
+    /// The process ended. The kubelet notices at `at` + 1 s (PLEG) and then restarts it,
+    /// backs off, or leaves it (restartPolicy).
+    Exited { at: Time, exit_code: i32, reason: String, started: Time },
+    /// Waiting out the restart back-off after repeated exits.
+    CrashLoopBackOff { until: Time, backoff_ms: u64 },
 }
+
+/// Time for the kubelet to notice a container exit (PLEG relist period).
+pub const PLEG_MS: u64 = 1_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ctr {
@@ -75,6 +83,23 @@ pub struct Ctr {
     pub restarts: i32,
     pub pull_failures: u32,
     pub last_terminated: Option<ContainerStateTerminated>,
+    /// Log lines of the current instance and of the previous one (`logs --previous`).
+    pub logs: Vec<(Time, String)>,
+    pub previous_logs: Vec<(Time, String)>,
+    /// Ports the running process listens on.
+    pub listens: Vec<i32>,
+}
+
+/// At most this many log lines are kept per container instance.
+pub const MAX_LOG_LINES: usize = 2_000;
+
+impl Ctr {
+    pub fn log(&mut self, at: Time, line: String) {
+        if self.logs.len() >= MAX_LOG_LINES {
+            self.logs.drain(..MAX_LOG_LINES / 4);
+        }
+        self.logs.push((at, line));
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -96,8 +121,13 @@ impl PodRuntime {
                 Phase::ErrImagePull { until, .. } => Some(*until),
                 Phase::ImagePullBackOff { until } => Some(*until),
                 Phase::Starting { at } => Some(*at),
-                Phase::Running { ready_at: Some(r), .. } if *r > now => Some(*r),
-                _ => None,
+                Phase::Running { ready_at, exit_at, .. } => {
+                    let r = ready_at.filter(|r| *r > now);
+                    let e = exit_at.as_ref().map(|x| x.0);
+                    [r, e].into_iter().flatten().min()
+                }
+                Phase::Exited { at, .. } => Some(Time(at.0 + PLEG_MS)),
+                Phase::CrashLoopBackOff { until, .. } => Some(*until),
             };
             if let Some(a) = at {
                 t = Some(t.map_or(a, |x| x.min(a)));
@@ -163,12 +193,12 @@ impl Kubelet<'_> {
         let mut pods: Vec<&Pod> = store.pods.values().filter(|p| p.spec.node_name == self.machine.name).collect();
         pods.sort_by_key(|p| store.creation_order(&p.metadata));
         for pod in pods {
-            self.sync_pod(pod, now, &mut out);
+            self.sync_pod(pod, now, &mut out, store);
         }
         out
     }
 
-    fn sync_pod(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+    fn sync_pod(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         let uid = pod.metadata.uid.clone();
         if pod.metadata.deletion_timestamp.is_some() {
             self.terminate(pod, now, out);
@@ -177,7 +207,7 @@ impl Kubelet<'_> {
         if !self.runtimes.contains_key(&uid) {
             self.admit(pod, now, out);
         }
-        self.step(pod, now, out);
+        self.step(pod, now, out, store);
         let mut rt = self.runtimes.remove(&uid).expect("admitted");
         let status = self.status(pod, &mut rt, now);
         self.runtimes.insert(uid, rt);
@@ -201,6 +231,9 @@ impl Kubelet<'_> {
                 restarts: 0,
                 pull_failures: 0,
                 last_terminated: None,
+                logs: Vec::new(),
+                previous_logs: Vec::new(),
+                listens: Vec::new(),
             });
         }
         self.runtimes.insert(pod.metadata.uid.clone(), rt);
@@ -233,7 +266,7 @@ impl Kubelet<'_> {
     }
 
     /// Moves each container along its timeline up to `now`.
-    fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+    fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         let uid = pod.metadata.uid.clone();
         let n = self.runtimes[&uid].containers.len();
         for i in 0..n {
@@ -284,7 +317,74 @@ impl Kubelet<'_> {
                         out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(&ctr.name)));
                         out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(&ctr.name)));
                         let since = *at;
-                        Some((Phase::Running { since, ready_at: Some(ready_time(&spec, since)) }, 0))
+                        let started = crate::programs::start(pod, &spec, since, &StoreResolver(store));
+                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        for (dt, line) in &started.logs {
+                            c.log(Time(since.0 + dt), line.clone());
+                        }
+                        c.listens = started.listens.clone();
+                        let mut exit_at = started.exit.as_ref().map(|(dt, code, reason)| (Time(since.0 + dt), *code, reason.clone()));
+                        let ready_at = ready_time(&spec, since, &started.listens);
+                        if let Some(kill) = liveness_kill(&spec, since, &started.listens) {
+                            if exit_at.as_ref().is_none_or(|e| kill.0 < e.0) {
+                                exit_at = Some(kill);
+                            }
+                        }
+                        Some((Phase::Running { since, ready_at, exit_at }, 0))
+                    }
+                    Phase::Running { since, exit_at: Some((t, code, reason)), .. } if *t <= now => {
+                        if reason == "Liveness" {
+                            let probe = spec.liveness_probe.as_ref().map(probe_target).unwrap_or_default();
+                            out.push(self.event(pod, "Warning", "Unhealthy", format!("Liveness probe failed: {probe}: connect: connection refused"), Some(&ctr.name)));
+                            out.push(self.event(pod, "Normal", "Killing", format!("Container {} failed liveness probe, will be restarted", ctr.name), Some(&ctr.name)));
+                        }
+                        let reason = if reason == "Liveness" { "Error".to_string() } else { reason.clone() };
+                        Some((Phase::Exited { at: *t, exit_code: *code, reason, started: *since }, 0))
+                    }
+                    Phase::Exited { at, exit_code, reason, started } if Time(at.0 + PLEG_MS) <= now => {
+                        let restart = match pod.spec.restart_policy.as_str() {
+                            "Never" => false,
+                            "OnFailure" => *exit_code != 0,
+                            _ => true,
+                        };
+                        if !restart {
+                            None
+                        } else {
+                            let term = ContainerStateTerminated {
+                                exit_code: *exit_code,
+                                reason: reason.clone(),
+                                started_at: Some(*started),
+                                finished_at: Some(*at),
+                                container_id: format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, ctr.name, ctr.restarts))),
+                                ..Default::default()
+                            };
+                            let noticed = Time(at.0 + PLEG_MS);
+                            let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                            c.last_terminated = Some(term);
+                            if c.restarts == 0 {
+                                // The first restart is immediate.
+                                c.restarts += 1;
+                                c.previous_logs = std::mem::take(&mut c.logs);
+                                Some((self.begin_pull(pod, &spec, noticed, out), 0))
+                            } else {
+                                let b = pull_backoff(c.restarts as u32, self.timings.backoff_initial_ms, self.timings.backoff_max_ms);
+                                out.push(self.event(
+                                    pod,
+                                    "Warning",
+                                    "BackOff",
+                                    format!("Back-off restarting failed container {} in pod {}_{}({})", ctr.name, pod.metadata.name, pod.metadata.namespace, pod.metadata.uid),
+                                    Some(&ctr.name),
+                                ));
+                                Some((Phase::CrashLoopBackOff { until: Time(noticed.0 + b), backoff_ms: b }, 0))
+                            }
+                        }
+                    }
+                    Phase::CrashLoopBackOff { until, .. } if *until <= now => {
+                        let at = *until;
+                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        c.restarts += 1;
+                        c.previous_logs = std::mem::take(&mut c.logs);
+                        Some((self.begin_pull(pod, &spec, at, out), 0))
                     }
                     _ => None,
                 };
@@ -312,12 +412,17 @@ impl Kubelet<'_> {
             let mut longest = 0;
             let mut events = Vec::new();
             for c in &mut rt.containers {
-                if let Phase::Running { .. } | Phase::Starting { .. } = c.phase {
+                let started = match c.phase {
+                    Phase::Running { since, .. } => Some(since),
+                    Phase::Starting { at } => Some(at),
+                    _ => None,
+                };
+                if started.is_some() {
                     let stop = images::lookup(&c.image).map(|i| i.stop_ms).unwrap_or(1000).min(grace_ms);
                     longest = longest.max(stop);
                     events.push(c.name.clone());
                 }
-                c.phase = Phase::Exited { at: now, exit_code: 0, reason: "Completed".into() };
+                c.phase = Phase::Exited { at: Time(u64::MAX / 2), exit_code: 0, reason: "Completed".into(), started: started.unwrap_or(now) };
             }
             rt.killing_until = Some(Time(now.0 + longest));
             let done = rt.killing_until;
@@ -363,8 +468,9 @@ impl Kubelet<'_> {
                             ..Default::default()
                         });
                         c.restarts += 1;
+                        c.previous_logs = std::mem::take(&mut c.logs);
                         c.phase = Phase::Starting { at };
-                    } else if let Phase::Starting { .. } = c.phase {
+                    } else if let Phase::Starting { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. } = c.phase {
                         c.phase = Phase::Starting { at };
                     }
                 }
@@ -382,6 +488,8 @@ impl Kubelet<'_> {
         st.start_time = Some(rt.started);
         let mut statuses = Vec::new();
         let mut any_running = false;
+        let mut ever_ran = false;
+        let (mut exited, mut exited_ok) = (0, 0);
         let mut unready = Vec::new();
         for (spec, c) in pod.spec.containers.iter().zip(rt.containers.iter()) {
             let mut cs = ContainerStatus {
@@ -409,7 +517,7 @@ impl Kubelet<'_> {
                         message: format!("Back-off pulling image \"{}\"", c.image),
                     });
                 }
-                Phase::Running { since, ready_at } => {
+                Phase::Running { since, ready_at, .. } => {
                     any_running = true;
                     cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
                     cs.started = Some(true);
@@ -417,14 +525,38 @@ impl Kubelet<'_> {
                     cs.image_id = format!("{}@sha256:{}", full.repository, hex64(&full.full()));
                     cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
                 }
-                Phase::Exited { at, exit_code, reason } => {
+                Phase::Exited { at, exit_code, reason, started } => {
+                    ever_ran = true;
+                    if *exit_code == 0 {
+                        exited_ok += 1;
+                    }
+                    exited += 1;
                     cs.state.terminated = Some(ContainerStateTerminated {
                         exit_code: *exit_code,
                         reason: reason.clone(),
-                        finished_at: Some(*at),
+                        started_at: Some(*started),
+                        finished_at: Some((*at).min(now)),
+                        container_id: format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts))),
                         ..Default::default()
                     });
                 }
+                Phase::CrashLoopBackOff { backoff_ms, .. } => {
+                    ever_ran = true;
+                    cs.state.waiting = Some(ContainerStateWaiting {
+                        reason: "CrashLoopBackOff".into(),
+                        message: format!(
+                            "back-off {} restarting failed container={} pod={}_{}({})",
+                            go_duration(*backoff_ms).replace(".0s", "s"),
+                            c.name,
+                            pod.metadata.name,
+                            pod.metadata.namespace,
+                            pod.metadata.uid
+                        ),
+                    });
+                }
+            }
+            if c.restarts > 0 {
+                ever_ran = true;
             }
             if !cs.ready {
                 unready.push(spec.name.clone());
@@ -432,7 +564,21 @@ impl Kubelet<'_> {
             statuses.push(cs);
         }
         st.container_statuses = statuses;
-        st.phase = if any_running { "Running".into() } else { "Pending".into() };
+        let all_done = exited == rt.containers.len() && rt.killing_until.is_none() && {
+            // Only when no container will be restarted.
+            match pod.spec.restart_policy.as_str() {
+                "Never" => true,
+                "OnFailure" => exited_ok == exited,
+                _ => false,
+            }
+        };
+        st.phase = if all_done {
+            if exited_ok == exited { "Succeeded".into() } else { "Failed".into() }
+        } else if any_running || ever_ran {
+            "Running".into()
+        } else {
+            "Pending".into()
+        };
         let all_ready = unready.is_empty() && !pod.spec.containers.is_empty();
         let msg = format!("containers with unready status: [{}]", unready.join(" "));
         set_cond(&mut st.conditions, "PodReadyToStartContainers", "True", "", "", now);
@@ -449,17 +595,80 @@ impl Kubelet<'_> {
     }
 }
 
+/// The port a probe checks, resolving a named port against the container's ports.
+fn probe_port(spec: &Container, p: &Probe) -> Option<i32> {
+    let port = p.http_get.as_ref().map(|h| &h.port).or(p.tcp_socket.as_ref().map(|t| &t.port))?;
+    match port {
+        IntOrString::Int(i) => Some(*i),
+        IntOrString::String(name) => spec.ports.iter().find(|cp| cp.name == *name).map(|cp| cp.container_port),
+    }
+}
+
+/// Whether a probe passes against a process listening on `listens` (exec probes pass).
+fn probe_passes(spec: &Container, p: &Probe, listens: &[i32]) -> bool {
+    match probe_port(spec, p) {
+        Some(port) => listens.contains(&port),
+        None => p.exec.is_some() || p.grpc.is_some(),
+    }
+}
+
+/// `Get "http://:80/"` / `dial tcp :80`: how a probe is described in its failure event.
+fn probe_target(p: &Probe) -> String {
+    if let Some(h) = &p.http_get {
+        format!("Get \"{}://{}:{}{}\": dial tcp :{}", h.scheme.to_lowercase(), h.host, h.port, h.path, h.port)
+    } else if let Some(t) = &p.tcp_socket {
+        format!("dial tcp :{}", t.port)
+    } else {
+        "probe".into()
+    }
+}
+
+/// The probe ticks of a container: at start, then every period (the kubelet's worker).
+/// The first counted probe is the first tick at or after initialDelaySeconds.
+fn first_probe(p: &Probe, since: Time) -> (Time, u64) {
+    let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+    let period = p.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
+    let k = delay.div_ceil(period);
+    (Time(since.0 + k * period), period)
+}
+
 /// When a freshly started container first passes readiness: at once without a probe; with
-/// one, at the first probe period at or after initialDelaySeconds (probes tick from start).
-pub fn ready_time(spec: &Container, since: Time) -> Time {
+/// one, at the first probe at or after initialDelaySeconds, if the probed port is served.
+pub fn ready_time(spec: &Container, since: Time, listens: &[i32]) -> Option<Time> {
     match &spec.readiness_probe {
-        None => since,
-        Some(p) => {
-            let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
-            let period = p.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
-            let k = delay.div_ceil(period);
-            Time(since.0 + k * period)
+        None => Some(since),
+        Some(p) if probe_passes(spec, p, listens) => Some(first_probe(p, since).0),
+        Some(_) => None,
+    }
+}
+
+/// A liveness probe that can never pass kills the container after failureThreshold probes.
+fn liveness_kill(spec: &Container, since: Time, listens: &[i32]) -> Option<(Time, i32, String)> {
+    let p = spec.liveness_probe.as_ref()?;
+    if probe_passes(spec, p, listens) {
+        return None;
+    }
+    let (first, period) = first_probe(p, since);
+    let failures = p.failure_threshold.unwrap_or(3).max(1) as u64;
+    Some((Time(first.0 + (failures - 1) * period), 137, "Liveness".into()))
+}
+
+/// Name resolution inside a pod: its hostAliases, then Services in its namespace (the
+/// cluster DNS search path), also as `<svc>.<ns>` and `<svc>.<ns>.svc.cluster.local`.
+pub struct StoreResolver<'a>(pub &'a Store);
+
+impl crate::programs::Resolver for StoreResolver<'_> {
+    fn resolves(&self, pod: &Pod, host: &str) -> bool {
+        if pod.spec.host_aliases.iter().any(|h| h.hostnames.iter().any(|n| n == host)) {
+            return true;
         }
+        let parts: Vec<&str> = host.split('.').collect();
+        let (svc, ns) = match parts.as_slice() {
+            [s] => (*s, pod.metadata.namespace.as_str()),
+            [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),
+            _ => return false,
+        };
+        self.0.services.contains_key(&(ns.to_string(), svc.to_string()))
     }
 }
 
@@ -516,8 +725,15 @@ mod tests {
     #[test]
     fn readiness_waits_for_the_first_probe_after_the_initial_delay() {
         let mut c = Container::default();
-        assert_eq!(ready_time(&c, Time(1000)), Time(1000));
-        c.readiness_probe = Some(Probe { initial_delay_seconds: Some(5), period_seconds: Some(10), ..Default::default() });
-        assert_eq!(ready_time(&c, Time(1000)), Time(11_000));
+        assert_eq!(ready_time(&c, Time(1000), &[80]), Some(Time(1000)));
+        c.readiness_probe = Some(Probe {
+            initial_delay_seconds: Some(5),
+            period_seconds: Some(10),
+            http_get: Some(HttpGetAction { port: IntOrString::Int(80), path: "/".into(), ..Default::default() }),
+            ..Default::default()
+        });
+        assert_eq!(ready_time(&c, Time(1000), &[80]), Some(Time(11_000)));
+        // Nothing listens on the probed port: never ready.
+        assert_eq!(ready_time(&c, Time(1000), &[3000]), None);
     }
 }

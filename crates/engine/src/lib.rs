@@ -11,6 +11,7 @@ pub mod error;
 pub mod images;
 pub mod kubelet;
 pub mod naming;
+pub mod programs;
 pub mod rng;
 pub mod scheduler;
 pub mod snapshot;

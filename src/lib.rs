@@ -1,0 +1,79 @@
+//! kubelab's web page: a Yew app that owns a simulated cluster (`kubelab_engine`), applies
+//! manifests with `kubelab_kubectl` and draws what happens.
+//!
+//! **Invariant:** only this crate reads the wall clock, OS randomness or the DOM.
+
+pub mod app;
+pub mod components;
+pub mod model;
+
+pub use app::{App, AppProps};
+
+/// What the editor holds on first load: the Deployment a newcomer applies first.
+pub const SAMPLE_MANIFEST: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+";
+
+/// `?seed=42` in the page's query string.
+pub fn seed_from_query(query: &str) -> Option<u64> {
+    query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("seed=")?.parse().ok())
+}
+
+/// Boots the page: seed from `?seed=` or the browser's randomness, a panic hook that says
+/// so on the page, then the app.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let seed = seed_from_query(&query).unwrap_or_else(random_seed);
+    yew::set_custom_panic_hook(Box::new(move |info| report_panic(seed, &info.to_string())));
+    yew::Renderer::<App>::with_props(AppProps { seed }).render();
+}
+
+/// A six-digit seed: short enough to read out and type back in.
+#[cfg(target_arch = "wasm32")]
+fn random_seed() -> u64 {
+    let mut b = [0u8; 4];
+    match getrandom::getrandom(&mut b) {
+        Ok(()) => u32::from_le_bytes(b) as u64 % 1_000_000,
+        Err(_) => 1,
+    }
+}
+
+/// A panic stops the wasm module; say so on the page (as text, never markup) and in the console.
+#[cfg(target_arch = "wasm32")]
+fn report_panic(seed: u64, message: &str) {
+    gloo::console::error!(format!("kubelab stopped (seed {seed}): {message}"));
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let (Ok(div), Some(body)) = (doc.create_element("div"), doc.body()) else { return };
+    div.set_class_name("crashed");
+    div.set_attribute("role", "alert").ok();
+    div.set_text_content(Some(&format!("The lab stopped because of a bug (seed {seed}): {message}. Reload the page to start again.")));
+    let _ = body.prepend_with_node_1(&div);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seed_is_read_from_the_query_string() {
+        assert_eq!(super::seed_from_query("?seed=42"), Some(42));
+        assert_eq!(super::seed_from_query("?a=1&seed=7"), Some(7));
+        assert_eq!(super::seed_from_query("?seed=x"), None);
+        assert_eq!(super::seed_from_query(""), None);
+    }
+}

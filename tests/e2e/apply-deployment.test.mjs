@@ -1,0 +1,43 @@
+// A newcomer applies a Deployment and watches its pods become Ready on the workers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { LabPage, WORKERS, deployment } from './lab-page.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('applied deployment runs three ready pods on worker nodes', { timeout: 180_000 }, async () => {
+  const { page, context, errors } = await newPage(browser);
+  const lab = new LabPage(page);
+
+  const coldLoadMs = await lab.open(server.url, { seed: 42 });
+  // A benchmark to watch over time, never asserted.
+  console.log(`cold load to cluster drawn with 3 Ready worker nodes: ${Math.round(coldLoadMs)} ms`);
+
+  await lab.setManifest(deployment({ name: 'hello', replicas: 3 }));
+  await lab.apply();
+  await assert.doesNotReject(lab.output.getByText('deployment.apps/hello created').waitFor());
+
+  const appliedAt = performance.now();
+  await lab.waitForReadyPods('hello-', 3);
+  console.log(`pods Ready ${Math.round(performance.now() - appliedAt)} ms (wall) after Apply; clock: ${await lab.clock.innerText()}`);
+
+  const pods = await lab.pods('hello-');
+  assert.equal(pods.length, 3, JSON.stringify(pods));
+  for (const p of pods) {
+    assert.equal(p.status, 'Ready', JSON.stringify(p));
+    assert.ok(WORKERS.includes(p.node), `${p.name} is on a worker, not ${p.node}`);
+  }
+  await lab.screenshot('apply-deployment');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,112 @@
+// Page object for the lab: every selector lives here, specs speak in the lab's own words.
+import { mkdir } from 'node:fs/promises';
+import { ARTIFACTS } from './harness.mjs';
+
+export const WORKERS = ['node-1', 'node-2', 'node-3'];
+
+export class LabPage {
+  constructor(page) {
+    this.page = page;
+    this.map = page.getByTestId('cluster-map');
+    this.editor = page.getByTestId('yaml-editor');
+    this.applyButton = page.getByTestId('apply-button');
+    this.output = page.getByTestId('apply-output');
+    this.problems = page.getByTestId('apply-problems');
+    this.clock = page.getByTestId('sim-clock');
+  }
+
+  /** Opens the lab (optionally with a fixed seed) and waits for the cluster to be drawn with
+   * its three workers Ready; resolves to the milliseconds that took. */
+  async open(baseUrl, { seed } = {}) {
+    const started = performance.now();
+    await this.page.goto(seed === undefined ? baseUrl : `${baseUrl}?seed=${seed}`);
+    await this.page.waitForFunction(
+      (workers) => workers.every((w) => document.querySelector(`[data-testid="node-${w}"]`)?.getAttribute('data-status') === 'Ready'),
+      WORKERS,
+    );
+    return performance.now() - started;
+  }
+
+  node(name) {
+    return this.page.getByTestId(`node-${name}`);
+  }
+
+  /** Simulated milliseconds since boot, as the clock shows them. */
+  async simMillis() {
+    return Number(await this.clock.getAttribute('data-ms'));
+  }
+
+  /** Focuses the editor with the caret `offset` characters into the first occurrence of `needle`. */
+  async selectText(needle, offset = 0) {
+    await this.editor.focus();
+    await this.editor.evaluate(
+      (t, [n, o]) => {
+        const at = t.value.indexOf(n);
+        if (at < 0) throw new Error(`${n} is not in the editor`);
+        t.setSelectionRange(at + o, at + n.length);
+      },
+      [needle, offset],
+    );
+  }
+
+  async setManifest(text) {
+    await this.editor.fill(text);
+  }
+
+  async apply() {
+    await this.applyButton.click();
+  }
+
+  /** Waits until `count` pods whose names start with `prefix` report data-ready="true". */
+  async waitForReadyPods(prefix, count) {
+    await this.page.waitForFunction(
+      ([p, n]) => document.querySelectorAll(`[data-testid^="pod-${p}"][data-ready="true"]`).length === n,
+      [prefix, count],
+    );
+  }
+
+  /** Every pod chip with its status and the node box it sits in (null: unscheduled). */
+  async pods(prefix = '') {
+    return this.page.$$eval(`[data-testid^="pod-${prefix}"]`, (chips) =>
+      chips.map((c) => ({
+        name: c.getAttribute('data-testid').slice('pod-'.length),
+        status: c.getAttribute('data-status'),
+        ready: c.getAttribute('data-ready') === 'true',
+        node: c.closest('[data-testid^="node-"]')?.getAttribute('data-testid').slice('node-'.length) ?? null,
+      })),
+    );
+  }
+
+  async problemLines() {
+    return this.problems.locator('li').allInnerTexts();
+  }
+
+  async screenshot(name) {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const path = `${ARTIFACTS}${name}.png`;
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
+
+/** A Deployment manifest, as a learner would write it. */
+export function deployment({ name, replicas = 3, image = 'nginx:1.25', podLabel = name, replicasKey = 'replicas' }) {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  ${replicasKey}: ${replicas}
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${podLabel}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+`;
+}
