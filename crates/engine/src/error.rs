@@ -14,6 +14,8 @@ pub enum ApiError {
     BadRequest(String),
     /// `Error from server (Forbidden): ...`
     Forbidden(String),
+    /// The API server could not reach a kubelet: `Error from server: Get "https://...`
+    Unreachable(String),
 }
 
 impl ApiError {
@@ -27,7 +29,7 @@ impl ApiError {
             ApiError::NotFound { resource, name } => format!("{resource} \"{name}\" not found"),
             ApiError::AlreadyExists { resource, name } => format!("{resource} \"{name}\" already exists"),
             ApiError::Invalid { kind, name, errors } => invalid_message(kind, name, errors),
-            ApiError::BadRequest(m) | ApiError::Forbidden(m) => m.clone(),
+            ApiError::BadRequest(m) | ApiError::Forbidden(m) | ApiError::Unreachable(m) => m.clone(),
         }
     }
 
@@ -39,6 +41,7 @@ impl ApiError {
             ApiError::Invalid { .. } => self.message(),
             ApiError::BadRequest(m) => format!("Error from server (BadRequest): {m}"),
             ApiError::Forbidden(m) => format!("Error from server (Forbidden): {m}"),
+            ApiError::Unreachable(m) => format!("Error from server: {m}"),
         }
     }
 
@@ -49,6 +52,7 @@ impl ApiError {
             ApiError::AlreadyExists { .. } => format!("Error from server (AlreadyExists): error when {verb} \"{source}\": {}", self.message()),
             ApiError::BadRequest(m) => format!("Error from server (BadRequest): error when {verb} \"{source}\": {m}"),
             ApiError::Forbidden(m) => format!("Error from server (Forbidden): error when {verb} \"{source}\": {m}"),
+            ApiError::Unreachable(m) => format!("Error from server: error when {verb} \"{source}\": {m}"),
             // kubectl prints Invalid errors from their causes, without the source.
             ApiError::Invalid { .. } => self.message(),
         }

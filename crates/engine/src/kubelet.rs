@@ -503,6 +503,11 @@ impl Kubelet<'_> {
                 cs.last_state.terminated = Some(t.clone());
             }
             let full = ImageRef::parse(&c.image);
+            if matches!(c.phase, Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
+                // A container that has run keeps reporting its image and last container id.
+                cs.image_id = format!("{}@sha256:{}", full.repository, hex64(&full.full()));
+                cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
+            }
             match &c.phase {
                 Phase::Pulling { .. } | Phase::Starting { .. } => {
                     cs.state.waiting = Some(ContainerStateWaiting { reason: "ContainerCreating".into(), message: String::new() });

@@ -540,6 +540,65 @@ impl Engine {
         }
     }
 
+    // ------------------------------------------------------------ logs and processes
+
+    /// A container's log lines, as the kubelet serves `kubectl logs`.
+    pub fn container_logs(&self, ns: &str, pod: &str, container: &str, previous: bool) -> Result<Vec<(Time, String)>, ApiError> {
+        let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())) else {
+            return Err(ApiError::NotFound { resource: "pods".into(), name: pod.into() });
+        };
+        let all: Vec<&Container> = p.spec.init_containers.iter().chain(p.spec.containers.iter()).collect();
+        if !all.iter().any(|c| c.name == container) {
+            return Err(ApiError::BadRequest(format!("container {container} is not valid for pod {pod}")));
+        }
+        if let Some(m) = self.machines.get(&p.spec.node_name) {
+            if !m.alive {
+                return Err(ApiError::Unreachable(format!(
+                    "Get \"https://{}:10250/containerLogs/{ns}/{pod}/{container}\": dial tcp {}:10250: connect: no route to host",
+                    m.ip, m.ip
+                )));
+            }
+        }
+        let ctr = self.runtimes.get(&p.metadata.uid).and_then(|rt| rt.containers.iter().find(|c| c.name == container));
+        let Some(ctr) = ctr else {
+            return Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating")));
+        };
+        if previous {
+            if ctr.restarts == 0 {
+                return Err(ApiError::BadRequest(format!("previous terminated container \"{container}\" in pod \"{pod}\" not found")));
+            }
+            return Ok(ctr.previous_logs.clone());
+        }
+        match &ctr.phase {
+            kubelet::Phase::Pulling { .. } | kubelet::Phase::Starting { .. } if ctr.restarts == 0 => {
+                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating")))
+            }
+            kubelet::Phase::ErrImagePull { .. } | kubelet::Phase::ImagePullBackOff { .. } => {
+                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: trying and failing to pull image")))
+            }
+            _ => Ok(ctr.logs.iter().filter(|(t, _)| *t <= self.now).cloned().collect()),
+        }
+    }
+
+    /// Kills a container's process (SIGKILL: exit code 137), as `lab pod kill` does.
+    pub fn kill_container(&mut self, ns: &str, pod: &str, container: Option<&str>) -> Result<String, String> {
+        let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())).cloned() else {
+            return Err(format!("pods \"{pod}\" not found"));
+        };
+        let now = self.now;
+        let rt = self.runtimes.get_mut(&p.metadata.uid).ok_or_else(|| format!("pod {pod} has no running containers"))?;
+        let name = container.map(String::from).or_else(|| p.spec.containers.first().map(|c| c.name.clone())).unwrap_or_default();
+        let c = rt.containers.iter_mut().find(|c| c.name == name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
+        match &mut c.phase {
+            kubelet::Phase::Running { exit_at, .. } => {
+                *exit_at = Some((now, 137, "Error".into()));
+            }
+            _ => return Err(format!("container {name} in pod {pod} is not running")),
+        }
+        self.settle();
+        Ok(name)
+    }
+
     // ------------------------------------------------------------ machines
 
     /// Powers a node off: its kubelet stops renewing its lease and its containers die.

@@ -14,6 +14,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("create", "Create a resource from a file or from stdin"),
     ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
     ("describe", "Show details of a specific resource or group of resources"),
+    ("logs", "Print the logs for a container in a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
     ("set", "Set specific features on objects (set image)"),
     ("get", "Display one or many resources"),

@@ -8,6 +8,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab advance <duration>", "Run the simulated clock forward (30s, 5m, 1h30m)"),
     ("lab node kill <node>", "Power a node off: its kubelet goes silent and its containers die"),
     ("lab node restore <node>", "Power a node back on"),
+    ("lab pod kill <pod> [-c container]", "Kill a container's process (exit 137); its pod's restartPolicy decides what happens"),
     ("lab help", "List the lab's commands"),
 ];
 
@@ -32,6 +33,8 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Ok(()) => Output::line(format!("node/{name} powered on: its kubelet will report in at its next heartbeat")),
             Err(e) => Output::error(format!("error: {e}")),
         },
+        ["pod", "kill", ..] => crate::logs::kill(engine, &words[2..]),
+        ["pod", ..] => Output::error("error: lab pod kill <pod> [-c container] kills a container's process".to_string()),
         ["node", verb, ..] if !["kill", "restore"].contains(verb) => {
             Output::error(format!("error: unknown lab node command \"{verb}\": use kill or restore"))
         }

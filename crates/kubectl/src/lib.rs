@@ -8,6 +8,7 @@ pub mod fields;
 pub mod commands;
 pub mod describe;
 pub mod lab;
+pub mod logs;
 pub mod printers;
 pub mod rollout;
 pub mod script;
@@ -132,6 +133,7 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "describe" => describe::run(engine, rest, ctx),
         "set" => rollout::set(engine, rest, ctx),
         "rollout" => rollout::rollout(engine, rest, ctx),
+        "logs" => logs::logs(engine, rest, ctx),
         other => {
             let known = commands::suggestions(other);
             if known.contains(&other) {

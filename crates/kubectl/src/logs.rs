@@ -1,0 +1,153 @@
+//! `kubectl logs` and the lab's `lab pod kill`.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::selector::Selector;
+use crate::{Ctx, Output};
+use kubelab_api::*;
+use kubelab_engine::controllers::deployment::deployment_pods;
+use kubelab_engine::Engine;
+
+const LOGS_FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), true),
+    flag("previous", Some('p'), false),
+    flag("tail", None, true),
+    flag("timestamps", None, false),
+    flag("follow", Some('f'), false),
+    flag("selector", Some('l'), true),
+    flag("all-containers", None, false),
+    flag("prefix", None, false),
+    flag("since", None, true),
+    flag("max-log-requests", None, true),
+];
+
+/// RFC3339Nano as the kubelet prefixes lines with `--timestamps`.
+fn nano(t: Time) -> String {
+    let s = t.rfc3339();
+    format!("{}.{:03}000000Z", &s[..19], t.0 % 1000)
+}
+
+pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+    let a = match parse(words, LOGS_FLAGS, "kubectl logs") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let mut out = Output::new();
+    let store = engine.store();
+    // Which pods: NAME, pod/NAME, deploy/NAME, or -l.
+    let mut pods: Vec<Pod> = Vec::new();
+    if let Some(sel) = a.get("selector") {
+        let s = match Selector::parse(sel) {
+            Ok(s) => s,
+            Err(e) => return Output::error(format!("error: {e}")),
+        };
+        pods = store.pods.values().filter(|p| p.metadata.namespace == ns && s.matches(&p.metadata.labels)).cloned().collect();
+        if pods.is_empty() {
+            out.warn(format!("No resources found in {ns} namespace."));
+            return out;
+        }
+        pods.truncate(a.get("max-log-requests").and_then(|m| m.parse().ok()).unwrap_or(5));
+    } else {
+        let Some(target) = a.positional.first() else {
+            return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples".to_string());
+        };
+        let (kind, name) = match target.split_once('/') {
+            Some((t, n)) => match resolve_resource(t) {
+                Some(info) => (info.kind, n.to_string()),
+                None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+            },
+            None => ("Pod", target.clone()),
+        };
+        match kind {
+            "Pod" => match store.pods.get(&(ns.clone(), name.clone())) {
+                Some(p) => pods.push(p.clone()),
+                None => return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found")),
+            },
+            "Deployment" | "ReplicaSet" => {
+                let mut candidates: Vec<Pod> = match kind {
+                    "Deployment" => match store.deployments.get(&(ns.clone(), name.clone())) {
+                        Some(d) => deployment_pods(d, store).into_iter().cloned().collect(),
+                        None => return Output::error(format!("Error from server (NotFound): deployments.apps \"{name}\" not found")),
+                    },
+                    _ => match store.replicasets.get(&(ns.clone(), name.clone())) {
+                        Some(rs) => kubelab_engine::controllers::replicaset::owned_pods(rs, store).into_iter().cloned().collect(),
+                        None => return Output::error(format!("Error from server (NotFound): replicasets.apps \"{name}\" not found")),
+                    },
+                };
+                candidates.sort_by(|x, y| x.metadata.name.cmp(&y.metadata.name));
+                let Some(first) = candidates.first().cloned() else {
+                    return Output::error(format!("error: timed out waiting for the condition"));
+                };
+                if candidates.len() > 1 {
+                    out.warn(format!("Found {} pods, using pod/{}", candidates.len(), first.metadata.name));
+                }
+                pods.push(first);
+            }
+            _ => return Output::error(format!("error: cannot get the logs from {}", object::kind_info_by_kind(kind).map(|k| k.qualified_resource()).unwrap_or_default())),
+        }
+    }
+    let tail: Option<usize> = match a.get("tail").map(|t| t.parse::<i64>()) {
+        None => None,
+        Some(Ok(n)) if n < 0 => None,
+        Some(Ok(n)) => Some(n as usize),
+        Some(Err(_)) => return Output::error(format!("Error: invalid argument \"{}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\nSee 'kubectl logs --help' for usage.", a.get("tail").unwrap_or(""), a.get("tail").unwrap_or(""))),
+    };
+    let multi_pod = pods.len() > 1;
+    for p in &pods {
+        let names: Vec<String> = if a.bool("all-containers") {
+            p.spec.containers.iter().map(|c| c.name.clone()).collect()
+        } else if let Some(c) = a.get("container") {
+            vec![c.to_string()]
+        } else {
+            let default = p
+                .metadata
+                .annotations
+                .get("kubectl.kubernetes.io/default-container")
+                .cloned()
+                .or_else(|| p.spec.containers.first().map(|c| c.name.clone()))
+                .unwrap_or_default();
+            if p.spec.containers.len() > 1 {
+                let all: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+                out.warn(format!("Defaulted container \"{default}\" out of: {}", all.join(", ")));
+            }
+            vec![default]
+        };
+        for c in names {
+            match engine.container_logs(&ns, &p.metadata.name, &c, a.bool("previous")) {
+                Ok(lines) => {
+                    let start = tail.map(|t| lines.len().saturating_sub(t)).unwrap_or(0);
+                    for (t, l) in &lines[start..] {
+                        let mut line = String::new();
+                        if a.bool("prefix") || (multi_pod && a.has("prefix")) {
+                            line.push_str(&format!("[pod/{}/{c}] ", p.metadata.name));
+                        }
+                        if a.bool("timestamps") {
+                            line.push_str(&nano(*t));
+                            line.push(' ');
+                        }
+                        line.push_str(l);
+                        out.lines.push((false, line));
+                    }
+                }
+                Err(e) => out.err(e.kubectl_message()),
+            }
+        }
+    }
+    out
+}
+
+/// `lab pod kill POD [-c CONTAINER]`: the container's process dies (SIGKILL, exit 137).
+pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
+    let a = match parse(words, &[flag("container", Some('c'), true)], "lab pod kill") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let Some(pod) = a.positional.first() else {
+        return Output::error("error: lab pod kill needs a pod name".to_string());
+    };
+    let ns = a.get("namespace").unwrap_or("default");
+    match engine.kill_container(ns, pod, a.get("container")) {
+        Ok(c) => Output::line(format!("pod/{pod}: container {c} killed (exit code 137); the kubelet will restart it per the pod's restartPolicy")),
+        Err(e) => Output::error(format!("error: {e}")),
+    }
+}
