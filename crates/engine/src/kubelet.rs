@@ -190,6 +190,9 @@ impl Kubelet<'_> {
         if !self.machine.alive {
             return out;
         }
+        if !store.nodes.contains_key(&(String::new(), self.machine.name.clone())) {
+            return out; // not registered: the kubelet runs nothing until its Node exists
+        }
         let mut pods: Vec<&Pod> = store.pods.values().filter(|p| p.spec.node_name == self.machine.name).collect();
         pods.sort_by_key(|p| store.creation_order(&p.metadata));
         for pod in pods {

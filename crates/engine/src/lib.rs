@@ -50,6 +50,8 @@ pub struct Engine {
     machines: BTreeMap<String, Machine>,
     runtimes: BTreeMap<String, PodRuntime>,
     wakeups: BTreeSet<Time>,
+    /// When each deleted Node object went away (for the pod garbage collector).
+    node_gone: BTreeMap<String, Time>,
 }
 
 /// At most this many controller passes at one instant before the engine stops (a guard
@@ -72,6 +74,7 @@ impl Engine {
             machines: BTreeMap::new(),
             runtimes: BTreeMap::new(),
             wakeups: BTreeSet::new(),
+            node_gone: BTreeMap::new(),
         };
         e.boot();
         e
@@ -129,7 +132,10 @@ impl Engine {
     }
 
     fn add_node_object(&mut self, nc: &NodeConfig, index: u32) {
-        let m = Machine::new(&nc.name, index);
+        let m = match self.machines.get(&nc.name) {
+            Some(existing) => existing.clone(),
+            None => Machine::new(&nc.name, index),
+        };
         let mut labels: BTreeMap<String, String> = [
             ("beta.kubernetes.io/arch", "amd64"),
             ("beta.kubernetes.io/os", "linux"),
@@ -601,6 +607,42 @@ impl Engine {
 
     // ------------------------------------------------------------ machines
 
+    /// Adds a worker machine (2 CPU / 4 GiB unless the config says otherwise); its kubelet
+    /// registers the Node at once.
+    pub fn add_node(&mut self, name: &str) -> Result<(), String> {
+        if self.machines.contains_key(name) || self.store.exists("Node", "", name) {
+            return Err(format!("node \"{name}\" already exists"));
+        }
+        let errs = validate::dns1123_subdomain(name);
+        if let Some(e) = errs.first() {
+            return Err(format!("invalid node name \"{name}\": {e}"));
+        }
+        let nc = NodeConfig::worker(name);
+        self.config.nodes.push(nc.clone());
+        let index = self.machines.values().map(|m| m.index + 1).max().unwrap_or(0);
+        self.add_node_object(&nc, index);
+        self.settle();
+        Ok(())
+    }
+
+    /// Destroys a machine: its Node object is deleted and it never comes back.
+    pub fn remove_node(&mut self, name: &str) -> Result<(), String> {
+        if !self.machines.contains_key(name) {
+            return Err(format!("node \"{name}\" not found"));
+        }
+        if let Some(m) = self.machines.get_mut(name) {
+            m.alive = false;
+            m.rejoin_at = None;
+        }
+        if self.store.exists("Node", "", name) {
+            self.apply(Action::Delete { kind: "Node", namespace: String::new(), name: name.into(), grace: None });
+        }
+        self.machines.remove(name);
+        self.config.nodes.retain(|n| n.name != name);
+        self.settle();
+        Ok(())
+    }
+
     /// Powers a node off: its kubelet stops renewing its lease and its containers die.
     pub fn kill_node(&mut self, name: &str) -> Result<(), String> {
         let renew = self.config.timings.lease_renew_ms;
@@ -711,7 +753,16 @@ impl Engine {
             return;
         }
         if kind == "Node" {
-            self.machines.remove(name);
+            self.node_gone.insert(name.to_string(), now);
+            let renew = self.config.timings.lease_renew_ms;
+            if let Some(m) = self.machines.get_mut(name) {
+                if m.alive {
+                    // A live kubelet finds its Node gone and registers it again.
+                    m.rejoin_at = Some(Time((now.0 / renew + 1) * renew));
+                    let at = m.rejoin_at.unwrap();
+                    self.wakeups.insert(at);
+                }
+            }
         }
         if kind == "Namespace" {
             for k in ["Pod", "Deployment", "ReplicaSet", "Service", "Endpoints", "ConfigMap", "Event"] {
@@ -745,6 +796,8 @@ impl Engine {
             self.apply_all(a);
             let a = controllers::gc::reconcile_all(&self.store, now);
             self.apply_all(a);
+            let a = controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now);
+            self.apply_all(a);
             let a = scheduler::reconcile(&self.store, now);
             self.apply_all(a);
             let names: Vec<String> = self.machines.keys().cloned().collect();
@@ -774,7 +827,19 @@ impl Engine {
             if let Some(m) = self.machines.get_mut(&name) {
                 m.rejoin_at = None;
             }
-            let Some(node) = self.store.nodes.get(&(String::new(), name.clone())).cloned() else { continue };
+            let Some(node) = self.store.nodes.get(&(String::new(), name.clone())).cloned() else {
+                // The Node object was deleted: the kubelet registers it anew.
+                let index = self.machines.get(&name).map(|m| m.index).unwrap_or(0);
+                let nc = self.config.nodes.iter().find(|n| n.name == name).cloned().unwrap_or_else(|| NodeConfig::worker(&name));
+                self.add_node_object(&nc, index);
+                self.node_gone.remove(&name);
+                let obj = self.store.get("Node", "", &name).expect("just registered");
+                self.store.record_event(
+                    EventSpec::normal(object_ref(&obj), "RegisteredNode", format!("Node {name} event: Registered Node {name} in Controller"), "node-controller"),
+                    now,
+                );
+                continue;
+            };
             let mut n = node.clone();
             for c in &mut n.status.conditions {
                 let (status, reason, msg) = match c.type_.as_str() {

@@ -11,12 +11,15 @@ use kubelab_engine::{Engine, Propagation};
 
 pub const COMMANDS: &[(&str, &str)] = &[
     ("apply", "Apply a configuration to a resource by file name or stdin"),
+    ("cordon", "Mark node as unschedulable"),
     ("create", "Create a resource from a file or from stdin"),
     ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
     ("describe", "Show details of a specific resource or group of resources"),
+    ("drain", "Drain node in preparation for maintenance"),
     ("logs", "Print the logs for a container in a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
     ("set", "Set specific features on objects (set image)"),
+    ("uncordon", "Mark node as schedulable"),
     ("get", "Display one or many resources"),
     ("scale", "Set a new size for a deployment or replica set"),
     ("version", "Print the client and server version information"),

@@ -8,6 +8,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab advance <duration>", "Run the simulated clock forward (30s, 5m, 1h30m)"),
     ("lab node kill <node>", "Power a node off: its kubelet goes silent and its containers die"),
     ("lab node restore <node>", "Power a node back on"),
+    ("lab node add <node>", "Add a worker machine (2 CPU, 4 GiB)"),
+    ("lab node delete <node>", "Destroy a machine for good"),
     ("lab pod kill <pod> [-c container]", "Kill a container's process (exit 137); its pod's restartPolicy decides what happens"),
     ("lab help", "List the lab's commands"),
 ];
@@ -29,16 +31,17 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Ok(()) => Output::line(format!("node/{name} powered off: its kubelet stops reporting and its containers are gone")),
             Err(e) => Output::error(format!("error: {e}")),
         },
+        ["node", verb @ ("add" | "delete"), name] => crate::nodes::lab_node(engine, verb, name),
         ["node", "restore", name] => match engine.restore_node(name) {
             Ok(()) => Output::line(format!("node/{name} powered on: its kubelet will report in at its next heartbeat")),
             Err(e) => Output::error(format!("error: {e}")),
         },
         ["pod", "kill", ..] => crate::logs::kill(engine, &words[2..]),
         ["pod", ..] => Output::error("error: lab pod kill <pod> [-c container] kills a container's process".to_string()),
-        ["node", verb, ..] if !["kill", "restore"].contains(verb) => {
-            Output::error(format!("error: unknown lab node command \"{verb}\": use kill or restore"))
+        ["node", verb, ..] if !["kill", "restore", "add", "delete"].contains(verb) => {
+            Output::error(format!("error: unknown lab node command \"{verb}\": use add, kill, restore or delete"))
         }
-        ["node", ..] => Output::error("error: lab node kill|restore needs a node name".to_string()),
+        ["node", ..] => Output::error("error: lab node add|kill|restore|delete needs a node name".to_string()),
         [] | ["help"] => {
             let mut out = Output::new();
             let mut text = String::from("Lab commands:\n");

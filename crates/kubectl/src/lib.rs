@@ -9,6 +9,7 @@ pub mod commands;
 pub mod describe;
 pub mod lab;
 pub mod logs;
+pub mod nodes;
 pub mod printers;
 pub mod rollout;
 pub mod script;
@@ -134,6 +135,9 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "set" => rollout::set(engine, rest, ctx),
         "rollout" => rollout::rollout(engine, rest, ctx),
         "logs" => logs::logs(engine, rest, ctx),
+        "cordon" => nodes::cordon(engine, rest, false),
+        "uncordon" => nodes::cordon(engine, rest, true),
+        "drain" => nodes::drain(engine, rest, ctx),
         other => {
             let known = commands::suggestions(other);
             if known.contains(&other) {

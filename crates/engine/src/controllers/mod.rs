@@ -5,6 +5,7 @@ pub mod deployment;
 pub mod endpoints;
 pub mod gc;
 pub mod node_lifecycle;
+pub mod podgc;
 pub mod replicaset;
 
 use kubelab_api::{OwnerReference, Pod, Time};

@@ -9,6 +9,7 @@ use kubelab_api::*;
 pub const NAME: &str = "node-controller";
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 
 /// What the controller knows about a node's kubelet: when its lease was last renewed.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,6 +45,17 @@ pub fn reconcile(
 ) -> Vec<Action> {
     let mut out = Vec::new();
     for node in store.nodes.values() {
+        // TaintNodesByCondition: a cordoned node carries the unschedulable taint.
+        let has_taint = node.spec.taints.iter().any(|t| t.key == UNSCHEDULABLE);
+        if node.spec.unschedulable != has_taint {
+            let mut next = node.clone();
+            if node.spec.unschedulable {
+                next.spec.taints.push(Taint { key: UNSCHEDULABLE.into(), value: String::new(), effect: "NoSchedule".into(), time_added: Some(now) });
+            } else {
+                next.spec.taints.retain(|t| t.key != UNSCHEDULABLE);
+            }
+            out.push(Action::Update(Object::Node(next)));
+        }
         let h = health(&node.metadata.name);
         let ready = is_node_ready(node);
         if h.alive && !ready {

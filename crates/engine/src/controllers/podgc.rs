@@ -1,0 +1,36 @@
+//! The pod garbage collector (pkg/controller/podgc): pods bound to a Node that no longer
+//! exists are force-deleted once the Node has been gone for the quarantine time (40 s),
+//! checked every 20 s; pods that are terminating and were never scheduled go at once.
+
+use crate::config::Timings;
+use crate::store::{Action, Store};
+use kubelab_api::Time;
+use std::collections::BTreeMap;
+
+pub const NAME: &str = "pod-garbage-collector";
+/// gcCheckPeriod.
+pub const CHECK_PERIOD_MS: u64 = 20_000;
+
+pub fn reconcile(store: &Store, node_gone: &BTreeMap<String, Time>, timings: &Timings, now: Time) -> Vec<Action> {
+    let mut out = Vec::new();
+    for p in store.pods.values() {
+        let node = &p.spec.node_name;
+        if node.is_empty() {
+            if p.metadata.deletion_timestamp.is_some() {
+                out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: Some(0) });
+            }
+            continue;
+        }
+        if store.nodes.contains_key(&(String::new(), node.clone())) {
+            continue;
+        }
+        let gone = node_gone.get(node).copied().unwrap_or(Time(0));
+        let due = (gone.0 + timings.pod_gc_quarantine_ms).div_ceil(CHECK_PERIOD_MS) * CHECK_PERIOD_MS;
+        if now.0 >= due {
+            out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: Some(0) });
+        } else {
+            out.push(Action::Requeue(Time(due)));
+        }
+    }
+    out
+}
