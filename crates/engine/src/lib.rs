@@ -465,7 +465,9 @@ impl Engine {
                     n.spec.cluster_ips = o.spec.cluster_ips.clone();
                 }
                 for p in &mut n.spec.ports {
-                    if p.node_port.is_none() && (n.spec.type_ == "NodePort" || n.spec.type_ == "LoadBalancer") {
+                    if n.spec.type_ == "ClusterIP" {
+                        p.node_port = None;
+                    } else if p.node_port.is_none() && (n.spec.type_ == "NodePort" || n.spec.type_ == "LoadBalancer") {
                         p.node_port = o.spec.ports.iter().find(|op| op.port == p.port).and_then(|op| op.node_port);
                     }
                 }
@@ -810,6 +812,8 @@ impl Engine {
                 self.apply_all(actions);
             }
             let a = controllers::endpoints::reconcile_all(&self.store, now);
+            self.apply_all(a);
+            let a = controllers::service_lb::reconcile(&self.store, now);
             self.apply_all(a);
             if self.store.resource_version() == before {
                 return;

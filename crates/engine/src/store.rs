@@ -264,6 +264,11 @@ impl Store {
                 && ev.source.component == e.component
         });
         if let Some((k, ev)) = existing {
+            if ev.last_timestamp == Some(now) && ev.count > 0 {
+                // The same report again at the same instant (a controller re-running at one
+                // moment): nothing new happened.
+                return;
+            }
             let (k, mut ev) = (k.clone(), ev.clone());
             ev.count += 1;
             ev.last_timestamp = Some(now);

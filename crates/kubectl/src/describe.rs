@@ -472,18 +472,17 @@ pub fn service(store: &Store, s: &Service, now: Time) -> String {
         if let Some(np) = p.node_port.filter(|n| *n != 0) {
             w.line(0, &format!("NodePort:\t{name}\t{np}/{}", p.protocol));
         }
-        let addrs: Vec<String> = ep
+        // formatEndpoints for this port: at most three, then "+ N more...".
+        let shown = ep
             .map(|e| {
-                e.subsets
-                    .iter()
-                    .flat_map(|ss| {
-                        let port = ss.ports.iter().find(|ep| ep.name == p.name).map(|ep| ep.port);
-                        ss.addresses.iter().filter_map(move |a| port.map(|pt| format!("{}:{pt}", a.ip)))
-                    })
-                    .collect()
+                let mut only = e.clone();
+                for ss in &mut only.subsets {
+                    ss.ports.retain(|x| x.name == p.name);
+                }
+                printers::format_endpoints(&only)
             })
-            .unwrap_or_default();
-        w.line(0, &format!("Endpoints:\t{}", addrs.join(",")));
+            .unwrap_or_else(|| "<none>".into());
+        w.line(0, &format!("Endpoints:\t{}", if shown == "<none>" { String::new() } else { shown }));
     }
     w.line(0, &format!("Session Affinity:\t{}", s.spec.session_affinity));
     if !s.spec.external_traffic_policy.is_empty() {

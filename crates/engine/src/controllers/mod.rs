@@ -7,6 +7,7 @@ pub mod gc;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;
+pub mod service_lb;
 
 use kubelab_api::{OwnerReference, Pod, Time};
 
