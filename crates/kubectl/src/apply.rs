@@ -51,7 +51,7 @@ pub fn run_manifest(engine: &mut Engine, text: &str, source: &str, namespace: &s
                     DecodeError::BadRequest { path, .. } => kubelab_api::parse::locate_path(text, doc.line, path),
                     _ => doc.line,
                 };
-                rep.problems.push(Problem { line, column: 1, message: short_message(&e) });
+                rep.problems.push(Problem { line, column: 1, message: short_message(&e, source) });
                 continue;
             }
         };
@@ -100,10 +100,10 @@ pub fn run_manifest(engine: &mut Engine, text: &str, source: &str, namespace: &s
     rep
 }
 
-fn short_message(e: &DecodeError) -> String {
+fn short_message(e: &DecodeError, source: &str) -> String {
     match e {
         DecodeError::BadRequest { .. } => e.server_message(),
-        other => other.kubectl_message("", "creating").trim_start_matches("error: ").to_string(),
+        other => other.kubectl_message(source, "creating").trim_start_matches("error: ").to_string(),
     }
 }
 
