@@ -16,6 +16,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod snapshot;
 pub mod store;
+pub mod traffic;
 
 pub use config::{ClusterConfig, NodeConfig, Timings};
 pub use error::ApiError;
@@ -52,6 +53,9 @@ pub struct Engine {
     wakeups: BTreeSet<Time>,
     /// When each deleted Node object went away (for the pod garbage collector).
     node_gone: BTreeMap<String, Time>,
+    /// The running load generator, if any, and the servers' request queues.
+    load: Option<traffic::Load>,
+    servers: traffic::Servers,
 }
 
 /// At most this many controller passes at one instant before the engine stops (a guard
@@ -75,6 +79,8 @@ impl Engine {
             runtimes: BTreeMap::new(),
             wakeups: BTreeSet::new(),
             node_gone: BTreeMap::new(),
+            load: None,
+            servers: traffic::Servers::default(),
         };
         e.boot();
         e
@@ -888,7 +894,8 @@ impl Engine {
             .filter_map(|p| p.metadata.deletion_timestamp)
             .filter(|t| *t > now)
             .min();
-        [timer, kubelet, deletions].into_iter().flatten().min()
+        let load = self.load.as_ref().and_then(|l| l.next_event()).filter(|t| *t > now);
+        [timer, kubelet, deletions, load].into_iter().flatten().min()
     }
 
     /// Advances the clock by `ms`, stopping at every instant something happens; `observe`
@@ -902,6 +909,7 @@ impl Engine {
                     self.now = t;
                     self.wakeups = self.wakeups.split_off(&Time(t.0 + 1));
                     self.settle();
+                    self.run_load();
                     observe(self);
                 }
                 _ => {
@@ -912,6 +920,161 @@ impl Engine {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------ traffic
+
+    /// Starts a load generator against `url`: `concurrency` connections sending back to back
+    /// (or `rps` requests per second in total), each request timing out after `timeout_ms`.
+    pub fn start_load(&mut self, url: &str, concurrency: u32, rps: Option<u32>, timeout_ms: u64, keepalive: bool) -> Result<String, String> {
+        let u = traffic::parse_url(url)?;
+        let dest = traffic::resolve(&self.store, &u, "default")?;
+        // A fixed rate needs requests in flight side by side: enough connections that each
+        // sends one request every two seconds at most.
+        let n = match rps {
+            Some(r) => concurrency.max(r.saturating_mul(2)),
+            None => concurrency,
+        }
+        .clamp(1, 500) as usize;
+        let now = self.now;
+        let workers = (0..n)
+            .map(|i| traffic::Worker {
+                conn: None,
+                in_flight: None,
+                next_send: Some(match rps {
+                    Some(r) if r > 0 => Time(now.0 + 1000 * i as u64 / r as u64),
+                    _ => now,
+                }),
+            })
+            .collect();
+        self.load = Some(traffic::Load { url: url.into(), dest, timeout_ms, rps, keepalive, workers, stats: traffic::Stats { started: now, ..Default::default() } });
+        self.run_load();
+        Ok(format!("{n} connection(s)"))
+    }
+
+    pub fn stop_load(&mut self) -> Option<traffic::Load> {
+        self.load.take()
+    }
+
+    pub fn load(&self) -> Option<&traffic::Load> {
+        self.load.as_ref()
+    }
+
+    /// Sends one request now (as curl does) and runs the clock until it is answered.
+    pub fn curl(&mut self, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
+        let u = traffic::parse_url(url)?;
+        let dest = traffic::resolve(&self.store, &u, "default")?;
+        let sent = self.now;
+        let served = self.send(&dest, None, sent, timeout_ms);
+        let wait = served.done_at.0.saturating_sub(sent.0);
+        self.log_access(sent, &served);
+        self.advance(wait, observe);
+        Ok((served, wait))
+    }
+
+    /// Routes one request to its pod.
+    fn send(&mut self, dest: &traffic::Dest, conn: Option<&mut Option<(String, i32)>>, t: Time, timeout_ms: u64) -> traffic::Served {
+        use traffic::{Dest, Outcome, Served};
+        let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+        match dest {
+            Dest::Pod { ns, name, port } => traffic::serve(&self.store, &self.machines, &self.runtimes, &mut self.servers, ns, name, *port, t, timeout_ms),
+            Dest::Service { ns, name, port, via_node } => {
+                if let Some(node) = via_node {
+                    if self.machines.get(node).is_none_or(|m| !m.alive) {
+                        return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
+                    }
+                }
+                let mut local = None;
+                let conn = conn.unwrap_or(&mut local);
+                // A connection to a pod that is gone (or going) is reset: dial again.
+                if let Some((pod, _)) = conn.as_ref() {
+                    let alive = self.store.pods.get(&(ns.clone(), pod.clone())).is_some_and(|p| p.metadata.deletion_timestamp.is_none() || self.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive));
+                    if !alive {
+                        *conn = None;
+                    }
+                }
+                if conn.is_none() {
+                    *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
+                }
+                let Some((pod, target)) = conn.clone() else { return refused(t) };
+                let served = traffic::serve(&self.store, &self.machines, &self.runtimes, &mut self.servers, ns, &pod, target, t, timeout_ms);
+                if !matches!(served.outcome, Outcome::Ok { .. }) {
+                    *conn = None;
+                }
+                served
+            }
+        }
+    }
+
+    /// The access-log line a served request leaves in its container's log.
+    fn log_access(&mut self, _sent: Time, s: &traffic::Served) {
+        let (Some((ns, pod)), traffic::Outcome::Ok { status, .. }) = (&s.pod, &s.outcome) else { return };
+        let Some(p) = self.store.pods.get(&(ns.clone(), pod.clone())) else { return };
+        let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
+        let ts = s.done_at.rfc3339();
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let month = months[ts[5..7].parse::<usize>().unwrap_or(1).saturating_sub(1).min(11)];
+        for (c, spec) in rt.containers.iter_mut().zip(p.spec.containers.iter()) {
+            let repo = images::ImageRef::parse(&spec.image).repository;
+            let line = match repo.as_str() {
+                "ghcr.io/iximiuz/labs/kubernetes-101/app" => format!("INFO:     10.244.0.1:{} - \"GET / HTTP/1.1\" {status} OK", 40000 + (s.done_at.0 % 20000)),
+                r if r.ends_with("/nginx") || r.ends_with("/proxy") => format!(
+                    "10.244.0.1 - - [{}/{month}/{}:{} +0000] \"GET / HTTP/1.1\" {status} 615 \"-\" \"kubelab-load\" \"-\"",
+                    &ts[8..10],
+                    &ts[0..4],
+                    &ts[11..19]
+                ),
+                _ => continue,
+            };
+            if matches!(c.phase, kubelet::Phase::Running { .. }) {
+                c.log(s.done_at, line);
+            }
+        }
+    }
+
+    /// Completes due requests and sends the next ones, in time order.
+    fn run_load(&mut self) {
+        let Some(mut load) = self.load.take() else { return };
+        let now = self.now;
+        let n_workers = load.workers.len() as u64;
+        for i in 0..load.workers.len() {
+            loop {
+                let w = &mut load.workers[i];
+                if let Some((sent, s)) = w.in_flight.clone() {
+                    if s.done_at > now {
+                        break;
+                    }
+                    w.in_flight = None;
+                    if !load.keepalive {
+                        w.conn = None;
+                    }
+                    load.stats.record(sent, &s);
+                    self.log_access(sent, &s);
+                    let w = &mut load.workers[i];
+                    match load.rps {
+                        None => w.next_send = Some(s.done_at),
+                        Some(r) => {
+                            let gap = 1000 * n_workers / r.max(1) as u64;
+                            w.next_send = Some(Time((sent.0 + gap).max(s.done_at.0)));
+                        }
+                    }
+                    continue;
+                }
+                match w.next_send {
+                    Some(t) if t <= now => {
+                        let mut conn = w.conn.take();
+                        let dest = load.dest.clone();
+                        let served = self.send(&dest, Some(&mut conn), t, load.timeout_ms);
+                        let w = &mut load.workers[i];
+                        w.conn = conn;
+                        w.in_flight = Some((t, served));
+                        w.next_send = None;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        self.load = Some(load);
     }
 
     /// Runs the clock to the next scheduled event (or not at all if nothing is scheduled).

@@ -11,6 +11,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab node add <node>", "Add a worker machine (2 CPU, 4 GiB)"),
     ("lab node delete <node>", "Destroy a machine for good"),
     ("lab pod kill <pod> [-c container]", "Kill a container's process (exit 137); its pod's restartPolicy decides what happens"),
+    ("lab curl <url>", "Send one HTTP request (a Service name, ClusterIP, node IP:NodePort or pod IP)"),
+    ("lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]", "Run a load generator: N kept-alive connections (default 1), 2s timeout"),
+    ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),
+    ("lab load stop", "Stop the load generator and print its summary"),
     ("lab help", "List the lab's commands"),
 ];
 
@@ -36,6 +40,8 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Ok(()) => Output::line(format!("node/{name} powered on: its kubelet will report in at its next heartbeat")),
             Err(e) => Output::error(format!("error: {e}")),
         },
+        ["curl", ..] => crate::traffic::curl(engine, &words[1..], ctx),
+        ["load", ..] => crate::traffic::load(engine, &words[1..]),
         ["pod", "kill", ..] => crate::logs::kill(engine, &words[2..]),
         ["pod", ..] => Output::error("error: lab pod kill <pod> [-c container] kills a container's process".to_string()),
         ["node", verb, ..] if !["kill", "restore", "add", "delete"].contains(verb) => {

@@ -16,6 +16,7 @@ pub mod script;
 pub mod selector;
 pub mod shell;
 pub mod tabwriter;
+pub mod traffic;
 
 pub use apply::{apply_manifest, ApplyReport, Problem};
 pub use commands::FileOrDir;

@@ -1,0 +1,270 @@
+//! Requests and a load generator. A request to a Service picks a ready endpoint at random
+//! (kube-proxy's iptables mode); with a kept-alive connection (as plow's fasthttp client
+//! keeps them) every request of that connection goes to the same pod until the connection
+//! breaks. The pod's program answers: the workshop app serves one request at a time in 1 s;
+//! nginx answers at once. A pod on a dead node never answers: the client times out.
+
+use crate::kubelet::{Machine, Phase, PodRuntime};
+use crate::images::ImageRef;
+use crate::rng::Pcg32;
+use crate::store::Store;
+use kubelab_api::*;
+use std::collections::BTreeMap;
+
+/// What a URL names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dest {
+    /// A Service port (by ClusterIP, DNS name, LoadBalancer IP, or a node's NodePort).
+    Service { ns: String, name: String, port: i32, via_node: Option<String> },
+    /// A pod's IP and port.
+    Pod { ns: String, name: String, port: i32 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Url {
+    pub host: String,
+    pub port: i32,
+    pub path: String,
+}
+
+pub fn parse_url(s: &str) -> Result<Url, String> {
+    let rest = s.strip_prefix("http://").unwrap_or(s);
+    if rest.starts_with("https://") {
+        return Err("only http:// is simulated".into());
+    }
+    let (hostport, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse::<i32>().map_err(|_| format!("bad port in URL {s:?}"))?),
+        None => (hostport.to_string(), 80),
+    };
+    if host.is_empty() {
+        return Err(format!("no host in URL {s:?}"));
+    }
+    Ok(Url { host, port, path })
+}
+
+/// Resolves a URL as a client inside the cluster network (the `default` namespace's DNS
+/// search path) or on the nodes' network would.
+pub fn resolve(store: &Store, url: &Url, ns: &str) -> Result<Dest, String> {
+    let host = url.host.as_str();
+    for s in store.services.values() {
+        if s.spec.cluster_ip == host && s.spec.ports.iter().any(|p| p.port == url.port) {
+            return Ok(Dest::Service { ns: s.metadata.namespace.clone(), name: s.metadata.name.clone(), port: url.port, via_node: None });
+        }
+        if s.status.load_balancer.ingress.iter().any(|i| i.ip == host) && s.spec.ports.iter().any(|p| p.port == url.port) {
+            return Ok(Dest::Service { ns: s.metadata.namespace.clone(), name: s.metadata.name.clone(), port: url.port, via_node: None });
+        }
+    }
+    for n in store.nodes.values() {
+        if n.status.addresses.iter().any(|a| a.address == host) || n.metadata.name == host {
+            for s in store.services.values() {
+                if let Some(p) = s.spec.ports.iter().find(|p| p.node_port == Some(url.port)) {
+                    return Ok(Dest::Service { ns: s.metadata.namespace.clone(), name: s.metadata.name.clone(), port: p.port, via_node: Some(n.metadata.name.clone()) });
+                }
+            }
+            return Err(format!("Failed to connect to {host} port {}: Connection refused", url.port));
+        }
+    }
+    for p in store.pods.values() {
+        if p.status.pod_ip == host {
+            return Ok(Dest::Pod { ns: p.metadata.namespace.clone(), name: p.metadata.name.clone(), port: url.port });
+        }
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    let (svc, sns) = match parts.as_slice() {
+        [s] => (*s, ns),
+        [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),
+        _ => return Err(format!("Could not resolve host: {host}")),
+    };
+    match store.services.get(&(sns.to_string(), svc.to_string())) {
+        Some(s) if s.spec.ports.iter().any(|p| p.port == url.port) => Ok(Dest::Service { ns: sns.into(), name: svc.into(), port: url.port, via_node: None }),
+        Some(_) => Err(format!("Failed to connect to {host} port {}: Connection refused", url.port)),
+        None => Err(format!("Could not resolve host: {host}")),
+    }
+}
+
+/// How one request ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Ok { status: u16, body: String },
+    Refused,
+    Timeout,
+    BadGateway,
+}
+
+impl Outcome {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Ok { .. } => "ok",
+            Outcome::Refused => "connection refused",
+            Outcome::Timeout => "timeout",
+            Outcome::BadGateway => "502 Bad Gateway",
+        }
+    }
+}
+
+/// One request's fate, decided when it is sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Served {
+    pub pod: Option<(String, String)>,
+    pub version: Option<String>,
+    pub done_at: Time,
+    pub outcome: Outcome,
+}
+
+/// The servers' queues: a process that serves one request at a time is busy until then.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Servers {
+    pub busy_until: BTreeMap<(String, i32), Time>,
+}
+
+/// Picks the endpoint pod for a new connection to a Service.
+pub fn pick_endpoint(store: &Store, ns: &str, name: &str, port: i32, rng: &mut Pcg32) -> Option<(String, i32)> {
+    let ep = store.endpoints.get(&(ns.to_string(), name.to_string()))?;
+    let svc = store.services.get(&(ns.to_string(), name.to_string()))?;
+    let sp = svc.spec.ports.iter().find(|p| p.port == port)?;
+    let mut choices = Vec::new();
+    for ss in &ep.subsets {
+        let Some(epp) = ss.ports.iter().find(|p| p.name == sp.name) else { continue };
+        for a in &ss.addresses {
+            if let Some(r) = &a.target_ref {
+                choices.push((r.name.clone(), epp.port));
+            }
+        }
+    }
+    if choices.is_empty() {
+        return None;
+    }
+    let i = rng.below(choices.len() as u32) as usize;
+    Some(choices.swap_remove(i))
+}
+
+/// A request reaching `pod` on `port` at `t`: who answers, when, and how.
+#[allow(clippy::too_many_arguments)]
+pub fn serve(store: &Store, machines: &BTreeMap<String, Machine>, runtimes: &BTreeMap<String, PodRuntime>, servers: &mut Servers, ns: &str, pod: &str, port: i32, t: Time, timeout_ms: u64) -> Served {
+    let timeout = Served { pod: Some((ns.into(), pod.into())), version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
+    let Some(p) = store.pods.get(&(ns.to_string(), pod.to_string())) else {
+        return Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+    };
+    let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
+    if machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
+        return Served { version, ..timeout };
+    }
+    let Some(rt) = runtimes.get(&p.metadata.uid) else {
+        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+    };
+    // The container listening on the port.
+    let listening = rt.containers.iter().zip(p.spec.containers.iter()).find(|(c, _)| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&port));
+    let Some((_, spec)) = listening else {
+        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+    };
+    let repo = ImageRef::parse(&spec.image).repository;
+    let hostname = p.metadata.name.clone();
+    let queue = |servers: &mut Servers, service_ms: u64| {
+        let key = (p.metadata.uid.clone(), 3000);
+        let start = servers.busy_until.get(&key).copied().unwrap_or(Time(0)).max(Time(t.0 + 1));
+        let done = Time(start.0 + service_ms);
+        servers.busy_until.insert(key, done);
+        done
+    };
+    let (done, outcome) = match repo.as_str() {
+        "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
+            // uvicorn with a blocking 1 s sleep: one request at a time.
+            let done = queue(servers, 1000);
+            (done, Outcome::Ok { status: 200, body: format!("{{\"message\":\"Hello from {hostname}\"}}") })
+        }
+        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => {
+            // nginx → app:3000 over localhost (hostAliases): the app container of this pod.
+            let app_up = rt.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&3000));
+            if app_up {
+                let done = queue(servers, 1000);
+                (Time(done.0 + 1), Outcome::Ok { status: 200, body: format!("{{\"message\":\"Hello from {hostname}\"}}") })
+            } else {
+                (Time(t.0 + 2), Outcome::BadGateway)
+            }
+        }
+        "docker.io/library/nginx" => (Time(t.0 + 2), Outcome::Ok { status: 200, body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into() }),
+        "docker.io/library/httpd" => (Time(t.0 + 2), Outcome::Ok { status: 200, body: "<html><body><h1>It works!</h1></body></html>".into() }),
+        _ => (Time(t.0 + 5), Outcome::Ok { status: 200, body: "OK".into() }),
+    };
+    if done.0 - t.0 > timeout_ms {
+        return Served { version, ..timeout };
+    }
+    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome }
+}
+
+/// Load generator statistics (plow's summary, plus per-pod and per-version counts).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub started: Time,
+    pub count: u64,
+    pub ok: u64,
+    pub errors: BTreeMap<String, u64>,
+    pub latencies_ms: Vec<u64>,
+    pub per_pod: BTreeMap<String, u64>,
+    pub per_version: BTreeMap<String, u64>,
+    /// Completed requests per simulated second (ok, errors), for charts.
+    pub per_second: BTreeMap<u64, (u64, u64)>,
+}
+
+impl Stats {
+    pub fn record(&mut self, sent: Time, s: &Served) {
+        self.count += 1;
+        let sec = s.done_at.0 / 1000;
+        let entry = self.per_second.entry(sec).or_default();
+        match &s.outcome {
+            Outcome::Ok { .. } => {
+                self.ok += 1;
+                entry.0 += 1;
+                if self.latencies_ms.len() < 100_000 {
+                    self.latencies_ms.push(s.done_at.0 - sent.0);
+                }
+                if let Some((_, p)) = &s.pod {
+                    *self.per_pod.entry(p.clone()).or_default() += 1;
+                }
+                if let Some(v) = &s.version {
+                    *self.per_version.entry(v.clone()).or_default() += 1;
+                }
+            }
+            other => {
+                entry.1 += 1;
+                *self.errors.entry(other.kind().to_string()).or_default() += 1;
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Worker {
+    /// The pod this worker's kept-alive connection reaches, once dialled.
+    pub conn: Option<(String, i32)>,
+    pub in_flight: Option<(Time, Served)>,
+    /// When the next request goes out (for rate-limited load).
+    pub next_send: Option<Time>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Load {
+    pub url: String,
+    pub dest: Dest,
+    pub timeout_ms: u64,
+    /// Fixed request rate (open loop) instead of back-to-back requests per worker.
+    pub rps: Option<u32>,
+    /// Reuse each worker's connection (so its requests stay on one pod), as plow does.
+    pub keepalive: bool,
+    pub workers: Vec<Worker>,
+    pub stats: Stats,
+}
+
+impl Load {
+    pub fn next_event(&self) -> Option<Time> {
+        self.workers
+            .iter()
+            .flat_map(|w| [w.in_flight.as_ref().map(|(_, s)| s.done_at), w.next_send])
+            .flatten()
+            .min()
+    }
+}

@@ -1,0 +1,162 @@
+//! `lab curl` and `lab load start|stats|stop`: requests and a plow-style load generator.
+
+use crate::args::{flag, parse};
+use crate::{Ctx, Output};
+use kubelab_engine::duration::{format_clock, parse_duration};
+use kubelab_engine::traffic::{Load, Outcome};
+use kubelab_engine::Engine;
+
+/// `web` → `http://web:<its first port>`; anything with a scheme or port is taken as is.
+fn target_url(engine: &Engine, target: &str, ns: &str) -> String {
+    if target.contains("://") || target.contains(':') || target.contains('/') {
+        return target.to_string();
+    }
+    match engine.store().services.get(&(ns.to_string(), target.to_string())) {
+        Some(s) => format!("http://{target}:{}", s.spec.ports.first().map(|p| p.port).unwrap_or(80)),
+        None => format!("http://{target}"),
+    }
+}
+
+pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let a = match parse(words, &[flag("max-time", Some('m'), true), flag("silent", Some('s'), false)], "lab curl") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let Some(target) = a.positional.first() else {
+        return Output::error("error: lab curl needs a URL, such as http://web or http://10.96.0.10:80/".to_string());
+    };
+    let timeout = match a.get("max-time").map(|m| parse_duration(m)) {
+        None => 10_000,
+        Some(Ok(ms)) => ms.max(1),
+        Some(Err(e)) => return Output::error(format!("error: {e}")),
+    };
+    let url = target_url(engine, target, a.get("namespace").unwrap_or("default"));
+    let host_port = url.trim_start_matches("http://").split('/').next().unwrap_or("").to_string();
+    let (host, port) = host_port.rsplit_once(':').map(|(h, p)| (h.to_string(), p.to_string())).unwrap_or((host_port.clone(), "80".into()));
+    match engine.curl(&url, timeout, &mut *ctx.observe) {
+        Err(e) if e.starts_with("Could not resolve") => Output::error(format!("curl: (6) {e}")),
+        Err(e) if e.contains("Connection refused") => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
+        Err(e) => Output::error(format!("curl: (3) {e}")),
+        Ok((served, took)) => match served.outcome {
+            Outcome::Ok { body, .. } => Output::line(body),
+            Outcome::BadGateway => Output::line("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.4</center>\n</body>\n</html>"),
+            Outcome::Refused => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
+            Outcome::Timeout => Output::error(format!("curl: (28) Failed to connect to {host} port {port} after {took} ms: Timeout was reached")),
+        },
+    }
+}
+
+fn percentile(sorted: &[u64], p: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(v: u64) -> String {
+    kubelab_engine::kubelet::go_duration(v)
+}
+
+/// The generator's summary, as `lab load stats` and `lab load stop` print it.
+pub fn summary(load: &Load, now_ms: u64) -> String {
+    let s = &load.stats;
+    let elapsed = now_ms.saturating_sub(s.started.0);
+    let mut out = String::new();
+    out.push_str(&format!("Target       {}  ({} connection(s){})\n", load.url, load.workers.len(), load.rps.map(|r| format!(", {r} req/s")).unwrap_or_default()));
+    out.push_str(&format!("Elapsed      {}\n", format_clock(elapsed)));
+    out.push_str(&format!("Count        {}\n", s.count));
+    out.push_str(&format!("  2xx        {}\n", s.ok));
+    for (k, v) in &s.errors {
+        out.push_str(&format!("  {k:<10} {v}\n"));
+    }
+    let rps = if elapsed > 0 { s.count as f64 * 1000.0 / elapsed as f64 } else { 0.0 };
+    out.push_str(&format!("RPS          {rps:.2}\n"));
+    // The last ten whole seconds, to see a drop as it happens.
+    let now_s = now_ms / 1000;
+    let from = now_s.saturating_sub(10).max(s.started.0.div_ceil(1000));
+    if now_s > from {
+        let (ok, err) = s.per_second.range(from..now_s).fold((0, 0), |a, (_, (o, e))| (a.0 + o, a.1 + e));
+        let secs = (now_s - from) as f64;
+        out.push_str(&format!("Last {}s     {:.2} req/s ok, {:.2} errors/s\n", now_s - from, ok as f64 / secs, err as f64 / secs));
+    }
+    let mut lat = s.latencies_ms.clone();
+    lat.sort_unstable();
+    if !lat.is_empty() {
+        let mean = lat.iter().sum::<u64>() / lat.len() as u64;
+        out.push_str(&format!(
+            "Latency      min {}  mean {}  p50 {}  p90 {}  p99 {}  max {}\n",
+            ms(lat[0]),
+            ms(mean),
+            ms(percentile(&lat, 0.5)),
+            ms(percentile(&lat, 0.9)),
+            ms(percentile(&lat, 0.99)),
+            ms(*lat.last().unwrap_or(&0))
+        ));
+    }
+    if !s.per_pod.is_empty() {
+        out.push_str("By pod:\n");
+        for (p, n) in &s.per_pod {
+            out.push_str(&format!("  {p}\t{n}\n"));
+        }
+    }
+    if !s.per_version.is_empty() && s.ok > 0 {
+        out.push_str("By version:\n");
+        for (v, n) in &s.per_version {
+            out.push_str(&format!("  {v}\t{n}\t{:.1}%\n", *n as f64 * 100.0 / s.ok as f64));
+        }
+    }
+    crate::tabwriter::format_with(&out, 0, 2)
+}
+
+pub fn load(engine: &mut Engine, words: &[String]) -> Output {
+    let sub = words.first().map(|s| s.as_str()).unwrap_or("");
+    match sub {
+        "start" => {
+            let a = match parse(&words[1..], &[flag("concurrency", Some('c'), true), flag("rate", None, true), flag("rps", None, true), flag("timeout", None, true), flag("insecure", Some('k'), false), flag("no-keepalive", None, false)], "lab load start") {
+                Ok(a) => a,
+                Err(e) => return Output::error(e),
+            };
+            let Some(target) = a.positional.first() else {
+                return Output::error("error: lab load start needs a target: a Service name or a URL".to_string());
+            };
+            let c: u32 = match a.get("concurrency").map(|c| c.parse::<u32>()) {
+                None => 1,
+                Some(Ok(n)) if (1..=500).contains(&n) => n,
+                _ => return Output::error("error: -c takes a number of connections from 1 to 500".to_string()),
+            };
+            let rps: Option<u32> = match a.get("rps").or(a.get("rate")).map(|r| r.parse::<u32>()) {
+                None => None,
+                Some(Ok(n)) if (1..=1000).contains(&n) => Some(n),
+                _ => return Output::error("error: --rps takes a rate from 1 to 1000 requests per second".to_string()),
+            };
+            let timeout = match a.get("timeout").map(parse_duration) {
+                None => 2_000,
+                Some(Ok(ms)) => ms.max(1),
+                Some(Err(e)) => return Output::error(format!("error: {e}")),
+            };
+            let url = target_url(engine, target, a.get("namespace").unwrap_or("default"));
+            let keepalive = !a.bool("no-keepalive");
+            match engine.start_load(&url, c, rps, timeout, keepalive) {
+                Ok(desc) => Output::line(format!(
+                    "load: {url} with {desc}{}, request timeout {}; see `lab load stats`",
+                    if keepalive { "" } else { ", a new connection per request" },
+                    format_clock(timeout)
+                )),
+                Err(e) => Output::error(format!("error: {e}")),
+            }
+        }
+        "stats" => match engine.load() {
+            Some(l) => Output::line(summary(l, engine.now().0)),
+            None => Output::error("error: no load is running; start one with `lab load start <service|url>`".to_string()),
+        },
+        "stop" => {
+            let now = engine.now().0;
+            match engine.stop_load() {
+                Some(l) => Output::line(format!("load stopped\n{}", summary(&l, now))),
+                None => Output::error("error: no load is running".to_string()),
+            }
+        }
+        _ => Output::error("error: lab load start <service|url> [-c N] [--rps N] [--timeout D] | lab load stats | lab load stop".to_string()),
+    }
+}
