@@ -56,6 +56,8 @@ pub struct Engine {
     /// The running load generator, if any, and the servers' request queues.
     load: Option<traffic::Load>,
     servers: traffic::Servers,
+    /// Active `kubectl port-forward`s: local port → (namespace, pod, remote port).
+    port_forwards: BTreeMap<u16, (String, String, i32)>,
 }
 
 /// At most this many controller passes at one instant before the engine stops (a guard
@@ -81,6 +83,7 @@ impl Engine {
             node_gone: BTreeMap::new(),
             load: None,
             servers: traffic::Servers::default(),
+            port_forwards: BTreeMap::new(),
         };
         e.boot();
         e
@@ -960,10 +963,43 @@ impl Engine {
         self.load.as_ref()
     }
 
+    /// `kubectl port-forward`: localhost:`local` now reaches `pod`:`remote`.
+    pub fn port_forward(&mut self, local: u16, ns: &str, pod: &str, remote: i32) -> Result<(), String> {
+        if let Some((_, p, _)) = self.port_forwards.get(&local) {
+            if p != pod {
+                return Err(format!("unable to listen on port {local}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{local}: bind: address already in use]"));
+            }
+        }
+        self.port_forwards.insert(local, (ns.to_string(), pod.to_string(), remote));
+        Ok(())
+    }
+
+    pub fn port_forwards(&self) -> &BTreeMap<u16, (String, String, i32)> {
+        &self.port_forwards
+    }
+
     /// Sends one request now (as curl does) and runs the clock until it is answered.
+    /// `from`: the (namespace, pod) it is sent from, for in-pod DNS and `localhost`.
     pub fn curl(&mut self, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
+        self.curl_from(None, url, timeout_ms, observe)
+    }
+
+    pub fn curl_from(&mut self, from: Option<(&str, &str)>, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
         let u = traffic::parse_url(url)?;
-        let dest = traffic::resolve(&self.store, &u, "default")?;
+        let local = u.host == "localhost" || u.host == "127.0.0.1";
+        let dest = match (from, local) {
+            (Some((ns, pod)), true) => traffic::Dest::Pod { ns: ns.into(), name: pod.into(), port: u.port },
+            (None, true) => match self.port_forwards.get(&(u.port as u16)) {
+                Some((ns, pod, remote)) => {
+                    if !self.store.pods.contains_key(&(ns.clone(), pod.clone())) {
+                        return Err(format!("Failed to connect to localhost port {}: Connection refused (the port-forward's pod {pod} is gone)", u.port));
+                    }
+                    traffic::Dest::Pod { ns: ns.clone(), name: pod.clone(), port: *remote }
+                }
+                None => return Err(format!("Failed to connect to localhost port {}: Connection refused", u.port)),
+            },
+            _ => traffic::resolve(&self.store, &u, from.map(|f| f.0).unwrap_or("default"))?,
+        };
         let sent = self.now;
         let served = self.send(&dest, None, sent, timeout_ms);
         let wait = served.done_at.0.saturating_sub(sent.0);

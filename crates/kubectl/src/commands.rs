@@ -10,16 +10,20 @@ use kubelab_api::*;
 use kubelab_engine::{Engine, Propagation};
 
 pub const COMMANDS: &[(&str, &str)] = &[
+    ("annotate", "Update the annotations on a resource"),
     ("apply", "Apply a configuration to a resource by file name or stdin"),
     ("cordon", "Mark node as unschedulable"),
     ("create", "Create a resource from a file or from stdin"),
     ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
     ("describe", "Show details of a specific resource or group of resources"),
     ("drain", "Drain node in preparation for maintenance"),
+    ("label", "Update the labels on a resource"),
     ("logs", "Print the logs for a container in a pod"),
+    ("port-forward", "Forward one or more local ports to a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
     ("set", "Set specific features on objects (set image)"),
     ("uncordon", "Mark node as schedulable"),
+    ("exec", "Execute a command in a container"),
     ("get", "Display one or many resources"),
     ("scale", "Set a new size for a deployment or replica set"),
     ("version", "Print the client and server version information"),
@@ -156,7 +160,11 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".to_string());
     }
     let output = a.get("output").unwrap_or("").to_string();
-    if !["", "wide", "yaml", "json", "name"].contains(&output.as_str()) {
+    let (output, template) = match output.split_once('=') {
+        Some((kind @ ("jsonpath" | "custom-columns"), t)) => (kind.to_string(), t.to_string()),
+        _ => (output, String::new()),
+    };
+    if !["", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"].contains(&output.as_str()) {
         return Output::error(format!(
             "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
         ));
@@ -287,6 +295,25 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 out.out(format!("{}/{}", o.info().qualified_singular(), o.meta().name));
             }
         }
+        "jsonpath" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
+            let value = if single {
+                found[0].to_json()
+            } else {
+                serde_json::json!({"apiVersion": "v1", "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
+            match crate::jsonpath::jsonpath(&template, &value) {
+                Ok(t) => out.out(t),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
+        "custom-columns" => {
+            let items: Vec<serde_json::Value> = found.iter().map(|o| o.to_json()).collect();
+            match crate::jsonpath::custom_columns(&template, &items, a.bool("no-headers")) {
+                Ok(t) => out.out(t),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
         _ => {
             out.out(sections.join("\n"));
         }
@@ -294,7 +321,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     for nf in not_found {
         out.err(nf);
     }
-    if found.is_empty() && out.ok && (output.is_empty() || output == "wide" || output == "name") {
+    if found.is_empty() && out.ok && ["", "wide", "name", "custom-columns"].contains(&output.as_str()) {
         let namespaced = requests.iter().any(|(i, _)| i.namespaced);
         if all_ns || !namespaced {
             out.warn("No resources found");

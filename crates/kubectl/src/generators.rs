@@ -198,38 +198,40 @@ fn server_message(e: &ApiError) -> String {
     }
 }
 
-/// Sends `obj` (or only prints it, for --dry-run=client) and prints the result. Returns the
-/// stored object, if one was stored.
-fn submit(engine: &mut Engine, mut obj: Object, ns: &str, s: &Submit, out: &mut Output) -> Option<Object> {
+/// Sends `obj` as `--dry-run` says (the caller passes a scratch copy of the engine for
+/// `--dry-run=server`) and returns what kubectl would print: the label and the object.
+fn send(engine: &mut Engine, mut obj: Object, ns: &str, s: &Submit) -> Result<(String, Json), ApiError> {
     if s.save_config {
         save_config(&mut obj);
     }
     let label = label_of(&obj);
-    let result = match s.dry_run {
-        DryRun::Client => {
-            print_object(out, s, &label, &client_json(&obj));
-            return None;
-        }
-        DryRun::Server => engine.clone().create(obj, ns),
-        DryRun::None => engine.create(obj, ns),
-    };
+    if s.dry_run == DryRun::Client {
+        let json = client_json(&obj);
+        return Ok((label, json));
+    }
+    let stored = engine.create(obj, ns)?;
+    Ok((label, stored.to_json()))
+}
+
+/// kubectl's words for a failed request.
+fn failure(s: &Submit, e: &ApiError) -> String {
+    match &s.wrap {
+        Some(w) => format!("error: {w}: {}", server_message(e)),
+        None => e.kubectl_message(),
+    }
+}
+
+/// Sends one generated object and prints the result.
+fn submit(engine: &mut Engine, obj: Object, ns: &str, s: &Submit, out: &mut Output) {
+    let result = if s.dry_run == DryRun::Server { send(&mut engine.clone(), obj, ns, s) } else { send(engine, obj, ns, s) };
     match result {
-        Ok(stored) => {
-            print_object(out, s, &label, &stored.to_json());
+        Ok((label, json)) => {
+            print_object(out, s, &label, &json);
             if s.dry_run == DryRun::None {
                 engine.settle();
-                Some(stored)
-            } else {
-                None
             }
         }
-        Err(e) => {
-            match &s.wrap {
-                Some(w) => out.err(format!("error: {w}: {}", server_message(&e))),
-                None => out.err(e.kubectl_message()),
-            }
-            None
-        }
+        Err(e) => out.err(failure(s, &e)),
     }
 }
 
@@ -248,8 +250,7 @@ fn int_flag(a: &Args, long: &str, specs: &[FlagSpec], bits: u32, cmd_path: &str)
     match go_parse_int(v, 0, bits) {
         Ok(n) => Ok(Some(n)),
         Err(why) => {
-            let spec = specs.iter().find(|s| s.long == long).copied().unwrap_or(flag("x", None, true));
-            let spec = FlagSpec { long: spec.long, ..spec };
+            let spec = specs.iter().find(|s| s.long == long).copied().unwrap_or(flag("", None, true));
             Err(Output::error(format!(
                 "Error: invalid argument \"{v}\" for \"{}\" flag: strconv.ParseInt: parsing \"{v}\": {why}\nSee '{cmd_path} --help' for usage.",
                 display_name(&spec)
@@ -521,11 +522,11 @@ fn create_configmap(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Out
         }
     }
     for lit in a.all("from-literal") {
-        // ParseLiteralSource: split at the first `=`, quotes trimmed from the value.
+        // ParseLiteralSource: split at the first `=`; the value is kept as written.
         let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
             return Output::error(format!("error: invalid literal source {lit}, expected key=value"));
         };
-        if let Err(e) = add_config_key(&mut cm, k, v.trim_matches(['"', '\'']).to_string()) {
+        if let Err(e) = add_config_key(&mut cm, k, v.to_string()) {
             return Output::error(format!("error: {e}"));
         }
     }
@@ -909,11 +910,11 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         submit(engine, pod, &ns, &s, &mut out);
         return out;
     }
-    // --expose: the pod is created first, then the Service; kubectl prints the Service first.
-    let service_labels = if labels_flag.is_empty() { BTreeMap::new() } else { labels.clone() };
+    // --expose: the pod is created, then the Service (generateService), which is printed
+    // first; with -o yaml kubectl prints a `---` of its own and the printer another.
     let port_n = go_parse_int(&port, 10, 64).unwrap_or(0) as i32;
     let svc = Object::Service(Service {
-        metadata: meta(&name, &ns, enforce, service_labels),
+        metadata: meta(&name, &ns, enforce, if labels_flag.is_empty() { BTreeMap::new() } else { labels.clone() }),
         spec: ServiceSpec {
             ports: vec![ServicePort { protocol: "TCP".into(), port: port_n, target_port: Some(IntOrString::Int(port_n)), ..Default::default() }],
             selector: labels,
@@ -921,50 +922,29 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         },
         ..Default::default()
     });
-    let mut pod_out = Output::new();
-    let created = match s.dry_run {
-        DryRun::Client => true,
-        _ => {
-            let mut probe = Output::new();
-            let quiet = Submit { format: Format::Name, ..Submit { dry_run: s.dry_run, format: s.format, save_config: s.save_config, verb: s.verb, wrap: None } };
-            // Create (or server-dry-run) the pod, keeping what it would print for later.
-            let ok = match s.dry_run {
-                DryRun::Server => {
-                    let mut copy = engine.clone();
-                    let r = submit(&mut copy, pod.clone(), &ns, &s, &mut pod_out);
-                    let _ = (r, &quiet);
-                    pod_out.ok
-                }
-                _ => {
-                    submit(engine, pod.clone(), &ns, &s, &mut pod_out);
-                    pod_out.ok
-                }
-            };
-            probe.ok = ok;
-            ok
-        }
-    };
-    if !created {
-        out.extend(pod_out);
-        return out;
-    }
-    submit(engine, svc, &ns, &s, &mut out);
-    if !out.ok {
-        return out;
-    }
-    if s.format == Format::Yaml {
-        out.out("---");
-    }
-    if s.dry_run == DryRun::Client {
-        submit(engine, pod, &ns, &s, &mut out);
+    let mut scratch;
+    let target: &mut Engine = if s.dry_run == DryRun::Server {
+        scratch = engine.clone();
+        &mut scratch
     } else {
-        out.extend(pod_out);
+        engine
+    };
+    let printed_pod = match send(target, pod, &ns, &s) {
+        Ok(p) => p,
+        Err(e) => return Output::error(failure(&s, &e)),
+    };
+    let printed_svc = match send(target, svc, &ns, &s) {
+        Ok(p) => p,
+        Err(e) => return Output::error(failure(&s, &e)),
+    };
+    if s.dry_run == DryRun::None {
+        target.settle();
     }
+    print_object(&mut out, &s, &printed_svc.0, &printed_svc.1);
     if s.format == Format::Yaml {
-        // The YAML printer separates the second object it prints.
-        let at = out.lines.iter().rposition(|(_, l)| l == "---").map(|i| i + 1).unwrap_or(out.lines.len());
-        out.lines.insert(at, (false, "---".into()));
+        out.out("---\n---");
     }
+    print_object(&mut out, &s, &printed_pod.0, &printed_pod.1);
     out
 }
 
@@ -1342,46 +1322,70 @@ pub fn go_parse_uint(s: &str, base: u32, bits: u32) -> Result<u64, &'static str>
     Ok(mag as u64)
 }
 
-fn go_parse_uint_magnitude(s: &str, base: u32) -> Result<u128, &'static str> {
-    if s.is_empty() {
+fn go_parse_uint_magnitude(s0: &str, base: u32) -> Result<u128, &'static str> {
+    if s0.is_empty() {
         return Err("invalid syntax");
     }
-    let (radix, digits, underscores) = if base == 0 {
-        let lower = s.to_ascii_lowercase();
-        if lower.starts_with("0x") && s.len() > 2 {
-            (16, &s[2..], true)
-        } else if lower.starts_with("0o") && s.len() > 2 {
-            (8, &s[2..], true)
-        } else if lower.starts_with("0b") && s.len() > 2 {
-            (2, &s[2..], true)
-        } else if s.starts_with('0') && s.len() > 1 {
-            (8, &s[1..], true)
-        } else {
-            (10, s, true)
+    let b = s0.as_bytes();
+    let base0 = base == 0;
+    let (radix, digits) = if !base0 {
+        (base, s0)
+    } else if b[0] == b'0' {
+        match b.get(1).map(|c| c.to_ascii_lowercase()) {
+            Some(b'b') if b.len() >= 3 => (2, &s0[2..]),
+            Some(b'o') if b.len() >= 3 => (8, &s0[2..]),
+            Some(b'x') if b.len() >= 3 => (16, &s0[2..]),
+            _ => (8, &s0[1..]),
         }
     } else {
-        (base, s, false)
+        (10, s0)
     };
-    if underscores && (digits.starts_with('_') && base == 0 && !s.starts_with('0') || digits.ends_with('_') || digits.contains("__")) {
-        return Err("invalid syntax");
-    }
+    let cap = u64::MAX as u128 * 4;
     let mut v: u128 = 0;
-    let mut any = false;
+    let mut underscores = false;
     for c in digits.chars() {
-        if c == '_' && underscores {
+        if c == '_' && base0 {
+            underscores = true;
             continue;
         }
         let Some(d) = c.to_digit(radix) else { return Err("invalid syntax") };
-        any = true;
-        v = v.saturating_mul(radix as u128).saturating_add(d as u128);
-        if v > u64::MAX as u128 * 2 {
-            v = u64::MAX as u128 * 2;
-        }
+        v = (v * radix as u128 + d as u128).min(cap);
     }
-    if !any {
+    if underscores && !underscore_ok(s0) {
         return Err("invalid syntax");
     }
     Ok(v)
+}
+
+/// strconv's underscoreOK: `_` only between digits (or after a base prefix).
+fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].to_ascii_lowercase() == b'x';
+    }
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || (hex && c.to_ascii_lowercase().is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
 }
 
 // ================================================================== -o json (encoding/json)

@@ -5,9 +5,13 @@
 pub mod apply;
 pub mod args;
 pub mod fields;
+pub mod jsonpath;
+pub mod generators;
 pub mod commands;
 pub mod describe;
+pub mod exec;
 pub mod lab;
+pub mod labels;
 pub mod logs;
 pub mod nodes;
 pub mod printers;
@@ -128,7 +132,12 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     match cmd.as_str() {
         "get" => commands::get(engine, rest, ctx),
         "apply" => commands::apply(engine, rest, ctx, apply::Mode::Apply),
-        "create" => commands::apply(engine, rest, ctx, apply::Mode::Create),
+        "create" => match generators::create_subcommand(rest) {
+            Some(_) => generators::create(engine, rest, ctx),
+            None => commands::apply(engine, rest, ctx, apply::Mode::Create),
+        },
+        "run" => generators::run(engine, rest, ctx),
+        "expose" => generators::expose(engine, rest, ctx),
         "delete" => commands::delete(engine, rest, ctx),
         "scale" => commands::scale(engine, rest, ctx),
         "version" => commands::version(engine, rest, ctx),
@@ -137,6 +146,10 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "rollout" => rollout::rollout(engine, rest, ctx),
         "logs" => logs::logs(engine, rest, ctx),
         "cordon" => nodes::cordon(engine, rest, false),
+        "label" => labels::run(engine, rest, ctx, false),
+        "exec" => exec::exec(engine, rest, ctx),
+        "port-forward" => exec::port_forward(engine, rest, ctx),
+        "annotate" => labels::run(engine, rest, ctx, true),
         "uncordon" => nodes::cordon(engine, rest, true),
         "drain" => nodes::drain(engine, rest, ctx),
         other => {

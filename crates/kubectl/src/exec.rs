@@ -1,0 +1,317 @@
+//! `kubectl exec POD [-c C] -- CMD` with a small in-pod toolbox (curl, wget, nslookup,
+//! getent, env, hostname, cat /etc/hosts|/etc/resolv.conf, echo, sh -c), and
+//! `kubectl port-forward`.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::{Ctx, Output};
+use kubelab_api::*;
+use kubelab_engine::traffic::Outcome;
+use kubelab_engine::Engine;
+
+const EXEC_FLAGS: &[FlagSpec] = &[flag("container", Some('c'), true), flag("stdin", Some('i'), false), flag("tty", Some('t'), false), flag("quiet", Some('q'), false), flag("filename", Some('f'), true)];
+
+/// Which tools an image ships.
+fn has_tool(image: &str, tool: &str) -> bool {
+    let repo = kubelab_engine::images::ImageRef::parse(image).repository;
+    let alpine_like = repo.contains("busybox") || repo.ends_with("/proxy") || repo.ends_with("/lb") || image.contains("alpine");
+    match tool {
+        "sh" | "echo" | "env" | "hostname" | "cat" | "ls" | "getent" => true,
+        "curl" => !repo.contains("busybox") && !repo.ends_with("/redis") && !repo.ends_with("/app"),
+        "wget" | "nslookup" => alpine_like,
+        "redis-cli" => repo.ends_with("/redis"),
+        "python" | "python3" => repo.ends_with("/app"),
+        _ => false,
+    }
+}
+
+fn not_found(tool: &str) -> Output {
+    let mut o = Output::error(format!(
+        "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{tool}\": executable file not found in $PATH: unknown"
+    ));
+    o.ok = false;
+    o
+}
+
+fn exit(mut o: Output, code: i32) -> Output {
+    o.err(format!("command terminated with exit code {code}"));
+    o
+}
+
+/// /etc/hosts as the kubelet writes it.
+fn etc_hosts(p: &Pod) -> String {
+    let mut s = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    s.push_str(&format!("{}\t{}\n", p.status.pod_ip, p.metadata.name));
+    if !p.spec.host_aliases.is_empty() {
+        s.push_str("\n# Entries added by HostAliases.\n");
+        for h in &p.spec.host_aliases {
+            s.push_str(&format!("{}\t{}\n", h.ip, h.hostnames.join("\t")));
+        }
+    }
+    s
+}
+
+/// The IP a name resolves to from inside `p`, and its FQDN.
+fn lookup(engine: &Engine, p: &Pod, name: &str) -> Option<(String, String)> {
+    if let Some(h) = p.spec.host_aliases.iter().find(|h| h.hostnames.iter().any(|n| n == name)) {
+        return Some((h.ip.clone(), name.to_string()));
+    }
+    let parts: Vec<&str> = name.trim_end_matches('.').split('.').collect();
+    let (svc, ns) = match parts.as_slice() {
+        [s] => (*s, p.metadata.namespace.as_str()),
+        [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),
+        _ => return None,
+    };
+    let s = engine.store().services.get(&(ns.to_string(), svc.to_string()))?;
+    let fqdn = format!("{svc}.{ns}.svc.cluster.local");
+    if s.spec.cluster_ip == "None" {
+        // Headless: the ready endpoints' addresses.
+        let ep = engine.store().endpoints.get(&(ns.to_string(), svc.to_string()))?;
+        let ip = ep.subsets.iter().flat_map(|ss| ss.addresses.iter()).next()?.ip.clone();
+        return Some((ip, fqdn));
+    }
+    Some((s.spec.cluster_ip.clone(), fqdn))
+}
+
+/// Environment variables a container sees: its own, then the Service links of its
+/// namespace (enableServiceLinks), then what every container gets.
+fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
+    let mut env = vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(), format!("HOSTNAME={}", p.metadata.name)];
+    for e in &c.env {
+        env.push(format!("{}={}", e.name, e.value.clone().unwrap_or_default()));
+    }
+    if p.spec.enable_service_links != Some(false) {
+        for s in engine.store().services.values().filter(|s| s.metadata.namespace == p.metadata.namespace || s.metadata.name == "kubernetes") {
+            if s.spec.cluster_ip.is_empty() || s.spec.cluster_ip == "None" {
+                continue;
+            }
+            // The docker-links style variables the kubelet injects (makeEnvironmentVariables).
+            let n = s.metadata.name.to_uppercase().replace('-', "_");
+            let ip = &s.spec.cluster_ip;
+            if let Some(first) = s.spec.ports.first() {
+                env.push(format!("{n}_SERVICE_HOST={ip}"));
+                env.push(format!("{n}_SERVICE_PORT={}", first.port));
+                for sp in &s.spec.ports {
+                    if !sp.name.is_empty() {
+                        env.push(format!("{n}_SERVICE_PORT_{}={}", sp.name.to_uppercase().replace('-', "_"), sp.port));
+                    }
+                }
+                let proto = first.protocol.to_lowercase();
+                env.push(format!("{n}_PORT={proto}://{ip}:{}", first.port));
+                for sp in &s.spec.ports {
+                    let proto = sp.protocol.to_lowercase();
+                    let pre = format!("{n}_PORT_{}_{}", sp.port, sp.protocol.to_uppercase());
+                    env.push(format!("{pre}={proto}://{ip}:{}", sp.port));
+                    env.push(format!("{pre}_PROTO={proto}"));
+                    env.push(format!("{pre}_PORT={}", sp.port));
+                    env.push(format!("{pre}_ADDR={ip}"));
+                }
+            }
+        }
+    }
+    env.push("HOME=/root".into());
+    env
+}
+
+fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &mut Ctx) -> Output {
+    let Some(tool) = argv.first().map(|s| s.as_str()) else {
+        return Output::error("error: you must specify at least one command for the container".to_string());
+    };
+    let tool_name = tool.rsplit('/').next().unwrap_or(tool);
+    if !has_tool(&c.image, tool_name) {
+        return not_found(tool);
+    }
+    let args: Vec<&str> = argv[1..].iter().map(|s| s.as_str()).collect();
+    match tool_name {
+        "sh" | "bash" => match args.as_slice() {
+            ["-c", script, ..] => {
+                let mut out = Output::new();
+                for part in script.split(&[';', '\n'][..]).map(str::trim).filter(|x| !x.is_empty()) {
+                    let words = match crate::shell::split_words(part) {
+                        Ok(w) => w,
+                        Err(e) => return Output::error(format!("sh: {e}")),
+                    };
+                    out.extend(run_tool(engine, p, c, &words, ctx));
+                }
+                out
+            }
+            _ => Output::error("error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here".to_string()),
+        },
+        "echo" => Output::line(args.join(" ")),
+        "hostname" => Output::line(&p.metadata.name),
+        "env" | "printenv" => Output::line(environment(engine, p, c).join("\n")),
+        "ls" => Output::line("bin\ndev\netc\nhome\nlib\nproc\nroot\nsys\ntmp\nusr\nvar"),
+        "cat" => match args.first().copied() {
+            Some("/etc/hosts") => Output::line(etc_hosts(p)),
+            Some("/etc/resolv.conf") => Output::line(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5", p.metadata.namespace)),
+            Some("/etc/hostname") => Output::line(&p.metadata.name),
+            Some(f) => exit(Output::error(format!("cat: can't open '{f}': No such file or directory")), 1),
+            None => Output::new(),
+        },
+        "getent" => match args.as_slice() {
+            ["hosts", name] => match lookup(engine, p, name) {
+                Some((ip, fqdn)) => Output::line(format!("{ip:<15} {fqdn}")),
+                None => exit(Output::new(), 2),
+            },
+            _ => exit(Output::error("Usage: getent hosts NAME".to_string()), 1),
+        },
+        "nslookup" => {
+            let Some(name) = args.last() else { return exit(Output::error("Usage: nslookup HOST".to_string()), 1) };
+            match lookup(engine, p, name) {
+                Some((ip, fqdn)) => Output::line(format!("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n\nName:\t{fqdn}\nAddress: {ip}\n")),
+                None => exit(Output::line(format!("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find {name}.{}.svc.cluster.local: NXDOMAIN\n", p.metadata.namespace)), 1),
+            }
+        }
+        "curl" | "wget" => {
+            let Some(url) = args.iter().rev().find(|a| !a.starts_with('-')) else {
+                return exit(Output::error(format!("{tool_name}: no URL specified")), 2);
+            };
+            let url = if url.starts_with("http") { url.to_string() } else { format!("http://{url}") };
+            let host = url.trim_start_matches("http://").split(['/', ':']).next().unwrap_or("").to_string();
+            // Names resolve with the pod's own hosts file and DNS search path.
+            let resolved = if host == "localhost" || host == "127.0.0.1" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+                Some(url.clone())
+            } else {
+                lookup(engine, p, &host).map(|(ip, _)| if ip == "127.0.0.1" { url.replacen(&host, "localhost", 1) } else { url.replacen(&host, &ip, 1) })
+            };
+            let Some(target) = resolved else {
+                return if tool_name == "curl" { exit(Output::error(format!("curl: (6) Could not resolve host: {host}")), 6) } else { exit(Output::error(format!("wget: bad address '{host}'")), 1) };
+            };
+            match engine.curl_from(Some((&p.metadata.namespace, &p.metadata.name)), &target, 10_000, &mut *ctx.observe) {
+                Ok((served, took)) => match served.outcome {
+                    Outcome::Ok { body, .. } => Output::line(body),
+                    Outcome::BadGateway => exit(Output::error(if tool_name == "wget" { "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string() } else { "<html><head><title>502 Bad Gateway</title></head></html>".to_string() }), if tool_name == "wget" { 1 } else { 0 }),
+                    Outcome::Refused => exit(Output::error(if tool_name == "wget" { format!("wget: can't connect to remote host ({host}): Connection refused") } else { format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server") }), if tool_name == "wget" { 1 } else { 7 }),
+                    Outcome::Timeout => exit(Output::error(if tool_name == "wget" { "wget: download timed out".to_string() } else { format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached") }), if tool_name == "wget" { 1 } else { 28 }),
+                },
+                Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
+            }
+        }
+        "redis-cli" => match args.first().map(|a| a.to_ascii_uppercase()).as_deref() {
+            Some("PING") | None => Output::line("PONG"),
+            Some(_) => Output::error("(error) ERR this lab's redis-cli answers PING only for now".to_string()),
+        },
+        _ => not_found(tool),
+    }
+}
+
+pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let a = match parse(words, EXEC_FLAGS, "kubectl exec") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let mut out = Output::new();
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let Some(target) = a.positional.first() else {
+        return Output::error("error: you must specify at least one command for the container".to_string());
+    };
+    let mut argv: Vec<String> = a.rest.clone();
+    if argv.is_empty() && a.positional.len() > 1 {
+        out.warn("kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.");
+        argv = a.positional[1..].to_vec();
+    }
+    if argv.is_empty() {
+        return Output::error("error: you must specify at least one command for the container".to_string());
+    }
+    let name = target.split_once('/').map(|(_, n)| n).unwrap_or(target);
+    let pod = match target.split_once('/').map(|(t, _)| t) {
+        Some(t) if resolve_resource(t).is_some_and(|i| i.kind == "Deployment") => {
+            engine.store().deployments.get(&(ns.clone(), name.to_string())).and_then(|d| kubelab_engine::controllers::deployment::deployment_pods(d, engine.store()).into_iter().min_by(|x, y| x.metadata.name.cmp(&y.metadata.name)).cloned())
+        }
+        _ => engine.store().pods.get(&(ns.clone(), name.to_string())).cloned(),
+    };
+    let Some(p) = pod else {
+        return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found"));
+    };
+    let cname = match a.get("container") {
+        Some(c) => c.to_string(),
+        None => {
+            let first = p.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+            if p.spec.containers.len() > 1 {
+                let all: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+                out.warn(format!("Defaulted container \"{first}\" out of: {}", all.join(", ")));
+            }
+            first
+        }
+    };
+    let Some(c) = p.spec.containers.iter().find(|c| c.name == cname).cloned() else {
+        return Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")"));
+    };
+    let running = p.status.container_statuses.iter().any(|s| s.name == cname && s.state.running.is_some());
+    if !running || p.metadata.deletion_timestamp.is_some() {
+        return Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")"));
+    }
+    if engine.machine(&p.spec.node_name).is_some_and(|m| !m.alive) {
+        return Output::error(format!("Error from server: error dialing backend: dial tcp {}:10250: connect: no route to host", p.status.host_ip));
+    }
+    out.extend(run_tool(engine, &p, &c, &argv, ctx));
+    out
+}
+
+const PF_FLAGS: &[FlagSpec] = &[flag("address", None, true), flag("pod-running-timeout", None, true)];
+
+/// `kubectl port-forward TYPE/NAME [LOCAL:]REMOTE...`: in the lab it keeps running in the
+/// background (real kubectl holds the terminal); `lab curl localhost:LOCAL` then reaches it.
+pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+    let a = match parse(words, PF_FLAGS, "kubectl port-forward") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let (Some(target), ports) = (a.positional.first(), &a.positional.get(1..).unwrap_or(&[])) else {
+        return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples".to_string());
+    };
+    if ports.is_empty() {
+        return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples".to_string());
+    }
+    let (kind, name) = match target.split_once('/') {
+        Some((t, n)) => (resolve_resource(t).map(|i| i.kind).unwrap_or(""), n.to_string()),
+        None => ("Pod", target.clone()),
+    };
+    let store = engine.store();
+    // The pod to forward to, and (for a Service) the port mapping through its targetPort.
+    let (pod, svc): (Option<Pod>, Option<Service>) = match kind {
+        "Pod" => (store.pods.get(&(ns.clone(), name.clone())).cloned(), None),
+        "Deployment" => (store.deployments.get(&(ns.clone(), name.clone())).and_then(|d| kubelab_engine::controllers::deployment::deployment_pods(d, store).into_iter().filter(|p| p.status.phase == "Running").min_by(|x, y| x.metadata.name.cmp(&y.metadata.name)).cloned()), None),
+        "Service" => match store.services.get(&(ns.clone(), name.clone())) {
+            Some(s) => (store.pods.values().filter(|p| p.metadata.namespace == ns && service_selects(s, &p.metadata.labels) && p.status.phase == "Running").min_by(|x, y| x.metadata.name.cmp(&y.metadata.name)).cloned(), Some(s.clone())),
+            None => return Output::error(format!("Error from server (NotFound): services \"{name}\" not found")),
+        },
+        _ => return Output::error(format!("error: cannot attach to {target}: selector for {target} not implemented")),
+    };
+    let Some(p) = pod else {
+        return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found"));
+    };
+    if p.status.phase != "Running" {
+        return Output::error(format!("error: unable to forward port because pod is not running. Current status={}", if p.status.phase.is_empty() { "Pending" } else { &p.status.phase }));
+    }
+    let address = a.get("address").unwrap_or("localhost").to_string();
+    let mut out = Output::new();
+    for spec in ports.iter() {
+        let (local, remote) = match spec.split_once(':') {
+            Some((l, r)) => (l.to_string(), r.to_string()),
+            None => (spec.clone(), spec.clone()),
+        };
+        let Ok(local_port) = local.parse::<u16>() else {
+            return Output::error(format!("error: Error parsing local port '{local}': strconv.ParseUint: parsing \"{local}\": invalid syntax"));
+        };
+        let Ok(mut remote_port) = remote.parse::<i32>() else {
+            return Output::error(format!("error: Error parsing remote port '{remote}': strconv.ParseUint: parsing \"{remote}\": invalid syntax"));
+        };
+        if let Some(s) = &svc {
+            if let Some(sp) = s.spec.ports.iter().find(|x| x.port == remote_port) {
+                remote_port = kubelab_engine::controllers::endpoints::find_port(&p, sp.target_port.as_ref().unwrap_or(&IntOrString::Int(sp.port))).unwrap_or(remote_port);
+            }
+        }
+        if let Err(e) = engine.port_forward(local_port, &ns, &p.metadata.name, remote_port) {
+            return Output::error(format!("error: {e}"));
+        }
+        if address == "localhost" {
+            out.out(format!("Forwarding from 127.0.0.1:{local_port} -> {remote_port}\nForwarding from [::1]:{local_port} -> {remote_port}"));
+        } else {
+            for addr in address.split(',') {
+                out.out(format!("Forwarding from {addr}:{local_port} -> {remote_port}"));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,103 @@
+//! `kubectl label` and `kubectl annotate`: `key=value`, `key-`, `--overwrite`, `-l`, `--all`.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::selector::Selector;
+use crate::{Ctx, Output};
+use kubelab_api::*;
+use kubelab_engine::Engine;
+
+const FLAGS: &[FlagSpec] = &[flag("overwrite", None, false), flag("selector", Some('l'), true), flag("all", None, false), flag("all-namespaces", Some('A'), false), flag("list", None, false), flag("dry-run", None, true), flag("resource-version", None, true)];
+
+pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool) -> Output {
+    let cmd = if annotate { "annotate" } else { "label" };
+    let a = match parse(words, FLAGS, &format!("kubectl {cmd}")) {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    // Split positional words into the target and the changes.
+    let (mut targets, mut changes): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for w in &a.positional {
+        if w.contains('=') || (w.ends_with('-') && !targets.is_empty()) {
+            changes.push(w.clone());
+        } else {
+            targets.push(w.clone());
+        }
+    }
+    if changes.is_empty() {
+        return Output::error(format!("error: at least one {} update is required", if annotate { "annotation" } else { "label" }));
+    }
+    let Some(first) = targets.first().cloned() else {
+        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
+    };
+    let (type_, mut names): (String, Vec<String>) = match first.split_once('/') {
+        Some((t, n)) => (t.to_string(), vec![n.to_string()]),
+        None => (first.clone(), targets[1..].to_vec()),
+    };
+    let Some(info) = resolve_resource(&type_) else {
+        return Output::error(format!("error: the server doesn't have a resource type \"{type_}\""));
+    };
+    let scope = if info.namespaced { ns.clone() } else { String::new() };
+    if names.is_empty() {
+        let sel = match a.get("selector").map(Selector::parse) {
+            None if a.bool("all") => None,
+            None => return Output::error("error: resource(s) were provided, but no name was specified".to_string()),
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => return Output::error(format!("error: {e}")),
+        };
+        names = engine
+            .store()
+            .list(info.kind, if info.namespaced { Some(&scope) } else { None })
+            .into_iter()
+            .filter(|o| sel.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+            .map(|o| o.meta().name.clone())
+            .collect();
+    }
+    let mut out = Output::new();
+    for name in names {
+        let Some(mut obj) = engine.store().get(info.kind, &scope, &name) else {
+            out.err(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource()));
+            continue;
+        };
+        let before = obj.meta().clone();
+        let mut failed = false;
+        for ch in &changes {
+            let map = if annotate { &mut obj.meta_mut().annotations } else { &mut obj.meta_mut().labels };
+            if let Some(key) = ch.strip_suffix('-').filter(|_| !ch.contains('=')) {
+                map.remove(key);
+                continue;
+            }
+            let (k, v) = ch.split_once('=').unwrap_or((ch, ""));
+            if let Some(old) = map.get(k) {
+                if old != v && !a.bool("overwrite") {
+                    out.err(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
+                    failed = true;
+                    break;
+                }
+            }
+            map.insert(k.to_string(), v.to_string());
+        }
+        if failed {
+            continue;
+        }
+        let changed = if annotate { obj.meta().annotations != before.annotations } else { obj.meta().labels != before.labels };
+        let verb = if !changed {
+            if annotate { "not annotated" } else { "not labeled" }
+        } else if !annotate && changes.iter().all(|c| c.ends_with('-') && !c.contains('=')) {
+            "unlabeled"
+        } else if annotate {
+            "annotated"
+        } else {
+            "labeled"
+        };
+        if changed {
+            if let Err(e) = engine.update(obj) {
+                out.err(e.kubectl_message());
+                continue;
+            }
+        }
+        out.out(format!("{}/{name} {verb}", info.qualified_singular()));
+    }
+    engine.settle();
+    out
+}
