@@ -2,7 +2,7 @@
 
 use kubelab_engine::{Engine, Snapshot};
 use kubelab_kubectl::script::parse_script;
-use kubelab_kubectl::{execute, Ctx, Files};
+use kubelab_kubectl::{Console, Ctx, Files};
 
 /// Runs `text` on a fresh default cluster seeded with `seed`.
 pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, want_trace: bool) -> (String, String) {
@@ -16,6 +16,7 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, w
         }
     };
     let mut engine = Engine::new(seed);
+    let mut console = Console::new();
     engine.settle();
     let mut last: Option<Snapshot> = None;
     let emit = |s: Snapshot, trace: &mut String, last: &mut Option<Snapshot>| {
@@ -42,7 +43,7 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, w
                 }
             };
             let mut ctx = Ctx { files, stdin: cmd.stdin.as_deref(), observe: &mut observe };
-            execute(&mut engine, &cmd.command, &mut ctx)
+            console.execute(&mut engine, &cmd.command, &mut ctx)
         };
         for s in seen {
             if last.as_ref().is_none_or(|l| !l.same_state(&s)) {

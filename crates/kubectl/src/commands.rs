@@ -11,7 +11,10 @@ use kubelab_engine::{Engine, Propagation};
 
 pub const COMMANDS: &[(&str, &str)] = &[
     ("annotate", "Update the annotations on a resource"),
+    ("api-resources", "Print the supported API resources on the server"),
     ("apply", "Apply a configuration to a resource by file name or stdin"),
+    ("cluster-info", "Display cluster information"),
+    ("config", "Modify kubeconfig files (current-context, get-contexts, view)"),
     ("cordon", "Mark node as unschedulable"),
     ("create", "Create a resource from a file or from stdin"),
     ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
@@ -22,6 +25,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("port-forward", "Forward one or more local ports to a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
     ("set", "Set specific features on objects (set image)"),
+    ("top", "Display resource (CPU/memory) usage"),
     ("uncordon", "Mark node as schedulable"),
     ("exec", "Execute a command in a container"),
     ("get", "Display one or many resources"),

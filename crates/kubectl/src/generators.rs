@@ -127,7 +127,11 @@ fn output_format(a: &Args) -> Result<Format, Output> {
 struct Submit {
     dry_run: DryRun,
     format: Format,
+    /// --save-config, where the command honours it (see `common_submit`'s callers).
     save_config: bool,
+    /// `run` and `expose` write `-n` into the object only when they print it for
+    /// --dry-run=client (the create generators build it in).
+    client_namespace: Option<String>,
     /// `created` or `exposed`.
     verb: &'static str,
     /// kubectl wraps some create errors (`failed to create deployment: ...`).
@@ -206,6 +210,9 @@ fn send(engine: &mut Engine, mut obj: Object, ns: &str, s: &Submit) -> Result<(S
     }
     let label = label_of(&obj);
     if s.dry_run == DryRun::Client {
+        if let Some(ns) = &s.client_namespace {
+            obj.meta_mut().namespace = ns.clone();
+        }
         let json = client_json(&obj);
         return Ok((label, json));
     }
@@ -279,7 +286,7 @@ fn name_from_args(words: &[String], a: &Args, cmd_path: &str) -> Result<String, 
 fn common_submit(a: &Args, engine: &Engine, out: &mut Output, verb: &'static str, wrap: Option<String>) -> Result<Submit, Output> {
     let dry_run = dry_run_strategy(a, engine.now(), out)?;
     let format = output_format(a)?;
-    Ok(Submit { dry_run, format, save_config: a.bool("save-config"), verb, wrap })
+    Ok(Submit { dry_run, format, save_config: a.bool("save-config"), client_namespace: None, verb, wrap })
 }
 
 fn meta(name: &str, ns: &str, enforce: bool, labels: BTreeMap<String, String>) -> ObjectMeta {
@@ -325,7 +332,7 @@ pub fn create_subcommand(words: &[String]) -> Option<usize> {
 /// `kubectl create deployment|namespace|configmap|service ...` (words after `create`).
 pub fn create(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let Some(i) = create_subcommand(words) else {
-        return Output::error("error: must specify one of -f and -k".to_string());
+        return Output::error("error: must specify one of -f and -k");
     };
     let sub = words[i].clone();
     let mut rest: Vec<String> = words.to_vec();
@@ -491,14 +498,16 @@ fn create_configmap(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Out
     let mut cm = ConfigMap { metadata: meta(&name, &ns, enforce, BTreeMap::new()), ..Default::default() };
     // The same order as kubectl: files, then literals, then env files.
     for source in a.all("from-file") {
-        let (key, path) = match source.split_once('=') {
-            Some((k, p)) => {
-                if k.is_empty() || p.is_empty() {
-                    return Output::error(format!("error: key names or file paths cannot be empty"));
-                }
+        // ParseFileSource: `path` or `key=path`.
+        let (key, path) = match source.matches('=').count() {
+            0 => (None, source.clone()),
+            1 if source.starts_with('=') => return Output::error(format!("error: key name for file path {} missing", &source[1..])),
+            1 if source.ends_with('=') => return Output::error(format!("error: file path for key name {} missing", &source[..source.len() - 1])),
+            1 => {
+                let (k, p) = source.split_once('=').unwrap_or_default();
                 (Some(k.to_string()), p.to_string())
             }
-            None => (None, source.clone()),
+            _ => return Output::error("error: key names or file paths cannot contain '='"),
         };
         match ctx.files.read(&path) {
             Ok(FileOrDir::File(text)) => {
@@ -509,7 +518,7 @@ fn create_configmap(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Out
             }
             Ok(FileOrDir::Dir(files)) => {
                 if key.is_some() {
-                    return Output::error(format!("error: cannot give a key name for a directory path"));
+                    return Output::error("error: cannot give a key name for a directory path");
                 }
                 for (p, text) in files {
                     let k = p.rsplit('/').next().unwrap_or(&p).to_string();
@@ -535,20 +544,17 @@ fn create_configmap(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Out
             Ok(FileOrDir::File(t)) => t,
             _ => return Output::error(format!("error: error reading {path}: no such file or directory")),
         };
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim_start_matches('\u{feff}');
-            if line.trim().is_empty() || line.starts_with('#') {
+        // processEnvFileLine: leading whitespace trimmed, blank lines and comments skipped.
+        for line in text.trim_start_matches('\u{feff}').lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (k, v) = match line.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (line.to_string(), String::new()),
-            };
-            let k = k.trim_start().to_string();
-            if !valid_env_name(&k) {
-                return Output::error(format!("error: {k:?} is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*') (line {})", n + 1));
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            if !valid_env_name(k) {
+                return Output::error(format!("error: {k:?} is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"));
             }
-            if let Err(e) = add_config_key(&mut cm, &k, v) {
+            if let Err(e) = add_config_key(&mut cm, k, v.to_string()) {
                 return Output::error(format!("error: {e}"));
             }
         }
@@ -662,10 +668,12 @@ fn create_service(engine: &mut Engine, words: &[String]) -> Output {
         Err(e) => return e,
     };
     let mut out = Output::new();
-    let s = match common_submit(&a, engine, &mut out, "created", Some(format!("failed to create {type_} service"))) {
+    let mut s = match common_submit(&a, engine, &mut out, "created", Some(format!("failed to create {type_} service"))) {
         Ok(s) => s,
         Err(e) => return e,
     };
+    // kubectl's ServiceOptions never reads --save-config: the annotation is not written.
+    s.save_config = false;
     let cluster_ip = a.get("clusterip").unwrap_or("").to_string();
     let external_name = a.get("external-name").unwrap_or("").to_string();
     let tcp: Vec<String> = a.all("tcp").iter().flat_map(|v| split_csv(v)).collect();
@@ -802,13 +810,18 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         return Output::error(klog_command_failed(engine.now(), "required flag(s) \"image\" not set"));
     }
     let mut out = Output::new();
-    let s = match common_submit(&a, engine, &mut out, "created", None) {
+    let mut s = match common_submit(&a, engine, &mut out, "created", None) {
         Ok(s) => s,
         Err(e) => return e,
     };
     if a.has("overrides") {
         return Output::error("error: --overrides is not available in this lab yet");
     }
+    let (ns, enforce) = namespace_of(&a);
+    // createGeneratedObject: the annotation only for requests that reach the server; the
+    // namespace only in what --dry-run=client prints.
+    s.save_config &= s.dry_run != DryRun::Client;
+    s.client_namespace = if enforce { Some(ns.clone()) } else { None };
     let (args, dash) = cobra_args(words, &a);
     if args.is_empty() || dash == Some(0) {
         return usage_error(PATH, "NAME is required for run");
@@ -897,8 +910,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Err(why) => return Output::error(format!("error: strconv.Atoi: parsing {port:?}: {why}")),
         }
     }
-    let (ns, enforce) = namespace_of(&a);
-    let mut pod_meta = meta(&name, &ns, enforce, labels.clone());
+    let mut pod_meta = meta(&name, &ns, false, labels.clone());
     pod_meta.annotations = annotations;
     let pod = Pod {
         metadata: pod_meta,
@@ -914,7 +926,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     // first; with -o yaml kubectl prints a `---` of its own and the printer another.
     let port_n = go_parse_int(&port, 10, 64).unwrap_or(0) as i32;
     let svc = Object::Service(Service {
-        metadata: meta(&name, &ns, enforce, if labels_flag.is_empty() { BTreeMap::new() } else { labels.clone() }),
+        metadata: meta(&name, &ns, false, if labels_flag.is_empty() { BTreeMap::new() } else { labels.clone() }),
         spec: ServiceSpec {
             ports: vec![ServicePort { protocol: "TCP".into(), port: port_n, target_port: Some(IntOrString::Int(port_n)), ..Default::default() }],
             selector: labels,
@@ -931,11 +943,17 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     };
     let printed_pod = match send(target, pod, &ns, &s) {
         Ok(p) => p,
-        Err(e) => return Output::error(failure(&s, &e)),
+        Err(e) => {
+            out.err(failure(&s, &e));
+            return out;
+        }
     };
     let printed_svc = match send(target, svc, &ns, &s) {
         Ok(p) => p,
-        Err(e) => return Output::error(failure(&s, &e)),
+        Err(e) => {
+            out.err(failure(&s, &e));
+            return out;
+        }
     };
     if s.dry_run == DryRun::None {
         target.settle();
@@ -1091,7 +1109,7 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Err(e) => return e,
     };
     let mut out = Output::new();
-    let s = match common_submit(&a, engine, &mut out, "exposed", None) {
+    let mut s = match common_submit(&a, engine, &mut out, "exposed", None) {
         Ok(s) => s,
         Err(e) => return e,
     };
@@ -1099,6 +1117,8 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         return Output::error("error: --overrides is not available in this lab yet");
     }
     let (ns, enforce) = namespace_of(&a);
+    s.save_config &= s.dry_run != DryRun::Client;
+    s.client_namespace = if enforce { Some(ns.clone()) } else { None };
     // ResourceTypeOrNameArgs
     let pos = &a.positional;
     let mut targets: Vec<(&'static KindInfo, String)> = Vec::new();
@@ -1108,7 +1128,7 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if pos[0].contains('/') {
         for p in pos {
             let Some((t, n)) = p.split_once('/') else {
-                return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
+                return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
             };
             let Some(info) = resolve_resource(t) else { return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")) };
             targets.push((info, n.to_string()));
@@ -1116,7 +1136,7 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     } else {
         let Some(info) = resolve_resource(&pos[0]) else { return Output::error(format!("error: the server doesn't have a resource type \"{}\"", pos[0])) };
         if pos.len() < 2 {
-            return Output::error("error: resource(s) were provided, but no name was specified".to_string());
+            return Output::error("error: resource(s) were provided, but no name was specified");
         }
         for n in &pos[1..] {
             targets.push((info, n.clone()));
@@ -1125,10 +1145,16 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     for (info, name) in targets {
         let scope = if info.namespaced { ns.as_str() } else { "" };
         let Some(obj) = engine.store().get(info.kind, scope, &name) else {
-            out.err(ApiError::not_found(info, &name).kubectl_message());
+            // The resource builder names a missing namespace rather than the object.
+            let e = if info.namespaced && !engine.store().exists("Namespace", "", scope) {
+                ApiError::NotFound { resource: "namespaces".into(), name: scope.to_string() }
+            } else {
+                ApiError::not_found(info, &name)
+            };
+            out.err(e.kubectl_message());
             return out;
         };
-        let svc = match service_for(&obj, &a, &ns, enforce) {
+        let svc = match service_for(&obj, &a) {
             Ok(svc) => svc,
             Err(e) => {
                 out.err(format!("error: {e}"));
@@ -1207,7 +1233,7 @@ fn ports_for(obj: &Object) -> (Vec<String>, BTreeMap<String, Vec<String>>) {
 }
 
 /// RunExpose's introspection and createService.
-fn service_for(obj: &Object, a: &Args, ns: &str, enforce: bool) -> Result<Service, String> {
+fn service_for(obj: &Object, a: &Args) -> Result<Service, String> {
     if !matches!(obj, Object::Pod(_) | Object::Service(_) | Object::Deployment(_) | Object::ReplicaSet(_)) {
         return Err(format!("cannot expose a {}", obj.kind()));
     }
@@ -1289,7 +1315,7 @@ fn service_for(obj: &Object, a: &Args, ns: &str, enforce: bool) -> Result<Servic
         other => return Err(format!("unknown session affinity: {other}")),
     }
     spec.cluster_ip = cluster_ip;
-    Ok(Service { metadata: meta(&name, ns, enforce, labels), spec, ..Default::default() })
+    Ok(Service { metadata: meta(&name, "", false, labels), spec, ..Default::default() })
 }
 
 // ================================================================== Go's strconv
@@ -1366,7 +1392,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -1605,13 +1631,9 @@ fn go_json_string(s: &str, out: &mut String) {
 /// would read back as another type, or needs escapes), or a literal block (multi-line
 /// text); long scalars folded at 80 columns.
 pub fn to_kubectl_yaml(v: &Json) -> String {
-    let mut e = YamlEmitter { out: String::new(), column: 0, whitespace: true, indention: true, open_ended: false };
+    let mut e = YamlEmitter { out: String::new(), column: 0, whitespace: true, indention: true };
     e.node(v, -1, false);
     e.write_indent(0);
-    if e.open_ended {
-        // go-yaml v2 closes a document whose last scalar kept trailing newlines.
-        e.out.push_str("...\n");
-    }
     e.out
 }
 
@@ -1623,7 +1645,6 @@ struct YamlEmitter {
     whitespace: bool,
     /// Only indentation (and `- `) on the current line so far.
     indention: bool,
-    open_ended: bool,
 }
 
 const BEST_WIDTH: usize = 80;
@@ -1920,7 +1941,6 @@ impl YamlEmitter {
         if !b.is_empty() && (b[0] == b' ' || is_break(b, 0)) {
             self.write_indicator("2", false, false, false);
         }
-        self.open_ended = false;
         let chomp = if b.is_empty() {
             Some("-")
         } else {
@@ -1931,7 +1951,6 @@ impl YamlEmitter {
             if !is_break(b, i) {
                 Some("-")
             } else if i == 0 {
-                self.open_ended = true;
                 Some("+")
             } else {
                 let mut j = i - 1;
@@ -1939,7 +1958,6 @@ impl YamlEmitter {
                     j -= 1;
                 }
                 if is_break(b, j) {
-                    self.open_ended = true;
                     Some("+")
                 } else {
                     None
@@ -2041,25 +2059,13 @@ fn analyze_scalar(b: &[u8]) -> ScalarAnalysis {
         if i == 0 {
             match b[i] {
                 b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => block_indicators = true,
-                b'?' | b':' | b'-' => {
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                b'?' | b':' | b'-' if followed_by_whitespace => block_indicators = true,
                 _ => {}
             }
         } else {
             match b[i] {
-                b':' => {
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                b'#' => {
-                    if preceded_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                b':' if followed_by_whitespace => block_indicators = true,
+                b'#' if preceded_by_whitespace => block_indicators = true,
                 _ => {}
             }
         }

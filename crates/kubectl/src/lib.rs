@@ -4,10 +4,12 @@
 
 pub mod apply;
 pub mod args;
+pub mod cluster;
 pub mod fields;
 pub mod jsonpath;
 pub mod generators;
 pub mod commands;
+pub mod console;
 pub mod describe;
 pub mod exec;
 pub mod lab;
@@ -24,6 +26,7 @@ pub mod traffic;
 
 pub use apply::{apply_manifest, ApplyReport, Problem};
 pub use commands::FileOrDir;
+pub use console::Console;
 
 use kubelab_engine::Engine;
 
@@ -148,6 +151,10 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "cordon" => nodes::cordon(engine, rest, false),
         "label" => labels::run(engine, rest, ctx, false),
         "exec" => exec::exec(engine, rest, ctx),
+        "api-resources" => cluster::api_resources(engine, rest, ctx),
+        "cluster-info" => cluster::cluster_info(engine, rest, ctx),
+        "config" => cluster::config(engine, rest, ctx),
+        "top" => cluster::top(engine, rest, ctx),
         "port-forward" => exec::port_forward(engine, rest, ctx),
         "annotate" => labels::run(engine, rest, ctx, true),
         "uncordon" => nodes::cordon(engine, rest, true),

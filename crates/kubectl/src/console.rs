@@ -1,0 +1,198 @@
+//! A console session: what persists between lines. `kubectl get -w` keeps watching; the
+//! changes it sees are printed while simulated time runs (in the runner: during the next
+//! `lab advance`, after which the watch ends, as if Ctrl-C had been pressed).
+
+use crate::{execute, Ctx, Output};
+use kubelab_engine::Engine;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default)]
+pub struct Console {
+    watch: Option<Watch>,
+}
+
+#[derive(Clone, Debug)]
+struct Watch {
+    /// The `kubectl get` line without -w.
+    line: String,
+    age_col: Option<usize>,
+    /// Row cells by object name (first column), as last printed.
+    rows: BTreeMap<String, Vec<String>>,
+    /// tabwriter.RememberWidths: column widths only grow.
+    widths: Vec<usize>,
+}
+
+fn table_rows(engine: &mut Engine, line: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut nothing = |_: &Engine| {};
+    let mut ctx = Ctx { files: &crate::NoFiles, stdin: None, observe: &mut nothing };
+    let out = execute(engine, line, &mut ctx);
+    let mut lines = out.lines.iter().filter(|(err, _)| !err).map(|(_, l)| l.clone());
+    let header = lines.next().map(|h| split_cells(&h)).unwrap_or_default();
+    (header, lines.filter(|l| !l.is_empty()).map(|l| split_cells(&l)).collect())
+}
+
+/// Splits a tabwriter-aligned line back into cells (columns are separated by 2+ spaces,
+/// or 1+ when a cell filled its column exactly minus padding).
+fn split_cells(line: &str) -> Vec<String> {
+    line.split("   ").map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+}
+
+impl Watch {
+    fn format(&mut self, cells: &[String]) -> String {
+        for (i, c) in cells.iter().enumerate().take(cells.len().saturating_sub(1)) {
+            let w = (c.chars().count() + 3).max(6);
+            if self.widths.len() <= i {
+                self.widths.push(w);
+            } else if self.widths[i] < w {
+                self.widths[i] = w;
+            }
+        }
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                for _ in c.chars().count()..self.widths[i] {
+                    s.push(' ');
+                }
+            }
+        }
+        s
+    }
+
+    fn without_age(&self, cells: &[String]) -> Vec<String> {
+        cells.iter().enumerate().filter(|(i, _)| Some(*i) != self.age_col).map(|(_, c)| c.clone()).collect()
+    }
+
+    fn poll(&mut self, engine: &mut Engine, out: &mut Vec<String>) {
+        let (_, rows) = table_rows(engine, &self.line);
+        let mut seen = BTreeMap::new();
+        for r in rows {
+            let Some(name) = r.first().cloned() else { continue };
+            let changed = self.rows.get(&name).is_none_or(|old| self.without_age(old) != self.without_age(&r));
+            if changed {
+                let text = self.format(&r);
+                out.push(text);
+            }
+            seen.insert(name, r);
+        }
+        // Deleted objects: their last row once more.
+        let gone: Vec<Vec<String>> = self.rows.iter().filter(|(n, _)| !seen.contains_key(*n)).map(|(_, r)| r.clone()).collect();
+        for r in gone {
+            let text = self.format(&r);
+            out.push(text);
+        }
+        self.rows = seen;
+    }
+}
+
+impl Console {
+    pub fn new() -> Console {
+        Console::default()
+    }
+
+    /// Whether a `kubectl get -w` is running.
+    pub fn watching(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    /// Stops a running watch (Ctrl-C).
+    pub fn interrupt(&mut self) {
+        self.watch = None;
+    }
+
+    /// Runs one line in this session.
+    pub fn execute(&mut self, engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
+        let words = crate::shell::split_words(line).unwrap_or_default();
+        let is_get = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k")) && words.get(1).map(|s| s.as_str()) == Some("get");
+        let watch_flag = |w: &String| w == "-w" || w == "--watch" || w == "--watch=true" || w == "--watch-only";
+        if is_get && words.iter().any(watch_flag) {
+            let watch_only = words.iter().any(|w| w == "--watch-only");
+            let plain: Vec<String> = words.iter().filter(|w| !watch_flag(w)).cloned().collect();
+            let plain_line = plain.iter().map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() }).collect::<Vec<_>>().join(" ");
+            if plain.iter().any(|w| w.starts_with("-o") && !w.contains("wide")) || plain.iter().any(|w| w == "--output") {
+                return Output::error("error: this lab watches tables only: use -w without -o (or with -o wide)");
+            }
+            let out = execute(engine, &plain_line, ctx);
+            if !out.ok {
+                return out;
+            }
+            let (header, rows) = table_rows(engine, &plain_line);
+            let mut w = Watch { line: plain_line, age_col: header.iter().position(|h| h == "AGE"), rows: BTreeMap::new(), widths: Vec::new() };
+            let mut printed = Output::new();
+            // The first listing is flushed as one table: header and rows share widths.
+            if !watch_only {
+                w.format(&header);
+                for r in &rows {
+                    w.format(r);
+                }
+            }
+            if !header.is_empty() && !watch_only {
+                printed.out(w.format(&header));
+            }
+            for r in rows {
+                let text = w.format(&r);
+                if !watch_only {
+                    printed.out(text);
+                }
+                if let Some(n) = r.first() {
+                    w.rows.insert(n.clone(), r);
+                }
+            }
+            if rows_empty(&printed) && !watch_only {
+                printed = out;
+            }
+            self.watch = Some(w);
+            return printed;
+        }
+        let advances = matches!(words.first().map(|s| s.as_str()), Some("lab")) && matches!(words.get(1).map(|s| s.as_str()), Some("advance" | "time"));
+        if advances {
+            if let Some(mut w) = self.watch.take() {
+                let mut lines = Vec::new();
+                // Watch at every instant: run the advance in steps of the engine's events.
+                let out = execute_with_watch(engine, line, ctx, &mut w, &mut lines);
+                let mut o = Output::new();
+                for l in lines {
+                    o.out(l);
+                }
+                o.extend(out);
+                return o;
+            }
+        }
+        execute(engine, line, ctx)
+    }
+}
+
+fn rows_empty(o: &Output) -> bool {
+    o.lines.iter().all(|(_, l)| l.is_empty())
+}
+
+/// Runs `lab advance D` instant by instant so the watch sees every change.
+fn execute_with_watch(engine: &mut Engine, line: &str, ctx: &mut Ctx, w: &mut Watch, lines: &mut Vec<String>) -> Output {
+    let words = crate::shell::split_words(line).unwrap_or_default();
+    let dur = words.iter().rev().find(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit())).cloned().unwrap_or_default();
+    let Ok(ms) = kubelab_engine::duration::parse_duration(&dur) else {
+        return execute(engine, line, ctx);
+    };
+    let target = engine.now().0.saturating_add(ms);
+    // Changes made since the watch started (by other commands) show up first.
+    w.poll(engine, lines);
+    loop {
+        let next = engine.next_event().map(|t| t.0).filter(|t| *t <= target);
+        let step = match next {
+            Some(t) => t - engine.now().0,
+            None => target - engine.now().0,
+        };
+        engine.advance(step, &mut *ctx.observe);
+        w.poll(engine, lines);
+        if next.is_none() || engine.now().0 >= target {
+            break;
+        }
+    }
+    let mut out = Output::new();
+    out.out(format!(
+        "advanced {}; simulated time is now {}",
+        kubelab_engine::duration::format_clock(ms),
+        kubelab_engine::duration::format_clock(engine.now().0)
+    ));
+    out
+}
