@@ -97,8 +97,6 @@ pub fn default_pod_spec(s: &mut PodSpec) {
     if !s.service_account.is_empty() && s.service_account_name.is_empty() {
         s.service_account_name = s.service_account.clone();
     }
-    s.enable_service_links.get_or_insert(true);
-    s.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
     for c in s.init_containers.iter_mut().chain(s.containers.iter_mut()) {
         default_container(c);
     }
@@ -165,6 +163,9 @@ pub fn admit_pod(s: &mut PodSpec, toleration_seconds: i64) {
 }
 
 fn admit_pod_spec(s: &mut PodSpec) {
+    // SetDefaults_Pod (pods only, not templates) and the Priority admission plugin.
+    s.enable_service_links.get_or_insert(true);
+    s.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
     if s.service_account_name.is_empty() {
         s.service_account_name = "default".into();
     }

@@ -287,10 +287,12 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 })
             };
             if !found.is_empty() || !single {
+                // kubectl's printers: encoding/json (Go field order, 4 spaces) and
+                // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
                 if output == "json" {
-                    out.out(json_4space(&value));
+                    out.out(crate::generators::to_kubectl_json(&value));
                 } else {
-                    out.out(serde_yaml::to_string(&value).unwrap_or_default());
+                    out.out(crate::generators::to_kubectl_yaml(&value));
                 }
             }
         }
@@ -336,14 +338,6 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     out
 }
 
-fn json_4space(v: &serde_json::Value) -> String {
-    use serde::Serialize;
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    let _ = v.serialize(&mut ser);
-    String::from_utf8(buf).unwrap_or_default()
-}
 
 fn table_of(kind: &str, objs: &[Object], now: Time, wide: bool) -> Table {
     macro_rules! collect {
