@@ -134,3 +134,86 @@ pub struct ReplicaSetStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<serde_yaml::Value>,
 }
+
+// ---------------------------------------------------------------- StatefulSet
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatefulSet {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: StatefulSetSpec,
+    #[serde(default)]
+    pub status: StatefulSetStatus,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatefulSetSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    #[serde(default)]
+    pub selector: LabelSelector,
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_claim_templates: Vec<crate::core::PersistentVolumeClaimTemplate>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub service_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pod_management_policy: String,
+    #[serde(default)]
+    pub update_strategy: StatefulSetUpdateStrategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
+    pub min_ready_seconds: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persistent_volume_claim_retention_policy: Option<serde_yaml::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordinals: Option<serde_yaml::Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatefulSetUpdateStrategy {
+    #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
+    pub type_: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdateStatefulSetStrategy>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RollingUpdateStatefulSetStrategy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrString>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatefulSetStatus {
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero")]
+    pub observed_generation: i64,
+    #[serde(default)]
+    pub replicas: i32,
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
+    pub ready_replicas: i32,
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
+    pub current_replicas: i32,
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
+    pub updated_replicas: i32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub current_revision: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub update_revision: String,
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
+    pub collision_count: i32,
+    #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
+    pub available_replicas: i32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<serde_yaml::Value>,
+}

@@ -25,8 +25,45 @@ pub fn default_object(obj: &mut Object) {
                 .labels
                 .insert("kubernetes.io/metadata.name".into(), ns.metadata.name.clone());
         }
+        Object::StatefulSet(s) => default_stateful_set(s),
+        Object::PersistentVolumeClaim(c) => {
+            c.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+        }
+        Object::PersistentVolume(v) => {
+            if v.spec.persistent_volume_reclaim_policy.is_empty() {
+                v.spec.persistent_volume_reclaim_policy = "Retain".into();
+            }
+            v.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+        }
+        Object::StorageClass(sc) => {
+            sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
+            sc.volume_binding_mode.get_or_insert_with(|| "Immediate".into());
+        }
         Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) => {}
     }
+}
+
+/// SetDefaults_StatefulSet.
+pub fn default_stateful_set(s: &mut crate::apps::StatefulSet) {
+    let sp = &mut s.spec;
+    sp.replicas.get_or_insert(1);
+    if sp.pod_management_policy.is_empty() {
+        sp.pod_management_policy = "OrderedReady".into();
+    }
+    if sp.update_strategy.type_.is_empty() {
+        sp.update_strategy.type_ = "RollingUpdate".into();
+    }
+    if sp.update_strategy.type_ == "RollingUpdate" {
+        let ru = sp.update_strategy.rolling_update.get_or_insert_with(Default::default);
+        ru.partition.get_or_insert(0);
+    }
+    sp.revision_history_limit.get_or_insert(10);
+    sp.persistent_volume_claim_retention_policy
+        .get_or_insert_with(|| serde_yaml::from_str("whenDeleted: Retain\nwhenScaled: Retain\n").unwrap_or_default());
+    for t in &mut sp.volume_claim_templates {
+        t.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+    }
+    default_pod_spec(&mut sp.template.spec);
 }
 
 pub fn default_deployment(d: &mut Deployment) {

@@ -1,7 +1,7 @@
 //! The kinds the lab serves, and `Object`: one typed value of any of them.
 
-use crate::apps::{Deployment, ReplicaSet};
-use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, Service};
+use crate::apps::{Deployment, ReplicaSet, StatefulSet};
+use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass};
 use crate::meta::ObjectMeta;
 use serde::Serialize;
 
@@ -54,6 +54,10 @@ pub const KINDS: &[KindInfo] = &[
     KindInfo { kind: "Event", group: "", version: "v1", resource: "events", singular: "event", short_names: &["ev"], namespaced: true },
     KindInfo { kind: "Deployment", group: "apps", version: "v1", resource: "deployments", singular: "deployment", short_names: &["deploy"], namespaced: true },
     KindInfo { kind: "ReplicaSet", group: "apps", version: "v1", resource: "replicasets", singular: "replicaset", short_names: &["rs"], namespaced: true },
+    KindInfo { kind: "StatefulSet", group: "apps", version: "v1", resource: "statefulsets", singular: "statefulset", short_names: &["sts"], namespaced: true },
+    KindInfo { kind: "PersistentVolumeClaim", group: "", version: "v1", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim", short_names: &["pvc"], namespaced: true },
+    KindInfo { kind: "PersistentVolume", group: "", version: "v1", resource: "persistentvolumes", singular: "persistentvolume", short_names: &["pv"], namespaced: false },
+    KindInfo { kind: "StorageClass", group: "storage.k8s.io", version: "v1", resource: "storageclasses", singular: "storageclass", short_names: &["sc"], namespaced: false },
 ];
 
 /// The kind served at `apiVersion`/`kind`, as the RESTMapper would find it.
@@ -92,6 +96,10 @@ pub enum Object {
     Event(Event),
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
+    StatefulSet(StatefulSet),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    PersistentVolume(PersistentVolume),
+    StorageClass(StorageClass),
 }
 
 macro_rules! each_object {
@@ -106,6 +114,10 @@ macro_rules! each_object {
             Object::Event($o) => $body,
             Object::Deployment($o) => $body,
             Object::ReplicaSet($o) => $body,
+            Object::StatefulSet($o) => $body,
+            Object::PersistentVolumeClaim($o) => $body,
+            Object::PersistentVolume($o) => $body,
+            Object::StorageClass($o) => $body,
         }
     };
 }
@@ -122,6 +134,10 @@ impl Object {
             Object::Event(_) => "Event",
             Object::Deployment(_) => "Deployment",
             Object::ReplicaSet(_) => "ReplicaSet",
+            Object::StatefulSet(_) => "StatefulSet",
+            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+            Object::PersistentVolume(_) => "PersistentVolume",
+            Object::StorageClass(_) => "StorageClass",
         }
     }
     pub fn info(&self) -> &'static KindInfo {

@@ -2,8 +2,8 @@
 //! and JSON, strict decoding with field paths, and errors worded as kubectl and the API
 //! server word them.
 
-use crate::apps::{Deployment, ReplicaSet};
-use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, Service};
+use crate::apps::{Deployment, ReplicaSet, StatefulSet};
+use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass};
 use crate::object::{kind_info, Object};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -358,6 +358,10 @@ pub fn decode(doc: &SourceDoc) -> Result<Object, DecodeError> {
         "Event" => strict!(Event, Event),
         "Deployment" => strict!(Deployment, Deployment),
         "ReplicaSet" => strict!(ReplicaSet, ReplicaSet),
+        "StatefulSet" => strict!(StatefulSet, StatefulSet),
+        "PersistentVolumeClaim" => strict!(PersistentVolumeClaim, PersistentVolumeClaim),
+        "PersistentVolume" => strict!(PersistentVolume, PersistentVolume),
+        "StorageClass" => strict!(StorageClass, StorageClass),
         _ => Err(DecodeError::NoMatch { api_version, kind, name, namespace }),
     }
 }

@@ -264,7 +264,110 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
         Object::Node(n) => validate_meta(&n.metadata, false, NameRule::Subdomain),
         Object::Endpoints(e) => validate_meta(&e.metadata, true, NameRule::Subdomain),
         Object::Event(e) => validate_meta(&e.metadata, true, NameRule::Subdomain),
+        Object::StatefulSet(s) => validate_stateful_set(s),
+        Object::PersistentVolumeClaim(c) => {
+            let mut out = validate_meta(&c.metadata, true, NameRule::Subdomain);
+            out.extend(validate_pvc_spec(&c.spec, "spec"));
+            out
+        }
+        Object::PersistentVolume(v) => validate_pv(v),
+        Object::StorageClass(sc) => {
+            let mut out = validate_meta(&sc.metadata, false, NameRule::Subdomain);
+            if sc.provisioner.is_empty() {
+                out.push(required("provisioner", ""));
+            }
+            if let Some(r) = &sc.reclaim_policy {
+                if !["Delete", "Retain"].contains(&r.as_str()) {
+                    out.push(not_supported("reclaimPolicy", r, &["Delete", "Retain"]));
+                }
+            }
+            if let Some(m) = &sc.volume_binding_mode {
+                if !["Immediate", "WaitForFirstConsumer"].contains(&m.as_str()) {
+                    out.push(not_supported("volumeBindingMode", m, &["Immediate", "WaitForFirstConsumer"]));
+                }
+            }
+            out
+        }
     }
+}
+
+const ACCESS_MODES: &[&str] = &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+
+fn validate_access_modes(modes: &[String], path: &str, out: &mut Vec<FieldError>) {
+    if modes.is_empty() {
+        out.push(required(format!("{path}.accessModes"), "at least 1 access mode is required"));
+    }
+    for m in modes {
+        if !ACCESS_MODES.contains(&m.as_str()) {
+            out.push(not_supported(format!("{path}.accessModes"), m, ACCESS_MODES));
+        }
+    }
+}
+
+pub fn validate_pvc_spec(s: &crate::core::PersistentVolumeClaimSpec, path: &str) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    validate_access_modes(&s.access_modes, path, &mut out);
+    match s.resources.requests.get("storage") {
+        None => out.push(required(format!("{path}.resources[storage]"), "")),
+        Some(qty) => match qty.millis() {
+            Some(m) if m > 0 => {}
+            _ => out.push(invalid(format!("{path}.resources[storage]"), q(&qty.0), "must be greater than zero")),
+        },
+    }
+    out
+}
+
+fn validate_pv(v: &crate::core::PersistentVolume) -> Vec<FieldError> {
+    let mut out = validate_meta(&v.metadata, false, NameRule::Subdomain);
+    validate_access_modes(&v.spec.access_modes, "spec", &mut out);
+    if !v.spec.capacity.contains_key("storage") {
+        out.push(required("spec.capacity", ""));
+    }
+    let s = &v.spec;
+    let sources = [s.host_path.is_some(), s.local.is_some(), s.nfs.is_some(), s.csi.is_some(), s.gce_persistent_disk.is_some(), s.aws_elastic_block_store.is_some(), s.azure_disk.is_some(), s.azure_file.is_some(), s.cephfs.is_some(), s.cinder.is_some(), s.fc.is_some(), s.flex_volume.is_some(), s.glusterfs.is_some(), s.iscsi.is_some(), s.rbd.is_some(), s.vsphere_volume.is_some(), s.portworx_volume.is_some()];
+    if !sources.iter().any(|x| *x) {
+        out.push(required("spec", "must specify a volume type"));
+    }
+    if !["Retain", "Delete", "Recycle"].contains(&s.persistent_volume_reclaim_policy.as_str()) {
+        out.push(not_supported("spec.persistentVolumeReclaimPolicy", &s.persistent_volume_reclaim_policy, &["Delete", "Recycle", "Retain"]));
+    }
+    out
+}
+
+pub fn validate_stateful_set(s: &crate::apps::StatefulSet) -> Vec<FieldError> {
+    let mut out = validate_meta(&s.metadata, true, NameRule::Subdomain);
+    let sp = &s.spec;
+    if let Some(r) = sp.replicas {
+        if r < 0 {
+            out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+    if !["OrderedReady", "Parallel"].contains(&sp.pod_management_policy.as_str()) {
+        out.push(not_supported("spec.podManagementPolicy", &sp.pod_management_policy, &["OrderedReady", "Parallel"]));
+    }
+    if !["RollingUpdate", "OnDelete"].contains(&sp.update_strategy.type_.as_str()) {
+        out.push(not_supported("spec.updateStrategy.type", &sp.update_strategy.type_, &["OnDelete", "RollingUpdate"]));
+    }
+    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels, "statefulset"));
+    // Containers may mount the claim templates by name, as if they were volumes.
+    let mut spec = sp.template.spec.clone();
+    for t in &sp.volume_claim_templates {
+        if !spec.volumes.iter().any(|v| v.name == t.metadata.name) {
+            spec.volumes.push(crate::core::Volume {
+                name: t.metadata.name.clone(),
+                persistent_volume_claim: Some(crate::core::PersistentVolumeClaimVolumeSource { claim_name: t.metadata.name.clone(), read_only: None }),
+                ..Default::default()
+            });
+        }
+    }
+    out.extend(validate_pod_spec(&spec, "spec.template.spec"));
+    if sp.template.spec.restart_policy != "Always" {
+        out.push(not_supported("spec.template.spec.restartPolicy", &sp.template.spec.restart_policy, &["Always"]));
+    }
+    for (i, t) in sp.volume_claim_templates.iter().enumerate() {
+        out.extend(validate_pvc_spec(&t.spec, &format!("spec.volumeClaimTemplates[{i}].spec")));
+    }
+    out
 }
 
 pub fn validate_pod(p: &Pod) -> Vec<FieldError> {

@@ -96,6 +96,20 @@ impl Engine {
             self.store.create(o, self.now);
             self.publish_root_ca(ns);
         }
+        // The default StorageClass, as minikube installs it.
+        let sc = StorageClass {
+            metadata: ObjectMeta {
+                name: "standard".into(),
+                annotations: [("storageclass.kubernetes.io/is-default-class".to_string(), "true".to_string())].into(),
+                labels: [("addonmanager.kubernetes.io/mode".to_string(), "EnsureExists".to_string())].into(),
+                ..Default::default()
+            },
+            provisioner: "k8s.io/minikube-hostpath".into(),
+            reclaim_policy: Some("Delete".into()),
+            volume_binding_mode: Some("Immediate".into()),
+            ..Default::default()
+        };
+        self.store.create(Object::StorageClass(sc), self.now);
         let nodes = self.config.nodes.clone();
         for (i, nc) in nodes.iter().enumerate() {
             self.add_node_object(nc, i as u32);
@@ -362,6 +376,22 @@ impl Engine {
             }
             Object::Deployment(d) => d.status = DeploymentStatus::default(),
             Object::ReplicaSet(rs) => rs.status = ReplicaSetStatus::default(),
+            Object::StatefulSet(s) => s.status = StatefulSetStatus::default(),
+            Object::PersistentVolumeClaim(c) => {
+                // DefaultStorageClass admission: no class named → the default one.
+                if c.spec.storage_class_name.is_none() {
+                    let default = self.store.storageclasses.values().find(|sc| sc.metadata.annotations.get("storageclass.kubernetes.io/is-default-class").map(|v| v == "true").unwrap_or(false));
+                    if let Some(sc) = default {
+                        c.spec.storage_class_name = Some(sc.metadata.name.clone());
+                    }
+                }
+                c.status = PersistentVolumeClaimStatus { phase: "Pending".into(), ..Default::default() };
+            }
+            Object::PersistentVolume(v) => {
+                if v.status.phase.is_empty() {
+                    v.status = PersistentVolumeStatus { phase: if v.spec.claim_ref.is_some() { "Bound".into() } else { "Available".into() }, ..Default::default() };
+                }
+            }
             Object::Service(s) => self.allocate_service(s)?,
             _ => {}
         }
@@ -507,6 +537,32 @@ impl Engine {
                 n.status = o.status.clone();
             }
             (Object::Node(o), Object::Node(n)) => n.status = o.status.clone(),
+            (Object::StatefulSet(o), Object::StatefulSet(n)) => {
+                if o.spec.selector != n.spec.selector || o.spec.volume_claim_templates != n.spec.volume_claim_templates || o.spec.service_name != n.spec.service_name {
+                    errs.push(validate::FieldError {
+                        path: "spec".into(),
+                        type_: validate::ErrorType::Forbidden,
+                        value: String::new(),
+                        detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into(),
+                    });
+                }
+                n.status = o.status.clone();
+            }
+            (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
+                if n.spec.volume_name.is_empty() {
+                    n.spec.volume_name = o.spec.volume_name.clone();
+                }
+                if n.spec.storage_class_name.is_none() {
+                    n.spec.storage_class_name = o.spec.storage_class_name.clone();
+                }
+                n.status = o.status.clone();
+            }
+            (Object::PersistentVolume(o), Object::PersistentVolume(n)) => {
+                if n.spec.claim_ref.is_none() {
+                    n.spec.claim_ref = o.spec.claim_ref.clone();
+                }
+                n.status = o.status.clone();
+            }
             _ => {}
         }
         if !errs.is_empty() {
@@ -763,6 +819,22 @@ impl Engine {
             self.store.update(Object::Pod(n));
             return;
         }
+        if kind == "PersistentVolumeClaim" {
+            // pvc-protection: a claim a pod still uses waits (Terminating) until it is free.
+            let in_use = self.store.pods.values().any(|p| {
+                p.metadata.namespace == ns && p.status.phase != "Succeeded" && p.status.phase != "Failed" && p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == name))
+            });
+            if in_use {
+                if let Some(mut c) = self.store.pvcs.get(&(ns.to_string(), name.to_string())).cloned() {
+                    if c.metadata.deletion_timestamp.is_none() {
+                        c.metadata.deletion_timestamp = Some(now);
+                        c.metadata.deletion_grace_period_seconds = Some(0);
+                        self.store.update(Object::PersistentVolumeClaim(c));
+                    }
+                }
+                return;
+            }
+        }
         if kind == "Node" {
             self.node_gone.insert(name.to_string(), now);
             let renew = self.config.timings.lease_renew_ms;
@@ -776,7 +848,7 @@ impl Engine {
             }
         }
         if kind == "Namespace" {
-            for k in ["Pod", "Deployment", "ReplicaSet", "Service", "Endpoints", "ConfigMap", "Event"] {
+            for k in ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "PersistentVolumeClaim", "Service", "Endpoints", "ConfigMap", "Event"] {
                 for o in self.store.list(k, Some(name)) {
                     self.store.delete_now(k, name, &o.meta().name);
                 }
@@ -804,6 +876,10 @@ impl Engine {
             let a = controllers::deployment::reconcile_all(&self.store, now);
             self.apply_all(a);
             let a = controllers::replicaset::reconcile_all(&self.store, now);
+            self.apply_all(a);
+            let a = controllers::statefulset::reconcile_all(&self.store, now);
+            self.apply_all(a);
+            let a = controllers::volumes::reconcile(&self.store, now);
             self.apply_all(a);
             let a = controllers::gc::reconcile_all(&self.store, now);
             self.apply_all(a);

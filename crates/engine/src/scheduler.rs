@@ -330,6 +330,30 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     // Bindings made in this pass count against later pods in it.
     let mut infos = node_infos(store);
     for pod in pending {
+        // VolumeBinding PreFilter: every claim must exist and (Immediate binding) be bound.
+        let mut prefilter: Option<String> = None;
+        for v in &pod.spec.volumes {
+            if let Some(src) = &v.persistent_volume_claim {
+                match store.pvcs.get(&(pod.metadata.namespace.clone(), src.claim_name.clone())) {
+                    None => prefilter = Some(format!("persistentvolumeclaim \"{}\" not found", src.claim_name)),
+                    Some(c) if c.metadata.deletion_timestamp.is_some() => prefilter = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name)),
+                    Some(c) if c.status.phase != "Bound" => prefilter = Some("pod has unbound immediate PersistentVolumeClaims".into()),
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Some(reason) = prefilter {
+            let n = infos.len();
+            let msg = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
+            let already = pod.status.conditions.iter().any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
+            if !already {
+                let mut np = pod.clone();
+                set_pod_scheduled(&mut np, "False", "Unschedulable", &msg, now);
+                out.push(Action::Update(Object::Pod(np)));
+                out.push(Action::Event(EventSpec::warning(object_ref(&Object::Pod(pod.clone())), "FailedScheduling", msg, NAME)));
+            }
+            continue;
+        }
         let chosen = {
             let result = schedule_one(pod, &infos);
             result.map(|n| n.node.metadata.name.clone())

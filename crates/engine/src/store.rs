@@ -95,6 +95,10 @@ pub struct Store {
     pub events: BTreeMap<Key, Event>,
     pub deployments: BTreeMap<Key, Deployment>,
     pub replicasets: BTreeMap<Key, ReplicaSet>,
+    pub statefulsets: BTreeMap<Key, StatefulSet>,
+    pub pvcs: BTreeMap<Key, PersistentVolumeClaim>,
+    pub pvs: BTreeMap<Key, PersistentVolume>,
+    pub storageclasses: BTreeMap<Key, StorageClass>,
     resource_version: u64,
     uid_counter: u64,
     /// Changes since the engine last drained them.
@@ -115,6 +119,10 @@ macro_rules! with_map {
             "Event" => { let $m = &$store.events; $body }
             "Deployment" => { let $m = &$store.deployments; $body }
             "ReplicaSet" => { let $m = &$store.replicasets; $body }
+            "StatefulSet" => { let $m = &$store.statefulsets; $body }
+            "PersistentVolumeClaim" => { let $m = &$store.pvcs; $body }
+            "PersistentVolume" => { let $m = &$store.pvs; $body }
+            "StorageClass" => { let $m = &$store.storageclasses; $body }
             _ => $none,
         }
     };
@@ -176,6 +184,10 @@ impl Store {
             Object::Event(o) => { self.events.insert(k, o); }
             Object::Deployment(o) => { self.deployments.insert(k, o); }
             Object::ReplicaSet(o) => { self.replicasets.insert(k, o); }
+            Object::StatefulSet(o) => { self.statefulsets.insert(k, o); }
+            Object::PersistentVolumeClaim(o) => { self.pvcs.insert(k, o); }
+            Object::PersistentVolume(o) => { self.pvs.insert(k, o); }
+            Object::StorageClass(o) => { self.storageclasses.insert(k, o); }
         }
     }
 
@@ -191,6 +203,10 @@ impl Store {
             "Event" => self.events.remove(&k).map(Object::Event),
             "Deployment" => self.deployments.remove(&k).map(Object::Deployment),
             "ReplicaSet" => self.replicasets.remove(&k).map(Object::ReplicaSet),
+            "StatefulSet" => self.statefulsets.remove(&k).map(Object::StatefulSet),
+            "PersistentVolumeClaim" => self.pvcs.remove(&k).map(Object::PersistentVolumeClaim),
+            "PersistentVolume" => self.pvs.remove(&k).map(Object::PersistentVolume),
+            "StorageClass" => self.storageclasses.remove(&k).map(Object::StorageClass),
             _ => None,
         }
     }
@@ -205,7 +221,7 @@ impl Store {
         m.uid = uid.clone();
         m.resource_version = rv;
         m.creation_timestamp = Some(now);
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_) | Object::StatefulSet(_)) {
             obj.meta_mut().generation = 1;
         }
         self.created_seq.insert(uid, seq);
@@ -228,6 +244,7 @@ impl Store {
         let spec_changed = match (&old, &obj) {
             (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
             (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
+            (Object::StatefulSet(a), Object::StatefulSet(b)) => a.spec != b.spec,
             _ => false,
         };
         if spec_changed {
@@ -342,7 +359,7 @@ macro_rules! into_object {
         }
     )*};
 }
-into_object!(Pod, Node, Namespace, ConfigMap, Service, Endpoints, Event, Deployment, ReplicaSet);
+into_object!(Pod, Node, Namespace, ConfigMap, Service, Endpoints, Event, Deployment, ReplicaSet, StatefulSet, PersistentVolumeClaim, PersistentVolume, StorageClass);
 
 fn wrap<T: IntoObject>(t: T) -> Object {
     t.into_object()

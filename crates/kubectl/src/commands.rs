@@ -146,7 +146,7 @@ const GET_FLAGS: &[FlagSpec] = &[
 ];
 
 /// The resource types of `kubectl get all`.
-const ALL: &[&str] = &["Pod", "Service", "Deployment", "ReplicaSet"];
+const ALL: &[&str] = &["Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet"];
 
 fn resource_type_error(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")
@@ -355,6 +355,10 @@ fn table_of(kind: &str, objs: &[Object], now: Time, wide: bool) -> Table {
         "Namespace" => printers::namespaces(&collect!(Namespace), now),
         "ConfigMap" => printers::config_maps(&collect!(ConfigMap), now),
         "Event" => printers::events(&collect!(Event), now),
+        "StatefulSet" => printers::stateful_sets(&collect!(StatefulSet), now, wide),
+        "PersistentVolumeClaim" => printers::pvcs(&collect!(PersistentVolumeClaim), now, wide),
+        "PersistentVolume" => printers::pvs(&collect!(PersistentVolume), now, wide),
+        "StorageClass" => printers::storage_classes(&collect!(StorageClass), now),
         _ => Table { headers: vec!["NAME"], rows: objs.iter().map(|o| vec![o.meta().name.clone()]).collect() },
     }
 }
@@ -617,7 +621,7 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     }
     let mut out = Output::new();
     for (info, name) in targets {
-        if !matches!(info.kind, "Deployment" | "ReplicaSet") {
+        if !matches!(info.kind, "Deployment" | "ReplicaSet" | "StatefulSet") {
             out.err(format!("error: no scaler has been implemented for {{\"{}\" \"{}\"}}", info.group, info.kind));
             continue;
         }
@@ -628,6 +632,7 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         match &mut obj {
             Object::Deployment(d) => d.spec.replicas = Some(replicas),
             Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas),
+            Object::StatefulSet(st) => st.spec.replicas = Some(replicas),
             _ => {}
         }
         match engine.update(obj) {

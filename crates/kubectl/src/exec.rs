@@ -56,6 +56,20 @@ fn lookup(engine: &Engine, p: &Pod, name: &str) -> Option<(String, String)> {
         return Some((h.ip.clone(), name.to_string()));
     }
     let parts: Vec<&str> = name.trim_end_matches('.').split('.').collect();
+    // `<pod>.<headless svc>[.<ns>...]`: a StatefulSet pod's own record.
+    if parts.len() >= 2 {
+        let ns = match parts.as_slice() {
+            [_, _] => p.metadata.namespace.as_str(),
+            [_, _, n, ..] => n,
+            _ => "",
+        };
+        let (host, sub) = (parts[0], parts[1]);
+        if let Some(target) = engine.store().pods.values().find(|x| x.metadata.namespace == ns && x.spec.hostname == host && x.spec.subdomain == sub && !x.status.pod_ip.is_empty()) {
+            if engine.store().services.get(&(ns.to_string(), sub.to_string())).is_some_and(|s| s.spec.cluster_ip == "None") {
+                return Some((target.status.pod_ip.clone(), format!("{host}.{sub}.{ns}.svc.cluster.local")));
+            }
+        }
+    }
     let (svc, ns) = match parts.as_slice() {
         [s] => (*s, p.metadata.namespace.as_str()),
         [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),

@@ -369,3 +369,115 @@ pub fn events(list: &[&Event], now: Time) -> Table {
             .collect(),
     }
 }
+
+pub fn stateful_sets(list: &[&StatefulSet], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "READY", "AGE"];
+    if wide {
+        headers.extend(["CONTAINERS", "IMAGES"]);
+    }
+    let rows = list
+        .iter()
+        .map(|s| {
+            let mut r = vec![s.metadata.name.clone(), format!("{}/{}", s.status.ready_replicas, s.spec.replicas.unwrap_or(1)), age(s.metadata.creation_timestamp, now)];
+            if wide {
+                let (c, i) = containers_images(&s.spec.template.spec);
+                r.extend([c, i]);
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// The access-mode abbreviations kubectl prints (RWO, ROX, RWX, RWOP).
+pub fn access_modes(modes: &[String]) -> String {
+    let mut v: Vec<&str> = Vec::new();
+    for (long, short) in [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")] {
+        if modes.iter().any(|m| m == long) {
+            v.push(short);
+        }
+    }
+    v.join(",")
+}
+
+fn storage_of(m: &std::collections::BTreeMap<String, Quantity>) -> String {
+    m.get("storage").map(|q| q.0.clone()).unwrap_or_default()
+}
+
+pub fn pvcs(list: &[&PersistentVolumeClaim], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"];
+    if wide {
+        headers.push("VOLUMEMODE");
+    }
+    let rows = list
+        .iter()
+        .map(|c| {
+            let status = if c.metadata.deletion_timestamp.is_some() { "Terminating".to_string() } else { c.status.phase.clone() };
+            let mut r = vec![
+                c.metadata.name.clone(),
+                status,
+                c.spec.volume_name.clone(),
+                storage_of(&c.status.capacity),
+                access_modes(&c.status.access_modes),
+                c.spec.storage_class_name.clone().unwrap_or_else(|| "<unset>".into()),
+                c.spec.volume_attributes_class_name.clone().unwrap_or_else(|| "<unset>".into()),
+                age(c.metadata.creation_timestamp, now),
+            ];
+            if wide {
+                r.push(c.spec.volume_mode.clone().unwrap_or_else(|| "Filesystem".into()));
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+pub fn pvs(list: &[&PersistentVolume], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"];
+    if wide {
+        headers.push("VOLUMEMODE");
+    }
+    let rows = list
+        .iter()
+        .map(|v| {
+            let claim = v.spec.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default();
+            let mut r = vec![
+                v.metadata.name.clone(),
+                storage_of(&v.spec.capacity),
+                access_modes(&v.spec.access_modes),
+                v.spec.persistent_volume_reclaim_policy.clone(),
+                if v.metadata.deletion_timestamp.is_some() { "Terminating".into() } else { v.status.phase.clone() },
+                claim,
+                v.spec.storage_class_name.clone(),
+                v.spec.volume_attributes_class_name.clone().unwrap_or_else(|| "<unset>".into()),
+                v.status.reason.clone(),
+                age(v.metadata.creation_timestamp, now),
+            ];
+            if wide {
+                r.push(v.spec.volume_mode.clone().unwrap_or_else(|| "Filesystem".into()));
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+pub fn storage_classes(list: &[&StorageClass], now: Time) -> Table {
+    Table {
+        headers: vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
+        rows: list
+            .iter()
+            .map(|sc| {
+                let default = sc.metadata.annotations.get("storageclass.kubernetes.io/is-default-class").is_some_and(|v| v == "true");
+                vec![
+                    if default { format!("{} (default)", sc.metadata.name) } else { sc.metadata.name.clone() },
+                    sc.provisioner.clone(),
+                    sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
+                    sc.volume_binding_mode.clone().unwrap_or_else(|| "Immediate".into()),
+                    sc.allow_volume_expansion.unwrap_or(false).to_string(),
+                    age(sc.metadata.creation_timestamp, now),
+                ]
+            })
+            .collect(),
+    }
+}

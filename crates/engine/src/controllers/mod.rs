@@ -8,6 +8,8 @@ pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;
 pub mod service_lb;
+pub mod statefulset;
+pub mod volumes;
 
 use kubelab_api::{OwnerReference, Pod, Time};
 
