@@ -58,6 +58,8 @@ pub struct Engine {
     servers: traffic::Servers,
     /// Active `kubectl port-forward`s: local port → (namespace, pod, remote port).
     port_forwards: BTreeMap<u16, (String, String, i32)>,
+    /// Data the programs keep (Redis keys), by where it lives.
+    kv: traffic::Kv,
 }
 
 /// At most this many controller passes at one instant before the engine stops (a guard
@@ -84,6 +86,7 @@ impl Engine {
             load: None,
             servers: traffic::Servers::default(),
             port_forwards: BTreeMap::new(),
+            kv: traffic::Kv::new(),
         };
         e.boot();
         e
@@ -1039,6 +1042,14 @@ impl Engine {
         self.load.as_ref()
     }
 
+    /// Runs a redis-cli command in a pod's redis container.
+    pub fn redis_cli(&mut self, ns: &str, pod: &str, container: &str, args: &[&str]) -> Option<String> {
+        let p = self.store.pods.get(&(ns.to_string(), pod.to_string()))?;
+        let c = p.spec.containers.iter().find(|c| c.name == container)?;
+        let key = traffic::redis_data_key(&self.store, &self.runtimes, p, c);
+        Some(traffic::redis_command(&mut self.kv, &key, args))
+    }
+
     /// `kubectl port-forward`: localhost:`local` now reaches `pod`:`remote`.
     pub fn port_forward(&mut self, local: u16, ns: &str, pod: &str, remote: i32) -> Result<(), String> {
         if let Some((_, p, _)) = self.port_forwards.get(&local) {
@@ -1057,10 +1068,10 @@ impl Engine {
     /// Sends one request now (as curl does) and runs the clock until it is answered.
     /// `from`: the (namespace, pod) it is sent from, for in-pod DNS and `localhost`.
     pub fn curl(&mut self, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
-        self.curl_from(None, url, timeout_ms, observe)
+        self.curl_from(None, "GET", url, timeout_ms, observe)
     }
 
-    pub fn curl_from(&mut self, from: Option<(&str, &str)>, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
+    pub fn curl_from(&mut self, from: Option<(&str, &str)>, method: &str, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
         let u = traffic::parse_url(url)?;
         let local = u.host == "localhost" || u.host == "127.0.0.1";
         let dest = match (from, local) {
@@ -1077,7 +1088,7 @@ impl Engine {
             _ => traffic::resolve(&self.store, &u, from.map(|f| f.0).unwrap_or("default"))?,
         };
         let sent = self.now;
-        let served = self.send(&dest, None, sent, timeout_ms);
+        let served = self.send(&dest, None, method, &u.path, sent, timeout_ms);
         let wait = served.done_at.0.saturating_sub(sent.0);
         self.log_access(sent, &served);
         self.advance(wait, observe);
@@ -1085,11 +1096,15 @@ impl Engine {
     }
 
     /// Routes one request to its pod.
-    fn send(&mut self, dest: &traffic::Dest, conn: Option<&mut Option<(String, i32)>>, t: Time, timeout_ms: u64) -> traffic::Served {
+    #[allow(clippy::too_many_arguments)]
+    fn send(&mut self, dest: &traffic::Dest, conn: Option<&mut Option<(String, i32)>>, method: &str, path: &str, t: Time, timeout_ms: u64) -> traffic::Served {
         use traffic::{Dest, Outcome, Served};
         let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
         match dest {
-            Dest::Pod { ns, name, port } => traffic::serve(&self.store, &self.machines, &self.runtimes, &mut self.servers, ns, name, *port, t, timeout_ms),
+            Dest::Pod { ns, name, port } => {
+                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng };
+                traffic::serve(&mut w, ns, name, *port, method, path, t, timeout_ms)
+            }
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
@@ -1109,7 +1124,8 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let served = traffic::serve(&self.store, &self.machines, &self.runtimes, &mut self.servers, ns, &pod, target, t, timeout_ms);
+                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng };
+                let served = traffic::serve(&mut w, ns, &pod, target, method, path, t, timeout_ms);
                 if !matches!(served.outcome, Outcome::Ok { .. }) {
                     *conn = None;
                 }
@@ -1176,7 +1192,8 @@ impl Engine {
                     Some(t) if t <= now => {
                         let mut conn = w.conn.take();
                         let dest = load.dest.clone();
-                        let served = self.send(&dest, Some(&mut conn), t, load.timeout_ms);
+                        let path = traffic::parse_url(&load.url).map(|u| u.path).unwrap_or_else(|_| "/".into());
+                        let served = self.send(&dest, Some(&mut conn), "GET", &path, t, load.timeout_ms);
                         let w = &mut load.workers[i];
                         w.conn = conn;
                         w.in_flight = Some((t, served));

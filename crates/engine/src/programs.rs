@@ -190,11 +190,32 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
         "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None },
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" if !overridden => {
             let mut logs = nginx_entrypoint(false);
-            logs.extend(nginx_running(now, "1.25.4"));
-            Start { logs, listens: vec![80], exit: None }
+            if resolver.resolves(pod, "app") {
+                logs.extend(nginx_running(now, "1.17.5"));
+                Start { logs, listens: vec![80], exit: None }
+            } else {
+                let t = nginx_time(now);
+                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2")));
+                logs.push((0, "nginx: [emerg] host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2".into()));
+                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())) }
+            }
         }
-        "docker.io/c1524db4f1/kubernetes-tutorial-backend" if !overridden => Start {
-            logs: vec![(0, "⇨ http server started on [::]:1323".into())],
+        "docker.io/c1524db4f1/kubernetes-tutorial-backend" => Start {
+            logs: [
+                "",
+                "   ____    __",
+                "  / __/___/ /  ___",
+                " / _// __/ _ \\/ _ \\",
+                "/___/\\__/_//_/\\___/ v3.3.10-dev",
+                "High performance, minimalist Go web framework",
+                "https://echo.labstack.com",
+                "____________________________________O/_______",
+                "                                    O\\",
+                "⇨ http server started on [::]:1323",
+            ]
+            .into_iter()
+            .map(|l| (0, l.to_string()))
+            .collect(),
             listens: vec![1323],
             exit: None,
         },

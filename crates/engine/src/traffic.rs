@@ -142,18 +142,88 @@ pub fn pick_endpoint(store: &Store, ns: &str, name: &str, port: i32, rng: &mut P
     Some(choices.swap_remove(i))
 }
 
-/// A request reaching `pod` on `port` at `t`: who answers, when, and how.
+/// Key-value data by where it lives: `pv:<volume>` (survives the pod), `vol:<pod uid>/<volume>`
+/// (the pod's lifetime), `ctr:<pod uid>/<container>/<restart>` (the container's lifetime).
+pub type Kv = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Everything a request may touch.
+pub struct World<'a> {
+    pub store: &'a Store,
+    pub machines: &'a BTreeMap<String, Machine>,
+    pub runtimes: &'a BTreeMap<String, PodRuntime>,
+    pub servers: &'a mut Servers,
+    pub kv: &'a mut Kv,
+    pub rng: &'a mut Pcg32,
+}
+
+/// Where a redis container keeps its keys: the volume mounted at /data, else its own layer.
+pub fn redis_data_key(store: &Store, runtimes: &BTreeMap<String, PodRuntime>, p: &Pod, container: &Container) -> String {
+    if let Some(m) = container.volume_mounts.iter().find(|m| m.mount_path == "/data") {
+        if let Some(v) = p.spec.volumes.iter().find(|v| v.name == m.name) {
+            if let Some(src) = &v.persistent_volume_claim {
+                if let Some(c) = store.pvcs.get(&(p.metadata.namespace.clone(), src.claim_name.clone())) {
+                    if !c.spec.volume_name.is_empty() {
+                        return format!("pv:{}", c.spec.volume_name);
+                    }
+                }
+            }
+            return format!("vol:{}/{}", p.metadata.uid, v.name);
+        }
+    }
+    let restarts = runtimes.get(&p.metadata.uid).and_then(|rt| rt.containers.iter().find(|c| c.name == container.name)).map(|c| c.restarts).unwrap_or(0);
+    format!("ctr:{}/{}/{}", p.metadata.uid, container.name, restarts)
+}
+
+/// Runs one redis command against a store; the reply as redis-cli prints it without a tty.
+pub fn redis_command(kv: &mut Kv, key: &str, args: &[&str]) -> String {
+    let db = kv.entry(key.to_string()).or_default();
+    let cmd = args.first().map(|a| a.to_ascii_uppercase()).unwrap_or_default();
+    match (cmd.as_str(), &args[1.min(args.len())..]) {
+        ("PING", []) => "PONG".into(),
+        ("SET", [k, v, ..]) => {
+            db.insert(k.to_string(), v.to_string());
+            "OK".into()
+        }
+        ("GET", [k]) => db.get(*k).cloned().unwrap_or_default(),
+        ("INCR", [k]) | ("INCRBY", [k, _]) => {
+            let by: i64 = if cmd == "INCRBY" { args[2].parse().unwrap_or(0) } else { 1 };
+            let cur: i64 = match db.get(*k) {
+                None => 0,
+                Some(v) => match v.parse() {
+                    Ok(n) => n,
+                    Err(_) => return "ERR value is not an integer or out of range".into(),
+                },
+            };
+            db.insert(k.to_string(), (cur + by).to_string());
+            (cur + by).to_string()
+        }
+        ("DEL", keys) if !keys.is_empty() => keys.iter().filter(|k| db.remove(**k).is_some()).count().to_string(),
+        ("EXISTS", keys) if !keys.is_empty() => keys.iter().filter(|k| db.contains_key(**k)).count().to_string(),
+        ("KEYS", [_]) => db.keys().cloned().collect::<Vec<_>>().join("\n"),
+        ("DBSIZE", []) => db.len().to_string(),
+        ("FLUSHALL", _) | ("FLUSHDB", _) => {
+            db.clear();
+            "OK".into()
+        }
+        ("", _) => String::new(),
+        (c, _) => format!("ERR unknown command '{}', with args beginning with: ", c.to_lowercase()),
+    }
+}
+
+/// A request `method path` reaching `pod` on `port` at `t`: who answers, when, and how.
+/// Multi-tier images call on: the tutorial's nginx frontend → Service `app:1323` → the Go
+/// backend → Redis at REDIS_URL.
 #[allow(clippy::too_many_arguments)]
-pub fn serve(store: &Store, machines: &BTreeMap<String, Machine>, runtimes: &BTreeMap<String, PodRuntime>, servers: &mut Servers, ns: &str, pod: &str, port: i32, t: Time, timeout_ms: u64) -> Served {
+pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: &str, t: Time, timeout_ms: u64) -> Served {
     let timeout = Served { pod: Some((ns.into(), pod.into())), version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
-    let Some(p) = store.pods.get(&(ns.to_string(), pod.to_string())) else {
+    let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
         return Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
     };
     let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
-    if machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
+    if w.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
         return Served { version, ..timeout };
     }
-    let Some(rt) = runtimes.get(&p.metadata.uid) else {
+    let Some(rt) = w.runtimes.get(&p.metadata.uid) else {
         return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
     };
     // The container listening on the port.
@@ -163,32 +233,76 @@ pub fn serve(store: &Store, machines: &BTreeMap<String, Machine>, runtimes: &BTr
     };
     let repo = ImageRef::parse(&spec.image).repository;
     let hostname = p.metadata.name.clone();
+    let uid = p.metadata.uid.clone();
     let queue = |servers: &mut Servers, service_ms: u64| {
-        let key = (p.metadata.uid.clone(), 3000);
+        let key = (uid.clone(), 3000);
         let start = servers.busy_until.get(&key).copied().unwrap_or(Time(0)).max(Time(t.0 + 1));
         let done = Time(start.0 + service_ms);
         servers.busy_until.insert(key, done);
         done
     };
+    let ok = |body: String| Outcome::Ok { status: 200, body };
     let (done, outcome) = match repo.as_str() {
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
             // uvicorn with a blocking 1 s sleep: one request at a time.
-            let done = queue(servers, 1000);
-            (done, Outcome::Ok { status: 200, body: format!("{{\"message\":\"Hello from {hostname}\"}}") })
+            let done = queue(w.servers, 1000);
+            (done, ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
         }
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => {
             // nginx → app:3000 over localhost (hostAliases): the app container of this pod.
             let app_up = rt.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&3000));
             if app_up {
-                let done = queue(servers, 1000);
-                (Time(done.0 + 1), Outcome::Ok { status: 200, body: format!("{{\"message\":\"Hello from {hostname}\"}}") })
+                let done = queue(w.servers, 1000);
+                (Time(done.0 + 1), ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
             } else {
                 (Time(t.0 + 2), Outcome::BadGateway)
             }
         }
-        "docker.io/library/nginx" => (Time(t.0 + 2), Outcome::Ok { status: 200, body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into() }),
-        "docker.io/library/httpd" => (Time(t.0 + 2), Outcome::Ok { status: 200, body: "<html><body><h1>It works!</h1></body></html>".into() }),
-        _ => (Time(t.0 + 5), Outcome::Ok { status: 200, body: "OK".into() }),
+        "docker.io/c1524db4f1/kubernetes-tutorial-frontend" => {
+            // nginx → Service app:1323.
+            let next = pick_endpoint(w.store, ns, "app", 1323, w.rng);
+            match next {
+                None => (Time(t.0 + 2), Outcome::BadGateway),
+                Some((backend, bport)) => {
+                    let inner = serve(w, ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
+                    match inner.outcome {
+                        Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),
+                        Outcome::Timeout => (Time(t.0 + 60_000), Outcome::BadGateway),
+                        _ => (Time(inner.done_at.0 + 1), Outcome::BadGateway),
+                    }
+                }
+            }
+        }
+        "docker.io/c1524db4f1/kubernetes-tutorial-backend" => {
+            let done = Time(t.0 + 2);
+            if path == "/healthz" {
+                (done, ok("✓".into()))
+            } else if let Some(id) = path.strip_prefix("/users/") {
+                // REDIS_URL (host:port) through the pod's DNS: a Service in its namespace.
+                let url = spec.env.iter().find(|e| e.name == "REDIS_URL").and_then(|e| e.value.clone()).unwrap_or_else(|| "localhost:6379".into());
+                let (host, rport) = url.split_once(':').map(|(h, p)| (h.to_string(), p.parse().unwrap_or(6379))).unwrap_or((url.clone(), 6379));
+                let redis_pod = pick_endpoint(w.store, ns, &host, rport, w.rng);
+                let reply = redis_pod.and_then(|(rp, _)| {
+                    let target = w.store.pods.get(&(ns.to_string(), rp))?;
+                    if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
+                        return None;
+                    }
+                    let c = target.spec.containers.iter().find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
+                    let key = redis_data_key(w.store, w.runtimes, target, c);
+                    let k = format!("user:{id}");
+                    Some(if method == "POST" { redis_command(w.kv, &key, &["INCR", &k]) } else { let v = redis_command(w.kv, &key, &["GET", &k]); if v.is_empty() { "0".into() } else { v } })
+                });
+                match reply {
+                    Some(v) => (Time(t.0 + 3), ok(v)),
+                    None => (done, Outcome::Ok { status: 500, body: "{\"message\":\"Internal Server Error\"}".into() }),
+                }
+            } else {
+                (done, Outcome::Ok { status: 404, body: "{\"message\":\"Not Found\"}".into() })
+            }
+        }
+        "docker.io/library/nginx" => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
+        "docker.io/library/httpd" => (Time(t.0 + 2), ok("<html><body><h1>It works!</h1></body></html>".into())),
+        _ => (Time(t.0 + 5), ok("OK".into())),
     };
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };

@@ -530,13 +530,16 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if force && grace == Some(0) {
         out.warn("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    let mut waiting: Vec<(&'static str, String, String)> = Vec::new();
+    // (kind, namespace, name, uid): kubectl waits for *this* object (a StatefulSet's new
+    // pod of the same name does not count).
+    let mut waiting: Vec<(&'static str, String, String, String)> = Vec::new();
     for (info, tns, name) in targets {
         match engine.delete(info.kind, &tns, &name, grace, propagation) {
-            Ok(_) => {
+            Ok(obj) => {
+                let uid = obj.meta().uid.clone();
                 let verb = if force && grace == Some(0) { "force deleted" } else { "deleted" };
                 out.out(format!("{} \"{name}\" {verb}", info.qualified_singular()));
-                waiting.push((info.kind, tns, name));
+                waiting.push((info.kind, tns, name, uid));
             }
             Err(e) => {
                 if a.bool("ignore-not-found") && matches!(e, kubelab_engine::ApiError::NotFound { .. }) {
@@ -550,7 +553,8 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     // --wait (the default): block until the objects are gone, as kubectl does.
     if wait {
         let deadline = engine.now().0 + 5 * 60 * 1000;
-        while waiting.iter().any(|(k, n, m)| engine.store().exists(k, n, m)) && engine.now().0 < deadline {
+        let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid));
+        while still_there(engine, &waiting) && engine.now().0 < deadline {
             if engine.step(&mut *ctx.observe).is_none() {
                 break;
             }

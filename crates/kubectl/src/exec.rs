@@ -13,7 +13,7 @@ const EXEC_FLAGS: &[FlagSpec] = &[flag("container", Some('c'), true), flag("stdi
 /// Which tools an image ships.
 fn has_tool(image: &str, tool: &str) -> bool {
     let repo = kubelab_engine::images::ImageRef::parse(image).repository;
-    let alpine_like = repo.contains("busybox") || repo.ends_with("/proxy") || repo.ends_with("/lb") || image.contains("alpine");
+    let alpine_like = repo.contains("busybox") || repo.ends_with("/proxy") || repo.ends_with("/lb") || repo.ends_with("-backend") || repo.ends_with("-frontend") || image.contains("alpine");
     match tool {
         "sh" | "echo" | "env" | "hostname" | "cat" | "ls" | "getent" => true,
         "curl" => !repo.contains("busybox") && !repo.ends_with("/redis") && !repo.ends_with("/app"),
@@ -176,7 +176,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
             }
         }
         "curl" | "wget" => {
-            let Some(url) = args.iter().rev().find(|a| !a.starts_with('-')) else {
+            let Some(url) = args.iter().enumerate().rev().find(|(i, a)| !a.starts_with('-') && (*i == 0 || !["-X", "--request", "-H", "-d", "--data", "-O", "-o"].contains(&args[i - 1]))).map(|(_, a)| a) else {
                 return exit(Output::error(format!("{tool_name}: no URL specified")), 2);
             };
             let url = if url.starts_with("http") { url.to_string() } else { format!("http://{url}") };
@@ -190,7 +190,8 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
             let Some(target) = resolved else {
                 return if tool_name == "curl" { exit(Output::error(format!("curl: (6) Could not resolve host: {host}")), 6) } else { exit(Output::error(format!("wget: bad address '{host}'")), 1) };
             };
-            match engine.curl_from(Some((&p.metadata.namespace, &p.metadata.name)), &target, 10_000, &mut *ctx.observe) {
+            let method = args.iter().position(|a| *a == "-X" || *a == "--request").and_then(|i| args.get(i + 1)).map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
+            match engine.curl_from(Some((&p.metadata.namespace, &p.metadata.name)), &method, &target, 10_000, &mut *ctx.observe) {
                 Ok((served, took)) => match served.outcome {
                     Outcome::Ok { body, .. } => Output::line(body),
                     Outcome::BadGateway => exit(Output::error(if tool_name == "wget" { "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string() } else { "<html><head><title>502 Bad Gateway</title></head></html>".to_string() }), if tool_name == "wget" { 1 } else { 0 }),
@@ -200,10 +201,27 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
             }
         }
-        "redis-cli" => match args.first().map(|a| a.to_ascii_uppercase()).as_deref() {
-            Some("PING") | None => Output::line("PONG"),
-            Some(_) => Output::error("(error) ERR this lab's redis-cli answers PING only for now".to_string()),
-        },
+        "redis-cli" => {
+            // Skip connection flags (-h HOST, -p PORT): the command is the rest.
+            let mut rest: Vec<&str> = Vec::new();
+            let mut i = 0;
+            while i < args.len() {
+                if ["-h", "-p", "-n", "-a"].contains(&args[i]) {
+                    i += 2;
+                    continue;
+                }
+                rest.push(args[i]);
+                i += 1;
+            }
+            if rest.is_empty() {
+                return Output::error("error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`".to_string());
+            }
+            match engine.redis_cli(&p.metadata.namespace, &p.metadata.name, &c.name, &rest) {
+                Some(r) if r.starts_with("ERR ") => Output::line(format!("(error) {r}")),
+                Some(r) => Output::line(r),
+                None => not_found("redis-cli"),
+            }
+        }
         _ => not_found(tool),
     }
 }

@@ -18,7 +18,7 @@ fn target_url(engine: &Engine, target: &str, ns: &str) -> String {
 }
 
 pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
-    let a = match parse(words, &[flag("max-time", Some('m'), true), flag("silent", Some('s'), false)], "lab curl") {
+    let a = match parse(words, &[flag("max-time", Some('m'), true), flag("silent", Some('s'), false), flag("request", Some('X'), true)], "lab curl") {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
@@ -33,11 +33,13 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let url = target_url(engine, target, a.get("namespace").unwrap_or("default"));
     let host_port = url.trim_start_matches("http://").split('/').next().unwrap_or("").to_string();
     let (host, port) = host_port.rsplit_once(':').map(|(h, p)| (h.to_string(), p.to_string())).unwrap_or((host_port.clone(), "80".into()));
-    match engine.curl(&url, timeout, &mut *ctx.observe) {
+    let method = a.get("request").unwrap_or("GET").to_ascii_uppercase();
+    match engine.curl_from(None, &method, &url, timeout, &mut *ctx.observe) {
         Err(e) if e.starts_with("Could not resolve") => Output::error(format!("curl: (6) {e}")),
         Err(e) if e.contains("Connection refused") => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
         Err(e) => Output::error(format!("curl: (3) {e}")),
         Ok((served, took)) => match served.outcome {
+            Outcome::Ok { body, status } if status < 400 => Output::line(body),
             Outcome::Ok { body, .. } => Output::line(body),
             Outcome::BadGateway => Output::line("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.4</center>\n</body>\n</html>"),
             Outcome::Refused => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
