@@ -30,6 +30,9 @@ pub struct Machine {
     pub rejoin_at: Option<Time>,
     pub images: BTreeSet<String>,
     pub pull_busy_until: Time,
+    /// When the first pull of each image on this machine completes (pulls queue one after
+    /// another; one that starts after the image arrived only checks the manifest).
+    pub pulled_at: BTreeMap<String, Time>,
     pub next_ip: u32,
 }
 
@@ -44,6 +47,7 @@ impl Machine {
             rejoin_at: None,
             images: BTreeSet::new(),
             pull_busy_until: Time(0),
+            pulled_at: BTreeMap::new(),
             next_ip: 2,
         }
     }
@@ -109,6 +113,10 @@ pub struct PodRuntime {
     pub killing_until: Option<Time>,
     pub pod_ip: String,
     pub started: Time,
+    /// The pod's resourceVersion and the time when this kubelet last found nothing to do
+    /// for it: until the pod changes or a container's next moment comes, syncing it again
+    /// would change nothing.
+    pub settled: Option<(String, Time)>,
 }
 
 impl PodRuntime {
@@ -184,8 +192,8 @@ impl Kubelet<'_> {
         Action::Event(e)
     }
 
-    /// One sync of every pod bound to this node.
-    pub fn sync(&mut self, store: &Store, now: Time) -> Vec<Action> {
+    /// One sync of every pod bound to this node (`pods`: this node's pods).
+    pub fn sync(&mut self, store: &Store, pods: &[&Pod], now: Time) -> Vec<Action> {
         let mut out = Vec::new();
         if !self.machine.alive {
             return out;
@@ -193,7 +201,7 @@ impl Kubelet<'_> {
         if !store.nodes.contains_key(&(String::new(), self.machine.name.clone())) {
             return out; // not registered: the kubelet runs nothing until its Node exists
         }
-        let mut pods: Vec<&Pod> = store.pods.values().filter(|p| p.spec.node_name == self.machine.name).collect();
+        let mut pods: Vec<&Pod> = pods.to_vec();
         pods.sort_by_key(|p| store.creation_order(&p.metadata));
         for pod in pods {
             self.sync_pod(pod, now, &mut out, store);
@@ -207,24 +215,35 @@ impl Kubelet<'_> {
             self.terminate(pod, now, out);
             return;
         }
+        if let Some(rt) = self.runtimes.get(&uid) {
+            if let Some((rv, at)) = &rt.settled {
+                let quiet = *rv == pod.metadata.resource_version && rt.next_wakeup(*at).is_none_or(|t| t > now);
+                if quiet {
+                    return;
+                }
+            }
+        }
         if !self.runtimes.contains_key(&uid) {
             self.admit(pod, now, out);
         }
         self.step(pod, now, out, store);
         let mut rt = self.runtimes.remove(&uid).expect("admitted");
         let status = self.status(pod, &mut rt, now);
-        self.runtimes.insert(uid, rt);
         if status != pod.status {
+            rt.settled = None;
             let mut next = pod.clone();
             next.status = status;
             out.push(Action::Update(Object::Pod(next)));
+        } else {
+            rt.settled = Some((pod.metadata.resource_version.clone(), now));
         }
+        self.runtimes.insert(uid, rt);
     }
 
     fn admit(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
-        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now };
+        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, settled: None };
         for c in &pod.spec.containers {
             let phase = self.begin_pull(pod, c, now, out);
             rt.containers.push(Ctr {
@@ -257,14 +276,18 @@ impl Kubelet<'_> {
         }
         out.push(self.event(pod, "Normal", "Pulling", format!("Pulling image \"{}\"", c.image), Some(&c.name)));
         let info = images::lookup(&c.image);
-        let dur = match (&info, present) {
+        let start = now.max(self.machine.pull_busy_until);
+        let arrived_by_start = self.machine.pulled_at.get(&full).is_some_and(|t| *t <= start);
+        let dur = match (&info, present || arrived_by_start) {
             (Some(_), true) => 400,
             (Some(i), false) => i.pull_ms,
             (None, _) => FAILED_PULL_MS,
         };
-        let start = now.max(self.machine.pull_busy_until);
         let done = Time(start.0 + dur);
         self.machine.pull_busy_until = done;
+        if info.is_some() {
+            self.machine.pulled_at.entry(full).or_insert(done);
+        }
         Phase::Pulling { requested: now, done_at: done, ok: info.is_some() }
     }
 
@@ -461,6 +484,7 @@ impl Kubelet<'_> {
     pub fn power_loss(&mut self, store: &Store, at: Time) {
         for p in store.pods.values().filter(|p| p.spec.node_name == self.machine.name) {
             if let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) {
+                rt.settled = None;
                 for c in &mut rt.containers {
                     if let Phase::Running { since, .. } = c.phase {
                         c.last_terminated = Some(ContainerStateTerminated {

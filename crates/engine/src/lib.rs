@@ -663,6 +663,7 @@ impl Engine {
         };
         let now = self.now;
         let rt = self.runtimes.get_mut(&p.metadata.uid).ok_or_else(|| format!("pod {pod} has no running containers"))?;
+        rt.settled = None;
         let name = container.map(String::from).or_else(|| p.spec.containers.first().map(|c| c.name.clone())).unwrap_or_default();
         let c = rt.containers.iter_mut().find(|c| c.name == name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
         match &mut c.phase {
@@ -746,6 +747,7 @@ impl Engine {
         let uids: Vec<String> = self.store.pods.values().filter(|p| p.spec.node_name == name).map(|p| p.metadata.uid.clone()).collect();
         for uid in uids {
             if let Some(rt) = self.runtimes.get_mut(&uid) {
+                rt.settled = None;
                 for c in &mut rt.containers {
                     if let kubelet::Phase::Starting { at: t } = &mut c.phase {
                         *t = Time(at.0 + kubelet::CREATE_MS);
@@ -893,9 +895,13 @@ impl Engine {
             let names: Vec<String> = self.machines.keys().cloned().collect();
             for n in names {
                 let actions = {
+                    let pods: Vec<&Pod> = self.store.pods.values().filter(|p| p.spec.node_name == n).collect();
+                    if pods.is_empty() {
+                        continue;
+                    }
                     let m = self.machines.get_mut(&n).expect("listed");
                     let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
-                    k.sync(&self.store, now)
+                    k.sync(&self.store, &pods, now)
                 };
                 self.apply_all(actions);
             }

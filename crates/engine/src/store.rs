@@ -105,6 +105,8 @@ pub struct Store {
     pub changes: Vec<Change>,
     /// Creation order of each uid, so equal timestamps still sort as created.
     pub created_seq: BTreeMap<String, u64>,
+    /// Events by (object uid, object name, reason, message, component), to fold repeats fast.
+    event_index: BTreeMap<(String, String, String, String, String), Key>,
 }
 
 macro_rules! with_map {
@@ -273,20 +275,15 @@ impl Store {
 
     /// Records an event, folding repeats into `count` as the event recorder does.
     pub fn record_event(&mut self, e: EventSpec, now: Time) {
-        let existing = self.events.iter().find(|(_, ev)| {
-            ev.involved_object.uid == e.involved.uid
-                && ev.involved_object.name == e.involved.name
-                && ev.reason == e.reason
-                && ev.message == e.message
-                && ev.source.component == e.component
-        });
+        let index_key = (e.involved.uid.clone(), e.involved.name.clone(), e.reason.clone(), e.message.clone(), e.component.to_string());
+        let existing = self.event_index.get(&index_key).and_then(|k| self.events.get(k).map(|ev| (k.clone(), ev)));
         if let Some((k, ev)) = existing {
             if ev.last_timestamp == Some(now) && ev.count > 0 {
                 // The same report again at the same instant (a controller re-running at one
                 // moment): nothing new happened.
                 return;
             }
-            let (k, mut ev) = (k.clone(), ev.clone());
+            let mut ev = ev.clone();
             ev.count += 1;
             ev.last_timestamp = Some(now);
             ev.metadata.resource_version = self.next_rv();
@@ -313,7 +310,9 @@ impl Store {
             type_: e.type_.into(),
             ..Default::default()
         };
+        let key = (ev.metadata.namespace.clone(), ev.metadata.name.clone());
         self.create(Object::Event(ev), now);
+        self.event_index.insert(index_key, key);
     }
 
     /// Events about one object, oldest first (as `kubectl describe` lists them).
