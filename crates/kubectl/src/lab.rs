@@ -15,6 +15,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]", "Run a load generator: N kept-alive connections (default 1), 2s timeout"),
     ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),
     ("lab load stop", "Stop the load generator and print its summary"),
+    ("lab time [next]", "Show the simulated time, or jump to the next scheduled event"),
+    ("lab export", "Print everything you made as YAML that kubectl apply accepts on a real cluster"),
+    ("lab reset", "Start again with a fresh cluster (same seed)"),
+    ("lab seed [N]", "Show the seed, or start a fresh cluster with seed N"),
     ("lab help", "List the lab's commands"),
 ];
 
@@ -41,6 +45,43 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Err(e) => Output::error(format!("error: {e}")),
         },
         ["curl", ..] => crate::traffic::curl(engine, &words[1..], ctx),
+        ["export"] => Output::line(crate::export::export(engine)),
+        ["reset"] => {
+            let seed = engine.seed();
+            *engine = Engine::new(seed);
+            Output::line(format!("the cluster is new again (seed {seed}): three workers and a control plane, nothing applied"))
+        }
+        ["seed"] => Output::line(format!("seed {}", engine.seed())),
+        ["seed", n] => match n.parse::<u64>() {
+            Ok(seed) => {
+                *engine = Engine::new(seed);
+                Output::line(format!("a new cluster with seed {seed}"))
+            }
+            Err(_) => Output::error(format!("error: the seed must be a whole number, not \"{n}\"")),
+        },
+        ["time", "next"] | ["time", "step"] => {
+            // The next moment at which something actually changes (timers that fire and
+            // find nothing to do are passed over).
+            let before = engine.store().resource_version();
+            let mut last = None;
+            for _ in 0..10_000 {
+                match engine.step(&mut *ctx.observe) {
+                    Some(t) => {
+                        last = Some(t);
+                        if engine.store().resource_version() != before {
+                            break;
+                        }
+                    }
+                    None => break,
+                }
+            }
+            match last {
+                Some(t) if engine.store().resource_version() != before => Output::line(format!("simulated time is now {} (the next moment something happens)", format_clock(t.0))),
+                _ => Output::line(format!("nothing is scheduled: the cluster is at rest (simulated time {})", format_clock(engine.now().0))),
+            }
+        }
+        ["time"] | ["time", "now"] => Output::line(format!("simulated time is {}", format_clock(engine.now().0))),
+        ["time", "pause" | "play" | "speed", ..] => Output::line("the clock only runs on its own in the browser; here time moves with `lab advance` (and commands that wait)"),
         ["load", ..] => crate::traffic::load(engine, &words[1..]),
         ["pod", "kill", ..] => crate::logs::kill(engine, &words[2..]),
         ["pod", ..] => Output::error("error: lab pod kill <pod> [-c container] kills a container's process".to_string()),

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod console;
 pub mod describe;
 pub mod exec;
+pub mod export;
 pub mod lab;
 pub mod labels;
 pub mod logs;
