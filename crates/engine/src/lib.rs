@@ -1108,8 +1108,11 @@ impl Engine {
         let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
         match dest {
             Dest::Pod { ns, name, port } => {
-                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng };
-                traffic::serve(&mut w, ns, name, *port, method, path, t, timeout_ms)
+                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng, crashes: Vec::new() };
+                let served = traffic::serve(&mut w, ns, name, *port, method, path, t, timeout_ms);
+                let crashes = std::mem::take(&mut w.crashes);
+                self.apply_crashes(crashes, t);
+                served
             }
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
@@ -1130,14 +1133,31 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng };
+                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng, crashes: Vec::new() };
                 let served = traffic::serve(&mut w, ns, &pod, target, method, path, t, timeout_ms);
+                let crashes = std::mem::take(&mut w.crashes);
+                self.apply_crashes(crashes, t);
                 if !matches!(served.outcome, Outcome::Ok { .. }) {
                     *conn = None;
                 }
                 served
             }
         }
+    }
+
+    /// Processes that a request made exit.
+    fn apply_crashes(&mut self, crashes: Vec<(String, String, i32)>, t: Time) {
+        for (uid, container, code) in crashes {
+            if let Some(rt) = self.runtimes.get_mut(&uid) {
+                rt.settled = None;
+                if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container) {
+                    if let kubelet::Phase::Running { exit_at, .. } = &mut c.phase {
+                        *exit_at = Some((Time(t.0 + 1), code, "Error".into()));
+                    }
+                }
+            }
+        }
+        self.wakeups.insert(Time(t.0 + 1));
     }
 
     /// The access-log line a served request leaves in its container's log.

@@ -93,6 +93,8 @@ pub enum Outcome {
     Refused,
     Timeout,
     BadGateway,
+    /// The connection closed without an answer (the process died serving it).
+    EmptyReply,
 }
 
 impl Outcome {
@@ -102,6 +104,7 @@ impl Outcome {
             Outcome::Refused => "connection refused",
             Outcome::Timeout => "timeout",
             Outcome::BadGateway => "502 Bad Gateway",
+            Outcome::EmptyReply => "empty reply",
         }
     }
 }
@@ -154,6 +157,8 @@ pub struct World<'a> {
     pub servers: &'a mut Servers,
     pub kv: &'a mut Kv,
     pub rng: &'a mut Pcg32,
+    /// Containers whose process a request made exit: (pod uid, container, exit code).
+    pub crashes: Vec<(String, String, i32)>,
 }
 
 /// Where a redis container keeps its keys: the volume mounted at /data, else its own layer.
@@ -298,6 +303,21 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
                 }
             } else {
                 (done, Outcome::Ok { status: 404, body: "{\"message\":\"Not Found\"}".into() })
+            }
+        }
+        "docker.io/trueberryless/kub-first-app" => {
+            if path == "/error" {
+                // `process.exit(1)`: the connection drops without an answer.
+                w.crashes.push((uid.clone(), spec.name.clone(), 1));
+                (Time(t.0 + 2), Outcome::EmptyReply)
+            } else {
+                let v2 = ImageRef::parse(&spec.image).tag == "v2";
+                let body = if v2 {
+                    "<h1>Hello from this NodeJS app!</h1>\n<p>This is a new version!</p>"
+                } else {
+                    "<h1>Hello from this NodeJS app!</h1>\n<p>Try sending a request to /error and see what happens</p>"
+                };
+                (Time(t.0 + 3), ok(body.into()))
             }
         }
         "docker.io/library/nginx" => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),

@@ -44,6 +44,7 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Outcome::BadGateway => Output::line("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.4</center>\n</body>\n</html>"),
             Outcome::Refused => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
             Outcome::Timeout => Output::error(format!("curl: (28) Failed to connect to {host} port {port} after {took} ms: Timeout was reached")),
+            Outcome::EmptyReply => Output::error("curl: (52) Empty reply from server"),
         },
     }
 }
