@@ -202,7 +202,7 @@ impl Kubelet<'_> {
             return out; // not registered: the kubelet runs nothing until its Node exists
         }
         let mut pods: Vec<&Pod> = pods.to_vec();
-        pods.sort_by_key(|p| store.creation_order(&p.metadata));
+        pods.sort_by_cached_key(|p| store.creation_order(&p.metadata));
         for pod in pods {
             self.sync_pod(pod, now, &mut out, store);
         }

@@ -892,14 +892,17 @@ impl Engine {
             self.apply_all(a);
             let a = scheduler::reconcile(&self.store, now);
             self.apply_all(a);
-            let names: Vec<String> = self.machines.keys().cloned().collect();
-            for n in names {
+            // Each kubelet sees its own pods: group them by node once per pass.
+            let mut by_node: BTreeMap<String, Vec<store::Key>> = BTreeMap::new();
+            for (k, p) in &self.store.pods {
+                if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
+                    by_node.entry(p.spec.node_name.clone()).or_default().push(k.clone());
+                }
+            }
+            for (n, keys) in by_node {
                 let actions = {
-                    let pods: Vec<&Pod> = self.store.pods.values().filter(|p| p.spec.node_name == n).collect();
-                    if pods.is_empty() {
-                        continue;
-                    }
-                    let m = self.machines.get_mut(&n).expect("listed");
+                    let pods: Vec<&Pod> = keys.iter().filter_map(|k| self.store.pods.get(k)).collect();
+                    let m = self.machines.get_mut(&n).expect("grouped by a known machine");
                     let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
                     k.sync(&self.store, &pods, now)
                 };
