@@ -42,6 +42,14 @@ pub fn run_manifest(engine: &mut Engine, text: &str, source: &str, namespace: &s
     let (docs, syntax) = parse_documents(text);
     let mut errors: Vec<String> = Vec::new();
     for doc in &docs {
+        // The API server refuses request bodies over 3 MiB.
+        let size = serde_json::to_vec(&doc.value).map(|v| v.len()).unwrap_or(0);
+        if size > 3 * 1024 * 1024 {
+            let verb = "creating";
+            errors.push(format!("Error from server (RequestEntityTooLarge): error when {verb} \"{source}\": Request entity too large: limit is 3145728"));
+            rep.problems.push(Problem { line: doc.line, column: 1, message: format!("this document is {size} bytes; the API server takes at most 3145728") });
+            continue;
+        }
         let obj = match decode(doc) {
             Ok(o) => o,
             Err(e) => {
