@@ -1,45 +1,101 @@
-//! The root component: owns the engine, the manifest text and the last apply's report, and
-//! drives simulated time from the wall clock (the only place the wall clock is read).
+//! The root component: owns the lab session (engine + journal), the editor's text, the
+//! console and the clock, and saves the lab to localStorage. Every change to the cluster is
+//! a console command run through the session, so it is journaled and a reload replays it.
+//! The only place the wall clock is read.
 
-use crate::components::{ApplyOutput, ClusterMap, OwnerLegend, SimClock, YamlEditor, SOURCE_NAME};
-use crate::model::ClusterView;
-use crate::SAMPLE_MANIFEST;
+use crate::components::{
+    ApplyOutput, ClusterMap, Console, ConsoleLine, Inspector, LineKind, OwnerLegend, SimClock, TrafficPanel, Workloads, YamlEditor,
+    SOURCE_NAME,
+};
+use crate::model::{deployments, format_sim_time, load_targets, ClusterView, InspectorView, Selection, TrafficView};
+use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
+use kubelab_engine::duration::format_clock;
+use crate::{SAMPLE_MANIFEST, SPEEDS};
 use gloo::timers::callback::Interval;
-use kubelab_engine::Engine;
 use kubelab_kubectl::{apply_manifest, ApplyReport, Problem};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Wall-clock milliseconds between ticks.
 pub const TICK_MS: u32 = 100;
-/// Simulated milliseconds per wall-clock millisecond.
-pub const SPEED: f64 = 1.0;
 /// At most this much wall time is simulated in one tick (a tab in the background is woken
 /// rarely; the cluster then catches up in bounded steps instead of one long frame).
 const MAX_STEP_MS: f64 = 5_000.0;
+/// Wall milliseconds of simulation per tick, at most: the rest of the tick is the page's.
+/// When the cluster is too busy for the chosen speed (a load generator costs one instant
+/// per request), simulated time runs slower and the clock says so.
+const TICK_BUDGET_MS: f64 = 45.0;
+/// Wall milliseconds per tick a restore, or a `lab advance`, may use: the page still draws
+/// between slices, and the work is done sooner.
+const RESTORE_BUDGET_MS: f64 = 70.0;
+const ADVANCE_BUDGET_MS: f64 = 70.0;
+/// Wall milliseconds between saves of the clock's position (commands save at once).
+const SAVE_EVERY_MS: f64 = 3_000.0;
+/// Console lines kept.
+const CONSOLE_LINES: usize = 2_000;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// The engine's seed, shown in the footer so a session can be replayed with `?seed=`.
     pub seed: u64,
+    /// The seed was asked for (`?seed=`): a lab saved with another seed is not restored.
+    #[prop_or_default]
+    pub seed_requested: bool,
+    /// The localStorage key the lab is saved under; None: nothing is saved or restored.
+    #[prop_or_default]
+    pub save_key: Option<AttrValue>,
 }
 
 pub enum Msg {
     Tick,
     Edit(String),
     Apply,
+    /// Console text typed or pasted (one or more commands).
+    Run(String),
+    /// A button's command.
+    Command(String),
+    ClearConsole,
     TogglePause,
+    Step,
+    Speed(u32),
+    Select(Selection),
+    CloseInspector,
     Reset,
+    SaveNow,
+    DismissNotice,
+}
+
+/// A saved lab being replayed.
+struct Restoring {
+    replay: Replay,
+    started: Option<f64>,
+    /// The localStorage key that says a replay is under way.
+    marker: String,
 }
 
 pub struct App {
-    engine: Engine,
+    session: Session,
+    restoring: Option<Restoring>,
+    /// A `lab advance` under way: the simulated time it runs to, and how far it goes.
+    advancing: Option<(u64, u64)>,
     manifest: AttrValue,
     report: Option<Rc<ApplyReport>>,
     problems: Rc<Vec<Problem>>,
+    console: Rc<Vec<ConsoleLine>>,
+    history: Rc<Vec<String>>,
     paused: bool,
+    speed: u32,
+    /// Smoothed simulated seconds per wall second actually reached while playing.
+    reached: f64,
     clock: WallClock,
+    /// A problem with the saved lab, in words.
+    notice: Option<String>,
+    selected: Option<Selection>,
+    /// Something worth saving changed since the last save.
+    dirty: bool,
+    last_save: Option<f64>,
     _ticker: Interval,
+    _listeners: Vec<gloo::events::EventListener>,
 }
 
 impl Component for App {
@@ -47,49 +103,151 @@ impl Component for App {
     type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
+        let props = ctx.props();
         let link = ctx.link().clone();
         let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
-        App {
-            engine: Engine::new(ctx.props().seed),
+        let mut app = App {
+            session: Session::new(props.seed),
+            restoring: None,
+            advancing: None,
             manifest: AttrValue::from(SAMPLE_MANIFEST),
             report: None,
             problems: Rc::default(),
+            console: Rc::default(),
+            history: Rc::default(),
             paused: false,
+            speed: 1,
+            reached: 1.0,
             clock: WallClock::default(),
+            notice: None,
+            selected: None,
+            dirty: false,
+            last_save: None,
             _ticker: ticker,
+            _listeners: save_on_leave(ctx),
+        };
+        if let Some(key) = &props.save_key {
+            app.load(key, props);
         }
+        app.work_on_restore();
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        if self.busy() && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
+            return false; // the controls are disabled until the lab is back
+        }
         match msg {
             Msg::Tick => {
-                let elapsed = self.clock.elapsed(wall_now_ms());
-                if self.paused || elapsed == 0 {
-                    return false;
+                let now = wall_now_ms();
+                if self.restoring.is_some() {
+                    self.work_on_restore();
+                    return true;
                 }
-                self.engine.advance(elapsed, &mut |_| {});
-                true
+                let sim_ms = self.clock.elapsed(now, self.speed);
+                if let Some((target, ms)) = self.advancing {
+                    let deadline = now.map(|n| n + ADVANCE_BUDGET_MS);
+                    if self.session.continue_advance(target, &mut || past(deadline)) {
+                        self.advancing = None;
+                        // What `lab advance` prints (crates/kubectl/src/lab.rs).
+                        let now_text = format_clock(self.session.engine().now().0);
+                        self.print(LineKind::Stdout, format!("advanced {}; simulated time is now {now_text}", format_clock(ms)));
+                        self.save(ctx);
+                    }
+                    return true;
+                }
+                let mut changed = false;
+                if !self.paused && sim_ms > 0 {
+                    let deadline = now.map(|n| n + TICK_BUDGET_MS);
+                    let got = self.session.advance(sim_ms, &mut || past(deadline));
+                    let ratio = got as f64 / sim_ms as f64 * self.speed as f64;
+                    self.reached = 0.7 * self.reached + 0.3 * ratio;
+                    changed = true;
+                }
+                self.maybe_save(ctx, now);
+                changed
             }
             Msg::Edit(text) => {
                 self.manifest = AttrValue::from(text);
+                self.dirty = true;
                 false
             }
             Msg::Apply => {
-                let report = apply_manifest(&mut self.engine, &self.manifest, SOURCE_NAME, "default");
-                // Let the controllers react at this instant: the new pods show up at once.
-                self.engine.advance(0, &mut |_| {});
-                self.problems = Rc::new(report.problems.clone());
-                self.report = Some(Rc::new(report));
+                // The editor marks problems at their lines: the report of the same apply on a
+                // copy of the cluster (kubectl's output is the same either way).
+                let mut probe = self.session.engine().clone();
+                let problems = apply_manifest(&mut probe, &self.manifest, SOURCE_NAME, "default").problems;
+                let ran = self.run(&format!("kubectl apply -f {SOURCE_NAME}"), false);
+                let output = ran.into_iter().next().map(|r| r.output).unwrap_or_default();
+                self.problems = Rc::new(problems.clone());
+                self.report = Some(Rc::new(ApplyReport { output, problems }));
+                self.save(ctx);
+                true
+            }
+            Msg::Run(text) => {
+                self.run(&text, true);
+                self.save(ctx);
+                true
+            }
+            Msg::Command(cmd) => {
+                self.run(&cmd, false);
+                self.save(ctx);
+                true
+            }
+            Msg::ClearConsole => {
+                self.console = Rc::default();
                 true
             }
             Msg::TogglePause => {
                 self.paused = !self.paused;
                 true
             }
+            Msg::Step => {
+                match self.session.next_event_in() {
+                    Some(ms) => {
+                        let d = if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") };
+                        self.run(&format!("lab advance {d}"), false);
+                    }
+                    None => self.info("Nothing is scheduled: the cluster stays as it is until something changes."),
+                }
+                self.save(ctx);
+                true
+            }
+            Msg::Speed(s) => {
+                if SPEEDS.contains(&s) {
+                    self.speed = s;
+                    self.reached = s as f64;
+                    self.save(ctx);
+                }
+                true
+            }
+            Msg::Select(sel) => {
+                self.selected = Some(sel);
+                true
+            }
+            Msg::CloseInspector => {
+                self.selected = None;
+                true
+            }
             Msg::Reset => {
-                self.engine = Engine::new(ctx.props().seed);
+                // Also the way out of a restore or a `lab advance` that takes too long.
+                if let Some(r) = self.restoring.take() {
+                    storage_remove(&r.marker);
+                }
+                self.advancing = None;
                 self.report = None;
                 self.problems = Rc::default();
+                self.selected = None;
+                self.run("lab reset", false);
+                self.save(ctx);
+                true
+            }
+            Msg::SaveNow => {
+                self.save(ctx);
+                false
+            }
+            Msg::DismissNotice => {
+                self.notice = None;
                 true
             }
         }
@@ -97,10 +255,25 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let cluster = ClusterView::from_engine(&self.engine);
+        // While a saved lab is restored, its cluster is drawn as it catches up.
+        let engine = match &self.restoring {
+            Some(r) => r.replay.engine(),
+            None => self.session.engine(),
+        };
+        let cluster = ClusterView::from_engine(engine);
         let owners = cluster.owners();
         let title = map_title(&cluster);
-        let seed = ctx.props().seed;
+        let seed = self.session.seed();
+        let busy = self.busy();
+        let status = if self.restoring.is_some() {
+            Some("restoring…".to_string())
+        } else {
+            self.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
+        };
+        let on_command = link.callback(Msg::Command);
+        let on_select = link.callback(Msg::Select);
+        let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
+        let reached = (!self.paused && self.reached < self.speed as f64 * 0.85).then(|| self.reached.round().max(0.0) as u32);
         html! {
             <div class="app">
                 <header class="top">
@@ -108,30 +281,299 @@ impl Component for App {
                         <h1>{ "kubelab" }</h1>
                         <p class="tagline">{ "A simulated Kubernetes cluster, running in your browser." }</p>
                     </div>
-                    <SimClock now_ms={self.engine.now().0} paused={self.paused}
+                    <SimClock now_ms={engine.now().0} paused={self.paused} speed={self.speed} {reached} {busy} {status}
                               on_toggle={link.callback(|_| Msg::TogglePause)}
+                              on_step={link.callback(|_| Msg::Step)}
+                              on_speed={link.callback(Msg::Speed)}
                               on_reset={link.callback(|_| Msg::Reset)} />
                 </header>
+                if let Some(n) = &self.notice {
+                    <div class="notice" role="alert" data-testid="notice">
+                        <p>{ n }</p>
+                        <button type="button" onclick={link.callback(|_| Msg::DismissNotice)}>{ "Dismiss" }</button>
+                    </div>
+                }
+                if let Some(r) = &self.restoring {
+                    <div class="notice restoring" role="status" data-testid="restore-status">
+                        <p>{ restore_status(r) }</p>
+                    </div>
+                }
                 <main class="panes">
                     <section class="editor-pane" aria-label="Manifest editor">
                         <YamlEditor value={self.manifest.clone()} problems={self.problems.clone()}
                                     on_input={link.callback(Msg::Edit)}
-                                    on_apply={link.callback(|_| Msg::Apply)} />
+                                    on_apply={link.callback(|_| Msg::Apply)} {busy} />
                         <ApplyOutput report={self.report.clone()} />
                     </section>
-                    <section class="map-pane" aria-labelledby="map-title">
-                        <h2 id="map-title">{ title }</h2>
-                        <ClusterMap cluster={cluster} />
-                        <OwnerLegend {owners} />
-                    </section>
+                    <div class="work-pane">
+                        <section class="map-pane" aria-labelledby="map-title">
+                            <h2 id="map-title">{ title }</h2>
+                            <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} />
+                            <div class="map-foot">
+                                <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
+                                           on_select={on_select} on_command={on_command.clone()} />
+                                <OwnerLegend {owners} />
+                            </div>
+                        </section>
+                        <div class="lower">
+                            <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
+                                     on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
+                            <div class="side">
+                                <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}
+                                           on_close={link.callback(|_| Msg::CloseInspector)} />
+                                <TrafficPanel view={TrafficView::from_engine(engine)} targets={load_targets(engine)}
+                                              disabled={busy} {on_command} />
+                            </div>
+                        </div>
+                    </div>
                 </main>
                 <footer class="bottom">
                     { format!("seed {seed} · ") }
                     <a href={format!("?seed={seed}")}>{ "replay this cluster" }</a>
-                    { format!(" · simulated Kubernetes {} · time runs at 1× while playing", kubelab_api::KUBERNETES_VERSION) }
+                    { format!(
+                        " · simulated Kubernetes {} · your lab is saved in this browser and comes back after a reload",
+                        kubelab_api::KUBERNETES_VERSION
+                    ) }
                 </footer>
             </div>
         }
+    }
+}
+
+impl App {
+    /// Runs console text through the session and shows it in the console: each command's
+    /// lines with `$ ` before the first, then what it printed.
+    fn run(&mut self, text: &str, typed: bool) -> Vec<crate::session::Ran> {
+        if let Some(reply) = self.clock_command(text.trim()) {
+            // The page's own clock: not the cluster's state, so not journaled.
+            self.print(LineKind::Command, format!("$ {}", text.trim()));
+            self.print(if reply.0 { LineKind::Stdout } else { LineKind::Stderr }, reply.1);
+            if typed {
+                self.remember(text.trim());
+            }
+            return Vec::new();
+        }
+        if !text.trim().contains('\n') {
+            let start = self.session.engine().now().0;
+            if let Some(target) = self.session.begin_advance(text) {
+                // Runs over the next ticks, so a long advance never freezes the page.
+                self.print(LineKind::Command, format!("$ {}", text.trim()));
+                if typed {
+                    self.remember(text.trim());
+                }
+                self.advancing = Some((target, target - start));
+                self.dirty = true;
+                return Vec::new();
+            }
+        }
+        let files = [(SOURCE_NAME.to_string(), self.manifest.to_string())];
+        let mut lines = (*self.console).clone();
+        let ran = match self.session.run_text(text, &TextFiles(&files)) {
+            Ok(ran) => ran,
+            Err(e) => {
+                for (i, l) in text.lines().enumerate() {
+                    lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.to_string() }));
+                }
+                lines.push(ConsoleLine::new(LineKind::Stderr, format!("error: line {}: {}", e.line, e.message)));
+                Vec::new()
+            }
+        };
+        for r in &ran {
+            for (i, l) in r.echo.iter().enumerate() {
+                lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() }));
+            }
+            for (stderr, l) in &r.output.lines {
+                lines.push(ConsoleLine::new(if *stderr { LineKind::Stderr } else { LineKind::Stdout }, l.clone()));
+            }
+            if typed && r.echo.len() == 1 {
+                self.remember(r.echo[0].trim());
+            }
+        }
+        let extra = lines.len().saturating_sub(CONSOLE_LINES);
+        lines.drain(..extra);
+        self.console = Rc::new(lines);
+        self.dirty = true;
+        ran
+    }
+
+    /// `lab time pause|play|speed N` run the page's clock (the runner has none); the reply
+    /// (ok, text), or None for any other command.
+    fn clock_command(&mut self, line: &str) -> Option<(bool, String)> {
+        let words = kubelab_kubectl::shell::split_words(line).ok()?;
+        let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+        Some(match w.as_slice() {
+            ["lab", "time", "pause"] => {
+                self.paused = true;
+                (true, "the clock is paused".into())
+            }
+            ["lab", "time", "play"] => {
+                self.paused = false;
+                (true, format!("the clock runs at {}×", self.speed))
+            }
+            ["lab", "time", "speed", n] => match n.trim_end_matches(['x', '×']).parse::<u32>() {
+                Ok(s) if SPEEDS.contains(&s) => {
+                    self.speed = s;
+                    self.reached = s as f64;
+                    (true, format!("the clock runs at {s}× (simulated seconds per second)"))
+                }
+                _ => (false, format!("error: the speed is one of 1, 5, 20 or 60, not \"{n}\"")),
+            },
+            _ => return None,
+        })
+    }
+
+    /// A command line for ↑/↓.
+    fn remember(&mut self, line: &str) {
+        if self.history.last().map(String::as_str) != Some(line) {
+            let mut h = (*self.history).clone();
+            h.push(line.to_string());
+            let extra = h.len().saturating_sub(HISTORY_LIMIT);
+            h.drain(..extra);
+            self.history = Rc::new(h);
+        }
+    }
+
+    fn print(&mut self, kind: LineKind, text: String) {
+        let mut lines = (*self.console).clone();
+        lines.push(ConsoleLine::new(kind, text));
+        let extra = lines.len().saturating_sub(CONSOLE_LINES);
+        lines.drain(..extra);
+        self.console = Rc::new(lines);
+    }
+
+    /// The page's own remark in the console.
+    fn info(&mut self, text: &str) {
+        self.print(LineKind::Info, format!("# {text}"));
+    }
+
+    /// Restoring a saved lab, or running a `lab advance`: the controls wait.
+    fn busy(&self) -> bool {
+        self.restoring.is_some() || self.advancing.is_some()
+    }
+
+    /// Reads the save: a lab to replay, or a notice saying why there is a fresh one.
+    fn load(&mut self, key: &str, props: &AppProps) {
+        let Some(text) = storage_get(key) else { return };
+        // Set while a replay runs: still there at the next load means the replay stopped
+        // the page (a bug in the lab). Replaying again would stop it again.
+        let marker = format!("{key}.replaying");
+        if storage_get(&marker).is_some() {
+            storage_remove(&marker);
+            storage_set(&format!("{key}.unreadable"), &text);
+            self.notice = Some(format!(
+                "Restoring the lab saved in this browser stopped the page last time, so this is a fresh cluster (the saved lab is kept aside in localStorage as {key}.unreadable)."
+            ));
+            return;
+        }
+        match Save::from_json(&text) {
+            Err(e) => {
+                // Kept aside, so a lab this page cannot read is not lost for good.
+                storage_set(&format!("{key}.unreadable"), &text);
+                self.notice = Some(e.to_string());
+            }
+            Ok(save) if props.seed_requested && save.seed != props.seed => {
+                self.notice = Some(format!(
+                    "This address asks for seed {}, but the lab saved in this browser used seed {}: this is a fresh cluster with seed {}, and it replaces the saved one.",
+                    props.seed, save.seed, props.seed
+                ));
+            }
+            Ok(save) => {
+                self.manifest = AttrValue::from(save.editor.clone());
+                self.history = Rc::new(save.history.clone());
+                self.speed = save.speed;
+                self.reached = save.speed as f64;
+                self.session = Session::new(save.seed);
+                storage_set(&marker, "1");
+                self.restoring = Some(Restoring { replay: Replay::new(&save), started: wall_now_ms(), marker });
+            }
+        }
+    }
+
+    /// Replays a slice of the saved journal; when it is all replayed, the lab is back.
+    fn work_on_restore(&mut self) {
+        let Some(r) = &mut self.restoring else { return };
+        let deadline = wall_now_ms().map(|n| n + RESTORE_BUDGET_MS);
+        if r.replay.work(&mut || past(deadline)).is_none() {
+            return;
+        }
+        let Some(r) = self.restoring.take() else { return };
+        storage_remove(&r.marker);
+        let (commands, _) = r.replay.progress();
+        let took = match (r.started, wall_now_ms()) {
+            (Some(a), Some(b)) => format!(" in {:.0} ms", b - a),
+            _ => String::new(),
+        };
+        self.session = r.replay.finish();
+        self.clock = WallClock::default();
+        let text = format!(
+            "Restored your lab from this browser: seed {}, {commands} command(s) replayed, sim time {}{took}.",
+            self.session.seed(),
+            format_sim_time(self.session.engine().now().0)
+        );
+        #[cfg(target_arch = "wasm32")]
+        gloo::console::log!(format!("kubelab: {text}"));
+        self.info(&text);
+    }
+
+    fn maybe_save(&mut self, ctx: &Context<Self>, now: Option<f64>) {
+        let due = match (self.last_save, now) {
+            (Some(last), Some(now)) => now - last >= SAVE_EVERY_MS,
+            _ => true,
+        };
+        if self.dirty || due {
+            self.save(ctx);
+        }
+    }
+
+    fn save(&mut self, ctx: &Context<Self>) {
+        let Some(key) = &ctx.props().save_key else { return };
+        if self.restoring.is_some() {
+            return; // the old save stays until its lab is back
+        }
+        let save = Save {
+            seed: self.session.seed(),
+            now: self.session.engine().now().0,
+            journal: self.session.journal().to_vec(),
+            editor: self.manifest.to_string(),
+            history: (*self.history).clone(),
+            speed: self.speed,
+        };
+        if !storage_set(key, &save.to_json()) && self.notice.is_none() {
+            self.notice = Some("This browser would not let the lab be saved (storage is full or disabled): a reload will start a fresh cluster.".into());
+        }
+        self.dirty = false;
+        self.last_save = wall_now_ms();
+    }
+}
+
+fn restore_status(r: &Restoring) -> String {
+    let (done, all) = r.replay.progress();
+    let (now, until) = r.replay.time();
+    format!(
+        "Restoring your lab from this browser: {done} of {all} command(s) replayed, sim time {} of {}…",
+        format_sim_time(now),
+        format_sim_time(until)
+    )
+}
+
+/// Saves when the page is hidden or left, so the clock's position survives a reload.
+fn save_on_leave(ctx: &Context<App>) -> Vec<gloo::events::EventListener> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(window) = web_sys::window() else { return Vec::new() };
+        let mut out = Vec::new();
+        let link = ctx.link().clone();
+        out.push(gloo::events::EventListener::new(&window, "pagehide", move |_| link.send_message(Msg::SaveNow)));
+        if let Some(doc) = window.document() {
+            let link = ctx.link().clone();
+            out.push(gloo::events::EventListener::new(&doc, "visibilitychange", move |_| link.send_message(Msg::SaveNow)));
+        }
+        out
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = ctx;
+        Vec::new()
     }
 }
 
@@ -143,8 +585,8 @@ fn map_title(c: &ClusterView) -> String {
     format!("2. Watch the cluster: {}, {}", plural(cp, "control-plane node", "control-plane nodes"), plural(workers, "worker", "workers"))
 }
 
-/// Turns wall-clock readings into whole simulated milliseconds, carrying fractions over so
-/// simulated time keeps pace with real time.
+/// Turns wall-clock readings into whole simulated milliseconds at a speed, carrying
+/// fractions over so simulated time keeps pace with real time.
 #[derive(Default)]
 struct WallClock {
     last: Option<f64>,
@@ -152,13 +594,21 @@ struct WallClock {
 }
 
 impl WallClock {
-    fn elapsed(&mut self, now: Option<f64>) -> u64 {
-        let Some(now) = now else { return (TICK_MS as f64 * SPEED) as u64 };
+    fn elapsed(&mut self, now: Option<f64>, speed: u32) -> u64 {
+        let Some(now) = now else { return (TICK_MS as f64 * speed as f64) as u64 };
         let Some(last) = self.last.replace(now) else { return 0 };
-        let sim = (now - last).clamp(0.0, MAX_STEP_MS) * SPEED + self.carry;
+        let sim = (now - last).clamp(0.0, MAX_STEP_MS) * speed as f64 + self.carry;
         let whole = sim.floor();
         self.carry = sim - whole;
         whole as u64
+    }
+}
+
+/// The wall-clock deadline has passed (never, off the browser).
+fn past(deadline: Option<f64>) -> bool {
+    match (deadline, wall_now_ms()) {
+        (Some(d), Some(now)) => now >= d,
+        _ => false,
     }
 }
 
@@ -174,6 +624,42 @@ fn wall_now_ms() -> Option<f64> {
     }
 }
 
+/// localStorage, read; None when there is nothing (or no storage).
+fn storage_get(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// localStorage, written; false when the browser refused.
+fn storage_set(key: &str, value: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) else { return false };
+        s.set_item(key, value).is_ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (key, value);
+        true
+    }
+}
+
+fn storage_remove(key: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = s.remove_item(key);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = key;
+}
+
 #[cfg(test)]
 mod tests {
     use super::WallClock;
@@ -181,10 +667,11 @@ mod tests {
     #[test]
     fn wall_clock_keeps_fractions_and_caps_long_gaps() {
         let mut c = WallClock::default();
-        assert_eq!(c.elapsed(Some(1000.0)), 0, "the first reading only starts the clock");
-        assert_eq!(c.elapsed(Some(1100.4)), 100);
-        assert_eq!(c.elapsed(Some(1200.8)), 100);
-        assert_eq!(c.elapsed(Some(1301.0)), 101, "0.4 + 0.4 + 0.2 carried over");
-        assert_eq!(c.elapsed(Some(601_301.0)), 5_000, "a long sleep is capped");
+        assert_eq!(c.elapsed(Some(1000.0), 1), 0, "the first reading only starts the clock");
+        assert_eq!(c.elapsed(Some(1100.4), 1), 100);
+        assert_eq!(c.elapsed(Some(1200.8), 1), 100);
+        assert_eq!(c.elapsed(Some(1301.0), 1), 101, "0.4 + 0.4 + 0.2 carried over");
+        assert_eq!(c.elapsed(Some(601_301.0), 1), 5_000, "a long sleep is capped");
+        assert_eq!(c.elapsed(Some(601_401.0), 60), 6_000, "speed multiplies");
     }
 }

@@ -1,13 +1,23 @@
-//! kubelab's web page: a Yew app that owns a simulated cluster (`kubelab_engine`), applies
-//! manifests with `kubelab_kubectl` and draws what happens.
+//! kubelab's web page: a Yew app that owns a simulated cluster (`kubelab_engine`), runs every
+//! change as a console command through `kubelab_kubectl::execute` (the headless runner's
+//! code), journals those commands so a reload replays them into the same cluster
+//! (`session`), and draws what happens.
 //!
 //! **Invariant:** only this crate reads the wall clock, OS randomness or the DOM.
 
 pub mod app;
 pub mod components;
+pub mod json;
 pub mod model;
+pub mod session;
 
 pub use app::{App, AppProps};
+
+/// Where the page keeps the lab (localStorage).
+pub const SAVE_KEY: &str = "kubelab.lab";
+
+/// Simulated seconds per wall-clock second the clock offers.
+pub const SPEEDS: [u32; 4] = [1, 5, 20, 60];
 
 /// What the editor holds on first load: the Deployment a newcomer applies first.
 pub const SAMPLE_MANIFEST: &str = "\
@@ -40,9 +50,11 @@ pub fn seed_from_query(query: &str) -> Option<u64> {
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let seed = seed_from_query(&query).unwrap_or_else(random_seed);
+    let requested = seed_from_query(&query);
+    let seed = requested.unwrap_or_else(random_seed);
     yew::set_custom_panic_hook(Box::new(move |info| report_panic(seed, &info.to_string())));
-    yew::Renderer::<App>::with_props(AppProps { seed }).render();
+    let props = AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()) };
+    yew::Renderer::<App>::with_props(props).render();
 }
 
 /// A six-digit seed: short enough to read out and type back in.

@@ -4,8 +4,9 @@
 
 use kubelab_api::{Node, Pod};
 use kubelab_engine::controllers::is_pod_ready;
-use kubelab_engine::controllers::node_lifecycle::is_node_ready;
+use kubelab_engine::controllers::node_lifecycle::{is_node_ready, unknown_at, UNREACHABLE};
 use kubelab_engine::Engine;
+use kubelab_kubectl::describe;
 
 /// The whole cluster as the map draws it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26,6 +27,10 @@ pub struct NodeView {
     pub role: &'static str,
     /// Effects of the node's taints, e.g. `NoSchedule`.
     pub taints: Vec<String>,
+    /// The machine is powered off (`lab node kill`) or gone (`lab node delete`).
+    pub powered_off: bool,
+    /// What happens next to a node in trouble, and when: `NotReady in 34s`.
+    pub countdown: Option<String>,
     pub pods: Vec<PodView>,
 }
 
@@ -45,7 +50,7 @@ pub struct PodView {
 impl ClusterView {
     pub fn from_engine(engine: &Engine) -> ClusterView {
         let store = engine.store();
-        let mut nodes: Vec<NodeView> = store.nodes.values().map(node_view).collect();
+        let mut nodes: Vec<NodeView> = store.nodes.values().map(|n| node_view(n, engine)).collect();
         let mut unscheduled = Vec::new();
         for p in store.pods.values() {
             let view = pod_view(p);
@@ -72,15 +77,60 @@ impl ClusterView {
     }
 }
 
-fn node_view(n: &Node) -> NodeView {
+fn node_view(n: &Node, engine: &Engine) -> NodeView {
     let control_plane = n.metadata.labels.contains_key("node-role.kubernetes.io/control-plane");
+    let (powered_off, countdown) = node_countdown(n, engine);
     NodeView {
         name: n.metadata.name.clone(),
         ready: is_node_ready(n),
         unschedulable: n.spec.unschedulable,
         role: if control_plane { "control-plane" } else { "worker" },
         taints: n.spec.taints.iter().map(|t| t.effect.clone()).collect(),
+        powered_off,
+        countdown,
         pods: Vec::new(),
+    }
+}
+
+/// Whether the node's machine is off, and what the control plane will do about it next:
+/// mark it NotReady once its lease is older than the grace period, then evict its pods when
+/// their toleration of the unreachable taint (300 s by default) runs out.
+fn node_countdown(n: &Node, engine: &Engine) -> (bool, Option<String>) {
+    let now = engine.now().0;
+    let name = &n.metadata.name;
+    let Some(m) = engine.machine(name) else { return (true, None) };
+    if m.alive {
+        let back = m.rejoin_at.filter(|t| t.0 > now && !is_node_ready(n));
+        return (false, back.map(|t| format!("Ready again in {}", format_countdown(t.0 - now))));
+    }
+    let timings = &engine.config().timings;
+    if is_node_ready(n) {
+        let at = unknown_at(m.last_renew, timings.node_monitor_grace_ms, timings.node_monitor_period_ms).0;
+        return (true, Some(format!("NotReady in {}", format_countdown(at.saturating_sub(now)))));
+    }
+    let store = engine.store();
+    let live_pods = store.pods.values().any(|p| &p.spec.node_name == name && p.metadata.deletion_timestamp.is_none());
+    let tainted = n.spec.taints.iter().find(|t| t.key == UNREACHABLE && t.effect == "NoExecute").and_then(|t| t.time_added);
+    match tainted {
+        Some(added) if live_pods => {
+            let at = added.0 + timings.default_toleration_seconds.max(0) as u64 * 1000;
+            if at > now {
+                (true, Some(format!("evicts pods in {}", format_countdown(at - now))))
+            } else {
+                (true, Some("evicting pods".into()))
+            }
+        }
+        _ => (true, None),
+    }
+}
+
+/// Whole seconds left, rounded up: `34s`, `4m12s`.
+pub fn format_countdown(ms: u64) -> String {
+    let s = ms.div_ceil(1000);
+    if s < 60 {
+        format!("{s}s")
+    } else {
+        format!("{}m{:02}s", s / 60, s % 60)
     }
 }
 
@@ -160,6 +210,257 @@ pub fn owner_colour(owner: Option<&str>) -> &'static str {
     OWNER_PALETTE[(h % OWNER_PALETTE.len() as u32) as usize]
 }
 
+// ------------------------------------------------------------------ workloads
+
+/// A Deployment as the workloads strip shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentView {
+    pub namespace: String,
+    pub name: String,
+    /// spec.replicas: what the learner asked for.
+    pub replicas: i32,
+    pub ready: i32,
+    pub updated: i32,
+    pub available: i32,
+}
+
+pub fn deployments(engine: &Engine) -> Vec<DeploymentView> {
+    engine
+        .store()
+        .deployments
+        .values()
+        .map(|d| DeploymentView {
+            namespace: d.metadata.namespace.clone(),
+            name: d.metadata.name.clone(),
+            replicas: d.spec.replicas.unwrap_or(1),
+            ready: d.status.ready_replicas,
+            updated: d.status.updated_replicas,
+            available: d.status.available_replicas,
+        })
+        .collect()
+}
+
+/// `kubectl scale` for one step up or down.
+pub fn scale_command(d: &DeploymentView, replicas: i32) -> String {
+    format!("kubectl scale deployment/{}{} --replicas={}", d.name, ns_flag(&d.namespace), replicas.max(0))
+}
+
+fn ns_flag(ns: &str) -> String {
+    if ns == "default" || ns.is_empty() {
+        String::new()
+    } else {
+        format!(" -n {ns}")
+    }
+}
+
+/// Services in the default namespace a load generator can target (all but `kubernetes`).
+pub fn load_targets(engine: &Engine) -> Vec<String> {
+    engine
+        .store()
+        .services
+        .values()
+        .filter(|s| s.metadata.namespace == "default" && s.metadata.name != "kubernetes")
+        .map(|s| s.metadata.name.clone())
+        .collect()
+}
+
+// ------------------------------------------------------------------ traffic
+
+/// Seconds the traffic chart covers.
+pub const CHART_SECONDS: u64 = 60;
+/// Seconds the req/s figures average over.
+pub const RATE_SECONDS: u64 = 5;
+
+/// The running load generator, as the traffic panel draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficView {
+    pub url: String,
+    pub connections: usize,
+    pub rps: Option<u32>,
+    /// The last CHART_SECONDS whole simulated seconds, oldest first: (ok, errors) completed
+    /// in each. Seconds before the load started are None.
+    pub seconds: Vec<Option<(u64, u64)>>,
+    /// Whole seconds the rates below average over (0 in the load's first second).
+    pub rate_window: u64,
+    pub ok_per_s: f64,
+    pub errors_per_s: f64,
+    pub total_ok: u64,
+    pub total_errors: u64,
+    /// Errors by kind (`timeout`, `refused`...).
+    pub error_kinds: Vec<(String, u64)>,
+    /// Successful requests by the answering pod's image tag.
+    pub versions: Vec<(String, u64)>,
+}
+
+impl TrafficView {
+    pub fn from_engine(engine: &Engine) -> Option<TrafficView> {
+        let load = engine.load()?;
+        let s = &load.stats;
+        let now_s = engine.now().0 / 1000;
+        // The current second is still filling up: the chart ends at the last whole one.
+        let start_s = s.started.0.div_ceil(1000);
+        let seconds = (0..CHART_SECONDS)
+            .map(|i| {
+                let sec = (now_s + i).checked_sub(CHART_SECONDS)?;
+                (sec >= start_s).then(|| s.per_second.get(&sec).copied().unwrap_or((0, 0)))
+            })
+            .collect();
+        // A load started mid-second has no whole second yet: `from` may not pass `now_s`.
+        let from = now_s.saturating_sub(RATE_SECONDS).max(start_s).min(now_s);
+        let rate_window = now_s.saturating_sub(from);
+        let (ok, err) = s.per_second.range(from..now_s).fold((0, 0), |a, (_, (o, e))| (a.0 + o, a.1 + e));
+        let per = |n: u64| if rate_window == 0 { 0.0 } else { n as f64 / rate_window as f64 };
+        Some(TrafficView {
+            url: load.url.clone(),
+            connections: load.workers.len(),
+            rps: load.rps,
+            seconds,
+            rate_window,
+            ok_per_s: per(ok),
+            errors_per_s: per(err),
+            total_ok: s.ok,
+            total_errors: s.count - s.ok,
+            error_kinds: s.errors.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            versions: s.per_version.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        })
+    }
+}
+
+// ------------------------------------------------------------------ the inspector
+
+/// What the inspector shows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Selection {
+    Node(String),
+    Pod { namespace: String, name: String },
+    Deployment { namespace: String, name: String },
+}
+
+impl Selection {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Selection::Node(_) => "node",
+            Selection::Pod { .. } => "pod",
+            Selection::Deployment { .. } => "deployment",
+        }
+    }
+    pub fn name(&self) -> &str {
+        match self {
+            Selection::Node(n) => n,
+            Selection::Pod { name, .. } | Selection::Deployment { name, .. } => name,
+        }
+    }
+    /// The kubectl command whose output the inspector shows.
+    pub fn describe_command(&self) -> String {
+        match self {
+            Selection::Node(n) => format!("kubectl describe node {n}"),
+            Selection::Pod { namespace, name } => format!("kubectl describe pod {name}{}", ns_flag(namespace)),
+            Selection::Deployment { namespace, name } => format!("kubectl describe deployment {name}{}", ns_flag(namespace)),
+        }
+    }
+}
+
+/// A button in the inspector: a console command with a label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionView {
+    pub label: String,
+    pub command: String,
+    /// `node-power-off`, `pod-delete`, `scale-up`...
+    pub testid: String,
+    /// Destroys something for good (drawn apart, and says so).
+    pub danger: bool,
+}
+
+fn action(label: &str, command: String, testid: &str, danger: bool) -> ActionView {
+    ActionView { label: label.into(), command, testid: testid.into(), danger }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectorView {
+    pub selection: Selection,
+    /// False once the object is gone (deleted, evicted); the describe text is then None.
+    pub exists: bool,
+    pub actions: Vec<ActionView>,
+    /// `kubectl describe` output.
+    pub describe: Option<String>,
+    /// For pods: each container's log (`kubectl logs POD -c C`), its last lines.
+    pub logs: Vec<(String, Vec<String>)>,
+    /// For pods of a Deployment: the Deployment, to scale it from here.
+    pub deployment: Option<DeploymentView>,
+}
+
+/// Log lines the inspector shows per container.
+pub const LOG_LINES: usize = 40;
+
+impl InspectorView {
+    pub fn of(engine: &Engine, sel: &Selection) -> InspectorView {
+        let store = engine.store();
+        let now = engine.now();
+        let mut v = InspectorView { selection: sel.clone(), exists: false, actions: Vec::new(), describe: None, logs: Vec::new(), deployment: None };
+        match sel {
+            Selection::Node(name) => {
+                let Some(n) = store.nodes.get(&(String::new(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::node(store, n, now));
+                let alive = engine.machine(name).is_some_and(|m| m.alive);
+                v.actions.push(if alive {
+                    action("Power off", format!("lab node kill {name}"), "node-power-off", false)
+                } else {
+                    action("Power on", format!("lab node restore {name}"), "node-power-on", false)
+                });
+                v.actions.push(if n.spec.unschedulable {
+                    action("Uncordon", format!("kubectl uncordon {name}"), "node-uncordon", false)
+                } else {
+                    action("Cordon", format!("kubectl cordon {name}"), "node-cordon", false)
+                });
+                v.actions.push(action("Drain", format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"), "node-drain", false));
+                v.actions.push(action("Delete machine", format!("lab node delete {name}"), "node-delete", true));
+            }
+            Selection::Pod { namespace, name } => {
+                let Some(p) = store.pods.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::pod(store, p, now));
+                let ns = ns_flag(namespace);
+                v.actions.push(action("Delete pod", format!("kubectl delete pod {name}{ns} --wait=false"), "pod-delete", false));
+                let many = p.spec.containers.len() > 1;
+                for c in &p.spec.containers {
+                    let (label, cmd) = if many {
+                        (format!("Kill container {}", c.name), format!("lab pod kill {name}{ns} -c {}", c.name))
+                    } else {
+                        ("Kill container".to_string(), format!("lab pod kill {name}{ns}"))
+                    };
+                    v.actions.push(ActionView { label, command: cmd, testid: format!("pod-kill-{}", c.name), danger: false });
+                }
+                for c in &p.spec.containers {
+                    let lines = engine.container_logs(namespace, name, &c.name, false).unwrap_or_default();
+                    let skip = lines.len().saturating_sub(LOG_LINES);
+                    v.logs.push((c.name.clone(), lines.into_iter().skip(skip).map(|(_, l)| l).collect()));
+                }
+                v.deployment = owning_deployment(engine, p);
+            }
+            Selection::Deployment { namespace, name } => {
+                let Some(d) = store.deployments.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::deployment(store, d, now));
+                v.deployment = deployments(engine).into_iter().find(|d| &d.namespace == namespace && &d.name == name);
+                let ns = ns_flag(namespace);
+                v.actions.push(action("Restart", format!("kubectl rollout restart deployment/{name}{ns}"), "deploy-restart", false));
+                v.actions.push(action("Delete deployment", format!("kubectl delete deployment {name}{ns} --wait=false"), "deploy-delete", true));
+            }
+        }
+        v
+    }
+}
+
+/// The Deployment that owns a pod through its ReplicaSet.
+fn owning_deployment(engine: &Engine, p: &Pod) -> Option<DeploymentView> {
+    let store = engine.store();
+    let rs_name = &p.metadata.controller_ref().filter(|r| r.kind == "ReplicaSet")?.name;
+    let rs = store.replicasets.get(&(p.metadata.namespace.clone(), rs_name.clone()))?;
+    let d_name = &rs.metadata.controller_ref().filter(|r| r.kind == "Deployment")?.name;
+    deployments(engine).into_iter().find(|d| d.namespace == p.metadata.namespace && &d.name == d_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +535,89 @@ mod tests {
         assert_eq!(owner_colour(Some("web-abc")), owner_colour(Some("web-abc")));
         assert!(OWNER_PALETTE.contains(&owner_colour(Some("web-abc"))));
         assert_eq!(owner_colour(None), NO_OWNER);
+    }
+
+    fn run(e: &mut Engine, line: &str) {
+        let files = [("manifest.yaml".to_string(), SAMPLE_MANIFEST.to_string())];
+        let out = kubelab_kubectl::execute(
+            e,
+            line,
+            &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
+        );
+        assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    fn node<'a>(v: &'a ClusterView, name: &str) -> &'a NodeView {
+        v.nodes.iter().find(|n| n.name == name).expect("node")
+    }
+
+    #[test]
+    fn a_powered_off_node_counts_down_to_not_ready_then_to_eviction() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "lab node kill node-2");
+        let n = node(&ClusterView::from_engine(&e), "node-2").clone();
+        assert!(n.powered_off && n.ready);
+        let c = n.countdown.expect("a countdown");
+        assert!(c.starts_with("NotReady in "), "{c}");
+        e.advance(60_000, &mut |_| {});
+        let n = node(&ClusterView::from_engine(&e), "node-2").clone();
+        assert!(!n.ready);
+        let c = n.countdown.expect("a countdown");
+        assert!(c.starts_with("evicts pods in 4m"), "{c}");
+        e.advance(3_000, &mut |_| {}); // between two lease renewals
+        run(&mut e, "lab node restore node-2");
+        let n = node(&ClusterView::from_engine(&e), "node-2").clone();
+        assert!(!n.powered_off);
+        assert!(n.countdown.is_some_and(|c| c.starts_with("Ready again in ")));
+        assert_eq!(format_countdown(61_001), "1m02s");
+    }
+
+    #[test]
+    fn traffic_view_counts_whole_seconds_of_a_running_load() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port 80");
+        e.advance(30_000, &mut |_| {});
+        assert_eq!(TrafficView::from_engine(&e), None);
+        assert_eq!(load_targets(&e), ["web"]);
+        e.advance(400, &mut |_| {});
+        run(&mut e, "lab load start web --rps 10");
+        let v = TrafficView::from_engine(&e).expect("a load runs");
+        assert_eq!((v.rate_window, v.ok_per_s), (0, 0.0), "started mid-second: nothing to average yet");
+        e.advance(20_100, &mut |_| {});
+        let v = TrafficView::from_engine(&e).expect("a load runs");
+        assert_eq!(v.seconds.len() as u64, CHART_SECONDS);
+        assert_eq!(v.seconds.iter().flatten().count(), 19, "the whole seconds since the load started (at 30.4 s)");
+        assert_eq!(v.seconds.last(), Some(&Some((10, 0))));
+        assert_eq!(v.rate_window, RATE_SECONDS);
+        assert!((v.ok_per_s - 10.0).abs() < 0.01, "{}", v.ok_per_s);
+        assert_eq!(v.errors_per_s, 0.0);
+        assert_eq!(v.versions, [("1.25".to_string(), v.total_ok)]);
+    }
+
+    #[test]
+    fn the_inspector_offers_commands_for_what_was_chosen() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        e.advance(30_000, &mut |_| {});
+        let cmds = |v: &InspectorView| v.actions.iter().map(|a| a.command.clone()).collect::<Vec<_>>();
+
+        let v = InspectorView::of(&e, &Selection::Node("node-1".into()));
+        assert!(v.exists);
+        assert!(v.describe.as_deref().is_some_and(|d| d.starts_with("Name:") && d.contains("node-1")));
+        assert_eq!(cmds(&v), ["lab node kill node-1", "kubectl cordon node-1", "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data", "lab node delete node-1"]);
+
+        let pod = e.store().pods.values().next().expect("a pod").metadata.name.clone();
+        let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: pod.clone() });
+        assert_eq!(cmds(&v), [format!("kubectl delete pod {pod} --wait=false"), format!("lab pod kill {pod}")]);
+        assert_eq!(v.logs.len(), 1);
+        let d = v.deployment.expect("owned by the web Deployment");
+        assert_eq!((d.name.as_str(), d.replicas, d.ready), ("web", 3, 3));
+        assert_eq!(scale_command(&d, 4), "kubectl scale deployment/web --replicas=4");
+
+        let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "gone".into() });
+        assert!(!v.exists && v.actions.is_empty() && v.describe.is_none());
     }
 }

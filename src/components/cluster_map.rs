@@ -6,7 +6,7 @@
 //! words: text stays the same readable size on a laptop, a projector or a phone, where one
 //! scaled drawing would shrink it.
 
-use crate::model::{node_status, owner_colour, ClusterView, NodeView, PodView};
+use crate::model::{node_status, owner_colour, ClusterView, NodeView, PodView, Selection};
 use yew::prelude::*;
 
 /// Pixel sizes (the SVGs are never scaled).
@@ -22,6 +22,34 @@ const NAME_CHARS: usize = 22;
 #[derive(Properties, PartialEq)]
 pub struct ClusterMapProps {
     pub cluster: ClusterView,
+    /// What the inspector shows, drawn highlighted.
+    #[prop_or_default]
+    pub selected: Option<Selection>,
+    /// A node or pod was chosen (click, Enter or Space).
+    #[prop_or_default]
+    pub on_select: Callback<Selection>,
+}
+
+/// Click, Enter and Space on an SVG element acting as a button.
+fn activate(on_select: &Callback<Selection>, sel: Selection) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = {
+        let (cb, sel) = (on_select.clone(), sel.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            cb.emit(sel.clone());
+        })
+    };
+    let key = {
+        let cb = on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                cb.emit(sel.clone());
+            }
+        })
+    };
+    (click, key)
 }
 
 #[function_component(ClusterMap)]
@@ -30,12 +58,22 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
     // Every node box as tall as the fullest one, so the row reads as a row.
     let most_pods = c.nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0).max(1) as u32;
     let node_h = NODE_HEADER_H + most_pods * (CHIP_H + CHIP_GAP) + 4;
-    let nodes = c.nodes.iter().map(|n| html! { <NodeBox key={n.name.clone()} node={n.clone()} height={node_h} /> });
+    let selected = props.selected.as_ref();
+    let nodes = c.nodes.iter().map(|n| {
+        let node_selected = selected == Some(&Selection::Node(n.name.clone()));
+        let pod_selected = match selected {
+            Some(Selection::Pod { namespace, name }) if n.pods.iter().any(|p| &p.namespace == namespace && &p.name == name) => Some(name.clone()),
+            _ => None,
+        };
+        html! { <NodeBox key={n.name.clone()} node={n.clone()} height={node_h} selected={node_selected} {pod_selected}
+                         on_select={props.on_select.clone()} /> }
+    });
     let pending = c.unscheduled.iter().map(|p| {
+        let is_selected = matches!(selected, Some(Selection::Pod { namespace, name }) if namespace == &p.namespace && name == &p.name);
         html! {
             <svg key={format!("{}/{}", p.namespace, p.name)} class="chip-svg" width={CHIP_W.to_string()}
                  height={CHIP_H.to_string()} viewBox={format!("0 0 {CHIP_W} {CHIP_H}")}>
-                <PodChip pod={p.clone()} x={0} y={0} />
+                <PodChip pod={p.clone()} x={0} y={0} selected={is_selected} on_select={props.on_select.clone()} />
             </svg>
         }
     });
@@ -56,7 +94,8 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
                 </defs>
             </svg>
             <div class="nodes">{ for nodes }</div>
-            <div class="pending-area" data-testid="pending-area" role="group" aria-label={pending_label.clone()}>
+            <div class={classes!("pending-area", c.unscheduled.is_empty().then_some("empty"))} data-testid="pending-area"
+                 role="group" aria-label={pending_label.clone()}>
                 <p class="pending-title">{ pending_label }</p>
                 if !c.unscheduled.is_empty() {
                     <div class="pending-chips">{ for pending }</div>
@@ -70,6 +109,10 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
 struct NodeBoxProps {
     node: NodeView,
     height: u32,
+    selected: bool,
+    /// The name of this node's pod the inspector shows, if any.
+    pod_selected: Option<String>,
+    on_select: Callback<Selection>,
 }
 
 #[function_component(NodeBox)]
@@ -95,23 +138,53 @@ fn node_box(props: &NodeBoxProps) -> Html {
     };
     let pods = n.pods.iter().enumerate().map(|(i, p)| {
         let y = NODE_HEADER_H + i as u32 * (CHIP_H + CHIP_GAP);
-        html! { <PodChip key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} x={8} {y} /> }
+        let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
+        html! { <PodChip key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} x={8} {y} {selected} on_select={props.on_select.clone()} /> }
     });
     let count = match n.pods.len() {
         0 => String::new(),
         1 => "1 pod".to_string(),
         k => format!("{k} pods"),
     };
-    let class = classes!("node", (!n.ready).then_some("not-ready"), n.unschedulable.then_some("cordoned"));
+    // A powered-off machine says so where its role was: what it is matters less now than
+    // what is about to happen to it.
+    let power = n.powered_off.then(|| match &n.countdown {
+        Some(c) => format!("off: {c}"),
+        None => "powered off".to_string(),
+    });
+    let power = power.or_else(|| n.countdown.clone());
+    let class = classes!(
+        "node",
+        (!n.ready).then_some("not-ready"),
+        n.unschedulable.then_some("cordoned"),
+        n.powered_off.then_some("powered-off"),
+        props.selected.then_some("selected")
+    );
+    let (onclick, onkeydown) = activate(&props.on_select, Selection::Node(n.name.clone()));
+    let mut label = format!("node {}, {}", n.name, status);
+    if let Some(p) = &power {
+        label.push_str(&format!(", {}", p.replacen("off:", "powered off:", 1)));
+    }
     html! {
         <svg {class} data-testid={format!("node-{}", n.name)} data-status={status.clone()} role="group"
-             aria-label={format!("node {}, {}, {} pods", n.name, status, n.pods.len())}
+             data-power={if n.powered_off { "off" } else { "on" }}
+             aria-label={format!("{label}, {} pods", n.pods.len())}
              width={NODE_W.to_string()} height={h.to_string()} viewBox={format!("0 0 {NODE_W} {h}")}>
             <rect class="node-box" x="1" y="1" width={(NODE_W - 2).to_string()} height={(h - 2).to_string()} rx="9" />
-            <text class="node-name" x="10" y="24">{ &n.name }</text>
-            <text class="node-count" x={(NODE_W - 10).to_string()} y="24" text-anchor="end">{ count }</text>
-            <text class="node-status" x="10" y="45">{ format!("{icon} {status}") }</text>
-            <text class="node-role" x="10" y="63"><title>{ role_help }</title>{ role }</text>
+            <g class="node-head" role="button" tabindex="0" {onclick} {onkeydown} data-testid={format!("inspect-node-{}", n.name)}
+               aria-pressed={props.selected.to_string()} aria-label={format!("Inspect {label}")}>
+                <rect class="node-head-hit" x="3" y="3" width={(NODE_W - 6).to_string()} height={(NODE_HEADER_H - 8).to_string()} rx="7" />
+                <text class="node-name" x="10" y="24">{ &n.name }</text>
+                <text class="node-count" x={(NODE_W - 10).to_string()} y="24" text-anchor="end">{ count }</text>
+                <text class="node-status" x="10" y="45">{ format!("{icon} {status}") }</text>
+                if let Some(p) = power {
+                    <text class="node-power" x="10" y="63" data-testid={format!("countdown-{}", n.name)}>
+                        <title>{ p.replacen("off:", "powered off:", 1) }</title>{ p.clone() }
+                    </text>
+                } else {
+                    <text class="node-role" x="10" y="63"><title>{ role_help }</title>{ role }</text>
+                }
+            </g>
             if n.pods.is_empty() {
                 <text class="node-empty" x="10" y={(NODE_HEADER_H + 26).to_string()}>{ "no pods" }</text>
             }
@@ -125,6 +198,8 @@ struct PodChipProps {
     pod: PodView,
     x: u32,
     y: u32,
+    selected: bool,
+    on_select: Callback<Selection>,
 }
 
 /// A glyph per kind of state, so state reads without colour even at a glance.
@@ -155,11 +230,18 @@ fn pod_chip(props: &PodChipProps) -> Html {
     let p = &props.pod;
     let (x, y) = (props.x, props.y);
     let owner = p.owner.as_deref().unwrap_or("no owner");
-    let class = classes!("pod", if p.ready { "ready" } else { "not-ready" }, p.terminating.then_some("terminating"));
+    let class = classes!(
+        "pod",
+        if p.ready { "ready" } else { "not-ready" },
+        p.terminating.then_some("terminating"),
+        props.selected.then_some("selected")
+    );
+    let (onclick, onkeydown) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
     html! {
         <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()}
-           data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="img"
-           aria-label={format!("pod {}, {}, owner {}", p.name, p.status, owner)}>
+           data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="button" tabindex="0"
+           {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
+           aria-label={format!("Inspect pod {}, {}, owner {}", p.name, p.status, owner)}>
             <title>{ format!("{}/{}: {} (owner {})", p.namespace, p.name, p.status, owner) }</title>
             <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
                   width={(CHIP_W as f32 - 1.5).to_string()} height={(CHIP_H as f32 - 1.5).to_string()} rx="6" />

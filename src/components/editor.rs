@@ -15,6 +15,9 @@ pub struct YamlEditorProps {
     pub problems: Rc<Vec<Problem>>,
     pub on_input: Callback<String>,
     pub on_apply: Callback<()>,
+    /// While a saved lab is restored or a `lab advance` runs, Apply waits.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 #[function_component(YamlEditor)]
@@ -68,7 +71,7 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
             <div class="editor-head">
                 <label for="yaml-editor">{ "1. Manifest" }</label>
                 <span id="editor-hint" class="hint">{ "Ctrl-Enter" }</span>
-                <button type="button" class="apply" data-testid="apply-button" {onclick}
+                <button type="button" class="apply" data-testid="apply-button" {onclick} disabled={props.busy}
                         aria-keyshortcuts="Control+Enter" title="kubectl apply -f manifest.yaml (Ctrl-Enter)">
                     { "Apply" }
                 </button>

@@ -2,10 +2,18 @@
 
 pub mod clock;
 pub mod cluster_map;
+pub mod console;
 pub mod editor;
+pub mod inspector;
 pub mod legend;
+pub mod traffic;
+pub mod workloads;
 
 pub use clock::SimClock;
 pub use cluster_map::ClusterMap;
+pub use console::{Console, ConsoleLine, LineKind};
 pub use editor::{ApplyOutput, YamlEditor, SOURCE_NAME};
+pub use inspector::Inspector;
 pub use legend::OwnerLegend;
+pub use traffic::TrafficPanel;
+pub use workloads::Workloads;

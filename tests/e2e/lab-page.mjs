@@ -13,6 +13,90 @@ export class LabPage {
     this.output = page.getByTestId('apply-output');
     this.problems = page.getByTestId('apply-problems');
     this.clock = page.getByTestId('sim-clock');
+    this.consoleInput = page.getByTestId('console-input');
+    this.consoleOutput = page.getByTestId('console-output');
+    this.inspector = page.getByTestId('inspector');
+    this.traffic = page.getByTestId('traffic');
+  }
+
+  /** Types a command into the console, presses Enter and waits for its echo. */
+  async run(line) {
+    const echoes = await this.consoleOutput.locator('.cmd').count();
+    await this.consoleInput.fill(line);
+    await this.consoleInput.press('Enter');
+    await this.page.waitForFunction(
+      ([n, l]) => {
+        const cmds = document.querySelectorAll('[data-testid="console-output"] .cmd');
+        return cmds.length > n && cmds[cmds.length - 1].textContent === `$ ${l}\n`;
+      },
+      [echoes, line],
+    );
+    // `lab advance` runs over the next ticks; the prompt is read-only until it is done.
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="console-input"]').readOnly);
+  }
+
+  /** What the console printed for its last command: [{ stderr, text }]. */
+  async lastOutput() {
+    return this.consoleOutput.evaluate((out) => {
+      const spans = [...out.children];
+      let i = spans.length - 1;
+      while (i >= 0 && !spans[i].classList.contains('cmd')) i--;
+      return spans.slice(i + 1).map((s) => ({ stderr: s.classList.contains('stderr'), text: s.textContent.replace(/\n$/, '') }));
+    });
+  }
+
+  /** Waits until the console shows `text` somewhere. */
+  async waitForConsoleText(text) {
+    await this.page.waitForFunction((t) => document.querySelector('[data-testid="console-output"]').textContent.includes(t), text);
+  }
+
+  async setSpeed(n) {
+    const button = this.page.getByTestId(`speed-${n}`);
+    await button.click();
+    await this.page.waitForFunction((k) => document.querySelector(`[data-testid="speed-${k}"]`).getAttribute('aria-pressed') === 'true', n);
+  }
+
+  async inspectNode(name) {
+    await this.page.getByTestId(`inspect-node-${name}`).click();
+    await this.waitForInspector('node', name);
+  }
+
+  async inspectPod(name) {
+    await this.page.getByTestId(`pod-${name}`).click();
+    await this.waitForInspector('pod', name);
+  }
+
+  async waitForInspector(kind, name) {
+    await this.page.waitForFunction(
+      ([k, n]) => {
+        const i = document.querySelector('[data-testid="inspector"]');
+        return i?.dataset.kind === k && i?.dataset.name === n;
+      },
+      [kind, name],
+    );
+  }
+
+  /** Presses one of the inspector's action buttons (`node-power-off`, `pod-delete`...). */
+  async act(action) {
+    await this.page.getByTestId(`action-${action}`).click();
+  }
+
+  /** Waits for a node's drawn status (`Ready`, `NotReady`...). */
+  async waitForNodeStatus(name, status) {
+    await this.page.waitForFunction(
+      ([n, s]) => document.querySelector(`[data-testid="node-${n}"]`)?.getAttribute('data-status') === s,
+      [name, status],
+    );
+  }
+
+  /** Names of the pods drawn whose names start with `prefix`, sorted. */
+  async podNames(prefix = '') {
+    return (await this.pods(prefix)).map((p) => p.name).sort();
+  }
+
+  /** Waits until the lab saved in this browser has been replayed after a load. */
+  async waitForRestored() {
+    await this.waitForConsoleText('Restored your lab');
   }
 
   /** Opens the lab (optionally with a fixed seed) and waits for the cluster to be drawn with

@@ -298,7 +298,21 @@ impl Kubelet<'_> {
         for i in 0..n {
             // Several transitions can fall due at one instant.
             for _ in 0..8 {
-                let ctr = self.runtimes[&uid].containers[i].clone();
+                // Only what the transition needs (not the container's log).
+                let ctr = {
+                    let c = &self.runtimes[&uid].containers[i];
+                    Ctr {
+                        name: c.name.clone(),
+                        image: c.image.clone(),
+                        phase: c.phase.clone(),
+                        restarts: c.restarts,
+                        pull_failures: c.pull_failures,
+                        last_terminated: None,
+                        logs: Vec::new(),
+                        previous_logs: Vec::new(),
+                        listens: Vec::new(),
+                    }
+                };
                 let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).cloned().unwrap_or_default();
                 let next = match &ctr.phase {
                     Phase::Pulling { requested, done_at, ok } if *done_at <= now => {

@@ -1,0 +1,225 @@
+//! The console: type `kubectl` and `lab` commands, Enter runs, ↑/↓ walk the history, Ctrl-L
+//! clears, pasting several lines runs each in turn. Output is text only (never markup), in
+//! the order printed; stderr lines carry a marker as well as a colour.
+
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// The command as typed (`$ kubectl get pods`), and a heredoc's lines.
+    Command,
+    Stdout,
+    Stderr,
+    /// The page's own remarks (a restored lab, a cleared screen): not kubectl output.
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleLine {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+impl ConsoleLine {
+    pub fn new(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
+        ConsoleLine { kind, text: text.into() }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    pub lines: Rc<Vec<ConsoleLine>>,
+    /// Commands run before, oldest first.
+    pub history: Rc<Vec<String>>,
+    /// While a saved lab is being restored or a `lab advance` runs: the prompt is read-only
+    /// (not disabled, so it keeps the keyboard focus).
+    #[prop_or_default]
+    pub disabled: bool,
+    /// A command line, or several pasted lines.
+    pub on_run: Callback<String>,
+    pub on_clear: Callback<()>,
+}
+
+#[function_component(Console)]
+pub fn console(props: &ConsoleProps) -> Html {
+    let input = use_state(String::new);
+    // Where ↑/↓ are in the history (None: at the line being typed), and that line.
+    let position = use_state(|| None::<usize>);
+    let draft = use_state(String::new);
+    let output_ref = use_node_ref();
+    let input_ref = use_node_ref();
+
+    // Keep the newest output in view.
+    {
+        let output_ref = output_ref.clone();
+        use_effect_with(props.lines.clone(), move |_| {
+            if let Some(el) = output_ref.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let oninput = {
+        let input = input.clone();
+        let position = position.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlInputElement>() {
+                input.set(t.value());
+                position.set(None);
+            }
+        })
+    };
+
+    let onkeydown = {
+        let (input, position, draft) = (input.clone(), position.clone(), draft.clone());
+        let history = props.history.clone();
+        let on_run = props.on_run.clone();
+        let on_clear = props.on_clear.clone();
+        let busy = props.disabled;
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            match key.as_str() {
+                "Enter" if busy => e.prevent_default(), // kept in the prompt for when the lab is free
+                "Enter" if !e.shift_key() => {
+                    e.prevent_default();
+                    // The field itself: the state may not have caught up with the last keystroke.
+                    let text = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
+                    if !text.trim().is_empty() {
+                        on_run.emit(text);
+                    }
+                    input.set(String::new());
+                    position.set(None);
+                }
+                "ArrowUp" if !history.is_empty() => {
+                    e.prevent_default();
+                    let next = match *position {
+                        None => {
+                            draft.set(e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone()));
+                            history.len() - 1
+                        }
+                        Some(i) => i.saturating_sub(1),
+                    };
+                    position.set(Some(next));
+                    input.set(history[next].clone());
+                }
+                "ArrowDown" => {
+                    if let Some(i) = *position {
+                        e.prevent_default();
+                        if i + 1 < history.len() {
+                            position.set(Some(i + 1));
+                            input.set(history[i + 1].clone());
+                        } else {
+                            position.set(None);
+                            input.set((*draft).clone());
+                        }
+                    }
+                }
+                "l" | "L" if e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                    e.prevent_default();
+                    on_clear.emit(());
+                }
+                _ => {}
+            }
+        })
+    };
+
+    // Several lines pasted at once run as a script: each command in turn, heredocs included.
+    let onpaste = {
+        let input = input.clone();
+        let on_run = props.on_run.clone();
+        let busy = props.disabled;
+        Callback::from(move |e: Event| {
+            if busy {
+                return;
+            }
+            let Ok(e) = e.dyn_into::<web_sys::ClipboardEvent>() else { return };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+            if !text.contains('\n') {
+                return; // one line: the browser pastes it into the input as usual
+            }
+            e.prevent_default();
+            let field = e.target_dyn_into::<HtmlInputElement>();
+            let typed = field.as_ref().map(|f| f.value()).unwrap_or_else(|| (*input).clone());
+            let (start, end) = field
+                .as_ref()
+                .and_then(|f| Some((f.selection_start().ok()??, f.selection_end().ok()??)))
+                .map(|(s, e)| (utf16_to_byte(&typed, s), utf16_to_byte(&typed, e)))
+                .unwrap_or((typed.len(), typed.len()));
+            let script = format!("{}{}{}", &typed[..start.min(end)], text, &typed[end..]);
+            input.set(String::new());
+            on_run.emit(script);
+        })
+    };
+
+    let focus_input = {
+        let input_ref = input_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            // A click on the output focuses the prompt, unless it was to select text.
+            let selecting = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
+            if !selecting {
+                if let Some(i) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = i.focus();
+                }
+            }
+        })
+    };
+
+    let lines = props.lines.iter().map(|l| {
+        let class = match l.kind {
+            LineKind::Command => "cmd",
+            LineKind::Stdout => "stdout",
+            LineKind::Stderr => "stderr",
+            LineKind::Info => "info",
+        };
+        html! { <span {class}>{ &l.text }{ "\n" }</span> }
+    });
+    html! {
+        <section class="console" data-testid="console" aria-labelledby="console-title">
+            <div class="panel-head">
+                <h2 id="console-title">{ "Console" }</h2>
+                <span class="hint" id="console-hint">{ "Enter runs · ↑↓ history · Ctrl-L clears · try lab help" }</span>
+            </div>
+            <pre class="console-output" data-testid="console-output" ref={output_ref} role="log"
+                 aria-label="Console output" tabindex="0" onclick={focus_input}>
+                if props.lines.is_empty() {
+                    <span class="info">{ "Type a command below, such as kubectl get nodes, and press Enter.\n" }</span>
+                }
+                { for lines }
+            </pre>
+            <div class="prompt">
+                <label for="console-input" class="prompt-sign" aria-hidden="true">{ "$" }</label>
+                <input id="console-input" data-testid="console-input" ref={input_ref} type="text"
+                       value={(*input).clone()} {oninput} {onkeydown} {onpaste}
+                       readonly={props.disabled} aria-busy={props.disabled.to_string()} spellcheck="false" autocomplete="off" autocapitalize="off"
+                       aria-label="Console: a kubectl or lab command" aria-describedby="console-hint"
+                       placeholder="kubectl get pods" />
+            </div>
+        </section>
+    }
+}
+
+/// A UTF-16 offset (as the DOM counts) into a byte offset of `s`.
+fn utf16_to_byte(s: &str, units: u32) -> usize {
+    let mut count = 0u32;
+    for (i, c) in s.char_indices() {
+        if count >= units {
+            return i;
+        }
+        count += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utf16_offsets_map_to_byte_offsets() {
+        assert_eq!(super::utf16_to_byte("abc", 1), 1);
+        assert_eq!(super::utf16_to_byte("é🚀x", 1), 2);
+        assert_eq!(super::utf16_to_byte("é🚀x", 3), 6);
+        assert_eq!(super::utf16_to_byte("é🚀x", 9), 7);
+    }
+}

@@ -1,0 +1,598 @@
+//! The lab session: the engine, its seed, and a journal of every console command that may have
+//! changed the cluster, each with the simulated time it ran at. The engine is deterministic,
+//! so `Engine::new(seed)` plus the journal rebuilds the same cluster: that is how a reload
+//! restores the lab. Every mutation on the page (Apply, the console, node and pod buttons,
+//! clock jumps) is a console command run here, exactly as the headless runner runs it.
+//!
+//! Plain Rust (no DOM, no wall clock: "out of time" is a question the caller answers), so it
+//! is tested natively.
+
+use crate::json::Json;
+use kubelab_engine::Engine;
+use kubelab_kubectl::script::{parse_script, ScriptCommand, ScriptError};
+use kubelab_kubectl::{execute, Ctx, FileOrDir, Files, Output};
+use std::cell::RefCell;
+use std::fmt;
+
+/// The save format's version: a save with another one is not replayed.
+pub const SAVE_VERSION: u64 = 1;
+/// The console history kept in the save.
+pub const HISTORY_LIMIT: usize = 100;
+
+/// One journaled command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// Simulated milliseconds since boot when the command ran.
+    pub t: u64,
+    /// The command as written: its line, then a heredoc's body and terminator on the next lines.
+    pub command: String,
+    /// The files `-f` read, with the text they had then (the editor changes afterwards).
+    pub files: Vec<(String, String)>,
+}
+
+/// What a command printed, with the script lines it was written as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ran {
+    pub echo: Vec<String>,
+    pub output: Output,
+}
+
+pub struct Session {
+    engine: Engine,
+    journal: Vec<Entry>,
+}
+
+impl Session {
+    pub fn new(seed: u64) -> Session {
+        Session { engine: Engine::new(seed), journal: Vec::new() }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+    pub fn seed(&self) -> u64 {
+        self.engine.seed()
+    }
+    pub fn journal(&self) -> &[Entry] {
+        &self.journal
+    }
+
+    /// Runs console text: one command, or several pasted lines (heredocs and `\`
+    /// continuations as in a script), each in turn.
+    pub fn run_text(&mut self, text: &str, files: &dyn Files) -> Result<Vec<Ran>, ScriptError> {
+        let cmds = parse_script(text)?;
+        Ok(cmds.iter().map(|c| self.run_command(c, files)).collect())
+    }
+
+    /// Runs one command and journals it unless it only reads.
+    pub fn run_command(&mut self, cmd: &ScriptCommand, files: &dyn Files) -> Ran {
+        let t = self.engine.now().0;
+        let recorder = Recorder { inner: files, read: RefCell::default() };
+        let output = execute(&mut self.engine, &cmd.command, &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
+        if output.ok && boots_anew(&cmd.command) {
+            // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
+            // them matters any more, and the journal starts again from the new seed.
+            self.journal.clear();
+        } else if may_change_cluster(&cmd.command) {
+            self.journal.push(Entry { t, command: cmd.echo.join("\n"), files: recorder.read.into_inner() });
+        }
+        Ran { echo: cmd.echo.clone(), output }
+    }
+
+    /// Moves the clock `ms` forward, event by event, until done or `out_of_time()`; returns
+    /// how far it moved. Stopping between events changes nothing the journal depends on:
+    /// the engine's state at an instant does not depend on where earlier advances stopped
+    /// (`chunked_advance_reaches_the_same_cluster` below checks it).
+    pub fn advance(&mut self, ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> u64 {
+        let start = self.engine.now().0;
+        let target = start.saturating_add(ms);
+        advance_until(&mut self.engine, target, out_of_time);
+        self.engine.now().0 - start
+    }
+
+    /// Starts a `lab advance D` typed alone, without running it: the entry is journaled and
+    /// the time to reach returned, for the caller to get there with `continue_advance` in
+    /// slices (a load generator makes a long advance take seconds). None: not such a command.
+    pub fn begin_advance(&mut self, command: &str) -> Option<u64> {
+        let ms = lab_advance(command)?;
+        let now = self.engine.now().0;
+        self.journal.push(Entry { t: now, command: command.trim().to_string(), files: Vec::new() });
+        Some(now.saturating_add(ms))
+    }
+
+    /// Runs the clock on towards `target`; true once there (and settled), as `lab advance`
+    /// would have left it.
+    pub fn continue_advance(&mut self, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        if !advance_until(&mut self.engine, target, out_of_time) {
+            return false;
+        }
+        self.engine.settle();
+        true
+    }
+
+    /// The engine's next scheduled event after now, in ms from now.
+    pub fn next_event_in(&self) -> Option<u64> {
+        let now = self.engine.now().0;
+        self.engine.next_event().map(|t| t.0.saturating_sub(now)).filter(|d| *d > 0)
+    }
+}
+
+/// Runs the clock to `target` in slices of about `INSTANTS_PER_SLICE` instants, asking
+/// `out_of_time` between slices. Each `Engine::advance` call settles the cluster at its start
+/// and end, so a slice per instant would triple the work; the slice length adapts instead:
+/// an idle hour is a few slices, a busy load generator many short ones.
+fn advance_until(engine: &mut Engine, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    let mut slice: u64 = 1_000;
+    while engine.now().0 < target {
+        if out_of_time() {
+            return false;
+        }
+        let now = engine.now().0;
+        let to = now.saturating_add(slice).min(target);
+        let mut instants = 0u64;
+        engine.advance(to - now, &mut |_| instants += 1);
+        if instants < INSTANTS_PER_SLICE / 2 {
+            slice = slice.saturating_mul(2).min(3_600_000);
+        } else if instants > INSTANTS_PER_SLICE * 2 {
+            slice = (slice / 2).max(1);
+        }
+    }
+    true
+}
+
+/// About how many instants the clock runs through between two looks at the wall clock.
+const INSTANTS_PER_SLICE: u64 = 24;
+
+/// Commands that only read: the journal leaves them out (running them again would change
+/// nothing). Anything else, including commands that fail, is journaled.
+pub fn may_change_cluster(line: &str) -> bool {
+    let Ok(words) = kubelab_kubectl::shell::split_words(line) else { return false };
+    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+    match w.as_slice() {
+        [] => false,
+        ["kubectl" | "k"] => false,
+        ["kubectl" | "k", "get" | "describe" | "logs" | "version" | "explain" | "api-resources" | "api-versions" | "cluster-info", ..] => false,
+        ["kubectl" | "k", "rollout", "history", ..] => false,
+        ["lab"] | ["lab", "help", ..] | ["lab", "load", "stats", ..] | ["lab", "export", ..] | ["lab", "seed"] => false,
+        ["lab", "time"] | ["lab", "time", "now" | "pause" | "play" | "speed", ..] => false,
+        ["kubectl" | "k" | "lab", ..] => true,
+        _ => false, // "command not found"
+    }
+}
+
+/// `lab reset` and `lab seed N`: the engine is replaced by a freshly booted one.
+fn boots_anew(line: &str) -> bool {
+    let Ok(words) = kubelab_kubectl::shell::split_words(line) else { return false };
+    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+    matches!(w.as_slice(), ["lab", "reset"] | ["lab", "seed", _])
+}
+
+/// `lab advance D` (and `lab time advance D`) alone: how far it runs the clock.
+fn lab_advance(command: &str) -> Option<u64> {
+    let words = kubelab_kubectl::shell::split_words(command).ok()?;
+    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+    match w.as_slice() {
+        ["lab", "advance", d] | ["lab", "time", "advance", d] => kubelab_engine::duration::parse_duration(d).ok(),
+        _ => None,
+    }
+}
+
+/// A Files that notes every file it hands out, for the journal.
+struct Recorder<'a> {
+    inner: &'a dyn Files,
+    read: RefCell<Vec<(String, String)>>,
+}
+
+impl Files for Recorder<'_> {
+    fn read(&self, path: &str) -> Result<FileOrDir, String> {
+        let r = self.inner.read(path)?;
+        // Folders are not recorded: the page's files are the editor's, never folders.
+        if let FileOrDir::File(text) = &r {
+            self.read.borrow_mut().push((path.to_string(), text.clone()));
+        }
+        Ok(r)
+    }
+}
+
+/// Named texts as files: the editor's buffer (`manifest.yaml`), or a journal entry's files.
+pub struct TextFiles<'a>(pub &'a [(String, String)]);
+
+impl Files for TextFiles<'_> {
+    fn read(&self, path: &str) -> Result<FileOrDir, String> {
+        let path = path.trim_start_matches("./");
+        match self.0.iter().find(|(name, _)| name == path) {
+            Some((_, text)) => Ok(FileOrDir::File(text.clone())),
+            None => Err(format!("the path \"{path}\" does not exist")),
+        }
+    }
+}
+
+// ------------------------------------------------------------------ the save
+
+/// Everything the page keeps in localStorage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Save {
+    pub seed: u64,
+    /// Simulated time when saved: replay runs the clock on to here after the last command.
+    pub now: u64,
+    pub journal: Vec<Entry>,
+    pub editor: String,
+    /// Console history, oldest first.
+    pub history: Vec<String>,
+    /// Clock speed (1, 5, 20 or 60).
+    pub speed: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveError {
+    /// Not JSON, or not the shape of a save.
+    Corrupt(String),
+    /// Written by another version of the page.
+    Version(Option<u64>),
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SaveError::Corrupt(why) => write!(f, "The saved lab in this browser could not be read ({why}), so this is a fresh cluster."),
+            SaveError::Version(Some(v)) => write!(
+                f,
+                "The saved lab in this browser is from another version of kubelab (save format {v}, this page reads {SAVE_VERSION}), so this is a fresh cluster."
+            ),
+            SaveError::Version(None) => write!(f, "The saved lab in this browser has no format version, so this is a fresh cluster."),
+        }
+    }
+}
+
+impl Save {
+    pub fn to_json(&self) -> String {
+        let s = |t: &str| Json::Str(t.to_string());
+        let journal = self
+            .journal
+            .iter()
+            .map(|e| {
+                Json::Obj(vec![
+                    ("t".into(), Json::Int(e.t)),
+                    ("command".into(), s(&e.command)),
+                    ("files".into(), Json::Obj(e.files.iter().map(|(k, v)| (k.clone(), s(v))).collect())),
+                ])
+            })
+            .collect();
+        Json::Obj(vec![
+            ("version".into(), Json::Int(SAVE_VERSION)),
+            ("seed".into(), Json::Int(self.seed)),
+            ("now".into(), Json::Int(self.now)),
+            ("speed".into(), Json::Int(self.speed as u64)),
+            ("editor".into(), s(&self.editor)),
+            ("history".into(), Json::Arr(self.history.iter().map(|h| s(h)).collect())),
+            ("journal".into(), Json::Arr(journal)),
+        ])
+        .to_text()
+    }
+
+    pub fn from_json(text: &str) -> Result<Save, SaveError> {
+        let bad = |what: &str| SaveError::Corrupt(what.to_string());
+        let v = Json::parse(text).map_err(|e| SaveError::Corrupt(format!("not JSON: {e}")))?;
+        if v.as_object().is_none() {
+            return Err(bad("not an object"));
+        }
+        match v.get("version").map(|v| v.as_u64()) {
+            Some(Some(SAVE_VERSION)) => {}
+            Some(Some(other)) => return Err(SaveError::Version(Some(other))),
+            _ => return Err(SaveError::Version(None)),
+        }
+        let num = |k: &str| v.get(k).and_then(Json::as_u64).ok_or_else(|| bad(&format!("\"{k}\" is missing or not a whole number")));
+        let seed = num("seed")?;
+        let now = num("now")?;
+        let speed = num("speed")?;
+        if !crate::SPEEDS.contains(&(speed as u32)) || speed > u32::MAX as u64 {
+            return Err(bad(&format!("speed {speed} is not one of 1, 5, 20, 60")));
+        }
+        let editor = v.get("editor").and_then(Json::as_str).ok_or_else(|| bad("\"editor\" is missing"))?.to_string();
+        let history = v
+            .get("history")
+            .and_then(Json::as_array)
+            .ok_or_else(|| bad("\"history\" is missing"))?
+            .iter()
+            .map(|h| h.as_str().map(str::to_string).ok_or_else(|| bad("a history item is not text")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut journal = Vec::new();
+        for (i, e) in v.get("journal").and_then(Json::as_array).ok_or_else(|| bad("\"journal\" is missing"))?.iter().enumerate() {
+            let at = |what: &str| bad(&format!("journal entry {}: {what}", i + 1));
+            let t = e.get("t").and_then(Json::as_u64).ok_or_else(|| at("no time"))?;
+            let command = e.get("command").and_then(Json::as_str).ok_or_else(|| at("no command"))?.to_string();
+            let files = e
+                .get("files")
+                .and_then(Json::as_object)
+                .ok_or_else(|| at("no files"))?
+                .iter()
+                .map(|(k, v)| v.as_str().map(|t| (k.clone(), t.to_string())).ok_or_else(|| at("a file is not text")))
+                .collect::<Result<Vec<_>, _>>()?;
+            if journal.last().is_some_and(|p: &Entry| p.t > t) {
+                return Err(at("dated before the command above it"));
+            }
+            journal.push(Entry { t, command, files });
+        }
+        if journal.last().is_some_and(|e| e.t > now) {
+            return Err(bad("the last command is dated after the save"));
+        }
+        Ok(Save { seed, now, journal, editor, history, speed: speed as u32 })
+    }
+}
+
+/// Rebuilds a saved session a little at a time, so the page stays responsive while a long
+/// journal replays: `Engine::new(seed)`, then for each entry the clock runs to its time and
+/// the command runs again, then the clock runs on to the save's time.
+pub struct Replay {
+    session: Session,
+    entries: Vec<Entry>,
+    next: usize,
+    until: u64,
+    /// The time a `lab advance` being replayed runs the clock to.
+    advancing_to: Option<u64>,
+}
+
+impl Replay {
+    pub fn new(save: &Save) -> Replay {
+        Replay { session: Session::new(save.seed), entries: save.journal.clone(), next: 0, until: save.now, advancing_to: None }
+    }
+
+    /// (commands replayed, commands in all).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.entries.len())
+    }
+
+    /// The cluster as rebuilt so far (the page draws it while it catches up).
+    pub fn engine(&self) -> &Engine {
+        &self.session.engine
+    }
+
+    /// Simulated time reached so far and the time to reach.
+    pub fn time(&self) -> (u64, u64) {
+        (self.session.engine.now().0, self.until)
+    }
+
+    /// Works until done (Some) or out of time (None). A command that no longer parses is
+    /// skipped (it could not have been journaled by this version).
+    pub fn work(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<()> {
+        loop {
+            let Some(e) = self.entries.get(self.next) else {
+                return advance_until(&mut self.session.engine, self.until, out_of_time).then_some(());
+            };
+            if let Some(to) = self.advancing_to {
+                // `lab advance` is the one command that can run long (a load generator costs
+                // an instant per request): replayed in slices like the clock between commands.
+                if !advance_until(&mut self.session.engine, to, out_of_time) {
+                    return None;
+                }
+                self.session.engine.settle();
+                self.advancing_to = None;
+            } else {
+                if !advance_until(&mut self.session.engine, e.t, out_of_time) {
+                    return None;
+                }
+                if let Some(ms) = lab_advance(&e.command) {
+                    self.advancing_to = Some(self.session.engine.now().0.saturating_add(ms));
+                    continue;
+                }
+                if let Ok(cmds) = parse_script(&e.command) {
+                    for c in &cmds {
+                        let files = TextFiles(&e.files);
+                        execute(&mut self.session.engine, &c.command, &mut Ctx { files: &files, stdin: c.stdin.as_deref(), observe: &mut |_| {} });
+                    }
+                }
+            }
+            self.session.journal.push(e.clone());
+            self.next += 1;
+            if out_of_time() {
+                return None;
+            }
+        }
+    }
+
+    /// The rebuilt session (call once `work` returned Some).
+    pub fn finish(self) -> Session {
+        self.session
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SAMPLE_MANIFEST;
+
+    fn editor() -> Vec<(String, String)> {
+        vec![("manifest.yaml".to_string(), SAMPLE_MANIFEST.to_string())]
+    }
+
+    fn never() -> impl FnMut() -> bool {
+        || false
+    }
+
+    fn run(s: &mut Session, text: &str) -> Vec<Ran> {
+        s.run_text(text, &TextFiles(&editor())).expect("parses")
+    }
+
+    /// Everything a learner could look at, as text: if two clusters print the same, they are
+    /// the same for the lab's purposes.
+    fn cluster_text(e: &Engine) -> String {
+        let mut e = e.clone();
+        let mut text = format!("{}\n", e.snapshot().to_json_line());
+        for cmd in ["kubectl get all -A -o yaml", "kubectl get nodes -o yaml", "kubectl get endpoints -A -o yaml", "lab load stats"] {
+            text.push_str(&execute(&mut e, cmd, &mut Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} }).text());
+        }
+        text
+    }
+
+    /// A session with a bit of everything: apply, scale, a killed node, a load generator.
+    fn busy_session(tick: u64) -> Session {
+        let mut s = Session::new(9);
+        let clock = |s: &mut Session, ms: u64| {
+            let mut left = ms;
+            while left > 0 {
+                let step = left.min(tick);
+                s.advance(step, &mut never());
+                left -= step;
+            }
+        };
+        run(&mut s, "kubectl apply -f manifest.yaml");
+        clock(&mut s, 12_345);
+        run(&mut s, "kubectl get pods");
+        run(&mut s, "kubectl expose deployment web --port 80");
+        run(&mut s, "kubectl scale deployment web --replicas=5");
+        clock(&mut s, 20_000);
+        run(&mut s, "lab load start web -c 2 --rps 4");
+        clock(&mut s, 7_777);
+        run(&mut s, "lab node kill node-2");
+        clock(&mut s, 400_000);
+        run(&mut s, "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\nEOF");
+        run(&mut s, "lab node restore node-2\nkubectl delete pod --all --wait=false");
+        clock(&mut s, 31_000);
+        s
+    }
+
+    fn save_of(s: &Session) -> Save {
+        Save { seed: s.seed(), now: s.engine.now().0, journal: s.journal.clone(), editor: "x".into(), history: vec!["kubectl get pods".into()], speed: 20 }
+    }
+
+    fn replay_all(save: &Save) -> Session {
+        let mut r = Replay::new(save);
+        r.work(&mut never()).expect("no time limit");
+        r.finish()
+    }
+
+    #[test]
+    fn replaying_the_journal_rebuilds_the_same_cluster() {
+        let live = busy_session(100);
+        let save = Save::from_json(&save_of(&live).to_json()).expect("round trip");
+        assert_eq!(save, save_of(&live));
+        let replayed = replay_all(&save);
+        assert_eq!(replayed.engine.now(), live.engine.now());
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&live.engine));
+        assert_eq!(replayed.journal, live.journal);
+    }
+
+    #[test]
+    fn chunked_advance_reaches_the_same_cluster() {
+        // The page's clock stops wherever a 100 ms tick ends; a replay stops only where
+        // commands ran. Both must give one cluster.
+        let a = busy_session(100);
+        let b = busy_session(3_333);
+        let c = busy_session(u64::MAX);
+        assert_eq!(cluster_text(&a.engine), cluster_text(&b.engine));
+        assert_eq!(cluster_text(&a.engine), cluster_text(&c.engine));
+    }
+
+    #[test]
+    fn reads_are_not_journaled_and_mutations_are() {
+        let mut s = Session::new(1);
+        run(&mut s, "kubectl get pods\nkubectl describe nodes\nlab help\nnope\nkubectl apply -f manifest.yaml\nlab advance 5s");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(cmds, ["kubectl apply -f manifest.yaml", "lab advance 5s"]);
+        assert_eq!(s.journal[0].files, editor(), "the file's text is kept with the command");
+        assert_eq!(s.journal[1].t, 0);
+    }
+
+    #[test]
+    fn reset_and_new_seeds_start_the_journal_again() {
+        let mut s = Session::new(1);
+        run(&mut s, "kubectl apply -f manifest.yaml\nlab advance 1m\nlab reset");
+        assert!(s.journal.is_empty(), "{:?}", s.journal);
+        assert_eq!((s.seed(), s.engine.now().0), (1, 0));
+        run(&mut s, "lab advance 5s\nlab seed 9\nlab seed nope\nkubectl apply -f manifest.yaml\nlab time\nlab export\nlab time next");
+        assert_eq!(s.seed(), 9);
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(cmds, ["lab seed nope", "kubectl apply -f manifest.yaml", "lab time next"]);
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+
+    #[test]
+    fn replay_can_stop_and_resume_at_any_point() {
+        let live = busy_session(100);
+        let save = save_of(&live);
+        let mut r = Replay::new(&save);
+        let mut calls = 0;
+        let mut slices = 0;
+        while r.work(&mut || {
+            calls += 1;
+            calls % 7 == 0
+        })
+        .is_none()
+        {
+            slices += 1;
+        }
+        assert!(slices > 3, "the budget was asked for and honoured ({slices} slices)");
+        assert_eq!(cluster_text(&r.finish().engine), cluster_text(&live.engine));
+    }
+
+    #[test]
+    fn a_long_lab_advance_replays_in_slices() {
+        let mut s = Session::new(4);
+        run(&mut s, "kubectl apply -f manifest.yaml\nkubectl expose deployment web --port 80\nlab advance 30s\nlab load start web --rps 5\nlab advance 2m");
+        let save = save_of(&s);
+        let mut r = Replay::new(&save);
+        let mut seen = Vec::new();
+        let mut calls = 0;
+        while r.work(&mut || {
+            calls += 1;
+            calls % 50 == 0
+        })
+        .is_none()
+        {
+            seen.push(r.time().0);
+        }
+        assert!(seen.iter().any(|t| *t > 31_000 && *t < 150_000), "stopped inside the 2m advance: {seen:?}");
+        assert_eq!(cluster_text(&r.finish().engine), cluster_text(&s.engine));
+        assert_eq!(lab_advance("lab advance 1h30m"), Some(5_400_000));
+        // Begun and continued in slices, live: the same cluster as the command run at once.
+        let mut live = Session::new(4);
+        run(&mut live, "kubectl apply -f manifest.yaml\nkubectl expose deployment web --port 80\nlab advance 30s\nlab load start web --rps 5");
+        let target = live.begin_advance("lab advance 2m").expect("a lab advance");
+        let mut calls = 0;
+        while !live.continue_advance(target, &mut || {
+            calls += 1;
+            calls % 40 == 0
+        }) {}
+        assert_eq!(live.journal, s.journal);
+        assert_eq!(cluster_text(&live.engine), cluster_text(&s.engine));
+        assert_eq!(lab_advance("lab advance 5s <<EOF"), None);
+    }
+
+    #[test]
+    fn broken_saves_are_errors_with_reasons() {
+        let good = save_of(&busy_session(u64::MAX)).to_json();
+        assert!(matches!(Save::from_json("{nope"), Err(SaveError::Corrupt(_))));
+        assert_eq!(Save::from_json(&good.replacen("\"version\":1", "\"version\":0", 1)), Err(SaveError::Version(Some(0))));
+        assert_eq!(Save::from_json("{}"), Err(SaveError::Version(None)));
+        let e = Save::from_json(&good.replacen("\"speed\":20", "\"speed\":7", 1)).unwrap_err();
+        assert!(e.to_string().contains("speed 7"), "{e}");
+        let e = Save::from_json(&good.replacen("\"journal\":[", "\"journal\":[{\"t\":999999999,\"command\":\"x\",\"files\":{}},", 1)).unwrap_err();
+        assert!(e.to_string().contains("journal entry 2: dated before"), "{e}");
+        for cut in (0..good.len()).step_by(97) {
+            assert!(Save::from_json(&good[..cut]).is_err());
+        }
+    }
+
+    #[test]
+    fn long_journal_replays_in_reasonable_time() {
+        // A workshop's worth: 200 commands over two simulated hours, the last ten minutes
+        // with a load generator running.
+        let mut s = Session::new(3);
+        run(&mut s, "kubectl apply -f manifest.yaml\nkubectl expose deployment web --port 80");
+        for i in 0..200 {
+            if i == 180 {
+                run(&mut s, "lab load start web --rps 5");
+            }
+            s.advance(36_000, &mut never());
+            let n = 2 + i % 4;
+            run(&mut s, &format!("kubectl scale deployment web --replicas={n}"));
+        }
+        let save = save_of(&s);
+        let started = std::time::Instant::now();
+        let replayed = replay_all(&save);
+        let took = started.elapsed();
+        eprintln!("replayed {} commands over {} s simulated in {took:?}", save.journal.len(), save.now / 1000);
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+}

@@ -1,0 +1,44 @@
+// The console runs kubectl as the headless runner does and prints what kubectl prints.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { LabPage, WORKERS } from './lab-page.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('kubectl typed in the console prints its table, and its errors marked as stderr', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(browser);
+  const lab = new LabPage(page);
+  await lab.open(server.url, { seed: 5 });
+
+  await lab.run('kubectl get nodes');
+  const rows = await lab.lastOutput();
+  assert.deepEqual(rows[0].text.split(/\s+/), ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+  const names = rows.slice(1).map((r) => r.text.split(/\s+/)[0]);
+  assert.deepEqual(names, ['control-plane', ...WORKERS]);
+  assert.ok(rows.every((r) => !r.stderr), JSON.stringify(rows));
+
+  await lab.run('kubectl get deploymnets');
+  const err = await lab.lastOutput();
+  assert.equal(err.length, 1, JSON.stringify(err));
+  assert.ok(err[0].stderr, 'an error is printed on stderr');
+  assert.match(err[0].text, /doesn't have a resource type "deploymnets"/);
+  const marker = await lab.consoleOutput.locator('.stderr').first().evaluate((s) => getComputedStyle(s, '::before').content);
+  assert.equal(marker, '"! "', 'stderr carries a marker, not only a colour');
+
+  // ↑ brings the last command back.
+  await lab.consoleInput.press('ArrowUp');
+  assert.equal(await lab.consoleInput.inputValue(), 'kubectl get deploymnets');
+  await lab.screenshot('console');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,44 @@
+// A load generator against a Service: the chart shows requests per simulated second.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { LabPage, deployment } from './lab-page.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a load started from the traffic panel shows ok requests per second in the chart', { timeout: 180_000 }, async () => {
+  const { page, context, errors } = await newPage(browser);
+  const lab = new LabPage(page);
+  await lab.open(server.url, { seed: 8 });
+  await lab.setManifest(deployment({ name: 'shop', replicas: 2 }));
+  await lab.apply();
+  await lab.run('kubectl expose deployment shop --port 80');
+  await lab.setSpeed(5);
+  await lab.waitForReadyPods('shop-', 2);
+
+  await page.getByTestId('traffic-service').selectOption('shop');
+  await page.getByTestId('traffic-rate').selectOption('10');
+  await page.getByTestId('traffic-start').click();
+  await lab.waitForConsoleText('$ lab load start shop --rps 10\nload: http://shop:80');
+
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="traffic-chart"]')?.dataset.bars) >= 5);
+  const chart = page.getByTestId('traffic-chart');
+  assert.ok((await chart.locator('rect.bar-ok').count()) >= 5);
+  assert.equal(await chart.locator('rect.bar-err').count(), 0, 'no errors against two ready pods');
+  await page.waitForFunction(() => document.querySelector('[data-testid="traffic-rps"]')?.dataset.value === '10.0');
+  assert.equal(await page.getByTestId('traffic-errors').getAttribute('data-value'), '0.0');
+  assert.equal(await page.getByTestId('traffic-version-1.25').getAttribute('data-share'), '100');
+  await page.getByTestId('traffic').scrollIntoViewIfNeeded();
+  await lab.screenshot('traffic');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
