@@ -1,25 +1,16 @@
 // A newcomer applies a Deployment and watches its pods become Ready on the workers.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, WORKERS, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('applied deployment runs three ready pods on worker nodes', { timeout: 180_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
 
-  const coldLoadMs = await lab.open(server.url, { seed: 42 });
+  const coldLoadMs = await lab.open(env.server.url, { seed: 42 });
   // A benchmark to watch over time, never asserted.
   console.log(`cold load to cluster drawn with 3 Ready worker nodes: ${Math.round(coldLoadMs)} ms`);
 

@@ -1,24 +1,15 @@
 // The console runs kubectl as the headless runner does and prints what kubectl prints.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, WORKERS } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('kubectl typed in the console prints its table, and its errors marked as stderr', { timeout: 120_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 5 });
+  await lab.open(env.server.url, { seed: 5 });
 
   await lab.run('kubectl get nodes');
   const rows = await lab.lastOutput();

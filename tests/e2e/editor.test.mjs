@@ -1,24 +1,15 @@
 // The editor stays a plain, dependable textarea while the cluster re-renders around it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('typing mid-text while the clock ticks keeps the caret where it was', { timeout: 120_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 3 });
+  await lab.open(env.server.url, { seed: 3 });
 
   const before = await lab.simMillis();
   await lab.selectText('name: web', 'name: '.length);
@@ -35,9 +26,9 @@ test('typing mid-text while the clock ticks keeps the caret where it was', { tim
 });
 
 test('choosing a problem selects its line in the editor', { timeout: 120_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 3 });
+  await lab.open(env.server.url, { seed: 3 });
 
   await lab.setManifest(deployment({ name: 'typo', replicasKey: 'replcas' }));
   await lab.apply();

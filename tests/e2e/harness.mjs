@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -71,4 +72,18 @@ export async function newPage(browser) {
     if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
   });
   return { page, context, errors };
+}
+
+/** One static server and one Chromium per spec file, closed when its tests end. */
+export function useLab() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await serveStatic();
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

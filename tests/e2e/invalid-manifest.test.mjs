@@ -1,24 +1,15 @@
 // A manifest kubectl would reject: the page shows kubectl's error and the line to fix.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('misspelt field shows the strict decoding error at its line', { timeout: 120_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 7 });
+  await lab.open(env.server.url, { seed: 7 });
 
   await lab.setManifest(deployment({ name: 'typo', replicasKey: 'replcas' }));
   await lab.apply();
@@ -39,9 +30,9 @@ test('misspelt field shows the strict decoding error at its line', { timeout: 12
 });
 
 test('selector that does not match the pod labels is rejected as invalid', { timeout: 120_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 7 });
+  await lab.open(env.server.url, { seed: 7 });
 
   await lab.setManifest(deployment({ name: 'web', podLabel: 'api' }));
   await lab.apply();

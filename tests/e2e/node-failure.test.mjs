@@ -1,25 +1,16 @@
 // Powering a node off: at 60× it turns NotReady, and once its pods' toleration runs out
 // they are evicted and replaced on the other workers.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, WORKERS, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('a powered-off node goes NotReady and its pods come back on the other workers', { timeout: 240_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 23 });
+  await lab.open(env.server.url, { seed: 23 });
   await lab.setManifest(deployment({ name: 'web', replicas: 3 }));
   await lab.apply();
   await lab.setSpeed(20);

@@ -1,24 +1,15 @@
 // The lab is saved in the browser: a reload replays its journal into the same cluster.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('after a reload the same pods (by name) and the editor text are back', { timeout: 180_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 42 });
+  await lab.open(env.server.url, { seed: 42 });
   await lab.setManifest(deployment({ name: 'keep', replicas: 3 }));
   await lab.apply();
   await lab.run('kubectl scale deployment keep --replicas=4');

@@ -1,24 +1,15 @@
 // Scaling a Deployment from the inspector runs kubectl scale through the console.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('the + in the inspector scales the pod\'s Deployment to one more ready pod', { timeout: 180_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 11 });
+  await lab.open(env.server.url, { seed: 11 });
   await lab.setManifest(deployment({ name: 'hello', replicas: 3 }));
   await lab.apply();
   await lab.setSpeed(20);

@@ -1,24 +1,15 @@
 // A load generator against a Service: the chart shows requests per simulated second.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchChromium, newPage } from './harness.mjs';
+import { useLab, newPage } from './harness.mjs';
 import { LabPage, deployment } from './lab-page.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useLab();
 
 test('a load started from the traffic panel shows ok requests per second in the chart', { timeout: 180_000 }, async () => {
-  const { page, context, errors } = await newPage(browser);
+  const { page, context, errors } = await newPage(env.browser);
   const lab = new LabPage(page);
-  await lab.open(server.url, { seed: 8 });
+  await lab.open(env.server.url, { seed: 8 });
   await lab.setManifest(deployment({ name: 'shop', replicas: 2 }));
   await lab.apply();
   await lab.run('kubectl expose deployment shop --port 80');
