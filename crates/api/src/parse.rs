@@ -511,15 +511,11 @@ fn go_struct_rename(rust: &str) -> &str {
 /// The Go struct that holds the field at `keys` (indexes dropped) in `kind`, for error text.
 fn go_struct_for(kind: &str, keys: &[&str]) -> String {
     let mut cur = kind.to_string();
-    let mut in_pod_spec = kind == "Pod";
     for (i, k) in keys.iter().enumerate() {
         let under_template = i > 0 && keys[i - 1] == "template";
         cur = match *k {
             "metadata" => "ObjectMeta".into(),
-            "spec" if under_template => {
-                in_pod_spec = true;
-                "PodSpec".into()
-            }
+            "spec" if under_template => "PodSpec".into(),
             "spec" if i == 0 => {
                 if kind == "Pod" {
                     "PodSpec".into()
@@ -549,10 +545,7 @@ fn go_struct_for(kind: &str, keys: &[&str]) -> String {
             "persistentVolumeClaim" => "PersistentVolumeClaimVolumeSource".into(),
             "ownerReferences" => "OwnerReference".into(),
             "taints" => "Taint".into(),
-            other => {
-                let _ = in_pod_spec;
-                other.to_string()
-            }
+            other => other.to_string(),
         };
     }
     cur

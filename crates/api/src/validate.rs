@@ -348,7 +348,7 @@ pub fn validate_stateful_set(s: &crate::apps::StatefulSet) -> Vec<FieldError> {
     if !["RollingUpdate", "OnDelete"].contains(&sp.update_strategy.type_.as_str()) {
         out.push(not_supported("spec.updateStrategy.type", &sp.update_strategy.type_, &["OnDelete", "RollingUpdate"]));
     }
-    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels, "statefulset"));
+    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels));
     // Containers may mount the claim templates by name, as if they were volumes.
     let mut spec = sp.template.spec.clone();
     for t in &sp.volume_claim_templates {
@@ -589,7 +589,6 @@ fn validate_container(
 fn validate_selector_and_template(
     selector: &LabelSelector,
     template_labels: &BTreeMap<String, String>,
-    what: &str,
 ) -> Vec<FieldError> {
     let mut out = Vec::new();
     if selector.is_empty() {
@@ -618,7 +617,6 @@ fn validate_selector_and_template(
             "`selector` does not match template `labels`",
         ));
     }
-    let _ = what;
     out
 }
 
@@ -628,12 +626,6 @@ pub fn go_map(m: &BTreeMap<String, String>) -> String {
     format!("map[string]string{{{}}}", parts.join(", "))
 }
 
-fn go_int_or_string(v: &IntOrString) -> String {
-    match v {
-        IntOrString::Int(i) => i.to_string(),
-        IntOrString::String(s) => q(s),
-    }
-}
 
 /// ValidatePositiveIntOrPercent + IsNotMoreThan100Percent, returning the percent or value.
 fn validate_int_or_percent(v: &IntOrString, path: &str, out: &mut Vec<FieldError>, max_100: bool) {
@@ -676,7 +668,7 @@ pub fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
             out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
         }
     }
-    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels, "deployment"));
+    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels));
     out.extend(validate_labels(&s.template.metadata.labels, "spec.template.metadata.labels"));
     out.extend(validate_pod_spec(&s.template.spec, "spec.template.spec"));
     if s.template.spec.restart_policy != "Always" {
@@ -738,7 +730,7 @@ pub fn validate_replica_set(rs: &ReplicaSet) -> Vec<FieldError> {
             out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
         }
     }
-    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels, "replicaset"));
+    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels));
     out.extend(validate_pod_spec(&rs.spec.template.spec, "spec.template.spec"));
     if rs.spec.template.spec.restart_policy != "Always" {
         out.push(not_supported("spec.template.spec.restartPolicy", &rs.spec.template.spec.restart_policy, &["Always"]));
@@ -811,7 +803,6 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     if !["None", "ClientIP"].contains(&s.session_affinity.as_str()) {
         out.push(not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
     }
-    let _ = go_int_or_string;
     out
 }
 

@@ -465,11 +465,9 @@ impl Kubelet<'_> {
                 c.phase = Phase::Exited { at: Time(u64::MAX / 2), exit_code: 0, reason: "Completed".into(), started: started.unwrap_or(now) };
             }
             rt.killing_until = Some(Time(now.0 + longest));
-            let done = rt.killing_until;
             for name in events {
                 out.push(self.event(pod, "Normal", "Killing", format!("Stopping container {name}"), Some(&name)));
             }
-            let _ = done;
             if longest > 0 {
                 // The pod stops being ready as soon as its containers are told to stop.
                 let mut next = pod.clone();

@@ -186,7 +186,7 @@ pub fn reconcile(d: &Deployment, store: &Store, now: Time) -> Vec<Action> {
     if !d.spec.paused && deployment_complete(&s, store) {
         cleanup_deployment(&mut s, store);
     }
-    sync_rollout_status(&mut s, store, created);
+    sync_rollout_status(&mut s, created);
     s.out
 }
 
@@ -527,7 +527,7 @@ fn set_condition(conds: &mut Vec<DeploymentCondition>, mut c: DeploymentConditio
 
 /// calculateStatus + syncRolloutStatus: counts, Available and Progressing conditions, and
 /// ProgressDeadlineExceeded.
-fn sync_rollout_status(s: &mut Sync, store: &Store, created: bool) {
+fn sync_rollout_status(s: &mut Sync, created: bool) {
     let d = s.d;
     let now = s.now;
     let all = s.all();
@@ -538,7 +538,6 @@ fn sync_rollout_status(s: &mut Sync, store: &Store, created: bool) {
     st.ready_replicas = all.iter().map(|rs| rs.status.ready_replicas).sum();
     st.available_replicas = all.iter().map(|rs| rs.status.available_replicas).sum();
     st.unavailable_replicas = (st.replicas.max(replicas(d)) - st.available_replicas).max(0);
-    let _ = store;
 
     let min_available = replicas(d) - max_unavailable(d);
     if st.available_replicas >= min_available {

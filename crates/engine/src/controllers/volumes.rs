@@ -90,12 +90,10 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         }
         let created = pvc.metadata.creation_timestamp.unwrap_or_default();
         let ready = Time(created.0 + PROVISION_MS);
-        let provisioner_id = format!("{}_control-plane_{}", sc.provisioner, crate::naming::uid_for(7));
         if now < ready {
             if now == created {
                 out.push(Action::Event(EventSpec::normal(object_ref(&me), "ExternalProvisioning", format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner), NAME)));
                 out.push(Action::Event(EventSpec::normal(object_ref(&me), "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", pvc.metadata.namespace, pvc.metadata.name), "k8s.io/minikube-hostpath")));
-                let _ = &provisioner_id;
             }
             out.push(Action::Requeue(ready));
             continue;
@@ -124,8 +122,6 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         };
         out.push(Action::Create(Object::PersistentVolume(pv.clone())));
         out.push(Action::Event(EventSpec::normal(object_ref(&me), "ProvisioningSucceeded", format!("Successfully provisioned volume {name}"), "k8s.io/minikube-hostpath")));
-        let mut bound_pv = pv;
-        bound_pv.metadata.name = name;
         out.push(Action::Requeue(Time(now.0 + 1)));
     }
     // Bind freshly provisioned volumes to their claims.
