@@ -9,6 +9,48 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default)]
 pub struct Console {
     watch: Option<Watch>,
+    follow: Option<Follow>,
+}
+
+/// `kubectl logs -f`: new lines of one container instance while the clock runs.
+#[derive(Clone, Debug)]
+struct Follow {
+    ns: String,
+    pod: String,
+    container: String,
+    uid: String,
+    /// The last line printed: its time and how many lines at that time were printed.
+    last: (kubelab_api::Time, usize),
+}
+
+impl Follow {
+    fn poll(&mut self, engine: &Engine, out: &mut Vec<String>) -> bool {
+        let alive = engine.store().pods.get(&(self.ns.clone(), self.pod.clone())).is_some_and(|p| p.metadata.uid == self.uid);
+        if !alive {
+            return false;
+        }
+        let Ok(lines) = engine.container_logs(&self.ns, &self.pod, &self.container, false) else { return false };
+        let (t0, n0) = self.last;
+        let mut same = 0;
+        for (t, l) in &lines {
+            if *t < t0 {
+                continue;
+            }
+            if *t == t0 {
+                same += 1;
+                if same <= n0 {
+                    continue;
+                }
+            }
+            out.push(l.clone());
+            if *t == self.last.0 {
+                self.last.1 += 1;
+            } else {
+                self.last = (*t, 1);
+            }
+        }
+        true
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -95,9 +137,10 @@ impl Console {
         self.watch.is_some()
     }
 
-    /// Stops a running watch (Ctrl-C).
+    /// Stops a running watch or log follow (Ctrl-C).
     pub fn interrupt(&mut self) {
         self.watch = None;
+        self.follow = None;
     }
 
     /// Runs one line in this session.
@@ -144,12 +187,42 @@ impl Console {
             self.watch = Some(w);
             return printed;
         }
+        let is_logs = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k")) && words.get(1).map(|s| s.as_str()) == Some("logs");
+        let follow_flag = |w: &String| w == "-f" || w == "--follow" || w == "--follow=true";
+        if is_logs && words.iter().any(follow_flag) {
+            let plain: Vec<String> = words.iter().filter(|w| !follow_flag(w)).cloned().collect();
+            let plain_line = plain.iter().map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() }).collect::<Vec<_>>().join(" ");
+            let out = execute(engine, &plain_line, ctx);
+            if out.ok {
+                if let Some((ns, pod, container)) = crate::logs::follow_target(engine, &plain[2..]) {
+                    let uid = engine.store().pods.get(&(ns.clone(), pod.clone())).map(|p| p.metadata.uid.clone()).unwrap_or_default();
+                    let mut f = Follow { ns, pod, container, uid, last: (kubelab_api::Time(0), 0) };
+                    let mut sink = Vec::new();
+                    f.poll(engine, &mut sink);
+                    self.follow = Some(f);
+                }
+            }
+            return out;
+        }
         let advances = matches!(words.first().map(|s| s.as_str()), Some("lab")) && matches!(words.get(1).map(|s| s.as_str()), Some("advance" | "time"));
+        if advances && self.follow.is_some() {
+            let mut f = self.follow.take().expect("checked");
+            let mut lines = Vec::new();
+            let out = execute_streaming(engine, line, ctx, &mut |e, l| {
+                f.poll(e, l);
+            }, &mut lines);
+            let mut o = Output::new();
+            for l in lines {
+                o.out(l);
+            }
+            o.extend(out);
+            return o;
+        }
         if advances {
             if let Some(mut w) = self.watch.take() {
                 let mut lines = Vec::new();
                 // Watch at every instant: run the advance in steps of the engine's events.
-                let out = execute_with_watch(engine, line, ctx, &mut w, &mut lines);
+                let out = execute_streaming(engine, line, ctx, &mut |e, l| w.poll(e, l), &mut lines);
                 let mut o = Output::new();
                 for l in lines {
                     o.out(l);
@@ -166,8 +239,8 @@ fn rows_empty(o: &Output) -> bool {
     o.lines.iter().all(|(_, l)| l.is_empty())
 }
 
-/// Runs `lab advance D` instant by instant so the watch sees every change.
-fn execute_with_watch(engine: &mut Engine, line: &str, ctx: &mut Ctx, w: &mut Watch, lines: &mut Vec<String>) -> Output {
+/// Runs `lab advance D` instant by instant so a watch or a log follow sees every change.
+fn execute_streaming(engine: &mut Engine, line: &str, ctx: &mut Ctx, poll: &mut dyn FnMut(&mut Engine, &mut Vec<String>), lines: &mut Vec<String>) -> Output {
     let words = crate::shell::split_words(line).unwrap_or_default();
     let dur = words.iter().rev().find(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit())).cloned().unwrap_or_default();
     let Ok(ms) = kubelab_engine::duration::parse_duration(&dur) else {
@@ -175,7 +248,7 @@ fn execute_with_watch(engine: &mut Engine, line: &str, ctx: &mut Ctx, w: &mut Wa
     };
     let target = engine.now().0.saturating_add(ms);
     // Changes made since the watch started (by other commands) show up first.
-    w.poll(engine, lines);
+    poll(engine, lines);
     loop {
         let next = engine.next_event().map(|t| t.0).filter(|t| *t <= target);
         let step = match next {
@@ -183,7 +256,7 @@ fn execute_with_watch(engine: &mut Engine, line: &str, ctx: &mut Ctx, w: &mut Wa
             None => target - engine.now().0,
         };
         engine.advance(step, &mut *ctx.observe);
-        w.poll(engine, lines);
+        poll(engine, lines);
         if next.is_none() || engine.now().0 >= target {
             break;
         }

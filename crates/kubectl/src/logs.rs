@@ -151,3 +151,29 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
         Err(e) => Output::error(format!("error: {e}")),
     }
 }
+
+/// What `kubectl logs -f` follows: (namespace, pod, container), resolved as `logs` does
+/// (POD, pod/NAME, deploy/NAME, the default container).
+pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, String, String)> {
+    let a = parse(words, LOGS_FLAGS, "kubectl logs").ok()?;
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let target = a.positional.first()?;
+    let store = engine.store();
+    let pod: Pod = match target.split_once('/') {
+        Some((t, n)) => match resolve_resource(t)?.kind {
+            "Pod" => store.pods.get(&(ns.clone(), n.to_string()))?.clone(),
+            "Deployment" => {
+                let d = store.deployments.get(&(ns.clone(), n.to_string()))?;
+                deployment_pods(d, store).into_iter().min_by(|x, y| x.metadata.name.cmp(&y.metadata.name))?.clone()
+            }
+            _ => return None,
+        },
+        None => store.pods.get(&(ns.clone(), target.clone()))?.clone(),
+    };
+    let container = a
+        .get("container")
+        .map(String::from)
+        .or_else(|| pod.metadata.annotations.get("kubectl.kubernetes.io/default-container").cloned())
+        .or_else(|| pod.spec.containers.first().map(|c| c.name.clone()))?;
+    Some((ns, pod.metadata.name.clone(), container))
+}
