@@ -40,6 +40,11 @@ impl Args {
     pub fn has(&self, long: &str) -> bool {
         self.flags.contains_key(long)
     }
+    /// A flag whose value must parse (a label or field selector): `Ok(None)` when absent, and
+    /// kubectl's `error: <reason>` line when the value does not parse.
+    pub fn parsed<T>(&self, long: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+        self.get(long).map(parse).transpose().map_err(|e| format!("error: {e}"))
+    }
     /// A bool flag: present without value or with `true`.
     pub fn bool(&self, long: &str) -> bool {
         match self.get(long) {

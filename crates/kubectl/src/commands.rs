@@ -173,15 +173,13 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
         ));
     }
-    let selector = match a.get("selector").map(Selector::parse) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return Output::error(format!("error: {e}")),
+    let selector = match a.parsed("selector", Selector::parse) {
+        Ok(s) => s,
+        Err(e) => return Output::error(e),
     };
-    let field_selector = match a.get("field-selector").map(crate::fields::FieldSelector::parse) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return Output::error(format!("error: {e}")),
+    let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
+        Ok(s) => s,
+        Err(e) => return Output::error(e),
     };
     let all_ns = a.bool("all-namespaces");
     let ns = namespace_of(&a);
@@ -490,15 +488,13 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 infos.push(info);
             }
             let names = &a.positional[1..];
-            let selector = match a.get("selector").map(Selector::parse) {
-                None => None,
-                Some(Ok(s)) => Some(s),
-                Some(Err(e)) => return Output::error(format!("error: {e}")),
+            let selector = match a.parsed("selector", Selector::parse) {
+                Ok(s) => s,
+                Err(e) => return Output::error(e),
             };
-            let field_selector = match a.get("field-selector").map(crate::fields::FieldSelector::parse) {
-                None => None,
-                Some(Ok(s)) => Some(s),
-                Some(Err(e)) => return Output::error(format!("error: {e}")),
+            let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
+                Ok(s) => s,
+                Err(e) => return Output::error(e),
             };
             if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
                 return Output::error("error: resource(s) were provided, but no name was specified".to_string());

@@ -666,10 +666,9 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let mut objs: Vec<Object> = Vec::new();
     let mut out = Output::new();
     if names.is_empty() {
-        let sel = match a.get("selector").map(Selector::parse) {
-            None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => return Output::error(format!("error: {e}")),
+        let sel = match a.parsed("selector", Selector::parse) {
+            Ok(s) => s,
+            Err(e) => return Output::error(e),
         };
         let list_ns = if info.namespaced && !a.bool("all-namespaces") { Some(scope.as_str()) } else { None };
         objs = store.list(info.kind, list_ns).into_iter().filter(|o| sel.as_ref().is_none_or(|s| s.matches(&o.meta().labels))).collect();

@@ -39,11 +39,11 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
     };
     let scope = if info.namespaced { ns.clone() } else { String::new() };
     if names.is_empty() {
-        let sel = match a.get("selector").map(Selector::parse) {
-            None if a.bool("all") => None,
-            None => return Output::error("error: resource(s) were provided, but no name was specified".to_string()),
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => return Output::error(format!("error: {e}")),
+        let sel = match a.parsed("selector", Selector::parse) {
+            Ok(None) if a.bool("all") => None,
+            Ok(None) => return Output::error("error: resource(s) were provided, but no name was specified".to_string()),
+            Ok(s) => s,
+            Err(e) => return Output::error(e),
         };
         names = engine
             .store()
