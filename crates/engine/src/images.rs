@@ -75,6 +75,7 @@ const CATALOG: &[Entry] = &[
     Entry { repository: "docker.io/c1524db4f1/kubernetes-tutorial-frontend", tags: &["v0.2.0"], tag_prefixes: &[], info: info(25, 2_000, 300, 300) },
     Entry { repository: "docker.io/c1524db4f1/kubernetes-tutorial-backend", tags: &["v0.3.0"], tag_prefixes: &[], info: info(15, 1_600, 200, 200) },
     Entry { repository: "docker.io/trueberryless/kub-first-app", tags: &["latest", "v2"], tag_prefixes: &[], info: info(60, 3_000, 600, 300) },
+    Entry { repository: "ghcr.io/six-ddc/plow", tags: &["latest"], tag_prefixes: &[], info: info(8, 1_200, 100, 100) },
 ];
 
 /// Variant suffixes official images publish (`1.25-alpine`, `6.0.3-alpine3.18`).

@@ -11,12 +11,15 @@ pub mod error;
 pub mod images;
 pub mod kubelet;
 pub mod naming;
+pub mod nginx;
 pub mod programs;
 pub mod rng;
 pub mod scheduler;
 pub mod snapshot;
 pub mod store;
 pub mod traffic;
+pub mod vms;
+mod vm_engine;
 
 pub use config::{ClusterConfig, NodeConfig, Timings};
 pub use error::ApiError;
@@ -60,6 +63,8 @@ pub struct Engine {
     port_forwards: BTreeMap<u16, (String, String, i32)>,
     /// Data the programs keep (Redis keys), by where it lives.
     kv: traffic::Kv,
+    /// The VM-era LAN (empty unless `lab lan up`).
+    lan: vms::Lan,
 }
 
 /// At most this many controller passes at one instant before the engine stops (a guard
@@ -87,6 +92,7 @@ impl Engine {
             servers: traffic::Servers::default(),
             port_forwards: BTreeMap::new(),
             kv: traffic::Kv::new(),
+            lan: vms::Lan::default(),
         };
         e.boot();
         e
@@ -254,7 +260,7 @@ impl Engine {
         self.machines.get(node)
     }
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot::of(&self.store, self.now.0)
+        Snapshot::of(&self.store, self.now.0).with_lan(&self.lan)
     }
     /// The store's changes since the last call (for watchers and the UI's lights).
     pub fn drain_changes(&mut self) -> Vec<store::Change> {
@@ -1019,7 +1025,10 @@ impl Engine {
     /// (or `rps` requests per second in total), each request timing out after `timeout_ms`.
     pub fn start_load(&mut self, url: &str, concurrency: u32, rps: Option<u32>, timeout_ms: u64, keepalive: bool) -> Result<String, String> {
         let u = traffic::parse_url(url)?;
-        let dest = traffic::resolve(&self.store, &u, "default")?;
+        let dest = match self.lan_dest(None, &u) {
+            Some(d) => d,
+            None => traffic::resolve(&self.store, &u, "default")?,
+        };
         // A fixed rate needs requests in flight side by side: enough connections that each
         // sends one request every two seconds at most.
         let n = match rps {
@@ -1094,7 +1103,10 @@ impl Engine {
                 }
                 None => return Err(format!("Failed to connect to localhost port {}: Connection refused", u.port)),
             },
-            _ => traffic::resolve(&self.store, &u, from.map(|f| f.0).unwrap_or("default"))?,
+            _ => match self.lan_dest(None, &u) {
+                Some(d) => d,
+                None => traffic::resolve(&self.store, &u, from.map(|f| f.0).unwrap_or("default"))?,
+            },
         };
         let sent = self.now;
         let served = self.send(&dest, None, method, &u.path, sent, timeout_ms);
@@ -1110,6 +1122,17 @@ impl Engine {
         use traffic::{Dest, Outcome, Served};
         let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
         match dest {
+            Dest::Lan { from, host, port } => {
+                let served = match self.lan.request(&mut self.servers, from.as_deref(), host, *port, path, t, Time(t.0.saturating_add(timeout_ms)), 0) {
+                    Ok(s) => s,
+                    Err(_) => return refused(t),
+                };
+                let _ = method;
+                if served.done_at.0 - t.0 > timeout_ms {
+                    return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
+                }
+                served
+            }
             Dest::Pod { ns, name, port } => {
                 let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng, crashes: Vec::new() };
                 let served = traffic::serve(&mut w, ns, name, *port, method, path, t, timeout_ms);

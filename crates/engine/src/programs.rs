@@ -21,12 +21,12 @@ pub trait Resolver {
 }
 
 /// nginx's error-log timestamp: `2024/08/13 00:00:03`.
-fn nginx_time(t: Time) -> String {
+pub(crate) fn nginx_time(t: Time) -> String {
     let s = t.rfc3339();
     format!("{}/{}/{} {}", &s[0..4], &s[5..7], &s[8..10], &s[11..19])
 }
 
-fn nginx_entrypoint(default_conf: bool) -> Vec<(u64, String)> {
+pub(crate) fn nginx_entrypoint(default_conf: bool) -> Vec<(u64, String)> {
     let mut v = vec![
         "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".to_string(),
         "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".into(),
@@ -47,7 +47,7 @@ fn nginx_entrypoint(default_conf: bool) -> Vec<(u64, String)> {
     v.into_iter().map(|l| (0, l)).collect()
 }
 
-fn nginx_running(now: Time, version: &str) -> Vec<(u64, String)> {
+pub(crate) fn nginx_running(now: Time, version: &str) -> Vec<(u64, String)> {
     let t = nginx_time(now);
     [
         format!("{t} [notice] 1#1: using the \"epoll\" event method"),

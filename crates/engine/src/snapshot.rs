@@ -15,6 +15,27 @@ pub struct Snapshot {
     pub pods: Vec<SnapPod>,
     pub deployments: Vec<SnapDeployment>,
     pub services: Vec<SnapService>,
+    /// The VM-era machines, when there are any (`lab lan up`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vms: Vec<SnapVm>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SnapVm {
+    pub name: String,
+    pub ip: String,
+    pub link_up: bool,
+    pub containers: Vec<SnapContainer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SnapContainer {
+    pub name: String,
+    pub image: String,
+    /// `running`, `exited` or `created`, as `docker ps` says.
+    pub state: String,
+    /// `host:container` pairs.
+    pub ports: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -110,12 +131,42 @@ impl Snapshot {
                         .unwrap_or_default(),
                 })
                 .collect(),
+            vms: Vec::new(),
         }
+    }
+
+    /// Adds the VM-era machines.
+    pub fn with_lan(mut self, lan: &crate::vms::Lan) -> Snapshot {
+        self.vms = lan
+            .vms
+            .values()
+            .map(|v| SnapVm {
+                name: v.name.clone(),
+                ip: v.ip.clone(),
+                link_up: v.link_up,
+                containers: v
+                    .containers
+                    .iter()
+                    .map(|c| SnapContainer {
+                        name: c.name.clone(),
+                        image: c.image.clone(),
+                        state: match c.state {
+                            crate::vms::CtrState::Running { .. } => "running",
+                            crate::vms::CtrState::Exited { .. } => "exited",
+                            crate::vms::CtrState::Created => "created",
+                        }
+                        .into(),
+                        ports: c.ports.iter().map(|(h, p)| format!("{h}:{p}")).collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        self
     }
 
     /// Equal apart from the time and the command marker.
     pub fn same_state(&self, other: &Snapshot) -> bool {
-        self.nodes == other.nodes && self.pods == other.pods && self.deployments == other.deployments && self.services == other.services
+        self.nodes == other.nodes && self.pods == other.pods && self.deployments == other.deployments && self.services == other.services && self.vms == other.vms
     }
 
     pub fn to_json_line(&self) -> String {

@@ -18,6 +18,9 @@ pub enum Dest {
     Service { ns: String, name: String, port: i32, via_node: Option<String> },
     /// A pod's IP and port.
     Pod { ns: String, name: String, port: i32 },
+    /// A machine of the VM-era LAN (or a container address), from a machine or (`None`)
+    /// the workstation.
+    Lan { from: Option<String>, host: String, port: i32 },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +98,8 @@ pub enum Outcome {
     BadGateway,
     /// The connection closed without an answer (the process died serving it).
     EmptyReply,
+    /// The address did not answer ARP (a machine whose link is down): EHOSTUNREACH.
+    NoRoute,
 }
 
 impl Outcome {
@@ -105,6 +110,7 @@ impl Outcome {
             Outcome::Timeout => "timeout",
             Outcome::BadGateway => "502 Bad Gateway",
             Outcome::EmptyReply => "empty reply",
+            Outcome::NoRoute => "no route to host",
         }
     }
 }

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 pub struct Console {
     watch: Option<Watch>,
     follow: Option<Follow>,
+    /// The VM-era machine the console is logged in to (`lab ssh`).
+    on: Option<String>,
 }
 
 /// `kubectl logs -f`: new lines of one container instance while the clock runs.
@@ -143,8 +145,18 @@ impl Console {
         self.follow = None;
     }
 
+    /// The machine `lab ssh` logged in to, if any.
+    pub fn machine(&self) -> Option<&str> {
+        self.on.as_deref()
+    }
+
     /// Runs one line in this session.
     pub fn execute(&mut self, engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
+        let rewritten = match crate::vm::session_line(&mut self.on, engine, line) {
+            crate::vm::SessionLine::Done(out) => return out,
+            crate::vm::SessionLine::Run(l) => l,
+        };
+        let line = rewritten.as_str();
         let words = crate::shell::split_words(line).unwrap_or_default();
         let is_get = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k")) && words.get(1).map(|s| s.as_str()) == Some("get");
         let watch_flag = |w: &String| w == "-w" || w == "--watch" || w == "--watch=true" || w == "--watch-only";

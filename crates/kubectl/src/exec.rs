@@ -195,7 +195,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 Ok((served, took)) => match served.outcome {
                     Outcome::Ok { body, .. } => Output::line(body),
                     Outcome::BadGateway => exit(Output::error(if tool_name == "wget" { "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string() } else { "<html><head><title>502 Bad Gateway</title></head></html>".to_string() }), if tool_name == "wget" { 1 } else { 0 }),
-                    Outcome::Refused => exit(Output::error(if tool_name == "wget" { format!("wget: can't connect to remote host ({host}): Connection refused") } else { format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server") }), if tool_name == "wget" { 1 } else { 7 }),
+                    Outcome::Refused | Outcome::NoRoute => exit(Output::error(if tool_name == "wget" { format!("wget: can't connect to remote host ({host}): Connection refused") } else { format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server") }), if tool_name == "wget" { 1 } else { 7 }),
                     Outcome::EmptyReply => exit(Output::error(if tool_name == "wget" { "wget: error getting response".to_string() } else { "curl: (52) Empty reply from server".to_string() }), if tool_name == "wget" { 1 } else { 52 }),
                     Outcome::Timeout => exit(Output::error(if tool_name == "wget" { "wget: download timed out".to_string() } else { format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached") }), if tool_name == "wget" { 1 } else { 28 }),
                 },

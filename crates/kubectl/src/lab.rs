@@ -15,6 +15,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]", "Run a load generator: N kept-alive connections (default 1), 2s timeout"),
     ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),
     ("lab load stop", "Stop the load generator and print its summary"),
+    ("lab lan up", "Boot the VM-era LAN: machines lb (172.16.0.2), vm-1 (.3) and vm-2 (.4) with docker, no Kubernetes"),
+    ("lab lan", "List the LAN's machines, their links and containers"),
+    ("lab ssh <machine>", "Log in to a machine: later commands run there (docker, curl, ip, cat) until `exit`"),
+    ("lab on <machine> <command>", "Run one command on a machine"),
     ("lab time [next]", "Show the simulated time, or jump to the next scheduled event"),
     ("lab export", "Print everything you made as YAML that kubectl apply accepts on a real cluster"),
     ("lab reset", "Start again with a fresh cluster (same seed)"),
@@ -45,6 +49,26 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Err(e) => Output::error(format!("error: {e}")),
         },
         ["curl", ..] => crate::traffic::curl(engine, &words[1..], ctx),
+        ["lan", "up"] => {
+            let fresh = engine.lan_up();
+            let mut o = if fresh { Output::line("LAN up: three machines with docker and no Kubernetes") } else { Output::line("the LAN is already up") };
+            o.extend(crate::vm::lan_table(engine));
+            o.out("`lab ssh vm-1` logs in to a machine; `exit` comes back.");
+            o
+        }
+        ["lan"] if engine.lan().vms.is_empty() => Output::error("error: the LAN is not up: `lab lan up` boots it".to_string()),
+        ["lan"] => crate::vm::lan_table(engine),
+        ["lan", other, ..] => Output::error(format!("error: unknown lab lan command \"{other}\": use `lab lan up` or `lab lan`")),
+        ["on", vm, _, ..] => crate::vm::run(engine, vm, &words[2..], ctx),
+        ["on", ..] => Output::error("error: lab on <machine> <command> runs one command on a machine".to_string()),
+        ["ssh", vm] => {
+            if engine.lan().vms.contains_key(*vm) {
+                Output::error("error: `lab ssh` changes where the console's next commands run: type it in the console (or a script); `lab on <machine> <command>` runs one command".to_string())
+            } else {
+                crate::vm::run(engine, vm, &[], ctx)
+            }
+        }
+        ["ssh", ..] => Output::error("error: lab ssh <machine> logs in to one of the LAN's machines".to_string()),
         ["export"] => Output::line(crate::export::export(engine)),
         ["reset"] => {
             let seed = engine.seed();

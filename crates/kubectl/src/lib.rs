@@ -24,6 +24,7 @@ pub mod selector;
 pub mod shell;
 pub mod tabwriter;
 pub mod traffic;
+pub mod vm;
 
 pub use apply::{apply_manifest, ApplyReport, Problem};
 pub use commands::FileOrDir;

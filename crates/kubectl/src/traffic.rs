@@ -43,6 +43,7 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Outcome::Ok { body, .. } => Output::line(body),
             Outcome::BadGateway => Output::line("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.4</center>\n</body>\n</html>"),
             Outcome::Refused => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
+            Outcome::NoRoute => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after {took} ms: Couldn't connect to server")),
             Outcome::Timeout => Output::error(format!("curl: (28) Failed to connect to {host} port {port} after {took} ms: Timeout was reached")),
             Outcome::EmptyReply => Output::error("curl: (52) Empty reply from server"),
         },
@@ -98,7 +99,9 @@ pub fn summary(load: &Load, now_ms: u64) -> String {
         ));
     }
     if !s.per_pod.is_empty() {
-        out.push_str("By pod:\n");
+        // The VM era has containers on machines, not pods.
+        let lan = matches!(load.dest, kubelab_engine::traffic::Dest::Lan { .. });
+        out.push_str(if lan { "By container:\n" } else { "By pod:\n" });
         for (p, n) in &s.per_pod {
             out.push_str(&format!("  {p}\t{n}\n"));
         }
