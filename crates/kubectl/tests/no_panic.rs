@@ -120,3 +120,45 @@ fn mutated_manifests_never_panic() {
     }
     println!("{cases} manifests applied without a panic");
 }
+
+const VM_WORDS: &[&str] = &[
+    "docker", "run", "ps", "-a", "logs", "stop", "kill", "rm", "-f", "start", "exec", "-i", "cp", "network", "create", "ls", "images",
+    "pull", "--name", "app", "proxy", "lb", "--rm", "-d", "-p", "80:80", "3000:3000", "abc", ":", "--network", "appanet", "host",
+    "--net", "-v", "/root/lb.conf:/etc/nginx/conf.d/lb.conf", "--add-host", "app:127.0.0.1", "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0",
+    "ghcr.io/iximiuz/labs/kubernetes-101/proxy:v1.0.0", "ghcr.io/iximiuz/labs/kubernetes-101/lb:v1.0.0", "ghcr.io/six-ddc/plow", "-c", "2",
+    "nginx", "-s", "reload", "-t", "cat", ">", ">>", "lb.conf", "/etc/nginx/conf.d/lb.conf", "sh", "sed", "s/9/1/", "curl", "localhost",
+    "172.16.0.2", "172.16.0.3:3000", "172.18.0.2", "-m", "0.5", "ip", "link", "set", "eth0", "down", "up", "addr", "hostname", "echo",
+    "tee", "kubectl", "'", "\"", "", "é", "🙂", "--", "-x",
+];
+
+#[test]
+fn garbled_machine_commands_never_panic() {
+    let seed = 61122;
+    let mut r = Pcg32::new(seed);
+    let mut engine = Engine::new(1);
+    let conf = "upstream services {\n server 172.16.0.3:80 weight=9;\n server 172.16.0.4:80;\n}\nserver { listen 80; location / { proxy_pass http://services; } }\n";
+    for i in 0..3000 {
+        let n = 1 + r.below(8) as usize;
+        let vm = ["vm-1", "vm-2", "lb", "vm-9"][r.below(4) as usize];
+        let mut line = format!("lab on {vm}");
+        if i == 0 {
+            line = "lab lan up".into();
+        }
+        for _ in 0..n {
+            let w = VM_WORDS[r.below(VM_WORDS.len() as u32) as usize];
+            line.push(' ');
+            line.push_str(if w.is_empty() { "''" } else { w });
+        }
+        let stdin = if r.below(2) == 0 { Some(conf) } else { Some("}{ garbage ;;") };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut observe = |_: &Engine| {};
+            let mut ctx = Ctx { files: &NoFiles, stdin, observe: &mut observe };
+            execute(&mut engine, &line, &mut ctx)
+        }));
+        assert!(result.is_ok(), "seed {seed}, case {i}: panicked on {line:?}");
+        if i % 500 == 499 {
+            // Keep the load generator from running for ever between cases.
+            engine.stop_load();
+        }
+    }
+}
