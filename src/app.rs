@@ -4,10 +4,10 @@
 //! The only place the wall clock is read.
 
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ConsoleLine, Inspector, LineKind, OwnerLegend, SimClock, TrafficPanel, Workloads, YamlEditor,
+    ApplyOutput, ClusterMap, Console, ConsoleLine, Inspector, LanMap, LineKind, OwnerLegend, SimClock, TrafficPanel, Workloads, YamlEditor,
     SOURCE_NAME,
 };
-use crate::model::{deployments, format_sim_time, load_targets, ClusterView, InspectorView, Selection, TrafficView};
+use crate::model::{deployments, format_sim_time, load_targets, ClusterView, InspectorView, LanView, Selection, TrafficView};
 use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
 use kubelab_engine::duration::format_clock;
 use crate::{SAMPLE_MANIFEST, SPEEDS};
@@ -261,6 +261,7 @@ impl Component for App {
             None => self.session.engine(),
         };
         let cluster = ClusterView::from_engine(engine);
+        let lan = LanView::from_engine(engine);
         let owners = cluster.owners();
         let title = map_title(&cluster);
         let seed = self.session.seed();
@@ -308,6 +309,16 @@ impl Component for App {
                     <div class="work-pane">
                         <section class="map-pane" aria-labelledby="map-title">
                             <h2 id="map-title">{ title }</h2>
+                            if lan.is_up() {
+                                <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />
+                            } else {
+                                <p class="era-switch">
+                                    <button type="button" data-testid="lan-up" disabled={busy}
+                                            onclick={on_command.reform(|_: MouseEvent| "lab lan up".to_string())}
+                                            title="Runs: lab lan up">{ "Boot the VM-era LAN" }</button>
+                                    { " three plain machines with docker, to do by hand what Kubernetes automates (workshop part 1)" }
+                                </p>
+                            }
                             <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} />
                             <div class="map-foot">
                                 <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
@@ -317,6 +328,7 @@ impl Component for App {
                         </section>
                         <div class="lower">
                             <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
+                                     machine={self.session.machine().map(String::from)}
                                      on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
                             <div class="side">
                                 <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}

@@ -10,6 +10,7 @@
 use crate::json::Json;
 use kubelab_engine::Engine;
 use kubelab_kubectl::script::{parse_script, ScriptCommand, ScriptError};
+use kubelab_kubectl::vm::{session_line, SessionLine};
 use kubelab_kubectl::{execute, Ctx, FileOrDir, Files, Output};
 use std::cell::RefCell;
 use std::fmt;
@@ -40,15 +41,23 @@ pub struct Ran {
 pub struct Session {
     engine: Engine,
     journal: Vec<Entry>,
+    /// The VM-era machine `lab ssh` logged the console in to (not saved: a reload comes
+    /// back to the lab console).
+    on: Option<String>,
 }
 
 impl Session {
     pub fn new(seed: u64) -> Session {
-        Session { engine: Engine::new(seed), journal: Vec::new() }
+        Session { engine: Engine::new(seed), journal: Vec::new(), on: None }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The machine the console is logged in to (`lab ssh`), if any.
+    pub fn machine(&self) -> Option<&str> {
+        self.on.as_deref()
     }
     pub fn seed(&self) -> u64 {
         self.engine.seed()
@@ -67,14 +76,20 @@ impl Session {
     /// Runs one command and journals it unless it only reads.
     pub fn run_command(&mut self, cmd: &ScriptCommand, files: &dyn Files) -> Ran {
         let t = self.engine.now().0;
+        // Logged in to a machine: the line runs there, and is journaled as `lab on <machine> ...`.
+        let line = match session_line(&mut self.on, &self.engine, &cmd.command) {
+            SessionLine::Done(output) => return Ran { echo: cmd.echo.clone(), output },
+            SessionLine::Run(l) => l,
+        };
+        let prefix = line.strip_suffix(cmd.command.as_str()).unwrap_or("").to_string();
         let recorder = Recorder { inner: files, read: RefCell::default() };
-        let output = execute(&mut self.engine, &cmd.command, &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
+        let output = execute(&mut self.engine, &line, &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
         if output.ok && boots_anew(&cmd.command) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
             // them matters any more, and the journal starts again from the new seed.
             self.journal.clear();
-        } else if may_change_cluster(&cmd.command) {
-            self.journal.push(Entry { t, command: cmd.echo.join("\n"), files: recorder.read.into_inner() });
+        } else if may_change_cluster(&line) {
+            self.journal.push(Entry { t, command: format!("{prefix}{}", cmd.echo.join("\n")), files: recorder.read.into_inner() });
         }
         Ran { echo: cmd.echo.clone(), output }
     }

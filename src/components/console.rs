@@ -41,6 +41,9 @@ pub struct ConsoleProps {
     /// A command line, or several pasted lines.
     pub on_run: Callback<String>,
     pub on_clear: Callback<()>,
+    /// The VM-era machine `lab ssh` logged in to: the prompt says where commands run.
+    #[prop_or_default]
+    pub machine: Option<String>,
 }
 
 #[function_component(Console)]
@@ -190,12 +193,15 @@ pub fn console(props: &ConsoleProps) -> Html {
                 { for lines }
             </pre>
             <div class="prompt">
-                <label for="console-input" class="prompt-sign" aria-hidden="true">{ "$" }</label>
+                <label for="console-input" class="prompt-sign" aria-hidden="true" data-testid="prompt-sign">
+                    { props.machine.as_ref().map(|m| format!("root@{m}:~#")).unwrap_or_else(|| "$".into()) }
+                </label>
                 <input id="console-input" data-testid="console-input" ref={input_ref} type="text"
                        value={(*input).clone()} {oninput} {onkeydown} {onpaste}
                        readonly={props.disabled} aria-busy={props.disabled.to_string()} spellcheck="false" autocomplete="off" autocapitalize="off"
-                       aria-label="Console: a kubectl or lab command" aria-describedby="console-hint"
-                       placeholder="kubectl get pods" />
+                       aria-label={match &props.machine { Some(m) => format!("Console on machine {m}: docker, curl, ip; exit to leave"), None => "Console: a kubectl or lab command".to_string() }}
+                       aria-describedby="console-hint"
+                       placeholder={if props.machine.is_some() { "docker ps" } else { "kubectl get pods" }} />
             </div>
         </section>
     }

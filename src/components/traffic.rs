@@ -133,7 +133,7 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
         let x = AXIS_W + i as u32 * BAR_W;
         let w = (BAR_W - 1).to_string();
         Some(html! {
-            <g>
+            <g class="second" data-ok={ok.to_string()} data-err={err.to_string()}>
                 if ok > 0 {
                     <rect class="bar-ok" x={x.to_string()} y={format!("{:.1}", y(ok))} width={w.clone()} height={format!("{:.1}", h(ok))} />
                 }
