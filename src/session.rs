@@ -499,6 +499,31 @@ mod tests {
     }
 
     #[test]
+    fn a_machine_session_is_journaled_as_lab_on_and_replays_to_the_same_lan() {
+        let mut s = Session::new(4);
+        run(&mut s, "lab lan up\nlab ssh vm-1");
+        assert_eq!(s.machine(), Some("vm-1"));
+        run(&mut s, "docker run --name app -d -p 3000:3000 ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0");
+        run(&mut s, "cat > notes.txt <<EOF\nhello\nEOF\nexit");
+        assert_eq!(s.machine(), None);
+        run(&mut s, "lab on vm-1 ip link set eth0 down");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(
+            cmds,
+            [
+                "lab lan up",
+                "lab on vm-1 docker run --name app -d -p 3000:3000 ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0",
+                "lab on vm-1 cat > notes.txt <<EOF\nhello\nEOF",
+                "lab on vm-1 ip link set eth0 down",
+            ]
+        );
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("round trip"));
+        assert_eq!(replayed.engine.lan(), s.engine.lan());
+        assert_eq!(replayed.engine.lan().vms["vm-1"].files.get("/root/notes.txt").map(String::as_str), Some("hello\n"));
+        assert!(!replayed.engine.lan().vms["vm-1"].link_up);
+    }
+
+    #[test]
     fn reads_are_not_journaled_and_mutations_are() {
         let mut s = Session::new(1);
         run(&mut s, "kubectl get pods\nkubectl describe nodes\nlab help\nnope\nkubectl apply -f manifest.yaml\nlab advance 5s");
