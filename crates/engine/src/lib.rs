@@ -411,7 +411,7 @@ impl Engine {
         if s.spec.type_ != "ExternalName" {
             if s.spec.cluster_ip.is_empty() {
                 s.spec.cluster_ip = self.allocate_cluster_ip(&s.metadata.namespace, &s.metadata.name);
-            } else if s.spec.cluster_ip != "None" && self.store.services.values().any(|o| o.spec.cluster_ip == s.spec.cluster_ip) {
+            } else if s.spec.cluster_ip != "None" && self.store.services.values().any(|o| o.spec.cluster_ip == s.spec.cluster_ip && !same_object(&o.metadata, &s.metadata)) {
                 return Err(ApiError::Invalid {
                     kind: "Service".into(),
                     name: s.metadata.name.clone(),
@@ -426,7 +426,8 @@ impl Engine {
             s.spec.cluster_ips = vec![s.spec.cluster_ip.clone()];
         }
         if s.spec.type_ == "NodePort" || s.spec.type_ == "LoadBalancer" {
-            let used: BTreeSet<i32> = self.store.services.values().flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port)).collect();
+            // Ports held by other Services (an update keeps its own).
+            let used: BTreeSet<i32> = self.store.services.values().filter(|o| !same_object(&o.metadata, &s.metadata)).flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port)).collect();
             let mut taken = used.clone();
             for p in &mut s.spec.ports {
                 match p.node_port.filter(|n| *n != 0) {
@@ -511,6 +512,14 @@ impl Engine {
                 if n.spec.cluster_ip.is_empty() {
                     n.spec.cluster_ip = o.spec.cluster_ip.clone();
                     n.spec.cluster_ips = o.spec.cluster_ips.clone();
+                } else if n.spec.cluster_ip != o.spec.cluster_ip {
+                    // ValidateServiceUpdate: the ClusterIP is immutable once set.
+                    errs.push(validate::FieldError {
+                        path: "spec.clusterIPs[0]".into(),
+                        type_: validate::ErrorType::Invalid,
+                        value: format!("[]string{{{:?}}}", n.spec.cluster_ip),
+                        detail: "may not change once set".into(),
+                    });
                 }
                 for p in &mut n.spec.ports {
                     if n.spec.type_ == "ClusterIP" {
@@ -1265,6 +1274,11 @@ impl Engine {
         self.advance(ms, observe);
         Some(t)
     }
+}
+
+/// The same object (by namespace and name): an update must not collide with itself.
+fn same_object(a: &ObjectMeta, b: &ObjectMeta) -> bool {
+    a.namespace == b.namespace && a.name == b.name
 }
 
 fn immutable(path: &str, sel: &LabelSelector) -> validate::FieldError {

@@ -1,0 +1,106 @@
+//! Objectives checked against a live lab. A `run` objective runs its command on a copy of
+//! the engine (so checking never changes the lab, not even its clock); a `load` objective
+//! reads the load generator's statistics. Progress is sticky: once met (after the
+//! objectives it depends on), an objective stays met, as a task list does.
+
+use crate::Objective;
+use kubelab_engine::Engine;
+use kubelab_kubectl::{execute, Ctx, NoFiles};
+use std::collections::BTreeSet;
+
+pub fn load_metric_name_ok(name: &str) -> Result<(), ()> {
+    match name {
+        "ok_rate" | "error_rate" | "ok" | "errors" | "requests" | "running" => Ok(()),
+        n if n.strip_prefix("share:").is_some_and(|v| !v.is_empty()) => Ok(()),
+        _ => Err(()),
+    }
+}
+
+/// A load generator figure now (None when no load runs, except `running`).
+pub fn load_metric(engine: &Engine, name: &str) -> Option<f64> {
+    let Some(load) = engine.load() else {
+        return (name == "running").then_some(0.0);
+    };
+    let s = &load.stats;
+    let now_s = engine.now().0 / 1000;
+    let from = now_s.saturating_sub(10).max(s.started.0.div_ceil(1000));
+    let secs = now_s.saturating_sub(from).max(1) as f64;
+    let (ok10, err10) = s.per_second.range(from..now_s).fold((0, 0), |a, (_, (o, e))| (a.0 + o, a.1 + e));
+    Some(match name {
+        "running" => 1.0,
+        "ok_rate" => ok10 as f64 / secs,
+        "error_rate" => err10 as f64 / secs,
+        "ok" => s.ok as f64,
+        "errors" => (s.count - s.ok) as f64,
+        "requests" => s.count as f64,
+        n => {
+            let v = n.strip_prefix("share:")?;
+            if s.ok == 0 {
+                return None;
+            }
+            s.per_version.get(v).copied().unwrap_or(0) as f64 * 100.0 / s.ok as f64
+        }
+    })
+}
+
+/// What a `run` command prints on a copy of the lab.
+pub fn command_output(engine: &Engine, line: &str) -> String {
+    let mut copy = engine.clone();
+    let mut observe = |_: &Engine| {};
+    let out = execute(&mut copy, line, &mut Ctx { files: &NoFiles, stdin: None, observe: &mut observe });
+    out.lines.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n").trim().to_string()
+}
+
+fn compare(o: &Objective, text: Option<&str>, number: Option<f64>) -> bool {
+    if let Some(e) = &o.equals {
+        if text.map(str::trim) != Some(e.trim()) {
+            return false;
+        }
+    }
+    if let Some(c) = &o.contains {
+        if !text.is_some_and(|t| t.contains(c.as_str())) {
+            return false;
+        }
+    }
+    if let Some(c) = &o.not_contains {
+        if text.is_none_or(|t| t.contains(c.as_str())) {
+            return false;
+        }
+    }
+    if o.at_least.is_some() || o.at_most.is_some() {
+        let Some(n) = number else { return false };
+        if o.at_least.is_some_and(|min| n < min) || o.at_most.is_some_and(|max| n > max) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether one objective holds now (its dependencies aside).
+pub fn holds(o: &Objective, engine: &Engine) -> bool {
+    if let Some(m) = &o.load {
+        let v = load_metric(engine, m);
+        let text = v.map(|x| format!("{x}"));
+        return compare(o, text.as_deref(), v);
+    }
+    let Some(line) = &o.run else { return false };
+    let text = command_output(engine, line);
+    let number = if o.lines { Some(text.lines().filter(|l| !l.trim().is_empty()).count() as f64) } else { text.trim().parse::<f64>().ok() };
+    compare(o, Some(&text), number)
+}
+
+/// Marks the objectives met now whose dependencies are met; returns the ids newly met.
+pub fn tick(objectives: &[Objective], done: &mut BTreeSet<String>, engine: &Engine) -> Vec<String> {
+    let mut newly = Vec::new();
+    // Objectives in order, so a chain a → b can complete in one pass.
+    for o in objectives {
+        if done.contains(&o.id) || !o.after.iter().all(|a| done.contains(a)) {
+            continue;
+        }
+        if holds(o, engine) {
+            done.insert(o.id.clone());
+            newly.push(o.id.clone());
+        }
+    }
+    newly
+}
