@@ -4,9 +4,11 @@
 //! The only place the wall clock is read.
 
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ConsoleLine, Inspector, LanMap, LineKind, OwnerLegend, SimClock, TrafficPanel, Workloads, YamlEditor,
-    SOURCE_NAME,
+    ApplyOutput, ClusterMap, Console, ConsoleLine, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
+    Workloads, YamlEditor, SOURCE_NAME,
 };
+use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
+use kubelab_lessons::Lesson;
 use crate::model::{deployments, format_sim_time, load_targets, ClusterView, InspectorView, LanView, Selection, TrafficView};
 use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
 use kubelab_engine::duration::format_clock;
@@ -63,6 +65,7 @@ pub enum Msg {
     Reset,
     SaveNow,
     DismissNotice,
+    Lesson(LessonAction),
 }
 
 /// A saved lab being replayed.
@@ -94,6 +97,13 @@ pub struct App {
     /// Something worth saving changed since the last save.
     dirty: bool,
     last_save: Option<f64>,
+    /// The lessons compiled in, and where the learner is in them.
+    lessons: Rc<Vec<Lesson>>,
+    progress: Progress,
+    /// A lesson chosen in the picker but not started.
+    picked: Option<String>,
+    /// The lab as the objectives were last checked: (sim time, resource version, wall ms).
+    last_check: Option<(u64, u64, f64)>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -123,18 +133,24 @@ impl Component for App {
             selected: None,
             dirty: false,
             last_save: None,
+            lessons: Rc::new(kubelab_lessons::all().unwrap_or_default()),
+            progress: Progress::default(),
+            picked: None,
+            last_check: None,
             _ticker: ticker,
             _listeners: save_on_leave(ctx),
         };
         if let Some(key) = &props.save_key {
             app.load(key, props);
+            app.load_progress();
         }
         app.work_on_restore();
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        if self.busy() && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
+        let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close));
+        if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
             return false; // the controls are disabled until the lab is back
         }
         match msg {
@@ -165,7 +181,7 @@ impl Component for App {
                     changed = true;
                 }
                 self.maybe_save(ctx, now);
-                changed
+                changed | self.check_lesson(ctx, now, false)
             }
             Msg::Edit(text) => {
                 self.manifest = AttrValue::from(text);
@@ -187,11 +203,17 @@ impl Component for App {
             Msg::Run(text) => {
                 self.run(&text, true);
                 self.save(ctx);
+                self.check_lesson(ctx, wall_now_ms(), true);
                 true
             }
             Msg::Command(cmd) => {
                 self.run(&cmd, false);
                 self.save(ctx);
+                self.check_lesson(ctx, wall_now_ms(), true);
+                true
+            }
+            Msg::Lesson(action) => {
+                self.lesson_action(ctx, action);
                 true
             }
             Msg::ClearConsole => {
@@ -263,7 +285,9 @@ impl Component for App {
         let cluster = ClusterView::from_engine(engine);
         let lan = LanView::from_engine(engine);
         let owners = cluster.owners();
-        let title = map_title(&cluster);
+        // A VM-era lesson is about the machines: the Kubernetes cluster waits for part 2.
+        let vm_lesson = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson)).is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
+        let title = if vm_lesson { "2. Watch the machines: the LAN before Kubernetes".to_string() } else { map_title(&cluster) };
         let seed = self.session.seed();
         let busy = self.busy();
         let status = if self.restoring.is_some() {
@@ -300,7 +324,9 @@ impl Component for App {
                     </div>
                 }
                 <main class="panes">
-                    <section class="editor-pane" aria-label="Manifest editor">
+                    <section class="editor-pane" aria-label="Lessons and manifest editor">
+                        <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
+                                     disabled={busy} on_action={link.callback(Msg::Lesson)} />
                         <YamlEditor value={self.manifest.clone()} problems={self.problems.clone()}
                                     on_input={link.callback(Msg::Edit)}
                                     on_apply={link.callback(|_| Msg::Apply)} {busy} />
@@ -319,12 +345,14 @@ impl Component for App {
                                     { " three plain machines with docker, to do by hand what Kubernetes automates (workshop part 1)" }
                                 </p>
                             }
-                            <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} />
-                            <div class="map-foot">
-                                <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
-                                           on_select={on_select} on_command={on_command.clone()} />
-                                <OwnerLegend {owners} />
-                            </div>
+                            if !vm_lesson {
+                                <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} />
+                                <div class="map-foot">
+                                    <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
+                                               on_select={on_select} on_command={on_command.clone()} />
+                                    <OwnerLegend {owners} />
+                                </div>
+                            }
                         </section>
                         <div class="lower">
                             <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
@@ -378,7 +406,11 @@ impl App {
                 return Vec::new();
             }
         }
-        let files = [(SOURCE_NAME.to_string(), self.manifest.to_string())];
+        // The editor's text, and the open lesson's files (for `-f NAME` in its commands).
+        let mut files = vec![(SOURCE_NAME.to_string(), self.manifest.to_string())];
+        if let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson).map(|l| (o, l))) {
+            files.extend(o.files(l).into_iter().filter(|(k, _)| k != SOURCE_NAME));
+        }
         let mut lines = (*self.console).clone();
         let ran = match self.session.run_text(text, &TextFiles(&files)) {
             Ok(ran) => ran,
@@ -456,6 +488,131 @@ impl App {
     /// The page's own remark in the console.
     fn info(&mut self, text: &str) {
         self.print(LineKind::Info, format!("# {text}"));
+    }
+
+    /// What the lesson panel asked for.
+    fn lesson_action(&mut self, ctx: &Context<Self>, action: LessonAction) {
+        let lessons = self.lessons.clone();
+        match action {
+            LessonAction::Pick(id) => {
+                self.picked = find(&lessons, &id).map(|l| l.id.clone());
+                if self.progress.open.as_ref().is_some_and(|o| o.lesson != id) {
+                    self.progress.open = None;
+                }
+            }
+            LessonAction::Start(id) => {
+                let Some(l) = find(&lessons, &id) else { return };
+                self.progress.open = Some(Open { lesson: l.id.clone(), ..Default::default() });
+                self.picked = None;
+                self.selected = None;
+                self.report = None;
+                self.problems = Rc::default();
+                self.info(&format!("Lesson: {}. A fresh lab, then the lesson's setup.", l.title));
+                self.run("lab reset", false);
+                if !l.setup.trim().is_empty() {
+                    self.run(&l.setup, false);
+                }
+                if let Some(first) = l.steps[0].files.iter().next() {
+                    self.manifest = AttrValue::from(first.1.clone());
+                }
+                self.save(ctx);
+            }
+            LessonAction::Step(n) => {
+                if let Some((o, l)) = self.progress.open.as_mut().and_then(|o| find(&lessons, &o.lesson).map(|l| (o, l))) {
+                    if n < l.steps.len() {
+                        o.step = n;
+                        o.hints_shown = 0;
+                        o.solution_shown = false;
+                        if let Some(first) = l.steps[n].files.iter().next() {
+                            self.manifest = AttrValue::from(first.1.clone());
+                        }
+                    }
+                }
+            }
+            LessonAction::Hint => {
+                if let Some(o) = self.progress.open.as_mut() {
+                    o.hints_shown += 1;
+                }
+            }
+            LessonAction::ToggleSolution => {
+                if let Some(o) = self.progress.open.as_mut() {
+                    o.solution_shown = !o.solution_shown;
+                }
+            }
+            LessonAction::RunSolution => {
+                let solution = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).and_then(|l| l.steps.get(o.step)).map(|s| s.solution.clone()));
+                if let Some(text) = solution {
+                    self.run(&text, false);
+                    self.save(ctx);
+                }
+            }
+            LessonAction::OpenFile(name) => {
+                let text = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).and_then(|l| o.files(l).get(&name).cloned()));
+                if let Some(t) = text {
+                    self.manifest = AttrValue::from(t);
+                    self.dirty = true;
+                }
+            }
+            LessonAction::Command(c) => {
+                self.run(&c, false);
+                self.save(ctx);
+            }
+            LessonAction::Close => {
+                self.progress.open = None;
+            }
+        }
+        self.check_lesson(ctx, wall_now_ms(), true);
+        self.save_progress(ctx);
+    }
+
+    /// Ticks the open step's objectives when the lab moved on since the last check (at
+    /// most every 400 ms of wall time unless `force`); true if one became met.
+    fn check_lesson(&mut self, ctx: &Context<Self>, now: Option<f64>, force: bool) -> bool {
+        if self.restoring.is_some() {
+            return false;
+        }
+        let engine = self.session.engine();
+        let (t, rv) = (engine.now().0, engine.store().resource_version());
+        let wall = now.unwrap_or(0.0);
+        if !force {
+            if let Some((lt, lrv, lw)) = self.last_check {
+                if (lt, lrv) == (t, rv) || wall - lw < 400.0 {
+                    return false;
+                }
+            }
+        }
+        self.last_check = Some((t, rv, wall));
+        let Some(open) = self.progress.open.as_mut() else { return false };
+        let Some(lesson) = find(&self.lessons, &open.lesson) else { return false };
+        let changed = open.check(lesson, engine);
+        if changed {
+            if open.lesson_complete(lesson) {
+                self.progress.completed.insert(lesson.id.clone());
+            }
+            self.save_progress(ctx);
+        }
+        changed
+    }
+
+    fn load_progress(&mut self) {
+        let Some(text) = storage_get(PROGRESS_KEY) else { return };
+        match Progress::from_json(&text, &self.lessons) {
+            Ok(p) => self.progress = p,
+            Err(e) => {
+                storage_set(&format!("{PROGRESS_KEY}.unreadable"), &text);
+                let msg = format!("{e}: your lesson progress starts afresh (the old save is kept aside as {PROGRESS_KEY}.unreadable).");
+                self.notice = Some(match self.notice.take() {
+                    Some(n) => format!("{n} {msg}"),
+                    None => msg,
+                });
+            }
+        }
+    }
+
+    fn save_progress(&self, ctx: &Context<Self>) {
+        if ctx.props().save_key.is_some() {
+            storage_set(PROGRESS_KEY, &self.progress.to_json());
+        }
     }
 
     /// Restoring a saved lab, or running a `lab advance`: the controls wait.

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod components;
 pub mod json;
+pub mod lessons;
 pub mod model;
 pub mod session;
 

@@ -1,0 +1,153 @@
+//! Where a learner is in the lessons, and how that is saved: the lesson and step open, the
+//! objectives met (sticky, as a task list), hints shown, and which lessons are complete.
+//! Saved in localStorage under its own key (format version 1); an unreadable save gives a
+//! clear message and a fresh start. Plain data, tested natively.
+
+use crate::json::Json;
+use kubelab_engine::Engine;
+use kubelab_lessons::{check, Lesson};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const PROGRESS_KEY: &str = "kubelab.lessons";
+pub const PROGRESS_VERSION: u64 = 1;
+
+/// The lesson open right now.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Open {
+    pub lesson: String,
+    pub step: usize,
+    /// Objective ids met so far in this lesson.
+    pub done: BTreeSet<String>,
+    pub hints_shown: usize,
+    pub solution_shown: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    pub open: Option<Open>,
+    /// Lessons whose every objective was met.
+    pub completed: BTreeSet<String>,
+}
+
+impl Progress {
+    pub fn to_json(&self) -> String {
+        let mut kv = vec![("version".to_string(), Json::Int(PROGRESS_VERSION))];
+        if let Some(o) = &self.open {
+            kv.push((
+                "open".into(),
+                Json::Obj(vec![
+                    ("lesson".into(), Json::Str(o.lesson.clone())),
+                    ("step".into(), Json::Int(o.step as u64)),
+                    ("done".into(), Json::Arr(o.done.iter().map(|d| Json::Str(d.clone())).collect())),
+                    ("hints".into(), Json::Int(o.hints_shown as u64)),
+                ]),
+            ));
+        }
+        kv.push(("completed".into(), Json::Arr(self.completed.iter().map(|d| Json::Str(d.clone())).collect())));
+        Json::Obj(kv).to_text()
+    }
+
+    /// Reads a save, checked against the lessons this build has: an unknown lesson or a
+    /// step out of range is an error with a reason, never a broken page.
+    pub fn from_json(text: &str, lessons: &[Lesson]) -> Result<Progress, String> {
+        let j = Json::parse(text).map_err(|e| format!("the saved lesson progress is not readable ({e})"))?;
+        match j.get("version").and_then(Json::as_u64) {
+            Some(PROGRESS_VERSION) => {}
+            Some(v) => return Err(format!("the saved lesson progress has format version {v}; this lab reads version {PROGRESS_VERSION}")),
+            None => return Err("the saved lesson progress has no format version".into()),
+        }
+        let strings = |v: Option<&Json>| -> Result<BTreeSet<String>, String> {
+            v.and_then(Json::as_array).ok_or("a list is missing")?.iter().map(|x| x.as_str().map(String::from).ok_or_else(|| "a list holds a non-string".to_string())).collect()
+        };
+        let completed = strings(j.get("completed")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
+        let open = match j.get("open") {
+            None | Some(Json::Null) => None,
+            Some(o) => {
+                let id = o.get("lesson").and_then(Json::as_str).ok_or("the saved lesson progress is damaged: no lesson id")?;
+                let lesson = lessons.iter().find(|l| l.id == id).ok_or_else(|| format!("the saved progress is for a lesson this lab does not have ({id})"))?;
+                let step = o.get("step").and_then(Json::as_u64).ok_or("the saved lesson progress is damaged: no step")? as usize;
+                if step >= lesson.steps.len() {
+                    return Err(format!("the saved progress is at step {} of {id}, which has {} steps", step + 1, lesson.steps.len()));
+                }
+                let done = strings(o.get("done")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
+                let hints_shown = o.get("hints").and_then(Json::as_u64).unwrap_or(0) as usize;
+                Some(Open { lesson: id.to_string(), step, done, hints_shown, solution_shown: false })
+            }
+        };
+        Ok(Progress { open, completed })
+    }
+}
+
+/// The lesson with this id.
+pub fn find<'a>(lessons: &'a [Lesson], id: &str) -> Option<&'a Lesson> {
+    lessons.iter().find(|l| l.id == id)
+}
+
+impl Open {
+    /// Checks the current step's objectives against the lab; true if any became met.
+    pub fn check(&mut self, lesson: &Lesson, engine: &Engine) -> bool {
+        let Some(step) = lesson.steps.get(self.step) else { return false };
+        !check::tick(&step.objectives, &mut self.done, engine).is_empty()
+    }
+
+    /// Every objective of the step is met.
+    pub fn step_complete(&self, lesson: &Lesson) -> bool {
+        lesson.steps.get(self.step).is_some_and(|s| s.objectives.iter().all(|o| self.done.contains(&o.id)))
+    }
+
+    pub fn lesson_complete(&self, lesson: &Lesson) -> bool {
+        lesson.steps.iter().all(|s| s.objectives.iter().all(|o| self.done.contains(&o.id)))
+    }
+
+    /// Files `-f NAME` can read: the lesson's files up to this step.
+    pub fn files(&self, lesson: &Lesson) -> BTreeMap<String, String> {
+        lesson.files_until(self.step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lessons() -> Vec<Lesson> {
+        kubelab_lessons::all().expect("lessons load")
+    }
+
+    #[test]
+    fn progress_round_trips() {
+        let ls = lessons();
+        let p = Progress {
+            open: Some(Open { lesson: ls[2].id.clone(), step: 1, done: ["lb-up".to_string()].into(), hints_shown: 1, solution_shown: false }),
+            completed: [ls[0].id.clone()].into(),
+        };
+        assert_eq!(Progress::from_json(&p.to_json(), &ls), Ok(p));
+    }
+
+    #[test]
+    fn a_bad_or_foreign_save_is_a_clear_error() {
+        let ls = lessons();
+        assert!(Progress::from_json("{", &ls).unwrap_err().contains("not readable"));
+        assert!(Progress::from_json("{\"version\":7,\"completed\":[]}", &ls).unwrap_err().contains("format version 7"));
+        let e = Progress::from_json("{\"version\":1,\"open\":{\"lesson\":\"99-gone\",\"step\":0,\"done\":[]},\"completed\":[]}", &ls).unwrap_err();
+        assert!(e.contains("99-gone"), "{e}");
+        let e = Progress::from_json(&format!("{{\"version\":1,\"open\":{{\"lesson\":\"{}\",\"step\":42,\"done\":[]}},\"completed\":[]}}", ls[0].id), &ls).unwrap_err();
+        assert!(e.contains("step 43"), "{e}");
+    }
+
+    #[test]
+    fn objectives_tick_against_the_live_lab() {
+        let ls = lessons();
+        let l = find(&ls, "01-vm-one-app").expect("lesson 1");
+        let mut e = Engine::new(1);
+        let mut run = |e: &mut Engine, line: &str| {
+            kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} });
+        };
+        run(&mut e, &l.setup);
+        let mut open = Open { lesson: l.id.clone(), ..Default::default() };
+        assert!(!open.check(l, &e));
+        run(&mut e, "lab on vm-1 docker run --name app --rm -d -p 3000:3000 ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0");
+        assert!(open.check(l, &e));
+        assert!(open.step_complete(l));
+        assert!(!open.lesson_complete(l));
+    }
+}
