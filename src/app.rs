@@ -46,6 +46,9 @@ pub struct AppProps {
     /// The localStorage key the lab is saved under; None: nothing is saved or restored.
     #[prop_or_default]
     pub save_key: Option<AttrValue>,
+    /// A share link's payload (`#share=...`): opened instead of the saved lab.
+    #[prop_or_default]
+    pub shared: Option<AttrValue>,
 }
 
 pub enum Msg {
@@ -66,6 +69,8 @@ pub enum Msg {
     SaveNow,
     DismissNotice,
     Lesson(LessonAction),
+    /// Make a share link for the lab (and the lesson step) as it is now.
+    Share,
 }
 
 /// A saved lab being replayed.
@@ -104,6 +109,8 @@ pub struct App {
     picked: Option<String>,
     /// The lab as the objectives were last checked: (sim time, resource version, wall ms).
     last_check: Option<(u64, u64, f64)>,
+    /// The last share link made.
+    share_link: Option<String>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -137,12 +144,27 @@ impl Component for App {
             progress: Progress::default(),
             picked: None,
             last_check: None,
+            share_link: None,
             _ticker: ticker,
             _listeners: save_on_leave(ctx),
         };
         if let Some(key) = &props.save_key {
-            app.load(key, props);
-            app.load_progress();
+            match props.shared.as_deref().map(|s| crate::share::decode(s, &app.lessons)) {
+                Some(Ok(shared)) => {
+                    app.load_progress();
+                    app.progress.open = shared.lesson.map(|(lesson, step)| Open { lesson, step, ..Default::default() });
+                    app.restore(key, shared.save);
+                    app.info("Opened a shared lab: its commands replay into the same cluster.");
+                }
+                Some(Err(e)) => {
+                    app.notice = Some(format!("This share link could not be opened: {e}. Here is a fresh lab instead."));
+                    app.load_progress();
+                }
+                None => {
+                    app.load(key, props);
+                    app.load_progress();
+                }
+            }
         }
         app.work_on_restore();
         app
@@ -214,6 +236,17 @@ impl Component for App {
             }
             Msg::Lesson(action) => {
                 self.lesson_action(ctx, action);
+                true
+            }
+            Msg::Share => {
+                let shared = crate::share::Shared { save: self.current_save(), lesson: self.progress.open.as_ref().map(|o| (o.lesson.clone(), o.step)) };
+                let code = crate::share::encode(&shared);
+                if code.len() > crate::share::MAX_LINK_CHARS {
+                    self.notice = Some("This lab is too big to share as a link (its command journal is too long): start from a lesson or a reset to share a shorter one.".into());
+                    self.share_link = None;
+                } else {
+                    self.share_link = Some(format!("{}#share={code}", page_address()));
+                }
                 true
             }
             Msg::ClearConsole => {
@@ -368,6 +401,19 @@ impl Component for App {
                     </div>
                 </main>
                 <footer class="bottom">
+                    <div class="share">
+                        <button type="button" data-testid="share-button" disabled={busy} onclick={link.callback(|_| Msg::Share)}
+                                title="A link that opens this lab (and lesson step) in another browser">{ "Share link" }</button>
+                        if let Some(url) = &self.share_link {
+                            <label>
+                                <span class="visually-hidden">{ "Share link: copy it" }</span>
+                                <input type="text" readonly=true data-testid="share-link" value={url.clone()}
+                                       onfocus={Callback::from(|e: FocusEvent| {
+                                           if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                                       })} />
+                            </label>
+                        }
+                    </div>
                     { format!("seed {seed} · ") }
                     <a href={format!("?seed={seed}")}>{ "replay this cluster" }</a>
                     { format!(
@@ -646,15 +692,31 @@ impl App {
                     props.seed, save.seed, props.seed
                 ));
             }
-            Ok(save) => {
-                self.manifest = AttrValue::from(save.editor.clone());
-                self.history = Rc::new(save.history.clone());
-                self.speed = save.speed;
-                self.reached = save.speed as f64;
-                self.session = Session::new(save.seed);
-                storage_set(&marker, "1");
-                self.restoring = Some(Restoring { replay: Replay::new(&save), started: wall_now_ms(), marker });
-            }
+            Ok(save) => self.restore(key, save),
+        }
+    }
+
+    /// Starts replaying a save (from this browser or a share link).
+    fn restore(&mut self, key: &str, save: Save) {
+        let marker = format!("{key}.replaying");
+        self.manifest = AttrValue::from(save.editor.clone());
+        self.history = Rc::new(save.history.clone());
+        self.speed = save.speed;
+        self.reached = save.speed as f64;
+        self.session = Session::new(save.seed);
+        storage_set(&marker, "1");
+        self.restoring = Some(Restoring { replay: Replay::new(&save), started: wall_now_ms(), marker });
+    }
+
+    /// The lab as it is now, as a save.
+    fn current_save(&self) -> Save {
+        Save {
+            seed: self.session.seed(),
+            now: self.session.engine().now().0,
+            journal: self.session.journal().to_vec(),
+            editor: self.manifest.to_string(),
+            history: (*self.history).clone(),
+            speed: self.speed,
         }
     }
 
@@ -699,14 +761,7 @@ impl App {
         if self.restoring.is_some() {
             return; // the old save stays until its lab is back
         }
-        let save = Save {
-            seed: self.session.seed(),
-            now: self.session.engine().now().0,
-            journal: self.session.journal().to_vec(),
-            editor: self.manifest.to_string(),
-            history: (*self.history).clone(),
-            speed: self.speed,
-        };
+        let save = self.current_save();
         if !storage_set(key, &save.to_json()) && self.notice.is_none() {
             self.notice = Some("This browser would not let the lab be saved (storage is full or disabled): a reload will start a fresh cluster.".into());
         }
@@ -794,6 +849,18 @@ fn wall_now_ms() -> Option<f64> {
 }
 
 /// localStorage, read; None when there is nothing (or no storage).
+/// The page's address without its fragment (for share links).
+fn page_address() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(w) = web_sys::window() else { return String::new() };
+        let l = w.location();
+        format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
 fn storage_get(key: &str) -> Option<String> {
     #[cfg(target_arch = "wasm32")]
     {

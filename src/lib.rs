@@ -11,6 +11,7 @@ pub mod json;
 pub mod lessons;
 pub mod model;
 pub mod session;
+pub mod share;
 
 pub use app::{App, AppProps};
 
@@ -54,8 +55,17 @@ pub fn start() {
     let requested = seed_from_query(&query);
     let seed = requested.unwrap_or_else(random_seed);
     yew::set_custom_panic_hook(Box::new(move |info| report_panic(seed, &info.to_string())));
-    let props = AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()) };
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let shared = share::from_fragment(&hash).map(|s| yew::AttrValue::from(s.to_string()));
+    let props = AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()), shared };
     yew::Renderer::<App>::with_props(props).render();
+    if !hash.is_empty() {
+        // The link has been read: a reload continues the lab as saved, not the link again.
+        if let Some(w) = web_sys::window() {
+            let path = format!("{}{}", w.location().pathname().unwrap_or_default(), query);
+            let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)));
+        }
+    }
 }
 
 /// A six-digit seed: short enough to read out and type back in.

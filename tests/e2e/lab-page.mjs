@@ -47,7 +47,7 @@ export class LabPage {
 
   /** Waits until the console shows `text` somewhere. */
   async waitForConsoleText(text) {
-    await this.page.waitForFunction((t) => document.querySelector('[data-testid="console-output"]').textContent.includes(t), text);
+    await this.page.waitForFunction((t) => document.querySelector('[data-testid="console-output"]')?.textContent.includes(t), text);
   }
 
   async setSpeed(n) {

@@ -1,0 +1,138 @@
+//! Share links: a lab (its seed and command journal, which rebuild the same cluster) and the
+//! lesson step open, packed into the address's fragment as `#share=<base64url JSON>`. The
+//! fragment never reaches a server. A link that does not decode, or names a lesson this lab
+//! does not have, is an error with a reason; the page then says so and opens a fresh lab.
+
+use crate::json::Json;
+use crate::session::Save;
+use kubelab_lessons::Lesson;
+
+pub const SHARE_VERSION: u64 = 1;
+/// Links longer than this are refused when made (browsers and chat tools cut them).
+pub const MAX_LINK_CHARS: usize = 1_500_000;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+pub fn base64url_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..chunk.len() + 1 {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for (i, c) in text.bytes().enumerate() {
+        if c == b'=' {
+            break;
+        }
+        let v = ALPHABET.iter().position(|a| *a == c).ok_or_else(|| format!("character {} ({:?}) is not base64url", i + 1, c as char))? as u32;
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits & 0xff) as u8);
+        }
+    }
+    Ok(out)
+}
+
+/// What a link carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    pub save: Save,
+    /// (lesson id, step index)
+    pub lesson: Option<(String, usize)>,
+}
+
+pub fn encode(shared: &Shared) -> String {
+    let mut kv = vec![("v".to_string(), Json::Int(SHARE_VERSION)), ("lab".to_string(), Json::Str(shared.save.to_json()))];
+    if let Some((id, step)) = &shared.lesson {
+        kv.push(("lesson".into(), Json::Str(id.clone())));
+        kv.push(("step".into(), Json::Int(*step as u64)));
+    }
+    base64url_encode(Json::Obj(kv).to_text().as_bytes())
+}
+
+pub fn decode(text: &str, lessons: &[Lesson]) -> Result<Shared, String> {
+    let bytes = base64url_decode(text.trim()).map_err(|e| format!("the link is damaged: {e}"))?;
+    let json = String::from_utf8(bytes).map_err(|_| "the link is damaged: it does not decode to text".to_string())?;
+    let j = Json::parse(&json).map_err(|e| format!("the link is damaged: {e}"))?;
+    match j.get("v").and_then(Json::as_u64) {
+        Some(SHARE_VERSION) => {}
+        Some(v) => return Err(format!("the link is from another version of kubelab (link format {v}, this page reads {SHARE_VERSION})")),
+        None => return Err("the link is damaged: it has no format version".into()),
+    }
+    let lab = j.get("lab").and_then(Json::as_str).ok_or("the link is damaged: it holds no lab")?;
+    let save = Save::from_json(lab).map_err(|e| format!("the link's lab cannot be read: {e}"))?;
+    let lesson = match j.get("lesson").and_then(Json::as_str) {
+        None => None,
+        Some(id) => {
+            let l = lessons.iter().find(|l| l.id == id).ok_or_else(|| format!("the link opens lesson {id:?}, which this lab does not have"))?;
+            let step = j.get("step").and_then(Json::as_u64).unwrap_or(0) as usize;
+            if step >= l.steps.len() {
+                return Err(format!("the link opens step {} of {id}, which has {} steps", step + 1, l.steps.len()));
+            }
+            Some((id.to_string(), step))
+        }
+    };
+    Ok(Shared { save, lesson })
+}
+
+/// `#share=...` in an address fragment.
+pub fn from_fragment(hash: &str) -> Option<&str> {
+    hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("share="))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Entry;
+
+    #[test]
+    fn base64url_round_trips_every_length() {
+        for n in 0..40u8 {
+            let data: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37).wrapping_add(n)).collect();
+            assert_eq!(base64url_decode(&base64url_encode(&data)).unwrap(), data);
+        }
+        assert_eq!(base64url_encode(b"kube"), "a3ViZQ");
+        assert!(base64url_decode("a3V!ZQ").unwrap_err().contains("character 4"));
+    }
+
+    fn shared() -> Shared {
+        Shared {
+            save: Save {
+                seed: 7,
+                now: 5000,
+                journal: vec![Entry { t: 0, command: "lab lan up".into(), files: vec![] }],
+                editor: "x: 1\n".into(),
+                history: vec![],
+                speed: 5,
+            },
+            lesson: Some(("03-vm-load-balancer".into(), 1)),
+        }
+    }
+
+    #[test]
+    fn a_link_round_trips_and_bad_links_say_why() {
+        let ls = kubelab_lessons::all().unwrap();
+        let s = shared();
+        let link = encode(&s);
+        assert_eq!(decode(&link, &ls), Ok(s.clone()));
+        assert_eq!(from_fragment(&format!("#share={link}")), Some(link.as_str()));
+        assert!(decode("%%%", &ls).unwrap_err().contains("damaged"));
+        assert!(decode(&link[..link.len() / 2], &ls).unwrap_err().contains("damaged"));
+        let mut other = s.clone();
+        other.lesson = Some(("99-nope".into(), 0));
+        assert!(decode(&encode(&other), &ls).unwrap_err().contains("99-nope"));
+        other.lesson = Some(("03-vm-load-balancer".into(), 9));
+        assert!(decode(&encode(&other), &ls).unwrap_err().contains("step 10"));
+    }
+}
