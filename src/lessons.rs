@@ -139,7 +139,7 @@ mod tests {
         let ls = lessons();
         let l = find(&ls, "01-vm-one-app").expect("lesson 1");
         let mut e = Engine::new(1);
-        let mut run = |e: &mut Engine, line: &str| {
+        let run = |e: &mut Engine, line: &str| {
             kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} });
         };
         run(&mut e, &l.setup);
