@@ -4,10 +4,12 @@
 //! The only place the wall clock is read.
 
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ConsoleLine, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
+    ApplyOutput, ClusterMap, Console, ConsoleLine, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
     Workloads, YamlEditor, SOURCE_NAME,
 };
 use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
+use crate::presenter::{kill_or_restore, shortcut, toggle_load, Demo, Shortcut};
+use std::cell::Cell;
 use kubelab_lessons::Lesson;
 use crate::model::{deployments, format_sim_time, load_targets, ClusterView, InspectorView, LanView, Selection, TrafficView};
 use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
@@ -49,7 +51,19 @@ pub struct AppProps {
     /// A share link's payload (`#share=...`): opened instead of the saved lab.
     #[prop_or_default]
     pub shared: Option<AttrValue>,
+    /// Start in presenter mode (`?present`).
+    #[prop_or_default]
+    pub presenter: bool,
 }
+
+/// What a presenter's demo starts with when no lesson step offers commands.
+const DEFAULT_DEMO: &str = "\
+# The workshop's part 2 in four moves: N runs the next line.
+kubectl create deployment app --image=ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0 --replicas=5
+kubectl expose deployment app --port=80 --target-port=3000
+lab load start app -c 2
+lab node kill node-2
+";
 
 pub enum Msg {
     Tick,
@@ -71,6 +85,14 @@ pub enum Msg {
     Lesson(LessonAction),
     /// Make a share link for the lab (and the lesson step) as it is now.
     Share,
+    TogglePresenter,
+    DemoScript(String),
+    DemoNext,
+    DemoRestart,
+    Checkpoint,
+    BackToCheckpoint,
+    /// A key pressed outside the text fields, in presenter mode.
+    Key(String),
 }
 
 /// A saved lab being replayed.
@@ -111,6 +133,11 @@ pub struct App {
     last_check: Option<(u64, u64, f64)>,
     /// The last share link made.
     share_link: Option<String>,
+    presenter: bool,
+    /// The same, for the keyboard listener.
+    presenter_flag: Rc<Cell<bool>>,
+    demo: Demo,
+    checkpoint: Option<Save>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -123,6 +150,9 @@ impl Component for App {
         let props = ctx.props();
         let link = ctx.link().clone();
         let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
+        let presenter_flag = Rc::new(Cell::new(props.presenter));
+        let mut listeners = save_on_leave(ctx);
+        listeners.extend(presenter_keys(ctx, presenter_flag.clone()));
         let mut app = App {
             session: Session::new(props.seed),
             restoring: None,
@@ -145,8 +175,12 @@ impl Component for App {
             picked: None,
             last_check: None,
             share_link: None,
+            presenter: props.presenter,
+            presenter_flag,
+            demo: Demo::new(DEFAULT_DEMO),
+            checkpoint: None,
             _ticker: ticker,
-            _listeners: save_on_leave(ctx),
+            _listeners: listeners,
         };
         if let Some(key) = &props.save_key {
             match props.shared.as_deref().map(|s| crate::share::decode(s, &app.lessons)) {
@@ -171,7 +205,8 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close));
+        let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close))
+            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart);
         if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
             return false; // the controls are disabled until the lab is back
         }
@@ -237,6 +272,70 @@ impl Component for App {
             Msg::Lesson(action) => {
                 self.lesson_action(ctx, action);
                 true
+            }
+            Msg::TogglePresenter => {
+                self.presenter = !self.presenter;
+                self.presenter_flag.set(self.presenter);
+                if self.presenter {
+                    // The open lesson step's commands make the demo, if it has any.
+                    let step_commands = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson).and_then(|l| l.steps.get(o.step))).map(|s| s.commands.join("\n"));
+                    if let Some(c) = step_commands.filter(|c| !c.is_empty()) {
+                        self.demo = Demo::new(&c);
+                    }
+                }
+                true
+            }
+            Msg::DemoScript(text) => {
+                let next = self.demo.next;
+                self.demo = Demo::new(&text);
+                self.demo.next = next.min(self.demo.commands.len());
+                true
+            }
+            Msg::DemoNext => {
+                if let Some(cmd) = self.demo.take_next() {
+                    self.run(&cmd, false);
+                    self.save(ctx);
+                    self.check_lesson(ctx, wall_now_ms(), true);
+                }
+                true
+            }
+            Msg::DemoRestart => {
+                self.demo.next = 0;
+                true
+            }
+            Msg::Checkpoint => {
+                self.checkpoint = Some(self.current_save());
+                self.info(&format!("Checkpoint saved at sim time {}: B (or Back to checkpoint) returns here.", format_sim_time(self.session.engine().now().0)));
+                true
+            }
+            Msg::BackToCheckpoint => {
+                if let Some(save) = self.checkpoint.clone() {
+                    let key = ctx.props().save_key.as_deref().unwrap_or(crate::SAVE_KEY).to_string();
+                    self.selected = None;
+                    self.advancing = None;
+                    self.restore(&key, save);
+                    self.info("Back to the checkpoint: its commands replay into the same cluster.");
+                }
+                true
+            }
+            Msg::Key(key) => {
+                let Some(s) = shortcut(&key).filter(|_| self.presenter) else { return false };
+                let msg = match s {
+                    Shortcut::Next => Msg::DemoNext,
+                    Shortcut::TogglePause => Msg::TogglePause,
+                    Shortcut::Speed(n) => Msg::Speed(n),
+                    Shortcut::KillOrRestore => Msg::Command(kill_or_restore(self.session.engine())),
+                    Shortcut::ToggleLoad => match toggle_load(self.session.engine(), &load_targets(self.session.engine())) {
+                        Some(c) => Msg::Command(c),
+                        None => {
+                            self.info("L starts a load on the first Service: there is none yet.");
+                            return true;
+                        }
+                    },
+                    Shortcut::Checkpoint => Msg::Checkpoint,
+                    Shortcut::BackToCheckpoint => Msg::BackToCheckpoint,
+                };
+                <App as Component>::update(self, ctx, msg)
             }
             Msg::Share => {
                 let shared = crate::share::Shared { save: self.current_save(), lesson: self.progress.open.as_ref().map(|o| (o.lesson.clone(), o.step)) };
@@ -333,7 +432,7 @@ impl Component for App {
         let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
         let reached = (!self.paused && self.reached < self.speed as f64 * 0.85).then(|| self.reached.round().max(0.0) as u32);
         html! {
-            <div class="app">
+            <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
                 <header class="top">
                     <div class="brand">
                         <h1>{ "kubelab" }</h1>
@@ -344,6 +443,11 @@ impl Component for App {
                               on_step={link.callback(|_| Msg::Step)}
                               on_speed={link.callback(Msg::Speed)}
                               on_reset={link.callback(|_| Msg::Reset)} />
+                    <button type="button" class="presenter-toggle" data-testid="presenter-toggle" aria-pressed={self.presenter.to_string()}
+                            onclick={link.callback(|_| Msg::TogglePresenter)}
+                            title="Large type, a clean view, a demo script and keyboard shortcuts for teaching a room">
+                        { if self.presenter { "Leave presenter mode" } else { "Presenter mode" } }
+                    </button>
                 </header>
                 if let Some(n) = &self.notice {
                     <div class="notice" role="alert" data-testid="notice">
@@ -357,14 +461,23 @@ impl Component for App {
                     </div>
                 }
                 <main class="panes">
-                    <section class="editor-pane" aria-label="Lessons and manifest editor">
-                        <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
-                                     disabled={busy} on_action={link.callback(Msg::Lesson)} />
-                        <YamlEditor value={self.manifest.clone()} problems={self.problems.clone()}
-                                    on_input={link.callback(Msg::Edit)}
-                                    on_apply={link.callback(|_| Msg::Apply)} {busy} />
-                        <ApplyOutput report={self.report.clone()} />
-                    </section>
+                    if self.presenter {
+                        <section class="editor-pane demo-pane" aria-label="Demo script">
+                            <DemoPanel demo={self.demo.clone()} has_checkpoint={self.checkpoint.is_some()} disabled={busy}
+                                       on_script={link.callback(Msg::DemoScript)} on_next={link.callback(|_| Msg::DemoNext)}
+                                       on_restart={link.callback(|_| Msg::DemoRestart)} on_checkpoint={link.callback(|_| Msg::Checkpoint)}
+                                       on_back={link.callback(|_| Msg::BackToCheckpoint)} />
+                        </section>
+                    } else {
+                        <section class="editor-pane" aria-label="Lessons and manifest editor">
+                            <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
+                                         disabled={busy} on_action={link.callback(Msg::Lesson)} />
+                            <YamlEditor value={self.manifest.clone()} problems={self.problems.clone()}
+                                        on_input={link.callback(Msg::Edit)}
+                                        on_apply={link.callback(|_| Msg::Apply)} {busy} />
+                            <ApplyOutput report={self.report.clone()} />
+                        </section>
+                    }
                     <div class="work-pane">
                         <section class="map-pane" aria-labelledby="map-title">
                             <h2 id="map-title">{ title }</h2>
@@ -574,6 +687,27 @@ impl App {
                         }
                     }
                 }
+            }
+            LessonAction::ResetStep => {
+                let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).map(|l| (o.clone(), l))) else { return };
+                self.selected = None;
+                self.info(&format!("Resetting to the start of step {}: a fresh lab, the setup, then the earlier steps' solutions.", o.step + 1));
+                self.run("lab reset", false);
+                let mut script = l.setup.clone();
+                for s in &l.steps[..o.step] {
+                    script.push('\n');
+                    script.push_str(&s.solution);
+                }
+                if !script.trim().is_empty() {
+                    self.run(&script, false);
+                }
+                // What the earlier steps asked for is met again; this step's objectives start over.
+                if let Some(open) = self.progress.open.as_mut() {
+                    let this: Vec<String> = l.steps[o.step].objectives.iter().map(|x| x.id.clone()).collect();
+                    open.done.retain(|d| !this.contains(d));
+                    open.solution_shown = false;
+                }
+                self.save(ctx);
             }
             LessonAction::Hint => {
                 if let Some(o) = self.progress.open.as_mut() {
@@ -797,6 +931,37 @@ fn save_on_leave(ctx: &Context<App>) -> Vec<gloo::events::EventListener> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let _ = ctx;
+        Vec::new()
+    }
+}
+
+/// Presenter mode's keys: listened to on the document, ignored while typing in a field or
+/// with a modifier held, and only while presenter mode is on.
+fn presenter_keys(ctx: &Context<App>, on: Rc<Cell<bool>>) -> Vec<gloo::events::EventListener> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
+        let link = ctx.link().clone();
+        let options = gloo::events::EventListenerOptions::enable_prevent_default();
+        vec![gloo::events::EventListener::new_with_options(&doc, "keydown", options, move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+            if !on.get() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let typing = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.tag_name() == "BUTTON" && (e.key() == " " || e.key() == "Enter")
+            });
+            if typing || shortcut(&e.key()).is_none() {
+                return;
+            }
+            e.prevent_default();
+            link.send_message(Msg::Key(e.key()));
+        })]
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (ctx, on);
         Vec::new()
     }
 }

@@ -10,6 +10,7 @@ pub mod components;
 pub mod json;
 pub mod lessons;
 pub mod model;
+pub mod presenter;
 pub mod session;
 pub mod share;
 
@@ -57,7 +58,8 @@ pub fn start() {
     yew::set_custom_panic_hook(Box::new(move |info| report_panic(seed, &info.to_string())));
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let shared = share::from_fragment(&hash).map(|s| yew::AttrValue::from(s.to_string()));
-    let props = AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()), shared };
+    let presenter = query.trim_start_matches('?').split('&').any(|kv| kv == "present" || kv == "present=1");
+    let props = AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()), shared, presenter };
     yew::Renderer::<App>::with_props(props).render();
     if !hash.is_empty() {
         // The link has been read: a reload continues the lab as saved, not the link again.

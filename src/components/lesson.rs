@@ -18,6 +18,8 @@ pub enum LessonAction {
     /// Start (or restart) a lesson: a fresh lab, then its setup.
     Start(String),
     Step(usize),
+    /// Put the lab where this step starts: a fresh lab, the setup, the earlier steps' solutions.
+    ResetStep,
     Hint,
     ToggleSolution,
     RunSolution,
@@ -154,6 +156,8 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                         <button type="button" data-testid="lesson-run-solution" disabled={props.disabled} onclick={act(LessonAction::RunSolution)}>
                             { "Run the solution" }
                         </button>
+                        <button type="button" data-testid="lesson-reset-step" disabled={props.disabled} onclick={act(LessonAction::ResetStep)}
+                                title="A fresh lab, the lesson's setup, then the solutions of the steps before this one">{ "Reset this step" }</button>
                         <button type="button" data-testid="lesson-restart" disabled={props.disabled} onclick={act(LessonAction::Start(l.id.clone()))}
                                 title="A fresh lab, then the lesson's setup">{ "Restart lesson" }</button>
                         <button type="button" data-testid="lesson-close" onclick={act(LessonAction::Close)}>{ "Leave lesson" }</button>

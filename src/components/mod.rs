@@ -8,6 +8,7 @@ pub mod inspector;
 pub mod lan_map;
 pub mod lesson;
 pub mod legend;
+pub mod presenter;
 pub mod traffic;
 pub mod workloads;
 
@@ -19,5 +20,6 @@ pub use inspector::Inspector;
 pub use lan_map::LanMap;
 pub use lesson::{LessonAction, LessonPanel};
 pub use legend::OwnerLegend;
+pub use presenter::DemoPanel;
 pub use traffic::TrafficPanel;
 pub use workloads::Workloads;

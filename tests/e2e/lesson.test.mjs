@@ -43,6 +43,14 @@ test('lesson 1 can be completed through the UI, and a reload keeps the step and 
   assert.equal(await page.getByTestId('container-vm-1-app').getAttribute('data-status'), 'Up', 'the cluster came back with the lesson');
   assert.equal(await page.getByTestId('objective-app-gone').getAttribute('data-done'), 'false');
 
+  // Reset the step: the lab as step 2 starts (setup, then step 1's solution).
+  await lab.run('lab on vm-1 docker stop app');
+  await waitDone(page, 'app-gone');
+  await page.getByTestId('lesson-reset-step').click();
+  await lab.waitForConsoleText('Resetting to the start of step 2');
+  await page.waitForFunction(() => document.querySelector('[data-testid="container-vm-1-app"]')?.dataset.status === 'Up');
+  assert.equal(await page.getByTestId('objective-app-gone').getAttribute('data-done'), 'false');
+
   await lab.run('lab on vm-1 docker stop app');
   await waitDone(page, 'app-gone');
   await waitDone(page, 'container-removed');
