@@ -471,26 +471,7 @@ impl Lan {
         }
         ctr.ip = v.free_ip(&net);
         v.containers.push(ctr);
-        let ci = v.containers.len() - 1;
-        let info = images::lookup(&spec.image).unwrap_or(images::ImageInfo { size_bytes: 0, pull_ms: 0, start_ms: 100, stop_ms: 100 });
-        let (logs, listens, exit) = start_program(v, ci, now);
-        let c = &mut v.containers[ci];
-        c.state = CtrState::Running { since: now };
-        for l in &logs {
-            c.log(now, l.clone());
-        }
-        c.listens = listens;
-        let mut started = Started { id, name, logs, exit_code: None, start_ms: info.start_ms };
-        if let Some((after, code)) = exit {
-            started.exit_code = Some(code);
-            started.start_ms = after;
-            c.state = CtrState::Exited { code, at: Time(now.0 + after) };
-            c.listens.clear();
-            if c.remove {
-                v.containers.remove(ci);
-            }
-        }
-        Ok(started)
+        Ok(launch(v, v.containers.len() - 1, now))
     }
 
     /// `docker stop`: SIGTERM, then the process exits (nginx and uvicorn exit 0 on it).
@@ -563,21 +544,7 @@ impl Lan {
             let ip = v.free_ip(&n);
             v.containers[ci].ip = ip;
         }
-        let info = images::lookup(&v.containers[ci].image).map(|i| i.start_ms).unwrap_or(100);
-        let (logs, listens, exit) = start_program(v, ci, now);
-        let c = &mut v.containers[ci];
-        c.state = CtrState::Running { since: now };
-        for l in &logs {
-            c.log(now, l.clone());
-        }
-        c.listens = listens;
-        let mut s = Started { id: c.id.clone(), name: c.name.clone(), logs, exit_code: None, start_ms: info };
-        if let Some((after, code)) = exit {
-            s.exit_code = Some(code);
-            c.state = CtrState::Exited { code, at: Time(now.0 + after) };
-            c.listens.clear();
-        }
-        Ok(s)
+        Ok(launch(v, ci, now))
     }
 
     /// `nginx -s reload` inside a container: re-read the config; a bad one is refused and
@@ -605,6 +572,31 @@ impl Lan {
             Err(e) => Err(format!("nginx: {e}\nnginx: configuration file /etc/nginx/nginx.conf test failed")),
         }
     }
+}
+
+/// Starts container `ci`'s process at `now`: its output up to being up, the ports it
+/// listens on, and, for a process that exits at once, its exit (an `--rm` container is
+/// then removed, as docker does).
+fn launch(v: &mut Vm, ci: usize, now: Time) -> Started {
+    let start_ms = images::lookup(&v.containers[ci].image).map(|i| i.start_ms).unwrap_or(100);
+    let (logs, listens, exit) = start_program(v, ci, now);
+    let c = &mut v.containers[ci];
+    c.state = CtrState::Running { since: now };
+    for l in &logs {
+        c.log(now, l.clone());
+    }
+    c.listens = listens;
+    let mut started = Started { id: c.id.clone(), name: c.name.clone(), logs, exit_code: None, start_ms };
+    if let Some((after, code)) = exit {
+        started.exit_code = Some(code);
+        started.start_ms = after;
+        c.state = CtrState::Exited { code, at: Time(now.0 + after) };
+        c.listens.clear();
+        if c.remove {
+            v.containers.remove(ci);
+        }
+    }
+    started
 }
 
 /// The names docker generates (`adjective_surname`); a small list is enough.
