@@ -93,6 +93,8 @@ pub enum Msg {
     BackToCheckpoint,
     /// A key pressed outside the text fields, in presenter mode.
     Key(String),
+    /// Tab in the console on this line.
+    Tab(String),
 }
 
 /// A saved lab being replayed.
@@ -138,6 +140,8 @@ pub struct App {
     presenter_flag: Rc<Cell<bool>>,
     demo: Demo,
     checkpoint: Option<Save>,
+    /// The last Tab's answer for the console.
+    completion: Option<Rc<(u64, String, Vec<String>)>>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -179,6 +183,7 @@ impl Component for App {
             presenter_flag,
             demo: Demo::new(DEFAULT_DEMO),
             checkpoint: None,
+            completion: None,
             _ticker: ticker,
             _listeners: listeners,
         };
@@ -206,7 +211,7 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close))
-            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart);
+            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_));
         if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
             return false; // the controls are disabled until the lab is back
         }
@@ -336,6 +341,16 @@ impl Component for App {
                     Shortcut::BackToCheckpoint => Msg::BackToCheckpoint,
                 };
                 <App as Component>::update(self, ctx, msg)
+            }
+            Msg::Tab(line) => {
+                // On a machine (`lab ssh`), lines run as `lab on <machine> ...`: complete that.
+                let prefix = self.session.machine().map(|m| format!("lab on {m} ")).unwrap_or_default();
+                let c = kubelab_kubectl::complete::complete(self.session.engine(), &format!("{prefix}{line}"));
+                let full = c.apply(&format!("{prefix}{line}"));
+                let serial = self.completion.as_ref().map(|c| c.0 + 1).unwrap_or(0);
+                let shown = full.strip_prefix(&prefix).unwrap_or(&full).to_string();
+                self.completion = Some(Rc::new((serial, shown, c.candidates)));
+                true
             }
             Msg::Share => {
                 let shared = crate::share::Shared { save: self.current_save(), lesson: self.progress.open.as_ref().map(|o| (o.lesson.clone(), o.step)) };
@@ -503,6 +518,7 @@ impl Component for App {
                         <div class="lower">
                             <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
                                      machine={self.session.machine().map(String::from)}
+                                     on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
                                      on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
                             <div class="side">
                                 <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}

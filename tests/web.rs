@@ -105,7 +105,7 @@ async fn cluster_map_shows_pods_no_node_fits_as_pending_unscheduled() {
 
 fn render_app() -> (Element, yew::AppHandle<App>) {
     let div = root();
-    let handle = yew::Renderer::<App>::with_root_and_props(div.clone(), AppProps { seed: 5, seed_requested: false, save_key: None }).render();
+    let handle = yew::Renderer::<App>::with_root_and_props(div.clone(), AppProps { seed: 5, seed_requested: false, save_key: None, shared: None, presenter: false }).render();
     (div, handle)
 }
 
@@ -237,7 +237,7 @@ fn storage() -> web_sys::Storage {
 
 fn render_saved_app(key: &str, seed: u64) -> (Element, yew::AppHandle<App>) {
     let div = root();
-    let props = AppProps { seed, seed_requested: false, save_key: Some(key.to_string().into()) };
+    let props = AppProps { seed, seed_requested: false, save_key: Some(key.to_string().into()), shared: None, presenter: false };
     let handle = yew::Renderer::<App>::with_root_and_props(div.clone(), props).render();
     (div, handle)
 }

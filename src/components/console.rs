@@ -44,6 +44,13 @@ pub struct ConsoleProps {
     /// The VM-era machine `lab ssh` logged in to: the prompt says where commands run.
     #[prop_or_default]
     pub machine: Option<String>,
+    /// Tab was pressed on this line.
+    #[prop_or_default]
+    pub on_tab: Option<Callback<String>>,
+    /// The answer to the last Tab: (serial, the completed line, the candidates when more
+    /// than one fits).
+    #[prop_or_default]
+    pub completion: Option<Rc<(u64, String, Vec<String>)>>,
 }
 
 #[function_component(Console)]
@@ -52,8 +59,21 @@ pub fn console(props: &ConsoleProps) -> Html {
     // Where ↑/↓ are in the history (None: at the line being typed), and that line.
     let position = use_state(|| None::<usize>);
     let draft = use_state(String::new);
+    // What Tab offered last when more than one candidate fits (shown under the prompt).
+    let offered = use_state(Vec::<String>::new);
     let output_ref = use_node_ref();
     let input_ref = use_node_ref();
+
+    // A Tab's answer arrives with the next render.
+    {
+        let (input, offered) = (input.clone(), offered.clone());
+        use_effect_with(props.completion.clone(), move |c| {
+            if let Some(c) = c {
+                input.set(c.1.clone());
+                offered.set(if c.2.len() > 1 { c.2.clone() } else { Vec::new() });
+            }
+        });
+    }
 
     // Keep the newest output in view.
     {
@@ -68,10 +88,14 @@ pub fn console(props: &ConsoleProps) -> Html {
     let oninput = {
         let input = input.clone();
         let position = position.clone();
+        let offered = offered.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(t) = e.target_dyn_into::<HtmlInputElement>() {
                 input.set(t.value());
                 position.set(None);
+                if !offered.is_empty() {
+                    offered.set(Vec::new());
+                }
             }
         })
     };
@@ -81,10 +105,20 @@ pub fn console(props: &ConsoleProps) -> Html {
         let history = props.history.clone();
         let on_run = props.on_run.clone();
         let on_clear = props.on_clear.clone();
+        let on_tab = props.on_tab.clone();
+        let offered = offered.clone();
         let busy = props.disabled;
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             match key.as_str() {
+                "Tab" if !e.shift_key() && on_tab.is_some() => {
+                    let text = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
+                    if let Some(cb) = &on_tab {
+                        e.prevent_default();
+                        offered.set(Vec::new());
+                        cb.emit(text);
+                    }
+                }
                 "Enter" if busy => e.prevent_default(), // kept in the prompt for when the lab is free
                 "Enter" if !e.shift_key() => {
                     e.prevent_default();
@@ -203,6 +237,9 @@ pub fn console(props: &ConsoleProps) -> Html {
                        aria-describedby="console-hint"
                        placeholder={if props.machine.is_some() { "docker ps" } else { "kubectl get pods" }} />
             </div>
+            if !offered.is_empty() {
+                <p class="completions" data-testid="completions" aria-live="polite">{ offered.join("  ") }</p>
+            }
         </section>
     }
 }

@@ -33,3 +33,23 @@ test('kubectl typed in the console prints its table, and its errors marked as st
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Tab completes commands, types and live names in the console', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 4 });
+  await lab.run('kubectl create deployment shop --image=nginx:1.25');
+  await lab.consoleInput.fill('kubectl get deploy');
+  await lab.consoleInput.press('Tab');
+  await page.waitForFunction(() => document.querySelector('[data-testid="console-input"]').value === 'kubectl get deployments ');
+  await lab.consoleInput.pressSequentially('s');
+  await lab.consoleInput.press('Tab');
+  await page.waitForFunction(() => document.querySelector('[data-testid="console-input"]').value === 'kubectl get deployments shop ');
+  await lab.consoleInput.fill('kubectl de');
+  await lab.consoleInput.press('Tab');
+  await page.getByTestId('completions').waitFor();
+  assert.equal(await page.getByTestId('completions').textContent(), 'delete  describe');
+  assert.equal(await lab.consoleInput.inputValue(), 'kubectl de');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -554,7 +554,16 @@ impl Engine {
                 }
                 n.status = o.status.clone();
             }
-            (Object::Node(o), Object::Node(n)) => n.status = o.status.clone(),
+            (Object::Node(o), Object::Node(n)) => {
+                n.status = o.status.clone();
+                // A new NoExecute taint's clock starts now: the taint eviction controller
+                // times tolerationSeconds from when it first sees the taint.
+                for t in &mut n.spec.taints {
+                    if t.effect == "NoExecute" && t.time_added.is_none() {
+                        t.time_added = o.spec.taints.iter().find(|x| x.key == t.key && x.effect == t.effect).and_then(|x| x.time_added).or(Some(self.now));
+                    }
+                }
+            }
             (Object::StatefulSet(o), Object::StatefulSet(n)) => {
                 if o.spec.selector != n.spec.selector || o.spec.volume_claim_templates != n.spec.volume_claim_templates || o.spec.service_name != n.spec.service_name {
                     errs.push(validate::FieldError {

@@ -25,6 +25,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("port-forward", "Forward one or more local ports to a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
     ("set", "Set specific features on objects (set image)"),
+    ("taint", "Update the taints on one or more nodes"),
     ("top", "Display resource (CPU/memory) usage"),
     ("uncordon", "Mark node as schedulable"),
     ("exec", "Execute a command in a container"),

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod jsonpath;
 pub mod generators;
 pub mod commands;
+pub mod complete;
 pub mod console;
 pub mod describe;
 pub mod exec;
@@ -161,6 +162,7 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "annotate" => labels::run(engine, rest, ctx, true),
         "uncordon" => nodes::cordon(engine, rest, true),
         "drain" => nodes::drain(engine, rest, ctx),
+        "taint" => nodes::taint(engine, rest),
         other => {
             let known = commands::suggestions(other);
             if known.contains(&other) {

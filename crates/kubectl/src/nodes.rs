@@ -138,3 +138,133 @@ pub fn lab_node(engine: &mut Engine, verb: &str, name: &str) -> Output {
         },
     }
 }
+
+/// A taint as kubectl prints it (corev1.Taint.ToString): `key=value:Effect`, `key:Effect`,
+/// `key=value` or `key`.
+fn taint_string(t: &Taint) -> String {
+    match (t.value.is_empty(), t.effect.is_empty()) {
+        (true, true) => t.key.clone(),
+        (true, false) => format!("{}:{}", t.key, t.effect),
+        (false, true) => format!("{}={}", t.key, t.value),
+        (false, false) => format!("{}={}:{}", t.key, t.value, t.effect),
+    }
+}
+
+/// k8s.io/kubectl/pkg/cmd/taint/utils.go parseTaint: `key=value:effect`, `key:effect`, `key`.
+fn parse_taint(st: &str) -> Result<Taint, String> {
+    let parts: Vec<&str> = st.split(':').collect();
+    let (key, value, effect) = match parts.as_slice() {
+        [k] => (k.to_string(), String::new(), String::new()),
+        [kv, effect] => {
+            if !matches!(*effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+                return Err(format!("invalid taint effect: {effect}, unsupported taint effect"));
+            }
+            let kvs: Vec<&str> = kv.split('=').collect();
+            match kvs.as_slice() {
+                [k] => (k.to_string(), String::new(), effect.to_string()),
+                [k, v] => {
+                    let errs = kubelab_api::validate::label_value(v);
+                    if !errs.is_empty() {
+                        return Err(format!("invalid taint spec: {st}, {}", errs.join("; ")));
+                    }
+                    (k.to_string(), v.to_string(), effect.to_string())
+                }
+                _ => return Err(format!("invalid taint spec: {st}")),
+            }
+        }
+        _ => return Err(format!("invalid taint spec: {st}")),
+    };
+    let errs = kubelab_api::validate::qualified_name(&key);
+    if !errs.is_empty() {
+        return Err(format!("invalid taint spec: {st}, {}", errs.join("; ")));
+    }
+    Ok(Taint { key, value, effect, time_added: None })
+}
+
+/// `kubectl taint nodes NAME key=value:Effect ... [key:Effect-] [--overwrite]`, with the
+/// upstream command's parsing, checks and verbs (tainted, untainted, modified).
+pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
+    let a = match parse(words, &[flag("overwrite", None, false), flag("all", None, false), flag("selector", Some('l'), true), flag("dry-run", None, true)], "kubectl taint") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let mut pos = a.positional.iter();
+    let Some(resource) = pos.next() else {
+        return Output::error("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples");
+    };
+    let (kind_word, inline_name) = match resource.split_once('/') {
+        Some((k, n)) => (k.to_string(), Some(n.to_string())),
+        None => (resource.clone(), None),
+    };
+    if !matches!(kind_word.as_str(), "node" | "nodes" | "no") {
+        return Output::error(format!("error: invalid resource type {kind_word}, only node types are supported"));
+    }
+    let name = match inline_name.or_else(|| pos.next().cloned()) {
+        Some(n) => n,
+        None => return Output::error("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples"),
+    };
+    let specs: Vec<&String> = pos.collect();
+    if specs.is_empty() {
+        return Output::error("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples");
+    }
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    for s in specs {
+        if let Some(r) = s.strip_suffix('-') {
+            match parse_taint(r) {
+                Ok(t) => remove.push(Taint { key: t.key, value: String::new(), effect: t.effect, time_added: None }),
+                Err(e) => return Output::error(format!("error: {e}")),
+            }
+        } else {
+            let t = match parse_taint(s) {
+                Ok(t) => t,
+                Err(e) => return Output::error(format!("error: {e}")),
+            };
+            if t.effect.is_empty() {
+                return Output::error(format!("error: invalid taint spec: {s}"));
+            }
+            if add.iter().any(|x: &Taint| x.key == t.key && x.effect == t.effect) {
+                return Output::error(format!("error: duplicated taints with the same key and effect: {}", taint_string(&t)));
+            }
+            add.push(t);
+        }
+    }
+    let Some(Object::Node(node)) = engine.store().get("Node", "", &name) else {
+        return Output::error(format!("Error from server (NotFound): nodes \"{name}\" not found"));
+    };
+    let overwrite = a.bool("overwrite");
+    if !overwrite {
+        let exists: Vec<String> = add.iter().flat_map(|t| node.spec.taints.iter().filter(move |o| o.key == t.key && o.effect == t.effect).map(|_| t.key.clone())).collect();
+        if !exists.is_empty() {
+            return Output::error(format!("error: node {name} already has {} taint(s) with same effect(s) and --overwrite is false", exists.join(",")));
+        }
+    }
+    // reorganizeTaints: the new taints, then the old ones they do not replace, minus removals.
+    let mut next: Vec<Taint> = add.clone();
+    for old in &node.spec.taints {
+        if !next.iter().any(|t| t.key == old.key && t.effect == old.effect) {
+            next.push(old.clone());
+        }
+    }
+    let added = node.spec.taints.len() != next.len();
+    let mut errors = Vec::new();
+    let mut deleted = false;
+    for r in &remove {
+        let before = next.len();
+        next.retain(|t| !(t.key == r.key && (r.effect.is_empty() || t.effect == r.effect)));
+        deleted = next.len() != before;
+        if !deleted {
+            errors.push(format!("taint \"{}\" not found", taint_string(r)));
+        }
+    }
+    if !errors.is_empty() {
+        return Output::error(format!("error: {}", if errors.len() == 1 { errors[0].clone() } else { format!("[{}]", errors.join(", ")) }));
+    }
+    let verb = if (added && deleted) || overwrite { "modified" } else if added { "tainted" } else { "untainted" };
+    let mut updated = node.clone();
+    updated.spec.taints = next;
+    if let Err(e) = engine.update(Object::Node(updated)) {
+        return Output::error(e.kubectl_message());
+    }
+    engine.settle();
+    Output::line(format!("node/{name} {verb}"))
+}

@@ -58,6 +58,11 @@ pub fn reconcile(
         }
         let h = health(&node.metadata.name);
         let ready = is_node_ready(node);
+        if h.alive {
+            // The taint eviction controller acts on any NoExecute taint (`kubectl taint
+            // ... :NoExecute`), not only on a lost node's.
+            out.extend(evict_expired(node, store, now));
+        }
         if h.alive && !ready {
             continue; // the kubelet itself reports Ready again when it comes back
         }
