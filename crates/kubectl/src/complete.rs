@@ -144,8 +144,10 @@ fn object_names(engine: &Engine, kind: &str, ns: &str) -> Vec<String> {
     engine.store().list(kind, if namespaced { Some(ns) } else { None }).iter().map(|o| o.meta().name.clone()).collect()
 }
 
+/// Resource types as kubectl's own completion offers them: the plural names (short names
+/// such as `deploy` still work when typed, but `deploy<Tab>` completes to `deployments`).
 fn type_words() -> Vec<String> {
-    let mut v: Vec<String> = KINDS.iter().flat_map(|k| std::iter::once(k.resource.to_string()).chain(k.short_names.iter().map(|s| s.to_string()))).collect();
+    let mut v: Vec<String> = KINDS.iter().map(|k| k.resource.to_string()).collect();
     v.push("all".into());
     v
 }
@@ -276,6 +278,8 @@ mod tests {
     fn resource_types_and_live_names() {
         let e = lab();
         assert_eq!(tab(&e, "kubectl get deploym").1, "kubectl get deployments ");
+        assert_eq!(tab(&e, "kubectl get deploy").1, "kubectl get deployments ");
+        assert_eq!(tab(&e, "kubectl get p").0, ["persistentvolumeclaims", "persistentvolumes", "pods"]);
         assert_eq!(tab(&e, "kubectl get deploy ").0, ["api", "web"]);
         assert_eq!(tab(&e, "kubectl describe deploy w").1, "kubectl describe deploy web ");
         assert_eq!(tab(&e, "kubectl scale deployment/w").1, "kubectl scale deployment/web ");

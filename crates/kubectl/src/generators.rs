@@ -82,6 +82,38 @@ fn cobra_args(words: &[String], a: &Args) -> (Vec<String>, Option<usize>) {
     (all, dash)
 }
 
+/// `--dry-run` on `apply -f`, `create -f` and `delete`: the command runs on a copy of the
+/// lab and each result line says `(dry run)` or `(server dry run)`, as kubectl's printers
+/// do. None when the words ask for no dry run.
+pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: fn(&mut Engine, &[String], &mut Ctx) -> Output) -> Option<Output> {
+    let asked = words.iter().take_while(|w| *w != "--").any(|w| w == "--dry-run" || w.starts_with("--dry-run="));
+    if !asked {
+        return None;
+    }
+    let rest: Vec<String> = words.iter().filter(|w| *w != "--dry-run" && !w.starts_with("--dry-run=")).cloned().collect();
+    let a = match parse_with_common(&words.iter().filter(|w| *w == "--dry-run" || w.starts_with("--dry-run=")).cloned().collect::<Vec<_>>(), &[], "kubectl") {
+        Ok(a) => a,
+        Err(e) => return Some(e),
+    };
+    let mut out = Output::new();
+    let suffix = match dry_run_strategy(&a, engine.now(), &mut out) {
+        Ok(DryRun::None) => return Some(run(engine, &rest, ctx)),
+        Ok(DryRun::Client) => " (dry run)",
+        Ok(DryRun::Server) => " (server dry run)",
+        Err(e) => return Some(e),
+    };
+    let mut copy = engine.clone();
+    let mut quiet = |_: &Engine| {};
+    let mut inner = Ctx { files: ctx.files, stdin: ctx.stdin, observe: &mut quiet };
+    let result = run(&mut copy, &rest, &mut inner);
+    for (stderr, line) in result.lines {
+        let verb = ["created", "configured", "unchanged", "deleted"].iter().any(|v| line.ends_with(&format!(" {v}")));
+        out.lines.push((stderr, if !stderr && verb { format!("{line}{suffix}") } else { line }));
+    }
+    out.ok &= result.ok;
+    Some(out)
+}
+
 /// cmdutil.GetDryRunStrategy.
 fn dry_run_strategy(a: &Args, now: Time, out: &mut Output) -> Result<DryRun, Output> {
     match a.get("dry-run") {

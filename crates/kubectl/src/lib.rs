@@ -137,14 +137,16 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let rest = &words[1..];
     match cmd.as_str() {
         "get" => commands::get(engine, rest, ctx),
-        "apply" => commands::apply(engine, rest, ctx, apply::Mode::Apply),
+        "apply" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Apply))
+            .unwrap_or_else(|| commands::apply(engine, rest, ctx, apply::Mode::Apply)),
         "create" => match generators::create_subcommand(rest) {
             Some(_) => generators::create(engine, rest, ctx),
-            None => commands::apply(engine, rest, ctx, apply::Mode::Create),
+            None => generators::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Create))
+                .unwrap_or_else(|| commands::apply(engine, rest, ctx, apply::Mode::Create)),
         },
         "run" => generators::run(engine, rest, ctx),
         "expose" => generators::expose(engine, rest, ctx),
-        "delete" => commands::delete(engine, rest, ctx),
+        "delete" => generators::dry_run_copy(engine, rest, ctx, commands::delete).unwrap_or_else(|| commands::delete(engine, rest, ctx)),
         "scale" => commands::scale(engine, rest, ctx),
         "version" => commands::version(engine, rest, ctx),
         "describe" => describe::run(engine, rest, ctx),
