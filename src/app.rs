@@ -95,6 +95,8 @@ pub enum Msg {
     Key(String),
     /// Tab in the console on this line.
     Tab(String),
+    /// Leave `kubectl edit` without saving.
+    StopEditing,
 }
 
 /// A saved lab being replayed.
@@ -142,6 +144,8 @@ pub struct App {
     checkpoint: Option<Save>,
     /// The last Tab's answer for the console.
     completion: Option<Rc<(u64, String, Vec<String>)>>,
+    /// `kubectl edit` under way in the editor: (the target as typed, `deployment.apps/web`).
+    editing: Option<(String, String)>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -184,6 +188,7 @@ impl Component for App {
             demo: Demo::new(DEFAULT_DEMO),
             checkpoint: None,
             completion: None,
+            editing: None,
             _ticker: ticker,
             _listeners: listeners,
         };
@@ -249,6 +254,24 @@ impl Component for App {
                 self.manifest = AttrValue::from(text);
                 self.dirty = true;
                 false
+            }
+            Msg::Apply if self.editing.is_some() => {
+                // `kubectl edit` in the page: Apply saves the object as kubectl edit would.
+                let (target, _) = self.editing.clone().unwrap_or_default();
+                let text = format!("lab edit {target} <<'KUBELAB_EDIT_EOF'\n{}\nKUBELAB_EDIT_EOF", self.manifest.trim_end());
+                let ran = self.run(&text, false);
+                let output = ran.into_iter().next().map(|r| r.output).unwrap_or_default();
+                if output.ok {
+                    self.editing = None;
+                }
+                self.problems = Rc::default();
+                self.report = Some(Rc::new(ApplyReport { output, problems: Vec::new() }));
+                self.save(ctx);
+                true
+            }
+            Msg::StopEditing => {
+                self.editing = None;
+                true
             }
             Msg::Apply => {
                 // The editor marks problems at their lines: the report of the same apply on a
@@ -487,6 +510,12 @@ impl Component for App {
                         <section class="editor-pane" aria-label="Lessons and manifest editor">
                             <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
                                          disabled={busy} on_action={link.callback(Msg::Lesson)} />
+                            if let Some((_, label)) = &self.editing {
+                                <p class="editing" data-testid="editing" role="status">
+                                    { format!("Editing {label}: Apply saves it (kubectl edit). ") }
+                                    <button type="button" data-testid="stop-editing" onclick={link.callback(|_| Msg::StopEditing)}>{ "Stop editing" }</button>
+                                </p>
+                            }
                             <YamlEditor value={self.manifest.clone()} problems={self.problems.clone()}
                                         on_input={link.callback(Msg::Edit)}
                                         on_apply={link.callback(|_| Msg::Apply)} {busy} />
@@ -566,6 +595,29 @@ impl App {
             if typed {
                 self.remember(text.trim());
             }
+            return Vec::new();
+        }
+        if let Some(target) = edit_target(text.trim()) {
+            // `kubectl edit`: the object's YAML goes into the editor; Apply saves it.
+            self.print(LineKind::Command, format!("$ {}", text.trim()));
+            if typed {
+                self.remember(text.trim());
+            }
+            let words = kubelab_kubectl::shell::split_words(&target).unwrap_or_default();
+            match kubelab_kubectl::edit::current_yaml(&mut self.session.engine().clone(), &words) {
+                Ok((yaml, label)) => {
+                    self.manifest = AttrValue::from(yaml);
+                    self.info(&format!("Editing {label} in the editor: change it and press Apply to save it (that runs lab edit), or Stop editing."));
+                    self.editing = Some((target, label));
+                    self.problems = Rc::default();
+                }
+                Err(out) => {
+                    for (stderr, l) in out.lines {
+                        self.print(if stderr { LineKind::Stderr } else { LineKind::Stdout }, l);
+                    }
+                }
+            }
+            self.dirty = true;
             return Vec::new();
         }
         if !text.trim().contains('\n') {
@@ -949,6 +1001,15 @@ fn save_on_leave(ctx: &Context<App>) -> Vec<gloo::events::EventListener> {
         let _ = ctx;
         Vec::new()
     }
+}
+
+/// `kubectl edit X` (or `k edit X`) typed alone: the words after `edit`.
+fn edit_target(line: &str) -> Option<String> {
+    if line.contains('\n') {
+        return None;
+    }
+    let rest = line.strip_prefix("kubectl edit ").or_else(|| line.strip_prefix("k edit "))?;
+    Some(rest.trim().to_string()).filter(|r| !r.is_empty())
 }
 
 /// Presenter mode's keys: listened to on the document, ignored while typing in a field or

@@ -273,6 +273,9 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         found.extend(objs);
     }
     match output.as_str() {
+        // get.go printGeneric: one named object is "single item implied": printed alone, and
+        // when it is missing only the error is (no empty List).
+        _ if requests.len() == 1 && requests[0].1.len() == 1 && found.is_empty() && ["yaml", "json", "jsonpath"].contains(&output.as_str()) => {}
         "yaml" | "json" => {
             let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
             let value = if single {

@@ -19,6 +19,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab lan", "List the LAN's machines, their links and containers"),
     ("lab ssh <machine>", "Log in to a machine: later commands run there (docker, curl, ip, cat) until `exit`"),
     ("lab on <machine> <command>", "Run one command on a machine"),
+    ("lab edit TYPE/NAME <<EOF", "Replace an object with edited YAML (what kubectl edit does on save)"),
     ("lab time [next]", "Show the simulated time, or jump to the next scheduled event"),
     ("lab export", "Print everything you made as YAML that kubectl apply accepts on a real cluster"),
     ("lab reset", "Start again with a fresh cluster (same seed)"),
@@ -49,6 +50,7 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Err(e) => Output::error(format!("error: {e}")),
         },
         ["curl", ..] => crate::traffic::curl(engine, &words[1..], ctx),
+        ["edit", ..] => crate::edit::lab_edit(engine, &words[1..], ctx),
         ["lan", "up"] => {
             let fresh = engine.lan_up();
             let mut o = if fresh { Output::line("LAN up: three machines with docker and no Kubernetes") } else { Output::line("the LAN is already up") };

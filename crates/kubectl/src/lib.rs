@@ -12,6 +12,7 @@ pub mod commands;
 pub mod complete;
 pub mod console;
 pub mod describe;
+pub mod edit;
 pub mod exec;
 pub mod export;
 pub mod lab;
@@ -165,6 +166,9 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "uncordon" => nodes::cordon(engine, rest, true),
         "drain" => nodes::drain(engine, rest, ctx),
         "taint" => nodes::taint(engine, rest),
+        "edit" => Output::error(
+            "error: kubectl edit opens an editor: in the browser it opens the object in the lab's editor (Apply saves it); in a script use lab edit TYPE/NAME <<EOF with the new YAML".to_string(),
+        ),
         other => {
             let known = commands::suggestions(other);
             if known.contains(&other) {
