@@ -97,6 +97,8 @@ pub enum Msg {
     Tab(String),
     /// Leave `kubectl edit` without saving.
     StopEditing,
+    /// Ctrl-C in the console.
+    Interrupt,
 }
 
 /// A saved lab being replayed.
@@ -216,7 +218,7 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close))
-            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_));
+            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_) | Msg::Interrupt);
         if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
             return false; // the controls are disabled until the lab is back
         }
@@ -230,7 +232,9 @@ impl Component for App {
                 let sim_ms = self.clock.elapsed(now, self.speed);
                 if let Some((target, ms)) = self.advancing {
                     let deadline = now.map(|n| n + ADVANCE_BUDGET_MS);
-                    if self.session.continue_advance(target, &mut || past(deadline)) {
+                    let done = self.session.continue_advance(target, &mut || past(deadline));
+                    self.print_stream();
+                    if done {
                         self.advancing = None;
                         // What `lab advance` prints (crates/kubectl/src/lab.rs).
                         let now_text = format_clock(self.session.engine().now().0);
@@ -243,6 +247,7 @@ impl Component for App {
                 if !self.paused && sim_ms > 0 {
                     let deadline = now.map(|n| n + TICK_BUDGET_MS);
                     let got = self.session.advance(sim_ms, &mut || past(deadline));
+                    self.print_stream();
                     let ratio = got as f64 / sim_ms as f64 * self.speed as f64;
                     self.reached = 0.7 * self.reached + 0.3 * ratio;
                     changed = true;
@@ -273,6 +278,12 @@ impl Component for App {
                 self.editing = None;
                 true
             }
+            Msg::Interrupt => {
+                if self.session.interrupt() {
+                    self.print(LineKind::Command, "^C".into());
+                }
+                true
+            }
             Msg::Apply => {
                 // The editor marks problems at their lines: the report of the same apply on a
                 // copy of the cluster (kubectl's output is the same either way).
@@ -287,6 +298,7 @@ impl Component for App {
             }
             Msg::Run(text) => {
                 self.run(&text, true);
+                self.print_stream();
                 self.save(ctx);
                 self.check_lesson(ctx, wall_now_ms(), true);
                 true
@@ -548,6 +560,7 @@ impl Component for App {
                             <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
                                      machine={self.session.machine().map(String::from)}
                                      on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
+                                     on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
                                      on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
                             <div class="side">
                                 <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}
@@ -715,6 +728,13 @@ impl App {
     /// The page's own remark in the console.
     fn info(&mut self, text: &str) {
         self.print(LineKind::Info, format!("# {text}"));
+    }
+
+    /// New lines of a running `kubectl get -w` or `logs -f`, printed as the clock runs.
+    fn print_stream(&mut self) {
+        for l in self.session.poll_console() {
+            self.print(LineKind::Stdout, l);
+        }
     }
 
     /// What the lesson panel asked for.

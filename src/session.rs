@@ -11,7 +11,7 @@ use crate::json::Json;
 use kubelab_engine::Engine;
 use kubelab_kubectl::script::{parse_script, ScriptCommand, ScriptError};
 use kubelab_kubectl::vm::{session_line, SessionLine};
-use kubelab_kubectl::{execute, Ctx, FileOrDir, Files, Output};
+use kubelab_kubectl::{execute, Console, Ctx, FileOrDir, Files, Output};
 use std::cell::RefCell;
 use std::fmt;
 
@@ -44,15 +44,32 @@ pub struct Session {
     /// The VM-era machine `lab ssh` logged the console in to (not saved: a reload comes
     /// back to the lab console).
     on: Option<String>,
+    /// What lasts between lines: a running `kubectl get -w` or `logs -f`.
+    console: Console,
 }
 
 impl Session {
     pub fn new(seed: u64) -> Session {
-        Session { engine: Engine::new(seed), journal: Vec::new(), on: None }
+        Session { engine: Engine::new(seed), journal: Vec::new(), on: None, console: Console::new() }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// New lines of a running `get -w` or `logs -f` (empty when none runs).
+    pub fn poll_console(&mut self) -> Vec<String> {
+        if !self.console.streaming() {
+            return Vec::new();
+        }
+        self.console.poll(&mut self.engine)
+    }
+
+    /// Ctrl-C: stops a running `get -w` or `logs -f`; true if one ran.
+    pub fn interrupt(&mut self) -> bool {
+        let was = self.console.streaming();
+        self.console.interrupt();
+        was
     }
 
     /// The machine the console is logged in to (`lab ssh`), if any.
@@ -83,11 +100,12 @@ impl Session {
         };
         let prefix = line.strip_suffix(cmd.command.as_str()).unwrap_or("").to_string();
         let recorder = Recorder { inner: files, read: RefCell::default() };
-        let output = execute(&mut self.engine, &line, &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
+        let output = self.console.execute(&mut self.engine, &line, &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
         if output.ok && boots_anew(&cmd.command) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
             // them matters any more, and the journal starts again from the new seed.
             self.journal.clear();
+            self.console.interrupt();
         } else if may_change_cluster(&line) {
             self.journal.push(Entry { t, command: format!("{prefix}{}", cmd.echo.join("\n")), files: recorder.read.into_inner() });
         }

@@ -44,6 +44,9 @@ pub struct ConsoleProps {
     /// The VM-era machine `lab ssh` logged in to: the prompt says where commands run.
     #[prop_or_default]
     pub machine: Option<String>,
+    /// Ctrl-C with nothing selected: stop a running `get -w` or `logs -f`.
+    #[prop_or_default]
+    pub on_interrupt: Option<Callback<()>>,
     /// Tab was pressed on this line.
     #[prop_or_default]
     pub on_tab: Option<Callback<String>>,
@@ -106,6 +109,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         let on_run = props.on_run.clone();
         let on_clear = props.on_clear.clone();
         let on_tab = props.on_tab.clone();
+        let on_interrupt = props.on_interrupt.clone();
         let offered = offered.clone();
         let busy = props.disabled;
         Callback::from(move |e: KeyboardEvent| {
@@ -151,6 +155,16 @@ pub fn console(props: &ConsoleProps) -> Html {
                         } else {
                             position.set(None);
                             input.set((*draft).clone());
+                        }
+                    }
+                }
+                "c" | "C" if e.ctrl_key() && !e.alt_key() && !e.meta_key() && on_interrupt.is_some() => {
+                    // Only with nothing selected: Ctrl-C on a selection still copies it.
+                    let selected = e.target_dyn_into::<HtmlInputElement>().and_then(|i| Some(i.selection_start().ok()?? != i.selection_end().ok()??)).unwrap_or(false);
+                    if !selected {
+                        e.prevent_default();
+                        if let Some(cb) = &on_interrupt {
+                            cb.emit(());
                         }
                     }
                 }

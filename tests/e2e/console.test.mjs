@@ -53,3 +53,25 @@ test('Tab completes commands, types and live names in the console', { timeout: 1
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('kubectl get pods -w streams changes as the clock runs, until Ctrl-C', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 9 });
+  await lab.run('kubectl get pods -w');
+  await lab.waitForConsoleText('No resources found in default namespace.');
+  await lab.run('kubectl create deployment live --image=nginx:1.25 --replicas=2');
+  await lab.setSpeed(5);
+  // Rows for the new pods appear on their own: Pending or ContainerCreating, then Running.
+  await page.waitForFunction(() => /live-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running/.test(document.querySelector('[data-testid="console-output"]').textContent));
+  await lab.consoleInput.focus();
+  await lab.consoleInput.press('Control+c');
+  await lab.waitForConsoleText('^C');
+  const after = await lab.consoleOutput.textContent();
+  await lab.run('kubectl scale deployment live --replicas=3');
+  await page.waitForTimeout(1500);
+  const tail = (await lab.consoleOutput.textContent()).slice(after.length);
+  assert.ok(!/live-\S+\s+0\/1/.test(tail), `no rows after Ctrl-C: ${tail}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -145,6 +145,26 @@ impl Console {
         self.follow = None;
     }
 
+    /// Whether a `get -w` or a `logs -f` is running.
+    pub fn streaming(&self) -> bool {
+        self.watch.is_some() || self.follow.is_some()
+    }
+
+    /// What a running watch or log follow has seen since it last looked: the page calls
+    /// this as its clock runs (the runner prints them during `lab advance`).
+    pub fn poll(&mut self, engine: &mut Engine) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(w) = self.watch.as_mut() {
+            w.poll(engine, &mut out);
+        }
+        if let Some(f) = self.follow.as_mut() {
+            if !f.poll(engine, &mut out) {
+                self.follow = None;
+            }
+        }
+        out
+    }
+
     /// The machine `lab ssh` logged in to, if any.
     pub fn machine(&self) -> Option<&str> {
         self.on.as_deref()
