@@ -646,11 +646,7 @@ impl App {
                 return Vec::new();
             }
         }
-        // The editor's text, and the open lesson's files (for `-f NAME` in its commands).
-        let mut files = vec![(SOURCE_NAME.to_string(), self.manifest.to_string())];
-        if let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson).map(|l| (o, l))) {
-            files.extend(o.files(l).into_iter().filter(|(k, _)| k != SOURCE_NAME));
-        }
+        let files = self.files();
         let mut lines = (*self.console).clone();
         let ran = match self.session.run_text(text, &TextFiles(&files)) {
             Ok(ran) => ran,
@@ -662,21 +658,8 @@ impl App {
                 Vec::new()
             }
         };
-        for r in &ran {
-            for (i, l) in r.echo.iter().enumerate() {
-                lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() }));
-            }
-            for (stderr, l) in &r.output.lines {
-                lines.push(ConsoleLine::new(if *stderr { LineKind::Stderr } else { LineKind::Stdout }, l.clone()));
-            }
-            if typed && r.echo.len() == 1 {
-                self.remember(r.echo[0].trim());
-            }
-        }
-        let extra = lines.len().saturating_sub(CONSOLE_LINES);
-        lines.drain(..extra);
         self.console = Rc::new(lines);
-        self.dirty = true;
+        self.print_ran(&ran, typed);
         ran
     }
 
@@ -730,6 +713,60 @@ impl App {
         self.print(LineKind::Info, format!("# {text}"));
     }
 
+    /// Runs a lesson's script one command at a time, so its clock settings (`lab time
+    /// speed 20`, `lab time pause`) set the page's clock as typed ones do.
+    fn run_each(&mut self, script: &str) {
+        let Ok(commands) = kubelab_kubectl::script::parse_script(script) else {
+            self.run(script, false); // prints the parse error
+            return;
+        };
+        for c in commands {
+            let text = c.echo.join("\n");
+            if self.clock_command(text.trim()).is_some() {
+                self.print(LineKind::Command, format!("$ {}", text.trim()));
+                continue;
+            }
+            // `lab advance` runs now (not in slices): a lesson's setup is short.
+            let files = self.files();
+            let ran = match self.session.run_text(&text, &TextFiles(&files)) {
+                Ok(r) => r,
+                Err(_) => continue,
+            };
+            self.print_ran(&ran, false);
+        }
+        self.dirty = true;
+    }
+
+    /// What `-f NAME` can read: the editor's text, and the open lesson's files.
+    fn files(&self) -> Vec<(String, String)> {
+        let mut files = vec![(SOURCE_NAME.to_string(), self.manifest.to_string())];
+        if let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson).map(|l| (o, l))) {
+            files.extend(o.files(l).into_iter().filter(|(k, _)| k != SOURCE_NAME));
+        }
+        files
+    }
+
+    /// Prints commands run through the session: each one's lines with `$ ` before the
+    /// first, then its output; typed ones go into the history.
+    fn print_ran(&mut self, ran: &[crate::session::Ran], typed: bool) {
+        let mut lines = (*self.console).clone();
+        for r in ran {
+            for (i, l) in r.echo.iter().enumerate() {
+                lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() }));
+            }
+            for (stderr, l) in &r.output.lines {
+                lines.push(ConsoleLine::new(if *stderr { LineKind::Stderr } else { LineKind::Stdout }, l.clone()));
+            }
+            if typed && r.echo.len() == 1 {
+                self.remember(r.echo[0].trim());
+            }
+        }
+        let extra = lines.len().saturating_sub(CONSOLE_LINES);
+        lines.drain(..extra);
+        self.console = Rc::new(lines);
+        self.dirty = true;
+    }
+
     /// New lines of a running `kubectl get -w` or `logs -f`, printed as the clock runs.
     fn print_stream(&mut self) {
         for l in self.session.poll_console() {
@@ -756,9 +793,7 @@ impl App {
                 self.problems = Rc::default();
                 self.info(&format!("Lesson: {}. A fresh lab, then the lesson's setup.", l.title));
                 self.run("lab reset", false);
-                if !l.setup.trim().is_empty() {
-                    self.run(&l.setup, false);
-                }
+                self.run_each(&l.setup);
                 if let Some(first) = l.steps[0].files.iter().next() {
                     self.manifest = AttrValue::from(first.1.clone());
                 }
@@ -786,9 +821,7 @@ impl App {
                     script.push('\n');
                     script.push_str(&s.solution);
                 }
-                if !script.trim().is_empty() {
-                    self.run(&script, false);
-                }
+                self.run_each(&script);
                 // What the earlier steps asked for is met again; this step's objectives start over.
                 if let Some(open) = self.progress.open.as_mut() {
                     let this: Vec<String> = l.steps[o.step].objectives.iter().map(|x| x.id.clone()).collect();

@@ -56,7 +56,31 @@ fn every_reference_resolves() {
         for (si, s) in l.steps.iter().enumerate() {
             let files = l.files_until(si);
             let solution_lines: Vec<String> = parse_script(&s.solution).map(|c| c.into_iter().map(|c| c.command).collect()).unwrap_or_default();
-            for c in s.commands.iter().chain(solution_lines.iter()) {
+            // Commands the text shows (code blocks and `code` spans that start like one).
+            let mut shown: Vec<String> = Vec::new();
+            let looks_like = |t: &str| ["kubectl ", "k ", "lab ", "docker "].iter().any(|p| t.trim_start().starts_with(p));
+            let mut spans = Vec::new();
+            for b in kubelab_lessons::markdown::parse(&s.text) {
+                use kubelab_lessons::markdown::{Block, Inline};
+                match b {
+                    // ```real blocks are for the learner's own machine, not the lab.
+                    Block::Code { text, lang } if lang != "real" && text.lines().any(looks_like) => match parse_script(&text) {
+                        Ok(cmds) => shown.extend(cmds.into_iter().map(|c| c.command)),
+                        Err(e) => problems.push(format!("{} step {}: a code block in the text does not parse: line {}: {}", l.id, si + 1, e.line, e.message)),
+                    },
+                    Block::Paragraph(x) | Block::Note(x) | Block::Heading(_, x) => spans.extend(x),
+                    Block::List { items, .. } => spans.extend(items.into_iter().flatten()),
+                    _ => {}
+                }
+                for i in std::mem::take(&mut spans) {
+                    if let Inline::Code(c) = i {
+                        if looks_like(&c) {
+                            shown.push(c);
+                        }
+                    }
+                }
+            }
+            for c in s.commands.iter().chain(solution_lines.iter()).chain(shown.iter()) {
                 if parse_script(c).is_err() {
                     problems.push(format!("{} step {}: command does not parse: {c}", l.id, si + 1));
                 }
