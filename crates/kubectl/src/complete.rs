@@ -74,6 +74,18 @@ fn flags(cmd: &str) -> &'static [&'static str] {
     }
 }
 
+/// The words of `all` that start with what was typed, sorted, once each.
+fn candidates(all: Vec<String>, current: &str, start: usize) -> Completion {
+    let mut c: Vec<String> = all.into_iter().filter(|x| x.starts_with(current)).collect();
+    c.sort();
+    c.dedup();
+    Completion { start, candidates: c }
+}
+
+fn strs(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
 /// Completes the last word of `line` (the cursor is at its end).
 pub fn complete(engine: &Engine, line: &str) -> Completion {
     let ends_in_space = line.ends_with(' ') || line.is_empty();
@@ -86,13 +98,7 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
     };
     let start = if ends_in_space { line.len() } else { line.rfind(' ').map(|i| i + 1).unwrap_or(0) };
     let ns = namespace_of(&done);
-    let offer = |all: Vec<String>| {
-        let mut c: Vec<String> = all.into_iter().filter(|x| x.starts_with(current)).collect();
-        c.sort();
-        c.dedup();
-        Completion { start, candidates: c }
-    };
-    let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let offer = |all: Vec<String>| candidates(all, current, start);
     match done.as_slice() {
         [] => offer(strs(&["kubectl", "lab"])),
         ["kubectl" | "k"] => offer(strs(KUBECTL)),
@@ -153,13 +159,7 @@ fn type_words() -> Vec<String> {
 }
 
 fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns: &str, start: usize) -> Completion {
-    let offer = |all: Vec<String>| {
-        let mut c: Vec<String> = all.into_iter().filter(|x| x.starts_with(current)).collect();
-        c.sort();
-        c.dedup();
-        Completion { start, candidates: c }
-    };
-    let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let offer = |all: Vec<String>| candidates(all, current, start);
     if current.starts_with('-') {
         return offer(strs(flags(cmd)));
     }
