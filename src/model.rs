@@ -394,6 +394,11 @@ pub struct InspectorView {
     pub logs: Vec<(String, Vec<String>)>,
     /// For pods of a Deployment: the Deployment, to scale it from here.
     pub deployment: Option<DeploymentView>,
+    /// For pods: the scheduler's view of each node (the "why" of a placement):
+    /// (node, fits, "score 187" or "TaintToleration: node(s) had untolerated taint ...").
+    pub placement: Vec<(String, bool, String)>,
+    /// Where the pod is bound, if it is.
+    pub bound_to: Option<String>,
 }
 
 /// Log lines the inspector shows per container.
@@ -403,7 +408,7 @@ impl InspectorView {
     pub fn of(engine: &Engine, sel: &Selection) -> InspectorView {
         let store = engine.store();
         let now = engine.now();
-        let mut v = InspectorView { selection: sel.clone(), exists: false, actions: Vec::new(), describe: None, logs: Vec::new(), deployment: None };
+        let mut v = InspectorView { selection: sel.clone(), exists: false, actions: Vec::new(), describe: None, logs: Vec::new(), deployment: None, placement: Vec::new(), bound_to: None };
         match sel {
             Selection::Node(name) => {
                 let Some(n) = store.nodes.get(&(String::new(), name.clone())) else { return v };
@@ -427,6 +432,14 @@ impl InspectorView {
                 let Some(p) = store.pods.get(&(namespace.clone(), name.clone())) else { return v };
                 v.exists = true;
                 v.describe = Some(describe::pod(store, p, now));
+                v.bound_to = (!p.spec.node_name.is_empty()).then(|| p.spec.node_name.clone());
+                v.placement = kubelab_engine::scheduler::placement(store, p)
+                    .into_iter()
+                    .map(|(node, r)| match r {
+                        Ok(score) => (node, true, format!("fits · score {score}")),
+                        Err(why) => (node, false, why),
+                    })
+                    .collect();
                 let ns = ns_flag(namespace);
                 v.actions.push(action("Delete pod", format!("kubectl delete pod {name}{ns} --wait=false"), "pod-delete", false));
                 let many = p.spec.containers.len() > 1;
@@ -736,5 +749,34 @@ mod lan_tests {
         assert_eq!(vm1.containers[0].image, "app:v1.0.0");
         assert_eq!(vm1.containers[0].status, "Up");
         assert_eq!(vm1.containers[0].ports, vec!["3000→3000".to_string()]);
+    }
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+    use kubelab_kubectl::{execute, Ctx, NoFiles};
+
+    #[test]
+    fn the_inspector_says_why_a_pod_is_pending_and_why_it_went_where_it_did() {
+        let mut e = Engine::new(1);
+        let run = |e: &mut Engine, line: &str, stdin: Option<&str>| {
+            execute(e, line, &mut Ctx { files: &NoFiles, stdin, observe: &mut |_| {} });
+        };
+        run(&mut e, "kubectl apply -f -", Some("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    resources: {requests: {cpu: '3'}}\n"));
+        run(&mut e, "kubectl cordon node-1", None);
+        run(&mut e, "kubectl run small --image=nginx:1.25", None);
+        e.advance(5_000, &mut |_| {});
+        let big = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "big".into() });
+        assert_eq!(big.bound_to, None);
+        let why: Vec<(String, bool, String)> = big.placement.clone();
+        assert_eq!(why.len(), 4);
+        assert!(why.iter().all(|(_, fits, _)| !fits), "{why:?}");
+        assert!(why.iter().any(|(n, _, w)| n == "control-plane" && w.starts_with("TaintToleration: node(s) had untolerated taint")), "{why:?}");
+        assert!(why.iter().any(|(n, _, w)| n == "node-1" && w.starts_with("NodeUnschedulable:")), "{why:?}");
+        assert!(why.iter().any(|(n, _, w)| n == "node-2" && w == "NodeResourcesFit: Insufficient cpu"), "{why:?}");
+        let small = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "small".into() });
+        let chosen = small.bound_to.clone().expect("scheduled");
+        assert!(small.placement.iter().any(|(n, fits, w)| *n == chosen && *fits && w.starts_with("fits · score")), "{:?}", small.placement);
     }
 }

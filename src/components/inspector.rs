@@ -75,6 +75,24 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <ScaleButtons deployment={d.clone()} disabled={props.disabled} on_command={props.on_command.clone()} />
                 </div>
             }
+            if !v.placement.is_empty() {
+                <h3 class="inspector-sub">{ match &v.bound_to {
+                    Some(n) => format!("Scheduler: why {n}"),
+                    None => "Scheduler: why no node fits yet".to_string(),
+                } }</h3>
+                <table class="placement" data-testid="inspector-placement">
+                    <thead><tr><th scope="col">{ "Node" }</th><th scope="col">{ "Filters and score (this pod left out)" }</th></tr></thead>
+                    <tbody>
+                        { for v.placement.iter().map(|(node, fits, why)| html! {
+                            <tr class={classes!(if *fits { "fits" } else { "rejected" }, (v.bound_to.as_deref() == Some(node.as_str())).then_some("chosen"))}
+                                data-testid={format!("placement-{node}")} data-fits={fits.to_string()}>
+                                <td>{ format!("{} {node}{}", if *fits { "✓" } else { "✕" }, if v.bound_to.as_deref() == Some(node.as_str()) { " (chosen)" } else { "" }) }</td>
+                                <td>{ why.clone() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
             if let Some(text) = &v.describe {
                 <h3 class="inspector-sub">{ "Details" }<code class="cmd-hint">{ format!("$ {}", sel.describe_command()) }</code></h3>
                 <pre class="inspector-text" data-testid="inspector-describe" tabindex="0"

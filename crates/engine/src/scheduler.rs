@@ -289,6 +289,39 @@ pub fn schedule_one<'a>(pod: &Pod, infos: &'a [NodeInfo<'a>]) -> Result<&'a Node
     Ok(best.map(|(_, n)| n).expect("feasible is not empty"))
 }
 
+/// How the scheduler sees each node for `pod` right now, with the pod itself left out (so a
+/// scheduled pod can be asked "why there"): per node, its score if every filter passes
+/// (higher wins; the spreading term is left out), or the first failing plugin and its
+/// reasons, as the FitError would list them.
+pub fn placement(store: &Store, pod: &Pod) -> Vec<(String, Result<i64, String>)> {
+    // As the scheduler saw it: not yet bound to a node.
+    let mut pod = pod.clone();
+    pod.spec.node_name.clear();
+    let pod = &pod;
+    let mut infos = node_infos(store);
+    for n in &mut infos {
+        if let Some(i) = n.pods.iter().position(|p| p.metadata.uid == pod.metadata.uid) {
+            n.pods.remove(i);
+            let (c, m) = pod_requests(pod);
+            let (zc, zm) = nonzero_requests(pod);
+            n.requested_cpu -= c;
+            n.requested_mem -= m;
+            n.nonzero_cpu -= zc;
+            n.nonzero_mem -= zm;
+        }
+    }
+    infos
+        .iter()
+        .map(|n| {
+            let verdict = match run_filters(pod, n) {
+                None => Ok(score(pod, n)),
+                Some(s) => Err(format!("{}: {}", s.plugin, s.reasons.join(", "))),
+            };
+            (n.node.metadata.name.clone(), verdict)
+        })
+        .collect()
+}
+
 /// framework.FitError.Error(), with the preemption post-filter's diagnosis.
 pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
     let mut hist: BTreeMap<String, usize> = BTreeMap::new();
