@@ -4,7 +4,7 @@
 //! The only place the wall clock is read.
 
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ConsoleLine, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
+    ApplyOutput, ClusterMap, Console, ConsoleLine, ControlPlane, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
     Workloads, YamlEditor, SOURCE_NAME,
 };
 use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
@@ -35,6 +35,8 @@ const RESTORE_BUDGET_MS: f64 = 70.0;
 const ADVANCE_BUDGET_MS: f64 = 70.0;
 /// Wall milliseconds between saves of the clock's position (commands save at once).
 const SAVE_EVERY_MS: f64 = 3_000.0;
+/// How long (wall ms) a control-plane part stays lit after it acted.
+const LIGHT_MS: f64 = 1_200.0;
 /// Console lines kept.
 const CONSOLE_LINES: usize = 2_000;
 
@@ -148,6 +150,8 @@ pub struct App {
     completion: Option<Rc<(u64, String, Vec<String>)>>,
     /// `kubectl edit` under way in the editor: (the target as typed, `deployment.apps/web`).
     editing: Option<(String, String)>,
+    /// The control plane's lights: the counts last seen, and until when (wall ms) each is lit.
+    lights: (kubelab_engine::Activity, [f64; 5]),
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -191,6 +195,7 @@ impl Component for App {
             checkpoint: None,
             completion: None,
             editing: None,
+            lights: Default::default(),
             _ticker: ticker,
             _listeners: listeners,
         };
@@ -253,6 +258,7 @@ impl Component for App {
                     changed = true;
                 }
                 self.maybe_save(ctx, now);
+                self.update_lights(now);
                 changed | self.check_lesson(ctx, now, false)
             }
             Msg::Edit(text) => {
@@ -469,6 +475,8 @@ impl Component for App {
         let owners = cluster.owners();
         // A VM-era lesson is about the machines: the Kubernetes cluster waits for part 2.
         let vm_lesson = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson)).is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
+        let wall = wall_now_ms().unwrap_or(0.0);
+        let lit = self.lights.1.map(|u| wall < u);
         let title = if vm_lesson { "2. Watch the machines: the LAN before Kubernetes".to_string() } else { map_title(&cluster) };
         let seed = self.session.seed();
         let busy = self.busy();
@@ -548,6 +556,7 @@ impl Component for App {
                                 </p>
                             }
                             if !vm_lesson {
+                                <ControlPlane activity={engine.activity()} lit={lit} />
                                 <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} />
                                 <div class="map-foot">
                                     <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
@@ -711,6 +720,20 @@ impl App {
     /// The page's own remark in the console.
     fn info(&mut self, text: &str) {
         self.print(LineKind::Info, format!("# {text}"));
+    }
+
+    /// Lights a control-plane part for a moment when its count of writes moved.
+    fn update_lights(&mut self, now: Option<f64>) {
+        let Some(now) = now else { return };
+        let a = self.session.engine().activity();
+        let (last, until) = &mut self.lights;
+        let moved = [a.api != last.api, a.api != last.api, a.scheduler != last.scheduler, a.controllers != last.controllers, a.kubelets != last.kubelets];
+        for (i, m) in moved.iter().enumerate() {
+            if *m {
+                until[i] = now + LIGHT_MS;
+            }
+        }
+        *last = a;
     }
 
     /// Runs a lesson's script one command at a time, so its clock settings (`lab time

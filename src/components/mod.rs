@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod cluster_map;
 pub mod console;
+pub mod control_plane;
 pub mod editor;
 pub mod inspector;
 pub mod lan_map;
@@ -15,6 +16,7 @@ pub mod workloads;
 pub use clock::SimClock;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};
+pub use control_plane::ControlPlane;
 pub use editor::{ApplyOutput, YamlEditor, SOURCE_NAME};
 pub use inspector::Inspector;
 pub use lan_map::LanMap;

@@ -65,6 +65,26 @@ pub struct Engine {
     kv: traffic::Kv,
     /// The VM-era LAN (empty unless `lab lan up`).
     lan: vms::Lan,
+    /// Writes made by each part of the cluster so far (for the map's control-plane lights).
+    activity: Activity,
+}
+
+/// How many writes each part of the cluster has made through the API server so far: the
+/// page lights a component up when its count moves. Every write goes through the API server
+/// into etcd, so `api` counts them all (the store's resourceVersion).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub api: u64,
+    pub scheduler: u64,
+    pub controllers: u64,
+    pub kubelets: u64,
+}
+
+#[derive(Clone, Copy)]
+enum Who {
+    Scheduler,
+    Controllers,
+    Kubelets,
 }
 
 /// At most this many controller passes at one instant before the engine stops (a guard
@@ -93,6 +113,7 @@ impl Engine {
             port_forwards: BTreeMap::new(),
             kv: traffic::Kv::new(),
             lan: vms::Lan::default(),
+            activity: Activity::default(),
         };
         e.boot();
         e
@@ -901,21 +922,21 @@ impl Engine {
                 };
                 node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now)
             };
-            self.apply_all(actions);
+            self.apply_by(Who::Controllers, actions);
             let a = controllers::deployment::reconcile_all(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = controllers::replicaset::reconcile_all(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = controllers::statefulset::reconcile_all(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = controllers::volumes::reconcile(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = controllers::gc::reconcile_all(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = scheduler::reconcile(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Scheduler, a);
             // Each kubelet sees its own pods: group them by node once per pass.
             let mut by_node: BTreeMap<String, Vec<store::Key>> = BTreeMap::new();
             for (k, p) in &self.store.pods {
@@ -930,12 +951,12 @@ impl Engine {
                     let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
                     k.sync(&self.store, &pods, now)
                 };
-                self.apply_all(actions);
+                self.apply_by(Who::Kubelets, actions);
             }
             let a = controllers::endpoints::reconcile_all(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             let a = controllers::service_lb::reconcile(&self.store, now);
-            self.apply_all(a);
+            self.apply_by(Who::Controllers, a);
             if self.store.resource_version() == before {
                 return;
             }
@@ -986,6 +1007,23 @@ impl Engine {
                 now,
             );
         }
+    }
+
+    /// Applies one part of the cluster's actions and counts the writes they made.
+    fn apply_by(&mut self, who: Who, actions: Vec<Action>) {
+        let before = self.store.resource_version();
+        self.apply_all(actions);
+        let n = self.store.resource_version() - before;
+        match who {
+            Who::Scheduler => self.activity.scheduler += n,
+            Who::Controllers => self.activity.controllers += n,
+            Who::Kubelets => self.activity.kubelets += n,
+        }
+    }
+
+    /// Writes made by each part of the cluster so far.
+    pub fn activity(&self) -> Activity {
+        Activity { api: self.store.resource_version(), ..self.activity }
     }
 
     fn apply_all(&mut self, actions: Vec<Action>) {

@@ -258,13 +258,25 @@ fn same_owner(a: &Pod, b: &Pod) -> bool {
     }
 }
 
+/// How many active pods of `pod`'s controller each node holds (for spreading).
+fn sibling_counts(pod: &Pod, infos: &[NodeInfo]) -> Vec<i64> {
+    infos.iter().map(|n| n.pods.iter().filter(|p| is_pod_active(p) && same_owner(p, pod)).count() as i64).collect()
+}
+
 /// Picks a node for the pod, or explains why none fits.
 pub fn schedule_one<'a>(pod: &Pod, infos: &'a [NodeInfo<'a>]) -> Result<&'a NodeInfo<'a>, Vec<(String, Status)>> {
+    let siblings = sibling_counts(pod, infos);
+    schedule_with(pod, infos, &siblings).map(|i| &infos[i])
+}
+
+/// `schedule_one` with the sibling counts per node given (the scheduling pass keeps them
+/// per controller instead of counting every node's pods for every pod); the chosen index.
+fn schedule_with(pod: &Pod, infos: &[NodeInfo], siblings: &[i64]) -> Result<usize, Vec<(String, Status)>> {
     let mut feasible = Vec::new();
     let mut failed = Vec::new();
-    for n in infos {
+    for (i, n) in infos.iter().enumerate() {
         match run_filters(pod, n) {
-            None => feasible.push(n),
+            None => feasible.push(i),
             Some(s) => failed.push((n.node.metadata.name.clone(), s)),
         }
     }
@@ -272,21 +284,19 @@ pub fn schedule_one<'a>(pod: &Pod, infos: &'a [NodeInfo<'a>]) -> Result<&'a Node
         return Err(failed);
     }
     // Spreading (PodTopologySpread's system default on hostname): fewer siblings is better.
-    let counts: Vec<i64> = feasible
-        .iter()
-        .map(|n| n.pods.iter().filter(|p| is_pod_active(p) && same_owner(p, pod)).count() as i64)
-        .collect();
+    let counts: Vec<i64> = feasible.iter().map(|i| siblings.get(*i).copied().unwrap_or(0)).collect();
+    let feasible: Vec<(usize, &NodeInfo)> = feasible.into_iter().map(|i| (i, &infos[i])).collect();
     let max = counts.iter().copied().max().unwrap_or(0);
-    let mut best: Option<(i64, &NodeInfo)> = None;
-    for (n, c) in feasible.iter().zip(counts) {
+    let mut best: Option<(i64, usize)> = None;
+    for ((i, n), c) in feasible.iter().zip(counts) {
         let spread = if max == 0 { 100 } else { (max - c) * 100 / max };
         let total = score(pod, n) + 2 * spread;
         // Ties go to the first node in name order, so placement never depends on the seed.
         if best.is_none_or(|(b, _)| total > b) {
-            best = Some((total, n));
+            best = Some((total, *i));
         }
     }
-    Ok(best.map(|(_, n)| n).expect("feasible is not empty"))
+    Ok(best.map(|(_, i)| i).unwrap_or(0))
 }
 
 /// How the scheduler sees each node for `pod` right now, with the pod itself left out (so a
@@ -362,6 +372,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     let mut out = Vec::new();
     // Bindings made in this pass count against later pods in it.
     let mut infos = node_infos(store);
+    let mut siblings: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for pod in pending {
         // VolumeBinding PreFilter: every claim must exist and (Immediate binding) be bound.
         let mut prefilter: Option<String> = None;
@@ -387,9 +398,23 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             }
             continue;
         }
-        let chosen = {
-            let result = schedule_one(pod, &infos);
-            result.map(|n| n.node.metadata.name.clone())
+        // Sibling counts per node, kept per controller for the whole pass.
+        let owner = pod.metadata.controller_ref().map(|r| r.uid.clone()).unwrap_or_default();
+        if !siblings.contains_key(&owner) {
+            let counts = if owner.is_empty() { vec![0; infos.len()] } else { sibling_counts(pod, &infos) };
+            siblings.insert(owner.clone(), counts);
+        }
+        let chosen = schedule_with(pod, &infos, &siblings[&owner]).map(|i| (i, infos[i].node.metadata.name.clone()));
+        let chosen = match chosen {
+            Ok((i, name)) => {
+                if !owner.is_empty() {
+                    if let Some(c) = siblings.get_mut(&owner).and_then(|v| v.get_mut(i)) {
+                        *c += 1;
+                    }
+                }
+                Ok(name)
+            }
+            Err(e) => Err(e),
         };
         match chosen {
             Ok(node_name) => {

@@ -107,6 +107,9 @@ pub struct Store {
     pub created_seq: BTreeMap<String, u64>,
     /// Events by (object uid, object name, reason, message, component), to fold repeats fast.
     event_index: BTreeMap<(String, String, String, String, String), Key>,
+    /// The last name suffix (nanos) given to an event about each object: events at one
+    /// instant get the next ones without probing names one by one.
+    event_nanos: BTreeMap<(String, String), u128>,
 }
 
 macro_rules! with_map {
@@ -292,12 +295,15 @@ impl Store {
         }
         let ns = if e.involved.namespace.is_empty() { "default".to_string() } else { e.involved.namespace.clone() };
         // Upstream names events <object>.<hex unix-nanos>; our nanos are simulated.
-        let mut nanos = (now.0 as u128 + 1_723_507_200_000) * 1_000_000;
+        let base = (now.0 as u128 + 1_723_507_200_000) * 1_000_000;
+        let last = self.event_nanos.get(&(ns.clone(), e.involved.name.clone())).copied();
+        let mut nanos = last.map_or(base, |l| base.max(l + 1));
         let mut name = format!("{}.{:x}", e.involved.name, nanos);
         while self.events.contains_key(&key(&ns, &name)) {
             nanos += 1;
             name = format!("{}.{:x}", e.involved.name, nanos);
         }
+        self.event_nanos.insert((ns.clone(), e.involved.name.clone()), nanos);
         let ev = Event {
             metadata: ObjectMeta { name, namespace: ns, ..Default::default() },
             involved_object: e.involved,
