@@ -101,6 +101,7 @@ pub enum Msg {
     StopEditing,
     /// Ctrl-C in the console.
     Interrupt,
+    ToggleTheme,
 }
 
 /// A saved lab being replayed.
@@ -152,6 +153,8 @@ pub struct App {
     editing: Option<(String, String)>,
     /// The control plane's lights: the counts last seen, and until when (wall ms) each is lit.
     lights: (kubelab_engine::Activity, [f64; 5]),
+    /// The dark theme is on (remembered in localStorage as kubelab.theme).
+    dark: bool,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -196,6 +199,7 @@ impl Component for App {
             completion: None,
             editing: None,
             lights: Default::default(),
+            dark: initial_dark(),
             _ticker: ticker,
             _listeners: listeners,
         };
@@ -218,12 +222,13 @@ impl Component for App {
             }
         }
         app.work_on_restore();
+        set_theme(app.dark);
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close))
-            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_) | Msg::Interrupt);
+            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_) | Msg::Interrupt | Msg::ToggleTheme);
         if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
             return false; // the controls are disabled until the lab is back
         }
@@ -282,6 +287,12 @@ impl Component for App {
             }
             Msg::StopEditing => {
                 self.editing = None;
+                true
+            }
+            Msg::ToggleTheme => {
+                self.dark = !self.dark;
+                set_theme(self.dark);
+                storage_set(THEME_KEY, if self.dark { "dark" } else { "light" });
                 true
             }
             Msg::Interrupt => {
@@ -501,6 +512,8 @@ impl Component for App {
                               on_step={link.callback(|_| Msg::Step)}
                               on_speed={link.callback(Msg::Speed)}
                               on_reset={link.callback(|_| Msg::Reset)} />
+                    <button type="button" class="theme-toggle" data-testid="theme-toggle" aria-pressed={self.dark.to_string()}
+                            onclick={link.callback(|_| Msg::ToggleTheme)}>{ if self.dark { "Light theme" } else { "Dark theme" } }</button>
                     <button type="button" class="presenter-toggle" data-testid="presenter-toggle" aria-pressed={self.presenter.to_string()}
                             onclick={link.callback(|_| Msg::TogglePresenter)}
                             title="Large type, a clean view, a demo script and keyboard shortcuts for teaching a room">
@@ -1167,6 +1180,34 @@ fn wall_now_ms() -> Option<f64> {
 }
 
 /// localStorage, read; None when there is nothing (or no storage).
+const THEME_KEY: &str = "kubelab.theme";
+
+/// The theme saved in this browser, else the system's preference.
+fn initial_dark() -> bool {
+    match storage_get(THEME_KEY).as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => {
+            #[cfg(target_arch = "wasm32")]
+            {
+                web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches())
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            false
+        }
+    }
+}
+
+/// `data-theme` on the root element, which the stylesheet's variables follow.
+fn set_theme(dark: bool) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = dark;
+}
+
 /// The page's address without its fragment (for share links).
 fn page_address() -> String {
     #[cfg(target_arch = "wasm32")]

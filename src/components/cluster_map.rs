@@ -88,8 +88,8 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
             <svg class="defs" width="0" height="0" aria-hidden="true" focusable="false">
                 <defs>
                     <pattern id="hatch" width="10" height="10" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <rect width="10" height="10" fill="#eeeeee" />
-                        <line x1="0" y1="0" x2="0" y2="10" stroke="#b0b0b0" stroke-width="4" />
+                        <rect width="10" height="10" class="hatch-bg" />
+                        <line x1="0" y1="0" x2="0" y2="10" class="hatch-line" stroke-width="4" />
                     </pattern>
                 </defs>
             </svg>
