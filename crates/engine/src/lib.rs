@@ -937,22 +937,25 @@ impl Engine {
             self.apply_by(Who::Controllers, a);
             let a = scheduler::reconcile(&self.store, now);
             self.apply_by(Who::Scheduler, a);
-            // Each kubelet sees its own pods: group them by node once per pass.
-            let mut by_node: BTreeMap<String, Vec<store::Key>> = BTreeMap::new();
-            for (k, p) in &self.store.pods {
-                if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
-                    by_node.entry(p.spec.node_name.clone()).or_default().push(k.clone());
+            // Each kubelet sees its own pods (grouped by node once per pass) and acts on its
+            // own pods and node only, so all of them sync against this pass's store and their
+            // actions are applied afterwards, node by node in name order.
+            let kubelet_actions: Vec<Action> = {
+                let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+                for p in self.store.pods.values() {
+                    if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
+                        by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
+                    }
                 }
-            }
-            for (n, keys) in by_node {
-                let actions = {
-                    let pods: Vec<&Pod> = keys.iter().filter_map(|k| self.store.pods.get(k)).collect();
-                    let m = self.machines.get_mut(&n).expect("grouped by a known machine");
+                let mut all = Vec::new();
+                for (n, pods) in by_node {
+                    let Some(m) = self.machines.get_mut(n) else { continue };
                     let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
-                    k.sync(&self.store, &pods, now)
-                };
-                self.apply_by(Who::Kubelets, actions);
-            }
+                    all.extend(k.sync(&self.store, &pods, now));
+                }
+                all
+            };
+            self.apply_by(Who::Kubelets, kubelet_actions);
             let a = controllers::endpoints::reconcile_all(&self.store, now);
             self.apply_by(Who::Controllers, a);
             let a = controllers::service_lb::reconcile(&self.store, now);

@@ -368,7 +368,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     if pending.is_empty() {
         return Vec::new();
     }
-    pending.sort_by_key(|p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
+    pending.sort_by_cached_key(|p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
     let mut out = Vec::new();
     // Bindings made in this pass count against later pods in it.
     let mut infos = node_infos(store);

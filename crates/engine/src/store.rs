@@ -104,7 +104,8 @@ pub struct Store {
     /// Changes since the engine last drained them.
     pub changes: Vec<Change>,
     /// Creation order of each uid, so equal timestamps still sort as created.
-    pub created_seq: BTreeMap<String, u64>,
+    /// Creation order by uid (a hash map: looked up in every sort by age, never iterated).
+    pub created_seq: std::collections::HashMap<String, u64>,
     /// Events by (object uid, object name, reason, message, component), to fold repeats fast.
     event_index: BTreeMap<(String, String, String, String, String), Key>,
     /// The last name suffix (nanos) given to an event about each object: events at one

@@ -17,8 +17,15 @@ fn owners_gone(store: &Store, ns: &str, refs: &[OwnerReference]) -> bool {
 
 pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
     let mut out = Vec::new();
+    // Many objects share an owner (a ReplicaSet's pods): look each owner set up once.
+    let mut known: std::collections::HashMap<(String, String), bool> = std::collections::HashMap::new();
     let mut visit = |kind: &'static str, m: &ObjectMeta| {
-        if m.deletion_timestamp.is_none() && owners_gone(store, &m.namespace, &m.owner_references) {
+        if m.deletion_timestamp.is_some() || m.owner_references.is_empty() {
+            return;
+        }
+        let key = (m.namespace.clone(), m.owner_references.iter().map(|r| r.uid.as_str()).collect::<Vec<_>>().join(","));
+        let gone = *known.entry(key).or_insert_with(|| owners_gone(store, &m.namespace, &m.owner_references));
+        if gone {
             out.push(Action::Delete { kind, namespace: m.namespace.clone(), name: m.name.clone(), grace: None });
         }
     };
