@@ -706,6 +706,7 @@ impl Engine {
 
     /// Kills a container's process (SIGKILL: exit code 137), as `lab pod kill` does.
     pub fn kill_container(&mut self, ns: &str, pod: &str, container: Option<&str>) -> Result<String, String> {
+        self.touch();
         let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())).cloned() else {
             return Err(format!("pods \"{pod}\" not found"));
         };
@@ -729,6 +730,7 @@ impl Engine {
     /// Adds a worker machine (2 CPU / 4 GiB unless the config says otherwise); its kubelet
     /// registers the Node at once.
     pub fn add_node(&mut self, name: &str) -> Result<(), String> {
+        self.touch();
         if self.machines.contains_key(name) || self.store.exists("Node", "", name) {
             return Err(format!("node \"{name}\" already exists"));
         }
@@ -746,6 +748,7 @@ impl Engine {
 
     /// Destroys a machine: its Node object is deleted and it never comes back.
     pub fn remove_node(&mut self, name: &str) -> Result<(), String> {
+        self.touch();
         if !self.machines.contains_key(name) {
             return Err(format!("node \"{name}\" not found"));
         }
@@ -764,6 +767,7 @@ impl Engine {
 
     /// Powers a node off: its kubelet stops renewing its lease and its containers die.
     pub fn kill_node(&mut self, name: &str) -> Result<(), String> {
+        self.touch();
         let renew = self.config.timings.lease_renew_ms;
         let now = self.now;
         let m = self.machines.get_mut(name).ok_or_else(|| format!("node \"{name}\" not found"))?;
@@ -781,6 +785,7 @@ impl Engine {
 
     /// Powers a node back on: at its next lease renewal it posts Ready again.
     pub fn restore_node(&mut self, name: &str) -> Result<(), String> {
+        self.touch();
         let renew = self.config.timings.lease_renew_ms;
         let now = self.now;
         let m = self.machines.get_mut(name).ok_or_else(|| format!("node \"{name}\" not found"))?;
@@ -915,6 +920,19 @@ impl Engine {
     pub fn settle(&mut self) {
         self.settle_passes();
         self.settled_rv = self.store.resource_version();
+    }
+
+    /// Settles unless nothing was written (and no machine changed) since the last settle.
+    fn settle_if_changed(&mut self) {
+        if self.store.resource_version() != self.settled_rv {
+            self.settle();
+        }
+    }
+
+    /// A change outside the store (a machine powered off or on, a process killed): the
+    /// next advance settles even if nothing was written.
+    fn touch(&mut self) {
+        self.settled_rv = u64::MAX;
     }
 
     fn settle_passes(&mut self) {
@@ -1072,7 +1090,7 @@ impl Engine {
     /// sees the cluster after each such instant has settled.
     pub fn advance(&mut self, ms: u64, observe: &mut dyn FnMut(&Engine)) {
         let target = Time(self.now.0.saturating_add(ms));
-        self.settle();
+        self.settle_if_changed();
         loop {
             match self.next_wakeup() {
                 Some(t) if t <= target => {
@@ -1089,8 +1107,9 @@ impl Engine {
                     observe(self);
                 }
                 _ => {
+                    // Nothing is due before the target: time alone changes nothing.
                     self.now = target;
-                    self.settle();
+                    self.settle_if_changed();
                     observe(self);
                     return;
                 }
@@ -1252,6 +1271,10 @@ impl Engine {
 
     /// Processes that a request made exit.
     fn apply_crashes(&mut self, crashes: Vec<(String, String, i32)>, t: Time) {
+        if crashes.is_empty() {
+            return;
+        }
+        self.touch();
         for (uid, container, code) in crashes {
             if let Some(rt) = self.runtimes.get_mut(&uid) {
                 rt.settled = None;

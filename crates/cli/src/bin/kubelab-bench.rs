@@ -1,7 +1,7 @@
 //! `cargo run --release -p kubelab --bin kubelab-bench [-- NAME...]`: the engine's
 //! benchmarks from the performance issue, measured natively and printed one line each
-//! (figures, not pass/fail). Names: ready-10k, hold-100k, hour-100, rollout-1k (default:
-//! all). Wall time comes from std::time here; the engine itself never reads it.
+//! (figures, not pass/fail). Names: ready-10k, hold-100k, hour-100, rollout-1k,
+//! traffic-500 (default: all). Wall time comes from std::time here; the engine itself never reads it.
 
 use kubelab_engine::{ClusterConfig, Engine, NodeConfig};
 use kubelab_kubectl::{apply_manifest, execute, Ctx, NoFiles};
@@ -100,12 +100,35 @@ fn hour_100() {
     until(&mut e, 120, |e| available(e, "app") == 100);
     run(&mut e, "lab load start app -c 20");
     let t = Instant::now();
+    let rv = e.store().resource_version();
     e.advance(3_600_000, &mut |_| {});
     let requests = e.load().map(|l| l.stats.count).unwrap_or(0);
     println!(
-        "hour-100   | 1 h of simulated time, 100 pods, a load generator with 20 connections | wall {:.2} s | {requests} requests ({:.1} req/s simulated)",
+        "hour-100   | 1 h of simulated time, 100 pods, a load generator with 20 connections | wall {:.2} s | {requests} requests ({:.1} req/s simulated), {} writes",
         t.elapsed().as_secs_f64(),
-        requests as f64 / 3600.0
+        requests as f64 / 3600.0,
+        e.store().resource_version() - rv
+    );
+}
+
+/// The page's traffic case natively: 500 nginx pods on 8 nodes, 200 req/s open-loop load,
+/// one simulated minute in 100 ms slices (as the page's ticks run it at 1x).
+fn traffic_500() {
+    let mut e = cluster(8, 8_000, 32);
+    apply_manifest(&mut e, &deployment("many", 500, "nginx:1.25", false), "many.yaml", "default");
+    run(&mut e, "kubectl expose deployment many --port=80");
+    until(&mut e, 120, |e| available(e, "many") == 500);
+    run(&mut e, "lab load start many --rps 200");
+    let rv = e.store().resource_version();
+    let t = Instant::now();
+    for _ in 0..600 {
+        e.advance(100, &mut |_| {});
+    }
+    let requests = e.load().map(|l| l.stats.count).unwrap_or(0);
+    println!(
+        "traffic-500 | 1 min simulated in 100 ms slices, 500 pods, 200 req/s | wall {:.2} s | {requests} requests, {} writes",
+        t.elapsed().as_secs_f64(),
+        e.store().resource_version() - rv
     );
 }
 
@@ -131,7 +154,7 @@ fn rollout_1k() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let all = ["ready-10k", "hold-100k", "hour-100", "rollout-1k"];
+    let all = ["ready-10k", "hold-100k", "hour-100", "rollout-1k", "traffic-500"];
     let chosen: Vec<&str> = if args.is_empty() { all.to_vec() } else { args.iter().map(|s| s.as_str()).collect() };
     for name in chosen {
         match name {
@@ -139,6 +162,7 @@ fn main() {
             "hold-100k" => hold_100k(),
             "hour-100" => hour_100(),
             "rollout-1k" => rollout_1k(),
+            "traffic-500" => traffic_500(),
             other => eprintln!("unknown benchmark {other:?}; known: {}", all.join(", ")),
         }
     }

@@ -1,0 +1,64 @@
+// Benchmarks of the page (figures printed, not asserted; BENCHMARKS.md records them):
+// frame times with 500 pods and 200 req/s of traffic at 5×, and the longest main-thread
+// task while a 1,000-pod Deployment is created and scheduled.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useLab, newPage } from './harness.mjs';
+import { LabPage, deployment } from './lab-page.mjs';
+
+const env = useLab();
+
+/** Frame intervals (ms) over `ms` of wall time, and the longest task seen meanwhile. */
+async function measure(page, ms) {
+  return page.evaluate((span) => new Promise((resolve) => {
+    const frames = [];
+    let longest = 0;
+    let observer = null;
+    try {
+      observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longest = Math.max(longest, e.duration); });
+      observer.observe({ type: 'longtask', buffered: false });
+    } catch (_) { /* no long-task timing here */ }
+    let last = performance.now();
+    const start = last;
+    const tick = (t) => {
+      frames.push(t - last);
+      last = t;
+      if (t - start < span) requestAnimationFrame(tick);
+      else { observer?.disconnect(); resolve({ frames, longest }); }
+    };
+    requestAnimationFrame(tick);
+  }), ms);
+}
+
+function pct(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))];
+}
+
+test('benchmark: frames at 500 pods with 200 req/s, and the longest task while 1,000 pods are created', { timeout: 300_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 31 });
+  for (let i = 4; i <= 8; i++) await lab.run(`lab node add node-${i}`);
+  await lab.setManifest(deployment({ name: 'many', replicas: 500 }));
+  await lab.apply();
+  await lab.run('kubectl expose deployment many --port 80');
+  await lab.setSpeed(20);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^="pod-many-"][data-ready="true"]').length === 500, null, { timeout: 240_000 });
+  await lab.run('lab load start many --rps 200');
+  await lab.setSpeed(5);
+  const busy = await measure(page, 5000);
+  const p50 = pct(busy.frames, 0.5), p95 = pct(busy.frames, 0.95), max = Math.max(...busy.frames);
+  console.log(`# frames with 500 pods and 200 req/s at 5x: ${busy.frames.length} frames in 5 s, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; longest task ${busy.longest.toFixed(0)} ms (target p95 <= 16.7 ms)`);
+  assert.ok(busy.frames.length > 0);
+
+  await lab.run('lab load stop');
+  await lab.run('kubectl delete deployment many --wait=false');
+  await lab.setManifest(deployment({ name: 'thousand', replicas: 1000 }));
+  const during = measure(page, 6000);
+  await lab.apply();
+  const created = await during;
+  console.log(`# applying a 1,000-pod Deployment: longest main-thread task ${created.longest.toFixed(0)} ms, frame p95 ${pct(created.frames, 0.95).toFixed(1)} ms, max ${Math.max(...created.frames).toFixed(1)} ms (target: no task over 50 ms)`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
