@@ -240,6 +240,16 @@ impl Component for App {
                     return true;
                 }
                 let sim_ms = self.clock.elapsed(now, self.speed);
+                // A command's effects (1,000 new pods) are settled over several ticks, paused
+                // or not, so no single frame does all of it.
+                if !self.session.engine().is_settled() {
+                    let deadline = now.map(|n| n + TICK_BUDGET_MS);
+                    self.session.settle_some(&mut || past(deadline));
+                    self.print_stream();
+                    self.maybe_save(ctx, now);
+                    self.update_lights(now);
+                    return true;
+                }
                 if let Some((target, ms)) = self.advancing {
                     let deadline = now.map(|n| n + ADVANCE_BUDGET_MS);
                     let done = self.session.continue_advance(target, &mut || past(deadline));

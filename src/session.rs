@@ -50,11 +50,16 @@ pub struct Session {
 
 impl Session {
     pub fn new(seed: u64) -> Session {
-        Session { engine: Engine::new(seed), journal: Vec::new(), on: None, console: Console::new() }
+        Session { engine: Engine::new(seed), journal: Vec::new(), on: None, console: Console::deferring() }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Settles the last command's effects a pass at a time; true once settled.
+    pub fn settle_some(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        self.engine.settle_some(out_of_time)
     }
 
     /// New lines of a running `get -w` or `logs -f` (empty when none runs).
@@ -92,6 +97,10 @@ impl Session {
 
     /// Runs one command and journals it unless it only reads.
     pub fn run_command(&mut self, cmd: &ScriptCommand, files: &dyn Files) -> Ran {
+        // The last command's effects are settled before this one runs, as in a replay.
+        if !self.engine.is_settled() {
+            self.engine.settle();
+        }
         let t = self.engine.now().0;
         // Logged in to a machine: the line runs there, and is journaled as `lab on <machine> ...`.
         let line = match session_line(&mut self.on, &self.engine, &cmd.command) {
@@ -117,6 +126,10 @@ impl Session {
     /// the engine's state at an instant does not depend on where earlier advances stopped
     /// (`chunked_advance_reaches_the_same_cluster` below checks it).
     pub fn advance(&mut self, ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> u64 {
+        // A command's reaction first, a pass at a time; the clock waits until it is done.
+        if !self.engine.settle_some(out_of_time) {
+            return 0;
+        }
         let start = self.engine.now().0;
         let target = start.saturating_add(ms);
         advance_until(&mut self.engine, target, out_of_time);
@@ -136,6 +149,9 @@ impl Session {
     /// Runs the clock on towards `target`; true once there (and settled), as `lab advance`
     /// would have left it.
     pub fn continue_advance(&mut self, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        if !self.engine.settle_some(out_of_time) {
+            return false;
+        }
         if !advance_until(&mut self.engine, target, out_of_time) {
             return false;
         }

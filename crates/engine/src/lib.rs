@@ -936,62 +936,93 @@ impl Engine {
     }
 
     fn settle_passes(&mut self) {
-        let now = self.now;
         for _ in 0..MAX_PASSES {
-            let before = self.store.resource_version();
-            self.rejoin_nodes();
-            let actions = {
-                let machines = &self.machines;
-                let health = |n: &str| match machines.get(n) {
-                    Some(m) => NodeHealth { last_renew: m.last_renew, alive: m.alive && m.rejoin_at.is_none_or(|t| t <= now) },
-                    None => NodeHealth { last_renew: Time(0), alive: false },
-                };
-                node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now)
-            };
-            self.apply_by(Who::Controllers, actions);
-            let a = controllers::deployment::reconcile_all(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            let a = controllers::replicaset::reconcile_all(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            let a = controllers::statefulset::reconcile_all(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            let a = controllers::volumes::reconcile(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            let a = controllers::gc::reconcile_all(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            let a = controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now);
-            self.apply_by(Who::Controllers, a);
-            let a = scheduler::reconcile(&self.store, now);
-            self.apply_by(Who::Scheduler, a);
-            // Each kubelet sees its own pods (grouped by node once per pass) and acts on its
-            // own pods and node only, so all of them sync against this pass's store and their
-            // actions are applied afterwards, node by node in name order.
-            let kubelet_actions: Vec<Action> = {
-                let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-                for p in self.store.pods.values() {
-                    if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
-                        by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
-                    }
-                }
-                let mut all = Vec::new();
-                for (n, pods) in by_node {
-                    let Some(m) = self.machines.get_mut(n) else { continue };
-                    let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
-                    all.extend(k.sync(&self.store, &pods, now));
-                }
-                all
-            };
-            self.apply_by(Who::Kubelets, kubelet_actions);
-            let a = controllers::endpoints::reconcile_all(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            let a = controllers::service_lb::reconcile(&self.store, now);
-            self.apply_by(Who::Controllers, a);
-            if self.store.resource_version() == before {
+            if !self.settle_pass() {
                 return;
             }
         }
         // A controller that never settles is a bug in the lab, not in the learner's input:
         // stop here (the page stays alive) and carry on at the next instant.
+    }
+
+    /// Settles a pass at a time until nothing changes or `out_of_time()`: true once settled.
+    /// Stopping between passes changes nothing: the passes that follow are the same ones
+    /// (the page spreads a big change, such as 1,000 new pods, over several frames).
+    pub fn settle_some(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        if self.store.resource_version() == self.settled_rv {
+            return true;
+        }
+        for _ in 0..MAX_PASSES {
+            if !self.settle_pass() {
+                self.settled_rv = self.store.resource_version();
+                return true;
+            }
+            if out_of_time() {
+                return false;
+            }
+        }
+        self.settled_rv = self.store.resource_version();
+        true
+    }
+
+    /// Whether everything written has been settled.
+    pub fn is_settled(&self) -> bool {
+        self.store.resource_version() == self.settled_rv
+    }
+
+    /// One controller pass (node lifecycle, workload controllers, scheduler, kubelets,
+    /// endpoints, load balancers); true if it wrote anything.
+    fn settle_pass(&mut self) -> bool {
+        let now = self.now;
+        let before = self.store.resource_version();
+        self.rejoin_nodes();
+        let actions = {
+            let machines = &self.machines;
+            let health = |n: &str| match machines.get(n) {
+                Some(m) => NodeHealth { last_renew: m.last_renew, alive: m.alive && m.rejoin_at.is_none_or(|t| t <= now) },
+                None => NodeHealth { last_renew: Time(0), alive: false },
+            };
+            node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now)
+        };
+        self.apply_by(Who::Controllers, actions);
+        let a = controllers::deployment::reconcile_all(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        let a = controllers::replicaset::reconcile_all(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        let a = controllers::statefulset::reconcile_all(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        let a = controllers::volumes::reconcile(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        let a = controllers::gc::reconcile_all(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        let a = controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now);
+        self.apply_by(Who::Controllers, a);
+        let a = scheduler::reconcile(&self.store, now);
+        self.apply_by(Who::Scheduler, a);
+        // Each kubelet sees its own pods (grouped by node once per pass) and acts on its
+        // own pods and node only, so all of them sync against this pass's store and their
+        // actions are applied afterwards, node by node in name order.
+        let kubelet_actions: Vec<Action> = {
+            let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+            for p in self.store.pods.values() {
+                if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
+                    by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
+                }
+            }
+            let mut all = Vec::new();
+            for (n, pods) in by_node {
+                let Some(m) = self.machines.get_mut(n) else { continue };
+                let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
+                all.extend(k.sync(&self.store, &pods, now));
+            }
+            all
+        };
+        self.apply_by(Who::Kubelets, kubelet_actions);
+        let a = controllers::endpoints::reconcile_all(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        let a = controllers::service_lb::reconcile(&self.store, now);
+        self.apply_by(Who::Controllers, a);
+        self.store.resource_version() != before
     }
 
     /// A node whose kubelet came back posts Ready at its first lease renewal.

@@ -12,6 +12,9 @@ pub struct Console {
     follow: Option<Follow>,
     /// The VM-era machine the console is logged in to (`lab ssh`).
     on: Option<String>,
+    /// Leave the controllers' reaction to a plain command unsettled (see
+    /// `execute_unsettled`).
+    defer_settle: bool,
 }
 
 /// `kubectl logs -f`: new lines of one container instance while the clock runs.
@@ -145,6 +148,11 @@ impl Console {
         self.follow = None;
     }
 
+    /// A console whose plain commands leave the settling to the caller.
+    pub fn deferring() -> Console {
+        Console { defer_settle: true, ..Console::default() }
+    }
+
     /// Whether a `get -w` or a `logs -f` is running.
     pub fn streaming(&self) -> bool {
         self.watch.is_some() || self.follow.is_some()
@@ -263,7 +271,11 @@ impl Console {
                 return o;
             }
         }
-        execute(engine, line, ctx)
+        if self.defer_settle {
+            crate::execute_unsettled(engine, line, ctx)
+        } else {
+            execute(engine, line, ctx)
+        }
     }
 }
 

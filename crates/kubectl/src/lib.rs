@@ -115,6 +115,15 @@ pub struct Ctx<'a> {
 
 /// Runs one console line (`kubectl ...`, `k ...` or `lab ...`) and settles the cluster.
 pub fn execute(engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
+    let out = execute_unsettled(engine, line, ctx);
+    engine.settle();
+    out
+}
+
+/// `execute` without the final settle: the controllers' reaction to the command is left to
+/// the caller (the page settles it a pass at a time over the next frames, and always before
+/// the next command or clock step, so every command sees what `execute` would have shown).
+pub fn execute_unsettled(engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
     let words = match shell::split_words(line) {
         Ok(w) => w,
         Err(e) => return Output::error(format!("error: {e}")),
@@ -127,7 +136,6 @@ pub fn execute(engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
             "{other}: command not found (this console runs kubectl and lab commands; try 'lab help')"
         )),
     };
-    engine.settle();
     out
 }
 
