@@ -35,6 +35,8 @@ const RESTORE_BUDGET_MS: f64 = 70.0;
 const ADVANCE_BUDGET_MS: f64 = 70.0;
 /// Wall milliseconds between saves of the clock's position (commands save at once).
 const SAVE_EVERY_MS: f64 = 3_000.0;
+/// Wall ms a command's effects may settle in the same frame as the command.
+const COMMAND_SETTLE_MS: f64 = 30.0;
 /// How long (wall ms) a control-plane part stays lit after it acted.
 const LIGHT_MS: f64 = 1_200.0;
 /// Console lines kept.
@@ -680,7 +682,12 @@ impl App {
         }
         let files = self.files();
         let mut lines = (*self.console).clone();
-        let ran = match self.session.run_text(text, &TextFiles(&files)) {
+        let ran = self.session.run_text(text, &TextFiles(&files));
+        // A small change settles at once; a big one (1,000 new pods) goes on over the next
+        // ticks, a pass at a time.
+        let deadline = wall_now_ms().map(|n| n + COMMAND_SETTLE_MS);
+        self.session.settle_some(&mut || past(deadline));
+        let ran = match ran {
             Ok(ran) => ran,
             Err(e) => {
                 for (i, l) in text.lines().enumerate() {

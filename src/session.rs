@@ -159,8 +159,12 @@ impl Session {
         true
     }
 
-    /// The engine's next scheduled event after now, in ms from now.
-    pub fn next_event_in(&self) -> Option<u64> {
+    /// The engine's next scheduled event after now, in ms from now (after settling the last
+    /// command's effects, which may schedule it).
+    pub fn next_event_in(&mut self) -> Option<u64> {
+        if !self.engine.is_settled() {
+            self.engine.settle();
+        }
         let now = self.engine.now().0;
         self.engine.next_event().map(|t| t.0.saturating_sub(now)).filter(|d| *d > 0)
     }
