@@ -51,7 +51,14 @@ impl Default for Timings {
 pub struct ClusterConfig {
     pub nodes: Vec<NodeConfig>,
     pub timings: Timings,
+    /// The most pods the lab holds (kubelab's own limit, not Kubernetes': a pod costs about
+    /// 40 KiB with its events and runtime, and the page must stay within the browser's
+    /// memory). Creating one more is refused with a message that says so.
+    pub max_pods: usize,
 }
+
+/// The default `max_pods`.
+pub const MAX_PODS: usize = 25_000;
 
 impl Default for ClusterConfig {
     /// One control-plane node and three workers, 2 CPU / 4 GiB each.
@@ -60,6 +67,6 @@ impl Default for ClusterConfig {
         for i in 1..=3 {
             nodes.push(NodeConfig::worker(&format!("node-{i}")));
         }
-        ClusterConfig { nodes, timings: Timings::default() }
+        ClusterConfig { nodes, timings: Timings::default(), max_pods: MAX_PODS }
     }
 }

@@ -82,6 +82,42 @@ pub struct Activity {
     pub kubelets: u64,
 }
 
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn pods_beyond_the_limit_are_refused_with_a_message_and_controllers_report_it() {
+        let mut config = ClusterConfig::default();
+        config.max_pods = 3;
+        let mut e = Engine::with_config(config, 1);
+        e.settle();
+        let pod = |name: &str| {
+            let mut p = Pod::default();
+            p.metadata.name = name.into();
+            p.spec.containers.push(Container { name: "c".into(), image: "nginx:1.25".into(), ..Default::default() });
+            Object::Pod(p)
+        };
+        for n in ["a", "b", "c"] {
+            e.create(pod(n), "default").expect("within the limit");
+        }
+        let err = e.create(pod("d"), "default").unwrap_err();
+        assert_eq!(err.kubectl_message(), "Error from server (Forbidden): pods \"d\" is forbidden: this lab holds at most 3 pods (kubelab's own limit, to keep the page within the browser's memory): delete or scale down something first");
+        e.delete("Pod", "default", "c", Some(0), Propagation::Background).expect("delete");
+        e.advance(5_000, &mut |_| {});
+        let mut d = Deployment::default();
+        d.metadata.name = "web".into();
+        d.spec.replicas = Some(4);
+        d.spec.selector.match_labels.insert("app".into(), "web".into());
+        d.spec.template.metadata.labels.insert("app".into(), "web".into());
+        d.spec.template.spec.containers.push(Container { name: "c".into(), image: "nginx:1.25".into(), ..Default::default() });
+        e.create(Object::Deployment(d), "default").expect("deployment");
+        e.advance(5_000, &mut |_| {});
+        assert_eq!(e.store().pods.len(), 3);
+        assert!(e.store().events.values().any(|ev| ev.reason == "FailedCreate" && ev.message.starts_with("Error creating: pods is forbidden: this lab holds at most 3 pods")));
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Who {
     Scheduler,
@@ -301,6 +337,9 @@ impl Engine {
     /// admission, validation, then storage. `namespace` is the request's namespace.
     pub fn create(&mut self, mut obj: Object, namespace: &str) -> Result<Object, ApiError> {
         let info = obj.info();
+        if info.kind == "Pod" && self.store.pods.len() >= self.config.max_pods {
+            return Err(ApiError::Forbidden(self.pod_limit_message(&obj.meta().name)));
+        }
         if info.namespaced {
             if obj.meta().namespace.is_empty() {
                 obj.meta_mut().namespace = namespace.to_string();
@@ -823,6 +862,12 @@ impl Engine {
                 let _ = self.create_internal(obj);
             }
             Action::CreateWithEvent(obj, mut ev) => {
+                if obj.kind() == "Pod" && self.store.pods.len() >= self.config.max_pods {
+                    // As a controller meets a quota: the owner gets a FailedCreate event.
+                    let msg = format!("Error creating: {}", self.pod_limit_message(""));
+                    self.store.record_event(store::EventSpec::warning(ev.involved, "FailedCreate", msg, ev.component), now);
+                    return;
+                }
                 if let Some(created) = self.create_internal(obj) {
                     ev.message = ev.message.replace("{name}", &created.meta().name);
                     self.store.record_event(ev, now);
@@ -839,6 +884,15 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Why one more pod is refused (kubelab's limit, worded as a quota is).
+    fn pod_limit_message(&self, name: &str) -> String {
+        let what = if name.is_empty() { "pods".to_string() } else { format!("pods \"{name}\"") };
+        format!(
+            "{what} is forbidden: this lab holds at most {} pods (kubelab's own limit, to keep the page within the browser's memory): delete or scale down something first",
+            self.config.max_pods
+        )
     }
 
     fn create_internal(&mut self, mut obj: Object) -> Option<Object> {

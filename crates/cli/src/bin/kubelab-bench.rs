@@ -10,6 +10,7 @@ use std::time::Instant;
 fn cluster(workers: usize, cpu_millis: i64, memory_gib: i64) -> Engine {
     let mut config = ClusterConfig::default();
     config.nodes.truncate(1);
+    config.max_pods = 200_000;
     for i in 1..=workers {
         let mut n = NodeConfig::worker(&format!("node-{i}"));
         n.cpu_millis = cpu_millis;
