@@ -2,7 +2,8 @@
 
 use kubelab_engine::{Engine, Snapshot};
 use kubelab_kubectl::script::parse_script;
-use kubelab_kubectl::{Console, Ctx, Files};
+use kubelab_kubectl::{Console, Ctx, FileOrDir, Files};
+use std::path::{Path, PathBuf};
 
 /// Runs `text` on a fresh default cluster seeded with `seed`.
 pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, want_trace: bool) -> (String, String) {
@@ -57,3 +58,33 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, w
     }
     (transcript, trace)
 }
+
+/// `-f PATH` read from disk, relative to the script's folder (folders: their .yaml, .yml
+/// and .json files in name order).
+pub struct DiskFiles {
+    pub base: PathBuf,
+}
+
+impl Files for DiskFiles {
+    fn read(&self, path: &str) -> Result<FileOrDir, String> {
+        let p = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.base.join(path) };
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
+                .map_err(|e| e.to_string())?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|e| matches!(e.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")))
+                .collect();
+            entries.sort();
+            let mut out = Vec::new();
+            for e in entries {
+                let text = std::fs::read_to_string(&e).map_err(|err| err.to_string())?;
+                let shown = Path::new(path).join(e.file_name().unwrap_or_default());
+                out.push((shown.display().to_string(), text));
+            }
+            return Ok(FileOrDir::Dir(out));
+        }
+        std::fs::read_to_string(&p).map(FileOrDir::File).map_err(|e| e.to_string())
+    }
+}
+

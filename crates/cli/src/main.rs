@@ -1,7 +1,6 @@
 //! `kubelab run SCRIPT [--seed N] [--trace FILE]`: runs a script of console commands against
 //! a fresh simulated cluster and prints the transcript.
 
-use kubelab_kubectl::{FileOrDir, Files};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,33 +12,6 @@ simulated cluster and prints a transcript: each command as `$ <command>`, then i
   --seed N       seed for names and chance (default 1); the same seed gives the same output
   --trace FILE   also write the cluster state as JSON Lines: one line per instant it changed,
                  and one after each command with \"after\": \"<command>\"";
-
-struct DiskFiles {
-    base: PathBuf,
-}
-
-impl Files for DiskFiles {
-    fn read(&self, path: &str) -> Result<FileOrDir, String> {
-        let p = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.base.join(path) };
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
-                .map_err(|e| e.to_string())?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|e| matches!(e.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")))
-                .collect();
-            entries.sort();
-            let mut out = Vec::new();
-            for e in entries {
-                let text = std::fs::read_to_string(&e).map_err(|err| err.to_string())?;
-                let shown = Path::new(path).join(e.file_name().unwrap_or_default());
-                out.push((shown.display().to_string(), text));
-            }
-            return Ok(FileOrDir::Dir(out));
-        }
-        std::fs::read_to_string(&p).map(FileOrDir::File).map_err(|e| e.to_string())
-    }
-}
 
 struct Options {
     script: PathBuf,
@@ -126,6 +98,6 @@ fn main() -> ExitCode {
 
 /// Runs a script and returns (transcript, trace JSON Lines).
 pub fn run(text: &str, seed: u64, base: &Path, script_name: &str, want_trace: bool) -> (String, String) {
-    kubelab::run_script(text, seed, &DiskFiles { base: base.to_path_buf() }, script_name, want_trace)
+    kubelab::run_script(text, seed, &kubelab::DiskFiles { base: base.to_path_buf() }, script_name, want_trace)
 }
 

@@ -5,28 +5,7 @@
 //! To accept new output after a deliberate change: `KUBELAB_BLESS=1 cargo test -p kubelab
 //! --test scenarios`, then review the diff of tests/scenarios/*/expected.
 
-use kubelab_kubectl::{FileOrDir, Files};
 use std::path::{Path, PathBuf};
-
-pub struct DirFiles(pub PathBuf);
-
-impl Files for DirFiles {
-    fn read(&self, path: &str) -> Result<FileOrDir, String> {
-        let p = self.0.join(path);
-        if p.is_dir() {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(&p).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
-            v.retain(|e| matches!(e.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")));
-            v.sort();
-            let mut out = Vec::new();
-            for e in v {
-                let shown = Path::new(path).join(e.file_name().unwrap_or_default()).display().to_string();
-                out.push((shown, std::fs::read_to_string(&e).map_err(|x| x.to_string())?));
-            }
-            return Ok(FileOrDir::Dir(out));
-        }
-        std::fs::read_to_string(&p).map(FileOrDir::File).map_err(|e| e.to_string())
-    }
-}
 
 fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios")
@@ -43,7 +22,7 @@ fn every_scenario_matches_its_transcript_twice() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let script = std::fs::read_to_string(dir.join("script")).unwrap();
         let seed: u64 = std::fs::read_to_string(dir.join("seed")).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(1);
-        let files = DirFiles(dir.clone());
+        let files = kubelab::DiskFiles { base: dir.clone() };
         let (first, trace1) = kubelab::run_script(&script, seed, &files, "script", true);
         let (second, trace2) = kubelab::run_script(&script, seed, &files, "script", true);
         if first != second || trace1 != trace2 {

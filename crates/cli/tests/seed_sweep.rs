@@ -5,27 +5,7 @@
 //! under the pod); a
 //! Deployment never reports more ready than it has pods.
 
-use kubelab_kubectl::{FileOrDir, Files};
 use std::path::{Path, PathBuf};
-
-struct DirFiles(PathBuf);
-
-impl Files for DirFiles {
-    fn read(&self, path: &str) -> Result<FileOrDir, String> {
-        let p = self.0.join(path);
-        if p.is_dir() {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(&p).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
-            v.retain(|e| matches!(e.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")));
-            v.sort();
-            let mut out = Vec::new();
-            for e in v {
-                out.push((Path::new(path).join(e.file_name().unwrap_or_default()).display().to_string(), std::fs::read_to_string(&e).map_err(|x| x.to_string())?));
-            }
-            return Ok(FileOrDir::Dir(out));
-        }
-        std::fs::read_to_string(&p).map(FileOrDir::File).map_err(|e| e.to_string())
-    }
-}
 
 /// Checks one trace line; `nodes_seen` holds every node the trace has shown so far (a pod
 /// may stay bound to a node deleted under it until the pod garbage collector acts).
@@ -81,7 +61,7 @@ fn every_scenario_holds_the_invariants_across_seeds() {
     let mut failures = Vec::new();
     for dir in &dirs {
         let script = std::fs::read_to_string(dir.join("script")).expect("script");
-        let files = DirFiles(dir.clone());
+        let files = kubelab::DiskFiles { base: dir.clone() };
         for seed in 1..=seeds {
             let (_, trace) = kubelab::run_script(&script, seed, &files, "script", true);
             let mut nodes_seen = std::collections::BTreeSet::new();
