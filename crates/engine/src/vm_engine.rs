@@ -103,14 +103,12 @@ impl Engine {
     /// with the clock running until it is answered or times out.
     pub fn lan_curl(&mut self, from: Option<&str>, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(Served, u64), String> {
         let u = traffic::parse_url(url)?;
-        let Some(Dest::Lan { from, host, port }) = self.lan_dest(from, &u) else {
+        let Some(dest) = self.lan_dest(from, &u) else {
             return Err(format!("Could not resolve host: {}", u.host));
         };
+        // The same route as the load generator's requests (with the client's timeout).
         let sent = self.now;
-        let mut served = self.lan.request(&mut self.servers, from.as_deref(), &host, port, &u.path, sent, kubelab_api::Time(sent.0.saturating_add(timeout_ms)), 0)?;
-        if served.done_at.0 - sent.0 > timeout_ms {
-            served = Served { pod: None, version: None, done_at: kubelab_api::Time(sent.0 + timeout_ms), outcome: traffic::Outcome::Timeout };
-        }
+        let served = self.send(&dest, None, "GET", &u.path, sent, timeout_ms);
         let wait = served.done_at.0.saturating_sub(sent.0);
         self.advance(wait, observe);
         Ok((served, wait))
