@@ -68,6 +68,10 @@ const CATALOG: &[Entry] = &[
     Entry { repository: "docker.io/library/redis", tags: &["latest", "alpine"], tag_prefixes: &["6.", "7.", "5."], info: info(40, 2_400, 300, 300) },
     Entry { repository: "docker.io/library/busybox", tags: &["latest", "stable", "musl", "glibc"], tag_prefixes: &["1."], info: info(2, 900, 100, 30_000) },
     Entry { repository: "docker.io/library/postgres", tags: &["latest", "alpine"], tag_prefixes: &["13", "14", "15", "16", "17"], info: info(150, 6_500, 1_500, 800) },
+    // The images the Kubernetes docs' probe examples use.
+    Entry { repository: "registry.k8s.io/busybox", tags: &["latest", "1.27.2", "1.27", "1.24"], tag_prefixes: &[], info: info(2, 900, 100, 30_000) },
+    Entry { repository: "registry.k8s.io/e2e-test-images/agnhost", tags: &["2.39", "2.40", "2.43", "2.45", "2.47", "2.48", "2.50", "2.52", "2.53"], tag_prefixes: &[], info: info(52, 2_800, 200, 200) },
+    Entry { repository: "registry.k8s.io/goproxy", tags: &["0.1"], tag_prefixes: &[], info: info(2, 800, 100, 100) },
     Entry { repository: "registry.k8s.io/pause", tags: &["3.9", "3.10"], tag_prefixes: &[], info: info(1, 500, 50, 50) },
     Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/app", tags: &["v1.0.0", "v1.0.1"], tag_prefixes: &[], info: info(50, 2_600, 500, 300) },
     Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/proxy", tags: &["v1.0.0"], tag_prefixes: &[], info: info(20, 1_800, 300, 300) },

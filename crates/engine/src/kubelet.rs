@@ -92,6 +92,10 @@ pub struct Ctr {
     pub previous_logs: Vec<(Time, String)>,
     /// Ports the running process listens on.
     pub listens: Vec<i32>,
+    /// The probe workers of the running instance.
+    pub probes: Vec<crate::prober::Worker>,
+    /// Files the running process creates and removes: (path, created, removed).
+    pub files: Vec<(String, Time, Option<Time>)>,
 }
 
 /// At most this many log lines are kept per container instance.
@@ -113,6 +117,8 @@ pub struct PodRuntime {
     pub killing_until: Option<Time>,
     pub pod_ip: String,
     pub started: Time,
+    /// The pod's namespace and name.
+    pub key: (String, String),
     /// The pod's resourceVersion and the time when this kubelet last found nothing to do
     /// for it: until the pod changes or a container's next moment comes, syncing it again
     /// would change nothing.
@@ -132,7 +138,8 @@ impl PodRuntime {
                 Phase::Running { ready_at, exit_at, .. } => {
                     let r = ready_at.filter(|r| *r > now);
                     let e = exit_at.as_ref().map(|x| x.0);
-                    [r, e].into_iter().flatten().min()
+                    let p = c.probes.iter().map(|w| w.next_wakeup()).filter(|t| *t > now).min();
+                    [r, e, p].into_iter().flatten().min()
                 }
                 Phase::Exited { at, .. } => Some(Time(at.0 + PLEG_MS)),
                 Phase::CrashLoopBackOff { until, .. } => Some(*until),
@@ -243,7 +250,8 @@ impl Kubelet<'_> {
     fn admit(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
-        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, settled: None };
+        let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
+        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None };
         for c in &pod.spec.containers {
             let phase = self.begin_pull(pod, c, now, out);
             rt.containers.push(Ctr {
@@ -256,6 +264,8 @@ impl Kubelet<'_> {
                 logs: Vec::new(),
                 previous_logs: Vec::new(),
                 listens: Vec::new(),
+                probes: Vec::new(),
+                files: Vec::new(),
             });
         }
         self.runtimes.insert(pod.metadata.uid.clone(), rt);
@@ -311,6 +321,8 @@ impl Kubelet<'_> {
                         logs: Vec::new(),
                         previous_logs: Vec::new(),
                         listens: Vec::new(),
+                        probes: Vec::new(),
+                        files: Vec::new(),
                     }
                 };
                 let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).cloned().unwrap_or_default();
@@ -363,23 +375,19 @@ impl Kubelet<'_> {
                             c.log(Time(since.0 + dt), line.clone());
                         }
                         c.listens = started.listens.clone();
-                        let mut exit_at = started.exit.as_ref().map(|(dt, code, reason)| (Time(since.0 + dt), *code, reason.clone()));
-                        let ready_at = ready_time(&spec, since, &started.listens);
-                        if let Some(kill) = liveness_kill(&spec, since, &started.listens) {
-                            if exit_at.as_ref().is_none_or(|e| kill.0 < e.0) {
-                                exit_at = Some(kill);
-                            }
-                        }
+                        c.files = started.files.iter().map(|(f, a, b)| (f.clone(), Time(since.0 + a), b.map(|b| Time(since.0 + b)))).collect();
+                        c.probes = crate::prober::workers(&spec, since);
+                        let exit_at = started.exit.as_ref().map(|(dt, code, reason)| (Time(since.0 + dt), *code, reason.clone()));
+                        // Without a readiness probe a running container is ready; with one,
+                        // not until the probe passes.
+                        let ready_at = if spec.readiness_probe.is_some() { None } else { Some(since) };
                         Some((Phase::Running { since, ready_at, exit_at }, 0))
                     }
                     Phase::Running { since, exit_at: Some((t, code, reason)), .. } if *t <= now => {
-                        if reason == "Liveness" {
-                            let probe = spec.liveness_probe.as_ref().map(probe_target).unwrap_or_default();
-                            out.push(self.event(pod, "Warning", "Unhealthy", format!("Liveness probe failed: {probe}: connect: connection refused"), Some(&ctr.name)));
-                            out.push(self.event(pod, "Normal", "Killing", format!("Container {} failed liveness probe, will be restarted", ctr.name), Some(&ctr.name)));
-                        }
-                        let reason = if reason == "Liveness" { "Error".to_string() } else { reason.clone() };
-                        Some((Phase::Exited { at: *t, exit_code: *code, reason, started: *since }, 0))
+                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        c.probes.clear();
+                        c.listens.clear();
+                        Some((Phase::Exited { at: *t, exit_code: *code, reason: reason.clone(), started: *since }, 0))
                     }
                     Phase::Exited { at, exit_code, reason, started } if Time(at.0 + PLEG_MS) <= now => {
                         let restart = match pod.spec.restart_policy.as_str() {
@@ -564,7 +572,7 @@ impl Kubelet<'_> {
                 Phase::Running { since, ready_at, .. } => {
                     any_running = true;
                     cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
-                    cs.started = Some(true);
+                    cs.started = Some(crate::prober::started(c));
                     cs.ready = ready_at.is_some_and(|r| r <= now);
                     cs.image_id = format!("{}@sha256:{}", full.repository, hex64(&full.full()));
                     cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
@@ -639,64 +647,6 @@ impl Kubelet<'_> {
     }
 }
 
-/// The port a probe checks, resolving a named port against the container's ports.
-fn probe_port(spec: &Container, p: &Probe) -> Option<i32> {
-    let port = p.http_get.as_ref().map(|h| &h.port).or(p.tcp_socket.as_ref().map(|t| &t.port))?;
-    match port {
-        IntOrString::Int(i) => Some(*i),
-        IntOrString::String(name) => spec.ports.iter().find(|cp| cp.name == *name).map(|cp| cp.container_port),
-    }
-}
-
-/// Whether a probe passes against a process listening on `listens` (exec probes pass).
-fn probe_passes(spec: &Container, p: &Probe, listens: &[i32]) -> bool {
-    match probe_port(spec, p) {
-        Some(port) => listens.contains(&port),
-        None => p.exec.is_some() || p.grpc.is_some(),
-    }
-}
-
-/// `Get "http://:80/"` / `dial tcp :80`: how a probe is described in its failure event.
-fn probe_target(p: &Probe) -> String {
-    if let Some(h) = &p.http_get {
-        format!("Get \"{}://{}:{}{}\": dial tcp :{}", h.scheme.to_lowercase(), h.host, h.port, h.path, h.port)
-    } else if let Some(t) = &p.tcp_socket {
-        format!("dial tcp :{}", t.port)
-    } else {
-        "probe".into()
-    }
-}
-
-/// The probe ticks of a container: at start, then every period (the kubelet's worker).
-/// The first counted probe is the first tick at or after initialDelaySeconds.
-fn first_probe(p: &Probe, since: Time) -> (Time, u64) {
-    let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
-    let period = p.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
-    let k = delay.div_ceil(period);
-    (Time(since.0 + k * period), period)
-}
-
-/// When a freshly started container first passes readiness: at once without a probe; with
-/// one, at the first probe at or after initialDelaySeconds, if the probed port is served.
-pub fn ready_time(spec: &Container, since: Time, listens: &[i32]) -> Option<Time> {
-    match &spec.readiness_probe {
-        None => Some(since),
-        Some(p) if probe_passes(spec, p, listens) => Some(first_probe(p, since).0),
-        Some(_) => None,
-    }
-}
-
-/// A liveness probe that can never pass kills the container after failureThreshold probes.
-fn liveness_kill(spec: &Container, since: Time, listens: &[i32]) -> Option<(Time, i32, String)> {
-    let p = spec.liveness_probe.as_ref()?;
-    if probe_passes(spec, p, listens) {
-        return None;
-    }
-    let (first, period) = first_probe(p, since);
-    let failures = p.failure_threshold.unwrap_or(3).max(1) as u64;
-    Some((Time(first.0 + (failures - 1) * period), 137, "Liveness".into()))
-}
-
 /// Name resolution inside a pod: its hostAliases, then Services in its namespace (the
 /// cluster DNS search path), also as `<svc>.<ns>` and `<svc>.<ns>.svc.cluster.local`.
 pub struct StoreResolver<'a>(pub &'a Store);
@@ -764,20 +714,5 @@ mod tests {
     fn pull_backoff_doubles_from_10s_to_300s() {
         let seq: Vec<u64> = (1..=7).map(|n| pull_backoff(n, 10_000, 300_000) / 1000).collect();
         assert_eq!(seq, vec![10, 20, 40, 80, 160, 300, 300]);
-    }
-
-    #[test]
-    fn readiness_waits_for_the_first_probe_after_the_initial_delay() {
-        let mut c = Container::default();
-        assert_eq!(ready_time(&c, Time(1000), &[80]), Some(Time(1000)));
-        c.readiness_probe = Some(Probe {
-            initial_delay_seconds: Some(5),
-            period_seconds: Some(10),
-            http_get: Some(HttpGetAction { port: IntOrString::Int(80), path: "/".into(), ..Default::default() }),
-            ..Default::default()
-        });
-        assert_eq!(ready_time(&c, Time(1000), &[80]), Some(Time(11_000)));
-        // Nothing listens on the probed port: never ready.
-        assert_eq!(ready_time(&c, Time(1000), &[3000]), None);
     }
 }

@@ -12,6 +12,7 @@ pub mod images;
 pub mod kubelet;
 pub mod naming;
 pub mod nginx;
+pub mod prober;
 pub mod programs;
 pub mod rng;
 pub mod scheduler;
@@ -1053,6 +1054,8 @@ impl Engine {
         self.apply_by(Who::Controllers, a);
         let a = scheduler::reconcile(&self.store, now);
         self.apply_by(Who::Scheduler, a);
+        let a = self.run_probes();
+        self.apply_by(Who::Kubelets, a);
         // Each kubelet sees its own pods (grouped by node once per pass) and acts on its
         // own pods and node only, so all of them sync against this pass's store and their
         // actions are applied afterwards, node by node in name order.
@@ -1350,6 +1353,207 @@ impl Engine {
                     *conn = None;
                 }
                 served
+            }
+        }
+    }
+
+    /// The kubelets' probe workers: every probe due by now runs (in time order per
+    /// container) and its result moves Ready, restarts a container, or records an event.
+    fn run_probes(&mut self) -> Vec<Action> {
+        let now = self.now;
+        let due: Vec<(String, usize)> = self
+            .runtimes
+            .iter()
+            .flat_map(|(uid, rt)| {
+                rt.containers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        matches!(c.phase, kubelet::Phase::Running { .. })
+                            && c.probes.iter().any(|w| w.next_wakeup() <= now)
+                    })
+                    .map(move |(i, _)| (uid.clone(), i))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (uid, ci) in due {
+            let Some(key) = self.runtimes.get(&uid).map(|rt| rt.key.clone()) else {
+                continue;
+            };
+            let Some(pod) = self.store.pods.get(&key).cloned() else {
+                continue;
+            };
+            if pod.metadata.uid != uid || pod.metadata.deletion_timestamp.is_some() {
+                continue;
+            }
+            let node_up = self
+                .machines
+                .get(&pod.spec.node_name)
+                .is_some_and(|m| m.alive && m.rejoin_at.is_none());
+            if !node_up {
+                continue; // a dead kubelet probes nothing
+            }
+            let Some(spec) = self
+                .runtimes
+                .get(&uid)
+                .and_then(|rt| rt.containers.get(ci))
+                .and_then(|c| pod.spec.containers.iter().find(|s| s.name == c.name))
+                .cloned()
+            else {
+                continue;
+            };
+            // One step at a time, earliest first, until nothing of this container is due.
+            for _ in 0..10_000 {
+                let Some(c) = self.runtimes.get(&uid).and_then(|rt| rt.containers.get(ci)) else {
+                    break;
+                };
+                let Some(since) = prober::running_since(c) else {
+                    break;
+                };
+                let Some((wi, at)) = c
+                    .probes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| (i, w.next_wakeup()))
+                    .filter(|(_, t)| *t <= now)
+                    .min_by_key(|(i, t)| (*t, *i))
+                else {
+                    break;
+                };
+                let w = c.probes[wi].clone();
+                let Some(probe) = prober::probe_of(&spec, w.kind).cloned() else {
+                    break;
+                };
+                if let Some((done, ok, output)) = w.pending.clone() {
+                    self.probe_result(
+                        &pod, &spec, &probe, &uid, ci, wi, done, ok, output, &mut out,
+                    );
+                    continue;
+                }
+                let period = prober::period_ms(&probe);
+                let skip = w.on_hold
+                    || (w.kind != prober::ProbeKind::Startup && !prober::started(c))
+                    || !prober::counts(&probe, since, at);
+                if skip {
+                    if let Some(rt) = self.runtimes.get_mut(&uid) {
+                        rt.containers[ci].probes[wi].next = Time(at.0 + period);
+                    }
+                    continue;
+                }
+                let ctr = c.clone();
+                let mut world = traffic::World {
+                    store: &self.store,
+                    machines: &self.machines,
+                    runtimes: &self.runtimes,
+                    servers: &mut self.servers,
+                    kv: &mut self.kv,
+                    rng: &mut self.rng,
+                    crashes: Vec::new(),
+                };
+                let (done, ok, output) = prober::run(&mut world, &pod, &spec, &ctr, &probe, at);
+                let crashes = std::mem::take(&mut world.crashes);
+                self.apply_crashes(crashes, at);
+                // The ticker drops ticks while a probe runs.
+                let mut next = Time(at.0 + period);
+                while next < done {
+                    next = Time(next.0 + period);
+                }
+                if let Some(rt) = self.runtimes.get_mut(&uid) {
+                    let wk = &mut rt.containers[ci].probes[wi];
+                    wk.next = next;
+                    wk.pending = Some((done, ok, output));
+                }
+            }
+        }
+        out
+    }
+
+    /// A probe's result arrives at `at`: count it, and act when it crosses a threshold.
+    #[allow(clippy::too_many_arguments)]
+    fn probe_result(
+        &mut self,
+        pod: &Pod,
+        spec: &Container,
+        probe: &Probe,
+        uid: &str,
+        ci: usize,
+        wi: usize,
+        at: Time,
+        ok: bool,
+        output: String,
+        out: &mut Vec<Action>,
+    ) {
+        let Some(rt) = self.runtimes.get_mut(uid) else {
+            return;
+        };
+        rt.settled = None;
+        let c = &mut rt.containers[ci];
+        let w = &mut c.probes[wi];
+        w.pending = None;
+        let kind = w.kind;
+        let node = pod.spec.node_name.clone();
+        let event = |type_: &'static str, reason: &str, message: String| {
+            let mut r = object_ref(&Object::Pod(pod.clone()));
+            r.resource_version = String::new();
+            r.field_path = format!("spec.containers{{{}}}", spec.name);
+            Action::Event(EventSpec {
+                involved: r,
+                type_,
+                reason: reason.into(),
+                message,
+                component: kubelet::COMPONENT,
+                host: node.clone(),
+            })
+        };
+        if !ok {
+            out.push(event(
+                "Warning",
+                "Unhealthy",
+                format!("{} probe failed: {}", kind.title(), output.trim_end()),
+            ));
+        }
+        if w.last == Some(ok) {
+            w.run += 1;
+        } else {
+            w.last = Some(ok);
+            w.run = 1;
+        }
+        let threshold = if ok {
+            probe.success_threshold.unwrap_or(1)
+        } else {
+            probe.failure_threshold.unwrap_or(3)
+        }
+        .max(1) as u32;
+        if w.run < threshold {
+            return;
+        }
+        w.result = Some(ok);
+        match kind {
+            prober::ProbeKind::Readiness => {
+                if let kubelet::Phase::Running { ready_at, .. } = &mut c.phase {
+                    match (ok, ready_at.is_some()) {
+                        (true, false) => *ready_at = Some(at),
+                        (false, true) => *ready_at = None,
+                        _ => {}
+                    }
+                }
+            }
+            _ if ok => {}
+            _ => {
+                w.on_hold = true;
+                w.run = 0;
+                let (stop, code, reason) = prober::kill_outcome(pod, spec, probe);
+                if let kubelet::Phase::Running { exit_at, .. } = &mut c.phase {
+                    let end = Time(at.0 + stop.max(1));
+                    if exit_at.as_ref().is_none_or(|e| e.0 > end) {
+                        *exit_at = Some((end, code, reason));
+                    }
+                }
+                out.push(event(
+                    "Normal",
+                    "Killing",
+                    prober::killing_message(&spec.name, kind, &pod.spec.restart_policy),
+                ));
             }
         }
     }

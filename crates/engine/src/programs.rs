@@ -13,6 +13,8 @@ pub struct Start {
     pub logs: Vec<(u64, String)>,
     pub listens: Vec<i32>,
     pub exit: Option<(u64, i32, String)>,
+    /// Files the command creates and removes: (path, ms after start, removed ms after start).
+    pub files: Vec<(String, u64, Option<u64>)>,
 }
 
 /// How a name resolves from inside a pod: hostAliases, then the cluster's Services.
@@ -65,7 +67,7 @@ pub(crate) fn nginx_running(now: Time, version: &str) -> Vec<(u64, String)> {
 }
 
 /// The nginx version an `nginx:<tag>` image runs.
-fn nginx_version(tag: &str) -> String {
+pub(crate) fn nginx_version(tag: &str) -> String {
     let t = tag.split('-').next().unwrap_or(tag);
     match t {
         "latest" | "mainline" | "alpine" => "1.27.1".into(),
@@ -83,34 +85,62 @@ fn command_line(c: &Container) -> String {
     c.command.iter().chain(c.args.iter()).cloned().collect::<Vec<_>>().join(" ")
 }
 
-/// busybox-style shells: `sleep N` runs N seconds, `echo X` prints and exits, anything
-/// else exits at once (a bare `sh` has no terminal and ends).
+/// busybox-style shells, run step by step on a clock: `echo X` prints, `echo X > F` and
+/// `touch F` create a file, `rm F` removes it, `sleep N` waits N seconds (`sleep infinity`,
+/// `tail -f`, and `while true` loops run for ever), `exit N` ends with N; at the end of the
+/// script the shell exits 0 (a bare `sh` has no terminal and ends at once).
 fn shell(c: &Container) -> Start {
     let cmd = command_line(c);
     let mut logs = Vec::new();
-    for part in cmd.split(&[';', '&'][..]) {
+    let mut files: Vec<(String, u64, Option<u64>)> = Vec::new();
+    let mut clock: u64 = 0;
+    let forever = cmd.contains("while true") || cmd.contains("while :") || cmd.contains("tail -f");
+    for part in cmd.split(&[';', '&', '\n'][..]) {
         let p = part.trim();
-        if let Some(i) = p.find("echo ") {
-            logs.push((0, p[i + 5..].trim().trim_matches(|ch| ch == '"' || ch == '\'').to_string()));
-        }
-    }
-    let words: Vec<&str> = cmd.split_whitespace().collect();
-    if let Some(i) = words.iter().position(|w| *w == "sleep") {
-        match words.get(i + 1).copied() {
-            Some("infinity") => return Start { logs, listens: vec![], exit: None },
-            Some(n) => {
-                if let Ok(secs) = n.trim_matches(|ch: char| !ch.is_ascii_digit()).parse::<u64>() {
-                    return Start { logs, listens: vec![], exit: Some((secs * 1000, 0, "Completed".into())) };
+        let words: Vec<&str> = p.split_whitespace().map(|w| w.trim_matches(|ch| ch == '"' || ch == '\'')).collect();
+        // The command word (after the shell itself and loop keywords such as `do`).
+        let skip = |w: &&str| matches!(*w, "do" | "then" | "else" | "{" | "(" | "sh" | "/bin/sh" | "bash" | "/bin/bash" | "-c" | "-ec" | "-xc");
+        let Some(i) = words.iter().position(|w| !skip(&w)) else { continue };
+        let args = &words[i + 1..];
+        match words[i] {
+            "echo" => {
+                if let Some(r) = args.iter().position(|w| *w == ">" || *w == ">>") {
+                    if let Some(f) = args.get(r + 1) {
+                        files.push((f.to_string(), clock, None));
+                    }
+                } else if let Some(at) = p.find("echo ") {
+                    logs.push((clock, p[at + 5..].trim().trim_matches(|ch| ch == '"' || ch == '\'').to_string()));
                 }
             }
-            None => {}
+            "touch" => files.extend(args.iter().filter(|a| !a.starts_with('-')).map(|f| (f.to_string(), clock, None))),
+            "rm" => {
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    for entry in files.iter_mut().filter(|e| e.0 == *f && e.2.is_none()) {
+                        entry.2 = Some(clock);
+                    }
+                }
+            }
+            "sleep" => match args.first().copied() {
+                Some("infinity") => return Start { logs, listens: vec![], exit: None, files },
+                Some(n) => {
+                    if let Ok(secs) = n.trim_matches(|ch: char| !ch.is_ascii_digit()).parse::<u64>() {
+                        clock += secs * 1000;
+                    }
+                }
+                None => {}
+            },
+            "exit" if !forever => {
+                let code = args.first().and_then(|c| c.parse().ok()).unwrap_or(0);
+                let reason = if code == 0 { "Completed" } else { "Error" };
+                return Start { logs, listens: vec![], exit: Some((clock + 50, code, reason.into())), files };
+            }
+            _ => {}
         }
     }
-    if words.iter().any(|w| w.starts_with("exit")) {
-        let code = words.iter().position(|w| *w == "exit").and_then(|i| words.get(i + 1)).and_then(|c| c.parse().ok()).unwrap_or(0);
-        return Start { logs, listens: vec![], exit: Some((50, code, if code == 0 { "Completed".into() } else { "Error".into() })) };
+    if forever {
+        return Start { logs, listens: vec![], exit: None, files };
     }
-    Start { logs, listens: vec![], exit: Some((20, 0, "Completed".into())) }
+    Start { logs, listens: vec![], exit: Some((clock.max(20), 0, "Completed".into())), files }
 }
 
 /// Starts the program of `c` in `pod` at `now`.
@@ -122,24 +152,24 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
         "docker.io/library/nginx" if !overridden => {
             let mut logs = nginx_entrypoint(true);
             logs.extend(nginx_running(now, &nginx_version(&r.tag)));
-            Start { logs, listens: vec![80], exit: None }
+            Start { logs, listens: vec![80], exit: None, files: vec![] }
         }
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" if !overridden => {
             let mut logs = nginx_entrypoint(false);
             if resolver.resolves(pod, "app") {
                 logs.extend(nginx_running(now, "1.25.4"));
-                Start { logs, listens: vec![80], exit: None }
+                Start { logs, listens: vec![80], exit: None, files: vec![] }
             } else {
                 let t = nginx_time(now);
                 logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2")));
                 logs.push((0, "nginx: [emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2".into()));
-                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())) }
+                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
             }
         }
         "ghcr.io/iximiuz/labs/kubernetes-101/lb" if !overridden => {
             let mut logs = nginx_entrypoint(false);
             logs.extend(nginx_running(now, "1.25.4"));
-            Start { logs, listens: vec![80], exit: None }
+            Start { logs, listens: vec![80], exit: None, files: vec![] }
         }
         "ghcr.io/iximiuz/labs/kubernetes-101/app" if !overridden => Start {
             logs: vec![
@@ -150,6 +180,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             ],
             listens: vec![3000],
             exit: None,
+            files: vec![],
         },
         "docker.io/library/redis" if !overridden => {
             let t = now.rfc3339();
@@ -164,17 +195,19 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
                 ],
                 listens: vec![6379],
                 exit: None,
+                files: vec![],
             }
         }
         "docker.io/library/httpd" if !overridden => Start {
             logs: vec![(0, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 10.244.1.2. Set the 'ServerName' directive globally to suppress this message".into())],
             listens: vec![80],
             exit: None,
+            files: vec![],
         },
         "docker.io/library/postgres" if !overridden => {
             let has_password = c.env.iter().any(|e| e.name == "POSTGRES_PASSWORD" || e.name == "POSTGRES_HOST_AUTH_METHOD");
             if has_password {
-                Start { logs: vec![(0, "LOG:  database system is ready to accept connections".into())], listens: vec![5432], exit: None }
+                Start { logs: vec![(0, "LOG:  database system is ready to accept connections".into())], listens: vec![5432], exit: None, files: vec![] }
             } else {
                 Start {
                     logs: vec![
@@ -184,20 +217,31 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
                     ],
                     listens: vec![],
                     exit: Some((100, 1, "Error".into())),
+                    files: vec![],
                 }
             }
         }
-        "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None },
+        "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
+        "registry.k8s.io/goproxy" if !overridden => Start { logs: vec![], listens: vec![8080], exit: None, files: vec![] },
+        "registry.k8s.io/e2e-test-images/agnhost" if !overridden => {
+            let listens = match c.args.first().map(|s| s.as_str()) {
+                Some("liveness") | Some("netexec") => vec![8080],
+                Some("serve-hostname") => vec![9376],
+                Some("pause") => vec![],
+                _ => return Start { logs: vec![(0, "Usage:".into()), (0, "  agnhost [command]".into())], listens: vec![], exit: Some((20, 0, "Completed".into())), files: vec![] },
+            };
+            Start { logs: vec![], listens, exit: None, files: vec![] }
+        }
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" if !overridden => {
             let mut logs = nginx_entrypoint(false);
             if resolver.resolves(pod, "app") {
                 logs.extend(nginx_running(now, "1.17.5"));
-                Start { logs, listens: vec![80], exit: None }
+                Start { logs, listens: vec![80], exit: None, files: vec![] }
             } else {
                 let t = nginx_time(now);
                 logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2")));
                 logs.push((0, "nginx: [emerg] host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2".into()));
-                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())) }
+                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
             }
         }
         "docker.io/c1524db4f1/kubernetes-tutorial-backend" => Start {
@@ -218,11 +262,13 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             .collect(),
             listens: vec![1323],
             exit: None,
+            files: vec![],
         },
         "docker.io/trueberryless/kub-first-app" if !overridden => Start {
             logs: vec![(0, "Server listening on port 8080".into())],
             listens: vec![8080],
             exit: None,
+            files: vec![],
         },
         _ => shell(c),
     }

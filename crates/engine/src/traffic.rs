@@ -239,10 +239,14 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
     };
     // The container listening on the port.
     let listening = rt.containers.iter().zip(p.spec.containers.iter()).find(|(c, _)| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&port));
-    let Some((_, spec)) = listening else {
+    let Some((running, spec)) = listening else {
         return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
     };
     let repo = ImageRef::parse(&spec.image).repository;
+    let up_for_ms = match running.phase {
+        Phase::Running { since, .. } => t.0.saturating_sub(since.0),
+        _ => 0,
+    };
     let hostname = p.metadata.name.clone();
     let uid = p.metadata.uid.clone();
     let queue = |servers: &mut Servers, service_ms: u64| {
@@ -253,11 +257,19 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
         done
     };
     let ok = |body: String| Outcome::Ok { status: 200, body };
+    // The path without its query string.
+    let route = path.split('?').next().unwrap_or(path);
     let (done, outcome) = match repo.as_str() {
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
-            // uvicorn with a blocking 1 s sleep: one request at a time.
-            let done = queue(w.servers, 1000);
-            (done, ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
+            // uvicorn with a blocking 1 s sleep in its only route: one request at a time.
+            // Any other path is FastAPI's quick 404, but it waits for the blocked loop too.
+            if route == "/" {
+                let done = queue(w.servers, 1000);
+                (done, ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
+            } else {
+                let done = queue(w.servers, 1);
+                (done, Outcome::Ok { status: 404, body: "{\"detail\":\"Not Found\"}".into() })
+            }
         }
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => {
             // nginx → app:3000 over localhost (hostAliases): the app container of this pod.
@@ -326,8 +338,36 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
                 (Time(t.0 + 3), ok(body.into()))
             }
         }
-        "docker.io/library/nginx" => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
-        "docker.io/library/httpd" => (Time(t.0 + 2), ok("<html><body><h1>It works!</h1></body></html>".into())),
+        // The default sites: the welcome page, and a 404 for anything else.
+        "docker.io/library/nginx" => match route {
+            "/" | "/index.html" | "/50x.html" => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
+            _ => {
+                let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
+                let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
+                (Time(t.0 + 2), Outcome::Ok { status: 404, body })
+            }
+        },
+        "docker.io/library/httpd" => match route {
+            "/" | "/index.html" => (Time(t.0 + 2), ok("<html><body><h1>It works!</h1></body></html>".into())),
+            _ => {
+                let body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>";
+                (Time(t.0 + 2), Outcome::Ok { status: 404, body: body.into() })
+            }
+        },
+        // The test images of the Kubernetes docs: `agnhost liveness` answers /healthz with
+        // 200 for its first 10 s and 500 after; `agnhost serve-hostname` and `netexec` tell
+        // who answered.
+        "registry.k8s.io/e2e-test-images/agnhost" => {
+            let not_found = Outcome::Ok { status: 404, body: "404 page not found".into() };
+            let outcome = match (spec.args.first().map(|s| s.as_str()).unwrap_or(""), route) {
+                ("liveness", "/healthz") if up_for_ms <= 10_000 => ok("ok".into()),
+                ("liveness", "/healthz") => Outcome::Ok { status: 500, body: format!("error: {}", up_for_ms as f64 / 1000.0) },
+                ("serve-hostname", _) | ("netexec", "/hostname") => ok(hostname.clone()),
+                ("netexec", "/") => ok(format!("NOW: {}", t.rfc3339())),
+                _ => not_found,
+            };
+            (Time(t.0 + 2), outcome)
+        }
         _ => (Time(t.0 + 5), ok("OK".into())),
     };
     if done.0 - t.0 > timeout_ms {

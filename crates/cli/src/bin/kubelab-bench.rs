@@ -27,7 +27,7 @@ fn run(e: &mut Engine, line: &str) {
 }
 
 fn deployment(name: &str, replicas: u32, image: &str, probe: bool) -> String {
-    let probe = if probe { "\n        readinessProbe: {httpGet: {path: /, port: 3000}, periodSeconds: 2}" } else { "" };
+    let probe = if probe { "\n        readinessProbe: {tcpSocket: {port: 3000}, periodSeconds: 2}" } else { "" };
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  strategy: {{rollingUpdate: {{maxSurge: 25%, maxUnavailable: 0}}}}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n      - name: app\n        image: {image}{probe}\n"
     )
