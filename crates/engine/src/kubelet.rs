@@ -106,7 +106,14 @@ impl Ctr {
         if self.logs.len() >= MAX_LOG_LINES {
             self.logs.drain(..MAX_LOG_LINES / 4);
         }
-        self.logs.push((at, line));
+        // Lines arrive in time order, except a request's line stamped when it completes.
+        let at_end = self.logs.last().is_none_or(|(t, _)| *t <= at);
+        if at_end {
+            self.logs.push((at, line));
+        } else {
+            let i = self.logs.partition_point(|(t, _)| *t <= at);
+            self.logs.insert(i, (at, line));
+        }
     }
 }
 

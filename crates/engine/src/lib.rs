@@ -1450,9 +1450,15 @@ impl Engine {
                     rng: &mut self.rng,
                     crashes: Vec::new(),
                 };
-                let (done, ok, output) = prober::run(&mut world, &pod, &spec, &ctr, &probe, at);
+                let mut request = None;
+                let (done, ok, output) = prober::run(&mut world, &pod, &spec, &ctr, &probe, at, &mut request);
                 let crashes = std::mem::take(&mut world.crashes);
                 self.apply_crashes(crashes, at);
+                if let Some((served, path)) = request {
+                    // The kubelet probes from the node's address on the pod network.
+                    let client = self.machines.get(&pod.spec.node_name).map(|m| format!("10.244.{}.1", m.index)).unwrap_or_default();
+                    self.log_request(&served, &path, &client, "kube-probe/1.31");
+                }
                 // The ticker drops ticks while a probe runs.
                 let mut next = Time(at.0 + period);
                 while next < done {
@@ -1579,7 +1585,12 @@ impl Engine {
 
     /// The access-log line a served request leaves in its container's log.
     fn log_access(&mut self, _sent: Time, s: &traffic::Served) {
-        let (Some((ns, pod)), traffic::Outcome::Ok { status, .. }) = (&s.pod, &s.outcome) else { return };
+        self.log_request(s, "/", "10.244.0.1", "kubelab-load");
+    }
+
+    /// The access-log line of a request for `path` from `client` with user agent `agent`.
+    fn log_request(&mut self, s: &traffic::Served, path: &str, client: &str, agent: &str) {
+        let (Some((ns, pod)), traffic::Outcome::Ok { status, body }) = (&s.pod, &s.outcome) else { return };
         let Some(p) = self.store.pods.get(&(ns.clone(), pod.clone())) else { return };
         let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
         let ts = s.done_at.rfc3339();
@@ -1588,12 +1599,17 @@ impl Engine {
         for (c, spec) in rt.containers.iter_mut().zip(p.spec.containers.iter()) {
             let repo = images::ImageRef::parse(&spec.image).repository;
             let line = match repo.as_str() {
-                "ghcr.io/iximiuz/labs/kubernetes-101/app" => format!("INFO:     10.244.0.1:{} - \"GET / HTTP/1.1\" {status} OK", 40000 + (s.done_at.0 % 20000)),
+                "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
+                    let text = if *status == 200 { "OK" } else { "Not Found" };
+                    format!("INFO:     {client}:{} - \"GET {path} HTTP/1.1\" {status} {text}", 40000 + (s.done_at.0 % 20000))
+                }
                 r if r.ends_with("/nginx") || r.ends_with("/proxy") => format!(
-                    "10.244.0.1 - - [{}/{month}/{}:{} +0000] \"GET / HTTP/1.1\" {status} 615 \"-\" \"kubelab-load\" \"-\"",
+                    "{client} - - [{}/{month}/{}:{} +0000] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
                     &ts[8..10],
                     &ts[0..4],
-                    &ts[11..19]
+                    &ts[11..19],
+                    // The welcome page's size; nginx's error pages end their lines in CRLF.
+                    if *status == 200 { 615 } else { body.len() + body.matches('\n').count() + 2 }
                 ),
                 _ => continue,
             };

@@ -19,7 +19,7 @@
 
 use crate::images::{self, ImageRef};
 use crate::kubelet::{Ctr, Phase};
-use crate::traffic::{self, Outcome, World};
+use crate::traffic::{self, Outcome, Served, World};
 use kubelab_api::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,11 +79,7 @@ impl Worker {
 /// The workers of a container that starts at `since`: startup, liveness, readiness.
 pub fn workers(spec: &Container, since: Time) -> Vec<Worker> {
     let mut out = Vec::new();
-    for (kind, p) in [
-        (ProbeKind::Startup, &spec.startup_probe),
-        (ProbeKind::Liveness, &spec.liveness_probe),
-        (ProbeKind::Readiness, &spec.readiness_probe),
-    ] {
+    for (kind, p) in [(ProbeKind::Startup, &spec.startup_probe), (ProbeKind::Liveness, &spec.liveness_probe), (ProbeKind::Readiness, &spec.readiness_probe)] {
         if p.is_some() {
             out.push(Worker {
                 kind,
@@ -126,18 +122,10 @@ pub fn started(c: &Ctr) -> bool {
 
 /// The port a probe checks, resolving a named port against the container's ports.
 pub fn probe_port(spec: &Container, p: &Probe) -> Option<i32> {
-    let port = p
-        .http_get
-        .as_ref()
-        .map(|h| &h.port)
-        .or(p.tcp_socket.as_ref().map(|t| &t.port))?;
+    let port = p.http_get.as_ref().map(|h| &h.port).or(p.tcp_socket.as_ref().map(|t| &t.port))?;
     match port {
         IntOrString::Int(i) => Some(*i),
-        IntOrString::String(name) => spec
-            .ports
-            .iter()
-            .find(|cp| cp.name == *name)
-            .map(|cp| cp.container_port),
+        IntOrString::String(name) => spec.ports.iter().find(|cp| cp.name == *name).map(|cp| cp.container_port),
     }
 }
 
@@ -148,54 +136,26 @@ pub fn counts(p: &Probe, since: Time, t: Time) -> bool {
 }
 
 /// Runs one probe at `t` against container `ctr` of `pod`: when it completes, whether it
-/// passed, and its output (the text of the `Unhealthy` event).
-pub fn run(
-    w: &mut World,
-    pod: &Pod,
-    spec: &Container,
-    ctr: &Ctr,
-    p: &Probe,
-    t: Time,
-) -> (Time, bool, String) {
-    let ip = w
-        .runtimes
-        .get(&pod.metadata.uid)
-        .map(|r| r.pod_ip.clone())
-        .unwrap_or_default();
+/// passed, and its output (the text of the `Unhealthy` event). An HTTP probe's request is
+/// left in `request` (with its path) for the container's access log.
+pub fn run(w: &mut World, pod: &Pod, spec: &Container, ctr: &Ctr, p: &Probe, t: Time, request: &mut Option<(Served, String)>) -> (Time, bool, String) {
+    let ip = w.runtimes.get(&pod.metadata.uid).map(|r| r.pod_ip.clone()).unwrap_or_default();
     let timeout = timeout_ms(p);
     if let Some(h) = &p.http_get {
         let port = probe_port(spec, p).unwrap_or(0);
-        let host = if h.host.is_empty() {
-            ip.clone()
-        } else {
-            h.host.clone()
-        };
-        let path = if h.path.is_empty() {
-            "/".to_string()
-        } else {
-            h.path.clone()
-        };
-        let scheme = if h.scheme.is_empty() {
-            "http".to_string()
-        } else {
-            h.scheme.to_lowercase()
-        };
+        let host = if h.host.is_empty() { ip.clone() } else { h.host.clone() };
+        let path = if h.path.is_empty() { "/".to_string() } else { h.path.clone() };
+        let scheme = if h.scheme.is_empty() { "http".to_string() } else { h.scheme.to_lowercase() };
         let url = format!("{scheme}://{host}:{port}{path}");
-        let served = traffic::serve(
-            w,
-            &pod.metadata.namespace,
-            &pod.metadata.name,
-            port,
-            "GET",
-            &path,
-            t,
-            timeout,
-        );
+        let served = traffic::serve(w, &pod.metadata.namespace, &pod.metadata.name, port, "GET", &path, t, timeout);
+        *request = Some((served.clone(), path.clone()));
         return match served.outcome {
             Outcome::Ok { status, .. } if (200..400).contains(&status) => (served.done_at, true, String::new()),
             Outcome::Ok { status, .. } => (served.done_at, false, format!("HTTP probe failed with statuscode: {status}")),
             Outcome::BadGateway => (served.done_at, false, "HTTP probe failed with statuscode: 502".into()),
-            Outcome::Timeout => (Time(t.0 + timeout), false, format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")),
+            Outcome::Timeout => {
+                (Time(t.0 + timeout), false, format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"))
+            }
             Outcome::EmptyReply => (served.done_at, false, format!("Get \"{url}\": EOF")),
             Outcome::Refused | Outcome::NoRoute => (Time(t.0 + 1), false, format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused")),
         };
@@ -207,11 +167,7 @@ pub fn run(
         return if ctr.listens.contains(&port) {
             (Time(t.0 + 1), true, String::new())
         } else {
-            (
-                Time(t.0 + 1),
-                false,
-                format!("dial tcp {ip}:{port}: connect: connection refused"),
-            )
+            (Time(t.0 + 1), false, format!("dial tcp {ip}:{port}: connect: connection refused"))
         };
     }
     if let Some(e) = &p.exec {
@@ -231,24 +187,12 @@ pub fn run(
 /// Whether `path` exists in the container at `t`: files every image has, and the files its
 /// command creates and removes (`touch /tmp/healthy; sleep 30; rm -f /tmp/healthy`).
 pub fn file_exists(ctr: &Ctr, spec: &Container, path: &str, t: Time) -> bool {
-    const ALWAYS: &[&str] = &[
-        "/",
-        "/etc",
-        "/tmp",
-        "/etc/hosts",
-        "/etc/hostname",
-        "/etc/resolv.conf",
-        "/etc/passwd",
-        "/etc/os-release",
-        "/bin/sh",
-    ];
+    const ALWAYS: &[&str] = &["/", "/etc", "/tmp", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/passwd", "/etc/os-release", "/bin/sh"];
     if ALWAYS.contains(&path) {
         return true;
     }
     let repo = ImageRef::parse(&spec.image).repository;
-    if repo.ends_with("/nginx")
-        && (path == "/usr/share/nginx/html/index.html" || path == "/etc/nginx/nginx.conf")
-    {
+    if repo.ends_with("/nginx") && (path == "/usr/share/nginx/html/index.html" || path == "/etc/nginx/nginx.conf") {
         return true;
     }
     let mut exists = false;
@@ -270,36 +214,15 @@ fn busybox(spec: &Container) -> bool {
 /// does not model are taken to succeed.
 pub fn exec(command: &[String], spec: &Container, ctr: &Ctr, t: Time) -> (bool, String) {
     let script = match command {
-        [sh, flag, s, ..]
-            if matches!(sh.as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash") && flag == "-c" =>
-        {
-            s.clone()
-        }
-        _ => command
-            .iter()
-            .map(|w| {
-                if w.contains(' ') {
-                    format!("'{w}'")
-                } else {
-                    w.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
+        [sh, flag, s, ..] if matches!(sh.as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash") && flag == "-c" => s.clone(),
+        _ => command.iter().map(|w| if w.contains(' ') { format!("'{w}'") } else { w.clone() }).collect::<Vec<_>>().join(" "),
     };
     let mut out = String::new();
     let mut ok = true;
     for part in script.split("&&") {
-        let words: Vec<String> = part
-            .split_whitespace()
-            .map(|w| w.trim_matches(|c| c == '\'' || c == '"').to_string())
-            .collect();
+        let words: Vec<String> = part.split_whitespace().map(|w| w.trim_matches(|c| c == '\'' || c == '"').to_string()).collect();
         let Some(cmd) = words.first() else { continue };
-        let args: Vec<&str> = words[1..]
-            .iter()
-            .map(|s| s.as_str())
-            .filter(|a| !a.starts_with('-'))
-            .collect();
+        let args: Vec<&str> = words[1..].iter().map(|s| s.as_str()).filter(|a| !a.starts_with('-')).collect();
         let (good, text) = simple(cmd, &words, &args, spec, ctr, t);
         if !text.is_empty() {
             out.push_str(&text);
@@ -312,14 +235,7 @@ pub fn exec(command: &[String], spec: &Container, ctr: &Ctr, t: Time) -> (bool, 
     (ok, out)
 }
 
-fn simple(
-    cmd: &str,
-    words: &[String],
-    args: &[&str],
-    spec: &Container,
-    ctr: &Ctr,
-    t: Time,
-) -> (bool, String) {
+fn simple(cmd: &str, words: &[String], args: &[&str], spec: &Container, ctr: &Ctr, t: Time) -> (bool, String) {
     let bb = busybox(spec);
     let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
     match cmd {
@@ -331,11 +247,7 @@ fn simple(
                 if !file_exists(ctr, spec, f, t) {
                     return (
                         false,
-                        if bb {
-                            format!("{cmd}: can't open '{f}': No such file or directory\n")
-                        } else {
-                            format!("{cmd}: {f}: No such file or directory\n")
-                        },
+                        if bb { format!("{cmd}: can't open '{f}': No such file or directory\n") } else { format!("{cmd}: {f}: No such file or directory\n") },
                     );
                 }
             }
@@ -346,41 +258,26 @@ fn simple(
                 if !file_exists(ctr, spec, f, t) {
                     return (
                         false,
-                        if bb {
-                            format!("ls: {f}: No such file or directory\n")
-                        } else {
-                            format!("ls: cannot access '{f}': No such file or directory\n")
-                        },
+                        if bb { format!("ls: {f}: No such file or directory\n") } else { format!("ls: cannot access '{f}': No such file or directory\n") },
                     );
                 }
             }
             (true, args.join("\n") + "\n")
         }
         "test" | "[" => {
-            let f = words
-                .iter()
-                .skip(1)
-                .find(|w| !w.starts_with('-') && *w != "]")
-                .map(|s| s.as_str())
-                .unwrap_or("");
+            let f = words.iter().skip(1).find(|w| !w.starts_with('-') && *w != "]").map(|s| s.as_str()).unwrap_or("");
             (file_exists(ctr, spec, f, t), String::new())
         }
         "redis-cli" => {
             if ctr.listens.contains(&6379) {
                 (true, "PONG\n".into())
             } else {
-                (
-                    false,
-                    "Could not connect to Redis at 127.0.0.1:6379: Connection refused\n".into(),
-                )
+                (false, "Could not connect to Redis at 127.0.0.1:6379: Connection refused\n".into())
             }
         }
         "pg_isready" => {
             if ctr.listens.contains(&5432) {
-                (
-                    true,
-                    "/var/run/postgresql:5432 - accepting connections\n".into(),
-                )
+                (true, "/var/run/postgresql:5432 - accepting connections\n".into())
             } else {
                 (false, "/var/run/postgresql:5432 - no response\n".into())
             }
@@ -396,9 +293,7 @@ fn simple(
 /// (kuberuntime's setTerminationGracePeriod; at least 2 s.)
 pub fn kill_outcome(pod: &Pod, spec: &Container, p: &Probe) -> (u64, i32, String) {
     let grace = p.termination_grace_period_seconds.or(pod.spec.termination_grace_period_seconds).unwrap_or(30).max(2) as u64 * 1000;
-    let stop = images::lookup(&spec.image)
-        .map(|i| i.stop_ms)
-        .unwrap_or(1000);
+    let stop = images::lookup(&spec.image).map(|i| i.stop_ms).unwrap_or(1000);
     if stop < grace {
         (stop, 0, "Completed".into())
     } else {
