@@ -137,11 +137,8 @@ pub fn default_pod_spec(s: &mut PodSpec) {
     for c in s.init_containers.iter_mut().chain(s.containers.iter_mut()) {
         default_container(c);
     }
-    for t in &mut s.tolerations {
-        if t.operator.is_empty() {
-            t.operator = "Equal".into();
-        }
-    }
+    // Tolerations keep an empty operator (it means Equal): SetDefaults_PodSpec sets none, and
+    // the docs' patch task shows a toleration read back without one.
 }
 
 pub fn default_container(c: &mut Container) {

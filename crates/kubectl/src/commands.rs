@@ -21,6 +21,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("describe", "Show details of a specific resource or group of resources"),
     ("drain", "Drain node in preparation for maintenance"),
     ("label", "Update the labels on a resource"),
+    ("patch", "Update fields of a resource"),
     ("logs", "Print the logs for a container in a pod"),
     ("port-forward", "Forward one or more local ports to a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),

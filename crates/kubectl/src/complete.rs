@@ -50,8 +50,8 @@ fn common_prefix(v: &[String]) -> String {
 }
 
 const KUBECTL: &[&str] = &[
-    "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "exec", "expose", "get",
-    "label", "logs", "port-forward", "rollout", "run", "scale", "set", "top", "uncordon", "version",
+    "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec", "expose", "get",
+    "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version",
 ];
 const LAB: &[&str] = &["advance", "curl", "export", "help", "lan", "load", "node", "on", "pod", "reset", "seed", "ssh", "time"];
 
@@ -70,6 +70,7 @@ fn flags(cmd: &str) -> &'static [&'static str] {
         "rollout" => &["--namespace", "--revision", "--timeout", "--to-revision"],
         "label" | "annotate" => &["--all", "--namespace", "--overwrite", "--selector"],
         "exec" => &["--container", "--namespace", "--stdin", "--tty"],
+        "patch" => &["--dry-run", "--namespace", "--output", "--patch", "--patch-file", "--subresource", "--type"],
         _ => &["--namespace"],
     }
 }
@@ -179,7 +180,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
                 continue;
             }
             if w.starts_with('-') {
-                skip = !w.contains('=') && matches!(*w, "-n" | "--namespace" | "-o" | "--output" | "-l" | "--selector" | "-c" | "--container" | "-f" | "--filename" | "--replicas" | "--image" | "--port");
+                skip = !w.contains('=') && matches!(*w, "-n" | "--namespace" | "-o" | "--output" | "-l" | "--selector" | "-c" | "--container" | "-f" | "--filename" | "--replicas" | "--image" | "--port" | "-p" | "--patch" | "--patch-file" | "--type");
                 continue;
             }
             out.push(*w);

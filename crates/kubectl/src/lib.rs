@@ -19,6 +19,7 @@ pub mod lab;
 pub mod labels;
 pub mod logs;
 pub mod nodes;
+pub mod patch;
 pub mod printers;
 pub mod rollout;
 pub mod script;
@@ -174,6 +175,7 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "uncordon" => nodes::cordon(engine, rest, true),
         "drain" => nodes::drain(engine, rest, ctx),
         "taint" => nodes::taint(engine, rest),
+        "patch" => patch::patch(engine, rest, ctx),
         "edit" => Output::error(
             "error: kubectl edit opens an editor: in the browser it opens the object in the lab's editor (Apply saves it); in a script use lab edit TYPE/NAME <<EOF with the new YAML".to_string(),
         ),
