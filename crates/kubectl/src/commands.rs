@@ -30,6 +30,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("top", "Display resource (CPU/memory) usage"),
     ("uncordon", "Mark node as schedulable"),
     ("exec", "Execute a command in a container"),
+    ("explain", "Get documentation for a resource"),
     ("get", "Display one or many resources"),
     ("scale", "Set a new size for a deployment or replica set"),
     ("version", "Print the client and server version information"),

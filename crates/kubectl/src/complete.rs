@@ -50,7 +50,7 @@ fn common_prefix(v: &[String]) -> String {
 }
 
 const KUBECTL: &[&str] = &[
-    "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec", "expose", "get",
+    "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec", "explain", "expose", "get",
     "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version",
 ];
 const LAB: &[&str] = &["advance", "curl", "export", "help", "lan", "load", "node", "on", "pod", "reset", "seed", "ssh", "time"];
@@ -70,6 +70,7 @@ fn flags(cmd: &str) -> &'static [&'static str] {
         "rollout" => &["--namespace", "--revision", "--timeout", "--to-revision"],
         "label" | "annotate" => &["--all", "--namespace", "--overwrite", "--selector"],
         "exec" => &["--container", "--namespace", "--stdin", "--tty"],
+        "explain" => &["--api-version", "--recursive"],
         "patch" => &["--dry-run", "--namespace", "--output", "--patch", "--patch-file", "--subresource", "--type"],
         _ => &["--namespace"],
     }

@@ -14,6 +14,7 @@ pub mod console;
 pub mod describe;
 pub mod edit;
 pub mod exec;
+pub mod explain;
 pub mod export;
 pub mod lab;
 pub mod labels;
@@ -176,6 +177,7 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "drain" => nodes::drain(engine, rest, ctx),
         "taint" => nodes::taint(engine, rest),
         "patch" => patch::patch(engine, rest, ctx),
+        "explain" => explain::explain(rest),
         "edit" => Output::error(
             "error: kubectl edit opens an editor: in the browser it opens the object in the lab's editor (Apply saves it); in a script use lab edit TYPE/NAME <<EOF with the new YAML".to_string(),
         ),

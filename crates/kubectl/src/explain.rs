@@ -1,0 +1,264 @@
+//! `kubectl explain TYPE[.FIELD...] [--recursive]`: field documentation from the Kubernetes
+//! v1.31 OpenAPI schema (static/explain-v1.31.json, built by tools/explain-data.py), printed
+//! as kubectl v1.31's plaintext template does (staging/src/k8s.io/kubectl/pkg/explain/v2/
+//! templates/plaintext.tmpl): descriptions wrapped at 76 columns by go-wordwrap and indented
+//! 4, fields in name order with `<type>` after a tab, `-required-`, nested fields 2 columns
+//! deeper with --recursive. The schema carries no enum lists, so no ENUM lines are printed.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::Output;
+use kubelab_api::resolve_resource;
+use serde_json::Value as Json;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+const FLAGS: &[FlagSpec] = &[flag("recursive", None, false), flag("api-version", None, true), flag("output", Some('o'), true)];
+
+static SCHEMA: OnceLock<Json> = OnceLock::new();
+
+fn schema() -> &'static Json {
+    SCHEMA.get_or_init(|| serde_json::from_str(include_str!("../../../static/explain-v1.31.json")).unwrap_or(Json::Null))
+}
+
+fn def(name: &str) -> Option<&'static Json> {
+    schema().get("defs")?.get(name)
+}
+
+pub fn explain(words: &[String]) -> Output {
+    let a = match parse(words, FLAGS, "kubectl explain") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    if let Some(o) = a.get("output").filter(|o| *o != "plaintext") {
+        return Output::error(format!("error: unsupported output format \"{o}\"; supported formats are: plaintext, plaintext-openapiv2"));
+    }
+    let Some(target) = a.positional.first() else {
+        return Output::error("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples".to_string());
+    };
+    if a.positional.len() > 1 {
+        return Output::error(format!("error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples"));
+    }
+    let mut parts = target.split('.');
+    let resource = parts.next().unwrap_or("");
+    let path: Vec<String> = parts.map(String::from).collect();
+    let Some(info) = resolve_resource(resource) else {
+        return Output::error(format!("the server doesn't have a resource type \"{resource}\""));
+    };
+    let Some(kind) = schema().get("kinds").and_then(|k| k.get(info.kind)) else {
+        return Output::error(format!("error: GVR ({}/{}, Resource={}) not found in OpenAPI schema", info.group, info.version, info.resource));
+    };
+    let def_name = kind.get("def").and_then(|d| d.as_str()).unwrap_or("");
+    let mut out = String::new();
+    if !info.group.is_empty() {
+        out.push_str(&format!("GROUP:      {}\n", info.group));
+    }
+    out.push_str(&format!("KIND:       {}\nVERSION:    {}\n\n", info.kind, info.version));
+    let root = serde_json::json!({ "ref": def_name });
+    let body = render(&root, &path, &mut BTreeSet::new(), a.bool("recursive"));
+    match body {
+        Some(b) => {
+            out.push_str(&b);
+            out.push('\n');
+            let mut o = Output::new();
+            // Keep the template's blank lines (Output::out splits into lines).
+            for line in out.split('\n').collect::<Vec<_>>().split_last().map(|(_, l)| l.to_vec()).unwrap_or_default() {
+                o.lines.push((false, line.to_string()));
+            }
+            o
+        }
+        None => {
+            let mut o = Output::new();
+            for line in out.trim_end_matches('\n').split('\n') {
+                o.lines.push((false, line.to_string()));
+            }
+            o.lines.push((false, String::new()));
+            o.err(format!("error: field \"{}\" does not exist", path.last().map(|s| s.as_str()).unwrap_or("")));
+            o
+        }
+    }
+}
+
+/// The schema a node stands for: the definition it refers to, or itself.
+fn resolved(node: &Json) -> &Json {
+    node.get("ref").and_then(|r| r.as_str()).and_then(def).unwrap_or(node)
+}
+
+/// The template's "output": follows `path`, then prints the FIELD line, description and
+/// fields; None when the path names no field.
+fn render(node: &Json, path: &[String], history: &mut BTreeSet<String>, recursive: bool) -> Option<String> {
+    let r = resolved(node);
+    if path.is_empty() {
+        let mut s = String::from("DESCRIPTION:\n");
+        let d = description(node);
+        s.push_str(&indent(&wrap(if d.is_empty() { "<empty>" } else { &d }, 76), 4));
+        s.push('\n');
+        let fields = field_list(node, 1, &mut BTreeSet::new(), recursive);
+        if !fields.is_empty() {
+            s.push_str("FIELDS:\n");
+            s.push_str(&fields);
+        }
+        return Some(s);
+    }
+    if let Some(reference) = node.get("ref").and_then(|r| r.as_str()) {
+        if history.contains(reference) {
+            return None;
+        }
+    }
+    if let Some(sub) = r.get("p").and_then(|p| p.get(&path[0])) {
+        let mut s = String::new();
+        if path.len() == 1 {
+            s.push_str(&format!("FIELD: {} <{}>\n\n\n", path[0], type_guess(sub)));
+        }
+        s.push_str(&render(sub, &path[1..], &mut BTreeSet::new(), recursive)?);
+        return Some(s);
+    }
+    if let Some(reference) = node.get("ref").and_then(|r| r.as_str()) {
+        history.insert(reference.to_string());
+    }
+    if let Some(items) = r.get("items") {
+        return render(items, path, history, recursive);
+    }
+    if let Some(add) = r.get("add") {
+        return render(add, path, history, recursive);
+    }
+    None
+}
+
+/// The description of a node, then those of what it refers to, its items and its values.
+fn description(node: &Json) -> String {
+    let mut s = String::new();
+    if let Some(d) = node.get("d").and_then(|d| d.as_str()) {
+        s.push_str(d);
+        s.push('\n');
+    }
+    if let Some(target) = node.get("ref").and_then(|r| r.as_str()).and_then(def) {
+        s.push_str(&description(target));
+    }
+    for part in ["items", "add"] {
+        if let Some(p) = node.get(part) {
+            s.push_str(&description(p));
+        }
+    }
+    s
+}
+
+/// typeGuess: `[]Container`, `map[string]string`, `ObjectMeta`, `IntOrString`, `string`.
+fn type_guess(node: &Json) -> String {
+    if let Some(items) = node.get("items") {
+        return format!("[]{}", type_guess(items));
+    }
+    if let Some(add) = node.get("add") {
+        return format!("map[string]{}", type_guess(add));
+    }
+    if let Some(reference) = node.get("ref").and_then(|r| r.as_str()) {
+        return match def(reference).and_then(|d| d.get("t")).and_then(|t| t.as_str()) {
+            Some(t) => t.to_string(),
+            None => reference.rsplit('.').next().unwrap_or("Object").to_string(),
+        };
+    }
+    match node.get("t").and_then(|t| t.as_str()) {
+        None | Some("object") => "Object".into(),
+        Some(t) => t.into(),
+    }
+}
+
+/// The template's "fieldList": each field (name order) with its type and description, or
+/// only the type line and the nested fields with --recursive; references seen on the way
+/// down are not followed again.
+fn field_list(node: &Json, level: usize, history: &mut BTreeSet<String>, recursive: bool) -> String {
+    let mut s = String::new();
+    if let Some(reference) = node.get("ref").and_then(|r| r.as_str()) {
+        if history.contains(reference) {
+            return s;
+        }
+        history.insert(reference.to_string());
+    }
+    let r = resolved(node);
+    let required: Vec<&str> = r.get("req").and_then(|q| q.as_array()).map(|q| q.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+    if let Some(props) = r.get("p").and_then(|p| p.as_object()) {
+        let mut names: Vec<&String> = props.keys().collect();
+        names.sort();
+        let pad = level * 2;
+        for name in names {
+            let f = &props[name];
+            s.push_str(&" ".repeat(pad));
+            s.push_str(name);
+            s.push_str(&format!("\t<{}>", type_guess(f)));
+            if required.contains(&name.as_str()) {
+                s.push_str(" -required-");
+            }
+            s.push('\n');
+            if recursive {
+                let mut h = history.clone();
+                s.push_str(&field_list(f, level + 1, &mut h, recursive));
+            } else {
+                let d = f.get("d").and_then(|d| d.as_str()).unwrap_or("<no description>");
+                s.push_str(&indent(&wrap(d, 78 - pad), pad + 2));
+                s.push_str("\n\n");
+            }
+        }
+    }
+    for part in ["items", "add"] {
+        if let Some(p) = r.get(part) {
+            let mut h = history.clone();
+            s.push_str(&field_list(p, level, &mut h, recursive));
+        }
+    }
+    s
+}
+
+/// The template's `indent`: every line, empty ones included, gets the pad.
+fn indent(s: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+}
+
+/// mitchellh/go-wordwrap's WrapString: breaks at whitespace so lines stay within `lim`,
+/// keeps existing newlines, and never breaks a word longer than the limit.
+pub fn wrap(s: &str, lim: usize) -> String {
+    let mut buf = String::with_capacity(s.len() + 16);
+    let (mut current, mut word, mut space) = (0usize, String::new(), String::new());
+    let (mut word_len, mut space_len) = (0usize, 0usize);
+    for ch in s.chars() {
+        if ch == '\n' {
+            buf.push_str(&space);
+            space.clear();
+            space_len = 0;
+            buf.push_str(&word);
+            word.clear();
+            word_len = 0;
+            buf.push('\n');
+            current = 0;
+        } else if ch.is_whitespace() && ch != '\u{a0}' {
+            if space.is_empty() || !word.is_empty() {
+                current += space_len + word_len;
+                buf.push_str(&space);
+                space.clear();
+                space_len = 0;
+                buf.push_str(&word);
+                word.clear();
+                word_len = 0;
+            }
+            space.push(ch);
+            space_len += 1;
+        } else {
+            word.push(ch);
+            word_len += 1;
+            if current + space_len + word_len > lim && word_len < lim {
+                buf.push('\n');
+                current = 0;
+                space.clear();
+                space_len = 0;
+            }
+        }
+    }
+    if word.is_empty() {
+        if current + space_len <= lim {
+            buf.push_str(&space);
+        }
+    } else {
+        buf.push_str(&space);
+        buf.push_str(&word);
+    }
+    buf
+}
