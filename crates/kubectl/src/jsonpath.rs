@@ -120,7 +120,11 @@ fn steps(p: &str) -> Result<Vec<Step>, String> {
                     }
                     i += 1;
                 }
-                let inner: String = chars[start..i.saturating_sub(1)].iter().collect();
+                if depth > 0 {
+                    // client-go's jsonpath parser on a `[` that never closes.
+                    return Err("unclosed array expect ]".into());
+                }
+                let inner: String = chars[start..i - 1].iter().collect();
                 let inner = inner.trim();
                 if inner == "*" {
                     out.push(Step::All);
