@@ -26,7 +26,7 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// `--dry-run`: none, client (print only) or server (the engine runs the request on a copy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DryRun {
+pub(crate) enum DryRun {
     None,
     Client,
     Server,
@@ -115,7 +115,7 @@ pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: f
 }
 
 /// cmdutil.GetDryRunStrategy.
-fn dry_run_strategy(a: &Args, now: Time, out: &mut Output) -> Result<DryRun, Output> {
+pub(crate) fn dry_run_strategy(a: &Args, now: Time, out: &mut Output) -> Result<DryRun, Output> {
     match a.get("dry-run") {
         None | Some("none") => Ok(DryRun::None),
         Some("client") => Ok(DryRun::Client),

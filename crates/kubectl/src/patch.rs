@@ -58,11 +58,13 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if local && !a.positional.is_empty() {
         return Output::error("error: cannot specify --local and server resources");
     }
-    let dry = match a.get("dry-run") {
-        None | Some("none") => "",
-        Some("client") | Some("unchanged") => "client",
-        Some("server") => "server",
-        Some(other) => return Output::error(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+    // cmdutil.GetDryRunStrategy, with its deprecation warning for a bare --dry-run.
+    let mut out = Output::new();
+    let dry = match crate::generators::dry_run_strategy(&a, engine.now(), &mut out) {
+        Ok(crate::generators::DryRun::Client) => "client",
+        Ok(crate::generators::DryRun::Server) => "server",
+        Ok(crate::generators::DryRun::None) => "",
+        Err(e) => return e,
     };
     if local && dry == "server" {
         return Output::error("error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
@@ -80,10 +82,6 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let output = a.get("output").unwrap_or("");
     if !["", "yaml", "json", "name"].contains(&output) {
         return Output::error(format!("error: unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,yaml"));
-    }
-    let mut out = Output::new();
-    if a.get("dry-run") == Some("unchanged") {
-        out.warn("W0813 00:00:00.000000   12345 helpers.go:702] --dry-run is deprecated and can be replaced with --dry-run=client.");
     }
     // The patch text, YAML or JSON (yaml.ToJSON).
     let text = match file {
