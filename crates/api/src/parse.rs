@@ -312,6 +312,57 @@ impl DecodeError {
 
 /// Decodes one document into a typed object, strictly.
 pub fn decode(doc: &SourceDoc) -> Result<Object, DecodeError> {
+    decode_at(doc, &mut None)
+}
+
+/// Decodes as the API server does a request that names no `fieldValidation` (its default,
+/// `Warn`, since v1.27): each unknown field is dropped and named in a warning
+/// (`unknown field "spec.foo"`), in the order the decoder meets them; any other problem is
+/// still an error. `kubectl patch` sends no field validation, so its typos warn; apply,
+/// create and edit send `Strict` (their `--validate=strict` default).
+/// Source: API concepts, "Field validation"; apiserver `handlers/patch.go`.
+pub fn decode_warn(doc: &SourceDoc) -> Result<(Object, Vec<String>), DecodeError> {
+    let mut value = doc.value.clone();
+    let mut warnings = Vec::new();
+    loop {
+        let mut unknown = None;
+        match decode_at(&SourceDoc { line: doc.line, value: value.clone() }, &mut unknown) {
+            Ok(o) => return Ok((o, warnings)),
+            Err(e) => {
+                let Some(segs) = unknown else { return Err(e) };
+                // A field that cannot be removed would come back for ever: give the error.
+                if warnings.len() > 10_000 || !remove_at(&mut value, &segs) {
+                    return Err(e);
+                }
+                warnings.push(format!("unknown field \"{}\"", e.field_path().unwrap_or("")));
+            }
+        }
+    }
+}
+
+/// Removes the field at `segs` (below the document's top level), reporting whether it was there.
+fn remove_at(v: &mut Value, segs: &[Seg]) -> bool {
+    let Some((last, parents)) = segs.split_last() else { return false };
+    let mut cur = v;
+    for s in parents {
+        let next = match (s, cur) {
+            (Seg::Key(k), Value::Mapping(m)) => m.get_mut(k.as_str()),
+            (Seg::Index(i), Value::Sequence(q)) => q.get_mut(*i),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return false,
+        }
+    }
+    match (last, cur) {
+        (Seg::Key(k), Value::Mapping(m)) => m.remove(k.as_str()).is_some(),
+        _ => false,
+    }
+}
+
+/// `decode`, noting in `unknown` the path of an unknown field when that is the error.
+fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, DecodeError> {
     let v = &doc.value;
     if !v.is_mapping() {
         return Err(DecodeError::NotAnObject { got: go_kind_of(v) });
@@ -336,16 +387,13 @@ pub fn decode(doc: &SourceDoc) -> Result<Object, DecodeError> {
         m.remove("apiVersion");
         m.remove("kind");
     }
-    let bad = |path: String, detail: String| DecodeError::BadRequest {
-        api_version: api_version.clone(),
-        kind: kind.clone(),
-        name: name.clone(),
-        path,
-        detail,
+    let mut bad = |path: String, detail: String, segs: Option<Vec<Seg>>| {
+        *unknown = segs;
+        DecodeError::BadRequest { api_version: api_version.clone(), kind: kind.clone(), name: name.clone(), path, detail }
     };
     macro_rules! strict {
         ($variant:ident, $ty:ty) => {
-            strict_decode::<$ty>(body, &kind).map(Object::$variant).map_err(|(p, d)| bad(p, d))
+            strict_decode::<$ty>(body, &kind).map(Object::$variant).map_err(|(p, d, u)| bad(p, d, u))
         };
     }
     match kind.as_str() {
@@ -378,8 +426,9 @@ fn go_kind_of(v: &Value) -> &'static str {
     }
 }
 
-/// Decodes with every unknown field an error, returning (field path, API server detail).
-fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (String, String)> {
+/// Decodes with every unknown field an error, returning (field path, API server detail, and
+/// the path's segments when the field is unknown).
+fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
     serde_path_to_error::deserialize::<_, T>(body).map_err(|e| {
         let segments: Vec<Seg> = e
             .path()
@@ -393,16 +442,17 @@ fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (Str
             .collect();
         let path = k8s_path(&segments);
         let inner = e.inner().to_string();
-        let detail = if inner.starts_with("unknown field") {
-            format!("strict decoding error: unknown field \"{path}\"")
-        } else if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        if inner.starts_with("unknown field") {
+            return (path.clone(), format!("strict decoding error: unknown field \"{path}\""), Some(segments));
+        }
+        let detail = if let Some(rest) = inner.strip_prefix("invalid type: ") {
             go_unmarshal_error(kind, &segments, rest)
         } else if let Some(rest) = inner.strip_prefix("invalid value: ") {
             go_unmarshal_error(kind, &segments, rest)
         } else {
             format!("{inner} (at {path})")
         };
-        (path, detail)
+        (path, detail, None)
     })
 }
 

@@ -12,7 +12,7 @@ use crate::args::{flag, parse, FlagSpec};
 use crate::commands::FileOrDir;
 use crate::{Ctx, Output};
 use kubelab_api::defaults::default_object;
-use kubelab_api::parse::{decode, parse_documents};
+use kubelab_api::parse::{decode, decode_warn, parse_documents};
 use kubelab_api::*;
 use kubelab_engine::Engine;
 use serde_json::{Map, Value as Json};
@@ -211,8 +211,17 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Ok(v) => v,
         Err(e) => return Output::error(format!("error: {e}")),
     };
-    let mut next = match decode(&SourceDoc { line: 1, value }) {
-        Ok(o) => o,
+    // kubectl patch names no fieldValidation, so the server's default (Warn) drops unknown
+    // fields with a warning each; a client-side patch never reaches a server to warn.
+    let mut next = match decode_warn(&SourceDoc { line: 1, value }) {
+        Ok((o, warnings)) => {
+            if !client_side {
+                for w in warnings {
+                    out.warn(format!("Warning: {w}"));
+                }
+            }
+            o
+        }
         Err(e) => return Output::error(format!("Error from server (BadRequest): {}", e.server_message())),
     };
     if next.info().kind != info.kind {
@@ -236,7 +245,10 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         let mut copy = engine.clone();
         match copy.update(next) {
             Ok(o) => o,
-            Err(e) => return Output::error(e.kubectl_message()),
+            Err(e) => {
+                out.err(e.kubectl_message());
+                return out;
+            }
         }
     } else {
         match engine.update(next) {
@@ -244,7 +256,10 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 engine.settle();
                 o
             }
-            Err(e) => return Output::error(e.kubectl_message()),
+            Err(e) => {
+                out.err(e.kubectl_message());
+                return out;
+            }
         }
     };
     match output {
