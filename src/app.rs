@@ -225,6 +225,7 @@ impl Component for App {
         }
         app.work_on_restore();
         set_theme(app.dark);
+        fetch_explain_schema();
         app
     }
 
@@ -1286,4 +1287,29 @@ mod tests {
         assert_eq!(c.elapsed(Some(601_301.0), 1), 5_000, "a long sleep is capped");
         assert_eq!(c.elapsed(Some(601_401.0), 60), 6_000, "speed multiplies");
     }
+}
+
+/// Fetches `kubectl explain`'s schema after the page has started: it is the largest piece of
+/// data the lab has and only explain needs it, so it stays out of the wasm that the first
+/// paint waits for.
+fn fetch_explain_schema() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    const URL: &str = "explain-v1.31.json";
+    yew::platform::spawn_local(async {
+        let result: Result<(), String> = async {
+            let window = web_sys::window().ok_or("no window")?;
+            let resp = JsFuture::from(window.fetch_with_str(URL)).await.map_err(|_| format!("{URL} could not be fetched"))?;
+            let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+            if !resp.ok() {
+                return Err(format!("{URL}: HTTP {}", resp.status()));
+            }
+            let text = JsFuture::from(resp.text().map_err(|_| "no body".to_string())?).await.map_err(|_| format!("{URL} could not be read"))?;
+            kubelab_kubectl::explain::load_schema(&text.as_string().unwrap_or_default())
+        }
+        .await;
+        if let Err(e) = result {
+            kubelab_kubectl::explain::schema_failed(&e);
+        }
+    });
 }

@@ -75,3 +75,25 @@ test('kubectl get pods -w streams changes as the clock runs, until Ctrl-C', { ti
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('kubectl explain answers from the schema the page fetches after it starts', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  // The schema is not in the wasm: the page fetches explain-v1.31.json once it runs.
+  const fetched = page.waitForResponse((r) => r.url().endsWith('/explain-v1.31.json'));
+  await lab.open(env.server.url, { seed: 6 });
+  assert.equal((await fetched).status(), 200);
+  // Its body may still be on its way: until it is parsed, explain says so.
+  let rows = [];
+  for (let i = 0; i < 50; i++) {
+    await lab.run('kubectl explain deployment.spec.replicas');
+    rows = (await lab.lastOutput()).map((r) => r.text);
+    if (!rows[0].includes('still loading')) break;
+    await page.waitForTimeout(100);
+  }
+  assert.deepEqual(rows.slice(0, 4), ['GROUP:      apps', 'KIND:       Deployment', 'VERSION:    v1', ''], JSON.stringify(rows));
+  assert.equal(rows[4], 'FIELD: replicas <integer>');
+  assert.ok(rows.some((r) => r.includes('Number of desired pods.')), JSON.stringify(rows));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

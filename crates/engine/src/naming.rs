@@ -8,7 +8,13 @@ pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// names.SimpleNameGenerator: base (cut to 58 chars) + 5 random characters.
 pub fn generate_name(base: &str, rng: &mut Pcg32) -> String {
-    let base = if base.len() > 58 { &base[..58] } else { base };
+    // Go cuts at byte 58; a name with multi-byte characters (invalid, and refused by
+    // validation just after) is cut at the char boundary at or below it instead.
+    let mut cut = base.len().min(58);
+    while !base.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let base = &base[..cut];
     let mut s = String::with_capacity(base.len() + 5);
     s.push_str(base);
     for _ in 0..5 {
@@ -78,5 +84,15 @@ mod tests {
         let n = generate_name("web-7d4b9c8f5-", &mut r);
         assert_eq!(n.len(), "web-7d4b9c8f5-".len() + 5);
         assert!(n[14..].bytes().all(|b| ALPHANUMS.contains(&b)));
+    }
+
+    #[test]
+    fn a_base_is_cut_to_58_bytes_and_never_inside_a_character() {
+        let mut rng = Pcg32::new(1);
+        assert_eq!(generate_name(&"a".repeat(70), &mut rng).len(), 63);
+        // A 4-byte character over bytes 56..60: the cut falls back to byte 56.
+        let name = generate_name(&format!("{}\u{1a1d7}bbbb", "a".repeat(56)), &mut rng);
+        assert_eq!(name.len(), 61);
+        assert!(name.starts_with(&"a".repeat(56)));
     }
 }

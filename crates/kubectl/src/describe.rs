@@ -56,7 +56,12 @@ fn labels_multiline(w: &mut W, title: &str, labels: &BTreeMap<String, String>, s
             w.0.push('\t');
         }
         if sep == ": " && v.len() > 140 {
-            w.0.push_str(&format!("{k}{sep}{}...\n", &v[..140]));
+            // Go cuts at byte 140; a character across it is cut before it here.
+            let mut cut = 140;
+            while !v.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            w.0.push_str(&format!("{k}{sep}{}...\n", &v[..cut]));
         } else {
             w.0.push_str(&format!("{k}{sep}{v}\n"));
         }

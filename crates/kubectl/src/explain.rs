@@ -15,13 +15,42 @@ use std::sync::OnceLock;
 const FLAGS: &[FlagSpec] = &[flag("recursive", None, false), flag("api-version", None, true), flag("output", Some('o'), true)];
 
 static SCHEMA: OnceLock<Json> = OnceLock::new();
+static SCHEMA_ERROR: OnceLock<String> = OnceLock::new();
 
-fn schema() -> &'static Json {
-    SCHEMA.get_or_init(|| serde_json::from_str(include_str!("../../../static/explain-v1.31.json")).unwrap_or(Json::Null))
+/// Native builds (the runner, the tests) carry the schema; the page fetches it after it has
+/// started (`load_schema`), so its 290 KB stay out of the wasm the page waits for.
+#[cfg(not(target_arch = "wasm32"))]
+fn schema() -> Option<&'static Json> {
+    Some(SCHEMA.get_or_init(|| serde_json::from_str(include_str!("../../../static/explain-v1.31.json")).unwrap_or(Json::Null)))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn schema() -> Option<&'static Json> {
+    SCHEMA.get()
+}
+
+/// Hands explain the schema's text (static/explain-v1.31.json) where it is not built in.
+pub fn load_schema(text: &str) -> Result<(), String> {
+    let json: Json = serde_json::from_str(text).map_err(|e| format!("the field documentation is damaged: {e}"))?;
+    if json.get("defs").is_none() || json.get("kinds").is_none() {
+        return Err("the field documentation has no \"defs\" or \"kinds\"".to_string());
+    }
+    let _ = SCHEMA.set(json);
+    Ok(())
+}
+
+/// Why the schema will not arrive (the page could not fetch it), for explain to say.
+pub fn schema_failed(reason: &str) {
+    let _ = SCHEMA_ERROR.set(reason.to_string());
+}
+
+/// Whether explain can answer (always, natively; in the page once the schema has arrived).
+pub fn schema_loaded() -> bool {
+    schema().is_some()
 }
 
 fn def(name: &str) -> Option<&'static Json> {
-    schema().get("defs")?.get(name)
+    schema()?.get("defs")?.get(name)
 }
 
 pub fn explain(words: &[String]) -> Output {
@@ -44,7 +73,13 @@ pub fn explain(words: &[String]) -> Output {
     let Some(info) = resolve_resource(resource) else {
         return Output::error(format!("the server doesn't have a resource type \"{resource}\""));
     };
-    let Some(kind) = schema().get("kinds").and_then(|k| k.get(info.kind)) else {
+    let Some(schema) = schema() else {
+        if let Some(why) = SCHEMA_ERROR.get() {
+            return Output::error(format!("error: the field documentation could not be loaded: {why}"));
+        }
+        return Output::error("error: the field documentation is still loading (static/explain-v1.31.json); try again in a moment".to_string());
+    };
+    let Some(kind) = schema.get("kinds").and_then(|k| k.get(info.kind)) else {
         return Output::error(format!("error: GVR ({}/{}, Resource={}) not found in OpenAPI schema", info.group, info.version, info.resource));
     };
     let def_name = kind.get("def").and_then(|d| d.as_str()).unwrap_or("");
