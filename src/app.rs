@@ -11,7 +11,7 @@ use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
 use crate::presenter::{kill_or_restore, shortcut, toggle_load, Demo, Shortcut};
 use std::cell::Cell;
 use kubelab_lessons::Lesson;
-use crate::model::{deployments, format_sim_time, load_targets, ClusterView, InspectorView, LanView, Selection, TrafficView};
+use crate::model::{deployments, format_sim_time, load_targets, ClusterView, FlowView, InspectorView, LanView, Selection, TrafficView};
 use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
 use kubelab_engine::duration::format_clock;
 use crate::{SAMPLE_MANIFEST, SPEEDS};
@@ -68,6 +68,10 @@ kubectl expose deployment app --port=80 --target-port=3000
 lab load start app -c 2
 lab node kill node-2
 ";
+
+/// A request takes at least this long (wall time) to cross the map, so even a 2 ms answer
+/// is seen travelling.
+const DOT_WALL_MS: u64 = 700;
 
 pub enum Msg {
     Tick,
@@ -583,7 +587,8 @@ impl Component for App {
                             }
                             if !vm_lesson {
                                 <ControlPlane activity={engine.activity()} lit={lit} />
-                                <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} />
+                                <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
+                                            flow={FlowView::from_engine(engine, DOT_WALL_MS * self.speed as u64)} />
                                 <div class="map-foot">
                                     <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
                                                on_select={on_select} on_command={on_command.clone()} />

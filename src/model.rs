@@ -15,6 +15,23 @@ pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     /// Pods no node has been chosen for yet (the scheduler's queue).
     pub unscheduled: Vec<PodView>,
+    /// Services (all but `default/kubernetes`), in namespace and name order.
+    pub services: Vec<ServiceView>,
+}
+
+/// A Service as the map draws it: a box with a line to each endpoint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceView {
+    pub namespace: String,
+    pub name: String,
+    /// `ClusterIP`, `NodePort`, `LoadBalancer`.
+    pub kind: String,
+    /// What a client dials: `10.96.0.10:80`, and `:30080` on every node for a NodePort.
+    pub address: String,
+    /// The ready endpoints' pods (namespace, name), which traffic reaches.
+    pub endpoints: Vec<(String, String)>,
+    /// Pods the selector matches that are not ready (listed under notReadyAddresses).
+    pub not_ready: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +62,8 @@ pub struct PodView {
     pub terminating: bool,
     /// The controlling owner's name (a ReplicaSet for a Deployment's pods).
     pub owner: Option<String>,
+    /// While a load runs: requests this pod answered per second (over RATE_SECONDS).
+    pub rps: Option<f64>,
 }
 
 impl ClusterView {
@@ -52,15 +71,17 @@ impl ClusterView {
         let store = engine.store();
         let mut nodes: Vec<NodeView> = store.nodes.values().map(|n| node_view(n, engine)).collect();
         let mut unscheduled = Vec::new();
+        let load = engine.load();
         for p in store.pods.values() {
-            let view = pod_view(p);
+            let mut view = pod_view(p);
+            view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
             match nodes.iter_mut().find(|n| n.name == p.spec.node_name) {
                 Some(n) => n.pods.push(view),
                 // Bound to a node that no longer exists: still not running anywhere.
                 None => unscheduled.push(view),
             }
         }
-        ClusterView { nodes, unscheduled }
+        ClusterView { nodes, unscheduled, services: service_views(engine) }
     }
 
     pub fn pod_count(&self) -> usize {
@@ -142,6 +163,106 @@ fn pod_view(p: &Pod) -> PodView {
         ready: is_pod_ready(p),
         terminating: p.metadata.deletion_timestamp.is_some(),
         owner: p.metadata.controller_ref().map(|r| r.name.clone()),
+        rps: None,
+    }
+}
+
+fn service_views(engine: &Engine) -> Vec<ServiceView> {
+    let store = engine.store();
+    let pods_of = |addrs: &[kubelab_api::EndpointAddress]| -> Vec<(String, String)> {
+        addrs.iter().filter_map(|a| a.target_ref.as_ref()).filter(|r| r.kind == "Pod").map(|r| (r.namespace.clone(), r.name.clone())).collect()
+    };
+    store
+        .services
+        .values()
+        .filter(|s| !(s.metadata.namespace == "default" && s.metadata.name == "kubernetes"))
+        .map(|s| {
+            let key = (s.metadata.namespace.clone(), s.metadata.name.clone());
+            let (mut endpoints, mut not_ready) = (Vec::new(), Vec::new());
+            if let Some(ep) = store.endpoints.get(&key) {
+                for sub in &ep.subsets {
+                    endpoints.extend(pods_of(&sub.addresses));
+                    not_ready.extend(pods_of(&sub.not_ready_addresses));
+                }
+            }
+            endpoints.sort();
+            endpoints.dedup();
+            not_ready.sort();
+            not_ready.dedup();
+            let port = s.spec.ports.first();
+            let mut address = match port {
+                Some(p) if !s.spec.cluster_ip.is_empty() && s.spec.cluster_ip != "None" => format!("{}:{}", s.spec.cluster_ip, p.port),
+                _ if s.spec.cluster_ip == "None" => "headless".to_string(),
+                _ => s.spec.cluster_ip.clone(),
+            };
+            if let Some(np) = port.and_then(|p| p.node_port) {
+                address.push_str(&format!(", node port {np}"));
+            }
+            ServiceView { namespace: key.0, name: key.1, kind: s.spec.type_.clone(), address, endpoints, not_ready }
+        })
+        .collect()
+}
+
+/// A request travelling on the map: from the load generator to the Service (progress 0 to
+/// 0.5) and on to the pod that answers it (0.5 to 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DotView {
+    /// Stable while the request lives: (send time, connection).
+    pub key: String,
+    /// The pod it reaches; None when it never reaches one (no endpoints): it stops at the Service.
+    pub pod: Option<(String, String)>,
+    pub progress: f64,
+    /// Answered well (false: refused, timed out, reset).
+    pub ok: bool,
+}
+
+/// The load generator's traffic as the map draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowView {
+    /// The URL it requests.
+    pub url: String,
+    /// The Service it goes through, if it targets one.
+    pub service: Option<(String, String)>,
+    pub dots: Vec<DotView>,
+}
+
+/// At most this many requests are drawn at once (the newest).
+pub const MAX_DOTS: usize = 24;
+
+impl FlowView {
+    /// Requests in flight, and those done within their drawing time: a request takes at least
+    /// `min_visible_ms` of simulated time to cross the map, so a 2 ms answer is still seen.
+    pub fn from_engine(engine: &Engine, min_visible_ms: u64) -> Option<FlowView> {
+        use kubelab_engine::traffic::{Dest, Outcome};
+        let load = engine.load()?;
+        let now = engine.now().0;
+        let service = match &load.dest {
+            Dest::Service { ns, name, .. } => Some((ns.clone(), name.clone())),
+            _ => None,
+        };
+        let mut dots = Vec::new();
+        let mut add = |key: String, sent: u64, done: u64, pod: Option<(String, String)>, ok: bool| {
+            let end = sent + (done.saturating_sub(sent)).max(min_visible_ms).max(1);
+            if now < sent || now >= end {
+                return;
+            }
+            let mut progress = (now - sent) as f64 / (end - sent) as f64;
+            if pod.is_none() {
+                progress = progress.min(0.5);
+            }
+            dots.push((sent, DotView { key, pod, progress, ok }));
+        };
+        for a in &load.stats.recent {
+            add(format!("{}-{}", a.sent.0, a.worker), a.sent.0, a.done_at.0, a.pod.clone(), a.ok);
+        }
+        for (i, w) in load.workers.iter().enumerate() {
+            if let Some((sent, s)) = &w.in_flight {
+                add(format!("{}-{i}", sent.0), sent.0, s.done_at.0, s.pod.clone(), matches!(s.outcome, Outcome::Ok { .. }));
+            }
+        }
+        dots.sort_by_key(|(sent, _)| *sent);
+        let skip = dots.len().saturating_sub(MAX_DOTS);
+        Some(FlowView { url: load.url.clone(), service, dots: dots.into_iter().skip(skip).map(|(_, d)| d).collect() })
     }
 }
 
@@ -341,6 +462,7 @@ pub enum Selection {
     Node(String),
     Pod { namespace: String, name: String },
     Deployment { namespace: String, name: String },
+    Service { namespace: String, name: String },
 }
 
 impl Selection {
@@ -349,12 +471,13 @@ impl Selection {
             Selection::Node(_) => "node",
             Selection::Pod { .. } => "pod",
             Selection::Deployment { .. } => "deployment",
+            Selection::Service { .. } => "service",
         }
     }
     pub fn name(&self) -> &str {
         match self {
             Selection::Node(n) => n,
-            Selection::Pod { name, .. } | Selection::Deployment { name, .. } => name,
+            Selection::Pod { name, .. } | Selection::Deployment { name, .. } | Selection::Service { name, .. } => name,
         }
     }
     /// The kubectl command whose output the inspector shows.
@@ -363,6 +486,7 @@ impl Selection {
             Selection::Node(n) => format!("kubectl describe node {n}"),
             Selection::Pod { namespace, name } => format!("kubectl describe pod {name}{}", ns_flag(namespace)),
             Selection::Deployment { namespace, name } => format!("kubectl describe deployment {name}{}", ns_flag(namespace)),
+            Selection::Service { namespace, name } => format!("kubectl describe service {name}{}", ns_flag(namespace)),
         }
     }
 }
@@ -467,6 +591,16 @@ impl InspectorView {
                 v.actions.push(action("Restart", format!("kubectl rollout restart deployment/{name}{ns}"), "deploy-restart", false));
                 v.actions.push(action("Delete deployment", format!("kubectl delete deployment {name}{ns} --wait=false"), "deploy-delete", true));
             }
+            Selection::Service { namespace, name } => {
+                let Some(svc) = store.services.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::service(store, svc, now));
+                let ns = ns_flag(namespace);
+                if namespace == "default" {
+                    v.actions.push(action("Start load", format!("lab load start {name}"), "svc-load", false));
+                }
+                v.actions.push(action("Delete service", format!("kubectl delete service {name}{ns}"), "svc-delete", true));
+            }
         }
         v
     }
@@ -565,6 +699,65 @@ mod tests {
             &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
         );
         assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    #[test]
+    fn a_service_lists_its_ready_endpoints_and_the_pods_that_are_not_ready() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        let v = ClusterView::from_engine(&e);
+        // `default/kubernetes` is the API server, not a workload: the map leaves it out.
+        assert_eq!(v.services.len(), 1, "{:?}", v.services);
+        let svc = &v.services[0];
+        assert_eq!((svc.name.as_str(), svc.kind.as_str()), ("web", "ClusterIP"));
+        assert!(svc.address.ends_with(":80"), "{}", svc.address);
+        // Just created: the pods are not ready yet, so none is an endpoint.
+        assert!(svc.endpoints.is_empty(), "{svc:?}");
+        e.advance(30_000, &mut |_| {});
+        let v = ClusterView::from_engine(&e);
+        let pods: Vec<(String, String)> = v.nodes.iter().flat_map(|n| &n.pods).map(|p| (p.namespace.clone(), p.name.clone())).collect();
+        let mut eps = v.services[0].endpoints.clone();
+        eps.sort();
+        let mut want = pods.clone();
+        want.sort();
+        assert_eq!(eps, want);
+        assert!(v.services[0].not_ready.is_empty());
+    }
+
+    #[test]
+    fn requests_in_flight_travel_to_endpoints_and_each_pod_shows_its_rate() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "lab load start web --rps 12");
+        e.advance(10_500, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert_eq!(flow.service, Some(("default".to_string(), "web".to_string())));
+        // 12 req/s drawn for at least 0.7 s each: about 8 on the map at once.
+        assert!((6..=10).contains(&flow.dots.len()), "{:?}", flow.dots);
+        let eps = ClusterView::from_engine(&e).services[0].endpoints.clone();
+        for d in &flow.dots {
+            assert!(d.ok && (0.0..1.0).contains(&d.progress), "{d:?}");
+            assert!(eps.contains(d.pod.as_ref().expect("a pod")), "{d:?}");
+        }
+        let keys: std::collections::BTreeSet<&str> = flow.dots.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(keys.len(), flow.dots.len(), "keys are unique");
+        // The rates add up to what the load sends.
+        let v = ClusterView::from_engine(&e);
+        let total: f64 = v.nodes.iter().flat_map(|n| &n.pods).map(|p| p.rps.expect("a rate while the load runs")).sum();
+        assert!((total - 12.0).abs() < 0.5, "{total}");
+        // No endpoints: requests stop at the Service, failed.
+        run(&mut e, "kubectl scale deployment web --replicas=0");
+        e.advance(40_000, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        for d in &flow.dots {
+            assert!(!d.ok && d.pod.is_none() && d.progress <= 0.5, "{d:?}");
+        }
+        run(&mut e, "lab load stop");
+        assert!(FlowView::from_engine(&e, 700).is_none());
     }
 
     fn node<'a>(v: &'a ClusterView, name: &str) -> &'a NodeView {

@@ -6,7 +6,10 @@
 //! words: text stays the same readable size on a laptop, a projector or a phone, where one
 //! scaled drawing would shrink it.
 
-use crate::model::{node_status, owner_colour, ClusterView, NodeView, PodView, Selection};
+use crate::model::{node_status, owner_colour, ClusterView, FlowView, NodeView, PodView, Selection, ServiceView};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Pixel sizes (the SVGs are never scaled).
@@ -28,6 +31,41 @@ pub struct ClusterMapProps {
     /// A node or pod was chosen (click, Enter or Space).
     #[prop_or_default]
     pub on_select: Callback<Selection>,
+    /// The load generator's requests, drawn travelling client → Service → pod.
+    #[prop_or_default]
+    pub flow: Option<FlowView>,
+}
+
+/// Where the map's Services, pods and load generator are drawn, measured from the page after
+/// each render (the boxes wrap like words, so only the browser knows), in pixels from the
+/// map's top left corner: key → (x, y, width, height).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Anchors {
+    width: i32,
+    height: i32,
+    at: BTreeMap<String, (i32, i32, i32, i32)>,
+}
+
+fn measure(root: &web_sys::Element) -> Anchors {
+    let base = root.get_bounding_client_rect();
+    let mut a = Anchors { width: root.scroll_width(), height: root.scroll_height(), at: BTreeMap::new() };
+    let Ok(list) = root.query_selector_all("[data-anchor]") else { return a };
+    for i in 0..list.length() {
+        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let Some(key) = el.get_attribute("data-anchor") else { continue };
+        let r = el.get_bounding_client_rect();
+        let px = |v: f64| v.round() as i32;
+        a.at.insert(key, (px(r.left() - base.left()), px(r.top() - base.top()), px(r.width()), px(r.height())));
+    }
+    a
+}
+
+fn pod_anchor(ns: &str, name: &str) -> String {
+    format!("pod:{ns}/{name}")
+}
+
+fn svc_anchor(ns: &str, name: &str) -> String {
+    format!("svc:{ns}/{name}")
 }
 
 /// Click, Enter and Space on an SVG element acting as a button.
@@ -55,6 +93,20 @@ fn activate(on_select: &Callback<Selection>, sel: Selection) -> (Callback<MouseE
 #[function_component(ClusterMap)]
 pub fn cluster_map(props: &ClusterMapProps) -> Html {
     let c = &props.cluster;
+    let root = use_node_ref();
+    let anchors = use_state(|| Rc::new(Anchors::default()));
+    {
+        // After every render: where did things land? Only a change re-renders.
+        let (root, anchors) = (root.clone(), anchors.clone());
+        use_effect(move || {
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                let now = measure(&el);
+                if now != **anchors {
+                    anchors.set(Rc::new(now));
+                }
+            }
+        });
+    }
     // Every node box as tall as the fullest one, so the row reads as a row.
     let most_pods = c.nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0).max(1) as u32;
     let node_h = NODE_HEADER_H + most_pods * (CHIP_H + CHIP_GAP) + 4;
@@ -82,8 +134,14 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
     } else {
         format!("Pending (unscheduled): {}", c.unscheduled.len())
     };
+    let services = c.services.iter().map(|sv| {
+        let sel = Selection::Service { namespace: sv.namespace.clone(), name: sv.name.clone() };
+        let is_selected = selected == Some(&sel);
+        html! { <ServiceBox key={svc_anchor(&sv.namespace, &sv.name)} service={sv.clone()} selected={is_selected} on_select={props.on_select.clone()} /> }
+    });
+    let show_services = !c.services.is_empty() || props.flow.is_some();
     html! {
-        <div class="cluster-map" data-testid="cluster-map" role="group"
+        <div class="cluster-map" data-testid="cluster-map" role="group" ref={root}
              aria-label={format!("Cluster map: {} nodes, {} pods", c.nodes.len(), c.pod_count())}>
             <svg class="defs" width="0" height="0" aria-hidden="true" focusable="false">
                 <defs>
@@ -93,6 +151,18 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
                     </pattern>
                 </defs>
             </svg>
+            if show_services {
+                <div class="services" data-testid="services" role="group" aria-label={format!("Services: {}", c.services.len())}>
+                    if let Some(f) = &props.flow {
+                        <div class="client" data-anchor="client" data-testid="load-client"
+                             title="lab load: the load generator, a client outside the cluster">
+                            <span class="client-name">{ "⇶ load" }</span>
+                            <span class="client-url">{ &f.url }</span>
+                        </div>
+                    }
+                    { for services }
+                </div>
+            }
             <div class="nodes">{ for nodes }</div>
             <div class={classes!("pending-area", c.unscheduled.is_empty().then_some("empty"))} data-testid="pending-area"
                  role="group" aria-label={pending_label.clone()}>
@@ -101,7 +171,114 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
                     <div class="pending-chips">{ for pending }</div>
                 }
             </div>
+            <Overlay cluster={c.clone()} flow={props.flow.clone()} anchors={(*anchors).clone()} />
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ServiceBoxProps {
+    service: ServiceView,
+    selected: bool,
+    on_select: Callback<Selection>,
+}
+
+/// A Service: its name, how clients reach it, and how many ready endpoints it sends them to.
+#[function_component(ServiceBox)]
+fn service_box(props: &ServiceBoxProps) -> Html {
+    let sv = &props.service;
+    let (onclick, onkeydown) = activate(&props.on_select, Selection::Service { namespace: sv.namespace.clone(), name: sv.name.clone() });
+    let n = sv.endpoints.len();
+    let mut eps = match n {
+        0 => "⚠ no endpoints".to_string(),
+        1 => "→ 1 endpoint".to_string(),
+        k => format!("→ {k} endpoints"),
+    };
+    if !sv.not_ready.is_empty() {
+        eps.push_str(&format!(" · {} not ready", sv.not_ready.len()));
+    }
+    let name = if sv.namespace == "default" { sv.name.clone() } else { format!("{}/{}", sv.namespace, sv.name) };
+    let class = classes!("svc", (n == 0).then_some("no-endpoints"), props.selected.then_some("selected"));
+    html! {
+        <div {class} data-anchor={svc_anchor(&sv.namespace, &sv.name)} data-testid={format!("service-{}", sv.name)}
+             data-endpoints={n.to_string()} role="button" tabindex="0" {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
+             aria-label={format!("Inspect service {name}, {} {}, {eps}", sv.kind, sv.address)}>
+            <span class="svc-name">{ format!("⇄ {name}") }</span>
+            <span class="svc-kind">{ format!("{} {}", sv.kind, sv.address) }</span>
+            <span class="svc-eps">{ eps }</span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OverlayProps {
+    cluster: ClusterView,
+    flow: Option<FlowView>,
+    anchors: Rc<Anchors>,
+}
+
+/// Lines from each Service to its endpoints (dashed to pods it selects that are not ready),
+/// and the requests in flight as dots: round when answered, a cross when they fail.
+#[function_component(Overlay)]
+fn overlay(props: &OverlayProps) -> Html {
+    let a = &props.anchors;
+    let bottom = |r: &(i32, i32, i32, i32)| (r.0 + r.2 / 2, r.1 + r.3);
+    let left = |r: &(i32, i32, i32, i32)| (r.0, r.1 + r.3 / 2);
+    let mut lines = Vec::new();
+    for sv in &props.cluster.services {
+        let Some(from) = a.at.get(&svc_anchor(&sv.namespace, &sv.name)).map(bottom) else { continue };
+        let links = sv.endpoints.iter().map(|p| (p, true)).chain(sv.not_ready.iter().map(|p| (p, false)));
+        for ((ns, pod), ready) in links {
+            let Some(to) = a.at.get(&pod_anchor(ns, pod)).map(left) else { continue };
+            let class = classes!("svc-link", (!ready).then_some("not-ready"));
+            lines.push(html! {
+                <line key={format!("{}/{}>{ns}/{pod}", sv.namespace, sv.name)} {class} data-service={sv.name.clone()} data-pod={pod.clone()}
+                      x1={from.0.to_string()} y1={from.1.to_string()} x2={to.0.to_string()} y2={to.1.to_string()} />
+            });
+        }
+    }
+    let mut dots = Vec::new();
+    if let Some(f) = &props.flow {
+        let client = a.at.get("client").map(|r| (r.0 + r.2, r.1 + r.3 / 2));
+        // Into the Service on its left, out of it at the bottom: dots never cover its text.
+        let svc_box = f.service.as_ref().and_then(|(ns, n)| a.at.get(&svc_anchor(ns, n)));
+        let svc = svc_box.map(|r| (left(r), bottom(r)));
+        if let (Some(c), Some((sv, _))) = (client, svc) {
+            lines.push(html! { <line key="client" class="client-link" x1={c.0.to_string()} y1={c.1.to_string()} x2={sv.0.to_string()} y2={sv.1.to_string()} /> });
+        }
+        let owners: BTreeMap<(&str, &str), Option<&str>> = props
+            .cluster
+            .nodes
+            .iter()
+            .flat_map(|n| n.pods.iter())
+            .map(|p| ((p.namespace.as_str(), p.name.as_str()), p.owner.as_deref()))
+            .collect();
+        for d in &f.dots {
+            let Some(start) = client else { break };
+            let end = d.pod.as_ref().and_then(|(ns, n)| a.at.get(&pod_anchor(ns, n))).map(left);
+            let lerp = |p: (i32, i32), q: (i32, i32), t: f64| (p.0 as f64 + (q.0 - p.0) as f64 * t, p.1 as f64 + (q.1 - p.1) as f64 * t);
+            let at = match (svc, end) {
+                (Some((s, _)), _) if d.progress < 0.5 => lerp(start, s, d.progress * 2.0),
+                (Some((_, s)), Some(e)) => lerp(s, e, (d.progress - 0.5) * 2.0),
+                (Some((s, _)), None) => lerp(s, s, 0.0),
+                (None, Some(e)) => lerp(start, e, d.progress),
+                (None, None) => continue,
+            };
+            let style = format!("transform: translate({:.1}px, {:.1}px)", at.0, at.1);
+            let colour = d.pod.as_ref().and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied()).map(owner_colour).unwrap_or("#8C8C8C");
+            dots.push(if d.ok {
+                html! { <g key={d.key.clone()} class="dot ok" {style}><circle r="4.5" fill={colour} /></g> }
+            } else {
+                html! { <g key={d.key.clone()} class="dot failed" {style}><path d="M-4.5,-4.5L4.5,4.5M4.5,-4.5L-4.5,4.5" /></g> }
+            });
+        }
+    }
+    html! {
+        <svg class="map-overlay" data-testid="map-overlay" aria-hidden="true" focusable="false"
+             width={a.width.to_string()} height={a.height.to_string()} data-dots={dots.len().to_string()}>
+            <g class="links">{ for lines }</g>
+            <g class="dots">{ for dots }</g>
+        </svg>
     }
 }
 
@@ -225,6 +402,15 @@ fn fit_name(name: &str) -> String {
     format!("{}…{}", chars[..head].iter().collect::<String>(), chars[chars.len() - tail..].iter().collect::<String>())
 }
 
+/// `12`, `3.4`, `0.2`: a rate as short as it can be and still be read.
+fn format_rate(r: f64) -> String {
+    if r >= 10.0 || r == r.trunc() {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
 #[function_component(PodChip)]
 fn pod_chip(props: &PodChipProps) -> Html {
     let p = &props.pod;
@@ -238,10 +424,10 @@ fn pod_chip(props: &PodChipProps) -> Html {
     );
     let (onclick, onkeydown) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
     html! {
-        <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()}
+        <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()} data-anchor={pod_anchor(&p.namespace, &p.name)}
            data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="button" tabindex="0"
            {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
-           aria-label={format!("Inspect pod {}, {}, owner {}", p.name, p.status, owner)}>
+           aria-label={format!("Inspect pod {}, {}, owner {}{}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
             <title>{ format!("{}/{}: {} (owner {})", p.namespace, p.name, p.status, owner) }</title>
             <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
                   width={(CHIP_W as f32 - 1.5).to_string()} height={(CHIP_H as f32 - 1.5).to_string()} rx="6" />
@@ -251,6 +437,10 @@ fn pod_chip(props: &PodChipProps) -> Html {
             <text class="pod-status" x={(x + 16).to_string()} y={(y + 36).to_string()}>
                 { format!("{} {}", status_icon(p), p.status) }
             </text>
+            if let Some(r) = p.rps.filter(|_| p.ready) {
+                <text class="pod-rps" x={(x + CHIP_W - 8).to_string()} y={(y + 36).to_string()} text-anchor="end"
+                      data-testid={format!("rps-{}", p.name)}>{ format!("{} req/s", format_rate(r)) }</text>
+            }
         </g>
     }
 }

@@ -33,3 +33,42 @@ test('a load started from the traffic panel shows ok requests per second in the 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the map draws the Service, a line to each endpoint, requests travelling and each pod\'s req/s', { timeout: 180_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 9 });
+  await lab.setManifest(deployment({ name: 'shop', replicas: 2 }));
+  await lab.apply();
+  await lab.run('kubectl expose deployment shop --port 80');
+  const svc = page.getByTestId('service-shop');
+  await svc.waitFor();
+  await lab.setSpeed(5);
+  await lab.waitForReadyPods('shop-', 2);
+  // Two ready pods: two endpoints, two lines from the Service to them.
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-shop"]')?.dataset.endpoints === '2');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-overlay"] line.svc-link[data-service="shop"]').length === 2);
+  const linked = await page.locator('[data-testid="map-overlay"] line.svc-link').evaluateAll((ls) => ls.map((l) => l.dataset.pod).sort());
+  assert.ok(linked.every((p) => p.startsWith('shop-')), JSON.stringify(linked));
+
+  await lab.run('lab load start shop --rps 10');
+  // Requests cross the map as dots; every pod shows its share of the rate.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="map-overlay"]')?.dataset.dots) >= 3);
+  assert.equal(await page.locator('[data-testid="map-overlay"] .dot.failed').count(), 0);
+  await page.waitForFunction(() => {
+    const r = [...document.querySelectorAll('[data-testid^="rps-shop-"]')].map((t) => parseFloat(t.textContent));
+    return r.length === 2 && Math.abs(r[0] + r[1] - 10) < 1.5;
+  });
+  await lab.screenshot('map-traffic');
+
+  // Scaled to zero: no endpoints, and the requests fail at the Service.
+  await lab.run('kubectl scale deployment shop --replicas=0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-shop"]')?.dataset.endpoints === '0');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-overlay"] .dot.failed').length > 0);
+  assert.match(await svc.textContent(), /no endpoints/);
+  // The Service opens in the inspector, with kubectl describe.
+  await svc.click();
+  await page.getByTestId('inspector').getByText(/Name:\s+shop/).first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

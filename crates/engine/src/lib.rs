@@ -1635,7 +1635,7 @@ impl Engine {
                     if !load.keepalive {
                         w.conn = None;
                     }
-                    load.stats.record(sent, &s);
+                    load.stats.record_from(sent, &s, i);
                     self.log_access(sent, &s);
                     let w = &mut load.workers[i];
                     match load.rps {

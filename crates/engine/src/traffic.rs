@@ -9,7 +9,7 @@ use crate::images::ImageRef;
 use crate::rng::Pcg32;
 use crate::store::Store;
 use kubelab_api::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// What a URL names.
 #[derive(Clone, Debug, PartialEq)]
@@ -388,12 +388,58 @@ pub struct Stats {
     pub per_version: BTreeMap<String, u64>,
     /// Completed requests per simulated second (ok, errors), for charts.
     pub per_second: BTreeMap<u64, (u64, u64)>,
+    /// Requests each pod answered well, per simulated second, for the last minute.
+    pub per_pod_second: BTreeMap<u64, BTreeMap<String, u64>>,
+    /// The last requests completed (oldest first), so the page can draw them travelling.
+    pub recent: VecDeque<Answered>,
 }
 
+/// A completed request, as the map draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answered {
+    pub sent: Time,
+    pub done_at: Time,
+    /// The load generator's connection (worker) that sent it.
+    pub worker: usize,
+    /// The pod that took it (namespace, name), if any did.
+    pub pod: Option<(String, String)>,
+    pub ok: bool,
+}
+
+/// How many completed requests `Stats::recent` keeps.
+pub const RECENT_REQUESTS: usize = 256;
+/// How many simulated seconds of per-pod counts `Stats::per_pod_second` keeps.
+pub const PER_POD_SECONDS: u64 = 60;
+
 impl Stats {
+    /// Requests `pod` answered well per second over the `seconds` whole simulated seconds
+    /// before `now`'s second.
+    pub fn pod_rate(&self, pod: &str, now: Time, seconds: u64) -> f64 {
+        let end = now.0 / 1000;
+        let start = end.saturating_sub(seconds);
+        let n: u64 = self.per_pod_second.range(start..end).filter_map(|(_, m)| m.get(pod)).sum();
+        n as f64 / seconds.max(1) as f64
+    }
+
     pub fn record(&mut self, sent: Time, s: &Served) {
+        self.record_from(sent, s, 0);
+    }
+
+    /// `record`, noting which of the load generator's connections sent it.
+    pub fn record_from(&mut self, sent: Time, s: &Served, worker: usize) {
         self.count += 1;
         let sec = s.done_at.0 / 1000;
+        let ok = matches!(s.outcome, Outcome::Ok { .. });
+        if self.recent.len() == RECENT_REQUESTS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(Answered { sent, done_at: s.done_at, worker, pod: s.pod.clone(), ok });
+        if let (true, Some((_, p))) = (ok, &s.pod) {
+            *self.per_pod_second.entry(sec).or_default().entry(p.clone()).or_default() += 1;
+            while self.per_pod_second.first_key_value().is_some_and(|(k, _)| *k + PER_POD_SECONDS < sec) {
+                self.per_pod_second.pop_first();
+            }
+        }
         let entry = self.per_second.entry(sec).or_default();
         match &s.outcome {
             Outcome::Ok { .. } => {
