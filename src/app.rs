@@ -5,8 +5,9 @@
 
 use crate::components::{
     ApplyOutput, ClusterMap, Console, ConsoleLine, ControlPlane, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
-    Workloads, YamlEditor, SOURCE_NAME,
+    TabAction, Workloads, YamlEditor,
 };
+use crate::tabs::Tabs;
 use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
 use crate::presenter::{kill_or_restore, shortcut, toggle_load, Demo, Shortcut};
 use std::cell::Cell;
@@ -76,6 +77,10 @@ const DOT_WALL_MS: u64 = 700;
 pub enum Msg {
     Tick,
     Edit(String),
+    /// The editor's tab bar.
+    EditorTab(TabAction),
+    /// The editor's cursor is on this line (0-based).
+    Cursor(usize),
     Apply,
     /// Console text typed or pasted (one or more commands).
     Run(String),
@@ -123,9 +128,14 @@ pub struct App {
     restoring: Option<Restoring>,
     /// A `lab advance` under way: the simulated time it runs to, and how far it goes.
     advancing: Option<(u64, u64)>,
-    manifest: AttrValue,
-    report: Option<Rc<ApplyReport>>,
-    problems: Rc<Vec<Problem>>,
+    /// The editor's files.
+    tabs: Tabs,
+    /// The last Apply: the file it applied, and its report.
+    report: Option<(String, Rc<ApplyReport>)>,
+    /// Problems the last Apply found, and the file they are in.
+    problems: (String, Rc<Vec<Problem>>),
+    /// `kubectl explain` for the field under the editor's cursor: (line, target, output).
+    reference: Option<(usize, String, String)>,
     console: Rc<Vec<ConsoleLine>>,
     history: Rc<Vec<String>>,
     paused: bool,
@@ -180,9 +190,10 @@ impl Component for App {
             session: Session::new(props.seed),
             restoring: None,
             advancing: None,
-            manifest: AttrValue::from(SAMPLE_MANIFEST),
+            tabs: Tabs::new(SAMPLE_MANIFEST),
             report: None,
-            problems: Rc::default(),
+            problems: Default::default(),
+            reference: None,
             console: Rc::default(),
             history: Rc::default(),
             paused: false,
@@ -284,21 +295,53 @@ impl Component for App {
                 changed | self.check_lesson(ctx, now, false)
             }
             Msg::Edit(text) => {
-                self.manifest = AttrValue::from(text);
+                self.tabs.set_active_text(&text);
                 self.dirty = true;
                 false
             }
-            Msg::Apply if self.editing.is_some() => {
+            Msg::EditorTab(action) => {
+                match action {
+                    TabAction::Select(i) => self.tabs.select(i),
+                    TabAction::Close(i) => self.tabs.close(i),
+                    TabAction::New => {
+                        if self.tabs.add().is_none() {
+                            self.info(&format!("The editor holds at most {} files: close one first.", crate::tabs::MAX_TABS));
+                        }
+                    }
+                }
+                self.reference = None;
+                self.dirty = true;
+                true
+            }
+            Msg::Cursor(line) => {
+                // The schema arrives after the page starts: until then, ask again each time.
+                let loaded = kubelab_kubectl::explain::schema_loaded();
+                if loaded && self.reference.as_ref().is_some_and(|(l, _, _)| *l == line) {
+                    return false;
+                }
+                let target = kubelab_kubectl::explain::field_at(self.tabs.active_text(), line);
+                let same = loaded && matches!((&self.reference, &target), (Some((_, t, _)), Some(n)) if t == n);
+                self.reference = match target {
+                    Some(t) if same => self.reference.take().map(|(_, _, o)| (line, t, o)),
+                    Some(t) => {
+                        let out = kubelab_kubectl::explain::explain(&[t.clone()]);
+                        Some((line, t, out.text()))
+                    }
+                    None => None,
+                };
+                !same
+            }
+            Msg::Apply if self.editing.as_ref().is_some_and(|(_, label)| edit_tab_name(label) == self.tabs.active_name()) => {
                 // `kubectl edit` in the page: Apply saves the object as kubectl edit would.
                 let (target, _) = self.editing.clone().unwrap_or_default();
-                let text = format!("lab edit {target} <<'KUBELAB_EDIT_EOF'\n{}\nKUBELAB_EDIT_EOF", self.manifest.trim_end());
+                let text = format!("lab edit {target} <<'KUBELAB_EDIT_EOF'\n{}\nKUBELAB_EDIT_EOF", self.tabs.active_text().trim_end());
                 let ran = self.run(&text, false);
                 let output = ran.into_iter().next().map(|r| r.output).unwrap_or_default();
                 if output.ok {
                     self.editing = None;
                 }
-                self.problems = Rc::default();
-                self.report = Some(Rc::new(ApplyReport { output, problems: Vec::new() }));
+                self.problems = Default::default();
+                self.report = Some((self.tabs.active_name().to_string(), Rc::new(ApplyReport { output, problems: Vec::new() })));
                 self.save(ctx);
                 true
             }
@@ -322,11 +365,12 @@ impl Component for App {
                 // The editor marks problems at their lines: the report of the same apply on a
                 // copy of the cluster (kubectl's output is the same either way).
                 let mut probe = self.session.engine().clone();
-                let problems = apply_manifest(&mut probe, &self.manifest, SOURCE_NAME, "default").problems;
-                let ran = self.run(&format!("kubectl apply -f {SOURCE_NAME}"), false);
+                let name = self.tabs.active_name().to_string();
+                let problems = apply_manifest(&mut probe, self.tabs.active_text(), &name, "default").problems;
+                let ran = self.run(&format!("kubectl apply -f {name}"), false);
                 let output = ran.into_iter().next().map(|r| r.output).unwrap_or_default();
-                self.problems = Rc::new(problems.clone());
-                self.report = Some(Rc::new(ApplyReport { output, problems }));
+                self.problems = (name.clone(), Rc::new(problems.clone()));
+                self.report = Some((name, Rc::new(ApplyReport { output, problems })));
                 self.save(ctx);
                 true
             }
@@ -474,7 +518,7 @@ impl Component for App {
                 }
                 self.advancing = None;
                 self.report = None;
-                self.problems = Rc::default();
+                self.problems = Default::default();
                 self.selected = None;
                 self.run("lab reset", false);
                 self.save(ctx);
@@ -566,10 +610,14 @@ impl Component for App {
                                     <button type="button" data-testid="stop-editing" onclick={link.callback(|_| Msg::StopEditing)}>{ "Stop editing" }</button>
                                 </p>
                             }
-                            <YamlEditor value={self.manifest.clone()} problems={self.problems.clone()}
-                                        on_input={link.callback(Msg::Edit)}
+                            <YamlEditor tabs={self.tabs.clone()}
+                                        problems={if self.problems.0 == self.tabs.active_name() { self.problems.1.clone() } else { Rc::default() }}
+                                        on_input={link.callback(Msg::Edit)} on_tab={link.callback(Msg::EditorTab)}
+                                        on_cursor={link.callback(Msg::Cursor)}
+                                        reference={self.reference.as_ref().map(|(_, t, o)| (t.clone(), o.clone()))}
                                         on_apply={link.callback(|_| Msg::Apply)} {busy} />
-                            <ApplyOutput report={self.report.clone()} />
+                            <ApplyOutput report={self.report.as_ref().map(|r| r.1.clone())}
+                                         file={AttrValue::from(self.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
                         </section>
                     }
                     <div class="work-pane">
@@ -659,10 +707,10 @@ impl App {
             let words = kubelab_kubectl::shell::split_words(&target).unwrap_or_default();
             match kubelab_kubectl::edit::current_yaml(&mut self.session.engine().clone(), &words) {
                 Ok((yaml, label)) => {
-                    self.manifest = AttrValue::from(yaml);
+                    self.tabs.open(&edit_tab_name(&label), &yaml);
                     self.info(&format!("Editing {label} in the editor: change it and press Apply to save it (that runs lab edit), or Stop editing."));
                     self.editing = Some((target, label));
-                    self.problems = Rc::default();
+                    self.problems = Default::default();
                 }
                 Err(out) => {
                     for (stderr, l) in out.lines {
@@ -798,9 +846,10 @@ impl App {
 
     /// What `-f NAME` can read: the editor's text, and the open lesson's files.
     fn files(&self) -> Vec<(String, String)> {
-        let mut files = vec![(SOURCE_NAME.to_string(), self.manifest.to_string())];
+        let mut files = self.tabs.files().to_vec();
         if let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson).map(|l| (o, l))) {
-            files.extend(o.files(l).into_iter().filter(|(k, _)| k != SOURCE_NAME));
+            let tabs = self.tabs.files();
+            files.extend(o.files(l).into_iter().filter(|(k, _)| !tabs.iter().any(|(n, _)| n == k)));
         }
         files
     }
@@ -849,12 +898,12 @@ impl App {
                 self.picked = None;
                 self.selected = None;
                 self.report = None;
-                self.problems = Rc::default();
+                self.problems = Default::default();
                 self.info(&format!("Lesson: {}. A fresh lab, then the lesson's setup.", l.title));
                 self.run("lab reset", false);
                 self.run_each(&l.setup);
-                if let Some(first) = l.steps[0].files.iter().next() {
-                    self.manifest = AttrValue::from(first.1.clone());
+                if let Some((name, text)) = l.steps[0].files.iter().next() {
+                    self.tabs.open(name, text);
                 }
                 self.save(ctx);
             }
@@ -864,8 +913,8 @@ impl App {
                         o.step = n;
                         o.hints_shown = 0;
                         o.solution_shown = false;
-                        if let Some(first) = l.steps[n].files.iter().next() {
-                            self.manifest = AttrValue::from(first.1.clone());
+                        if let Some((name, text)) = l.steps[n].files.iter().next() {
+                            self.tabs.open(name, text);
                         }
                     }
                 }
@@ -909,7 +958,7 @@ impl App {
             LessonAction::OpenFile(name) => {
                 let text = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).and_then(|l| o.files(l).get(&name).cloned()));
                 if let Some(t) = text {
-                    self.manifest = AttrValue::from(t);
+                    self.tabs.open(&name, &t);
                     self.dirty = true;
                 }
             }
@@ -1013,7 +1062,7 @@ impl App {
     /// Starts replaying a save (from this browser or a share link).
     fn restore(&mut self, key: &str, save: Save) {
         let marker = format!("{key}.replaying");
-        self.manifest = AttrValue::from(save.editor.clone());
+        self.tabs = save.tabs.clone();
         self.history = Rc::new(save.history.clone());
         self.speed = save.speed;
         self.reached = save.speed as f64;
@@ -1028,7 +1077,7 @@ impl App {
             seed: self.session.seed(),
             now: self.session.engine().now().0,
             journal: self.session.journal().to_vec(),
-            editor: self.manifest.to_string(),
+            tabs: self.tabs.clone(),
             history: (*self.history).clone(),
             speed: self.speed,
         }
@@ -1317,4 +1366,9 @@ fn fetch_explain_schema() {
             kubelab_kubectl::explain::schema_failed(&e);
         }
     });
+}
+
+/// The editor tab `kubectl edit` opens an object in: `deployment.apps/web` → `deployment.apps-web.yaml`.
+fn edit_tab_name(label: &str) -> String {
+    format!("{}.yaml", label.replace('/', "-"))
 }

@@ -13,6 +13,8 @@ pub mod model;
 pub mod presenter;
 pub mod session;
 pub mod share;
+pub mod highlight;
+pub mod tabs;
 
 pub use app::{App, AppProps};
 

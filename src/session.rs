@@ -269,7 +269,8 @@ pub struct Save {
     /// Simulated time when saved: replay runs the clock on to here after the last command.
     pub now: u64,
     pub journal: Vec<Entry>,
-    pub editor: String,
+    /// The editor's tabs. A save from before tabs has only `"editor"`: one tab, manifest.yaml.
+    pub tabs: crate::tabs::Tabs,
     /// Console history, oldest first.
     pub history: Vec<String>,
     /// Clock speed (1, 5, 20 or 60).
@@ -316,7 +317,10 @@ impl Save {
             ("seed".into(), Json::Int(self.seed)),
             ("now".into(), Json::Int(self.now)),
             ("speed".into(), Json::Int(self.speed as u64)),
-            ("editor".into(), s(&self.editor)),
+            // The active tab's text under the old key, for a reader that knows no tabs.
+            ("editor".into(), s(self.tabs.active_text())),
+            ("tabs".into(), Json::Arr(self.tabs.files().iter().map(|(n, t)| Json::Arr(vec![s(n), s(t)])).collect())),
+            ("active".into(), Json::Int(self.tabs.active() as u64)),
             ("history".into(), Json::Arr(self.history.iter().map(|h| s(h)).collect())),
             ("journal".into(), Json::Arr(journal)),
         ])
@@ -342,6 +346,23 @@ impl Save {
             return Err(bad(&format!("speed {speed} is not one of 1, 5, 20, 60")));
         }
         let editor = v.get("editor").and_then(Json::as_str).ok_or_else(|| bad("\"editor\" is missing"))?.to_string();
+        let tabs = match v.get("tabs") {
+            None => crate::tabs::Tabs::new(&editor),
+            Some(t) => {
+                let files = t
+                    .as_array()
+                    .ok_or_else(|| bad("\"tabs\" is not a list"))?
+                    .iter()
+                    .map(|f| match f.as_array() {
+                        Some([n, t]) => n.as_str().zip(t.as_str()).map(|(n, t)| (n.to_string(), t.to_string())),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("an editor tab is not [name, text]"))?;
+                let active = v.get("active").and_then(Json::as_u64).ok_or_else(|| bad("\"active\" is missing or not a whole number"))?;
+                crate::tabs::Tabs::from_parts(files, active.min(usize::MAX as u64) as usize).map_err(|e| bad(&e))?
+            }
+        };
         let history = v
             .get("history")
             .and_then(Json::as_array)
@@ -369,7 +390,7 @@ impl Save {
         if journal.last().is_some_and(|e| e.t > now) {
             return Err(bad("the last command is dated after the save"));
         }
-        Ok(Save { seed, now, journal, editor, history, speed: speed as u32 })
+        Ok(Save { seed, now, journal, tabs, history, speed: speed as u32 })
     }
 }
 
@@ -505,7 +526,7 @@ mod tests {
     }
 
     fn save_of(s: &Session) -> Save {
-        Save { seed: s.seed(), now: s.engine.now().0, journal: s.journal.clone(), editor: "x".into(), history: vec!["kubectl get pods".into()], speed: 20 }
+        Save { seed: s.seed(), now: s.engine.now().0, journal: s.journal.clone(), tabs: crate::tabs::Tabs::new("x"), history: vec!["kubectl get pods".into()], speed: 20 }
     }
 
     fn replay_all(save: &Save) -> Session {
@@ -649,6 +670,29 @@ mod tests {
         assert!(e.to_string().contains("journal entry 2: dated before"), "{e}");
         for cut in (0..good.len()).step_by(97) {
             assert!(Save::from_json(&good[..cut]).is_err());
+        }
+    }
+
+    #[test]
+    fn editor_tabs_round_trip_and_a_save_from_before_tabs_opens_as_one_tab() {
+        let mut save = save_of(&busy_session(u64::MAX));
+        save.tabs.open("app.yaml", "kind: Pod\n");
+        save.tabs.select(0);
+        let text = save.to_json();
+        let back = Save::from_json(&text).expect("reads");
+        assert_eq!(back.tabs, save.tabs);
+        assert_eq!(back.to_json(), text, "byte-identical");
+        // The format before tabs: only "editor".
+        let mut old = Json::parse(&text).unwrap();
+        if let Json::Obj(fields) = &mut old {
+            fields.retain(|(k, _)| k != "tabs" && k != "active");
+        }
+        let back = Save::from_json(&old.to_text()).expect("reads");
+        assert_eq!(back.tabs.files(), [(crate::tabs::FIRST_TAB.to_string(), save.tabs.active_text().to_string())]);
+        // Tampered tabs are refused with a reason.
+        for (from, to, why) in [("\"active\":0", "\"active\":9", "active tab 9"), ("\"app.yaml\"", "\"../x\"", "not a usable file name"), ("\"tabs\":[", "\"tabs\":[7,", "not [name, text]")] {
+            let e = Save::from_json(&text.replacen(from, to, 1)).unwrap_err();
+            assert!(e.to_string().contains(why), "{from}: {e}");
         }
     }
 

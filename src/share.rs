@@ -112,7 +112,7 @@ mod tests {
                 seed: 7,
                 now: 5000,
                 journal: vec![Entry { t: 0, command: "lab lan up".into(), files: vec![] }],
-                editor: "x: 1\n".into(),
+                tabs: crate::tabs::Tabs::new("x: 1\n"),
                 history: vec![],
                 speed: 5,
             },

@@ -44,7 +44,7 @@ fn testid(e: &Element) -> String {
 }
 
 fn map_props(engine: &Engine) -> ClusterMapProps {
-    ClusterMapProps { cluster: ClusterView::from_engine(engine), selected: None, on_select: Default::default() }
+    ClusterMapProps { cluster: ClusterView::from_engine(engine), selected: None, on_select: Default::default(), flow: None }
 }
 
 fn engine_after(manifest: &str, ms: u64) -> Engine {
@@ -368,7 +368,7 @@ fn journal_save_and_replay_round_trip_gives_the_same_snapshot() {
     s.advance(15_000, &mut || false);
     s.run_text("lab node kill node-1", &TextFiles(&files)).expect("parses");
     s.advance(70_000, &mut || false);
-    let save = Save { seed: 77, now: s.engine().now().0, journal: s.journal().to_vec(), editor: String::new(), history: Vec::new(), speed: 5 };
+    let save = Save { seed: 77, now: s.engine().now().0, journal: s.journal().to_vec(), tabs: kubelab_web::tabs::Tabs::new(""), history: Vec::new(), speed: 5 };
 
     let restored = Save::from_json(&save.to_json()).expect("reads back");
     let mut replay = Replay::new(&restored);
@@ -518,7 +518,7 @@ async fn a_restore_that_stopped_the_page_is_not_tried_again() {
         seed: 3,
         now: 1_000,
         journal: vec![kubelab_web::session::Entry { t: 0, command: "kubectl apply -f manifest.yaml".into(), files: vec![("manifest.yaml".into(), SAMPLE_MANIFEST.into())] }],
-        editor: String::new(),
+        tabs: kubelab_web::tabs::Tabs::new(""),
         history: Vec::new(),
         speed: 1,
     };

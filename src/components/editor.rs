@@ -1,20 +1,42 @@
-//! The manifest editor: a plain textarea, an Apply button (or Ctrl-Enter), the problems
-//! `kubectl apply` found located at their lines, and what it printed.
+//! The manifest editor: files as tabs, a textarea over a coloured copy of its text (YAML
+//! highlighting) with line numbers, Apply (or Ctrl-Enter) for the active file, the problems
+//! `kubectl apply` found marked at their lines, the `kubectl explain` reference for the field
+//! under the cursor, and what apply printed.
 
+use crate::highlight::{highlight, Tok};
+use crate::tabs::Tabs;
 use kubelab_kubectl::{ApplyReport, Problem};
+use std::collections::BTreeMap;
 use std::rc::Rc;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// The name the editor's text goes by in kubectl's messages (`error parsing manifest.yaml`).
-pub const SOURCE_NAME: &str = "manifest.yaml";
+/// The name kubectl's messages give a manifest before tabs had names (`error parsing manifest.yaml`).
+pub const SOURCE_NAME: &str = crate::tabs::FIRST_TAB;
+
+/// What the tab bar asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TabAction {
+    Select(usize),
+    Close(usize),
+    New,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct YamlEditorProps {
-    pub value: AttrValue,
+    pub tabs: Tabs,
+    /// Problems found in the active tab by its last Apply.
     pub problems: Rc<Vec<Problem>>,
     pub on_input: Callback<String>,
     pub on_apply: Callback<()>,
+    #[prop_or_default]
+    pub on_tab: Callback<TabAction>,
+    /// The cursor moved to this line (0-based).
+    #[prop_or_default]
+    pub on_cursor: Callback<usize>,
+    /// `kubectl explain` for the field under the cursor: (what was asked, what it printed).
+    #[prop_or_default]
+    pub reference: Option<(String, String)>,
     /// While a saved lab is restored or a `lab advance` runs, Apply waits.
     #[prop_or_default]
     pub busy: bool,
@@ -23,6 +45,10 @@ pub struct YamlEditorProps {
 #[function_component(YamlEditor)]
 pub fn yaml_editor(props: &YamlEditorProps) -> Html {
     let textarea = use_node_ref();
+    let coloured = use_node_ref();
+    let gutter = use_node_ref();
+    let text = props.tabs.active_text();
+    let name = props.tabs.active_name().to_string();
     let oninput = {
         let on_input = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -30,6 +56,16 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
                 on_input.emit(t.value());
             }
         })
+    };
+    let cursor = {
+        let on_cursor = props.on_cursor.clone();
+        let textarea = textarea.clone();
+        move || {
+            if let Some(t) = textarea.cast::<HtmlTextAreaElement>() {
+                let at = t.selection_start().ok().flatten().unwrap_or(0) as usize;
+                on_cursor.emit(line_of_utf16_offset(&t.value(), at));
+            }
+        }
     };
     let onkeydown = {
         let on_apply = props.on_apply.clone();
@@ -40,10 +76,34 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
             }
         })
     };
+    let onkeyup = {
+        let cursor = cursor.clone();
+        Callback::from(move |_: KeyboardEvent| cursor())
+    };
+    let onmouseup = Callback::from(move |_: MouseEvent| cursor());
+    // The coloured copy and the line numbers scroll with the text.
+    let onscroll = {
+        let (textarea, coloured, gutter) = (textarea.clone(), coloured.clone(), gutter.clone());
+        Callback::from(move |_: Event| {
+            let Some(t) = textarea.cast::<HtmlElement>() else { return };
+            if let Some(c) = coloured.cast::<HtmlElement>() {
+                c.set_scroll_top(t.scroll_top());
+                c.set_scroll_left(t.scroll_left());
+            }
+            if let Some(g) = gutter.cast::<HtmlElement>() {
+                g.set_scroll_top(t.scroll_top());
+            }
+        })
+    };
     let onclick = {
         let on_apply = props.on_apply.clone();
         Callback::from(move |_: MouseEvent| on_apply.emit(()))
     };
+    // Problems by line (1-based), for the gutter marks and the coloured copy.
+    let mut by_line: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for p in props.problems.iter() {
+        by_line.entry(p.line).or_default().push(&p.message);
+    }
     let problems: Vec<Html> = props
         .problems
         .iter()
@@ -63,29 +123,91 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
             }
         })
         .collect();
+    let lines = highlight(text);
+    let numbers = (1..=lines.len()).map(|n| match by_line.get(&n) {
+        Some(msgs) => html! { <span class="ln problem" title={msgs.join("\n")}>{ format!("! {n}") }</span> },
+        None => html! { <span class="ln">{ n }</span> },
+    });
+    let coloured_lines = lines.iter().enumerate().map(|(i, toks)| {
+        let class = classes!("hl-line", by_line.contains_key(&(i + 1)).then_some("problem"));
+        let spans = toks.iter().map(|(t, s)| match t {
+            Tok::Plain => html! { { s } },
+            t => html! { <span class={t.class()}>{ s }</span> },
+        });
+        html! { <><span {class}>{ for spans }</span>{ "\n" }</> }
+    });
     let has_problems = !props.problems.is_empty();
     // Tall enough for the whole manifest (and a line to type on), within reason.
-    let rows = (props.value.lines().count() + 1).clamp(12, 24);
+    let rows = (lines.len() + 1).clamp(12, 24);
+    let tabs = props.tabs.files().iter().enumerate().map(|(i, (n, _))| {
+        let selected = i == props.tabs.active();
+        let on_tab = props.on_tab.clone();
+        let select = on_tab.reform(move |_: MouseEvent| TabAction::Select(i));
+        let close = on_tab.reform(move |_: MouseEvent| TabAction::Close(i));
+        html! {
+            <span class={classes!("tab", selected.then_some("active"))} key={n.clone()}>
+                <button type="button" role="tab" aria-selected={selected.to_string()} aria-controls="yaml-editor"
+                        data-testid={format!("tab-{n}")} onclick={select} title={format!("Edit {n}")}>{ n }</button>
+                if props.tabs.files().len() > 1 {
+                    <button type="button" class="tab-close" data-testid={format!("close-tab-{n}")} onclick={close}
+                            aria-label={format!("Close {n}")} title={format!("Close {n}")}>{ "×" }</button>
+                }
+            </span>
+        }
+    });
+    let new_tab = props.on_tab.reform(|_: MouseEvent| TabAction::New);
     html! {
         <div class="editor">
             <div class="editor-head">
                 <label for="yaml-editor">{ "1. Manifest" }</label>
                 <span id="editor-hint" class="hint">{ "Ctrl-Enter" }</span>
                 <button type="button" class="apply" data-testid="apply-button" {onclick} disabled={props.busy}
-                        aria-keyshortcuts="Control+Enter" title="kubectl apply -f manifest.yaml (Ctrl-Enter)">
+                        aria-keyshortcuts="Control+Enter" title={format!("kubectl apply -f {name} (Ctrl-Enter)")}>
                     { "Apply" }
                 </button>
             </div>
-            <textarea id="yaml-editor" data-testid="yaml-editor" ref={textarea.clone()} value={props.value.clone()}
-                      {oninput} {onkeydown} spellcheck="false" autocomplete="off" autocapitalize="off"
-                      rows={rows.to_string()} aria-describedby="editor-hint apply-problems"
-                      aria-invalid={has_problems.to_string()} />
+            <div class="tabs" role="tablist" aria-label="Files in the editor" data-testid="editor-tabs">
+                { for tabs }
+                <button type="button" class="tab-new" data-testid="new-tab" onclick={new_tab} aria-label="New file" title="New file">{ "+" }</button>
+            </div>
+            <div class="code" data-problems={props.problems.len().to_string()}>
+                <div class="gutter" ref={gutter} aria-hidden="true">{ for numbers }</div>
+                <div class="code-text">
+                    <pre class="coloured" ref={coloured} aria-hidden="true" data-testid="editor-coloured">{ for coloured_lines }{ " " }</pre>
+                    <textarea id="yaml-editor" data-testid="yaml-editor" ref={textarea.clone()} value={text.to_string()}
+                              {oninput} {onkeydown} {onkeyup} {onmouseup} {onscroll} spellcheck="false" autocomplete="off"
+                              autocapitalize="off" wrap="off" rows={rows.to_string()} aria-describedby="editor-hint apply-problems"
+                              aria-label={format!("Manifest {name}")} aria-invalid={has_problems.to_string()} />
+                </div>
+            </div>
             <ul id="apply-problems" class="problems" data-testid="apply-problems" aria-label="Problems in the manifest"
                 hidden={!has_problems}>
                 { for problems }
             </ul>
+            if let Some((target, out)) = &props.reference {
+                <details class="reference" data-testid="field-reference" open=true>
+                    <summary>{ "Field reference: " }<code>{ format!("kubectl explain {target}") }</code></summary>
+                    <pre>{ out }</pre>
+                </details>
+            }
         </div>
     }
+}
+
+/// The 0-based line of a UTF-16 offset (what a textarea's selection counts in).
+pub fn line_of_utf16_offset(text: &str, offset: usize) -> usize {
+    let mut units = 0;
+    let mut line = 0;
+    for c in text.chars() {
+        if units >= offset {
+            break;
+        }
+        units += c.len_utf16();
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    line
 }
 
 /// Focuses the textarea with `line` (1-based) selected, so a problem can be fixed in place.
@@ -114,16 +236,19 @@ fn select_line(textarea: &NodeRef, line: usize) {
 #[derive(Properties, PartialEq)]
 pub struct ApplyOutputProps {
     pub report: Option<Rc<ApplyReport>>,
+    /// The file it applied.
+    #[prop_or_else(|| AttrValue::from(SOURCE_NAME))]
+    pub file: AttrValue,
 }
 
-/// What `kubectl apply -f manifest.yaml` printed: stdout and stderr lines told apart by a
-/// marker and style, in the order printed.
+/// What `kubectl apply -f FILE` printed: stdout and stderr lines told apart by a marker and
+/// style, in the order printed.
 #[function_component(ApplyOutput)]
 pub fn apply_output(props: &ApplyOutputProps) -> Html {
     let Some(rep) = &props.report else {
         return html! {
             <pre class="output empty" data-testid="apply-output" aria-live="polite">
-                { "Nothing applied yet. Press Apply to run kubectl apply -f manifest.yaml." }
+                { "Nothing applied yet. Press Apply to run kubectl apply -f on the file in the editor." }
             </pre>
         };
     };
@@ -134,8 +259,23 @@ pub fn apply_output(props: &ApplyOutputProps) -> Html {
     let class = classes!("output", if rep.output.ok { "ok" } else { "failed" });
     html! {
         <pre {class} data-testid="apply-output" aria-live="polite" aria-label="kubectl output">
-            <span class="cmd">{ format!("$ kubectl apply -f {SOURCE_NAME}\n") }</span>
+            <span class="cmd">{ format!("$ kubectl apply -f {}\n", props.file) }</span>
             { for lines }
         </pre>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_utf16_offset_maps_to_its_line() {
+        let text = "a: é\n😀: b\nc";
+        assert_eq!(super::line_of_utf16_offset(text, 0), 0);
+        assert_eq!(super::line_of_utf16_offset(text, 4), 0);
+        assert_eq!(super::line_of_utf16_offset(text, 5), 1);
+        // The emoji is two UTF-16 units.
+        assert_eq!(super::line_of_utf16_offset(text, 10), 1);
+        assert_eq!(super::line_of_utf16_offset(text, 11), 2);
+        assert_eq!(super::line_of_utf16_offset(text, 99), 2);
     }
 }

@@ -17,7 +17,7 @@ pub use clock::SimClock;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};
 pub use control_plane::ControlPlane;
-pub use editor::{ApplyOutput, YamlEditor, SOURCE_NAME};
+pub use editor::{ApplyOutput, TabAction, YamlEditor, SOURCE_NAME};
 pub use inspector::Inspector;
 pub use lan_map::LanMap;
 pub use lesson::{LessonAction, LessonPanel};

@@ -40,3 +40,76 @@ test('choosing a problem selects its line in the editor', { timeout: 120_000 }, 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('files as tabs: a second file applies under its own name and the console reads it with -f', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 3 });
+  await page.getByTestId('new-tab').click();
+  const second = page.getByTestId('tab-manifest-2.yaml');
+  assert.equal(await second.getAttribute('aria-selected'), 'true');
+  assert.equal(await lab.editor.inputValue(), '', 'a new file starts empty');
+  await lab.setManifest(deployment({ name: 'second', replicas: 1 }));
+  await lab.apply();
+  await lab.output.getByText('deployment.apps/second created').waitFor();
+  assert.match(await lab.output.textContent(), /\$ kubectl apply -f manifest-2\.yaml/);
+  // The first tab kept its own text; the console's -f reads either file.
+  await page.getByTestId('tab-manifest.yaml').click();
+  assert.match(await lab.editor.inputValue(), /name: web/);
+  await lab.run('kubectl apply -f manifest-2.yaml');
+  assert.deepEqual((await lab.lastOutput()).map((r) => r.text), ['deployment.apps/second unchanged']);
+  // Closing a tab; the last one stays.
+  await page.getByTestId('close-tab-manifest-2.yaml').click();
+  assert.equal(await page.getByTestId('tab-manifest-2.yaml').count(), 0);
+  assert.equal(await page.getByTestId('close-tab-manifest.yaml').count(), 0, 'the only tab cannot be closed');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the text is coloured by YAML role, lines are numbered, and a problem is marked on its line', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 3 });
+  await lab.setManifest(deployment({ name: 'typo', replicasKey: 'replcas' }));
+  const coloured = page.getByTestId('editor-coloured');
+  // The coloured copy holds exactly the text, so it lies under the caret's characters.
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid="yaml-editor"]').value;
+    return document.querySelector('[data-testid="editor-coloured"]').textContent === `${t}\n `;
+  });
+  assert.deepEqual(await coloured.locator('.tok-key').evaluateAll((k) => k.slice(0, 3).map((e) => e.textContent)), ['apiVersion', 'kind', 'metadata']);
+  assert.equal(await coloured.locator('.tok-num').first().textContent(), '3');
+  await lab.apply();
+  await lab.problems.getByRole('button', { name: /^line 6:/ }).waitFor();
+  // The gutter says which line, in text (not only colour); the line itself is marked.
+  assert.equal(await page.locator('.gutter .ln.problem').textContent(), '! 6');
+  assert.equal(await coloured.locator('.hl-line.problem').textContent(), '  replcas: 3');
+  // The coloured copy scrolls with the textarea.
+  await lab.setManifest(Array.from({ length: 80 }, (_, i) => `# line ${i + 1}`).join('\n'));
+  await lab.editor.evaluate((t) => { t.scrollTop = 400; t.dispatchEvent(new Event('scroll')); });
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor-coloured"]').scrollTop === document.querySelector('[data-testid="yaml-editor"]').scrollTop);
+  await lab.screenshot('editor');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the field under the cursor is explained from the Kubernetes schema', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 3 });
+  const ref = page.getByTestId('field-reference');
+  for (let i = 0; i < 50; i++) {
+    await lab.selectText('replicas: 3', 3);
+    await page.keyboard.press('ArrowRight');
+    await ref.waitFor();
+    if (!(await ref.textContent()).includes('still loading')) break;
+    await page.waitForTimeout(100);
+  }
+  assert.match(await ref.locator('summary').textContent(), /kubectl explain deployment\.spec\.replicas/);
+  assert.match(await ref.locator('pre').textContent(), /FIELD: replicas <integer>/);
+  await lab.selectText('image: nginx', 2);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('[data-testid="field-reference"] summary')?.textContent.includes('containers.image'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -297,3 +297,111 @@ pub fn wrap(s: &str, lim: usize) -> String {
     }
     buf
 }
+
+/// What `kubectl explain` would be asked about the field on line `line` (0-based) of a
+/// manifest: `deployment.spec.template.spec.containers.image`, from the document's `kind`
+/// and the keys above the line by indentation (list items are looked through, as explain's
+/// paths do). None outside a document with a kind.
+pub fn field_at(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    if line >= lines.len() {
+        return None;
+    }
+    let is_doc_mark = |l: &str| l.trim_end() == "---" || l.starts_with("--- ");
+    let start = (0..=line).rev().find(|&i| is_doc_mark(lines[i])).map_or(0, |i| i + 1);
+    let end = (line..lines.len()).find(|&i| is_doc_mark(lines[i])).unwrap_or(lines.len());
+    if start > line {
+        return None;
+    }
+    let doc = &lines[start..end];
+    let kind = doc.iter().find_map(|l| l.strip_prefix("kind:")).map(|k| k.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']))?;
+    let info = resolve_resource(kind)?;
+    let mut path = Vec::new();
+    let here = line - start;
+    let mut col = match key_of(doc[here]) {
+        Some((c, k)) => {
+            path.push(k);
+            c
+        }
+        None if doc[here].trim().is_empty() => usize::MAX,
+        None => doc[here].len() - doc[here].trim_start().len(),
+    };
+    for l in doc[..here].iter().rev() {
+        if col == 0 {
+            break;
+        }
+        if let Some((c, k)) = key_of(l) {
+            if c < col {
+                path.push(k);
+                col = c;
+            }
+        }
+    }
+    path.reverse();
+    let mut target = info.singular.to_string();
+    for p in path {
+        target.push('.');
+        target.push_str(&p);
+    }
+    Some(target)
+}
+
+/// A line's mapping key and its column, looking past list markers: `  - name: x` → (4, name).
+fn key_of(line: &str) -> Option<(usize, String)> {
+    let mut col = line.len() - line.trim_start_matches(' ').len();
+    let mut rest = &line[col..];
+    if rest.starts_with('#') {
+        return None;
+    }
+    while let Some(r) = rest.strip_prefix("- ") {
+        let spaces = r.len() - r.trim_start_matches(' ').len();
+        col += 2 + spaces;
+        rest = &r[spaces..];
+    }
+    let colon = rest.find(": ").or_else(|| rest.trim_end().strip_suffix(':').map(|k| k.len()))?;
+    let key = rest[..colon].trim().trim_matches(['"', '\'']);
+    if key.is_empty() || key.contains(' ') || key.starts_with(['{', '[', '#', '"', '\'']) {
+        return None;
+    }
+    Some((col, key.to_string()))
+}
+
+#[cfg(test)]
+mod field_at_tests {
+    use super::field_at;
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.25\n        ports:\n          - containerPort: 80\n            protocol: TCP\n---\n# a comment\nkind: Service\nspec:\n  ports:\n  - port: 80\n";
+
+    #[test]
+    fn the_path_follows_indentation_and_looks_through_list_items() {
+        let at = |l| field_at(DEPLOY, l);
+        assert_eq!(at(0).as_deref(), Some("deployment.apiVersion"));
+        assert_eq!(at(3).as_deref(), Some("deployment.metadata.name"));
+        assert_eq!(at(5).as_deref(), Some("deployment.spec.replicas"));
+        assert_eq!(at(9).as_deref(), Some("deployment.spec.template.spec.containers.name"));
+        assert_eq!(at(10).as_deref(), Some("deployment.spec.template.spec.containers.image"));
+        assert_eq!(at(12).as_deref(), Some("deployment.spec.template.spec.containers.ports.containerPort"));
+        assert_eq!(at(13).as_deref(), Some("deployment.spec.template.spec.containers.ports.protocol"));
+        // The next document has its own kind.
+        assert_eq!(at(19).as_deref(), Some("service.spec.ports.port"));
+        assert_eq!(at(14), None, "the document marker");
+        assert_eq!(at(15).as_deref(), Some("service"), "a comment line: the kind itself");
+        assert_eq!(at(99), None);
+    }
+
+    #[test]
+    fn no_kind_or_an_unknown_kind_gives_nothing() {
+        assert_eq!(field_at("spec:\n  replicas: 1", 1), None);
+        assert_eq!(field_at("kind: Frobnicator\nspec: {}", 1), None);
+        assert_eq!(field_at("", 0), None);
+    }
+
+    #[test]
+    fn every_path_of_the_sample_is_one_explain_knows() {
+        for l in 0..14 {
+            let target = field_at(DEPLOY, l).unwrap();
+            let out = super::explain(&[target.clone()]);
+            assert!(out.ok, "{target}: {}", out.text());
+        }
+    }
+}
