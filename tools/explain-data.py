@@ -9,7 +9,7 @@ generated from the same spec). Enum lists are not in either source (upstream str
 the checked-in spec), so the lab's explain prints no ENUM lines.
 
 Usage: pip download kubernetes-validate==1.31.0 --no-deps; unzip it; then
-  python3 tools/explain-data.py path/to/v1.31.0-local/_definitions.json > static/explain-v1.31.json
+  python3 tools/explain-data.py path/to/v1.31.0-local/_definitions.json tools/explain-enums-v1.31.json > static/explain-v1.31.json
 """
 import json
 import sys
@@ -60,6 +60,20 @@ def field(s, deps):
     return out
 
 
+def add_enums(out_defs, enums):
+    """What a live API server adds and the checked-in spec lacks: each enum field's values
+    ("e") and the "Possible enum values" text after its description (tools/explain-enums-v1.31.json)."""
+    for d, fields in enums["defs"].items():
+        if d not in out_defs:
+            continue  # a type no kind the lab serves reaches (DaemonSet's)
+        for f, e in fields.items():
+            prop = out_defs[d].get("p", {}).get(f)
+            if prop is None:
+                raise SystemExit(f"explain-data.py: enum for {d}.{f}, which the schema does not have")
+            prop["e"] = e["values"]
+            prop["d"] = prop.get("d", "") + e["text"]
+
+
 def main():
     defs = json.load(open(sys.argv[1]))["$defs"]
     out_defs = {}
@@ -93,6 +107,8 @@ def main():
             entry["p"] = props
         out_defs[name] = entry
         todo.extend(deps)
+    if len(sys.argv) > 2:
+        add_enums(out_defs, json.load(open(sys.argv[2])))
     kinds = {}
     for kind, d in KINDS:
         gvk = defs[d].get("x-kubernetes-group-version-kind", [{}])[0]

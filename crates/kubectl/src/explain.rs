@@ -3,7 +3,9 @@
 //! as kubectl v1.31's plaintext template does (staging/src/k8s.io/kubectl/pkg/explain/v2/
 //! templates/plaintext.tmpl): descriptions wrapped at 76 columns by go-wordwrap and indented
 //! 4, fields in name order with `<type>` after a tab, `-required-`, nested fields 2 columns
-//! deeper with --recursive. The schema carries no enum lists, so no ENUM lines are printed.
+//! deeper with --recursive. Enum fields show their values (`ENUM:` under a field's own
+//! header, `enum: A, B, C, D, ....` in field lists) and end their description with the
+//! "Possible enum values" a live API server serves (tools/explain-enums-v1.31.json).
 
 use crate::args::{flag, parse, FlagSpec};
 use crate::Output;
@@ -142,7 +144,10 @@ fn render(node: &Json, path: &[String], history: &mut BTreeSet<String>, recursiv
     if let Some(sub) = r.get("p").and_then(|p| p.get(&path[0])) {
         let mut s = String::new();
         if path.len() == 1 {
-            s.push_str(&format!("FIELD: {} <{}>\n\n\n", path[0], type_guess(sub)));
+            // extractEnum's long view: every value on its own line under ENUM:.
+            let values: String = enum_values(sub).iter().map(|v| format!("\n    {v}")).collect();
+            let block = if values.is_empty() { String::new() } else { format!("ENUM:{values}") };
+            s.push_str(&format!("FIELD: {} <{}>\n{block}\n\n", path[0], type_guess(sub)));
         }
         s.push_str(&render(sub, &path[1..], &mut BTreeSet::new(), recursive)?);
         return Some(s);
@@ -175,6 +180,12 @@ fn description(node: &Json) -> String {
         }
     }
     s
+}
+
+/// A field's enum values as explain prints them (an empty value as `""`).
+fn enum_values(node: &Json) -> Vec<String> {
+    let Some(values) = node.get("e").and_then(|e| e.as_array()) else { return Vec::new() };
+    values.iter().filter_map(|v| v.as_str()).map(|v| if v.is_empty() { "\"\"".to_string() } else { v.to_string() }).collect()
 }
 
 /// typeGuess: `[]Container`, `map[string]string`, `ObjectMeta`, `IntOrString`, `string`.
@@ -223,6 +234,12 @@ fn field_list(node: &Json, level: usize, history: &mut BTreeSet<String>, recursi
                 s.push_str(" -required-");
             }
             s.push('\n');
+            // extractEnum's short view: at most 4 values, then ", ....".
+            let values = enum_values(f);
+            if !values.is_empty() {
+                let shown: Vec<&str> = values.iter().take(4).map(String::as_str).collect();
+                s.push_str(&format!("{}enum: {}{}\n", " ".repeat(pad), shown.join(", "), if values.len() > 4 { ", ...." } else { "" }));
+            }
             if recursive {
                 let mut h = history.clone();
                 s.push_str(&field_list(f, level + 1, &mut h, recursive));
