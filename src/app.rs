@@ -5,8 +5,9 @@
 
 use crate::components::{
     ApplyOutput, ClusterMap, Console, ConsoleLine, ControlPlane, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
-    TabAction, Workloads, YamlEditor,
+    TabAction, Timeline, Workloads, YamlEditor,
 };
+use crate::timeline::Snapshots;
 use crate::tabs::Tabs;
 use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
 use crate::presenter::{kill_or_restore, shortcut, toggle_load, Demo, Shortcut};
@@ -112,7 +113,20 @@ pub enum Msg {
     StopEditing,
     /// Ctrl-C in the console.
     Interrupt,
+    /// The timeline dragged to this simulated time.
+    Scrub(u64),
+    /// Back from the timeline to the live cluster.
+    Live,
     ToggleTheme,
+}
+
+/// The timeline dragged back: the moment asked for, the replay rebuilding it, the cluster as
+/// it was then once rebuilt, and whether the clock was playing before (it pauses meanwhile).
+struct Past {
+    target: u64,
+    replay: Option<Replay>,
+    engine: Option<kubelab_engine::Engine>,
+    was_playing: bool,
 }
 
 /// A saved lab being replayed.
@@ -171,6 +185,10 @@ pub struct App {
     lights: (kubelab_engine::Activity, [f64; 5]),
     /// The dark theme is on (remembered in localStorage as kubelab.theme).
     dark: bool,
+    /// Copies of the live cluster now and then, for looking back.
+    snapshots: Snapshots,
+    /// Looking back at an earlier moment (the timeline).
+    past: Option<Past>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
 }
@@ -217,6 +235,8 @@ impl Component for App {
             editing: None,
             lights: Default::default(),
             dark: initial_dark(),
+            snapshots: Snapshots::default(),
+            past: None,
             _ticker: ticker,
             _listeners: listeners,
         };
@@ -258,6 +278,16 @@ impl Component for App {
                     return true;
                 }
                 let sim_ms = self.clock.elapsed(now, self.speed);
+                if let Some(p) = &mut self.past {
+                    if let Some(r) = &mut p.replay {
+                        let deadline = now.map(|n| n + TICK_BUDGET_MS);
+                        if r.work(&mut || past(deadline)).is_some() {
+                            let r = p.replay.take().expect("a replay");
+                            p.engine = Some(r.finish().engine().clone());
+                        }
+                        return true;
+                    }
+                }
                 // A command's effects (1,000 new pods) are settled over several ticks, paused
                 // or not, so no single frame does all of it.
                 if !self.session.engine().is_settled() {
@@ -285,6 +315,7 @@ impl Component for App {
                 if !self.paused && sim_ms > 0 {
                     let deadline = now.map(|n| n + TICK_BUDGET_MS);
                     let got = self.session.advance(sim_ms, &mut || past(deadline));
+                    self.snapshots.keep(self.session.engine(), self.session.journal().len());
                     self.print_stream();
                     let ratio = got as f64 / sim_ms as f64 * self.speed as f64;
                     self.reached = 0.7 * self.reached + 0.3 * ratio;
@@ -481,7 +512,31 @@ impl Component for App {
                 true
             }
             Msg::TogglePause => {
+                self.go_live();
                 self.paused = !self.paused;
+                true
+            }
+            Msg::Scrub(t) => {
+                let live = self.session.engine().now().0;
+                if self.restoring.is_some() || self.advancing.is_some() {
+                    return false;
+                }
+                if t >= live {
+                    self.go_live();
+                    return true;
+                }
+                if !self.session.engine().is_settled() {
+                    self.session.settle_some(&mut || false);
+                }
+                let was_playing = self.past.as_ref().map_or(!self.paused, |p| p.was_playing);
+                self.paused = true;
+                let replay = self.snapshots.replay_to(self.session.seed(), self.session.journal(), t);
+                let shown = self.past.take().and_then(|p| p.engine);
+                self.past = Some(Past { target: t, replay: Some(replay), engine: shown, was_playing });
+                true
+            }
+            Msg::Live => {
+                self.go_live();
                 true
             }
             Msg::Step => {
@@ -538,9 +593,12 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         // While a saved lab is restored, its cluster is drawn as it catches up.
-        let engine = match &self.restoring {
-            Some(r) => r.replay.engine(),
-            None => self.session.engine(),
+        // Looking back: the cluster as it was then (while it is rebuilt, what was shown before).
+        let looking_back = self.past.as_ref().and_then(|p| p.engine.as_ref());
+        let engine = match (&self.restoring, looking_back) {
+            (Some(r), _) => r.replay.engine(),
+            (None, Some(e)) => e,
+            (None, None) => self.session.engine(),
         };
         let cluster = ClusterView::from_engine(engine);
         let lan = LanView::from_engine(engine);
@@ -634,6 +692,10 @@ impl Component for App {
                                 </p>
                             }
                             if !vm_lesson {
+                                <Timeline live_ms={self.session.engine().now().0} viewing={self.past.as_ref().map(|p| p.target)}
+                                          rebuilding={self.past.as_ref().is_some_and(|p| p.replay.is_some())}
+                                          marks={timeline_marks(self.session.journal())} disabled={busy}
+                                          on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
                                 <ControlPlane activity={engine.activity()} lit={lit} />
                                 <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
                                             flow={FlowView::from_engine(engine, DOT_WALL_MS * self.speed as u64)} />
@@ -688,7 +750,17 @@ impl Component for App {
 impl App {
     /// Runs console text through the session and shows it in the console: each command's
     /// lines with `$ ` before the first, then what it printed.
+    /// Leaves the timeline's past for the live cluster, playing again if it was.
+    fn go_live(&mut self) {
+        if let Some(p) = self.past.take() {
+            self.paused = !p.was_playing;
+            self.clock = WallClock::default();
+        }
+    }
+
     fn run(&mut self, text: &str, typed: bool) -> Vec<crate::session::Ran> {
+        // A command acts on the live cluster: looking back ends first.
+        self.go_live();
         if let Some(reply) = self.clock_command(text.trim()) {
             // The page's own clock: not the cluster's state, so not journaled.
             self.print(LineKind::Command, format!("$ {}", text.trim()));
@@ -1371,4 +1443,10 @@ fn fetch_explain_schema() {
 /// The editor tab `kubectl edit` opens an object in: `deployment.apps/web` → `deployment.apps-web.yaml`.
 fn edit_tab_name(label: &str) -> String {
     format!("{}.yaml", label.replace('/', "-"))
+}
+
+/// The timeline's marks: each journaled command's time and first line (the last 200).
+fn timeline_marks(journal: &[crate::session::Entry]) -> Vec<(u64, String)> {
+    let skip = journal.len().saturating_sub(200);
+    journal.iter().skip(skip).map(|e| (e.t, e.command.lines().next().unwrap_or("").to_string())).collect()
 }

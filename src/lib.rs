@@ -15,6 +15,7 @@ pub mod session;
 pub mod share;
 pub mod highlight;
 pub mod tabs;
+pub mod timeline;
 
 pub use app::{App, AppProps};
 

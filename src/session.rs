@@ -411,6 +411,13 @@ impl Replay {
         Replay { session: Session::new(save.seed), entries: save.journal.clone(), next: 0, until: save.now, advancing_to: None }
     }
 
+    /// A replay that goes on from a cluster already rebuilt through `journal[..done]` (a
+    /// snapshot), through the rest of `journal`, to `until`.
+    pub fn resume(engine: Engine, journal: &[Entry], done: usize, until: u64) -> Replay {
+        let session = Session { engine, journal: journal[..done.min(journal.len())].to_vec(), on: None, console: Console::deferring() };
+        Replay { session, entries: journal.to_vec(), next: done.min(journal.len()), until, advancing_to: None }
+    }
+
     /// (commands replayed, commands in all).
     pub fn progress(&self) -> (usize, usize) {
         (self.next, self.entries.len())
@@ -446,7 +453,8 @@ impl Replay {
                     return None;
                 }
                 if let Some(ms) = lab_advance(&e.command) {
-                    self.advancing_to = Some(self.session.engine.now().0.saturating_add(ms));
+                    // Never past `until`: looking back may stop inside a `lab advance`.
+                    self.advancing_to = Some(self.session.engine.now().0.saturating_add(ms).min(self.until.max(e.t)));
                     continue;
                 }
                 if let Ok(cmds) = parse_script(&e.command) {

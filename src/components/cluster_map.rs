@@ -48,14 +48,18 @@ struct Anchors {
 
 fn measure(root: &web_sys::Element) -> Anchors {
     let base = root.get_bounding_client_rect();
-    let mut a = Anchors { width: root.scroll_width(), height: root.scroll_height(), at: BTreeMap::new() };
+    // The overlay's own size must not feed back into what is measured (or every render
+    // would grow it): the width is the map's, the height what the anchors reach.
+    let mut a = Anchors { width: root.client_width(), height: 0, at: BTreeMap::new() };
     let Ok(list) = root.query_selector_all("[data-anchor]") else { return a };
     for i in 0..list.length() {
         let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
         let Some(key) = el.get_attribute("data-anchor") else { continue };
         let r = el.get_bounding_client_rect();
         let px = |v: f64| v.round() as i32;
-        a.at.insert(key, (px(r.left() - base.left()), px(r.top() - base.top()), px(r.width()), px(r.height())));
+        let rect = (px(r.left() - base.left()), px(r.top() - base.top()), px(r.width()), px(r.height()));
+        a.height = a.height.max(rect.1 + rect.3 + 8);
+        a.at.insert(key, rect);
     }
     a
 }
@@ -275,6 +279,7 @@ fn overlay(props: &OverlayProps) -> Html {
     }
     html! {
         <svg class="map-overlay" data-testid="map-overlay" aria-hidden="true" focusable="false"
+             style="position: absolute; left: 0; top: 0; pointer-events: none; overflow: visible"
              width={a.width.to_string()} height={a.height.to_string()} data-dots={dots.len().to_string()}>
             <g class="links">{ for lines }</g>
             <g class="dots">{ for dots }</g>

@@ -1,6 +1,7 @@
 //! Leaf views: function components with props and `on_*` callbacks; the root `App` owns state.
 
 pub mod clock;
+pub mod timeline;
 pub mod cluster_map;
 pub mod console;
 pub mod control_plane;
@@ -14,6 +15,7 @@ pub mod traffic;
 pub mod workloads;
 
 pub use clock::SimClock;
+pub use timeline::Timeline;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};
 pub use control_plane::ControlPlane;
