@@ -70,7 +70,33 @@ pub struct Engine {
     activity: Activity,
     /// The store's resourceVersion when the controllers last settled.
     settled_rv: u64,
+    /// A controller pass that `settle_some` stopped part way (between stages, or between
+    /// the actions of one): where it stands.
+    pass: Option<Pass>,
 }
+
+/// A controller pass under way. Stopping between its stages or actions and going on later
+/// changes nothing: the clock does not move and nothing else writes until it is done.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Pass {
+    /// The next stage to run (see `Engine::run_stage`).
+    stage: usize,
+    /// Within the kubelets' stage: the next node to sync.
+    node: usize,
+    /// The store's resourceVersion when the pass began.
+    before: u64,
+    /// Actions decided and not yet applied, with who decided them.
+    pending: std::collections::VecDeque<(Who, Action)>,
+    /// The kubelets' actions so far: applied once every node has synced against the same store.
+    kubelets: Vec<Action>,
+}
+
+/// The stages of a controller pass, in order.
+const STAGES: usize = 12;
+/// The kubelets' stage: one node at a time.
+const KUBELET_STAGE: usize = 9;
+/// Actions applied between two looks at the clock while a pass is stopped part way.
+const ACTIONS_PER_LOOK: usize = 32;
 
 /// How many writes each part of the cluster has made through the API server so far: the
 /// page lights a component up when its count moves. Every write goes through the API server
@@ -119,7 +145,7 @@ mod limit_tests {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Who {
     Scheduler,
     Controllers,
@@ -154,6 +180,7 @@ impl Engine {
             lan: vms::Lan::default(),
             activity: Activity::default(),
             settled_rv: 0,
+            pass: None,
         };
         e.boot();
         e
@@ -1008,12 +1035,14 @@ impl Engine {
             return true;
         }
         for _ in 0..MAX_PASSES {
-            if !self.settle_pass() {
-                self.settled_rv = self.store.resource_version();
-                return true;
-            }
-            if out_of_time() {
-                return false;
+            match self.settle_pass_some(out_of_time) {
+                None => return false,
+                Some(false) => {
+                    self.settled_rv = self.store.resource_version();
+                    return true;
+                }
+                Some(true) if out_of_time() => return false,
+                Some(true) => {}
             }
         }
         self.settled_rv = self.store.resource_version();
@@ -1026,60 +1055,88 @@ impl Engine {
     }
 
     /// One controller pass (node lifecycle, workload controllers, scheduler, kubelets,
-    /// endpoints, load balancers); true if it wrote anything.
+    /// endpoints, load balancers); true if it wrote anything. Finishes a pass that
+    /// `settle_some` stopped part way.
     fn settle_pass(&mut self) -> bool {
-        let now = self.now;
-        let before = self.store.resource_version();
-        self.rejoin_nodes();
-        let actions = {
-            let machines = &self.machines;
-            let health = |n: &str| match machines.get(n) {
-                Some(m) => NodeHealth { last_renew: m.last_renew, alive: m.alive && m.rejoin_at.is_none_or(|t| t <= now) },
-                None => NodeHealth { last_renew: Time(0), alive: false },
-            };
-            node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now)
-        };
-        self.apply_by(Who::Controllers, actions);
-        let a = controllers::deployment::reconcile_all(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        let a = controllers::replicaset::reconcile_all(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        let a = controllers::statefulset::reconcile_all(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        let a = controllers::volumes::reconcile(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        let a = controllers::gc::reconcile_all(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        let a = controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now);
-        self.apply_by(Who::Controllers, a);
-        let a = scheduler::reconcile(&self.store, now);
-        self.apply_by(Who::Scheduler, a);
-        let a = self.run_probes();
-        self.apply_by(Who::Kubelets, a);
-        // Each kubelet sees its own pods (grouped by node once per pass) and acts on its
-        // own pods and node only, so all of them sync against this pass's store and their
-        // actions are applied afterwards, node by node in name order.
-        let kubelet_actions: Vec<Action> = {
-            let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-            for p in self.store.pods.values() {
-                if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
-                    by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
+        self.settle_pass_some(&mut || false).unwrap_or(true)
+    }
+
+    /// `settle_pass`, stopping between stages, nodes or a few actions when `out_of_time()`
+    /// (None: stopped part way; the next call goes on from there).
+    fn settle_pass_some(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<bool> {
+        let mut pass = self.pass.take().unwrap_or_else(|| Pass { before: self.store.resource_version(), ..Default::default() });
+        loop {
+            let mut applied = 0;
+            while let Some((who, action)) = pass.pending.pop_front() {
+                self.apply_by(who, vec![action]);
+                applied += 1;
+                if applied % ACTIONS_PER_LOOK == 0 && !pass.pending.is_empty() && out_of_time() {
+                    self.pass = Some(pass);
+                    return None;
                 }
             }
-            let mut all = Vec::new();
-            for (n, pods) in by_node {
-                let Some(m) = self.machines.get_mut(n) else { continue };
-                let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
-                all.extend(k.sync(&self.store, &pods, now));
+            if pass.stage == STAGES {
+                return Some(self.store.resource_version() != pass.before);
             }
-            all
+            self.run_stage(&mut pass);
+            if out_of_time() {
+                self.pass = Some(pass);
+                return None;
+            }
+        }
+    }
+
+    /// Runs a pass's next stage (or, in the kubelets' stage, its next node): what it decides
+    /// goes to `pass.pending`, in the order the stages always ran.
+    fn run_stage(&mut self, pass: &mut Pass) {
+        let now = self.now;
+        let (who, actions) = match pass.stage {
+            0 => {
+                self.rejoin_nodes();
+                let machines = &self.machines;
+                let health = |n: &str| match machines.get(n) {
+                    Some(m) => NodeHealth { last_renew: m.last_renew, alive: m.alive && m.rejoin_at.is_none_or(|t| t <= now) },
+                    None => NodeHealth { last_renew: Time(0), alive: false },
+                };
+                (Who::Controllers, node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now))
+            }
+            1 => (Who::Controllers, controllers::deployment::reconcile_all(&self.store, now)),
+            2 => (Who::Controllers, controllers::replicaset::reconcile_all(&self.store, now)),
+            3 => (Who::Controllers, controllers::statefulset::reconcile_all(&self.store, now)),
+            4 => (Who::Controllers, controllers::volumes::reconcile(&self.store, now)),
+            5 => (Who::Controllers, controllers::gc::reconcile_all(&self.store, now)),
+            6 => (Who::Controllers, controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now)),
+            7 => (Who::Scheduler, scheduler::reconcile(&self.store, now)),
+            8 => (Who::Kubelets, self.run_probes()),
+            KUBELET_STAGE => {
+                // Each kubelet sees its own pods and acts on its own pods and node only, so
+                // all of them sync against this pass's store (one node per step) and their
+                // actions are applied afterwards, node by node in name order.
+                let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+                for p in self.store.pods.values() {
+                    if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
+                        by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
+                    }
+                }
+                let count = by_node.len();
+                if let Some((n, pods)) = by_node.into_iter().nth(pass.node) {
+                    if let Some(m) = self.machines.get_mut(n) {
+                        let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
+                        pass.kubelets.extend(k.sync(&self.store, &pods, now));
+                    }
+                }
+                pass.node += 1;
+                if pass.node < count {
+                    return;
+                }
+                (Who::Kubelets, std::mem::take(&mut pass.kubelets))
+            }
+            10 => (Who::Controllers, controllers::endpoints::reconcile_all(&self.store, now)),
+            11 => (Who::Controllers, controllers::service_lb::reconcile(&self.store, now)),
+            _ => (Who::Controllers, Vec::new()),
         };
-        self.apply_by(Who::Kubelets, kubelet_actions);
-        let a = controllers::endpoints::reconcile_all(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        let a = controllers::service_lb::reconcile(&self.store, now);
-        self.apply_by(Who::Controllers, a);
-        self.store.resource_version() != before
+        pass.pending.extend(actions.into_iter().map(|a| (who, a)));
+        pass.stage += 1;
     }
 
     /// A node whose kubelet came back posts Ready at its first lease renewal.

@@ -25,3 +25,33 @@ fn a_deployment_of_three_becomes_ready_on_the_workers() {
     assert_eq!((d.replicas, d.updated, d.ready, d.available), (3, 3, 3, 3));
 }
 
+
+/// The page settles a big change a little at a time (`settle_some` stops between a pass's
+/// stages, its nodes, or every few actions, whenever the frame's time is up); stopping
+/// anywhere must leave exactly the cluster a full `settle` leaves, then and afterwards.
+#[test]
+fn settling_in_slices_stopped_anywhere_reaches_the_same_cluster() {
+    for every in [1usize, 2, 3, 7] {
+        let mut whole = Engine::new(4);
+        let mut sliced = Engine::new(4);
+        for e in [&mut whole, &mut sliced] {
+            e.create(deployment("big", 300, "nginx:1.25"), "default").unwrap();
+        }
+        whole.settle();
+        let mut asked = 0usize;
+        let mut calls = 0;
+        while !sliced.settle_some(&mut || {
+            asked += 1;
+            asked % every == 0
+        }) {
+            calls += 1;
+            assert!(calls < 100_000, "settles in the end");
+        }
+        assert!(calls > 3, "stopped part way {calls} times (every {every})");
+        assert_eq!(format!("{:?}", sliced.snapshot()), format!("{:?}", whole.snapshot()), "every {every}: right after");
+        for e in [&mut whole, &mut sliced] {
+            e.advance(60_000, &mut |_| {});
+        }
+        assert_eq!(format!("{:?}", sliced.snapshot()), format!("{:?}", whole.snapshot()), "every {every}: a minute later");
+    }
+}
