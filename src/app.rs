@@ -18,7 +18,7 @@ use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
 use kubelab_engine::duration::format_clock;
 use crate::{SAMPLE_MANIFEST, SPEEDS};
 use gloo::timers::callback::Interval;
-use kubelab_kubectl::{apply_manifest, ApplyReport, Problem};
+use kubelab_kubectl::{ApplyReport, Problem};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -30,7 +30,7 @@ const MAX_STEP_MS: f64 = 5_000.0;
 /// Wall milliseconds of simulation per tick, at most: the rest of the tick is the page's.
 /// When the cluster is too busy for the chosen speed (a load generator costs one instant
 /// per request), simulated time runs slower and the clock says so.
-const TICK_BUDGET_MS: f64 = 45.0;
+const TICK_BUDGET_MS: f64 = 25.0;
 /// Wall milliseconds per tick a restore, or a `lab advance`, may use: the page still draws
 /// between slices, and the work is done sooner.
 const RESTORE_BUDGET_MS: f64 = 70.0;
@@ -393,13 +393,11 @@ impl Component for App {
                 true
             }
             Msg::Apply => {
-                // The editor marks problems at their lines: the report of the same apply on a
-                // copy of the cluster (kubectl's output is the same either way).
-                let mut probe = self.session.engine().clone();
+                // The editor marks the problems apply found at their lines.
                 let name = self.tabs.active_name().to_string();
-                let problems = apply_manifest(&mut probe, self.tabs.active_text(), &name, "default").problems;
                 let ran = self.run(&format!("kubectl apply -f {name}"), false);
                 let output = ran.into_iter().next().map(|r| r.output).unwrap_or_default();
+                let problems = output.problems.clone();
                 self.problems = (name.clone(), Rc::new(problems.clone()));
                 self.report = Some((name, Rc::new(ApplyReport { output, problems })));
                 self.save(ctx);

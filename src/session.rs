@@ -170,31 +170,12 @@ impl Session {
     }
 }
 
-/// Runs the clock to `target` in slices of about `INSTANTS_PER_SLICE` instants, asking
-/// `out_of_time` between slices. Each `Engine::advance` call settles the cluster at its start
-/// and end, so a slice per instant would triple the work; the slice length adapts instead:
-/// an idle hour is a few slices, a busy load generator many short ones.
+/// Runs the clock to `target`, asking `out_of_time` between instants and inside a long one
+/// (`Engine::advance_to_some`); true once there. Stopping anywhere changes nothing: the next
+/// call, or the next settle, goes on where it stopped.
 fn advance_until(engine: &mut Engine, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
-    let mut slice: u64 = 1_000;
-    while engine.now().0 < target {
-        if out_of_time() {
-            return false;
-        }
-        let now = engine.now().0;
-        let to = now.saturating_add(slice).min(target);
-        let mut instants = 0u64;
-        engine.advance(to - now, &mut |_| instants += 1);
-        if instants < INSTANTS_PER_SLICE / 2 {
-            slice = slice.saturating_mul(2).min(3_600_000);
-        } else if instants > INSTANTS_PER_SLICE * 2 {
-            slice = (slice / 2).max(1);
-        }
-    }
-    true
+    engine.advance_to_some(kubelab_api::Time(target), out_of_time)
 }
-
-/// About how many instants the clock runs through between two looks at the wall clock.
-const INSTANTS_PER_SLICE: u64 = 24;
 
 /// Commands that only read: the journal leaves them out (running them again would change
 /// nothing). Anything else, including commands that fail, is journaled.

@@ -8,6 +8,8 @@ use kubelab_engine::Engine;
 
 /// At most this many snapshots are kept; past it, every other one goes and the spacing doubles.
 pub const MAX_SNAPSHOTS: usize = 48;
+/// A cluster with more pods than this is not copied (see `keep`).
+pub const SNAPSHOT_MAX_PODS: usize = 200;
 /// Simulated time between snapshots at first.
 pub const FIRST_SPACING_MS: u64 = 30_000;
 
@@ -39,6 +41,11 @@ impl Snapshots {
             self.clear();
         }
         if !engine.is_settled() || self.snaps.last().is_some_and(|s| t < s.t + self.spacing) {
+            return;
+        }
+        // A copy of a big cluster costs a long frame (1,000 pods: about 60 ms): then looking
+        // back replays from an earlier snapshot (or from boot) instead, a slice per frame.
+        if engine.store().pods.len() > SNAPSHOT_MAX_PODS {
             return;
         }
         self.snaps.push(Snap { t, journal_len, engine: engine.clone() });

@@ -18,6 +18,33 @@ const NODE_HEADER_H: u32 = 74;
 const CHIP_W: u32 = NODE_W - 16;
 const CHIP_H: u32 = 44;
 const CHIP_GAP: u32 = 6;
+/// A node with more pods than this draws them as small squares (a 1,000-pod Deployment stays
+/// one screen tall, and cheap to draw); the chips' names and states are then in tooltips,
+/// the inspector and kubectl.
+const COMPACT_ABOVE: usize = 16;
+const SQ: u32 = 14;
+const SQ_GAP: u32 = 2;
+const SQ_PER_ROW: u32 = (NODE_W - 16 + SQ_GAP) / (SQ + SQ_GAP);
+
+/// Where pod `i` of a node's `n` is drawn, in the node's own pixels: (x, y, width, height).
+fn pod_slot(n: usize, i: usize) -> (u32, u32, u32, u32) {
+    let i = i as u32;
+    if n > COMPACT_ABOVE {
+        (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ)
+    } else {
+        (8, NODE_HEADER_H + i * (CHIP_H + CHIP_GAP), CHIP_W, CHIP_H)
+    }
+}
+
+/// A node box's height for `n` pods.
+fn node_height(n: usize) -> u32 {
+    if n == 0 {
+        return NODE_HEADER_H + CHIP_H + 4;
+    }
+    let (_, y, _, h) = pod_slot(n, n - 1);
+    y + h + 8
+}
+
 /// Characters of a pod name that fit on a chip; longer names lose their middle (the full
 /// name is in the tooltip and the accessible name).
 const NAME_CHARS: usize = 22;
@@ -112,8 +139,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         });
     }
     // Every node box as tall as the fullest one, so the row reads as a row.
-    let most_pods = c.nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0).max(1) as u32;
-    let node_h = NODE_HEADER_H + most_pods * (CHIP_H + CHIP_GAP) + 4;
+    let node_h = c.nodes.iter().map(|n| node_height(n.pods.len())).max().unwrap_or(0).max(node_height(1));
     let selected = props.selected.as_ref();
     let nodes = c.nodes.iter().map(|n| {
         let node_selected = selected == Some(&Selection::Node(n.name.clone()));
@@ -124,7 +150,22 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         html! { <NodeBox key={n.name.clone()} node={n.clone()} height={node_h} selected={node_selected} {pod_selected}
                          on_select={props.on_select.clone()} /> }
     });
-    let pending = c.unscheduled.iter().map(|p| {
+    // Many pods waiting: squares in one drawing, as on a crowded node.
+    let pending_compact = (c.unscheduled.len() > COMPACT_ABOVE).then(|| {
+        let per_row = 40u32;
+        let rows = (c.unscheduled.len() as u32).div_ceil(per_row);
+        let (w, h) = (per_row * (SQ + SQ_GAP), rows * (SQ + SQ_GAP));
+        let dots = c.unscheduled.iter().enumerate().map(|(i, p)| {
+            let i = i as u32;
+            let is_selected = matches!(selected, Some(Selection::Pod { namespace, name }) if namespace == &p.namespace && name == &p.name);
+            html! { <PodDot key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} x={(i % per_row) * (SQ + SQ_GAP) + 1} y={(i / per_row) * (SQ + SQ_GAP) + 1}
+                            selected={is_selected} on_select={props.on_select.clone()} /> }
+        });
+        html! {
+            <svg class="chip-svg" width={(w + 2).to_string()} height={(h + 2).to_string()} viewBox={format!("0 0 {} {}", w + 2, h + 2)}>{ for dots }</svg>
+        }
+    });
+    let pending = c.unscheduled.iter().filter(|_| pending_compact.is_none()).map(|p| {
         let is_selected = matches!(selected, Some(Selection::Pod { namespace, name }) if namespace == &p.namespace && name == &p.name);
         html! {
             <svg key={format!("{}/{}", p.namespace, p.name)} class="chip-svg" width={CHIP_W.to_string()}
@@ -172,7 +213,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
                  role="group" aria-label={pending_label.clone()}>
                 <p class="pending-title">{ pending_label }</p>
                 if !c.unscheduled.is_empty() {
-                    <div class="pending-chips">{ for pending }</div>
+                    <div class="pending-chips">{ for pending }{ for pending_compact }</div>
                 }
             </div>
             <Overlay cluster={c.clone()} flow={props.flow.clone()} anchors={(*anchors).clone()} />
@@ -225,7 +266,18 @@ struct OverlayProps {
 /// and the requests in flight as dots: round when answered, a cross when they fail.
 #[function_component(Overlay)]
 fn overlay(props: &OverlayProps) -> Html {
-    let a = &props.anchors;
+    let measured = &props.anchors;
+    // Pods are placed by arithmetic inside their node, so only nodes, Services and the
+    // client are measured on the page.
+    let mut a = (**measured).clone();
+    for n in &props.cluster.nodes {
+        let Some(&(nx, ny, _, _)) = measured.at.get(&format!("node:{}", n.name)) else { continue };
+        for (i, p) in n.pods.iter().enumerate() {
+            let (x, y, w, h) = pod_slot(n.pods.len(), i);
+            a.at.insert(pod_anchor(&p.namespace, &p.name), (nx + x as i32, ny + y as i32, w as i32, h as i32));
+        }
+    }
+    let a = &a;
     let bottom = |r: &(i32, i32, i32, i32)| (r.0 + r.2 / 2, r.1 + r.3);
     let left = |r: &(i32, i32, i32, i32)| (r.0, r.1 + r.3 / 2);
     let mut lines = Vec::new();
@@ -318,10 +370,16 @@ fn node_box(props: &NodeBoxProps) -> Html {
     } else {
         format!("{}: tainted {}, so pods without a matching toleration are not scheduled here", n.role, n.taints.join(", "))
     };
+    let compact = n.pods.len() > COMPACT_ABOVE;
     let pods = n.pods.iter().enumerate().map(|(i, p)| {
-        let y = NODE_HEADER_H + i as u32 * (CHIP_H + CHIP_GAP);
+        let (x, y, _, _) = pod_slot(n.pods.len(), i);
         let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
-        html! { <PodChip key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} x={8} {y} {selected} on_select={props.on_select.clone()} /> }
+        let key = format!("{}/{}", p.namespace, p.name);
+        if compact {
+            html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+        } else {
+            html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+        }
     });
     let count = match n.pods.len() {
         0 => String::new(),
@@ -348,7 +406,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
         label.push_str(&format!(", {}", p.replacen("off:", "powered off:", 1)));
     }
     html! {
-        <svg {class} data-testid={format!("node-{}", n.name)} data-status={status.clone()} role="group"
+        <svg {class} data-testid={format!("node-{}", n.name)} data-status={status.clone()} role="group" data-anchor={format!("node:{}", n.name)}
              data-power={if n.powered_off { "off" } else { "on" }}
              aria-label={format!("{label}, {} pods", n.pods.len())}
              width={NODE_W.to_string()} height={h.to_string()} viewBox={format!("0 0 {NODE_W} {h}")}>
@@ -407,6 +465,27 @@ fn fit_name(name: &str) -> String {
     format!("{}…{}", chars[..head].iter().collect::<String>(), chars[chars.len() - tail..].iter().collect::<String>())
 }
 
+/// A pod on a crowded node: a square in its owner's colour, filled when Ready, hollow and
+/// dashed while not, faded while terminating; its name and state in the tooltip. Clicking it
+/// inspects it; the keyboard reaches crowded pods through the node and kubectl instead of a
+/// thousand tab stops.
+#[function_component(PodDot)]
+fn pod_dot(props: &PodChipProps) -> Html {
+    let p = &props.pod;
+    let owner = p.owner.as_deref().unwrap_or("no owner");
+    let class = classes!("pod-dot", if p.ready { "ready" } else { "not-ready" }, p.terminating.then_some("terminating"), props.selected.then_some("selected"));
+    let (onclick, _) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
+    let colour = owner_colour(p.owner.as_deref());
+    let fill = if p.ready && !p.terminating { colour } else { "none" };
+    html! {
+        <rect {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()} data-ready={p.ready.to_string()}
+              data-owner={owner.to_string()} x={props.x.to_string()} y={props.y.to_string()} width={SQ.to_string()} height={SQ.to_string()}
+              rx="2" fill={fill} stroke={colour} {onclick}>
+            <title>{ format!("{}/{}: {} {} (owner {})", p.namespace, p.name, status_icon(p), p.status, owner) }</title>
+        </rect>
+    }
+}
+
 /// `12`, `3.4`, `0.2`: a rate as short as it can be and still be read.
 fn format_rate(r: f64) -> String {
     if r >= 10.0 || r == r.trunc() {
@@ -429,7 +508,7 @@ fn pod_chip(props: &PodChipProps) -> Html {
     );
     let (onclick, onkeydown) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
     html! {
-        <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()} data-anchor={pod_anchor(&p.namespace, &p.name)}
+        <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()}
            data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="button" tabindex="0"
            {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
            aria-label={format!("Inspect pod {}, {}, owner {}{}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>

@@ -73,6 +73,9 @@ pub struct Engine {
     /// A controller pass that `settle_some` stopped part way (between stages, or between
     /// the actions of one): where it stands.
     pass: Option<Pass>,
+    /// An instant `advance_to_some` stopped in while settling it: the load generator's turn
+    /// at it is still to come (after the settle, as `advance` does it).
+    mid_instant: Option<Time>,
 }
 
 /// A controller pass under way. Stopping between its stages or actions and going on later
@@ -83,6 +86,10 @@ struct Pass {
     stage: usize,
     /// Within the kubelets' stage: the next node to sync.
     node: usize,
+    /// Within the scheduler's stage: pods of the queue that did not fit (they stay at its front).
+    unschedulable: usize,
+    /// Within the kubelets' stage: each node's pods, as the stage found them.
+    by_node: Vec<(String, Vec<(String, String)>)>,
     /// The store's resourceVersion when the pass began.
     before: u64,
     /// Actions decided and not yet applied, with who decided them.
@@ -95,6 +102,8 @@ struct Pass {
 const STAGES: usize = 12;
 /// The kubelets' stage: one node at a time.
 const KUBELET_STAGE: usize = 9;
+/// Pods the kubelets' stage syncs (whole nodes at a time) before looking at the clock.
+const KUBELET_PODS_PER_STEP: usize = 200;
 /// Actions applied between two looks at the clock while a pass is stopped part way.
 const ACTIONS_PER_LOOK: usize = 32;
 
@@ -181,6 +190,7 @@ impl Engine {
             activity: Activity::default(),
             settled_rv: 0,
             pass: None,
+            mid_instant: None,
         };
         e.boot();
         e
@@ -1002,6 +1012,14 @@ impl Engine {
     pub fn settle(&mut self) {
         self.settle_passes();
         self.settled_rv = self.store.resource_version();
+        self.finish_instant();
+    }
+
+    /// The load generator's turn at an instant whose settling was spread over several calls.
+    fn finish_instant(&mut self) {
+        if self.mid_instant.take().is_some() {
+            self.run_load();
+        }
     }
 
     /// Settles unless nothing was written (and no machine changed) since the last settle.
@@ -1039,6 +1057,7 @@ impl Engine {
                 None => return false,
                 Some(false) => {
                     self.settled_rv = self.store.resource_version();
+                    self.finish_instant();
                     return true;
                 }
                 Some(true) if out_of_time() => return false,
@@ -1046,6 +1065,7 @@ impl Engine {
             }
         }
         self.settled_rv = self.store.resource_version();
+        self.finish_instant();
         true
     }
 
@@ -1106,26 +1126,47 @@ impl Engine {
             4 => (Who::Controllers, controllers::volumes::reconcile(&self.store, now)),
             5 => (Who::Controllers, controllers::gc::reconcile_all(&self.store, now)),
             6 => (Who::Controllers, controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now)),
-            7 => (Who::Scheduler, scheduler::reconcile(&self.store, now)),
+            7 => {
+                // A slice of the queue at a time, each slice's bindings applied before the next.
+                let (actions, failed, more) = scheduler::reconcile_slice(&self.store, now, pass.unschedulable, scheduler::PODS_PER_SLICE);
+                pass.pending.extend(actions.into_iter().map(|a| (Who::Scheduler, a)));
+                pass.unschedulable += failed;
+                if !more {
+                    pass.stage += 1;
+                }
+                return;
+            }
             8 => (Who::Kubelets, self.run_probes()),
             KUBELET_STAGE => {
                 // Each kubelet sees its own pods and acts on its own pods and node only, so
                 // all of them sync against this pass's store (one node per step) and their
                 // actions are applied afterwards, node by node in name order.
-                let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-                for p in self.store.pods.values() {
-                    if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
-                        by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
+                // The grouping is made once per pass (the store does not change until every
+                // node has synced).
+                if pass.node == 0 {
+                    let mut by_node: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+                    for p in self.store.pods.values() {
+                        if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
+                            by_node.entry(p.spec.node_name.clone()).or_default().push((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                        }
                     }
+                    pass.by_node = by_node.into_iter().collect();
                 }
-                let count = by_node.len();
-                if let Some((n, pods)) = by_node.into_iter().nth(pass.node) {
+                // Nodes in turn until about KUBELET_PODS_PER_STEP pods have synced.
+                let count = pass.by_node.len();
+                let mut synced = 0;
+                while let Some((n, keys)) = pass.by_node.get(pass.node) {
+                    let pods: Vec<&Pod> = keys.iter().filter_map(|k| self.store.pods.get(k)).collect();
                     if let Some(m) = self.machines.get_mut(n) {
                         let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
                         pass.kubelets.extend(k.sync(&self.store, &pods, now));
                     }
+                    pass.node += 1;
+                    synced += pods.len();
+                    if synced >= KUBELET_PODS_PER_STEP {
+                        break;
+                    }
                 }
-                pass.node += 1;
                 if pass.node < count {
                     return;
                 }
@@ -1233,6 +1274,43 @@ impl Engine {
 
     /// Advances the clock by `ms`, stopping at every instant something happens; `observe`
     /// sees the cluster after each such instant has settled.
+    /// `advance` to `target`, stopping whenever `out_of_time()` says so: between instants, or
+    /// inside one while it settles (1,000 pods turning Ready at one instant is one long
+    /// settle); true once there. Calling it again (or `settle_some`, or anything that settles)
+    /// goes on exactly where it stopped, so the cluster is the one `advance` would leave.
+    pub fn advance_to_some(&mut self, target: Time, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        if !self.settle_some(out_of_time) {
+            return false;
+        }
+        loop {
+            match self.next_wakeup() {
+                Some(t) if t <= target => {
+                    let engine_due = self.next_engine_wakeup().is_some_and(|e| e <= t);
+                    self.now = t;
+                    self.wakeups = self.wakeups.split_off(&Time(t.0 + 1));
+                    if engine_due || self.store.resource_version() != self.settled_rv {
+                        // The same passes `settle` runs (a timer due needs them even with
+                        // nothing written), then the load generator's turn.
+                        self.touch();
+                        self.mid_instant = Some(t);
+                        if !self.settle_some(out_of_time) {
+                            return false;
+                        }
+                    } else {
+                        self.run_load();
+                    }
+                    if out_of_time() {
+                        return self.now >= target && self.is_settled();
+                    }
+                }
+                _ => {
+                    self.now = self.now.max(target);
+                    return self.settle_some(out_of_time);
+                }
+            }
+        }
+    }
+
     pub fn advance(&mut self, ms: u64, observe: &mut dyn FnMut(&Engine)) {
         let target = Time(self.now.0.saturating_add(ms));
         self.settle_if_changed();

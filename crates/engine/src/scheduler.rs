@@ -359,17 +359,34 @@ pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
 }
 
 /// One scheduling pass: every pending pod, in queue order (priority, then creation).
+/// Places every pod waiting for a node, in queue order (priority, then age).
 pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
+    reconcile_slice(store, now, 0, usize::MAX).0
+}
+
+/// Pods one slice of the queue holds (see `reconcile_slice`).
+pub const PODS_PER_SLICE: usize = 250;
+
+/// `reconcile` for `limit` pods of the queue after the first `skip`, so 1,000 new pods can be
+/// placed a slice at a time with the bindings of one slice applied before the next is read:
+/// the same placements as one call, because a slice sees the earlier slices' bindings in the
+/// store exactly as one call counts them as it goes, and a pod that did not fit stays at the
+/// queue's front (`skip` counts them). Returns the actions, how many pods did not fit, and
+/// whether pods are left after this slice.
+pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (Vec<Action>, usize, bool) {
     let mut pending: Vec<&Pod> = store
         .pods
         .values()
         .filter(|p| p.spec.node_name.is_empty() && p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name == NAME)
         .collect();
     if pending.is_empty() {
-        return Vec::new();
+        return (Vec::new(), 0, false);
     }
     pending.sort_by_cached_key(|p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
+    let more = pending.len() > skip + limit;
+    let pending: Vec<&Pod> = pending.into_iter().skip(skip).take(limit).collect();
     let mut out = Vec::new();
+    let mut failed = 0;
     // Bindings made in this pass count against later pods in it.
     let mut infos = node_infos(store);
     let mut siblings: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -396,6 +413,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
                 out.push(Action::Update(Object::Pod(np)));
                 out.push(Action::Event(EventSpec::warning(object_ref(&Object::Pod(pod.clone())), "FailedScheduling", msg, NAME)));
             }
+            failed += 1;
             continue;
         }
         // Sibling counts per node, kept per controller for the whole pass.
@@ -441,8 +459,9 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
                     info.pods.push(pod);
                 }
             }
-            Err(failed) => {
-                let msg = fit_error(infos.len(), &failed);
+            Err(why) => {
+                failed += 1;
+                let msg = fit_error(infos.len(), &why);
                 let already = pod
                     .status
                     .conditions
@@ -463,7 +482,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             }
         }
     }
-    out
+    (out, failed, more)
 }
 
 /// Sets the PodScheduled condition.

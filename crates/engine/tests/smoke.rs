@@ -55,3 +55,40 @@ fn settling_in_slices_stopped_anywhere_reaches_the_same_cluster() {
         assert_eq!(format!("{:?}", sliced.snapshot()), format!("{:?}", whole.snapshot()), "every {every}: a minute later");
     }
 }
+
+/// The page runs the clock a slice at a time and may stop inside an instant (1,000 pods
+/// turning Ready at once): `advance_to_some` stopped anywhere must reach the cluster
+/// `advance` reaches, load generator included.
+#[test]
+fn advancing_in_slices_stopped_anywhere_reaches_the_same_cluster() {
+    use kubelab_api::Time;
+    for every in [1usize, 3, 10] {
+        let mut whole = Engine::new(6);
+        let mut sliced = Engine::new(6);
+        for e in [&mut whole, &mut sliced] {
+            e.create(deployment("big", 120, "nginx:1.25"), "default").unwrap();
+            e.advance(20_000, &mut |_| {});
+            let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: big\nspec:\n  selector:\n    app: big\n  ports:\n  - port: 80\n";
+            let (docs, _) = parse_documents(svc);
+            e.create(decode(&docs[0]).unwrap(), "default").unwrap();
+            e.settle();
+            e.start_load("http://big:80", 5, Some(40), 2_000, true).unwrap();
+            e.create(deployment("more", 150, "nginx:1.25"), "default").unwrap();
+        }
+        whole.advance(45_000, &mut |_| {});
+        let target = Time(sliced.now().0 + 45_000);
+        let mut asked = 0usize;
+        let mut calls = 0;
+        while !sliced.advance_to_some(target, &mut || {
+            asked += 1;
+            asked % every == 0
+        }) {
+            calls += 1;
+            assert!(calls < 1_000_000, "gets there in the end");
+        }
+        assert!(calls > 10, "stopped part way {calls} times (every {every})");
+        assert_eq!(sliced.now(), whole.now());
+        assert_eq!(format!("{:?}", sliced.snapshot()), format!("{:?}", whole.snapshot()), "every {every}");
+        assert_eq!(format!("{:?}", sliced.load().map(|l| &l.stats)), format!("{:?}", whole.load().map(|l| &l.stats)), "every {every}: the same requests");
+    }
+}

@@ -128,6 +128,7 @@ pub fn apply(engine: &mut Engine, words: &[String], ctx: &mut Ctx, mode: Mode) -
     for (source, text) in files {
         let rep = run_manifest(engine, &text, &source, &ns, explicit, mode);
         out.extend(rep.output);
+        out.problems.extend(rep.problems);
     }
     out
 }

@@ -44,11 +44,14 @@ pub struct Output {
     pub lines: Vec<(bool, String)>,
     /// The command's exit status was 0.
     pub ok: bool,
+    /// Problems `apply -f` / `create -f` found in a manifest, at their lines (for an
+    /// editor to mark; the lines above already say them).
+    pub problems: Vec<Problem>,
 }
 
 impl Output {
     pub fn new() -> Output {
-        Output { lines: Vec::new(), ok: true }
+        Output { lines: Vec::new(), ok: true, problems: Vec::new() }
     }
     pub fn line(text: impl AsRef<str>) -> Output {
         let mut o = Output::new();
@@ -88,6 +91,7 @@ impl Output {
     pub fn extend(&mut self, other: Output) {
         self.ok &= other.ok;
         self.lines.extend(other.lines);
+        self.problems.extend(other.problems);
     }
 }
 
