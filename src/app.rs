@@ -5,7 +5,7 @@
 
 use crate::components::{
     ApplyOutput, ClusterMap, Console, ConsoleLine, ControlPlane, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
-    TabAction, Timeline, Workloads, YamlEditor,
+    EventsFeed, TabAction, Timeline, Workloads, YamlEditor,
 };
 use crate::timeline::Snapshots;
 use crate::tabs::Tabs;
@@ -715,6 +715,7 @@ impl Component for App {
                                            on_close={link.callback(|_| Msg::CloseInspector)} />
                                 <TrafficPanel view={TrafficView::from_engine(engine)} targets={load_targets(engine)}
                                               disabled={busy} {on_command} />
+                                <EventsFeed events={crate::model::events_feed(engine)} on_select={link.callback(Msg::Select)} />
                             </div>
                         </div>
                     </div>

@@ -454,6 +454,63 @@ impl TrafficView {
     }
 }
 
+// ------------------------------------------------------------------ events
+
+/// A cluster event as the feed shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventView {
+    /// Stable while the event lives (its name).
+    pub key: String,
+    pub warning: bool,
+    pub reason: String,
+    /// `pod/web-7d4b9c8f5-abcde`, as `kubectl get events` writes the object.
+    pub object: String,
+    pub message: String,
+    /// `5s ago`, `(x3 over 40s)` folded in as kubectl describe does.
+    pub when: String,
+    /// What clicking it inspects, when the lab's inspector shows that kind.
+    pub select: Option<Selection>,
+}
+
+/// Events shown in the feed.
+pub const FEED_EVENTS: usize = 40;
+
+/// The newest events first (by last time seen), at most FEED_EVENTS.
+pub fn events_feed(engine: &Engine) -> Vec<EventView> {
+    let now = engine.now();
+    let mut events: Vec<&kubelab_api::Event> = engine.store().events.values().collect();
+    events.sort_by_key(|e| std::cmp::Reverse((e.last_timestamp.or(e.first_timestamp), e.metadata.resource_version.parse::<u64>().unwrap_or(0))));
+    events
+        .into_iter()
+        .take(FEED_EVENTS)
+        .map(|e| {
+            let o = &e.involved_object;
+            let ns = o.namespace.clone();
+            let select = match o.kind.as_str() {
+                "Pod" => Some(Selection::Pod { namespace: ns, name: o.name.clone() }),
+                "Node" => Some(Selection::Node(o.name.clone())),
+                "Deployment" => Some(Selection::Deployment { namespace: ns, name: o.name.clone() }),
+                "Service" => Some(Selection::Service { namespace: ns, name: o.name.clone() }),
+                _ => None,
+            };
+            let last = e.last_timestamp.or(e.first_timestamp);
+            let mut when = format!("{} ago", kubelab_kubectl::printers::age(last, now));
+            if e.count > 1 {
+                when.push_str(&format!(" (x{} over {})", e.count, kubelab_kubectl::printers::age(e.first_timestamp, now)));
+            }
+            EventView {
+                key: e.metadata.name.clone(),
+                warning: e.type_ == "Warning",
+                reason: e.reason.clone(),
+                object: format!("{}/{}", o.kind.to_ascii_lowercase(), o.name),
+                message: e.message.clone(),
+                when,
+                select,
+            }
+        })
+        .collect()
+}
+
 // ------------------------------------------------------------------ the inspector
 
 /// What the inspector shows.
@@ -758,6 +815,26 @@ mod tests {
         }
         run(&mut e, "lab load stop");
         assert!(FlowView::from_engine(&e, 700).is_none());
+    }
+
+    #[test]
+    fn the_events_feed_is_newest_first_and_says_which_are_warnings() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "kubectl create deployment bad --image=nginx:no-such-tag");
+        e.advance(20_000, &mut |_| {});
+        let feed = events_feed(&e);
+        assert!(!feed.is_empty() && feed.len() <= FEED_EVENTS);
+        // The bad image's pull failures are the newest, and warnings.
+        let first = &feed[0];
+        assert!(first.object.starts_with("pod/bad-"), "{first:?}");
+        assert!(feed.iter().any(|x| x.warning && (x.reason == "Failed" || x.reason == "BackOff")), "{feed:#?}");
+        let scheduled = feed.iter().find(|x| x.reason == "Scheduled" && x.object.starts_with("pod/web-")).expect("a Scheduled event");
+        assert!(!scheduled.warning);
+        assert!(scheduled.message.starts_with("Successfully assigned default/web-"), "{scheduled:?}");
+        assert!(matches!(&scheduled.select, Some(Selection::Pod { name, .. }) if scheduled.object.ends_with(name.as_str())));
+        assert!(scheduled.when.ends_with(" ago"), "{}", scheduled.when);
     }
 
     fn node<'a>(v: &'a ClusterView, name: &str) -> &'a NodeView {

@@ -1,6 +1,7 @@
 //! Leaf views: function components with props and `on_*` callbacks; the root `App` owns state.
 
 pub mod clock;
+pub mod events;
 pub mod timeline;
 pub mod cluster_map;
 pub mod console;
@@ -15,6 +16,7 @@ pub mod traffic;
 pub mod workloads;
 
 pub use clock::SimClock;
+pub use events::EventsFeed;
 pub use timeline::Timeline;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};

@@ -32,3 +32,24 @@ test('applied deployment runs three ready pods on worker nodes', { timeout: 180_
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the events feed shows each pod scheduled, newest first, and opens the pod in the inspector', { timeout: 180_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 42 });
+  await lab.setManifest(deployment({ name: 'hello', replicas: 2 }));
+  await lab.apply();
+  await lab.waitForReadyPods('hello-', 2);
+  const feed = page.getByTestId('events-feed');
+  const scheduled = feed.locator('li', { hasText: 'Scheduled' });
+  assert.equal(await scheduled.count(), 2);
+  assert.match(await scheduled.first().textContent(), /Normal\s*Scheduled\s*pod\/hello-.*Successfully assigned default\/hello-/);
+  // A warning says so in words: an image that does not exist.
+  await lab.run('kubectl create deployment broken --image=nginx:no-such-tag');
+  await feed.locator('li.warning', { hasText: 'pod/broken-' }).first().waitFor();
+  assert.match(await feed.locator('li').first().textContent(), /broken-/, 'newest first');
+  await scheduled.first().locator('button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="inspector"]')?.dataset.kind === 'pod');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
