@@ -55,10 +55,16 @@ pub struct ClusterConfig {
     /// 40 KiB with its events and runtime, and the page must stay within the browser's
     /// memory). Creating one more is refused with a message that says so.
     pub max_pods: usize,
+    /// The most objects a namespace holds, pods and events aside (kubelab's own limit, for
+    /// the same reason): a script creating ConfigMaps or Services without end is refused
+    /// with a message that says so before the page runs out of memory.
+    pub max_namespace_objects: usize,
 }
 
 /// The default `max_pods`.
 pub const MAX_PODS: usize = 25_000;
+/// The default `max_namespace_objects`.
+pub const MAX_NAMESPACE_OBJECTS: usize = 5_000;
 
 impl Default for ClusterConfig {
     /// One control-plane node and three workers, 2 CPU / 4 GiB each.
@@ -67,6 +73,6 @@ impl Default for ClusterConfig {
         for i in 1..=3 {
             nodes.push(NodeConfig::worker(&format!("node-{i}")));
         }
-        ClusterConfig { nodes, timings: Timings::default(), max_pods: MAX_PODS }
+        ClusterConfig { nodes, timings: Timings::default(), max_pods: MAX_PODS, max_namespace_objects: MAX_NAMESPACE_OBJECTS }
     }
 }

@@ -390,6 +390,14 @@ impl Engine {
             if !self.store.exists("Namespace", "", &ns) {
                 return Err(ApiError::NotFound { resource: "namespaces".into(), name: ns });
             }
+            if !matches!(info.kind, "Pod" | "Event") && self.store.namespace_objects(&ns) >= self.config.max_namespace_objects {
+                let name = obj.meta().name.clone();
+                let what = if name.is_empty() { info.resource.to_string() } else { format!("{} \"{name}\"", info.resource) };
+                return Err(ApiError::Forbidden(format!(
+                    "{what} is forbidden: this lab holds at most {} objects in a namespace, pods and events aside (kubelab's own limit, to keep the page within the browser's memory): delete something in namespace \"{ns}\" first",
+                    self.config.max_namespace_objects
+                )));
+            }
         } else {
             obj.meta_mut().namespace = String::new();
         }

@@ -168,6 +168,20 @@ impl Store {
             .collect(), Vec::new())
     }
 
+    /// Objects in namespace `ns`, pods and events aside (for the lab's per-namespace limit).
+    pub fn namespace_objects(&self, ns: &str) -> usize {
+        fn in_ns<V>(m: &BTreeMap<Key, V>, ns: &str) -> usize {
+            m.range((ns.to_string(), String::new())..).take_while(|((n, _), _)| n == ns).count()
+        }
+        in_ns(&self.configmaps, ns)
+            + in_ns(&self.services, ns)
+            + in_ns(&self.endpoints, ns)
+            + in_ns(&self.deployments, ns)
+            + in_ns(&self.replicasets, ns)
+            + in_ns(&self.statefulsets, ns)
+            + in_ns(&self.pvcs, ns)
+    }
+
     pub fn count(&self, kind: &str) -> usize {
         with_map!(self, kind, m => m.len(), 0)
     }

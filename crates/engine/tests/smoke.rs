@@ -92,3 +92,28 @@ fn advancing_in_slices_stopped_anywhere_reaches_the_same_cluster() {
         assert_eq!(format!("{:?}", sliced.load().map(|l| &l.stats)), format!("{:?}", whole.load().map(|l| &l.stats)), "every {every}: the same requests");
     }
 }
+
+fn configmap(name: &str, ns: &str) -> Object {
+    let (docs, _) = parse_documents(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\ndata:\n  a: b\n"));
+    decode(&docs[0]).unwrap()
+}
+
+/// kubelab's own per-namespace limit (not Kubernetes'): past it a create is Forbidden with a
+/// message that says whose limit it is and what to do; other namespaces are not affected.
+#[test]
+fn a_namespace_holds_a_bounded_number_of_objects() {
+    let config = kubelab_engine::ClusterConfig { max_namespace_objects: 4, ..Default::default() };
+    let mut e = Engine::with_config(config, 1);
+    // The default namespace already holds the kubernetes Service and its Endpoints.
+    let base = e.store().namespace_objects("default");
+    for i in 0..(4 - base) {
+        e.create(configmap(&format!("cm-{i}"), "default"), "default").unwrap();
+    }
+    let err = e.create(configmap("one-more", "default"), "default").unwrap_err();
+    let msg = format!("{err:?}");
+    assert!(msg.contains("configmaps \\\"one-more\\\" is forbidden: this lab holds at most 4 objects in a namespace"), "{msg}");
+    assert!(msg.contains("kubelab's own limit"), "{msg}");
+    e.create(configmap("elsewhere", "kube-public"), "kube-public").unwrap();
+    // Any kind counts (a Deployment too); pods and events are bounded by max_pods instead.
+    e.create(deployment("web", 2, "nginx:1.25"), "default").unwrap_err();
+}
