@@ -283,7 +283,7 @@ impl Component for App {
                         let deadline = now.map(|n| n + TICK_BUDGET_MS);
                         if r.work(&mut || past(deadline)).is_some() {
                             let r = p.replay.take().expect("a replay");
-                            p.engine = Some(r.finish().engine().clone());
+                            p.engine = Some(r.finish().into_engine());
                         }
                         return true;
                     }

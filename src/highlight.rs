@@ -206,6 +206,27 @@ mod tests {
     }
 
     #[test]
+    fn any_text_comes_back_whole_and_never_panics() {
+        // Garbled YAML from a small alphabet of what matters to the tokenizer.
+        let alphabet: Vec<char> = " -:#'\"|>{}[]\n\tab1.é😀".chars().collect();
+        let mut x: u32 = 12345;
+        for _ in 0..3000 {
+            let len = (x % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    alphabet[(x >> 16) as usize % alphabet.len()]
+                })
+                .collect();
+            let back: Vec<String> = highlight(&text).iter().map(|l| l.iter().map(|(_, s)| s.as_str()).collect()).collect();
+            assert_eq!(back.join("\n"), text);
+            for line in 0..=text.split('\n').count() {
+                let _ = kubelab_kubectl::explain::field_at(&format!("kind: Pod\n{text}"), line);
+            }
+        }
+    }
+
+    #[test]
     fn keys_values_and_comments_are_told_apart() {
         let l = highlight("  - name: web # the app\n    replicas: 3\n    ready: true\n    image: \"nginx:1.25\"");
         assert_eq!(

@@ -57,6 +57,10 @@ impl Session {
         &self.engine
     }
 
+    pub fn into_engine(self) -> Engine {
+        self.engine
+    }
+
     /// Settles the last command's effects a pass at a time; true once settled.
     pub fn settle_some(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         self.engine.settle_some(out_of_time)

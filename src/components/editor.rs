@@ -11,9 +11,6 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// The name kubectl's messages give a manifest before tabs had names (`error parsing manifest.yaml`).
-pub const SOURCE_NAME: &str = crate::tabs::FIRST_TAB;
-
 /// What the tab bar asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TabAction {
@@ -237,7 +234,7 @@ fn select_line(textarea: &NodeRef, line: usize) {
 pub struct ApplyOutputProps {
     pub report: Option<Rc<ApplyReport>>,
     /// The file it applied.
-    #[prop_or_else(|| AttrValue::from(SOURCE_NAME))]
+    #[prop_or_else(|| AttrValue::from(crate::tabs::FIRST_TAB))]
     pub file: AttrValue,
 }
 

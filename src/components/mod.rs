@@ -21,7 +21,7 @@ pub use timeline::Timeline;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};
 pub use control_plane::ControlPlane;
-pub use editor::{ApplyOutput, TabAction, YamlEditor, SOURCE_NAME};
+pub use editor::{ApplyOutput, TabAction, YamlEditor};
 pub use inspector::Inspector;
 pub use lan_map::LanMap;
 pub use lesson::{LessonAction, LessonPanel};

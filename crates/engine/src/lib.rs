@@ -1030,13 +1030,6 @@ impl Engine {
         }
     }
 
-    /// Settles unless nothing was written (and no machine changed) since the last settle.
-    fn settle_if_changed(&mut self) {
-        if self.store.resource_version() != self.settled_rv {
-            self.settle();
-        }
-    }
-
     /// A change outside the store (a machine powered off or on, a process killed): the
     /// next advance settles even if nothing was written.
     fn touch(&mut self) {
@@ -1287,41 +1280,20 @@ impl Engine {
     /// settle); true once there. Calling it again (or `settle_some`, or anything that settles)
     /// goes on exactly where it stopped, so the cluster is the one `advance` would leave.
     pub fn advance_to_some(&mut self, target: Time, out_of_time: &mut dyn FnMut() -> bool) -> bool {
-        if !self.settle_some(out_of_time) {
-            return false;
-        }
-        loop {
-            match self.next_wakeup() {
-                Some(t) if t <= target => {
-                    let engine_due = self.next_engine_wakeup().is_some_and(|e| e <= t);
-                    self.now = t;
-                    self.wakeups = self.wakeups.split_off(&Time(t.0 + 1));
-                    if engine_due || self.store.resource_version() != self.settled_rv {
-                        // The same passes `settle` runs (a timer due needs them even with
-                        // nothing written), then the load generator's turn.
-                        self.touch();
-                        self.mid_instant = Some(t);
-                        if !self.settle_some(out_of_time) {
-                            return false;
-                        }
-                    } else {
-                        self.run_load();
-                    }
-                    if out_of_time() {
-                        return self.now >= target && self.is_settled();
-                    }
-                }
-                _ => {
-                    self.now = self.now.max(target);
-                    return self.settle_some(out_of_time);
-                }
-            }
-        }
+        self.run_clock(target, out_of_time, &mut |_| {})
     }
 
     pub fn advance(&mut self, ms: u64, observe: &mut dyn FnMut(&Engine)) {
         let target = Time(self.now.0.saturating_add(ms));
-        self.settle_if_changed();
+        self.run_clock(target, &mut || false, observe);
+    }
+
+    /// The clock runs instant by instant to `target`; `observe` sees each instant this call
+    /// completes. False when `out_of_time()` stopped it (see `advance_to_some`).
+    fn run_clock(&mut self, target: Time, out_of_time: &mut dyn FnMut() -> bool, observe: &mut dyn FnMut(&Engine)) -> bool {
+        if !self.settle_some(out_of_time) {
+            return false;
+        }
         loop {
             match self.next_wakeup() {
                 Some(t) if t <= target => {
@@ -1332,17 +1304,29 @@ impl Engine {
                     self.now = t;
                     self.wakeups = self.wakeups.split_off(&Time(t.0 + 1));
                     if engine_due || self.store.resource_version() != self.settled_rv {
-                        self.settle();
+                        // The passes `settle` runs (a timer due needs them even with nothing
+                        // written); the load generator's turn follows when they are done.
+                        self.touch();
+                        self.mid_instant = Some(t);
+                        if !self.settle_some(out_of_time) {
+                            return false;
+                        }
+                    } else {
+                        self.run_load();
                     }
-                    self.run_load();
                     observe(self);
+                    if out_of_time() {
+                        return self.now >= target && self.is_settled();
+                    }
                 }
                 _ => {
                     // Nothing is due before the target: time alone changes nothing.
-                    self.now = target;
-                    self.settle_if_changed();
+                    self.now = self.now.max(target);
+                    if !self.settle_some(out_of_time) {
+                        return false;
+                    }
                     observe(self);
-                    return;
+                    return true;
                 }
             }
         }
@@ -1778,7 +1762,7 @@ impl Engine {
                     if !load.keepalive {
                         w.conn = None;
                     }
-                    load.stats.record_from(sent, &s, i);
+                    load.stats.record(sent, &s, i);
                     self.log_access(sent, &s);
                     let w = &mut load.workers[i];
                     match load.rps {

@@ -359,19 +359,14 @@ pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
 }
 
 /// One scheduling pass: every pending pod, in queue order (priority, then creation).
-/// Places every pod waiting for a node, in queue order (priority, then age).
-pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
-    reconcile_slice(store, now, 0, usize::MAX).0
-}
-
 /// Pods one slice of the queue holds (see `reconcile_slice`).
 pub const PODS_PER_SLICE: usize = 250;
 
-/// `reconcile` for `limit` pods of the queue after the first `skip`, so 1,000 new pods can be
-/// placed a slice at a time with the bindings of one slice applied before the next is read:
-/// the same placements as one call, because a slice sees the earlier slices' bindings in the
-/// store exactly as one call counts them as it goes, and a pod that did not fit stays at the
-/// queue's front (`skip` counts them). Returns the actions, how many pods did not fit, and
+/// Places `limit` pods waiting for a node, in queue order (priority, then age), after the
+/// first `skip`, so 1,000 new pods can be placed a slice at a time with the bindings of one
+/// slice applied before the next is read: the same placements as one pass over the queue,
+/// because a slice sees the earlier slices' bindings in the store exactly as one pass counts
+/// them as it goes, and a pod that did not fit stays at the queue's front (`skip` counts them). Returns the actions, how many pods did not fit, and
 /// whether pods are left after this slice.
 pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (Vec<Action>, usize, bool) {
     let mut pending: Vec<&Pod> = store

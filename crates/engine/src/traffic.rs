@@ -421,12 +421,8 @@ impl Stats {
         n as f64 / seconds.max(1) as f64
     }
 
-    pub fn record(&mut self, sent: Time, s: &Served) {
-        self.record_from(sent, s, 0);
-    }
-
-    /// `record`, noting which of the load generator's connections sent it.
-    pub fn record_from(&mut self, sent: Time, s: &Served, worker: usize) {
+    /// Counts a completed request sent by the load generator's connection `worker`.
+    pub fn record(&mut self, sent: Time, s: &Served, worker: usize) {
         self.count += 1;
         let sec = s.done_at.0 / 1000;
         let ok = matches!(s.outcome, Outcome::Ok { .. });
