@@ -418,6 +418,30 @@ pub struct TrafficView {
     pub error_kinds: Vec<(String, u64)>,
     /// Successful requests by the answering pod's image tag.
     pub versions: Vec<(String, u64)>,
+    /// Each image tag that answered within the chart: its requests answered well in each of
+    /// the chart's seconds (aligned with `seconds`), and its rate over `rate_window`.
+    pub version_seconds: Vec<VersionSeries>,
+    /// Latency of the requests answered well in each of the chart's seconds (aligned with
+    /// `seconds`): (median, 95th percentile) in ms; None for a second with none.
+    pub latency: Vec<Option<(u32, u32)>>,
+}
+
+/// One image tag's line on the traffic chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionSeries {
+    pub tag: String,
+    pub seconds: Vec<Option<u64>>,
+    pub per_s: f64,
+}
+
+/// The nearest-rank percentile `p` (0 < p ≤ 100) of some samples (sorted in place).
+pub fn percentile(samples: &mut [u32], p: u32) -> Option<u32> {
+    if samples.is_empty() {
+        return None;
+    }
+    samples.sort_unstable();
+    let rank = (samples.len() * p as usize).div_ceil(100).max(1);
+    Some(samples[rank - 1])
 }
 
 impl TrafficView {
@@ -427,17 +451,36 @@ impl TrafficView {
         let now_s = engine.now().0 / 1000;
         // The current second is still filling up: the chart ends at the last whole one.
         let start_s = s.started.0.div_ceil(1000);
-        let seconds = (0..CHART_SECONDS)
-            .map(|i| {
-                let sec = (now_s + i).checked_sub(CHART_SECONDS)?;
-                (sec >= start_s).then(|| s.per_second.get(&sec).copied().unwrap_or((0, 0)))
-            })
-            .collect();
+        // The chart's seconds, oldest first; None before the load started.
+        let chart: Vec<Option<u64>> = (0..CHART_SECONDS).map(|i| (now_s + i).checked_sub(CHART_SECONDS).filter(|sec| *sec >= start_s)).collect();
+        let seconds = chart.iter().map(|sec| sec.map(|sec| s.per_second.get(&sec).copied().unwrap_or((0, 0)))).collect();
         // A load started mid-second has no whole second yet: `from` may not pass `now_s`.
         let from = now_s.saturating_sub(RATE_SECONDS).max(start_s).min(now_s);
         let rate_window = now_s.saturating_sub(from);
         let (ok, err) = s.per_second.range(from..now_s).fold((0, 0), |a, (_, (o, e))| (a.0 + o, a.1 + e));
         let per = |n: u64| if rate_window == 0 { 0.0 } else { n as f64 / rate_window as f64 };
+        let first = chart.iter().flatten().next().copied().unwrap_or(now_s);
+        let mut tags: Vec<&String> = s.per_version_second.range(first..now_s).flat_map(|(_, m)| m.keys()).collect();
+        tags.sort();
+        tags.dedup();
+        let version_seconds = tags
+            .into_iter()
+            .map(|tag| {
+                let count = |sec: u64| s.per_version_second.get(&sec).and_then(|m| m.get(tag)).copied().unwrap_or(0);
+                VersionSeries {
+                    tag: tag.clone(),
+                    seconds: chart.iter().map(|sec| sec.map(count)).collect(),
+                    per_s: per((from..now_s).map(count).sum()),
+                }
+            })
+            .collect();
+        let latency = chart
+            .iter()
+            .map(|sec| {
+                let mut samples = s.latency_second.get(&(*sec)?)?.clone();
+                Some((percentile(&mut samples, 50)?, percentile(&mut samples, 95)?))
+            })
+            .collect();
         Some(TrafficView {
             url: load.url.clone(),
             connections: load.workers.len(),
@@ -450,6 +493,8 @@ impl TrafficView {
             total_errors: s.count - s.ok,
             error_kinds: s.errors.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             versions: s.per_version.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            version_seconds,
+            latency,
         })
     }
 }
@@ -885,6 +930,42 @@ mod tests {
         assert!((v.ok_per_s - 10.0).abs() < 0.01, "{}", v.ok_per_s);
         assert_eq!(v.errors_per_s, 0.0);
         assert_eq!(v.versions, [("1.25".to_string(), v.total_ok)]);
+    }
+
+    #[test]
+    fn traffic_view_splits_each_second_by_version_and_gives_its_latency() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port 80");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "lab load start web --rps 20 --no-keepalive");
+        e.advance(10_000, &mut |_| {});
+        run(&mut e, "kubectl set image deployment/web nginx=nginx:1.26");
+        e.advance(40_000, &mut |_| {});
+        let v = TrafficView::from_engine(&e).expect("a load runs");
+        let tags: Vec<&str> = v.version_seconds.iter().map(|s| s.tag.as_str()).collect();
+        assert_eq!(tags, ["1.25", "1.26"], "both versions answered within the last minute");
+        // Every second's ok count is the sum of its versions' counts.
+        for (i, sec) in v.seconds.iter().enumerate() {
+            let by_version: Option<u64> = v.version_seconds.iter().map(|s| s.seconds[i]).sum();
+            assert_eq!(by_version, sec.map(|(ok, _)| ok), "second {i}");
+        }
+        // By now the rollout is over: only 1.26 answers, at the whole rate.
+        let new = &v.version_seconds[1];
+        assert!((new.per_s - v.ok_per_s).abs() < 0.01 && v.ok_per_s > 15.0, "{} of {}", new.per_s, v.ok_per_s);
+        assert_eq!(v.version_seconds[0].per_s, 0.0);
+        assert_eq!(v.latency.len(), v.seconds.len());
+        let (p50, p95) = v.latency.last().copied().flatten().expect("requests answered in the last second");
+        assert!(p50 <= p95 && p95 > 0, "{p50} {p95}");
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        assert_eq!(percentile(&mut [], 95), None);
+        assert_eq!(percentile(&mut [7], 50), Some(7));
+        let mut xs: Vec<u32> = (1..=100).rev().collect();
+        assert_eq!((percentile(&mut xs, 50), percentile(&mut xs, 95), percentile(&mut xs, 100)), (Some(50), Some(95), Some(100)));
+        assert_eq!(percentile(&mut [1, 2, 3, 4], 50), Some(2));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Traffic: start and stop a load generator against a Service, and watch what it sees: a
 //! chart of requests per simulated second over the last minute (ok and errors, told apart by
-//! a hatch as well as a colour), the current rates, and which versions answered.
+//! a hatch as well as a colour) with a line per answering version labelled at its end, a chart
+//! of the median and 95th-percentile latency, the current rates, and which versions answered.
 
 use crate::model::{TrafficView, CHART_SECONDS};
 use web_sys::HtmlSelectElement;
@@ -101,13 +102,20 @@ struct TrafficStatsProps {
     view: TrafficView,
 }
 
-/// Chart geometry, in pixels (drawn 1:1).
+/// Chart geometry, in SVG units (drawn 1:1 when the panel is wide enough).
 const AXIS_W: u32 = 34;
-const BAR_W: u32 = 5;
-const CHART_W: u32 = AXIS_W + BAR_W * CHART_SECONDS as u32;
-const CHART_H: u32 = 120;
+const BAR_W: u32 = 4;
+const PLOT_W: u32 = BAR_W * CHART_SECONDS as u32;
+/// Room right of the plot for the lines' labels.
+const LABEL_W: u32 = 84;
+const CHART_W: u32 = AXIS_W + PLOT_W + LABEL_W;
+const CHART_H: u32 = 130;
+const LATENCY_H: u32 = 96;
 const PLOT_TOP: u32 = 8;
-const PLOT_H: u32 = CHART_H - PLOT_TOP - 18;
+/// Room under the plot for the time axis.
+const AXIS_H: u32 = 18;
+/// The smallest vertical gap between two line labels.
+const LABEL_GAP: f64 = 13.0;
 
 /// 1, 2, 5, 10, 20, 50...: the smallest that is at least `n`.
 pub fn nice_ceiling(n: u64) -> u64 {
@@ -122,12 +130,96 @@ pub fn nice_ceiling(n: u64) -> u64 {
     }
 }
 
+/// Moves label positions (in the order given) apart so that no two are closer than `gap`,
+/// keeping them inside `lo..=hi` where there is room. Returns the new positions in the same order.
+pub fn spread_labels(ys: &[f64], gap: f64, lo: f64, hi: f64) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..ys.len()).collect();
+    order.sort_by(|a, b| ys[*a].total_cmp(&ys[*b]));
+    let mut placed = vec![0.0; ys.len()];
+    let mut prev = f64::NEG_INFINITY;
+    for &i in &order {
+        let y = ys[i].max(prev + gap).max(lo);
+        placed[i] = y;
+        prev = y;
+    }
+    // Pushed past the bottom: shift the tail back up, as far as the gaps allow.
+    let mut next = f64::INFINITY;
+    for &i in order.iter().rev() {
+        let y = placed[i].min(next - gap).min(hi);
+        placed[i] = y;
+        next = y;
+    }
+    placed
+}
+
+/// A line through the chart's seconds that have a value (a gap where they have none).
+fn line_points(values: &[Option<f64>], y: impl Fn(f64) -> f64) -> Vec<String> {
+    let mut runs = vec![];
+    let mut run = String::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => {
+                let x = AXIS_W as f64 + i as f64 * BAR_W as f64 + BAR_W as f64 / 2.0;
+                run.push_str(&format!("{x:.1},{:.1} ", y(*v)));
+            }
+            None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+            None => {}
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// A series drawn as a line with a label at its right end.
+struct Line {
+    class: String,
+    testid: String,
+    values: Vec<Option<f64>>,
+    label: String,
+    data_value: String,
+}
+
+/// The axes, the top value, the time marks and the labelled lines of one chart.
+fn axes_and_lines(height: u32, top: u64, unit: &str, lines: &[Line], y: &dyn Fn(f64) -> f64) -> Html {
+    let plot_bottom = height - AXIS_H;
+    let right = AXIS_W + PLOT_W;
+    let ends: Vec<f64> = lines.iter().map(|l| l.values.iter().rev().flatten().next().map_or(plot_bottom as f64, |v| y(*v)) + 4.0).collect();
+    let label_ys = spread_labels(&ends, LABEL_GAP, PLOT_TOP as f64 + 4.0, plot_bottom as f64 + 4.0);
+    let drawn = lines.iter().zip(label_ys).map(|(l, ly)| {
+        let runs = line_points(&l.values, y);
+        html! {
+            <g class={classes!("series", l.class.clone())} data-testid={l.testid.clone()} data-value={l.data_value.clone()}>
+                { for runs.into_iter().map(|points| html! { <polyline points={points} /> }) }
+                <text class="series-label" x={(right + 4).to_string()} y={format!("{ly:.1}")}>{ l.label.clone() }</text>
+            </g>
+        }
+    });
+    html! {
+        <>
+            <line class="axis" x1={AXIS_W.to_string()} x2={AXIS_W.to_string()} y1={PLOT_TOP.to_string()} y2={plot_bottom.to_string()} />
+            <line class="axis" x1={AXIS_W.to_string()} x2={right.to_string()} y1={plot_bottom.to_string()} y2={plot_bottom.to_string()} />
+            <line class="grid" x1={AXIS_W.to_string()} x2={right.to_string()} y1={PLOT_TOP.to_string()} y2={PLOT_TOP.to_string()} />
+            <text class="tick" x={(AXIS_W - 4).to_string()} y={(PLOT_TOP + 5).to_string()} text-anchor="end">{ format!("{top}{unit}") }</text>
+            <text class="tick" x={(AXIS_W - 4).to_string()} y={plot_bottom.to_string()} text-anchor="end">{ "0" }</text>
+            <text class="tick" x={AXIS_W.to_string()} y={(height - 3).to_string()}>{ format!("−{CHART_SECONDS}s") }</text>
+            <text class="tick" x={right.to_string()} y={(height - 3).to_string()} text-anchor="end">{ "now (sim)" }</text>
+            { for drawn }
+        </>
+    }
+}
+
+/// The line styles told apart by version (colour and dash), in the order versions sort.
+pub const VERSION_STYLES: usize = 4;
+
 #[function_component(TrafficStats)]
 fn traffic_stats(props: &TrafficStatsProps) -> Html {
     let v = &props.view;
+    let plot_h = (CHART_H - PLOT_TOP - AXIS_H) as f64;
     let top = nice_ceiling(v.seconds.iter().flatten().map(|(o, e)| o + e).max().unwrap_or(0).max(1));
-    let y = |n: u64| PLOT_TOP as f64 + PLOT_H as f64 * (1.0 - n as f64 / top as f64);
-    let h = |n: u64| PLOT_H as f64 * n as f64 / top as f64;
+    let y = |n: f64| PLOT_TOP as f64 + plot_h * (1.0 - n / top as f64);
+    let h = |n: u64| plot_h * n as f64 / top as f64;
     let bars = v.seconds.iter().enumerate().filter_map(|(i, s)| {
         let (ok, err) = (*s)?;
         let x = AXIS_W + i as u32 * BAR_W;
@@ -135,21 +227,61 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
         Some(html! {
             <g class="second" data-ok={ok.to_string()} data-err={err.to_string()}>
                 if ok > 0 {
-                    <rect class="bar-ok" x={x.to_string()} y={format!("{:.1}", y(ok))} width={w.clone()} height={format!("{:.1}", h(ok))} />
+                    <rect class="bar-ok" x={x.to_string()} y={format!("{:.1}", y(ok as f64))} width={w.clone()} height={format!("{:.1}", h(ok))} />
                 }
                 if err > 0 {
-                    <rect class="bar-err" x={x.to_string()} y={format!("{:.1}", y(ok + err))} width={w} height={format!("{:.1}", h(err))} />
+                    <rect class="bar-err" x={x.to_string()} y={format!("{:.1}", y((ok + err) as f64))} width={w} height={format!("{:.1}", h(err))} />
                 }
             </g>
         })
     });
+    // One line per version, over the bars: a canary's share and a rollout's hand-over show
+    // as two lines crossing. Each is labelled in words at its end, not told by colour alone.
+    let version_lines: Vec<Line> = v
+        .version_seconds
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Line {
+            class: format!("version-{}", i % VERSION_STYLES),
+            testid: format!("traffic-line-{}", s.tag),
+            values: s.seconds.iter().map(|n| n.map(|n| n as f64)).collect(),
+            label: format!("{} {:.1}/s", s.tag, s.per_s),
+            data_value: format!("{:.1}", s.per_s),
+        })
+        .collect();
     let drawn = v.seconds.iter().flatten().filter(|(o, e)| o + e > 0).count();
     let total_in_chart: u64 = v.seconds.iter().flatten().map(|(o, e)| o + e).sum();
     let errors_in_chart: u64 = v.seconds.iter().flatten().map(|(_, e)| e).sum();
+    let by_version = v.version_seconds.iter().map(|s| format!("{} {:.1}", s.tag, s.per_s)).collect::<Vec<_>>().join(", ");
     let summary = format!(
-        "Requests per simulated second over the last {CHART_SECONDS} seconds: {total_in_chart} requests, {errors_in_chart} of them errors; now {:.1} ok and {:.1} errors per second.",
-        v.ok_per_s, v.errors_per_s
+        "Requests per simulated second over the last {CHART_SECONDS} seconds: {total_in_chart} requests, {errors_in_chart} of them errors; now {:.1} ok and {:.1} errors per second{}.",
+        v.ok_per_s,
+        v.errors_per_s,
+        if by_version.is_empty() { String::new() } else { format!(" (by version: {by_version})") }
     );
+
+    let latency_top = nice_ceiling(v.latency.iter().flatten().map(|(_, p95)| *p95 as u64).max().unwrap_or(0).max(1));
+    let latency_plot_h = (LATENCY_H - PLOT_TOP - AXIS_H) as f64;
+    let latency_y = |ms: f64| PLOT_TOP as f64 + latency_plot_h * (1.0 - ms / latency_top as f64);
+    let last_latency = v.latency.iter().rev().flatten().next().copied();
+    let ms = |m: Option<u32>| m.map_or("–".to_string(), |m| format!("{m} ms"));
+    let latency_lines = [("p95", 1), ("p50", 0)].map(|(name, which)| {
+        let pick = move |l: &(u32, u32)| if which == 1 { l.1 } else { l.0 };
+        let now = last_latency.as_ref().map(pick);
+        Line {
+            class: format!("latency-{name}"),
+            testid: format!("traffic-latency-{name}"),
+            values: v.latency.iter().map(|l| l.as_ref().map(|l| pick(l) as f64)).collect(),
+            label: format!("{name} {}", ms(now)),
+            data_value: now.map_or(String::new(), |m| m.to_string()),
+        }
+    });
+    let latency_summary = format!(
+        "Latency of the requests answered well, per simulated second over the last {CHART_SECONDS} seconds: now a median of {} and a 95th percentile of {}.",
+        ms(last_latency.map(|l| l.0)),
+        ms(last_latency.map(|l| l.1))
+    );
+
     let kinds = if v.error_kinds.is_empty() {
         String::new()
     } else {
@@ -158,15 +290,26 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
     let version_total: u64 = v.versions.iter().map(|(_, n)| n).sum();
     let versions = v.versions.iter().map(|(tag, n)| {
         let pct = if version_total == 0 { 0.0 } else { *n as f64 * 100.0 / version_total as f64 };
+        let now = v.version_seconds.iter().position(|s| &s.tag == tag);
+        let rate = now.map_or(0.0, |i| v.version_seconds[i].per_s);
         html! {
-            <li data-testid={format!("traffic-version-{tag}")} data-share={format!("{pct:.0}")}>
-                <span class="version-tag">{ tag }</span>
+            <li data-testid={format!("traffic-version-{tag}")} data-share={format!("{pct:.0}")} data-rps={format!("{rate:.1}")}>
+                <span class="version-tag">
+                    if let Some(i) = now {
+                        <svg class={classes!("version-key", format!("version-{}", i % VERSION_STYLES))} width="22" height="10" aria-hidden="true">
+                            <line x1="1" y1="5" x2="21" y2="5" />
+                        </svg>
+                    }
+                    { tag }
+                </span>
                 <span class="version-bar" aria-hidden="true"><span style={format!("width:{pct:.1}%")}></span></span>
                 <span class="version-share">{ format!("{pct:.0}% ({n})") }</span>
+                <span class="version-rate">{ format!("{rate:.1}/s") }</span>
             </li>
         }
     });
     let measuring = v.rate_window == 0;
+    let view_box = |height: u32| format!("0 0 {CHART_W} {height}");
     html! {
         <div class="traffic-stats">
             <div class="rates">
@@ -179,9 +322,9 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
                     { if measuring { "errors: measuring…".to_string() } else { format!("errors: {:.1} /s", v.errors_per_s) } }
                 </p>
             </div>
+            <h3 class="chart-title" id="traffic-chart-title">{ "Requests per second, by version" }</h3>
             <svg class="traffic-chart" data-testid="traffic-chart" data-bars={drawn.to_string()} data-requests={total_in_chart.to_string()}
-                 width={CHART_W.to_string()} height={CHART_H.to_string()} viewBox={format!("0 0 {CHART_W} {CHART_H}")}
-                 role="img" aria-label={summary.clone()}>
+                 viewBox={view_box(CHART_H)} preserveAspectRatio="xMinYMin meet" role="img" aria-label={summary.clone()}>
                 <title>{ summary }</title>
                 <defs>
                     <pattern id="err-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -189,21 +332,21 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
                         <line x1="0" y1="0" x2="0" y2="6" class="err-hatch-line" />
                     </pattern>
                 </defs>
-                <line class="axis" x1={AXIS_W.to_string()} x2={AXIS_W.to_string()} y1={PLOT_TOP.to_string()} y2={(PLOT_TOP + PLOT_H).to_string()} />
-                <line class="axis" x1={AXIS_W.to_string()} x2={CHART_W.to_string()} y1={(PLOT_TOP + PLOT_H).to_string()} y2={(PLOT_TOP + PLOT_H).to_string()} />
-                <line class="grid" x1={AXIS_W.to_string()} x2={CHART_W.to_string()} y1={PLOT_TOP.to_string()} y2={PLOT_TOP.to_string()} />
-                <text class="tick" x={(AXIS_W - 4).to_string()} y={(PLOT_TOP + 5).to_string()} text-anchor="end">{ top }</text>
-                <text class="tick" x={(AXIS_W - 4).to_string()} y={(PLOT_TOP + PLOT_H).to_string()} text-anchor="end">{ "0" }</text>
-                <text class="tick" x={AXIS_W.to_string()} y={(CHART_H - 3).to_string()}>{ format!("−{CHART_SECONDS}s") }</text>
-                <text class="tick" x={CHART_W.to_string()} y={(CHART_H - 3).to_string()} text-anchor="end">{ "now (sim)" }</text>
                 { for bars }
+                { axes_and_lines(CHART_H, top, "", &version_lines, &y) }
+            </svg>
+            <h3 class="chart-title">{ "Latency (ms)" }</h3>
+            <svg class="traffic-chart latency-chart" data-testid="traffic-latency" viewBox={view_box(LATENCY_H)} preserveAspectRatio="xMinYMin meet"
+                 role="img" aria-label={latency_summary.clone()}>
+                <title>{ latency_summary }</title>
+                { axes_and_lines(LATENCY_H, latency_top, "", &latency_lines, &latency_y) }
             </svg>
             <p class="totals" data-testid="traffic-totals">
                 { format!("{} ok, {} errors{kinds} since the load started", v.total_ok, v.total_errors) }
             </p>
             if !v.versions.is_empty() {
                 <h3 class="inspector-sub">{ "Answered by version" }</h3>
-                <ul class="versions" data-testid="traffic-versions" aria-label="Successful requests by image version">{ for versions }</ul>
+                <ul class="versions" data-testid="traffic-versions" aria-label="Successful requests by image version: share since the load started, and rate now">{ for versions }</ul>
             }
         </div>
     }
@@ -218,5 +361,14 @@ mod tests {
         assert_eq!(super::nice_ceiling(11), 20);
         assert_eq!(super::nice_ceiling(500), 500);
         assert_eq!(super::nice_ceiling(501), 1000);
+    }
+
+    #[test]
+    fn line_labels_keep_apart_and_inside() {
+        use super::spread_labels;
+        assert_eq!(spread_labels(&[50.0, 20.0], 13.0, 0.0, 100.0), [50.0, 20.0], "far apart: left alone");
+        assert_eq!(spread_labels(&[50.0, 52.0], 13.0, 0.0, 100.0), [50.0, 63.0]);
+        assert_eq!(spread_labels(&[98.0, 99.0], 13.0, 0.0, 100.0), [87.0, 100.0], "pushed past the bottom: moved up");
+        assert_eq!(spread_labels(&[-5.0], 13.0, 0.0, 100.0), [0.0]);
     }
 }

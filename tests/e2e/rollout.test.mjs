@@ -53,6 +53,8 @@ test('a rolling update with maxUnavailable 0 and readiness probes: two versions 
   await lab.run('kubectl set image deployment/shop web=nginx:1.26');
   // Both versions answer while it rolls; at the end only 1.26 pods are left.
   await page.waitForFunction(() => document.querySelector('[data-testid="traffic-version-1.26"]'));
+  // The chart draws a line per version: while it rolls, both answer within the same minute.
+  await page.waitForFunction(() => document.querySelector('[data-testid="traffic-line-1.25"]') && document.querySelector('[data-testid="traffic-line-1.26"]'));
   await page.waitForFunction(() => {
     const pods = [...document.querySelectorAll('[data-testid^="pod-shop-"]')];
     return pods.length === 3 && pods.every((p) => p.dataset.ready === 'true' && p.dataset.status === 'Ready');
@@ -62,6 +64,15 @@ test('a rolling update with maxUnavailable 0 and readiness probes: two versions 
   assert.ok((await share(page, '1.25')) > 0 && (await share(page, '1.26')) > 0);
   assert.match(await totals(page), /, 0 errors since the load started/, 'not one request failed');
   assert.equal(await page.locator('[data-testid="traffic-chart"] rect.bar-err').count(), 0);
+  // Once rolled out, the new version takes the whole rate and the old one none
+  // (the rate is over the last 5 simulated seconds).
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="traffic-line-1.25"]')?.dataset.value ?? 0) === 0);
+  const rate = async (id) => Number(await page.getByTestId(id).getAttribute('data-value'));
+  assert.ok((await rate('traffic-line-1.26')) >= 8, `1.26 answers the load: ${await rate('traffic-line-1.26')} req/s`);
+  assert.match(await page.getByTestId('traffic-line-1.26').locator('text').textContent(), /^1\.26 \d+\.\d\/s$/);
+  // Latency is drawn too: a median and a 95th percentile, in ms.
+  assert.ok((await rate('traffic-latency-p95')) >= (await rate('traffic-latency-p50')));
+  assert.match(await page.getByTestId('traffic-latency-p95').locator('text').textContent(), /^p95 \d+ ms$/);
   await page.getByTestId('traffic').scrollIntoViewIfNeeded();
   await lab.screenshot('rolling-update');
   assert.deepEqual(errors, []);
@@ -104,6 +115,11 @@ spec:
   const stable = await share(page, '1.25');
   assert.ok(canary >= 12 && canary <= 38, `canary share ${canary}% (expected about 25%)`);
   assert.equal(canary + stable, 100);
+  // The split is visible as it happens too: each version's line and its rate now.
+  const now = (t) => page.evaluate((t) => Number(document.querySelector(`[data-testid="traffic-version-${t}"]`)?.dataset.rps ?? -1), t);
+  const [canaryRate, stableRate] = [await now('1.26'), await now('1.25')];
+  assert.ok(canaryRate > 0 && stableRate > canaryRate, `now: canary ${canaryRate}/s, stable ${stableRate}/s`);
+  assert.equal(await page.getByTestId('traffic-line-1.26').getAttribute('data-value'), canaryRate.toFixed(1));
   // The Service's endpoints are the four pods of both tracks.
   assert.equal(await page.getByTestId('service-shop').getAttribute('data-endpoints'), '4');
   await lab.screenshot('canary');

@@ -390,6 +390,11 @@ pub struct Stats {
     pub per_second: BTreeMap<u64, (u64, u64)>,
     /// Requests each pod answered well, per simulated second, for the last minute.
     pub per_pod_second: BTreeMap<u64, BTreeMap<String, u64>>,
+    /// Requests answered well per simulated second by each image tag, for the last minute.
+    pub per_version_second: BTreeMap<u64, BTreeMap<String, u64>>,
+    /// Latencies (ms) of the requests answered well in each simulated second, for the last
+    /// minute; at most LATENCY_SAMPLES a second (the first ones).
+    pub latency_second: BTreeMap<u64, Vec<u32>>,
     /// The last requests completed (oldest first), so the page can draw them travelling.
     pub recent: VecDeque<Answered>,
 }
@@ -410,6 +415,15 @@ pub struct Answered {
 pub const RECENT_REQUESTS: usize = 256;
 /// How many simulated seconds of per-pod counts `Stats::per_pod_second` keeps.
 pub const PER_POD_SECONDS: u64 = 60;
+/// How many latencies `Stats::latency_second` keeps for one second.
+pub const LATENCY_SAMPLES: usize = 1000;
+
+/// Drops the seconds more than PER_POD_SECONDS before `sec`.
+fn keep_last_minute<V>(m: &mut BTreeMap<u64, V>, sec: u64) {
+    while m.first_key_value().is_some_and(|(k, _)| *k + PER_POD_SECONDS < sec) {
+        m.pop_first();
+    }
+}
 
 impl Stats {
     /// Requests `pod` answered well per second over the `seconds` whole simulated seconds
@@ -432,9 +446,18 @@ impl Stats {
         self.recent.push_back(Answered { sent, done_at: s.done_at, worker, pod: s.pod.clone(), ok });
         if let (true, Some((_, p))) = (ok, &s.pod) {
             *self.per_pod_second.entry(sec).or_default().entry(p.clone()).or_default() += 1;
-            while self.per_pod_second.first_key_value().is_some_and(|(k, _)| *k + PER_POD_SECONDS < sec) {
-                self.per_pod_second.pop_first();
+            keep_last_minute(&mut self.per_pod_second, sec);
+        }
+        if ok {
+            if let Some(v) = &s.version {
+                *self.per_version_second.entry(sec).or_default().entry(v.clone()).or_default() += 1;
+                keep_last_minute(&mut self.per_version_second, sec);
             }
+            let samples = self.latency_second.entry(sec).or_default();
+            if samples.len() < LATENCY_SAMPLES {
+                samples.push(u32::try_from(s.done_at.0 - sent.0).unwrap_or(u32::MAX));
+            }
+            keep_last_minute(&mut self.latency_second, sec);
         }
         let entry = self.per_second.entry(sec).or_default();
         match &s.outcome {
