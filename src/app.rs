@@ -1311,7 +1311,7 @@ fn past(deadline: Option<f64>) -> bool {
 }
 
 /// `performance.now()`; None off the browser.
-fn wall_now_ms() -> Option<f64> {
+pub(crate) fn wall_now_ms() -> Option<f64> {
     #[cfg(target_arch = "wasm32")]
     {
         web_sys::window().and_then(|w| w.performance()).map(|p| p.now())

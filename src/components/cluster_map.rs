@@ -351,6 +351,7 @@ struct NodeBoxProps {
 
 #[function_component(NodeBox)]
 fn node_box(props: &NodeBoxProps) -> Html {
+    let props_memory = use_mut_ref(NodeMemory::default);
     let n = &props.node;
     let h = props.height;
     let status = node_status(n);
@@ -371,6 +372,28 @@ fn node_box(props: &NodeBoxProps) -> Html {
         format!("{}: tainted {}, so pods without a matching toleration are not scheduled here", n.role, n.taints.join(", "))
     };
     let compact = n.pods.len() > COMPACT_ABOVE;
+    // Pods that were here at the last drawing and are gone now fade out where they were,
+    // under the pods still here (chips only: a crowded node's squares just go).
+    let ghosts = {
+        let mut memory = props_memory.borrow_mut();
+        let now = crate::app::wall_now_ms().unwrap_or(0.0);
+        let here: std::collections::BTreeSet<String> = n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+        let gone: Vec<Ghost> = memory
+            .last
+            .drain(..)
+            .filter(|(key, ..)| !here.contains(key))
+            .map(|(key, x, y, pod)| Ghost { key, x, y, pod, since: now })
+            .collect();
+        memory.ghosts.extend(gone);
+        memory.ghosts.retain(|g| now - g.since < GHOST_MS && !here.contains(&g.key));
+        if !compact {
+            memory.last = n.pods.iter().enumerate().map(|(i, p)| {
+                let (x, y, _, _) = pod_slot(n.pods.len(), i);
+                (format!("{}/{}", p.namespace, p.name), x, y, p.clone())
+            }).collect();
+        }
+        memory.ghosts.iter().map(|g| html! { <PodGhost key={format!("ghost:{}", g.key)} pod={g.pod.clone()} x={g.x} y={g.y} /> }).collect::<Vec<_>>()
+    };
     let pods = n.pods.iter().enumerate().map(|(i, p)| {
         let (x, y, _, _) = pod_slot(n.pods.len(), i);
         let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
@@ -428,8 +451,52 @@ fn node_box(props: &NodeBoxProps) -> Html {
             if n.pods.is_empty() {
                 <text class="node-empty" x="10" y={(NODE_HEADER_H + 26).to_string()}>{ "no pods" }</text>
             }
+            { for ghosts }
             { for pods }
         </svg>
+    }
+}
+
+/// How long a pod that left fades out for, in wall-clock ms (the CSS animation's length).
+const GHOST_MS: f64 = 900.0;
+
+/// A pod that has just left a node, drawn fading where it was.
+#[derive(Clone)]
+struct Ghost {
+    key: String,
+    x: u32,
+    y: u32,
+    pod: PodView,
+    since: f64,
+}
+
+/// What a node box remembers between drawings: its pods last time, and those fading out.
+#[derive(Default)]
+struct NodeMemory {
+    last: Vec<(String, u32, u32, PodView)>,
+    ghosts: Vec<Ghost>,
+}
+
+#[derive(Properties, PartialEq)]
+struct PodGhostProps {
+    pod: PodView,
+    x: u32,
+    y: u32,
+}
+
+/// A pod that is gone from the API, fading out: not a control, not announced.
+#[function_component(PodGhost)]
+fn pod_ghost(props: &PodGhostProps) -> Html {
+    let (p, x, y) = (&props.pod, props.x, props.y);
+    html! {
+        <g class="pod ghost" aria-hidden="true" data-ghost={p.name.clone()}>
+            <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
+                  width={(CHIP_W as f32 - 1.5).to_string()} height={(CHIP_H as f32 - 1.5).to_string()} rx="6" />
+            <rect class="pod-owner" x={(x + 2).to_string()} y={(y + 2).to_string()} width="8"
+                  height={(CHIP_H - 4).to_string()} rx="4" fill={owner_colour(p.owner.as_deref())} />
+            <text class="pod-name" x={(x + 16).to_string()} y={(y + 18).to_string()}>{ fit_name(&p.name) }</text>
+            <text class="pod-status" x={(x + 16).to_string()} y={(y + 36).to_string()}>{ "✕ gone" }</text>
+        </g>
     }
 }
 
