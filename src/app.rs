@@ -31,6 +31,8 @@ const MAX_STEP_MS: f64 = 5_000.0;
 /// When the cluster is too busy for the chosen speed (a load generator costs one instant
 /// per request), simulated time runs slower and the clock says so.
 const TICK_BUDGET_MS: f64 = 25.0;
+/// An update that took longer than this (wall ms) draws in a task of its own.
+const RENDER_APART_MS: f64 = 8.0;
 /// Wall milliseconds per tick a restore, or a `lab advance`, may use: the page still draws
 /// between slices, and the work is done sooner.
 const RESTORE_BUDGET_MS: f64 = 70.0;
@@ -77,6 +79,8 @@ const DOT_WALL_MS: u64 = 700;
 
 pub enum Msg {
     Tick,
+    /// Draw now: an update that did much work leaves its drawing to a task of its own.
+    Render,
     Edit(String),
     /// The editor's tab bar.
     EditorTab(TabAction),
@@ -191,6 +195,8 @@ pub struct App {
     past: Option<Past>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
+    /// A drawing put off to its own task (see RENDER_APART_MS).
+    render_later: Option<gloo::timers::callback::Timeout>,
 }
 
 impl Component for App {
@@ -239,6 +245,7 @@ impl Component for App {
             past: None,
             _ticker: ticker,
             _listeners: listeners,
+            render_later: None,
         };
         if let Some(key) = &props.save_key {
             match props.shared.as_deref().map(|s| crate::share::decode(s, &app.lessons)) {
@@ -265,12 +272,195 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        if matches!(msg, Msg::Render) {
+            self.render_later = None;
+            return true;
+        }
+        // Simulation and drawing in one task would block the page for their sum: when the
+        // update itself took a while (1,000 pods arriving), the drawing waits for a task of
+        // its own, and input is handled in between.
+        let started = wall_now_ms();
+        let redraw = self.update_msg(ctx, msg);
+        let took = match (started, wall_now_ms()) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0.0,
+        };
+        if redraw && took > RENDER_APART_MS {
+            if self.render_later.is_none() {
+                let link = ctx.link().clone();
+                self.render_later = Some(gloo::timers::callback::Timeout::new(0, move || link.send_message(Msg::Render)));
+            }
+            return false;
+        }
+        redraw
+    }
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        // While a saved lab is restored, its cluster is drawn as it catches up.
+        // Looking back: the cluster as it was then (while it is rebuilt, what was shown before).
+        let looking_back = self.past.as_ref().and_then(|p| p.engine.as_ref());
+        let engine = match (&self.restoring, looking_back) {
+            (Some(r), _) => r.replay.engine(),
+            (None, Some(e)) => e,
+            (None, None) => self.session.engine(),
+        };
+        let cluster = ClusterView::from_engine(engine);
+        let lan = LanView::from_engine(engine);
+        let owners = cluster.owners();
+        // A VM-era lesson is about the machines: the Kubernetes cluster waits for part 2.
+        let vm_lesson = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson)).is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
+        let wall = wall_now_ms().unwrap_or(0.0);
+        let lit = self.lights.1.map(|u| wall < u);
+        let title = if vm_lesson { "2. Watch the machines: the LAN before Kubernetes".to_string() } else { map_title(&cluster) };
+        let seed = self.session.seed();
+        let busy = self.busy();
+        let status = if self.restoring.is_some() {
+            Some("restoring…".to_string())
+        } else {
+            self.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
+        };
+        let on_command = link.callback(Msg::Command);
+        let on_select = link.callback(Msg::Select);
+        let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
+        let reached = (!self.paused && self.reached < self.speed as f64 * 0.85).then(|| self.reached.round().max(0.0) as u32);
+        html! {
+            <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
+                <header class="top">
+                    <div class="brand">
+                        <h1>{ "kubelab" }</h1>
+                        <p class="tagline">{ "A simulated Kubernetes cluster, running in your browser." }</p>
+                    </div>
+                    <SimClock now_ms={engine.now().0} paused={self.paused} speed={self.speed} {reached} {busy} {status}
+                              on_toggle={link.callback(|_| Msg::TogglePause)}
+                              on_step={link.callback(|_| Msg::Step)}
+                              on_speed={link.callback(Msg::Speed)}
+                              on_reset={link.callback(|_| Msg::Reset)} />
+                    <button type="button" class="theme-toggle" data-testid="theme-toggle" aria-pressed={self.dark.to_string()}
+                            onclick={link.callback(|_| Msg::ToggleTheme)}>{ if self.dark { "Light theme" } else { "Dark theme" } }</button>
+                    <button type="button" class="presenter-toggle" data-testid="presenter-toggle" aria-pressed={self.presenter.to_string()}
+                            onclick={link.callback(|_| Msg::TogglePresenter)}
+                            title="Large type, a clean view, a demo script and keyboard shortcuts for teaching a room">
+                        { if self.presenter { "Leave presenter mode" } else { "Presenter mode" } }
+                    </button>
+                </header>
+                if let Some(n) = &self.notice {
+                    <div class="notice" role="alert" data-testid="notice">
+                        <p>{ n }</p>
+                        <button type="button" onclick={link.callback(|_| Msg::DismissNotice)}>{ "Dismiss" }</button>
+                    </div>
+                }
+                if let Some(r) = &self.restoring {
+                    <div class="notice restoring" role="status" data-testid="restore-status">
+                        <p>{ restore_status(r) }</p>
+                    </div>
+                }
+                <main class="panes">
+                    if self.presenter {
+                        <section class="editor-pane demo-pane" aria-label="Demo script">
+                            <DemoPanel demo={self.demo.clone()} has_checkpoint={self.checkpoint.is_some()} disabled={busy}
+                                       on_script={link.callback(Msg::DemoScript)} on_next={link.callback(|_| Msg::DemoNext)}
+                                       on_restart={link.callback(|_| Msg::DemoRestart)} on_checkpoint={link.callback(|_| Msg::Checkpoint)}
+                                       on_back={link.callback(|_| Msg::BackToCheckpoint)} />
+                        </section>
+                    } else {
+                        <section class="editor-pane" aria-label="Lessons and manifest editor">
+                            <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
+                                         disabled={busy} on_action={link.callback(Msg::Lesson)} />
+                            if let Some((_, label)) = &self.editing {
+                                <p class="editing" data-testid="editing" role="status">
+                                    { format!("Editing {label}: Apply saves it (kubectl edit). ") }
+                                    <button type="button" data-testid="stop-editing" onclick={link.callback(|_| Msg::StopEditing)}>{ "Stop editing" }</button>
+                                </p>
+                            }
+                            <YamlEditor tabs={self.tabs.clone()}
+                                        problems={if self.problems.0 == self.tabs.active_name() { self.problems.1.clone() } else { Rc::default() }}
+                                        on_input={link.callback(Msg::Edit)} on_tab={link.callback(Msg::EditorTab)}
+                                        on_cursor={link.callback(Msg::Cursor)}
+                                        reference={self.reference.as_ref().map(|(_, t, o)| (t.clone(), o.clone()))}
+                                        on_apply={link.callback(|_| Msg::Apply)} {busy} />
+                            <ApplyOutput report={self.report.as_ref().map(|r| r.1.clone())}
+                                         file={AttrValue::from(self.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
+                        </section>
+                    }
+                    <div class="work-pane">
+                        <section class="map-pane" aria-labelledby="map-title">
+                            <h2 id="map-title">{ title }</h2>
+                            if lan.is_up() {
+                                <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />
+                            } else {
+                                <p class="era-switch">
+                                    <button type="button" data-testid="lan-up" disabled={busy}
+                                            onclick={on_command.reform(|_: MouseEvent| "lab lan up".to_string())}
+                                            title="Runs: lab lan up">{ "Boot the VM-era LAN" }</button>
+                                    { " three plain machines with docker, to do by hand what Kubernetes automates (workshop part 1)" }
+                                </p>
+                            }
+                            if !vm_lesson {
+                                <Timeline live_ms={self.session.engine().now().0} viewing={self.past.as_ref().map(|p| p.target)}
+                                          rebuilding={self.past.as_ref().is_some_and(|p| p.replay.is_some())}
+                                          marks={timeline_marks(self.session.journal())} disabled={busy}
+                                          on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
+                                <ControlPlane activity={engine.activity()} lit={lit} />
+                                <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
+                                            flow={FlowView::from_engine(engine, DOT_WALL_MS * self.speed as u64)} />
+                                <div class="map-foot">
+                                    <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
+                                               on_select={on_select} on_command={on_command.clone()} />
+                                    <OwnerLegend {owners} />
+                                </div>
+                            }
+                        </section>
+                        <div class="lower">
+                            <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
+                                     machine={self.session.machine().map(String::from)}
+                                     on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
+                                     on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
+                                     on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
+                            <div class="side">
+                                <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}
+                                           on_close={link.callback(|_| Msg::CloseInspector)} />
+                                <TrafficPanel view={TrafficView::from_engine(engine)} targets={load_targets(engine)}
+                                              disabled={busy} {on_command} />
+                                <EventsFeed events={crate::model::events_feed(engine)} on_select={link.callback(Msg::Select)} />
+                            </div>
+                        </div>
+                    </div>
+                </main>
+                <footer class="bottom">
+                    <div class="share">
+                        <button type="button" data-testid="share-button" disabled={busy} onclick={link.callback(|_| Msg::Share)}
+                                title="A link that opens this lab (and lesson step) in another browser">{ "Share link" }</button>
+                        if let Some(url) = &self.share_link {
+                            <label>
+                                <span class="visually-hidden">{ "Share link: copy it" }</span>
+                                <input type="text" readonly=true data-testid="share-link" value={url.clone()}
+                                       onfocus={Callback::from(|e: FocusEvent| {
+                                           if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                                       })} />
+                            </label>
+                        }
+                    </div>
+                    { format!("seed {seed} · ") }
+                    <a href={format!("?seed={seed}")}>{ "replay this cluster" }</a>
+                    { format!(
+                        " · simulated Kubernetes {} · your lab is saved in this browser and comes back after a reload",
+                        kubelab_api::KUBERNETES_VERSION
+                    ) }
+                </footer>
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn update_msg(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close))
             || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_) | Msg::Interrupt | Msg::ToggleTheme);
         if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
             return false; // the controls are disabled until the lab is back
         }
         match msg {
+            Msg::Render => true,
             Msg::Tick => {
                 let now = wall_now_ms();
                 if self.restoring.is_some() {
@@ -588,165 +778,6 @@ impl Component for App {
         }
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        // While a saved lab is restored, its cluster is drawn as it catches up.
-        // Looking back: the cluster as it was then (while it is rebuilt, what was shown before).
-        let looking_back = self.past.as_ref().and_then(|p| p.engine.as_ref());
-        let engine = match (&self.restoring, looking_back) {
-            (Some(r), _) => r.replay.engine(),
-            (None, Some(e)) => e,
-            (None, None) => self.session.engine(),
-        };
-        let cluster = ClusterView::from_engine(engine);
-        let lan = LanView::from_engine(engine);
-        let owners = cluster.owners();
-        // A VM-era lesson is about the machines: the Kubernetes cluster waits for part 2.
-        let vm_lesson = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson)).is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
-        let wall = wall_now_ms().unwrap_or(0.0);
-        let lit = self.lights.1.map(|u| wall < u);
-        let title = if vm_lesson { "2. Watch the machines: the LAN before Kubernetes".to_string() } else { map_title(&cluster) };
-        let seed = self.session.seed();
-        let busy = self.busy();
-        let status = if self.restoring.is_some() {
-            Some("restoring…".to_string())
-        } else {
-            self.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
-        };
-        let on_command = link.callback(Msg::Command);
-        let on_select = link.callback(Msg::Select);
-        let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
-        let reached = (!self.paused && self.reached < self.speed as f64 * 0.85).then(|| self.reached.round().max(0.0) as u32);
-        html! {
-            <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
-                <header class="top">
-                    <div class="brand">
-                        <h1>{ "kubelab" }</h1>
-                        <p class="tagline">{ "A simulated Kubernetes cluster, running in your browser." }</p>
-                    </div>
-                    <SimClock now_ms={engine.now().0} paused={self.paused} speed={self.speed} {reached} {busy} {status}
-                              on_toggle={link.callback(|_| Msg::TogglePause)}
-                              on_step={link.callback(|_| Msg::Step)}
-                              on_speed={link.callback(Msg::Speed)}
-                              on_reset={link.callback(|_| Msg::Reset)} />
-                    <button type="button" class="theme-toggle" data-testid="theme-toggle" aria-pressed={self.dark.to_string()}
-                            onclick={link.callback(|_| Msg::ToggleTheme)}>{ if self.dark { "Light theme" } else { "Dark theme" } }</button>
-                    <button type="button" class="presenter-toggle" data-testid="presenter-toggle" aria-pressed={self.presenter.to_string()}
-                            onclick={link.callback(|_| Msg::TogglePresenter)}
-                            title="Large type, a clean view, a demo script and keyboard shortcuts for teaching a room">
-                        { if self.presenter { "Leave presenter mode" } else { "Presenter mode" } }
-                    </button>
-                </header>
-                if let Some(n) = &self.notice {
-                    <div class="notice" role="alert" data-testid="notice">
-                        <p>{ n }</p>
-                        <button type="button" onclick={link.callback(|_| Msg::DismissNotice)}>{ "Dismiss" }</button>
-                    </div>
-                }
-                if let Some(r) = &self.restoring {
-                    <div class="notice restoring" role="status" data-testid="restore-status">
-                        <p>{ restore_status(r) }</p>
-                    </div>
-                }
-                <main class="panes">
-                    if self.presenter {
-                        <section class="editor-pane demo-pane" aria-label="Demo script">
-                            <DemoPanel demo={self.demo.clone()} has_checkpoint={self.checkpoint.is_some()} disabled={busy}
-                                       on_script={link.callback(Msg::DemoScript)} on_next={link.callback(|_| Msg::DemoNext)}
-                                       on_restart={link.callback(|_| Msg::DemoRestart)} on_checkpoint={link.callback(|_| Msg::Checkpoint)}
-                                       on_back={link.callback(|_| Msg::BackToCheckpoint)} />
-                        </section>
-                    } else {
-                        <section class="editor-pane" aria-label="Lessons and manifest editor">
-                            <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
-                                         disabled={busy} on_action={link.callback(Msg::Lesson)} />
-                            if let Some((_, label)) = &self.editing {
-                                <p class="editing" data-testid="editing" role="status">
-                                    { format!("Editing {label}: Apply saves it (kubectl edit). ") }
-                                    <button type="button" data-testid="stop-editing" onclick={link.callback(|_| Msg::StopEditing)}>{ "Stop editing" }</button>
-                                </p>
-                            }
-                            <YamlEditor tabs={self.tabs.clone()}
-                                        problems={if self.problems.0 == self.tabs.active_name() { self.problems.1.clone() } else { Rc::default() }}
-                                        on_input={link.callback(Msg::Edit)} on_tab={link.callback(Msg::EditorTab)}
-                                        on_cursor={link.callback(Msg::Cursor)}
-                                        reference={self.reference.as_ref().map(|(_, t, o)| (t.clone(), o.clone()))}
-                                        on_apply={link.callback(|_| Msg::Apply)} {busy} />
-                            <ApplyOutput report={self.report.as_ref().map(|r| r.1.clone())}
-                                         file={AttrValue::from(self.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
-                        </section>
-                    }
-                    <div class="work-pane">
-                        <section class="map-pane" aria-labelledby="map-title">
-                            <h2 id="map-title">{ title }</h2>
-                            if lan.is_up() {
-                                <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />
-                            } else {
-                                <p class="era-switch">
-                                    <button type="button" data-testid="lan-up" disabled={busy}
-                                            onclick={on_command.reform(|_: MouseEvent| "lab lan up".to_string())}
-                                            title="Runs: lab lan up">{ "Boot the VM-era LAN" }</button>
-                                    { " three plain machines with docker, to do by hand what Kubernetes automates (workshop part 1)" }
-                                </p>
-                            }
-                            if !vm_lesson {
-                                <Timeline live_ms={self.session.engine().now().0} viewing={self.past.as_ref().map(|p| p.target)}
-                                          rebuilding={self.past.as_ref().is_some_and(|p| p.replay.is_some())}
-                                          marks={timeline_marks(self.session.journal())} disabled={busy}
-                                          on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
-                                <ControlPlane activity={engine.activity()} lit={lit} />
-                                <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
-                                            flow={FlowView::from_engine(engine, DOT_WALL_MS * self.speed as u64)} />
-                                <div class="map-foot">
-                                    <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
-                                               on_select={on_select} on_command={on_command.clone()} />
-                                    <OwnerLegend {owners} />
-                                </div>
-                            }
-                        </section>
-                        <div class="lower">
-                            <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
-                                     machine={self.session.machine().map(String::from)}
-                                     on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
-                                     on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
-                                     on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
-                            <div class="side">
-                                <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}
-                                           on_close={link.callback(|_| Msg::CloseInspector)} />
-                                <TrafficPanel view={TrafficView::from_engine(engine)} targets={load_targets(engine)}
-                                              disabled={busy} {on_command} />
-                                <EventsFeed events={crate::model::events_feed(engine)} on_select={link.callback(Msg::Select)} />
-                            </div>
-                        </div>
-                    </div>
-                </main>
-                <footer class="bottom">
-                    <div class="share">
-                        <button type="button" data-testid="share-button" disabled={busy} onclick={link.callback(|_| Msg::Share)}
-                                title="A link that opens this lab (and lesson step) in another browser">{ "Share link" }</button>
-                        if let Some(url) = &self.share_link {
-                            <label>
-                                <span class="visually-hidden">{ "Share link: copy it" }</span>
-                                <input type="text" readonly=true data-testid="share-link" value={url.clone()}
-                                       onfocus={Callback::from(|e: FocusEvent| {
-                                           if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
-                                       })} />
-                            </label>
-                        }
-                    </div>
-                    { format!("seed {seed} · ") }
-                    <a href={format!("?seed={seed}")}>{ "replay this cluster" }</a>
-                    { format!(
-                        " · simulated Kubernetes {} · your lab is saved in this browser and comes back after a reload",
-                        kubelab_api::KUBERNETES_VERSION
-                    ) }
-                </footer>
-            </div>
-        }
-    }
-}
-
-impl App {
     /// Runs console text through the session and shows it in the console: each command's
     /// lines with `$ ` before the first, then what it printed.
     /// Leaves the timeline's past for the live cluster, playing again if it was.

@@ -523,11 +523,21 @@ pub const FEED_EVENTS: usize = 40;
 /// The newest events first (by last time seen), at most FEED_EVENTS.
 pub fn events_feed(engine: &Engine) -> Vec<EventView> {
     let now = engine.now();
-    let mut events: Vec<&kubelab_api::Event> = engine.store().events.values().collect();
-    events.sort_by_key(|e| std::cmp::Reverse((e.last_timestamp.or(e.first_timestamp), e.metadata.resource_version.parse::<u64>().unwrap_or(0))));
+    // Thousands of events with 1,000 pods: the newest are picked out, not all sorted.
+    let mut events: Vec<_> = engine
+        .store()
+        .events
+        .values()
+        .map(|e| (std::cmp::Reverse((e.last_timestamp.or(e.first_timestamp), e.metadata.resource_version.parse::<u64>().unwrap_or(0))), e))
+        .collect();
+    if events.len() > FEED_EVENTS {
+        events.select_nth_unstable_by(FEED_EVENTS - 1, |a, b| a.0.cmp(&b.0));
+        events.truncate(FEED_EVENTS);
+    }
+    events.sort_by(|a, b| a.0.cmp(&b.0));
     events
         .into_iter()
-        .take(FEED_EVENTS)
+        .map(|(_, e)| e)
         .map(|e| {
             let o = &e.involved_object;
             let ns = o.namespace.clone();

@@ -126,15 +126,30 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
     let c = &props.cluster;
     let root = use_node_ref();
     let anchors = use_state(|| Rc::new(Anchors::default()));
+    // (measurement in flight, its frame request)
+    let measuring = use_mut_ref(|| (false, None::<gloo::render::AnimationFrame>));
     {
-        // After every render: where did things land? Only a change re-renders.
+        // After a render: where did things land? Measured at the next frame, when the browser
+        // lays the page out anyway (measuring at once would lay it out twice), and only when
+        // the overlay has something to draw. Only a change re-renders.
         let (root, anchors) = (root.clone(), anchors.clone());
+        let wanted = !c.services.is_empty() || props.flow.is_some();
+        let measuring = measuring.clone();
         use_effect(move || {
-            if let Some(el) = root.cast::<web_sys::Element>() {
-                let now = measure(&el);
-                if now != **anchors {
-                    anchors.set(Rc::new(now));
-                }
+            let in_flight = measuring.borrow().0;
+            if wanted && !in_flight {
+                let flag = measuring.clone();
+                let frame = gloo::render::request_animation_frame(move |_| {
+                    flag.borrow_mut().0 = false;
+                    if let Some(el) = root.cast::<web_sys::Element>() {
+                        let now = measure(&el);
+                        if now != **anchors {
+                            anchors.set(Rc::new(now));
+                        }
+                    }
+                });
+                // The previous request has run by now: dropping it is safe.
+                *measuring.borrow_mut() = (true, Some(frame));
             }
         });
     }

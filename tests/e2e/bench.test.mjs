@@ -30,6 +30,26 @@ async function measure(page, ms) {
   }), ms);
 }
 
+/**
+ * The longest task on the page's main thread while `during` runs, from Chrome's trace (the
+ * Long Tasks API reports only tasks over 50 ms, so it cannot say how far under they stay).
+ */
+async function longestTask(context, page, during) {
+  const cdp = await context.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  const result = await during();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  // The page's main thread: where its timers fire.
+  const main = new Set(events.filter((e) => e.name === 'TimerFire').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`));
+  return { result, longest: Math.max(0, ...tasks.map((t) => t.dur / 1000)), tasks: tasks.length };
+}
+
 function pct(values, p) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))];
@@ -49,16 +69,20 @@ test('benchmark: frames at 500 pods with 200 req/s, and the longest task while 1
   await lab.setSpeed(5);
   const busy = await measure(page, 5000);
   const p50 = pct(busy.frames, 0.5), p95 = pct(busy.frames, 0.95), max = Math.max(...busy.frames);
-  console.log(`# frames with 500 pods and 200 req/s at 5x: ${busy.frames.length} frames in 5 s, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; longest task ${busy.longest.toFixed(0)} ms (target p95 <= 16.7 ms)`);
+  console.log(`# frames with 500 pods and 200 req/s at 5x: ${busy.frames.length} frames in 5 s, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; long tasks (over 50 ms): ${busy.longest ? `longest ${busy.longest.toFixed(0)} ms` : "none"} (target p95 <= 16.7 ms)`);
   assert.ok(busy.frames.length > 0);
 
   await lab.run('lab load stop');
   await lab.run('kubectl delete deployment many --wait=false');
   await lab.setManifest(deployment({ name: 'thousand', replicas: 1000 }));
-  const during = measure(page, 6000);
-  await lab.apply();
-  const created = await during;
-  console.log(`# applying a 1,000-pod Deployment: longest main-thread task ${created.longest.toFixed(0)} ms, frame p95 ${pct(created.frames, 0.95).toFixed(1)} ms, max ${Math.max(...created.frames).toFixed(1)} ms (target: no task over 50 ms)`);
+  const traced = await longestTask(context, page, async () => {
+    const during = measure(page, 6000);
+    await lab.apply();
+    return during;
+  });
+  const created = traced.result;
+  console.log(`# applying a 1,000-pod Deployment: longest main-thread task ${traced.longest.toFixed(0)} ms (traced; ${traced.tasks} tasks in 6 s; long tasks over 50 ms: ${created.longest ? `${created.longest.toFixed(0)} ms` : 'none'}), frame p95 ${pct(created.frames, 0.95).toFixed(1)} ms, max ${Math.max(...created.frames).toFixed(1)} ms (target: no task over 50 ms)`);
+  assert.ok(traced.tasks > 0, 'the trace saw the page\'s main thread');
   assert.deepEqual(errors, []);
   await context.close();
 });
