@@ -203,8 +203,9 @@ fn service_views(engine: &Engine) -> Vec<ServiceView> {
         .collect()
 }
 
-/// A request travelling on the map: from the load generator to the Service (progress 0 to
-/// 0.5) and on to the pod that answers it (0.5 to 1).
+/// A request travelling on the map: from the load generator to the Service and on to the pod
+/// that answers it, and from there along that pod's own requests (`hops`), each leg an equal
+/// share of `progress` (0 to 1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DotView {
     /// Stable while the request lives: (send time, connection).
@@ -214,6 +215,8 @@ pub struct DotView {
     pub progress: f64,
     /// Answered well (false: refused, timed out, reset).
     pub ok: bool,
+    /// The pod's own requests on the way to its answer: Service, then the pod it reached.
+    pub hops: Vec<kubelab_engine::traffic::Hop>,
 }
 
 /// The load generator's traffic as the map draws it.
@@ -241,8 +244,10 @@ impl FlowView {
             _ => None,
         };
         let mut dots = Vec::new();
-        let mut add = |key: String, sent: u64, done: u64, pod: Option<(String, String)>, ok: bool| {
-            let end = sent + (done.saturating_sub(sent)).max(min_visible_ms).max(1);
+        let mut add = |key: String, sent: u64, done: u64, pod: Option<(String, String)>, ok: bool, hops: &[kubelab_engine::traffic::Hop]| {
+            // Each further hop is drawn for as long again.
+            let visible = min_visible_ms * (1 + hops.len() as u64);
+            let end = sent + (done.saturating_sub(sent)).max(visible).max(1);
             if now < sent || now >= end {
                 return;
             }
@@ -250,14 +255,14 @@ impl FlowView {
             if pod.is_none() {
                 progress = progress.min(0.5);
             }
-            dots.push((sent, DotView { key, pod, progress, ok }));
+            dots.push((sent, DotView { key, pod, progress, ok, hops: hops.to_vec() }));
         };
         for a in &load.stats.recent {
-            add(format!("{}-{}", a.sent.0, a.worker), a.sent.0, a.done_at.0, a.pod.clone(), a.ok);
+            add(format!("{}-{}", a.sent.0, a.worker), a.sent.0, a.done_at.0, a.pod.clone(), a.ok, &a.hops);
         }
         for (i, w) in load.workers.iter().enumerate() {
             if let Some((sent, s)) = &w.in_flight {
-                add(format!("{}-{i}", sent.0), sent.0, s.done_at.0, s.pod.clone(), matches!(s.outcome, Outcome::Ok { .. }));
+                add(format!("{}-{i}", sent.0), sent.0, s.done_at.0, s.pod.clone(), matches!(s.outcome, Outcome::Ok { .. }), &s.hops);
             }
         }
         dots.sort_by_key(|(sent, _)| *sent);
@@ -811,6 +816,48 @@ mod tests {
             &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
         );
         assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    #[test]
+    fn a_request_to_a_three_tier_app_travels_on_through_each_tier() {
+        let mut e = Engine::new(7);
+        let app = include_str!("../tests/scenarios/three-tier/app.yaml");
+        let files = [("app.yaml".to_string(), app.to_string())];
+        let mut exec = |e: &mut Engine, line: &str| {
+            let out = kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
+            assert!(out.ok, "{line}: {}", out.text());
+        };
+        exec(&mut e, "kubectl apply -f app.yaml");
+        e.advance(30_000, &mut |_| {});
+        exec(&mut e, "lab load start http://nginx/users/7 --rps 5");
+        e.advance(5_300, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        let pods = |prefix: &str| e.store().pods.keys().filter(|(_, n)| n.starts_with(prefix)).cloned().collect::<Vec<_>>();
+        for d in &flow.dots {
+            // nginx (frontend) → Service app → a backend pod → Service redis → redis-0.
+            assert!(d.ok, "{d:?}");
+            assert!(pods("frontend-").contains(d.pod.as_ref().expect("a frontend pod")), "{d:?}");
+            let services: Vec<&str> = d.hops.iter().map(|h| h.service.1.as_str()).collect();
+            assert_eq!(services, ["app", "redis"], "{d:?}");
+            assert!(pods("backend-").contains(d.hops[0].pod.as_ref().expect("a backend pod")), "{d:?}");
+            assert_eq!(d.hops[1].pod, Some(("default".to_string(), "redis-0".to_string())));
+        }
+        // Each tier's pods show the rate they answer: together, the whole 5 req/s at each tier.
+        let v = ClusterView::from_engine(&e);
+        let rate = |prefix: &str| -> f64 { v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name.starts_with(prefix)).filter_map(|p| p.rps).sum() };
+        for tier in ["frontend-", "backend-", "redis-"] {
+            assert!((rate(tier) - 5.0).abs() < 0.5, "{tier}: {}", rate(tier));
+        }
+        // With no backend, the frontend's request stops at the app Service (502 to the client).
+        exec(&mut e, "kubectl scale deployment backend --replicas=0");
+        e.advance(30_000, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        for d in &flow.dots {
+            assert!(!d.ok && d.pod.is_some(), "{d:?}");
+            assert_eq!(d.hops, [kubelab_engine::traffic::Hop { service: ("default".into(), "app".into()), pod: None }], "{d:?}");
+        }
     }
 
     #[test]

@@ -324,23 +324,44 @@ fn overlay(props: &OverlayProps) -> Html {
             .flat_map(|n| n.pods.iter())
             .map(|p| ((p.namespace.as_str(), p.name.as_str()), p.owner.as_deref()))
             .collect();
+        let right = |r: &(i32, i32, i32, i32)| (r.0 + r.2, r.1 + r.3 / 2);
         for d in &f.dots {
             let Some(start) = client else { break };
-            let end = d.pod.as_ref().and_then(|(ns, n)| a.at.get(&pod_anchor(ns, n))).map(left);
-            let lerp = |p: (i32, i32), q: (i32, i32), t: f64| (p.0 as f64 + (q.0 - p.0) as f64 * t, p.1 as f64 + (q.1 - p.1) as f64 * t);
-            let at = match (svc, end) {
-                (Some((s, _)), _) if d.progress < 0.5 => lerp(start, s, d.progress * 2.0),
-                (Some((_, s)), Some(e)) => lerp(s, e, (d.progress - 0.5) * 2.0),
-                (Some((s, _)), None) => lerp(s, s, 0.0),
-                (None, Some(e)) => lerp(start, e, d.progress),
+            let end = d.pod.as_ref().and_then(|(ns, n)| a.at.get(&pod_anchor(ns, n)));
+            // The legs it travels: into the Service on its left, out of it at the bottom to
+            // the pod; then, for each request that pod made, out of the pod on its right into
+            // the next Service, and down to the pod that took it. A leg with no pod (no
+            // endpoints) is the last one.
+            let mut legs: Vec<((i32, i32), (i32, i32))> = Vec::new();
+            match (svc, end) {
+                (Some((sl, sb)), Some(e)) => legs.extend([(start, sl), (sb, left(e))]),
+                (Some((sl, _)), None) => legs.push((start, sl)),
+                (None, Some(e)) => legs.push((start, left(e))),
                 (None, None) => continue,
-            };
+            }
+            let mut from = end;
+            for h in &d.hops {
+                let (Some(p), Some(hs)) = (from, a.at.get(&svc_anchor(&h.service.0, &h.service.1))) else { break };
+                legs.push((right(p), left(hs)));
+                let next = h.pod.as_ref().and_then(|(ns, n)| a.at.get(&pod_anchor(ns, n)));
+                let Some(np) = next else { break };
+                legs.push((bottom(hs), left(np)));
+                from = Some(np);
+            }
+            // Every planned leg takes an equal share of the time; a journey cut short waits at
+            // its last point.
+            let planned = if svc.is_some() { 2 } else { 1 } + 2 * d.hops.len();
+            let t = (d.progress * planned as f64).min(legs.len() as f64);
+            let i = (t.floor() as usize).min(legs.len() - 1);
+            let (p, q) = legs[i];
+            let f = (t - i as f64).clamp(0.0, 1.0);
+            let at = (p.0 as f64 + (q.0 - p.0) as f64 * f, p.1 as f64 + (q.1 - p.1) as f64 * f);
             let style = format!("transform: translate({:.1}px, {:.1}px)", at.0, at.1);
             let colour = d.pod.as_ref().and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied()).map(owner_colour).unwrap_or("#8C8C8C");
             dots.push(if d.ok {
-                html! { <g key={d.key.clone()} class="dot ok" {style}><circle r="4.5" fill={colour} /></g> }
+                html! { <g key={d.key.clone()} class="dot ok" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}><circle r="4.5" fill={colour} /></g> }
             } else {
-                html! { <g key={d.key.clone()} class="dot failed" {style}><path d="M-4.5,-4.5L4.5,4.5M4.5,-4.5L-4.5,4.5" /></g> }
+                html! { <g key={d.key.clone()} class="dot failed" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}><path d="M-4.5,-4.5L4.5,4.5M4.5,-4.5L-4.5,4.5" /></g> }
             });
         }
     }

@@ -1,5 +1,6 @@
 // A load generator against a Service: the chart shows requests per simulated second.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { useLab, newPage } from './harness.mjs';
 import { LabPage, deployment } from './lab-page.mjs';
@@ -69,6 +70,27 @@ test('the map draws the Service, a line to each endpoint, requests travelling an
   // The Service opens in the inspector, with kubectl describe.
   await svc.click();
   await page.getByTestId('inspector').getByText(/Name:\s+shop/).first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a request to a three-tier app travels on: frontend, the app Service, a backend, the redis Service, redis-0', { timeout: 180_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 10 });
+  await lab.setManifest(readFileSync(new URL('../scenarios/three-tier/app.yaml', import.meta.url), 'utf8'));
+  await lab.apply();
+  await lab.setSpeed(20);
+  await page.waitForFunction(() => document.querySelector('[data-testid="pod-redis-0"]')?.dataset.ready === 'true'
+    && document.querySelectorAll('[data-testid^="pod-backend-"][data-ready="true"]').length === 2
+    && document.querySelectorAll('[data-testid^="pod-frontend-"][data-ready="true"]').length >= 1, null, { timeout: 120_000 });
+  await lab.setSpeed(1);
+  await lab.run('lab load start http://nginx/users/7 --rps 10');
+  // client → nginx Service → frontend pod → app Service → backend pod → redis Service → redis-0:
+  // six legs, and dots are seen on the later ones.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="map-overlay"] .dot.ok')].some((d) => d.dataset.legs === '6' && Number(d.dataset.leg) >= 4));
+  assert.equal(await page.locator('[data-testid="map-overlay"] .dot.failed').count(), 0);
+  await lab.screenshot('three-tier-traffic');
   assert.deepEqual(errors, []);
   await context.close();
 });

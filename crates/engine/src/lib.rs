@@ -1433,7 +1433,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     fn send(&mut self, dest: &traffic::Dest, conn: Option<&mut Option<(String, i32)>>, method: &str, path: &str, t: Time, timeout_ms: u64) -> traffic::Served {
         use traffic::{Dest, Outcome, Served};
-        let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+        let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
         match dest {
             Dest::Lan { from, host, port } => {
                 let served = match self.lan.request(&mut self.servers, from.as_deref(), host, *port, path, t, Time(t.0.saturating_add(timeout_ms)), 0) {
@@ -1442,7 +1442,7 @@ impl Engine {
                 };
                 let _ = method;
                 if served.done_at.0 - t.0 > timeout_ms {
-                    return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
+                    return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout, hops: Vec::new() };
                 }
                 served
             }
@@ -1456,7 +1456,7 @@ impl Engine {
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
-                        return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
+                        return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout, hops: Vec::new() };
                     }
                 }
                 let mut local = None;

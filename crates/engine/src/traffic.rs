@@ -122,6 +122,18 @@ pub struct Served {
     pub version: Option<String>,
     pub done_at: Time,
     pub outcome: Outcome,
+    /// The requests that pod made in turn to answer (a frontend to its backend's Service,
+    /// a backend to Redis), in order: the next hops of a multi-tier app.
+    pub hops: Vec<Hop>,
+}
+
+/// A request a pod made to a Service on the way to its answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hop {
+    /// The Service (namespace, name).
+    pub service: (String, String),
+    /// The pod it reached, if any did.
+    pub pod: Option<(String, String)>,
 }
 
 /// The servers' queues: a process that serves one request at a time is busy until then.
@@ -226,21 +238,21 @@ pub fn redis_command(kv: &mut Kv, key: &str, args: &[&str]) -> String {
 /// backend → Redis at REDIS_URL.
 #[allow(clippy::too_many_arguments)]
 pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: &str, t: Time, timeout_ms: u64) -> Served {
-    let timeout = Served { pod: Some((ns.into(), pod.into())), version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout };
+    let timeout = Served { pod: Some((ns.into(), pod.into())), version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout, hops: Vec::new() };
     let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
-        return Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+        return Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
     };
     let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
     if w.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
         return Served { version, ..timeout };
     }
     let Some(rt) = w.runtimes.get(&p.metadata.uid) else {
-        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
     };
     // The container listening on the port.
     let listening = rt.containers.iter().zip(p.spec.containers.iter()).find(|(c, _)| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&port));
     let Some((running, spec)) = listening else {
-        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused };
+        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
     };
     let repo = ImageRef::parse(&spec.image).repository;
     let up_for_ms = match running.phase {
@@ -259,6 +271,11 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
     let ok = |body: String| Outcome::Ok { status: 200, body };
     // The path without its query string.
     let route = path.split('?').next().unwrap_or(path);
+    let mut hops = Vec::new();
+    // A hop to a Service that exists (namespace `ns`), through `pod` if one was picked.
+    let hop = |store: &Store, service: &str, pod: Option<&str>| {
+        store.services.contains_key(&(ns.to_string(), service.to_string())).then(|| Hop { service: (ns.to_string(), service.to_string()), pod: pod.map(|p| (ns.to_string(), p.to_string())) })
+    };
     let (done, outcome) = match repo.as_str() {
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
             // uvicorn with a blocking 1 s sleep in its only route: one request at a time.
@@ -284,10 +301,12 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" => {
             // nginx → Service app:1323.
             let next = pick_endpoint(w.store, ns, "app", 1323, w.rng);
+            hops.extend(hop(w.store, "app", next.as_ref().map(|(p, _)| p.as_str())));
             match next {
                 None => (Time(t.0 + 2), Outcome::BadGateway),
                 Some((backend, bport)) => {
                     let inner = serve(w, ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
+                    hops.extend(inner.hops.iter().cloned());
                     match inner.outcome {
                         Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),
                         Outcome::Timeout => (Time(t.0 + 60_000), Outcome::BadGateway),
@@ -305,6 +324,7 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
                 let url = spec.env.iter().find(|e| e.name == "REDIS_URL").and_then(|e| e.value.clone()).unwrap_or_else(|| "localhost:6379".into());
                 let (host, rport) = url.split_once(':').map(|(h, p)| (h.to_string(), p.parse().unwrap_or(6379))).unwrap_or((url.clone(), 6379));
                 let redis_pod = pick_endpoint(w.store, ns, &host, rport, w.rng);
+                hops.extend(hop(w.store, &host, redis_pod.as_ref().map(|(p, _)| p.as_str())));
                 let reply = redis_pod.and_then(|(rp, _)| {
                     let target = w.store.pods.get(&(ns.to_string(), rp))?;
                     if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
@@ -373,7 +393,7 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
-    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome }
+    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops }
 }
 
 /// Load generator statistics (plow's summary, plus per-pod and per-version counts).
@@ -409,6 +429,8 @@ pub struct Answered {
     /// The pod that took it (namespace, name), if any did.
     pub pod: Option<(String, String)>,
     pub ok: bool,
+    /// Where that pod's own requests went (see `Served::hops`).
+    pub hops: Vec<Hop>,
 }
 
 /// How many completed requests `Stats::recent` keeps.
@@ -443,9 +465,13 @@ impl Stats {
         if self.recent.len() == RECENT_REQUESTS {
             self.recent.pop_front();
         }
-        self.recent.push_back(Answered { sent, done_at: s.done_at, worker, pod: s.pod.clone(), ok });
+        self.recent.push_back(Answered { sent, done_at: s.done_at, worker, pod: s.pod.clone(), ok, hops: s.hops.clone() });
         if let (true, Some((_, p))) = (ok, &s.pod) {
-            *self.per_pod_second.entry(sec).or_default().entry(p.clone()).or_default() += 1;
+            // The pods further along (a backend, Redis) answered this request too.
+            let second = self.per_pod_second.entry(sec).or_default();
+            for pod in std::iter::once(p).chain(s.hops.iter().filter_map(|h| h.pod.as_ref().map(|(_, p)| p))) {
+                *second.entry(pod.clone()).or_default() += 1;
+            }
             keep_last_minute(&mut self.per_pod_second, sec);
         }
         if ok {

@@ -678,11 +678,11 @@ enum Target {
 
 /// A served request, with who served it for the load generator's per-instance counts.
 fn served(vm: &str, c: &Ctr, done_at: Time, outcome: Outcome) -> Served {
-    Served { pod: Some((vm.to_string(), format!("{vm}/{}", c.name))), version: Some(c.version()), done_at, outcome }
+    Served { pod: Some((vm.to_string(), format!("{vm}/{}", c.name))), version: Some(c.version()), done_at, outcome, hops: Vec::new() }
 }
 
 fn failed(done_at: Time, outcome: Outcome) -> Served {
-    Served { pod: None, version: None, done_at, outcome }
+    Served { pod: None, version: None, done_at, outcome, hops: Vec::new() }
 }
 
 impl Lan {
