@@ -64,6 +64,18 @@ pub struct PodView {
     pub owner: Option<String>,
     /// While a load runs: requests this pod answered per second (over RATE_SECONDS).
     pub rps: Option<f64>,
+    /// The PersistentVolumeClaims it mounts, drawn attached to it.
+    pub claims: Vec<ClaimView>,
+}
+
+/// A PersistentVolumeClaim a pod mounts, as the map shows it on the pod.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimView {
+    pub name: String,
+    /// `Bound`, `Pending`, `Lost`; `not found` when there is no such claim (the pod waits).
+    pub phase: String,
+    /// The bound volume's size (`1Gi`), once bound.
+    pub capacity: Option<String>,
 }
 
 impl ClusterView {
@@ -73,7 +85,7 @@ impl ClusterView {
         let mut unscheduled = Vec::new();
         let load = engine.load();
         for p in store.pods.values() {
-            let mut view = pod_view(p);
+            let mut view = pod_view(p, store);
             view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
             match nodes.iter_mut().find(|n| n.name == p.spec.node_name) {
                 Some(n) => n.pods.push(view),
@@ -155,7 +167,21 @@ pub fn format_countdown(ms: u64) -> String {
     }
 }
 
-fn pod_view(p: &Pod) -> PodView {
+fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
+    let claims = p
+        .spec
+        .volumes
+        .iter()
+        .filter_map(|v| v.persistent_volume_claim.as_ref())
+        .map(|c| {
+            let pvc = store.pvcs.get(&(p.metadata.namespace.clone(), c.claim_name.clone()));
+            ClaimView {
+                name: c.claim_name.clone(),
+                phase: pvc.map_or("not found".to_string(), |v| if v.status.phase.is_empty() { "Pending".to_string() } else { v.status.phase.clone() }),
+                capacity: pvc.and_then(|v| v.status.capacity.get("storage")).map(|q| q.0.clone()),
+            }
+        })
+        .collect();
     PodView {
         namespace: p.metadata.namespace.clone(),
         name: p.metadata.name.clone(),
@@ -164,6 +190,7 @@ fn pod_view(p: &Pod) -> PodView {
         terminating: p.metadata.deletion_timestamp.is_some(),
         owner: p.metadata.controller_ref().map(|r| r.name.clone()),
         rps: None,
+        claims,
     }
 }
 
@@ -819,16 +846,35 @@ mod tests {
     }
 
     #[test]
+    fn a_pod_waiting_for_its_claim_says_so_on_the_map() {
+        let mut e = Engine::new(7);
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: db}\nspec:\n  containers: [{name: db, image: redis:7.2}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]\n";
+        let files = [("pod.yaml".to_string(), pod.to_string())];
+        let out = kubelab_kubectl::execute(&mut e, "kubectl apply -f pod.yaml", &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
+        assert!(out.ok, "{}", out.text());
+        e.advance(5_000, &mut |_| {});
+        // The scheduler waits for the claim (persistentvolumeclaim "db-data" not found).
+        let v = ClusterView::from_engine(&e);
+        let p = v.unscheduled.iter().find(|p| p.name == "db").expect("db waits unscheduled");
+        assert_eq!(p.claims, [ClaimView { name: "db-data".into(), phase: "not found".into(), capacity: None }]);
+    }
+
+    #[test]
     fn a_request_to_a_three_tier_app_travels_on_through_each_tier() {
         let mut e = Engine::new(7);
         let app = include_str!("../tests/scenarios/three-tier/app.yaml");
         let files = [("app.yaml".to_string(), app.to_string())];
-        let mut exec = |e: &mut Engine, line: &str| {
+        let exec = |e: &mut Engine, line: &str| {
             let out = kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
             assert!(out.ok, "{line}: {}", out.text());
         };
         exec(&mut e, "kubectl apply -f app.yaml");
         e.advance(30_000, &mut |_| {});
+        // Redis mounts its claim: the map draws it on the pod, bound.
+        let v = ClusterView::from_engine(&e);
+        let redis = v.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "redis-0").expect("redis-0 runs");
+        assert_eq!(redis.claims, [ClaimView { name: "redis-data".into(), phase: "Bound".into(), capacity: Some("10Gi".into()) }]);
+        assert!(v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name != "redis-0").all(|p| p.claims.is_empty()));
         exec(&mut e, "lab load start http://nginx/users/7 --rps 5");
         e.advance(5_300, &mut |_| {});
         let flow = FlowView::from_engine(&e, 700).expect("a load runs");

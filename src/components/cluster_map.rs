@@ -26,23 +26,37 @@ const SQ: u32 = 14;
 const SQ_GAP: u32 = 2;
 const SQ_PER_ROW: u32 = (NODE_W - 16 + SQ_GAP) / (SQ + SQ_GAP);
 
-/// Where pod `i` of a node's `n` is drawn, in the node's own pixels: (x, y, width, height).
-fn pod_slot(n: usize, i: usize) -> (u32, u32, u32, u32) {
-    let i = i as u32;
-    if n > COMPACT_ABOVE {
-        (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ)
-    } else {
-        (8, NODE_HEADER_H + i * (CHIP_H + CHIP_GAP), CHIP_W, CHIP_H)
+/// Where each of a node's pods is drawn, in the node's own pixels: (x, y, width, height).
+/// A chip grows a line for each volume claim it mounts (at most MAX_CLAIMS drawn).
+fn pod_slots(pods: &[PodView]) -> Vec<(u32, u32, u32, u32)> {
+    if pods.len() > COMPACT_ABOVE {
+        return (0..pods.len() as u32).map(|i| (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ)).collect();
     }
+    let mut y = NODE_HEADER_H;
+    pods.iter()
+        .map(|p| {
+            let h = chip_height(p);
+            let slot = (8, y, CHIP_W, h);
+            y += h + CHIP_GAP;
+            slot
+        })
+        .collect()
 }
 
-/// A node box's height for `n` pods.
-fn node_height(n: usize) -> u32 {
-    if n == 0 {
-        return NODE_HEADER_H + CHIP_H + 4;
+/// Claim lines drawn on one chip; more are counted on the last line.
+const MAX_CLAIMS: usize = 2;
+const CLAIM_H: u32 = 20;
+
+fn chip_height(p: &PodView) -> u32 {
+    CHIP_H + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32
+}
+
+/// A node box's height for these pods.
+fn node_height(pods: &[PodView]) -> u32 {
+    match pod_slots(pods).last() {
+        None => NODE_HEADER_H + CHIP_H + 4,
+        Some((_, y, _, h)) => y + h + 8,
     }
-    let (_, y, _, h) = pod_slot(n, n - 1);
-    y + h + 8
 }
 
 /// Characters of a pod name that fit on a chip; longer names lose their middle (the full
@@ -154,7 +168,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         });
     }
     // Every node box as tall as the fullest one, so the row reads as a row.
-    let node_h = c.nodes.iter().map(|n| node_height(n.pods.len())).max().unwrap_or(0).max(node_height(1));
+    let node_h = c.nodes.iter().map(|n| node_height(&n.pods)).max().unwrap_or(0).max(NODE_HEADER_H + CHIP_H + 4 + CHIP_GAP);
     let selected = props.selected.as_ref();
     let nodes = c.nodes.iter().map(|n| {
         let node_selected = selected == Some(&Selection::Node(n.name.clone()));
@@ -182,9 +196,10 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
     });
     let pending = c.unscheduled.iter().filter(|_| pending_compact.is_none()).map(|p| {
         let is_selected = matches!(selected, Some(Selection::Pod { namespace, name }) if namespace == &p.namespace && name == &p.name);
+        let h = chip_height(p);
         html! {
             <svg key={format!("{}/{}", p.namespace, p.name)} class="chip-svg" width={CHIP_W.to_string()}
-                 height={CHIP_H.to_string()} viewBox={format!("0 0 {CHIP_W} {CHIP_H}")}>
+                 height={h.to_string()} viewBox={format!("0 0 {CHIP_W} {h}")}>
                 <PodChip pod={p.clone()} x={0} y={0} selected={is_selected} on_select={props.on_select.clone()} />
             </svg>
         }
@@ -287,8 +302,7 @@ fn overlay(props: &OverlayProps) -> Html {
     let mut a = (**measured).clone();
     for n in &props.cluster.nodes {
         let Some(&(nx, ny, _, _)) = measured.at.get(&format!("node:{}", n.name)) else { continue };
-        for (i, p) in n.pods.iter().enumerate() {
-            let (x, y, w, h) = pod_slot(n.pods.len(), i);
+        for (p, (x, y, w, h)) in n.pods.iter().zip(pod_slots(&n.pods)) {
             a.at.insert(pod_anchor(&p.namespace, &p.name), (nx + x as i32, ny + y as i32, w as i32, h as i32));
         }
     }
@@ -408,6 +422,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
         format!("{}: tainted {}, so pods without a matching toleration are not scheduled here", n.role, n.taints.join(", "))
     };
     let compact = n.pods.len() > COMPACT_ABOVE;
+    let slots = pod_slots(&n.pods);
     // Pods that were here at the last drawing and are gone now fade out where they were,
     // under the pods still here (chips only: a crowded node's squares just go).
     let ghosts = {
@@ -423,15 +438,11 @@ fn node_box(props: &NodeBoxProps) -> Html {
         memory.ghosts.extend(gone);
         memory.ghosts.retain(|g| now - g.since < GHOST_MS && !here.contains(&g.key));
         if !compact {
-            memory.last = n.pods.iter().enumerate().map(|(i, p)| {
-                let (x, y, _, _) = pod_slot(n.pods.len(), i);
-                (format!("{}/{}", p.namespace, p.name), x, y, p.clone())
-            }).collect();
+            memory.last = n.pods.iter().zip(&slots).map(|(p, &(x, y, _, _))| (format!("{}/{}", p.namespace, p.name), x, y, p.clone())).collect();
         }
         memory.ghosts.iter().map(|g| html! { <PodGhost key={format!("ghost:{}", g.key)} pod={g.pod.clone()} x={g.x} y={g.y} /> }).collect::<Vec<_>>()
     };
-    let pods = n.pods.iter().enumerate().map(|(i, p)| {
-        let (x, y, _, _) = pod_slot(n.pods.len(), i);
+    let pods = n.pods.iter().zip(&slots).map(|(p, &(x, y, _, _))| {
         let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
         let key = format!("{}/{}", p.namespace, p.name);
         if compact {
@@ -527,9 +538,9 @@ fn pod_ghost(props: &PodGhostProps) -> Html {
     html! {
         <g class="pod ghost" aria-hidden="true" data-ghost={p.name.clone()}>
             <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
-                  width={(CHIP_W as f32 - 1.5).to_string()} height={(CHIP_H as f32 - 1.5).to_string()} rx="6" />
+                  width={(CHIP_W as f32 - 1.5).to_string()} height={(chip_height(p) as f32 - 1.5).to_string()} rx="6" />
             <rect class="pod-owner" x={(x + 2).to_string()} y={(y + 2).to_string()} width="8"
-                  height={(CHIP_H - 4).to_string()} rx="4" fill={owner_colour(p.owner.as_deref())} />
+                  height={(chip_height(p) - 4).to_string()} rx="4" fill={owner_colour(p.owner.as_deref())} />
             <text class="pod-name" x={(x + 16).to_string()} y={(y + 18).to_string()}>{ fit_name(&p.name) }</text>
             <text class="pod-status" x={(x + 16).to_string()} y={(y + 36).to_string()}>{ "✕ gone" }</text>
         </g>
@@ -568,6 +579,20 @@ fn fit_name(name: &str) -> String {
     format!("{}…{}", chars[..head].iter().collect::<String>(), chars[chars.len() - tail..].iter().collect::<String>())
 }
 
+/// Characters of a claim line that fit on a chip (12 px monospace after the disk).
+const CLAIM_LINE_CHARS: usize = 21;
+
+/// A claim's name in at most `max` characters (at least 5): longer ones lose their middle.
+fn fit_claim(name: &str, max: usize) -> String {
+    let max = max.max(5);
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= max {
+        return name.to_string();
+    }
+    let tail = max / 2;
+    format!("{}…{}", chars[..max - tail - 1].iter().collect::<String>(), chars[chars.len() - tail..].iter().collect::<String>())
+}
+
 /// A pod on a crowded node: a square in its owner's colour, filled when Ready, hollow and
 /// dashed while not, faded while terminating; its name and state in the tooltip. Clicking it
 /// inspects it; the keyboard reaches crowded pods through the node and kubectl instead of a
@@ -602,6 +627,7 @@ fn format_rate(r: f64) -> String {
 fn pod_chip(props: &PodChipProps) -> Html {
     let p = &props.pod;
     let (x, y) = (props.x, props.y);
+    let h = chip_height(p);
     let owner = p.owner.as_deref().unwrap_or("no owner");
     let class = classes!(
         "pod",
@@ -610,16 +636,31 @@ fn pod_chip(props: &PodChipProps) -> Html {
         props.selected.then_some("selected")
     );
     let (onclick, onkeydown) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
+    let claims_said: String = p.claims.iter().map(|c| format!(", volume claim {} {}{}", c.name, c.phase, c.capacity.as_ref().map(|s| format!(" {s}")).unwrap_or_default())).collect();
+    // Each claim on a line of its own under the state: a disk, its name, and whether it is
+    // bound (and to how much storage).
+    let claim_lines = p.claims.iter().take(MAX_CLAIMS).enumerate().map(|(k, c)| {
+        let cy = y + CHIP_H + k as u32 * CLAIM_H;
+        let more = if k + 1 == MAX_CLAIMS && p.claims.len() > MAX_CLAIMS { format!(" +{}", p.claims.len() - MAX_CLAIMS) } else { String::new() };
+        // The size is in the tooltip: the line holds about 21 characters.
+        let state = c.phase.clone();
+        html! {
+            <g class={classes!("pod-claim", (c.phase != "Bound").then_some("unbound"))} data-testid={format!("claim-{}-{}", p.name, c.name)} data-phase={c.phase.clone()}>
+                <path class="claim-disk" d={format!("M{x0},{y0} v8 a6,2.5 0 0 0 12,0 v-8 a6,2.5 0 0 0 -12,0 a6,2.5 0 0 0 12,0", x0 = x + 16, y0 = cy + 2)} />
+                <text class="claim-text" x={(x + 33).to_string()} y={(cy + 12).to_string()}>{ format!("{} · {state}{more}", fit_claim(&c.name, CLAIM_LINE_CHARS.saturating_sub(3 + state.chars().count() + more.len()))) }</text>
+            </g>
+        }
+    });
     html! {
         <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()}
            data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="button" tabindex="0"
            {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
-           aria-label={format!("Inspect pod {}, {}, owner {}{}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
-            <title>{ format!("{}/{}: {} (owner {})", p.namespace, p.name, p.status, owner) }</title>
+           aria-label={format!("Inspect pod {}, {}, owner {}{}{claims_said}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
+            <title>{ format!("{}/{}: {} (owner {}){claims_said}", p.namespace, p.name, p.status, owner) }</title>
             <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
-                  width={(CHIP_W as f32 - 1.5).to_string()} height={(CHIP_H as f32 - 1.5).to_string()} rx="6" />
+                  width={(CHIP_W as f32 - 1.5).to_string()} height={(h as f32 - 1.5).to_string()} rx="6" />
             <rect class="pod-owner" x={(x + 2).to_string()} y={(y + 2).to_string()} width="8"
-                  height={(CHIP_H - 4).to_string()} rx="4" fill={owner_colour(p.owner.as_deref())} />
+                  height={(h - 4).to_string()} rx="4" fill={owner_colour(p.owner.as_deref())} />
             <text class="pod-name" x={(x + 16).to_string()} y={(y + 18).to_string()}>{ fit_name(&p.name) }</text>
             <text class="pod-status" x={(x + 16).to_string()} y={(y + 36).to_string()}>
                 { format!("{} {}", status_icon(p), p.status) }
@@ -628,6 +669,7 @@ fn pod_chip(props: &PodChipProps) -> Html {
                 <text class="pod-rps" x={(x + CHIP_W - 8).to_string()} y={(y + 36).to_string()} text-anchor="end"
                       data-testid={format!("rps-{}", p.name)}>{ format!("{} req/s", format_rate(r)) }</text>
             }
+            { for claim_lines }
         </g>
     }
 }
@@ -640,5 +682,14 @@ mod tests {
         let fitted = super::fit_name("nginx-deployment-7c5ddbdf54-abcde");
         assert_eq!(fitted, "nginx-depl…bdf54-abcde");
         assert_eq!(fitted.chars().count(), super::NAME_CHARS);
+    }
+
+    #[test]
+    fn claim_names_fit_beside_their_state() {
+        assert_eq!(super::fit_claim("data-redis-0", 21 - 3 - 5), "data-redis-0");
+        let fitted = super::fit_claim("postgres-data-postgres-0", 21 - 3 - 7);
+        assert_eq!(fitted, "postg…res-0");
+        assert_eq!(fitted.chars().count(), 11);
+        assert_eq!(super::fit_claim("abcdefghij", 0).chars().count(), 5);
     }
 }

@@ -84,6 +84,11 @@ test('a request to a three-tier app travels on: frontend, the app Service, a bac
   await page.waitForFunction(() => document.querySelector('[data-testid="pod-redis-0"]')?.dataset.ready === 'true'
     && document.querySelectorAll('[data-testid^="pod-backend-"][data-ready="true"]').length === 2
     && document.querySelectorAll('[data-testid^="pod-frontend-"][data-ready="true"]').length >= 1, null, { timeout: 120_000 });
+  // Redis's volume claim is drawn on its pod, bound, and said in its name for screen readers.
+  const claim = page.getByTestId('claim-redis-0-redis-data');
+  assert.equal(await claim.getAttribute('data-phase'), 'Bound');
+  assert.match(await claim.textContent(), /^redis-data · Bound$/);
+  assert.match(await page.getByTestId('pod-redis-0').getAttribute('aria-label'), /volume claim redis-data Bound 10Gi/);
   await lab.setSpeed(1);
   await lab.run('lab load start http://nginx/users/7 --rps 10');
   // client → nginx Service → frontend pod → app Service → backend pod → redis Service → redis-0:
