@@ -15,28 +15,36 @@ fn owners_gone(store: &Store, ns: &str, refs: &[OwnerReference]) -> bool {
         })
 }
 
+/// Owner sets looked up so far, keyed by borrowed names (a single owner, the common case,
+/// allocates nothing): (namespace, owner uids) → all gone.
+type Known<'a> = std::collections::HashMap<(&'a str, std::borrow::Cow<'a, str>), bool>;
+
+fn visit<'a>(store: &Store, known: &mut Known<'a>, out: &mut Vec<Action>, kind: &'static str, m: &'a ObjectMeta) {
+    if m.deletion_timestamp.is_some() || m.owner_references.is_empty() {
+        return;
+    }
+    let uids = match &m.owner_references[..] {
+        [only] => std::borrow::Cow::Borrowed(only.uid.as_str()),
+        refs => std::borrow::Cow::Owned(refs.iter().map(|r| r.uid.as_str()).collect::<Vec<_>>().join(",")),
+    };
+    let gone = *known.entry((m.namespace.as_str(), uids)).or_insert_with(|| owners_gone(store, &m.namespace, &m.owner_references));
+    if gone {
+        out.push(Action::Delete { kind, namespace: m.namespace.clone(), name: m.name.clone(), grace: None });
+    }
+}
+
 pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
     let mut out = Vec::new();
     // Many objects share an owner (a ReplicaSet's pods): look each owner set up once.
-    let mut known: std::collections::HashMap<(String, String), bool> = std::collections::HashMap::new();
-    let mut visit = |kind: &'static str, m: &ObjectMeta| {
-        if m.deletion_timestamp.is_some() || m.owner_references.is_empty() {
-            return;
-        }
-        let key = (m.namespace.clone(), m.owner_references.iter().map(|r| r.uid.as_str()).collect::<Vec<_>>().join(","));
-        let gone = *known.entry(key).or_insert_with(|| owners_gone(store, &m.namespace, &m.owner_references));
-        if gone {
-            out.push(Action::Delete { kind, namespace: m.namespace.clone(), name: m.name.clone(), grace: None });
-        }
-    };
+    let mut known = Known::new();
     for rs in store.replicasets.values() {
-        visit("ReplicaSet", &rs.metadata);
+        visit(store, &mut known, &mut out, "ReplicaSet", &rs.metadata);
     }
     for p in store.pods.values() {
-        visit("Pod", &p.metadata);
+        visit(store, &mut known, &mut out, "Pod", &p.metadata);
     }
     for e in store.endpoints.values() {
-        visit("Endpoints", &e.metadata);
+        visit(store, &mut known, &mut out, "Endpoints", &e.metadata);
     }
     out
 }

@@ -13,6 +13,8 @@ pub const CHECK_PERIOD_MS: u64 = 20_000;
 
 pub fn reconcile(store: &Store, node_gone: &BTreeMap<String, Time>, timings: &Timings, now: Time) -> Vec<Action> {
     let mut out = Vec::new();
+    // Looked up once per pod: a set of names, not a search of the Node map by (namespace, name).
+    let nodes: std::collections::HashSet<&str> = store.nodes.keys().map(|(_, n)| n.as_str()).collect();
     for p in store.pods.values() {
         let node = &p.spec.node_name;
         if node.is_empty() {
@@ -21,7 +23,7 @@ pub fn reconcile(store: &Store, node_gone: &BTreeMap<String, Time>, timings: &Ti
             }
             continue;
         }
-        if store.nodes.contains_key(&(String::new(), node.clone())) {
+        if nodes.contains(node.as_str()) {
             continue;
         }
         let gone = node_gone.get(node).copied().unwrap_or(Time(0));
