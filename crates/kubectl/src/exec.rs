@@ -246,14 +246,20 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         return Output::error("error: you must specify at least one command for the container".to_string());
     }
     let name = target.split_once('/').map(|(_, n)| n).unwrap_or(target);
-    let pod = match target.split_once('/').map(|(t, _)| t) {
-        Some(t) if resolve_resource(t).is_some_and(|i| i.kind == "Deployment") => {
-            engine.store().deployments.get(&(ns.clone(), name.to_string())).and_then(|d| kubelab_engine::controllers::deployment::deployment_pods(d, engine.store()).into_iter().min_by(|x, y| x.metadata.name.cmp(&y.metadata.name)).cloned())
-        }
-        _ => engine.store().pods.get(&(ns.clone(), name.to_string())).cloned(),
+    let kind = match target.split_once('/') {
+        Some((t, _)) => match resolve_resource(t) {
+            Some(info) => info.kind,
+            None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+        },
+        None => "Pod",
+    };
+    // TYPE/NAME: the pod kubectl's GetFirstPod picks among those the selector matches.
+    let pod = match crate::pick::selected_pods(engine.store(), &ns, kind, name) {
+        Ok(pods) => crate::pick::first(pods, crate::pick::Order::Active).cloned(),
+        Err(e) => return Output::error(e.message("cannot attach to")),
     };
     let Some(p) = pod else {
-        return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found"));
+        return Output::error("error: timed out waiting for the condition".to_string());
     };
     let cname = match a.get("container") {
         Some(c) => c.to_string(),
@@ -297,22 +303,22 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
         return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples".to_string());
     }
     let (kind, name) = match target.split_once('/') {
-        Some((t, n)) => (resolve_resource(t).map(|i| i.kind).unwrap_or(""), n.to_string()),
+        Some((t, n)) => match resolve_resource(t) {
+            Some(info) => (info.kind, n.to_string()),
+            None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+        },
         None => ("Pod", target.clone()),
     };
     let store = engine.store();
-    // The pod to forward to, and (for a Service) the port mapping through its targetPort.
-    let (pod, svc): (Option<Pod>, Option<Service>) = match kind {
-        "Pod" => (store.pods.get(&(ns.clone(), name.clone())).cloned(), None),
-        "Deployment" => (store.deployments.get(&(ns.clone(), name.clone())).and_then(|d| kubelab_engine::controllers::deployment::deployment_pods(d, store).into_iter().filter(|p| p.status.phase == "Running").min_by(|x, y| x.metadata.name.cmp(&y.metadata.name)).cloned()), None),
-        "Service" => match store.services.get(&(ns.clone(), name.clone())) {
-            Some(s) => (store.pods.values().filter(|p| p.metadata.namespace == ns && service_selects(s, &p.metadata.labels) && p.status.phase == "Running").min_by(|x, y| x.metadata.name.cmp(&y.metadata.name)).cloned(), Some(s.clone())),
-            None => return Output::error(format!("Error from server (NotFound): services \"{name}\" not found")),
-        },
-        _ => return Output::error(format!("error: cannot attach to {target}: selector for {target} not implemented")),
+    // The pod to forward to (GetFirstPod's pick among what the selector matches), and for a
+    // Service the port mapping through its targetPort.
+    let pods = match crate::pick::selected_pods(store, &ns, kind, &name) {
+        Ok(pods) => pods,
+        Err(e) => return Output::error(e.message("cannot attach to")),
     };
-    let Some(p) = pod else {
-        return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found"));
+    let svc: Option<Service> = if kind == "Service" { store.services.get(&(ns.clone(), name.clone())).cloned() } else { None };
+    let Some(p) = crate::pick::first(pods, crate::pick::Order::Active).cloned() else {
+        return Output::error("error: timed out waiting for the condition".to_string());
     };
     if p.status.phase != "Running" {
         return Output::error(format!("error: unable to forward port because pod is not running. Current status={}", if p.status.phase.is_empty() { "Pending" } else { &p.status.phase }));

@@ -21,6 +21,7 @@ pub mod labels;
 pub mod logs;
 pub mod nodes;
 pub mod patch;
+pub mod pick;
 pub mod printers;
 pub mod rollout;
 pub mod script;

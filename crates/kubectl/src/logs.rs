@@ -4,7 +4,6 @@ use crate::args::{flag, parse, FlagSpec};
 use crate::selector::Selector;
 use crate::{Ctx, Output};
 use kubelab_api::*;
-use kubelab_engine::controllers::deployment::deployment_pods;
 use kubelab_engine::Engine;
 
 const LOGS_FLAGS: &[FlagSpec] = &[
@@ -63,27 +62,22 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 Some(p) => pods.push(p.clone()),
                 None => return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found")),
             },
-            "Deployment" | "ReplicaSet" => {
-                let mut candidates: Vec<Pod> = match kind {
-                    "Deployment" => match store.deployments.get(&(ns.clone(), name.clone())) {
-                        Some(d) => deployment_pods(d, store).into_iter().cloned().collect(),
-                        None => return Output::error(format!("Error from server (NotFound): deployments.apps \"{name}\" not found")),
-                    },
-                    _ => match store.replicasets.get(&(ns.clone(), name.clone())) {
-                        Some(rs) => kubelab_engine::controllers::replicaset::owned_pods(rs, store).into_iter().cloned().collect(),
-                        None => return Output::error(format!("Error from server (NotFound): replicasets.apps \"{name}\" not found")),
-                    },
+            _ => {
+                // GetFirstPod over what the selector matches, sorted ByLogging; kubectl says
+                // which pod it took when there was a choice.
+                let candidates = match crate::pick::selected_pods(store, &ns, kind, &name) {
+                    Ok(c) => c,
+                    Err(e) => return Output::error(e.message("cannot get the logs from")),
                 };
-                candidates.sort_by(|x, y| x.metadata.name.cmp(&y.metadata.name));
-                let Some(first) = candidates.first().cloned() else {
-                    return Output::error(format!("error: timed out waiting for the condition"));
+                let count = candidates.len();
+                let Some(first) = crate::pick::first(candidates, crate::pick::Order::Logging).cloned() else {
+                    return Output::error("error: timed out waiting for the condition".to_string());
                 };
-                if candidates.len() > 1 {
-                    out.warn(format!("Found {} pods, using pod/{}", candidates.len(), first.metadata.name));
+                if count > 1 {
+                    out.warn(format!("Found {count} pods, using pod/{}", first.metadata.name));
                 }
                 pods.push(first);
             }
-            _ => return Output::error(format!("error: cannot get the logs from {}", object::kind_info_by_kind(kind).map(|k| k.qualified_resource()).unwrap_or_default())),
         }
     }
     let tail: Option<usize> = match a.get("tail").map(|t| t.parse::<i64>()) {
@@ -162,9 +156,8 @@ pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, Strin
     let pod: Pod = match target.split_once('/') {
         Some((t, n)) => match resolve_resource(t)?.kind {
             "Pod" => store.pods.get(&(ns.clone(), n.to_string()))?.clone(),
-            "Deployment" => {
-                let d = store.deployments.get(&(ns.clone(), n.to_string()))?;
-                deployment_pods(d, store).into_iter().min_by(|x, y| x.metadata.name.cmp(&y.metadata.name))?.clone()
+            kind @ ("Deployment" | "ReplicaSet" | "StatefulSet" | "Service") => {
+                crate::pick::first(crate::pick::selected_pods(store, &ns, kind, n).ok()?, crate::pick::Order::Logging)?.clone()
             }
             _ => return None,
         },
