@@ -25,7 +25,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("logs", "Print the logs for a container in a pod"),
     ("port-forward", "Forward one or more local ports to a pod"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
-    ("set", "Set specific features on objects (set image)"),
+    ("set", "Set specific features on objects (set image, set env)"),
     ("taint", "Update the taints on one or more nodes"),
     ("top", "Display resource (CPU/memory) usage"),
     ("uncordon", "Mark node as schedulable"),

@@ -90,8 +90,45 @@ fn lookup(engine: &Engine, p: &Pod, name: &str) -> Option<(String, String)> {
 /// namespace (enableServiceLinks), then what every container gets.
 fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
     let mut env = vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(), format!("HOSTNAME={}", p.metadata.name)];
+    let store = engine.store();
+    let ns = &p.metadata.namespace;
+    let text = |v: &serde_yaml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    // envFrom: every key of a ConfigMap (with its prefix), before `env`, as the kubelet
+    // builds it (makeEnvironmentVariables).
+    for from in &c.env_from {
+        if let Some(r) = from.get("configMapRef") {
+            if let Some(cm) = store.configmaps.get(&(ns.clone(), text(r, "name"))) {
+                let prefix = text(from, "prefix");
+                for (k, v) in &cm.data {
+                    env.push(format!("{prefix}{k}={v}"));
+                }
+            }
+        }
+    }
     for e in &c.env {
-        env.push(format!("{}={}", e.name, e.value.clone().unwrap_or_default()));
+        // valueFrom: a ConfigMap key, or the pod's own fields (the downward API).
+        let value = match &e.value_from {
+            None => e.value.clone().unwrap_or_default(),
+            Some(from) => {
+                if let Some(r) = from.get("configMapKeyRef") {
+                    store.configmaps.get(&(ns.clone(), text(r, "name"))).and_then(|cm| cm.data.get(&text(r, "key")).cloned()).unwrap_or_default()
+                } else if let Some(r) = from.get("fieldRef") {
+                    match text(r, "fieldPath").as_str() {
+                        "metadata.name" => p.metadata.name.clone(),
+                        "metadata.namespace" => p.metadata.namespace.clone(),
+                        "metadata.uid" => p.metadata.uid.clone(),
+                        "spec.nodeName" => p.spec.node_name.clone(),
+                        "spec.serviceAccountName" => p.spec.service_account_name.clone(),
+                        "status.podIP" => p.status.pod_ip.clone(),
+                        "status.hostIP" => p.status.host_ip.clone(),
+                        _ => String::new(),
+                    }
+                } else {
+                    String::new()
+                }
+            }
+        };
+        env.push(format!("{}={value}", e.name));
     }
     if p.spec.enable_service_links != Some(false) {
         for s in engine.store().services.values().filter(|s| s.metadata.namespace == p.metadata.namespace || s.metadata.name == "kubernetes") {

@@ -26,6 +26,7 @@ pub mod printers;
 pub mod rollout;
 pub mod script;
 pub mod selector;
+pub mod set_env;
 pub mod shell;
 pub mod tabwriter;
 pub mod traffic;

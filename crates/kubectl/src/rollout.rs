@@ -30,12 +30,13 @@ fn target(pos: &[String]) -> Result<(&'static KindInfo, String, usize), String> 
 
 const SET_IMAGE_FLAGS: &[FlagSpec] = &[flag("record", None, false), flag("all", None, false), flag("selector", Some('l'), true), flag("local", None, false), flag("dry-run", None, true), flag("output", Some('o'), true), flag("filename", Some('f'), true)];
 
-/// `kubectl set image deployment/web nginx=nginx:1.26`.
-pub fn set(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+/// `kubectl set image deployment/web nginx=nginx:1.26`, `kubectl set env deployment/web K=V`.
+pub fn set(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     match words.first().map(|s| s.as_str()) {
         Some("image") => {}
+        Some("env") => return crate::set_env::run(engine, &words[1..], ctx),
         Some(other) => return Output::error(format!("error: unknown command \"{other}\" for \"kubectl set\"")),
-        None => return Output::error("error: `kubectl set` needs a subcommand: image".to_string()),
+        None => return Output::error("error: `kubectl set` needs a subcommand: env or image".to_string()),
     }
     let a = match parse(&words[1..], SET_IMAGE_FLAGS, "kubectl set image") {
         Ok(a) => a,
