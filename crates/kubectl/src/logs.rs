@@ -16,6 +16,7 @@ const LOGS_FLAGS: &[FlagSpec] = &[
     flag("all-containers", None, false),
     flag("prefix", None, false),
     flag("since", None, true),
+    flag("since-time", None, true),
     flag("max-log-requests", None, true),
 ];
 
@@ -86,6 +87,21 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Some(Ok(n)) => Some(n as usize),
         Some(Err(_)) => return Output::error(format!("Error: invalid argument \"{}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\nSee 'kubectl logs --help' for usage.", a.get("tail").unwrap_or(""), a.get("tail").unwrap_or(""))),
     };
+    // --since / --since-time: the kubelet skips lines older than that (after taking the
+    // --tail lines: kuberuntime/logs ReadLogs seeks to the tail, then filters by time).
+    // kubectl sends sinceSeconds rounded up to whole seconds.
+    let since: Option<Time> = match (a.get("since"), a.get("since-time")) {
+        (Some(_), Some(_)) => return Output::error("error: at most one of `sinceTime` or `sinceSeconds` may be specified"),
+        (Some(d), None) => match go_duration(d) {
+            Ok(ms) => Some(Time(engine.now().0.saturating_sub(ms.div_ceil(1000) * 1000))),
+            Err(e) => return Output::error(format!("Error: invalid argument \"{d}\" for \"--since\" flag: time: {e}\nSee 'kubectl logs --help' for usage.")),
+        },
+        (None, Some(t)) => match Time::parse_rfc3339(t) {
+            Some(t) => Some(t),
+            None => return Output::error(format!("error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\"")),
+        },
+        (None, None) => None,
+    };
     let multi_pod = pods.len() > 1;
     for p in &pods {
         let names: Vec<String> = if a.bool("all-containers") {
@@ -110,7 +126,7 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             match engine.container_logs(&ns, &p.metadata.name, &c, a.bool("previous")) {
                 Ok(lines) => {
                     let start = tail.map(|t| lines.len().saturating_sub(t)).unwrap_or(0);
-                    for (t, l) in &lines[start..] {
+                    for (t, l) in lines[start..].iter().filter(|(t, _)| since.is_none_or(|s| *t >= s)) {
                         let mut line = String::new();
                         if a.bool("prefix") || (multi_pod && a.has("prefix")) {
                             line.push_str(&format!("[pod/{}/{c}] ", p.metadata.name));
@@ -169,4 +185,19 @@ pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, Strin
         .or_else(|| pod.metadata.annotations.get("kubectl.kubernetes.io/default-container").cloned())
         .or_else(|| pod.spec.containers.first().map(|c| c.name.clone()))?;
     Some((ns, pod.metadata.name.clone(), container))
+}
+
+/// time.ParseDuration's rules for `--since`: a unit on every number (a bare `0` aside), and
+/// no days. Milliseconds.
+fn go_duration(s: &str) -> Result<u64, String> {
+    if s == "0" {
+        return Ok(0);
+    }
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!("missing unit in duration \"{s}\""));
+    }
+    if let Some(u) = s.split(|c: char| c.is_ascii_digit() || c == '.').find(|u| !u.is_empty() && !["ns", "us", "µs", "ms", "s", "m", "h"].contains(u)) {
+        return Err(format!("unknown unit \"{u}\" in duration \"{s}\""));
+    }
+    kubelab_engine::duration::parse_duration(s).map_err(|_| format!("invalid duration \"{s}\""))
 }
