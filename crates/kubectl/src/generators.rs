@@ -82,7 +82,8 @@ fn cobra_args(words: &[String], a: &Args) -> (Vec<String>, Option<usize>) {
     (all, dash)
 }
 
-/// `--dry-run` on `apply -f`, `create -f` and `delete`: the command runs on a copy of the
+/// `--dry-run` on `apply -f`, `create -f`, `delete`, `scale`, `set`, `label`, `annotate`,
+/// `cordon`, `uncordon` and `taint`: the command runs on a copy of the
 /// lab and each result line says `(dry run)` or `(server dry run)`, as kubectl's printers
 /// do. None when the words ask for no dry run.
 pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: fn(&mut Engine, &[String], &mut Ctx) -> Output) -> Option<Output> {
@@ -107,7 +108,10 @@ pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: f
     let mut inner = Ctx { files: ctx.files, stdin: ctx.stdin, observe: &mut quiet };
     let result = run(&mut copy, &rest, &mut inner);
     for (stderr, line) in result.lines {
-        let verb = ["created", "configured", "unchanged", "deleted"].iter().any(|v| line.ends_with(&format!(" {v}")));
+        // The printers' operation words (PrintFlagsWithDryRunStrategy adds the suffix to them).
+        let verb = ["created", "configured", "unchanged", "deleted", "image updated", "env updated", "scaled", "labeled", "annotated", "cordoned", "uncordoned", "tainted", "untainted"]
+            .iter()
+            .any(|v| line.ends_with(&format!(" {v}")));
         out.lines.push((stderr, if !stderr && verb { format!("{line}{suffix}") } else { line }));
     }
     out.ok &= result.ok;
