@@ -10,12 +10,40 @@ use kubelab_engine::Engine;
 
 const EXEC_FLAGS: &[FlagSpec] = &[flag("container", Some('c'), true), flag("stdin", Some('i'), false), flag("tty", Some('t'), false), flag("quiet", Some('q'), false), flag("filename", Some('f'), true)];
 
+/// Busybox and Alpine images (busybox's applets, no bash); the others are Debian-based
+/// (nginx, redis, httpd and the workshop's Python app: bash, coreutils).
+fn alpine_like(image: &str) -> bool {
+    let repo = kubelab_engine::images::ImageRef::parse(image).repository;
+    repo.contains("busybox") || repo.ends_with("/proxy") || repo.ends_with("/lb") || repo.ends_with("-backend") || repo.ends_with("-frontend") || image.contains("alpine")
+}
+
+/// `ls /` in the image: busybox's, Alpine's or Debian's root, plus what the image adds.
+fn root_listing(image: &str) -> String {
+    let repo = kubelab_engine::images::ImageRef::parse(image).repository;
+    let mut dirs: Vec<&str> = if repo.contains("busybox") {
+        vec!["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var"]
+    } else if alpine_like(image) {
+        vec!["bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]
+    } else {
+        vec!["bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]
+    };
+    if repo.ends_with("/nginx") || repo.ends_with("-frontend") || repo.ends_with("/proxy") || repo.ends_with("/lb") {
+        dirs.extend(["docker-entrypoint.d", "docker-entrypoint.sh"]);
+    }
+    if repo.ends_with("/redis") {
+        dirs.push("data");
+    }
+    dirs.sort_unstable();
+    dirs.join("\n")
+}
+
 /// Which tools an image ships.
 fn has_tool(image: &str, tool: &str) -> bool {
     let repo = kubelab_engine::images::ImageRef::parse(image).repository;
-    let alpine_like = repo.contains("busybox") || repo.ends_with("/proxy") || repo.ends_with("/lb") || repo.ends_with("-backend") || repo.ends_with("-frontend") || image.contains("alpine");
+    let alpine_like = alpine_like(image);
     match tool {
-        "sh" | "echo" | "env" | "hostname" | "cat" | "ls" | "getent" => true,
+        "sh" | "echo" | "env" | "printenv" | "hostname" | "cat" | "ls" | "getent" => true,
+        "bash" => !alpine_like,
         "curl" => !repo.contains("busybox") && !repo.ends_with("/redis") && !repo.ends_with("/app"),
         "wget" | "nslookup" => alpine_like,
         "redis-cli" => repo.ends_with("/redis"),
@@ -190,7 +218,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
         "echo" => Output::line(args.join(" ")),
         "hostname" => Output::line(&p.metadata.name),
         "env" | "printenv" => Output::line(environment(engine, p, c).join("\n")),
-        "ls" => Output::line("bin\ndev\netc\nhome\nlib\nproc\nroot\nsys\ntmp\nusr\nvar"),
+        "ls" => Output::line(root_listing(&c.image)),
         "cat" => match args.first().copied() {
             Some("/etc/hosts") => Output::line(etc_hosts(p)),
             Some("/etc/resolv.conf") => Output::line(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5", p.metadata.namespace)),

@@ -21,6 +21,7 @@ pub mod labels;
 pub mod logs;
 pub mod nodes;
 pub mod patch;
+pub mod pipe;
 pub mod pick;
 pub mod printers;
 pub mod rollout;
@@ -136,6 +137,16 @@ pub fn execute_unsettled(engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Outp
         Ok(w) => w,
         Err(e) => return Output::error(format!("error: {e}")),
     };
+    // `kubectl get pods | grep web`: a few text tools over what the command printed.
+    let parts = pipe::split(&words);
+    if parts.len() > 1 {
+        let out = run_words(engine, parts[0], ctx);
+        return pipe::apply(out, &parts[1..]);
+    }
+    run_words(engine, &words, ctx)
+}
+
+fn run_words(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let Some(prog) = words.first() else { return Output::new() };
     let out = match prog.as_str() {
         "kubectl" | "k" => kubectl(engine, &words[1..], ctx),
