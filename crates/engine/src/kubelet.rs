@@ -74,6 +74,38 @@ pub enum Phase {
     Exited { at: Time, exit_code: i32, reason: String, started: Time },
     /// Waiting out the restart back-off after repeated exits.
     CrashLoopBackOff { until: Time, backoff_ms: u64 },
+    /// The container's config could not be made (a ConfigMap or key its environment names
+    /// is missing): CreateContainerConfigError until the pod worker retries at `until`.
+    ConfigError { until: Time, message: String },
+}
+
+/// Why the kubelet cannot make a container's config, as makeEnvironmentVariables words it:
+/// an `envFrom` ConfigMap, or a `valueFrom.configMapKeyRef` ConfigMap or key, that does not
+/// exist and is not `optional`. (Secrets are not served by the lab, so their references are
+/// not checked.)
+pub fn config_error(store: &Store, pod: &Pod, c: &Container) -> Option<String> {
+    let ns = &pod.metadata.namespace;
+    let text = |v: &serde_yaml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let optional = |v: &serde_yaml::Value| v.get("optional").and_then(|x| x.as_bool()).unwrap_or(false);
+    for from in &c.env_from {
+        if let Some(r) = from.get("configMapRef") {
+            let name = text(r, "name");
+            if !store.configmaps.contains_key(&(ns.clone(), name.clone())) && !optional(r) {
+                return Some(format!("configmap \"{name}\" not found"));
+            }
+        }
+    }
+    for e in &c.env {
+        let Some(r) = e.value_from.as_ref().and_then(|f| f.get("configMapKeyRef")) else { continue };
+        let (name, key) = (text(r, "name"), text(r, "key"));
+        match store.configmaps.get(&(ns.clone(), name.clone())) {
+            None if optional(r) => {}
+            None => return Some(format!("configmap \"{name}\" not found")),
+            Some(cm) if !cm.data.contains_key(&key) && !optional(r) => return Some(format!("couldn't find key {key} in ConfigMap {ns}/{name}")),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// Time for the kubelet to notice a container exit (PLEG relist period).
@@ -150,6 +182,7 @@ impl PodRuntime {
                 }
                 Phase::Exited { at, .. } => Some(Time(at.0 + PLEG_MS)),
                 Phase::CrashLoopBackOff { until, .. } => Some(*until),
+                Phase::ConfigError { until, .. } => Some(*until),
             };
             if let Some(a) = at {
                 t = Some(t.map_or(a, |x| x.min(a)));
@@ -372,6 +405,19 @@ impl Kubelet<'_> {
                         let at = *until;
                         Some((self.begin_pull(pod, &spec, at, out), 0))
                     }
+                    Phase::Starting { at } if *at <= now && config_error(store, pod, &spec).is_some() => {
+                        // generateContainerConfig failed: the event says why, the container
+                        // waits in CreateContainerConfigError, and the pod worker tries again
+                        // after its back-off (kubelet backOffPeriod, 10 s).
+                        let message = config_error(store, pod, &spec).unwrap_or_default();
+                        out.push(self.event(pod, "Warning", "Failed", format!("Error: {message}"), Some(&ctr.name)));
+                        Some((Phase::ConfigError { until: Time(at.0 + SYNC_RETRY_MS), message }, 0))
+                    }
+                    Phase::ConfigError { until, .. } if *until <= now => {
+                        // Every attempt starts from EnsureImageExists (another Pulled event).
+                        let at = *until;
+                        Some((self.begin_pull(pod, &spec, at, out), 0))
+                    }
                     Phase::Starting { at } if *at <= now => {
                         out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(&ctr.name)));
                         out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(&ctr.name)));
@@ -569,6 +615,9 @@ impl Kubelet<'_> {
                 Phase::ErrImagePull { message, .. } => {
                     let reason = if message.contains("pull policy of Never") { "ErrImageNeverPull" } else { "ErrImagePull" };
                     cs.state.waiting = Some(ContainerStateWaiting { reason: reason.into(), message: message.clone() });
+                }
+                Phase::ConfigError { message, .. } => {
+                    cs.state.waiting = Some(ContainerStateWaiting { reason: "CreateContainerConfigError".into(), message: message.clone() });
                 }
                 Phase::ImagePullBackOff { .. } => {
                     cs.state.waiting = Some(ContainerStateWaiting {

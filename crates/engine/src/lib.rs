@@ -785,6 +785,9 @@ impl Engine {
             kubelet::Phase::ErrImagePull { .. } | kubelet::Phase::ImagePullBackOff { .. } => {
                 Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: trying and failing to pull image")))
             }
+            kubelet::Phase::ConfigError { .. } if ctr.restarts == 0 => {
+                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: CreateContainerConfigError")))
+            }
             _ => Ok(ctr.logs.iter().filter(|(t, _)| *t <= self.now).cloned().collect()),
         }
     }

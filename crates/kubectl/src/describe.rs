@@ -153,7 +153,7 @@ fn container_state(w: &mut W, title: &str, s: &ContainerState) {
     }
 }
 
-fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuses: Option<&[ContainerStatus]>, space: &str) {
+fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuses: Option<&[ContainerStatus]>, space: &str, pod: Option<&Pod>) {
     w.w(0, &format!("{space}{label}:"));
     w.0.push('\n');
     for c in containers {
@@ -209,15 +209,59 @@ fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuse
         if let Some(p) = &c.startup_probe {
             w.line(2, &format!("Startup:\t{}", probe_string(p)));
         }
+        // describeContainerEnvFrom, then describeContainerEnvVars (describe.go).
+        let text = |v: &serde_yaml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let optional = |v: &serde_yaml::Value| v.get("optional").and_then(|x| x.as_bool()).unwrap_or(false);
+        if !c.env_from.is_empty() {
+            w.line(2, "Environment Variables from:");
+            for e in &c.env_from {
+                let (from, r) = match (e.get("configMapRef"), e.get("secretRef")) {
+                    (Some(r), _) => ("ConfigMap", r),
+                    (None, Some(r)) => ("Secret", r),
+                    (None, None) => ("", e),
+                };
+                let prefix = text(e, "prefix");
+                let with = if prefix.is_empty() { String::new() } else { format!(" with prefix '{prefix}'") };
+                w.line(3, &format!("{}\t{from}{with}\tOptional: {}", text(r, "name"), optional(r)));
+            }
+        }
         if c.env.is_empty() {
             w.line(2, "Environment:\t<none>");
         } else {
             w.line(2, "Environment:");
             for e in &c.env {
-                match (&e.value, &e.value_from) {
-                    (Some(v), _) => w.line(3, &format!("{}:\t{v}", e.name)),
-                    (None, Some(_)) => w.line(3, &format!("{}:\t<set from a reference>", e.name)),
-                    (None, None) => w.line(3, &format!("{}:\t", e.name)),
+                let Some(from) = &e.value_from else {
+                    let value = e.value.clone().unwrap_or_default();
+                    for (i, l) in value.split('\n').enumerate() {
+                        if i == 0 {
+                            w.line(3, &format!("{}:\t{l}", e.name));
+                        } else {
+                            w.line(3, &format!("\t{l}"));
+                        }
+                    }
+                    continue;
+                };
+                if let Some(r) = from.get("fieldRef") {
+                    // EnvValueRetriever: a pod's own field; a template has no value yet.
+                    let path = text(r, "fieldPath");
+                    let value = match (pod, path.as_str()) {
+                        (Some(p), "metadata.name") => p.metadata.name.clone(),
+                        (Some(p), "metadata.namespace") => p.metadata.namespace.clone(),
+                        (Some(p), "metadata.uid") => p.metadata.uid.clone(),
+                        (Some(p), "spec.nodeName") => p.spec.node_name.clone(),
+                        (Some(p), "spec.serviceAccountName") => p.spec.service_account_name.clone(),
+                        (Some(p), "status.podIP") => p.status.pod_ip.clone(),
+                        (Some(p), "status.hostIP") => p.status.host_ip.clone(),
+                        _ => String::new(),
+                    };
+                    let api = Some(text(r, "apiVersion")).filter(|a| !a.is_empty()).unwrap_or_else(|| "v1".into());
+                    w.line(3, &format!("{}:\t{value} ({api}:{path})", e.name));
+                } else if let Some(r) = from.get("resourceFieldRef") {
+                    w.line(3, &format!("{}:\t ({})", e.name, text(r, "resource")));
+                } else if let Some(r) = from.get("secretKeyRef") {
+                    w.line(3, &format!("{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}", e.name, text(r, "key"), text(r, "name"), optional(r)));
+                } else if let Some(r) = from.get("configMapKeyRef") {
+                    w.line(3, &format!("{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}", e.name, text(r, "key"), text(r, "name"), optional(r)));
                 }
             }
         }
@@ -298,9 +342,9 @@ fn pod_template_into(w: &mut W, t: &PodTemplateSpec) {
         w.line(1, &format!("Service Account:\t{}", t.spec.service_account_name));
     }
     if !t.spec.init_containers.is_empty() {
-        describe_containers(w, "Init Containers", &t.spec.init_containers, None, "  ");
+        describe_containers(w, "Init Containers", &t.spec.init_containers, None, "  ", None);
     }
-    describe_containers(w, "Containers", &t.spec.containers, None, "  ");
+    describe_containers(w, "Containers", &t.spec.containers, None, "  ", None);
     describe_volumes(w, &t.spec.volumes, "  ");
     if !t.spec.priority_class_name.is_empty() {
         w.line(1, &format!("Priority Class Name:\t{}", t.spec.priority_class_name));
@@ -431,9 +475,9 @@ pub fn pod(store: &Store, p: &Pod, now: Time) -> String {
         w.line(0, &format!("Controlled By:\t{}/{}", r.kind, r.name));
     }
     if !p.spec.init_containers.is_empty() {
-        describe_containers(&mut w, "Init Containers", &p.spec.init_containers, Some(&p.status.init_container_statuses), "");
+        describe_containers(&mut w, "Init Containers", &p.spec.init_containers, Some(&p.status.init_container_statuses), "", Some(p));
     }
-    describe_containers(&mut w, "Containers", &p.spec.containers, Some(&p.status.container_statuses), "");
+    describe_containers(&mut w, "Containers", &p.spec.containers, Some(&p.status.container_statuses), "", Some(p));
     if !p.status.conditions.is_empty() {
         w.line(0, "Conditions:");
         w.line(0, "  Type\tStatus");

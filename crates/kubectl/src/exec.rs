@@ -139,7 +139,11 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
             None => e.value.clone().unwrap_or_default(),
             Some(from) => {
                 if let Some(r) = from.get("configMapKeyRef") {
-                    store.configmaps.get(&(ns.clone(), text(r, "name"))).and_then(|cm| cm.data.get(&text(r, "key")).cloned()).unwrap_or_default()
+                    // An optional reference that does not resolve is left out.
+                    match store.configmaps.get(&(ns.clone(), text(r, "name"))).and_then(|cm| cm.data.get(&text(r, "key")).cloned()) {
+                        Some(v) => v,
+                        None => continue,
+                    }
                 } else if let Some(r) = from.get("fieldRef") {
                     match text(r, "fieldPath").as_str() {
                         "metadata.name" => p.metadata.name.clone(),
@@ -217,7 +221,24 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
         },
         "echo" => Output::line(args.join(" ")),
         "hostname" => Output::line(&p.metadata.name),
-        "env" | "printenv" => Output::line(environment(engine, p, c).join("\n")),
+        "env" => Output::line(environment(engine, p, c).join("\n")),
+        "printenv" if args.is_empty() => Output::line(environment(engine, p, c).join("\n")),
+        "printenv" => {
+            // printenv NAME...: each value; exit 1 when one is not set.
+            let env = environment(engine, p, c);
+            let mut out = Output::new();
+            let mut missing = false;
+            for name in &args {
+                match env.iter().find_map(|kv| kv.strip_prefix(&format!("{name}="))) {
+                    Some(v) => out.out(v),
+                    None => missing = true,
+                }
+            }
+            if missing {
+                return exit(out, 1);
+            }
+            out
+        }
         "ls" => Output::line(root_listing(&c.image)),
         "cat" => match args.first().copied() {
             Some("/etc/hosts") => Output::line(etc_hosts(p)),

@@ -138,10 +138,27 @@ pub fn execute_unsettled(engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Outp
         Err(e) => return Output::error(format!("error: {e}")),
     };
     // `kubectl get pods | grep web`: a few text tools over what the command printed.
+    // A kubectl or lab command after a pipe reads what came before as its stdin
+    // (`kubectl create ... --dry-run=client -o yaml | kubectl apply -f -`).
     let parts = pipe::split(&words);
     if parts.len() > 1 {
-        let out = run_words(engine, parts[0], ctx);
-        return pipe::apply(out, &parts[1..]);
+        let mut out = run_words(engine, parts[0], ctx);
+        for stage in &parts[1..] {
+            if matches!(stage.first().map(String::as_str), Some("kubectl" | "k" | "lab")) {
+                let stdin: String = out.lines.iter().filter(|(e, _)| !e).map(|(_, l)| format!("{l}\n")).collect();
+                let mut next = Output::new();
+                next.lines = out.lines.into_iter().filter(|(e, _)| *e).collect();
+                let mut inner = Ctx { files: ctx.files, stdin: Some(&stdin), observe: &mut *ctx.observe };
+                let ran = run_words(engine, stage, &mut inner);
+                next.lines.extend(ran.lines);
+                next.ok = ran.ok;
+                next.problems = ran.problems;
+                out = next;
+            } else {
+                out = pipe::apply(out, &[stage]);
+            }
+        }
+        return out;
     }
     run_words(engine, &words, ctx)
 }

@@ -1,6 +1,6 @@
 //! `kubectl get pods | grep web`: the console is not a shell, but tutorials pipe kubectl's
 //! output into a few text tools, so those few work on what the command printed to stdout
-//! (stderr still goes straight to the console, as in a terminal): `grep` (`-i`, `-v`, `-c`,
+//! (stderr still goes straight to the console, as in a terminal): `grep` (`-i`, `-v`, `-c`, `-A/-B/-C N`,
 //! `-E` with `|` alternatives, `^`/`$` anchors, otherwise a fixed string), `head` and `tail`
 //! (`-n N`, `-N`), `wc -l`, `sort` (`-r`), `uniq` and `cat`. The exit status is the last
 //! tool's (grep finding nothing is 1), as a shell without `pipefail` has it.
@@ -76,8 +76,28 @@ fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool),
     match tool.as_str() {
         "grep" | "egrep" => {
             let (mut invert, mut ignore, mut count, mut extended) = (false, false, false, tool == "egrep");
+            let (mut after, mut before) = (0usize, 0usize);
             let mut pattern = None;
-            for a in args {
+            let mut i = 0;
+            while i < args.len() {
+                let a = &args[i];
+                i += 1;
+                // -A N, -B N, -C N (or -A2): context lines around each match.
+                if let Some(flag @ ('A' | 'B' | 'C')) = a.strip_prefix('-').and_then(|f| f.chars().next()).filter(|_| pattern.is_none()) {
+                    let value = if a.len() > 2 {
+                        a[2..].to_string()
+                    } else {
+                        i += 1;
+                        args.get(i - 1).cloned().ok_or_else(|| format!("grep: option requires an argument -- '{flag}'"))?
+                    };
+                    let n: usize = value.parse().map_err(|_| format!("grep: {value}: invalid context length argument"))?;
+                    match flag {
+                        'A' => after = n,
+                        'B' => before = n,
+                        _ => (after, before) = (n, n),
+                    }
+                    continue;
+                }
                 match a.as_str() {
                     s if s.starts_with('-') && s.len() > 1 && pattern.is_none() => {
                         for f in s[1..].chars() {
@@ -99,9 +119,26 @@ fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool),
                 return Err("Usage: grep [OPTION]... PATTERNS [FILE]...".into());
             };
             let p = Pattern::new(&p, extended, ignore);
-            let kept: Vec<String> = lines.into_iter().filter(|l| p.matches(l) != invert).collect();
-            let found = !kept.is_empty();
-            Ok((if count { vec![kept.len().to_string()] } else { kept }, found))
+            let hits: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| p.matches(l) != invert).map(|(i, _)| i).collect();
+            let found = !hits.is_empty();
+            if count {
+                return Ok((vec![hits.len().to_string()], found));
+            }
+            // The lines to print, and `--` between groups that do not touch (GNU grep).
+            let mut kept = Vec::new();
+            let mut last: Option<usize> = None;
+            for &h in &hits {
+                let from = h.saturating_sub(before).max(last.map_or(0, |l| l + 1));
+                let to = (h + after).min(lines.len().saturating_sub(1));
+                if (after > 0 || before > 0) && last.is_some_and(|l| from > l + 1) {
+                    kept.push("--".to_string());
+                }
+                for line in lines.iter().take(to + 1).skip(from) {
+                    kept.push(line.clone());
+                }
+                last = Some(last.map_or(to, |l| l.max(to)));
+            }
+            Ok((kept, found))
         }
         "head" => {
             let (n, _) = count_arg(args, "head")?;
@@ -202,6 +239,10 @@ mod tests {
         assert_eq!(piped(&table, "grep -E web-1|db").text(), "web-1 1/1\ndb-0 1/1\n");
         assert_eq!(piped(&table, "grep -ic WEB").text(), "2\n");
         assert_eq!(piped(&table, "grep ^db").text(), "db-0 1/1\n");
+        assert_eq!(piped(&table, "grep -A1 web-1").text(), "web-1 1/1\nweb-2 0/1\n");
+        assert_eq!(piped(&table, "grep -B 1 db").text(), "web-2 0/1\ndb-0 1/1\n");
+        assert_eq!(piped(&["a", "x", "b", "c", "x", "d"], "grep -A 1 x").text(), "x\nb\n--\nx\nd\n");
+        assert_eq!(piped(&["x", "x", "b"], "grep -A 1 x").text(), "x\nx\nb\n");
         assert_eq!(piped(&table, "head -2").text(), "NAME READY\nweb-1 1/1\n");
         assert_eq!(piped(&table, "tail -n 1").text(), "db-0 1/1\n");
         assert_eq!(piped(&table, "grep 1/1 | wc -l").text(), "2\n");
