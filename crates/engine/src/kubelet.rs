@@ -74,9 +74,26 @@ pub enum Phase {
     Exited { at: Time, exit_code: i32, reason: String, started: Time },
     /// Waiting out the restart back-off after repeated exits.
     CrashLoopBackOff { until: Time, backoff_ms: u64 },
+    /// The pod's volumes are not mounted yet (a ConfigMap volume whose ConfigMap is missing):
+    /// ContainerCreating, the next MountVolume.SetUp attempt at `retry_at` after `failures`.
+    WaitingForVolumes { retry_at: Time, failures: u32 },
     /// The container's config could not be made (a ConfigMap or key its environment names
     /// is missing): CreateContainerConfigError until the pod worker retries at `until`.
     ConfigError { until: Time, message: String },
+}
+
+/// The longest wait between two mount attempts (exponentialbackoff's 2m2s).
+pub const MOUNT_BACKOFF_MAX_MS: u64 = 122_000;
+
+/// A volume the kubelet cannot set up yet, and why, as MountVolume.SetUp says it: a
+/// `configMap` volume whose ConfigMap does not exist (and is not `optional`).
+pub fn volume_error(store: &Store, pod: &Pod) -> Option<(String, String)> {
+    pod.spec.volumes.iter().find_map(|v| {
+        let cm = v.config_map.as_ref()?;
+        let name = cm.get("name").and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let optional = cm.get("optional").and_then(|x| x.as_bool()).unwrap_or(false);
+        (!optional && !store.configmaps.contains_key(&(pod.metadata.namespace.clone(), name.clone()))).then(|| (v.name.clone(), format!("configmap \"{name}\" not found")))
+    })
 }
 
 /// Why the kubelet cannot make a container's config, as makeEnvironmentVariables words it:
@@ -183,6 +200,7 @@ impl PodRuntime {
                 Phase::Exited { at, .. } => Some(Time(at.0 + PLEG_MS)),
                 Phase::CrashLoopBackOff { until, .. } => Some(*until),
                 Phase::ConfigError { until, .. } => Some(*until),
+                Phase::WaitingForVolumes { retry_at, .. } => Some(*retry_at),
             };
             if let Some(a) = at {
                 t = Some(t.map_or(a, |x| x.min(a)));
@@ -271,7 +289,7 @@ impl Kubelet<'_> {
             }
         }
         if !self.runtimes.contains_key(&uid) {
-            self.admit(pod, now, out);
+            self.admit(pod, now, out, store);
         }
         self.step(pod, now, out, store);
         let mut rt = self.runtimes.remove(&uid).expect("admitted");
@@ -287,13 +305,15 @@ impl Kubelet<'_> {
         self.runtimes.insert(uid, rt);
     }
 
-    fn admit(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
+    fn admit(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
         let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None };
+        // WaitForAttachAndMount comes before any image is pulled.
+        let volumes_missing = volume_error(store, pod).is_some();
         for c in &pod.spec.containers {
-            let phase = self.begin_pull(pod, c, now, out);
+            let phase = if volumes_missing { Phase::WaitingForVolumes { retry_at: now, failures: 0 } } else { self.begin_pull(pod, c, now, out) };
             rt.containers.push(Ctr {
                 name: c.name.clone(),
                 image: c.image.clone(),
@@ -412,6 +432,21 @@ impl Kubelet<'_> {
                         let message = config_error(store, pod, &spec).unwrap_or_default();
                         out.push(self.event(pod, "Warning", "Failed", format!("Error: {message}"), Some(&ctr.name)));
                         Some((Phase::ConfigError { until: Time(at.0 + SYNC_RETRY_MS), message }, 0))
+                    }
+                    Phase::WaitingForVolumes { retry_at, failures } if *retry_at <= now => {
+                        let at = *retry_at;
+                        match volume_error(store, pod) {
+                            // The operation executor retries a failed SetUp after 0.5 s,
+                            // doubling up to 2m2s (exponentialbackoff); one event per attempt.
+                            Some((volume, why)) => {
+                                if i == 0 {
+                                    out.push(self.event(pod, "Warning", "FailedMount", format!("MountVolume.SetUp failed for volume \"{volume}\" : {why}"), None));
+                                }
+                                let wait = (500u64 << (*failures).min(8)).min(MOUNT_BACKOFF_MAX_MS);
+                                Some((Phase::WaitingForVolumes { retry_at: Time(at.0 + wait), failures: failures + 1 }, 0))
+                            }
+                            None => Some((self.begin_pull(pod, &spec, at, out), 0)),
+                        }
                     }
                     Phase::ConfigError { until, .. } if *until <= now => {
                         // Every attempt starts from EnsureImageExists (another Pulled event).
@@ -609,7 +644,7 @@ impl Kubelet<'_> {
                 cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
             }
             match &c.phase {
-                Phase::Pulling { .. } | Phase::Starting { .. } => {
+                Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } => {
                     cs.state.waiting = Some(ContainerStateWaiting { reason: "ContainerCreating".into(), message: String::new() });
                 }
                 Phase::ErrImagePull { message, .. } => {
