@@ -836,12 +836,13 @@ mod tests {
     }
 
     fn run(e: &mut Engine, line: &str) {
-        let files = [("manifest.yaml".to_string(), SAMPLE_MANIFEST.to_string())];
-        let out = kubelab_kubectl::execute(
-            e,
-            line,
-            &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
-        );
+        run_with(e, ("manifest.yaml", SAMPLE_MANIFEST), line);
+    }
+
+    /// Runs a console line that may read one file, (name, text), and requires it to succeed.
+    fn run_with(e: &mut Engine, file: (&str, &str), line: &str) {
+        let files = [(file.0.to_string(), file.1.to_string())];
+        let out = kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
         assert!(out.ok, "{line}: {}", out.text());
     }
 
@@ -849,9 +850,7 @@ mod tests {
     fn a_pod_waiting_for_its_claim_says_so_on_the_map() {
         let mut e = Engine::new(7);
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: db}\nspec:\n  containers: [{name: db, image: redis:7.2}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]\n";
-        let files = [("pod.yaml".to_string(), pod.to_string())];
-        let out = kubelab_kubectl::execute(&mut e, "kubectl apply -f pod.yaml", &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
-        assert!(out.ok, "{}", out.text());
+        run_with(&mut e, ("pod.yaml", pod), "kubectl apply -f pod.yaml");
         e.advance(5_000, &mut |_| {});
         // The scheduler waits for the claim (persistentvolumeclaim "db-data" not found).
         let v = ClusterView::from_engine(&e);
@@ -863,11 +862,7 @@ mod tests {
     fn a_request_to_a_three_tier_app_travels_on_through_each_tier() {
         let mut e = Engine::new(7);
         let app = include_str!("../tests/scenarios/three-tier/app.yaml");
-        let files = [("app.yaml".to_string(), app.to_string())];
-        let exec = |e: &mut Engine, line: &str| {
-            let out = kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
-            assert!(out.ok, "{line}: {}", out.text());
-        };
+        let exec = |e: &mut Engine, line: &str| run_with(e, ("app.yaml", app), line);
         exec(&mut e, "kubectl apply -f app.yaml");
         e.advance(30_000, &mut |_| {});
         // Redis mounts its claim: the map draws it on the pod, bound.
