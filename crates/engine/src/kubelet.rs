@@ -179,12 +179,85 @@ pub struct PodRuntime {
     /// for it: until the pod changes or a container's next moment comes, syncing it again
     /// would change nothing.
     pub settled: Option<(String, Time)>,
+    /// The ConfigMap volumes as mounted, by volume name (see `MountedConfigMap`).
+    pub mounts: BTreeMap<String, MountedConfigMap>,
+}
+
+/// A ConfigMap volume's files in a pod. The kubelet writes them when it mounts the volume
+/// and rewrites them at its periodic sync (syncFrequency, 1 min), so a changed ConfigMap
+/// reaches the pod up to a minute later; a `subPath` mount is a bind mount of the file as
+/// it was at mount time and never changes (the ConfigMap docs: "A container using a
+/// ConfigMap as a subPath volume mount will not receive ConfigMap updates").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MountedConfigMap {
+    /// The files when mounted (what `subPath` mounts see).
+    pub at_mount: BTreeMap<String, String>,
+    /// The files as of the last sync.
+    pub files: BTreeMap<String, String>,
+    /// The next periodic sync that rewrites `files`.
+    pub next_sync: Time,
+}
+
+/// The kubelet's periodic pod sync (syncFrequency).
+pub const CONFIG_SYNC_MS: u64 = 60_000;
+
+/// The ConfigMap volumes of `pod` as the kubelet would write them now: each volume's keys
+/// (or its `items`, under their paths).
+pub fn configmap_files(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for v in &pod.spec.volumes {
+        let Some(cm) = v.config_map.as_ref() else { continue };
+        let name = cm.get("name").and_then(|x| x.as_str()).unwrap_or("");
+        let data = store.configmaps.get(&(pod.metadata.namespace.clone(), name.to_string())).map(|c| c.data.clone()).unwrap_or_default();
+        let files = match cm.get("items").and_then(|i| i.as_sequence()) {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| {
+                    let key = i.get("key")?.as_str()?;
+                    Some((i.get("path").and_then(|p| p.as_str()).unwrap_or(key).to_string(), data.get(key)?.clone()))
+                })
+                .collect(),
+            None => data,
+        };
+        out.insert(v.name.clone(), files);
+    }
+    out
 }
 
 impl PodRuntime {
+    /// Mounts the pod's ConfigMap volumes now.
+    pub fn mount_configmaps(&mut self, store: &Store, pod: &Pod, now: Time) {
+        self.mounts = configmap_files(store, pod)
+            .into_iter()
+            .map(|(v, files)| (v, MountedConfigMap { at_mount: files.clone(), files, next_sync: Time(now.0 + CONFIG_SYNC_MS) }))
+            .collect();
+    }
+
+    /// Rewrites the mounted ConfigMaps whose periodic sync is due.
+    pub fn sync_configmaps(&mut self, store: &Store, pod: &Pod, now: Time) {
+        if self.mounts.values().all(|m| m.next_sync > now) {
+            return;
+        }
+        let current = configmap_files(store, pod);
+        for (v, m) in self.mounts.iter_mut() {
+            while m.next_sync <= now {
+                m.next_sync = Time(m.next_sync.0 + CONFIG_SYNC_MS);
+                if let Some(files) = current.get(v) {
+                    m.files = files.clone();
+                }
+            }
+        }
+    }
+
     /// The next instant this pod's state changes by itself.
     pub fn next_wakeup(&self, now: Time) -> Option<Time> {
         let mut t: Option<Time> = self.killing_until;
+        // Only while a container runs does a rewritten file matter to anyone.
+        if self.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. })) {
+            if let Some(m) = self.mounts.values().map(|m| m.next_sync).min() {
+                t = Some(t.map_or(m, |x| x.min(m)));
+            }
+        }
         for c in &self.containers {
             let at = match &c.phase {
                 Phase::Pulling { done_at, .. } => Some(*done_at),
@@ -291,6 +364,9 @@ impl Kubelet<'_> {
         if !self.runtimes.contains_key(&uid) {
             self.admit(pod, now, out, store);
         }
+        if let Some(rt) = self.runtimes.get_mut(&uid) {
+            rt.sync_configmaps(store, pod, now);
+        }
         self.step(pod, now, out, store);
         let mut rt = self.runtimes.remove(&uid).expect("admitted");
         let status = self.status(pod, &mut rt, now);
@@ -309,7 +385,7 @@ impl Kubelet<'_> {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None };
+        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None, mounts: BTreeMap::new() };
         // WaitForAttachAndMount comes before any image is pulled.
         let volumes_missing = volume_error(store, pod).is_some();
         for c in &pod.spec.containers {
@@ -327,6 +403,9 @@ impl Kubelet<'_> {
                 probes: Vec::new(),
                 files: Vec::new(),
             });
+        }
+        if !volumes_missing {
+            rt.mount_configmaps(store, pod, now);
         }
         self.runtimes.insert(pod.metadata.uid.clone(), rt);
     }
@@ -445,7 +524,14 @@ impl Kubelet<'_> {
                                 let wait = (500u64 << (*failures).min(8)).min(MOUNT_BACKOFF_MAX_MS);
                                 Some((Phase::WaitingForVolumes { retry_at: Time(at.0 + wait), failures: failures + 1 }, 0))
                             }
-                            None => Some((self.begin_pull(pod, &spec, at, out), 0)),
+                            None => {
+                                if i == 0 {
+                                    if let Some(rt) = self.runtimes.get_mut(&uid) {
+                                        rt.mount_configmaps(store, pod, at);
+                                    }
+                                }
+                                Some((self.begin_pull(pod, &spec, at, out), 0))
+                            }
                         }
                     }
                     Phase::ConfigError { until, .. } if *until <= now => {

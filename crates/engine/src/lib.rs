@@ -752,6 +752,11 @@ impl Engine {
     // ------------------------------------------------------------ logs and processes
 
     /// A container's log lines, as the kubelet serves `kubectl logs`.
+    /// What the kubelet runs for the pod with this uid, once admitted.
+    pub fn pod_runtime(&self, uid: &str) -> Option<&kubelet::PodRuntime> {
+        self.runtimes.get(uid)
+    }
+
     pub fn container_logs(&self, ns: &str, pod: &str, container: &str, previous: bool) -> Result<Vec<(Time, String)>, ApiError> {
         let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())) else {
             return Err(ApiError::NotFound { resource: "pods".into(), name: pod.into() });

@@ -361,11 +361,11 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
         // The default sites: the welcome page, and a 404 for anything else.
         // A ConfigMap mounted over the web root serves its keys instead of the image's pages;
         // the directory itself has no index.html then: 403, as nginx answers.
-        "docker.io/library/nginx" if container_file(w.store, p, spec, "/usr/share/nginx/html/").is_some() => {
+        "docker.io/library/nginx" if container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/").is_some() => {
             let file = if route.ends_with('/') { format!("{route}index.html") } else { route.to_string() };
             let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
             let page = |code: u16, text: &str| format!("<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
-            match container_file(w.store, p, spec, &format!("/usr/share/nginx/html{file}")).flatten() {
+            match container_file(w.runtimes.get(&p.metadata.uid), p, spec, &format!("/usr/share/nginx/html{file}")).flatten() {
                 Some(body) => (Time(t.0 + 2), ok(body)),
                 None if route.ends_with('/') => (Time(t.0 + 2), Outcome::Ok { status: 403, body: page(403, "Forbidden") }),
                 None => (Time(t.0 + 2), Outcome::Ok { status: 404, body: page(404, "Not Found") }),
@@ -373,8 +373,8 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
         }
         "docker.io/library/nginx" => match route {
             // A ConfigMap key mounted (subPath) over the index page replaces it.
-            "/" | "/index.html" if container_file(w.store, p, spec, "/usr/share/nginx/html/index.html").flatten().is_some() => {
-                (Time(t.0 + 2), ok(container_file(w.store, p, spec, "/usr/share/nginx/html/index.html").flatten().unwrap_or_default()))
+            "/" | "/index.html" if container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten().is_some() => {
+                (Time(t.0 + 2), ok(container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten().unwrap_or_default()))
             }
             "/" | "/index.html" | "/50x.html" => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
             _ => {
@@ -413,29 +413,30 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
 }
 
 /// A file as a container sees it when `path` lies under a ConfigMap volume it mounts:
-/// `Some(Some(text))` for a key there, `Some(None)` for a path the mount hides (a mounted
-/// directory holds only the ConfigMap's keys, or its `items`), `None` when no ConfigMap is
-/// mounted there (the image's own files). A `subPath` mount is the one key at its path.
-pub fn container_file(store: &Store, pod: &Pod, c: &Container, path: &str) -> Option<Option<String>> {
-    let ns = &pod.metadata.namespace;
-    let mut best: Option<(&VolumeMount, &serde_yaml::Value)> = None;
+/// `Some(Some(text))` for a file there, `Some(None)` for a path the mount hides (a mounted
+/// directory holds only the ConfigMap's files), `None` when no ConfigMap is mounted there
+/// (the image's own files). The files are those the kubelet wrote (`PodRuntime::mounts`:
+/// updated at its periodic sync, never for a `subPath` mount).
+pub fn container_file(rt: Option<&PodRuntime>, pod: &Pod, c: &Container, path: &str) -> Option<Option<String>> {
+    let mut best: Option<&VolumeMount> = None;
     for m in &c.volume_mounts {
-        let Some(cm) = pod.spec.volumes.iter().find(|v| v.name == m.name).and_then(|v| v.config_map.as_ref()) else { continue };
+        if !pod.spec.volumes.iter().any(|v| v.name == m.name && v.config_map.is_some()) {
+            continue;
+        }
         let dir = m.mount_path.trim_end_matches('/');
         let under = if m.sub_path.is_empty() { path == dir || path.starts_with(&format!("{dir}/")) } else { path == dir };
-        if under && best.is_none_or(|(b, _)| b.mount_path.len() < m.mount_path.len()) {
-            best = Some((m, cm));
+        if under && best.is_none_or(|b| b.mount_path.len() < m.mount_path.len()) {
+            best = Some(m);
         }
     }
-    let (m, cm) = best?;
-    let data = store.configmaps.get(&(ns.clone(), cm.get("name").and_then(|x| x.as_str()).unwrap_or("").to_string())).map(|c| &c.data);
-    // The name inside the volume: the subPath, or the path below the mount.
-    let rel = if m.sub_path.is_empty() { path[m.mount_path.trim_end_matches('/').len()..].trim_start_matches('/').to_string() } else { m.sub_path.clone() };
-    let key = match cm.get("items").and_then(|i| i.as_sequence()) {
-        Some(items) => items.iter().find(|i| i.get("path").and_then(|x| x.as_str()) == Some(rel.as_str())).and_then(|i| i.get("key")).and_then(|k| k.as_str()).map(String::from),
-        None => Some(rel),
-    };
-    Some(key.and_then(|k| data.and_then(|d| d.get(&k).cloned())))
+    let m = best?;
+    let mounted = rt.and_then(|rt| rt.mounts.get(&m.name));
+    Some(if m.sub_path.is_empty() {
+        let rel = path[m.mount_path.trim_end_matches('/').len()..].trim_start_matches('/');
+        mounted.and_then(|v| v.files.get(rel).cloned())
+    } else {
+        mounted.and_then(|v| v.at_mount.get(&m.sub_path).cloned())
+    })
 }
 
 /// Load generator statistics (plow's summary, plus per-pod and per-version counts).

@@ -244,7 +244,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
             Some("/etc/hosts") => Output::line(etc_hosts(p)),
             Some("/etc/resolv.conf") => Output::line(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5", p.metadata.namespace)),
             Some("/etc/hostname") => Output::line(&p.metadata.name),
-            Some(f) => match kubelab_engine::traffic::container_file(engine.store(), p, c, f) {
+            Some(f) => match kubelab_engine::traffic::container_file(engine.pod_runtime(&p.metadata.uid), p, c, f) {
                 // A key of a mounted ConfigMap.
                 Some(Some(text)) => Output::line(text),
                 // busybox's wording, or coreutils' in a Debian image.
