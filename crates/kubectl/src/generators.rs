@@ -83,7 +83,7 @@ fn cobra_args(words: &[String], a: &Args) -> (Vec<String>, Option<usize>) {
 }
 
 /// `--dry-run` on `apply -f`, `create -f`, `delete`, `scale`, `set`, `label`, `annotate`,
-/// `cordon`, `uncordon` and `taint`: the command runs on a copy of the
+/// `cordon`, `uncordon`, `drain` and `taint`: the command runs on a copy of the
 /// lab and each result line says `(dry run)` or `(server dry run)`, as kubectl's printers
 /// do. None when the words ask for no dry run.
 pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: fn(&mut Engine, &[String], &mut Ctx) -> Output) -> Option<Output> {
@@ -109,7 +109,7 @@ pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: f
     let result = run(&mut copy, &rest, &mut inner);
     for (stderr, line) in result.lines {
         // The printers' operation words (PrintFlagsWithDryRunStrategy adds the suffix to them).
-        let verb = ["created", "configured", "unchanged", "deleted", "image updated", "env updated", "scaled", "labeled", "annotated", "cordoned", "uncordoned", "tainted", "untainted"]
+        let verb = ["created", "configured", "unchanged", "deleted", "image updated", "env updated", "scaled", "labeled", "annotated", "cordoned", "uncordoned", "tainted", "untainted", "evicted", "drained"]
             .iter()
             .any(|v| line.ends_with(&format!(" {v}")));
         out.lines.push((stderr, if !stderr && verb { format!("{line}{suffix}") } else { line }));

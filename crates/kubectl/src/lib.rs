@@ -208,7 +208,7 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "port-forward" => exec::port_forward(engine, rest, ctx),
         "annotate" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, true)).unwrap_or_else(|| labels::run(engine, rest, ctx, true)),
         "uncordon" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, true)).unwrap_or_else(|| nodes::cordon(engine, rest, true)),
-        "drain" => nodes::drain(engine, rest, ctx),
+        "drain" => generators::dry_run_copy(engine, rest, ctx, nodes::drain).unwrap_or_else(|| nodes::drain(engine, rest, ctx)),
         "taint" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::taint(e, w)).unwrap_or_else(|| nodes::taint(engine, rest)),
         "patch" => patch::patch(engine, rest, ctx),
         "explain" => explain::explain(rest),
