@@ -24,7 +24,8 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
             targets.push(w.clone());
         }
     }
-    if changes.is_empty() {
+    let list = !annotate && a.bool("list");
+    if changes.is_empty() && !list {
         return Output::error(format!("error: at least one {} update is required", if annotate { "annotation" } else { "label" }));
     }
     let Some(first) = targets.first().cloned() else {
@@ -38,6 +39,8 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
         return Output::error(format!("error: the server doesn't have a resource type \"{type_}\""));
     };
     let scope = if info.namespaced { ns.clone() } else { String::new() };
+    // One object named (IntoSingleItemImplied), not chosen by -l or --all.
+    let one = names.len() == 1;
     if names.is_empty() {
         let sel = match a.parsed("selector", Selector::parse) {
             Ok(None) if a.bool("all") => None,
@@ -54,6 +57,25 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
             .collect();
     }
     let mut out = Output::new();
+    // --list: each object's labels, `key=value` (kubectl walks Go's map in random order; the
+    // lab sorts), with a `Listing labels for Kind.group/name:` line per object on stderr
+    // when there are several.
+    if list {
+        for name in &names {
+            let Some(obj) = engine.store().get(info.kind, &scope, name) else {
+                out.err(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource()));
+                continue;
+            };
+            let indent = if one { "" } else { " " };
+            if !one {
+                out.warn(format!("Listing labels for {}.{}/{name}:", info.kind, info.group));
+            }
+            for (k, v) in &obj.meta().labels {
+                out.out(format!("{indent}{k}={v}"));
+            }
+        }
+        return out;
+    }
     for name in names {
         let Some(mut obj) = engine.store().get(info.kind, &scope, &name) else {
             out.err(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource()));
