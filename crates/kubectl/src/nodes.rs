@@ -26,14 +26,25 @@ pub fn cordon(engine: &mut Engine, words: &[String], uncordon: bool) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let Some(name) = a.positional.first() else {
-        return Output::error(format!("error: USAGE: {cmd} NODE [flags]\nSee 'kubectl {cmd} -h' for help and examples"));
+    // NODE, or the nodes a label selector (-l) picks.
+    let names: Vec<String> = match (a.positional.first(), a.get("selector")) {
+        (Some(name), _) => vec![name.clone()],
+        (None, Some(sel)) => match crate::selector::Selector::parse(sel) {
+            Ok(sel) => engine.store().nodes.values().filter(|n| sel.matches(&n.metadata.labels)).map(|n| n.metadata.name.clone()).collect(),
+            Err(e) => return Output::error(format!("error: {e}")),
+        },
+        (None, None) => return Output::error(format!("error: USAGE: {cmd} NODE [flags]\nSee 'kubectl {cmd} -h' for help and examples")),
     };
-    match set_unschedulable(engine, name, !uncordon) {
-        Ok(true) => Output::line(format!("node/{name} {cmd}ed")),
-        Ok(false) => Output::line(format!("node/{name} already {cmd}ed")),
-        Err(e) => Output::error(e),
+    // No node matching the selector: nothing to do, and kubectl says nothing.
+    let mut out = Output::new();
+    for name in &names {
+        match set_unschedulable(engine, name, !uncordon) {
+            Ok(true) => out.out(format!("node/{name} {cmd}ed")),
+            Ok(false) => out.out(format!("node/{name} already {cmd}ed")),
+            Err(e) => out.err(e),
+        }
     }
+    out
 }
 
 const DRAIN_FLAGS: &[FlagSpec] = &[
