@@ -1154,8 +1154,9 @@ impl Engine {
                 // node has synced).
                 if pass.node == 0 {
                     let mut by_node: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+                    // Pods with nothing to do are left out (syncing them would do nothing).
                     for p in self.store.pods.values() {
-                        if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) {
+                        if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) && !kubelet::pod_quiet(&self.runtimes, p, now) {
                             by_node.entry(p.spec.node_name.clone()).or_default().push((p.metadata.namespace.clone(), p.metadata.name.clone()));
                         }
                     }
