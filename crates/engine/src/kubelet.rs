@@ -476,6 +476,11 @@ impl Kubelet<'_> {
                     }
                 };
                 let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).cloned().unwrap_or_default();
+                // Why the container's config cannot be made, looked at when it is due to start.
+                let config = match &ctr.phase {
+                    Phase::Starting { at } if *at <= now => config_error(store, pod, &spec),
+                    _ => None,
+                };
                 let next = match &ctr.phase {
                     Phase::Pulling { requested, done_at, ok } if *done_at <= now => {
                         let full = ImageRef::parse(&ctr.image).full();
@@ -515,11 +520,11 @@ impl Kubelet<'_> {
                         let at = *until;
                         Some((self.begin_pull(pod, &spec, at, out), 0))
                     }
-                    Phase::Starting { at } if *at <= now && config_error(store, pod, &spec).is_some() => {
+                    Phase::Starting { at } if *at <= now && config.is_some() => {
                         // generateContainerConfig failed: the event says why, the container
                         // waits in CreateContainerConfigError, and the pod worker tries again
                         // after its back-off (kubelet backOffPeriod, 10 s).
-                        let message = config_error(store, pod, &spec).unwrap_or_default();
+                        let message = config.clone().unwrap_or_default();
                         out.push(self.event(pod, "Warning", "Failed", format!("Error: {message}"), Some(&ctr.name)));
                         Some((Phase::ConfigError { until: Time(at.0 + SYNC_RETRY_MS), message }, 0))
                     }

@@ -371,12 +371,10 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
                 None => (Time(t.0 + 2), Outcome::Ok { status: 404, body: page(404, "Not Found") }),
             }
         }
-        "docker.io/library/nginx" => match route {
+        "docker.io/library/nginx" => match (route, container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten()) {
             // A ConfigMap key mounted (subPath) over the index page replaces it.
-            "/" | "/index.html" if container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten().is_some() => {
-                (Time(t.0 + 2), ok(container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten().unwrap_or_default()))
-            }
-            "/" | "/index.html" | "/50x.html" => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
+            ("/" | "/index.html", Some(page)) => (Time(t.0 + 2), ok(page)),
+            ("/" | "/index.html" | "/50x.html", _) => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
             _ => {
                 let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
                 let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");

@@ -244,16 +244,7 @@ fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuse
                 if let Some(r) = from.get("fieldRef") {
                     // EnvValueRetriever: a pod's own field; a template has no value yet.
                     let path = text(r, "fieldPath");
-                    let value = match (pod, path.as_str()) {
-                        (Some(p), "metadata.name") => p.metadata.name.clone(),
-                        (Some(p), "metadata.namespace") => p.metadata.namespace.clone(),
-                        (Some(p), "metadata.uid") => p.metadata.uid.clone(),
-                        (Some(p), "spec.nodeName") => p.spec.node_name.clone(),
-                        (Some(p), "spec.serviceAccountName") => p.spec.service_account_name.clone(),
-                        (Some(p), "status.podIP") => p.status.pod_ip.clone(),
-                        (Some(p), "status.hostIP") => p.status.host_ip.clone(),
-                        _ => String::new(),
-                    };
+                    let value = pod.map(|p| crate::exec::pod_field(p, &path)).unwrap_or_default();
                     let api = Some(text(r, "apiVersion")).filter(|a| !a.is_empty()).unwrap_or_else(|| "v1".into());
                     w.line(3, &format!("{}:\t{value} ({api}:{path})", e.name));
                 } else if let Some(r) = from.get("resourceFieldRef") {

@@ -114,6 +114,21 @@ fn lookup(engine: &Engine, p: &Pod, name: &str) -> Option<(String, String)> {
     Some((s.spec.cluster_ip.clone(), fqdn))
 }
 
+/// A pod's field by its downward-API path (`metadata.name`, `status.podIP`...); empty for
+/// a path the lab does not resolve.
+pub(crate) fn pod_field(p: &Pod, path: &str) -> String {
+    match path {
+        "metadata.name" => p.metadata.name.clone(),
+        "metadata.namespace" => p.metadata.namespace.clone(),
+        "metadata.uid" => p.metadata.uid.clone(),
+        "spec.nodeName" => p.spec.node_name.clone(),
+        "spec.serviceAccountName" => p.spec.service_account_name.clone(),
+        "status.podIP" => p.status.pod_ip.clone(),
+        "status.hostIP" => p.status.host_ip.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Environment variables a container sees: its own, then the Service links of its
 /// namespace (enableServiceLinks), then what every container gets.
 fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
@@ -145,16 +160,7 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
                         None => continue,
                     }
                 } else if let Some(r) = from.get("fieldRef") {
-                    match text(r, "fieldPath").as_str() {
-                        "metadata.name" => p.metadata.name.clone(),
-                        "metadata.namespace" => p.metadata.namespace.clone(),
-                        "metadata.uid" => p.metadata.uid.clone(),
-                        "spec.nodeName" => p.spec.node_name.clone(),
-                        "spec.serviceAccountName" => p.spec.service_account_name.clone(),
-                        "status.podIP" => p.status.pod_ip.clone(),
-                        "status.hostIP" => p.status.host_ip.clone(),
-                        _ => String::new(),
-                    }
+                    pod_field(p, &text(r, "fieldPath"))
                 } else {
                     String::new()
                 }
