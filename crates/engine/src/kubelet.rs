@@ -4,7 +4,7 @@
 
 use crate::images::{self, ImageRef};
 use crate::naming::fnv32a;
-use crate::store::{object_ref, Action, EventSpec, Store};
+use crate::store::{pod_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -329,7 +329,7 @@ pub struct Kubelet<'a> {
 
 impl Kubelet<'_> {
     fn event(&self, pod: &Pod, type_: &'static str, reason: &str, msg: String, field: Option<&str>) -> Action {
-        let mut r = object_ref(&Object::Pod(pod.clone()));
+        let mut r = pod_ref(pod);
         r.resource_version = String::new();
         if let Some(c) = field {
             r.field_path = format!("spec.containers{{{c}}}");

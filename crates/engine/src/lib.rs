@@ -34,7 +34,7 @@ use kubelab_api::*;
 use kubelet::{Kubelet, Machine, PodRuntime};
 use rng::Pcg32;
 use std::collections::{BTreeMap, BTreeSet};
-use store::{object_ref, EventSpec};
+use store::{object_ref, pod_ref, EventSpec};
 
 /// How dependents are treated when their owner is deleted (`--cascade`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1635,7 +1635,7 @@ impl Engine {
         let kind = w.kind;
         let node = pod.spec.node_name.clone();
         let event = |type_: &'static str, reason: &str, message: String| {
-            let mut r = object_ref(&Object::Pod(pod.clone()));
+            let mut r = pod_ref(pod);
             r.resource_version = String::new();
             r.field_path = format!("spec.containers{{{}}}", spec.name);
             Action::Event(EventSpec {

@@ -2,7 +2,7 @@
 //! upstream's reason wording, then scores; the unschedulable get upstream's FitError message.
 
 use crate::controllers::is_pod_active;
-use crate::store::{object_ref, Action, EventSpec, Store};
+use crate::store::{pod_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::BTreeMap;
 
@@ -42,10 +42,29 @@ pub struct Status {
     pub reasons: Vec<String>,
 }
 
+/// A pod as the filters and scores see it, with what they need worked out once per
+/// scheduling attempt rather than once per node (upstream's PreFilter results in the
+/// CycleState: NodeResourcesFit's requests, NodePorts' wanted ports).
+pub struct PodFit<'a> {
+    pub pod: &'a Pod,
+    /// `pod_requests`: what NodeResourcesFit filters on.
+    pub requests: (i64, i64),
+    /// `nonzero_requests`: what scoring counts.
+    pub nonzero: (i64, i64),
+    /// The host ports the pod asks for.
+    pub host_ports: Vec<(i32, &'a str)>,
+}
+
+impl<'a> PodFit<'a> {
+    pub fn new(pod: &'a Pod) -> PodFit<'a> {
+        PodFit { pod, requests: pod_requests(pod), nonzero: nonzero_requests(pod), host_ports: host_ports(pod) }
+    }
+}
+
 /// A filter plugin: `filter` returns None when the node fits.
 pub trait FilterPlugin {
     const NAME: &'static str;
-    fn filter(pod: &Pod, node: &NodeInfo) -> Option<Status>;
+    fn filter(p: &PodFit, node: &NodeInfo) -> Option<Status>;
 }
 
 fn status(plugin: &'static str, code: Code, reasons: Vec<String>) -> Option<Status> {
@@ -55,7 +74,8 @@ fn status(plugin: &'static str, code: Code, reasons: Vec<String>) -> Option<Stat
 pub struct NodeUnschedulable;
 impl FilterPlugin for NodeUnschedulable {
     const NAME: &'static str = "NodeUnschedulable";
-    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+    fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+        let pod = p.pod;
         if !n.node.spec.unschedulable {
             return None;
         }
@@ -70,7 +90,8 @@ impl FilterPlugin for NodeUnschedulable {
 pub struct NodeName;
 impl FilterPlugin for NodeName {
     const NAME: &'static str = "NodeName";
-    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+    fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+        let pod = p.pod;
         if pod.spec.node_name.is_empty() || pod.spec.node_name == n.node.metadata.name {
             return None;
         }
@@ -81,7 +102,8 @@ impl FilterPlugin for NodeName {
 pub struct TaintToleration;
 impl FilterPlugin for TaintToleration {
     const NAME: &'static str = "TaintToleration";
-    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
+    fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+        let pod = p.pod;
         let untolerated = n
             .node
             .spec
@@ -100,8 +122,8 @@ impl FilterPlugin for TaintToleration {
 pub struct NodeAffinity;
 impl FilterPlugin for NodeAffinity {
     const NAME: &'static str = "NodeAffinity";
-    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
-        if map_matches(&pod.spec.node_selector, &n.node.metadata.labels) {
+    fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+        if map_matches(&p.pod.spec.node_selector, &n.node.metadata.labels) {
             return None;
         }
         status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) didn't match Pod's node affinity/selector".into()])
@@ -111,8 +133,8 @@ impl FilterPlugin for NodeAffinity {
 pub struct NodePorts;
 impl FilterPlugin for NodePorts {
     const NAME: &'static str = "NodePorts";
-    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
-        let want: Vec<(i32, &str)> = host_ports(pod);
+    fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+        let want = &p.host_ports;
         if want.is_empty() {
             return None;
         }
@@ -136,8 +158,8 @@ fn host_ports(p: &Pod) -> Vec<(i32, &str)> {
 pub struct NodeResourcesFit;
 impl FilterPlugin for NodeResourcesFit {
     const NAME: &'static str = "NodeResourcesFit";
-    fn filter(pod: &Pod, n: &NodeInfo) -> Option<Status> {
-        let (cpu, mem) = pod_requests(pod);
+    fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+        let (cpu, mem) = p.requests;
         let mut reasons = Vec::new();
         if n.pods.len() as i64 + 1 > n.allocatable_pods {
             reasons.push("Too many pods".to_string());
@@ -229,19 +251,19 @@ pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
 }
 
 /// Runs the filters in upstream's order, stopping at the first that fails.
-pub fn run_filters(pod: &Pod, n: &NodeInfo) -> Option<Status> {
-    NodeUnschedulable::filter(pod, n)
-        .or_else(|| NodeName::filter(pod, n))
-        .or_else(|| TaintToleration::filter(pod, n))
-        .or_else(|| NodeAffinity::filter(pod, n))
-        .or_else(|| NodePorts::filter(pod, n))
-        .or_else(|| NodeResourcesFit::filter(pod, n))
+pub fn run_filters(p: &PodFit, n: &NodeInfo) -> Option<Status> {
+    NodeUnschedulable::filter(p, n)
+        .or_else(|| NodeName::filter(p, n))
+        .or_else(|| TaintToleration::filter(p, n))
+        .or_else(|| NodeAffinity::filter(p, n))
+        .or_else(|| NodePorts::filter(p, n))
+        .or_else(|| NodeResourcesFit::filter(p, n))
 }
 
 /// Score of a feasible node (higher is better): NodeResourcesFit LeastAllocated (weight 1),
 /// NodeResourcesBalancedAllocation (weight 1) and spreading of the pod's siblings (weight 2).
-pub fn score(pod: &Pod, n: &NodeInfo) -> i64 {
-    let (pc, pm) = nonzero_requests(pod);
+pub fn score(p: &PodFit, n: &NodeInfo) -> i64 {
+    let (pc, pm) = p.nonzero;
     let least = |req: i64, cap: i64| if cap <= 0 || req > cap { 0 } else { (cap - req) * 100 / cap };
     let cpu_frac = |req: i64, cap: i64| if cap <= 0 { 1.0 } else { (req as f64 / cap as f64).min(1.0) };
     let (uc, um) = (n.nonzero_cpu + pc, n.nonzero_mem + pm);
@@ -266,12 +288,12 @@ fn sibling_counts(pod: &Pod, infos: &[NodeInfo]) -> Vec<i64> {
 /// Picks a node for the pod, or explains why none fits.
 pub fn schedule_one<'a>(pod: &Pod, infos: &'a [NodeInfo<'a>]) -> Result<&'a NodeInfo<'a>, Vec<(String, Status)>> {
     let siblings = sibling_counts(pod, infos);
-    schedule_with(pod, infos, &siblings).map(|i| &infos[i])
+    schedule_with(&PodFit::new(pod), infos, &siblings).map(|i| &infos[i])
 }
 
 /// `schedule_one` with the sibling counts per node given (the scheduling pass keeps them
 /// per controller instead of counting every node's pods for every pod); the chosen index.
-fn schedule_with(pod: &Pod, infos: &[NodeInfo], siblings: &[i64]) -> Result<usize, Vec<(String, Status)>> {
+fn schedule_with(pod: &PodFit, infos: &[NodeInfo], siblings: &[i64]) -> Result<usize, Vec<(String, Status)>> {
     let mut feasible = Vec::new();
     let mut failed = Vec::new();
     for (i, n) in infos.iter().enumerate() {
@@ -320,11 +342,12 @@ pub fn placement(store: &Store, pod: &Pod) -> Vec<(String, Result<i64, String>)>
             n.nonzero_mem -= zm;
         }
     }
+    let fit = PodFit::new(pod);
     infos
         .iter()
         .map(|n| {
-            let verdict = match run_filters(pod, n) {
-                None => Ok(score(pod, n)),
+            let verdict = match run_filters(&fit, n) {
+                None => Ok(score(&fit, n)),
                 Some(s) => Err(format!("{}: {}", s.plugin, s.reasons.join(", "))),
             };
             (n.node.metadata.name.clone(), verdict)
@@ -406,7 +429,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (
                 let mut np = pod.clone();
                 set_pod_scheduled(&mut np, "False", "Unschedulable", &msg, now);
                 out.push(Action::Update(Object::Pod(np)));
-                out.push(Action::Event(EventSpec::warning(object_ref(&Object::Pod(pod.clone())), "FailedScheduling", msg, NAME)));
+                out.push(Action::Event(EventSpec::warning(pod_ref(pod), "FailedScheduling", msg, NAME)));
             }
             failed += 1;
             continue;
@@ -417,42 +440,32 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (
             let counts = if owner.is_empty() { vec![0; infos.len()] } else { sibling_counts(pod, &infos) };
             siblings.insert(owner.clone(), counts);
         }
-        let chosen = schedule_with(pod, &infos, &siblings[&owner]).map(|i| (i, infos[i].node.metadata.name.clone()));
-        let chosen = match chosen {
-            Ok((i, name)) => {
+        let fit = PodFit::new(pod);
+        let chosen = schedule_with(&fit, &infos, &siblings[&owner]).map(|i| (i, infos[i].node.metadata.name.clone()));
+        match chosen {
+            Ok((i, node_name)) => {
                 if !owner.is_empty() {
                     if let Some(c) = siblings.get_mut(&owner).and_then(|v| v.get_mut(i)) {
                         *c += 1;
                     }
                 }
-                Ok(name)
-            }
-            Err(e) => Err(e),
-        };
-        match chosen {
-            Ok(node_name) => {
                 let mut bound = pod.clone();
                 bound.spec.node_name = node_name.clone();
                 set_pod_scheduled(&mut bound, "True", "", "", now);
                 out.push(Action::Update(Object::Pod(bound)));
                 out.push(Action::Event(EventSpec::normal(
-                    object_ref(&Object::Pod(pod.clone())),
+                    pod_ref(pod),
                     "Scheduled",
                     format!("Successfully assigned {}/{} to {}", pod.metadata.namespace, pod.metadata.name, node_name),
                     NAME,
                 )));
                 // Account the new binding.
-                let (c, m) = pod_requests(pod);
-                let (zc, zm) = nonzero_requests(pod);
-                if let Some(info) = infos.iter_mut().find(|i| i.node.metadata.name == node_name) {
-                    info.requested_cpu += c;
-                    info.requested_mem += m;
-                    info.nonzero_cpu += zc;
-                    info.nonzero_mem += zm;
-                }
-                if let Some(info) = infos.iter_mut().find(|i| i.node.metadata.name == node_name) {
-                    info.pods.push(pod);
-                }
+                let info = &mut infos[i];
+                info.requested_cpu += fit.requests.0;
+                info.requested_mem += fit.requests.1;
+                info.nonzero_cpu += fit.nonzero.0;
+                info.nonzero_mem += fit.nonzero.1;
+                info.pods.push(pod);
             }
             Err(why) => {
                 failed += 1;
@@ -468,7 +481,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (
                     np.status.phase = "Pending".into();
                     out.push(Action::Update(Object::Pod(np)));
                     out.push(Action::Event(EventSpec::warning(
-                        object_ref(&Object::Pod(pod.clone())),
+                        pod_ref(pod),
                         "FailedScheduling",
                         msg,
                         NAME,
@@ -541,7 +554,7 @@ mod tests {
             ("nodeSelector", labelled, wants_hdd, Some(("NodeAffinity", "node(s) didn't match Pod's node affinity/selector"))),
         ];
         for (name, n, p, want) in cases {
-            let got = run_filters(&p, &info(&n)).map(|s| (s.plugin, s.reasons[0].clone()));
+            let got = run_filters(&PodFit::new(&p), &info(&n)).map(|s| (s.plugin, s.reasons[0].clone()));
             assert_eq!(got.as_ref().map(|(a, b)| (*a, b.as_str())), want, "case {name}");
         }
     }

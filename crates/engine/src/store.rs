@@ -68,6 +68,20 @@ pub fn object_ref(obj: &Object) -> ObjectReference {
     }
 }
 
+/// `object_ref` of a pod, without copying the pod into an `Object` first.
+pub fn pod_ref(p: &Pod) -> ObjectReference {
+    let m = &p.metadata;
+    ObjectReference {
+        kind: "Pod".into(),
+        namespace: m.namespace.clone(),
+        name: m.name.clone(),
+        uid: m.uid.clone(),
+        api_version: "v1".into(),
+        resource_version: m.resource_version.clone(),
+        field_path: String::new(),
+    }
+}
+
 /// A change the store made, for watchers (the UI's control-plane lights, `get -w`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
@@ -252,23 +266,49 @@ impl Store {
 
     /// Replaces an object. Returns false (and writes nothing) when nothing changed.
     /// Bumps `generation` when the spec of a Deployment or ReplicaSet changed.
+    /// The stored object is compared where it lies (never copied: this runs for every
+    /// status a kubelet or controller posts).
     pub fn update(&mut self, mut obj: Object) -> bool {
-        let (ns, name) = (obj.meta().namespace.clone(), obj.meta().name.clone());
-        let Some(old) = self.get(obj.kind(), &ns, &name) else { return false };
-        obj.meta_mut().resource_version = old.meta().resource_version.clone();
-        obj.meta_mut().uid = old.meta().uid.clone();
-        obj.meta_mut().creation_timestamp = old.meta().creation_timestamp;
-        if obj == old {
-            return false;
+        let k = key(&obj.meta().namespace, &obj.meta().name);
+        // Takes the stored object's identity, then whether anything differs and the stored
+        // generation if the spec changed.
+        fn carry<T: PartialEq>(old: Option<&T>, new: &mut T, meta: fn(&T) -> &ObjectMeta, meta_mut: fn(&mut T) -> &mut ObjectMeta, spec_changed: fn(&T, &T) -> bool) -> Option<Option<i64>> {
+            let old = old?;
+            let (om, nm) = (meta(old), meta_mut(new));
+            nm.resource_version.clone_from(&om.resource_version);
+            nm.uid.clone_from(&om.uid);
+            nm.creation_timestamp = om.creation_timestamp;
+            if new == old {
+                return None;
+            }
+            Some(spec_changed(old, new).then(|| meta(old).generation))
         }
-        let spec_changed = match (&old, &obj) {
-            (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
-            (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
-            (Object::StatefulSet(a), Object::StatefulSet(b)) => a.spec != b.spec,
-            _ => false,
+        fn no<T>(_: &T, _: &T) -> bool {
+            false
+        }
+        macro_rules! carry {
+            ($map:ident, $o:expr, $spec:expr) => {
+                carry(self.$map.get(&k), $o, |o| &o.metadata, |o| &mut o.metadata, $spec)
+            };
+        }
+        let outcome = match &mut obj {
+            Object::Pod(o) => carry!(pods, o, no),
+            Object::Node(o) => carry!(nodes, o, no),
+            Object::Namespace(o) => carry!(namespaces, o, no),
+            Object::ConfigMap(o) => carry!(configmaps, o, no),
+            Object::Service(o) => carry!(services, o, no),
+            Object::Endpoints(o) => carry!(endpoints, o, no),
+            Object::Event(o) => carry!(events, o, no),
+            Object::Deployment(o) => carry!(deployments, o, |a, b| a.spec != b.spec),
+            Object::ReplicaSet(o) => carry!(replicasets, o, |a, b| a.spec != b.spec),
+            Object::StatefulSet(o) => carry!(statefulsets, o, |a, b| a.spec != b.spec),
+            Object::PersistentVolumeClaim(o) => carry!(pvcs, o, no),
+            Object::PersistentVolume(o) => carry!(pvs, o, no),
+            Object::StorageClass(o) => carry!(storageclasses, o, no),
         };
-        if spec_changed {
-            obj.meta_mut().generation = old.meta().generation + 1;
+        let Some(old_generation) = outcome else { return false };
+        if let Some(g) = old_generation {
+            obj.meta_mut().generation = g + 1;
         }
         obj.meta_mut().resource_version = self.next_rv();
         self.push_change(change(&obj, ChangeType::Modified));

@@ -3,7 +3,7 @@
 //! Ready=Unknown and is tainted `node.kubernetes.io/unreachable`; its pods are marked not
 //! ready at once and evicted when their toleration for the taint runs out (300 s by default).
 
-use crate::store::{object_ref, Action, EventSpec, Store};
+use crate::store::{object_ref, pod_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 
 pub const NAME: &str = "node-controller";
@@ -155,7 +155,7 @@ fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
             continue;
         }
         out.push(Action::Event(EventSpec::normal(
-            object_ref(&Object::Pod(p.clone())),
+            pod_ref(p),
             "TaintManagerEviction",
             format!("Marking for deletion Pod {}/{}", p.metadata.namespace, p.metadata.name),
             "taint-eviction-controller",
