@@ -76,6 +76,16 @@ pub struct Engine {
     /// An instant `advance_to_some` stopped in while settling it: the load generator's turn
     /// at it is still to come (after the settle, as `advance` does it).
     mid_instant: Option<Time>,
+    /// The kubelets' work queue: pods that may have something to do, because they were
+    /// written, their runtime was changed, or one of their moments came. It always holds
+    /// every pod that is not quiet (`kubelet::pod_quiet`); a pod found quiet leaves it, with
+    /// its next moment in `kubelet_timers`. So the kubelets' stage looks at the pods that
+    /// can have work, not at every pod, and finds the same ones.
+    kubelet_queue: BTreeSet<store::Key>,
+    /// When quiet pods next have something to do.
+    kubelet_timers: BTreeMap<Time, Vec<store::Key>>,
+    /// Every pod must be looked at again (a machine came, went, lost or regained power).
+    kubelet_rescan: bool,
 }
 
 /// A controller pass under way. Stopping between its stages or actions and going on later
@@ -191,6 +201,9 @@ impl Engine {
             settled_rv: 0,
             pass: None,
             mid_instant: None,
+            kubelet_queue: BTreeSet::new(),
+            kubelet_timers: BTreeMap::new(),
+            kubelet_rescan: true,
         };
         e.boot();
         e
@@ -337,6 +350,7 @@ impl Engine {
             },
         };
         self.machines.insert(nc.name.clone(), m);
+        self.kubelet_rescan = true;
         self.store.create(Object::Node(node), self.now);
     }
 
@@ -426,6 +440,7 @@ impl Engine {
             if !self.machines.contains_key(&n.metadata.name) {
                 let index = self.machines.len() as u32;
                 self.machines.insert(n.metadata.name.clone(), Machine::new(&n.metadata.name, index));
+                self.kubelet_rescan = true;
             }
         }
         Ok(stored)
@@ -804,7 +819,7 @@ impl Engine {
             return Err(format!("pods \"{pod}\" not found"));
         };
         let now = self.now;
-        let rt = self.runtimes.get_mut(&p.metadata.uid).ok_or_else(|| format!("pod {pod} has no running containers"))?;
+        let rt = self.runtime_mut(&p.metadata.uid).ok_or_else(|| format!("pod {pod} has no running containers"))?;
         rt.settled = None;
         let name = container.map(String::from).or_else(|| p.spec.containers.first().map(|c| c.name.clone())).unwrap_or_default();
         let c = rt.containers.iter_mut().find(|c| c.name == name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
@@ -853,6 +868,7 @@ impl Engine {
             self.apply(Action::Delete { kind: "Node", namespace: String::new(), name: name.into(), grace: None });
         }
         self.machines.remove(name);
+        self.kubelet_rescan = true;
         self.config.nodes.retain(|n| n.name != name);
         self.settle();
         Ok(())
@@ -872,6 +888,7 @@ impl Engine {
         m.rejoin_at = None;
         let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
         k.power_loss(&self.store, now);
+        self.kubelet_rescan = true;
         self.settle();
         Ok(())
     }
@@ -891,6 +908,7 @@ impl Engine {
         m.pull_busy_until = now;
         // Containers were lost with the power: the kubelet starts them again.
         let uids: Vec<String> = self.store.pods.values().filter(|p| p.spec.node_name == name).map(|p| p.metadata.uid.clone()).collect();
+        self.kubelet_rescan = true;
         for uid in uids {
             if let Some(rt) = self.runtimes.get_mut(&uid) {
                 rt.settled = None;
@@ -1154,11 +1172,48 @@ impl Engine {
                 // node has synced).
                 if pass.node == 0 {
                     let mut by_node: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-                    // Pods with nothing to do are left out (syncing them would do nothing).
-                    for p in self.store.pods.values() {
-                        if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) && !kubelet::pod_quiet(&self.runtimes, p, now) {
-                            by_node.entry(p.spec.node_name.clone()).or_default().push((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                    // Pods with nothing to do are left out (syncing them would do nothing):
+                    // only the queue's pods can have something to do.
+                    let mut queue = std::mem::take(&mut self.kubelet_queue);
+                    if std::mem::take(&mut self.kubelet_rescan) {
+                        queue.extend(self.store.pods.keys().cloned());
+                    }
+                    queue.append(&mut self.store.written_pods);
+                    let later = self.kubelet_timers.split_off(&Time(now.0 + 1));
+                    for (_, keys) in std::mem::replace(&mut self.kubelet_timers, later) {
+                        queue.extend(keys);
+                    }
+                    for k in queue {
+                        // Gone, or not bound yet: the next write brings it back.
+                        let Some(p) = self.store.pods.get(&k) else { continue };
+                        if p.spec.node_name.is_empty() {
+                            continue;
                         }
+                        if !self.machines.contains_key(&p.spec.node_name) {
+                            self.kubelet_queue.insert(k);
+                            continue;
+                        }
+                        if kubelet::pod_quiet(&self.runtimes, p, now) {
+                            let wake = self.runtimes.get(&p.metadata.uid).and_then(|rt| rt.settled.as_ref().and_then(|(_, at)| rt.next_wakeup(*at)));
+                            if let Some(t) = wake {
+                                self.kubelet_timers.entry(t).or_default().push(k);
+                            }
+                            continue;
+                        }
+                        by_node.entry(p.spec.node_name.clone()).or_default().push(k.clone());
+                        self.kubelet_queue.insert(k);
+                    }
+                    // The queue must find exactly the pods a look at every pod would find
+                    // (checked in the tests' builds, where every scenario runs through it).
+                    #[cfg(debug_assertions)]
+                    {
+                        let mut all: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+                        for p in self.store.pods.values() {
+                            if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) && !kubelet::pod_quiet(&self.runtimes, p, now) {
+                                all.entry(p.spec.node_name.clone()).or_default().push((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                            }
+                        }
+                        assert_eq!(all, by_node, "the kubelets' queue missed pods that have something to do");
                     }
                     pass.by_node = by_node.into_iter().collect();
                 }
@@ -1188,6 +1243,14 @@ impl Engine {
         };
         pass.pending.extend(actions.into_iter().map(|a| (who, a)));
         pass.stage += 1;
+    }
+
+    /// A pod's runtime, to change outside its kubelet's sync: the pod goes back on the
+    /// kubelets' queue (the change may give it something to do).
+    fn runtime_mut(&mut self, uid: &str) -> Option<&mut PodRuntime> {
+        let key = self.runtimes.get(uid)?.key.clone();
+        self.kubelet_queue.insert(key);
+        self.runtimes.get_mut(uid)
     }
 
     /// A node whose kubelet came back posts Ready at its first lease renewal.
@@ -1571,7 +1634,7 @@ impl Engine {
                     || (w.kind != prober::ProbeKind::Startup && !prober::started(c))
                     || !prober::counts(&probe, since, at);
                 if skip {
-                    if let Some(rt) = self.runtimes.get_mut(&uid) {
+                    if let Some(rt) = self.runtime_mut(&uid) {
                         rt.containers[ci].probes[wi].next = Time(at.0 + period);
                     }
                     continue;
@@ -1600,7 +1663,7 @@ impl Engine {
                 while next < done {
                     next = Time(next.0 + period);
                 }
-                if let Some(rt) = self.runtimes.get_mut(&uid) {
+                if let Some(rt) = self.runtime_mut(&uid) {
                     let wk = &mut rt.containers[ci].probes[wi];
                     wk.next = next;
                     wk.pending = Some((done, ok, output));
@@ -1625,7 +1688,7 @@ impl Engine {
         output: String,
         out: &mut Vec<Action>,
     ) {
-        let Some(rt) = self.runtimes.get_mut(uid) else {
+        let Some(rt) = self.runtime_mut(uid) else {
             return;
         };
         rt.settled = None;
@@ -1707,7 +1770,7 @@ impl Engine {
         }
         self.touch();
         for (uid, container, code) in crashes {
-            if let Some(rt) = self.runtimes.get_mut(&uid) {
+            if let Some(rt) = self.runtime_mut(&uid) {
                 rt.settled = None;
                 if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container) {
                     if let kubelet::Phase::Running { exit_at, .. } = &mut c.phase {
@@ -1728,6 +1791,7 @@ impl Engine {
     fn log_request(&mut self, s: &traffic::Served, path: &str, client: &str, agent: &str) {
         let (Some((ns, pod)), traffic::Outcome::Ok { status, body }) = (&s.pod, &s.outcome) else { return };
         let Some(p) = self.store.pods.get(&(ns.clone(), pod.clone())) else { return };
+        // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
         let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
         let ts = s.done_at.rfc3339();
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

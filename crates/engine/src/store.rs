@@ -117,6 +117,8 @@ pub struct Store {
     uid_counter: u64,
     /// Changes since the engine last drained them.
     pub changes: Vec<Change>,
+    /// Pods written since the kubelets' stage last took them (their work queue's input).
+    pub written_pods: std::collections::BTreeSet<Key>,
     /// Creation order of each uid, so equal timestamps still sort as created.
     /// Creation order by uid (a hash map: looked up in every sort by age, never iterated).
     pub created_seq: std::collections::HashMap<String, u64>,
@@ -317,6 +319,9 @@ impl Store {
     }
 
     fn push_change(&mut self, c: Change) {
+        if c.kind == "Pod" {
+            self.written_pods.insert((c.namespace.clone(), c.name.clone()));
+        }
         if self.changes.len() >= MAX_CHANGES {
             self.changes.drain(..MAX_CHANGES / 2);
         }
