@@ -86,6 +86,8 @@ pub struct Engine {
     kubelet_timers: BTreeMap<Time, Vec<store::Key>>,
     /// Every pod must be looked at again (a machine came, went, lost or regained power).
     kubelet_rescan: bool,
+    /// Pods the pod garbage collector acted on or waits on (a Node's quarantine).
+    podgc_waiting: BTreeSet<store::Key>,
 }
 
 /// A controller pass under way. Stopping between its stages or actions and going on later
@@ -204,6 +206,7 @@ impl Engine {
             kubelet_queue: BTreeSet::new(),
             kubelet_timers: BTreeMap::new(),
             kubelet_rescan: true,
+            podgc_waiting: BTreeSet::new(),
         };
         e.boot();
         e
@@ -472,10 +475,16 @@ impl Engine {
             return;
         }
         let name = naming::generate_name("kube-api-access-", &mut self.rng);
-        let projected: serde_yaml::Value = serde_yaml::from_str(
-            "defaultMode: 420\nsources:\n- serviceAccountToken:\n    expirationSeconds: 3607\n    path: token\n- configMap:\n    items:\n    - key: ca.crt\n      path: ca.crt\n    name: kube-root-ca.crt\n- downwardAPI:\n    items:\n    - fieldRef:\n        apiVersion: v1\n        fieldPath: metadata.namespace\n      path: namespace\n",
-        )
-        .unwrap_or_default();
+        // Parsed once: every pod gets a copy.
+        static PROJECTED: std::sync::OnceLock<serde_yaml::Value> = std::sync::OnceLock::new();
+        let projected = PROJECTED
+            .get_or_init(|| {
+                serde_yaml::from_str(
+                    "defaultMode: 420\nsources:\n- serviceAccountToken:\n    expirationSeconds: 3607\n    path: token\n- configMap:\n    items:\n    - key: ca.crt\n      path: ca.crt\n    name: kube-root-ca.crt\n- downwardAPI:\n    items:\n    - fieldRef:\n        apiVersion: v1\n        fieldPath: metadata.namespace\n      path: namespace\n",
+                )
+                .unwrap_or_default()
+            })
+            .clone();
         spec.volumes.push(Volume { name: name.clone(), projected: Some(projected), ..Default::default() });
         for c in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
             if !c.volume_mounts.iter().any(|m| m.mount_path == PATH) {
@@ -1151,8 +1160,8 @@ impl Engine {
             2 => (Who::Controllers, controllers::replicaset::reconcile_all(&self.store, now)),
             3 => (Who::Controllers, controllers::statefulset::reconcile_all(&self.store, now)),
             4 => (Who::Controllers, controllers::volumes::reconcile(&self.store, now)),
-            5 => (Who::Controllers, controllers::gc::reconcile_all(&self.store, now)),
-            6 => (Who::Controllers, controllers::podgc::reconcile(&self.store, &self.node_gone, &self.config.timings, now)),
+            5 => (Who::Controllers, self.gc_stage(now)),
+            6 => (Who::Controllers, self.podgc_stage(now)),
             7 => {
                 // A slice of the queue at a time, each slice's bindings applied before the next.
                 let (actions, failed, more) = scheduler::reconcile_slice(&self.store, now, pass.unschedulable, scheduler::PODS_PER_SLICE);
@@ -1243,6 +1252,38 @@ impl Engine {
         };
         pass.pending.extend(actions.into_iter().map(|a| (who, a)));
         pass.stage += 1;
+    }
+
+    /// The garbage collector, over what was written since it last looked unless something
+    /// was deleted (see `gc::reconcile_written`).
+    fn gc_stage(&mut self, now: Time) -> Vec<Action> {
+        let written = std::mem::take(&mut self.store.gc_written);
+        if std::mem::take(&mut self.store.gc_deleted) {
+            return controllers::gc::reconcile_all(&self.store, now);
+        }
+        let out = controllers::gc::reconcile_written(&self.store, &written);
+        #[cfg(debug_assertions)]
+        assert_eq!(out, controllers::gc::reconcile_all(&self.store, now), "the garbage collector's queue missed objects");
+        out
+    }
+
+    /// The pod garbage collector, over the pods written since it last looked and those it
+    /// is waiting on, unless a Node was deleted (see `podgc::reconcile_pods`).
+    fn podgc_stage(&mut self, now: Time) -> Vec<Action> {
+        let mut queue = std::mem::take(&mut self.podgc_waiting);
+        queue.append(&mut self.store.podgc_written);
+        let mut acted = Vec::new();
+        let node_deleted = std::mem::take(&mut self.store.podgc_node_deleted);
+        let (store, timings) = (&self.store, &self.config.timings);
+        let out = if node_deleted {
+            controllers::podgc::reconcile_pods(store, store.pods.values(), &self.node_gone, timings, now, &mut acted)
+        } else {
+            controllers::podgc::reconcile_pods(store, queue.iter().filter_map(|k| store.pods.get(k)), &self.node_gone, timings, now, &mut acted)
+        };
+        #[cfg(debug_assertions)]
+        assert_eq!(out, controllers::podgc::reconcile(store, &self.node_gone, timings, now), "the pod garbage collector's queue missed pods");
+        self.podgc_waiting = acted.into_iter().collect();
+        out
     }
 
     /// A pod's runtime, to change outside its kubelet's sync: the pod goes back on the

@@ -119,6 +119,14 @@ pub struct Store {
     pub changes: Vec<Change>,
     /// Pods written since the kubelets' stage last took them (their work queue's input).
     pub written_pods: std::collections::BTreeSet<Key>,
+    /// For the garbage collector: ReplicaSets (0), Pods (1) and Endpoints (2) created or
+    /// changed since it last looked, and whether anything was deleted (an owner, maybe).
+    pub gc_written: std::collections::BTreeSet<(u8, Key)>,
+    pub gc_deleted: bool,
+    /// For the pod garbage collector: pods written since it last looked, and whether a
+    /// Node was deleted.
+    pub podgc_written: std::collections::BTreeSet<Key>,
+    pub podgc_node_deleted: bool,
     /// Creation order of each uid, so equal timestamps still sort as created.
     /// Creation order by uid (a hash map: looked up in every sort by age, never iterated).
     pub created_seq: std::collections::HashMap<String, u64>,
@@ -321,6 +329,13 @@ impl Store {
     fn push_change(&mut self, c: Change) {
         if c.kind == "Pod" {
             self.written_pods.insert((c.namespace.clone(), c.name.clone()));
+            self.podgc_written.insert((c.namespace.clone(), c.name.clone()));
+        }
+        if c.what == ChangeType::Deleted {
+            self.gc_deleted |= c.kind != "Event";
+            self.podgc_node_deleted |= c.kind == "Node";
+        } else if let Some(rank) = crate::controllers::gc::dependent_rank(c.kind) {
+            self.gc_written.insert((rank, (c.namespace.clone(), c.name.clone())));
         }
         if self.changes.len() >= MAX_CHANGES {
             self.changes.drain(..MAX_CHANGES / 2);

@@ -33,6 +33,32 @@ fn visit<'a>(store: &Store, known: &mut Known<'a>, out: &mut Vec<Action>, kind: 
     }
 }
 
+/// The kinds the collector looks at, in the order it looks at them.
+pub fn dependent_rank(kind: &str) -> Option<u8> {
+    match kind {
+        "ReplicaSet" => Some(0),
+        "Pod" => Some(1),
+        "Endpoints" => Some(2),
+        _ => None,
+    }
+}
+
+/// `reconcile_all` over the objects written since the collector last looked (ranked by
+/// `dependent_rank`, then by key): when nothing was deleted since, only they can have lost
+/// their owners, so it finds what `reconcile_all` would, in the same order.
+pub fn reconcile_written(store: &Store, written: &std::collections::BTreeSet<(u8, crate::store::Key)>) -> Vec<Action> {
+    let mut out = Vec::new();
+    let mut known = Known::new();
+    for (rank, k) in written {
+        match rank {
+            0 => store.replicasets.get(k).map(|o| visit(store, &mut known, &mut out, "ReplicaSet", &o.metadata)),
+            1 => store.pods.get(k).map(|o| visit(store, &mut known, &mut out, "Pod", &o.metadata)),
+            _ => store.endpoints.get(k).map(|o| visit(store, &mut known, &mut out, "Endpoints", &o.metadata)),
+        };
+    }
+    out
+}
+
 pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
     let mut out = Vec::new();
     // Many objects share an owner (a ReplicaSet's pods): look each owner set up once.

@@ -3,8 +3,8 @@
 //! checked every 20 s; pods that are terminating and were never scheduled go at once.
 
 use crate::config::Timings;
-use crate::store::{Action, Store};
-use kubelab_api::Time;
+use crate::store::{Action, Key, Store};
+use kubelab_api::{Pod, Time};
 use std::collections::BTreeMap;
 
 pub const NAME: &str = "pod-garbage-collector";
@@ -12,13 +12,28 @@ pub const NAME: &str = "pod-garbage-collector";
 pub const CHECK_PERIOD_MS: u64 = 20_000;
 
 pub fn reconcile(store: &Store, node_gone: &BTreeMap<String, Time>, timings: &Timings, now: Time) -> Vec<Action> {
+    reconcile_pods(store, store.pods.values(), node_gone, timings, now, &mut Vec::new())
+}
+
+/// `reconcile` over some of the pods (in key order); the keys of those it acted on or will
+/// come back to go to `acted`. Only a pod written since, or one it acted on, can need it,
+/// unless a Node was deleted.
+pub fn reconcile_pods<'a>(
+    store: &Store,
+    pods: impl Iterator<Item = &'a Pod>,
+    node_gone: &BTreeMap<String, Time>,
+    timings: &Timings,
+    now: Time,
+    acted: &mut Vec<Key>,
+) -> Vec<Action> {
     let mut out = Vec::new();
     // Looked up once per pod: a set of names, not a search of the Node map by (namespace, name).
     let nodes: std::collections::HashSet<&str> = store.nodes.keys().map(|(_, n)| n.as_str()).collect();
-    for p in store.pods.values() {
+    for p in pods {
         let node = &p.spec.node_name;
         if node.is_empty() {
             if p.metadata.deletion_timestamp.is_some() {
+                acted.push((p.metadata.namespace.clone(), p.metadata.name.clone()));
                 out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: Some(0) });
             }
             continue;
@@ -26,6 +41,7 @@ pub fn reconcile(store: &Store, node_gone: &BTreeMap<String, Time>, timings: &Ti
         if nodes.contains(node.as_str()) {
             continue;
         }
+        acted.push((p.metadata.namespace.clone(), p.metadata.name.clone()));
         let gone = node_gone.get(node).copied().unwrap_or(Time(0));
         let due = (gone.0 + timings.pod_gc_quarantine_ms).div_ceil(CHECK_PERIOD_MS) * CHECK_PERIOD_MS;
         if now.0 >= due {
