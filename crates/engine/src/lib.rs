@@ -88,6 +88,8 @@ pub struct Engine {
     kubelet_rescan: bool,
     /// Pods the pod garbage collector acted on or waits on (a Node's quarantine).
     podgc_waiting: BTreeSet<store::Key>,
+    /// The scheduler's nextStartNodeIndex: where its next search for nodes begins.
+    scheduler_start: usize,
 }
 
 /// A controller pass under way. Stopping between its stages or actions and going on later
@@ -207,6 +209,7 @@ impl Engine {
             kubelet_timers: BTreeMap::new(),
             kubelet_rescan: true,
             podgc_waiting: BTreeSet::new(),
+            scheduler_start: 0,
         };
         e.boot();
         e
@@ -1164,7 +1167,7 @@ impl Engine {
             6 => (Who::Controllers, self.podgc_stage(now)),
             7 => {
                 // A slice of the queue at a time, each slice's bindings applied before the next.
-                let (actions, failed, more) = scheduler::reconcile_slice(&self.store, now, pass.unschedulable, scheduler::PODS_PER_SLICE);
+                let (actions, failed, more) = scheduler::reconcile_slice(&self.store, now, pass.unschedulable, scheduler::PODS_PER_SLICE, &mut self.scheduler_start);
                 pass.pending.extend(actions.into_iter().map(|a| (Who::Scheduler, a)));
                 pass.unschedulable += failed;
                 if !more {

@@ -285,22 +285,50 @@ fn sibling_counts(pod: &Pod, infos: &[NodeInfo]) -> Vec<i64> {
     infos.iter().map(|n| n.pods.iter().filter(|p| is_pod_active(p) && same_owner(p, pod)).count() as i64).collect()
 }
 
-/// Picks a node for the pod, or explains why none fits.
-pub fn schedule_one<'a>(pod: &Pod, infos: &'a [NodeInfo<'a>]) -> Result<&'a NodeInfo<'a>, Vec<(String, Status)>> {
-    let siblings = sibling_counts(pod, infos);
-    schedule_with(&PodFit::new(pod), infos, &siblings).map(|i| &infos[i])
+/// schedule_one.go's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind.
+const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
+
+/// `numFeasibleNodesToFind` with percentageOfNodesToScore unset (pkg/scheduler/
+/// schedule_one.go; "Scheduler Performance Tuning" in the docs): every node below 100
+/// nodes; above, an adaptive 50 % − nodes/125 (at least 5 %), and never under 100. Once that
+/// many feasible nodes are found the search stops, and only they are scored.
+pub fn num_feasible_nodes_to_find(all: usize) -> usize {
+    if all < MIN_FEASIBLE_NODES_TO_FIND {
+        return all;
+    }
+    let percentage = 50usize.saturating_sub(all / 125).max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+    (all * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
-/// `schedule_one` with the sibling counts per node given (the scheduling pass keeps them
-/// per controller instead of counting every node's pods for every pod); the chosen index.
-fn schedule_with(pod: &PodFit, infos: &[NodeInfo], siblings: &[i64]) -> Result<usize, Vec<(String, Status)>> {
+/// Picks a node for the pod (the index into `infos`), or explains why none fits, with the
+/// sibling counts per node given (the scheduling pass keeps them per controller instead of
+/// counting every node's pods for every pod). The search starts at `*start` and goes round
+/// the nodes, stopping once `num_feasible_nodes_to_find` fit; `*start` then moves past the
+/// nodes it looked at, as `nextStartNodeIndex` does, "to make sure all nodes have the same
+/// chance of being examined across pods" (findNodesThatPassFilters). Below 100 nodes every
+/// node is looked at and the start stays at the first.
+fn schedule_with(pod: &PodFit, infos: &[NodeInfo], siblings: &[i64], start: &mut usize) -> Result<usize, Vec<(String, Status)>> {
     let mut feasible = Vec::new();
     let mut failed = Vec::new();
-    for (i, n) in infos.iter().enumerate() {
+    let all = infos.len();
+    let to_find = num_feasible_nodes_to_find(all);
+    let first = if all == 0 { 0 } else { *start % all };
+    for step in 0..all {
+        let i = (first + step) % all;
+        let n = &infos[i];
         match run_filters(pod, n) {
-            None => feasible.push(i),
+            None => {
+                feasible.push(i);
+                if feasible.len() >= to_find {
+                    break;
+                }
+            }
             Some(s) => failed.push((n.node.metadata.name.clone(), s)),
         }
+    }
+    if all > 0 {
+        *start = (first + feasible.len() + failed.len()) % all;
     }
     if feasible.is_empty() {
         return Err(failed);
@@ -313,7 +341,8 @@ fn schedule_with(pod: &PodFit, infos: &[NodeInfo], siblings: &[i64]) -> Result<u
     for ((i, n), c) in feasible.iter().zip(counts) {
         let spread = if max == 0 { 100 } else { (max - c) * 100 / max };
         let total = score(pod, n) + 2 * spread;
-        // Ties go to the first node in name order, so placement never depends on the seed.
+        // Ties go to the first node looked at (upstream picks one at random), so placement
+        // never depends on the seed.
         if best.is_none_or(|(b, _)| total > b) {
             best = Some((total, *i));
         }
@@ -391,7 +420,7 @@ pub const PODS_PER_SLICE: usize = 250;
 /// because a slice sees the earlier slices' bindings in the store exactly as one pass counts
 /// them as it goes, and a pod that did not fit stays at the queue's front (`skip` counts them). Returns the actions, how many pods did not fit, and
 /// whether pods are left after this slice.
-pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (Vec<Action>, usize, bool) {
+pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, start: &mut usize) -> (Vec<Action>, usize, bool) {
     let mut pending: Vec<&Pod> = store
         .pods
         .values()
@@ -441,7 +470,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize) -> (
             siblings.insert(owner.clone(), counts);
         }
         let fit = PodFit::new(pod);
-        let chosen = schedule_with(&fit, &infos, &siblings[&owner]).map(|i| (i, infos[i].node.metadata.name.clone()));
+        let chosen = schedule_with(&fit, &infos, &siblings[&owner], start).map(|i| (i, infos[i].node.metadata.name.clone()));
         match chosen {
             Ok((i, node_name)) => {
                 if !owner.is_empty() {
@@ -533,6 +562,41 @@ mod tests {
 
     fn info<'a>(n: &'a Node) -> NodeInfo<'a> {
         NodeInfo { node: n, pods: vec![], requested_cpu: 0, requested_mem: 0, nonzero_cpu: 0, nonzero_mem: 0, allocatable_cpu: quantity_of(n, "cpu"), allocatable_mem: quantity_of(n, "memory"), allocatable_pods: 110 }
+    }
+
+    /// numFeasibleNodesToFind (pkg/scheduler/schedule_one.go, v1.31): all nodes under 100;
+    /// then 50 % − nodes/125, at least 5 %, and at least 100 nodes. The docs' "Scheduler
+    /// Performance Tuning": 50 % at 100 nodes, 10 % at 5,000, never below 5 %.
+    #[test]
+    fn feasible_nodes_to_find_follow_upstream() {
+        for (all, want) in [(0, 0), (3, 3), (99, 99), (100, 100), (150, 100), (250, 120), (1_000, 420), (5_000, 500), (6_000, 300)] {
+            assert_eq!(num_feasible_nodes_to_find(all), want, "{all} nodes");
+        }
+    }
+
+    /// With 250 nodes the search stops after 120 feasible ones and the next pod's search
+    /// starts where it stopped (nextStartNodeIndex); a pod that fits nowhere looks at all.
+    #[test]
+    fn the_search_goes_round_the_nodes() {
+        let nodes: Vec<Node> = (0..250).map(|i| node(&format!("n{i:03}"), "2")).collect();
+        let infos: Vec<NodeInfo> = nodes.iter().map(info).collect();
+        let siblings = vec![0; infos.len()];
+        let small = pod_with_cpu("100m");
+        let mut start = 0;
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos, &siblings, &mut start), Ok(0));
+        assert_eq!(start, 120);
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos, &siblings, &mut start), Ok(120));
+        assert_eq!(start, 240);
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos, &siblings, &mut start), Ok(240));
+        assert_eq!(start, 110, "round the end: 10 nodes, then 110 from the first");
+        let huge = pod_with_cpu("3");
+        let failed = schedule_with(&PodFit::new(&huge), &infos, &siblings, &mut start).unwrap_err();
+        assert_eq!(failed.len(), 250);
+        assert_eq!(start, 110, "all 250 looked at: the start is where it was");
+        // Below 100 nodes every node is looked at and the start never moves.
+        let mut start = 0;
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos[..99], &siblings[..99], &mut start), Ok(0));
+        assert_eq!(start, 0);
     }
 
     /// Table: (case, node, pod, expected first failing plugin and reason).
