@@ -257,7 +257,20 @@ impl Store {
 
     /// Stores a new object: uid, resourceVersion, creationTimestamp, generation 1.
     /// The caller has already defaulted and validated it and resolved its name.
-    pub fn create(&mut self, mut obj: Object, now: Time) -> Object {
+    pub fn create(&mut self, obj: Object, now: Time) -> Object {
+        let stored = self.stamp(obj, now);
+        self.put(stored.clone());
+        stored
+    }
+
+    /// `create` for an object nobody reads back (events).
+    fn add(&mut self, obj: Object, now: Time) {
+        let stored = self.stamp(obj, now);
+        self.put(stored);
+    }
+
+    /// A new object's server-set fields, recorded as a change.
+    fn stamp(&mut self, mut obj: Object, now: Time) -> Object {
         let uid = self.next_uid();
         let rv = self.next_rv();
         let seq = self.resource_version;
@@ -270,7 +283,6 @@ impl Store {
         }
         self.created_seq.insert(uid, seq);
         self.push_change(change(&obj, ChangeType::Added));
-        self.put(obj.clone());
         obj
     }
 
@@ -392,7 +404,7 @@ impl Store {
             ..Default::default()
         };
         let key = (ev.metadata.namespace.clone(), ev.metadata.name.clone());
-        self.create(Object::Event(ev), now);
+        self.add(Object::Event(ev), now);
         self.event_index.insert(index_key, key);
     }
 

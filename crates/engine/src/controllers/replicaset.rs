@@ -61,8 +61,11 @@ pub fn reconcile(rs: &ReplicaSet, store: &Store, now: Time) -> Vec<Action> {
 pub fn manage_replicas(rs: &ReplicaSet, active: &[&Pod], store: &Store) -> Vec<Action> {
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     let have = active.len();
-    let rs_obj = Object::ReplicaSet(rs.clone());
     let mut out = Vec::new();
+    if have == want {
+        return out;
+    }
+    let rs_obj = Object::ReplicaSet(rs.clone());
     if have < want {
         let n = (want - have).min(BURST_REPLICAS);
         for _ in 0..n {
@@ -170,15 +173,24 @@ fn active_pods_less(a: &Pod, b: &Pod, rank_a: usize, rank_b: usize, store: &Stor
 /// calculateStatus.
 pub fn calculate_status(rs: &ReplicaSet, active: &[&Pod], now: Time) -> ReplicaSetStatus {
     let template_labels = &rs.spec.template.metadata.labels;
-    let fully = active
-        .iter()
-        .filter(|p| template_labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)))
-        .count() as i32;
+    // One look at each pod (a ReplicaSet can have thousands).
+    let (mut fully, mut ready, mut available) = (0, 0, 0);
+    for p in active {
+        if template_labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) {
+            fully += 1;
+        }
+        if is_pod_ready(p) {
+            ready += 1;
+            if is_pod_available(p, rs.spec.min_ready_seconds, now) {
+                available += 1;
+            }
+        }
+    }
     ReplicaSetStatus {
         replicas: active.len() as i32,
         fully_labeled_replicas: fully,
-        ready_replicas: active.iter().filter(|p| is_pod_ready(p)).count() as i32,
-        available_replicas: active.iter().filter(|p| is_pod_available(p, rs.spec.min_ready_seconds, now)).count() as i32,
+        ready_replicas: ready,
+        available_replicas: available,
         observed_generation: rs.metadata.generation,
         conditions: rs.status.conditions.clone(),
     }
