@@ -212,9 +212,9 @@ fn service_views(engine: &Engine) -> Vec<ServiceView> {
                     not_ready.extend(pods_of(&sub.not_ready_addresses));
                 }
             }
-            endpoints.sort();
+            kubelab_api::sort::natural(&mut endpoints);
             endpoints.dedup();
-            not_ready.sort();
+            kubelab_api::sort::natural(&mut not_ready);
             not_ready.dedup();
             let port = s.spec.ports.first();
             let mut address = match port {
@@ -292,7 +292,7 @@ impl FlowView {
                 add(format!("{}-{i}", sent.0), sent.0, s.done_at.0, s.pod.clone(), matches!(s.outcome, Outcome::Ok { .. }), &s.hops);
             }
         }
-        dots.sort_by_key(|(sent, _)| *sent);
+        kubelab_api::sort::by_key(&mut dots, |(sent, _)| *sent);
         let skip = dots.len().saturating_sub(MAX_DOTS);
         Some(FlowView { url: load.url.clone(), service, dots: dots.into_iter().skip(skip).map(|(_, d)| d).collect() })
     }
@@ -493,7 +493,7 @@ impl TrafficView {
         let per = |n: u64| if rate_window == 0 { 0.0 } else { n as f64 / rate_window as f64 };
         let first = chart.iter().flatten().next().copied().unwrap_or(now_s);
         let mut tags: Vec<&String> = s.per_version_second.range(first..now_s).flat_map(|(_, m)| m.keys()).collect();
-        tags.sort();
+        kubelab_api::sort::natural(&mut tags);
         tags.dedup();
         let version_seconds = tags
             .into_iter()
@@ -566,7 +566,7 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
         events.select_nth_unstable_by(FEED_EVENTS - 1, |a, b| a.0.cmp(&b.0));
         events.truncate(FEED_EVENTS);
     }
-    events.sort_by(|a, b| a.0.cmp(&b.0));
+    kubelab_api::sort::by(&mut events, |a, b| a.0.cmp(&b.0));
     events
         .into_iter()
         .map(|(_, e)| e)
@@ -918,9 +918,9 @@ mod tests {
         let v = ClusterView::from_engine(&e);
         let pods: Vec<(String, String)> = v.nodes.iter().flat_map(|n| &n.pods).map(|p| (p.namespace.clone(), p.name.clone())).collect();
         let mut eps = v.services[0].endpoints.clone();
-        eps.sort();
+        kubelab_api::sort::natural(&mut eps);
         let mut want = pods.clone();
-        want.sort();
+        kubelab_api::sort::natural(&mut want);
         assert_eq!(eps, want);
         assert!(v.services[0].not_ready.is_empty());
     }

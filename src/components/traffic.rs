@@ -134,7 +134,7 @@ pub fn nice_ceiling(n: u64) -> u64 {
 /// keeping them inside `lo..=hi` where there is room. Returns the new positions in the same order.
 pub fn spread_labels(ys: &[f64], gap: f64, lo: f64, hi: f64) -> Vec<f64> {
     let mut order: Vec<usize> = (0..ys.len()).collect();
-    order.sort_by(|a, b| ys[*a].total_cmp(&ys[*b]));
+    kubelab_api::sort::by(&mut order, |a, b| ys[*a].total_cmp(&ys[*b]));
     let mut placed = vec![0.0; ys.len()];
     let mut prev = f64::NEG_INFINITY;
     for &i in &order {

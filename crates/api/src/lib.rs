@@ -10,6 +10,7 @@ pub mod meta;
 pub mod object;
 pub mod parse;
 pub mod quantity;
+pub mod sort;
 pub mod validate;
 
 pub use apps::*;

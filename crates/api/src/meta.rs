@@ -308,7 +308,7 @@ impl LabelSelector {
         for r in &self.match_expressions {
             let vals = {
                 let mut v = r.values.clone();
-                v.sort();
+                crate::sort::natural(&mut v);
                 v.join(",")
             };
             parts.push(match r.operator.as_str() {

@@ -350,7 +350,7 @@ impl Kubelet<'_> {
         // A pod with nothing to do (see `sync_pod`) is left out before sorting: syncing one
         // pod never changes whether another is quiet, so this is the same work, cheaper.
         let mut pods: Vec<&Pod> = pods.iter().copied().filter(|p| !self.quiet(p, now)).collect();
-        pods.sort_by_cached_key(|p| store.creation_order(&p.metadata));
+        kubelab_api::sort::by_key(&mut pods, |p| store.creation_order(&p.metadata));
         for pod in pods {
             self.sync_pod(pod, now, &mut out, store);
         }
@@ -889,7 +889,7 @@ fn order_conditions(conds: &mut [PodCondition]) {
         "PodScheduled" => 4,
         _ => 5,
     };
-    conds.sort_by_key(|c| rank(&c.type_));
+    kubelab_api::sort::by_key(conds, |c| rank(&c.type_));
 }
 
 #[cfg(test)]

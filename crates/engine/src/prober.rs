@@ -145,7 +145,7 @@ pub fn run(w: &mut World, pod: &Pod, spec: &Container, ctr: &Ctr, p: &Probe, t: 
         let port = probe_port(spec, p).unwrap_or(0);
         let host = if h.host.is_empty() { ip.clone() } else { h.host.clone() };
         let path = if h.path.is_empty() { "/".to_string() } else { h.path.clone() };
-        let scheme = if h.scheme.is_empty() { "http".to_string() } else { h.scheme.to_lowercase() };
+        let scheme = if h.scheme.is_empty() { "http".to_string() } else { h.scheme.to_ascii_lowercase() };
         let url = format!("{scheme}://{host}:{port}{path}");
         let served = traffic::serve(w, &pod.metadata.namespace, &pod.metadata.name, port, "GET", &path, t, timeout);
         *request = Some((served.clone(), path.clone()));

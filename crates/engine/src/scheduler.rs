@@ -400,7 +400,7 @@ pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
     }
     let sorted = |h: BTreeMap<String, usize>| {
         let mut v: Vec<String> = h.into_iter().map(|(r, c)| format!("{c} {r}")).collect();
-        v.sort();
+        kubelab_api::sort::natural(&mut v);
         v.join(", ")
     };
     format!(
@@ -429,7 +429,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
     if pending.is_empty() {
         return (Vec::new(), 0, false);
     }
-    pending.sort_by_cached_key(|p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
+    kubelab_api::sort::by_key(&mut pending, |p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
     let more = pending.len() > skip + limit;
     let pending: Vec<&Pod> = pending.into_iter().skip(skip).take(limit).collect();
     let mut out = Vec::new();

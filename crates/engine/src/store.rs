@@ -420,7 +420,7 @@ impl Store {
                     && (uid.is_empty() || e.involved_object.uid.is_empty() || e.involved_object.uid == uid)
             })
             .collect();
-        v.sort_by_key(|e| (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0)));
+        kubelab_api::sort::by_key(&mut v, |e| (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0)));
         v
     }
 

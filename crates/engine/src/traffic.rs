@@ -229,7 +229,7 @@ pub fn redis_command(kv: &mut Kv, key: &str, args: &[&str]) -> String {
             "OK".into()
         }
         ("", _) => String::new(),
-        (c, _) => format!("ERR unknown command '{}', with args beginning with: ", c.to_lowercase()),
+        (c, _) => format!("ERR unknown command '{}', with args beginning with: ", c.to_ascii_lowercase()),
     }
 }
 

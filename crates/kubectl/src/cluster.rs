@@ -15,7 +15,7 @@ pub fn api_resources(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> 
     };
     let mut kinds: Vec<&KindInfo> = KINDS.iter().collect();
     // The core group first, then groups by name; names sorted within a group.
-    kinds.sort_by(|x, y| (!x.group.is_empty(), x.group, x.resource).cmp(&(!y.group.is_empty(), y.group, y.resource)));
+    kubelab_api::sort::by(&mut kinds, |x, y| (!x.group.is_empty(), x.group, x.resource).cmp(&(!y.group.is_empty(), y.group, y.resource)));
     if let Some(ns) = a.get("namespaced") {
         let want = ns != "false";
         kinds.retain(|k| k.namespaced == want);

@@ -44,7 +44,7 @@ pub fn suggestions(word: &str) -> Vec<&'static str> {
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let a: Vec<char> = a.to_ascii_lowercase().chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for i in 1..=a.len() {
@@ -379,7 +379,7 @@ fn render_table(mut t: Table, objs: &[Object], kind_prefix: Option<String>, ns_c
     let label_cols: Vec<String> = a.all("label-columns").iter().flat_map(|s| s.split(',').map(String::from).collect::<Vec<_>>()).collect();
     let mut headers: Vec<String> = t.headers.iter().map(|h| h.to_string()).collect();
     for l in &label_cols {
-        headers.push(l.rsplit('/').next().unwrap_or(l).to_uppercase());
+        headers.push(l.rsplit('/').next().unwrap_or(l).to_ascii_uppercase());
         for (r, o) in t.rows.iter_mut().zip(objs) {
             r.push(o.meta().labels.get(l).cloned().unwrap_or_default());
         }

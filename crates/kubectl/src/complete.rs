@@ -79,7 +79,7 @@ fn flags(cmd: &str) -> &'static [&'static str] {
 /// The words of `all` that start with what was typed, sorted, once each.
 fn candidates(all: Vec<String>, current: &str, start: usize) -> Completion {
     let mut c: Vec<String> = all.into_iter().filter(|x| x.starts_with(current)).collect();
-    c.sort();
+    kubelab_api::sort::natural(&mut c);
     c.dedup();
     Completion { start, candidates: c }
 }

@@ -106,7 +106,7 @@ fn probe_string(p: &Probe) -> String {
     let handler = if let Some(h) = &p.http_get {
         let port = h.port.to_string();
         let host = if h.host.is_empty() { String::new() } else { h.host.clone() };
-        format!("http-get {}://{host}:{port}{}", h.scheme.to_lowercase(), h.path)
+        format!("http-get {}://{host}:{port}{}", h.scheme.to_ascii_lowercase(), h.path)
     } else if let Some(t) = &p.tcp_socket {
         format!("tcp-socket {}:{}", t.host, t.port)
     } else if let Some(e) = &p.exec {
@@ -350,7 +350,7 @@ fn describe_events(w: &mut W, store: &Store, kind: &str, ns: &str, name: &str, u
         w.line(0, "Events:\t<none>");
         return;
     }
-    events.sort_by_key(|e| e.last_timestamp);
+    kubelab_api::sort::by_key(&mut events, |e| e.last_timestamp);
     w.line(0, "Events:");
     w.line(0, "  Type\tReason\tAge\tFrom\tMessage");
     w.line(1, "----\t------\t----\t----\t-------");

@@ -174,21 +174,21 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
                 continue;
             }
             // The docker-links style variables the kubelet injects (makeEnvironmentVariables).
-            let n = s.metadata.name.to_uppercase().replace('-', "_");
+            let n = s.metadata.name.to_ascii_uppercase().replace('-', "_");
             let ip = &s.spec.cluster_ip;
             if let Some(first) = s.spec.ports.first() {
                 env.push(format!("{n}_SERVICE_HOST={ip}"));
                 env.push(format!("{n}_SERVICE_PORT={}", first.port));
                 for sp in &s.spec.ports {
                     if !sp.name.is_empty() {
-                        env.push(format!("{n}_SERVICE_PORT_{}={}", sp.name.to_uppercase().replace('-', "_"), sp.port));
+                        env.push(format!("{n}_SERVICE_PORT_{}={}", sp.name.to_ascii_uppercase().replace('-', "_"), sp.port));
                     }
                 }
-                let proto = first.protocol.to_lowercase();
+                let proto = first.protocol.to_ascii_lowercase();
                 env.push(format!("{n}_PORT={proto}://{ip}:{}", first.port));
                 for sp in &s.spec.ports {
-                    let proto = sp.protocol.to_lowercase();
-                    let pre = format!("{n}_PORT_{}_{}", sp.port, sp.protocol.to_uppercase());
+                    let proto = sp.protocol.to_ascii_lowercase();
+                    let pre = format!("{n}_PORT_{}_{}", sp.port, sp.protocol.to_ascii_uppercase());
                     env.push(format!("{pre}={proto}://{ip}:{}", sp.port));
                     env.push(format!("{pre}_PROTO={proto}"));
                     env.push(format!("{pre}_PORT={}", sp.port));

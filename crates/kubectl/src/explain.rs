@@ -223,7 +223,7 @@ fn field_list(node: &Json, level: usize, history: &mut BTreeSet<String>, recursi
     let required: Vec<&str> = r.get("req").and_then(|q| q.as_array()).map(|q| q.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
     if let Some(props) = r.get("p").and_then(|p| p.as_object()) {
         let mut names: Vec<&String> = props.keys().collect();
-        names.sort();
+        kubelab_api::sort::natural(&mut names);
         let pad = level * 2;
         for name in names {
             let f = &props[name];

@@ -85,7 +85,7 @@ pub fn lookup(v: &Value, path: &str) -> Option<Value> {
 /// Sorts objects by a JSONPath, as `--sort-by` does (missing values first, numbers by value).
 pub fn sort_by(objs: &mut [Object], path: &str) {
     let key = |o: &Object| lookup(&o.to_json(), path);
-    objs.sort_by(|a, b| {
+    kubelab_api::sort::by(objs, |a, b| {
         let (x, y) = (key(a), key(b));
         match (&x, &y) {
             (None, None) => std::cmp::Ordering::Equal,

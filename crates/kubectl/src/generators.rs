@@ -1316,7 +1316,7 @@ fn service_for(obj: &Object, a: &Args) -> Result<Service, String> {
                         protocol = found[0].clone();
                     } else {
                         for proto in found {
-                            ports.push(ServicePort { name: format!("port-{}-{}", i + 1, proto.to_lowercase()), port, protocol: proto.clone(), ..Default::default() });
+                            ports.push(ServicePort { name: format!("port-{}-{}", i + 1, proto.to_ascii_lowercase()), port, protocol: proto.clone(), ..Default::default() });
                         }
                         continue;
                     }
@@ -1730,7 +1730,7 @@ impl YamlEmitter {
         match v {
             Json::Object(m) if !m.is_empty() => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort_by(|a, b| if yaml_key_less(a, b) { std::cmp::Ordering::Less } else if yaml_key_less(b, a) { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal });
+                kubelab_api::sort::by(&mut keys, |a, b| if yaml_key_less(a, b) { std::cmp::Ordering::Less } else if yaml_key_less(b, a) { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal });
                 let inner = if indent < 0 { 0 } else { indent + 2 };
                 for k in keys {
                     self.write_indent(inner);

@@ -69,7 +69,7 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if local && dry == "server" {
         return Output::error("error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
     }
-    let kind = match a.get("type").map(|t| t.to_lowercase()).as_deref() {
+    let kind = match a.get("type").map(|t| t.to_ascii_lowercase()).as_deref() {
         None | Some("strategic") => Kind::Strategic,
         Some("merge") => Kind::Merge,
         Some("json") => Kind::Json,
@@ -514,7 +514,7 @@ fn go_print(v: &Json) -> String {
     match v {
         Json::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            kubelab_api::sort::natural(&mut keys);
             format!("map[{}]", keys.iter().map(|k| format!("{k}:{}", go_print(&m[*k]))).collect::<Vec<_>>().join(" "))
         }
         Json::Array(a) => format!("[{}]", a.iter().map(go_print).collect::<Vec<_>>().join(" ")),

@@ -83,7 +83,7 @@ pub fn selected_pods<'a>(store: &'a Store, ns: &str, kind: &str, name: &str) -> 
 
 /// The first of `pods` in `order` (None when there are none).
 pub fn first<'a>(mut pods: Vec<&'a Pod>, order: Order) -> Option<&'a Pod> {
-    pods.sort_by(|a, b| compare(a, b, order));
+    kubelab_api::sort::by(&mut pods, |a, b| compare(a, b, order));
     pods.first().copied()
 }
 

@@ -17,6 +17,9 @@ struct Pattern {
 }
 
 impl Pattern {
+    /// `-i` folds ASCII letters only: GNU grep folds all of Unicode in a UTF-8 locale, but
+    /// what a cluster prints (names, labels, images) is ASCII, and Unicode's case tables
+    /// would cost the page 15 KB.
     fn new(p: &str, extended: bool, ignore_case: bool) -> Pattern {
         let parts: Vec<&str> = if extended { p.split('|').collect() } else { p.split("\\|").collect() };
         let alternatives = parts
@@ -26,7 +29,7 @@ impl Pattern {
                 let a = a.strip_prefix('^').unwrap_or(a);
                 let end = a.ends_with('$') && !a.ends_with("\\$");
                 let a = if end { &a[..a.len() - 1] } else { a };
-                let text = if ignore_case { a.to_lowercase() } else { a.to_string() };
+                let text = if ignore_case { a.to_ascii_lowercase() } else { a.to_string() };
                 (start, text, end)
             })
             .collect();
@@ -34,7 +37,7 @@ impl Pattern {
     }
 
     fn matches(&self, line: &str) -> bool {
-        let line = if self.ignore_case { line.to_lowercase() } else { line.to_string() };
+        let line = if self.ignore_case { line.to_ascii_lowercase() } else { line.to_string() };
         self.alternatives.iter().any(|(start, text, end)| match (start, end) {
             (true, true) => line == *text,
             (true, false) => line.starts_with(text.as_str()),
@@ -153,7 +156,7 @@ fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool),
         "wc" => Err("wc: only wc -l is simulated here".into()),
         "sort" => {
             let mut lines = lines;
-            lines.sort();
+            kubelab_api::sort::natural(&mut lines);
             if args.iter().any(|a| a == "-r") {
                 lines.reverse();
             }

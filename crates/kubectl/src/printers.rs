@@ -188,7 +188,7 @@ pub fn node_roles(n: &Node) -> String {
         })
         .filter(|r| !r.is_empty())
         .collect();
-    roles.sort();
+    kubelab_api::sort::natural(&mut roles);
     roles.dedup();
     if roles.is_empty() { "<none>".into() } else { roles.join(",") }
 }

@@ -222,7 +222,7 @@ fn revisions(engine: &Engine, d: &Deployment) -> Vec<(i64, ReplicaSet)> {
         .into_iter()
         .filter_map(|rs| rs.metadata.annotations.get(REVISION).and_then(|r| r.parse().ok()).map(|r| (r, rs.clone())))
         .collect();
-    v.sort_by_key(|(r, _)| *r);
+    kubelab_api::sort::by_key(&mut v, |(r, _)| *r);
     v
 }
 

@@ -591,7 +591,7 @@ fn docker_network(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
         ["ls"] | ["list"] => {
             let v = &engine.lan().vms[vm];
             let mut nets: Vec<_> = v.networks.iter().collect();
-            nets.sort_by(|x, y| x.name.cmp(&y.name));
+            kubelab_api::sort::by(&mut nets, |x, y| x.name.cmp(&y.name));
             let mut t = String::from("NETWORK ID\tNAME\tDRIVER\tSCOPE\n");
             for n in nets {
                 t.push_str(&format!("{}\t{}\t{}\tlocal\n", &n.id[..12], n.name, n.driver));

@@ -28,7 +28,7 @@ pub fn owned_replica_sets<'a>(d: &Deployment, store: &'a Store) -> Vec<&'a Repli
         .values()
         .filter(|rs| rs.metadata.namespace == d.metadata.namespace && is_controlled_by(&rs.metadata, &d.metadata.uid))
         .collect();
-    v.sort_by_key(|rs| store.creation_order(&rs.metadata));
+    kubelab_api::sort::by_key(&mut v, |rs| store.creation_order(&rs.metadata));
     v
 }
 
@@ -334,7 +334,7 @@ fn sync_scale(s: &mut Sync) {
     }
     // Largest first when scaling up, smallest first when scaling down (newest on ties).
     let mut names = active.clone();
-    names.sort_by(|a, b| {
+    kubelab_api::sort::by(&mut names, |a, b| {
         let (ra, rb) = (rs_replicas(&s.rss[a]), rs_replicas(&s.rss[b]));
         if to_add > 0 { rb.cmp(&ra) } else { ra.cmp(&rb) }
     });
@@ -487,7 +487,7 @@ fn cleanup_deployment(s: &mut Sync, store: &Store) {
     if olds.len() <= limit {
         return;
     }
-    olds.sort_by_key(|rs| (revision_of(&rs.metadata), store.creation_order(&rs.metadata)));
+    kubelab_api::sort::by_key(&mut olds, |rs| (revision_of(&rs.metadata), store.creation_order(&rs.metadata)));
     let n = olds.len() - limit;
     let doomed: Vec<String> = olds.iter().take(n).map(|r| r.metadata.name.clone()).collect();
     for name in doomed {
@@ -522,7 +522,7 @@ fn set_condition(conds: &mut Vec<DeploymentCondition>, mut c: DeploymentConditio
     conds.retain(|o| o.type_ != c.type_);
     conds.push(c);
     // Upstream keeps Available before Progressing once both exist.
-    conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
+    kubelab_api::sort::by_key(conds, |c| if c.type_ == "Available" { 0 } else { 1 });
 }
 
 /// calculateStatus + syncRolloutStatus: counts, Available and Progressing conditions, and
@@ -608,7 +608,7 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
 fn conds_replace(conds: &mut Vec<DeploymentCondition>, c: DeploymentCondition) {
     conds.retain(|o| o.type_ != c.type_);
     conds.push(c);
-    conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
+    kubelab_api::sort::by_key(conds, |c| if c.type_ == "Available" { 0 } else { 1 });
 }
 
 /// Pods of a Deployment (through its ReplicaSets), for `kubectl rollout status` and views.

@@ -120,8 +120,8 @@ pub fn endpoints_for(svc: &Service, store: &Store) -> Endpoints {
     }
     for s in &mut subsets {
         let ip_key = |a: &EndpointAddress| (ip_sort_key(&a.ip), a.target_ref.as_ref().map(|r| r.uid.clone()));
-        s.addresses.sort_by_key(ip_key);
-        s.not_ready_addresses.sort_by_key(ip_key);
+        kubelab_api::sort::by_key(&mut s.addresses, ip_key);
+        kubelab_api::sort::by_key(&mut s.not_ready_addresses, ip_key);
     }
     let mut labels = svc.metadata.labels.clone();
     labels.insert("endpoints.kubernetes.io/managed-by".into(), "endpoint-controller".into());

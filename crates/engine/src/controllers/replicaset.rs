@@ -116,7 +116,7 @@ pub fn pods_to_delete<'a>(active: &[&'a Pod], n: usize, store: &Store) -> Vec<&'
         }
     }
     let mut v: Vec<&Pod> = active.to_vec();
-    v.sort_by(|a, b| {
+    kubelab_api::sort::by(&mut v, |a, b| {
         let rank = |p: &Pod| per_node.get(p.spec.node_name.as_str()).copied().unwrap_or(0);
         active_pods_less(a, b, rank(a), rank(b), store)
     });

@@ -140,7 +140,7 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     let condemned: Vec<&&Pod> = pods.iter().filter(|(o, _)| **o >= replicas).map(|(_, p)| p).collect();
     if !blocked {
         let mut targets: Vec<&&Pod> = condemned.iter().copied().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
-        targets.sort_by_key(|p| std::cmp::Reverse(ordinal_of(set, &p.metadata.name)));
+        kubelab_api::sort::by_key(&mut targets, |p| std::cmp::Reverse(ordinal_of(set, &p.metadata.name)));
         let terminating = condemned.iter().any(|p| p.metadata.deletion_timestamp.is_some());
         if ordered {
             let all_lower_ready = (0..replicas).all(|o| pods.get(&o).is_some_and(|p| running_and_ready(p)));
