@@ -11,6 +11,7 @@ pub mod object;
 pub mod parse;
 pub mod quantity;
 pub mod sort;
+pub mod tracked;
 pub mod validate;
 
 pub use apps::*;

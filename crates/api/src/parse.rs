@@ -429,19 +429,16 @@ fn go_kind_of(v: &Value) -> &'static str {
 /// Decodes with every unknown field an error, returning (field path, API server detail, and
 /// the path's segments when the field is unknown).
 fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
-    serde_path_to_error::deserialize::<_, T>(body).map_err(|e| {
-        let segments: Vec<Seg> = e
-            .path()
-            .iter()
+    crate::tracked::decode::<T>(body).map_err(|(e, steps)| {
+        let segments: Vec<Seg> = steps
+            .into_iter()
             .filter_map(|s| match s {
-                serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { variant } => Some(Seg::Key(variant.clone())),
-                serde_path_to_error::Segment::Unknown => None,
+                crate::tracked::Step::Index(i) => Some(Seg::Index(i)),
+                crate::tracked::Step::Key(k) => k.map(Seg::Key),
             })
             .collect();
         let path = k8s_path(&segments);
-        let inner = e.inner().to_string();
+        let inner = e.to_string();
         if inner.starts_with("unknown field") {
             return (path.clone(), format!("strict decoding error: unknown field \"{path}\""), Some(segments));
         }
