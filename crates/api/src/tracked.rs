@@ -66,6 +66,15 @@ fn key_text(key: &Value) -> Option<String> {
     }
 }
 
+/// The error for a value of the wrong type, out of line (one copy, not one per visitor).
+#[inline(never)]
+fn wrong_type(v: &Value, expected: &dyn de::Expected) -> Error {
+    de::Error::invalid_type(unexpected(v), expected)
+}
+
+// Each typed entry point handles only the kind of value it wants and sends the rest to
+// `wrong_type`, so a type's visitor is not compiled against every kind of value: as
+// serde_yaml's own Value deserializer does, with the same messages.
 impl<'de> Deserializer<'de> for De<'_> {
     type Error = Error;
 
@@ -73,6 +82,27 @@ impl<'de> Deserializer<'de> for De<'_> {
         match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(b),
+            Value::Number(_) => self.deserialize_f64(visitor),
+            Value::String(s) => visitor.visit_string(s),
+            Value::Sequence(_) => self.deserialize_seq(visitor),
+            Value::Mapping(_) => self.deserialize_map(visitor),
+            Value::Tagged(t) => {
+                let serde_yaml::value::TaggedValue { value, .. } = *t;
+                De { value, path: self.path }.deserialize_any(visitor)
+            }
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Bool(b) => visitor.visit_bool(b),
+            other => Err(wrong_type(&other, &visitor)),
+        }
+    }
+
+    /// Every number: whole ones as u64 or i64, the rest as f64 (the visitor converts).
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
             Value::Number(n) => {
                 if let Some(u) = n.as_u64() {
                     visitor.visit_u64(u)
@@ -82,7 +112,26 @@ impl<'de> Deserializer<'de> for De<'_> {
                     visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
                 }
             }
+            other => Err(wrong_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
             Value::String(s) => visitor.visit_string(s),
+            other => Err(wrong_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Null => visitor.visit_unit(),
+            other => Err(wrong_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
             Value::Sequence(items) => {
                 let len = items.len();
                 let mut seq = Seq { items: items.into_iter(), index: 0, path: self.path };
@@ -92,11 +141,14 @@ impl<'de> Deserializer<'de> for De<'_> {
                 }
                 Ok(out)
             }
+            other => Err(wrong_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
             Value::Mapping(m) => visitor.visit_map(Map { entries: m.into_iter(), value: None, path: self.path }),
-            Value::Tagged(t) => {
-                let serde_yaml::value::TaggedValue { value, .. } = *t;
-                De { value, path: self.path }.deserialize_any(visitor)
-            }
+            other => Err(wrong_type(&other, &visitor)),
         }
     }
 
@@ -107,6 +159,11 @@ impl<'de> Deserializer<'de> for De<'_> {
         }
     }
 
+    /// An unknown field that is let through is not looked into.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_newtype_struct(self)
     }
@@ -114,24 +171,72 @@ impl<'de> Deserializer<'de> for De<'_> {
     fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::String(s) => visitor.visit_enum(s.into_deserializer()),
-            other => Err(de::Error::invalid_type(unexpected(&other), &"a string naming a variant")),
+            other => Err(wrong_type(&other, &visitor)),
         }
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
     }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    serde::forward_to_deserialize_any! { i128 u128 char bytes byte_buf }
 }
 
 fn unexpected(v: &Value) -> de::Unexpected<'_> {
     match v {
         Value::Null => de::Unexpected::Unit,
         Value::Bool(b) => de::Unexpected::Bool(*b),
-        Value::Number(_) => de::Unexpected::Other("number"),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => de::Unexpected::Unsigned(u),
+            (None, Some(i)) => de::Unexpected::Signed(i),
+            _ => de::Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
         Value::String(s) => de::Unexpected::Str(s),
         Value::Sequence(_) => de::Unexpected::Seq,
-        Value::Mapping(_) | Value::Tagged(_) => de::Unexpected::Map,
+        Value::Mapping(_) => de::Unexpected::Map,
+        Value::Tagged(_) => de::Unexpected::Enum,
     }
 }
 
@@ -241,6 +346,12 @@ mod tests {
         let (msg, path) = run("spec: {containers: [{ports: []}]}").unwrap_err();
         assert_eq!(msg, "missing field `name`");
         assert_eq!(path, vec![key("spec"), key("containers"), Step::Index(0)]);
+        let (msg, _) = run("spec: {containers: [{name: 5}]}").unwrap_err();
+        assert_eq!(msg, "invalid type: integer `5`, expected a string");
+        let (msg, _) = run("spec: {containers: {name: a}}").unwrap_err();
+        assert_eq!(msg, "invalid type: map, expected a sequence");
+        let (msg, _) = run("spec: [1]").unwrap_err();
+        assert_eq!(msg, "invalid type: sequence, expected struct Spec");
         let (_, path) = run("spec: {7: x}").unwrap_err();
         assert_eq!(path, vec![key("spec"), key("7")]);
     }
