@@ -7,7 +7,6 @@
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_yaml::Value;
 use std::cell::RefCell;
-use std::fmt;
 
 /// One step of a path: a map key (None when the key is not a scalar) or a list index.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,23 +15,9 @@ pub enum Step {
     Index(usize),
 }
 
-/// A decoding error's message, worded as serde words it.
-#[derive(Debug)]
-pub struct Error(String);
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl de::Error for Error {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error(msg.to_string())
-    }
-}
+/// A decoding error: serde_yaml's, so the visitors' error code is shared with the rest of
+/// the YAML decoding.
+pub use serde_yaml::Error;
 
 /// Decodes `value` as a `T`; on failure, the message and the path where it failed.
 pub fn decode<T: de::DeserializeOwned>(value: Value) -> Result<T, (Error, Vec<Step>)> {
