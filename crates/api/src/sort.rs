@@ -35,6 +35,25 @@ pub fn natural<T: Ord>(v: &mut [T]) {
     by(v, T::cmp)
 }
 
+/// `collect()` into a map, by inserting: collecting sorts the pairs first, with another
+/// copy of the sort per key and value type. Later pairs win, as with `collect()`.
+pub fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> std::collections::BTreeMap<K, V> {
+    let mut m = std::collections::BTreeMap::new();
+    for (k, v) in pairs {
+        m.insert(k, v);
+    }
+    m
+}
+
+/// `collect()` into a set, by inserting (see `map`).
+pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> std::collections::BTreeSet<T> {
+    let mut s = std::collections::BTreeSet::new();
+    for t in items {
+        s.insert(t);
+    }
+    s
+}
+
 /// The one copy of the sort: positions, compared through `cmp`.
 #[inline(never)]
 fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {

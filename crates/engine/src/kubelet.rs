@@ -218,13 +218,10 @@ pub fn configmap_files(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<St
         let name = cm.get("name").and_then(|x| x.as_str()).unwrap_or("");
         let data = store.configmaps.get(&(pod.metadata.namespace.clone(), name.to_string())).map(|c| c.data.clone()).unwrap_or_default();
         let files = match cm.get("items").and_then(|i| i.as_sequence()) {
-            Some(items) => items
-                .iter()
-                .filter_map(|i| {
-                    let key = i.get("key")?.as_str()?;
-                    Some((i.get("path").and_then(|p| p.as_str()).unwrap_or(key).to_string(), data.get(key)?.clone()))
-                })
-                .collect(),
+            Some(items) => kubelab_api::sort::map(items.iter().filter_map(|i| {
+                let key = i.get("key")?.as_str()?;
+                Some((i.get("path").and_then(|p| p.as_str()).unwrap_or(key).to_string(), data.get(key)?.clone()))
+            })),
             None => data,
         };
         out.insert(v.name.clone(), files);
@@ -235,10 +232,11 @@ pub fn configmap_files(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<St
 impl PodRuntime {
     /// Mounts the pod's ConfigMap volumes now.
     pub fn mount_configmaps(&mut self, store: &Store, pod: &Pod, now: Time) {
-        self.mounts = configmap_files(store, pod)
-            .into_iter()
-            .map(|(v, files)| (v, MountedConfigMap { at_mount: files.clone(), files, next_sync: Time(now.0 + CONFIG_SYNC_MS) }))
-            .collect();
+        self.mounts = kubelab_api::sort::map(
+            configmap_files(store, pod)
+                .into_iter()
+                .map(|(v, files)| (v, MountedConfigMap { at_mount: files.clone(), files, next_sync: Time(now.0 + CONFIG_SYNC_MS) })),
+        );
     }
 
     /// Rewrites the mounted ConfigMaps whose periodic sync is due.

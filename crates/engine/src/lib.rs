@@ -285,31 +285,33 @@ impl Engine {
             Some(existing) => existing.clone(),
             None => Machine::new(&nc.name, index),
         };
-        let mut labels: BTreeMap<String, String> = [
-            ("beta.kubernetes.io/arch", "amd64"),
-            ("beta.kubernetes.io/os", "linux"),
-            ("kubernetes.io/arch", "amd64"),
-            ("kubernetes.io/hostname", nc.name.as_str()),
-            ("kubernetes.io/os", "linux"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let mut labels: BTreeMap<String, String> = kubelab_api::sort::map(
+            [
+                ("beta.kubernetes.io/arch", "amd64"),
+                ("beta.kubernetes.io/os", "linux"),
+                ("kubernetes.io/arch", "amd64"),
+                ("kubernetes.io/hostname", nc.name.as_str()),
+                ("kubernetes.io/os", "linux"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         let mut taints = Vec::new();
         if nc.control_plane {
             labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
             labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new());
             taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Default::default() });
         }
-        let cap: BTreeMap<String, Quantity> = [
-            ("cpu", quantity::format_cpu_millis(nc.cpu_millis as i128)),
-            ("ephemeral-storage", "61202244Ki".to_string()),
-            ("memory", format!("{}Ki", nc.memory_bytes / 1024)),
-            ("pods", nc.max_pods.to_string()),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), Quantity(v.clone())))
-        .collect();
+        let cap: BTreeMap<String, Quantity> = kubelab_api::sort::map(
+            [
+                ("cpu", quantity::format_cpu_millis(nc.cpu_millis as i128)),
+                ("ephemeral-storage", "61202244Ki".to_string()),
+                ("memory", format!("{}Ki", nc.memory_bytes / 1024)),
+                ("pods", nc.max_pods.to_string()),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), Quantity(v.clone()))),
+        );
         let now = self.now;
         let cond = |t: &str, s: &str, reason: &str, msg: &str| NodeCondition {
             type_: t.into(),
@@ -563,7 +565,7 @@ impl Engine {
         }
         if s.spec.type_ == "NodePort" || s.spec.type_ == "LoadBalancer" {
             // Ports held by other Services (an update keeps its own).
-            let used: BTreeSet<i32> = self.store.services.values().filter(|o| !same_object(&o.metadata, &s.metadata)).flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port)).collect();
+            let used: BTreeSet<i32> = kubelab_api::sort::set(self.store.services.values().filter(|o| !same_object(&o.metadata, &s.metadata)).flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port)));
             let mut taken = used.clone();
             for p in &mut s.spec.ports {
                 match p.node_port.filter(|n| *n != 0) {

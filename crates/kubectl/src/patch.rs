@@ -506,7 +506,12 @@ fn strip_value(v: &Json) -> Json {
 }
 
 fn strip(m: &Map<String, Json>) -> Map<String, Json> {
-    m.iter().filter(|(k, v)| !k.starts_with('$') && !v.is_null()).map(|(k, v)| (k.clone(), strip_value(v))).collect()
+    // Inserted one by one: collecting would sort first, with a copy of the sort of its own.
+    let mut out = Map::new();
+    for (k, v) in m.iter().filter(|(k, v)| !k.starts_with('$') && !v.is_null()) {
+        out.insert(k.clone(), strip_value(v));
+    }
+    out
 }
 
 /// Go's `%v` of a decoded JSON value (`map[image:nginx name:web]`).

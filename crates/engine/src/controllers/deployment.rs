@@ -169,7 +169,7 @@ pub fn reconcile(d: &Deployment, store: &Store, now: Time) -> Vec<Action> {
         d,
         now,
         out: Vec::new(),
-        rss: owned.iter().map(|rs| (rs.metadata.name.clone(), (*rs).clone())).collect(),
+        rss: kubelab_api::sort::map(owned.iter().map(|rs| (rs.metadata.name.clone(), (*rs).clone()))),
         order: owned.iter().map(|rs| rs.metadata.name.clone()).collect(),
         new_rs: None,
     };
