@@ -132,7 +132,7 @@ pub struct ReplicaSetStatus {
     #[serde(default, skip_serializing_if = "crate::meta::is_zero")]
     pub observed_generation: i64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<serde_yaml::Value>,
+    pub conditions: Vec<crate::Opaque>,
 }
 
 // ---------------------------------------------------------------- StatefulSet
@@ -170,9 +170,9 @@ pub struct StatefulSetSpec {
     #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
     pub min_ready_seconds: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim_retention_policy: Option<serde_yaml::Value>,
+    pub persistent_volume_claim_retention_policy: Option<crate::Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ordinals: Option<serde_yaml::Value>,
+    pub ordinals: Option<crate::Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -215,5 +215,5 @@ pub struct StatefulSetStatus {
     #[serde(default, skip_serializing_if = "crate::meta::is_zero_i32")]
     pub available_replicas: i32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<serde_yaml::Value>,
+    pub conditions: Vec<crate::Opaque>,
 }

@@ -3,7 +3,7 @@
 
 use crate::meta::{IntOrString, ObjectMeta, Quantity, Time};
 use serde::{Deserialize, Serialize};
-use serde_yaml::Value;
+use crate::opaque::Opaque;
 use std::collections::BTreeMap;
 
 fn is_false(b: &bool) -> bool {
@@ -12,7 +12,7 @@ fn is_false(b: &bool) -> bool {
 
 // ---------------------------------------------------------------- Pod
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pod {
     #[serde(default)]
@@ -21,6 +21,14 @@ pub struct Pod {
     pub spec: PodSpec,
     #[serde(default)]
     pub status: PodStatus,
+}
+
+/// Status first: most writes of a pod are status writes, and a status that differs
+/// settles the comparison before the spec is looked at.
+impl PartialEq for Pod {
+    fn eq(&self, other: &Pod) -> bool {
+        self.status == other.status && self.metadata == other.metadata && self.spec == other.spec
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -69,15 +77,15 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_process_namespace: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<Value>,
+    pub security_context: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub image_pull_secrets: Vec<Value>,
+    pub image_pull_secrets: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub hostname: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subdomain: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Value>,
+    pub affinity: Option<Opaque>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scheduler_name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -89,9 +97,9 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_config: Option<Value>,
+    pub dns_config: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub readiness_gates: Vec<Value>,
+    pub readiness_gates: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_class_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,21 +107,21 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preemption_policy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<Value>,
+    pub overhead: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub topology_spread_constraints: Vec<Value>,
+    pub topology_spread_constraints: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_hostname_as_fqdn: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<Value>,
+    pub os: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_users: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scheduling_gates: Vec<Value>,
+    pub scheduling_gates: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resource_claims: Vec<Value>,
+    pub resource_claims: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ephemeral_containers: Vec<Value>,
+    pub ephemeral_containers: Vec<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -132,19 +140,19 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ContainerPort>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub env_from: Vec<Value>,
+    pub env_from: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVar>,
     #[serde(default)]
     pub resources: ResourceRequirements,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resize_policy: Vec<Value>,
+    pub resize_policy: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMount>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub volume_devices: Vec<Value>,
+    pub volume_devices: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<Probe>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,7 +160,7 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<Probe>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<Value>,
+    pub lifecycle: Option<Opaque>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub termination_message_path: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -160,7 +168,7 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub image_pull_policy: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<Value>,
+    pub security_context: Option<Opaque>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub stdin: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -192,7 +200,7 @@ pub struct EnvVar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value_from: Option<Value>,
+    pub value_from: Option<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -203,7 +211,7 @@ pub struct ResourceRequirements {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub requests: BTreeMap<String, Quantity>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub claims: Vec<Value>,
+    pub claims: Vec<Opaque>,
 }
 
 impl ResourceRequirements {
@@ -239,65 +247,65 @@ pub struct Volume {
     #[serde(default)]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub empty_dir: Option<Value>,
+    pub empty_dir: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<Value>,
+    pub host_path: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<Value>,
+    pub config_map: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<Value>,
+    pub secret: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub downward_api: Option<Value>,
+    pub downward_api: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projected: Option<Value>,
+    pub projected: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral: Option<Value>,
+    pub ephemeral: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Option<Value>,
+    pub csi: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<Value>,
+    pub nfs: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<Value>,
+    pub iscsi: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub git_repo: Option<Value>,
+    pub git_repo: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gce_persistent_disk: Option<Value>,
+    pub gce_persistent_disk: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws_elastic_block_store: Option<Value>,
+    pub aws_elastic_block_store: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<Value>,
+    pub azure_disk: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<Value>,
+    pub azure_file: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<Value>,
+    pub cephfs: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<Value>,
+    pub cinder: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fc: Option<Value>,
+    pub fc: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flex_volume: Option<Value>,
+    pub flex_volume: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flocker: Option<Value>,
+    pub flocker: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<Value>,
+    pub glusterfs: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub photon_persistent_disk: Option<Value>,
+    pub photon_persistent_disk: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portworx_volume: Option<Value>,
+    pub portworx_volume: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quobyte: Option<Value>,
+    pub quobyte: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<Value>,
+    pub rbd: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "scaleIO")]
-    pub scale_io: Option<Value>,
+    pub scale_io: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storageos: Option<Value>,
+    pub storageos: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_volume: Option<Value>,
+    pub vsphere_volume: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<Value>,
+    pub image: Option<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -319,7 +327,7 @@ pub struct Probe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<TcpSocketAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grpc: Option<Value>,
+    pub grpc: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -353,7 +361,7 @@ pub struct HttpGetAction {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scheme: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub http_headers: Vec<Value>,
+    pub http_headers: Vec<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -432,9 +440,9 @@ pub struct PodStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub qos_class: String,
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "hostIPs")]
-    pub host_ips: Option<Value>,
+    pub host_ips: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "podIPs")]
-    pub pod_ips: Option<Value>,
+    pub pod_ips: Option<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -638,7 +646,7 @@ pub struct Namespace {
     #[serde(default)]
     pub metadata: ObjectMeta,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<Value>,
+    pub spec: Option<Opaque>,
     #[serde(default)]
     pub status: NamespaceStatus,
 }
@@ -649,7 +657,7 @@ pub struct NamespaceStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Value>,
+    pub conditions: Vec<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -708,7 +716,7 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "is_false")]
     pub publish_not_ready_addresses: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_affinity_config: Option<Value>,
+    pub session_affinity_config: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ip_families: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -746,7 +754,7 @@ pub struct ServiceStatus {
     #[serde(default)]
     pub load_balancer: LoadBalancerStatus,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Value>,
+    pub conditions: Vec<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -766,7 +774,7 @@ pub struct LoadBalancerIngress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<Value>,
+    pub ports: Vec<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -858,7 +866,7 @@ pub struct Event {
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
     pub type_: String,
     #[serde(default)]
-    pub event_time: Option<Value>,
+    pub event_time: Option<Opaque>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reporting_component: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -868,7 +876,7 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<ObjectReference>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<Value>,
+    pub series: Option<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -931,9 +939,9 @@ pub struct PersistentVolumeClaimSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source: Option<Value>,
+    pub data_source: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source_ref: Option<Value>,
+    pub data_source_ref: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_attributes_class_name: Option<String>,
 }
@@ -948,15 +956,15 @@ pub struct PersistentVolumeClaimStatus {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub capacity: BTreeMap<String, Quantity>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Value>,
+    pub conditions: Vec<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocated_resources: Option<Value>,
+    pub allocated_resources: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocated_resource_statuses: Option<Value>,
+    pub allocated_resource_statuses: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_volume_attributes_class_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modify_volume_status: Option<Value>,
+    pub modify_volume_status: Option<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -988,43 +996,43 @@ pub struct PersistentVolumeSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_affinity: Option<Value>,
+    pub node_affinity: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_attributes_class_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<Value>,
+    pub host_path: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local: Option<Value>,
+    pub local: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<Value>,
+    pub nfs: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Option<Value>,
+    pub csi: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gce_persistent_disk: Option<Value>,
+    pub gce_persistent_disk: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws_elastic_block_store: Option<Value>,
+    pub aws_elastic_block_store: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<Value>,
+    pub azure_disk: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<Value>,
+    pub azure_file: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<Value>,
+    pub cephfs: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<Value>,
+    pub cinder: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fc: Option<Value>,
+    pub fc: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flex_volume: Option<Value>,
+    pub flex_volume: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<Value>,
+    pub glusterfs: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<Value>,
+    pub iscsi: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<Value>,
+    pub rbd: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_volume: Option<Value>,
+    pub vsphere_volume: Option<Opaque>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portworx_volume: Option<Value>,
+    pub portworx_volume: Option<Opaque>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1059,5 +1067,5 @@ pub struct StorageClass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_binding_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allowed_topologies: Vec<Value>,
+    pub allowed_topologies: Vec<Opaque>,
 }

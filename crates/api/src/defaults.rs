@@ -59,7 +59,7 @@ pub fn default_stateful_set(s: &mut crate::apps::StatefulSet) {
     }
     sp.revision_history_limit.get_or_insert(10);
     sp.persistent_volume_claim_retention_policy
-        .get_or_insert_with(|| serde_yaml::from_str("whenDeleted: Retain\nwhenScaled: Retain\n").unwrap_or_default());
+        .get_or_insert_with(|| serde_yaml::from_str::<serde_yaml::Value>("whenDeleted: Retain\nwhenScaled: Retain\n").unwrap_or_default().into());
     for t in &mut sp.volume_claim_templates {
         t.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
     }
@@ -130,7 +130,9 @@ pub fn default_pod_spec(s: &mut PodSpec) {
     if s.scheduler_name.is_empty() {
         s.scheduler_name = "default-scheduler".into();
     }
-    s.security_context.get_or_insert_with(|| serde_yaml::Value::Mapping(Default::default()));
+    // One empty context shared by every defaulted pod (copies of a pod then share it too).
+    static EMPTY: std::sync::OnceLock<crate::Opaque> = std::sync::OnceLock::new();
+    s.security_context.get_or_insert_with(|| EMPTY.get_or_init(|| serde_yaml::Value::Mapping(Default::default()).into()).clone());
     if !s.service_account.is_empty() && s.service_account_name.is_empty() {
         s.service_account_name = s.service_account.clone();
     }

@@ -8,6 +8,7 @@ pub mod core;
 pub mod defaults;
 pub mod meta;
 pub mod object;
+pub mod opaque;
 pub mod parse;
 pub mod quantity;
 pub mod sort;
@@ -17,6 +18,7 @@ pub mod validate;
 pub use apps::*;
 pub use core::*;
 pub use meta::*;
+pub use opaque::Opaque;
 pub use object::{kind_info, resolve_resource, KindInfo, Object, KINDS};
 pub use parse::{decode, parse_documents, DecodeError, SourceDoc, SyntaxError};
 

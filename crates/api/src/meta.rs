@@ -247,7 +247,7 @@ pub struct ObjectMeta {
     pub finalizers: Vec<String>,
     /// Accepted (server-side apply writes it) and ignored.
     #[serde(default, skip_serializing)]
-    pub managed_fields: Option<serde_yaml::Value>,
+    pub managed_fields: Option<crate::Opaque>,
     #[serde(default, skip_serializing)]
     pub self_link: Option<String>,
 }

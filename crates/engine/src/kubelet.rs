@@ -453,6 +453,7 @@ impl Kubelet<'_> {
     fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         let uid = pod.metadata.uid.clone();
         let n = self.runtimes[&uid].containers.len();
+        let no_spec = Container::default();
         for i in 0..n {
             // Several transitions can fall due at one instant.
             for _ in 0..8 {
@@ -473,10 +474,10 @@ impl Kubelet<'_> {
                         files: Vec::new(),
                     }
                 };
-                let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).cloned().unwrap_or_default();
+                let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).unwrap_or(&no_spec);
                 // Why the container's config cannot be made, looked at when it is due to start.
                 let config = match &ctr.phase {
-                    Phase::Starting { at } if *at <= now => config_error(store, pod, &spec),
+                    Phase::Starting { at } if *at <= now => config_error(store, pod, spec),
                     _ => None,
                 };
                 let next = match &ctr.phase {
@@ -516,7 +517,7 @@ impl Kubelet<'_> {
                     }
                     Phase::ImagePullBackOff { until } if *until <= now => {
                         let at = *until;
-                        Some((self.begin_pull(pod, &spec, at, out), 0))
+                        Some((self.begin_pull(pod, spec, at, out), 0))
                     }
                     Phase::Starting { at } if *at <= now && config.is_some() => {
                         // generateContainerConfig failed: the event says why, the container
@@ -544,27 +545,27 @@ impl Kubelet<'_> {
                                         rt.mount_configmaps(store, pod, at);
                                     }
                                 }
-                                Some((self.begin_pull(pod, &spec, at, out), 0))
+                                Some((self.begin_pull(pod, spec, at, out), 0))
                             }
                         }
                     }
                     Phase::ConfigError { until, .. } if *until <= now => {
                         // Every attempt starts from EnsureImageExists (another Pulled event).
                         let at = *until;
-                        Some((self.begin_pull(pod, &spec, at, out), 0))
+                        Some((self.begin_pull(pod, spec, at, out), 0))
                     }
                     Phase::Starting { at } if *at <= now => {
                         out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(&ctr.name)));
                         out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(&ctr.name)));
                         let since = *at;
-                        let started = crate::programs::start(pod, &spec, since, &StoreResolver(store));
+                        let started = crate::programs::start(pod, spec, since, &StoreResolver(store));
                         let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
                         for (dt, line) in &started.logs {
                             c.log(Time(since.0 + dt), line.clone());
                         }
                         c.listens = started.listens.clone();
                         c.files = started.files.iter().map(|(f, a, b)| (f.clone(), Time(since.0 + a), b.map(|b| Time(since.0 + b)))).collect();
-                        c.probes = crate::prober::workers(&spec, since);
+                        c.probes = crate::prober::workers(spec, since);
                         let exit_at = started.exit.as_ref().map(|(dt, code, reason)| (Time(since.0 + dt), *code, reason.clone()));
                         // Without a readiness probe a running container is ready; with one,
                         // not until the probe passes.
@@ -601,7 +602,7 @@ impl Kubelet<'_> {
                                 // The first restart is immediate.
                                 c.restarts += 1;
                                 c.previous_logs = std::mem::take(&mut c.logs);
-                                Some((self.begin_pull(pod, &spec, noticed, out), 0))
+                                Some((self.begin_pull(pod, spec, noticed, out), 0))
                             } else {
                                 let b = pull_backoff(c.restarts as u32, self.timings.backoff_initial_ms, self.timings.backoff_max_ms);
                                 out.push(self.event(
@@ -620,7 +621,7 @@ impl Kubelet<'_> {
                         let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
                         c.restarts += 1;
                         c.previous_logs = std::mem::take(&mut c.logs);
-                        Some((self.begin_pull(pod, &spec, at, out), 0))
+                        Some((self.begin_pull(pod, spec, at, out), 0))
                     }
                     _ => None,
                 };
@@ -718,8 +719,8 @@ impl Kubelet<'_> {
         let mut st = pod.status.clone();
         st.host_ip = self.machine.ip.clone();
         st.pod_ip = rt.pod_ip.clone();
-        st.host_ips = Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", self.machine.ip.clone())])]).unwrap_or_default());
-        st.pod_ips = Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", rt.pod_ip.clone())])]).unwrap_or_default());
+        st.host_ips = ip_list(st.host_ips.take(), &self.machine.ip);
+        st.pod_ips = ip_list(st.pod_ips.take(), &rt.pod_ip);
         st.start_time = Some(rt.started);
         let mut statuses = Vec::new();
         let mut any_running = false;
@@ -890,6 +891,16 @@ fn order_conditions(conds: &mut [PodCondition]) {
     kubelab_api::sort::by_key(conds, |c| rank(&c.type_));
 }
 
+/// `hostIPs`/`podIPs`: `[{ip: ...}]`, the posted list kept when the address is the same
+/// (so the status compares equal without building the list again).
+fn ip_list(posted: Option<kubelab_api::Opaque>, ip: &str) -> Option<kubelab_api::Opaque> {
+    let same = posted.as_ref().and_then(|v| v.as_sequence()).is_some_and(|s| s.len() == 1 && s[0].get("ip").and_then(|v| v.as_str()) == Some(ip));
+    if same {
+        return posted;
+    }
+    Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", ip)])]).unwrap_or_default().into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -907,3 +918,4 @@ mod tests {
         assert_eq!(seq, vec![10, 20, 40, 80, 160, 300, 300]);
     }
 }
+

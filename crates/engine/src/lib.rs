@@ -480,14 +480,15 @@ impl Engine {
             return;
         }
         let name = naming::generate_name("kube-api-access-", &mut self.rng);
-        // Parsed once: every pod gets a copy.
-        static PROJECTED: std::sync::OnceLock<serde_yaml::Value> = std::sync::OnceLock::new();
+        // Parsed once: every pod shares it.
+        static PROJECTED: std::sync::OnceLock<kubelab_api::Opaque> = std::sync::OnceLock::new();
         let projected = PROJECTED
             .get_or_init(|| {
-                serde_yaml::from_str(
+                serde_yaml::from_str::<serde_yaml::Value>(
                     "defaultMode: 420\nsources:\n- serviceAccountToken:\n    expirationSeconds: 3607\n    path: token\n- configMap:\n    items:\n    - key: ca.crt\n      path: ca.crt\n    name: kube-root-ca.crt\n- downwardAPI:\n    items:\n    - fieldRef:\n        apiVersion: v1\n        fieldPath: metadata.namespace\n      path: namespace\n",
                 )
                 .unwrap_or_default()
+                .into()
             })
             .clone();
         spec.volumes.push(Volume { name: name.clone(), projected: Some(projected), ..Default::default() });

@@ -130,11 +130,12 @@ pub struct Store {
     /// Creation order of each uid, so equal timestamps still sort as created.
     /// Creation order by uid (a hash map: looked up in every sort by age, never iterated).
     pub created_seq: std::collections::HashMap<String, u64>,
-    /// Events by (object uid, object name, reason, message, component), to fold repeats fast.
-    event_index: BTreeMap<(String, String, String, String, String), Key>,
-    /// The last name suffix (nanos) given to an event about each object: events at one
-    /// instant get the next ones without probing names one by one.
-    event_nanos: BTreeMap<(String, String), u128>,
+    /// Events by a hash of what makes a repeat (the object's uid and name, reason, message,
+    /// component; see `event_hash`), to fold repeats fast. Looked up, never iterated.
+    event_index: std::collections::HashMap<u64, Vec<Key>>,
+    /// The last name suffix (nanos) given to an event about each object, by namespace then
+    /// name: events at one instant get the next ones without probing names one by one.
+    event_nanos: std::collections::HashMap<String, std::collections::HashMap<String, u128>>,
 }
 
 macro_rules! with_map {
@@ -365,34 +366,44 @@ impl Store {
 
     /// Records an event, folding repeats into `count` as the event recorder does.
     pub fn record_event(&mut self, e: EventSpec, now: Time) {
-        let index_key = (e.involved.uid.clone(), e.involved.name.clone(), e.reason.clone(), e.message.clone(), e.component.to_string());
-        let existing = self.event_index.get(&index_key).and_then(|k| self.events.get(k).map(|ev| (k.clone(), ev)));
-        if let Some((k, ev)) = existing {
+        let hash = event_hash(&e);
+        let same = |ev: &Event| {
+            let o = &ev.involved_object;
+            o.uid == e.involved.uid && o.name == e.involved.name && ev.reason == e.reason && ev.message == e.message && ev.source.component == e.component
+        };
+        let events = &mut self.events;
+        let existing = self.event_index.get(&hash).and_then(|keys| keys.iter().find(|k| events.get(*k).is_some_and(same)));
+        if let Some(ev) = existing.and_then(|k| events.get_mut(k)) {
             if ev.last_timestamp == Some(now) && ev.count > 0 {
                 // The same report again at the same instant (a controller re-running at one
                 // moment): nothing new happened.
                 return;
             }
-            let mut ev = ev.clone();
             ev.count += 1;
             ev.last_timestamp = Some(now);
-            ev.metadata.resource_version = self.next_rv();
-            self.events.insert(k, ev);
+            self.resource_version += 1;
+            ev.metadata.resource_version = self.resource_version.to_string();
             return;
         }
-        let ns = if e.involved.namespace.is_empty() { "default".to_string() } else { e.involved.namespace.clone() };
+        let ns = if e.involved.namespace.is_empty() { "default" } else { e.involved.namespace.as_str() };
         // Upstream names events <object>.<hex unix-nanos>; our nanos are simulated.
         let base = (now.0 as u128 + 1_723_507_200_000) * 1_000_000;
-        let last = self.event_nanos.get(&(ns.clone(), e.involved.name.clone())).copied();
+        let last = self.event_nanos.get(ns).and_then(|m| m.get(&e.involved.name)).copied();
         let mut nanos = last.map_or(base, |l| base.max(l + 1));
-        let mut name = format!("{}.{:x}", e.involved.name, nanos);
-        while self.events.contains_key(&key(&ns, &name)) {
+        let mut k = key(ns, &format!("{}.{:x}", e.involved.name, nanos));
+        while self.events.contains_key(&k) {
             nanos += 1;
-            name = format!("{}.{:x}", e.involved.name, nanos);
+            k.1 = format!("{}.{:x}", e.involved.name, nanos);
         }
-        self.event_nanos.insert((ns.clone(), e.involved.name.clone()), nanos);
+        match self.event_nanos.get_mut(ns).and_then(|m| m.get_mut(&e.involved.name)) {
+            Some(n) => *n = nanos,
+            None => {
+                self.event_nanos.entry(ns.to_string()).or_default().insert(e.involved.name.clone(), nanos);
+            }
+        }
+        self.event_index.entry(hash).or_default().push(k.clone());
         let ev = Event {
-            metadata: ObjectMeta { name, namespace: ns, ..Default::default() },
+            metadata: ObjectMeta { name: k.1, namespace: k.0, ..Default::default() },
             involved_object: e.involved,
             reason: e.reason,
             message: e.message,
@@ -403,9 +414,7 @@ impl Store {
             type_: e.type_.into(),
             ..Default::default()
         };
-        let key = (ev.metadata.namespace.clone(), ev.metadata.name.clone());
         self.add(Object::Event(ev), now);
-        self.event_index.insert(index_key, key);
     }
 
     /// Events about one object, oldest first (as `kubectl describe` lists them).
@@ -428,6 +437,15 @@ impl Store {
     pub fn creation_order(&self, m: &ObjectMeta) -> (Time, u64) {
         (m.creation_timestamp.unwrap_or_default(), self.created_seq.get(&m.uid).copied().unwrap_or(0))
     }
+}
+
+/// What makes an event a repeat of another, hashed (a hash that two different events share
+/// only makes `record_event` compare them).
+fn event_hash(e: &EventSpec) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&e.involved.uid, &e.involved.name, &e.reason, &e.message, e.component).hash(&mut h);
+    h.finish()
 }
 
 /// Watchers drain `changes`; if none does, keep only the most recent ones.

@@ -218,7 +218,7 @@ fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuse
                 let (from, r) = match (e.get("configMapRef"), e.get("secretRef")) {
                     (Some(r), _) => ("ConfigMap", r),
                     (None, Some(r)) => ("Secret", r),
-                    (None, None) => ("", e),
+                    (None, None) => ("", &**e),
                 };
                 let prefix = text(e, "prefix");
                 let with = if prefix.is_empty() { String::new() } else { format!(" with prefix '{prefix}'") };

@@ -211,7 +211,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                     if &name != key {
                         out.warn(format!("Warning: key {key} transferred to {name}"));
                     }
-                    env.push(EnvVar { name, value: None, value_from: Some(config_map_ref(&cm.metadata.name, key)) });
+                    env.push(EnvVar { name, value: None, value_from: Some(config_map_ref(&cm.metadata.name, key).into()) });
                 }
             }
             None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),

@@ -115,7 +115,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
                 persistent_volume_reclaim_policy: sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
                 storage_class_name: class.clone(),
                 volume_mode: Some("Filesystem".into()),
-                host_path: Some(serde_yaml::from_str(&format!("path: /tmp/hostpath-provisioner/{}/{}\ntype: \"\"\n", pvc.metadata.namespace, pvc.metadata.name)).unwrap_or_default()),
+                host_path: Some(serde_yaml::from_str::<serde_yaml::Value>(&format!("path: /tmp/hostpath-provisioner/{}/{}\ntype: \"\"\n", pvc.metadata.namespace, pvc.metadata.name)).unwrap_or_default().into()),
                 ..Default::default()
             },
             status: PersistentVolumeStatus { phase: "Available".into(), ..Default::default() },
