@@ -2,8 +2,8 @@
 //! the kubelet's default `serializeImagePulls`), create and start containers, report status,
 //! run readiness, back off failed pulls, and stop containers within the grace period.
 
+use crate::naming::fnv32a_from;
 use crate::images::{self, ImageRef};
-use crate::naming::fnv32a;
 use crate::store::{pod_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -309,8 +309,15 @@ pub fn go_duration(ms: u64) -> String {
     format!("{}h{}m{}", m / 60, m % 60, secs(ms % 60_000))
 }
 
+/// 64 hex digits: FNV-32a of `<seed>/0` … `<seed>/7`, each as 8 digits.
 fn hex64(seed: &str) -> String {
-    (0..8).map(|i| format!("{:08x}", fnv32a(format!("{seed}/{i}").as_bytes()))).collect()
+    use std::fmt::Write;
+    let h = fnv32a_from(0x811c9dc5, seed.as_bytes());
+    let mut out = String::with_capacity(64);
+    for i in 0..8u8 {
+        let _ = write!(out, "{:08x}", fnv32a_from(h, &[b'/', b'0' + i]));
+    }
+    out
 }
 
 fn pull_backoff(failures: u32, initial: u64, max: u64) -> u64 {
@@ -381,9 +388,7 @@ impl Kubelet<'_> {
         let status = self.status(pod, &mut rt, now);
         if status != pod.status {
             rt.settled = None;
-            let mut next = pod.clone();
-            next.status = status;
-            out.push(Action::Update(Object::Pod(next)));
+            out.push(pod_status(pod, status));
         } else {
             rt.settled = Some((pod.metadata.resource_version.clone(), now));
         }
@@ -667,18 +672,18 @@ impl Kubelet<'_> {
             }
             if longest > 0 {
                 // The pod stops being ready as soon as its containers are told to stop.
-                let mut next = pod.clone();
-                for c in &mut next.status.conditions {
+                let mut next = pod.status.clone();
+                for c in &mut next.conditions {
                     if (c.type_ == "Ready" || c.type_ == "ContainersReady") && c.status == "True" {
                         c.status = "False".into();
                         c.last_transition_time = Some(now);
                     }
                 }
-                for cs in &mut next.status.container_statuses {
+                for cs in &mut next.container_statuses {
                     cs.ready = false;
                 }
-                if next != *pod {
-                    out.push(Action::Update(Object::Pod(next)));
+                if next != pod.status {
+                    out.push(pod_status(pod, next));
                 }
                 return;
             }
@@ -891,6 +896,11 @@ fn order_conditions(conds: &mut [PodCondition]) {
     kubelab_api::sort::by_key(conds, |c| rank(&c.type_));
 }
 
+/// A write of `pod`'s status.
+pub fn pod_status(pod: &Pod, status: PodStatus) -> Action {
+    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), bind: None, status }
+}
+
 /// `hostIPs`/`podIPs`: `[{ip: ...}]`, the posted list kept when the address is the same
 /// (so the status compares equal without building the list again).
 fn ip_list(posted: Option<kubelab_api::Opaque>, ip: &str) -> Option<kubelab_api::Opaque> {
@@ -904,6 +914,15 @@ fn ip_list(posted: Option<kubelab_api::Opaque>, ip: &str) -> Option<kubelab_api:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn container_ids_hash_each_suffix() {
+        // The ids `kubectl describe` shows: FNV-32a of "<uid>/<container>/<restarts>/<i>".
+        let seed = "1b4e28ba-2fa1-41d2-883f-0016d3cca427/web/0";
+        let by_format: String = (0..8).map(|i| format!("{:08x}", crate::naming::fnv32a(format!("{seed}/{i}").as_bytes()))).collect();
+        assert_eq!(hex64(seed), by_format);
+        assert_eq!(hex64(seed).len(), 64);
+    }
 
     #[test]
     fn durations_print_like_go() {

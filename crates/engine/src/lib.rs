@@ -963,6 +963,9 @@ impl Engine {
             Action::Update(obj) => {
                 self.store.update(obj);
             }
+            Action::PodStatus { namespace, name, bind, status } => {
+                self.store.update_pod_status(namespace, name, bind, status);
+            }
             Action::Delete { kind, namespace, name, grace } => self.delete_internal(kind, &namespace, &name, grace),
             Action::Event(e) => self.store.record_event(e, now),
             Action::Requeue(t) => {

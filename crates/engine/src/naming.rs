@@ -30,7 +30,11 @@ pub fn safe_encode(s: &str) -> String {
 
 /// FNV-1a, 32 bit.
 pub fn fnv32a(data: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c9dc5;
+    fnv32a_from(0x811c9dc5, data)
+}
+
+/// FNV-32a continued from `h` (the hash of what came before `data`).
+pub fn fnv32a_from(mut h: u32, data: &[u8]) -> u32 {
     for b in data {
         h ^= *b as u32;
         h = h.wrapping_mul(0x01000193);

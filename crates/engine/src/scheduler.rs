@@ -455,9 +455,9 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
             let msg = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
             let already = pod.status.conditions.iter().any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
             if !already {
-                let mut np = pod.clone();
-                set_pod_scheduled(&mut np, "False", "Unschedulable", &msg, now);
-                out.push(Action::Update(Object::Pod(np)));
+                let mut st = pod.status.clone();
+                set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
+                out.push(crate::kubelet::pod_status(pod, st));
                 out.push(Action::Event(EventSpec::warning(pod_ref(pod), "FailedScheduling", msg, NAME)));
             }
             failed += 1;
@@ -478,10 +478,9 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                         *c += 1;
                     }
                 }
-                let mut bound = pod.clone();
-                bound.spec.node_name = node_name.clone();
-                set_pod_scheduled(&mut bound, "True", "", "", now);
-                out.push(Action::Update(Object::Pod(bound)));
+                let mut st = pod.status.clone();
+                set_pod_scheduled(&mut st, "True", "", "", now);
+                out.push(Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), bind: Some(node_name.clone()), status: st });
                 out.push(Action::Event(EventSpec::normal(
                     pod_ref(pod),
                     "Scheduled",
@@ -505,10 +504,10 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                     .iter()
                     .any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
                 if !already {
-                    let mut np = pod.clone();
-                    set_pod_scheduled(&mut np, "False", "Unschedulable", &msg, now);
-                    np.status.phase = "Pending".into();
-                    out.push(Action::Update(Object::Pod(np)));
+                    let mut st = pod.status.clone();
+                    set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
+                    st.phase = "Pending".into();
+                    out.push(crate::kubelet::pod_status(pod, st));
                     out.push(Action::Event(EventSpec::warning(
                         pod_ref(pod),
                         "FailedScheduling",
@@ -523,9 +522,9 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
 }
 
 /// Sets the PodScheduled condition.
-pub fn set_pod_scheduled(p: &mut Pod, status: &str, reason: &str, message: &str, now: Time) {
-    p.status.conditions.retain(|c| c.type_ != "PodScheduled");
-    p.status.conditions.push(PodCondition {
+pub fn set_pod_scheduled(st: &mut PodStatus, status: &str, reason: &str, message: &str, now: Time) {
+    st.conditions.retain(|c| c.type_ != "PodScheduled");
+    st.conditions.push(PodCondition {
         type_: "PodScheduled".into(),
         status: status.into(),
         last_probe_time: None,
@@ -533,8 +532,8 @@ pub fn set_pod_scheduled(p: &mut Pod, status: &str, reason: &str, message: &str,
         reason: reason.into(),
         message: message.into(),
     });
-    if p.status.phase.is_empty() {
-        p.status.phase = "Pending".into();
+    if st.phase.is_empty() {
+        st.phase = "Pending".into();
     }
 }
 

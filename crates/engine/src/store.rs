@@ -19,6 +19,11 @@ pub enum Action {
     Create(Object),
     /// Replace an object's spec/metadata/status. A no-op if nothing changed.
     Update(Object),
+    /// Write a pod's status (the pods/status subresource, as kubelets and the node
+    /// controller do), and with `bind` its node too (pods/binding, which also sets
+    /// PodScheduled). Metadata and the rest of the spec stay as stored. A no-op if nothing
+    /// changed or the pod is gone.
+    PodStatus { namespace: String, name: String, bind: Option<String>, status: PodStatus },
     /// Delete: pods bound to a node get a deletionTimestamp and stay until their kubelet
     /// confirms with `grace: Some(0)`; everything else goes at once.
     Delete { kind: &'static str, namespace: String, name: String, grace: Option<i64> },
@@ -336,6 +341,26 @@ impl Store {
         obj.meta_mut().resource_version = self.next_rv();
         self.push_change(change(&obj, ChangeType::Modified));
         self.put(obj);
+        true
+    }
+
+    /// `Action::PodStatus`. Returns false (and writes nothing) when nothing changed.
+    pub fn update_pod_status(&mut self, namespace: String, name: String, bind: Option<String>, status: PodStatus) -> bool {
+        let k = (namespace, name);
+        let rv = self.resource_version + 1;
+        let Some(p) = self.pods.get_mut(&k) else { return false };
+        let rebinds = bind.as_ref().is_some_and(|n| *n != p.spec.node_name);
+        if !rebinds && p.status == status {
+            return false;
+        }
+        if let Some(n) = bind {
+            p.spec.node_name = n;
+        }
+        p.status = status;
+        p.metadata.resource_version = rv.to_string();
+        self.resource_version = rv;
+        let (namespace, name) = k;
+        self.push_change(Change { kind: "Pod", namespace, name, what: ChangeType::Modified });
         true
     }
 

@@ -111,9 +111,9 @@ fn mark_unknown(node: &Node, store: &Store, now: Time) -> Vec<Action> {
         NAME,
     )));
     for p in store.pods.values().filter(|p| p.spec.node_name == node.metadata.name) {
-        let mut np = p.clone();
+        let mut st = p.status.clone();
         let mut changed = false;
-        for c in &mut np.status.conditions {
+        for c in &mut st.conditions {
             if c.type_ == "Ready" && c.status != "False" {
                 c.status = "False".into();
                 c.last_transition_time = Some(now);
@@ -121,7 +121,7 @@ fn mark_unknown(node: &Node, store: &Store, now: Time) -> Vec<Action> {
             }
         }
         if changed {
-            out.push(Action::Update(Object::Pod(np)));
+            out.push(crate::kubelet::pod_status(p, st));
         }
     }
     out
