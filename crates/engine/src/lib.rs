@@ -1133,7 +1133,7 @@ impl Engine {
         loop {
             let mut applied = 0;
             while let Some((who, action)) = pass.pending.pop_front() {
-                self.apply_by(who, vec![action]);
+                self.apply_by(who, action);
                 applied += 1;
                 if applied % ACTIONS_PER_LOOK == 0 && !pass.pending.is_empty() && out_of_time() {
                     self.pass = Some(pass);
@@ -1348,10 +1348,35 @@ impl Engine {
     }
 
     /// Applies one part of the cluster's actions and counts the writes they made.
-    fn apply_by(&mut self, who: Who, actions: Vec<Action>) {
+    fn apply_by(&mut self, who: Who, action: Action) {
         let before = self.store.resource_version();
-        self.apply_all(actions);
+        let kubelet_status = match (&action, who) {
+            (Action::PodStatus { namespace, name, bind: None, .. }, Who::Kubelets) => Some((namespace.clone(), name.clone())),
+            _ => None,
+        };
+        self.apply(action);
         let n = self.store.resource_version() - before;
+        if let Some(k) = kubelet_status.filter(|_| n > 0) {
+            // The kubelet posted the status its runtime gives now, so the pod is settled as
+            // written: syncing it again at this instant would post nothing new.
+            // (A pod being deleted is never settled: its kubelet stops it instead.)
+            if let Some(p) = self.store.pods.get(&k).filter(|p| p.metadata.deletion_timestamp.is_none()) {
+                if let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) {
+                    rt.settled = Some((p.metadata.resource_version.clone(), self.now));
+                }
+                // Checked in the tests' builds: that sync, on copies, changes nothing.
+                #[cfg(debug_assertions)]
+                if let (Some(rt), Some(m)) = (self.runtimes.get(&p.metadata.uid), self.machines.get(&p.spec.node_name)) {
+                    let (mut machine, mut copy) = (m.clone(), rt.clone());
+                    copy.settled = None;
+                    let mut runtimes = BTreeMap::from([(p.metadata.uid.clone(), copy)]);
+                    let mut k = Kubelet { machine: &mut machine, runtimes: &mut runtimes, timings: &self.config.timings };
+                    let actions = k.sync(&self.store, &[p], self.now);
+                    assert_eq!(actions, Vec::new(), "a pod settled as its kubelet wrote it had more to post");
+                    assert_eq!((runtimes.get(&p.metadata.uid), &machine), (Some(rt), m), "a pod settled as its kubelet wrote it had more to do");
+                }
+            }
+        }
         match who {
             Who::Scheduler => self.activity.scheduler += n,
             Who::Controllers => self.activity.controllers += n,
@@ -1362,12 +1387,6 @@ impl Engine {
     /// Writes made by each part of the cluster so far.
     pub fn activity(&self) -> Activity {
         Activity { api: self.store.resource_version(), ..self.activity }
-    }
-
-    fn apply_all(&mut self, actions: Vec<Action>) {
-        for a in actions {
-            self.apply(a);
-        }
     }
 
     fn next_wakeup(&self) -> Option<Time> {
