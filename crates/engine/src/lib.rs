@@ -90,6 +90,8 @@ pub struct Engine {
     podgc_waiting: BTreeSet<store::Key>,
     /// The scheduler's nextStartNodeIndex: where its next search for nodes begins.
     scheduler_start: usize,
+    /// The ReplicaSet controller's counts of each ReplicaSet's pods.
+    rs_tally: controllers::replicaset::Tally,
 }
 
 /// A controller pass under way. Stopping between its stages or actions and going on later
@@ -210,6 +212,7 @@ impl Engine {
             kubelet_rescan: true,
             podgc_waiting: BTreeSet::new(),
             scheduler_start: 0,
+            rs_tally: Default::default(),
         };
         e.boot();
         e
@@ -1166,7 +1169,13 @@ impl Engine {
                 (Who::Controllers, node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now))
             }
             1 => (Who::Controllers, controllers::deployment::reconcile_all(&self.store, now)),
-            2 => (Who::Controllers, controllers::replicaset::reconcile_all(&self.store, now)),
+            2 => {
+                let written = std::mem::take(&mut self.store.rs_written);
+                let out = controllers::replicaset::reconcile_all_tallied(&self.store, now, &mut self.rs_tally, written);
+                #[cfg(debug_assertions)]
+                assert_eq!(out, controllers::replicaset::reconcile_all(&self.store, now), "the ReplicaSet controller's counts went wrong");
+                (Who::Controllers, out)
+            }
             3 => (Who::Controllers, controllers::statefulset::reconcile_all(&self.store, now)),
             4 => (Who::Controllers, controllers::volumes::reconcile(&self.store, now)),
             5 => (Who::Controllers, self.gc_stage(now)),

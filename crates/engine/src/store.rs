@@ -128,6 +128,8 @@ pub struct Store {
     /// changed since it last looked, and whether anything was deleted (an owner, maybe).
     pub gc_written: std::collections::BTreeSet<(u8, Key)>,
     pub gc_deleted: bool,
+    /// For the ReplicaSet controller's counts: pods written since it last looked.
+    pub rs_written: std::collections::BTreeSet<Key>,
     /// For the pod garbage collector: pods written since it last looked, and whether a
     /// Node was deleted.
     pub podgc_written: std::collections::BTreeSet<Key>,
@@ -368,6 +370,7 @@ impl Store {
         if c.kind == "Pod" {
             self.written_pods.insert((c.namespace.clone(), c.name.clone()));
             self.podgc_written.insert((c.namespace.clone(), c.name.clone()));
+            self.rs_written.insert((c.namespace.clone(), c.name.clone()));
         }
         if c.what == ChangeType::Deleted {
             self.gc_deleted |= c.kind != "Event";

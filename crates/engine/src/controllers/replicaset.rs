@@ -1,10 +1,10 @@
 //! The ReplicaSet controller (pkg/controller/replicaset): keep `spec.replicas` active pods.
 
 use super::{controller_ref, is_controlled_by, is_pod_active, is_pod_available, is_pod_ready, ready_since};
-use crate::store::{object_ref, Action, EventSpec, Store};
+use crate::store::{object_ref, Action, EventSpec, Key, Store};
 use kubelab_api::*;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub const NAME: &str = "replicaset-controller";
 
@@ -30,6 +30,107 @@ pub fn owned_pods<'a>(rs: &ReplicaSet, store: &'a Store) -> Vec<&'a Pod> {
         .collect()
 }
 
+/// What pods add to a ReplicaSet's status: active, fully labeled, ready, available.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub active: i32,
+    pub fully_labeled: i32,
+    pub ready: i32,
+    pub available: i32,
+}
+
+impl Counts {
+    /// One pod, counted for a ReplicaSet whose template has `labels` and whose
+    /// minReadySeconds is 0 (so available means ready).
+    fn of(p: &Pod, labels: &BTreeMap<String, String>) -> Counts {
+        if !is_pod_active(p) {
+            return Counts::default();
+        }
+        let ready = is_pod_ready(p) as i32;
+        Counts { active: 1, fully_labeled: labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) as i32, ready, available: ready }
+    }
+
+    fn add(&mut self, o: Counts, sign: i32) {
+        self.active += sign * o.active;
+        self.fully_labeled += sign * o.fully_labeled;
+        self.ready += sign * o.ready;
+        self.available += sign * o.available;
+    }
+}
+
+/// The controller's counts per ReplicaSet, kept up to date from the pods written since it
+/// last looked (`Store::rs_written`) instead of counting every pod of every ReplicaSet at
+/// every pass: a ReplicaSet of 10,000 pods is otherwise 10,000 looks each time.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Each pod counted: the uid of the ReplicaSet it counts for, and what it adds.
+    pods: HashMap<Key, (String, Counts)>,
+    /// The sums per ReplicaSet uid.
+    sums: HashMap<String, Counts>,
+    /// Each ReplicaSet counted, by uid: its namespace (where its pods are) and the template
+    /// labels its pods were counted against.
+    owners: HashMap<String, (String, BTreeMap<String, String>)>,
+}
+
+impl Tally {
+    fn set(&mut self, key: Key, entry: Option<(String, Counts)>) {
+        let old = match &entry {
+            Some(e) => self.pods.insert(key, e.clone()),
+            None => self.pods.remove(&key),
+        };
+        if let Some((uid, c)) = old {
+            self.sums.entry(uid).or_default().add(c, -1);
+        }
+        if let Some((uid, c)) = entry {
+            self.sums.entry(uid).or_default().add(c, 1);
+        }
+    }
+}
+
+/// `reconcile_all`, with the counts kept in `tally` (the same actions: checked in the
+/// tests' builds).
+pub fn reconcile_all_tallied(store: &Store, now: Time, tally: &mut Tally, written: BTreeSet<Key>) -> Vec<Action> {
+    // Pods written since the last look count anew, for their controller as it is now (a
+    // controller not counted yet counts all its pods below).
+    for k in written {
+        let entry = store.pods.get(&k).and_then(|p| {
+            let uid = &p.metadata.controller_ref()?.uid;
+            let (_, labels) = tally.owners.get(uid).filter(|(ns, _)| *ns == p.metadata.namespace)?;
+            Some((uid.clone(), Counts::of(p, labels)))
+        });
+        tally.set(k, entry);
+    }
+    // A ReplicaSet seen for the first time, or whose template labels changed: its pods
+    // count again.
+    for rs in store.replicasets.values() {
+        let (uid, labels) = (&rs.metadata.uid, &rs.spec.template.metadata.labels);
+        if tally.owners.get(uid).is_some_and(|(_, l)| l == labels) {
+            continue;
+        }
+        tally.owners.insert(uid.clone(), (rs.metadata.namespace.clone(), labels.clone()));
+        let stale: Vec<Key> = tally.pods.iter().filter(|(_, (u, _))| u == uid).map(|(k, _)| k.clone()).collect();
+        for k in stale {
+            tally.set(k, None);
+        }
+        for p in owned_pods(rs, store) {
+            tally.set((p.metadata.namespace.clone(), p.metadata.name.clone()), Some((uid.clone(), Counts::of(p, labels))));
+        }
+    }
+    let present: HashSet<(&str, &str)> = store.replicasets.values().map(|rs| (rs.metadata.uid.as_str(), rs.metadata.namespace.as_str())).collect();
+    tally.owners.retain(|uid, (ns, _)| present.contains(&(uid.as_str(), ns.as_str())));
+    let mut out = Vec::new();
+    for rs in store.replicasets.values() {
+        if rs.spec.min_ready_seconds > 0 {
+            // Availability moves with the clock: counted afresh.
+            out.extend(reconcile(rs, store, now));
+            continue;
+        }
+        let counts = tally.sums.get(&rs.metadata.uid).copied().unwrap_or_default();
+        out.extend(reconcile_counted(rs, store, now, counts));
+    }
+    out
+}
+
 pub fn reconcile(rs: &ReplicaSet, store: &Store, now: Time) -> Vec<Action> {
     if rs.metadata.deletion_timestamp.is_some() {
         return Vec::new();
@@ -38,6 +139,37 @@ pub fn reconcile(rs: &ReplicaSet, store: &Store, now: Time) -> Vec<Action> {
     let active: Vec<&Pod> = all.iter().copied().filter(|p| is_pod_active(p)).collect();
     let mut out = manage_replicas(rs, &active, store);
     let status = calculate_status(rs, &active, now);
+    finish(rs, &active, status, now, &mut out);
+    out
+}
+
+/// `reconcile` for a ReplicaSet with minReadySeconds 0, from its pods' counts: the pods
+/// themselves are looked at only when some are to be deleted.
+fn reconcile_counted(rs: &ReplicaSet, store: &Store, now: Time, counts: Counts) -> Vec<Action> {
+    if rs.metadata.deletion_timestamp.is_some() {
+        return Vec::new();
+    }
+    let want = rs.spec.replicas.unwrap_or(1).max(0);
+    let mut out = if counts.active > want {
+        let active: Vec<&Pod> = owned_pods(rs, store).into_iter().filter(|p| is_pod_active(p)).collect();
+        manage_replicas(rs, &active, store)
+    } else {
+        create_replicas(rs, (want - counts.active) as usize)
+    };
+    let status = ReplicaSetStatus {
+        replicas: counts.active,
+        fully_labeled_replicas: counts.fully_labeled,
+        ready_replicas: counts.ready,
+        available_replicas: counts.available,
+        observed_generation: rs.metadata.generation,
+        conditions: rs.status.conditions.clone(),
+    };
+    finish(rs, &[], status, now, &mut out);
+    out
+}
+
+/// The status write, and (minReadySeconds) when to look again.
+fn finish(rs: &ReplicaSet, active: &[&Pod], status: ReplicaSetStatus, now: Time, out: &mut Vec<Action>) {
     if status != rs.status {
         let mut next = rs.clone();
         next.status = status;
@@ -45,7 +177,7 @@ pub fn reconcile(rs: &ReplicaSet, store: &Store, now: Time) -> Vec<Action> {
     }
     // Wake up when a ready pod crosses minReadySeconds and becomes available.
     if rs.spec.min_ready_seconds > 0 {
-        for p in &active {
+        for p in active {
             if let Some(t) = ready_since(p) {
                 let at = t.0 + rs.spec.min_ready_seconds as u64 * 1000;
                 if at > now.0 {
@@ -54,7 +186,6 @@ pub fn reconcile(rs: &ReplicaSet, store: &Store, now: Time) -> Vec<Action> {
             }
         }
     }
-    out
 }
 
 /// manageReplicas: create or delete pods so that `active` matches spec.replicas.
@@ -65,16 +196,11 @@ pub fn manage_replicas(rs: &ReplicaSet, active: &[&Pod], store: &Store) -> Vec<A
     if have == want {
         return out;
     }
-    let rs_obj = Object::ReplicaSet(rs.clone());
     if have < want {
-        let n = (want - have).min(BURST_REPLICAS);
-        for _ in 0..n {
-            out.push(Action::CreateWithEvent(
-                Object::Pod(pod_from_template(rs)),
-                EventSpec::normal(object_ref(&rs_obj), "SuccessfulCreate", "Created pod: {name}".into(), NAME),
-            ));
-        }
-    } else if have > want {
+        return create_replicas(rs, want - have);
+    }
+    let rs_obj = Object::ReplicaSet(rs.clone());
+    {
         let n = (have - want).min(BURST_REPLICAS);
         for p in pods_to_delete(active, n, store) {
             out.push(Action::Delete {
@@ -92,6 +218,22 @@ pub fn manage_replicas(rs: &ReplicaSet, active: &[&Pod], store: &Store) -> Vec<A
         }
     }
     out
+}
+
+/// Up to `missing` new pods (at most burstReplicas), each with its SuccessfulCreate event.
+fn create_replicas(rs: &ReplicaSet, missing: usize) -> Vec<Action> {
+    if missing == 0 {
+        return Vec::new();
+    }
+    let rs_ref = object_ref(&Object::ReplicaSet(rs.clone()));
+    (0..missing.min(BURST_REPLICAS))
+        .map(|_| {
+            Action::CreateWithEvent(
+                Object::Pod(pod_from_template(rs)),
+                EventSpec::normal(rs_ref.clone(), "SuccessfulCreate", "Created pod: {name}".into(), NAME),
+            )
+        })
+        .collect()
 }
 
 /// A new pod for this ReplicaSet: the template with generateName `<rs>-` and a controller ref.
