@@ -143,6 +143,9 @@ pub struct Store {
     /// The last name suffix (nanos) given to an event about each object, by namespace then
     /// name: events at one instant get the next ones without probing names one by one.
     event_nanos: std::collections::HashMap<String, std::collections::HashMap<String, u128>>,
+    /// An Event was created other than by `record_event` (a manifest): its name may be one
+    /// `record_event` would give.
+    events_from_outside: bool,
 }
 
 macro_rules! with_map {
@@ -266,6 +269,7 @@ impl Store {
     /// Stores a new object: uid, resourceVersion, creationTimestamp, generation 1.
     /// The caller has already defaulted and validated it and resolved its name.
     pub fn create(&mut self, obj: Object, now: Time) -> Object {
+        self.events_from_outside |= matches!(obj, Object::Event(_));
         let stored = self.stamp(obj, now);
         self.put(stored.clone());
         stored
@@ -419,7 +423,9 @@ impl Store {
         let last = self.event_nanos.get(ns).and_then(|m| m.get(&e.involved.name)).copied();
         let mut nanos = last.map_or(base, |l| base.max(l + 1));
         let mut k = key(ns, &format!("{}.{:x}", e.involved.name, nanos));
-        while self.events.contains_key(&k) {
+        // An event name is `<object>.<hex>` and names one object, whose last suffix is in
+        // `event_nanos`: only an Event created some other way can hold the name.
+        while self.events_from_outside && self.events.contains_key(&k) {
             nanos += 1;
             k.1 = format!("{}.{:x}", e.involved.name, nanos);
         }
@@ -505,4 +511,41 @@ fn wrap<T: IntoObject>(t: T) -> Object {
 
 fn meta_of<T: IntoObject>(t: &T) -> &ObjectMeta {
     t.meta()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn about_web() -> EventSpec {
+        let involved = ObjectReference { kind: "Pod".into(), namespace: "default".into(), name: "web".into(), uid: "u1".into(), ..Default::default() };
+        EventSpec::normal(involved, "Started", "Started container web".into(), "kubelet")
+    }
+
+    #[test]
+    fn event_names_never_collide_with_one_made_by_hand() {
+        let mut s = Store::default();
+        let now = Time(5_000);
+        // The name record_event would give first: <object>.<hex unix-nanos>.
+        let taken = format!("web.{:x}", (now.0 as u128 + 1_723_507_200_000) * 1_000_000);
+        let by_hand = Event { metadata: ObjectMeta { name: taken.clone(), namespace: "default".into(), ..Default::default() }, ..Default::default() };
+        s.create(Object::Event(by_hand), now);
+        s.record_event(about_web(), now);
+        let names: Vec<&String> = s.events.keys().map(|(_, n)| n).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.iter().any(|n| **n != taken && n.starts_with("web.")), "{names:?}");
+    }
+
+    #[test]
+    fn a_repeat_counts_and_a_new_report_gets_the_next_name() {
+        let mut s = Store::default();
+        s.record_event(about_web(), Time(1_000));
+        s.record_event(about_web(), Time(2_000));
+        let mut other = about_web();
+        other.reason = "Killing".into();
+        s.record_event(other, Time(2_000));
+        let events: Vec<&Event> = s.events.values().collect();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events.iter().map(|e| e.count).collect::<Vec<_>>(), [2, 1]);
+    }
 }
