@@ -166,6 +166,9 @@ impl Ctr {
     }
 }
 
+/// Pod runtimes by pod uid (never iterated where order shows).
+pub type Runtimes = std::collections::HashMap<String, PodRuntime>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRuntime {
     pub containers: Vec<Ctr>,
@@ -199,7 +202,7 @@ pub struct MountedConfigMap {
 }
 
 /// A kubelet has nothing to do for this pod now (see `Kubelet::sync_pod`).
-pub fn pod_quiet(runtimes: &BTreeMap<String, PodRuntime>, pod: &Pod, now: Time) -> bool {
+pub fn pod_quiet(runtimes: &Runtimes, pod: &Pod, now: Time) -> bool {
     pod.metadata.deletion_timestamp.is_none()
         && runtimes.get(&pod.metadata.uid).is_some_and(|rt| {
             rt.settled.as_ref().is_some_and(|(rv, at)| *rv == pod.metadata.resource_version && rt.next_wakeup(*at).is_none_or(|t| t > now))
@@ -328,7 +331,7 @@ fn pull_backoff(failures: u32, initial: u64, max: u64) -> u64 {
 /// The kubelet of one node, with the runtime state of its pods.
 pub struct Kubelet<'a> {
     pub machine: &'a mut Machine,
-    pub runtimes: &'a mut BTreeMap<String, PodRuntime>,
+    pub runtimes: &'a mut Runtimes,
     pub timings: &'a crate::config::Timings,
 }
 

@@ -53,7 +53,9 @@ pub struct Engine {
     rng: Pcg32,
     config: ClusterConfig,
     machines: BTreeMap<String, Machine>,
-    runtimes: BTreeMap<String, PodRuntime>,
+    /// Each pod's runtime by uid. A hash map, looked up several times per sync: whatever
+    /// goes through all of them must not depend on their order (or sort first).
+    runtimes: kubelet::Runtimes,
     wakeups: BTreeSet<Time>,
     /// When each deleted Node object went away (for the pod garbage collector).
     node_gone: BTreeMap<String, Time>,
@@ -195,7 +197,7 @@ impl Engine {
             rng: Pcg32::new(seed),
             config,
             machines: BTreeMap::new(),
-            runtimes: BTreeMap::new(),
+            runtimes: kubelet::Runtimes::default(),
             wakeups: BTreeSet::new(),
             node_gone: BTreeMap::new(),
             load: None,
@@ -1378,7 +1380,7 @@ impl Engine {
                 if let (Some(rt), Some(m)) = (self.runtimes.get(&p.metadata.uid), self.machines.get(&p.spec.node_name)) {
                     let (mut machine, mut copy) = (m.clone(), rt.clone());
                     copy.settled = None;
-                    let mut runtimes = BTreeMap::from([(p.metadata.uid.clone(), copy)]);
+                    let mut runtimes = kubelet::Runtimes::from([(p.metadata.uid.clone(), copy)]);
                     let mut k = Kubelet { machine: &mut machine, runtimes: &mut runtimes, timings: &self.config.timings };
                     let actions = k.sync(&self.store, &[p], self.now);
                     assert_eq!(actions, Vec::new(), "a pod settled as its kubelet wrote it had more to post");
@@ -1652,6 +1654,9 @@ impl Engine {
                     .map(move |(i, _)| (uid.clone(), i))
             })
             .collect();
+        // In uid order, whatever order the runtimes are held in.
+        let mut due = due;
+        due.sort_unstable();
         let mut out = Vec::new();
         for (uid, ci) in due {
             let Some(key) = self.runtimes.get(&uid).map(|rt| rt.key.clone()) else {

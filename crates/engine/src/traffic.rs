@@ -171,7 +171,7 @@ pub type Kv = BTreeMap<String, BTreeMap<String, String>>;
 pub struct World<'a> {
     pub store: &'a Store,
     pub machines: &'a BTreeMap<String, Machine>,
-    pub runtimes: &'a BTreeMap<String, PodRuntime>,
+    pub runtimes: &'a crate::kubelet::Runtimes,
     pub servers: &'a mut Servers,
     pub kv: &'a mut Kv,
     pub rng: &'a mut Pcg32,
@@ -180,7 +180,7 @@ pub struct World<'a> {
 }
 
 /// Where a redis container keeps its keys: the volume mounted at /data, else its own layer.
-pub fn redis_data_key(store: &Store, runtimes: &BTreeMap<String, PodRuntime>, p: &Pod, container: &Container) -> String {
+pub fn redis_data_key(store: &Store, runtimes: &crate::kubelet::Runtimes, p: &Pod, container: &Container) -> String {
     if let Some(m) = container.volume_mounts.iter().find(|m| m.mount_path == "/data") {
         if let Some(v) = p.spec.volumes.iter().find(|v| v.name == m.name) {
             if let Some(src) = &v.persistent_volume_claim {
