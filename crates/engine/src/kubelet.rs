@@ -901,7 +901,7 @@ fn order_conditions(conds: &mut [PodCondition]) {
 
 /// A write of `pod`'s status.
 pub fn pod_status(pod: &Pod, status: PodStatus) -> Action {
-    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), bind: None, status }
+    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind: None, status }
 }
 
 /// `hostIPs`/`podIPs`: `[{ip: ...}]`, the posted list kept when the address is the same

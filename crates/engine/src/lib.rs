@@ -968,8 +968,8 @@ impl Engine {
             Action::Update(obj) => {
                 self.store.update(obj);
             }
-            Action::PodStatus { namespace, name, bind, status } => {
-                self.store.update_pod_status(namespace, name, bind, status);
+            Action::PodStatus { namespace, name, uid, bind, status } => {
+                self.store.update_pod_status(namespace, name, &uid, bind, status);
             }
             Action::Delete { kind, namespace, name, grace } => self.delete_internal(kind, &namespace, &name, grace),
             Action::Event(e) => self.store.record_event(e, now),

@@ -480,7 +480,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                 }
                 let mut st = pod.status.clone();
                 set_pod_scheduled(&mut st, "True", "", "", now);
-                out.push(Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), bind: Some(node_name.clone()), status: st });
+                out.push(Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind: Some(node_name.clone()), status: st });
                 out.push(Action::Event(EventSpec::normal(
                     pod_ref(pod),
                     "Scheduled",

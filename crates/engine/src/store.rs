@@ -22,8 +22,9 @@ pub enum Action {
     /// Write a pod's status (the pods/status subresource, as kubelets and the node
     /// controller do), and with `bind` its node too (pods/binding, which also sets
     /// PodScheduled). Metadata and the rest of the spec stay as stored. A no-op if nothing
-    /// changed or the pod is gone.
-    PodStatus { namespace: String, name: String, bind: Option<String>, status: PodStatus },
+    /// changed, or the pod is gone or is another pod of that name now (`uid`: upstream's
+    /// status manager and binding both hold to the pod's UID).
+    PodStatus { namespace: String, name: String, uid: String, bind: Option<String>, status: PodStatus },
     /// Delete: pods bound to a node get a deletionTimestamp and stay until their kubelet
     /// confirms with `grace: Some(0)`; everything else goes at once.
     Delete { kind: &'static str, namespace: String, name: String, grace: Option<i64> },
@@ -351,10 +352,10 @@ impl Store {
     }
 
     /// `Action::PodStatus`. Returns false (and writes nothing) when nothing changed.
-    pub fn update_pod_status(&mut self, namespace: String, name: String, bind: Option<String>, status: PodStatus) -> bool {
+    pub fn update_pod_status(&mut self, namespace: String, name: String, uid: &str, bind: Option<String>, status: PodStatus) -> bool {
         let k = (namespace, name);
         let rv = self.resource_version + 1;
-        let Some(p) = self.pods.get_mut(&k) else { return false };
+        let Some(p) = self.pods.get_mut(&k).filter(|p| p.metadata.uid == uid) else { return false };
         let rebinds = bind.as_ref().is_some_and(|n| *n != p.spec.node_name);
         if !rebinds && p.status == status {
             return false;
@@ -534,6 +535,24 @@ mod tests {
         let names: Vec<&String> = s.events.keys().map(|(_, n)| n).collect();
         assert_eq!(names.len(), 2, "{names:?}");
         assert!(names.iter().any(|n| **n != taken && n.starts_with("web.")), "{names:?}");
+    }
+
+    #[test]
+    fn a_status_write_holds_to_the_pod_it_was_meant_for() {
+        // Upstream's status manager skips a write for a pod deleted and created again
+        // under the same name ("Pod was deleted and then recreated, skipping status update").
+        let mut s = Store::default();
+        let mut p = Pod::default();
+        p.metadata.name = "db-0".into();
+        p.metadata.namespace = "default".into();
+        let Object::Pod(stored) = s.create(Object::Pod(p), Time(0)) else { unreachable!() };
+        let running = PodStatus { phase: "Running".into(), ..Default::default() };
+        assert!(!s.update_pod_status("default".into(), "db-0".into(), "some-older-pod", None, running.clone()));
+        assert_eq!(s.pods[&key("default", "db-0")].status.phase, "");
+        assert!(s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running.clone()));
+        let now = &s.pods[&key("default", "db-0")];
+        assert_eq!((now.status.phase.as_str(), now.spec.node_name.as_str()), ("Running", "node-1"));
+        assert!(!s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running), "the same write again changes nothing");
     }
 
     #[test]
