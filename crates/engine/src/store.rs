@@ -135,8 +135,8 @@ pub struct Store {
     /// Node was deleted.
     pub podgc_written: std::collections::BTreeSet<Key>,
     pub podgc_node_deleted: bool,
-    /// Creation order of each uid, so equal timestamps still sort as created.
-    /// Creation order by uid (a hash map: looked up in every sort by age, never iterated).
+    /// Creation order of each stored object but events, by uid, so equal timestamps still
+    /// sort as created (a hash map: looked up in every sort by age, never iterated).
     pub created_seq: std::collections::HashMap<String, u64>,
     /// Events by a hash of what makes a repeat (the object's uid and name, reason, message,
     /// component; see `event_hash`), to fold repeats fast. Looked up, never iterated.
@@ -294,7 +294,10 @@ impl Store {
         if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_) | Object::StatefulSet(_)) {
             obj.meta_mut().generation = 1;
         }
-        self.created_seq.insert(uid, seq);
+        // Nothing sorts events by age this way (they sort by their timestamps).
+        if !matches!(obj, Object::Event(_)) {
+            self.created_seq.insert(uid, seq);
+        }
         self.push_change(change(&obj, ChangeType::Added));
         obj
     }
@@ -392,6 +395,7 @@ impl Store {
     /// Removes an object outright.
     pub fn delete_now(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
         let o = self.remove(kind, ns, name)?;
+        self.created_seq.remove(&o.meta().uid);
         self.next_rv();
         self.push_change(change(&o, ChangeType::Deleted));
         Some(o)
