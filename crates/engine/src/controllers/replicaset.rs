@@ -192,30 +192,14 @@ fn finish(rs: &ReplicaSet, active: &[&Pod], status: ReplicaSetStatus, now: Time,
 pub fn manage_replicas(rs: &ReplicaSet, active: &[&Pod], store: &Store) -> Vec<Action> {
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     let have = active.len();
-    let mut out = Vec::new();
-    if have == want {
-        return out;
-    }
-    if have < want {
+    if have <= want {
         return create_replicas(rs, want - have);
     }
-    let rs_obj = Object::ReplicaSet(rs.clone());
-    {
-        let n = (have - want).min(BURST_REPLICAS);
-        for p in pods_to_delete(active, n, store) {
-            out.push(Action::Delete {
-                kind: "Pod",
-                namespace: p.metadata.namespace.clone(),
-                name: p.metadata.name.clone(),
-                grace: None,
-            });
-            out.push(Action::Event(EventSpec::normal(
-                object_ref(&rs_obj),
-                "SuccessfulDelete",
-                format!("Deleted pod: {}", p.metadata.name),
-                NAME,
-            )));
-        }
+    let rs_ref = object_ref(&Object::ReplicaSet(rs.clone()));
+    let mut out = Vec::new();
+    for p in pods_to_delete(active, (have - want).min(BURST_REPLICAS), store) {
+        out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: None });
+        out.push(Action::Event(EventSpec::normal(rs_ref.clone(), "SuccessfulDelete", format!("Deleted pod: {}", p.metadata.name), NAME)));
     }
     out
 }
