@@ -4,7 +4,7 @@
 
 use crate::naming::fnv32a_from;
 use crate::images::{self, ImageRef};
-use crate::store::{pod_ref, Action, EventSpec, Store};
+use crate::store::{pod_ref, pod_status, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -315,7 +315,7 @@ pub fn go_duration(ms: u64) -> String {
 /// 64 hex digits: FNV-32a of `<seed>/0` … `<seed>/7`, each as 8 digits.
 fn hex64(seed: &str) -> String {
     use std::fmt::Write;
-    let h = fnv32a_from(0x811c9dc5, seed.as_bytes());
+    let h = crate::naming::fnv32a(seed.as_bytes());
     let mut out = String::with_capacity(64);
     for i in 0..8u8 {
         let _ = write!(out, "{:08x}", fnv32a_from(h, &[b'/', b'0' + i]));
@@ -391,7 +391,7 @@ impl Kubelet<'_> {
         let status = self.status(pod, &mut rt, now);
         if status != pod.status {
             rt.settled = None;
-            out.push(pod_status(pod, status));
+            out.push(pod_status(pod, None, status));
         } else {
             rt.settled = Some((pod.metadata.resource_version.clone(), now));
         }
@@ -686,7 +686,7 @@ impl Kubelet<'_> {
                     cs.ready = false;
                 }
                 if next != pod.status {
-                    out.push(pod_status(pod, next));
+                    out.push(pod_status(pod, None, next));
                 }
                 return;
             }
@@ -897,11 +897,6 @@ fn order_conditions(conds: &mut [PodCondition]) {
         _ => 5,
     };
     kubelab_api::sort::by_key(conds, |c| rank(&c.type_));
-}
-
-/// A write of `pod`'s status.
-pub fn pod_status(pod: &Pod, status: PodStatus) -> Action {
-    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind: None, status }
 }
 
 /// `hostIPs`/`podIPs`: `[{ip: ...}]`, the posted list kept when the address is the same

@@ -457,7 +457,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
             if !already {
                 let mut st = pod.status.clone();
                 set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
-                out.push(crate::kubelet::pod_status(pod, st));
+                out.push(crate::store::pod_status(pod, None, st));
                 out.push(Action::Event(EventSpec::warning(pod_ref(pod), "FailedScheduling", msg, NAME)));
             }
             failed += 1;
@@ -480,7 +480,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                 }
                 let mut st = pod.status.clone();
                 set_pod_scheduled(&mut st, "True", "", "", now);
-                out.push(Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind: Some(node_name.clone()), status: st });
+                out.push(crate::store::pod_status(pod, Some(node_name.clone()), st));
                 out.push(Action::Event(EventSpec::normal(
                     pod_ref(pod),
                     "Scheduled",
@@ -507,7 +507,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                     let mut st = pod.status.clone();
                     set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
                     st.phase = "Pending".into();
-                    out.push(crate::kubelet::pod_status(pod, st));
+                    out.push(crate::store::pod_status(pod, None, st));
                     out.push(Action::Event(EventSpec::warning(
                         pod_ref(pod),
                         "FailedScheduling",

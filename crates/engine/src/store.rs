@@ -88,6 +88,11 @@ pub fn pod_ref(p: &Pod) -> ObjectReference {
     }
 }
 
+/// A write of `pod`'s status (with `bind`, its binding to that node too).
+pub fn pod_status(pod: &Pod, bind: Option<String>, status: PodStatus) -> Action {
+    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind, status }
+}
+
 /// A change the store made, for watchers (the UI's control-plane lights, `get -w`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {

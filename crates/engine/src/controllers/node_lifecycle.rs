@@ -121,7 +121,7 @@ fn mark_unknown(node: &Node, store: &Store, now: Time) -> Vec<Action> {
             }
         }
         if changed {
-            out.push(crate::kubelet::pod_status(p, st));
+            out.push(crate::store::pod_status(p, None, st));
         }
     }
     out
