@@ -951,7 +951,7 @@ impl Engine {
         let now = self.now;
         match a {
             Action::Create(obj) => {
-                let _ = self.create_internal(obj);
+                let _ = self.create_internal(*obj);
             }
             Action::CreateWithEvent(obj, mut ev) => {
                 if obj.kind() == "Pod" && self.store.pods.len() >= self.config.max_pods {
@@ -960,16 +960,16 @@ impl Engine {
                     self.store.record_event(store::EventSpec::warning(ev.involved, "FailedCreate", msg, ev.component), now);
                     return;
                 }
-                if let Some(created) = self.create_internal(obj) {
+                if let Some(created) = self.create_internal(*obj) {
                     ev.message = ev.message.replace("{name}", &created.meta().name);
                     self.store.record_event(ev, now);
                 }
             }
             Action::Update(obj) => {
-                self.store.update(obj);
+                self.store.update(*obj);
             }
             Action::PodStatus { namespace, name, uid, bind, status } => {
-                self.store.update_pod_status(namespace, name, &uid, bind, status);
+                self.store.update_pod_status(namespace, name, &uid, bind, *status);
             }
             Action::Delete { kind, namespace, name, grace } => self.delete_internal(kind, &namespace, &name, grace),
             Action::Event(e) => self.store.record_event(e, now),

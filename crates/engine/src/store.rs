@@ -11,26 +11,93 @@ pub fn key(ns: &str, name: &str) -> Key {
     (ns.to_string(), name.to_string())
 }
 
+/// One kind's objects by (namespace, name), in that order: a B-tree of boxed objects, so
+/// its nodes shift and split pointers rather than kilobyte-sized pods and events (a pod is
+/// over 1 KiB; 10,000 pods' creates and status writes moved hundreds of megabytes).
+/// Read like a `BTreeMap<Key, T>`.
+#[derive(Clone, Debug)]
+pub struct Objects<T>(BTreeMap<Key, Box<T>>);
+
+impl<T> Default for Objects<T> {
+    fn default() -> Self {
+        Objects(BTreeMap::new())
+    }
+}
+
+impl<T> Objects<T> {
+    pub fn get(&self, k: &Key) -> Option<&T> {
+        self.0.get(k).map(|b| &**b)
+    }
+    pub fn get_mut(&mut self, k: &Key) -> Option<&mut T> {
+        self.0.get_mut(k).map(|b| &mut **b)
+    }
+    pub fn contains_key(&self, k: &Key) -> bool {
+        self.0.contains_key(k)
+    }
+    pub fn insert(&mut self, k: Key, v: T) -> Option<T> {
+        self.0.insert(k, Box::new(v)).map(|b| *b)
+    }
+    pub fn remove(&mut self, k: &Key) -> Option<T> {
+        self.0.remove(k).map(|b| *b)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn keys(&self) -> std::collections::btree_map::Keys<'_, Key, Box<T>> {
+        self.0.keys()
+    }
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
+        self.0.values().map(|b| &**b)
+    }
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> + '_ {
+        self.0.values_mut().map(|b| &mut **b)
+    }
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
+        self.0.iter().map(|(k, b)| (k, &**b))
+    }
+    pub fn range<R: std::ops::RangeBounds<Key>>(&self, r: R) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
+        self.0.range(r).map(|(k, b)| (k, &**b))
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Objects<T> {
+    type Item = (&'a Key, &'a T);
+    type IntoIter = std::iter::Map<std::collections::btree_map::Iter<'a, Key, Box<T>>, fn((&'a Key, &'a Box<T>)) -> (&'a Key, &'a T)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, b)| (k, &**b))
+    }
+}
+
+impl<T> std::ops::Index<&Key> for Objects<T> {
+    type Output = T;
+    fn index(&self, k: &Key) -> &T {
+        &self.0[k]
+    }
+}
+
 /// What a controller, the scheduler or a kubelet asks the store to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Create an object (honouring `generateName`); the store assigns uid, resourceVersion,
     /// creationTimestamp.
-    Create(Object),
+    Create(Box<Object>),
     /// Replace an object's spec/metadata/status. A no-op if nothing changed.
-    Update(Object),
+    Update(Box<Object>),
     /// Write a pod's status (the pods/status subresource, as kubelets and the node
     /// controller do), and with `bind` its node too (pods/binding, which also sets
     /// PodScheduled). Metadata and the rest of the spec stay as stored. A no-op if nothing
     /// changed, or the pod is gone or is another pod of that name now (`uid`: upstream's
     /// status manager and binding both hold to the pod's UID).
-    PodStatus { namespace: String, name: String, uid: String, bind: Option<String>, status: PodStatus },
+    PodStatus { namespace: String, name: String, uid: String, bind: Option<String>, status: Box<PodStatus> },
     /// Delete: pods bound to a node get a deletionTimestamp and stay until their kubelet
     /// confirms with `grace: Some(0)`; everything else goes at once.
     Delete { kind: &'static str, namespace: String, name: String, grace: Option<i64> },
     /// Create an object with a generated name, then record an event whose message has
     /// `{name}` replaced by that name (`Created pod: web-7d4b9c8f5-x2x7k`).
-    CreateWithEvent(Object, EventSpec),
+    CreateWithEvent(Box<Object>, EventSpec),
     /// Record (or bump the count of) an Event.
     Event(EventSpec),
     /// Run the controllers again at this simulated time (a timer, such as minReadySeconds).
@@ -90,7 +157,7 @@ pub fn pod_ref(p: &Pod) -> ObjectReference {
 
 /// A write of `pod`'s status (with `bind`, its binding to that node too).
 pub fn pod_status(pod: &Pod, bind: Option<String>, status: PodStatus) -> Action {
-    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind, status }
+    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind, status: Box::new(status) }
 }
 
 /// A change the store made, for watchers (the UI's control-plane lights, `get -w`).
@@ -111,19 +178,19 @@ pub enum ChangeType {
 
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    pub pods: BTreeMap<Key, Pod>,
-    pub nodes: BTreeMap<Key, Node>,
-    pub namespaces: BTreeMap<Key, Namespace>,
-    pub configmaps: BTreeMap<Key, ConfigMap>,
-    pub services: BTreeMap<Key, Service>,
-    pub endpoints: BTreeMap<Key, Endpoints>,
-    pub events: BTreeMap<Key, Event>,
-    pub deployments: BTreeMap<Key, Deployment>,
-    pub replicasets: BTreeMap<Key, ReplicaSet>,
-    pub statefulsets: BTreeMap<Key, StatefulSet>,
-    pub pvcs: BTreeMap<Key, PersistentVolumeClaim>,
-    pub pvs: BTreeMap<Key, PersistentVolume>,
-    pub storageclasses: BTreeMap<Key, StorageClass>,
+    pub pods: Objects<Pod>,
+    pub nodes: Objects<Node>,
+    pub namespaces: Objects<Namespace>,
+    pub configmaps: Objects<ConfigMap>,
+    pub services: Objects<Service>,
+    pub endpoints: Objects<Endpoints>,
+    pub events: Objects<Event>,
+    pub deployments: Objects<Deployment>,
+    pub replicasets: Objects<ReplicaSet>,
+    pub statefulsets: Objects<StatefulSet>,
+    pub pvcs: Objects<PersistentVolumeClaim>,
+    pub pvs: Objects<PersistentVolume>,
+    pub storageclasses: Objects<StorageClass>,
     resource_version: u64,
     uid_counter: u64,
     /// Changes since the engine last drained them.
@@ -211,7 +278,7 @@ impl Store {
 
     /// Objects in namespace `ns`, pods and events aside (for the lab's per-namespace limit).
     pub fn namespace_objects(&self, ns: &str) -> usize {
-        fn in_ns<V>(m: &BTreeMap<Key, V>, ns: &str) -> usize {
+        fn in_ns<V>(m: &Objects<V>, ns: &str) -> usize {
             m.range((ns.to_string(), String::new())..).take_while(|((n, _), _)| n == ns).count()
         }
         in_ns(&self.configmaps, ns)

@@ -57,7 +57,10 @@ fn summarize(actions: &[Action]) -> Vec<String> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::CreateWithEvent(Object::Pod(p), _) | Action::Create(Object::Pod(p)) => Some(format!("create pod {}*", p.metadata.generate_name)),
+            Action::CreateWithEvent(o, _) | Action::Create(o) => match &**o {
+                Object::Pod(p) => Some(format!("create pod {}*", p.metadata.generate_name)),
+                _ => None,
+            },
             Action::Delete { kind, name, .. } => Some(format!("delete {} {name}", kind.to_lowercase())),
             _ => None,
         })

@@ -173,7 +173,7 @@ fn finish(rs: &ReplicaSet, active: &[&Pod], status: ReplicaSetStatus, now: Time,
     if status != rs.status {
         let mut next = rs.clone();
         next.status = status;
-        out.push(Action::Update(Object::ReplicaSet(next)));
+        out.push(Action::Update(Box::new(Object::ReplicaSet(next))));
     }
     // Wake up when a ready pod crosses minReadySeconds and becomes available.
     if rs.spec.min_ready_seconds > 0 {
@@ -213,7 +213,7 @@ fn create_replicas(rs: &ReplicaSet, missing: usize) -> Vec<Action> {
     (0..missing.min(BURST_REPLICAS))
         .map(|_| {
             Action::CreateWithEvent(
-                Object::Pod(pod_from_template(rs)),
+                Box::new(Object::Pod(pod_from_template(rs))),
                 EventSpec::normal(rs_ref.clone(), "SuccessfulCreate", "Created pod: {name}".into(), NAME),
             )
         })
