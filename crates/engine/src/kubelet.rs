@@ -167,7 +167,7 @@ impl Ctr {
 }
 
 /// Pod runtimes by pod uid (never iterated where order shows).
-pub type Runtimes = std::collections::HashMap<String, PodRuntime>;
+pub type Runtimes = crate::fasthash::FastMap<String, PodRuntime>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRuntime {

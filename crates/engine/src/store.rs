@@ -209,13 +209,13 @@ pub struct Store {
     pub podgc_node_deleted: bool,
     /// Creation order of each stored object but events, by uid, so equal timestamps still
     /// sort as created (a hash map: looked up in every sort by age, never iterated).
-    pub created_seq: std::collections::HashMap<String, u64>,
+    pub created_seq: crate::fasthash::FastMap<String, u64>,
     /// Events by a hash of what makes a repeat (the object's uid and name, reason, message,
     /// component; see `event_hash`), to fold repeats fast. Looked up, never iterated.
-    event_index: std::collections::HashMap<u64, Vec<Key>>,
+    event_index: crate::fasthash::FastMap<u64, Vec<Key>>,
     /// The last name suffix (nanos) given to an event about each object, by namespace then
     /// name: events at one instant get the next ones without probing names one by one.
-    event_nanos: std::collections::HashMap<String, std::collections::HashMap<String, u128>>,
+    event_nanos: crate::fasthash::FastMap<String, crate::fasthash::FastMap<String, u128>>,
     /// An Event was created other than by `record_event` (a manifest): its name may be one
     /// `record_event` would give.
     events_from_outside: bool,

@@ -17,7 +17,7 @@ fn owners_gone(store: &Store, ns: &str, refs: &[OwnerReference]) -> bool {
 
 /// Owner sets looked up so far, keyed by borrowed names (a single owner, the common case,
 /// allocates nothing): (namespace, owner uids) → all gone.
-type Known<'a> = std::collections::HashMap<(&'a str, std::borrow::Cow<'a, str>), bool>;
+type Known<'a> = crate::fasthash::FastMap<(&'a str, std::borrow::Cow<'a, str>), bool>;
 
 fn visit<'a>(store: &Store, known: &mut Known<'a>, out: &mut Vec<Action>, kind: &'static str, m: &'a ObjectMeta) {
     if m.deletion_timestamp.is_some() || m.owner_references.is_empty() {
@@ -48,7 +48,7 @@ pub fn dependent_rank(kind: &str) -> Option<u8> {
 /// their owners, so it finds what `reconcile_all` would, in the same order.
 pub fn reconcile_written(store: &Store, written: &std::collections::BTreeSet<(u8, crate::store::Key)>) -> Vec<Action> {
     let mut out = Vec::new();
-    let mut known = Known::new();
+    let mut known = Known::default();
     for (rank, k) in written {
         match rank {
             0 => store.replicasets.get(k).map(|o| visit(store, &mut known, &mut out, "ReplicaSet", &o.metadata)),
@@ -62,7 +62,7 @@ pub fn reconcile_written(store: &Store, written: &std::collections::BTreeSet<(u8
 pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
     let mut out = Vec::new();
     // Many objects share an owner (a ReplicaSet's pods): look each owner set up once.
-    let mut known = Known::new();
+    let mut known = Known::default();
     for rs in store.replicasets.values() {
         visit(store, &mut known, &mut out, "ReplicaSet", &rs.metadata);
     }

@@ -28,7 +28,7 @@ pub fn reconcile_pods<'a>(
 ) -> Vec<Action> {
     let mut out = Vec::new();
     // Looked up once per pod: a set of names, not a search of the Node map by (namespace, name).
-    let nodes: std::collections::HashSet<&str> = store.nodes.keys().map(|(_, n)| n.as_str()).collect();
+    let nodes: crate::fasthash::FastSet<&str> = store.nodes.keys().map(|(_, n)| n.as_str()).collect();
     for p in pods {
         let node = &p.spec.node_name;
         if node.is_empty() {

@@ -4,7 +4,8 @@ use super::{controller_ref, is_controlled_by, is_pod_active, is_pod_available, i
 use crate::store::{object_ref, Action, EventSpec, Key, Store};
 use kubelab_api::*;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const NAME: &str = "replicaset-controller";
 
