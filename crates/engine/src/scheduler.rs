@@ -214,40 +214,40 @@ fn quantity_of(n: &Node, r: &str) -> i64 {
 }
 
 /// The scheduler's view of every node: pods bound to it and what they request.
+/// (Pods are found their node by a hash of its name: this runs over every pod at each
+/// pass with pods waiting.)
 pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
-    let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-    for p in store.pods.values() {
-        if !p.spec.node_name.is_empty() && p.status.phase != "Succeeded" && p.status.phase != "Failed" {
-            by_node.entry(p.spec.node_name.as_str()).or_default().push(p);
-        }
-    }
-    store
+    let mut infos: Vec<NodeInfo> = store
         .nodes
         .values()
-        .map(|node| {
-            let pods = by_node.remove(node.metadata.name.as_str()).unwrap_or_default();
-            let (mut rc, mut rm, mut nc, mut nm) = (0, 0, 0, 0);
-            for p in &pods {
-                let (c, m) = pod_requests(p);
-                let (zc, zm) = nonzero_requests(p);
-                rc += c;
-                rm += m;
-                nc += zc;
-                nm += zm;
-            }
-            NodeInfo {
-                node,
-                pods,
-                requested_cpu: rc,
-                requested_mem: rm,
-                nonzero_cpu: nc,
-                nonzero_mem: nm,
-                allocatable_cpu: quantity_of(node, "cpu"),
-                allocatable_mem: quantity_of(node, "memory"),
-                allocatable_pods: quantity_of(node, "pods"),
-            }
+        .map(|node| NodeInfo {
+            node,
+            pods: Vec::new(),
+            requested_cpu: 0,
+            requested_mem: 0,
+            nonzero_cpu: 0,
+            nonzero_mem: 0,
+            allocatable_cpu: quantity_of(node, "cpu"),
+            allocatable_mem: quantity_of(node, "memory"),
+            allocatable_pods: quantity_of(node, "pods"),
         })
-        .collect()
+        .collect();
+    let index: crate::fasthash::FastMap<&str, usize> = infos.iter().enumerate().map(|(i, n)| (n.node.metadata.name.as_str(), i)).collect();
+    for p in store.pods.values() {
+        if p.spec.node_name.is_empty() || p.status.phase == "Succeeded" || p.status.phase == "Failed" {
+            continue;
+        }
+        let Some(&i) = index.get(p.spec.node_name.as_str()) else { continue };
+        let (c, m) = pod_requests(p);
+        let (zc, zm) = nonzero_requests(p);
+        let n = &mut infos[i];
+        n.pods.push(p);
+        n.requested_cpu += c;
+        n.requested_mem += m;
+        n.nonzero_cpu += zc;
+        n.nonzero_mem += zm;
+    }
+    infos
 }
 
 /// Runs the filters in upstream's order, stopping at the first that fails.

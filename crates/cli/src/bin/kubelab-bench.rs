@@ -1,4 +1,4 @@
-//! `cargo run --release -p kubelab --bin kubelab-bench [-- NAME...]`: the engine's
+//! `cargo run --profile native -p kubelab --bin kubelab-bench [-- NAME...]`: the engine's
 //! benchmarks from the performance issue, measured natively and printed one line each
 //! (figures, not pass/fail). Names: ready-10k, hold-100k, hour-100, rollout-1k,
 //! traffic-500 (default: all). Wall time comes from std::time here; the engine itself never reads it.
