@@ -1230,7 +1230,12 @@ impl Engine {
                             }
                             continue;
                         }
-                        by_node.entry(p.spec.node_name.clone()).or_default().push(k.clone());
+                        match by_node.get_mut(p.spec.node_name.as_str()) {
+                            Some(keys) => keys.push(k.clone()),
+                            None => {
+                                by_node.insert(p.spec.node_name.clone(), vec![k.clone()]);
+                            }
+                        }
                         self.kubelet_queue.insert(k);
                     }
                     // The queue must find exactly the pods a look at every pod would find

@@ -554,7 +554,7 @@ impl Store {
 /// only makes `record_event` compare them).
 fn event_hash(e: &EventSpec) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::fasthash::FxHasher::default();
     (&e.involved.uid, &e.involved.name, &e.reason, &e.message, e.component).hash(&mut h);
     h.finish()
 }
