@@ -269,7 +269,9 @@ pub fn score(p: &PodFit, n: &NodeInfo) -> i64 {
     let (uc, um) = (n.nonzero_cpu + pc, n.nonzero_mem + pm);
     let least_allocated = (least(uc, n.allocatable_cpu) + least(um, n.allocatable_mem)) / 2;
     let (fc, fm) = (cpu_frac(uc, n.allocatable_cpu), cpu_frac(um, n.allocatable_mem));
-    let balanced = ((1.0 - (fc - fm).abs() / 2.0 * 2.0) * 100.0) as i64;
+    // balancedResourceScorer: with two resources the standard deviation is |f1 - f2| / 2,
+    // and the score (1 - std) * MaxNodeScore (100).
+    let balanced = ((1.0 - (fc - fm).abs() / 2.0) * 100.0) as i64;
     least_allocated + balanced
 }
 
@@ -561,6 +563,18 @@ mod tests {
 
     fn info<'a>(n: &'a Node) -> NodeInfo<'a> {
         NodeInfo { node: n, pods: vec![], requested_cpu: 0, requested_mem: 0, nonzero_cpu: 0, nonzero_mem: 0, allocatable_cpu: quantity_of(n, "cpu"), allocatable_mem: quantity_of(n, "memory"), allocatable_pods: 110 }
+    }
+
+    /// NodeResourcesFit LeastAllocated and NodeResourcesBalancedAllocation
+    /// (pkg/scheduler/framework/plugins/noderesources: balancedResourceScorer takes, for cpu
+    /// and memory, std = |f1 − f2| / 2 and scores (1 − std) × MaxNodeScore).
+    #[test]
+    fn scores_follow_upstream() {
+        let n = node("n", "4");
+        let p = pod_with_cpu("2");
+        // cpu 2 of 4 (0.5), memory the 200 MiB non-zero default of 4 GiB (0.049):
+        // LeastAllocated (50 + 95) / 2 = 72; BalancedAllocation (1 − 0.451 / 2) × 100 = 77.
+        assert_eq!(score(&PodFit::new(&p), &info(&n)), 72 + 77);
     }
 
     /// numFeasibleNodesToFind (pkg/scheduler/schedule_one.go, v1.31): all nodes under 100;
