@@ -155,6 +155,15 @@ pub fn pod_ref(p: &Pod) -> ObjectReference {
     }
 }
 
+impl Action {
+    pub fn create(o: Object) -> Action {
+        Action::Create(Box::new(o))
+    }
+    pub fn update(o: Object) -> Action {
+        Action::Update(Box::new(o))
+    }
+}
+
 /// A write of `pod`'s status (with `bind`, its binding to that node too).
 pub fn pod_status(pod: &Pod, bind: Option<String>, status: PodStatus) -> Action {
     Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind, status: Box::new(status) }

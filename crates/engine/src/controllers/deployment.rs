@@ -150,7 +150,7 @@ impl<'a> Sync<'a> {
         next.metadata.annotations.insert(DESIRED_REPLICAS.into(), desired);
         next.metadata.annotations.insert(MAX_REPLICAS.into(), max);
         self.rss.insert(name.to_string(), next.clone());
-        self.out.push(Action::Update(Box::new(Object::ReplicaSet(next))));
+        self.out.push(Action::update(Object::ReplicaSet(next)));
         if from != to {
             let dir = if to > from { "up" } else { "down" };
             self.event("ScalingReplicaSet", format!("Scaled {dir} replica set {name} from {from} to {to}"));
@@ -215,7 +215,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
                 .entry(MAX_REPLICAS.into())
                 .or_insert((replicas(d) + max_surge(d)).to_string());
             s.rss.insert(name, next.clone());
-            s.out.push(Action::Update(Box::new(Object::ReplicaSet(next))));
+            s.out.push(Action::update(Object::ReplicaSet(next)));
         }
         return false;
     }
@@ -228,7 +228,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
         // A hash collision with a ReplicaSet we do not own: upstream bumps collisionCount.
         let mut next = d.clone();
         next.status.collision_count = Some(d.status.collision_count.unwrap_or(0) + 1);
-        s.out.push(Action::Update(Box::new(Object::Deployment(next))));
+        s.out.push(Action::update(Object::Deployment(next)));
         return false;
     }
     let mut template = d.spec.template.clone();
@@ -258,7 +258,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
         spec: ReplicaSetSpec { replicas: Some(new_replicas), min_ready_seconds: d.spec.min_ready_seconds, selector, template },
         status: ReplicaSetStatus::default(),
     };
-    s.out.push(Action::Create(Box::new(Object::ReplicaSet(rs.clone()))));
+    s.out.push(Action::create(Object::ReplicaSet(rs.clone())));
     s.rss.insert(name.clone(), rs);
     s.order.push(name.clone());
     s.new_rs = Some(name.clone());
@@ -599,7 +599,7 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
         if let Some(r) = revision {
             next.metadata.annotations.insert(REVISION.into(), r);
         }
-        s.out.push(Action::Update(Box::new(Object::Deployment(next))));
+        s.out.push(Action::update(Object::Deployment(next)));
     }
 }
 

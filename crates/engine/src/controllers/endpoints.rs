@@ -16,13 +16,13 @@ pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
         let want = endpoints_for(svc, store);
         let key = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
         match store.endpoints.get(&key) {
-            None => out.push(Action::Create(Box::new(Object::Endpoints(want)))),
+            None => out.push(Action::create(Object::Endpoints(want))),
             Some(have) => {
                 if have.subsets != want.subsets || have.metadata.labels != want.metadata.labels {
                     let mut next = have.clone();
                     next.subsets = want.subsets;
                     next.metadata.labels = want.metadata.labels;
-                    out.push(Action::Update(Box::new(Object::Endpoints(next))));
+                    out.push(Action::update(Object::Endpoints(next)));
                 }
             }
         }

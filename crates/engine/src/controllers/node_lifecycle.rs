@@ -54,7 +54,7 @@ pub fn reconcile(
             } else {
                 next.spec.taints.retain(|t| t.key != UNSCHEDULABLE);
             }
-            out.push(Action::Update(Box::new(Object::Node(next))));
+            out.push(Action::update(Object::Node(next)));
         }
         let h = health(&node.metadata.name);
         let ready = is_node_ready(node);
@@ -103,7 +103,7 @@ fn mark_unknown(node: &Node, store: &Store, now: Time) -> Vec<Action> {
             });
         }
     }
-    out.push(Action::Update(Box::new(Object::Node(next.clone()))));
+    out.push(Action::update(Object::Node(next.clone())));
     out.push(Action::Event(EventSpec::normal(
         object_ref(&Object::Node(next)),
         "NodeNotReady",

@@ -174,7 +174,7 @@ fn finish(rs: &ReplicaSet, active: &[&Pod], status: ReplicaSetStatus, now: Time,
     if status != rs.status {
         let mut next = rs.clone();
         next.status = status;
-        out.push(Action::Update(Box::new(Object::ReplicaSet(next))));
+        out.push(Action::update(Object::ReplicaSet(next)));
     }
     // Wake up when a ready pod crosses minReadySeconds and becomes available.
     if rs.spec.min_ready_seconds > 0 {

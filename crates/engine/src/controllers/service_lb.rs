@@ -19,7 +19,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         if !is_lb && has {
             let mut n = s.clone();
             n.status.load_balancer.ingress.clear();
-            out.push(Action::Update(Box::new(Object::Service(n))));
+            out.push(Action::update(Object::Service(n)));
             continue;
         }
         if !is_lb || has {
@@ -41,7 +41,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         let mut n = s.clone();
         n.status.load_balancer.ingress.push(LoadBalancerIngress { ip: format!("172.18.255.{next_ip}"), ip_mode: Some("VIP".into()), ..Default::default() });
         next_ip += 1;
-        out.push(Action::Update(Box::new(Object::Service(n))));
+        out.push(Action::update(Object::Service(n)));
         out.push(Action::Event(EventSpec::normal(object_ref(&obj), "EnsuredLoadBalancer", "Ensured load balancer".into(), NAME)));
     }
     out

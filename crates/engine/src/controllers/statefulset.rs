@@ -110,10 +110,10 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
             None => {
                 for c in new_claims(s, ord, store) {
                     let name = c.metadata.name.clone();
-                    out.push(Action::Create(Box::new(Object::PersistentVolumeClaim(c))));
+                    out.push(Action::create(Object::PersistentVolumeClaim(c)));
                     out.push(event("SuccessfulCreate", format!("create Claim {name} Pod {set}-{ord} in StatefulSet {set} success")));
                 }
-                out.push(Action::Create(Box::new(Object::Pod(new_pod(s, ord, &revision)))));
+                out.push(Action::create(Object::Pod(new_pod(s, ord, &revision))));
                 out.push(event("SuccessfulCreate", format!("create Pod {set}-{ord} in StatefulSet {set} successful")));
                 if ordered {
                     blocked = true;
@@ -184,7 +184,7 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     if st != s.status {
         let mut next = s.clone();
         next.status = st;
-        out.push(Action::Update(Box::new(Object::StatefulSet(next))));
+        out.push(Action::update(Object::StatefulSet(next)));
     }
     out
 }

@@ -41,7 +41,7 @@ fn bind(pvc: &PersistentVolumeClaim, pv: &PersistentVolume, provisioner: Option<
     });
     v.status.phase = "Bound".into();
     v.status.last_phase_transition_time = Some(now);
-    vec![Action::Update(Box::new(Object::PersistentVolume(v))), Action::Update(Box::new(Object::PersistentVolumeClaim(c)))]
+    vec![Action::update(Object::PersistentVolume(v)), Action::update(Object::PersistentVolumeClaim(c))]
 }
 
 pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
@@ -120,7 +120,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             },
             status: PersistentVolumeStatus { phase: "Available".into(), ..Default::default() },
         };
-        out.push(Action::Create(Box::new(Object::PersistentVolume(pv.clone()))));
+        out.push(Action::create(Object::PersistentVolume(pv.clone())));
         out.push(Action::Event(EventSpec::normal(object_ref(&me), "ProvisioningSucceeded", format!("Successfully provisioned volume {name}"), "k8s.io/minikube-hostpath")));
         out.push(Action::Requeue(Time(now.0 + 1)));
     }
@@ -152,7 +152,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             let mut v = pv.clone();
             v.status.phase = "Released".into();
             v.status.last_phase_transition_time = Some(now);
-            out.push(Action::Update(Box::new(Object::PersistentVolume(v))));
+            out.push(Action::update(Object::PersistentVolume(v)));
         }
     }
     out
