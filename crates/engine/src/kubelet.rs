@@ -371,12 +371,10 @@ impl Kubelet<'_> {
         pod_quiet(self.runtimes, pod, now)
     }
 
+    /// Syncs a pod that is not quiet (`sync` leaves the quiet ones out).
     fn sync_pod(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         if pod.metadata.deletion_timestamp.is_some() {
             self.terminate(pod, now, out);
-            return;
-        }
-        if self.quiet(pod, now) {
             return;
         }
         let uid = pod.metadata.uid.clone();
@@ -387,15 +385,15 @@ impl Kubelet<'_> {
             rt.sync_configmaps(store, pod, now);
         }
         self.step(pod, now, out, store);
-        let mut rt = self.runtimes.remove(&uid).expect("admitted");
-        let status = self.status(pod, &mut rt, now);
+        // (Updated where it is held: taking it out and back costs two hashes and copies.)
+        let Some(rt) = self.runtimes.get_mut(&uid) else { return };
+        let status = Self::status(&self.machine.ip, pod, rt, now);
         if status != pod.status {
             rt.settled = None;
             out.push(pod_status(pod, None, status));
         } else {
             rt.settled = Some((pod.metadata.resource_version.clone(), now));
         }
-        self.runtimes.insert(uid, rt);
     }
 
     fn admit(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
@@ -723,11 +721,11 @@ impl Kubelet<'_> {
     }
 
     /// PodStatus from the runtime (kubelet's generateAPIPodStatus).
-    fn status(&self, pod: &Pod, rt: &mut PodRuntime, now: Time) -> PodStatus {
+    fn status(host_ip: &str, pod: &Pod, rt: &mut PodRuntime, now: Time) -> PodStatus {
         let mut st = pod.status.clone();
-        st.host_ip = self.machine.ip.clone();
+        st.host_ip = host_ip.to_string();
         st.pod_ip = rt.pod_ip.clone();
-        st.host_ips = ip_list(st.host_ips.take(), &self.machine.ip);
+        st.host_ips = ip_list(st.host_ips.take(), host_ip);
         st.pod_ips = ip_list(st.pod_ips.take(), &rt.pod_ip);
         st.start_time = Some(rt.started);
         let mut statuses = Vec::new();
