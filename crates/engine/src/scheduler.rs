@@ -213,14 +213,10 @@ fn quantity_of(n: &Node, r: &str) -> i64 {
     }
 }
 
-/// The scheduler's view of every node: pods bound to it and what they request.
-/// (Pods are found their node by a hash of its name: this runs over every pod at each
-/// pass with pods waiting.)
-pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
-    let mut infos: Vec<NodeInfo> = store
-        .nodes
-        .values()
-        .map(|node| NodeInfo {
+impl<'a> NodeInfo<'a> {
+    /// A node with no pods counted on it yet.
+    pub fn of(node: &'a Node) -> NodeInfo<'a> {
+        NodeInfo {
             node,
             pods: Vec::new(),
             requested_cpu: 0,
@@ -230,8 +226,15 @@ pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
             allocatable_cpu: quantity_of(node, "cpu"),
             allocatable_mem: quantity_of(node, "memory"),
             allocatable_pods: quantity_of(node, "pods"),
-        })
-        .collect();
+        }
+    }
+}
+
+/// The scheduler's view of every node: pods bound to it and what they request.
+/// (Pods are found their node by a hash of its name: this runs over every pod at each
+/// pass with pods waiting.)
+pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
+    let mut infos: Vec<NodeInfo> = store.nodes.values().map(NodeInfo::of).collect();
     let index: crate::fasthash::FastMap<&str, usize> = infos.iter().enumerate().map(|(i, n)| (n.node.metadata.name.as_str(), i)).collect();
     for p in store.pods.values() {
         if p.spec.node_name.is_empty() || p.status.phase == "Succeeded" || p.status.phase == "Failed" {
@@ -562,7 +565,7 @@ mod tests {
     }
 
     fn info<'a>(n: &'a Node) -> NodeInfo<'a> {
-        NodeInfo { node: n, pods: vec![], requested_cpu: 0, requested_mem: 0, nonzero_cpu: 0, nonzero_mem: 0, allocatable_cpu: quantity_of(n, "cpu"), allocatable_mem: quantity_of(n, "memory"), allocatable_pods: 110 }
+        NodeInfo::of(n)
     }
 
     /// NodeResourcesFit LeastAllocated and NodeResourcesBalancedAllocation
