@@ -326,7 +326,8 @@ impl LabelSelector {
 /// A map selector (Service.spec.selector, ReplicationController): all pairs must match;
 /// an empty map selects nothing for Services (handled by callers).
 pub fn map_matches(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
-    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    // (Most selectors the scheduler checks per node are empty: no iterator for those.)
+    selector.is_empty() || selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
 pub(crate) fn is_zero_i32(v: &i32) -> bool {

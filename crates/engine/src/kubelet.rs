@@ -314,13 +314,23 @@ pub fn go_duration(ms: u64) -> String {
 
 /// 64 hex digits: FNV-32a of `<seed>/0` … `<seed>/7`, each as 8 digits.
 fn hex64(seed: &str) -> String {
-    use std::fmt::Write;
     let h = crate::naming::fnv32a(seed.as_bytes());
     let mut out = String::with_capacity(64);
     for i in 0..8u8 {
-        let _ = write!(out, "{:08x}", fnv32a_from(h, &[b'/', b'0' + i]));
+        crate::naming::push_hex(&mut out, fnv32a_from(h, &[b'/', b'0' + i]) as u128, 8);
     }
     out
+}
+
+/// A started container's `imageID`: the repository and a digest of the image it ran.
+fn image_id(image: &str) -> String {
+    let full = ImageRef::parse(image);
+    format!("{}@sha256:{}", full.repository, hex64(&full.full()))
+}
+
+/// A container's `containerID`, one per pod, container and restart.
+fn container_id(pod: &Pod, c: &Ctr) -> String {
+    format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)))
 }
 
 fn pull_backoff(failures: u32, initial: u64, max: u64) -> u64 {
@@ -722,13 +732,40 @@ impl Kubelet<'_> {
 
     /// PodStatus from the runtime (kubelet's generateAPIPodStatus).
     fn status(host_ip: &str, pod: &Pod, rt: &mut PodRuntime, now: Time) -> PodStatus {
-        let mut st = pod.status.clone();
-        st.host_ip = host_ip.to_string();
-        st.pod_ip = rt.pod_ip.clone();
-        st.host_ips = ip_list(st.host_ips.take(), host_ip);
-        st.pod_ips = ip_list(st.pod_ips.take(), &rt.pod_ip);
-        st.start_time = Some(rt.started);
-        let mut statuses = Vec::new();
+        // The posted status but the fields written below, which are not copied only to be
+        // dropped (a status is built at every sync: its container statuses are most of it).
+        // Named field by field, so a field added to PodStatus has to be placed here.
+        let PodStatus {
+            phase: _,
+            conditions,
+            message,
+            reason,
+            nominated_node_name,
+            host_ip: _,
+            pod_ip: _,
+            start_time: _,
+            init_container_statuses,
+            container_statuses: _,
+            qos_class,
+            host_ips,
+            pod_ips,
+        } = &pod.status;
+        let mut st = PodStatus {
+            phase: String::new(),
+            conditions: conditions.clone(),
+            message: message.clone(),
+            reason: reason.clone(),
+            nominated_node_name: nominated_node_name.clone(),
+            host_ip: host_ip.to_string(),
+            pod_ip: rt.pod_ip.clone(),
+            start_time: Some(rt.started),
+            init_container_statuses: init_container_statuses.clone(),
+            container_statuses: Vec::new(),
+            qos_class: qos_class.clone(),
+            host_ips: ip_list(host_ips.clone(), host_ip),
+            pod_ips: ip_list(pod_ips.clone(), &rt.pod_ip),
+        };
+        let mut statuses = Vec::with_capacity(rt.containers.len());
         let mut any_running = false;
         let mut ever_ran = false;
         let (mut exited, mut exited_ok) = (0, 0);
@@ -744,11 +781,10 @@ impl Kubelet<'_> {
             if let Some(t) = &c.last_terminated {
                 cs.last_state.terminated = Some(t.clone());
             }
-            let full = ImageRef::parse(&c.image);
             if matches!(c.phase, Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
                 // A container that has run keeps reporting its image and last container id.
-                cs.image_id = format!("{}@sha256:{}", full.repository, hex64(&full.full()));
-                cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
+                cs.image_id = image_id(&c.image);
+                cs.container_id = container_id(pod, c);
             }
             match &c.phase {
                 Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } => {
@@ -772,8 +808,10 @@ impl Kubelet<'_> {
                     cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
                     cs.started = Some(crate::prober::started(c));
                     cs.ready = ready_at.is_some_and(|r| r <= now);
-                    cs.image_id = format!("{}@sha256:{}", full.repository, hex64(&full.full()));
-                    cs.container_id = format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)));
+                    if cs.image_id.is_empty() {
+                        cs.image_id = image_id(&c.image);
+                        cs.container_id = container_id(pod, c);
+                    }
                 }
                 Phase::Exited { at, exit_code, reason, started } => {
                     ever_ran = true;
@@ -786,7 +824,7 @@ impl Kubelet<'_> {
                         reason: reason.clone(),
                         started_at: Some(*started),
                         finished_at: Some((*at).min(now)),
-                        container_id: format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts))),
+                        container_id: if cs.container_id.is_empty() { container_id(pod, c) } else { cs.container_id.clone() },
                         ..Default::default()
                     });
                 }
@@ -830,13 +868,13 @@ impl Kubelet<'_> {
             "Pending".into()
         };
         let all_ready = unready.is_empty() && !pod.spec.containers.is_empty();
-        let msg = format!("containers with unready status: [{}]", unready.join(" "));
         set_cond(&mut st.conditions, "PodReadyToStartContainers", "True", "", "", now);
         set_cond(&mut st.conditions, "Initialized", "True", "", "", now);
         if all_ready {
             set_cond(&mut st.conditions, "Ready", "True", "", "", now);
             set_cond(&mut st.conditions, "ContainersReady", "True", "", "", now);
         } else {
+            let msg = format!("containers with unready status: [{}]", unready.join(" "));
             set_cond(&mut st.conditions, "Ready", "False", "ContainersNotReady", &msg, now);
             set_cond(&mut st.conditions, "ContainersReady", "False", "ContainersNotReady", &msg, now);
         }
@@ -870,8 +908,13 @@ fn set_cond(conds: &mut Vec<PodCondition>, type_: &str, status: &str, reason: &s
             c.status = status.into();
             c.last_transition_time = Some(now);
         }
-        c.reason = reason.into();
-        c.message = message.into();
+        // (Compared first: the condition is most often unchanged.)
+        if c.reason != reason {
+            c.reason = reason.into();
+        }
+        if c.message != message {
+            c.message = message.into();
+        }
         return;
     }
     conds.push(PodCondition {

@@ -258,7 +258,7 @@ impl Store {
 
     fn next_rv(&mut self) -> String {
         self.resource_version += 1;
-        self.resource_version.to_string()
+        crate::naming::decimal(self.resource_version)
     }
 
     pub fn next_uid(&mut self) -> String {
@@ -448,7 +448,7 @@ impl Store {
             p.spec.node_name = n;
         }
         p.status = status;
-        p.metadata.resource_version = rv.to_string();
+        p.metadata.resource_version = crate::naming::decimal(rv);
         self.resource_version = rv;
         let (namespace, name) = k;
         self.push_change(Change { kind: "Pod", namespace, name, what: ChangeType::Modified });
@@ -500,7 +500,7 @@ impl Store {
             ev.count += 1;
             ev.last_timestamp = Some(now);
             self.resource_version += 1;
-            ev.metadata.resource_version = self.resource_version.to_string();
+            ev.metadata.resource_version = crate::naming::decimal(self.resource_version);
             return;
         }
         let ns = if e.involved.namespace.is_empty() { "default" } else { e.involved.namespace.as_str() };
@@ -508,12 +508,19 @@ impl Store {
         let base = (now.0 as u128 + 1_723_507_200_000) * 1_000_000;
         let last = self.event_nanos.get(ns).and_then(|m| m.get(&e.involved.name)).copied();
         let mut nanos = last.map_or(base, |l| base.max(l + 1));
-        let mut k = key(ns, &format!("{}.{:x}", e.involved.name, nanos));
+        let event_name = |nanos: u128| {
+            let mut s = String::with_capacity(e.involved.name.len() + 17);
+            s.push_str(&e.involved.name);
+            s.push('.');
+            crate::naming::push_hex(&mut s, nanos, 0);
+            s
+        };
+        let mut k = (ns.to_string(), event_name(nanos));
         // An event name is `<object>.<hex>` and names one object, whose last suffix is in
         // `event_nanos`: only an Event created some other way can hold the name.
         while self.events_from_outside && self.events.contains_key(&k) {
             nanos += 1;
-            k.1 = format!("{}.{:x}", e.involved.name, nanos);
+            k.1 = event_name(nanos);
         }
         match self.event_nanos.get_mut(ns).and_then(|m| m.get_mut(&e.involved.name)) {
             Some(n) => *n = nanos,
