@@ -25,6 +25,10 @@ pub struct NodeInfo<'a> {
     pub allocatable_cpu: i64,
     pub allocatable_mem: i64,
     pub allocatable_pods: i64,
+    /// Whether the node has the default spreading constraints' labels, and its zone (read
+    /// once per pass, not once per pod and node).
+    pub has_hostname: bool,
+    pub zone: Option<&'a str>,
 }
 
 /// Whether a filter failure can be fixed by preempting pods (framework.Unschedulable) or not
@@ -226,6 +230,8 @@ impl<'a> NodeInfo<'a> {
             allocatable_cpu: quantity_of(node, "cpu"),
             allocatable_mem: quantity_of(node, "memory"),
             allocatable_pods: quantity_of(node, "pods"),
+            has_hostname: node.metadata.labels.contains_key(DEFAULT_SPREAD[0].0),
+            zone: node.metadata.labels.get(DEFAULT_SPREAD[1].0).map(String::as_str),
         }
     }
 }
@@ -264,7 +270,7 @@ pub fn run_filters(p: &PodFit, n: &NodeInfo) -> Option<Status> {
 }
 
 /// Score of a feasible node (higher is better): NodeResourcesFit LeastAllocated (weight 1),
-/// NodeResourcesBalancedAllocation (weight 1) and spreading of the pod's siblings (weight 2).
+/// NodeResourcesBalancedAllocation (weight 1); `schedule_with` adds PodTopologySpread's.
 pub fn score(p: &PodFit, n: &NodeInfo) -> i64 {
     let (pc, pm) = p.nonzero;
     let least = |req: i64, cap: i64| if cap <= 0 || req > cap { 0 } else { (cap - req) * 100 / cap };
@@ -278,16 +284,140 @@ pub fn score(p: &PodFit, n: &NodeInfo) -> i64 {
     least_allocated + balanced
 }
 
-fn same_owner(a: &Pod, b: &Pod) -> bool {
-    match (a.metadata.controller_ref(), b.metadata.controller_ref()) {
-        (Some(x), Some(y)) => x.uid == y.uid,
-        _ => false,
+/// PodTopologySpread's system default constraints (`systemDefaultConstraints`, pkg/scheduler/
+/// framework/plugins/podtopologyspread/plugin.go, v1.31): the topology key and maxSkew of
+/// each, both `whenUnsatisfiable: ScheduleAnyway`, so they only score.
+pub const DEFAULT_SPREAD: [(&str, i64); 2] = [("kubernetes.io/hostname", 3), ("topology.kubernetes.io/zone", 5)];
+
+/// The pods a pod is spread from under the default constraints (`helper.DefaultSelector`,
+/// pkg/scheduler/framework/plugins/helper/spread.go): pods of its namespace matching the
+/// selectors of every Service that selects it, merged, and the selector of the ReplicaSet or
+/// StatefulSet that controls it. A pod that neither has is not spread (PreScore skips).
+#[derive(Clone, Debug)]
+pub struct SpreadSelector<'a> {
+    namespace: &'a str,
+    services: BTreeMap<&'a str, &'a str>,
+    controller: Option<&'a LabelSelector>,
+}
+
+impl<'a> SpreadSelector<'a> {
+    pub fn of(store: &'a Store, pod: &'a Pod) -> Option<SpreadSelector<'a>> {
+        let ns = &pod.metadata.namespace;
+        let mut services = BTreeMap::new();
+        for (_, svc) in store.services.range((ns.clone(), String::new())..).take_while(|((n, _), _)| n == ns) {
+            // GetPodServices: a Service whose selector matches the pod's labels (one without
+            // a selector adds nothing to the merge).
+            if map_matches(&svc.spec.selector, &pod.metadata.labels) {
+                services.extend(svc.spec.selector.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            }
+        }
+        let controller = pod.metadata.controller_ref().and_then(|r| {
+            let k = (ns.clone(), r.name.clone());
+            match (r.api_version.as_str(), r.kind.as_str()) {
+                ("apps/v1", "ReplicaSet") => store.replicasets.get(&k).map(|rs| &rs.spec.selector),
+                ("apps/v1", "StatefulSet") => store.statefulsets.get(&k).map(|ss| &ss.spec.selector),
+                _ => None,
+            }
+        });
+        if services.is_empty() && controller.is_none_or(|c| c.is_empty()) {
+            return None;
+        }
+        Some(SpreadSelector { namespace: ns, services, controller })
+    }
+
+    /// The same pods: the same namespace and Services' labels, and the same controller's
+    /// selector (compared where it lies first: one ReplicaSet's pods share it).
+    fn same(&self, other: &SpreadSelector) -> bool {
+        self.namespace == other.namespace
+            && self.services == other.services
+            && match (self.controller, other.controller) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    }
+
+    /// countPodsMatchSelector: a pod that is not terminating, in the namespace, matching.
+    pub fn counts(&self, p: &Pod) -> bool {
+        p.metadata.deletion_timestamp.is_none()
+            && p.metadata.namespace == self.namespace
+            && self.services.iter().all(|(k, v)| p.metadata.labels.get(*k).is_some_and(|have| have == v))
+            && self.controller.is_none_or(|c| c.matches(&p.metadata.labels))
     }
 }
 
-/// How many active pods of `pod`'s controller each node holds (for spreading).
-fn sibling_counts(pod: &Pod, infos: &[NodeInfo]) -> Vec<i64> {
-    infos.iter().map(|n| n.pods.iter().filter(|p| is_pod_active(p) && same_owner(p, pod)).count() as i64).collect()
+/// How many of the pods `sel` counts each node holds (for spreading).
+fn spread_counts(sel: &SpreadSelector, infos: &[NodeInfo]) -> Vec<i64> {
+    infos.iter().map(|n| n.pods.iter().filter(|p| is_pod_active(p) && sel.counts(p)).count() as i64).collect()
+}
+
+/// PodTopologySpread's normalized score (0..=100) for each feasible node under the default
+/// constraints, `counts` being what each node holds (pkg/scheduler/framework/plugins/
+/// podtopologyspread/scoring.go, v1.31):
+/// - each constraint weighs log(size + 2), size being the feasible nodes for hostname and
+///   the zones among them for zone;
+/// - a node scores Σ count × weight + (maxSkew − 1) over the constraints whose key it has
+///   (a zone's count summed over every node in it that the pod's nodeSelector allows),
+///   rounded;
+/// - then fewer is better: 100 × (max + min − score) / max, or 100 everywhere when max is 0.
+pub fn spread_scores(pod: &Pod, infos: &[NodeInfo], feasible: &[usize], counts: &[i64]) -> Vec<i64> {
+    let [(_, host_skew), (_, zone_skew)] = DEFAULT_SPREAD;
+    let count = |i: usize| counts.get(i).copied().unwrap_or(0);
+    // The zones among the feasible nodes, a node without the label counting as zone "" (the
+    // system defaults do not require every key, so it is still spread by hostname, and ""
+    // still counts as one more value in the weight).
+    let mut zones: BTreeMap<&str, i64> = BTreeMap::new();
+    if feasible.iter().any(|&i| infos[i].zone.is_some()) {
+        zones = feasible.iter().map(|&i| (infos[i].zone.unwrap_or(""), 0)).collect();
+        for (i, n) in infos.iter().enumerate() {
+            // nodeAffinityPolicy Honor: nodes the pod could not go to do not count.
+            if !map_matches(&pod.spec.node_selector, &n.node.metadata.labels) {
+                continue;
+            }
+            if let Some(c) = zones.get_mut(n.zone.unwrap_or("")) {
+                *c += count(i);
+            }
+        }
+    }
+    let host_weight = ((feasible.len() + 2) as f64).ln();
+    let zone_weight = ((zones.len() + 2) as f64).ln();
+    let raw_of = |host: Option<i64>, zone: Option<i64>| {
+        let mut score = 0.0;
+        if let Some(c) = host {
+            score += c as f64 * host_weight + (host_skew - 1) as f64;
+        }
+        if let Some(c) = zone {
+            score += c as f64 * zone_weight + (zone_skew - 1) as f64;
+        }
+        score.round() as i64
+    };
+    let normalize = |raw: &mut [i64]| {
+        let (min, max) = (raw.iter().copied().min().unwrap_or(0), raw.iter().copied().max().unwrap_or(0));
+        for s in raw.iter_mut() {
+            *s = if max == 0 { 100 } else { 100 * (max + min - *s) / max };
+        }
+    };
+    if zones.is_empty() && feasible.iter().all(|&i| infos[i].has_hostname) {
+        // Hostname alone (the lab's nodes carry no zone): a node's score depends on its
+        // count only, so it is worked out once per count, not for each of the hundreds of
+        // feasible nodes of every pod.
+        // The score grows with the count, so the lowest and highest counts among the
+        // feasible nodes give the min and max that normalize.
+        let low = feasible.iter().map(|&i| count(i).max(0)).min().unwrap_or(0) as usize;
+        let top = feasible.iter().map(|&i| count(i).max(0)).max().unwrap_or(0) as usize;
+        let mut by_count: Vec<i64> = (low..=top).map(|c| raw_of(Some(c as i64), None)).collect();
+        normalize(&mut by_count);
+        return feasible.iter().map(|&i| by_count[count(i).max(0) as usize - low]).collect();
+    }
+    let mut raw: Vec<i64> = feasible
+        .iter()
+        .map(|&i| {
+            let n = &infos[i];
+            // (A zone counts only on a node that has the label.)
+            raw_of(n.has_hostname.then(|| count(i)), n.zone.and_then(|z| zones.get(z)).copied())
+        })
+        .collect();
+    normalize(&mut raw);
+    raw
 }
 
 /// schedule_one.go's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind.
@@ -307,13 +437,14 @@ pub fn num_feasible_nodes_to_find(all: usize) -> usize {
 }
 
 /// Picks a node for the pod (the index into `infos`), or explains why none fits, with the
-/// sibling counts per node given (the scheduling pass keeps them per controller instead of
-/// counting every node's pods for every pod). The search starts at `*start` and goes round
+/// counts per node of the pods it spreads from given, or None when it is not spread (the
+/// scheduling pass keeps them per selector instead of counting every node's pods for every
+/// pod). The search starts at `*start` and goes round
 /// the nodes, stopping once `num_feasible_nodes_to_find` fit; `*start` then moves past the
 /// nodes it looked at, as `nextStartNodeIndex` does, "to make sure all nodes have the same
 /// chance of being examined across pods" (findNodesThatPassFilters). Below 100 nodes every
 /// node is looked at and the start stays at the first.
-fn schedule_with(pod: &PodFit, infos: &[NodeInfo], siblings: &[i64], start: &mut usize) -> Result<usize, Vec<(String, Status)>> {
+fn schedule_with(pod: &PodFit, infos: &[NodeInfo], spread: Option<&[i64]>, start: &mut usize) -> Result<usize, Vec<(String, Status)>> {
     let mut feasible = Vec::new();
     let mut failed = Vec::new();
     let all = infos.len();
@@ -338,18 +469,19 @@ fn schedule_with(pod: &PodFit, infos: &[NodeInfo], siblings: &[i64], start: &mut
     if feasible.is_empty() {
         return Err(failed);
     }
-    // Spreading (PodTopologySpread's system default on hostname): fewer siblings is better.
-    let counts: Vec<i64> = feasible.iter().map(|i| siblings.get(*i).copied().unwrap_or(0)).collect();
-    let feasible: Vec<(usize, &NodeInfo)> = feasible.into_iter().map(|i| (i, &infos[i])).collect();
-    let max = counts.iter().copied().max().unwrap_or(0);
+    // PodTopologySpread (weight 2) under the system default constraints; a pod it skips
+    // scores 0 there on every node.
+    let spread = match spread {
+        Some(counts) => spread_scores(pod.pod, infos, &feasible, counts),
+        None => vec![0; feasible.len()],
+    };
     let mut best: Option<(i64, usize)> = None;
-    for ((i, n), c) in feasible.iter().zip(counts) {
-        let spread = if max == 0 { 100 } else { (max - c) * 100 / max };
-        let total = score(pod, n) + 2 * spread;
+    for (&i, spread) in feasible.iter().zip(spread) {
+        let total = score(pod, &infos[i]) + 2 * spread;
         // Ties go to the first node looked at (upstream picks one at random), so placement
         // never depends on the seed.
         if best.is_none_or(|(b, _)| total > b) {
-            best = Some((total, *i));
+            best = Some((total, i));
         }
     }
     Ok(best.map(|(_, i)| i).unwrap_or(0))
@@ -441,7 +573,8 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
     let mut failed = 0;
     // Bindings made in this pass count against later pods in it.
     let mut infos = node_infos(store);
-    let mut siblings: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    // Per selector the pods are spread from, how many each node holds, kept for the pass.
+    let mut spreads: Vec<(SpreadSelector, Vec<i64>)> = Vec::new();
     for pod in pending {
         // VolumeBinding PreFilter: every claim must exist and (Immediate binding) be bound.
         let mut prefilter: Option<String> = None;
@@ -468,19 +601,24 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
             failed += 1;
             continue;
         }
-        // Sibling counts per node, kept per controller for the whole pass.
-        let owner = pod.metadata.controller_ref().map(|r| r.uid.clone()).unwrap_or_default();
-        if !siblings.contains_key(&owner) {
-            let counts = if owner.is_empty() { vec![0; infos.len()] } else { sibling_counts(pod, &infos) };
-            siblings.insert(owner.clone(), counts);
-        }
+        let spread = SpreadSelector::of(store, pod).map(|sel| match spreads.iter().position(|(s, _)| s.same(&sel)) {
+            Some(at) => at,
+            None => {
+                let counts = spread_counts(&sel, &infos);
+                spreads.push((sel, counts));
+                spreads.len() - 1
+            }
+        });
         let fit = PodFit::new(pod);
-        let chosen = schedule_with(&fit, &infos, &siblings[&owner], start).map(|i| (i, infos[i].node.metadata.name.clone()));
+        let chosen = schedule_with(&fit, &infos, spread.map(|at| spreads[at].1.as_slice()), start).map(|i| (i, infos[i].node.metadata.name.clone()));
         match chosen {
             Ok((i, node_name)) => {
-                if !owner.is_empty() {
-                    if let Some(c) = siblings.get_mut(&owner).and_then(|v| v.get_mut(i)) {
-                        *c += 1;
+                // The new binding counts for every selector kept that counts the pod.
+                for (sel, counts) in &mut spreads {
+                    if is_pod_active(pod) && sel.counts(pod) {
+                        if let Some(c) = counts.get_mut(i) {
+                            *c += 1;
+                        }
                     }
                 }
                 let mut st = pod.status.clone();
@@ -580,6 +718,39 @@ mod tests {
         assert_eq!(score(&PodFit::new(&p), &info(&n)), 72 + 77);
     }
 
+    fn labelled(name: &str, zone: Option<&str>) -> Node {
+        let mut n = node(name, "4");
+        n.metadata.labels.insert("kubernetes.io/hostname".into(), name.into());
+        if let Some(z) = zone {
+            n.metadata.labels.insert("topology.kubernetes.io/zone".into(), z.into());
+        }
+        n
+    }
+
+    /// PodTopologySpread under the system default constraints (podtopologyspread/scoring.go,
+    /// v1.31): a node scores round(Σ count × ln(size + 2) + maxSkew − 1), then
+    /// 100 × (max + min − score) / max. Hostname only (no zone labels), 3 feasible nodes
+    /// holding 0, 1 and 1 pods: ln 5 = 1.609, raw 2, 4, 4, normalized 100, 50, 50 (the old
+    /// (max − count) × 100 / max gave 100, 0, 0).
+    #[test]
+    fn spreading_follows_upstream() {
+        let nodes: Vec<Node> = ["a", "b", "c"].iter().map(|n| labelled(n, None)).collect();
+        let infos: Vec<NodeInfo> = nodes.iter().map(info).collect();
+        let p = pod_with_cpu("100m");
+        assert_eq!(spread_scores(&p, &infos, &[0, 1, 2], &[0, 1, 1]), vec![100, 50, 50]);
+        // Nothing to spread from: 100 everywhere.
+        assert_eq!(spread_scores(&p, &infos, &[0, 1, 2], &[0, 0, 0]), vec![100, 100, 100]);
+        // 0 and 5 pods: raw 2 and round(5 × 1.386 + 2) = 9 over 2 feasible nodes (ln 4):
+        // 100 × (9 + 2 − 2) / 9 = 100 and 100 × 2 / 9 = 22.
+        assert_eq!(spread_scores(&p, &infos, &[0, 1], &[0, 5, 0]), vec![100, 22]);
+        // Zones: a and b in z1, c in z2; counts 1, 0, 0. Hostname weight ln 5, zone weight
+        // ln 4 (2 zones): a 1.609 + 2 + 1.386 + 4 = 8.996 → 9; b 2 + 1.386 + 4 = 7.386 → 7;
+        // c 2 + 4 = 6. Normalized: 100 × (9 + 6 − s) / 9 = 66, 88, 100.
+        let nodes = vec![labelled("a", Some("z1")), labelled("b", Some("z1")), labelled("c", Some("z2"))];
+        let infos: Vec<NodeInfo> = nodes.iter().map(info).collect();
+        assert_eq!(spread_scores(&p, &infos, &[0, 1, 2], &[1, 0, 0]), vec![66, 88, 100]);
+    }
+
     /// numFeasibleNodesToFind (pkg/scheduler/schedule_one.go, v1.31): all nodes under 100;
     /// then 50 % − nodes/125, at least 5 %, and at least 100 nodes. The docs' "Scheduler
     /// Performance Tuning": 50 % at 100 nodes, 10 % at 5,000, never below 5 %.
@@ -596,22 +767,21 @@ mod tests {
     fn the_search_goes_round_the_nodes() {
         let nodes: Vec<Node> = (0..250).map(|i| node(&format!("n{i:03}"), "2")).collect();
         let infos: Vec<NodeInfo> = nodes.iter().map(info).collect();
-        let siblings = vec![0; infos.len()];
         let small = pod_with_cpu("100m");
         let mut start = 0;
-        assert_eq!(schedule_with(&PodFit::new(&small), &infos, &siblings, &mut start), Ok(0));
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos, None, &mut start), Ok(0));
         assert_eq!(start, 120);
-        assert_eq!(schedule_with(&PodFit::new(&small), &infos, &siblings, &mut start), Ok(120));
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos, None, &mut start), Ok(120));
         assert_eq!(start, 240);
-        assert_eq!(schedule_with(&PodFit::new(&small), &infos, &siblings, &mut start), Ok(240));
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos, None, &mut start), Ok(240));
         assert_eq!(start, 110, "round the end: 10 nodes, then 110 from the first");
         let huge = pod_with_cpu("3");
-        let failed = schedule_with(&PodFit::new(&huge), &infos, &siblings, &mut start).unwrap_err();
+        let failed = schedule_with(&PodFit::new(&huge), &infos, None, &mut start).unwrap_err();
         assert_eq!(failed.len(), 250);
         assert_eq!(start, 110, "all 250 looked at: the start is where it was");
         // Below 100 nodes every node is looked at and the start never moves.
         let mut start = 0;
-        assert_eq!(schedule_with(&PodFit::new(&small), &infos[..99], &siblings[..99], &mut start), Ok(0));
+        assert_eq!(schedule_with(&PodFit::new(&small), &infos[..99], None, &mut start), Ok(0));
         assert_eq!(start, 0);
     }
 
