@@ -296,14 +296,16 @@ pub const DEFAULT_SPREAD: [(&str, i64); 2] = [("kubernetes.io/hostname", 3), ("t
 #[derive(Clone, Debug)]
 pub struct SpreadSelector<'a> {
     namespace: &'a str,
-    services: BTreeMap<&'a str, &'a str>,
+    /// The Services' selectors merged, sorted by key (a plain list: a map type of its own
+    /// would add its B-tree code to the page).
+    services: Vec<(&'a str, &'a str)>,
     controller: Option<&'a LabelSelector>,
 }
 
 impl<'a> SpreadSelector<'a> {
     pub fn of(store: &'a Store, pod: &'a Pod) -> Option<SpreadSelector<'a>> {
         let ns = &pod.metadata.namespace;
-        let mut services = BTreeMap::new();
+        let mut services: Vec<(&str, &str)> = Vec::new();
         for (_, svc) in store.services.range((ns.clone(), String::new())..).take_while(|((n, _), _)| n == ns) {
             // GetPodServices: a Service whose selector matches the pod's labels (one without
             // a selector adds nothing to the merge).
@@ -311,6 +313,9 @@ impl<'a> SpreadSelector<'a> {
                 services.extend(svc.spec.selector.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             }
         }
+        // (Selectors that all match the pod agree on every key they share.)
+        services.sort_unstable();
+        services.dedup_by(|a, b| a.0 == b.0);
         let controller = pod.metadata.controller_ref().and_then(|r| {
             let k = (ns.clone(), r.name.clone());
             match (r.api_version.as_str(), r.kind.as_str()) {
@@ -365,15 +370,22 @@ pub fn spread_scores(pod: &Pod, infos: &[NodeInfo], feasible: &[usize], counts: 
     // The zones among the feasible nodes, a node without the label counting as zone "" (the
     // system defaults do not require every key, so it is still spread by hostname, and ""
     // still counts as one more value in the weight).
-    let mut zones: BTreeMap<&str, i64> = BTreeMap::new();
+    // (A list: the zones are few.)
+    let mut zones: Vec<(&str, i64)> = Vec::new();
     if feasible.iter().any(|&i| infos[i].zone.is_some()) {
-        zones = feasible.iter().map(|&i| (infos[i].zone.unwrap_or(""), 0)).collect();
+        for &i in feasible {
+            let z = infos[i].zone.unwrap_or("");
+            if !zones.iter().any(|(have, _)| *have == z) {
+                zones.push((z, 0));
+            }
+        }
         for (i, n) in infos.iter().enumerate() {
             // nodeAffinityPolicy Honor: nodes the pod could not go to do not count.
             if !map_matches(&pod.spec.node_selector, &n.node.metadata.labels) {
                 continue;
             }
-            if let Some(c) = zones.get_mut(n.zone.unwrap_or("")) {
+            let z = n.zone.unwrap_or("");
+            if let Some((_, c)) = zones.iter_mut().find(|(have, _)| *have == z) {
                 *c += count(i);
             }
         }
@@ -413,7 +425,8 @@ pub fn spread_scores(pod: &Pod, infos: &[NodeInfo], feasible: &[usize], counts: 
         .map(|&i| {
             let n = &infos[i];
             // (A zone counts only on a node that has the label.)
-            raw_of(n.has_hostname.then(|| count(i)), n.zone.and_then(|z| zones.get(z)).copied())
+            let zone = n.zone.and_then(|z| zones.iter().find(|(have, _)| *have == z)).map(|(_, c)| *c);
+            raw_of(n.has_hostname.then(|| count(i)), zone)
         })
         .collect();
     normalize(&mut raw);
