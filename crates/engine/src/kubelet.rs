@@ -824,7 +824,8 @@ impl Kubelet<'_> {
                         reason: reason.clone(),
                         started_at: Some(*started),
                         finished_at: Some((*at).min(now)),
-                        container_id: if cs.container_id.is_empty() { container_id(pod, c) } else { cs.container_id.clone() },
+                        // (Set above: an exited container has run.)
+                        container_id: cs.container_id.clone(),
                         ..Default::default()
                     });
                 }

@@ -627,8 +627,8 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
         match chosen {
             Ok((i, node_name)) => {
                 // The new binding counts for every selector kept that counts the pod.
-                for (sel, counts) in &mut spreads {
-                    if is_pod_active(pod) && sel.counts(pod) {
+                if is_pod_active(pod) {
+                    for (sel, counts) in spreads.iter_mut().filter(|(sel, _)| sel.counts(pod)) {
                         if let Some(c) = counts.get_mut(i) {
                             *c += 1;
                         }
