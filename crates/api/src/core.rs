@@ -873,8 +873,9 @@ pub struct Event {
     pub reporting_instance: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// (Boxed: it is almost always absent, and inline it would be a fifth of every event.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<ObjectReference>,
+    pub related: Option<Box<ObjectReference>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Opaque>,
 }

@@ -59,7 +59,8 @@ pub fn parse_millis(s: &str) -> Option<i128> {
         return None;
     }
     let scale = 10i128.pow(frac_part.len() as u32);
-    let whole: i128 = format!("{int_part}{frac_part}").parse().unwrap_or(0);
+    // (At most 24 digits: they fit.)
+    let whole = int_part.bytes().chain(frac_part.bytes()).fold(0i128, |w, d| w * 10 + i128::from(d - b'0'));
     let v = whole.checked_mul(mult_num)? / mult_den / scale;
     Some(if neg { -v } else { v })
 }

@@ -169,6 +169,15 @@ impl Ctr {
 /// Pod runtimes by pod uid (never iterated where order shows).
 pub type Runtimes = crate::fasthash::FastMap<String, PodRuntime>;
 
+/// What one step of a container's timeline reads of it (`Kubelet::step`).
+struct Step<'a> {
+    name: &'a str,
+    image: &'a str,
+    phase: Phase,
+    restarts: i32,
+    pull_failures: u32,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRuntime {
     pub containers: Vec<Ctr>,
@@ -387,16 +396,16 @@ impl Kubelet<'_> {
             self.terminate(pod, now, out);
             return;
         }
-        let uid = pod.metadata.uid.clone();
-        if !self.runtimes.contains_key(&uid) {
+        let uid = pod.metadata.uid.as_str();
+        if !self.runtimes.contains_key(uid) {
             self.admit(pod, now, out, store);
         }
-        if let Some(rt) = self.runtimes.get_mut(&uid) {
+        if let Some(rt) = self.runtimes.get_mut(uid) {
             rt.sync_configmaps(store, pod, now);
         }
         self.step(pod, now, out, store);
         // (Updated where it is held: taking it out and back costs two hashes and copies.)
-        let Some(rt) = self.runtimes.get_mut(&uid) else { return };
+        let Some(rt) = self.runtimes.get_mut(uid) else { return };
         let status = Self::status(&self.machine.ip, pod, rt, now);
         if status != pod.status {
             rt.settled = None;
@@ -467,28 +476,22 @@ impl Kubelet<'_> {
 
     /// Moves each container along its timeline up to `now`.
     fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
-        let uid = pod.metadata.uid.clone();
-        let n = self.runtimes[&uid].containers.len();
+        let uid = pod.metadata.uid.as_str();
+        let n = self.runtimes[uid].containers.len();
         let no_spec = Container::default();
         for i in 0..n {
+            // (No transition changes a container's name or image: they are copied once, not
+            // at each step.)
+            let (name, image) = {
+                let c = &self.runtimes[uid].containers[i];
+                (c.name.clone(), c.image.clone())
+            };
             // Several transitions can fall due at one instant.
             for _ in 0..8 {
                 // Only what the transition needs (not the container's log).
                 let ctr = {
-                    let c = &self.runtimes[&uid].containers[i];
-                    Ctr {
-                        name: c.name.clone(),
-                        image: c.image.clone(),
-                        phase: c.phase.clone(),
-                        restarts: c.restarts,
-                        pull_failures: c.pull_failures,
-                        last_terminated: None,
-                        logs: Vec::new(),
-                        previous_logs: Vec::new(),
-                        listens: Vec::new(),
-                        probes: Vec::new(),
-                        files: Vec::new(),
-                    }
+                    let c = &self.runtimes[uid].containers[i];
+                    Step { name: &name, image: &image, phase: c.phase.clone(), restarts: c.restarts, pull_failures: c.pull_failures }
                 };
                 let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).unwrap_or(&no_spec);
                 // Why the container's config cannot be made, looked at when it is due to start.
@@ -515,20 +518,20 @@ impl Kubelet<'_> {
                                     go_duration(took),
                                     info.size_bytes
                                 ),
-                                Some(&ctr.name),
+                                Some(ctr.name),
                             ));
                             Some((Phase::Starting { at: Time(done_at.0 + CREATE_MS) }, 0))
                         } else {
                             let err = format!("rpc error: code = NotFound desc = {}", images::pull_error(&ctr.image));
-                            out.push(self.event(pod, "Warning", "Failed", format!("Failed to pull image \"{}\": {err}", ctr.image), Some(&ctr.name)));
-                            out.push(self.event(pod, "Warning", "Failed", "Error: ErrImagePull".into(), Some(&ctr.name)));
+                            out.push(self.event(pod, "Warning", "Failed", format!("Failed to pull image \"{}\": {err}", ctr.image), Some(ctr.name)));
+                            out.push(self.event(pod, "Warning", "Failed", "Error: ErrImagePull".into(), Some(ctr.name)));
                             Some((Phase::ErrImagePull { until: Time(done_at.0 + SYNC_RETRY_MS), message: err }, 1))
                         }
                     }
                     Phase::ErrImagePull { until, .. } if *until <= now => {
                         let b = pull_backoff(ctr.pull_failures, self.timings.backoff_initial_ms, self.timings.backoff_max_ms);
-                        out.push(self.event(pod, "Normal", "BackOff", format!("Back-off pulling image \"{}\"", ctr.image), Some(&ctr.name)));
-                        out.push(self.event(pod, "Warning", "Failed", "Error: ImagePullBackOff".into(), Some(&ctr.name)));
+                        out.push(self.event(pod, "Normal", "BackOff", format!("Back-off pulling image \"{}\"", ctr.image), Some(ctr.name)));
+                        out.push(self.event(pod, "Warning", "Failed", "Error: ImagePullBackOff".into(), Some(ctr.name)));
                         Some((Phase::ImagePullBackOff { until: Time(until.0 + b) }, 0))
                     }
                     Phase::ImagePullBackOff { until } if *until <= now => {
@@ -540,7 +543,7 @@ impl Kubelet<'_> {
                         // waits in CreateContainerConfigError, and the pod worker tries again
                         // after its back-off (kubelet backOffPeriod, 10 s).
                         let message = config.clone().unwrap_or_default();
-                        out.push(self.event(pod, "Warning", "Failed", format!("Error: {message}"), Some(&ctr.name)));
+                        out.push(self.event(pod, "Warning", "Failed", format!("Error: {message}"), Some(ctr.name)));
                         Some((Phase::ConfigError { until: Time(at.0 + SYNC_RETRY_MS), message }, 0))
                     }
                     Phase::WaitingForVolumes { retry_at, failures } if *retry_at <= now => {
@@ -557,7 +560,7 @@ impl Kubelet<'_> {
                             }
                             None => {
                                 if i == 0 {
-                                    if let Some(rt) = self.runtimes.get_mut(&uid) {
+                                    if let Some(rt) = self.runtimes.get_mut(uid) {
                                         rt.mount_configmaps(store, pod, at);
                                     }
                                 }
@@ -571,11 +574,11 @@ impl Kubelet<'_> {
                         Some((self.begin_pull(pod, spec, at, out), 0))
                     }
                     Phase::Starting { at } if *at <= now => {
-                        out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(&ctr.name)));
-                        out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(&ctr.name)));
+                        out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(ctr.name)));
+                        out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(ctr.name)));
                         let since = *at;
                         let started = crate::programs::start(pod, spec, since, &StoreResolver(store));
-                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
                         for (dt, line) in &started.logs {
                             c.log(Time(since.0 + dt), line.clone());
                         }
@@ -589,7 +592,7 @@ impl Kubelet<'_> {
                         Some((Phase::Running { since, ready_at, exit_at }, 0))
                     }
                     Phase::Running { since, exit_at: Some((t, code, reason)), .. } if *t <= now => {
-                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
                         c.probes.clear();
                         c.listens.clear();
                         Some((Phase::Exited { at: *t, exit_code: *code, reason: reason.clone(), started: *since }, 0))
@@ -612,7 +615,7 @@ impl Kubelet<'_> {
                                 ..Default::default()
                             };
                             let noticed = Time(at.0 + PLEG_MS);
-                            let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                            let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
                             c.last_terminated = Some(term);
                             if c.restarts == 0 {
                                 // The first restart is immediate.
@@ -626,7 +629,7 @@ impl Kubelet<'_> {
                                     "Warning",
                                     "BackOff",
                                     format!("Back-off restarting failed container {} in pod {}_{}({})", ctr.name, pod.metadata.name, pod.metadata.namespace, pod.metadata.uid),
-                                    Some(&ctr.name),
+                                    Some(ctr.name),
                                 ));
                                 Some((Phase::CrashLoopBackOff { until: Time(noticed.0 + b), backoff_ms: b }, 0))
                             }
@@ -634,7 +637,7 @@ impl Kubelet<'_> {
                     }
                     Phase::CrashLoopBackOff { until, .. } if *until <= now => {
                         let at = *until;
-                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
                         c.restarts += 1;
                         c.previous_logs = std::mem::take(&mut c.logs);
                         Some((self.begin_pull(pod, spec, at, out), 0))
@@ -643,7 +646,7 @@ impl Kubelet<'_> {
                 };
                 match next {
                     Some((phase, failures)) => {
-                        let c = &mut self.runtimes.get_mut(&uid).unwrap().containers[i];
+                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
                         c.phase = phase;
                         c.pull_failures += failures;
                     }
@@ -655,8 +658,8 @@ impl Kubelet<'_> {
 
     /// The pod is being deleted: stop its containers, then confirm the deletion.
     fn terminate(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
-        let uid = pod.metadata.uid.clone();
-        let Some(rt) = self.runtimes.get_mut(&uid) else {
+        let uid = pod.metadata.uid.as_str();
+        let Some(rt) = self.runtimes.get_mut(uid) else {
             out.push(Action::Delete { kind: "Pod", namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), grace: Some(0) });
             return;
         };
@@ -699,8 +702,8 @@ impl Kubelet<'_> {
                 return;
             }
         }
-        if self.runtimes.get(&uid).and_then(|r| r.killing_until).is_some_and(|t| t <= now) {
-            self.runtimes.remove(&uid);
+        if self.runtimes.get(uid).and_then(|r| r.killing_until).is_some_and(|t| t <= now) {
+            self.runtimes.remove(uid);
             out.push(Action::Delete { kind: "Pod", namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), grace: Some(0) });
         }
     }
@@ -762,8 +765,8 @@ impl Kubelet<'_> {
             init_container_statuses: init_container_statuses.clone(),
             container_statuses: Vec::new(),
             qos_class: qos_class.clone(),
-            host_ips: ip_list(host_ips.clone(), host_ip),
-            pod_ips: ip_list(pod_ips.clone(), &rt.pod_ip),
+            host_ips: ip_list(host_ips, host_ip),
+            pod_ips: ip_list(pod_ips, &rt.pod_ip),
         };
         let mut statuses = Vec::with_capacity(rt.containers.len());
         let mut any_running = false;
@@ -943,10 +946,10 @@ fn order_conditions(conds: &mut [PodCondition]) {
 
 /// `hostIPs`/`podIPs`: `[{ip: ...}]`, the posted list kept when the address is the same
 /// (so the status compares equal without building the list again).
-fn ip_list(posted: Option<kubelab_api::Opaque>, ip: &str) -> Option<kubelab_api::Opaque> {
+fn ip_list(posted: &Option<kubelab_api::Opaque>, ip: &str) -> Option<kubelab_api::Opaque> {
     let same = posted.as_ref().and_then(|v| v.as_sequence()).is_some_and(|s| s.len() == 1 && s[0].get("ip").and_then(|v| v.as_str()) == Some(ip));
     if same {
-        return posted;
+        return posted.clone();
     }
     Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", ip)])]).unwrap_or_default().into())
 }

@@ -90,7 +90,8 @@ pub fn push_hex(out: &mut String, v: u128, width: usize) {
     for _ in (buf.len() - i)..width {
         out.push('0');
     }
-    out.extend(buf[i..].iter().map(|&b| b as char));
+    // (Hex digits are ASCII.)
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// `v` in decimal (as `v.to_string()`), written directly: every write's resourceVersion.

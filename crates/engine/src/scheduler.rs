@@ -628,7 +628,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
             Ok((i, node_name)) => {
                 // The new binding counts for every selector kept that counts the pod.
                 if is_pod_active(pod) {
-                    for (sel, counts) in spreads.iter_mut().filter(|(sel, _)| sel.counts(pod)) {
+                    for (_, counts) in spreads.iter_mut().filter(|(sel, _)| sel.counts(pod)) {
                         if let Some(c) = counts.get_mut(i) {
                             *c += 1;
                         }
