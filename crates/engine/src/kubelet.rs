@@ -4,7 +4,7 @@
 
 use crate::naming::fnv32a_from;
 use crate::images::{self, ImageRef};
-use crate::store::{pod_ref, pod_status, Action, EventSpec, Store};
+use crate::store::{pod_status, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -356,11 +356,17 @@ pub struct Kubelet<'a> {
 
 impl Kubelet<'_> {
     fn event(&self, pod: &Pod, type_: &'static str, reason: &str, msg: String, field: Option<&str>) -> Action {
-        let mut r = pod_ref(pod);
-        r.resource_version = String::new();
-        if let Some(c) = field {
-            r.field_path = format!("spec.containers{{{c}}}");
-        }
+        // The pod's reference without its resourceVersion, as the kubelet's events carry.
+        let m = &pod.metadata;
+        let r = ObjectReference {
+            kind: "Pod".into(),
+            namespace: m.namespace.clone(),
+            name: m.name.clone(),
+            uid: m.uid.clone(),
+            api_version: "v1".into(),
+            resource_version: String::new(),
+            field_path: field.map(|c| ["spec.containers{", c, "}"].concat()).unwrap_or_default(),
+        };
         let e = EventSpec { involved: r, type_, reason: reason.into(), message: msg, component: COMPONENT, host: self.machine.name.clone() };
         Action::Event(e)
     }
@@ -449,7 +455,7 @@ impl Kubelet<'_> {
         let full = ImageRef::parse(&c.image).full();
         let present = self.machine.images.contains(&full);
         if c.image_pull_policy != "Always" && present {
-            out.push(self.event(pod, "Normal", "Pulled", format!("Container image \"{}\" already present on machine", c.image), Some(&c.name)));
+            out.push(self.event(pod, "Normal", "Pulled", ["Container image \"", &c.image, "\" already present on machine"].concat(), Some(&c.name)));
             return Phase::Starting { at: Time(now.0 + CREATE_MS) };
         }
         if c.image_pull_policy == "Never" {
@@ -574,18 +580,18 @@ impl Kubelet<'_> {
                         Some((self.begin_pull(pod, spec, at, out), 0))
                     }
                     Phase::Starting { at } if *at <= now => {
-                        out.push(self.event(pod, "Normal", "Created", format!("Created container {}", ctr.name), Some(ctr.name)));
-                        out.push(self.event(pod, "Normal", "Started", format!("Started container {}", ctr.name), Some(ctr.name)));
+                        out.push(self.event(pod, "Normal", "Created", ["Created container ", ctr.name].concat(), Some(ctr.name)));
+                        out.push(self.event(pod, "Normal", "Started", ["Started container ", ctr.name].concat(), Some(ctr.name)));
                         let since = *at;
                         let started = crate::programs::start(pod, spec, since, &StoreResolver(store));
                         let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
-                        for (dt, line) in &started.logs {
-                            c.log(Time(since.0 + dt), line.clone());
+                        for (dt, line) in started.logs {
+                            c.log(Time(since.0 + dt), line);
                         }
-                        c.listens = started.listens.clone();
-                        c.files = started.files.iter().map(|(f, a, b)| (f.clone(), Time(since.0 + a), b.map(|b| Time(since.0 + b)))).collect();
+                        c.listens = started.listens;
+                        c.files = started.files.into_iter().map(|(f, a, b)| (f, Time(since.0 + a), b.map(|b| Time(since.0 + b)))).collect();
                         c.probes = crate::prober::workers(spec, since);
-                        let exit_at = started.exit.as_ref().map(|(dt, code, reason)| (Time(since.0 + dt), *code, reason.clone()));
+                        let exit_at = started.exit.map(|(dt, code, reason)| (Time(since.0 + dt), code, reason));
                         // Without a readiness probe a running container is ready; with one,
                         // not until the probe passes.
                         let ready_at = if spec.readiness_probe.is_some() { None } else { Some(since) };

@@ -60,18 +60,23 @@ pub fn uid_for(counter: u64) -> String {
     let d = fnv32a(&(counter.wrapping_add(7)).to_le_bytes());
     // "{a:08x}-{b>>16:04x}-4{b&0xfff:03x}-{..:04x}-{d:08x}{c&0xffff:04x}", written directly:
     // every object's uid is made here, and the formatter was a tenth of a big apply.
-    let mut s = String::with_capacity(36);
-    push_hex(&mut s, a as u128, 8);
-    s.push('-');
-    push_hex(&mut s, (b >> 16) as u128, 4);
-    s.push_str("-4");
-    push_hex(&mut s, (b & 0xfff) as u128, 3);
-    s.push('-');
-    push_hex(&mut s, ((c >> 16) & 0x3fff | 0x8000) as u128, 4);
-    s.push('-');
-    push_hex(&mut s, d as u128, 8);
-    push_hex(&mut s, (c & 0xffff) as u128, 4);
-    s
+    let mut buf = *b"00000000-0000-4000-0000-000000000000";
+    fill_hex(&mut buf[0..8], a as u64);
+    fill_hex(&mut buf[9..13], (b >> 16) as u64);
+    fill_hex(&mut buf[15..18], (b & 0xfff) as u64);
+    fill_hex(&mut buf[19..23], ((c >> 16) & 0x3fff | 0x8000) as u64);
+    fill_hex(&mut buf[24..32], d as u64);
+    fill_hex(&mut buf[32..36], (c & 0xffff) as u64);
+    // (Hex digits and dashes: ASCII.)
+    std::str::from_utf8(&buf).unwrap_or_default().to_string()
+}
+
+/// Writes the low `buf.len()` hex digits of `v` into `buf`, zero-padded.
+fn fill_hex(buf: &mut [u8], v: u64) {
+    let n = buf.len();
+    for (i, b) in buf.iter_mut().enumerate() {
+        *b = b"0123456789abcdef"[((v >> (4 * (n - 1 - i))) & 0xf) as usize];
+    }
 }
 
 /// Appends `v` in lowercase hex, zero-padded to `width` digits (as `{:0width$x}`).
@@ -107,7 +112,8 @@ pub fn decimal(v: u64) -> String {
             break;
         }
     }
-    buf[i..].iter().map(|&b| b as char).collect()
+    // (Digits: ASCII.)
+    std::str::from_utf8(&buf[i..]).unwrap_or_default().to_string()
 }
 
 #[cfg(test)]
@@ -127,19 +133,20 @@ mod tests {
             assert_eq!(decimal(v), v.to_string());
         }
         // The uid's shape, checked against the formatter it replaced.
-        let n = 12345u64;
-        let (a, b) = (fnv32a(&n.to_le_bytes()), fnv32a(&(n ^ 0x9e3779b97f4a7c15).to_le_bytes()));
-        let (c, d) = (fnv32a(&(n.wrapping_mul(31)).to_le_bytes()), fnv32a(&(n.wrapping_add(7)).to_le_bytes()));
-        let want = format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:08x}{:04x}",
-            a,
-            b >> 16,
-            b & 0xfff,
-            (c >> 16) & 0x3fff | 0x8000,
-            d,
-            c & 0xffff
-        );
-        assert_eq!(uid_for(n), want);
+        for n in [0u64, 1, 12345, 1 << 40, u64::MAX] {
+            let (a, b) = (fnv32a(&n.to_le_bytes()), fnv32a(&(n ^ 0x9e3779b97f4a7c15).to_le_bytes()));
+            let (c, d) = (fnv32a(&(n.wrapping_mul(31)).to_le_bytes()), fnv32a(&(n.wrapping_add(7)).to_le_bytes()));
+            let want = format!(
+                "{:08x}-{:04x}-4{:03x}-{:04x}-{:08x}{:04x}",
+                a,
+                b >> 16,
+                b & 0xfff,
+                (c >> 16) & 0x3fff | 0x8000,
+                d,
+                c & 0xffff
+            );
+            assert_eq!(uid_for(n), want);
+        }
     }
 
     #[test]

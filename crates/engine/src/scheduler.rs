@@ -127,7 +127,8 @@ pub struct NodeAffinity;
 impl FilterPlugin for NodeAffinity {
     const NAME: &'static str = "NodeAffinity";
     fn filter(p: &PodFit, n: &NodeInfo) -> Option<Status> {
-        if map_matches(&p.pod.spec.node_selector, &n.node.metadata.labels) {
+        // (Most pods have no nodeSelector: the call is skipped on every node for them.)
+        if p.pod.spec.node_selector.is_empty() || map_matches(&p.pod.spec.node_selector, &n.node.metadata.labels) {
             return None;
         }
         status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) didn't match Pod's node affinity/selector".into()])
@@ -640,7 +641,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                 out.push(Action::Event(EventSpec::normal(
                     pod_ref(pod),
                     "Scheduled",
-                    format!("Successfully assigned {}/{} to {}", pod.metadata.namespace, pod.metadata.name, node_name),
+                    ["Successfully assigned ", &pod.metadata.namespace, "/", &pod.metadata.name, " to ", &node_name].concat(),
                     NAME,
                 )));
                 // Account the new binding.
