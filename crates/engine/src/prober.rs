@@ -101,9 +101,9 @@ pub fn workers(spec: &Container, since: Time) -> Vec<Worker> {
 
 pub fn probe_of(spec: &Container, kind: ProbeKind) -> Option<&Probe> {
     match kind {
-        ProbeKind::Startup => spec.startup_probe.as_ref(),
-        ProbeKind::Liveness => spec.liveness_probe.as_ref(),
-        ProbeKind::Readiness => spec.readiness_probe.as_ref(),
+        ProbeKind::Startup => spec.startup_probe.as_deref(),
+        ProbeKind::Liveness => spec.liveness_probe.as_deref(),
+        ProbeKind::Readiness => spec.readiness_probe.as_deref(),
     }
 }
 
