@@ -1213,6 +1213,9 @@ impl Engine {
                     for (_, keys) in std::mem::replace(&mut self.kubelet_timers, later) {
                         queue.extend(keys);
                     }
+                    // The pods kept queued, in the queue's order (built at once at the end,
+                    // not searched for one by one).
+                    let mut kept = Vec::new();
                     for k in queue {
                         // Gone, or not bound yet: the next write brings it back.
                         let Some(p) = self.store.pods.get(&k) else { continue };
@@ -1220,7 +1223,7 @@ impl Engine {
                             continue;
                         }
                         if !self.machines.contains_key(&p.spec.node_name) {
-                            self.kubelet_queue.insert(k);
+                            kept.push(k);
                             continue;
                         }
                         if kubelet::pod_quiet(&self.runtimes, p, now) {
@@ -1236,8 +1239,9 @@ impl Engine {
                                 by_node.insert(p.spec.node_name.clone(), vec![k.clone()]);
                             }
                         }
-                        self.kubelet_queue.insert(k);
+                        kept.push(k);
                     }
+                    self.kubelet_queue = kept.into_iter().collect();
                     // The queue must find exactly the pods a look at every pod would find
                     // (checked in the tests' builds, where every scenario runs through it).
                     #[cfg(debug_assertions)]

@@ -11,50 +11,6 @@ pub fn key(ns: &str, name: &str) -> Key {
     (ns.to_string(), name.to_string())
 }
 
-/// A key as borrowed strings, so a map of `Key`s is searched without building one (two
-/// allocations a lookup otherwise). It orders as `Key` does: namespace, then name.
-pub trait KeyParts {
-    fn parts(&self) -> (&str, &str);
-}
-
-impl KeyParts for Key {
-    fn parts(&self) -> (&str, &str) {
-        (&self.0, &self.1)
-    }
-}
-
-impl KeyParts for (&str, &str) {
-    fn parts(&self) -> (&str, &str) {
-        (self.0, self.1)
-    }
-}
-
-impl<'a> std::borrow::Borrow<dyn KeyParts + 'a> for Key {
-    fn borrow(&self) -> &(dyn KeyParts + 'a) {
-        self
-    }
-}
-
-impl PartialEq for dyn KeyParts + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.parts() == other.parts()
-    }
-}
-
-impl Eq for dyn KeyParts + '_ {}
-
-impl PartialOrd for dyn KeyParts + '_ {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for dyn KeyParts + '_ {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.parts().cmp(&other.parts())
-    }
-}
-
 /// One kind's objects by (namespace, name), in that order: a B-tree of boxed objects, so
 /// its nodes shift and split pointers rather than kilobyte-sized pods and events (a pod is
 /// over 1 KiB; 10,000 pods' creates and status writes moved hundreds of megabytes).
@@ -74,33 +30,6 @@ impl<T> Objects<T> {
     }
     pub fn get_mut(&mut self, k: &Key) -> Option<&mut T> {
         self.0.get_mut(k).map(|b| &mut **b)
-    }
-    /// `get` by borrowed namespace and name.
-    pub fn get_at(&self, ns: &str, name: &str) -> Option<&T> {
-        self.0.get(&(ns, name) as &dyn KeyParts).map(|b| &**b)
-    }
-    pub fn get_mut_at(&mut self, ns: &str, name: &str) -> Option<&mut T> {
-        self.0.get_mut(&(ns, name) as &dyn KeyParts).map(|b| &mut **b)
-    }
-    pub fn contains_at(&self, ns: &str, name: &str) -> bool {
-        self.0.contains_key(&(ns, name) as &dyn KeyParts)
-    }
-    pub fn remove_at(&mut self, ns: &str, name: &str) -> Option<T> {
-        self.0.remove(&(ns, name) as &dyn KeyParts).map(|b| *b)
-    }
-    /// Stores `v` under its namespace and name (`meta` finds them). One that replaces
-    /// (not `fresh`) goes in place when its key is there: no key built, no new box.
-    pub fn put(&mut self, v: T, meta: fn(&T) -> &ObjectMeta, fresh: bool) {
-        let m = meta(&v);
-        if !fresh {
-            if let Some(slot) = self.0.get_mut(&(m.namespace.as_str(), m.name.as_str()) as &dyn KeyParts) {
-                **slot = v;
-                return;
-            }
-        }
-        let m = meta(&v);
-        let k = key(&m.namespace, &m.name);
-        self.0.insert(k, Box::new(v));
     }
     pub fn contains_key(&self, k: &Key) -> bool {
         self.0.contains_key(k)
@@ -343,7 +272,8 @@ impl Store {
     }
 
     pub fn exists(&self, kind: &str, ns: &str, name: &str) -> bool {
-        with_map!(self, kind, m => m.contains_at(ns, name), false)
+        let k = key(ns, name);
+        with_map!(self, kind, m => m.contains_key(&k), false)
     }
 
     /// Objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
@@ -379,40 +309,41 @@ impl Store {
         with_map!(self, kind, m => m.get(&k).is_some_and(|o| meta_of(o).uid == uid), false)
     }
 
-    /// Stores `obj`, new (`fresh`) or replacing the stored one.
-    fn put(&mut self, obj: Object, fresh: bool) {
+    fn put(&mut self, obj: Object) {
+        let k = key(&obj.meta().namespace, &obj.meta().name);
         match obj {
-            Object::Pod(o) => self.pods.put(o, |o| &o.metadata, fresh),
-            Object::Node(o) => self.nodes.put(o, |o| &o.metadata, fresh),
-            Object::Namespace(o) => self.namespaces.put(o, |o| &o.metadata, fresh),
-            Object::ConfigMap(o) => self.configmaps.put(o, |o| &o.metadata, fresh),
-            Object::Service(o) => self.services.put(o, |o| &o.metadata, fresh),
-            Object::Endpoints(o) => self.endpoints.put(o, |o| &o.metadata, fresh),
-            Object::Event(o) => self.events.put(o, |o| &o.metadata, fresh),
-            Object::Deployment(o) => self.deployments.put(o, |o| &o.metadata, fresh),
-            Object::ReplicaSet(o) => self.replicasets.put(o, |o| &o.metadata, fresh),
-            Object::StatefulSet(o) => self.statefulsets.put(o, |o| &o.metadata, fresh),
-            Object::PersistentVolumeClaim(o) => self.pvcs.put(o, |o| &o.metadata, fresh),
-            Object::PersistentVolume(o) => self.pvs.put(o, |o| &o.metadata, fresh),
-            Object::StorageClass(o) => self.storageclasses.put(o, |o| &o.metadata, fresh),
+            Object::Pod(o) => { self.pods.insert(k, o); }
+            Object::Node(o) => { self.nodes.insert(k, o); }
+            Object::Namespace(o) => { self.namespaces.insert(k, o); }
+            Object::ConfigMap(o) => { self.configmaps.insert(k, o); }
+            Object::Service(o) => { self.services.insert(k, o); }
+            Object::Endpoints(o) => { self.endpoints.insert(k, o); }
+            Object::Event(o) => { self.events.insert(k, o); }
+            Object::Deployment(o) => { self.deployments.insert(k, o); }
+            Object::ReplicaSet(o) => { self.replicasets.insert(k, o); }
+            Object::StatefulSet(o) => { self.statefulsets.insert(k, o); }
+            Object::PersistentVolumeClaim(o) => { self.pvcs.insert(k, o); }
+            Object::PersistentVolume(o) => { self.pvs.insert(k, o); }
+            Object::StorageClass(o) => { self.storageclasses.insert(k, o); }
         }
     }
 
     fn remove(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
+        let k = key(ns, name);
         match kind {
-            "Pod" => self.pods.remove_at(ns, name).map(Object::Pod),
-            "Node" => self.nodes.remove_at(ns, name).map(Object::Node),
-            "Namespace" => self.namespaces.remove_at(ns, name).map(Object::Namespace),
-            "ConfigMap" => self.configmaps.remove_at(ns, name).map(Object::ConfigMap),
-            "Service" => self.services.remove_at(ns, name).map(Object::Service),
-            "Endpoints" => self.endpoints.remove_at(ns, name).map(Object::Endpoints),
-            "Event" => self.events.remove_at(ns, name).map(Object::Event),
-            "Deployment" => self.deployments.remove_at(ns, name).map(Object::Deployment),
-            "ReplicaSet" => self.replicasets.remove_at(ns, name).map(Object::ReplicaSet),
-            "StatefulSet" => self.statefulsets.remove_at(ns, name).map(Object::StatefulSet),
-            "PersistentVolumeClaim" => self.pvcs.remove_at(ns, name).map(Object::PersistentVolumeClaim),
-            "PersistentVolume" => self.pvs.remove_at(ns, name).map(Object::PersistentVolume),
-            "StorageClass" => self.storageclasses.remove_at(ns, name).map(Object::StorageClass),
+            "Pod" => self.pods.remove(&k).map(Object::Pod),
+            "Node" => self.nodes.remove(&k).map(Object::Node),
+            "Namespace" => self.namespaces.remove(&k).map(Object::Namespace),
+            "ConfigMap" => self.configmaps.remove(&k).map(Object::ConfigMap),
+            "Service" => self.services.remove(&k).map(Object::Service),
+            "Endpoints" => self.endpoints.remove(&k).map(Object::Endpoints),
+            "Event" => self.events.remove(&k).map(Object::Event),
+            "Deployment" => self.deployments.remove(&k).map(Object::Deployment),
+            "ReplicaSet" => self.replicasets.remove(&k).map(Object::ReplicaSet),
+            "StatefulSet" => self.statefulsets.remove(&k).map(Object::StatefulSet),
+            "PersistentVolumeClaim" => self.pvcs.remove(&k).map(Object::PersistentVolumeClaim),
+            "PersistentVolume" => self.pvs.remove(&k).map(Object::PersistentVolume),
+            "StorageClass" => self.storageclasses.remove(&k).map(Object::StorageClass),
             _ => None,
         }
     }
@@ -422,14 +353,14 @@ impl Store {
     pub fn create(&mut self, obj: Object, now: Time) -> Object {
         self.events_from_outside |= matches!(obj, Object::Event(_));
         let stored = self.stamp(obj, now);
-        self.put(stored.clone(), true);
+        self.put(stored.clone());
         stored
     }
 
     /// `create` for an object nobody reads back (events).
     fn add(&mut self, obj: Object, now: Time) {
         let stored = self.stamp(obj, now);
-        self.put(stored, true);
+        self.put(stored);
     }
 
     /// A new object's server-set fields, recorded as a change.
@@ -457,6 +388,7 @@ impl Store {
     /// The stored object is compared where it lies (never copied: this runs for every
     /// status a kubelet or controller posts).
     pub fn update(&mut self, mut obj: Object) -> bool {
+        let k = key(&obj.meta().namespace, &obj.meta().name);
         // Takes the stored object's identity, then whether anything differs and the stored
         // generation if the spec changed.
         fn carry<T: PartialEq>(old: Option<&T>, new: &mut T, meta: fn(&T) -> &ObjectMeta, meta_mut: fn(&mut T) -> &mut ObjectMeta, spec_changed: fn(&T, &T) -> bool) -> Option<Option<i64>> {
@@ -475,7 +407,7 @@ impl Store {
         }
         macro_rules! carry {
             ($map:ident, $o:expr, $spec:expr) => {
-                carry(self.$map.get_at(&$o.metadata.namespace, &$o.metadata.name), $o, |o| &o.metadata, |o| &mut o.metadata, $spec)
+                carry(self.$map.get(&k), $o, |o| &o.metadata, |o| &mut o.metadata, $spec)
             };
         }
         let outcome = match &mut obj {
@@ -499,7 +431,7 @@ impl Store {
         }
         obj.meta_mut().resource_version = self.next_rv();
         self.push_change(change(&obj, ChangeType::Modified));
-        self.put(obj, false);
+        self.put(obj);
         true
     }
 
