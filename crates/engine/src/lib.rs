@@ -283,7 +283,6 @@ impl Engine {
             }],
         };
         self.store.create(Object::Endpoints(ep), self.now);
-        self.store.changes.clear();
     }
 
     fn add_node_object(&mut self, nc: &NodeConfig, index: u32) {
@@ -387,10 +386,6 @@ impl Engine {
     }
     pub fn snapshot(&self) -> Snapshot {
         Snapshot::of(&self.store, self.now.0).with_lan(&self.lan)
-    }
-    /// The store's changes since the last call (for watchers and the UI's lights).
-    pub fn drain_changes(&mut self) -> Vec<store::Change> {
-        std::mem::take(&mut self.store.changes)
     }
     /// The next instant something is scheduled to happen, if anything is.
     pub fn next_event(&self) -> Option<Time> {

@@ -169,22 +169,6 @@ pub fn pod_status(pod: &Pod, bind: Option<String>, status: PodStatus) -> Action 
     Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind, status: Box::new(status) }
 }
 
-/// A change the store made, for watchers (the UI's control-plane lights, `get -w`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Change {
-    pub kind: &'static str,
-    pub namespace: String,
-    pub name: String,
-    pub what: ChangeType,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChangeType {
-    Added,
-    Modified,
-    Deleted,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     pub pods: Objects<Pod>,
@@ -202,8 +186,6 @@ pub struct Store {
     pub storageclasses: Objects<StorageClass>,
     resource_version: u64,
     uid_counter: u64,
-    /// Changes since the engine last drained them.
-    pub changes: Vec<Change>,
     /// Pods written since the kubelets' stage last took them (their work queue's input).
     pub written_pods: std::collections::BTreeSet<Key>,
     /// For the garbage collector: ReplicaSets (0), Pods (1) and Endpoints (2) created or
@@ -379,7 +361,7 @@ impl Store {
         if !matches!(obj, Object::Event(_)) {
             self.created_seq.insert(uid, seq);
         }
-        self.push_change(change(&obj, ChangeType::Added));
+        self.note_write(obj.kind(), &obj.meta().namespace, &obj.meta().name, false);
         obj
     }
 
@@ -430,7 +412,7 @@ impl Store {
             obj.meta_mut().generation = g + 1;
         }
         obj.meta_mut().resource_version = self.next_rv();
-        self.push_change(change(&obj, ChangeType::Modified));
+        self.note_write(obj.kind(), &obj.meta().namespace, &obj.meta().name, false);
         self.put(obj);
         true
     }
@@ -450,27 +432,25 @@ impl Store {
         p.status = status;
         p.metadata.resource_version = crate::naming::decimal(rv);
         self.resource_version = rv;
-        let (namespace, name) = k;
-        self.push_change(Change { kind: "Pod", namespace, name, what: ChangeType::Modified });
+        self.note_write("Pod", &k.0, &k.1, false);
         true
     }
 
-    fn push_change(&mut self, c: Change) {
-        if c.kind == "Pod" {
-            self.written_pods.insert((c.namespace.clone(), c.name.clone()));
-            self.podgc_written.insert((c.namespace.clone(), c.name.clone()));
-            self.rs_written.insert((c.namespace.clone(), c.name.clone()));
+    /// Notes a write (a create, change or delete) for the queues that look only at what was
+    /// written since they last looked: the kubelets', the ReplicaSet controller's counts, the
+    /// pod and the object garbage collectors.
+    fn note_write(&mut self, kind: &str, ns: &str, name: &str, deleted: bool) {
+        if kind == "Pod" {
+            self.written_pods.insert(key(ns, name));
+            self.podgc_written.insert(key(ns, name));
+            self.rs_written.insert(key(ns, name));
         }
-        if c.what == ChangeType::Deleted {
-            self.gc_deleted |= c.kind != "Event";
-            self.podgc_node_deleted |= c.kind == "Node";
-        } else if let Some(rank) = crate::controllers::gc::dependent_rank(c.kind) {
-            self.gc_written.insert((rank, (c.namespace.clone(), c.name.clone())));
+        if deleted {
+            self.gc_deleted |= kind != "Event";
+            self.podgc_node_deleted |= kind == "Node";
+        } else if let Some(rank) = crate::controllers::gc::dependent_rank(kind) {
+            self.gc_written.insert((rank, key(ns, name)));
         }
-        if self.changes.len() >= MAX_CHANGES {
-            self.changes.drain(..MAX_CHANGES / 2);
-        }
-        self.changes.push(c);
     }
 
     /// Removes an object outright.
@@ -478,7 +458,7 @@ impl Store {
         let o = self.remove(kind, ns, name)?;
         self.created_seq.remove(&o.meta().uid);
         self.next_rv();
-        self.push_change(change(&o, ChangeType::Deleted));
+        self.note_write(o.kind(), &o.meta().namespace, &o.meta().name, true);
         Some(o)
     }
 
@@ -573,13 +553,6 @@ fn event_hash(e: &EventSpec) -> u64 {
     let mut h = crate::fasthash::FxHasher::default();
     (&e.involved.uid, &e.involved.name, &e.reason, &e.message, e.component).hash(&mut h);
     h.finish()
-}
-
-/// Watchers drain `changes`; if none does, keep only the most recent ones.
-const MAX_CHANGES: usize = 8192;
-
-fn change(o: &Object, what: ChangeType) -> Change {
-    Change { kind: o.kind(), namespace: o.meta().namespace.clone(), name: o.meta().name.clone(), what }
 }
 
 /// Typed objects to `Object`.
