@@ -956,8 +956,8 @@ impl Engine {
                     self.store.record_event(store::EventSpec::warning(ev.involved, "FailedCreate", msg, ev.component), now);
                     return;
                 }
-                if let Some(created) = self.create_internal(*obj) {
-                    ev.message = ev.message.replace("{name}", &created.meta().name);
+                if let Some(name) = self.create_internal(*obj) {
+                    ev.message = ev.message.replace("{name}", &name);
                     self.store.record_event(ev, now);
                 }
             }
@@ -986,7 +986,8 @@ impl Engine {
         )
     }
 
-    fn create_internal(&mut self, mut obj: Object) -> Option<Object> {
+    /// Creates what a controller asks for; the name it got, or None if it was not made.
+    fn create_internal(&mut self, mut obj: Object) -> Option<String> {
         let ns = obj.meta().namespace.clone();
         if obj.meta().name.is_empty() && !obj.meta().generate_name.is_empty() {
             let base = obj.meta().generate_name.clone();
@@ -999,7 +1000,9 @@ impl Engine {
             return None;
         }
         self.prepare_new(&mut obj).ok()?;
-        Some(self.store.create(obj, self.now))
+        let name = obj.meta().name.clone();
+        self.store.create_unread(obj, self.now);
+        Some(name)
     }
 
     fn delete_internal(&mut self, kind: &str, ns: &str, name: &str, grace: Option<i64>) {

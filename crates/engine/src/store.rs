@@ -339,6 +339,13 @@ impl Store {
         stored
     }
 
+    /// `create` without a copy of what was stored handed back (a controller's pod: only
+    /// its name is wanted).
+    pub fn create_unread(&mut self, obj: Object, now: Time) {
+        self.events_from_outside |= matches!(obj, Object::Event(_));
+        self.add(obj, now);
+    }
+
     /// `create` for an object nobody reads back (events).
     fn add(&mut self, obj: Object, now: Time) {
         let stored = self.stamp(obj, now);
