@@ -439,10 +439,18 @@ pub struct PodStatus {
     pub container_statuses: Vec<ContainerStatus>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub qos_class: String,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "hostIPs")]
-    pub host_ips: Option<Opaque>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "podIPs")]
-    pub pod_ips: Option<Opaque>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "hostIPs")]
+    pub host_ips: Vec<PodIp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "podIPs")]
+    pub pod_ips: Vec<PodIp>,
+}
+
+/// One address of a pod or of its node (`PodIP`, `HostIP`: just `ip`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodIp {
+    #[serde(default)]
+    pub ip: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

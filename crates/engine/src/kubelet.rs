@@ -756,8 +756,8 @@ impl Kubelet<'_> {
             init_container_statuses,
             container_statuses: _,
             qos_class,
-            host_ips,
-            pod_ips,
+            host_ips: _,
+            pod_ips: _,
         } = &pod.status;
         let mut st = PodStatus {
             phase: String::new(),
@@ -771,8 +771,8 @@ impl Kubelet<'_> {
             init_container_statuses: init_container_statuses.clone(),
             container_statuses: Vec::new(),
             qos_class: qos_class.clone(),
-            host_ips: ip_list(host_ips, host_ip),
-            pod_ips: ip_list(pod_ips, &rt.pod_ip),
+            host_ips: ip_list(host_ip),
+            pod_ips: ip_list(&rt.pod_ip),
         };
         let mut statuses = Vec::with_capacity(rt.containers.len());
         let mut any_running = false;
@@ -950,14 +950,9 @@ fn order_conditions(conds: &mut [PodCondition]) {
     kubelab_api::sort::by_key(conds, |c| rank(&c.type_));
 }
 
-/// `hostIPs`/`podIPs`: `[{ip: ...}]`, the posted list kept when the address is the same
-/// (so the status compares equal without building the list again).
-fn ip_list(posted: &Option<kubelab_api::Opaque>, ip: &str) -> Option<kubelab_api::Opaque> {
-    let same = posted.as_ref().and_then(|v| v.as_sequence()).is_some_and(|s| s.len() == 1 && s[0].get("ip").and_then(|v| v.as_str()) == Some(ip));
-    if same {
-        return posted.clone();
-    }
-    Some(serde_yaml::to_value(vec![BTreeMap::from([("ip", ip)])]).unwrap_or_default().into())
+/// `hostIPs`/`podIPs`: `[{ip: ...}]` (one address family here).
+fn ip_list(ip: &str) -> Vec<PodIp> {
+    vec![PodIp { ip: ip.to_string() }]
 }
 
 #[cfg(test)]
