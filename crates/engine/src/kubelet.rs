@@ -137,8 +137,8 @@ pub struct Ctr {
     pub pull_failures: u32,
     pub last_terminated: Option<ContainerStateTerminated>,
     /// Log lines of the current instance and of the previous one (`logs --previous`).
-    pub logs: Vec<(Time, String)>,
-    pub previous_logs: Vec<(Time, String)>,
+    pub logs: Vec<(Time, crate::programs::Line)>,
+    pub previous_logs: Vec<(Time, crate::programs::Line)>,
     /// Ports the running process listens on.
     pub listens: Vec<i32>,
     /// The probe workers of the running instance.
@@ -151,10 +151,11 @@ pub struct Ctr {
 pub const MAX_LOG_LINES: usize = 2_000;
 
 impl Ctr {
-    pub fn log(&mut self, at: Time, line: String) {
+    pub fn log(&mut self, at: Time, line: impl Into<crate::programs::Line>) {
         if self.logs.len() >= MAX_LOG_LINES {
             self.logs.drain(..MAX_LOG_LINES / 4);
         }
+        let line = line.into();
         // Lines arrive in time order, except a request's line stamped when it completes.
         let at_end = self.logs.last().is_none_or(|(t, _)| *t <= at);
         if at_end {

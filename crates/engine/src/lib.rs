@@ -812,7 +812,7 @@ impl Engine {
             if ctr.restarts == 0 {
                 return Err(ApiError::BadRequest(format!("previous terminated container \"{container}\" in pod \"{pod}\" not found")));
             }
-            return Ok(ctr.previous_logs.clone());
+            return Ok(ctr.previous_logs.iter().map(|(t, l)| (*t, l.to_string())).collect());
         }
         match &ctr.phase {
             kubelet::Phase::Pulling { .. } | kubelet::Phase::Starting { .. } if ctr.restarts == 0 => {
@@ -824,7 +824,7 @@ impl Engine {
             kubelet::Phase::ConfigError { .. } if ctr.restarts == 0 => {
                 Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: CreateContainerConfigError")))
             }
-            _ => Ok(ctr.logs.iter().filter(|(t, _)| *t <= self.now).cloned().collect()),
+            _ => Ok(ctr.logs.iter().filter(|(t, _)| *t <= self.now).map(|(t, l)| (*t, l.to_string())).collect()),
         }
     }
 

@@ -10,12 +10,16 @@ use kubelab_api::{Container, Pod, Time};
 /// (ms after start, exit code, reason) if it exits by itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Start {
-    pub logs: Vec<(u64, String)>,
+    pub logs: Vec<(u64, Line)>,
     pub listens: Vec<i32>,
     pub exit: Option<(u64, i32, String)>,
     /// Files the command creates and removes: (path, ms after start, removed ms after start).
     pub files: Vec<(String, u64, Option<u64>)>,
 }
+
+/// A log line: most of a program's start-up lines are the same text every time, borrowed
+/// rather than copied into every container.
+pub type Line = std::borrow::Cow<'static, str>;
 
 /// How a name resolves from inside a pod: hostAliases, then the cluster's Services.
 pub trait Resolver {
@@ -28,28 +32,28 @@ pub(crate) fn nginx_time(t: Time) -> String {
     [&s[0..4], "/", &s[5..7], "/", &s[8..10], " ", &s[11..19]].concat()
 }
 
-pub(crate) fn nginx_entrypoint(default_conf: bool) -> Vec<(u64, String)> {
+pub(crate) fn nginx_entrypoint(default_conf: bool) -> Vec<(u64, Line)> {
     let mut v = vec![
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".to_string(),
-        "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".into(),
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh".into(),
+        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+        "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
     ];
     if default_conf {
-        v.push("10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf".into());
-        v.push("10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".into());
+        v.push("10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf");
+        v.push("10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf");
     } else {
-        v.push("10-listen-on-ipv6-by-default.sh: info: /etc/nginx/conf.d/default.conf is not a file or does not exist".into());
+        v.push("10-listen-on-ipv6-by-default.sh: info: /etc/nginx/conf.d/default.conf is not a file or does not exist");
     }
     v.extend([
-        "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh".to_string(),
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh".into(),
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh".into(),
-        "/docker-entrypoint.sh: Configuration complete; ready for start up".into(),
+        "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+        "/docker-entrypoint.sh: Configuration complete; ready for start up",
     ]);
-    v.into_iter().map(|l| (0, l)).collect()
+    v.into_iter().map(|l| (0, Line::Borrowed(l))).collect()
 }
 
-pub(crate) fn nginx_running(now: Time, version: &str) -> Vec<(u64, String)> {
+pub(crate) fn nginx_running(now: Time, version: &str) -> Vec<(u64, Line)> {
     let t = nginx_time(now);
     let t = t.as_str();
     // (Joined, not formatted: every nginx container's start writes these.)
@@ -64,7 +68,7 @@ pub(crate) fn nginx_running(now: Time, version: &str) -> Vec<(u64, String)> {
         [t, " [notice] 1#1: start worker process 30"].concat(),
     ]
     .into_iter()
-    .map(|l| (0, l))
+    .map(|l| (0, Line::Owned(l)))
     .collect()
 }
 
@@ -111,7 +115,7 @@ fn shell(c: &Container) -> Start {
                         files.push((f.to_string(), clock, None));
                     }
                 } else if let Some(at) = p.find("echo ") {
-                    logs.push((clock, p[at + 5..].trim().trim_matches(|ch| ch == '"' || ch == '\'').to_string()));
+                    logs.push((clock, p[at + 5..].trim().trim_matches(|ch| ch == '"' || ch == '\'').to_string().into()));
                 }
             }
             "touch" => files.extend(args.iter().filter(|a| !a.starts_with('-')).map(|f| (f.to_string(), clock, None))),
@@ -163,7 +167,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
                 Start { logs, listens: vec![80], exit: None, files: vec![] }
             } else {
                 let t = nginx_time(now);
-                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2")));
+                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2").into()));
                 logs.push((0, "nginx: [emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2".into()));
                 Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
             }
@@ -189,11 +193,11 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             let stamp = format!("1:M {} {}.000", &t[8..10], &t[11..19]);
             Start {
                 logs: vec![
-                    (0, format!("1:C {} {}.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", &t[8..10], &t[11..19])),
-                    (0, format!("1:C {} {}.000 # Redis version=7.2.5, bits=64, commit=00000000, modified=0, pid=1, just started", &t[8..10], &t[11..19])),
-                    (0, format!("{stamp} * Running mode=standalone, port=6379.")),
-                    (0, format!("{stamp} * Server initialized")),
-                    (0, format!("{stamp} * Ready to accept connections tcp")),
+                    (0, format!("1:C {} {}.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", &t[8..10], &t[11..19]).into()),
+                    (0, format!("1:C {} {}.000 # Redis version=7.2.5, bits=64, commit=00000000, modified=0, pid=1, just started", &t[8..10], &t[11..19]).into()),
+                    (0, format!("{stamp} * Running mode=standalone, port=6379.").into()),
+                    (0, format!("{stamp} * Server initialized").into()),
+                    (0, format!("{stamp} * Ready to accept connections tcp").into()),
                 ],
                 listens: vec![6379],
                 exit: None,
@@ -241,7 +245,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
                 Start { logs, listens: vec![80], exit: None, files: vec![] }
             } else {
                 let t = nginx_time(now);
-                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2")));
+                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2").into()));
                 logs.push((0, "nginx: [emerg] host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2".into()));
                 Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
             }
@@ -260,7 +264,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
                 "⇨ http server started on [::]:1323",
             ]
             .into_iter()
-            .map(|l| (0, l.to_string()))
+            .map(|l| (0, Line::Borrowed(l)))
             .collect(),
             listens: vec![1323],
             exit: None,
@@ -311,6 +315,6 @@ mod tests {
         c.command = vec!["sh".into(), "-c".into(), "echo hello; sleep 3600".into()];
         let s = start(&pod, &c, Time(0), &NoNames);
         assert_eq!(s.exit.map(|e| e.0), Some(3_600_000));
-        assert_eq!(s.logs, vec![(0, "hello".to_string())]);
+        assert_eq!(s.logs, vec![(0, Line::from("hello"))]);
     }
 }

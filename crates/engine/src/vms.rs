@@ -632,11 +632,11 @@ fn start_program(v: &mut Vm, ci: usize, now: Time) -> (Vec<String>, Vec<i32>, Op
     let c = v.containers[ci].clone();
     if is_nginx(&c) {
         let has_default = v.read_in(ci, "/etc/nginx/conf.d/default.conf").is_some();
-        let mut logs: Vec<String> = programs::nginx_entrypoint(has_default).into_iter().map(|(_, l)| l).collect();
+        let mut logs: Vec<String> = programs::nginx_entrypoint(has_default).into_iter().map(|(_, l)| l.into_owned()).collect();
         let version = if ImageRef::parse(&c.image).repository == "docker.io/library/nginx" { "1.27.1" } else { "1.25.4" };
         match load_conf(v, ci) {
             Ok(conf) => {
-                logs.extend(programs::nginx_running(now, version).into_iter().map(|(_, l)| l));
+                logs.extend(programs::nginx_running(now, version).into_iter().map(|(_, l)| l.into_owned()));
                 let listens = conf.listen.clone();
                 v.containers[ci].conf = Some(conf);
                 (logs, listens, None)
@@ -665,7 +665,7 @@ fn start_program(v: &mut Vm, ci: usize, now: Time) -> (Vec<String>, Vec<i32>, Op
             }
         }
         let s = programs::start(&pod, &container, now, &Nobody);
-        (s.logs.into_iter().map(|(_, l)| l).collect(), s.listens, s.exit.map(|(ms, code, _)| (ms, code)))
+        (s.logs.into_iter().map(|(_, l)| l.into_owned()).collect(), s.listens, s.exit.map(|(ms, code, _)| (ms, code)))
     }
 }
 
