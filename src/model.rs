@@ -588,7 +588,7 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
             EventView {
                 key: e.metadata.name.clone(),
                 warning: e.type_ == "Warning",
-                reason: e.reason.clone(),
+                reason: e.reason.to_string(),
                 object: format!("{}/{}", o.kind.to_ascii_lowercase(), o.name),
                 message: e.message.clone(),
                 when,

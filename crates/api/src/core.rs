@@ -1,6 +1,7 @@
 //! core/v1 kinds: Pod, Node, Namespace, ConfigMap, Service, Endpoints, Event.
 //! Field names and nesting follow k8s.io/api/core/v1; every struct decodes strictly.
 
+use crate::Str;
 use crate::meta::{IntOrString, ObjectMeta, Quantity, Time};
 use serde::{Deserialize, Serialize};
 use crate::opaque::Opaque;
@@ -859,8 +860,8 @@ pub struct Event {
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub involved_object: ObjectReference,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub reason: Str,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
     #[serde(default)]
@@ -871,8 +872,8 @@ pub struct Event {
     pub last_timestamp: Option<Time>,
     #[serde(default)]
     pub count: i32,
-    #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
-    pub type_: String,
+    #[serde(default, rename = "type", skip_serializing_if = "str::is_empty")]
+    pub type_: Str,
     #[serde(default)]
     pub event_time: Option<Opaque>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -891,8 +892,8 @@ pub struct Event {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventSource {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub component: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub component: Str,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub host: String,
 }

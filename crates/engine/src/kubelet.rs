@@ -356,7 +356,7 @@ pub struct Kubelet<'a> {
 }
 
 impl Kubelet<'_> {
-    fn event(&self, pod: &Pod, type_: &'static str, reason: &str, msg: String, field: Option<&str>) -> Action {
+    fn event(&self, pod: &Pod, type_: &'static str, reason: &'static str, msg: String, field: Option<&str>) -> Action {
         // The pod's reference without its resourceVersion, as the kubelet's events carry.
         let m = &pod.metadata;
         let r = ObjectReference {

@@ -1787,14 +1787,14 @@ impl Engine {
         w.pending = None;
         let kind = w.kind;
         let node = pod.spec.node_name.clone();
-        let event = |type_: &'static str, reason: &str, message: String| {
+        let event = |type_: &'static str, reason: &'static str, message: String| {
             let mut r = pod_ref(pod);
             r.resource_version = String::new();
             r.field_path = format!("spec.containers{{{}}}", spec.name);
             Action::Event(EventSpec {
                 involved: r,
                 type_,
-                reason: reason.into(),
+                reason,
                 message,
                 component: kubelet::COMPONENT,
                 host: node.clone(),

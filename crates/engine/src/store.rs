@@ -108,18 +108,18 @@ pub enum Action {
 pub struct EventSpec {
     pub involved: ObjectReference,
     pub type_: &'static str,
-    pub reason: String,
+    pub reason: &'static str,
     pub message: String,
     pub component: &'static str,
     pub host: String,
 }
 
 impl EventSpec {
-    pub fn normal(obj: ObjectReference, reason: &str, message: String, component: &'static str) -> EventSpec {
-        EventSpec { involved: obj, type_: "Normal", reason: reason.into(), message, component, host: String::new() }
+    pub fn normal(obj: ObjectReference, reason: &'static str, message: String, component: &'static str) -> EventSpec {
+        EventSpec { involved: obj, type_: "Normal", reason, message, component, host: String::new() }
     }
-    pub fn warning(obj: ObjectReference, reason: &str, message: String, component: &'static str) -> EventSpec {
-        EventSpec { involved: obj, type_: "Warning", reason: reason.into(), message, component, host: String::new() }
+    pub fn warning(obj: ObjectReference, reason: &'static str, message: String, component: &'static str) -> EventSpec {
+        EventSpec { involved: obj, type_: "Warning", reason, message, component, host: String::new() }
     }
     pub fn on_host(mut self, host: &str) -> EventSpec {
         self.host = host.to_string();
@@ -519,7 +519,7 @@ impl Store {
         let ev = Event {
             metadata: ObjectMeta { name: k.1, namespace: k.0, ..Default::default() },
             involved_object: e.involved,
-            reason: e.reason,
+            reason: e.reason.into(),
             message: e.message,
             source: EventSource { component: e.component.into(), host: e.host },
             first_timestamp: Some(now),

@@ -360,8 +360,8 @@ pub fn events(list: &[&Event], now: Time) -> Table {
             .map(|e| {
                 vec![
                     age(e.last_timestamp.or(e.first_timestamp), now),
-                    e.type_.clone(),
-                    e.reason.clone(),
+                    e.type_.to_string(),
+                    e.reason.to_string(),
                     format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
                     e.message.clone(),
                 ]

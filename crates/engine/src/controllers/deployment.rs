@@ -130,7 +130,7 @@ impl<'a> Sync<'a> {
     fn new(&self) -> Option<&ReplicaSet> {
         self.new_rs.as_ref().and_then(|n| self.rss.get(n))
     }
-    fn event(&mut self, reason: &str, msg: String) {
+    fn event(&mut self, reason: &'static str, msg: String) {
         self.out.push(Action::Event(EventSpec::normal(object_ref(&Object::Deployment(self.d.clone())), reason, msg, NAME)));
     }
     /// scaleReplicaSetAndRecordEvent.

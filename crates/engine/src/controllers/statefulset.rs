@@ -92,7 +92,7 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     let set = &s.metadata.name;
     let ns = &s.metadata.namespace;
     let me = Object::StatefulSet(s.clone());
-    let event = |reason: &str, msg: String| Action::Event(EventSpec::normal(object_ref(&me), reason, msg, NAME));
+    let event = |reason: &'static str, msg: String| Action::Event(EventSpec::normal(object_ref(&me), reason, msg, NAME));
     let replicas = s.spec.replicas.unwrap_or(1).max(0);
     let ordered = s.spec.pod_management_policy != "Parallel";
     let revision = update_revision(s);
