@@ -458,15 +458,15 @@ pub struct PodIp {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodCondition {
     #[serde(default, rename = "type")]
-    pub type_: String,
+    pub type_: Str,
     #[serde(default)]
-    pub status: String,
+    pub status: Str,
     #[serde(default)]
     pub last_probe_time: Option<Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub reason: Str,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
 }

@@ -913,7 +913,7 @@ impl crate::programs::Resolver for StoreResolver<'_> {
     }
 }
 
-fn set_cond(conds: &mut Vec<PodCondition>, type_: &str, status: &str, reason: &str, message: &str, now: Time) {
+fn set_cond(conds: &mut Vec<PodCondition>, type_: &'static str, status: &'static str, reason: &'static str, message: &str, now: Time) {
     if let Some(c) = conds.iter_mut().find(|c| c.type_ == type_) {
         if c.status != status {
             c.status = status.into();

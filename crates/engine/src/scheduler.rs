@@ -679,7 +679,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
 }
 
 /// Sets the PodScheduled condition.
-pub fn set_pod_scheduled(st: &mut PodStatus, status: &str, reason: &str, message: &str, now: Time) {
+pub fn set_pod_scheduled(st: &mut PodStatus, status: &'static str, reason: &'static str, message: &str, now: Time) {
     st.conditions.retain(|c| c.type_ != "PodScheduled");
     st.conditions.push(PodCondition {
         type_: "PodScheduled".into(),
