@@ -309,7 +309,7 @@ pub fn pod_status(p: &Pod) -> String {
     }
     for cs in &p.status.container_statuses {
         if let Some(w) = cs.state.waiting.as_ref().filter(|w| !w.reason.is_empty()) {
-            return w.reason.clone();
+            return w.reason.to_string();
         }
         if let Some(t) = &cs.state.terminated {
             if p.status.phase == "Running" || t.reason.is_empty() {
@@ -318,7 +318,7 @@ pub fn pod_status(p: &Pod) -> String {
             return t.reason.clone();
         }
     }
-    match p.status.phase.as_str() {
+    match &*p.status.phase {
         "Running" if is_pod_ready(p) => "Ready".into(),
         "Running" => "NotReady".into(),
         "" => "Pending".into(),

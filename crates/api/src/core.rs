@@ -418,8 +418,8 @@ pub struct HostAlias {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodStatus {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub phase: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub phase: Str,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<PodCondition>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -438,8 +438,8 @@ pub struct PodStatus {
     pub init_container_statuses: Vec<ContainerStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub container_statuses: Vec<ContainerStatus>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub qos_class: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub qos_class: Str,
     #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "hostIPs")]
     pub host_ips: Vec<PodIp>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "podIPs")]
@@ -508,8 +508,8 @@ pub struct ContainerState {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerStateWaiting {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub reason: Str,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
 }

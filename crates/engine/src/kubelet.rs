@@ -761,7 +761,7 @@ impl Kubelet<'_> {
             pod_ips: _,
         } = &pod.status;
         let mut st = PodStatus {
-            phase: String::new(),
+            phase: Str::default(),
             conditions: conditions.clone(),
             message: message.clone(),
             reason: reason.clone(),

@@ -92,7 +92,7 @@ impl Snapshot {
                     namespace: p.metadata.namespace.clone(),
                     name: p.metadata.name.clone(),
                     node: if p.spec.node_name.is_empty() { None } else { Some(p.spec.node_name.clone()) },
-                    phase: if p.status.phase.is_empty() { "Pending".into() } else { p.status.phase.clone() },
+                    phase: if p.status.phase.is_empty() { "Pending".into() } else { p.status.phase.to_string() },
                     ready: is_pod_ready(p),
                     terminating: p.metadata.deletion_timestamp.is_some(),
                     owner: p.metadata.controller_ref().map(|r| r.name.clone()),

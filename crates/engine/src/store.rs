@@ -623,7 +623,7 @@ mod tests {
         assert_eq!(s.pods[&key("default", "db-0")].status.phase, "");
         assert!(s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running.clone()));
         let now = &s.pods[&key("default", "db-0")];
-        assert_eq!((now.status.phase.as_str(), now.spec.node_name.as_str()), ("Running", "node-1"));
+        assert_eq!((&*now.status.phase, now.spec.node_name.as_str()), ("Running", "node-1"));
         assert!(!s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running), "the same write again changes nothing");
     }
 

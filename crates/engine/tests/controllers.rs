@@ -33,7 +33,7 @@ fn pod(name: &str, owner_uid: &str, node: &str, phase: &str, ready_since: Option
         block_owner_deletion: Some(true),
     });
     p.spec.node_name = node.into();
-    p.status.phase = phase.into();
+    p.status.phase = phase.to_string().into();
     if let Some(t) = ready_since {
         p.status.conditions.push(PodCondition { type_: "Ready".into(), status: "True".into(), last_transition_time: Some(Time::from_secs(t)), ..Default::default() });
     }

@@ -89,7 +89,7 @@ pub fn first<'a>(mut pods: Vec<&'a Pod>, order: Order) -> Option<&'a Pod> {
 
 /// PodPending < PodUnknown < PodRunning (podPhaseToOrdinal; other phases count as 0).
 fn phase_ordinal(p: &Pod) -> u8 {
-    match p.status.phase.as_str() {
+    match &*p.status.phase {
         "Running" => 2,
         "Unknown" => 1,
         _ => 0,
@@ -160,7 +160,7 @@ mod tests {
         p.metadata.name = name.into();
         p.metadata.creation_timestamp = Some(Time(created * 1000));
         p.spec.node_name = node.into();
-        p.status.phase = phase.into();
+        p.status.phase = phase.to_string().into();
         if let Some(t) = ready_at {
             p.status.conditions.push(PodCondition { type_: "Ready".into(), status: "True".into(), last_transition_time: Some(Time(t * 1000)), ..Default::default() });
         }

@@ -25,7 +25,7 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
     let mut ready = 0;
     let mut restarts = 0;
     let mut last_restart: Option<Time> = None;
-    let mut reason = if p.status.phase.is_empty() { "Pending".to_string() } else { p.status.phase.clone() };
+    let mut reason = if p.status.phase.is_empty() { "Pending".to_string() } else { p.status.phase.to_string() };
     if !p.status.reason.is_empty() {
         reason = p.status.reason.clone();
     }
@@ -38,7 +38,7 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
             }
         }
         if let Some(w) = c.state.waiting.as_ref().filter(|w| !w.reason.is_empty()) {
-            reason = w.reason.clone();
+            reason = w.reason.to_string();
         } else if let Some(t) = c.state.terminated.as_ref() {
             reason = if !t.reason.is_empty() {
                 t.reason.clone()

@@ -252,7 +252,7 @@ pub fn pods_to_delete<'a>(active: &[&'a Pod], n: usize, store: &Store) -> Vec<&'
 }
 
 fn phase_rank(p: &Pod) -> u8 {
-    match p.status.phase.as_str() {
+    match &*p.status.phase {
         "Pending" | "" => 0,
         "Unknown" => 1,
         "Running" => 2,
