@@ -573,7 +573,7 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
         .map(|e| {
             let o = &e.involved_object;
             let ns = o.namespace.clone();
-            let select = match o.kind.as_str() {
+            let select = match &*o.kind {
                 "Pod" => Some(Selection::Pod { namespace: ns, name: o.name.clone() }),
                 "Node" => Some(Selection::Node(o.name.clone())),
                 "Deployment" => Some(Selection::Deployment { namespace: ns, name: o.name.clone() }),

@@ -135,7 +135,7 @@ pub fn object_ref(obj: &Object) -> ObjectReference {
         namespace: m.namespace.clone(),
         name: m.name.clone(),
         uid: m.uid.clone(),
-        api_version: obj.info().api_version(),
+        api_version: obj.info().api_version().into(),
         resource_version: m.resource_version.clone(),
         field_path: String::new(),
     }
