@@ -338,6 +338,19 @@ fn image_id(image: &str) -> String {
     format!("{}@sha256:{}", full.repository, hex64(&full.full()))
 }
 
+/// A created container's `image` in its status: containerd reports the image's first repo
+/// tag, which it stores fully qualified (`nginx:1.25` → `docker.io/library/nginx:1.25`;
+/// containerd's CRI `ContainerStatus`: "Based on current behavior of dockershim, this field
+/// should be image tag", `repoTags[0]`). An image named by digest has no tag to report,
+/// and keeps the name it was given. A container not created yet reports the spec's image.
+fn status_image(image: &str) -> String {
+    if image.contains('@') {
+        image.to_string()
+    } else {
+        ImageRef::parse(image).full()
+    }
+}
+
 /// A container's `containerID`, one per pod, container and restart.
 fn container_id(pod: &Pod, c: &Ctr) -> String {
     format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts)))
@@ -793,6 +806,7 @@ impl Kubelet<'_> {
             }
             if matches!(c.phase, Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
                 // A container that has run keeps reporting its image and last container id.
+                cs.image = status_image(&c.image);
                 cs.image_id = image_id(&c.image);
                 cs.container_id = container_id(pod, c);
             }
@@ -819,6 +833,7 @@ impl Kubelet<'_> {
                     cs.started = Some(crate::prober::started(c));
                     cs.ready = ready_at.is_some_and(|r| r <= now);
                     if cs.image_id.is_empty() {
+                        cs.image = status_image(&c.image);
                         cs.image_id = image_id(&c.image);
                         cs.container_id = container_id(pod, c);
                     }
