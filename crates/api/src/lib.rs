@@ -22,8 +22,8 @@ pub use opaque::Opaque;
 pub use object::{kind_info, resolve_resource, KindInfo, Object, KINDS};
 pub use parse::{decode, parse_documents, DecodeError, SourceDoc, SyntaxError};
 
-/// Text that is most often one of a few fixed words (an event's type, reason and source):
-/// borrowed then, not copied into every object.
+/// Text that is most often fixed (an event's type, reason and source, a condition's type
+/// and status, a pod's phase, ...): borrowed then, not copied into every object.
 pub type Str = std::borrow::Cow<'static, str>;
 
 /// The Kubernetes version the lab models.

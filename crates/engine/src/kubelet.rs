@@ -332,23 +332,18 @@ fn hex64(seed: &str) -> String {
     out
 }
 
-/// A started container's `imageID`: the repository and a digest of the image it ran.
-fn image_id(image: &str) -> String {
-    let full = ImageRef::parse(image);
-    format!("{}@sha256:{}", full.repository, hex64(&full.full()))
-}
-
-/// A created container's `image` in its status: containerd reports the image's first repo
-/// tag, which it stores fully qualified (`nginx:1.25` → `docker.io/library/nginx:1.25`;
-/// containerd's CRI `ContainerStatus`: "Based on current behavior of dockershim, this field
-/// should be image tag", `repoTags[0]`). An image named by digest has no tag to report,
-/// and keeps the name it was given. A container not created yet reports the spec's image.
-fn status_image(image: &str) -> String {
-    if image.contains('@') {
-        image.to_string()
-    } else {
-        ImageRef::parse(image).full()
-    }
+/// A created container's `image` and `imageID` in its status.
+/// - `image`: containerd reports the image's first repo tag, which it stores fully qualified
+///   (`nginx:1.25` → `docker.io/library/nginx:1.25`; containerd's CRI `ContainerStatus`:
+///   "Based on current behavior of dockershim, this field should be image tag",
+///   `repoTags[0]`). An image named by digest has no tag to report and keeps the name it was
+///   given. A container not created yet reports the spec's image.
+/// - `imageID`: the repository and a digest of the image it ran.
+fn runtime_image(image: &str) -> (String, String) {
+    let r = ImageRef::parse(image);
+    let full = r.full();
+    let id = format!("{}@sha256:{}", r.repository, hex64(&full));
+    (if image.contains('@') { image.to_string() } else { full }, id)
 }
 
 /// A container's `containerID`, one per pod, container and restart.
@@ -361,6 +356,23 @@ fn pull_backoff(failures: u32, initial: u64, max: u64) -> u64 {
     (initial << shift).min(max)
 }
 
+/// An event a node's kubelet (`host`) records about `pod`, about one of its containers when
+/// `field` names it: the pod's reference without its resourceVersion, as the kubelet's
+/// events carry.
+pub fn event(pod: &Pod, host: &str, type_: &'static str, reason: &'static str, message: String, field: Option<&str>) -> Action {
+    let m = &pod.metadata;
+    let involved = ObjectReference {
+        kind: "Pod".into(),
+        namespace: m.namespace.clone(),
+        name: m.name.clone(),
+        uid: m.uid.clone(),
+        api_version: "v1".into(),
+        resource_version: String::new(),
+        field_path: field.map(|c| ["spec.containers{", c, "}"].concat()).unwrap_or_default(),
+    };
+    Action::Event(EventSpec { involved, type_, reason, message, component: COMPONENT, host: host.to_string() })
+}
+
 /// The kubelet of one node, with the runtime state of its pods.
 pub struct Kubelet<'a> {
     pub machine: &'a mut Machine,
@@ -370,19 +382,7 @@ pub struct Kubelet<'a> {
 
 impl Kubelet<'_> {
     fn event(&self, pod: &Pod, type_: &'static str, reason: &'static str, msg: String, field: Option<&str>) -> Action {
-        // The pod's reference without its resourceVersion, as the kubelet's events carry.
-        let m = &pod.metadata;
-        let r = ObjectReference {
-            kind: "Pod".into(),
-            namespace: m.namespace.clone(),
-            name: m.name.clone(),
-            uid: m.uid.clone(),
-            api_version: "v1".into(),
-            resource_version: String::new(),
-            field_path: field.map(|c| ["spec.containers{", c, "}"].concat()).unwrap_or_default(),
-        };
-        let e = EventSpec { involved: r, type_, reason: reason.into(), message: msg, component: COMPONENT, host: self.machine.name.clone() };
-        Action::Event(e)
+        event(pod, &self.machine.name, type_, reason, msg, field)
     }
 
     /// One sync of every pod bound to this node (`pods`: this node's pods).
@@ -804,10 +804,10 @@ impl Kubelet<'_> {
             if let Some(t) = &c.last_terminated {
                 cs.last_state.terminated = Some(t.clone());
             }
-            if matches!(c.phase, Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
-                // A container that has run keeps reporting its image and last container id.
-                cs.image = status_image(&c.image);
-                cs.image_id = image_id(&c.image);
+            if matches!(c.phase, Phase::Running { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
+                // A created container reports the image as the runtime has it and its id; one
+                // that has run keeps reporting them while it waits to run again.
+                (cs.image, cs.image_id) = runtime_image(&c.image);
                 cs.container_id = container_id(pod, c);
             }
             match &c.phase {
@@ -832,11 +832,6 @@ impl Kubelet<'_> {
                     cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
                     cs.started = Some(crate::prober::started(c));
                     cs.ready = ready_at.is_some_and(|r| r <= now);
-                    if cs.image_id.is_empty() {
-                        cs.image = status_image(&c.image);
-                        cs.image_id = image_id(&c.image);
-                        cs.container_id = container_id(pod, c);
-                    }
                 }
                 Phase::Exited { at, exit_code, reason, started } => {
                     ever_ran = true;

@@ -35,7 +35,7 @@ use kubelab_api::*;
 use kubelet::{Kubelet, Machine, PodRuntime};
 use rng::Pcg32;
 use std::collections::{BTreeMap, BTreeSet};
-use store::{object_ref, pod_ref, EventSpec};
+use store::{object_ref, EventSpec};
 
 /// How dependents are treated when their owner is deleted (`--cascade`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1786,20 +1786,7 @@ impl Engine {
         let w = &mut c.probes[wi];
         w.pending = None;
         let kind = w.kind;
-        let node = pod.spec.node_name.clone();
-        let event = |type_: &'static str, reason: &'static str, message: String| {
-            let mut r = pod_ref(pod);
-            r.resource_version = String::new();
-            r.field_path = format!("spec.containers{{{}}}", spec.name);
-            Action::Event(EventSpec {
-                involved: r,
-                type_,
-                reason,
-                message,
-                component: kubelet::COMPONENT,
-                host: node.clone(),
-            })
-        };
+        let event = |type_: &'static str, reason: &'static str, message: String| kubelet::event(pod, &pod.spec.node_name, type_, reason, message, Some(&spec.name));
         if !ok {
             out.push(event(
                 "Warning",

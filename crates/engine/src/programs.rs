@@ -19,7 +19,7 @@ pub struct Start {
 
 /// A log line: most of a program's start-up lines are the same text every time, borrowed
 /// rather than copied into every container.
-pub type Line = std::borrow::Cow<'static, str>;
+pub type Line = kubelab_api::Str;
 
 /// How a name resolves from inside a pod: hostAliases, then the cluster's Services.
 pub trait Resolver {
