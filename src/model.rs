@@ -552,6 +552,12 @@ pub struct EventView {
 /// Events shown in the feed.
 pub const FEED_EVENTS: usize = 40;
 
+/// A resourceVersion's order as the number it is (the store writes them in decimal, without
+/// leading zeros): its length, then its digits. Not parsed: the feed looks at every event.
+fn version_order(v: &str) -> (usize, &str) {
+    (v.len(), v)
+}
+
 /// The newest events first (by last time seen), at most FEED_EVENTS.
 pub fn events_feed(engine: &Engine) -> Vec<EventView> {
     let now = engine.now();
@@ -560,7 +566,7 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
         .store()
         .events
         .values()
-        .map(|e| (std::cmp::Reverse((e.last_timestamp.or(e.first_timestamp), e.metadata.resource_version.parse::<u64>().unwrap_or(0))), e))
+        .map(|e| (std::cmp::Reverse((e.last_timestamp.or(e.first_timestamp), version_order(&e.metadata.resource_version))), e))
         .collect();
     if events.len() > FEED_EVENTS {
         events.select_nth_unstable_by(FEED_EVENTS - 1, |a, b| a.0.cmp(&b.0));
@@ -978,6 +984,19 @@ mod tests {
         assert!(scheduled.message.starts_with("Successfully assigned default/web-"), "{scheduled:?}");
         assert!(matches!(&scheduled.select, Some(Selection::Pod { name, .. }) if scheduled.object.ends_with(name.as_str())));
         assert!(scheduled.when.ends_with(" ago"), "{}", scheduled.when);
+    }
+
+    /// Events seen at the same moment are newest first by resourceVersion, as numbers:
+    /// `10` is newer than `9`.
+    #[test]
+    fn resource_versions_order_as_numbers_without_being_parsed() {
+        let versions = [0u64, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 123_456, 1_000_000];
+        for a in versions {
+            for b in versions {
+                let (x, y) = (a.to_string(), b.to_string());
+                assert_eq!(version_order(&x).cmp(&version_order(&y)), a.cmp(&b), "{a} against {b}");
+            }
+        }
     }
 
     fn node<'a>(v: &'a ClusterView, name: &str) -> &'a NodeView {

@@ -78,13 +78,18 @@ pub fn console(props: &ConsoleProps) -> Html {
         });
     }
 
-    // Keep the newest output in view.
+    // Keep the newest output in view, at the next frame: reading scrollHeight right after
+    // a render lays out the whole page inside the render's task (1,000 new pods: about a
+    // fifth of it), where the frame lays it out anyway.
     {
         let output_ref = output_ref.clone();
         use_effect_with(props.lines.clone(), move |_| {
-            if let Some(el) = output_ref.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
+            let frame = gloo::render::request_animation_frame(move |_| {
+                if let Some(el) = output_ref.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
+            move || drop(frame)
         });
     }
 

@@ -26,9 +26,17 @@ test('kubectl typed in the console prints its table, and its errors marked as st
   const marker = await lab.consoleOutput.locator('.stderr').first().evaluate((s) => getComputedStyle(s, '::before').content);
   assert.equal(marker, '"! "', 'stderr carries a marker, not only a colour');
 
+  // Output longer than the console stays scrolled to its newest line (scrolled at the next
+  // frame, not in the render's own task).
+  await lab.run('kubectl api-resources');
+  await page.waitForFunction(() => {
+    const o = document.querySelector('[data-testid="console-output"]');
+    return o.scrollHeight > o.clientHeight + 100 && o.scrollTop + o.clientHeight >= o.scrollHeight - 2;
+  }, null, { timeout: 5_000 });
+
   // ↑ brings the last command back.
   await lab.consoleInput.press('ArrowUp');
-  assert.equal(await lab.consoleInput.inputValue(), 'kubectl get deploymnets');
+  assert.equal(await lab.consoleInput.inputValue(), 'kubectl api-resources');
   await lab.screenshot('console');
   assert.deepEqual(errors, []);
   await context.close();
