@@ -294,7 +294,9 @@ impl PodRuntime {
                 Phase::ConfigError { until, .. } => Some(*until),
                 Phase::WaitingForVolumes { retry_at, .. } => Some(*retry_at),
             };
-            if let Some(a) = at {
+            // A moment already past (an exited container's, noticed long ago) is no wakeup,
+            // and must not hide another container's next moment.
+            if let Some(a) = at.filter(|a| *a > now) {
                 t = Some(t.map_or(a, |x| x.min(a)));
             }
         }
