@@ -80,6 +80,19 @@ pub enum Phase {
     /// The container's config could not be made (a ConfigMap or key its environment names
     /// is missing): CreateContainerConfigError until the pod worker retries at `until`.
     ConfigError { until: Time, message: String },
+    /// Waiting for the container before it in the pod's spec to be started (ContainerCreating).
+    /// The kubelet starts a new pod's containers one after another, each one's image pulled,
+    /// then created and started, before the next is looked at (kuberuntime_manager.go
+    /// SyncPod's start loop; "The kubelet never pulls multiple images in parallel on behalf
+    /// of one Pod", Images concept page, "Serial and parallel image pulls").
+    Queued,
+}
+
+impl Phase {
+    /// Still on its way to its first start in this sync: the containers after it wait.
+    fn starting(&self) -> bool {
+        matches!(self, Phase::Pulling { .. } | Phase::Starting { .. } | Phase::Queued | Phase::WaitingForVolumes { .. })
+    }
 }
 
 /// The longest wait between two mount attempts (exponentialbackoff's 2m2s).
@@ -293,6 +306,8 @@ impl PodRuntime {
                 Phase::CrashLoopBackOff { until, .. } => Some(*until),
                 Phase::ConfigError { until, .. } => Some(*until),
                 Phase::WaitingForVolumes { retry_at, .. } => Some(*retry_at),
+                // Woken by the container before it.
+                Phase::Queued => None,
             };
             // A moment already past (an exited container's, noticed long ago) is no wakeup,
             // and must not hide another container's next moment.
@@ -445,7 +460,13 @@ impl Kubelet<'_> {
         // WaitForAttachAndMount comes before any image is pulled.
         let volumes_missing = volume_error(store, pod).is_some();
         for c in &pod.spec.containers {
-            let phase = if volumes_missing { Phase::WaitingForVolumes { retry_at: now, failures: 0 } } else { self.begin_pull(pod, c, now, out) };
+            let phase = if volumes_missing {
+                Phase::WaitingForVolumes { retry_at: now, failures: 0 }
+            } else if rt.containers.last().is_some_and(|p: &Ctr| p.phase.starting()) {
+                Phase::Queued
+            } else {
+                self.begin_pull(pod, c, now, out)
+            };
             rt.containers.push(Ctr {
                 name: c.name.clone(),
                 image: c.image.clone(),
@@ -501,7 +522,11 @@ impl Kubelet<'_> {
         let uid = pod.metadata.uid.as_str();
         let n = self.runtimes[uid].containers.len();
         let no_spec = Container::default();
+        // When the container before this one got past its start (started, or failed to be
+        // pulled or configured): a queued container's turn comes then.
+        let mut turn: Option<Time> = None;
         for i in 0..n {
+            let mut left_starting: Option<Time> = None;
             // (No transition changes a container's name or image: they are copied once, not
             // at each step.)
             let (name, image) = {
@@ -585,9 +610,21 @@ impl Kubelet<'_> {
                                     if let Some(rt) = self.runtimes.get_mut(uid) {
                                         rt.mount_configmaps(store, pod, at);
                                     }
+                                    Some((self.begin_pull(pod, spec, at, out), 0))
+                                } else {
+                                    // The containers then start one after another.
+                                    Some((Phase::Queued, 0))
                                 }
-                                Some((self.begin_pull(pod, spec, at, out), 0))
                             }
+                        }
+                    }
+                    Phase::Queued => {
+                        // (A container before it that got past its start in an earlier sync
+                        // would have handed over then; now is the safe fallback.)
+                        let prev_done = i > 0 && !self.runtimes[uid].containers[i - 1].phase.starting();
+                        match turn.or(prev_done.then_some(now)) {
+                            Some(at) => Some((self.begin_pull(pod, spec, at, out), 0)),
+                            None => None,
                         }
                     }
                     Phase::ConfigError { until, .. } if *until <= now => {
@@ -668,6 +705,14 @@ impl Kubelet<'_> {
                 };
                 match next {
                     Some((phase, failures)) => {
+                        if ctr.phase.starting() && !phase.starting() {
+                            // The moment the start ended: the pull's end, or the start itself.
+                            left_starting = match &ctr.phase {
+                                Phase::Pulling { done_at, .. } => Some(*done_at),
+                                Phase::Starting { at } => Some(*at),
+                                _ => Some(now),
+                            };
+                        }
                         let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
                         c.phase = phase;
                         c.pull_failures += failures;
@@ -675,6 +720,7 @@ impl Kubelet<'_> {
                     None => break,
                 }
             }
+            turn = left_starting;
         }
     }
 
@@ -813,7 +859,7 @@ impl Kubelet<'_> {
                 cs.container_id = container_id(pod, c);
             }
             match &c.phase {
-                Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } => {
+                Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } | Phase::Queued => {
                     cs.state.waiting = Some(ContainerStateWaiting { reason: "ContainerCreating".into(), message: String::new() });
                 }
                 Phase::ErrImagePull { message, .. } => {
