@@ -180,8 +180,45 @@ impl Ctr {
     }
 }
 
-/// Pod runtimes by pod uid (never iterated where order shows).
-pub type Runtimes = crate::fasthash::FastMap<String, PodRuntime>;
+/// Pod runtimes by pod uid (never iterated where order shows). Read through `Deref`;
+/// changed only through `get_mut`, `insert` and `remove`, so a runtime handed out to be
+/// changed forgets its remembered next wakeup (`PodRuntime::next_wakeup`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Runtimes(crate::fasthash::FastMap<String, PodRuntime>);
+
+impl std::ops::Deref for Runtimes {
+    type Target = crate::fasthash::FastMap<String, PodRuntime>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Runtimes {
+    pub fn get_mut(&mut self, uid: &str) -> Option<&mut PodRuntime> {
+        let rt = self.0.get_mut(uid)?;
+        rt.wake.0.set(None);
+        Some(rt)
+    }
+
+    pub fn insert(&mut self, uid: String, rt: PodRuntime) {
+        self.0.insert(uid, rt);
+    }
+
+    pub fn remove(&mut self, uid: &str) -> Option<PodRuntime> {
+        self.0.remove(uid)
+    }
+}
+
+/// A runtime's next wakeup as last worked out, and when: (asked at, answer). Compares equal
+/// to any other: it is a remembered answer, not state.
+#[derive(Clone, Debug, Default)]
+pub struct WakeCache(std::cell::Cell<Option<(Time, Option<Time>)>>);
+
+impl PartialEq for WakeCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
 
 /// What one step of a container's timeline reads of it (`Kubelet::step`).
 struct Step<'a> {
@@ -207,6 +244,9 @@ pub struct PodRuntime {
     pub settled: Option<(String, Time)>,
     /// The ConfigMap volumes as mounted, by volume name (see `MountedConfigMap`).
     pub mounts: BTreeMap<String, MountedConfigMap>,
+    /// `next_wakeup`'s last answer: the engine asks every runtime at every instant, and
+    /// with traffic most instants change no runtime.
+    pub wake: WakeCache,
 }
 
 /// A ConfigMap volume's files in a pod. The kubelet writes them when it mounts the volume
@@ -281,12 +321,27 @@ impl PodRuntime {
         }
     }
 
-    /// The next instant this pod's state changes by itself.
+    /// The next instant this pod's state changes by itself: the earliest of its moments
+    /// after `now`. Remembered until the runtime is next changed (`Runtimes::get_mut`): an
+    /// answer worked out at `at` still holds at any later `now` before it.
     pub fn next_wakeup(&self, now: Time) -> Option<Time> {
-        let mut t: Option<Time> = self.killing_until;
+        if let Some((at, next)) = self.wake.0.get() {
+            if at <= now && next.is_none_or(|t| t > now) {
+                #[cfg(debug_assertions)]
+                assert_eq!(next, self.work_out_next_wakeup(now), "a runtime changed without forgetting its next wakeup");
+                return next;
+            }
+        }
+        let next = self.work_out_next_wakeup(now);
+        self.wake.0.set(Some((now, next)));
+        next
+    }
+
+    fn work_out_next_wakeup(&self, now: Time) -> Option<Time> {
+        let mut t: Option<Time> = self.killing_until.filter(|k| *k > now);
         // Only while a container runs does a rewritten file matter to anyone.
         if self.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. })) {
-            if let Some(m) = self.mounts.values().map(|m| m.next_sync).min() {
+            if let Some(m) = self.mounts.values().map(|m| m.next_sync).filter(|m| *m > now).min() {
                 t = Some(t.map_or(m, |x| x.min(m)));
             }
         }
@@ -456,7 +511,7 @@ impl Kubelet<'_> {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None, mounts: BTreeMap::new() };
+        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None, mounts: BTreeMap::new(), wake: WakeCache::default() };
         // WaitForAttachAndMount comes before any image is pulled.
         let volumes_missing = volume_error(store, pod).is_some();
         for c in &pod.spec.containers {

@@ -1387,7 +1387,8 @@ impl Engine {
                 if let (Some(rt), Some(m)) = (self.runtimes.get(&p.metadata.uid), self.machines.get(&p.spec.node_name)) {
                     let (mut machine, mut copy) = (m.clone(), rt.clone());
                     copy.settled = None;
-                    let mut runtimes = kubelet::Runtimes::from_iter([(p.metadata.uid.clone(), copy)]);
+                    let mut runtimes = kubelet::Runtimes::default();
+                    runtimes.insert(p.metadata.uid.clone(), copy);
                     let mut k = Kubelet { machine: &mut machine, runtimes: &mut runtimes, timings: &self.config.timings };
                     let actions = k.sync(&self.store, &[p], self.now);
                     assert_eq!(actions, Vec::new(), "a pod settled as its kubelet wrote it had more to post");
