@@ -765,6 +765,7 @@ impl Kubelet<'_> {
                             left_starting = match &ctr.phase {
                                 Phase::Pulling { done_at, .. } => Some(*done_at),
                                 Phase::Starting { at } => Some(*at),
+                                Phase::WaitingForVolumes { retry_at, .. } => Some(*retry_at),
                                 _ => Some(now),
                             };
                         }
