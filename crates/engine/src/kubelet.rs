@@ -100,6 +100,11 @@ pub const MOUNT_BACKOFF_MAX_MS: u64 = 122_000;
 
 /// A volume the kubelet cannot set up yet, and why, as MountVolume.SetUp says it: a
 /// `configMap` volume whose ConfigMap does not exist (and is not `optional`).
+pub fn is_sidecar(c: &Container) -> bool {
+    c.restart_policy.as_deref() == Some("Always")
+}
+
+/// A volume the kubelet cannot set up yet (see above).
 pub fn volume_error(store: &Store, pod: &Pod) -> Option<(String, String)> {
     pod.spec.volumes.iter().find_map(|v| {
         let cm = v.config_map.as_ref()?;
@@ -229,9 +234,21 @@ struct Step<'a> {
     pull_failures: u32,
 }
 
+/// One of a pod's containers in the runtime: an init container or an app container, by
+/// its index in its list (the order the kubelet starts them in: init containers first).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    Init(usize),
+    App(usize),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRuntime {
+    /// The app containers, as `spec.containers`.
     pub containers: Vec<Ctr>,
+    /// The init containers, as `spec.initContainers`: run one at a time to completion (or,
+    /// for a sidecar, `restartPolicy: Always`, started) before the app containers start.
+    pub inits: Vec<Ctr>,
     /// All containers stopped by then; the kubelet then confirms the deletion.
     pub killing_until: Option<Time>,
     pub pod_ip: String,
@@ -296,6 +313,30 @@ pub fn configmap_files(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<St
 }
 
 impl PodRuntime {
+    fn slot(&self, s: Slot) -> &Ctr {
+        match s {
+            Slot::Init(i) => &self.inits[i],
+            Slot::App(i) => &self.containers[i],
+        }
+    }
+
+    fn slot_mut(&mut self, s: Slot) -> &mut Ctr {
+        match s {
+            Slot::Init(i) => &mut self.inits[i],
+            Slot::App(i) => &mut self.containers[i],
+        }
+    }
+
+    /// Every container, init containers first.
+    pub fn all_containers(&self) -> impl Iterator<Item = &Ctr> {
+        self.inits.iter().chain(self.containers.iter())
+    }
+
+    /// The container named `name`, init or app.
+    pub fn container_mut(&mut self, name: &str) -> Option<&mut Ctr> {
+        self.inits.iter_mut().chain(self.containers.iter_mut()).find(|c| c.name == name)
+    }
+
     /// Mounts the pod's ConfigMap volumes now.
     pub fn mount_configmaps(&mut self, store: &Store, pod: &Pod, now: Time) {
         self.mounts = kubelab_api::sort::map(
@@ -340,12 +381,12 @@ impl PodRuntime {
     fn work_out_next_wakeup(&self, now: Time) -> Option<Time> {
         let mut t: Option<Time> = self.killing_until.filter(|k| *k > now);
         // Only while a container runs does a rewritten file matter to anyone.
-        if self.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. })) {
+        if self.all_containers().any(|c| matches!(c.phase, Phase::Running { .. })) {
             if let Some(m) = self.mounts.values().map(|m| m.next_sync).filter(|m| *m > now).min() {
                 t = Some(t.map_or(m, |x| x.min(m)));
             }
         }
-        for c in &self.containers {
+        for c in self.all_containers() {
             let at = match &c.phase {
                 Phase::Pulling { done_at, .. } => Some(*done_at),
                 Phase::ErrImagePull { until, .. } => Some(*until),
@@ -440,7 +481,12 @@ pub fn event(pod: &Pod, host: &str, type_: &'static str, reason: &'static str, m
         uid: m.uid.clone(),
         api_version: "v1".into(),
         resource_version: String::new(),
-        field_path: field.map(|c| ["spec.containers{", c, "}"].concat()).unwrap_or_default(),
+        field_path: field
+            .map(|c| {
+                let list = if pod.spec.init_containers.iter().any(|i| i.name == c) { "spec.initContainers{" } else { "spec.containers{" };
+                [list, c, "}"].concat()
+            })
+            .unwrap_or_default(),
     };
     Action::Event(EventSpec { involved, type_, reason, message, component: COMPONENT, host: host.to_string() })
 }
@@ -511,18 +557,23 @@ impl Kubelet<'_> {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        let mut rt = PodRuntime { containers: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None, mounts: BTreeMap::new(), wake: WakeCache::default() };
+        let mut rt = PodRuntime { containers: Vec::new(), inits: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None, mounts: BTreeMap::new(), wake: WakeCache::default() };
         // WaitForAttachAndMount comes before any image is pulled.
         let volumes_missing = volume_error(store, pod).is_some();
-        for c in &pod.spec.containers {
+        let mut waits = false;
+        for (init, c) in pod.spec.init_containers.iter().map(|c| (true, c)).chain(pod.spec.containers.iter().map(|c| (false, c))) {
             let phase = if volumes_missing {
                 Phase::WaitingForVolumes { retry_at: now, failures: 0 }
-            } else if rt.containers.last().is_some_and(|p: &Ctr| p.phase.starting()) {
+            } else if waits {
                 Phase::Queued
             } else {
                 self.begin_pull(pod, c, now, out)
             };
-            rt.containers.push(Ctr {
+            // The next container waits while this one is on its way to starting, and
+            // always after an init container that must run to completion first.
+            waits = phase.starting() || (init && !is_sidecar(c));
+            let list = if init { &mut rt.inits } else { &mut rt.containers };
+            list.push(Ctr {
                 name: c.name.clone(),
                 image: c.image.clone(),
                 phase,
@@ -575,27 +626,37 @@ impl Kubelet<'_> {
     /// Moves each container along its timeline up to `now`.
     fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         let uid = pod.metadata.uid.as_str();
-        let n = self.runtimes[uid].containers.len();
+        let slots: Vec<Slot> = {
+            let rt = &self.runtimes[uid];
+            (0..rt.inits.len()).map(Slot::Init).chain((0..rt.containers.len()).map(Slot::App)).collect()
+        };
         let no_spec = Container::default();
+        let spec_of = |slot: Slot, name: &str| {
+            let list = if matches!(slot, Slot::Init(_)) { &pod.spec.init_containers } else { &pod.spec.containers };
+            list.iter().find(|c| c.name == name).unwrap_or(&no_spec)
+        };
         // When the container before this one got past its start (started, or failed to be
         // pulled or configured): a queued container's turn comes then.
         let mut turn: Option<Time> = None;
-        for i in 0..n {
+        for (k, &slot) in slots.iter().enumerate() {
+            let i = k;
             let mut left_starting: Option<Time> = None;
             // (No transition changes a container's name or image: they are copied once, not
             // at each step.)
             let (name, image) = {
-                let c = &self.runtimes[uid].containers[i];
+                let c = self.runtimes[uid].slot(slot);
                 (c.name.clone(), c.image.clone())
             };
+            // An init container that must run to completion (not a sidecar).
+            let run_to_completion = matches!(slot, Slot::Init(_)) && !is_sidecar(spec_of(slot, &name));
             // Several transitions can fall due at one instant.
             for _ in 0..8 {
                 // Only what the transition needs (not the container's log).
                 let ctr = {
-                    let c = &self.runtimes[uid].containers[i];
+                    let c = self.runtimes[uid].slot(slot);
                     Step { name: &name, image: &image, phase: c.phase.clone(), restarts: c.restarts, pull_failures: c.pull_failures }
                 };
-                let spec = pod.spec.containers.iter().find(|c| c.name == ctr.name).unwrap_or(&no_spec);
+                let spec = spec_of(slot, ctr.name);
                 // Why the container's config cannot be made, looked at when it is due to start.
                 let config = match &ctr.phase {
                     Phase::Starting { at } if *at <= now => config_error(store, pod, spec),
@@ -674,13 +735,25 @@ impl Kubelet<'_> {
                         }
                     }
                     Phase::Queued => {
-                        // (A container before it that got past its start in an earlier sync
-                        // would have handed over then; now is the safe fallback.)
-                        let prev_done = i > 0 && !self.runtimes[uid].containers[i - 1].phase.starting();
-                        match turn.or(prev_done.then_some(now)) {
-                            Some(at) => Some((self.begin_pull(pod, spec, at, out), 0)),
-                            None => None,
-                        }
+                        // After an init container that runs to completion: once it has exited
+                        // successfully and the kubelet has noticed (PLEG). After any other:
+                        // once it got past its start, in this sync (`turn`), or before (now,
+                        // the safe fallback).
+                        let at = match k.checked_sub(1).map(|p| slots[p]) {
+                            None => Some(now),
+                            Some(prev) => {
+                                let p = self.runtimes[uid].slot(prev);
+                                if matches!(prev, Slot::Init(_)) && !is_sidecar(spec_of(prev, &p.name)) {
+                                    match p.phase {
+                                        Phase::Exited { at, exit_code: 0, .. } if Time(at.0 + PLEG_MS) <= now => Some(Time(at.0 + PLEG_MS)),
+                                        _ => None,
+                                    }
+                                } else {
+                                    turn.or((!p.phase.starting()).then_some(now))
+                                }
+                            }
+                        };
+                        at.map(|at| (self.begin_pull(pod, spec, at, out), 0))
                     }
                     Phase::ConfigError { until, .. } if *until <= now => {
                         // Every attempt starts from EnsureImageExists (another Pulled event).
@@ -692,7 +765,7 @@ impl Kubelet<'_> {
                         out.push(self.event(pod, "Normal", "Started", ["Started container ", ctr.name].concat(), Some(ctr.name)));
                         let since = *at;
                         let started = crate::programs::start(pod, spec, since, &StoreResolver(store));
-                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
+                        let c = self.runtimes.get_mut(uid).unwrap().slot_mut(slot);
                         for (dt, line) in started.logs {
                             c.log(Time(since.0 + dt), line);
                         }
@@ -706,15 +779,19 @@ impl Kubelet<'_> {
                         Some((Phase::Running { since, ready_at, exit_at }, 0))
                     }
                     Phase::Running { since, exit_at: Some((t, code, reason)), .. } if *t <= now => {
-                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
+                        let c = self.runtimes.get_mut(uid).unwrap().slot_mut(slot);
                         c.probes.clear();
                         c.listens.clear();
                         Some((Phase::Exited { at: *t, exit_code: *code, reason: reason.clone(), started: *since }, 0))
                     }
                     Phase::Exited { at, exit_code, reason, started } if Time(at.0 + PLEG_MS) <= now => {
                         let restart = match pod.spec.restart_policy.as_str() {
+                            // A sidecar is restarted whatever the pod's policy.
+                            _ if matches!(slot, Slot::Init(_)) && !run_to_completion => true,
                             "Never" => false,
                             "OnFailure" => *exit_code != 0,
+                            // An init container that succeeded is done; one that failed runs again.
+                            _ if run_to_completion => *exit_code != 0,
                             _ => true,
                         };
                         if !restart {
@@ -729,7 +806,7 @@ impl Kubelet<'_> {
                                 ..Default::default()
                             };
                             let noticed = Time(at.0 + PLEG_MS);
-                            let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
+                            let c = self.runtimes.get_mut(uid).unwrap().slot_mut(slot);
                             c.last_terminated = Some(term);
                             if c.restarts == 0 {
                                 // The first restart is immediate.
@@ -751,7 +828,7 @@ impl Kubelet<'_> {
                     }
                     Phase::CrashLoopBackOff { until, .. } if *until <= now => {
                         let at = *until;
-                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
+                        let c = self.runtimes.get_mut(uid).unwrap().slot_mut(slot);
                         c.restarts += 1;
                         c.previous_logs = std::mem::take(&mut c.logs);
                         Some((self.begin_pull(pod, spec, at, out), 0))
@@ -769,7 +846,7 @@ impl Kubelet<'_> {
                                 _ => Some(now),
                             };
                         }
-                        let c = &mut self.runtimes.get_mut(uid).unwrap().containers[i];
+                        let c = self.runtimes.get_mut(uid).unwrap().slot_mut(slot);
                         c.phase = phase;
                         c.pull_failures += failures;
                     }
@@ -791,7 +868,7 @@ impl Kubelet<'_> {
             let grace_ms = pod.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000;
             let mut longest = 0;
             let mut events = Vec::new();
-            for c in &mut rt.containers {
+            for c in rt.containers.iter_mut().chain(rt.inits.iter_mut().rev()) {
                 let started = match c.phase {
                     Phase::Running { since, .. } => Some(since),
                     Phase::Starting { at } => Some(at),
@@ -837,7 +914,7 @@ impl Kubelet<'_> {
         for p in store.pods.values().filter(|p| p.spec.node_name == self.machine.name) {
             if let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) {
                 rt.settled = None;
-                for c in &mut rt.containers {
+                for c in rt.containers.iter_mut().chain(rt.inits.iter_mut().rev()) {
                     if let Phase::Running { since, .. } = c.phase {
                         c.last_terminated = Some(ContainerStateTerminated {
                             exit_code: 255,
@@ -871,7 +948,7 @@ impl Kubelet<'_> {
             host_ip: _,
             pod_ip: _,
             start_time: _,
-            init_container_statuses,
+            init_container_statuses: _,
             container_statuses: _,
             qos_class,
             host_ips: _,
@@ -886,87 +963,32 @@ impl Kubelet<'_> {
             host_ip: host_ip.to_string(),
             pod_ip: rt.pod_ip.clone(),
             start_time: Some(rt.started),
-            init_container_statuses: init_container_statuses.clone(),
+            init_container_statuses: Vec::new(),
             container_statuses: Vec::new(),
             qos_class: qos_class.clone(),
             host_ips: ip_list(host_ip),
             pod_ips: ip_list(&rt.pod_ip),
         };
+        // A pod with init containers reports a container not created yet as PodInitializing.
+        let creating = if pod.spec.init_containers.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let mut statuses = Vec::with_capacity(rt.containers.len());
         let mut any_running = false;
         let mut ever_ran = false;
         let (mut exited, mut exited_ok) = (0, 0);
         let mut unready = Vec::new();
         for (spec, c) in pod.spec.containers.iter().zip(rt.containers.iter()) {
-            let mut cs = ContainerStatus {
-                name: c.name.clone(),
-                image: c.image.clone(),
-                restart_count: c.restarts,
-                started: Some(false),
-                ..Default::default()
-            };
-            if let Some(t) = &c.last_terminated {
-                cs.last_state.terminated = Some(t.clone());
-            }
-            if matches!(c.phase, Phase::Running { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
-                // A created container reports the image as the runtime has it and its id; one
-                // that has run keeps reporting them while it waits to run again.
-                (cs.image, cs.image_id) = runtime_image(&c.image);
-                cs.container_id = container_id(pod, c);
-            }
+            let cs = container_status(pod, c, now, creating);
             match &c.phase {
-                Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } | Phase::Queued => {
-                    cs.state.waiting = Some(ContainerStateWaiting { reason: "ContainerCreating".into(), message: String::new() });
-                }
-                Phase::ErrImagePull { message, .. } => {
-                    let reason = if message.contains("pull policy of Never") { "ErrImageNeverPull" } else { "ErrImagePull" };
-                    cs.state.waiting = Some(ContainerStateWaiting { reason: reason.into(), message: message.clone() });
-                }
-                Phase::ConfigError { message, .. } => {
-                    cs.state.waiting = Some(ContainerStateWaiting { reason: "CreateContainerConfigError".into(), message: message.clone() });
-                }
-                Phase::ImagePullBackOff { .. } => {
-                    cs.state.waiting = Some(ContainerStateWaiting {
-                        reason: "ImagePullBackOff".into(),
-                        message: format!("Back-off pulling image \"{}\"", c.image),
-                    });
-                }
-                Phase::Running { since, ready_at, .. } => {
-                    any_running = true;
-                    cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
-                    cs.started = Some(crate::prober::started(c));
-                    cs.ready = ready_at.is_some_and(|r| r <= now);
-                }
-                Phase::Exited { at, exit_code, reason, started } => {
+                Phase::Running { .. } => any_running = true,
+                Phase::Exited { exit_code, .. } => {
                     ever_ran = true;
+                    exited += 1;
                     if *exit_code == 0 {
                         exited_ok += 1;
                     }
-                    exited += 1;
-                    cs.state.terminated = Some(ContainerStateTerminated {
-                        exit_code: *exit_code,
-                        reason: reason.clone(),
-                        started_at: Some(*started),
-                        finished_at: Some((*at).min(now)),
-                        // (Set above: an exited container has run.)
-                        container_id: cs.container_id.clone(),
-                        ..Default::default()
-                    });
                 }
-                Phase::CrashLoopBackOff { backoff_ms, .. } => {
-                    ever_ran = true;
-                    cs.state.waiting = Some(ContainerStateWaiting {
-                        reason: "CrashLoopBackOff".into(),
-                        message: format!(
-                            "back-off {} restarting failed container={} pod={}_{}({})",
-                            go_duration(*backoff_ms).replace(".0s", "s"),
-                            c.name,
-                            pod.metadata.name,
-                            pod.metadata.namespace,
-                            pod.metadata.uid
-                        ),
-                    });
-                }
+                Phase::CrashLoopBackOff { .. } => ever_ran = true,
+                _ => {}
             }
             if c.restarts > 0 {
                 ever_ran = true;
@@ -976,6 +998,33 @@ impl Kubelet<'_> {
             }
             statuses.push(cs);
         }
+        // Init containers: one that ran to completion is ready (prober_manager.go
+        // UpdatePodStatus); the pod is initialized once each has completed, or, for a
+        // sidecar, started. One that failed in a pod that is never restarted fails the pod.
+        let mut incomplete = Vec::new();
+        let mut init_failed = false;
+        st.init_container_statuses = pod
+            .spec
+            .init_containers
+            .iter()
+            .zip(rt.inits.iter())
+            .map(|(spec, c)| {
+                let mut cs = container_status(pod, c, now, creating);
+                let done = if is_sidecar(spec) {
+                    cs.state.running.is_some() && cs.started == Some(true)
+                } else {
+                    cs.ready = matches!(c.phase, Phase::Exited { exit_code: 0, .. });
+                    cs.ready
+                };
+                if !done {
+                    incomplete.push(spec.name.as_str());
+                }
+                if !is_sidecar(spec) && (matches!(c.phase, Phase::Exited { exit_code, .. } if exit_code != 0) || c.restarts > 0 && !cs.ready) {
+                    init_failed = true;
+                }
+                cs
+            })
+            .collect();
         st.container_statuses = statuses;
         let all_done = exited == rt.containers.len() && rt.killing_until.is_none() && {
             // Only when no container will be restarted.
@@ -985,7 +1034,12 @@ impl Kubelet<'_> {
                 _ => false,
             }
         };
-        st.phase = if all_done {
+        let never = pod.spec.restart_policy == "Never";
+        st.phase = if init_failed && never {
+            "Failed".into()
+        } else if !incomplete.is_empty() && !any_running && !ever_ran {
+            "Pending".into()
+        } else if all_done {
             if exited_ok == exited { "Succeeded".into() } else { "Failed".into() }
         } else if any_running || ever_ran {
             "Running".into()
@@ -994,7 +1048,12 @@ impl Kubelet<'_> {
         };
         let all_ready = unready.is_empty() && !pod.spec.containers.is_empty();
         set_cond(&mut st.conditions, "PodReadyToStartContainers", "True", "", "", now);
-        set_cond(&mut st.conditions, "Initialized", "True", "", "", now);
+        if incomplete.is_empty() {
+            set_cond(&mut st.conditions, "Initialized", "True", "", "", now);
+        } else {
+            let msg = format!("containers with incomplete status: [{}]", incomplete.join(" "));
+            set_cond(&mut st.conditions, "Initialized", "False", "ContainersNotInitialized", &msg, now);
+        }
         if all_ready {
             set_cond(&mut st.conditions, "Ready", "True", "", "", now);
             set_cond(&mut st.conditions, "ContainersReady", "True", "", "", now);
@@ -1006,6 +1065,76 @@ impl Kubelet<'_> {
         order_conditions(&mut st.conditions);
         st
     }
+}
+
+/// A container's status as the kubelet reports it. `creating` is the waiting reason of a
+/// container not created yet: ContainerCreating, or PodInitializing in a pod with init
+/// containers (the kubelet's default waiting state, kubelet_pods.go).
+fn container_status(pod: &Pod, c: &Ctr, now: Time, creating: &'static str) -> ContainerStatus {
+        let mut cs = ContainerStatus {
+            name: c.name.clone(),
+            image: c.image.clone(),
+            restart_count: c.restarts,
+            started: Some(false),
+            ..Default::default()
+        };
+        if let Some(t) = &c.last_terminated {
+            cs.last_state.terminated = Some(t.clone());
+        }
+        if matches!(c.phase, Phase::Running { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
+            // A created container reports the image as the runtime has it and its id; one
+            // that has run keeps reporting them while it waits to run again.
+            (cs.image, cs.image_id) = runtime_image(&c.image);
+            cs.container_id = container_id(pod, c);
+        }
+        match &c.phase {
+            Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } | Phase::Queued => {
+                cs.state.waiting = Some(ContainerStateWaiting { reason: creating.into(), message: String::new() });
+            }
+            Phase::ErrImagePull { message, .. } => {
+                let reason = if message.contains("pull policy of Never") { "ErrImageNeverPull" } else { "ErrImagePull" };
+                cs.state.waiting = Some(ContainerStateWaiting { reason: reason.into(), message: message.clone() });
+            }
+            Phase::ConfigError { message, .. } => {
+                cs.state.waiting = Some(ContainerStateWaiting { reason: "CreateContainerConfigError".into(), message: message.clone() });
+            }
+            Phase::ImagePullBackOff { .. } => {
+                cs.state.waiting = Some(ContainerStateWaiting {
+                    reason: "ImagePullBackOff".into(),
+                    message: format!("Back-off pulling image \"{}\"", c.image),
+                });
+            }
+            Phase::Running { since, ready_at, .. } => {
+                cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
+                cs.started = Some(crate::prober::started(c));
+                cs.ready = ready_at.is_some_and(|r| r <= now);
+            }
+            Phase::Exited { at, exit_code, reason, started } => {
+                cs.state.terminated = Some(ContainerStateTerminated {
+                    exit_code: *exit_code,
+                    reason: reason.clone(),
+                    started_at: Some(*started),
+                    finished_at: Some((*at).min(now)),
+                    // (Set above: an exited container has run.)
+                    container_id: cs.container_id.clone(),
+                    ..Default::default()
+                });
+            }
+            Phase::CrashLoopBackOff { backoff_ms, .. } => {
+                cs.state.waiting = Some(ContainerStateWaiting {
+                    reason: "CrashLoopBackOff".into(),
+                    message: format!(
+                        "back-off {} restarting failed container={} pod={}_{}({})",
+                        go_duration(*backoff_ms).replace(".0s", "s"),
+                        c.name,
+                        pod.metadata.name,
+                        pod.metadata.namespace,
+                        pod.metadata.uid
+                    ),
+                });
+            }
+        }
+    cs
 }
 
 /// Name resolution inside a pod: its hostAliases, then Services in its namespace (the

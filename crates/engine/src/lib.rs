@@ -804,9 +804,11 @@ impl Engine {
                 )));
             }
         }
-        let ctr = self.runtimes.get(&p.metadata.uid).and_then(|rt| rt.containers.iter().find(|c| c.name == container));
+        let ctr = self.runtimes.get(&p.metadata.uid).and_then(|rt| rt.all_containers().find(|c| c.name == container));
+        // The waiting reason of a container not created yet (the kubelet's default).
+        let creating = if p.spec.init_containers.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let Some(ctr) = ctr else {
-            return Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating")));
+            return Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: {creating}")));
         };
         if previous {
             if ctr.restarts == 0 {
@@ -815,8 +817,8 @@ impl Engine {
             return Ok(ctr.previous_logs.iter().map(|(t, l)| (*t, l.to_string())).collect());
         }
         match &ctr.phase {
-            kubelet::Phase::Pulling { .. } | kubelet::Phase::Starting { .. } if ctr.restarts == 0 => {
-                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating")))
+            kubelet::Phase::Pulling { .. } | kubelet::Phase::Starting { .. } | kubelet::Phase::Queued | kubelet::Phase::WaitingForVolumes { .. } if ctr.restarts == 0 => {
+                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: {creating}")))
             }
             kubelet::Phase::ErrImagePull { .. } | kubelet::Phase::ImagePullBackOff { .. } => {
                 Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: trying and failing to pull image")))
@@ -838,7 +840,7 @@ impl Engine {
         let rt = self.runtime_mut(&p.metadata.uid).ok_or_else(|| format!("pod {pod} has no running containers"))?;
         rt.settled = None;
         let name = container.map(String::from).or_else(|| p.spec.containers.first().map(|c| c.name.clone())).unwrap_or_default();
-        let c = rt.containers.iter_mut().find(|c| c.name == name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
+        let c = rt.container_mut(&name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
         match &mut c.phase {
             kubelet::Phase::Running { exit_at, .. } => {
                 *exit_at = Some((now, 137, "Error".into()));
@@ -928,7 +930,7 @@ impl Engine {
         for uid in uids {
             if let Some(rt) = self.runtimes.get_mut(&uid) {
                 rt.settled = None;
-                for c in &mut rt.containers {
+                for c in rt.inits.iter_mut().chain(rt.containers.iter_mut()) {
                     if let kubelet::Phase::Starting { at: t } = &mut c.phase {
                         *t = Time(at.0 + kubelet::CREATE_MS);
                     }
@@ -1850,7 +1852,7 @@ impl Engine {
         for (uid, container, code) in crashes {
             if let Some(rt) = self.runtime_mut(&uid) {
                 rt.settled = None;
-                if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container) {
+                if let Some(c) = rt.container_mut(&container) {
                     if let kubelet::Phase::Running { exit_at, .. } = &mut c.phase {
                         *exit_at = Some((Time(t.0 + 1), code, "Error".into()));
                     }

@@ -363,9 +363,8 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Some(c) => c.to_string(),
         None => {
             let first = p.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
-            if p.spec.containers.len() > 1 {
-                let all: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
-                out.warn(format!("Defaulted container \"{first}\" out of: {}", all.join(", ")));
+            if let Some(all) = crate::pick::defaulted_from(&p) {
+                out.warn(format!("Defaulted container \"{first}\" out of: {all}"));
             }
             first
         }

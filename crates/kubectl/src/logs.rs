@@ -105,7 +105,8 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let multi_pod = pods.len() > 1;
     for p in &pods {
         let names: Vec<String> = if a.bool("all-containers") {
-            p.spec.containers.iter().map(|c| c.name.clone()).collect()
+            // Init containers first (logs.go logsForObjectWithClient).
+            p.spec.init_containers.iter().chain(p.spec.containers.iter()).map(|c| c.name.clone()).collect()
         } else if let Some(c) = a.get("container") {
             vec![c.to_string()]
         } else {
@@ -116,9 +117,8 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 .cloned()
                 .or_else(|| p.spec.containers.first().map(|c| c.name.clone()))
                 .unwrap_or_default();
-            if p.spec.containers.len() > 1 {
-                let all: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
-                out.warn(format!("Defaulted container \"{default}\" out of: {}", all.join(", ")));
+            if let Some(all) = crate::pick::defaulted_from(p) {
+                out.warn(format!("Defaulted container \"{default}\" out of: {all}"));
             }
             vec![default]
         };

@@ -204,3 +204,14 @@ mod tests {
         assert_eq!(pick(&pods, Order::Active), "calm");
     }
 }
+
+/// When kubectl says which container it defaulted to, the names it lists: the containers,
+/// then the init containers marked `(init)` (podcmd.FindOrDefaultContainerByName and
+/// AllContainerNames). None when the pod has one container and no init containers.
+pub fn defaulted_from(p: &Pod) -> Option<String> {
+    if p.spec.containers.len() <= 1 && p.spec.init_containers.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).chain(p.spec.init_containers.iter().map(|c| format!("{} (init)", c.name))).collect();
+    Some(names.join(", "))
+}

@@ -21,7 +21,9 @@ pub fn age(t: Option<Time>, now: Time) -> String {
 
 /// printPod's READY, STATUS and RESTARTS.
 pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
-    let total = p.spec.containers.len();
+    let restartable = |name: &str| p.spec.init_containers.iter().any(|c| c.name == name && c.restart_policy.as_deref() == Some("Always"));
+    // Sidecars (restartable init containers) count in READY.
+    let total = p.spec.containers.len() + p.spec.init_containers.iter().filter(|c| restartable(&c.name)).count();
     let mut ready = 0;
     let mut restarts = 0;
     let mut last_restart: Option<Time> = None;
@@ -29,7 +31,57 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
     if !p.status.reason.is_empty() {
         reason = p.status.reason.clone();
     }
+    // The init containers first: the first one not done names the status (`Init:0/1`,
+    // `Init:CrashLoopBackOff`, `Init:Error`).
+    let (mut sidecar_restarts, mut sidecar_last_restart) = (0, None::<Time>);
+    let mut initializing = false;
+    for (i, c) in p.status.init_container_statuses.iter().enumerate() {
+        restarts += c.restart_count;
+        let finished = c.last_state.terminated.as_ref().and_then(|t| t.finished_at);
+        if let Some(t) = finished {
+            if last_restart.is_none_or(|l| l < t) {
+                last_restart = Some(t);
+            }
+        }
+        let sidecar = restartable(&c.name);
+        if sidecar {
+            sidecar_restarts += c.restart_count;
+            if let Some(t) = finished {
+                if sidecar_last_restart.is_none_or(|l| l < t) {
+                    sidecar_last_restart = Some(t);
+                }
+            }
+        }
+        let waiting = c.state.waiting.as_ref().map(|w| &*w.reason).filter(|r| !r.is_empty() && *r != "PodInitializing");
+        match (&c.state.terminated, waiting) {
+            (Some(t), _) if t.exit_code == 0 => continue,
+            _ if sidecar && c.started == Some(true) => {
+                if c.ready {
+                    ready += 1;
+                }
+                continue;
+            }
+            (Some(t), _) => {
+                reason = if !t.reason.is_empty() {
+                    format!("Init:{}", t.reason)
+                } else if let Some(s) = t.signal.filter(|s| *s != 0) {
+                    format!("Init:Signal:{s}")
+                } else {
+                    format!("Init:ExitCode:{}", t.exit_code)
+                };
+            }
+            (None, Some(w)) => reason = format!("Init:{w}"),
+            (None, None) => reason = format!("Init:{i}/{}", p.spec.init_containers.len()),
+        }
+        initializing = true;
+        break;
+    }
+    let initialized = p.status.conditions.iter().any(|c| c.type_ == "Initialized" && c.status == "True");
     let mut has_running = false;
+    if initializing && !initialized {
+        return finish_pod_columns(p, now, ready, total, reason, restarts, last_restart, has_running);
+    }
+    (restarts, last_restart) = (sidecar_restarts, sidecar_last_restart);
     for c in p.status.container_statuses.iter().rev() {
         restarts += c.restart_count;
         if let Some(t) = c.last_state.terminated.as_ref().and_then(|t| t.finished_at) {
@@ -52,6 +104,12 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
             ready += 1;
         }
     }
+    finish_pod_columns(p, now, ready, total, reason, restarts, last_restart, has_running)
+}
+
+/// printPod after the containers: Completed with one still running, Terminating, Unknown.
+#[allow(clippy::too_many_arguments)]
+fn finish_pod_columns(p: &Pod, now: Time, ready: usize, total: usize, mut reason: String, restarts: i32, last_restart: Option<Time>, has_running: bool) -> (String, String, String) {
     if reason == "Completed" && has_running {
         reason = if is_pod_ready(p) { "Running".into() } else { "NotReady".into() };
     }
