@@ -1048,7 +1048,9 @@ impl Kubelet<'_> {
         };
         let all_ready = unready.is_empty() && !pod.spec.containers.is_empty();
         set_cond(&mut st.conditions, "PodReadyToStartContainers", "True", "", "", now);
-        if incomplete.is_empty() {
+        // Once an app container has started, the pod stays initialized while a sidecar
+        // restarts (status.go GeneratePodInitializedCondition, HasAnyRegularContainerStarted).
+        if incomplete.is_empty() || any_running || ever_ran {
             set_cond(&mut st.conditions, "Initialized", "True", "", "", now);
         } else {
             let msg = format!("containers with incomplete status: [{}]", incomplete.join(" "));
