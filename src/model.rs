@@ -307,6 +307,12 @@ pub fn pod_status(p: &Pod) -> String {
     if !p.status.reason.is_empty() {
         return p.status.reason.clone(); // Evicted, NodeLost...
     }
+    // While init containers run, kubectl's own words: Init:0/1, Init:CrashLoopBackOff...
+    let initialized = p.status.conditions.iter().any(|c| c.type_ == "Initialized" && c.status == "True");
+    if !p.spec.init_containers.is_empty() && !initialized {
+        let (_, status, _) = kubelab_kubectl::printers::pod_columns(p, kubelab_api::Time::default());
+        return status;
+    }
     for cs in &p.status.container_statuses {
         if let Some(w) = cs.state.waiting.as_ref().filter(|w| !w.reason.is_empty()) {
             return w.reason.to_string();
@@ -929,6 +935,21 @@ mod tests {
         kubelab_api::sort::natural(&mut want);
         assert_eq!(eps, want);
         assert!(v.services[0].not_ready.is_empty());
+    }
+
+    /// The map says what `kubectl get pods` says while init containers run.
+    #[test]
+    fn a_pod_running_its_init_containers_shows_kubectls_init_status() {
+        let mut e = Engine::new(7);
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: init-demo\nspec:\n  initContainers:\n  - name: wait\n    image: busybox:1.36\n    command: [sh, -c, sleep 5]\n  containers:\n  - name: web\n    image: nginx:1.25\n";
+        run_with(&mut e, ("pod.yaml", pod), "kubectl apply -f pod.yaml");
+        let status = |e: &Engine| pod_status(e.store().pods.values().find(|p| p.metadata.name == "init-demo").expect("the pod"));
+        e.advance(3_000, &mut |_| {});
+        assert_eq!(status(&e), "Init:0/1");
+        e.advance(5_000, &mut |_| {});
+        assert_eq!(status(&e), "PodInitializing");
+        e.advance(10_000, &mut |_| {});
+        assert_eq!(status(&e), "Ready");
     }
 
     #[test]

@@ -562,6 +562,7 @@ fn status_icon(p: &PodView) -> &'static str {
         _ if p.terminating => "✕",
         "Ready" => "✓",
         "Pending" | "ContainerCreating" | "PodInitializing" => "◔",
+        s if s.starts_with("Init:") && !s.contains("BackOff") && !s.contains("Err") => "◔",
         s if s.contains("BackOff") || s.starts_with("Err") || s.ends_with("Error") || s == "Failed" => "⚠",
         _ => "•",
     }
