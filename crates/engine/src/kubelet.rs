@@ -771,11 +771,15 @@ impl Kubelet<'_> {
                         }
                         c.listens = started.listens;
                         c.files = started.files.into_iter().map(|(f, a, b)| (f, Time(since.0 + a), b.map(|b| Time(since.0 + b)))).collect();
-                        c.probes = crate::prober::workers(spec, since);
+                        // The probe workers run for app containers only: a sidecar's probes
+                        // are not modelled, so it counts as started and ready once it runs
+                        // (rather than waiting for ever on a probe nothing runs).
+                        let probed = matches!(slot, Slot::App(_));
+                        c.probes = if probed { crate::prober::workers(spec, since) } else { Vec::new() };
                         let exit_at = started.exit.map(|(dt, code, reason)| (Time(since.0 + dt), code, reason));
                         // Without a readiness probe a running container is ready; with one,
                         // not until the probe passes.
-                        let ready_at = if spec.readiness_probe.is_some() { None } else { Some(since) };
+                        let ready_at = if spec.readiness_probe.is_some() && probed { None } else { Some(since) };
                         Some((Phase::Running { since, ready_at, exit_at }, 0))
                     }
                     Phase::Running { since, exit_at: Some((t, code, reason)), .. } if *t <= now => {
