@@ -422,7 +422,30 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
     let mut names = BTreeSet::new();
     for (field, list) in [("initContainers", &s.init_containers), ("containers", &s.containers)] {
         for (i, c) in list.iter().enumerate() {
-            out.extend(validate_container(c, &format!("{path}.{field}[{i}]"), &mut names, &volume_names));
+            let cp = format!("{path}.{field}[{i}]");
+            out.extend(validate_container(c, &cp, &mut names, &volume_names));
+            // Sidecars (validation.go validateInitContainers, validateContainers): only an
+            // init container takes a restartPolicy, and only Always; one without it runs to
+            // completion and takes no lifecycle hooks or probes.
+            match (field, c.restart_policy.as_deref()) {
+                ("initContainers", Some("Always")) => {}
+                ("initContainers", Some(p)) => out.push(not_supported(format!("{cp}.restartPolicy"), p, &["Always"])),
+                ("initContainers", None) => {
+                    let why = "may not be set for init containers without restartPolicy=Always";
+                    for (set, name) in [
+                        (c.lifecycle.is_some(), "lifecycle"),
+                        (c.liveness_probe.is_some(), "livenessProbe"),
+                        (c.readiness_probe.is_some(), "readinessProbe"),
+                        (c.startup_probe.is_some(), "startupProbe"),
+                    ] {
+                        if set {
+                            out.push(forbidden(format!("{cp}.{name}"), why));
+                        }
+                    }
+                }
+                (_, Some(_)) => out.push(forbidden(format!("{cp}.restartPolicy"), "may not be set for non-init containers")),
+                (_, None) => {}
+            }
         }
     }
     if !["Always", "OnFailure", "Never"].contains(&s.restart_policy.as_str()) {
