@@ -308,8 +308,7 @@ pub fn pod_status(p: &Pod) -> String {
         return p.status.reason.clone(); // Evicted, NodeLost...
     }
     // While init containers run, kubectl's own words: Init:0/1, Init:CrashLoopBackOff...
-    let initialized = p.status.conditions.iter().any(|c| c.type_ == "Initialized" && c.status == "True");
-    if !p.spec.init_containers.is_empty() && !initialized {
+    if !p.spec.init_containers.is_empty() && !kubelab_engine::controllers::is_pod_initialized(p) {
         let (_, status, _) = kubelab_kubectl::printers::pod_columns(p, kubelab_api::Time::default());
         return status;
     }

@@ -4,6 +4,7 @@
 
 use crate::naming::fnv32a_from;
 use crate::images::{self, ImageRef};
+use crate::controllers::is_restartable_init_container as is_sidecar;
 use crate::store::{pod_status, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,11 +101,6 @@ pub const MOUNT_BACKOFF_MAX_MS: u64 = 122_000;
 
 /// A volume the kubelet cannot set up yet, and why, as MountVolume.SetUp says it: a
 /// `configMap` volume whose ConfigMap does not exist (and is not `optional`).
-pub fn is_sidecar(c: &Container) -> bool {
-    c.restart_policy.as_deref() == Some("Always")
-}
-
-/// A volume the kubelet cannot set up yet (see above).
 pub fn volume_error(store: &Store, pod: &Pod) -> Option<(String, String)> {
     pod.spec.volumes.iter().find_map(|v| {
         let cm = v.config_map.as_ref()?;
@@ -639,7 +635,6 @@ impl Kubelet<'_> {
         // pulled or configured): a queued container's turn comes then.
         let mut turn: Option<Time> = None;
         for (k, &slot) in slots.iter().enumerate() {
-            let i = k;
             let mut left_starting: Option<Time> = None;
             // (No transition changes a container's name or image: they are copied once, not
             // at each step.)
@@ -647,8 +642,9 @@ impl Kubelet<'_> {
                 let c = self.runtimes[uid].slot(slot);
                 (c.name.clone(), c.image.clone())
             };
-            // An init container that must run to completion (not a sidecar).
-            let run_to_completion = matches!(slot, Slot::Init(_)) && !is_sidecar(spec_of(slot, &name));
+            // An init container is a sidecar (restartPolicy: Always) or runs to completion.
+            let sidecar = matches!(slot, Slot::Init(_)) && is_sidecar(spec_of(slot, &name));
+            let run_to_completion = matches!(slot, Slot::Init(_)) && !sidecar;
             // Several transitions can fall due at one instant.
             for _ in 0..8 {
                 // Only what the transition needs (not the container's log).
@@ -715,14 +711,14 @@ impl Kubelet<'_> {
                             // The operation executor retries a failed SetUp after 0.5 s,
                             // doubling up to 2m2s (exponentialbackoff); one event per attempt.
                             Some((volume, why)) => {
-                                if i == 0 {
+                                if k == 0 {
                                     out.push(self.event(pod, "Warning", "FailedMount", format!("MountVolume.SetUp failed for volume \"{volume}\" : {why}"), None));
                                 }
                                 let wait = (500u64 << (*failures).min(8)).min(MOUNT_BACKOFF_MAX_MS);
                                 Some((Phase::WaitingForVolumes { retry_at: Time(at.0 + wait), failures: failures + 1 }, 0))
                             }
                             None => {
-                                if i == 0 {
+                                if k == 0 {
                                     if let Some(rt) = self.runtimes.get_mut(uid) {
                                         rt.mount_configmaps(store, pod, at);
                                     }
@@ -791,7 +787,7 @@ impl Kubelet<'_> {
                     Phase::Exited { at, exit_code, reason, started } if Time(at.0 + PLEG_MS) <= now => {
                         let restart = match pod.spec.restart_policy.as_str() {
                             // A sidecar is restarted whatever the pod's policy.
-                            _ if matches!(slot, Slot::Init(_)) && !run_to_completion => true,
+                            _ if sidecar => true,
                             "Never" => false,
                             "OnFailure" => *exit_code != 0,
                             // An init container that succeeded is done; one that failed runs again.

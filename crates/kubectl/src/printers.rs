@@ -1,7 +1,7 @@
 //! kubectl's table printers (pkg/printers/internalversion/printers.go), column for column.
 
 use kubelab_api::*;
-use kubelab_engine::controllers::is_pod_ready;
+use kubelab_engine::controllers::{is_pod_initialized, is_pod_ready, is_restartable_init_container};
 use kubelab_engine::duration::human_duration;
 
 /// Rows of one resource type, headers first.
@@ -21,7 +21,7 @@ pub fn age(t: Option<Time>, now: Time) -> String {
 
 /// printPod's READY, STATUS and RESTARTS.
 pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
-    let restartable = |name: &str| p.spec.init_containers.iter().any(|c| c.name == name && c.restart_policy.as_deref() == Some("Always"));
+    let restartable = |name: &str| p.spec.init_containers.iter().any(|c| c.name == name && is_restartable_init_container(c));
     // Sidecars (restartable init containers) count in READY.
     let total = p.spec.containers.len() + p.spec.init_containers.iter().filter(|c| restartable(&c.name)).count();
     let mut ready = 0;
@@ -38,19 +38,11 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
     for (i, c) in p.status.init_container_statuses.iter().enumerate() {
         restarts += c.restart_count;
         let finished = c.last_state.terminated.as_ref().and_then(|t| t.finished_at);
-        if let Some(t) = finished {
-            if last_restart.is_none_or(|l| l < t) {
-                last_restart = Some(t);
-            }
-        }
+        keep_latest(&mut last_restart, finished);
         let sidecar = restartable(&c.name);
         if sidecar {
             sidecar_restarts += c.restart_count;
-            if let Some(t) = finished {
-                if sidecar_last_restart.is_none_or(|l| l < t) {
-                    sidecar_last_restart = Some(t);
-                }
-            }
+            keep_latest(&mut sidecar_last_restart, finished);
         }
         let waiting = c.state.waiting.as_ref().map(|w| &*w.reason).filter(|r| !r.is_empty() && *r != "PodInitializing");
         match (&c.state.terminated, waiting) {
@@ -76,19 +68,14 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
         initializing = true;
         break;
     }
-    let initialized = p.status.conditions.iter().any(|c| c.type_ == "Initialized" && c.status == "True");
     let mut has_running = false;
-    if initializing && !initialized {
+    if initializing && !is_pod_initialized(p) {
         return finish_pod_columns(p, now, ready, total, reason, restarts, last_restart, has_running);
     }
     (restarts, last_restart) = (sidecar_restarts, sidecar_last_restart);
     for c in p.status.container_statuses.iter().rev() {
         restarts += c.restart_count;
-        if let Some(t) = c.last_state.terminated.as_ref().and_then(|t| t.finished_at) {
-            if last_restart.is_none_or(|l| l < t) {
-                last_restart = Some(t);
-            }
-        }
+        keep_latest(&mut last_restart, c.last_state.terminated.as_ref().and_then(|t| t.finished_at));
         if let Some(w) = c.state.waiting.as_ref().filter(|w| !w.reason.is_empty()) {
             reason = w.reason.to_string();
         } else if let Some(t) = c.state.terminated.as_ref() {
@@ -105,6 +92,15 @@ pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
         }
     }
     finish_pod_columns(p, now, ready, total, reason, restarts, last_restart, has_running)
+}
+
+/// The later of the two (a container's last termination, for RESTARTS' "ago").
+fn keep_latest(latest: &mut Option<Time>, t: Option<Time>) {
+    if let Some(t) = t {
+        if latest.is_none_or(|l| l < t) {
+            *latest = Some(t);
+        }
+    }
 }
 
 /// printPod after the containers: Completed with one still running, Terminating, Unknown.

@@ -11,11 +11,22 @@ pub mod service_lb;
 pub mod statefulset;
 pub mod volumes;
 
-use kubelab_api::{OwnerReference, Pod, Time};
+use kubelab_api::{Container, OwnerReference, Pod, Time};
 
 /// `podutil.IsPodReady`: the Ready condition is True.
 pub fn is_pod_ready(p: &Pod) -> bool {
     p.status.conditions.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+}
+
+/// The Initialized condition is True (printers.go isPodInitializedConditionTrue).
+pub fn is_pod_initialized(p: &Pod) -> bool {
+    p.status.conditions.iter().any(|c| c.type_ == "Initialized" && c.status == "True")
+}
+
+/// `podutil.IsRestartableInitContainer`: an init container with `restartPolicy: Always`, a
+/// native sidecar, started before the app containers and kept running beside them.
+pub fn is_restartable_init_container(c: &Container) -> bool {
+    c.restart_policy.as_deref() == Some("Always")
 }
 
 /// When the Ready condition last became True.
