@@ -622,10 +622,12 @@ impl Kubelet<'_> {
     /// Moves each container along its timeline up to `now`.
     fn step(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>, store: &Store) {
         let uid = pod.metadata.uid.as_str();
-        let slots: Vec<Slot> = {
+        // Init containers first, then the app containers (not collected: this runs at every sync).
+        let (inits, n) = {
             let rt = &self.runtimes[uid];
-            (0..rt.inits.len()).map(Slot::Init).chain((0..rt.containers.len()).map(Slot::App)).collect()
+            (rt.inits.len(), rt.inits.len() + rt.containers.len())
         };
+        let slot_at = |k: usize| if k < inits { Slot::Init(k) } else { Slot::App(k - inits) };
         let no_spec = Container::default();
         let spec_of = |slot: Slot, name: &str| {
             let list = if matches!(slot, Slot::Init(_)) { &pod.spec.init_containers } else { &pod.spec.containers };
@@ -634,7 +636,8 @@ impl Kubelet<'_> {
         // When the container before this one got past its start (started, or failed to be
         // pulled or configured): a queued container's turn comes then.
         let mut turn: Option<Time> = None;
-        for (k, &slot) in slots.iter().enumerate() {
+        for k in 0..n {
+            let slot = slot_at(k);
             let mut left_starting: Option<Time> = None;
             // (No transition changes a container's name or image: they are copied once, not
             // at each step.)
@@ -735,7 +738,7 @@ impl Kubelet<'_> {
                         // successfully and the kubelet has noticed (PLEG). After any other:
                         // once it got past its start, in this sync (`turn`), or before (now,
                         // the safe fallback).
-                        let at = match k.checked_sub(1).map(|p| slots[p]) {
+                        let at = match k.checked_sub(1).map(slot_at) {
                             None => Some(now),
                             Some(prev) => {
                                 let p = self.runtimes[uid].slot(prev);
