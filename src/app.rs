@@ -4,21 +4,24 @@
 //! The only place the wall clock is read.
 
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ConsoleLine, ControlPlane, DemoPanel, Inspector, LanMap, LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TrafficPanel,
-    EventsFeed, TabAction, Timeline, Workloads, YamlEditor,
+    ApplyOutput, ClusterMap, Console, ConsoleLine, ControlPlane, DemoPanel, EventsFeed, Inspector, LanMap,
+    LessonAction, LessonPanel, LineKind, OwnerLegend, SimClock, TabAction, Timeline, TrafficPanel, Workloads,
+    YamlEditor,
 };
-use crate::timeline::Snapshots;
-use crate::tabs::Tabs;
 use crate::lessons::{find, Open, Progress, PROGRESS_KEY};
+use crate::model::{
+    deployments, format_sim_time, load_targets, ClusterView, FlowView, InspectorView, LanView, Selection, TrafficView,
+};
 use crate::presenter::{kill_or_restore, shortcut, toggle_load, Demo, Shortcut};
-use std::cell::Cell;
-use kubelab_lessons::Lesson;
-use crate::model::{deployments, format_sim_time, load_targets, ClusterView, FlowView, InspectorView, LanView, Selection, TrafficView};
 use crate::session::{Replay, Save, Session, TextFiles, HISTORY_LIMIT};
-use kubelab_engine::duration::format_clock;
+use crate::tabs::Tabs;
+use crate::timeline::Snapshots;
 use crate::{SAMPLE_MANIFEST, SPEEDS};
 use gloo::timers::callback::Interval;
+use kubelab_engine::duration::format_clock;
 use kubelab_kubectl::{ApplyReport, Problem};
+use kubelab_lessons::Lesson;
+use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -256,7 +259,8 @@ impl Component for App {
                     app.info("Opened a shared lab: its commands replay into the same cluster.");
                 }
                 Some(Err(e)) => {
-                    app.notice = Some(format!("This share link could not be opened: {e}. Here is a fresh lab instead."));
+                    app.notice =
+                        Some(format!("This share link could not be opened: {e}. Here is a fresh lab instead."));
                     app.load_progress();
                 }
                 None => {
@@ -288,7 +292,8 @@ impl Component for App {
         if redraw && took > RENDER_APART_MS {
             if self.render_later.is_none() {
                 let link = ctx.link().clone();
-                self.render_later = Some(gloo::timers::callback::Timeout::new(0, move || link.send_message(Msg::Render)));
+                self.render_later =
+                    Some(gloo::timers::callback::Timeout::new(0, move || link.send_message(Msg::Render)));
             }
             return false;
         }
@@ -308,10 +313,19 @@ impl Component for App {
         let lan = LanView::from_engine(engine);
         let owners = cluster.owners();
         // A VM-era lesson is about the machines: the Kubernetes cluster waits for part 2.
-        let vm_lesson = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson)).is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
+        let vm_lesson = self
+            .progress
+            .open
+            .as_ref()
+            .and_then(|o| find(&self.lessons, &o.lesson))
+            .is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
         let wall = wall_now_ms().unwrap_or(0.0);
         let lit = self.lights.1.map(|u| wall < u);
-        let title = if vm_lesson { "2. Watch the machines: the LAN before Kubernetes".to_string() } else { map_title(&cluster) };
+        let title = if vm_lesson {
+            "2. Watch the machines: the LAN before Kubernetes".to_string()
+        } else {
+            map_title(&cluster)
+        };
         let seed = self.session.seed();
         let busy = self.busy();
         let status = if self.restoring.is_some() {
@@ -322,7 +336,8 @@ impl Component for App {
         let on_command = link.callback(Msg::Command);
         let on_select = link.callback(Msg::Select);
         let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
-        let reached = (!self.paused && self.reached < self.speed as f64 * 0.85).then(|| self.reached.round().max(0.0) as u32);
+        let reached =
+            (!self.paused && self.reached < self.speed as f64 * 0.85).then(|| self.reached.round().max(0.0) as u32);
         html! {
             <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
                 <header class="top">
@@ -454,9 +469,33 @@ impl Component for App {
 
 impl App {
     fn update_msg(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        let reading = matches!(&msg, Msg::Lesson(LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close))
-            || matches!(&msg, Msg::TogglePresenter | Msg::DemoScript(_) | Msg::DemoRestart | Msg::Tab(_) | Msg::Interrupt | Msg::ToggleTheme);
-        if self.busy() && !reading && !matches!(msg, Msg::Tick | Msg::Edit(_) | Msg::DismissNotice | Msg::SaveNow | Msg::Select(_) | Msg::CloseInspector | Msg::Reset) {
+        let reading = matches!(
+            &msg,
+            Msg::Lesson(
+                LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close
+            )
+        ) || matches!(
+            &msg,
+            Msg::TogglePresenter
+                | Msg::DemoScript(_)
+                | Msg::DemoRestart
+                | Msg::Tab(_)
+                | Msg::Interrupt
+                | Msg::ToggleTheme
+        );
+        if self.busy()
+            && !reading
+            && !matches!(
+                msg,
+                Msg::Tick
+                    | Msg::Edit(_)
+                    | Msg::DismissNotice
+                    | Msg::SaveNow
+                    | Msg::Select(_)
+                    | Msg::CloseInspector
+                    | Msg::Reset
+            )
+        {
             return false; // the controls are disabled until the lab is back
         }
         match msg {
@@ -496,7 +535,10 @@ impl App {
                         self.advancing = None;
                         // What `lab advance` prints (crates/kubectl/src/lab.rs).
                         let now_text = format_clock(self.session.engine().now().0);
-                        self.print(LineKind::Stdout, format!("advanced {}; simulated time is now {now_text}", format_clock(ms)));
+                        self.print(
+                            LineKind::Stdout,
+                            format!("advanced {}; simulated time is now {now_text}", format_clock(ms)),
+                        );
                         self.save(ctx);
                     }
                     return true;
@@ -526,7 +568,10 @@ impl App {
                     TabAction::Close(i) => self.tabs.close(i),
                     TabAction::New => {
                         if self.tabs.add().is_none() {
-                            self.info(&format!("The editor holds at most {} files: close one first.", crate::tabs::MAX_TABS));
+                            self.info(&format!(
+                                "The editor holds at most {} files: close one first.",
+                                crate::tabs::MAX_TABS
+                            ));
                         }
                     }
                 }
@@ -552,17 +597,23 @@ impl App {
                 };
                 !same
             }
-            Msg::Apply if self.editing.as_ref().is_some_and(|(_, label)| edit_tab_name(label) == self.tabs.active_name()) => {
+            Msg::Apply
+                if self.editing.as_ref().is_some_and(|(_, label)| edit_tab_name(label) == self.tabs.active_name()) =>
+            {
                 // `kubectl edit` in the page: Apply saves the object as kubectl edit would.
                 let (target, _) = self.editing.clone().unwrap_or_default();
-                let text = format!("lab edit {target} <<'KUBELAB_EDIT_EOF'\n{}\nKUBELAB_EDIT_EOF", self.tabs.active_text().trim_end());
+                let text = format!(
+                    "lab edit {target} <<'KUBELAB_EDIT_EOF'\n{}\nKUBELAB_EDIT_EOF",
+                    self.tabs.active_text().trim_end()
+                );
                 let ran = self.run(&text, false);
                 let output = ran.into_iter().next().map(|r| r.output).unwrap_or_default();
                 if output.ok {
                     self.editing = None;
                 }
                 self.problems = Default::default();
-                self.report = Some((self.tabs.active_name().to_string(), Rc::new(ApplyReport { output, problems: Vec::new() })));
+                self.report =
+                    Some((self.tabs.active_name().to_string(), Rc::new(ApplyReport { output, problems: Vec::new() })));
                 self.save(ctx);
                 true
             }
@@ -615,7 +666,12 @@ impl App {
                 self.presenter_flag.set(self.presenter);
                 if self.presenter {
                     // The open lesson step's commands make the demo, if it has any.
-                    let step_commands = self.progress.open.as_ref().and_then(|o| find(&self.lessons, &o.lesson).and_then(|l| l.steps.get(o.step))).map(|s| s.commands.join("\n"));
+                    let step_commands = self
+                        .progress
+                        .open
+                        .as_ref()
+                        .and_then(|o| find(&self.lessons, &o.lesson).and_then(|l| l.steps.get(o.step)))
+                        .map(|s| s.commands.join("\n"));
                     if let Some(c) = step_commands.filter(|c| !c.is_empty()) {
                         self.demo = Demo::new(&c);
                     }
@@ -642,7 +698,10 @@ impl App {
             }
             Msg::Checkpoint => {
                 self.checkpoint = Some(self.current_save());
-                self.info(&format!("Checkpoint saved at sim time {}: B (or Back to checkpoint) returns here.", format_sim_time(self.session.engine().now().0)));
+                self.info(&format!(
+                    "Checkpoint saved at sim time {}: B (or Back to checkpoint) returns here.",
+                    format_sim_time(self.session.engine().now().0)
+                ));
                 true
             }
             Msg::BackToCheckpoint => {
@@ -662,13 +721,15 @@ impl App {
                     Shortcut::TogglePause => Msg::TogglePause,
                     Shortcut::Speed(n) => Msg::Speed(n),
                     Shortcut::KillOrRestore => Msg::Command(kill_or_restore(self.session.engine())),
-                    Shortcut::ToggleLoad => match toggle_load(self.session.engine(), &load_targets(self.session.engine())) {
-                        Some(c) => Msg::Command(c),
-                        None => {
-                            self.info("L starts a load on the first Service: there is none yet.");
-                            return true;
+                    Shortcut::ToggleLoad => {
+                        match toggle_load(self.session.engine(), &load_targets(self.session.engine())) {
+                            Some(c) => Msg::Command(c),
+                            None => {
+                                self.info("L starts a load on the first Service: there is none yet.");
+                                return true;
+                            }
                         }
-                    },
+                    }
                     Shortcut::Checkpoint => Msg::Checkpoint,
                     Shortcut::BackToCheckpoint => Msg::BackToCheckpoint,
                 };
@@ -685,7 +746,10 @@ impl App {
                 true
             }
             Msg::Share => {
-                let shared = crate::share::Shared { save: self.current_save(), lesson: self.progress.open.as_ref().map(|o| (o.lesson.clone(), o.step)) };
+                let shared = crate::share::Shared {
+                    save: self.current_save(),
+                    lesson: self.progress.open.as_ref().map(|o| (o.lesson.clone(), o.step)),
+                };
                 let code = crate::share::encode(&shared);
                 if code.len() > crate::share::MAX_LINK_CHARS {
                     self.notice = Some("This lab is too big to share as a link (its command journal is too long): start from a lesson or a reset to share a shorter one.".into());
@@ -847,7 +911,10 @@ impl App {
             Ok(ran) => ran,
             Err(e) => {
                 for (i, l) in text.lines().enumerate() {
-                    lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.to_string() }));
+                    lines.push(ConsoleLine::new(
+                        LineKind::Command,
+                        if i == 0 { format!("$ {l}") } else { l.to_string() },
+                    ));
                 }
                 lines.push(ConsoleLine::new(LineKind::Stderr, format!("error: line {}: {}", e.line, e.message)));
                 Vec::new()
@@ -913,7 +980,13 @@ impl App {
         let Some(now) = now else { return };
         let a = self.session.engine().activity();
         let (last, until) = &mut self.lights;
-        let moved = [a.api != last.api, a.api != last.api, a.scheduler != last.scheduler, a.controllers != last.controllers, a.kubelets != last.kubelets];
+        let moved = [
+            a.api != last.api,
+            a.api != last.api,
+            a.scheduler != last.scheduler,
+            a.controllers != last.controllers,
+            a.kubelets != last.kubelets,
+        ];
         for (i, m) in moved.iter().enumerate() {
             if *m {
                 until[i] = now + LIGHT_MS;
@@ -1010,7 +1083,9 @@ impl App {
                 self.save(ctx);
             }
             LessonAction::Step(n) => {
-                if let Some((o, l)) = self.progress.open.as_mut().and_then(|o| find(&lessons, &o.lesson).map(|l| (o, l))) {
+                if let Some((o, l)) =
+                    self.progress.open.as_mut().and_then(|o| find(&lessons, &o.lesson).map(|l| (o, l)))
+                {
                     if n < l.steps.len() {
                         o.step = n;
                         o.hints_shown = 0;
@@ -1022,9 +1097,16 @@ impl App {
                 }
             }
             LessonAction::ResetStep => {
-                let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).map(|l| (o.clone(), l))) else { return };
+                let Some((o, l)) =
+                    self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).map(|l| (o.clone(), l)))
+                else {
+                    return;
+                };
                 self.selected = None;
-                self.info(&format!("Resetting to the start of step {}: a fresh lab, the setup, then the earlier steps' solutions.", o.step + 1));
+                self.info(&format!(
+                    "Resetting to the start of step {}: a fresh lab, the setup, then the earlier steps' solutions.",
+                    o.step + 1
+                ));
                 self.run("lab reset", false);
                 let mut script = l.setup.clone();
                 for s in &l.steps[..o.step] {
@@ -1051,14 +1133,20 @@ impl App {
                 }
             }
             LessonAction::RunSolution => {
-                let solution = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).and_then(|l| l.steps.get(o.step)).map(|s| s.solution.clone()));
+                let solution = self.progress.open.as_ref().and_then(|o| {
+                    find(&lessons, &o.lesson).and_then(|l| l.steps.get(o.step)).map(|s| s.solution.clone())
+                });
                 if let Some(text) = solution {
                     self.run(&text, false);
                     self.save(ctx);
                 }
             }
             LessonAction::OpenFile(name) => {
-                let text = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).and_then(|l| o.files(l).get(&name).cloned()));
+                let text = self
+                    .progress
+                    .open
+                    .as_ref()
+                    .and_then(|o| find(&lessons, &o.lesson).and_then(|l| o.files(l).get(&name).cloned()));
                 if let Some(t) = text {
                     self.tabs.open(&name, &t);
                     self.dirty = true;
@@ -1255,7 +1343,9 @@ fn save_on_leave(ctx: &Context<App>) -> Vec<gloo::events::EventListener> {
         out.push(gloo::events::EventListener::new(&window, "pagehide", move |_| link.send_message(Msg::SaveNow)));
         if let Some(doc) = window.document() {
             let link = ctx.link().clone();
-            out.push(gloo::events::EventListener::new(&doc, "visibilitychange", move |_| link.send_message(Msg::SaveNow)));
+            out.push(gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
+                link.send_message(Msg::SaveNow)
+            }));
         }
         out
     }
@@ -1290,7 +1380,8 @@ fn presenter_keys(ctx: &Context<App>, on: Rc<Cell<bool>>) -> Vec<gloo::events::E
                 return;
             }
             let typing = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.tag_name() == "BUTTON" && (e.key() == " " || e.key() == "Enter")
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || el.tag_name() == "BUTTON" && (e.key() == " " || e.key() == "Enter")
             });
             if typing || shortcut(&e.key()).is_none() {
                 return;
@@ -1311,7 +1402,11 @@ fn map_title(c: &ClusterView) -> String {
     let cp = c.nodes.iter().filter(|n| n.role == "control-plane").count();
     let workers = c.nodes.len() - cp;
     let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
-    format!("2. Watch the cluster: {}, {}", plural(cp, "control-plane node", "control-plane nodes"), plural(workers, "worker", "workers"))
+    format!(
+        "2. Watch the cluster: {}, {}",
+        plural(cp, "control-plane node", "control-plane nodes"),
+        plural(workers, "worker", "workers")
+    )
 }
 
 /// Turns wall-clock readings into whole simulated milliseconds at a speed, carrying
@@ -1364,7 +1459,9 @@ fn initial_dark() -> bool {
         _ => {
             #[cfg(target_arch = "wasm32")]
             {
-                web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches())
+                web_sys::window()
+                    .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                    .is_some_and(|m| m.matches())
             }
             #[cfg(not(target_arch = "wasm32"))]
             false
@@ -1388,7 +1485,12 @@ fn page_address() -> String {
     {
         let Some(w) = web_sys::window() else { return String::new() };
         let l = w.location();
-        format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
+        format!(
+            "{}{}{}",
+            l.origin().unwrap_or_default(),
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        )
     }
     #[cfg(not(target_arch = "wasm32"))]
     String::new()
@@ -1455,12 +1557,15 @@ fn fetch_explain_schema() {
     yew::platform::spawn_local(async {
         let result: Result<(), String> = async {
             let window = web_sys::window().ok_or("no window")?;
-            let resp = JsFuture::from(window.fetch_with_str(URL)).await.map_err(|_| format!("{URL} could not be fetched"))?;
+            let resp =
+                JsFuture::from(window.fetch_with_str(URL)).await.map_err(|_| format!("{URL} could not be fetched"))?;
             let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
             if !resp.ok() {
                 return Err(format!("{URL}: HTTP {}", resp.status()));
             }
-            let text = JsFuture::from(resp.text().map_err(|_| "no body".to_string())?).await.map_err(|_| format!("{URL} could not be read"))?;
+            let text = JsFuture::from(resp.text().map_err(|_| "no body".to_string())?)
+                .await
+                .map_err(|_| format!("{URL} could not be read"))?;
             kubelab_kubectl::explain::load_schema(&text.as_string().unwrap_or_default())
         }
         .await;

@@ -124,7 +124,9 @@ fn tokens(line: &str) -> (Line, bool) {
 fn value_tokens(value: &str, push: &mut impl FnMut(Tok, &str)) -> bool {
     let v = value.trim_end();
     let tail = &value[v.len()..];
-    let block = matches!(v.chars().next(), Some('|' | '>')) && v.len() <= 3 && v[1..].chars().all(|c| matches!(c, '-' | '+' | '1'..='9'));
+    let block = matches!(v.chars().next(), Some('|' | '>'))
+        && v.len() <= 3
+        && v[1..].chars().all(|c| matches!(c, '-' | '+' | '1'..='9'));
     let tok = if v.is_empty() {
         Tok::Plain
     } else if block || v.starts_with(['{', '[']) || v == "}" || v == "]" {
@@ -146,7 +148,10 @@ fn value_tokens(value: &str, push: &mut impl FnMut(Tok, &str)) -> bool {
 
 fn is_number(v: &str) -> bool {
     let s = v.strip_prefix(['-', '+']).unwrap_or(v);
-    !s.is_empty() && s.chars().filter(|c| *c == '.').count() <= 1 && s.chars().all(|c| c.is_ascii_digit() || c == '.') && s != "."
+    !s.is_empty()
+        && s.chars().filter(|c| *c == '.').count() <= 1
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && s != "."
 }
 
 /// Where a mapping key ends (the index of its `:`), outside quotes: `name: x` → 4.
@@ -218,7 +223,8 @@ mod tests {
                     alphabet[(x >> 16) as usize % alphabet.len()]
                 })
                 .collect();
-            let back: Vec<String> = highlight(&text).iter().map(|l| l.iter().map(|(_, s)| s.as_str()).collect()).collect();
+            let back: Vec<String> =
+                highlight(&text).iter().map(|l| l.iter().map(|(_, s)| s.as_str()).collect()).collect();
             assert_eq!(back.join("\n"), text);
             for line in 0..=text.split('\n').count() {
                 let _ = kubelab_kubectl::explain::field_at(&format!("kind: Pod\n{text}"), line);
@@ -231,7 +237,17 @@ mod tests {
         let l = highlight("  - name: web # the app\n    replicas: 3\n    ready: true\n    image: \"nginx:1.25\"");
         assert_eq!(
             kinds(&l[0]),
-            [(Tok::Plain, "  "), (Tok::Punct, "-"), (Tok::Plain, " "), (Tok::Key, "name"), (Tok::Punct, ":"), (Tok::Plain, " "), (Tok::Value, "web"), (Tok::Plain, " "), (Tok::Comment, "# the app")]
+            [
+                (Tok::Plain, "  "),
+                (Tok::Punct, "-"),
+                (Tok::Plain, " "),
+                (Tok::Key, "name"),
+                (Tok::Punct, ":"),
+                (Tok::Plain, " "),
+                (Tok::Value, "web"),
+                (Tok::Plain, " "),
+                (Tok::Comment, "# the app")
+            ]
         );
         assert_eq!(kinds(&l[1])[3..], [(Tok::Plain, " "), (Tok::Num, "3")]);
         assert_eq!(kinds(&l[2]).last(), Some(&(Tok::Literal, "true")));

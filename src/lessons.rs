@@ -53,21 +53,42 @@ impl Progress {
         let j = Json::parse(text).map_err(|e| format!("the saved lesson progress is not readable ({e})"))?;
         match j.get("version").and_then(Json::as_u64) {
             Some(PROGRESS_VERSION) => {}
-            Some(v) => return Err(format!("the saved lesson progress has format version {v}; this lab reads version {PROGRESS_VERSION}")),
+            Some(v) => {
+                return Err(format!(
+                    "the saved lesson progress has format version {v}; this lab reads version {PROGRESS_VERSION}"
+                ))
+            }
             None => return Err("the saved lesson progress has no format version".into()),
         }
         let strings = |v: Option<&Json>| -> Result<BTreeSet<String>, String> {
-            v.and_then(Json::as_array).ok_or("a list is missing")?.iter().map(|x| x.as_str().map(String::from).ok_or_else(|| "a list holds a non-string".to_string())).collect()
+            v.and_then(Json::as_array)
+                .ok_or("a list is missing")?
+                .iter()
+                .map(|x| x.as_str().map(String::from).ok_or_else(|| "a list holds a non-string".to_string()))
+                .collect()
         };
-        let completed = strings(j.get("completed")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
+        let completed =
+            strings(j.get("completed")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
         let open = match j.get("open") {
             None | Some(Json::Null) => None,
             Some(o) => {
-                let id = o.get("lesson").and_then(Json::as_str).ok_or("the saved lesson progress is damaged: no lesson id")?;
-                let lesson = lessons.iter().find(|l| l.id == id).ok_or_else(|| format!("the saved progress is for a lesson this lab does not have ({id})"))?;
-                let step = o.get("step").and_then(Json::as_u64).ok_or("the saved lesson progress is damaged: no step")? as usize;
+                let id = o
+                    .get("lesson")
+                    .and_then(Json::as_str)
+                    .ok_or("the saved lesson progress is damaged: no lesson id")?;
+                let lesson = lessons
+                    .iter()
+                    .find(|l| l.id == id)
+                    .ok_or_else(|| format!("the saved progress is for a lesson this lab does not have ({id})"))?;
+                let step =
+                    o.get("step").and_then(Json::as_u64).ok_or("the saved lesson progress is damaged: no step")?
+                        as usize;
                 if step >= lesson.steps.len() {
-                    return Err(format!("the saved progress is at step {} of {id}, which has {} steps", step + 1, lesson.steps.len()));
+                    return Err(format!(
+                        "the saved progress is at step {} of {id}, which has {} steps",
+                        step + 1,
+                        lesson.steps.len()
+                    ));
                 }
                 let done = strings(o.get("done")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
                 let hints_shown = o.get("hints").and_then(Json::as_u64).unwrap_or(0) as usize;
@@ -117,7 +138,13 @@ mod tests {
     fn progress_round_trips() {
         let ls = lessons();
         let p = Progress {
-            open: Some(Open { lesson: ls[2].id.clone(), step: 1, done: ["lb-up".to_string()].into(), hints_shown: 1, solution_shown: false }),
+            open: Some(Open {
+                lesson: ls[2].id.clone(),
+                step: 1,
+                done: ["lb-up".to_string()].into(),
+                hints_shown: 1,
+                solution_shown: false,
+            }),
             completed: [ls[0].id.clone()].into(),
         };
         assert_eq!(Progress::from_json(&p.to_json(), &ls), Ok(p));
@@ -128,9 +155,20 @@ mod tests {
         let ls = lessons();
         assert!(Progress::from_json("{", &ls).unwrap_err().contains("not readable"));
         assert!(Progress::from_json("{\"version\":7,\"completed\":[]}", &ls).unwrap_err().contains("format version 7"));
-        let e = Progress::from_json("{\"version\":1,\"open\":{\"lesson\":\"99-gone\",\"step\":0,\"done\":[]},\"completed\":[]}", &ls).unwrap_err();
+        let e = Progress::from_json(
+            "{\"version\":1,\"open\":{\"lesson\":\"99-gone\",\"step\":0,\"done\":[]},\"completed\":[]}",
+            &ls,
+        )
+        .unwrap_err();
         assert!(e.contains("99-gone"), "{e}");
-        let e = Progress::from_json(&format!("{{\"version\":1,\"open\":{{\"lesson\":\"{}\",\"step\":42,\"done\":[]}},\"completed\":[]}}", ls[0].id), &ls).unwrap_err();
+        let e = Progress::from_json(
+            &format!(
+                "{{\"version\":1,\"open\":{{\"lesson\":\"{}\",\"step\":42,\"done\":[]}},\"completed\":[]}}",
+                ls[0].id
+            ),
+            &ls,
+        )
+        .unwrap_err();
         assert!(e.contains("step 43"), "{e}");
     }
 
@@ -140,12 +178,19 @@ mod tests {
         let l = find(&ls, "01-vm-one-app").expect("lesson 1");
         let mut e = Engine::new(1);
         let run = |e: &mut Engine, line: &str| {
-            kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} });
+            kubelab_kubectl::execute(
+                e,
+                line,
+                &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} },
+            );
         };
         run(&mut e, &l.setup);
         let mut open = Open { lesson: l.id.clone(), ..Default::default() };
         assert!(!open.check(l, &e));
-        run(&mut e, "lab on vm-1 docker run --name app --rm -d -p 3000:3000 ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0");
+        run(
+            &mut e,
+            "lab on vm-1 docker run --name app --rm -d -p 3000:3000 ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0",
+        );
         assert!(open.check(l, &e));
         assert!(open.step_complete(l));
         assert!(!open.lesson_complete(l));

@@ -7,13 +7,13 @@
 
 pub mod app;
 pub mod components;
+pub mod highlight;
 pub mod json;
 pub mod lessons;
 pub mod model;
 pub mod presenter;
 pub mod session;
 pub mod share;
-pub mod highlight;
 pub mod tabs;
 pub mod timeline;
 
@@ -62,7 +62,8 @@ pub fn start() {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let shared = share::from_fragment(&hash).map(|s| yew::AttrValue::from(s.to_string()));
     let presenter = query.trim_start_matches('?').split('&').any(|kv| kv == "present" || kv == "present=1");
-    let props = AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()), shared, presenter };
+    let props =
+        AppProps { seed, seed_requested: requested.is_some(), save_key: Some(SAVE_KEY.into()), shared, presenter };
     yew::Renderer::<App>::with_props(props).render();
     if !hash.is_empty() {
         // The link has been read: a reload continues the lab as saved, not the link again.
@@ -91,7 +92,9 @@ fn report_panic(seed: u64, message: &str) {
     let (Ok(div), Some(body)) = (doc.create_element("div"), doc.body()) else { return };
     div.set_class_name("crashed");
     div.set_attribute("role", "alert").ok();
-    div.set_text_content(Some(&format!("The lab stopped because of a bug (seed {seed}): {message}. Reload the page to start again.")));
+    div.set_text_content(Some(&format!(
+        "The lab stopped because of a bug (seed {seed}): {message}. Reload the page to start again."
+    )));
     let _ = body.prepend_with_node_1(&div);
 }
 

@@ -143,7 +143,8 @@ fn node_countdown(n: &Node, engine: &Engine) -> (bool, Option<String>) {
     }
     let store = engine.store();
     let live_pods = store.pods.values().any(|p| &p.spec.node_name == name && p.metadata.deletion_timestamp.is_none());
-    let tainted = n.spec.taints.iter().find(|t| t.key == UNREACHABLE && t.effect == "NoExecute").and_then(|t| t.time_added);
+    let tainted =
+        n.spec.taints.iter().find(|t| t.key == UNREACHABLE && t.effect == "NoExecute").and_then(|t| t.time_added);
     match tainted {
         Some(added) if live_pods => {
             let at = added.0 + timings.default_toleration_seconds.max(0) as u64 * 1000;
@@ -177,7 +178,13 @@ fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
             let pvc = store.pvcs.get(&(p.metadata.namespace.clone(), c.claim_name.clone()));
             ClaimView {
                 name: c.claim_name.clone(),
-                phase: pvc.map_or("not found".to_string(), |v| if v.status.phase.is_empty() { "Pending".to_string() } else { v.status.phase.clone() }),
+                phase: pvc.map_or("not found".to_string(), |v| {
+                    if v.status.phase.is_empty() {
+                        "Pending".to_string()
+                    } else {
+                        v.status.phase.clone()
+                    }
+                }),
                 capacity: pvc.and_then(|v| v.status.capacity.get("storage")).map(|q| q.0.clone()),
             }
         })
@@ -197,7 +204,12 @@ fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
 fn service_views(engine: &Engine) -> Vec<ServiceView> {
     let store = engine.store();
     let pods_of = |addrs: &[kubelab_api::EndpointAddress]| -> Vec<(String, String)> {
-        addrs.iter().filter_map(|a| a.target_ref.as_ref()).filter(|r| r.kind == "Pod").map(|r| (r.namespace.clone(), r.name.clone())).collect()
+        addrs
+            .iter()
+            .filter_map(|a| a.target_ref.as_ref())
+            .filter(|r| r.kind == "Pod")
+            .map(|r| (r.namespace.clone(), r.name.clone()))
+            .collect()
     };
     store
         .services
@@ -218,7 +230,9 @@ fn service_views(engine: &Engine) -> Vec<ServiceView> {
             not_ready.dedup();
             let port = s.spec.ports.first();
             let mut address = match port {
-                Some(p) if !s.spec.cluster_ip.is_empty() && s.spec.cluster_ip != "None" => format!("{}:{}", s.spec.cluster_ip, p.port),
+                Some(p) if !s.spec.cluster_ip.is_empty() && s.spec.cluster_ip != "None" => {
+                    format!("{}:{}", s.spec.cluster_ip, p.port)
+                }
                 _ if s.spec.cluster_ip == "None" => "headless".to_string(),
                 _ => s.spec.cluster_ip.clone(),
             };
@@ -271,7 +285,12 @@ impl FlowView {
             _ => None,
         };
         let mut dots = Vec::new();
-        let mut add = |key: String, sent: u64, done: u64, pod: Option<(String, String)>, ok: bool, hops: &[kubelab_engine::traffic::Hop]| {
+        let mut add = |key: String,
+                       sent: u64,
+                       done: u64,
+                       pod: Option<(String, String)>,
+                       ok: bool,
+                       hops: &[kubelab_engine::traffic::Hop]| {
             // Each further hop is drawn for as long again.
             let visible = min_visible_ms * (1 + hops.len() as u64);
             let end = sent + (done.saturating_sub(sent)).max(visible).max(1);
@@ -289,7 +308,14 @@ impl FlowView {
         }
         for (i, w) in load.workers.iter().enumerate() {
             if let Some((sent, s)) = &w.in_flight {
-                add(format!("{}-{i}", sent.0), sent.0, s.done_at.0, s.pod.clone(), matches!(s.outcome, Outcome::Ok { .. }), &s.hops);
+                add(
+                    format!("{}-{i}", sent.0),
+                    sent.0,
+                    s.done_at.0,
+                    s.pod.clone(),
+                    matches!(s.outcome, Outcome::Ok { .. }),
+                    &s.hops,
+                );
             }
         }
         kubelab_api::sort::by_key(&mut dots, |(sent, _)| *sent);
@@ -421,7 +447,8 @@ pub fn load_targets(engine: &Engine) -> Vec<String> {
         .map(|s| s.metadata.name.clone())
         .chain(engine.lan().vms.values().flat_map(|v| {
             // The VM era: a machine's published ports.
-            let mut ports: Vec<u16> = v.containers.iter().filter(|c| c.running()).flat_map(|c| c.ports.iter().map(|(h, _)| *h)).collect();
+            let mut ports: Vec<u16> =
+                v.containers.iter().filter(|c| c.running()).flat_map(|c| c.ports.iter().map(|(h, _)| *h)).collect();
             ports.sort_unstable();
             ports.dedup();
             ports.into_iter().map(move |p| format!("{}:{p}", v.ip))
@@ -489,8 +516,10 @@ impl TrafficView {
         // The current second is still filling up: the chart ends at the last whole one.
         let start_s = s.started.0.div_ceil(1000);
         // The chart's seconds, oldest first; None before the load started.
-        let chart: Vec<Option<u64>> = (0..CHART_SECONDS).map(|i| (now_s + i).checked_sub(CHART_SECONDS).filter(|sec| *sec >= start_s)).collect();
-        let seconds = chart.iter().map(|sec| sec.map(|sec| s.per_second.get(&sec).copied().unwrap_or((0, 0)))).collect();
+        let chart: Vec<Option<u64>> =
+            (0..CHART_SECONDS).map(|i| (now_s + i).checked_sub(CHART_SECONDS).filter(|sec| *sec >= start_s)).collect();
+        let seconds =
+            chart.iter().map(|sec| sec.map(|sec| s.per_second.get(&sec).copied().unwrap_or((0, 0)))).collect();
         // A load started mid-second has no whole second yet: `from` may not pass `now_s`.
         let from = now_s.saturating_sub(RATE_SECONDS).max(start_s).min(now_s);
         let rate_window = now_s.saturating_sub(from);
@@ -571,7 +600,15 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
         .store()
         .events
         .values()
-        .map(|e| (std::cmp::Reverse((e.last_timestamp.or(e.first_timestamp), version_order(&e.metadata.resource_version))), e))
+        .map(|e| {
+            (
+                std::cmp::Reverse((
+                    e.last_timestamp.or(e.first_timestamp),
+                    version_order(&e.metadata.resource_version),
+                )),
+                e,
+            )
+        })
         .collect();
     if events.len() > FEED_EVENTS {
         events.select_nth_unstable_by(FEED_EVENTS - 1, |a, b| a.0.cmp(&b.0));
@@ -594,7 +631,11 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
             let last = e.last_timestamp.or(e.first_timestamp);
             let mut when = format!("{} ago", kubelab_kubectl::printers::age(last, now));
             if e.count > 1 {
-                when.push_str(&format!(" (x{} over {})", e.count, kubelab_kubectl::printers::age(e.first_timestamp, now)));
+                when.push_str(&format!(
+                    " (x{} over {})",
+                    e.count,
+                    kubelab_kubectl::printers::age(e.first_timestamp, now)
+                ));
             }
             EventView {
                 key: e.metadata.name.clone(),
@@ -640,7 +681,9 @@ impl Selection {
         match self {
             Selection::Node(n) => format!("kubectl describe node {n}"),
             Selection::Pod { namespace, name } => format!("kubectl describe pod {name}{}", ns_flag(namespace)),
-            Selection::Deployment { namespace, name } => format!("kubectl describe deployment {name}{}", ns_flag(namespace)),
+            Selection::Deployment { namespace, name } => {
+                format!("kubectl describe deployment {name}{}", ns_flag(namespace))
+            }
             Selection::Service { namespace, name } => format!("kubectl describe service {name}{}", ns_flag(namespace)),
         }
     }
@@ -687,7 +730,16 @@ impl InspectorView {
     pub fn of(engine: &Engine, sel: &Selection) -> InspectorView {
         let store = engine.store();
         let now = engine.now();
-        let mut v = InspectorView { selection: sel.clone(), exists: false, actions: Vec::new(), describe: None, logs: Vec::new(), deployment: None, placement: Vec::new(), bound_to: None };
+        let mut v = InspectorView {
+            selection: sel.clone(),
+            exists: false,
+            actions: Vec::new(),
+            describe: None,
+            logs: Vec::new(),
+            deployment: None,
+            placement: Vec::new(),
+            bound_to: None,
+        };
         match sel {
             Selection::Node(name) => {
                 let Some(n) = store.nodes.get(&(String::new(), name.clone())) else { return v };
@@ -704,7 +756,12 @@ impl InspectorView {
                 } else {
                     action("Cordon", format!("kubectl cordon {name}"), "node-cordon", false)
                 });
-                v.actions.push(action("Drain", format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"), "node-drain", false));
+                v.actions.push(action(
+                    "Drain",
+                    format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"),
+                    "node-drain",
+                    false,
+                ));
                 v.actions.push(action("Delete machine", format!("lab node delete {name}"), "node-delete", true));
             }
             Selection::Pod { namespace, name } => {
@@ -720,7 +777,12 @@ impl InspectorView {
                     })
                     .collect();
                 let ns = ns_flag(namespace);
-                v.actions.push(action("Delete pod", format!("kubectl delete pod {name}{ns} --wait=false"), "pod-delete", false));
+                v.actions.push(action(
+                    "Delete pod",
+                    format!("kubectl delete pod {name}{ns} --wait=false"),
+                    "pod-delete",
+                    false,
+                ));
                 let many = p.spec.containers.len() > 1;
                 for c in &p.spec.containers {
                     let (label, cmd) = if many {
@@ -728,7 +790,12 @@ impl InspectorView {
                     } else {
                         ("Kill container".to_string(), format!("lab pod kill {name}{ns}"))
                     };
-                    v.actions.push(ActionView { label, command: cmd, testid: format!("pod-kill-{}", c.name), danger: false });
+                    v.actions.push(ActionView {
+                        label,
+                        command: cmd,
+                        testid: format!("pod-kill-{}", c.name),
+                        danger: false,
+                    });
                 }
                 for c in &p.spec.containers {
                     let lines = engine.container_logs(namespace, name, &c.name, false).unwrap_or_default();
@@ -743,8 +810,18 @@ impl InspectorView {
                 v.describe = Some(describe::deployment(store, d, now));
                 v.deployment = deployments(engine).into_iter().find(|d| &d.namespace == namespace && &d.name == name);
                 let ns = ns_flag(namespace);
-                v.actions.push(action("Restart", format!("kubectl rollout restart deployment/{name}{ns}"), "deploy-restart", false));
-                v.actions.push(action("Delete deployment", format!("kubectl delete deployment {name}{ns} --wait=false"), "deploy-delete", true));
+                v.actions.push(action(
+                    "Restart",
+                    format!("kubectl rollout restart deployment/{name}{ns}"),
+                    "deploy-restart",
+                    false,
+                ));
+                v.actions.push(action(
+                    "Delete deployment",
+                    format!("kubectl delete deployment {name}{ns} --wait=false"),
+                    "deploy-delete",
+                    true,
+                ));
             }
             Selection::Service { namespace, name } => {
                 let Some(svc) = store.services.get(&(namespace.clone(), name.clone())) else { return v };
@@ -754,7 +831,12 @@ impl InspectorView {
                 if namespace == "default" {
                     v.actions.push(action("Start load", format!("lab load start {name}"), "svc-load", false));
                 }
-                v.actions.push(action("Delete service", format!("kubectl delete service {name}{ns}"), "svc-delete", true));
+                v.actions.push(action(
+                    "Delete service",
+                    format!("kubectl delete service {name}{ns}"),
+                    "svc-delete",
+                    true,
+                ));
             }
         }
         v
@@ -853,7 +935,11 @@ mod tests {
     /// Runs a console line that may read one file, (name, text), and requires it to succeed.
     fn run_with(e: &mut Engine, file: (&str, &str), line: &str) {
         let files = [(file.0.to_string(), file.1.to_string())];
-        let out = kubelab_kubectl::execute(e, line, &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} });
+        let out = kubelab_kubectl::execute(
+            e,
+            line,
+            &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
+        );
         assert!(out.ok, "{line}: {}", out.text());
     }
 
@@ -879,13 +965,17 @@ mod tests {
         // Redis mounts its claim: the map draws it on the pod, bound.
         let v = ClusterView::from_engine(&e);
         let redis = v.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "redis-0").expect("redis-0 runs");
-        assert_eq!(redis.claims, [ClaimView { name: "redis-data".into(), phase: "Bound".into(), capacity: Some("10Gi".into()) }]);
+        assert_eq!(
+            redis.claims,
+            [ClaimView { name: "redis-data".into(), phase: "Bound".into(), capacity: Some("10Gi".into()) }]
+        );
         assert!(v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name != "redis-0").all(|p| p.claims.is_empty()));
         exec(&mut e, "lab load start http://nginx/users/7 --rps 5");
         e.advance(5_300, &mut |_| {});
         let flow = FlowView::from_engine(&e, 700).expect("a load runs");
         assert!(!flow.dots.is_empty());
-        let pods = |prefix: &str| e.store().pods.keys().filter(|(_, n)| n.starts_with(prefix)).cloned().collect::<Vec<_>>();
+        let pods =
+            |prefix: &str| e.store().pods.keys().filter(|(_, n)| n.starts_with(prefix)).cloned().collect::<Vec<_>>();
         for d in &flow.dots {
             // nginx (frontend) → Service app → a backend pod → Service redis → redis-0.
             assert!(d.ok, "{d:?}");
@@ -897,7 +987,9 @@ mod tests {
         }
         // Each tier's pods show the rate they answer: together, the whole 5 req/s at each tier.
         let v = ClusterView::from_engine(&e);
-        let rate = |prefix: &str| -> f64 { v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name.starts_with(prefix)).filter_map(|p| p.rps).sum() };
+        let rate = |prefix: &str| -> f64 {
+            v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name.starts_with(prefix)).filter_map(|p| p.rps).sum()
+        };
         for tier in ["frontend-", "backend-", "redis-"] {
             assert!((rate(tier) - 5.0).abs() < 0.5, "{tier}: {}", rate(tier));
         }
@@ -908,7 +1000,11 @@ mod tests {
         assert!(!flow.dots.is_empty());
         for d in &flow.dots {
             assert!(!d.ok && d.pod.is_some(), "{d:?}");
-            assert_eq!(d.hops, [kubelab_engine::traffic::Hop { service: ("default".into(), "app".into()), pod: None }], "{d:?}");
+            assert_eq!(
+                d.hops,
+                [kubelab_engine::traffic::Hop { service: ("default".into(), "app".into()), pod: None }],
+                "{d:?}"
+            );
         }
     }
 
@@ -927,7 +1023,8 @@ mod tests {
         assert!(svc.endpoints.is_empty(), "{svc:?}");
         e.advance(30_000, &mut |_| {});
         let v = ClusterView::from_engine(&e);
-        let pods: Vec<(String, String)> = v.nodes.iter().flat_map(|n| &n.pods).map(|p| (p.namespace.clone(), p.name.clone())).collect();
+        let pods: Vec<(String, String)> =
+            v.nodes.iter().flat_map(|n| &n.pods).map(|p| (p.namespace.clone(), p.name.clone())).collect();
         let mut eps = v.services[0].endpoints.clone();
         kubelab_api::sort::natural(&mut eps);
         let mut want = pods.clone();
@@ -942,7 +1039,8 @@ mod tests {
         let mut e = Engine::new(7);
         let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: init-demo\nspec:\n  initContainers:\n  - name: wait\n    image: busybox:1.36\n    command: [sh, -c, sleep 5]\n  containers:\n  - name: web\n    image: nginx:1.25\n";
         run_with(&mut e, ("pod.yaml", pod), "kubectl apply -f pod.yaml");
-        let status = |e: &Engine| pod_status(e.store().pods.values().find(|p| p.metadata.name == "init-demo").expect("the pod"));
+        let status =
+            |e: &Engine| pod_status(e.store().pods.values().find(|p| p.metadata.name == "init-demo").expect("the pod"));
         e.advance(3_000, &mut |_| {});
         assert_eq!(status(&e), "Init:0/1");
         e.advance(5_000, &mut |_| {});
@@ -999,10 +1097,15 @@ mod tests {
         let first = &feed[0];
         assert!(first.object.starts_with("pod/bad-"), "{first:?}");
         assert!(feed.iter().any(|x| x.warning && (x.reason == "Failed" || x.reason == "BackOff")), "{feed:#?}");
-        let scheduled = feed.iter().find(|x| x.reason == "Scheduled" && x.object.starts_with("pod/web-")).expect("a Scheduled event");
+        let scheduled = feed
+            .iter()
+            .find(|x| x.reason == "Scheduled" && x.object.starts_with("pod/web-"))
+            .expect("a Scheduled event");
         assert!(!scheduled.warning);
         assert!(scheduled.message.starts_with("Successfully assigned default/web-"), "{scheduled:?}");
-        assert!(matches!(&scheduled.select, Some(Selection::Pod { name, .. }) if scheduled.object.ends_with(name.as_str())));
+        assert!(
+            matches!(&scheduled.select, Some(Selection::Pod { name, .. }) if scheduled.object.ends_with(name.as_str()))
+        );
         assert!(scheduled.when.ends_with(" ago"), "{}", scheduled.when);
     }
 
@@ -1101,7 +1204,10 @@ mod tests {
         assert_eq!(percentile(&mut [], 95), None);
         assert_eq!(percentile(&mut [7], 50), Some(7));
         let mut xs: Vec<u32> = (1..=100).rev().collect();
-        assert_eq!((percentile(&mut xs, 50), percentile(&mut xs, 95), percentile(&mut xs, 100)), (Some(50), Some(95), Some(100)));
+        assert_eq!(
+            (percentile(&mut xs, 50), percentile(&mut xs, 95), percentile(&mut xs, 100)),
+            (Some(50), Some(95), Some(100))
+        );
         assert_eq!(percentile(&mut [1, 2, 3, 4], 50), Some(2));
     }
 
@@ -1115,7 +1221,15 @@ mod tests {
         let v = InspectorView::of(&e, &Selection::Node("node-1".into()));
         assert!(v.exists);
         assert!(v.describe.as_deref().is_some_and(|d| d.starts_with("Name:") && d.contains("node-1")));
-        assert_eq!(cmds(&v), ["lab node kill node-1", "kubectl cordon node-1", "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data", "lab node delete node-1"]);
+        assert_eq!(
+            cmds(&v),
+            [
+                "lab node kill node-1",
+                "kubectl cordon node-1",
+                "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data",
+                "lab node delete node-1"
+            ]
+        );
 
         let pod = e.store().pods.values().next().expect("a pod").metadata.name.clone();
         let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: pod.clone() });
@@ -1205,9 +1319,18 @@ pub fn link_command(m: &MachineView) -> String {
 /// What the VM era did by hand, and what Kubernetes does instead (the workshop's point).
 pub const ERA_CONTRAST: &[(&str, &str)] = &[
     ("a VM running the app in a container (docker run)", "a Pod (kubectl run, or a Deployment's template)"),
-    ("an nginx sidecar on a docker network, finding `app` by name", "containers of one Pod sharing localhost (hostAliases for the name)"),
-    ("an nginx load balancer with a hand-written upstream list", "a Service: a stable ClusterIP, and Endpoints kept up to date"),
-    ("a VM dies: its upstream stays in the list until someone edits it", "a node dies: NotReady after 40 s, its pods evicted and replaced"),
+    (
+        "an nginx sidecar on a docker network, finding `app` by name",
+        "containers of one Pod sharing localhost (hostAliases for the name)",
+    ),
+    (
+        "an nginx load balancer with a hand-written upstream list",
+        "a Service: a stable ClusterIP, and Endpoints kept up to date",
+    ),
+    (
+        "a VM dies: its upstream stays in the list until someone edits it",
+        "a node dies: NotReady after 40 s, its pods evicted and replaced",
+    ),
     ("restart a dead container by hand (docker run again)", "a ReplicaSet recreates missing pods"),
     ("a canary by editing upstream weights (9:1)", "a canary by replica counts behind one Service (e.g. 5:1)"),
 ];
@@ -1260,11 +1383,20 @@ mod placement_tests {
         let why: Vec<(String, bool, String)> = big.placement.clone();
         assert_eq!(why.len(), 4);
         assert!(why.iter().all(|(_, fits, _)| !fits), "{why:?}");
-        assert!(why.iter().any(|(n, _, w)| n == "control-plane" && w.starts_with("TaintToleration: node(s) had untolerated taint")), "{why:?}");
+        assert!(
+            why.iter().any(
+                |(n, _, w)| n == "control-plane" && w.starts_with("TaintToleration: node(s) had untolerated taint")
+            ),
+            "{why:?}"
+        );
         assert!(why.iter().any(|(n, _, w)| n == "node-1" && w.starts_with("NodeUnschedulable:")), "{why:?}");
         assert!(why.iter().any(|(n, _, w)| n == "node-2" && w == "NodeResourcesFit: Insufficient cpu"), "{why:?}");
         let small = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "small".into() });
         let chosen = small.bound_to.clone().expect("scheduled");
-        assert!(small.placement.iter().any(|(n, fits, w)| *n == chosen && *fits && w.starts_with("fits · score")), "{:?}", small.placement);
+        assert!(
+            small.placement.iter().any(|(n, fits, w)| *n == chosen && *fits && w.starts_with("fits · score")),
+            "{:?}",
+            small.placement
+        );
     }
 }

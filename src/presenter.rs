@@ -20,7 +20,12 @@ impl Demo {
     pub fn new(script: &str) -> Demo {
         match parse_script(script) {
             Ok(commands) => Demo { script: script.to_string(), commands, next: 0, error: None },
-            Err(e) => Demo { script: script.to_string(), commands: Vec::new(), next: 0, error: Some(format!("line {}: {}", e.line, e.message)) },
+            Err(e) => Demo {
+                script: script.to_string(),
+                commands: Vec::new(),
+                next: 0,
+                error: Some(format!("line {}: {}", e.line, e.message)),
+            },
         }
     }
 

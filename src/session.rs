@@ -113,14 +113,22 @@ impl Session {
         };
         let prefix = line.strip_suffix(cmd.command.as_str()).unwrap_or("").to_string();
         let recorder = Recorder { inner: files, read: RefCell::default() };
-        let output = self.console.execute(&mut self.engine, &line, &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
+        let output = self.console.execute(
+            &mut self.engine,
+            &line,
+            &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} },
+        );
         if output.ok && boots_anew(&cmd.command) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
             // them matters any more, and the journal starts again from the new seed.
             self.journal.clear();
             self.console.interrupt();
         } else if may_change_cluster(&line) {
-            self.journal.push(Entry { t, command: format!("{prefix}{}", cmd.echo.join("\n")), files: recorder.read.into_inner() });
+            self.journal.push(Entry {
+                t,
+                command: format!("{prefix}{}", cmd.echo.join("\n")),
+                files: recorder.read.into_inner(),
+            });
         }
         Ran { echo: cmd.echo.clone(), output }
     }
@@ -189,7 +197,9 @@ pub fn may_change_cluster(line: &str) -> bool {
     match w.as_slice() {
         [] => false,
         ["kubectl" | "k"] => false,
-        ["kubectl" | "k", "get" | "describe" | "logs" | "version" | "explain" | "api-resources" | "api-versions" | "cluster-info", ..] => false,
+        ["kubectl" | "k", "get" | "describe" | "logs" | "version" | "explain" | "api-resources" | "api-versions" | "cluster-info", ..] => {
+            false
+        }
         ["kubectl" | "k", "rollout", "history", ..] => false,
         ["lab"] | ["lab", "help", ..] | ["lab", "load", "stats", ..] | ["lab", "export", ..] | ["lab", "seed"] => false,
         ["lab", "time"] | ["lab", "time", "now" | "pause" | "play" | "speed", ..] => false,
@@ -323,7 +333,9 @@ impl Save {
             Some(Some(other)) => return Err(SaveError::Version(Some(other))),
             _ => return Err(SaveError::Version(None)),
         }
-        let num = |k: &str| v.get(k).and_then(Json::as_u64).ok_or_else(|| bad(&format!("\"{k}\" is missing or not a whole number")));
+        let num = |k: &str| {
+            v.get(k).and_then(Json::as_u64).ok_or_else(|| bad(&format!("\"{k}\" is missing or not a whole number")))
+        };
         let seed = num("seed")?;
         let now = num("now")?;
         let speed = num("speed")?;
@@ -344,7 +356,10 @@ impl Save {
                     })
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(|| bad("an editor tab is not [name, text]"))?;
-                let active = v.get("active").and_then(Json::as_u64).ok_or_else(|| bad("\"active\" is missing or not a whole number"))?;
+                let active = v
+                    .get("active")
+                    .and_then(Json::as_u64)
+                    .ok_or_else(|| bad("\"active\" is missing or not a whole number"))?;
                 crate::tabs::Tabs::from_parts(files, active.min(usize::MAX as u64) as usize).map_err(|e| bad(&e))?
             }
         };
@@ -356,7 +371,9 @@ impl Save {
             .map(|h| h.as_str().map(str::to_string).ok_or_else(|| bad("a history item is not text")))
             .collect::<Result<Vec<_>, _>>()?;
         let mut journal = Vec::new();
-        for (i, e) in v.get("journal").and_then(Json::as_array).ok_or_else(|| bad("\"journal\" is missing"))?.iter().enumerate() {
+        for (i, e) in
+            v.get("journal").and_then(Json::as_array).ok_or_else(|| bad("\"journal\" is missing"))?.iter().enumerate()
+        {
             let at = |what: &str| bad(&format!("journal entry {}: {what}", i + 1));
             let t = e.get("t").and_then(Json::as_u64).ok_or_else(|| at("no time"))?;
             let command = e.get("command").and_then(Json::as_str).ok_or_else(|| at("no command"))?.to_string();
@@ -393,13 +410,24 @@ pub struct Replay {
 
 impl Replay {
     pub fn new(save: &Save) -> Replay {
-        Replay { session: Session::new(save.seed), entries: save.journal.clone(), next: 0, until: save.now, advancing_to: None }
+        Replay {
+            session: Session::new(save.seed),
+            entries: save.journal.clone(),
+            next: 0,
+            until: save.now,
+            advancing_to: None,
+        }
     }
 
     /// A replay that goes on from a cluster already rebuilt through `journal[..done]` (a
     /// snapshot), through the rest of `journal`, to `until`.
     pub fn resume(engine: Engine, journal: &[Entry], done: usize, until: u64) -> Replay {
-        let session = Session { engine, journal: journal[..done.min(journal.len())].to_vec(), on: None, console: Console::deferring() };
+        let session = Session {
+            engine,
+            journal: journal[..done.min(journal.len())].to_vec(),
+            on: None,
+            console: Console::deferring(),
+        };
         Replay { session, entries: journal.to_vec(), next: done.min(journal.len()), until, advancing_to: None }
     }
 
@@ -445,7 +473,11 @@ impl Replay {
                 if let Ok(cmds) = parse_script(&e.command) {
                     for c in &cmds {
                         let files = TextFiles(&e.files);
-                        execute(&mut self.session.engine, &c.command, &mut Ctx { files: &files, stdin: c.stdin.as_deref(), observe: &mut |_| {} });
+                        execute(
+                            &mut self.session.engine,
+                            &c.command,
+                            &mut Ctx { files: &files, stdin: c.stdin.as_deref(), observe: &mut |_| {} },
+                        );
                     }
                 }
             }
@@ -485,8 +517,16 @@ mod tests {
     fn cluster_text(e: &Engine) -> String {
         let mut e = e.clone();
         let mut text = format!("{}\n", e.snapshot().to_json_line());
-        for cmd in ["kubectl get all -A -o yaml", "kubectl get nodes -o yaml", "kubectl get endpoints -A -o yaml", "lab load stats"] {
-            text.push_str(&execute(&mut e, cmd, &mut Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} }).text());
+        for cmd in [
+            "kubectl get all -A -o yaml",
+            "kubectl get nodes -o yaml",
+            "kubectl get endpoints -A -o yaml",
+            "lab load stats",
+        ] {
+            text.push_str(
+                &execute(&mut e, cmd, &mut Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} })
+                    .text(),
+            );
         }
         text
     }
@@ -512,14 +552,24 @@ mod tests {
         clock(&mut s, 7_777);
         run(&mut s, "lab node kill node-2");
         clock(&mut s, 400_000);
-        run(&mut s, "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\nEOF");
+        run(
+            &mut s,
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\nEOF",
+        );
         run(&mut s, "lab node restore node-2\nkubectl delete pod --all --wait=false");
         clock(&mut s, 31_000);
         s
     }
 
     fn save_of(s: &Session) -> Save {
-        Save { seed: s.seed(), now: s.engine.now().0, journal: s.journal.clone(), tabs: crate::tabs::Tabs::new("x"), history: vec!["kubectl get pods".into()], speed: 20 }
+        Save {
+            seed: s.seed(),
+            now: s.engine.now().0,
+            journal: s.journal.clone(),
+            tabs: crate::tabs::Tabs::new("x"),
+            history: vec!["kubectl get pods".into()],
+            speed: 20,
+        }
     }
 
     fn replay_all(save: &Save) -> Session {
@@ -578,7 +628,10 @@ mod tests {
     #[test]
     fn reads_are_not_journaled_and_mutations_are() {
         let mut s = Session::new(1);
-        run(&mut s, "kubectl get pods\nkubectl describe nodes\nlab help\nnope\nkubectl apply -f manifest.yaml\nlab advance 5s");
+        run(
+            &mut s,
+            "kubectl get pods\nkubectl describe nodes\nlab help\nnope\nkubectl apply -f manifest.yaml\nlab advance 5s",
+        );
         let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
         assert_eq!(cmds, ["kubectl apply -f manifest.yaml", "lab advance 5s"]);
         assert_eq!(s.journal[0].files, editor(), "the file's text is kept with the command");
@@ -606,11 +659,12 @@ mod tests {
         let mut r = Replay::new(&save);
         let mut calls = 0;
         let mut slices = 0;
-        while r.work(&mut || {
-            calls += 1;
-            calls % 7 == 0
-        })
-        .is_none()
+        while r
+            .work(&mut || {
+                calls += 1;
+                calls % 7 == 0
+            })
+            .is_none()
         {
             slices += 1;
         }
@@ -626,11 +680,12 @@ mod tests {
         let mut r = Replay::new(&save);
         let mut seen = Vec::new();
         let mut calls = 0;
-        while r.work(&mut || {
-            calls += 1;
-            calls % 50 == 0
-        })
-        .is_none()
+        while r
+            .work(&mut || {
+                calls += 1;
+                calls % 50 == 0
+            })
+            .is_none()
         {
             seen.push(r.time().0);
         }
@@ -655,11 +710,19 @@ mod tests {
     fn broken_saves_are_errors_with_reasons() {
         let good = save_of(&busy_session(u64::MAX)).to_json();
         assert!(matches!(Save::from_json("{nope"), Err(SaveError::Corrupt(_))));
-        assert_eq!(Save::from_json(&good.replacen("\"version\":1", "\"version\":0", 1)), Err(SaveError::Version(Some(0))));
+        assert_eq!(
+            Save::from_json(&good.replacen("\"version\":1", "\"version\":0", 1)),
+            Err(SaveError::Version(Some(0)))
+        );
         assert_eq!(Save::from_json("{}"), Err(SaveError::Version(None)));
         let e = Save::from_json(&good.replacen("\"speed\":20", "\"speed\":7", 1)).unwrap_err();
         assert!(e.to_string().contains("speed 7"), "{e}");
-        let e = Save::from_json(&good.replacen("\"journal\":[", "\"journal\":[{\"t\":999999999,\"command\":\"x\",\"files\":{}},", 1)).unwrap_err();
+        let e = Save::from_json(&good.replacen(
+            "\"journal\":[",
+            "\"journal\":[{\"t\":999999999,\"command\":\"x\",\"files\":{}},",
+            1,
+        ))
+        .unwrap_err();
         assert!(e.to_string().contains("journal entry 2: dated before"), "{e}");
         for cut in (0..good.len()).step_by(97) {
             assert!(Save::from_json(&good[..cut]).is_err());
@@ -683,7 +746,11 @@ mod tests {
         let back = Save::from_json(&old.to_text()).expect("reads");
         assert_eq!(back.tabs.files(), [(crate::tabs::FIRST_TAB.to_string(), save.tabs.active_text().to_string())]);
         // Tampered tabs are refused with a reason.
-        for (from, to, why) in [("\"active\":0", "\"active\":9", "active tab 9"), ("\"app.yaml\"", "\"../x\"", "not a usable file name"), ("\"tabs\":[", "\"tabs\":[7,", "not [name, text]")] {
+        for (from, to, why) in [
+            ("\"active\":0", "\"active\":9", "active tab 9"),
+            ("\"app.yaml\"", "\"../x\"", "not a usable file name"),
+            ("\"tabs\":[", "\"tabs\":[7,", "not [name, text]"),
+        ] {
             let e = Save::from_json(&text.replacen(from, to, 1)).unwrap_err();
             assert!(e.to_string().contains(why), "{from}: {e}");
         }

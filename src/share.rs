@@ -33,7 +33,10 @@ pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
         if c == b'=' {
             break;
         }
-        let v = ALPHABET.iter().position(|a| *a == c).ok_or_else(|| format!("character {} ({:?}) is not base64url", i + 1, c as char))? as u32;
+        let v = ALPHABET
+            .iter()
+            .position(|a| *a == c)
+            .ok_or_else(|| format!("character {} ({:?}) is not base64url", i + 1, c as char))? as u32;
         acc = acc << 6 | v;
         bits += 6;
         if bits >= 8 {
@@ -53,7 +56,8 @@ pub struct Shared {
 }
 
 pub fn encode(shared: &Shared) -> String {
-    let mut kv = vec![("v".to_string(), Json::Int(SHARE_VERSION)), ("lab".to_string(), Json::Str(shared.save.to_json()))];
+    let mut kv =
+        vec![("v".to_string(), Json::Int(SHARE_VERSION)), ("lab".to_string(), Json::Str(shared.save.to_json()))];
     if let Some((id, step)) = &shared.lesson {
         kv.push(("lesson".into(), Json::Str(id.clone())));
         kv.push(("step".into(), Json::Int(*step as u64)));
@@ -67,7 +71,11 @@ pub fn decode(text: &str, lessons: &[Lesson]) -> Result<Shared, String> {
     let j = Json::parse(&json).map_err(|e| format!("the link is damaged: {e}"))?;
     match j.get("v").and_then(Json::as_u64) {
         Some(SHARE_VERSION) => {}
-        Some(v) => return Err(format!("the link is from another version of kubelab (link format {v}, this page reads {SHARE_VERSION})")),
+        Some(v) => {
+            return Err(format!(
+                "the link is from another version of kubelab (link format {v}, this page reads {SHARE_VERSION})"
+            ))
+        }
         None => return Err("the link is damaged: it has no format version".into()),
     }
     let lab = j.get("lab").and_then(Json::as_str).ok_or("the link is damaged: it holds no lab")?;
@@ -75,7 +83,10 @@ pub fn decode(text: &str, lessons: &[Lesson]) -> Result<Shared, String> {
     let lesson = match j.get("lesson").and_then(Json::as_str) {
         None => None,
         Some(id) => {
-            let l = lessons.iter().find(|l| l.id == id).ok_or_else(|| format!("the link opens lesson {id:?}, which this lab does not have"))?;
+            let l = lessons
+                .iter()
+                .find(|l| l.id == id)
+                .ok_or_else(|| format!("the link opens lesson {id:?}, which this lab does not have"))?;
             let step = j.get("step").and_then(Json::as_u64).unwrap_or(0) as usize;
             if step >= l.steps.len() {
                 return Err(format!("the link opens step {} of {id}, which has {} steps", step + 1, l.steps.len()));

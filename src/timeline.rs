@@ -37,7 +37,8 @@ impl Snapshots {
     /// that went back (`lab reset`, `lab seed`) makes the old snapshots useless: they go.
     pub fn keep(&mut self, engine: &Engine, journal_len: usize) {
         let t = engine.now().0;
-        if self.snaps.last().is_some_and(|s| s.t > t || s.journal_len > journal_len || s.engine.seed() != engine.seed()) {
+        if self.snaps.last().is_some_and(|s| s.t > t || s.journal_len > journal_len || s.engine.seed() != engine.seed())
+        {
             self.clear();
         }
         if !engine.is_settled() || self.snaps.last().is_some_and(|s| t < s.t + self.spacing) {
@@ -96,7 +97,11 @@ mod tests {
     fn state(e: &Engine) -> String {
         let mut ctx_out = String::new();
         for line in ["kubectl get pods -o wide", "kubectl get deploy,rs,svc", "kubectl get events"] {
-            let out = kubelab_kubectl::execute(&mut e.clone(), line, &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} });
+            let out = kubelab_kubectl::execute(
+                &mut e.clone(),
+                line,
+                &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} },
+            );
             ctx_out.push_str(&out.text());
         }
         format!("{} {ctx_out}", e.now().0)

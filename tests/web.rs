@@ -44,7 +44,12 @@ fn testid(e: &Element) -> String {
 }
 
 fn map_props(engine: &Engine) -> ClusterMapProps {
-    ClusterMapProps { cluster: ClusterView::from_engine(engine), selected: None, on_select: Default::default(), flow: None }
+    ClusterMapProps {
+        cluster: ClusterView::from_engine(engine),
+        selected: None,
+        on_select: Default::default(),
+        flow: None,
+    }
 }
 
 fn engine_after(manifest: &str, ms: u64) -> Engine {
@@ -85,7 +90,8 @@ async fn cluster_map_draws_three_ready_pods_on_worker_nodes() {
 
 #[wasm_bindgen_test]
 async fn cluster_map_shows_pods_no_node_fits_as_pending_unscheduled() {
-    let manifest = SAMPLE_MANIFEST.replace("      containers:", "      nodeSelector:\n        disk: ssd\n      containers:");
+    let manifest =
+        SAMPLE_MANIFEST.replace("      containers:", "      nodeSelector:\n        disk: ssd\n      containers:");
     let engine = engine_after(&manifest, 10_000);
     let div = root();
     let props = map_props(&engine);
@@ -105,7 +111,11 @@ async fn cluster_map_shows_pods_no_node_fits_as_pending_unscheduled() {
 
 fn render_app() -> (Element, yew::AppHandle<App>) {
     let div = root();
-    let handle = yew::Renderer::<App>::with_root_and_props(div.clone(), AppProps { seed: 5, seed_requested: false, save_key: None, shared: None, presenter: false }).render();
+    let handle = yew::Renderer::<App>::with_root_and_props(
+        div.clone(),
+        AppProps { seed: 5, seed_requested: false, save_key: None, shared: None, presenter: false },
+    )
+    .render();
     (div, handle)
 }
 
@@ -219,7 +229,6 @@ async fn node_that_stopped_reporting_is_drawn_not_ready_in_words() {
 
 // ------------------------------------------------------------------ console, journal, save
 
-
 /// A key of its own per test: the tests share the browser's localStorage.
 fn fresh_key(name: &str) -> String {
     let key = format!("kubelab.test.{name}.{}", js_sys_now());
@@ -237,7 +246,13 @@ fn storage() -> web_sys::Storage {
 
 fn render_saved_app(key: &str, seed: u64) -> (Element, yew::AppHandle<App>) {
     let div = root();
-    let props = AppProps { seed, seed_requested: false, save_key: Some(key.to_string().into()), shared: None, presenter: false };
+    let props = AppProps {
+        seed,
+        seed_requested: false,
+        save_key: Some(key.to_string().into()),
+        shared: None,
+        presenter: false,
+    };
     let handle = yew::Renderer::<App>::with_root_and_props(div.clone(), props).render();
     (div, handle)
 }
@@ -254,7 +269,9 @@ async fn console_run(div: &Element, line: &str) {
     key.set_key("Enter");
     key.set_bubbles(true);
     key.set_cancelable(true);
-    input.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).expect("keydown")).expect("dispatch");
+    input
+        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).expect("keydown"))
+        .expect("dispatch");
     settle().await;
     // `lab advance` runs over the next ticks, with the prompt disabled meanwhile.
     assert!(eventually(20, || !input.read_only()).await, "the command finished");
@@ -340,7 +357,9 @@ async fn arrow_up_recalls_earlier_commands() {
         init.set_key(key);
         init.set_bubbles(true);
         init.set_cancelable(true);
-        input.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keydown")).expect("dispatch");
+        input
+            .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keydown"))
+            .expect("dispatch");
     };
     press("ArrowUp");
     settle().await;
@@ -362,13 +381,22 @@ async fn arrow_up_recalls_earlier_commands() {
 fn journal_save_and_replay_round_trip_gives_the_same_snapshot() {
     let files = [("manifest.yaml".to_string(), SAMPLE_MANIFEST.to_string())];
     let mut s = Session::new(77);
-    s.run_text("kubectl apply -f manifest.yaml\nkubectl expose deployment web --port 80", &TextFiles(&files)).expect("parses");
+    s.run_text("kubectl apply -f manifest.yaml\nkubectl expose deployment web --port 80", &TextFiles(&files))
+        .expect("parses");
     s.advance(20_000, &mut || false);
-    s.run_text("kubectl scale deployment web --replicas=5\nlab load start web --rps 4", &TextFiles(&files)).expect("parses");
+    s.run_text("kubectl scale deployment web --replicas=5\nlab load start web --rps 4", &TextFiles(&files))
+        .expect("parses");
     s.advance(15_000, &mut || false);
     s.run_text("lab node kill node-1", &TextFiles(&files)).expect("parses");
     s.advance(70_000, &mut || false);
-    let save = Save { seed: 77, now: s.engine().now().0, journal: s.journal().to_vec(), tabs: kubelab_web::tabs::Tabs::new(""), history: Vec::new(), speed: 5 };
+    let save = Save {
+        seed: 77,
+        now: s.engine().now().0,
+        journal: s.journal().to_vec(),
+        tabs: kubelab_web::tabs::Tabs::new(""),
+        history: Vec::new(),
+        speed: 5,
+    };
 
     let restored = Save::from_json(&save.to_json()).expect("reads back");
     let mut replay = Replay::new(&restored);
@@ -415,7 +443,10 @@ async fn corrupt_save_gives_a_notice_and_a_fresh_cluster() {
     assert!(text.contains("could not be read") && text.contains("fresh cluster"), "{text}");
     assert_eq!(all(&div, "[data-testid^='node-'][data-status='Ready']").len(), 4, "the fresh cluster is drawn");
     assert!(all(&div, "[data-testid^='pod-']").is_empty());
-    assert!(storage().get_item(&format!("{key}.unreadable")).expect("get").is_some(), "the unreadable save is kept aside");
+    assert!(
+        storage().get_item(&format!("{key}.unreadable")).expect("get").is_some(),
+        "the unreadable save is kept aside"
+    );
     handle.destroy();
 
     storage().set_item(&key, "{\"version\":0,\"seed\":3}").expect("set");
@@ -435,7 +466,11 @@ async fn scale_buttons_run_kubectl_scale_through_the_console() {
     console_run(&div, "kubectl apply -f manifest.yaml").await;
     one(&div, "[data-testid='scale-up-web']").dyn_into::<HtmlElement>().expect("button").click();
     settle().await;
-    assert!(console_text(&div).contains("$ kubectl scale deployment/web --replicas=4\ndeployment.apps/web scaled"), "{}", console_text(&div));
+    assert!(
+        console_text(&div).contains("$ kubectl scale deployment/web --replicas=4\ndeployment.apps/web scaled"),
+        "{}",
+        console_text(&div)
+    );
     assert_eq!(all(&div, "[data-testid^='pod-web-']").len(), 4);
     assert_eq!(one(&div, "[data-testid='deploy-web']").get_attribute("data-replicas").as_deref(), Some("4"));
     handle.destroy();
@@ -445,7 +480,8 @@ fn click(e: &Element) {
     let init = web_sys::MouseEventInit::new();
     init.set_bubbles(true);
     init.set_cancelable(true);
-    e.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("click")).expect("dispatch");
+    e.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("click"))
+        .expect("dispatch");
 }
 
 #[wasm_bindgen_test]
@@ -460,9 +496,13 @@ async fn step_runs_lab_advance_to_the_next_scheduled_event() {
     settle().await;
     assert!(eventually(5, || console_text(&div).contains("simulated time is now")).await, "{}", console_text(&div));
     let text = console_text(&div);
-    let step = text.lines().rev().find(|l| l.starts_with("$ lab advance ")).unwrap_or_else(|| panic!("no step in {text}"));
+    let step =
+        text.lines().rev().find(|l| l.starts_with("$ lab advance ")).unwrap_or_else(|| panic!("no step in {text}"));
     assert!(sim_ms(&div) > before, "the clock moved to the next event ({step})");
-    assert!(text.ends_with(&format!("simulated time is now {}\n", kubelab_engine::duration::format_clock(sim_ms(&div)))), "{text}");
+    assert!(
+        text.ends_with(&format!("simulated time is now {}\n", kubelab_engine::duration::format_clock(sim_ms(&div)))),
+        "{text}"
+    );
     handle.destroy();
 }
 
@@ -507,7 +547,11 @@ async fn choosing_a_pod_shows_kubectl_describe_and_its_logs() {
 
     click(&one(&inspector, "[data-testid='action-pod-delete']"));
     settle().await;
-    assert!(console_text(&div).contains(&format!("$ kubectl delete pod {name} --wait=false\npod \"{name}\" deleted")), "{}", console_text(&div));
+    assert!(
+        console_text(&div).contains(&format!("$ kubectl delete pod {name} --wait=false\npod \"{name}\" deleted")),
+        "{}",
+        console_text(&div)
+    );
     handle.destroy();
 }
 
@@ -517,7 +561,11 @@ async fn a_restore_that_stopped_the_page_is_not_tried_again() {
     let save = Save {
         seed: 3,
         now: 1_000,
-        journal: vec![kubelab_web::session::Entry { t: 0, command: "kubectl apply -f manifest.yaml".into(), files: vec![("manifest.yaml".into(), SAMPLE_MANIFEST.into())] }],
+        journal: vec![kubelab_web::session::Entry {
+            t: 0,
+            command: "kubectl apply -f manifest.yaml".into(),
+            files: vec![("manifest.yaml".into(), SAMPLE_MANIFEST.into())],
+        }],
         tabs: kubelab_web::tabs::Tabs::new(""),
         history: Vec::new(),
         speed: 1,
@@ -531,7 +579,10 @@ async fn a_restore_that_stopped_the_page_is_not_tried_again() {
     assert!(text.contains("stopped the page last time"), "{text}");
     assert!(all(&div, "[data-testid^='pod-']").is_empty(), "a fresh cluster");
     assert_eq!(storage().get_item(&format!("{key}.replaying")).expect("get"), None);
-    assert!(storage().get_item(&format!("{key}.unreadable")).expect("get").is_some_and(|s| s.contains("manifest.yaml")));
+    assert!(storage()
+        .get_item(&format!("{key}.unreadable"))
+        .expect("get")
+        .is_some_and(|s| s.contains("manifest.yaml")));
     handle.destroy();
 
     // A good save replays, and clears its marker when done.
@@ -554,7 +605,11 @@ async fn reset_runs_lab_reset_and_the_saved_journal_starts_again() {
     settle().await;
     console_run(&div, "kubectl apply -f manifest.yaml").await;
     console_run(&div, "lab time speed 60").await;
-    assert_eq!(one(&div, "[data-testid='speed-60']").get_attribute("aria-pressed").as_deref(), Some("true"), "the console runs the page's clock");
+    assert_eq!(
+        one(&div, "[data-testid='speed-60']").get_attribute("aria-pressed").as_deref(),
+        Some("true"),
+        "the console runs the page's clock"
+    );
     assert_eq!(all(&div, "[data-testid^='pod-web-']").len(), 3);
     click(&one(&div, "[data-testid='reset-button']"));
     settle().await;

@@ -11,7 +11,11 @@ static BASE: OnceLock<Engine> = OnceLock::new();
 fn base() -> Engine {
     let mut e = Engine::new(1);
     let mut observe = |_: &Engine| {};
-    for line in ["kubectl create deployment web --image=nginx:1.25 --replicas=2", "kubectl expose deployment web --port=80", "lab advance 20s"] {
+    for line in [
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2",
+        "kubectl expose deployment web --port=80",
+        "lab advance 20s",
+    ] {
         let mut ctx = Ctx { files: &NoFiles, stdin: None, observe: &mut observe };
         let _ = execute(&mut e, line, &mut ctx);
     }
@@ -20,7 +24,9 @@ fn base() -> Engine {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(line) = std::str::from_utf8(data) else { return };
-    if line.len() > 4096 || ["advance", "time", "load", "wait", "-w", "follow", "-f", "status"].iter().any(|w| line.contains(w)) {
+    if line.len() > 4096
+        || ["advance", "time", "load", "wait", "-w", "follow", "-f", "status"].iter().any(|w| line.contains(w))
+    {
         return;
     }
     let mut engine = BASE.get_or_init(base).clone();

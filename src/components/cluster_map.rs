@@ -30,7 +30,9 @@ const SQ_PER_ROW: u32 = (NODE_W - 16 + SQ_GAP) / (SQ + SQ_GAP);
 /// A chip grows a line for each volume claim it mounts (at most MAX_CLAIMS drawn).
 fn pod_slots(pods: &[PodView]) -> Vec<(u32, u32, u32, u32)> {
     if pods.len() > COMPACT_ABOVE {
-        return (0..pods.len() as u32).map(|i| (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ)).collect();
+        return (0..pods.len() as u32)
+            .map(|i| (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ))
+            .collect();
     }
     let mut y = NODE_HEADER_H;
     pods.iter()
@@ -168,16 +170,21 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         });
     }
     // Every node box as tall as the fullest one, so the row reads as a row.
-    let node_h = c.nodes.iter().map(|n| node_height(&n.pods)).max().unwrap_or(0).max(NODE_HEADER_H + CHIP_H + 4 + CHIP_GAP);
+    let node_h =
+        c.nodes.iter().map(|n| node_height(&n.pods)).max().unwrap_or(0).max(NODE_HEADER_H + CHIP_H + 4 + CHIP_GAP);
     let selected = props.selected.as_ref();
     let nodes = c.nodes.iter().map(|n| {
         let node_selected = selected == Some(&Selection::Node(n.name.clone()));
         let pod_selected = match selected {
-            Some(Selection::Pod { namespace, name }) if n.pods.iter().any(|p| &p.namespace == namespace && &p.name == name) => Some(name.clone()),
+            Some(Selection::Pod { namespace, name })
+                if n.pods.iter().any(|p| &p.namespace == namespace && &p.name == name) =>
+            {
+                Some(name.clone())
+            }
             _ => None,
         };
         html! { <NodeBox key={n.name.clone()} node={n.clone()} height={node_h} selected={node_selected} {pod_selected}
-                         on_select={props.on_select.clone()} /> }
+        on_select={props.on_select.clone()} /> }
     });
     // Many pods waiting: squares in one drawing, as on a crowded node.
     let pending_compact = (c.unscheduled.len() > COMPACT_ABOVE).then(|| {
@@ -262,7 +269,8 @@ struct ServiceBoxProps {
 #[function_component(ServiceBox)]
 fn service_box(props: &ServiceBoxProps) -> Html {
     let sv = &props.service;
-    let (onclick, onkeydown) = activate(&props.on_select, Selection::Service { namespace: sv.namespace.clone(), name: sv.name.clone() });
+    let (onclick, onkeydown) =
+        activate(&props.on_select, Selection::Service { namespace: sv.namespace.clone(), name: sv.name.clone() });
     let n = sv.endpoints.len();
     let mut eps = match n {
         0 => "⚠ no endpoints".to_string(),
@@ -371,7 +379,12 @@ fn overlay(props: &OverlayProps) -> Html {
             let f = (t - i as f64).clamp(0.0, 1.0);
             let at = (p.0 as f64 + (q.0 - p.0) as f64 * f, p.1 as f64 + (q.1 - p.1) as f64 * f);
             let style = format!("transform: translate({:.1}px, {:.1}px)", at.0, at.1);
-            let colour = d.pod.as_ref().and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied()).map(owner_colour).unwrap_or("#8C8C8C");
+            let colour = d
+                .pod
+                .as_ref()
+                .and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied())
+                .map(owner_colour)
+                .unwrap_or("#8C8C8C");
             dots.push(if d.ok {
                 html! { <g key={d.key.clone()} class="dot ok" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}><circle r="4.5" fill={colour} /></g> }
             } else {
@@ -419,7 +432,11 @@ fn node_box(props: &NodeBoxProps) -> Html {
     let role_help = if n.taints.is_empty() {
         format!("{}: pods can be scheduled here", n.role)
     } else {
-        format!("{}: tainted {}, so pods without a matching toleration are not scheduled here", n.role, n.taints.join(", "))
+        format!(
+            "{}: tainted {}, so pods without a matching toleration are not scheduled here",
+            n.role,
+            n.taints.join(", ")
+        )
     };
     let compact = n.pods.len() > COMPACT_ABOVE;
     let slots = pod_slots(&n.pods);
@@ -428,7 +445,8 @@ fn node_box(props: &NodeBoxProps) -> Html {
     let ghosts = {
         let mut memory = props_memory.borrow_mut();
         let now = crate::app::wall_now_ms().unwrap_or(0.0);
-        let here: std::collections::BTreeSet<String> = n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+        let here: std::collections::BTreeSet<String> =
+            n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
         let gone: Vec<Ghost> = memory
             .last
             .drain(..)
@@ -438,9 +456,18 @@ fn node_box(props: &NodeBoxProps) -> Html {
         memory.ghosts.extend(gone);
         memory.ghosts.retain(|g| now - g.since < GHOST_MS && !here.contains(&g.key));
         if !compact {
-            memory.last = n.pods.iter().zip(&slots).map(|(p, &(x, y, _, _))| (format!("{}/{}", p.namespace, p.name), x, y, p.clone())).collect();
+            memory.last = n
+                .pods
+                .iter()
+                .zip(&slots)
+                .map(|(p, &(x, y, _, _))| (format!("{}/{}", p.namespace, p.name), x, y, p.clone()))
+                .collect();
         }
-        memory.ghosts.iter().map(|g| html! { <PodGhost key={format!("ghost:{}", g.key)} pod={g.pod.clone()} x={g.x} y={g.y} /> }).collect::<Vec<_>>()
+        memory
+            .ghosts
+            .iter()
+            .map(|g| html! { <PodGhost key={format!("ghost:{}", g.key)} pod={g.pod.clone()} x={g.x} y={g.y} /> })
+            .collect::<Vec<_>>()
     };
     let pods = n.pods.iter().zip(&slots).map(|(p, &(x, y, _, _))| {
         let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
@@ -591,7 +618,11 @@ fn fit_claim(name: &str, max: usize) -> String {
         return name.to_string();
     }
     let tail = max / 2;
-    format!("{}…{}", chars[..max - tail - 1].iter().collect::<String>(), chars[chars.len() - tail..].iter().collect::<String>())
+    format!(
+        "{}…{}",
+        chars[..max - tail - 1].iter().collect::<String>(),
+        chars[chars.len() - tail..].iter().collect::<String>()
+    )
 }
 
 /// A pod on a crowded node: a square in its owner's colour, filled when Ready, hollow and
@@ -602,8 +633,14 @@ fn fit_claim(name: &str, max: usize) -> String {
 fn pod_dot(props: &PodChipProps) -> Html {
     let p = &props.pod;
     let owner = p.owner.as_deref().unwrap_or("no owner");
-    let class = classes!("pod-dot", if p.ready { "ready" } else { "not-ready" }, p.terminating.then_some("terminating"), props.selected.then_some("selected"));
-    let (onclick, _) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
+    let class = classes!(
+        "pod-dot",
+        if p.ready { "ready" } else { "not-ready" },
+        p.terminating.then_some("terminating"),
+        props.selected.then_some("selected")
+    );
+    let (onclick, _) =
+        activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
     let colour = owner_colour(p.owner.as_deref());
     let fill = if p.ready && !p.terminating { colour } else { "none" };
     html! {
@@ -636,8 +673,20 @@ fn pod_chip(props: &PodChipProps) -> Html {
         p.terminating.then_some("terminating"),
         props.selected.then_some("selected")
     );
-    let (onclick, onkeydown) = activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
-    let claims_said: String = p.claims.iter().map(|c| format!(", volume claim {} {}{}", c.name, c.phase, c.capacity.as_ref().map(|s| format!(" {s}")).unwrap_or_default())).collect();
+    let (onclick, onkeydown) =
+        activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
+    let claims_said: String = p
+        .claims
+        .iter()
+        .map(|c| {
+            format!(
+                ", volume claim {} {}{}",
+                c.name,
+                c.phase,
+                c.capacity.as_ref().map(|s| format!(" {s}")).unwrap_or_default()
+            )
+        })
+        .collect();
     // Each claim on a line of its own under the state: a disk, its name, and whether it is
     // bound (and to how much storage).
     let claim_lines = p.claims.iter().take(MAX_CLAIMS).enumerate().map(|(k, c)| {

@@ -121,7 +121,8 @@ pub fn console(props: &ConsoleProps) -> Html {
             let key = e.key();
             match key.as_str() {
                 "Tab" if !e.shift_key() && on_tab.is_some() => {
-                    let text = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
+                    let text =
+                        e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
                     if let Some(cb) = &on_tab {
                         e.prevent_default();
                         offered.set(Vec::new());
@@ -132,7 +133,8 @@ pub fn console(props: &ConsoleProps) -> Html {
                 "Enter" if !e.shift_key() => {
                     e.prevent_default();
                     // The field itself: the state may not have caught up with the last keystroke.
-                    let text = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
+                    let text =
+                        e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
                     if !text.trim().is_empty() {
                         on_run.emit(text);
                     }
@@ -143,7 +145,11 @@ pub fn console(props: &ConsoleProps) -> Html {
                     e.prevent_default();
                     let next = match *position {
                         None => {
-                            draft.set(e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone()));
+                            draft.set(
+                                e.target_dyn_into::<HtmlInputElement>()
+                                    .map(|i| i.value())
+                                    .unwrap_or_else(|| (*input).clone()),
+                            );
                             history.len() - 1
                         }
                         Some(i) => i.saturating_sub(1),
@@ -165,7 +171,10 @@ pub fn console(props: &ConsoleProps) -> Html {
                 }
                 "c" | "C" if e.ctrl_key() && !e.alt_key() && !e.meta_key() && on_interrupt.is_some() => {
                     // Only with nothing selected: Ctrl-C on a selection still copies it.
-                    let selected = e.target_dyn_into::<HtmlInputElement>().and_then(|i| Some(i.selection_start().ok()?? != i.selection_end().ok()??)).unwrap_or(false);
+                    let selected = e
+                        .target_dyn_into::<HtmlInputElement>()
+                        .and_then(|i| Some(i.selection_start().ok()?? != i.selection_end().ok()??))
+                        .unwrap_or(false);
                     if !selected {
                         e.prevent_default();
                         if let Some(cb) = &on_interrupt {
@@ -214,7 +223,8 @@ pub fn console(props: &ConsoleProps) -> Html {
         let input_ref = input_ref.clone();
         Callback::from(move |_: MouseEvent| {
             // A click on the output focuses the prompt, unless it was to select text.
-            let selecting = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
+            let selecting =
+                web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
             if !selecting {
                 if let Some(i) = input_ref.cast::<HtmlInputElement>() {
                     let _ = i.focus();

@@ -17,11 +17,26 @@ pub struct ControlPlaneProps {
 pub fn control_plane(props: &ControlPlaneProps) -> Html {
     let a = props.activity;
     let parts = [
-        ("api", "API server", "every request: kubectl, controllers, scheduler and kubelets all go through it", format!("{} writes", a.api)),
+        (
+            "api",
+            "API server",
+            "every request: kubectl, controllers, scheduler and kubelets all go through it",
+            format!("{} writes", a.api),
+        ),
         ("etcd", "etcd", "stores every object the API server accepts", format!("revision {}", a.api)),
         ("scheduler", "scheduler", "picks a node for each new pod", format!("{} writes", a.scheduler)),
-        ("controllers", "controller manager", "Deployment, ReplicaSet, StatefulSet, Endpoints, node lifecycle, garbage collection", format!("{} writes", a.controllers)),
-        ("kubelets", "kubelets (on the nodes)", "start containers, run probes, report pod status", format!("{} writes", a.kubelets)),
+        (
+            "controllers",
+            "controller manager",
+            "Deployment, ReplicaSet, StatefulSet, Endpoints, node lifecycle, garbage collection",
+            format!("{} writes", a.controllers),
+        ),
+        (
+            "kubelets",
+            "kubelets (on the nodes)",
+            "start containers, run probes, report pod status",
+            format!("{} writes", a.kubelets),
+        ),
     ];
     html! {
         <div class="control-plane" data-testid="control-plane" role="group" aria-label="Control plane components and the kubelets">

@@ -49,7 +49,9 @@ fn render_inlines(v: &[Inline]) -> Html {
             Inline::Code(t) => html! { <code>{ t.clone() }</code> },
             Inline::Strong(x) => html! { <strong>{ render_inlines(x) }</strong> },
             Inline::Em(x) => html! { <em>{ render_inlines(x) }</em> },
-            Inline::Link { text, href } => html! { <a href={href.clone()} target="_blank" rel="noopener noreferrer">{ text.clone() }</a> },
+            Inline::Link { text, href } => {
+                html! { <a href={href.clone()} target="_blank" rel="noopener noreferrer">{ text.clone() }</a> }
+            }
         })
         .collect()
 }
@@ -64,8 +66,12 @@ pub fn render_markdown(text: &str) -> Html {
             Block::Paragraph(x) => html! { <p>{ render_inlines(&x) }</p> },
             Block::Note(x) => html! { <p class="note">{ render_inlines(&x) }</p> },
             Block::Code { text, .. } => html! { <pre class="lesson-code">{ text }</pre> },
-            Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ol> },
-            Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ul> },
+            Block::List { ordered: true, items } => {
+                html! { <ol>{ for items.iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ol> }
+            }
+            Block::List { ordered: false, items } => {
+                html! { <ul>{ for items.iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ul> }
+            }
         })
         .collect()
 }
@@ -115,7 +121,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                                     title={format!("Runs: {c}")} onclick={act(LessonAction::Command(c.clone()))}>
                     <span aria-hidden="true">{ "▶ " }</span><code>{ c.clone() }</code></button></li> }
             });
-            let hints = step.hints.iter().take(o.hints_shown).map(|h| html! { <li>{ render_inlines(&markdown::inlines(h)) }</li> });
+            let hints = step
+                .hints
+                .iter()
+                .take(o.hints_shown)
+                .map(|h| html! { <li>{ render_inlines(&markdown::inlines(h)) }</li> });
             let hints_left = step.hints.len().saturating_sub(o.hints_shown);
             html! {
                 <div class="lesson-open" data-testid="lesson-open" data-lesson={l.id.clone()} data-step={o.step.to_string()}>
@@ -180,7 +190,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                             onclick={act(LessonAction::Start(l.id.clone()))}>{ "Start this lesson (resets the lab)" }</button>
                 </div>
             },
-            None => html! { <p class="muted">{ "Choose a lesson to work through the workshop step by step, or use the lab freely." }</p> },
+            None => {
+                html! { <p class="muted">{ "Choose a lesson to work through the workshop step by step, or use the lab freely." }</p> }
+            }
         },
     };
     html! {

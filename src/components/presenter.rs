@@ -21,9 +21,17 @@ pub struct DemoPanelProps {
 #[function_component(DemoPanel)]
 pub fn demo_panel(props: &DemoPanelProps) -> Html {
     let d = &props.demo;
-    let oninput = props.on_script.reform(|e: InputEvent| e.target_dyn_into::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default());
+    let oninput = props
+        .on_script
+        .reform(|e: InputEvent| e.target_dyn_into::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default());
     let steps = d.commands.iter().enumerate().map(|(i, c)| {
-        let state = if i < d.next { "ran" } else if i == d.next { "next" } else { "later" };
+        let state = if i < d.next {
+            "ran"
+        } else if i == d.next {
+            "next"
+        } else {
+            "later"
+        };
         let glyph = match state {
             "ran" => "✓",
             "next" => "▶",

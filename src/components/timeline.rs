@@ -43,7 +43,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let viewing = props.viewing.is_some();
     let label = match props.viewing {
         Some(t) if props.rebuilding => format!("Rebuilding the cluster at {}…", format_sim_time(t)),
-        Some(t) => format!("Looking back: the cluster at {} (live: {})", format_sim_time(t), format_sim_time(props.live_ms)),
+        Some(t) => {
+            format!("Looking back: the cluster at {} (live: {})", format_sim_time(t), format_sim_time(props.live_ms))
+        }
         None => format!("Live: {}. Drag back to see the cluster as it was.", format_sim_time(props.live_ms)),
     };
     html! {

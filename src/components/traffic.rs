@@ -71,8 +71,13 @@ pub fn traffic_panel(props: &TrafficPanelProps) -> Html {
                 let (on_command, command) = (props.on_command.clone(), command.clone());
                 Callback::from(move |_: MouseEvent| on_command.emit(command.clone()))
             };
-            let options = props.targets.iter().map(|t| html! { <option value={t.clone()} selected={Some(t) == chosen.as_ref()}>{ t }</option> });
-            let rates = RATES.iter().map(|r| html! { <option value={r.to_string()} selected={*r == *rate}>{ format!("{r} req/s") }</option> });
+            let options = props
+                .targets
+                .iter()
+                .map(|t| html! { <option value={t.clone()} selected={Some(t) == chosen.as_ref()}>{ t }</option> });
+            let rates = RATES.iter().map(
+                |r| html! { <option value={r.to_string()} selected={*r == *rate}>{ format!("{r} req/s") }</option> },
+            );
             html! {
                 <div class="traffic-controls">
                     <label for="traffic-service">{ "Service" }</label>
@@ -185,7 +190,10 @@ struct Line {
 fn axes_and_lines(height: u32, top: u64, unit: &str, lines: &[Line], y: &dyn Fn(f64) -> f64) -> Html {
     let plot_bottom = height - AXIS_H;
     let right = AXIS_W + PLOT_W;
-    let ends: Vec<f64> = lines.iter().map(|l| l.values.iter().rev().flatten().next().map_or(plot_bottom as f64, |v| y(*v)) + 4.0).collect();
+    let ends: Vec<f64> = lines
+        .iter()
+        .map(|l| l.values.iter().rev().flatten().next().map_or(plot_bottom as f64, |v| y(*v)) + 4.0)
+        .collect();
     let label_ys = spread_labels(&ends, LABEL_GAP, PLOT_TOP as f64 + 4.0, plot_bottom as f64 + 4.0);
     let drawn = lines.iter().zip(label_ys).map(|(l, ly)| {
         let runs = line_points(&l.values, y);
@@ -252,7 +260,8 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
     let drawn = v.seconds.iter().flatten().filter(|(o, e)| o + e > 0).count();
     let total_in_chart: u64 = v.seconds.iter().flatten().map(|(o, e)| o + e).sum();
     let errors_in_chart: u64 = v.seconds.iter().flatten().map(|(_, e)| e).sum();
-    let by_version = v.version_seconds.iter().map(|s| format!("{} {:.1}", s.tag, s.per_s)).collect::<Vec<_>>().join(", ");
+    let by_version =
+        v.version_seconds.iter().map(|s| format!("{} {:.1}", s.tag, s.per_s)).collect::<Vec<_>>().join(", ");
     let summary = format!(
         "Requests per simulated second over the last {CHART_SECONDS} seconds: {total_in_chart} requests, {errors_in_chart} of them errors; now {:.1} ok and {:.1} errors per second{}.",
         v.ok_per_s,

@@ -1,10 +1,10 @@
 //! core/v1 kinds: Pod, Node, Namespace, ConfigMap, Service, Endpoints, Event.
 //! Field names and nesting follow k8s.io/api/core/v1; every struct decodes strictly.
 
-use crate::Str;
 use crate::meta::{IntOrString, ObjectMeta, Quantity, Time};
-use serde::{Deserialize, Serialize};
 use crate::opaque::Opaque;
+use crate::Str;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 fn is_false(b: &bool) -> bool {
@@ -902,7 +902,6 @@ pub struct EventSource {
 pub fn service_selects(svc: &Service, labels: &BTreeMap<String, String>) -> bool {
     !svc.spec.selector.is_empty() && crate::meta::map_matches(&svc.spec.selector, labels)
 }
-
 
 // ---------------------------------------------------------------- storage
 

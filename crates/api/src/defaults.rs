@@ -21,9 +21,7 @@ pub fn default_object(obj: &mut Object) {
             if ns.status.phase.is_empty() {
                 ns.status.phase = "Active".into();
             }
-            ns.metadata
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), ns.metadata.name.clone());
+            ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), ns.metadata.name.clone());
         }
         Object::StatefulSet(s) => default_stateful_set(s),
         Object::PersistentVolumeClaim(c) => {
@@ -58,8 +56,11 @@ pub fn default_stateful_set(s: &mut crate::apps::StatefulSet) {
         ru.partition.get_or_insert(0);
     }
     sp.revision_history_limit.get_or_insert(10);
-    sp.persistent_volume_claim_retention_policy
-        .get_or_insert_with(|| serde_yaml::from_str::<serde_yaml::Value>("whenDeleted: Retain\nwhenScaled: Retain\n").unwrap_or_default().into());
+    sp.persistent_volume_claim_retention_policy.get_or_insert_with(|| {
+        serde_yaml::from_str::<serde_yaml::Value>("whenDeleted: Retain\nwhenScaled: Retain\n")
+            .unwrap_or_default()
+            .into()
+    });
     for t in &mut sp.volume_claim_templates {
         t.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
     }
@@ -132,7 +133,8 @@ pub fn default_pod_spec(s: &mut PodSpec) {
     }
     // One empty context shared by every defaulted pod (copies of a pod then share it too).
     static EMPTY: std::sync::OnceLock<crate::Opaque> = std::sync::OnceLock::new();
-    s.security_context.get_or_insert_with(|| EMPTY.get_or_init(|| serde_yaml::Value::Mapping(Default::default()).into()).clone());
+    s.security_context
+        .get_or_insert_with(|| EMPTY.get_or_init(|| serde_yaml::Value::Mapping(Default::default()).into()).clone());
     if !s.service_account.is_empty() && s.service_account_name.is_empty() {
         s.service_account_name = s.service_account.clone();
     }
@@ -298,9 +300,9 @@ mod tests {
 
     #[test]
     fn pods_get_default_tolerations_of_300s() {
-        let Object::Pod(mut p) = one(
-            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n",
-        ) else {
+        let Object::Pod(mut p) =
+            one("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n")
+        else {
             panic!()
         };
         admit_pod(&mut p.spec, DEFAULT_TOLERATION_SECONDS);

@@ -18,8 +18,8 @@ pub mod validate;
 pub use apps::*;
 pub use core::*;
 pub use meta::*;
-pub use opaque::Opaque;
 pub use object::{kind_info, resolve_resource, KindInfo, Object, KINDS};
+pub use opaque::Opaque;
 pub use parse::{decode, parse_documents, DecodeError, SourceDoc, SyntaxError};
 
 /// Text that is most often fixed (an event's type, reason and source, a condition's type

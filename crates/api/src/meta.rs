@@ -27,15 +27,7 @@ impl Time {
         let days = EPOCH_DAYS_SINCE_1970 + (total / 86400) as i64;
         let rem = total % 86400;
         let (y, m, d) = civil_from_days(days);
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            y,
-            m,
-            d,
-            rem / 3600,
-            (rem % 3600) / 60,
-            rem % 60
-        )
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, (rem % 3600) / 60, rem % 60)
     }
     pub fn parse_rfc3339(s: &str) -> Option<Time> {
         let b = s.as_bytes();
@@ -88,9 +80,7 @@ impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Time::parse_rfc3339(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "parsing time \"{s}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse"
-            ))
+            serde::de::Error::custom(format!("parsing time \"{s}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse"))
         })
     }
 }
@@ -303,8 +293,7 @@ impl LabelSelector {
     }
     /// The selector as kubectl prints it (`app=web,tier in (a,b)`).
     pub fn to_selector_string(&self) -> String {
-        let mut parts: Vec<String> =
-            self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         for r in &self.match_expressions {
             let vals = {
                 let mut v = r.values.clone();

@@ -1,7 +1,9 @@
 //! The kinds the lab serves, and `Object`: one typed value of any of them.
 
 use crate::apps::{Deployment, ReplicaSet, StatefulSet};
-use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass};
+use crate::core::{
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
+};
 use crate::meta::ObjectMeta;
 use serde::Serialize;
 
@@ -45,19 +47,123 @@ impl KindInfo {
 }
 
 pub const KINDS: &[KindInfo] = &[
-    KindInfo { kind: "Pod", group: "", version: "v1", resource: "pods", singular: "pod", short_names: &["po"], namespaced: true },
-    KindInfo { kind: "Node", group: "", version: "v1", resource: "nodes", singular: "node", short_names: &["no"], namespaced: false },
-    KindInfo { kind: "Namespace", group: "", version: "v1", resource: "namespaces", singular: "namespace", short_names: &["ns"], namespaced: false },
-    KindInfo { kind: "ConfigMap", group: "", version: "v1", resource: "configmaps", singular: "configmap", short_names: &["cm"], namespaced: true },
-    KindInfo { kind: "Service", group: "", version: "v1", resource: "services", singular: "service", short_names: &["svc"], namespaced: true },
-    KindInfo { kind: "Endpoints", group: "", version: "v1", resource: "endpoints", singular: "endpoints", short_names: &["ep"], namespaced: true },
-    KindInfo { kind: "Event", group: "", version: "v1", resource: "events", singular: "event", short_names: &["ev"], namespaced: true },
-    KindInfo { kind: "Deployment", group: "apps", version: "v1", resource: "deployments", singular: "deployment", short_names: &["deploy"], namespaced: true },
-    KindInfo { kind: "ReplicaSet", group: "apps", version: "v1", resource: "replicasets", singular: "replicaset", short_names: &["rs"], namespaced: true },
-    KindInfo { kind: "StatefulSet", group: "apps", version: "v1", resource: "statefulsets", singular: "statefulset", short_names: &["sts"], namespaced: true },
-    KindInfo { kind: "PersistentVolumeClaim", group: "", version: "v1", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim", short_names: &["pvc"], namespaced: true },
-    KindInfo { kind: "PersistentVolume", group: "", version: "v1", resource: "persistentvolumes", singular: "persistentvolume", short_names: &["pv"], namespaced: false },
-    KindInfo { kind: "StorageClass", group: "storage.k8s.io", version: "v1", resource: "storageclasses", singular: "storageclass", short_names: &["sc"], namespaced: false },
+    KindInfo {
+        kind: "Pod",
+        group: "",
+        version: "v1",
+        resource: "pods",
+        singular: "pod",
+        short_names: &["po"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "Node",
+        group: "",
+        version: "v1",
+        resource: "nodes",
+        singular: "node",
+        short_names: &["no"],
+        namespaced: false,
+    },
+    KindInfo {
+        kind: "Namespace",
+        group: "",
+        version: "v1",
+        resource: "namespaces",
+        singular: "namespace",
+        short_names: &["ns"],
+        namespaced: false,
+    },
+    KindInfo {
+        kind: "ConfigMap",
+        group: "",
+        version: "v1",
+        resource: "configmaps",
+        singular: "configmap",
+        short_names: &["cm"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "Service",
+        group: "",
+        version: "v1",
+        resource: "services",
+        singular: "service",
+        short_names: &["svc"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "Endpoints",
+        group: "",
+        version: "v1",
+        resource: "endpoints",
+        singular: "endpoints",
+        short_names: &["ep"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "Event",
+        group: "",
+        version: "v1",
+        resource: "events",
+        singular: "event",
+        short_names: &["ev"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "Deployment",
+        group: "apps",
+        version: "v1",
+        resource: "deployments",
+        singular: "deployment",
+        short_names: &["deploy"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "ReplicaSet",
+        group: "apps",
+        version: "v1",
+        resource: "replicasets",
+        singular: "replicaset",
+        short_names: &["rs"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "StatefulSet",
+        group: "apps",
+        version: "v1",
+        resource: "statefulsets",
+        singular: "statefulset",
+        short_names: &["sts"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "PersistentVolumeClaim",
+        group: "",
+        version: "v1",
+        resource: "persistentvolumeclaims",
+        singular: "persistentvolumeclaim",
+        short_names: &["pvc"],
+        namespaced: true,
+    },
+    KindInfo {
+        kind: "PersistentVolume",
+        group: "",
+        version: "v1",
+        resource: "persistentvolumes",
+        singular: "persistentvolume",
+        short_names: &["pv"],
+        namespaced: false,
+    },
+    KindInfo {
+        kind: "StorageClass",
+        group: "storage.k8s.io",
+        version: "v1",
+        resource: "storageclasses",
+        singular: "storageclass",
+        short_names: &["sc"],
+        namespaced: false,
+    },
 ];
 
 /// The kind served at `apiVersion`/`kind`, as the RESTMapper would find it.
@@ -79,8 +185,7 @@ pub fn resolve_resource(name: &str) -> Option<&'static KindInfo> {
             || n == k.kind.to_ascii_lowercase()
             || k.short_names.contains(&n.as_str())
             || (!k.group.is_empty()
-                && (n == format!("{}.{}", k.resource, k.group)
-                    || n == format!("{}.{}", k.singular, k.group)))
+                && (n == format!("{}.{}", k.resource, k.group) || n == format!("{}.{}", k.singular, k.group)))
     })
 }
 

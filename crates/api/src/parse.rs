@@ -3,7 +3,9 @@
 //! server word them.
 
 use crate::apps::{Deployment, ReplicaSet, StatefulSet};
-use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass};
+use crate::core::{
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
+};
 use crate::object::{kind_info, Object};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -128,8 +130,8 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
 fn push_doc(docs: &mut Vec<SourceDoc>, line: usize, mut value: Value) {
     strip_nulls(&mut value);
     // A `kind: List` (what `kubectl get -o yaml` prints) stands for its items.
-    let is_list = value.get("kind").and_then(Value::as_str) == Some("List")
-        && value.get("items").is_some_and(Value::is_sequence);
+    let is_list =
+        value.get("kind").and_then(Value::as_str) == Some("List") && value.get("items").is_some_and(Value::is_sequence);
     if is_list {
         if let Some(Value::Sequence(items)) = value.get("items") {
             for item in items {
@@ -148,8 +150,7 @@ fn split_yaml(text: &str) -> Vec<(usize, String)> {
     let mut cur = String::new();
     let mut start = 1;
     for (i, line) in text.lines().enumerate() {
-        let is_sep = line.starts_with("---")
-            && (line.len() == 3 || line[3..].starts_with([' ', '\t', '#']));
+        let is_sep = line.starts_with("---") && (line.len() == 3 || line[3..].starts_with([' ', '\t', '#']));
         let is_end = line.starts_with("...") && line[3..].trim().is_empty();
         if is_sep || is_end {
             out.push((start, std::mem::take(&mut cur)));
@@ -177,10 +178,7 @@ fn split_yaml(text: &str) -> Vec<(usize, String)> {
 
 fn yaml_error(e: &serde_yaml::Error, start: usize) -> SyntaxError {
     let msg = e.to_string();
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line() + start - 1, l.column()))
-        .unwrap_or((start, 1));
+    let (line, column) = e.location().map(|l| (l.line() + start - 1, l.column())).unwrap_or((start, 1));
     // serde_yaml says "PROBLEM at line L column C[, while parsing ...]"; keep the problem.
     let problem = match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
@@ -210,14 +208,7 @@ fn parse_json_stream(text: &str) -> (Vec<SourceDoc>, Option<SyntaxError>) {
                 push_doc(&mut docs, line, yv);
             }
             Some(Err(e)) => {
-                return (
-                    docs,
-                    Some(SyntaxError {
-                        line: e.line(),
-                        column: e.column(),
-                        problem: json_problem(&e),
-                    }),
-                )
+                return (docs, Some(SyntaxError { line: e.line(), column: e.column(), problem: json_problem(&e) }))
             }
         }
     }
@@ -370,15 +361,11 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
     let api_version = v.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
     if api_version.is_empty() || kind.is_empty() {
-        return Err(DecodeError::MissingTypeInfo {
-            api_version: api_version.is_empty(),
-            kind: kind.is_empty(),
-        });
+        return Err(DecodeError::MissingTypeInfo { api_version: api_version.is_empty(), kind: kind.is_empty() });
     }
     let meta = v.get("metadata");
     let name = meta.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("").to_string();
-    let namespace =
-        meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("").to_string();
+    let namespace = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("").to_string();
     if kind_info(&api_version, &kind).is_none() {
         return Err(DecodeError::NoMatch { api_version, kind, name, namespace });
     }
@@ -389,7 +376,13 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
     }
     let mut bad = |path: String, detail: String, segs: Option<Vec<Seg>>| {
         *unknown = segs;
-        DecodeError::BadRequest { api_version: api_version.clone(), kind: kind.clone(), name: name.clone(), path, detail }
+        DecodeError::BadRequest {
+            api_version: api_version.clone(),
+            kind: kind.clone(),
+            name: name.clone(),
+            path,
+            detail,
+        }
     };
     macro_rules! strict {
         ($variant:ident, $ty:ty) => {
@@ -509,10 +502,7 @@ fn go_unmarshal_error(kind: &str, segs: &[Seg], rest: &str) -> String {
         .collect();
     let go_type = go_type_name(expected, keys.last().copied().unwrap_or(""));
     let parent = go_struct_for(kind, &keys[..keys.len().saturating_sub(1)]);
-    format!(
-        "json: cannot unmarshal {got_go} into Go struct field {parent}.{} of type {go_type}",
-        keys.join(".")
-    )
+    format!("json: cannot unmarshal {got_go} into Go struct field {parent}.{} of type {go_type}", keys.join("."))
 }
 
 fn go_type_name(expected: &str, field: &str) -> String {

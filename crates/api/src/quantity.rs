@@ -7,9 +7,7 @@ pub fn parse_millis(s: &str) -> Option<i128> {
     if s.is_empty() {
         return None;
     }
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(s.len());
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(s.len());
     let (num, suffix) = s.split_at(split);
     if num.is_empty() || num == "+" || num == "-" {
         return None;

@@ -2,7 +2,7 @@
 //! (k8s.io/apimachinery/pkg/util/validation and pkg/apis/{core,apps}/validation).
 
 use crate::apps::{Deployment, ReplicaSet};
-use crate::core::{Container, ConfigMap, Namespace, Pod, PodSpec, Service};
+use crate::core::{ConfigMap, Container, Namespace, Pod, PodSpec, Service};
 use crate::meta::{IntOrString, LabelSelector, ObjectMeta};
 use crate::object::Object;
 use std::collections::{BTreeMap, BTreeSet};
@@ -324,12 +324,34 @@ fn validate_pv(v: &crate::core::PersistentVolume) -> Vec<FieldError> {
         out.push(required("spec.capacity", ""));
     }
     let s = &v.spec;
-    let sources = [s.host_path.is_some(), s.local.is_some(), s.nfs.is_some(), s.csi.is_some(), s.gce_persistent_disk.is_some(), s.aws_elastic_block_store.is_some(), s.azure_disk.is_some(), s.azure_file.is_some(), s.cephfs.is_some(), s.cinder.is_some(), s.fc.is_some(), s.flex_volume.is_some(), s.glusterfs.is_some(), s.iscsi.is_some(), s.rbd.is_some(), s.vsphere_volume.is_some(), s.portworx_volume.is_some()];
+    let sources = [
+        s.host_path.is_some(),
+        s.local.is_some(),
+        s.nfs.is_some(),
+        s.csi.is_some(),
+        s.gce_persistent_disk.is_some(),
+        s.aws_elastic_block_store.is_some(),
+        s.azure_disk.is_some(),
+        s.azure_file.is_some(),
+        s.cephfs.is_some(),
+        s.cinder.is_some(),
+        s.fc.is_some(),
+        s.flex_volume.is_some(),
+        s.glusterfs.is_some(),
+        s.iscsi.is_some(),
+        s.rbd.is_some(),
+        s.vsphere_volume.is_some(),
+        s.portworx_volume.is_some(),
+    ];
     if !sources.iter().any(|x| *x) {
         out.push(required("spec", "must specify a volume type"));
     }
     if !["Retain", "Delete", "Recycle"].contains(&s.persistent_volume_reclaim_policy.as_str()) {
-        out.push(not_supported("spec.persistentVolumeReclaimPolicy", &s.persistent_volume_reclaim_policy, &["Delete", "Recycle", "Retain"]));
+        out.push(not_supported(
+            "spec.persistentVolumeReclaimPolicy",
+            &s.persistent_volume_reclaim_policy,
+            &["Delete", "Recycle", "Retain"],
+        ));
     }
     out
 }
@@ -355,7 +377,10 @@ pub fn validate_stateful_set(s: &crate::apps::StatefulSet) -> Vec<FieldError> {
         if !spec.volumes.iter().any(|v| v.name == t.metadata.name) {
             spec.volumes.push(crate::core::Volume {
                 name: t.metadata.name.clone(),
-                persistent_volume_claim: Some(crate::core::PersistentVolumeClaimVolumeSource { claim_name: t.metadata.name.clone(), read_only: None }),
+                persistent_volume_claim: Some(crate::core::PersistentVolumeClaimVolumeSource {
+                    claim_name: t.metadata.name.clone(),
+                    read_only: None,
+                }),
                 ..Default::default()
             });
         }
@@ -443,7 +468,9 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
                         }
                     }
                 }
-                (_, Some(_)) => out.push(forbidden(format!("{cp}.restartPolicy"), "may not be set for non-init containers")),
+                (_, Some(_)) => {
+                    out.push(forbidden(format!("{cp}.restartPolicy"), "may not be set for non-init containers"))
+                }
                 (_, None) => {}
             }
         }
@@ -460,7 +487,11 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
     }
     if let Some(g) = s.termination_grace_period_seconds {
         if g < 0 {
-            out.push(invalid(format!("{path}.terminationGracePeriodSeconds"), g.to_string(), "must be greater than or equal to 0"));
+            out.push(invalid(
+                format!("{path}.terminationGracePeriodSeconds"),
+                g.to_string(),
+                "must be greater than or equal to 0",
+            ));
         }
     }
     out.extend(validate_labels(&s.node_selector, &format!("{path}.nodeSelector")));
@@ -473,15 +504,27 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
             out.push(invalid(format!("{tp}.operator"), q(&t.value), "value must be empty when `operator` is 'Exists'"));
         }
         if !["", "NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&t.effect.as_str()) {
-            out.push(not_supported(format!("{tp}.effect"), &t.effect, &["NoExecute", "NoSchedule", "PreferNoSchedule"]));
+            out.push(not_supported(
+                format!("{tp}.effect"),
+                &t.effect,
+                &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+            ));
         }
         if t.key.is_empty() && t.operator != "Exists" {
-            out.push(invalid(format!("{tp}.operator"), q(&t.operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+            out.push(invalid(
+                format!("{tp}.operator"),
+                q(&t.operator),
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
         }
     }
     for (i, h) in s.host_aliases.iter().enumerate() {
         if !is_ipv4(&h.ip) {
-            out.push(invalid(format!("{path}.hostAliases[{i}].ip"), q(&h.ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+            out.push(invalid(
+                format!("{path}.hostAliases[{i}].ip"),
+                q(&h.ip),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            ));
         }
         for (j, n) in h.hostnames.iter().enumerate() {
             for m in dns1123_subdomain(n) {
@@ -518,7 +561,11 @@ fn validate_container(
         out.push(required(format!("{path}.image"), ""));
     }
     if !["Always", "IfNotPresent", "Never"].contains(&c.image_pull_policy.as_str()) {
-        out.push(not_supported(format!("{path}.imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
+        out.push(not_supported(
+            format!("{path}.imagePullPolicy"),
+            &c.image_pull_policy,
+            &["Always", "IfNotPresent", "Never"],
+        ));
     }
     let mut port_names = BTreeSet::new();
     for (i, p) in c.ports.iter().enumerate() {
@@ -526,7 +573,11 @@ fn validate_container(
         if p.container_port == 0 {
             out.push(required(format!("{pp}.containerPort"), ""));
         } else if !(1..=65535).contains(&p.container_port) {
-            out.push(invalid(format!("{pp}.containerPort"), p.container_port.to_string(), "must be between 1 and 65535, inclusive"));
+            out.push(invalid(
+                format!("{pp}.containerPort"),
+                p.container_port.to_string(),
+                "must be between 1 and 65535, inclusive",
+            ));
         }
         if let Some(h) = p.host_port {
             if h != 0 && !(1..=65535).contains(&h) {
@@ -534,7 +585,11 @@ fn validate_container(
             }
         }
         if !p.name.is_empty() {
-            if p.name.len() > 15 || !p.name.bytes().any(|b| b.is_ascii_lowercase()) || !is_label_chars(&p.name) || p.name.contains("--") {
+            if p.name.len() > 15
+                || !p.name.bytes().any(|b| b.is_ascii_lowercase())
+                || !is_label_chars(&p.name)
+                || p.name.contains("--")
+            {
                 out.push(invalid(format!("{pp}.name"), q(&p.name), "must be no more than 15 characters, contain only lowercase alphanumeric characters or '-', contain at least one letter (a-z), not start or end with '-', and not contain '--'"));
             }
             if !port_names.insert(p.name.clone()) {
@@ -565,7 +620,11 @@ fn validate_container(
     }
     for (res, q_req) in &c.resources.requests {
         let Some(req) = q_req.millis() else {
-            out.push(invalid(format!("{path}.resources.requests[{res}]"), q(&q_req.0), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+            out.push(invalid(
+                format!("{path}.resources.requests[{res}]"),
+                q(&q_req.0),
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            ));
             continue;
         };
         if let Some(lim) = c.resources.limits.get(res).and_then(|l| l.millis()) {
@@ -580,10 +639,18 @@ fn validate_container(
     }
     for (res, lq) in &c.resources.limits {
         if lq.millis().is_none() {
-            out.push(invalid(format!("{path}.resources.limits[{res}]"), q(&lq.0), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+            out.push(invalid(
+                format!("{path}.resources.limits[{res}]"),
+                q(&lq.0),
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            ));
         }
     }
-    for (field, probe) in [("livenessProbe", &c.liveness_probe), ("readinessProbe", &c.readiness_probe), ("startupProbe", &c.startup_probe)] {
+    for (field, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
         let Some(p) = probe else { continue };
         let pp = format!("{path}.{field}");
         let handlers = [p.exec.is_some(), p.http_get.is_some(), p.tcp_socket.is_some(), p.grpc.is_some()]
@@ -596,9 +663,19 @@ fn validate_container(
             out.push(forbidden(pp.clone(), "may not specify more than 1 handler type"));
         }
         if field != "readinessProbe" && p.success_threshold.unwrap_or(1) != 1 {
-            out.push(invalid(format!("{pp}.successThreshold"), p.success_threshold.unwrap_or(1).to_string(), "must be 1"));
+            out.push(invalid(
+                format!("{pp}.successThreshold"),
+                p.success_threshold.unwrap_or(1).to_string(),
+                "must be 1",
+            ));
         }
-        for (name, v) in [("initialDelaySeconds", p.initial_delay_seconds), ("timeoutSeconds", p.timeout_seconds), ("periodSeconds", p.period_seconds), ("successThreshold", p.success_threshold), ("failureThreshold", p.failure_threshold)] {
+        for (name, v) in [
+            ("initialDelaySeconds", p.initial_delay_seconds),
+            ("timeoutSeconds", p.timeout_seconds),
+            ("periodSeconds", p.period_seconds),
+            ("successThreshold", p.success_threshold),
+            ("failureThreshold", p.failure_threshold),
+        ] {
             if let Some(v) = v {
                 if v < 0 {
                     out.push(invalid(format!("{pp}.{name}"), v.to_string(), "must be greater than or equal to 0"));
@@ -648,7 +725,6 @@ pub fn go_map(m: &BTreeMap<String, String>) -> String {
     let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
     format!("map[string]string{{{}}}", parts.join(", "))
 }
-
 
 /// ValidatePositiveIntOrPercent + IsNotMoreThan100Percent, returning the percent or value.
 fn validate_int_or_percent(v: &IntOrString, path: &str, out: &mut Vec<FieldError>, max_100: bool) {
@@ -700,7 +776,10 @@ pub fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
     match s.strategy.type_.as_str() {
         "Recreate" => {
             if s.strategy.rolling_update.is_some() {
-                out.push(forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+                out.push(forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
             }
         }
         "RollingUpdate" => {
@@ -721,7 +800,11 @@ pub fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
         other => out.push(not_supported("spec.strategy.type", other, &["Recreate", "RollingUpdate"])),
     }
     if s.min_ready_seconds < 0 {
-        out.push(invalid("spec.minReadySeconds", s.min_ready_seconds.to_string(), "must be greater than or equal to 0"));
+        out.push(invalid(
+            "spec.minReadySeconds",
+            s.min_ready_seconds.to_string(),
+            "must be greater than or equal to 0",
+        ));
     }
     if let Some(h) = s.revision_history_limit {
         if h < 0 {
@@ -777,10 +860,18 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         out.push(required("spec.ports", ""));
     }
     if !s.cluster_ip.is_empty() && !headless && !is_ipv4(&s.cluster_ip) {
-        out.push(invalid("spec.clusterIPs[0]", q(&s.cluster_ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+        out.push(invalid(
+            "spec.clusterIPs[0]",
+            q(&s.cluster_ip),
+            "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+        ));
     }
     if headless && matches!(s.type_.as_str(), "NodePort" | "LoadBalancer") {
-        out.push(invalid("spec.clusterIPs[0]", q("None"), format!("may not be set to 'None' for {} services", s.type_)));
+        out.push(invalid(
+            "spec.clusterIPs[0]",
+            q("None"),
+            format!("may not be set to 'None' for {} services", s.type_),
+        ));
     }
     let mut names = BTreeSet::new();
     for (i, p) in s.ports.iter().enumerate() {
@@ -805,8 +896,14 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             Some(IntOrString::Int(t)) if !(1..=65535).contains(t) => {
                 out.push(invalid(format!("{pp}.targetPort"), t.to_string(), "must be between 1 and 65535, inclusive"))
             }
-            Some(IntOrString::String(n)) if n.len() > 15 || !is_label_chars(n) || !n.bytes().any(|b| b.is_ascii_lowercase()) => {
-                out.push(invalid(format!("{pp}.targetPort"), q(n), "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"))
+            Some(IntOrString::String(n))
+                if n.len() > 15 || !is_label_chars(n) || !n.bytes().any(|b| b.is_ascii_lowercase()) =>
+            {
+                out.push(invalid(
+                    format!("{pp}.targetPort"),
+                    q(n),
+                    "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                ))
             }
             _ => {}
         }
@@ -938,6 +1035,9 @@ mod tests {
             invalid_message("Deployment", "web", &e),
             "The Deployment \"web\" is invalid: \n* spec.a: Required value\n* spec.b: Required value"
         );
-        assert_eq!(invalid_message("Deployment", "web", &e[..1]), "The Deployment \"web\" is invalid: spec.a: Required value");
+        assert_eq!(
+            invalid_message("Deployment", "web", &e[..1]),
+            "The Deployment \"web\" is invalid: spec.a: Required value"
+        );
     }
 }

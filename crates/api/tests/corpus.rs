@@ -26,7 +26,21 @@ fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Kinds the lab serves.
-const SERVED: &[&str] = &["Pod", "Node", "Namespace", "ConfigMap", "Service", "Endpoints", "Event", "Deployment", "ReplicaSet", "StatefulSet", "PersistentVolumeClaim", "PersistentVolume", "StorageClass"];
+const SERVED: &[&str] = &[
+    "Pod",
+    "Node",
+    "Namespace",
+    "ConfigMap",
+    "Service",
+    "Endpoints",
+    "Event",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "StorageClass",
+];
 
 #[test]
 fn every_corpus_document_is_accepted_or_gets_no_matches_for_kind() {
@@ -55,7 +69,10 @@ fn every_corpus_document_is_accepted_or_gets_no_matches_for_kind() {
                     if errs.is_empty() {
                         accepted += 1;
                     } else {
-                        problems.push(format!("{rel}: {kind} rejected: {}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")));
+                        problems.push(format!(
+                            "{rel}: {kind} rejected: {}",
+                            errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+                        ));
                     }
                 }
                 Err(e @ DecodeError::NoMatch { .. }) => {
@@ -69,7 +86,10 @@ fn every_corpus_document_is_accepted_or_gets_no_matches_for_kind() {
             }
         }
     }
-    println!("corpus: {} files, {accepted} documents accepted, {no_match} answered with no matches for kind", files.len());
+    println!(
+        "corpus: {} files, {accepted} documents accepted, {no_match} answered with no matches for kind",
+        files.len()
+    );
     assert!(problems.is_empty(), "corpus problems:\n{}", problems.join("\n"));
     assert!(accepted > 40, "only {accepted} documents accepted");
 }

@@ -87,4 +87,3 @@ impl Files for DiskFiles {
         std::fs::read_to_string(&p).map(FileOrDir::File).map_err(|e| e.to_string())
     }
 }
-

@@ -100,4 +100,3 @@ fn main() -> ExitCode {
 pub fn run(text: &str, seed: u64, base: &Path, script_name: &str, want_trace: bool) -> (String, String) {
     kubelab::run_script(text, seed, &kubelab::DiskFiles { base: base.to_path_buf() }, script_name, want_trace)
 }
-

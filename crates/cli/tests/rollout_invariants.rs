@@ -48,10 +48,20 @@ fn rollout_never_drops_below_min_available_nor_exceeds_max_surge() {
             continue; // the first rollout, from nothing
         }
         let available = d["available"].as_i64().unwrap();
-        let pods = v["pods"].as_array().unwrap().iter().filter(|p| p["owner"].as_str().is_some_and(|o| o.starts_with("web-")) && p["terminating"] == false).count();
+        let pods = v["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["owner"].as_str().is_some_and(|o| o.starts_with("web-")) && p["terminating"] == false)
+            .count();
         assert!(available >= 5, "t={t}: only {available} available\n{line}");
         assert!(pods <= 6, "t={t}: {pods} pods counted\n{line}");
-        if v["pods"].as_array().unwrap().iter().any(|p| p["images"][0] == "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.1" && p["ready"] == true) {
+        if v["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["images"][0] == "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.1" && p["ready"] == true)
+        {
             rolled = true;
         }
         checked += 1;

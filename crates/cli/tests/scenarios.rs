@@ -14,7 +14,12 @@ fn scenarios_dir() -> PathBuf {
 #[test]
 fn every_scenario_matches_its_transcript_twice() {
     let bless = std::env::var_os("KUBELAB_BLESS").is_some();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(scenarios_dir()).expect("tests/scenarios").flatten().map(|e| e.path()).filter(|p| p.join("script").exists()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("tests/scenarios")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("script").exists())
+        .collect();
     dirs.sort();
     assert!(dirs.len() >= 5, "expected the scenario suite, found {} scenarios", dirs.len());
     let mut failures = Vec::new();
@@ -36,7 +41,8 @@ fn every_scenario_matches_its_transcript_twice() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != first {
-            failures.push(format!("{name} (seed {seed}): transcript differs from expected\n{}", diff(&expected, &first)));
+            failures
+                .push(format!("{name} (seed {seed}): transcript differs from expected\n{}", diff(&expected, &first)));
         }
     }
     println!("scenarios: {} run twice each", dirs.len());

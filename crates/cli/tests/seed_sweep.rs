@@ -36,14 +36,26 @@ fn check_line(line: &str, nodes_seen: &mut std::collections::BTreeSet<String>) -
             }
             match pods.iter().find(|p| p["namespace"] == ns && p["name"] == name) {
                 None => return Err(format!("service {ns}/{} has endpoint {name}, which is not a pod", s["name"])),
-                Some(p) if p["ready"] != true => return Err(format!("service {ns}/{} lists {name}, which is not ready", s["name"])),
-                Some(p) if p["terminating"] == true => return Err(format!("service {ns}/{} lists {name}, which is terminating", s["name"])),
+                Some(p) if p["ready"] != true => {
+                    return Err(format!("service {ns}/{} lists {name}, which is not ready", s["name"]))
+                }
+                Some(p) if p["terminating"] == true => {
+                    return Err(format!("service {ns}/{} lists {name}, which is terminating", s["name"]))
+                }
                 Some(_) => {}
             }
         }
     }
     for d in v["deployments"].as_array().cloned().unwrap_or_default() {
-        let owned = pods.iter().filter(|p| p["namespace"] == d["namespace"] && p["owner"].as_str().is_some_and(|o| o.starts_with(&format!("{}-", d["name"].as_str().unwrap_or("?"))))).count() as i64;
+        let owned = pods
+            .iter()
+            .filter(|p| {
+                p["namespace"] == d["namespace"]
+                    && p["owner"]
+                        .as_str()
+                        .is_some_and(|o| o.starts_with(&format!("{}-", d["name"].as_str().unwrap_or("?"))))
+            })
+            .count() as i64;
         let ready = d["ready"].as_i64().unwrap_or(0);
         if ready > owned {
             return Err(format!("deployment {} reports {ready} ready with {owned} pods", d["name"]));
@@ -56,7 +68,12 @@ fn check_line(line: &str, nodes_seen: &mut std::collections::BTreeSet<String>) -
 fn every_scenario_holds_the_invariants_across_seeds() {
     let seeds: u64 = std::env::var("KUBELAB_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).expect("scenarios").flatten().map(|e| e.path()).filter(|p| p.join("script").exists()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("scenarios")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("script").exists())
+        .collect();
     dirs.sort();
     let mut failures = Vec::new();
     for dir in &dirs {
@@ -67,13 +84,22 @@ fn every_scenario_holds_the_invariants_across_seeds() {
             let mut nodes_seen = std::collections::BTreeSet::new();
             for (i, line) in trace.lines().enumerate() {
                 if let Err(e) = check_line(line, &mut nodes_seen) {
-                    failures.push(format!("{} seed {seed} trace line {}: {e}", dir.file_name().unwrap_or_default().to_string_lossy(), i + 1));
+                    failures.push(format!(
+                        "{} seed {seed} trace line {}: {e}",
+                        dir.file_name().unwrap_or_default().to_string_lossy(),
+                        i + 1
+                    ));
                     break;
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]

@@ -34,7 +34,9 @@ fn stats_blocks(t: &str) -> Vec<String> {
 
 fn field(block: &str, name: &str) -> f64 {
     let l = block.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_else(|| panic!("no {name} in\n{block}"));
-    l.split_whitespace().find_map(|w| w.trim_end_matches('%').parse::<f64>().ok()).unwrap_or_else(|| panic!("no number in {l}"))
+    l.split_whitespace()
+        .find_map(|w| w.trim_end_matches('%').parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no number in {l}"))
 }
 
 fn last_10s_ok(block: &str) -> f64 {

@@ -73,6 +73,11 @@ impl Default for ClusterConfig {
         for i in 1..=3 {
             nodes.push(NodeConfig::worker(&format!("node-{i}")));
         }
-        ClusterConfig { nodes, timings: Timings::default(), max_pods: MAX_PODS, max_namespace_objects: MAX_NAMESPACE_OBJECTS }
+        ClusterConfig {
+            nodes,
+            timings: Timings::default(),
+            max_pods: MAX_PODS,
+            max_namespace_objects: MAX_NAMESPACE_OBJECTS,
+        }
     }
 }

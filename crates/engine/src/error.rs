@@ -48,8 +48,12 @@ impl ApiError {
     /// kubectl's wording when the object came from a file (`error when creating "f.yaml": ...`).
     pub fn kubectl_message_from(&self, verb: &str, source: &str) -> String {
         match self {
-            ApiError::NotFound { .. } => format!("Error from server (NotFound): error when {verb} \"{source}\": {}", self.message()),
-            ApiError::AlreadyExists { .. } => format!("Error from server (AlreadyExists): error when {verb} \"{source}\": {}", self.message()),
+            ApiError::NotFound { .. } => {
+                format!("Error from server (NotFound): error when {verb} \"{source}\": {}", self.message())
+            }
+            ApiError::AlreadyExists { .. } => {
+                format!("Error from server (AlreadyExists): error when {verb} \"{source}\": {}", self.message())
+            }
             ApiError::BadRequest(m) => format!("Error from server (BadRequest): error when {verb} \"{source}\": {m}"),
             ApiError::Forbidden(m) => format!("Error from server (Forbidden): error when {verb} \"{source}\": {m}"),
             ApiError::Unreachable(m) => format!("Error from server: error when {verb} \"{source}\": {m}"),

@@ -61,24 +61,92 @@ const CATALOG: &[Entry] = &[
     Entry {
         repository: "docker.io/library/nginx",
         tags: &["latest", "stable", "mainline", "alpine", "stable-alpine", "mainline-alpine"],
-        tag_prefixes: &["1.14", "1.15", "1.16", "1.17", "1.18", "1.19", "1.20", "1.21", "1.22", "1.23", "1.24", "1.25", "1.26", "1.27", "1.7.9"],
+        tag_prefixes: &[
+            "1.14", "1.15", "1.16", "1.17", "1.18", "1.19", "1.20", "1.21", "1.22", "1.23", "1.24", "1.25", "1.26",
+            "1.27", "1.7.9",
+        ],
         info: info(67, 3_200, 300, 400),
     },
-    Entry { repository: "docker.io/library/httpd", tags: &["latest", "alpine"], tag_prefixes: &["2.4"], info: info(56, 2_900, 400, 500) },
-    Entry { repository: "docker.io/library/redis", tags: &["latest", "alpine"], tag_prefixes: &["6.", "7.", "5."], info: info(40, 2_400, 300, 300) },
-    Entry { repository: "docker.io/library/busybox", tags: &["latest", "stable", "musl", "glibc"], tag_prefixes: &["1."], info: info(2, 900, 100, 30_000) },
-    Entry { repository: "docker.io/library/postgres", tags: &["latest", "alpine"], tag_prefixes: &["13", "14", "15", "16", "17"], info: info(150, 6_500, 1_500, 800) },
+    Entry {
+        repository: "docker.io/library/httpd",
+        tags: &["latest", "alpine"],
+        tag_prefixes: &["2.4"],
+        info: info(56, 2_900, 400, 500),
+    },
+    Entry {
+        repository: "docker.io/library/redis",
+        tags: &["latest", "alpine"],
+        tag_prefixes: &["6.", "7.", "5."],
+        info: info(40, 2_400, 300, 300),
+    },
+    Entry {
+        repository: "docker.io/library/busybox",
+        tags: &["latest", "stable", "musl", "glibc"],
+        tag_prefixes: &["1."],
+        info: info(2, 900, 100, 30_000),
+    },
+    Entry {
+        repository: "docker.io/library/postgres",
+        tags: &["latest", "alpine"],
+        tag_prefixes: &["13", "14", "15", "16", "17"],
+        info: info(150, 6_500, 1_500, 800),
+    },
     // The images the Kubernetes docs' probe examples use.
-    Entry { repository: "registry.k8s.io/busybox", tags: &["latest", "1.27.2", "1.27", "1.24"], tag_prefixes: &[], info: info(2, 900, 100, 30_000) },
-    Entry { repository: "registry.k8s.io/e2e-test-images/agnhost", tags: &["2.39", "2.40", "2.43", "2.45", "2.47", "2.48", "2.50", "2.52", "2.53"], tag_prefixes: &[], info: info(52, 2_800, 200, 200) },
+    Entry {
+        repository: "registry.k8s.io/busybox",
+        tags: &["latest", "1.27.2", "1.27", "1.24"],
+        tag_prefixes: &[],
+        info: info(2, 900, 100, 30_000),
+    },
+    Entry {
+        repository: "registry.k8s.io/e2e-test-images/agnhost",
+        tags: &["2.39", "2.40", "2.43", "2.45", "2.47", "2.48", "2.50", "2.52", "2.53"],
+        tag_prefixes: &[],
+        info: info(52, 2_800, 200, 200),
+    },
     Entry { repository: "registry.k8s.io/goproxy", tags: &["0.1"], tag_prefixes: &[], info: info(2, 800, 100, 100) },
-    Entry { repository: "registry.k8s.io/pause", tags: &["3.9", "3.10"], tag_prefixes: &[], info: info(1, 500, 50, 50) },
-    Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/app", tags: &["v1.0.0", "v1.0.1"], tag_prefixes: &[], info: info(50, 2_600, 500, 300) },
-    Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/proxy", tags: &["v1.0.0"], tag_prefixes: &[], info: info(20, 1_800, 300, 300) },
-    Entry { repository: "ghcr.io/iximiuz/labs/kubernetes-101/lb", tags: &["v1.0.0"], tag_prefixes: &[], info: info(20, 1_800, 300, 300) },
-    Entry { repository: "docker.io/c1524db4f1/kubernetes-tutorial-frontend", tags: &["v0.2.0"], tag_prefixes: &[], info: info(25, 2_000, 300, 300) },
-    Entry { repository: "docker.io/c1524db4f1/kubernetes-tutorial-backend", tags: &["v0.3.0"], tag_prefixes: &[], info: info(15, 1_600, 200, 200) },
-    Entry { repository: "docker.io/trueberryless/kub-first-app", tags: &["latest", "v2"], tag_prefixes: &[], info: info(60, 3_000, 600, 300) },
+    Entry {
+        repository: "registry.k8s.io/pause",
+        tags: &["3.9", "3.10"],
+        tag_prefixes: &[],
+        info: info(1, 500, 50, 50),
+    },
+    Entry {
+        repository: "ghcr.io/iximiuz/labs/kubernetes-101/app",
+        tags: &["v1.0.0", "v1.0.1"],
+        tag_prefixes: &[],
+        info: info(50, 2_600, 500, 300),
+    },
+    Entry {
+        repository: "ghcr.io/iximiuz/labs/kubernetes-101/proxy",
+        tags: &["v1.0.0"],
+        tag_prefixes: &[],
+        info: info(20, 1_800, 300, 300),
+    },
+    Entry {
+        repository: "ghcr.io/iximiuz/labs/kubernetes-101/lb",
+        tags: &["v1.0.0"],
+        tag_prefixes: &[],
+        info: info(20, 1_800, 300, 300),
+    },
+    Entry {
+        repository: "docker.io/c1524db4f1/kubernetes-tutorial-frontend",
+        tags: &["v0.2.0"],
+        tag_prefixes: &[],
+        info: info(25, 2_000, 300, 300),
+    },
+    Entry {
+        repository: "docker.io/c1524db4f1/kubernetes-tutorial-backend",
+        tags: &["v0.3.0"],
+        tag_prefixes: &[],
+        info: info(15, 1_600, 200, 200),
+    },
+    Entry {
+        repository: "docker.io/trueberryless/kub-first-app",
+        tags: &["latest", "v2"],
+        tag_prefixes: &[],
+        info: info(60, 3_000, 600, 300),
+    },
     Entry { repository: "ghcr.io/six-ddc/plow", tags: &["latest"], tag_prefixes: &[], info: info(8, 1_200, 100, 100) },
 ];
 
@@ -95,9 +163,15 @@ fn in_family(tag: &str, prefix: &str) -> bool {
     let version_ok = if prefix.ends_with('.') {
         !version.is_empty() && version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     } else {
-        version.is_empty() || (version.starts_with('.') && version[1..].split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+        version.is_empty()
+            || (version.starts_with('.')
+                && version[1..].split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
     };
-    let variant_ok = variant.is_none_or(|v| VARIANTS.iter().any(|k| v == *k || v.strip_prefix(k).is_some_and(|x| x.bytes().all(|b| b.is_ascii_digit() || b == b'.'))));
+    let variant_ok = variant.is_none_or(|v| {
+        VARIANTS
+            .iter()
+            .any(|k| v == *k || v.strip_prefix(k).is_some_and(|x| x.bytes().all(|b| b.is_ascii_digit() || b == b'.')))
+    });
     version_ok && variant_ok
 }
 
@@ -106,7 +180,10 @@ pub fn lookup(image: &str) -> Option<ImageInfo> {
     let r = ImageRef::parse(image);
     CATALOG
         .iter()
-        .find(|e| e.repository == r.repository && (e.tags.contains(&r.tag.as_str()) || e.tag_prefixes.iter().any(|p| in_family(&r.tag, p))))
+        .find(|e| {
+            e.repository == r.repository
+                && (e.tags.contains(&r.tag.as_str()) || e.tag_prefixes.iter().any(|p| in_family(&r.tag, p)))
+        })
         .map(|e| e.info.clone())
 }
 
@@ -114,9 +191,7 @@ pub fn lookup(image: &str) -> Option<ImageInfo> {
 pub fn pull_error(image: &str) -> String {
     let r = ImageRef::parse(image);
     let full = r.full();
-    format!(
-        "failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"
-    )
+    format!("failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found")
 }
 
 #[cfg(test)]
@@ -127,7 +202,10 @@ mod tests {
     fn references_resolve_like_containerd() {
         assert_eq!(ImageRef::parse("nginx").full(), "docker.io/library/nginx:latest");
         assert_eq!(ImageRef::parse("nginx:1.25").full(), "docker.io/library/nginx:1.25");
-        assert_eq!(ImageRef::parse("c1524db4f1/kubernetes-tutorial-backend:v0.3.0").full(), "docker.io/c1524db4f1/kubernetes-tutorial-backend:v0.3.0");
+        assert_eq!(
+            ImageRef::parse("c1524db4f1/kubernetes-tutorial-backend:v0.3.0").full(),
+            "docker.io/c1524db4f1/kubernetes-tutorial-backend:v0.3.0"
+        );
         assert_eq!(ImageRef::parse("registry.k8s.io/pause:3.9").full(), "registry.k8s.io/pause:3.9");
         assert_eq!(ImageRef::parse("localhost:5000/app").full(), "localhost:5000/app:latest");
     }

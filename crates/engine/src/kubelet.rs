@@ -2,9 +2,9 @@
 //! the kubelet's default `serializeImagePulls`), create and start containers, report status,
 //! run readiness, back off failed pulls, and stop containers within the grace period.
 
-use crate::naming::fnv32a_from;
-use crate::images::{self, ImageRef};
 use crate::controllers::is_restartable_init_container as is_sidecar;
+use crate::images::{self, ImageRef};
+use crate::naming::fnv32a_from;
 use crate::store::{pod_status, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,7 +106,8 @@ pub fn volume_error(store: &Store, pod: &Pod) -> Option<(String, String)> {
         let cm = v.config_map.as_ref()?;
         let name = cm.get("name").and_then(|x| x.as_str()).unwrap_or("").to_string();
         let optional = cm.get("optional").and_then(|x| x.as_bool()).unwrap_or(false);
-        (!optional && !store.configmaps.contains_key(&(pod.metadata.namespace.clone(), name.clone()))).then(|| (v.name.clone(), format!("configmap \"{name}\" not found")))
+        (!optional && !store.configmaps.contains_key(&(pod.metadata.namespace.clone(), name.clone())))
+            .then(|| (v.name.clone(), format!("configmap \"{name}\" not found")))
     })
 }
 
@@ -132,7 +133,9 @@ pub fn config_error(store: &Store, pod: &Pod, c: &Container) -> Option<String> {
         match store.configmaps.get(&(ns.clone(), name.clone())) {
             None if optional(r) => {}
             None => return Some(format!("configmap \"{name}\" not found")),
-            Some(cm) if !cm.data.contains_key(&key) && !optional(r) => return Some(format!("couldn't find key {key} in ConfigMap {ns}/{name}")),
+            Some(cm) if !cm.data.contains_key(&key) && !optional(r) => {
+                return Some(format!("couldn't find key {key} in ConfigMap {ns}/{name}"))
+            }
             Some(_) => {}
         }
     }
@@ -281,7 +284,9 @@ pub struct MountedConfigMap {
 pub fn pod_quiet(runtimes: &Runtimes, pod: &Pod, now: Time) -> bool {
     pod.metadata.deletion_timestamp.is_none()
         && runtimes.get(&pod.metadata.uid).is_some_and(|rt| {
-            rt.settled.as_ref().is_some_and(|(rv, at)| *rv == pod.metadata.resource_version && rt.next_wakeup(*at).is_none_or(|t| t > now))
+            rt.settled.as_ref().is_some_and(|(rv, at)| {
+                *rv == pod.metadata.resource_version && rt.next_wakeup(*at).is_none_or(|t| t > now)
+            })
         })
 }
 
@@ -295,7 +300,11 @@ pub fn configmap_files(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<St
     for v in &pod.spec.volumes {
         let Some(cm) = v.config_map.as_ref() else { continue };
         let name = cm.get("name").and_then(|x| x.as_str()).unwrap_or("");
-        let data = store.configmaps.get(&(pod.metadata.namespace.clone(), name.to_string())).map(|c| c.data.clone()).unwrap_or_default();
+        let data = store
+            .configmaps
+            .get(&(pod.metadata.namespace.clone(), name.to_string()))
+            .map(|c| c.data.clone())
+            .unwrap_or_default();
         let files = match cm.get("items").and_then(|i| i.as_sequence()) {
             Some(items) => kubelab_api::sort::map(items.iter().filter_map(|i| {
                 let key = i.get("key")?.as_str()?;
@@ -335,11 +344,9 @@ impl PodRuntime {
 
     /// Mounts the pod's ConfigMap volumes now.
     pub fn mount_configmaps(&mut self, store: &Store, pod: &Pod, now: Time) {
-        self.mounts = kubelab_api::sort::map(
-            configmap_files(store, pod)
-                .into_iter()
-                .map(|(v, files)| (v, MountedConfigMap { at_mount: files.clone(), files, next_sync: Time(now.0 + CONFIG_SYNC_MS) })),
-        );
+        self.mounts = kubelab_api::sort::map(configmap_files(store, pod).into_iter().map(|(v, files)| {
+            (v, MountedConfigMap { at_mount: files.clone(), files, next_sync: Time(now.0 + CONFIG_SYNC_MS) })
+        }));
     }
 
     /// Rewrites the mounted ConfigMaps whose periodic sync is due.
@@ -365,7 +372,11 @@ impl PodRuntime {
         if let Some((at, next)) = self.wake.0.get() {
             if at <= now && next.is_none_or(|t| t > now) {
                 #[cfg(debug_assertions)]
-                assert_eq!(next, self.work_out_next_wakeup(now), "a runtime changed without forgetting its next wakeup");
+                assert_eq!(
+                    next,
+                    self.work_out_next_wakeup(now),
+                    "a runtime changed without forgetting its next wakeup"
+                );
                 return next;
             }
         }
@@ -419,7 +430,11 @@ pub fn go_duration(ms: u64) -> String {
     let secs = |v: u64| {
         let whole = v / 1000;
         let frac = v % 1000;
-        if frac == 0 { format!("{whole}s") } else { format!("{whole}.{}s", format!("{frac:03}").trim_end_matches('0')) }
+        if frac == 0 {
+            format!("{whole}s")
+        } else {
+            format!("{whole}.{}s", format!("{frac:03}").trim_end_matches('0'))
+        }
     };
     if ms < 60_000 {
         return secs(ms);
@@ -468,7 +483,14 @@ fn pull_backoff(failures: u32, initial: u64, max: u64) -> u64 {
 /// An event a node's kubelet (`host`) records about `pod`, about one of its containers when
 /// `field` names it: the pod's reference without its resourceVersion, as the kubelet's
 /// events carry.
-pub fn event(pod: &Pod, host: &str, type_: &'static str, reason: &'static str, message: String, field: Option<&str>) -> Action {
+pub fn event(
+    pod: &Pod,
+    host: &str,
+    type_: &'static str,
+    reason: &'static str,
+    message: String,
+    field: Option<&str>,
+) -> Action {
     let m = &pod.metadata;
     let involved = ObjectReference {
         kind: "Pod".into(),
@@ -479,7 +501,11 @@ pub fn event(pod: &Pod, host: &str, type_: &'static str, reason: &'static str, m
         resource_version: String::new(),
         field_path: field
             .map(|c| {
-                let list = if pod.spec.init_containers.iter().any(|i| i.name == c) { "spec.initContainers{" } else { "spec.containers{" };
+                let list = if pod.spec.init_containers.iter().any(|i| i.name == c) {
+                    "spec.initContainers{"
+                } else {
+                    "spec.containers{"
+                };
                 [list, c, "}"].concat()
             })
             .unwrap_or_default(),
@@ -553,11 +579,23 @@ impl Kubelet<'_> {
         let ip = format!("10.244.{}.{}", self.machine.index, self.machine.next_ip);
         self.machine.next_ip = if self.machine.next_ip >= 254 { 2 } else { self.machine.next_ip + 1 };
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        let mut rt = PodRuntime { containers: Vec::new(), inits: Vec::new(), killing_until: None, pod_ip: ip, started: now, key, settled: None, mounts: BTreeMap::new(), wake: WakeCache::default() };
+        let mut rt = PodRuntime {
+            containers: Vec::new(),
+            inits: Vec::new(),
+            killing_until: None,
+            pod_ip: ip,
+            started: now,
+            key,
+            settled: None,
+            mounts: BTreeMap::new(),
+            wake: WakeCache::default(),
+        };
         // WaitForAttachAndMount comes before any image is pulled.
         let volumes_missing = volume_error(store, pod).is_some();
         let mut waits = false;
-        for (init, c) in pod.spec.init_containers.iter().map(|c| (true, c)).chain(pod.spec.containers.iter().map(|c| (false, c))) {
+        for (init, c) in
+            pod.spec.init_containers.iter().map(|c| (true, c)).chain(pod.spec.containers.iter().map(|c| (false, c)))
+        {
             let phase = if volumes_missing {
                 Phase::WaitingForVolumes { retry_at: now, failures: 0 }
             } else if waits {
@@ -594,7 +632,13 @@ impl Kubelet<'_> {
         let full = ImageRef::parse(&c.image).full();
         let present = self.machine.images.contains(&full);
         if c.image_pull_policy != "Always" && present {
-            out.push(self.event(pod, "Normal", "Pulled", ["Container image \"", &c.image, "\" already present on machine"].concat(), Some(&c.name)));
+            out.push(self.event(
+                pod,
+                "Normal",
+                "Pulled",
+                ["Container image \"", &c.image, "\" already present on machine"].concat(),
+                Some(&c.name),
+            ));
             return Phase::Starting { at: Time(now.0 + CREATE_MS) };
         }
         if c.image_pull_policy == "Never" {
@@ -653,7 +697,13 @@ impl Kubelet<'_> {
                 // Only what the transition needs (not the container's log).
                 let ctr = {
                     let c = self.runtimes[uid].slot(slot);
-                    Step { name: &name, image: &image, phase: c.phase.clone(), restarts: c.restarts, pull_failures: c.pull_failures }
+                    Step {
+                        name: &name,
+                        image: &image,
+                        phase: c.phase.clone(),
+                        restarts: c.restarts,
+                        pull_failures: c.pull_failures,
+                    }
                 };
                 let spec = spec_of(slot, ctr.name);
                 // Why the container's config cannot be made, looked at when it is due to start.
@@ -666,7 +716,12 @@ impl Kubelet<'_> {
                         let full = ImageRef::parse(&ctr.image).full();
                         if *ok {
                             self.machine.images.insert(full);
-                            let info = images::lookup(&ctr.image).unwrap_or(images::ImageInfo { size_bytes: 0, pull_ms: 0, start_ms: 0, stop_ms: 0 });
+                            let info = images::lookup(&ctr.image).unwrap_or(images::ImageInfo {
+                                size_bytes: 0,
+                                pull_ms: 0,
+                                start_ms: 0,
+                                stop_ms: 0,
+                            });
                             let took = done_at.0 - requested.0;
                             let own = took.min(if info.pull_ms == 0 { took } else { took.min(info.pull_ms.max(400)) });
                             out.push(self.event(
@@ -685,15 +740,43 @@ impl Kubelet<'_> {
                             Some((Phase::Starting { at: Time(done_at.0 + CREATE_MS) }, 0))
                         } else {
                             let err = format!("rpc error: code = NotFound desc = {}", images::pull_error(&ctr.image));
-                            out.push(self.event(pod, "Warning", "Failed", format!("Failed to pull image \"{}\": {err}", ctr.image), Some(ctr.name)));
-                            out.push(self.event(pod, "Warning", "Failed", "Error: ErrImagePull".into(), Some(ctr.name)));
+                            out.push(self.event(
+                                pod,
+                                "Warning",
+                                "Failed",
+                                format!("Failed to pull image \"{}\": {err}", ctr.image),
+                                Some(ctr.name),
+                            ));
+                            out.push(self.event(
+                                pod,
+                                "Warning",
+                                "Failed",
+                                "Error: ErrImagePull".into(),
+                                Some(ctr.name),
+                            ));
                             Some((Phase::ErrImagePull { until: Time(done_at.0 + SYNC_RETRY_MS), message: err }, 1))
                         }
                     }
                     Phase::ErrImagePull { until, .. } if *until <= now => {
-                        let b = pull_backoff(ctr.pull_failures, self.timings.backoff_initial_ms, self.timings.backoff_max_ms);
-                        out.push(self.event(pod, "Normal", "BackOff", format!("Back-off pulling image \"{}\"", ctr.image), Some(ctr.name)));
-                        out.push(self.event(pod, "Warning", "Failed", "Error: ImagePullBackOff".into(), Some(ctr.name)));
+                        let b = pull_backoff(
+                            ctr.pull_failures,
+                            self.timings.backoff_initial_ms,
+                            self.timings.backoff_max_ms,
+                        );
+                        out.push(self.event(
+                            pod,
+                            "Normal",
+                            "BackOff",
+                            format!("Back-off pulling image \"{}\"", ctr.image),
+                            Some(ctr.name),
+                        ));
+                        out.push(self.event(
+                            pod,
+                            "Warning",
+                            "Failed",
+                            "Error: ImagePullBackOff".into(),
+                            Some(ctr.name),
+                        ));
                         Some((Phase::ImagePullBackOff { until: Time(until.0 + b) }, 0))
                     }
                     Phase::ImagePullBackOff { until } if *until <= now => {
@@ -715,10 +798,19 @@ impl Kubelet<'_> {
                             // doubling up to 2m2s (exponentialbackoff); one event per attempt.
                             Some((volume, why)) => {
                                 if k == 0 {
-                                    out.push(self.event(pod, "Warning", "FailedMount", format!("MountVolume.SetUp failed for volume \"{volume}\" : {why}"), None));
+                                    out.push(self.event(
+                                        pod,
+                                        "Warning",
+                                        "FailedMount",
+                                        format!("MountVolume.SetUp failed for volume \"{volume}\" : {why}"),
+                                        None,
+                                    ));
                                 }
                                 let wait = (500u64 << (*failures).min(8)).min(MOUNT_BACKOFF_MAX_MS);
-                                Some((Phase::WaitingForVolumes { retry_at: Time(at.0 + wait), failures: failures + 1 }, 0))
+                                Some((
+                                    Phase::WaitingForVolumes { retry_at: Time(at.0 + wait), failures: failures + 1 },
+                                    0,
+                                ))
                             }
                             None => {
                                 if k == 0 {
@@ -744,7 +836,9 @@ impl Kubelet<'_> {
                                 let p = self.runtimes[uid].slot(prev);
                                 if matches!(prev, Slot::Init(_)) && !is_sidecar(spec_of(prev, &p.name)) {
                                     match p.phase {
-                                        Phase::Exited { at, exit_code: 0, .. } if Time(at.0 + PLEG_MS) <= now => Some(Time(at.0 + PLEG_MS)),
+                                        Phase::Exited { at, exit_code: 0, .. } if Time(at.0 + PLEG_MS) <= now => {
+                                            Some(Time(at.0 + PLEG_MS))
+                                        }
                                         _ => None,
                                     }
                                 } else {
@@ -760,8 +854,20 @@ impl Kubelet<'_> {
                         Some((self.begin_pull(pod, spec, at, out), 0))
                     }
                     Phase::Starting { at } if *at <= now => {
-                        out.push(self.event(pod, "Normal", "Created", ["Created container ", ctr.name].concat(), Some(ctr.name)));
-                        out.push(self.event(pod, "Normal", "Started", ["Started container ", ctr.name].concat(), Some(ctr.name)));
+                        out.push(self.event(
+                            pod,
+                            "Normal",
+                            "Created",
+                            ["Created container ", ctr.name].concat(),
+                            Some(ctr.name),
+                        ));
+                        out.push(self.event(
+                            pod,
+                            "Normal",
+                            "Started",
+                            ["Started container ", ctr.name].concat(),
+                            Some(ctr.name),
+                        ));
                         let since = *at;
                         let started = crate::programs::start(pod, spec, since, &StoreResolver(store));
                         let c = self.runtimes.get_mut(uid).unwrap().slot_mut(slot);
@@ -769,7 +875,11 @@ impl Kubelet<'_> {
                             c.log(Time(since.0 + dt), line);
                         }
                         c.listens = started.listens;
-                        c.files = started.files.into_iter().map(|(f, a, b)| (f, Time(since.0 + a), b.map(|b| Time(since.0 + b)))).collect();
+                        c.files = started
+                            .files
+                            .into_iter()
+                            .map(|(f, a, b)| (f, Time(since.0 + a), b.map(|b| Time(since.0 + b))))
+                            .collect();
                         // The probe workers run for app containers only: a sidecar's probes
                         // are not modelled, so it counts as started and ready once it runs
                         // (rather than waiting for ever on a probe nothing runs).
@@ -805,7 +915,10 @@ impl Kubelet<'_> {
                                 reason: reason.clone(),
                                 started_at: Some(*started),
                                 finished_at: Some(*at),
-                                container_id: format!("containerd://{}", hex64(&format!("{}/{}/{}", pod.metadata.uid, ctr.name, ctr.restarts))),
+                                container_id: format!(
+                                    "containerd://{}",
+                                    hex64(&format!("{}/{}/{}", pod.metadata.uid, ctr.name, ctr.restarts))
+                                ),
                                 ..Default::default()
                             };
                             let noticed = Time(at.0 + PLEG_MS);
@@ -817,12 +930,19 @@ impl Kubelet<'_> {
                                 c.previous_logs = std::mem::take(&mut c.logs);
                                 Some((self.begin_pull(pod, spec, noticed, out), 0))
                             } else {
-                                let b = pull_backoff(c.restarts as u32, self.timings.backoff_initial_ms, self.timings.backoff_max_ms);
+                                let b = pull_backoff(
+                                    c.restarts as u32,
+                                    self.timings.backoff_initial_ms,
+                                    self.timings.backoff_max_ms,
+                                );
                                 out.push(self.event(
                                     pod,
                                     "Warning",
                                     "BackOff",
-                                    format!("Back-off restarting failed container {} in pod {}_{}({})", ctr.name, pod.metadata.name, pod.metadata.namespace, pod.metadata.uid),
+                                    format!(
+                                        "Back-off restarting failed container {} in pod {}_{}({})",
+                                        ctr.name, pod.metadata.name, pod.metadata.namespace, pod.metadata.uid
+                                    ),
                                     Some(ctr.name),
                                 ));
                                 Some((Phase::CrashLoopBackOff { until: Time(noticed.0 + b), backoff_ms: b }, 0))
@@ -864,7 +984,12 @@ impl Kubelet<'_> {
     fn terminate(&mut self, pod: &Pod, now: Time, out: &mut Vec<Action>) {
         let uid = pod.metadata.uid.as_str();
         let Some(rt) = self.runtimes.get_mut(uid) else {
-            out.push(Action::Delete { kind: "Pod", namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), grace: Some(0) });
+            out.push(Action::Delete {
+                kind: "Pod",
+                namespace: pod.metadata.namespace.clone(),
+                name: pod.metadata.name.clone(),
+                grace: Some(0),
+            });
             return;
         };
         if rt.killing_until.is_none() {
@@ -882,7 +1007,12 @@ impl Kubelet<'_> {
                     longest = longest.max(stop);
                     events.push(c.name.clone());
                 }
-                c.phase = Phase::Exited { at: Time(u64::MAX / 2), exit_code: 0, reason: "Completed".into(), started: started.unwrap_or(now) };
+                c.phase = Phase::Exited {
+                    at: Time(u64::MAX / 2),
+                    exit_code: 0,
+                    reason: "Completed".into(),
+                    started: started.unwrap_or(now),
+                };
             }
             rt.killing_until = Some(Time(now.0 + longest));
             for name in events {
@@ -908,7 +1038,12 @@ impl Kubelet<'_> {
         }
         if self.runtimes.get(uid).and_then(|r| r.killing_until).is_some_and(|t| t <= now) {
             self.runtimes.remove(uid);
-            out.push(Action::Delete { kind: "Pod", namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), grace: Some(0) });
+            out.push(Action::Delete {
+                kind: "Pod",
+                namespace: pod.metadata.namespace.clone(),
+                name: pod.metadata.name.clone(),
+                grace: Some(0),
+            });
         }
     }
 
@@ -929,7 +1064,9 @@ impl Kubelet<'_> {
                         c.restarts += 1;
                         c.previous_logs = std::mem::take(&mut c.logs);
                         c.phase = Phase::Starting { at };
-                    } else if let Phase::Starting { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. } = c.phase {
+                    } else if let Phase::Starting { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. } =
+                        c.phase
+                    {
                         c.phase = Phase::Starting { at };
                     }
                 }
@@ -1022,7 +1159,10 @@ impl Kubelet<'_> {
                 if !done {
                     incomplete.push(spec.name.as_str());
                 }
-                if !is_sidecar(spec) && (matches!(c.phase, Phase::Exited { exit_code, .. } if exit_code != 0) || c.restarts > 0 && !cs.ready) {
+                if !is_sidecar(spec)
+                    && (matches!(c.phase, Phase::Exited { exit_code, .. } if exit_code != 0)
+                        || c.restarts > 0 && !cs.ready)
+                {
                     init_failed = true;
                 }
                 cs
@@ -1043,7 +1183,11 @@ impl Kubelet<'_> {
         } else if !incomplete.is_empty() && !any_running && !ever_ran {
             "Pending".into()
         } else if all_done {
-            if exited_ok == exited { "Succeeded".into() } else { "Failed".into() }
+            if exited_ok == exited {
+                "Succeeded".into()
+            } else {
+                "Failed".into()
+            }
         } else if any_running || ever_ran {
             "Running".into()
         } else {
@@ -1076,69 +1220,72 @@ impl Kubelet<'_> {
 /// container not created yet: ContainerCreating, or PodInitializing in a pod with init
 /// containers (the kubelet's default waiting state, kubelet_pods.go).
 fn container_status(pod: &Pod, c: &Ctr, now: Time, creating: &'static str) -> ContainerStatus {
-        let mut cs = ContainerStatus {
-            name: c.name.clone(),
-            image: c.image.clone(),
-            restart_count: c.restarts,
-            started: Some(false),
-            ..Default::default()
-        };
-        if let Some(t) = &c.last_terminated {
-            cs.last_state.terminated = Some(t.clone());
+    let mut cs = ContainerStatus {
+        name: c.name.clone(),
+        image: c.image.clone(),
+        restart_count: c.restarts,
+        started: Some(false),
+        ..Default::default()
+    };
+    if let Some(t) = &c.last_terminated {
+        cs.last_state.terminated = Some(t.clone());
+    }
+    if matches!(c.phase, Phase::Running { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. })
+        || c.restarts > 0
+    {
+        // A created container reports the image as the runtime has it and its id; one
+        // that has run keeps reporting them while it waits to run again.
+        (cs.image, cs.image_id) = runtime_image(&c.image);
+        cs.container_id = container_id(pod, c);
+    }
+    match &c.phase {
+        Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } | Phase::Queued => {
+            cs.state.waiting = Some(ContainerStateWaiting { reason: creating.into(), message: String::new() });
         }
-        if matches!(c.phase, Phase::Running { .. } | Phase::Exited { .. } | Phase::CrashLoopBackOff { .. }) || c.restarts > 0 {
-            // A created container reports the image as the runtime has it and its id; one
-            // that has run keeps reporting them while it waits to run again.
-            (cs.image, cs.image_id) = runtime_image(&c.image);
-            cs.container_id = container_id(pod, c);
+        Phase::ErrImagePull { message, .. } => {
+            let reason = if message.contains("pull policy of Never") { "ErrImageNeverPull" } else { "ErrImagePull" };
+            cs.state.waiting = Some(ContainerStateWaiting { reason: reason.into(), message: message.clone() });
         }
-        match &c.phase {
-            Phase::Pulling { .. } | Phase::Starting { .. } | Phase::WaitingForVolumes { .. } | Phase::Queued => {
-                cs.state.waiting = Some(ContainerStateWaiting { reason: creating.into(), message: String::new() });
-            }
-            Phase::ErrImagePull { message, .. } => {
-                let reason = if message.contains("pull policy of Never") { "ErrImageNeverPull" } else { "ErrImagePull" };
-                cs.state.waiting = Some(ContainerStateWaiting { reason: reason.into(), message: message.clone() });
-            }
-            Phase::ConfigError { message, .. } => {
-                cs.state.waiting = Some(ContainerStateWaiting { reason: "CreateContainerConfigError".into(), message: message.clone() });
-            }
-            Phase::ImagePullBackOff { .. } => {
-                cs.state.waiting = Some(ContainerStateWaiting {
-                    reason: "ImagePullBackOff".into(),
-                    message: format!("Back-off pulling image \"{}\"", c.image),
-                });
-            }
-            Phase::Running { since, ready_at, .. } => {
-                cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
-                cs.started = Some(crate::prober::started(c));
-                cs.ready = ready_at.is_some_and(|r| r <= now);
-            }
-            Phase::Exited { at, exit_code, reason, started } => {
-                cs.state.terminated = Some(ContainerStateTerminated {
-                    exit_code: *exit_code,
-                    reason: reason.clone(),
-                    started_at: Some(*started),
-                    finished_at: Some((*at).min(now)),
-                    // (Set above: an exited container has run.)
-                    container_id: cs.container_id.clone(),
-                    ..Default::default()
-                });
-            }
-            Phase::CrashLoopBackOff { backoff_ms, .. } => {
-                cs.state.waiting = Some(ContainerStateWaiting {
-                    reason: "CrashLoopBackOff".into(),
-                    message: format!(
-                        "back-off {} restarting failed container={} pod={}_{}({})",
-                        go_duration(*backoff_ms).replace(".0s", "s"),
-                        c.name,
-                        pod.metadata.name,
-                        pod.metadata.namespace,
-                        pod.metadata.uid
-                    ),
-                });
-            }
+        Phase::ConfigError { message, .. } => {
+            cs.state.waiting =
+                Some(ContainerStateWaiting { reason: "CreateContainerConfigError".into(), message: message.clone() });
         }
+        Phase::ImagePullBackOff { .. } => {
+            cs.state.waiting = Some(ContainerStateWaiting {
+                reason: "ImagePullBackOff".into(),
+                message: format!("Back-off pulling image \"{}\"", c.image),
+            });
+        }
+        Phase::Running { since, ready_at, .. } => {
+            cs.state.running = Some(ContainerStateRunning { started_at: Some(*since) });
+            cs.started = Some(crate::prober::started(c));
+            cs.ready = ready_at.is_some_and(|r| r <= now);
+        }
+        Phase::Exited { at, exit_code, reason, started } => {
+            cs.state.terminated = Some(ContainerStateTerminated {
+                exit_code: *exit_code,
+                reason: reason.clone(),
+                started_at: Some(*started),
+                finished_at: Some((*at).min(now)),
+                // (Set above: an exited container has run.)
+                container_id: cs.container_id.clone(),
+                ..Default::default()
+            });
+        }
+        Phase::CrashLoopBackOff { backoff_ms, .. } => {
+            cs.state.waiting = Some(ContainerStateWaiting {
+                reason: "CrashLoopBackOff".into(),
+                message: format!(
+                    "back-off {} restarting failed container={} pod={}_{}({})",
+                    go_duration(*backoff_ms).replace(".0s", "s"),
+                    c.name,
+                    pod.metadata.name,
+                    pod.metadata.namespace,
+                    pod.metadata.uid
+                ),
+            });
+        }
+    }
     cs
 }
 
@@ -1161,7 +1308,14 @@ impl crate::programs::Resolver for StoreResolver<'_> {
     }
 }
 
-fn set_cond(conds: &mut Vec<PodCondition>, type_: &'static str, status: &'static str, reason: &'static str, message: &str, now: Time) {
+fn set_cond(
+    conds: &mut Vec<PodCondition>,
+    type_: &'static str,
+    status: &'static str,
+    reason: &'static str,
+    message: &str,
+    now: Time,
+) {
     if let Some(c) = conds.iter_mut().find(|c| c.type_ == type_) {
         if c.status != status {
             c.status = status.into();
@@ -1212,7 +1366,8 @@ mod tests {
     fn container_ids_hash_each_suffix() {
         // The ids `kubectl describe` shows: FNV-32a of "<uid>/<container>/<restarts>/<i>".
         let seed = "1b4e28ba-2fa1-41d2-883f-0016d3cca427/web/0";
-        let by_format: String = (0..8).map(|i| format!("{:08x}", crate::naming::fnv32a(format!("{seed}/{i}").as_bytes()))).collect();
+        let by_format: String =
+            (0..8).map(|i| format!("{:08x}", crate::naming::fnv32a(format!("{seed}/{i}").as_bytes()))).collect();
         assert_eq!(hex64(seed), by_format);
         assert_eq!(hex64(seed).len(), 64);
     }
@@ -1230,4 +1385,3 @@ mod tests {
         assert_eq!(seq, vec![10, 20, 40, 80, 160, 300, 300]);
     }
 }
-

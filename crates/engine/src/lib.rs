@@ -20,8 +20,8 @@ pub mod scheduler;
 pub mod snapshot;
 pub mod store;
 pub mod traffic;
-pub mod vms;
 mod vm_engine;
+pub mod vms;
 
 pub use config::{ClusterConfig, NodeConfig, Timings};
 pub use error::ApiError;
@@ -165,11 +165,16 @@ mod limit_tests {
         d.spec.replicas = Some(4);
         d.spec.selector.match_labels.insert("app".into(), "web".into());
         d.spec.template.metadata.labels.insert("app".into(), "web".into());
-        d.spec.template.spec.containers.push(Container { name: "c".into(), image: "nginx:1.25".into(), ..Default::default() });
+        d.spec.template.spec.containers.push(Container {
+            name: "c".into(),
+            image: "nginx:1.25".into(),
+            ..Default::default()
+        });
         e.create(Object::Deployment(d), "default").expect("deployment");
         e.advance(5_000, &mut |_| {});
         assert_eq!(e.store().pods.len(), 3);
-        assert!(e.store().events.values().any(|ev| ev.reason == "FailedCreate" && ev.message.starts_with("Error creating: pods is forbidden: this lab holds at most 3 pods")));
+        assert!(e.store().events.values().any(|ev| ev.reason == "FailedCreate"
+            && ev.message.starts_with("Error creating: pods is forbidden: this lab holds at most 3 pods")));
     }
 }
 
@@ -223,7 +228,10 @@ impl Engine {
 
     fn boot(&mut self) {
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            let mut o = Object::Namespace(Namespace { metadata: ObjectMeta { name: ns.into(), ..Default::default() }, ..Default::default() });
+            let mut o = Object::Namespace(Namespace {
+                metadata: ObjectMeta { name: ns.into(), ..Default::default() },
+                ..Default::default()
+            });
             default_object(&mut o);
             self.store.create(o, self.now);
             self.publish_root_ca(ns);
@@ -251,11 +259,21 @@ impl Engine {
             metadata: ObjectMeta {
                 name: "kubernetes".into(),
                 namespace: "default".into(),
-                labels: [("component".to_string(), "apiserver".to_string()), ("provider".to_string(), "kubernetes".to_string())].into(),
+                labels: [
+                    ("component".to_string(), "apiserver".to_string()),
+                    ("provider".to_string(), "kubernetes".to_string()),
+                ]
+                .into(),
                 ..Default::default()
             },
             spec: ServiceSpec {
-                ports: vec![ServicePort { name: "https".into(), protocol: "TCP".into(), port: 443, target_port: Some(IntOrString::Int(6443)), ..Default::default() }],
+                ports: vec![ServicePort {
+                    name: "https".into(),
+                    protocol: "TCP".into(),
+                    port: 443,
+                    target_port: Some(IntOrString::Int(6443)),
+                    ..Default::default()
+                }],
                 cluster_ip: "10.96.0.1".into(),
                 cluster_ips: vec!["10.96.0.1".into()],
                 type_: "ClusterIP".into(),
@@ -278,7 +296,12 @@ impl Engine {
             },
             subsets: vec![EndpointSubset {
                 addresses: vec![EndpointAddress { ip: cp_ip, ..Default::default() }],
-                ports: vec![EndpointPort { name: "https".into(), port: 6443, protocol: "TCP".into(), app_protocol: None }],
+                ports: vec![EndpointPort {
+                    name: "https".into(),
+                    port: 6443,
+                    protocol: "TCP".into(),
+                    app_protocol: None,
+                }],
                 ..Default::default()
             }],
         };
@@ -305,7 +328,11 @@ impl Engine {
         if nc.control_plane {
             labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
             labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new());
-            taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Default::default() });
+            taints.push(Taint {
+                key: "node-role.kubernetes.io/control-plane".into(),
+                effect: "NoSchedule".into(),
+                ..Default::default()
+            });
         }
         let cap: BTreeMap<String, Quantity> = kubelab_api::sort::map(
             [
@@ -339,7 +366,12 @@ impl Engine {
                 capacity: cap.clone(),
                 allocatable: cap,
                 conditions: vec![
-                    cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    cond(
+                        "MemoryPressure",
+                        "False",
+                        "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available",
+                    ),
                     cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
                     cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                     cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -413,9 +445,12 @@ impl Engine {
             if !self.store.exists("Namespace", "", &ns) {
                 return Err(ApiError::NotFound { resource: "namespaces".into(), name: ns });
             }
-            if !matches!(info.kind, "Pod" | "Event") && self.store.namespace_objects(&ns) >= self.config.max_namespace_objects {
+            if !matches!(info.kind, "Pod" | "Event")
+                && self.store.namespace_objects(&ns) >= self.config.max_namespace_objects
+            {
                 let name = obj.meta().name.clone();
-                let what = if name.is_empty() { info.resource.to_string() } else { format!("{} \"{name}\"", info.resource) };
+                let what =
+                    if name.is_empty() { info.resource.to_string() } else { format!("{} \"{name}\"", info.resource) };
                 return Err(ApiError::Forbidden(format!(
                     "{what} is forbidden: this lab holds at most {} objects in a namespace, pods and events aside (kubelab's own limit, to keep the page within the browser's memory): delete something in namespace \"{ns}\" first",
                     self.config.max_namespace_objects
@@ -477,7 +512,9 @@ impl Engine {
     /// every container at /var/run/secrets/kubernetes.io/serviceaccount.
     fn mount_service_account_token(&mut self, spec: &mut PodSpec) {
         const PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
-        if spec.automount_service_account_token == Some(false) || spec.volumes.iter().any(|v| v.name.starts_with("kube-api-access-")) {
+        if spec.automount_service_account_token == Some(false)
+            || spec.volumes.iter().any(|v| v.name.starts_with("kube-api-access-"))
+        {
             return;
         }
         let name = naming::generate_name("kube-api-access-", &mut self.rng);
@@ -495,7 +532,12 @@ impl Engine {
         spec.volumes.push(Volume { name: name.clone(), projected: Some(projected), ..Default::default() });
         for c in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
             if !c.volume_mounts.iter().any(|m| m.mount_path == PATH) {
-                c.volume_mounts.push(VolumeMount { name: name.clone(), mount_path: PATH.into(), read_only: Some(true), ..Default::default() });
+                c.volume_mounts.push(VolumeMount {
+                    name: name.clone(),
+                    mount_path: PATH.into(),
+                    read_only: Some(true),
+                    ..Default::default()
+                });
             }
         }
     }
@@ -529,7 +571,13 @@ impl Engine {
             Object::PersistentVolumeClaim(c) => {
                 // DefaultStorageClass admission: no class named → the default one.
                 if c.spec.storage_class_name.is_none() {
-                    let default = self.store.storageclasses.values().find(|sc| sc.metadata.annotations.get("storageclass.kubernetes.io/is-default-class").map(|v| v == "true").unwrap_or(false));
+                    let default = self.store.storageclasses.values().find(|sc| {
+                        sc.metadata
+                            .annotations
+                            .get("storageclass.kubernetes.io/is-default-class")
+                            .map(|v| v == "true")
+                            .unwrap_or(false)
+                    });
                     if let Some(sc) = default {
                         c.spec.storage_class_name = Some(sc.metadata.name.clone());
                     }
@@ -538,7 +586,10 @@ impl Engine {
             }
             Object::PersistentVolume(v) => {
                 if v.status.phase.is_empty() {
-                    v.status = PersistentVolumeStatus { phase: if v.spec.claim_ref.is_some() { "Bound".into() } else { "Available".into() }, ..Default::default() };
+                    v.status = PersistentVolumeStatus {
+                        phase: if v.spec.claim_ref.is_some() { "Bound".into() } else { "Available".into() },
+                        ..Default::default()
+                    };
                 }
             }
             Object::Service(s) => self.allocate_service(s)?,
@@ -551,7 +602,13 @@ impl Engine {
         if s.spec.type_ != "ExternalName" {
             if s.spec.cluster_ip.is_empty() {
                 s.spec.cluster_ip = self.allocate_cluster_ip(&s.metadata.namespace, &s.metadata.name);
-            } else if s.spec.cluster_ip != "None" && self.store.services.values().any(|o| o.spec.cluster_ip == s.spec.cluster_ip && !same_object(&o.metadata, &s.metadata)) {
+            } else if s.spec.cluster_ip != "None"
+                && self
+                    .store
+                    .services
+                    .values()
+                    .any(|o| o.spec.cluster_ip == s.spec.cluster_ip && !same_object(&o.metadata, &s.metadata))
+            {
                 return Err(ApiError::Invalid {
                     kind: "Service".into(),
                     name: s.metadata.name.clone(),
@@ -559,7 +616,10 @@ impl Engine {
                         path: "spec.clusterIPs".into(),
                         type_: validate::ErrorType::Invalid,
                         value: format!("[]string{{{:?}}}", s.spec.cluster_ip),
-                        detail: format!("failed to allocate IP {}: provided IP is already allocated", s.spec.cluster_ip),
+                        detail: format!(
+                            "failed to allocate IP {}: provided IP is already allocated",
+                            s.spec.cluster_ip
+                        ),
                     }],
                 });
             }
@@ -567,7 +627,13 @@ impl Engine {
         }
         if s.spec.type_ == "NodePort" || s.spec.type_ == "LoadBalancer" {
             // Ports held by other Services (an update keeps its own).
-            let used: BTreeSet<i32> = kubelab_api::sort::set(self.store.services.values().filter(|o| !same_object(&o.metadata, &s.metadata)).flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port)));
+            let used: BTreeSet<i32> = kubelab_api::sort::set(
+                self.store
+                    .services
+                    .values()
+                    .filter(|o| !same_object(&o.metadata, &s.metadata))
+                    .flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port)),
+            );
             let mut taken = used.clone();
             for p in &mut s.spec.ports {
                 match p.node_port.filter(|n| *n != 0) {
@@ -587,7 +653,10 @@ impl Engine {
                         taken.insert(n);
                     }
                     None => {
-                        let mut n = 30000 + (naming::fnv32a(format!("{}/{}/{}", s.metadata.namespace, s.metadata.name, p.port).as_bytes()) % 2768) as i32;
+                        let mut n = 30000
+                            + (naming::fnv32a(
+                                format!("{}/{}/{}", s.metadata.namespace, s.metadata.name, p.port).as_bytes(),
+                            ) % 2768) as i32;
                         while taken.contains(&n) {
                             n = if n >= 32767 { 30000 } else { n + 1 };
                         }
@@ -632,7 +701,8 @@ impl Engine {
             m.generation = om.generation;
             m.deletion_timestamp = om.deletion_timestamp;
             m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
-            m.owner_references = if m.owner_references.is_empty() { om.owner_references.clone() } else { m.owner_references.clone() };
+            m.owner_references =
+                if m.owner_references.is_empty() { om.owner_references.clone() } else { m.owner_references.clone() };
             m.finalizers = om.finalizers.clone();
         }
         match (&old, &mut obj) {
@@ -700,12 +770,21 @@ impl Engine {
                 // times tolerationSeconds from when it first sees the taint.
                 for t in &mut n.spec.taints {
                     if t.effect == "NoExecute" && t.time_added.is_none() {
-                        t.time_added = o.spec.taints.iter().find(|x| x.key == t.key && x.effect == t.effect).and_then(|x| x.time_added).or(Some(self.now));
+                        t.time_added = o
+                            .spec
+                            .taints
+                            .iter()
+                            .find(|x| x.key == t.key && x.effect == t.effect)
+                            .and_then(|x| x.time_added)
+                            .or(Some(self.now));
                     }
                 }
             }
             (Object::StatefulSet(o), Object::StatefulSet(n)) => {
-                if o.spec.selector != n.spec.selector || o.spec.volume_claim_templates != n.spec.volume_claim_templates || o.spec.service_name != n.spec.service_name {
+                if o.spec.selector != n.spec.selector
+                    || o.spec.volume_claim_templates != n.spec.volume_claim_templates
+                    || o.spec.service_name != n.spec.service_name
+                {
                     errs.push(validate::FieldError {
                         path: "spec".into(),
                         type_: validate::ErrorType::Forbidden,
@@ -741,8 +820,16 @@ impl Engine {
 
     /// Deletes an object. Pods on a node terminate gracefully (`grace` overrides the pod's
     /// terminationGracePeriodSeconds; 0 with force removes at once).
-    pub fn delete(&mut self, kind: &str, ns: &str, name: &str, grace: Option<i64>, propagation: Propagation) -> Result<Object, ApiError> {
-        let info = object::kind_info_by_kind(kind).ok_or_else(|| ApiError::BadRequest(format!("unknown kind {kind}")))?;
+    pub fn delete(
+        &mut self,
+        kind: &str,
+        ns: &str,
+        name: &str,
+        grace: Option<i64>,
+        propagation: Propagation,
+    ) -> Result<Object, ApiError> {
+        let info =
+            object::kind_info_by_kind(kind).ok_or_else(|| ApiError::BadRequest(format!("unknown kind {kind}")))?;
         let ns = if info.namespaced { ns } else { "" };
         let Some(obj) = self.store.get(kind, ns, name) else {
             return Err(ApiError::not_found(info, name));
@@ -788,7 +875,13 @@ impl Engine {
         self.runtimes.get(uid)
     }
 
-    pub fn container_logs(&self, ns: &str, pod: &str, container: &str, previous: bool) -> Result<Vec<(Time, String)>, ApiError> {
+    pub fn container_logs(
+        &self,
+        ns: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Result<Vec<(Time, String)>, ApiError> {
         let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())) else {
             return Err(ApiError::NotFound { resource: "pods".into(), name: pod.into() });
         };
@@ -808,24 +901,37 @@ impl Engine {
         // The waiting reason of a container not created yet (the kubelet's default).
         let creating = if p.spec.init_containers.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let Some(ctr) = ctr else {
-            return Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: {creating}")));
+            return Err(ApiError::BadRequest(format!(
+                "container \"{container}\" in pod \"{pod}\" is waiting to start: {creating}"
+            )));
         };
         if previous {
             if ctr.restarts == 0 {
-                return Err(ApiError::BadRequest(format!("previous terminated container \"{container}\" in pod \"{pod}\" not found")));
+                return Err(ApiError::BadRequest(format!(
+                    "previous terminated container \"{container}\" in pod \"{pod}\" not found"
+                )));
             }
             return Ok(ctr.previous_logs.iter().map(|(t, l)| (*t, l.to_string())).collect());
         }
         match &ctr.phase {
-            kubelet::Phase::Pulling { .. } | kubelet::Phase::Starting { .. } | kubelet::Phase::Queued | kubelet::Phase::WaitingForVolumes { .. } if ctr.restarts == 0 => {
-                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: {creating}")))
+            kubelet::Phase::Pulling { .. }
+            | kubelet::Phase::Starting { .. }
+            | kubelet::Phase::Queued
+            | kubelet::Phase::WaitingForVolumes { .. }
+                if ctr.restarts == 0 =>
+            {
+                Err(ApiError::BadRequest(format!(
+                    "container \"{container}\" in pod \"{pod}\" is waiting to start: {creating}"
+                )))
             }
             kubelet::Phase::ErrImagePull { .. } | kubelet::Phase::ImagePullBackOff { .. } => {
-                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: trying and failing to pull image")))
+                Err(ApiError::BadRequest(format!(
+                    "container \"{container}\" in pod \"{pod}\" is waiting to start: trying and failing to pull image"
+                )))
             }
-            kubelet::Phase::ConfigError { .. } if ctr.restarts == 0 => {
-                Err(ApiError::BadRequest(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: CreateContainerConfigError")))
-            }
+            kubelet::Phase::ConfigError { .. } if ctr.restarts == 0 => Err(ApiError::BadRequest(format!(
+                "container \"{container}\" in pod \"{pod}\" is waiting to start: CreateContainerConfigError"
+            ))),
             _ => Ok(ctr.logs.iter().filter(|(t, _)| *t <= self.now).map(|(t, l)| (*t, l.to_string())).collect()),
         }
     }
@@ -839,7 +945,10 @@ impl Engine {
         let now = self.now;
         let rt = self.runtime_mut(&p.metadata.uid).ok_or_else(|| format!("pod {pod} has no running containers"))?;
         rt.settled = None;
-        let name = container.map(String::from).or_else(|| p.spec.containers.first().map(|c| c.name.clone())).unwrap_or_default();
+        let name = container
+            .map(String::from)
+            .or_else(|| p.spec.containers.first().map(|c| c.name.clone()))
+            .unwrap_or_default();
         let c = rt.container_mut(&name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
         match &mut c.phase {
             kubelet::Phase::Running { exit_at, .. } => {
@@ -925,7 +1034,8 @@ impl Engine {
         m.rejoin_at = Some(at);
         m.pull_busy_until = now;
         // Containers were lost with the power: the kubelet starts them again.
-        let uids: Vec<String> = self.store.pods.values().filter(|p| p.spec.node_name == name).map(|p| p.metadata.uid.clone()).collect();
+        let uids: Vec<String> =
+            self.store.pods.values().filter(|p| p.spec.node_name == name).map(|p| p.metadata.uid.clone()).collect();
         self.kubelet_rescan = true;
         for uid in uids {
             if let Some(rt) = self.runtimes.get_mut(&uid) {
@@ -955,7 +1065,8 @@ impl Engine {
                 if obj.kind() == "Pod" && self.store.pods.len() >= self.config.max_pods {
                     // As a controller meets a quota: the owner gets a FailedCreate event.
                     let msg = format!("Error creating: {}", self.pod_limit_message(""));
-                    self.store.record_event(store::EventSpec::warning(ev.involved, "FailedCreate", msg, ev.component), now);
+                    self.store
+                        .record_event(store::EventSpec::warning(ev.involved, "FailedCreate", msg, ev.component), now);
                     return;
                 }
                 if let Some(name) = self.create_internal(*obj) {
@@ -1030,7 +1141,13 @@ impl Engine {
         if kind == "PersistentVolumeClaim" {
             // pvc-protection: a claim a pod still uses waits (Terminating) until it is free.
             let in_use = self.store.pods.values().any(|p| {
-                p.metadata.namespace == ns && p.status.phase != "Succeeded" && p.status.phase != "Failed" && p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == name))
+                p.metadata.namespace == ns
+                    && p.status.phase != "Succeeded"
+                    && p.status.phase != "Failed"
+                    && p.spec
+                        .volumes
+                        .iter()
+                        .any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == name))
             });
             if in_use {
                 if let Some(mut c) = self.store.pvcs.get(&(ns.to_string(), name.to_string())).cloned() {
@@ -1056,7 +1173,17 @@ impl Engine {
             }
         }
         if kind == "Namespace" {
-            for k in ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "PersistentVolumeClaim", "Service", "Endpoints", "ConfigMap", "Event"] {
+            for k in [
+                "Pod",
+                "Deployment",
+                "ReplicaSet",
+                "StatefulSet",
+                "PersistentVolumeClaim",
+                "Service",
+                "Endpoints",
+                "ConfigMap",
+                "Event",
+            ] {
                 for o in self.store.list(k, Some(name)) {
                     self.store.delete_now(k, name, &o.meta().name);
                 }
@@ -1135,7 +1262,8 @@ impl Engine {
     /// `settle_pass`, stopping between stages, nodes or a few actions when `out_of_time()`
     /// (None: stopped part way; the next call goes on from there).
     fn settle_pass_some(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<bool> {
-        let mut pass = self.pass.take().unwrap_or_else(|| Pass { before: self.store.resource_version(), ..Default::default() });
+        let mut pass =
+            self.pass.take().unwrap_or_else(|| Pass { before: self.store.resource_version(), ..Default::default() });
         loop {
             let mut applied = 0;
             while let Some((who, action)) = pass.pending.pop_front() {
@@ -1166,7 +1294,9 @@ impl Engine {
                 self.rejoin_nodes();
                 let machines = &self.machines;
                 let health = |n: &str| match machines.get(n) {
-                    Some(m) => NodeHealth { last_renew: m.last_renew, alive: m.alive && m.rejoin_at.is_none_or(|t| t <= now) },
+                    Some(m) => {
+                        NodeHealth { last_renew: m.last_renew, alive: m.alive && m.rejoin_at.is_none_or(|t| t <= now) }
+                    }
                     None => NodeHealth { last_renew: Time(0), alive: false },
                 };
                 (Who::Controllers, node_lifecycle::reconcile(&self.store, &health, &self.config.timings, now))
@@ -1176,7 +1306,11 @@ impl Engine {
                 let written = std::mem::take(&mut self.store.rs_written);
                 let out = controllers::replicaset::reconcile_all_tallied(&self.store, now, &mut self.rs_tally, written);
                 #[cfg(debug_assertions)]
-                assert_eq!(out, controllers::replicaset::reconcile_all(&self.store, now), "the ReplicaSet controller's counts went wrong");
+                assert_eq!(
+                    out,
+                    controllers::replicaset::reconcile_all(&self.store, now),
+                    "the ReplicaSet controller's counts went wrong"
+                );
                 (Who::Controllers, out)
             }
             3 => (Who::Controllers, controllers::statefulset::reconcile_all(&self.store, now)),
@@ -1185,7 +1319,13 @@ impl Engine {
             6 => (Who::Controllers, self.podgc_stage(now)),
             7 => {
                 // A slice of the queue at a time, each slice's bindings applied before the next.
-                let (actions, failed, more) = scheduler::reconcile_slice(&self.store, now, pass.unschedulable, scheduler::PODS_PER_SLICE, &mut self.scheduler_start);
+                let (actions, failed, more) = scheduler::reconcile_slice(
+                    &self.store,
+                    now,
+                    pass.unschedulable,
+                    scheduler::PODS_PER_SLICE,
+                    &mut self.scheduler_start,
+                );
                 pass.pending.extend(actions.into_iter().map(|a| (Who::Scheduler, a)));
                 pass.unschedulable += failed;
                 if !more {
@@ -1229,7 +1369,10 @@ impl Engine {
                             continue;
                         }
                         if kubelet::pod_quiet(&self.runtimes, p, now) {
-                            let wake = self.runtimes.get(&p.metadata.uid).and_then(|rt| rt.settled.as_ref().and_then(|(_, at)| rt.next_wakeup(*at)));
+                            let wake = self
+                                .runtimes
+                                .get(&p.metadata.uid)
+                                .and_then(|rt| rt.settled.as_ref().and_then(|(_, at)| rt.next_wakeup(*at)));
                             if let Some(t) = wake {
                                 self.kubelet_timers.entry(t).or_default().push(k);
                             }
@@ -1239,7 +1382,8 @@ impl Engine {
                         kept.push(k);
                     }
                     self.kubelet_queue = kept.into_iter().collect();
-                    let mut by_node: Vec<(String, Vec<(String, String)>)> = by_node.into_iter().map(|(n, keys)| (n.to_string(), keys)).collect();
+                    let mut by_node: Vec<(String, Vec<(String, String)>)> =
+                        by_node.into_iter().map(|(n, keys)| (n.to_string(), keys)).collect();
                     by_node.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                     // The queue must find exactly the pods a look at every pod would find
                     // (checked in the tests' builds, where every scenario runs through it).
@@ -1247,11 +1391,20 @@ impl Engine {
                     {
                         let mut all: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
                         for p in self.store.pods.values() {
-                            if !p.spec.node_name.is_empty() && self.machines.contains_key(&p.spec.node_name) && !kubelet::pod_quiet(&self.runtimes, p, now) {
-                                all.entry(p.spec.node_name.clone()).or_default().push((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                            if !p.spec.node_name.is_empty()
+                                && self.machines.contains_key(&p.spec.node_name)
+                                && !kubelet::pod_quiet(&self.runtimes, p, now)
+                            {
+                                all.entry(p.spec.node_name.clone())
+                                    .or_default()
+                                    .push((p.metadata.namespace.clone(), p.metadata.name.clone()));
                             }
                         }
-                        assert_eq!(all.into_iter().collect::<Vec<_>>(), by_node, "the kubelets' queue missed pods that have something to do");
+                        assert_eq!(
+                            all.into_iter().collect::<Vec<_>>(),
+                            by_node,
+                            "the kubelets' queue missed pods that have something to do"
+                        );
                     }
                     pass.by_node = by_node;
                 }
@@ -1292,7 +1445,11 @@ impl Engine {
         }
         let out = controllers::gc::reconcile_written(&self.store, &written);
         #[cfg(debug_assertions)]
-        assert_eq!(out, controllers::gc::reconcile_all(&self.store, now), "the garbage collector's queue missed objects");
+        assert_eq!(
+            out,
+            controllers::gc::reconcile_all(&self.store, now),
+            "the garbage collector's queue missed objects"
+        );
         out
     }
 
@@ -1307,10 +1464,21 @@ impl Engine {
         let out = if node_deleted {
             controllers::podgc::reconcile_pods(store, store.pods.values(), &self.node_gone, timings, now, &mut acted)
         } else {
-            controllers::podgc::reconcile_pods(store, queue.iter().filter_map(|k| store.pods.get(k)), &self.node_gone, timings, now, &mut acted)
+            controllers::podgc::reconcile_pods(
+                store,
+                queue.iter().filter_map(|k| store.pods.get(k)),
+                &self.node_gone,
+                timings,
+                now,
+                &mut acted,
+            )
         };
         #[cfg(debug_assertions)]
-        assert_eq!(out, controllers::podgc::reconcile(store, &self.node_gone, timings, now), "the pod garbage collector's queue missed pods");
+        assert_eq!(
+            out,
+            controllers::podgc::reconcile(store, &self.node_gone, timings, now),
+            "the pod garbage collector's queue missed pods"
+        );
         self.podgc_waiting = acted.into_iter().collect();
         out
     }
@@ -1326,7 +1494,12 @@ impl Engine {
     /// A node whose kubelet came back posts Ready at its first lease renewal.
     fn rejoin_nodes(&mut self) {
         let now = self.now;
-        let due: Vec<String> = self.machines.values().filter(|m| m.alive && m.rejoin_at.is_some_and(|t| t <= now)).map(|m| m.name.clone()).collect();
+        let due: Vec<String> = self
+            .machines
+            .values()
+            .filter(|m| m.alive && m.rejoin_at.is_some_and(|t| t <= now))
+            .map(|m| m.name.clone())
+            .collect();
         for name in due {
             if let Some(m) = self.machines.get_mut(&name) {
                 m.rejoin_at = None;
@@ -1334,12 +1507,23 @@ impl Engine {
             let Some(node) = self.store.nodes.get(&(String::new(), name.clone())).cloned() else {
                 // The Node object was deleted: the kubelet registers it anew.
                 let index = self.machines.get(&name).map(|m| m.index).unwrap_or(0);
-                let nc = self.config.nodes.iter().find(|n| n.name == name).cloned().unwrap_or_else(|| NodeConfig::worker(&name));
+                let nc = self
+                    .config
+                    .nodes
+                    .iter()
+                    .find(|n| n.name == name)
+                    .cloned()
+                    .unwrap_or_else(|| NodeConfig::worker(&name));
                 self.add_node_object(&nc, index);
                 self.node_gone.remove(&name);
                 let obj = self.store.get("Node", "", &name).expect("just registered");
                 self.store.record_event(
-                    EventSpec::normal(object_ref(&obj), "RegisteredNode", format!("Node {name} event: Registered Node {name} in Controller"), "node-controller"),
+                    EventSpec::normal(
+                        object_ref(&obj),
+                        "RegisteredNode",
+                        format!("Node {name} event: Registered Node {name} in Controller"),
+                        "node-controller",
+                    ),
                     now,
                 );
                 continue;
@@ -1348,7 +1532,9 @@ impl Engine {
             for c in &mut n.status.conditions {
                 let (status, reason, msg) = match c.type_.as_str() {
                     "Ready" => ("True", "KubeletReady", "kubelet is posting ready status"),
-                    "MemoryPressure" => ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    "MemoryPressure" => {
+                        ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available")
+                    }
                     "DiskPressure" => ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
                     _ => ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                 };
@@ -1361,7 +1547,13 @@ impl Engine {
             n.spec.taints.retain(|t| t.key != node_lifecycle::UNREACHABLE && t.key != node_lifecycle::NOT_READY);
             self.store.update(Object::Node(n.clone()));
             self.store.record_event(
-                EventSpec::normal(object_ref(&Object::Node(n)), "NodeReady", format!("Node {name} status is now: NodeReady"), "kubelet").on_host(&name),
+                EventSpec::normal(
+                    object_ref(&Object::Node(n)),
+                    "NodeReady",
+                    format!("Node {name} status is now: NodeReady"),
+                    "kubelet",
+                )
+                .on_host(&name),
                 now,
             );
         }
@@ -1371,7 +1563,9 @@ impl Engine {
     fn apply_by(&mut self, who: Who, action: Action) {
         let before = self.store.resource_version();
         let kubelet_status = match (&action, who) {
-            (Action::PodStatus { namespace, name, bind: None, .. }, Who::Kubelets) => Some((namespace.clone(), name.clone())),
+            (Action::PodStatus { namespace, name, bind: None, .. }, Who::Kubelets) => {
+                Some((namespace.clone(), name.clone()))
+            }
             _ => None,
         };
         self.apply(action);
@@ -1386,15 +1580,21 @@ impl Engine {
                 }
                 // Checked in the tests' builds: that sync, on copies, changes nothing.
                 #[cfg(debug_assertions)]
-                if let (Some(rt), Some(m)) = (self.runtimes.get(&p.metadata.uid), self.machines.get(&p.spec.node_name)) {
+                if let (Some(rt), Some(m)) = (self.runtimes.get(&p.metadata.uid), self.machines.get(&p.spec.node_name))
+                {
                     let (mut machine, mut copy) = (m.clone(), rt.clone());
                     copy.settled = None;
                     let mut runtimes = kubelet::Runtimes::default();
                     runtimes.insert(p.metadata.uid.clone(), copy);
-                    let mut k = Kubelet { machine: &mut machine, runtimes: &mut runtimes, timings: &self.config.timings };
+                    let mut k =
+                        Kubelet { machine: &mut machine, runtimes: &mut runtimes, timings: &self.config.timings };
                     let actions = k.sync(&self.store, &[p], self.now);
                     assert_eq!(actions, Vec::new(), "a pod settled as its kubelet wrote it had more to post");
-                    assert_eq!((runtimes.get(&p.metadata.uid), &machine), (Some(rt), m), "a pod settled as its kubelet wrote it had more to do");
+                    assert_eq!(
+                        (runtimes.get(&p.metadata.uid), &machine),
+                        (Some(rt), m),
+                        "a pod settled as its kubelet wrote it had more to do"
+                    );
                 }
             }
         }
@@ -1420,18 +1620,9 @@ impl Engine {
     fn next_engine_wakeup(&self) -> Option<Time> {
         let now = self.now;
         let timer = self.wakeups.range(Time(now.0 + 1)..).next().copied();
-        let kubelet = self
-            .runtimes
-            .iter()
-            .filter_map(|(_, rt)| rt.next_wakeup(now))
-            .min();
-        let deletions = self
-            .store
-            .pods
-            .values()
-            .filter_map(|p| p.metadata.deletion_timestamp)
-            .filter(|t| *t > now)
-            .min();
+        let kubelet = self.runtimes.iter().filter_map(|(_, rt)| rt.next_wakeup(now)).min();
+        let deletions =
+            self.store.pods.values().filter_map(|p| p.metadata.deletion_timestamp).filter(|t| *t > now).min();
         [timer, kubelet, deletions].into_iter().flatten().min()
     }
 
@@ -1452,7 +1643,12 @@ impl Engine {
 
     /// The clock runs instant by instant to `target`; `observe` sees each instant this call
     /// completes. False when `out_of_time()` stopped it (see `advance_to_some`).
-    fn run_clock(&mut self, target: Time, out_of_time: &mut dyn FnMut() -> bool, observe: &mut dyn FnMut(&Engine)) -> bool {
+    fn run_clock(
+        &mut self,
+        target: Time,
+        out_of_time: &mut dyn FnMut() -> bool,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> bool {
         if !self.settle_some(out_of_time) {
             return false;
         }
@@ -1498,7 +1694,14 @@ impl Engine {
 
     /// Starts a load generator against `url`: `concurrency` connections sending back to back
     /// (or `rps` requests per second in total), each request timing out after `timeout_ms`.
-    pub fn start_load(&mut self, url: &str, concurrency: u32, rps: Option<u32>, timeout_ms: u64, keepalive: bool) -> Result<String, String> {
+    pub fn start_load(
+        &mut self,
+        url: &str,
+        concurrency: u32,
+        rps: Option<u32>,
+        timeout_ms: u64,
+        keepalive: bool,
+    ) -> Result<String, String> {
         let u = traffic::parse_url(url)?;
         let dest = match self.lan_dest(None, &u) {
             Some(d) => d,
@@ -1522,7 +1725,15 @@ impl Engine {
                 }),
             })
             .collect();
-        self.load = Some(traffic::Load { url: url.into(), dest, timeout_ms, rps, keepalive, workers, stats: traffic::Stats { started: now, ..Default::default() } });
+        self.load = Some(traffic::Load {
+            url: url.into(),
+            dest,
+            timeout_ms,
+            rps,
+            keepalive,
+            workers,
+            stats: traffic::Stats { started: now, ..Default::default() },
+        });
         self.run_load();
         Ok(format!("{n} connection(s)"))
     }
@@ -1560,11 +1771,23 @@ impl Engine {
 
     /// Sends one request now (as curl does) and runs the clock until it is answered.
     /// `from`: the (namespace, pod) it is sent from, for in-pod DNS and `localhost`.
-    pub fn curl(&mut self, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
+    pub fn curl(
+        &mut self,
+        url: &str,
+        timeout_ms: u64,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(traffic::Served, u64), String> {
         self.curl_from(None, "GET", url, timeout_ms, observe)
     }
 
-    pub fn curl_from(&mut self, from: Option<(&str, &str)>, method: &str, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(traffic::Served, u64), String> {
+    pub fn curl_from(
+        &mut self,
+        from: Option<(&str, &str)>,
+        method: &str,
+        url: &str,
+        timeout_ms: u64,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(traffic::Served, u64), String> {
         let u = traffic::parse_url(url)?;
         let local = u.host == "localhost" || u.host == "127.0.0.1";
         let dest = match (from, local) {
@@ -1593,23 +1816,60 @@ impl Engine {
 
     /// Routes one request to its pod.
     #[allow(clippy::too_many_arguments)]
-    fn send(&mut self, dest: &traffic::Dest, conn: Option<&mut Option<(String, i32)>>, method: &str, path: &str, t: Time, timeout_ms: u64) -> traffic::Served {
+    fn send(
+        &mut self,
+        dest: &traffic::Dest,
+        conn: Option<&mut Option<(String, i32)>>,
+        method: &str,
+        path: &str,
+        t: Time,
+        timeout_ms: u64,
+    ) -> traffic::Served {
         use traffic::{Dest, Outcome, Served};
-        let refused = |t: Time| Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
+        let refused = |t: Time| Served {
+            pod: None,
+            version: None,
+            done_at: Time(t.0 + 1),
+            outcome: Outcome::Refused,
+            hops: Vec::new(),
+        };
         match dest {
             Dest::Lan { from, host, port } => {
-                let served = match self.lan.request(&mut self.servers, from.as_deref(), host, *port, path, t, Time(t.0.saturating_add(timeout_ms)), 0) {
+                let served = match self.lan.request(
+                    &mut self.servers,
+                    from.as_deref(),
+                    host,
+                    *port,
+                    path,
+                    t,
+                    Time(t.0.saturating_add(timeout_ms)),
+                    0,
+                ) {
                     Ok(s) => s,
                     Err(_) => return refused(t),
                 };
                 let _ = method;
                 if served.done_at.0 - t.0 > timeout_ms {
-                    return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout, hops: Vec::new() };
+                    return Served {
+                        pod: None,
+                        version: None,
+                        done_at: Time(t.0 + timeout_ms),
+                        outcome: Outcome::Timeout,
+                        hops: Vec::new(),
+                    };
                 }
                 served
             }
             Dest::Pod { ns, name, port } => {
-                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng, crashes: Vec::new() };
+                let mut w = traffic::World {
+                    store: &self.store,
+                    machines: &self.machines,
+                    runtimes: &self.runtimes,
+                    servers: &mut self.servers,
+                    kv: &mut self.kv,
+                    rng: &mut self.rng,
+                    crashes: Vec::new(),
+                };
                 let served = traffic::serve(&mut w, ns, name, *port, method, path, t, timeout_ms);
                 let crashes = std::mem::take(&mut w.crashes);
                 self.apply_crashes(crashes, t);
@@ -1618,14 +1878,23 @@ impl Engine {
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
-                        return Served { pod: None, version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout, hops: Vec::new() };
+                        return Served {
+                            pod: None,
+                            version: None,
+                            done_at: Time(t.0 + timeout_ms),
+                            outcome: Outcome::Timeout,
+                            hops: Vec::new(),
+                        };
                     }
                 }
                 let mut local = None;
                 let conn = conn.unwrap_or(&mut local);
                 // A connection to a pod that is gone (or going) is reset: dial again.
                 if let Some((pod, _)) = conn.as_ref() {
-                    let alive = self.store.pods.get(&(ns.clone(), pod.clone())).is_some_and(|p| p.metadata.deletion_timestamp.is_none() || self.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive));
+                    let alive = self.store.pods.get(&(ns.clone(), pod.clone())).is_some_and(|p| {
+                        p.metadata.deletion_timestamp.is_none()
+                            || self.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive)
+                    });
                     if !alive {
                         *conn = None;
                     }
@@ -1634,7 +1903,15 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let mut w = traffic::World { store: &self.store, machines: &self.machines, runtimes: &self.runtimes, servers: &mut self.servers, kv: &mut self.kv, rng: &mut self.rng, crashes: Vec::new() };
+                let mut w = traffic::World {
+                    store: &self.store,
+                    machines: &self.machines,
+                    runtimes: &self.runtimes,
+                    servers: &mut self.servers,
+                    kv: &mut self.kv,
+                    rng: &mut self.rng,
+                    crashes: Vec::new(),
+                };
                 let served = traffic::serve(&mut w, ns, &pod, target, method, path, t, timeout_ms);
                 let crashes = std::mem::take(&mut w.crashes);
                 self.apply_crashes(crashes, t);
@@ -1678,10 +1955,7 @@ impl Engine {
             if pod.metadata.uid != uid || pod.metadata.deletion_timestamp.is_some() {
                 continue;
             }
-            let node_up = self
-                .machines
-                .get(&pod.spec.node_name)
-                .is_some_and(|m| m.alive && m.rejoin_at.is_none());
+            let node_up = self.machines.get(&pod.spec.node_name).is_some_and(|m| m.alive && m.rejoin_at.is_none());
             if !node_up {
                 continue; // a dead kubelet probes nothing
             }
@@ -1717,9 +1991,7 @@ impl Engine {
                     break;
                 };
                 if let Some((done, ok, output)) = w.pending.clone() {
-                    self.probe_result(
-                        &pod, &spec, &probe, &uid, ci, wi, done, ok, output, &mut out,
-                    );
+                    self.probe_result(&pod, &spec, &probe, &uid, ci, wi, done, ok, output, &mut out);
                     continue;
                 }
                 let period = prober::period_ms(&probe);
@@ -1748,7 +2020,11 @@ impl Engine {
                 self.apply_crashes(crashes, at);
                 if let Some((served, path)) = request {
                     // The kubelet probes from the node's address on the pod network.
-                    let client = self.machines.get(&pod.spec.node_name).map(|m| format!("10.244.{}.1", m.index)).unwrap_or_default();
+                    let client = self
+                        .machines
+                        .get(&pod.spec.node_name)
+                        .map(|m| format!("10.244.{}.1", m.index))
+                        .unwrap_or_default();
                     self.log_request(&served, &path, &client, "kube-probe/1.31");
                 }
                 // The ticker drops ticks while a probe runs.
@@ -1789,13 +2065,11 @@ impl Engine {
         let w = &mut c.probes[wi];
         w.pending = None;
         let kind = w.kind;
-        let event = |type_: &'static str, reason: &'static str, message: String| kubelet::event(pod, &pod.spec.node_name, type_, reason, message, Some(&spec.name));
+        let event = |type_: &'static str, reason: &'static str, message: String| {
+            kubelet::event(pod, &pod.spec.node_name, type_, reason, message, Some(&spec.name))
+        };
         if !ok {
-            out.push(event(
-                "Warning",
-                "Unhealthy",
-                format!("{} probe failed: {}", kind.title(), output.trim_end()),
-            ));
+            out.push(event("Warning", "Unhealthy", format!("{} probe failed: {}", kind.title(), output.trim_end())));
         }
         if w.last == Some(ok) {
             w.run += 1;
@@ -1803,12 +2077,8 @@ impl Engine {
             w.last = Some(ok);
             w.run = 1;
         }
-        let threshold = if ok {
-            probe.success_threshold.unwrap_or(1)
-        } else {
-            probe.failure_threshold.unwrap_or(3)
-        }
-        .max(1) as u32;
+        let threshold =
+            if ok { probe.success_threshold.unwrap_or(1) } else { probe.failure_threshold.unwrap_or(3) }.max(1) as u32;
         if w.run < threshold {
             return;
         }
@@ -1881,7 +2151,10 @@ impl Engine {
             let line = match repo.as_str() {
                 "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
                     let text = if *status == 200 { "OK" } else { "Not Found" };
-                    format!("INFO:     {client}:{} - \"GET {path} HTTP/1.1\" {status} {text}", 40000 + (s.done_at.0 % 20000))
+                    format!(
+                        "INFO:     {client}:{} - \"GET {path} HTTP/1.1\" {status} {text}",
+                        40000 + (s.done_at.0 % 20000)
+                    )
                 }
                 r if r.ends_with("/nginx") || r.ends_with("/proxy") => format!(
                     "{client} - - [{}/{month}/{}:{} +0000] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",

@@ -102,7 +102,12 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, ConfError> {
                 i += 1;
                 loop {
                     match chars.get(i) {
-                        None => return Err(ConfError { line, message: "unexpected end of file, expecting \";\" or \"}\"".into() }),
+                        None => {
+                            return Err(ConfError {
+                                line,
+                                message: "unexpected end of file, expecting \";\" or \"}\"".into(),
+                            })
+                        }
                         Some(&q) if q == c => break,
                         Some('\\') if chars.get(i + 1).is_some() => {
                             s.push(chars[i + 1]);
@@ -190,16 +195,49 @@ fn parse_block(toks: &[(Tok, usize)], i: &mut usize, top: bool, last_line: usize
 /// Directives the lab accepts (and ignores unless listed in `parse`); anything else is
 /// nginx's `unknown directive`.
 const KNOWN: &[&str] = &[
-    "upstream", "server", "listen", "location", "proxy_pass", "proxy_set_header", "proxy_redirect", "try_files", "keepalive_timeout",
-    "client_max_body_size", "root", "index", "return", "include", "keepalive", "error_log", "access_log", "server_name", "proxy_next_upstream",
-    "proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout", "add_header", "default_type", "proxy_http_version", "resolver", "sendfile",
-    "gzip", "error_page", "zone", "least_conn", "ip_hash", "random", "hash",
+    "upstream",
+    "server",
+    "listen",
+    "location",
+    "proxy_pass",
+    "proxy_set_header",
+    "proxy_redirect",
+    "try_files",
+    "keepalive_timeout",
+    "client_max_body_size",
+    "root",
+    "index",
+    "return",
+    "include",
+    "keepalive",
+    "error_log",
+    "access_log",
+    "server_name",
+    "proxy_next_upstream",
+    "proxy_connect_timeout",
+    "proxy_read_timeout",
+    "proxy_send_timeout",
+    "add_header",
+    "default_type",
+    "proxy_http_version",
+    "resolver",
+    "sendfile",
+    "gzip",
+    "error_page",
+    "zone",
+    "least_conn",
+    "ip_hash",
+    "random",
+    "hash",
 ];
 
 fn check_args(d: &Directive, min: usize, max: usize) -> Result<(), ConfError> {
     let n = d.words.len() - 1;
     if n < min || n > max {
-        return Err(ConfError { line: d.line, message: format!("invalid number of arguments in \"{}\" directive", d.words[0]) });
+        return Err(ConfError {
+            line: d.line,
+            message: format!("invalid number of arguments in \"{}\" directive", d.words[0]),
+        });
     }
     Ok(())
 }
@@ -305,16 +343,29 @@ pub fn parse(text: &str) -> Result<Conf, ConfError> {
                 }
                 ("server", "http") => match &d.block {
                     Some(b) => walk(b, conf, "server")?,
-                    None => return Err(ConfError { line: d.line, message: "directive \"server\" has no opening \"{\"".into() }),
+                    None => {
+                        return Err(ConfError {
+                            line: d.line,
+                            message: "directive \"server\" has no opening \"{\"".into(),
+                        })
+                    }
                 },
                 ("listen", "server") => {
                     check_args(d, 1, 4)?;
-                    let port = d.words[1].rsplit(':').next().unwrap_or("").parse::<i32>().map_err(|_| ConfError { line: d.line, message: format!("invalid port in \"{}\" of the \"listen\" directive", d.words[1]) })?;
+                    let port = d.words[1].rsplit(':').next().unwrap_or("").parse::<i32>().map_err(|_| ConfError {
+                        line: d.line,
+                        message: format!("invalid port in \"{}\" of the \"listen\" directive", d.words[1]),
+                    })?;
                     conf.listen.push(port);
                 }
                 ("location", "server" | "location") => match &d.block {
                     Some(b) => walk(b, conf, "location")?,
-                    None => return Err(ConfError { line: d.line, message: "directive \"location\" has no opening \"{\"".into() }),
+                    None => {
+                        return Err(ConfError {
+                            line: d.line,
+                            message: "directive \"location\" has no opening \"{\"".into(),
+                        })
+                    }
                 },
                 ("proxy_pass", "location") => {
                     check_args(d, 1, 1)?;
@@ -328,13 +379,19 @@ pub fn parse(text: &str) -> Result<Conf, ConfError> {
                 }
                 ("return", "location" | "server") => {
                     check_args(d, 1, 2)?;
-                    let code = d.words[1].parse::<u16>().map_err(|_| ConfError { line: d.line, message: format!("invalid return code \"{}\"", d.words[1]) })?;
+                    let code = d.words[1].parse::<u16>().map_err(|_| ConfError {
+                        line: d.line,
+                        message: format!("invalid return code \"{}\"", d.words[1]),
+                    })?;
                     if conf.returns.is_none() {
                         conf.returns = Some((code, d.words.get(2).cloned().unwrap_or_default()));
                     }
                 }
                 ("server" | "upstream" | "listen" | "location" | "proxy_pass", _) => {
-                    return Err(ConfError { line: d.line, message: format!("\"{name}\" directive is not allowed here") });
+                    return Err(ConfError {
+                        line: d.line,
+                        message: format!("\"{name}\" directive is not allowed here"),
+                    });
                 }
                 _ => {}
             }
@@ -356,7 +413,22 @@ pub fn parse(text: &str) -> Result<Conf, ConfError> {
             let line = top.iter().map(|d| d.line).max().unwrap_or(1);
             conf.upstreams.push(Upstream {
                 name: pp.clone(),
-                peers: vec![Peer { host, port, ip: String::new(), weight: 1, max_fails: 1, fail_timeout: 10, backup: false, down: false, line, current_weight: 0, effective_weight: 1, fails: 0, accessed: 0, checked: 0 }],
+                peers: vec![Peer {
+                    host,
+                    port,
+                    ip: String::new(),
+                    weight: 1,
+                    max_fails: 1,
+                    fail_timeout: 10,
+                    backup: false,
+                    down: false,
+                    line,
+                    current_weight: 0,
+                    effective_weight: 1,
+                    fails: 0,
+                    accessed: 0,
+                    checked: 0,
+                }],
             });
         }
     }
@@ -369,12 +441,20 @@ impl Conf {
     pub fn resolve(&mut self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfError> {
         for u in &mut self.upstreams {
             for p in &mut u.peers {
-                let ip = if p.host.parse::<std::net::Ipv4Addr>().is_ok() { Some(p.host.clone()) } else { lookup(&p.host) };
+                let ip =
+                    if p.host.parse::<std::net::Ipv4Addr>().is_ok() { Some(p.host.clone()) } else { lookup(&p.host) };
                 match ip {
                     Some(ip) => p.ip = ip,
                     None => {
-                        let written = if p.port == 80 && !p.host.contains(':') { p.host.clone() } else { format!("{}:{}", p.host, p.port) };
-                        return Err(ConfError { line: p.line, message: format!("host not found in upstream \"{written}\"") });
+                        let written = if p.port == 80 && !p.host.contains(':') {
+                            p.host.clone()
+                        } else {
+                            format!("{}:{}", p.host, p.port)
+                        };
+                        return Err(ConfError {
+                            line: p.line,
+                            message: format!("host not found in upstream \"{written}\""),
+                        });
                     }
                 }
             }
@@ -472,7 +552,10 @@ mod tests {
     #[test]
     fn errors_name_the_line_in_nginx_words() {
         let e = parse("upstream u {\n  server 1.2.3.4:80 wieght=9;\n}\n").unwrap_err();
-        assert_eq!(e.render("/etc/nginx/conf.d/lb.conf"), "[emerg] invalid parameter \"wieght=9\" in /etc/nginx/conf.d/lb.conf:2");
+        assert_eq!(
+            e.render("/etc/nginx/conf.d/lb.conf"),
+            "[emerg] invalid parameter \"wieght=9\" in /etc/nginx/conf.d/lb.conf:2"
+        );
         let e = parse("upstream u {\n  server 1.2.3.4:80;\n").unwrap_err();
         assert_eq!(e.message, "unexpected end of file, expecting \"}\"");
         let e = parse("server {\n listen 80;\n}\n}\n").unwrap_err();
@@ -487,7 +570,10 @@ mod tests {
     fn unresolvable_names_fail_like_nginx() {
         let mut c = parse("upstream app_server {\n    server app:3000 fail_timeout=0;\n}\nserver { location / { proxy_pass http://app_server; } }\n").unwrap();
         let e = c.resolve(&|_| None).unwrap_err();
-        assert_eq!(e.render("/etc/nginx/conf.d/app.conf"), "[emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2");
+        assert_eq!(
+            e.render("/etc/nginx/conf.d/app.conf"),
+            "[emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2"
+        );
         c.resolve(&|h| (h == "app").then(|| "172.18.0.2".to_string())).unwrap();
         assert_eq!(c.upstreams[0].peers[0].ip, "172.18.0.2");
     }
@@ -498,7 +584,8 @@ mod tests {
     /// commit that introduced it: a a b a c a a).
     #[test]
     fn smooth_weighted_round_robin_is_nginx_s() {
-        let mut c = parse("upstream u {\n server 10.0.0.1 weight=5;\n server 10.0.0.2;\n server 10.0.0.3;\n}\n").unwrap();
+        let mut c =
+            parse("upstream u {\n server 10.0.0.1 weight=5;\n server 10.0.0.2;\n server 10.0.0.3;\n}\n").unwrap();
         let u = &mut c.upstreams[0];
         let seq: Vec<usize> = (0..7).map(|_| u.pick(&[], 0).unwrap()).collect();
         assert_eq!(seq, vec![0, 0, 1, 0, 2, 0, 0]);

@@ -79,7 +79,11 @@ impl Worker {
 /// The workers of a container that starts at `since`: startup, liveness, readiness.
 pub fn workers(spec: &Container, since: Time) -> Vec<Worker> {
     let mut out = Vec::new();
-    for (kind, p) in [(ProbeKind::Startup, &spec.startup_probe), (ProbeKind::Liveness, &spec.liveness_probe), (ProbeKind::Readiness, &spec.readiness_probe)] {
+    for (kind, p) in [
+        (ProbeKind::Startup, &spec.startup_probe),
+        (ProbeKind::Liveness, &spec.liveness_probe),
+        (ProbeKind::Readiness, &spec.readiness_probe),
+    ] {
         if p.is_some() {
             out.push(Worker {
                 kind,
@@ -138,7 +142,15 @@ pub fn counts(p: &Probe, since: Time, t: Time) -> bool {
 /// Runs one probe at `t` against container `ctr` of `pod`: when it completes, whether it
 /// passed, and its output (the text of the `Unhealthy` event). An HTTP probe's request is
 /// left in `request` (with its path) for the container's access log.
-pub fn run(w: &mut World, pod: &Pod, spec: &Container, ctr: &Ctr, p: &Probe, t: Time, request: &mut Option<(Served, String)>) -> (Time, bool, String) {
+pub fn run(
+    w: &mut World,
+    pod: &Pod,
+    spec: &Container,
+    ctr: &Ctr,
+    p: &Probe,
+    t: Time,
+    request: &mut Option<(Served, String)>,
+) -> (Time, bool, String) {
     let ip = w.runtimes.get(&pod.metadata.uid).map(|r| r.pod_ip.clone()).unwrap_or_default();
     let timeout = timeout_ms(p);
     if let Some(h) = &p.http_get {
@@ -151,13 +163,19 @@ pub fn run(w: &mut World, pod: &Pod, spec: &Container, ctr: &Ctr, p: &Probe, t: 
         *request = Some((served.clone(), path.clone()));
         return match served.outcome {
             Outcome::Ok { status, .. } if (200..400).contains(&status) => (served.done_at, true, String::new()),
-            Outcome::Ok { status, .. } => (served.done_at, false, format!("HTTP probe failed with statuscode: {status}")),
-            Outcome::BadGateway => (served.done_at, false, "HTTP probe failed with statuscode: 502".into()),
-            Outcome::Timeout => {
-                (Time(t.0 + timeout), false, format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"))
+            Outcome::Ok { status, .. } => {
+                (served.done_at, false, format!("HTTP probe failed with statuscode: {status}"))
             }
+            Outcome::BadGateway => (served.done_at, false, "HTTP probe failed with statuscode: 502".into()),
+            Outcome::Timeout => (
+                Time(t.0 + timeout),
+                false,
+                format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"),
+            ),
             Outcome::EmptyReply => (served.done_at, false, format!("Get \"{url}\": EOF")),
-            Outcome::Refused | Outcome::NoRoute => (Time(t.0 + 1), false, format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused")),
+            Outcome::Refused | Outcome::NoRoute => {
+                (Time(t.0 + 1), false, format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused"))
+            }
         };
     }
     if p.tcp_socket.is_some() {
@@ -172,7 +190,12 @@ pub fn run(w: &mut World, pod: &Pod, spec: &Container, ctr: &Ctr, p: &Probe, t: 
     }
     if let Some(e) = &p.exec {
         // A command that outlives timeoutSeconds is cut off (ExecProbeTimeout).
-        let words: Vec<&str> = e.command.iter().flat_map(|w| w.split(|c: char| c.is_whitespace() || c == ';' || c == '&')).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = e
+            .command
+            .iter()
+            .flat_map(|w| w.split(|c: char| c.is_whitespace() || c == ';' || c == '&'))
+            .filter(|w| !w.is_empty())
+            .collect();
         let sleeps: u64 = words.windows(2).filter(|w| w[0] == "sleep").filter_map(|w| w[1].parse::<u64>().ok()).sum();
         if sleeps * 1000 >= timeout {
             return (Time(t.0 + timeout), false, format!("command {:?} timed out", e.command.join(" ")));
@@ -187,7 +210,17 @@ pub fn run(w: &mut World, pod: &Pod, spec: &Container, ctr: &Ctr, p: &Probe, t: 
 /// Whether `path` exists in the container at `t`: files every image has, and the files its
 /// command creates and removes (`touch /tmp/healthy; sleep 30; rm -f /tmp/healthy`).
 pub fn file_exists(ctr: &Ctr, spec: &Container, path: &str, t: Time) -> bool {
-    const ALWAYS: &[&str] = &["/", "/etc", "/tmp", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/passwd", "/etc/os-release", "/bin/sh"];
+    const ALWAYS: &[&str] = &[
+        "/",
+        "/etc",
+        "/tmp",
+        "/etc/hosts",
+        "/etc/hostname",
+        "/etc/resolv.conf",
+        "/etc/passwd",
+        "/etc/os-release",
+        "/bin/sh",
+    ];
     if ALWAYS.contains(&path) {
         return true;
     }
@@ -214,13 +247,20 @@ fn busybox(spec: &Container) -> bool {
 /// does not model are taken to succeed.
 pub fn exec(command: &[String], spec: &Container, ctr: &Ctr, t: Time) -> (bool, String) {
     let script = match command {
-        [sh, flag, s, ..] if matches!(sh.as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash") && flag == "-c" => s.clone(),
-        _ => command.iter().map(|w| if w.contains(' ') { format!("'{w}'") } else { w.clone() }).collect::<Vec<_>>().join(" "),
+        [sh, flag, s, ..] if matches!(sh.as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash") && flag == "-c" => {
+            s.clone()
+        }
+        _ => command
+            .iter()
+            .map(|w| if w.contains(' ') { format!("'{w}'") } else { w.clone() })
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     let mut out = String::new();
     let mut ok = true;
     for part in script.split("&&") {
-        let words: Vec<String> = part.split_whitespace().map(|w| w.trim_matches(|c| c == '\'' || c == '"').to_string()).collect();
+        let words: Vec<String> =
+            part.split_whitespace().map(|w| w.trim_matches(|c| c == '\'' || c == '"').to_string()).collect();
         let Some(cmd) = words.first() else { continue };
         let args: Vec<&str> = words[1..].iter().map(|s| s.as_str()).filter(|a| !a.starts_with('-')).collect();
         let (good, text) = simple(cmd, &words, &args, spec, ctr, t);
@@ -247,7 +287,11 @@ fn simple(cmd: &str, words: &[String], args: &[&str], spec: &Container, ctr: &Ct
                 if !file_exists(ctr, spec, f, t) {
                     return (
                         false,
-                        if bb { format!("{cmd}: can't open '{f}': No such file or directory\n") } else { format!("{cmd}: {f}: No such file or directory\n") },
+                        if bb {
+                            format!("{cmd}: can't open '{f}': No such file or directory\n")
+                        } else {
+                            format!("{cmd}: {f}: No such file or directory\n")
+                        },
                     );
                 }
             }
@@ -258,7 +302,11 @@ fn simple(cmd: &str, words: &[String], args: &[&str], spec: &Container, ctr: &Ct
                 if !file_exists(ctr, spec, f, t) {
                     return (
                         false,
-                        if bb { format!("ls: {f}: No such file or directory\n") } else { format!("ls: cannot access '{f}': No such file or directory\n") },
+                        if bb {
+                            format!("ls: {f}: No such file or directory\n")
+                        } else {
+                            format!("ls: cannot access '{f}': No such file or directory\n")
+                        },
                     );
                 }
             }
@@ -292,7 +340,9 @@ fn simple(cmd: &str, words: &[String], args: &[&str], spec: &Container, ctr: &Ct
 /// terminationGracePeriodSeconds, when set, overrides the pod's.
 /// (kuberuntime's setTerminationGracePeriod; at least 2 s.)
 pub fn kill_outcome(pod: &Pod, spec: &Container, p: &Probe) -> (u64, i32, String) {
-    let grace = p.termination_grace_period_seconds.or(pod.spec.termination_grace_period_seconds).unwrap_or(30).max(2) as u64 * 1000;
+    let grace = p.termination_grace_period_seconds.or(pod.spec.termination_grace_period_seconds).unwrap_or(30).max(2)
+        as u64
+        * 1000;
     let stop = images::lookup(&spec.image).map(|i| i.stop_ms).unwrap_or(1000);
     if stop < grace {
         (stop, 0, "Completed".into())

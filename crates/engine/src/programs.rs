@@ -105,7 +105,12 @@ fn shell(c: &Container) -> Start {
         let p = part.trim();
         let words: Vec<&str> = p.split_whitespace().map(|w| w.trim_matches(|ch| ch == '"' || ch == '\'')).collect();
         // The command word (after the shell itself and loop keywords such as `do`).
-        let skip = |w: &&str| matches!(*w, "do" | "then" | "else" | "{" | "(" | "sh" | "/bin/sh" | "bash" | "/bin/bash" | "-c" | "-ec" | "-xc");
+        let skip = |w: &&str| {
+            matches!(
+                *w,
+                "do" | "then" | "else" | "{" | "(" | "sh" | "/bin/sh" | "bash" | "/bin/bash" | "-c" | "-ec" | "-xc"
+            )
+        };
         let Some(i) = words.iter().position(|w| !skip(&w)) else { continue };
         let args = &words[i + 1..];
         match words[i] {
@@ -115,7 +120,10 @@ fn shell(c: &Container) -> Start {
                         files.push((f.to_string(), clock, None));
                     }
                 } else if let Some(at) = p.find("echo ") {
-                    logs.push((clock, p[at + 5..].trim().trim_matches(|ch| ch == '"' || ch == '\'').to_string().into()));
+                    logs.push((
+                        clock,
+                        p[at + 5..].trim().trim_matches(|ch| ch == '"' || ch == '\'').to_string().into(),
+                    ));
                 }
             }
             "touch" => files.extend(args.iter().filter(|a| !a.starts_with('-')).map(|f| (f.to_string(), clock, None))),

@@ -51,9 +51,18 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream_and_different_seed_differs() {
-        let a: Vec<u32> = { let mut r = Pcg32::new(42); (0..5).map(|_| r.next_u32()).collect() };
-        let b: Vec<u32> = { let mut r = Pcg32::new(42); (0..5).map(|_| r.next_u32()).collect() };
-        let c: Vec<u32> = { let mut r = Pcg32::new(43); (0..5).map(|_| r.next_u32()).collect() };
+        let a: Vec<u32> = {
+            let mut r = Pcg32::new(42);
+            (0..5).map(|_| r.next_u32()).collect()
+        };
+        let b: Vec<u32> = {
+            let mut r = Pcg32::new(42);
+            (0..5).map(|_| r.next_u32()).collect()
+        };
+        let c: Vec<u32> = {
+            let mut r = Pcg32::new(43);
+            (0..5).map(|_| r.next_u32()).collect()
+        };
         assert_eq!(a, b);
         assert_ne!(a, c);
         // Pinned values: a change here breaks every recorded transcript.

@@ -83,7 +83,8 @@ impl FilterPlugin for NodeUnschedulable {
         if !n.node.spec.unschedulable {
             return None;
         }
-        let taint = Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Default::default() };
+        let taint =
+            Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Default::default() };
         if pod.spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
             return None;
         }
@@ -99,7 +100,11 @@ impl FilterPlugin for NodeName {
         if pod.spec.node_name.is_empty() || pod.spec.node_name == n.node.metadata.name {
             return None;
         }
-        status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) didn't match the requested node name".into()])
+        status(
+            Self::NAME,
+            Code::UnschedulableAndUnresolvable,
+            vec!["node(s) didn't match the requested node name".into()],
+        )
     }
 }
 
@@ -131,7 +136,11 @@ impl FilterPlugin for NodeAffinity {
         if p.pod.spec.node_selector.is_empty() || map_matches(&p.pod.spec.node_selector, &n.node.metadata.labels) {
             return None;
         }
-        status(Self::NAME, Code::UnschedulableAndUnresolvable, vec!["node(s) didn't match Pod's node affinity/selector".into()])
+        status(
+            Self::NAME,
+            Code::UnschedulableAndUnresolvable,
+            vec!["node(s) didn't match Pod's node affinity/selector".into()],
+        )
     }
 }
 
@@ -145,7 +154,11 @@ impl FilterPlugin for NodePorts {
         }
         let used: Vec<(i32, &str)> = n.pods.iter().flat_map(|p| host_ports(p)).collect();
         if want.iter().any(|w| used.contains(w)) {
-            return status(Self::NAME, Code::Unschedulable, vec!["node(s) didn't have free ports for the requested pod ports".into()]);
+            return status(
+                Self::NAME,
+                Code::Unschedulable,
+                vec!["node(s) didn't have free ports for the requested pod ports".into()],
+            );
         }
         None
     }
@@ -188,7 +201,11 @@ pub fn pod_requests(p: &Pod) -> (i64, i64) {
     let get = |c: &Container, r: &str| -> i64 {
         let q = c.resources.requests.get(r).or_else(|| c.resources.limits.get(r));
         let m = q.and_then(|q| q.millis()).unwrap_or(0);
-        if r == "cpu" { m as i64 } else { (m / 1000) as i64 }
+        if r == "cpu" {
+            m as i64
+        } else {
+            (m / 1000) as i64
+        }
     };
     let sum_cpu: i64 = p.spec.containers.iter().map(|c| get(c, "cpu")).sum();
     let sum_mem: i64 = p.spec.containers.iter().map(|c| get(c, "memory")).sum();
@@ -203,7 +220,9 @@ fn nonzero_requests(p: &Pod) -> (i64, i64) {
     let mut mem = 0;
     for c in &p.spec.containers {
         let has = |r: &str| c.resources.requests.contains_key(r) || c.resources.limits.contains_key(r);
-        let q = |r: &str| c.resources.requests.get(r).or_else(|| c.resources.limits.get(r)).and_then(|q| q.millis()).unwrap_or(0);
+        let q = |r: &str| {
+            c.resources.requests.get(r).or_else(|| c.resources.limits.get(r)).and_then(|q| q.millis()).unwrap_or(0)
+        };
         cpu += if has("cpu") { q("cpu") as i64 } else { DEFAULT_MILLI_CPU };
         mem += if has("memory") { (q("memory") / 1000) as i64 } else { DEFAULT_MEMORY };
     }
@@ -242,7 +261,8 @@ impl<'a> NodeInfo<'a> {
 /// pass with pods waiting.)
 pub fn node_infos(store: &Store) -> Vec<NodeInfo<'_>> {
     let mut infos: Vec<NodeInfo> = store.nodes.values().map(NodeInfo::of).collect();
-    let index: crate::fasthash::FastMap<&str, usize> = infos.iter().enumerate().map(|(i, n)| (n.node.metadata.name.as_str(), i)).collect();
+    let index: crate::fasthash::FastMap<&str, usize> =
+        infos.iter().enumerate().map(|(i, n)| (n.node.metadata.name.as_str(), i)).collect();
     for p in store.pods.values() {
         if p.spec.node_name.is_empty() || p.status.phase == "Succeeded" || p.status.phase == "Failed" {
             continue;
@@ -458,7 +478,12 @@ pub fn num_feasible_nodes_to_find(all: usize) -> usize {
 /// nodes it looked at, as `nextStartNodeIndex` does, "to make sure all nodes have the same
 /// chance of being examined across pods" (findNodesThatPassFilters). Below 100 nodes every
 /// node is looked at and the start stays at the first.
-fn schedule_with(pod: &PodFit, infos: &[NodeInfo], spread: Option<&[i64]>, start: &mut usize) -> Result<usize, Vec<(String, Status)>> {
+fn schedule_with(
+    pod: &PodFit,
+    infos: &[NodeInfo],
+    spread: Option<&[i64]>,
+    start: &mut usize,
+) -> Result<usize, Vec<(String, Status)>> {
     let mut feasible = Vec::new();
     let mut failed = Vec::new();
     let all = infos.len();
@@ -571,16 +596,26 @@ pub const PODS_PER_SLICE: usize = 250;
 /// because a slice sees the earlier slices' bindings in the store exactly as one pass counts
 /// them as it goes, and a pod that did not fit stays at the queue's front (`skip` counts them). Returns the actions, how many pods did not fit, and
 /// whether pods are left after this slice.
-pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, start: &mut usize) -> (Vec<Action>, usize, bool) {
+pub fn reconcile_slice(
+    store: &Store,
+    now: Time,
+    skip: usize,
+    limit: usize,
+    start: &mut usize,
+) -> (Vec<Action>, usize, bool) {
     let mut pending: Vec<&Pod> = store
         .pods
         .values()
-        .filter(|p| p.spec.node_name.is_empty() && p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name == NAME)
+        .filter(|p| {
+            p.spec.node_name.is_empty() && p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name == NAME
+        })
         .collect();
     if pending.is_empty() {
         return (Vec::new(), 0, false);
     }
-    kubelab_api::sort::by_key(&mut pending, |p| (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata)));
+    kubelab_api::sort::by_key(&mut pending, |p| {
+        (-(p.spec.priority.unwrap_or(0) as i64), store.creation_order(&p.metadata))
+    });
     let more = pending.len() > skip + limit;
     let pending: Vec<&Pod> = pending.into_iter().skip(skip).take(limit).collect();
     let mut out = Vec::new();
@@ -596,8 +631,12 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
             if let Some(src) = &v.persistent_volume_claim {
                 match store.pvcs.get(&(pod.metadata.namespace.clone(), src.claim_name.clone())) {
                     None => prefilter = Some(format!("persistentvolumeclaim \"{}\" not found", src.claim_name)),
-                    Some(c) if c.metadata.deletion_timestamp.is_some() => prefilter = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name)),
-                    Some(c) if c.status.phase != "Bound" => prefilter = Some("pod has unbound immediate PersistentVolumeClaims".into()),
+                    Some(c) if c.metadata.deletion_timestamp.is_some() => {
+                        prefilter = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name))
+                    }
+                    Some(c) if c.status.phase != "Bound" => {
+                        prefilter = Some("pod has unbound immediate PersistentVolumeClaims".into())
+                    }
                     Some(_) => {}
                 }
             }
@@ -605,7 +644,11 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
         if let Some(reason) = prefilter {
             let n = infos.len();
             let msg = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
-            let already = pod.status.conditions.iter().any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
+            let already = pod
+                .status
+                .conditions
+                .iter()
+                .any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
             if !already {
                 let mut st = pod.status.clone();
                 set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
@@ -624,7 +667,8 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
             }
         });
         let fit = PodFit::new(pod);
-        let chosen = schedule_with(&fit, &infos, spread.map(|at| spreads[at].1.as_slice()), start).map(|i| (i, infos[i].node.metadata.name.clone()));
+        let chosen = schedule_with(&fit, &infos, spread.map(|at| spreads[at].1.as_slice()), start)
+            .map(|i| (i, infos[i].node.metadata.name.clone()));
         match chosen {
             Ok((i, node_name)) => {
                 // The new binding counts for every selector kept that counts the pod.
@@ -641,7 +685,8 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                 out.push(Action::Event(EventSpec::normal(
                     pod_ref(pod),
                     "Scheduled",
-                    ["Successfully assigned ", &pod.metadata.namespace, "/", &pod.metadata.name, " to ", &node_name].concat(),
+                    ["Successfully assigned ", &pod.metadata.namespace, "/", &pod.metadata.name, " to ", &node_name]
+                        .concat(),
                     NAME,
                 )));
                 // Account the new binding.
@@ -665,12 +710,7 @@ pub fn reconcile_slice(store: &Store, now: Time, skip: usize, limit: usize, star
                     set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
                     st.phase = "Pending".into();
                     out.push(crate::store::pod_status(pod, None, st));
-                    out.push(Action::Event(EventSpec::warning(
-                        pod_ref(pod),
-                        "FailedScheduling",
-                        msg,
-                        NAME,
-                    )));
+                    out.push(Action::Event(EventSpec::warning(pod_ref(pod), "FailedScheduling", msg, NAME)));
                 }
             }
         }
@@ -770,7 +810,9 @@ mod tests {
     /// Performance Tuning": 50 % at 100 nodes, 10 % at 5,000, never below 5 %.
     #[test]
     fn feasible_nodes_to_find_follow_upstream() {
-        for (all, want) in [(0, 0), (3, 3), (99, 99), (100, 100), (150, 100), (250, 120), (1_000, 420), (5_000, 500), (6_000, 300)] {
+        for (all, want) in
+            [(0, 0), (3, 3), (99, 99), (100, 100), (150, 100), (250, 120), (1_000, 420), (5_000, 500), (6_000, 300)]
+        {
             assert_eq!(num_feasible_nodes_to_find(all), want, "{all} nodes");
         }
     }
@@ -805,7 +847,11 @@ mod tests {
         let mut cordoned = node("n", "2");
         cordoned.spec.unschedulable = true;
         let mut tainted = node("n", "2");
-        tainted.spec.taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Default::default() });
+        tainted.spec.taints.push(Taint {
+            key: "node-role.kubernetes.io/control-plane".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        });
         let mut labelled = node("n", "2");
         labelled.metadata.labels.insert("disk".into(), "ssd".into());
         let mut wants_hdd = pod_with_cpu("100m");
@@ -814,8 +860,18 @@ mod tests {
             ("fits", node("n", "2"), pod_with_cpu("500m"), None),
             ("too much cpu", node("n", "2"), pod_with_cpu("3"), Some(("NodeResourcesFit", "Insufficient cpu"))),
             ("cordoned", cordoned, pod_with_cpu("100m"), Some(("NodeUnschedulable", "node(s) were unschedulable"))),
-            ("control-plane taint", tainted, pod_with_cpu("100m"), Some(("TaintToleration", "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"))),
-            ("nodeSelector", labelled, wants_hdd, Some(("NodeAffinity", "node(s) didn't match Pod's node affinity/selector"))),
+            (
+                "control-plane taint",
+                tainted,
+                pod_with_cpu("100m"),
+                Some(("TaintToleration", "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }")),
+            ),
+            (
+                "nodeSelector",
+                labelled,
+                wants_hdd,
+                Some(("NodeAffinity", "node(s) didn't match Pod's node affinity/selector")),
+            ),
         ];
         for (name, n, p, want) in cases {
             let got = run_filters(&PodFit::new(&p), &info(&n)).map(|s| (s.plugin, s.reasons[0].clone()));
@@ -827,9 +883,15 @@ mod tests {
     /// v1.31 cluster with one tainted control-plane node and three full workers.
     #[test]
     fn fit_error_matches_upstream_wording() {
-        let taint = Status { plugin: "TaintToleration", code: Code::UnschedulableAndUnresolvable, reasons: vec!["node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".into()] };
-        let cpu = Status { plugin: "NodeResourcesFit", code: Code::Unschedulable, reasons: vec!["Insufficient cpu".into()] };
-        let failed = vec![("cp".to_string(), taint), ("n1".into(), cpu.clone()), ("n2".into(), cpu.clone()), ("n3".into(), cpu)];
+        let taint = Status {
+            plugin: "TaintToleration",
+            code: Code::UnschedulableAndUnresolvable,
+            reasons: vec!["node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".into()],
+        };
+        let cpu =
+            Status { plugin: "NodeResourcesFit", code: Code::Unschedulable, reasons: vec!["Insufficient cpu".into()] };
+        let failed =
+            vec![("cp".to_string(), taint), ("n1".into(), cpu.clone()), ("n2".into(), cpu.clone()), ("n3".into(), cpu)];
         assert_eq!(
             fit_error(4, &failed),
             "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod."

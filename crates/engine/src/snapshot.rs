@@ -83,7 +83,11 @@ impl Snapshot {
             nodes: store
                 .nodes
                 .values()
-                .map(|n| SnapNode { name: n.metadata.name.clone(), ready: is_node_ready(n), unschedulable: n.spec.unschedulable })
+                .map(|n| SnapNode {
+                    name: n.metadata.name.clone(),
+                    ready: is_node_ready(n),
+                    unschedulable: n.spec.unschedulable,
+                })
                 .collect(),
             pods: store
                 .pods
@@ -166,7 +170,11 @@ impl Snapshot {
 
     /// Equal apart from the time and the command marker.
     pub fn same_state(&self, other: &Snapshot) -> bool {
-        self.nodes == other.nodes && self.pods == other.pods && self.deployments == other.deployments && self.services == other.services && self.vms == other.vms
+        self.nodes == other.nodes
+            && self.pods == other.pods
+            && self.deployments == other.deployments
+            && self.services == other.services
+            && self.vms == other.vms
     }
 
     pub fn to_json_line(&self) -> String {

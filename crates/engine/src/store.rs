@@ -58,14 +58,20 @@ impl<T> Objects<T> {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
         self.0.iter().map(|(k, b)| (k, &**b))
     }
-    pub fn range<R: std::ops::RangeBounds<Key>>(&self, r: R) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
+    pub fn range<R: std::ops::RangeBounds<Key>>(
+        &self,
+        r: R,
+    ) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
         self.0.range(r).map(|(k, b)| (k, &**b))
     }
 }
 
 impl<'a, T> IntoIterator for &'a Objects<T> {
     type Item = (&'a Key, &'a T);
-    type IntoIter = std::iter::Map<std::collections::btree_map::Iter<'a, Key, Box<T>>, fn((&'a Key, &'a Box<T>)) -> (&'a Key, &'a T)>;
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, Key, Box<T>>,
+        fn((&'a Key, &'a Box<T>)) -> (&'a Key, &'a T),
+    >;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, b)| (k, &**b))
     }
@@ -166,7 +172,13 @@ impl Action {
 
 /// A write of `pod`'s status (with `bind`, its binding to that node too).
 pub fn pod_status(pod: &Pod, bind: Option<String>, status: PodStatus) -> Action {
-    Action::PodStatus { namespace: pod.metadata.namespace.clone(), name: pod.metadata.name.clone(), uid: pod.metadata.uid.clone(), bind, status: Box::new(status) }
+    Action::PodStatus {
+        namespace: pod.metadata.namespace.clone(),
+        name: pod.metadata.name.clone(),
+        uid: pod.metadata.uid.clone(),
+        bind,
+        status: Box::new(status),
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -215,19 +227,58 @@ pub struct Store {
 macro_rules! with_map {
     ($store:expr, $kind:expr, $m:ident => $body:expr, $none:expr) => {
         match $kind {
-            "Pod" => { let $m = &$store.pods; $body }
-            "Node" => { let $m = &$store.nodes; $body }
-            "Namespace" => { let $m = &$store.namespaces; $body }
-            "ConfigMap" => { let $m = &$store.configmaps; $body }
-            "Service" => { let $m = &$store.services; $body }
-            "Endpoints" => { let $m = &$store.endpoints; $body }
-            "Event" => { let $m = &$store.events; $body }
-            "Deployment" => { let $m = &$store.deployments; $body }
-            "ReplicaSet" => { let $m = &$store.replicasets; $body }
-            "StatefulSet" => { let $m = &$store.statefulsets; $body }
-            "PersistentVolumeClaim" => { let $m = &$store.pvcs; $body }
-            "PersistentVolume" => { let $m = &$store.pvs; $body }
-            "StorageClass" => { let $m = &$store.storageclasses; $body }
+            "Pod" => {
+                let $m = &$store.pods;
+                $body
+            }
+            "Node" => {
+                let $m = &$store.nodes;
+                $body
+            }
+            "Namespace" => {
+                let $m = &$store.namespaces;
+                $body
+            }
+            "ConfigMap" => {
+                let $m = &$store.configmaps;
+                $body
+            }
+            "Service" => {
+                let $m = &$store.services;
+                $body
+            }
+            "Endpoints" => {
+                let $m = &$store.endpoints;
+                $body
+            }
+            "Event" => {
+                let $m = &$store.events;
+                $body
+            }
+            "Deployment" => {
+                let $m = &$store.deployments;
+                $body
+            }
+            "ReplicaSet" => {
+                let $m = &$store.replicasets;
+                $body
+            }
+            "StatefulSet" => {
+                let $m = &$store.statefulsets;
+                $body
+            }
+            "PersistentVolumeClaim" => {
+                let $m = &$store.pvcs;
+                $body
+            }
+            "PersistentVolume" => {
+                let $m = &$store.pvs;
+                $body
+            }
+            "StorageClass" => {
+                let $m = &$store.storageclasses;
+                $body
+            }
             _ => $none,
         }
     };
@@ -294,19 +345,45 @@ impl Store {
     fn put(&mut self, obj: Object) {
         let k = key(&obj.meta().namespace, &obj.meta().name);
         match obj {
-            Object::Pod(o) => { self.pods.insert(k, o); }
-            Object::Node(o) => { self.nodes.insert(k, o); }
-            Object::Namespace(o) => { self.namespaces.insert(k, o); }
-            Object::ConfigMap(o) => { self.configmaps.insert(k, o); }
-            Object::Service(o) => { self.services.insert(k, o); }
-            Object::Endpoints(o) => { self.endpoints.insert(k, o); }
-            Object::Event(o) => { self.events.insert(k, o); }
-            Object::Deployment(o) => { self.deployments.insert(k, o); }
-            Object::ReplicaSet(o) => { self.replicasets.insert(k, o); }
-            Object::StatefulSet(o) => { self.statefulsets.insert(k, o); }
-            Object::PersistentVolumeClaim(o) => { self.pvcs.insert(k, o); }
-            Object::PersistentVolume(o) => { self.pvs.insert(k, o); }
-            Object::StorageClass(o) => { self.storageclasses.insert(k, o); }
+            Object::Pod(o) => {
+                self.pods.insert(k, o);
+            }
+            Object::Node(o) => {
+                self.nodes.insert(k, o);
+            }
+            Object::Namespace(o) => {
+                self.namespaces.insert(k, o);
+            }
+            Object::ConfigMap(o) => {
+                self.configmaps.insert(k, o);
+            }
+            Object::Service(o) => {
+                self.services.insert(k, o);
+            }
+            Object::Endpoints(o) => {
+                self.endpoints.insert(k, o);
+            }
+            Object::Event(o) => {
+                self.events.insert(k, o);
+            }
+            Object::Deployment(o) => {
+                self.deployments.insert(k, o);
+            }
+            Object::ReplicaSet(o) => {
+                self.replicasets.insert(k, o);
+            }
+            Object::StatefulSet(o) => {
+                self.statefulsets.insert(k, o);
+            }
+            Object::PersistentVolumeClaim(o) => {
+                self.pvcs.insert(k, o);
+            }
+            Object::PersistentVolume(o) => {
+                self.pvs.insert(k, o);
+            }
+            Object::StorageClass(o) => {
+                self.storageclasses.insert(k, o);
+            }
         }
     }
 
@@ -380,7 +457,13 @@ impl Store {
         let k = key(&obj.meta().namespace, &obj.meta().name);
         // Takes the stored object's identity, then whether anything differs and the stored
         // generation if the spec changed.
-        fn carry<T: PartialEq>(old: Option<&T>, new: &mut T, meta: fn(&T) -> &ObjectMeta, meta_mut: fn(&mut T) -> &mut ObjectMeta, spec_changed: fn(&T, &T) -> bool) -> Option<Option<i64>> {
+        fn carry<T: PartialEq>(
+            old: Option<&T>,
+            new: &mut T,
+            meta: fn(&T) -> &ObjectMeta,
+            meta_mut: fn(&mut T) -> &mut ObjectMeta,
+            spec_changed: fn(&T, &T) -> bool,
+        ) -> Option<Option<i64>> {
             let old = old?;
             let (om, nm) = (meta(old), meta_mut(new));
             nm.resource_version.clone_from(&om.resource_version);
@@ -425,7 +508,14 @@ impl Store {
     }
 
     /// `Action::PodStatus`. Returns false (and writes nothing) when nothing changed.
-    pub fn update_pod_status(&mut self, namespace: String, name: String, uid: &str, bind: Option<String>, status: PodStatus) -> bool {
+    pub fn update_pod_status(
+        &mut self,
+        namespace: String,
+        name: String,
+        uid: &str,
+        bind: Option<String>,
+        status: PodStatus,
+    ) -> bool {
         let k = (namespace, name);
         let rv = self.resource_version + 1;
         let Some(p) = self.pods.get_mut(&k).filter(|p| p.metadata.uid == uid) else { return false };
@@ -474,10 +564,15 @@ impl Store {
         let hash = event_hash(&e);
         let same = |ev: &Event| {
             let o = &ev.involved_object;
-            o.uid == e.involved.uid && o.name == e.involved.name && ev.reason == e.reason && ev.message == e.message && ev.source.component == e.component
+            o.uid == e.involved.uid
+                && o.name == e.involved.name
+                && ev.reason == e.reason
+                && ev.message == e.message
+                && ev.source.component == e.component
         };
         let events = &mut self.events;
-        let existing = self.event_index.get(&hash).and_then(|keys| keys.iter().find(|k| events.get(*k).is_some_and(same)));
+        let existing =
+            self.event_index.get(&hash).and_then(|keys| keys.iter().find(|k| events.get(*k).is_some_and(same)));
         if let Some(ev) = existing.and_then(|k| events.get_mut(k)) {
             if ev.last_timestamp == Some(now) && ev.count > 0 {
                 // The same report again at the same instant (a controller re-running at one
@@ -543,7 +638,9 @@ impl Store {
                     && (uid.is_empty() || e.involved_object.uid.is_empty() || e.involved_object.uid == uid)
             })
             .collect();
-        kubelab_api::sort::by_key(&mut v, |e| (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0)));
+        kubelab_api::sort::by_key(&mut v, |e| {
+            (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0))
+        });
         v
     }
 
@@ -576,7 +673,21 @@ macro_rules! into_object {
         }
     )*};
 }
-into_object!(Pod, Node, Namespace, ConfigMap, Service, Endpoints, Event, Deployment, ReplicaSet, StatefulSet, PersistentVolumeClaim, PersistentVolume, StorageClass);
+into_object!(
+    Pod,
+    Node,
+    Namespace,
+    ConfigMap,
+    Service,
+    Endpoints,
+    Event,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    PersistentVolumeClaim,
+    PersistentVolume,
+    StorageClass
+);
 
 fn wrap<T: IntoObject>(t: T) -> Object {
     t.into_object()
@@ -591,7 +702,13 @@ mod tests {
     use super::*;
 
     fn about_web() -> EventSpec {
-        let involved = ObjectReference { kind: "Pod".into(), namespace: "default".into(), name: "web".into(), uid: "u1".into(), ..Default::default() };
+        let involved = ObjectReference {
+            kind: "Pod".into(),
+            namespace: "default".into(),
+            name: "web".into(),
+            uid: "u1".into(),
+            ..Default::default()
+        };
         EventSpec::normal(involved, "Started", "Started container web".into(), "kubelet")
     }
 
@@ -601,7 +718,10 @@ mod tests {
         let now = Time(5_000);
         // The name record_event would give first: <object>.<hex unix-nanos>.
         let taken = format!("web.{:x}", (now.0 as u128 + 1_723_507_200_000) * 1_000_000);
-        let by_hand = Event { metadata: ObjectMeta { name: taken.clone(), namespace: "default".into(), ..Default::default() }, ..Default::default() };
+        let by_hand = Event {
+            metadata: ObjectMeta { name: taken.clone(), namespace: "default".into(), ..Default::default() },
+            ..Default::default()
+        };
         s.create(Object::Event(by_hand), now);
         s.record_event(about_web(), now);
         let names: Vec<&String> = s.events.keys().map(|(_, n)| n).collect();
@@ -621,10 +741,19 @@ mod tests {
         let running = PodStatus { phase: "Running".into(), ..Default::default() };
         assert!(!s.update_pod_status("default".into(), "db-0".into(), "some-older-pod", None, running.clone()));
         assert_eq!(s.pods[&key("default", "db-0")].status.phase, "");
-        assert!(s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running.clone()));
+        assert!(s.update_pod_status(
+            "default".into(),
+            "db-0".into(),
+            &stored.metadata.uid,
+            Some("node-1".into()),
+            running.clone()
+        ));
         let now = &s.pods[&key("default", "db-0")];
         assert_eq!((&*now.status.phase, now.spec.node_name.as_str()), ("Running", "node-1"));
-        assert!(!s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running), "the same write again changes nothing");
+        assert!(
+            !s.update_pod_status("default".into(), "db-0".into(), &stored.metadata.uid, Some("node-1".into()), running),
+            "the same write again changes nothing"
+        );
     }
 
     #[test]

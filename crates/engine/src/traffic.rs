@@ -4,8 +4,8 @@
 //! breaks. The pod's program answers: the workshop app serves one request at a time in 1 s;
 //! nginx answers at once. A pod on a dead node never answers: the client times out.
 
-use crate::kubelet::{Machine, Phase, PodRuntime};
 use crate::images::ImageRef;
+use crate::kubelet::{Machine, Phase, PodRuntime};
 use crate::rng::Pcg32;
 use crate::store::Store;
 use kubelab_api::*;
@@ -55,17 +55,34 @@ pub fn resolve(store: &Store, url: &Url, ns: &str) -> Result<Dest, String> {
     let host = url.host.as_str();
     for s in store.services.values() {
         if s.spec.cluster_ip == host && s.spec.ports.iter().any(|p| p.port == url.port) {
-            return Ok(Dest::Service { ns: s.metadata.namespace.clone(), name: s.metadata.name.clone(), port: url.port, via_node: None });
+            return Ok(Dest::Service {
+                ns: s.metadata.namespace.clone(),
+                name: s.metadata.name.clone(),
+                port: url.port,
+                via_node: None,
+            });
         }
-        if s.status.load_balancer.ingress.iter().any(|i| i.ip == host) && s.spec.ports.iter().any(|p| p.port == url.port) {
-            return Ok(Dest::Service { ns: s.metadata.namespace.clone(), name: s.metadata.name.clone(), port: url.port, via_node: None });
+        if s.status.load_balancer.ingress.iter().any(|i| i.ip == host)
+            && s.spec.ports.iter().any(|p| p.port == url.port)
+        {
+            return Ok(Dest::Service {
+                ns: s.metadata.namespace.clone(),
+                name: s.metadata.name.clone(),
+                port: url.port,
+                via_node: None,
+            });
         }
     }
     for n in store.nodes.values() {
         if n.status.addresses.iter().any(|a| a.address == host) || n.metadata.name == host {
             for s in store.services.values() {
                 if let Some(p) = s.spec.ports.iter().find(|p| p.node_port == Some(url.port)) {
-                    return Ok(Dest::Service { ns: s.metadata.namespace.clone(), name: s.metadata.name.clone(), port: p.port, via_node: Some(n.metadata.name.clone()) });
+                    return Ok(Dest::Service {
+                        ns: s.metadata.namespace.clone(),
+                        name: s.metadata.name.clone(),
+                        port: p.port,
+                        via_node: Some(n.metadata.name.clone()),
+                    });
                 }
             }
             return Err(format!("Failed to connect to {host} port {}: Connection refused", url.port));
@@ -83,7 +100,9 @@ pub fn resolve(store: &Store, url: &Url, ns: &str) -> Result<Dest, String> {
         _ => return Err(format!("Could not resolve host: {host}")),
     };
     match store.services.get(&(sns.to_string(), svc.to_string())) {
-        Some(s) if s.spec.ports.iter().any(|p| p.port == url.port) => Ok(Dest::Service { ns: sns.into(), name: svc.into(), port: url.port, via_node: None }),
+        Some(s) if s.spec.ports.iter().any(|p| p.port == url.port) => {
+            Ok(Dest::Service { ns: sns.into(), name: svc.into(), port: url.port, via_node: None })
+        }
         Some(_) => Err(format!("Failed to connect to {host} port {}: Connection refused", url.port)),
         None => Err(format!("Could not resolve host: {host}")),
     }
@@ -92,7 +111,10 @@ pub fn resolve(store: &Store, url: &Url, ns: &str) -> Result<Dest, String> {
 /// How one request ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    Ok { status: u16, body: String },
+    Ok {
+        status: u16,
+        body: String,
+    },
     Refused,
     Timeout,
     BadGateway,
@@ -193,7 +215,11 @@ pub fn redis_data_key(store: &Store, runtimes: &crate::kubelet::Runtimes, p: &Po
             return format!("vol:{}/{}", p.metadata.uid, v.name);
         }
     }
-    let restarts = runtimes.get(&p.metadata.uid).and_then(|rt| rt.containers.iter().find(|c| c.name == container.name)).map(|c| c.restarts).unwrap_or(0);
+    let restarts = runtimes
+        .get(&p.metadata.uid)
+        .and_then(|rt| rt.containers.iter().find(|c| c.name == container.name))
+        .map(|c| c.restarts)
+        .unwrap_or(0);
     format!("ctr:{}/{}/{}", p.metadata.uid, container.name, restarts)
 }
 
@@ -237,22 +263,59 @@ pub fn redis_command(kv: &mut Kv, key: &str, args: &[&str]) -> String {
 /// Multi-tier images call on: the tutorial's nginx frontend → Service `app:1323` → the Go
 /// backend → Redis at REDIS_URL.
 #[allow(clippy::too_many_arguments)]
-pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: &str, t: Time, timeout_ms: u64) -> Served {
-    let timeout = Served { pod: Some((ns.into(), pod.into())), version: None, done_at: Time(t.0 + timeout_ms), outcome: Outcome::Timeout, hops: Vec::new() };
+pub fn serve(
+    w: &mut World,
+    ns: &str,
+    pod: &str,
+    port: i32,
+    method: &str,
+    path: &str,
+    t: Time,
+    timeout_ms: u64,
+) -> Served {
+    let timeout = Served {
+        pod: Some((ns.into(), pod.into())),
+        version: None,
+        done_at: Time(t.0 + timeout_ms),
+        outcome: Outcome::Timeout,
+        hops: Vec::new(),
+    };
     let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
-        return Served { pod: None, version: None, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
+        return Served {
+            pod: None,
+            version: None,
+            done_at: Time(t.0 + 1),
+            outcome: Outcome::Refused,
+            hops: Vec::new(),
+        };
     };
     let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
     if w.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
         return Served { version, ..timeout };
     }
     let Some(rt) = w.runtimes.get(&p.metadata.uid) else {
-        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
+        return Served {
+            pod: Some((ns.into(), pod.into())),
+            version,
+            done_at: Time(t.0 + 1),
+            outcome: Outcome::Refused,
+            hops: Vec::new(),
+        };
     };
     // The container listening on the port.
-    let listening = rt.containers.iter().zip(p.spec.containers.iter()).find(|(c, _)| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&port));
+    let listening = rt
+        .containers
+        .iter()
+        .zip(p.spec.containers.iter())
+        .find(|(c, _)| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&port));
     let Some((running, spec)) = listening else {
-        return Served { pod: Some((ns.into(), pod.into())), version, done_at: Time(t.0 + 1), outcome: Outcome::Refused, hops: Vec::new() };
+        return Served {
+            pod: Some((ns.into(), pod.into())),
+            version,
+            done_at: Time(t.0 + 1),
+            outcome: Outcome::Refused,
+            hops: Vec::new(),
+        };
     };
     let repo = ImageRef::parse(&spec.image).repository;
     let up_for_ms = match running.phase {
@@ -274,7 +337,10 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
     let mut hops = Vec::new();
     // A hop to a Service that exists (namespace `ns`), through `pod` if one was picked.
     let hop = |store: &Store, service: &str, pod: Option<&str>| {
-        store.services.contains_key(&(ns.to_string(), service.to_string())).then(|| Hop { service: (ns.to_string(), service.to_string()), pod: pod.map(|p| (ns.to_string(), p.to_string())) })
+        store.services.contains_key(&(ns.to_string(), service.to_string())).then(|| Hop {
+            service: (ns.to_string(), service.to_string()),
+            pod: pod.map(|p| (ns.to_string(), p.to_string())),
+        })
     };
     let (done, outcome) = match repo.as_str() {
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
@@ -290,7 +356,8 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
         }
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => {
             // nginx → app:3000 over localhost (hostAliases): the app container of this pod.
-            let app_up = rt.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&3000));
+            let app_up =
+                rt.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&3000));
             if app_up {
                 let done = queue(w.servers, 1000);
                 (Time(done.0 + 1), ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
@@ -321,8 +388,16 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
                 (done, ok("✓".into()))
             } else if let Some(id) = path.strip_prefix("/users/") {
                 // REDIS_URL (host:port) through the pod's DNS: a Service in its namespace.
-                let url = spec.env.iter().find(|e| e.name == "REDIS_URL").and_then(|e| e.value.clone()).unwrap_or_else(|| "localhost:6379".into());
-                let (host, rport) = url.split_once(':').map(|(h, p)| (h.to_string(), p.parse().unwrap_or(6379))).unwrap_or((url.clone(), 6379));
+                let url = spec
+                    .env
+                    .iter()
+                    .find(|e| e.name == "REDIS_URL")
+                    .and_then(|e| e.value.clone())
+                    .unwrap_or_else(|| "localhost:6379".into());
+                let (host, rport) = url
+                    .split_once(':')
+                    .map(|(h, p)| (h.to_string(), p.parse().unwrap_or(6379)))
+                    .unwrap_or((url.clone(), 6379));
                 let redis_pod = pick_endpoint(w.store, ns, &host, rport, w.rng);
                 hops.extend(hop(w.store, &host, redis_pod.as_ref().map(|(p, _)| p.as_str())));
                 let reply = redis_pod.and_then(|(rp, _)| {
@@ -330,10 +405,23 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
                     if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
                         return None;
                     }
-                    let c = target.spec.containers.iter().find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
+                    let c = target
+                        .spec
+                        .containers
+                        .iter()
+                        .find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
                     let key = redis_data_key(w.store, w.runtimes, target, c);
                     let k = format!("user:{id}");
-                    Some(if method == "POST" { redis_command(w.kv, &key, &["INCR", &k]) } else { let v = redis_command(w.kv, &key, &["GET", &k]); if v.is_empty() { "0".into() } else { v } })
+                    Some(if method == "POST" {
+                        redis_command(w.kv, &key, &["INCR", &k])
+                    } else {
+                        let v = redis_command(w.kv, &key, &["GET", &k]);
+                        if v.is_empty() {
+                            "0".into()
+                        } else {
+                            v
+                        }
+                    })
                 });
                 match reply {
                     Some(v) => (Time(t.0 + 3), ok(v)),
@@ -361,20 +449,33 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
         // The default sites: the welcome page, and a 404 for anything else.
         // A ConfigMap mounted over the web root serves its keys instead of the image's pages;
         // the directory itself has no index.html then: 403, as nginx answers.
-        "docker.io/library/nginx" if container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/").is_some() => {
+        "docker.io/library/nginx"
+            if container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/").is_some() =>
+        {
             let file = if route.ends_with('/') { format!("{route}index.html") } else { route.to_string() };
             let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
-            let page = |code: u16, text: &str| format!("<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
-            match container_file(w.runtimes.get(&p.metadata.uid), p, spec, &format!("/usr/share/nginx/html{file}")).flatten() {
+            let page = |code: u16, text: &str| {
+                format!("<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>")
+            };
+            match container_file(w.runtimes.get(&p.metadata.uid), p, spec, &format!("/usr/share/nginx/html{file}"))
+                .flatten()
+            {
                 Some(body) => (Time(t.0 + 2), ok(body)),
-                None if route.ends_with('/') => (Time(t.0 + 2), Outcome::Ok { status: 403, body: page(403, "Forbidden") }),
+                None if route.ends_with('/') => {
+                    (Time(t.0 + 2), Outcome::Ok { status: 403, body: page(403, "Forbidden") })
+                }
                 None => (Time(t.0 + 2), Outcome::Ok { status: 404, body: page(404, "Not Found") }),
             }
         }
-        "docker.io/library/nginx" => match (route, container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten()) {
+        "docker.io/library/nginx" => match (
+            route,
+            container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten(),
+        ) {
             // A ConfigMap key mounted (subPath) over the index page replaces it.
             ("/" | "/index.html", Some(page)) => (Time(t.0 + 2), ok(page)),
-            ("/" | "/index.html" | "/50x.html", _) => (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into())),
+            ("/" | "/index.html" | "/50x.html", _) => {
+                (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into()))
+            }
             _ => {
                 let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
                 let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
@@ -395,7 +496,9 @@ pub fn serve(w: &mut World, ns: &str, pod: &str, port: i32, method: &str, path: 
             let not_found = Outcome::Ok { status: 404, body: "404 page not found".into() };
             let outcome = match (spec.args.first().map(|s| s.as_str()).unwrap_or(""), route) {
                 ("liveness", "/healthz") if up_for_ms <= 10_000 => ok("ok".into()),
-                ("liveness", "/healthz") => Outcome::Ok { status: 500, body: format!("error: {}", up_for_ms as f64 / 1000.0) },
+                ("liveness", "/healthz") => {
+                    Outcome::Ok { status: 500, body: format!("error: {}", up_for_ms as f64 / 1000.0) }
+                }
                 ("serve-hostname", _) | ("netexec", "/hostname") => ok(hostname.clone()),
                 ("netexec", "/") => ok(format!("NOW: {}", t.rfc3339())),
                 _ => not_found,
@@ -422,7 +525,8 @@ pub fn container_file(rt: Option<&PodRuntime>, pod: &Pod, c: &Container, path: &
             continue;
         }
         let dir = m.mount_path.trim_end_matches('/');
-        let under = if m.sub_path.is_empty() { path == dir || path.starts_with(&format!("{dir}/")) } else { path == dir };
+        let under =
+            if m.sub_path.is_empty() { path == dir || path.starts_with(&format!("{dir}/")) } else { path == dir };
         if under && best.is_none_or(|b| b.mount_path.len() < m.mount_path.len()) {
             best = Some(m);
         }
@@ -506,7 +610,14 @@ impl Stats {
         if self.recent.len() == RECENT_REQUESTS {
             self.recent.pop_front();
         }
-        self.recent.push_back(Answered { sent, done_at: s.done_at, worker, pod: s.pod.clone(), ok, hops: s.hops.clone() });
+        self.recent.push_back(Answered {
+            sent,
+            done_at: s.done_at,
+            worker,
+            pod: s.pod.clone(),
+            ok,
+            hops: s.hops.clone(),
+        });
         if let (true, Some((_, p))) = (ok, &s.pod) {
             // The pods further along (a backend, Redis) answered this request too.
             let second = self.per_pod_second.entry(sec).or_default();
@@ -573,10 +684,6 @@ pub struct Load {
 
 impl Load {
     pub fn next_event(&self) -> Option<Time> {
-        self.workers
-            .iter()
-            .flat_map(|w| [w.in_flight.as_ref().map(|(_, s)| s.done_at), w.next_send])
-            .flatten()
-            .min()
+        self.workers.iter().flat_map(|w| [w.in_flight.as_ref().map(|(_, s)| s.done_at), w.next_send]).flatten().min()
     }
 }

@@ -28,7 +28,9 @@ impl Engine {
             return None;
         }
         let local = from.is_some() && (u.host == "localhost" || u.host == "127.0.0.1");
-        let container = from.and_then(|f| self.lan.vms.get(f)).is_some_and(|v| v.containers.iter().any(|c| c.ip == u.host && !c.ip.is_empty()));
+        let container = from
+            .and_then(|f| self.lan.vms.get(f))
+            .is_some_and(|v| v.containers.iter().any(|c| c.ip == u.host && !c.ip.is_empty()));
         let lan_ip = u.host.starts_with("172.16.0.") && u.host.parse::<std::net::Ipv4Addr>().is_ok();
         if local || container || lan_ip || self.lan.vm_by_host(&u.host).is_some() {
             return Some(Dest::Lan { from: from.map(String::from), host: u.host.clone(), port: u.port });
@@ -46,7 +48,12 @@ impl Engine {
     /// `docker run`: pulls the image if the machine lacks it (the clock runs for the pull),
     /// creates and starts the container, and runs the clock until its process is up or
     /// has exited. Returns the pull progress lines and what started.
-    pub fn docker_run(&mut self, vm: &str, spec: &RunSpec, observe: &mut dyn FnMut(&Engine)) -> Result<(Vec<String>, Started), (Vec<String>, RunError)> {
+    pub fn docker_run(
+        &mut self,
+        vm: &str,
+        spec: &RunSpec,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(Vec<String>, Started), (Vec<String>, RunError)> {
         let Some(v) = self.lan.vms.get(vm) else {
             return Err((vec![], RunError::Daemon(format!("no machine {vm}"))));
         };
@@ -54,12 +61,19 @@ impl Engine {
         let mut pulled = Vec::new();
         if !v.images.contains(&full) {
             let Some(info) = images::lookup(&spec.image) else {
-                return Err((vec![format!("Unable to find image '{}' locally", vms::image_display(&spec.image))], RunError::Pull(vms::pull_failure(&spec.image))));
+                return Err((
+                    vec![format!("Unable to find image '{}' locally", vms::image_display(&spec.image))],
+                    RunError::Pull(vms::pull_failure(&spec.image)),
+                ));
             };
             if !v.link_up {
                 return Err((
                     vec![format!("Unable to find image '{}' locally", vms::image_display(&spec.image))],
-                    RunError::Pull(format!("Get \"https://{}/v2/\": dial tcp: lookup {}: no such host", registry_host(&full), registry_host(&full))),
+                    RunError::Pull(format!(
+                        "Get \"https://{}/v2/\": dial tcp: lookup {}: no such host",
+                        registry_host(&full),
+                        registry_host(&full)
+                    )),
                 ));
             }
             pulled = vms::pull_lines(&spec.image);
@@ -75,7 +89,13 @@ impl Engine {
     }
 
     /// `docker stop` (or `docker kill` with `kill`): the clock runs until it has exited.
-    pub fn docker_stop(&mut self, vm: &str, name: &str, kill: bool, observe: &mut dyn FnMut(&Engine)) -> Result<(), String> {
+    pub fn docker_stop(
+        &mut self,
+        vm: &str,
+        name: &str,
+        kill: bool,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(), String> {
         let took = self.lan.stop(vm, name, self.now, kill)?;
         self.advance(took, observe);
         Ok(())
@@ -101,7 +121,13 @@ impl Engine {
 
     /// `curl` run on a machine (`from`), or from the workstation (`None`): one request,
     /// with the clock running until it is answered or times out.
-    pub fn lan_curl(&mut self, from: Option<&str>, url: &str, timeout_ms: u64, observe: &mut dyn FnMut(&Engine)) -> Result<(Served, u64), String> {
+    pub fn lan_curl(
+        &mut self,
+        from: Option<&str>,
+        url: &str,
+        timeout_ms: u64,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(Served, u64), String> {
         let u = traffic::parse_url(url)?;
         let Some(dest) = self.lan_dest(from, &u) else {
             return Err(format!("Could not resolve host: {}", u.host));

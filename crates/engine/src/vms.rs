@@ -83,7 +83,11 @@ impl Ctr {
     }
     /// A container's hostname is its short id unless `--hostname` set one.
     pub fn hostname(&self) -> String {
-        self.env.iter().find(|(k, _)| k == "HOSTNAME").map(|(_, v)| v.clone()).unwrap_or_else(|| self.short_id().to_string())
+        self.env
+            .iter()
+            .find(|(k, _)| k == "HOSTNAME")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| self.short_id().to_string())
     }
     pub fn version(&self) -> String {
         ImageRef::parse(&self.image).tag
@@ -148,7 +152,12 @@ impl Vm {
     }
     /// Files under `dir` as a container sees them, in name order.
     fn conf_files(&self, ci: usize) -> Vec<(String, String)> {
-        let mut paths: BTreeSet<String> = self.containers[ci].files.keys().filter(|p| p.starts_with("/etc/nginx/conf.d/") && p.ends_with(".conf")).cloned().collect();
+        let mut paths: BTreeSet<String> = self.containers[ci]
+            .files
+            .keys()
+            .filter(|p| p.starts_with("/etc/nginx/conf.d/") && p.ends_with(".conf"))
+            .cloned()
+            .collect();
         for (host, inner) in &self.containers[ci].mounts {
             if inner.starts_with("/etc/nginx/conf.d/") && inner.ends_with(".conf") && self.files.contains_key(host) {
                 paths.insert(inner.clone());
@@ -175,7 +184,8 @@ impl Vm {
     /// The lowest free address on a network, as docker's IPAM hands them out.
     fn free_ip(&self, net: &Network) -> String {
         let Some(sub) = net.subnet else { return String::new() };
-        let used: BTreeSet<String> = self.containers.iter().filter(|c| c.network == net.name && c.running()).map(|c| c.ip.clone()).collect();
+        let used: BTreeSet<String> =
+            self.containers.iter().filter(|c| c.network == net.name && c.running()).map(|c| c.ip.clone()).collect();
         (2..255).map(|i| format!("172.{sub}.0.{i}")).find(|ip| !used.contains(ip)).unwrap_or_default()
     }
 }
@@ -272,13 +282,33 @@ const NGINX_DEFAULT_CONF: &str = "server {
 pub fn image_defaults(image: &str) -> ImageDefaults {
     let nginx_cmd = "/docker-entrypoint.sh nginx -g 'daemon off;'".to_string();
     match ImageRef::parse(image).repository.as_str() {
-        "ghcr.io/iximiuz/labs/kubernetes-101/app" => ImageDefaults { command: "uvicorn main:app --host 0.0.0.0 --port 3000 --proxy-headers".into(), exposes: vec![], files: vec![] },
-        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => ImageDefaults { command: nginx_cmd, exposes: vec![80], files: vec![("/etc/nginx/conf.d/app.conf", PROXY_CONF)] },
-        "ghcr.io/iximiuz/labs/kubernetes-101/lb" => ImageDefaults { command: nginx_cmd, exposes: vec![80], files: vec![("/etc/nginx/conf.d/lb.conf", LB_CONF)] },
-        "docker.io/library/nginx" => ImageDefaults { command: nginx_cmd, exposes: vec![80], files: vec![("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_CONF)] },
-        "docker.io/library/redis" => ImageDefaults { command: "docker-entrypoint.sh redis-server".into(), exposes: vec![6379], files: vec![] },
-        "docker.io/library/httpd" => ImageDefaults { command: "httpd-foreground".into(), exposes: vec![80], files: vec![] },
-        "docker.io/library/postgres" => ImageDefaults { command: "docker-entrypoint.sh postgres".into(), exposes: vec![5432], files: vec![] },
+        "ghcr.io/iximiuz/labs/kubernetes-101/app" => ImageDefaults {
+            command: "uvicorn main:app --host 0.0.0.0 --port 3000 --proxy-headers".into(),
+            exposes: vec![],
+            files: vec![],
+        },
+        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => ImageDefaults {
+            command: nginx_cmd,
+            exposes: vec![80],
+            files: vec![("/etc/nginx/conf.d/app.conf", PROXY_CONF)],
+        },
+        "ghcr.io/iximiuz/labs/kubernetes-101/lb" => {
+            ImageDefaults { command: nginx_cmd, exposes: vec![80], files: vec![("/etc/nginx/conf.d/lb.conf", LB_CONF)] }
+        }
+        "docker.io/library/nginx" => ImageDefaults {
+            command: nginx_cmd,
+            exposes: vec![80],
+            files: vec![("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_CONF)],
+        },
+        "docker.io/library/redis" => {
+            ImageDefaults { command: "docker-entrypoint.sh redis-server".into(), exposes: vec![6379], files: vec![] }
+        }
+        "docker.io/library/httpd" => {
+            ImageDefaults { command: "httpd-foreground".into(), exposes: vec![80], files: vec![] }
+        }
+        "docker.io/library/postgres" => {
+            ImageDefaults { command: "docker-entrypoint.sh postgres".into(), exposes: vec![5432], files: vec![] }
+        }
         "ghcr.io/six-ddc/plow" => ImageDefaults { command: "plow".into(), exposes: vec![], files: vec![] },
         _ => ImageDefaults { command: "sh".into(), exposes: vec![], files: vec![] },
     }
@@ -287,7 +317,12 @@ pub fn image_defaults(image: &str) -> ImageDefaults {
 fn is_nginx(c: &Ctr) -> bool {
     let repo = ImageRef::parse(&c.image).repository;
     c.command.starts_with("/docker-entrypoint.sh nginx")
-        && matches!(repo.as_str(), "ghcr.io/iximiuz/labs/kubernetes-101/proxy" | "ghcr.io/iximiuz/labs/kubernetes-101/lb" | "docker.io/library/nginx")
+        && matches!(
+            repo.as_str(),
+            "ghcr.io/iximiuz/labs/kubernetes-101/proxy"
+                | "ghcr.io/iximiuz/labs/kubernetes-101/lb"
+                | "docker.io/library/nginx"
+        )
 }
 
 /// `docker run` refusing before the container starts, in docker's words.
@@ -330,7 +365,13 @@ pub fn pull_lines(image: &str) -> Vec<String> {
         let x = h.rotate_left((i * 17) as u32) ^ (i.wrapping_mul(0x9e3779b97f4a7c15));
         v.push(format!("{:012x}: Pull complete", x & 0xffff_ffff_ffff));
     }
-    v.push(format!("Digest: sha256:{:016x}{:016x}{:016x}{:016x}", h, h.rotate_left(13), h.rotate_left(29), h.rotate_left(41)));
+    v.push(format!(
+        "Digest: sha256:{:016x}{:016x}{:016x}{:016x}",
+        h,
+        h.rotate_left(13),
+        h.rotate_left(29),
+        h.rotate_left(41)
+    ));
     v.push(format!("Status: Downloaded newer image for {}", image_display(image)));
     v
 }
@@ -348,7 +389,10 @@ pub fn image_display(image: &str) -> String {
 /// The daemon's answer for an image that cannot be pulled.
 pub fn pull_failure(image: &str) -> String {
     let r = ImageRef::parse(image);
-    let known_repo = images::lookup(&format!("{}:latest", r.repository)).is_some() || images::lookup(&format!("{}:v1.0.0", r.repository)).is_some() || images::lookup(&format!("{}:1.25", r.repository)).is_some() || images::lookup(&format!("{}:6.0.3", r.repository)).is_some();
+    let known_repo = images::lookup(&format!("{}:latest", r.repository)).is_some()
+        || images::lookup(&format!("{}:v1.0.0", r.repository)).is_some()
+        || images::lookup(&format!("{}:1.25", r.repository)).is_some()
+        || images::lookup(&format!("{}:6.0.3", r.repository)).is_some();
     if r.repository.starts_with("docker.io/") {
         if known_repo {
             format!("manifest for {} not found: manifest unknown: manifest unknown", image_display(image))
@@ -374,7 +418,15 @@ impl Lan {
                 .collect();
             self.vms.insert(
                 name.into(),
-                Vm { name: name.into(), ip: ip.into(), link_up: true, images: BTreeSet::new(), networks, containers: Vec::new(), files: BTreeMap::new() },
+                Vm {
+                    name: name.into(),
+                    ip: ip.into(),
+                    link_up: true,
+                    images: BTreeSet::new(),
+                    networks,
+                    containers: Vec::new(),
+                    files: BTreeMap::new(),
+                },
             );
         }
         true
@@ -403,10 +455,16 @@ impl Lan {
         };
         let n = v.networks[i].clone();
         if ["bridge", "host", "none"].contains(&n.name.as_str()) {
-            return Err(format!("Error response from daemon: {} is a pre-defined network and cannot be removed", n.name));
+            return Err(format!(
+                "Error response from daemon: {} is a pre-defined network and cannot be removed",
+                n.name
+            ));
         }
         if v.containers.iter().any(|c| c.network == n.name) {
-            return Err(format!("Error response from daemon: error while removing network: network {} id {} has active endpoints", n.name, n.id));
+            return Err(format!(
+                "Error response from daemon: error while removing network: network {} id {} has active endpoints",
+                n.name, n.id
+            ));
         }
         v.networks.remove(i);
         Ok(())
@@ -457,7 +515,11 @@ impl Lan {
         }
         // A published port another running container holds.
         for (hp, _) in &ports {
-            let taken = v.containers.iter().any(|c| c.running() && (c.ports.iter().any(|(p, _)| p == hp) || (c.network == "host" && c.listens.contains(&(*hp as i32)))));
+            let taken = v.containers.iter().any(|c| {
+                c.running()
+                    && (c.ports.iter().any(|(p, _)| p == hp)
+                        || (c.network == "host" && c.listens.contains(&(*hp as i32))))
+            });
             if taken {
                 let err = format!(
                     "driver failed programming external connectivity on endpoint {name} ({}): Bind for 0.0.0.0:{hp} failed: port is already allocated",
@@ -488,7 +550,14 @@ impl Lan {
             let nginx = is_nginx(c);
             let t = programs::nginx_time(at);
             let lines: Vec<String> = match ImageRef::parse(&c.image).repository.as_str() {
-                "ghcr.io/iximiuz/labs/kubernetes-101/app" => ["INFO:     Shutting down", "INFO:     Waiting for application shutdown.", "INFO:     Application shutdown complete.", "INFO:     Finished server process [1]"].map(String::from).to_vec(),
+                "ghcr.io/iximiuz/labs/kubernetes-101/app" => [
+                    "INFO:     Shutting down",
+                    "INFO:     Waiting for application shutdown.",
+                    "INFO:     Application shutdown complete.",
+                    "INFO:     Finished server process [1]",
+                ]
+                .map(String::from)
+                .to_vec(),
                 // The nginx images stop with SIGQUIT (their STOPSIGNAL): a graceful shutdown.
                 _ if nginx => vec![
                     format!("{t} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down"),
@@ -568,7 +637,10 @@ impl Lan {
     pub fn nginx_test(&self, vm: &str, ci: usize) -> Result<Vec<String>, String> {
         let v = self.vms.get(vm).ok_or_else(|| format!("no machine {vm}"))?;
         match load_conf(v, ci) {
-            Ok(_) => Ok(vec!["nginx: the configuration file /etc/nginx/nginx.conf syntax is ok".into(), "nginx: configuration file /etc/nginx/nginx.conf test is successful".into()]),
+            Ok(_) => Ok(vec![
+                "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok".into(),
+                "nginx: configuration file /etc/nginx/nginx.conf test is successful".into(),
+            ]),
             Err(e) => Err(format!("nginx: {e}\nnginx: configuration file /etc/nginx/nginx.conf test failed")),
         }
     }
@@ -601,8 +673,13 @@ fn launch(v: &mut Vm, ci: usize, now: Time) -> Started {
 
 /// The names docker generates (`adjective_surname`); a small list is enough.
 fn random_name(rng: &mut Pcg32) -> String {
-    const LEFT: [&str; 12] = ["admiring", "bold", "clever", "eager", "festive", "gifted", "happy", "jolly", "keen", "nifty", "quirky", "zen"];
-    const RIGHT: [&str; 12] = ["hopper", "lovelace", "turing", "torvalds", "ritchie", "thompson", "pike", "liskov", "knuth", "hamilton", "babbage", "curie"];
+    const LEFT: [&str; 12] = [
+        "admiring", "bold", "clever", "eager", "festive", "gifted", "happy", "jolly", "keen", "nifty", "quirky", "zen",
+    ];
+    const RIGHT: [&str; 12] = [
+        "hopper", "lovelace", "turing", "torvalds", "ritchie", "thompson", "pike", "liskov", "knuth", "hamilton",
+        "babbage", "curie",
+    ];
     format!("{}_{}", LEFT[rng.below(12) as usize], RIGHT[rng.below(12) as usize])
 }
 
@@ -632,8 +709,10 @@ fn start_program(v: &mut Vm, ci: usize, now: Time) -> (Vec<String>, Vec<i32>, Op
     let c = v.containers[ci].clone();
     if is_nginx(&c) {
         let has_default = v.read_in(ci, "/etc/nginx/conf.d/default.conf").is_some();
-        let mut logs: Vec<String> = programs::nginx_entrypoint(has_default).into_iter().map(|(_, l)| l.into_owned()).collect();
-        let version = if ImageRef::parse(&c.image).repository == "docker.io/library/nginx" { "1.27.1" } else { "1.25.4" };
+        let mut logs: Vec<String> =
+            programs::nginx_entrypoint(has_default).into_iter().map(|(_, l)| l.into_owned()).collect();
+        let version =
+            if ImageRef::parse(&c.image).repository == "docker.io/library/nginx" { "1.27.1" } else { "1.25.4" };
         match load_conf(v, ci) {
             Ok(conf) => {
                 logs.extend(programs::nginx_running(now, version).into_iter().map(|(_, l)| l.into_owned()));
@@ -654,8 +733,16 @@ fn start_program(v: &mut Vm, ci: usize, now: Time) -> (Vec<String>, Vec<i32>, Op
         let container = Container {
             name: c.name.clone(),
             image: c.image.clone(),
-            command: if c.command == image_defaults(&c.image).command { vec![] } else { vec!["sh".into(), "-c".into(), c.command.clone()] },
-            env: c.env.iter().map(|(k, v)| kubelab_api::EnvVar { name: k.clone(), value: Some(v.clone()), ..Default::default() }).collect(),
+            command: if c.command == image_defaults(&c.image).command {
+                vec![]
+            } else {
+                vec!["sh".into(), "-c".into(), c.command.clone()]
+            },
+            env: c
+                .env
+                .iter()
+                .map(|(k, v)| kubelab_api::EnvVar { name: k.clone(), value: Some(v.clone()), ..Default::default() })
+                .collect(),
             ..Default::default()
         };
         struct Nobody;
@@ -678,7 +765,13 @@ enum Target {
 
 /// A served request, with who served it for the load generator's per-instance counts.
 fn served(vm: &str, c: &Ctr, done_at: Time, outcome: Outcome) -> Served {
-    Served { pod: Some((vm.to_string(), format!("{vm}/{}", c.name))), version: Some(c.version()), done_at, outcome, hops: Vec::new() }
+    Served {
+        pod: Some((vm.to_string(), format!("{vm}/{}", c.name))),
+        version: Some(c.version()),
+        done_at,
+        outcome,
+        hops: Vec::new(),
+    }
 }
 
 fn failed(done_at: Time, outcome: Outcome) -> Served {
@@ -694,14 +787,30 @@ impl Lan {
     /// started (nginx closes its upstream connection when its client goes away, and a
     /// queued request on a closed connection is dropped), so a client's timeouts do not
     /// pile phantom work onto a server.
-    pub fn request(&mut self, servers: &mut Servers, from: Option<&str>, host: &str, port: i32, path: &str, t: Time, deadline: Time, depth: u32) -> Result<Served, String> {
-        let client_ip = from.and_then(|f| self.vms.get(f)).map(|v| v.ip.clone()).unwrap_or_else(|| WORKSTATION_IP.to_string());
+    pub fn request(
+        &mut self,
+        servers: &mut Servers,
+        from: Option<&str>,
+        host: &str,
+        port: i32,
+        path: &str,
+        t: Time,
+        deadline: Time,
+        depth: u32,
+    ) -> Result<Served, String> {
+        let client_ip =
+            from.and_then(|f| self.vms.get(f)).map(|v| v.ip.clone()).unwrap_or_else(|| WORKSTATION_IP.to_string());
         let target = match from {
             Some(f) if host == "localhost" || host == "127.0.0.1" => Target::Machine(f.to_string()),
             _ => {
                 if let Some(v) = self.vm_by_host(host) {
                     Target::Machine(v.name.clone())
-                } else if let Some((vm, ci)) = from.and_then(|f| self.vms.get(f)).and_then(|v| v.containers.iter().position(|c| c.running() && !c.ip.is_empty() && c.ip == host).map(|ci| (v.name.clone(), ci))) {
+                } else if let Some((vm, ci)) = from.and_then(|f| self.vms.get(f)).and_then(|v| {
+                    v.containers
+                        .iter()
+                        .position(|c| c.running() && !c.ip.is_empty() && c.ip == host)
+                        .map(|ci| (v.name.clone(), ci))
+                }) {
                     Target::Container(vm, ci)
                 } else if host.starts_with("172.16.0.") && host.parse::<std::net::Ipv4Addr>().is_ok() {
                     // An address on the LAN nobody has: ARP gets no answer.
@@ -712,7 +821,9 @@ impl Lan {
             }
         };
         match target {
-            Target::Container(vm, ci) => Ok(self.serve(servers, &vm, ci, port, path, &client_ip, Time(t.0 + 1), deadline, depth)),
+            Target::Container(vm, ci) => {
+                Ok(self.serve(servers, &vm, ci, port, path, &client_ip, Time(t.0 + 1), deadline, depth))
+            }
             Target::Machine(vm) => {
                 let local = from == Some(vm.as_str());
                 if !local {
@@ -726,7 +837,11 @@ impl Lan {
                     }
                 }
                 let v = &self.vms[&vm];
-                let by_port = v.containers.iter().position(|c| c.running() && (c.ports.iter().any(|(hp, _)| *hp as i32 == port) || (c.network == "host" && c.listens.contains(&port))));
+                let by_port = v.containers.iter().position(|c| {
+                    c.running()
+                        && (c.ports.iter().any(|(hp, _)| *hp as i32 == port)
+                            || (c.network == "host" && c.listens.contains(&port)))
+                });
                 let Some(ci) = by_port else {
                     return Ok(failed(Time(t.0 + 1), Outcome::Refused));
                 };
@@ -739,7 +854,18 @@ impl Lan {
 
     /// A request reaching container `ci` of `vm` on its port `port` at `t`.
     #[allow(clippy::too_many_arguments)]
-    fn serve(&mut self, servers: &mut Servers, vm: &str, ci: usize, port: i32, path: &str, client_ip: &str, t: Time, deadline: Time, depth: u32) -> Served {
+    fn serve(
+        &mut self,
+        servers: &mut Servers,
+        vm: &str,
+        ci: usize,
+        port: i32,
+        path: &str,
+        client_ip: &str,
+        t: Time,
+        deadline: Time,
+        depth: u32,
+    ) -> Served {
         let c = self.vms[vm].containers[ci].clone();
         if !c.running() || !c.listens.contains(&port) {
             return failed(Time(t.0 + 1), Outcome::Refused);
@@ -782,10 +908,24 @@ impl Lan {
                         failed(Time(now.0 + 1), Outcome::Refused)
                     } else if peer.ip == "127.0.0.1" {
                         match self.vms[vm].containers.iter().position(|o| o.id == c.id) {
-                            Some(me) => self.serve(servers, vm, me, peer.port, path, &c.ip, Time(now.0 + 1), deadline, depth + 1),
+                            Some(me) => self.serve(
+                                servers,
+                                vm,
+                                me,
+                                peer.port,
+                                path,
+                                &c.ip,
+                                Time(now.0 + 1),
+                                deadline,
+                                depth + 1,
+                            ),
                             None => failed(Time(now.0 + 1), Outcome::Refused),
                         }
-                    } else if let Some(other) = self.vms[vm].containers.iter().position(|o| o.ip == peer.ip && !o.ip.is_empty() && o.network == c.network) {
+                    } else if let Some(other) = self.vms[vm]
+                        .containers
+                        .iter()
+                        .position(|o| o.ip == peer.ip && !o.ip.is_empty() && o.network == c.network)
+                    {
                         self.serve(servers, vm, other, peer.port, path, &c.ip, Time(now.0 + 1), deadline, depth + 1)
                     } else if peer.ip.starts_with("172.") && !peer.ip.starts_with("172.16.") {
                         // A container address that no running container holds any more.
@@ -846,10 +986,24 @@ impl Lan {
                     (Served { done_at: Time(s.done_at.0 + 1), ..s }, status)
                 }
                 (true, None, _) => (failed(Time(done.0 + 1), Outcome::BadGateway), 502),
-                (false, _, Some((code, text))) => (served(vm, &c, Time(t.0 + 1), Outcome::Ok { status: code, body: text }), code),
-                (false, _, None) => (served(vm, &c, Time(t.0 + 1), Outcome::Ok { status: 200, body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into() }), 200),
+                (false, _, Some((code, text))) => {
+                    (served(vm, &c, Time(t.0 + 1), Outcome::Ok { status: code, body: text }), code)
+                }
+                (false, _, None) => (
+                    served(
+                        vm,
+                        &c,
+                        Time(t.0 + 1),
+                        Outcome::Ok {
+                            status: 200,
+                            body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into(),
+                        },
+                    ),
+                    200,
+                ),
             };
-            let line = format!("{client_ip} - - [{stamp}] \"GET {path} HTTP/1.1\" {status} 35 \"-\" \"curl/8.5.0\" \"-\"");
+            let line =
+                format!("{client_ip} - - [{stamp}] \"GET {path} HTTP/1.1\" {status} 35 \"-\" \"curl/8.5.0\" \"-\"");
             self.log_to(vm, &c.id, out.done_at, line);
             return out;
         }
@@ -893,18 +1047,67 @@ mod tests {
 
     fn app_and_proxy(l: &mut Lan, rng: &mut Pcg32, vm: &str) {
         l.network_create(vm, "appanet", rng).unwrap();
-        run(l, rng, vm, RunSpec { name: Some("app".into()), image: "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0".into(), network: Some("appanet".into()), detach: true, remove: true, ..Default::default() });
-        let s = run(l, rng, vm, RunSpec { name: Some("proxy".into()), image: "ghcr.io/iximiuz/labs/kubernetes-101/proxy:v1.0.0".into(), network: Some("appanet".into()), ports: vec![(80, 80)], remove: true, ..Default::default() });
+        run(
+            l,
+            rng,
+            vm,
+            RunSpec {
+                name: Some("app".into()),
+                image: "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0".into(),
+                network: Some("appanet".into()),
+                detach: true,
+                remove: true,
+                ..Default::default()
+            },
+        );
+        let s = run(
+            l,
+            rng,
+            vm,
+            RunSpec {
+                name: Some("proxy".into()),
+                image: "ghcr.io/iximiuz/labs/kubernetes-101/proxy:v1.0.0".into(),
+                network: Some("appanet".into()),
+                ports: vec![(80, 80)],
+                remove: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(s.exit_code, None, "{:?}", s.logs);
     }
 
     #[test]
     fn the_proxy_needs_a_user_defined_network_to_find_app() {
         let (mut l, mut rng) = lan();
-        run(&mut l, &mut rng, "vm-1", RunSpec { name: Some("app".into()), image: "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0".into(), detach: true, ..Default::default() });
-        let s = run(&mut l, &mut rng, "vm-1", RunSpec { name: Some("proxy".into()), image: "ghcr.io/iximiuz/labs/kubernetes-101/proxy:v1.0.0".into(), ports: vec![(80, 80)], remove: true, ..Default::default() });
+        run(
+            &mut l,
+            &mut rng,
+            "vm-1",
+            RunSpec {
+                name: Some("app".into()),
+                image: "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0".into(),
+                detach: true,
+                ..Default::default()
+            },
+        );
+        let s = run(
+            &mut l,
+            &mut rng,
+            "vm-1",
+            RunSpec {
+                name: Some("proxy".into()),
+                image: "ghcr.io/iximiuz/labs/kubernetes-101/proxy:v1.0.0".into(),
+                ports: vec![(80, 80)],
+                remove: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(s.exit_code, Some(1));
-        assert!(s.logs.last().unwrap().contains("host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2"));
+        assert!(s
+            .logs
+            .last()
+            .unwrap()
+            .contains("host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2"));
         assert!(l.vms["vm-1"].container("proxy").is_none(), "--rm removed it");
     }
 
@@ -914,7 +1117,17 @@ mod tests {
         let mut servers = Servers::default();
         app_and_proxy(&mut l, &mut rng, "vm-1");
         app_and_proxy(&mut l, &mut rng, "vm-2");
-        run(&mut l, &mut rng, "lb", RunSpec { name: Some("lb".into()), image: "ghcr.io/iximiuz/labs/kubernetes-101/lb:v1.0.0".into(), ports: vec![(80, 80)], ..Default::default() });
+        run(
+            &mut l,
+            &mut rng,
+            "lb",
+            RunSpec {
+                name: Some("lb".into()),
+                image: "ghcr.io/iximiuz/labs/kubernetes-101/lb:v1.0.0".into(),
+                ports: vec![(80, 80)],
+                ..Default::default()
+            },
+        );
         let a = l.request(&mut servers, None, "172.16.0.2", 80, "/", Time(10_000), Time(u64::MAX), 0).unwrap();
         let b = l.request(&mut servers, None, "172.16.0.2", 80, "/", Time(20_000), Time(u64::MAX), 0).unwrap();
         assert_ne!(a.pod, b.pod, "round robin alternates");
@@ -922,7 +1135,9 @@ mod tests {
         l.vms.get_mut("vm-1").unwrap().link_up = false;
         let mut slow = 0;
         for i in 0..4 {
-            let s = l.request(&mut servers, None, "172.16.0.2", 80, "/", Time(30_000 + i * 20_000), Time(u64::MAX), 0).unwrap();
+            let s = l
+                .request(&mut servers, None, "172.16.0.2", 80, "/", Time(30_000 + i * 20_000), Time(u64::MAX), 0)
+                .unwrap();
             assert_eq!(s.pod.as_ref().map(|p| p.1.as_str()), Some("vm-2/app"));
             if s.done_at.0 - (30_000 + i * 20_000) > NO_ROUTE_MS {
                 slow += 1;

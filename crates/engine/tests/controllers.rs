@@ -13,7 +13,11 @@ fn rs(name: &str, uid: &str, replicas: i32) -> ReplicaSet {
     r.spec.replicas = Some(replicas);
     r.spec.selector.match_labels.insert("app".into(), "web".into());
     r.spec.template.metadata.labels.insert("app".into(), "web".into());
-    r.spec.template.spec.containers.push(Container { name: "c".into(), image: "nginx:1.25".into(), ..Default::default() });
+    r.spec.template.spec.containers.push(Container {
+        name: "c".into(),
+        image: "nginx:1.25".into(),
+        ..Default::default()
+    });
     r
 }
 
@@ -35,9 +39,18 @@ fn pod(name: &str, owner_uid: &str, node: &str, phase: &str, ready_since: Option
     p.spec.node_name = node.into();
     p.status.phase = phase.to_string().into();
     if let Some(t) = ready_since {
-        p.status.conditions.push(PodCondition { type_: "Ready".into(), status: "True".into(), last_transition_time: Some(Time::from_secs(t)), ..Default::default() });
+        p.status.conditions.push(PodCondition {
+            type_: "Ready".into(),
+            status: "True".into(),
+            last_transition_time: Some(Time::from_secs(t)),
+            ..Default::default()
+        });
     }
-    p.status.container_statuses.push(ContainerStatus { name: "c".into(), restart_count: restarts, ..Default::default() });
+    p.status.container_statuses.push(ContainerStatus {
+        name: "c".into(),
+        restart_count: restarts,
+        ..Default::default()
+    });
     p
 }
 
@@ -76,8 +89,18 @@ fn replicaset_manage_replicas_table() {
         want: Vec<&'static str>,
     }
     let cases = vec![
-        Case { name: "creates missing pods", replicas: 3, pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 0)], want: vec!["create pod web-*", "create pod web-*"] },
-        Case { name: "nothing to do", replicas: 1, pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 0)], want: vec![] },
+        Case {
+            name: "creates missing pods",
+            replicas: 3,
+            pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 0)],
+            want: vec!["create pod web-*", "create pod web-*"],
+        },
+        Case {
+            name: "nothing to do",
+            replicas: 1,
+            pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 0)],
+            want: vec![],
+        },
         Case {
             name: "terminating pods do not count",
             replicas: 1,
@@ -109,19 +132,29 @@ fn replicaset_manage_replicas_table() {
         Case {
             name: "doubled-up pods before lone ones",
             replicas: 2,
-            pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 0), pod("b", "rs1", "node-1", "Running", Some(1), 0), pod("c", "rs1", "node-2", "Running", Some(1), 0)],
+            pods: vec![
+                pod("a", "rs1", "node-1", "Running", Some(1), 0),
+                pod("b", "rs1", "node-1", "Running", Some(1), 0),
+                pod("c", "rs1", "node-2", "Running", Some(1), 0),
+            ],
             want: vec!["delete pod b"],
         },
         Case {
             name: "ready for less time before longer",
             replicas: 1,
-            pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 0), pod("b", "rs1", "node-2", "Running", Some(50), 0)],
+            pods: vec![
+                pod("a", "rs1", "node-1", "Running", Some(1), 0),
+                pod("b", "rs1", "node-2", "Running", Some(50), 0),
+            ],
             want: vec!["delete pod b"],
         },
         Case {
             name: "more restarts first",
             replicas: 1,
-            pods: vec![pod("a", "rs1", "node-1", "Running", Some(1), 5), pod("b", "rs1", "node-2", "Running", Some(1), 0)],
+            pods: vec![
+                pod("a", "rs1", "node-1", "Running", Some(1), 5),
+                pod("b", "rs1", "node-2", "Running", Some(1), 0),
+            ],
             want: vec!["delete pod a"],
         },
     ];
@@ -139,7 +172,13 @@ fn replicaset_manage_replicas_table() {
 #[test]
 fn garbage_collector_deletes_orphans_of_deleted_owners() {
     let live_rs = rs("web", "rs1", 1);
-    let mut store = store_with(vec![live_rs], vec![pod("kept", "rs1", "node-1", "Running", Some(1), 0), pod("orphan", "gone", "node-1", "Running", Some(1), 0)]);
+    let mut store = store_with(
+        vec![live_rs],
+        vec![
+            pod("kept", "rs1", "node-1", "Running", Some(1), 0),
+            pod("orphan", "gone", "node-1", "Running", Some(1), 0),
+        ],
+    );
     // The live ReplicaSet's uid as the store assigned it.
     let rs_uid = store.replicasets.values().next().unwrap().metadata.uid.clone();
     for p in store.pods.values_mut() {

@@ -25,7 +25,6 @@ fn a_deployment_of_three_becomes_ready_on_the_workers() {
     assert_eq!((d.replicas, d.updated, d.ready, d.available), (3, 3, 3, 3));
 }
 
-
 /// The page settles a big change a little at a time (`settle_some` stops between a pass's
 /// stages, its nodes, or every few actions, whenever the frame's time is up); stopping
 /// anywhere must leave exactly the cluster a full `settle` leaves, then and afterwards.
@@ -52,7 +51,11 @@ fn settling_in_slices_stopped_anywhere_reaches_the_same_cluster() {
         for e in [&mut whole, &mut sliced] {
             e.advance(60_000, &mut |_| {});
         }
-        assert_eq!(format!("{:?}", sliced.snapshot()), format!("{:?}", whole.snapshot()), "every {every}: a minute later");
+        assert_eq!(
+            format!("{:?}", sliced.snapshot()),
+            format!("{:?}", whole.snapshot()),
+            "every {every}: a minute later"
+        );
     }
 }
 
@@ -89,12 +92,18 @@ fn advancing_in_slices_stopped_anywhere_reaches_the_same_cluster() {
         assert!(calls > 10, "stopped part way {calls} times (every {every})");
         assert_eq!(sliced.now(), whole.now());
         assert_eq!(format!("{:?}", sliced.snapshot()), format!("{:?}", whole.snapshot()), "every {every}");
-        assert_eq!(format!("{:?}", sliced.load().map(|l| &l.stats)), format!("{:?}", whole.load().map(|l| &l.stats)), "every {every}: the same requests");
+        assert_eq!(
+            format!("{:?}", sliced.load().map(|l| &l.stats)),
+            format!("{:?}", whole.load().map(|l| &l.stats)),
+            "every {every}: the same requests"
+        );
     }
 }
 
 fn configmap(name: &str, ns: &str) -> Object {
-    let (docs, _) = parse_documents(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\ndata:\n  a: b\n"));
+    let (docs, _) = parse_documents(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\ndata:\n  a: b\n"
+    ));
     decode(&docs[0]).unwrap()
 }
 
@@ -111,7 +120,10 @@ fn a_namespace_holds_a_bounded_number_of_objects() {
     }
     let err = e.create(configmap("one-more", "default"), "default").unwrap_err();
     let msg = format!("{err:?}");
-    assert!(msg.contains("configmaps \\\"one-more\\\" is forbidden: this lab holds at most 4 objects in a namespace"), "{msg}");
+    assert!(
+        msg.contains("configmaps \\\"one-more\\\" is forbidden: this lab holds at most 4 objects in a namespace"),
+        "{msg}"
+    );
     assert!(msg.contains("kubelab's own limit"), "{msg}");
     e.create(configmap("elsewhere", "kube-public"), "kube-public").unwrap();
     // Any kind counts (a Deployment too); pods and events are bounded by max_pods instead.

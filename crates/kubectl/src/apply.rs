@@ -37,7 +37,14 @@ pub fn apply_manifest(engine: &mut Engine, text: &str, source: &str, namespace: 
 }
 
 /// `explicit`: the namespace came from `-n`, so an object naming another one is refused.
-pub fn run_manifest(engine: &mut Engine, text: &str, source: &str, namespace: &str, explicit: bool, mode: Mode) -> ApplyReport {
+pub fn run_manifest(
+    engine: &mut Engine,
+    text: &str,
+    source: &str,
+    namespace: &str,
+    explicit: bool,
+    mode: Mode,
+) -> ApplyReport {
     let mut rep = ApplyReport { output: Output::new(), problems: Vec::new() };
     let (docs, syntax) = parse_documents(text);
     let mut errors: Vec<String> = Vec::new();
@@ -47,7 +54,11 @@ pub fn run_manifest(engine: &mut Engine, text: &str, source: &str, namespace: &s
         if size > 3 * 1024 * 1024 {
             let verb = "creating";
             errors.push(format!("Error from server (RequestEntityTooLarge): error when {verb} \"{source}\": Request entity too large: limit is 3145728"));
-            rep.problems.push(Problem { line: doc.line, column: 1, message: format!("this document is {size} bytes; the API server takes at most 3145728") });
+            rep.problems.push(Problem {
+                line: doc.line,
+                column: 1,
+                message: format!("this document is {size} bytes; the API server takes at most 3145728"),
+            });
             continue;
         }
         let obj = match decode(doc) {
@@ -69,7 +80,11 @@ pub fn run_manifest(engine: &mut Engine, text: &str, source: &str, namespace: &s
                 errors.push(format!(
                     "error: the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={obj_ns}' to perform this operation."
                 ));
-                rep.problems.push(Problem { line: doc.line, column: 1, message: format!("metadata.namespace is \"{obj_ns}\" but the command runs in \"{namespace}\"") });
+                rep.problems.push(Problem {
+                    line: doc.line,
+                    column: 1,
+                    message: format!("metadata.namespace is \"{obj_ns}\" but the command runs in \"{namespace}\""),
+                });
                 continue;
             }
             obj_ns.as_str()
@@ -131,11 +146,21 @@ fn last_applied_json(raw: &serde_yaml::Value) -> String {
     format!("{}\n", serde_json::to_string(&j).unwrap_or_default())
 }
 
-fn apply_one(engine: &mut Engine, mut obj: Object, raw: &serde_yaml::Value, namespace: &str, out: &mut Output) -> Result<String, (&'static str, ApiError)> {
+fn apply_one(
+    engine: &mut Engine,
+    mut obj: Object,
+    raw: &serde_yaml::Value,
+    namespace: &str,
+    out: &mut Output,
+) -> Result<String, (&'static str, ApiError)> {
     let label = kind_label(&obj);
     let info = obj.info();
     let ns = if info.namespaced {
-        if obj.meta().namespace.is_empty() { namespace.to_string() } else { obj.meta().namespace.clone() }
+        if obj.meta().namespace.is_empty() {
+            namespace.to_string()
+        } else {
+            obj.meta().namespace.clone()
+        }
     } else {
         String::new()
     };
@@ -230,7 +255,9 @@ pub fn three_way_merge(live: &mut Json, last: Option<&Json>, new: &Json) {
             for (k, nv) in n {
                 let prev_k = last.and_then(|p| p.get(k));
                 match l.get_mut(k) {
-                    Some(lv) if (lv.is_object() && nv.is_object()) || (lv.is_array() && nv.is_array()) => three_way_merge(lv, prev_k, nv),
+                    Some(lv) if (lv.is_object() && nv.is_object()) || (lv.is_array() && nv.is_array()) => {
+                        three_way_merge(lv, prev_k, nv)
+                    }
                     _ => {
                         l.insert(k.clone(), nv.clone());
                     }
@@ -252,7 +279,10 @@ mod tests {
         let last = json!({"containers": [{"name": "c", "image": "a"}]});
         let new = json!({"containers": [{"name": "c", "image": "b"}]});
         three_way_merge(&mut live, Some(&last), &new);
-        assert_eq!(live, json!({"containers": [{"name": "c", "image": "b", "volumeMounts": [{"name": "tok", "mountPath": "/t"}]}], "volumes": [{"name": "tok"}]}));
+        assert_eq!(
+            live,
+            json!({"containers": [{"name": "c", "image": "b", "volumeMounts": [{"name": "tok", "mountPath": "/t"}]}], "volumes": [{"name": "tok"}]})
+        );
         // A container removed from the manifest goes; one the user never applied stays.
         let mut live = json!({"containers": [{"name": "a"}, {"name": "b"}, {"name": "injected"}]});
         let last = json!({"containers": [{"name": "a"}, {"name": "b"}]});

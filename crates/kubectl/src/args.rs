@@ -140,7 +140,8 @@ pub fn display_name(spec: &FlagSpec) -> String {
 mod tests {
     use super::*;
 
-    const SPECS: &[FlagSpec] = &[flag("output", Some('o'), true), flag("all-namespaces", Some('A'), false), flag("replicas", None, true)];
+    const SPECS: &[FlagSpec] =
+        &[flag("output", Some('o'), true), flag("all-namespaces", Some('A'), false), flag("replicas", None, true)];
 
     fn p(s: &str) -> Result<Args, String> {
         let words: Vec<String> = s.split_whitespace().map(String::from).collect();
@@ -163,7 +164,13 @@ mod tests {
     #[test]
     fn unknown_flags_get_kubectls_words() {
         assert_eq!(p("pods --foo").unwrap_err(), "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.");
-        assert_eq!(p("pods -z").unwrap_err(), "Error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.");
-        assert_eq!(p("pods -o").unwrap_err(), "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage.");
+        assert_eq!(
+            p("pods -z").unwrap_err(),
+            "Error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            p("pods -o").unwrap_err(),
+            "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage."
+        );
     }
 }

@@ -9,13 +9,26 @@ pub const CONTEXT: &str = "kubelab";
 pub const SERVER: &str = "https://127.0.0.1:6443";
 
 pub fn api_resources(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
-    let a = match parse(words, &[flag("namespaced", None, true), flag("api-group", None, true), flag("output", Some('o'), true), flag("no-headers", None, false), flag("verbs", None, true), flag("sort-by", None, true)], "kubectl api-resources") {
+    let a = match parse(
+        words,
+        &[
+            flag("namespaced", None, true),
+            flag("api-group", None, true),
+            flag("output", Some('o'), true),
+            flag("no-headers", None, false),
+            flag("verbs", None, true),
+            flag("sort-by", None, true),
+        ],
+        "kubectl api-resources",
+    ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
     let mut kinds: Vec<&KindInfo> = KINDS.iter().collect();
     // The core group first, then groups by name; names sorted within a group.
-    kubelab_api::sort::by(&mut kinds, |x, y| (!x.group.is_empty(), x.group, x.resource).cmp(&(!y.group.is_empty(), y.group, y.resource)));
+    kubelab_api::sort::by(&mut kinds, |x, y| {
+        (!x.group.is_empty(), x.group, x.resource).cmp(&(!y.group.is_empty(), y.group, y.resource))
+    });
     if let Some(ns) = a.get("namespaced") {
         let want = ns != "false";
         kinds.retain(|k| k.namespaced == want);
@@ -24,14 +37,29 @@ pub fn api_resources(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> 
         kinds.retain(|k| k.group == g);
     }
     if a.get("output") == Some("name") {
-        return Output::line(kinds.iter().map(|k| if k.group.is_empty() { k.resource.to_string() } else { format!("{}.{}", k.resource, k.group) }).collect::<Vec<_>>().join("\n"));
+        return Output::line(
+            kinds
+                .iter()
+                .map(
+                    |k| if k.group.is_empty() { k.resource.to_string() } else { format!("{}.{}", k.resource, k.group) },
+                )
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
     }
     let mut text = String::new();
     if !a.bool("no-headers") {
         text.push_str("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     }
     for k in kinds {
-        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", k.resource, k.short_names.join(","), k.api_version(), k.namespaced, k.kind));
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            k.resource,
+            k.short_names.join(","),
+            k.api_version(),
+            k.namespaced,
+            k.kind
+        ));
     }
     Output::line(crate::tabwriter::format(&text))
 }
@@ -39,7 +67,9 @@ pub fn api_resources(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> 
 pub fn cluster_info(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if let Some(w) = words.first() {
         if w == "dump" {
-            return Output::error("error: `kubectl cluster-info dump` is not available in this lab; use kubectl get/describe".to_string());
+            return Output::error(
+                "error: `kubectl cluster-info dump` is not available in this lab; use kubectl get/describe".to_string(),
+            );
         }
     }
     Output::line(format!("Kubernetes control plane is running at {SERVER}\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'."))
@@ -70,7 +100,9 @@ fn pod_usage(p: &Pod) -> (i64, i64) {
     for c in &p.spec.containers {
         let repo = kubelab_engine::images::ImageRef::parse(&c.image).repository;
         let (c_m, m_mi) = match repo.as_str() {
-            r if r.ends_with("/nginx") || r.ends_with("/proxy") || r.ends_with("/lb") || r.ends_with("-frontend") => (1, 3),
+            r if r.ends_with("/nginx") || r.ends_with("/proxy") || r.ends_with("/lb") || r.ends_with("-frontend") => {
+                (1, 3)
+            }
             r if r.ends_with("/app") => (2, 38),
             r if r.ends_with("/redis") => (3, 7),
             r if r.ends_with("/postgres") => (5, 45),
@@ -84,7 +116,17 @@ fn pod_usage(p: &Pod) -> (i64, i64) {
 }
 
 pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
-    let a = match parse(&words[words.len().min(1)..], &[flag("all-namespaces", Some('A'), false), flag("selector", Some('l'), true), flag("no-headers", None, false), flag("containers", None, false), flag("sort-by", None, true)], "kubectl top") {
+    let a = match parse(
+        &words[words.len().min(1)..],
+        &[
+            flag("all-namespaces", Some('A'), false),
+            flag("selector", Some('l'), true),
+            flag("no-headers", None, false),
+            flag("containers", None, false),
+            flag("sort-by", None, true),
+        ],
+        "kubectl top",
+    ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
@@ -96,19 +138,32 @@ pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             for n in store.nodes.values() {
                 let alive = engine.machine(&n.metadata.name).is_some_and(|m| m.alive);
                 let cap_cpu = n.status.allocatable.get("cpu").and_then(|q| q.millis()).unwrap_or(1000).max(1) as i64;
-                let cap_mem = (n.status.allocatable.get("memory").and_then(|q| q.millis()).unwrap_or(1) / 1000 / (1 << 20)).max(1) as i64;
+                let cap_mem = (n.status.allocatable.get("memory").and_then(|q| q.millis()).unwrap_or(1)
+                    / 1000
+                    / (1 << 20))
+                    .max(1) as i64;
                 if !alive {
                     text.push_str(&format!("{}\t<unknown>\t<unknown>\t<unknown>\t<unknown>\t\n", n.metadata.name));
                     continue;
                 }
                 // The system's own share (kubelet, runtime, and on the control plane its components).
-                let (mut cpu, mut mem) = if n.spec.taints.iter().any(|t| t.key == "node-role.kubernetes.io/control-plane") { (120, 620) } else { (25, 230) };
+                let (mut cpu, mut mem) =
+                    if n.spec.taints.iter().any(|t| t.key == "node-role.kubernetes.io/control-plane") {
+                        (120, 620)
+                    } else {
+                        (25, 230)
+                    };
                 for p in store.pods.values().filter(|p| p.spec.node_name == n.metadata.name).filter(running) {
                     let (c, m) = pod_usage(p);
                     cpu += c;
                     mem += m;
                 }
-                text.push_str(&format!("{}\t{cpu}m\t{}%\t{mem}Mi\t{}%\t\n", n.metadata.name, cpu * 100 / cap_cpu, mem * 100 / cap_mem));
+                text.push_str(&format!(
+                    "{}\t{cpu}m\t{}%\t{mem}Mi\t{}%\t\n",
+                    n.metadata.name,
+                    cpu * 100 / cap_cpu,
+                    mem * 100 / cap_mem
+                ));
             }
             Output::line(crate::tabwriter::format(&text))
         }
@@ -116,13 +171,27 @@ pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             let ns = a.get("namespace").unwrap_or("default").to_string();
             let all = a.bool("all-namespaces");
             let sel = a.get("selector").and_then(|s| crate::selector::Selector::parse(s).ok());
-            let pods: Vec<&Pod> = store.pods.values().filter(|p| all || p.metadata.namespace == ns).filter(running).filter(|p| sel.as_ref().is_none_or(|s| s.matches(&p.metadata.labels))).collect();
+            let pods: Vec<&Pod> = store
+                .pods
+                .values()
+                .filter(|p| all || p.metadata.namespace == ns)
+                .filter(running)
+                .filter(|p| sel.as_ref().is_none_or(|s| s.matches(&p.metadata.labels)))
+                .collect();
             if pods.is_empty() {
                 let mut o = Output::new();
-                o.warn(if all { "No resources found".to_string() } else { format!("No resources found in {ns} namespace.") });
+                o.warn(if all {
+                    "No resources found".to_string()
+                } else {
+                    format!("No resources found in {ns} namespace.")
+                });
                 return o;
             }
-            let mut text = String::from(if all { "NAMESPACE\tNAME\tCPU(cores)\tMEMORY(bytes)\t\n" } else { "NAME\tCPU(cores)\tMEMORY(bytes)\t\n" });
+            let mut text = String::from(if all {
+                "NAMESPACE\tNAME\tCPU(cores)\tMEMORY(bytes)\t\n"
+            } else {
+                "NAME\tCPU(cores)\tMEMORY(bytes)\t\n"
+            });
             for p in pods {
                 let (c, m) = pod_usage(p);
                 if all {

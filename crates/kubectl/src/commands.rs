@@ -39,7 +39,50 @@ pub const COMMANDS: &[(&str, &str)] = &[
 /// kubectl's spelling suggestions (cobra: Levenshtein distance ≤ 2, or a prefix).
 pub fn suggestions(word: &str) -> Vec<&'static str> {
     // kubectl's commands in the order `kubectl --help` lists them (cobra suggests in this order).
-    let all = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint", "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate", "completion", "api-resources", "api-versions", "config", "plugin", "version"];
+    let all = [
+        "create",
+        "expose",
+        "run",
+        "set",
+        "explain",
+        "get",
+        "edit",
+        "delete",
+        "rollout",
+        "scale",
+        "autoscale",
+        "certificate",
+        "cluster-info",
+        "top",
+        "cordon",
+        "uncordon",
+        "drain",
+        "taint",
+        "describe",
+        "logs",
+        "attach",
+        "exec",
+        "port-forward",
+        "proxy",
+        "cp",
+        "auth",
+        "debug",
+        "events",
+        "diff",
+        "apply",
+        "patch",
+        "replace",
+        "wait",
+        "kustomize",
+        "label",
+        "annotate",
+        "completion",
+        "api-resources",
+        "api-versions",
+        "config",
+        "plugin",
+        "version",
+    ];
     all.iter().copied().filter(|c| levenshtein(word, c) <= 2 || (c.starts_with(word) && !word.is_empty())).collect()
 }
 
@@ -162,7 +205,9 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     if a.bool("watch") {
-        return Output::error("error: --watch is not available in this console yet: use `lab advance` and get again".to_string());
+        return Output::error(
+            "error: --watch is not available in this console yet: use `lab advance` and get again".to_string(),
+        );
     }
     if a.positional.is_empty() {
         return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".to_string());
@@ -217,7 +262,9 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         let names: Vec<String> = a.positional[1..].to_vec();
         if !names.is_empty() {
             if requests.len() > 1 {
-                return Output::error("error: arguments in resource/name form must have a single resource and name".to_string());
+                return Output::error(
+                    "error: arguments in resource/name form must have a single resource and name".to_string(),
+                );
             }
             requests[0].1 = names;
         }
@@ -252,7 +299,8 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 let on = if info.namespaced { ns.as_str() } else { "" };
                 match store.get(info.kind, on, n) {
                     Some(o) => v.push(o),
-                    None => not_found.push(format!("Error from server (NotFound): {} \"{n}\" not found", info.qualified_resource())),
+                    None => not_found
+                        .push(format!("Error from server (NotFound): {} \"{n}\" not found", info.qualified_resource())),
                 }
             }
             v
@@ -271,14 +319,23 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         }
         if output.is_empty() || output == "wide" {
             let table = table_of(info.kind, &objs, now, output == "wide");
-            sections.push(render_table(table, &objs, multi.then(|| info.qualified_singular()), all_ns && info.namespaced, &a));
+            sections.push(render_table(
+                table,
+                &objs,
+                multi.then(|| info.qualified_singular()),
+                all_ns && info.namespaced,
+                &a,
+            ));
         }
         found.extend(objs);
     }
     match output.as_str() {
         // get.go printGeneric: one named object is "single item implied": printed alone, and
         // when it is missing only the error is (no empty List).
-        _ if requests.len() == 1 && requests[0].1.len() == 1 && found.is_empty() && ["yaml", "json", "jsonpath"].contains(&output.as_str()) => {}
+        _ if requests.len() == 1
+            && requests[0].1.len() == 1
+            && found.is_empty()
+            && ["yaml", "json", "jsonpath"].contains(&output.as_str()) => {}
         "yaml" | "json" => {
             let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
             let value = if single {
@@ -343,7 +400,6 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     out
 }
 
-
 fn table_of(kind: &str, objs: &[Object], now: Time, wide: bool) -> Table {
     macro_rules! collect {
         ($variant:ident) => {
@@ -376,7 +432,8 @@ fn render_table(mut t: Table, objs: &[Object], kind_prefix: Option<String>, ns_c
             }
         }
     }
-    let label_cols: Vec<String> = a.all("label-columns").iter().flat_map(|s| s.split(',').map(String::from).collect::<Vec<_>>()).collect();
+    let label_cols: Vec<String> =
+        a.all("label-columns").iter().flat_map(|s| s.split(',').map(String::from).collect::<Vec<_>>()).collect();
     let mut headers: Vec<String> = t.headers.iter().map(|h| h.to_string()).collect();
     for l in &label_cols {
         headers.push(l.rsplit('/').next().unwrap_or(l).to_ascii_uppercase());
@@ -435,7 +492,11 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
-        other => return Output::error(format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+        other => {
+            return Output::error(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ))
+        }
     };
     let force = a.bool("force");
     let mut grace: Option<i64> = match a.get("grace-period") {
@@ -467,7 +528,13 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 match decode(d) {
                     Ok(o) => {
                         let info = o.info();
-                        let ons = if !info.namespaced { String::new() } else if o.meta().namespace.is_empty() { ns.clone() } else { o.meta().namespace.clone() };
+                        let ons = if !info.namespaced {
+                            String::new()
+                        } else if o.meta().namespace.is_empty() {
+                            ns.clone()
+                        } else {
+                            o.meta().namespace.clone()
+                        };
                         targets.push((info, ons, o.meta().name.clone()));
                     }
                     Err(e) => out.err(e.kubectl_message(&source, "deleting")),
@@ -510,7 +577,10 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 let scope = if info.namespaced { ns.clone() } else { String::new() };
                 if names.is_empty() {
                     let all_ns = a.bool("all-namespaces");
-                    for o in engine.store().list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None }) {
+                    for o in engine
+                        .store()
+                        .list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None })
+                    {
                         if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))
                             && field_selector.as_ref().is_none_or(|f| f.matches(&o))
                             && o.meta().deletion_timestamp.is_none()
@@ -525,7 +595,11 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 }
             }
             if targets.is_empty() && out.ok {
-                out.warn(if a.bool("all-namespaces") { "No resources found".to_string() } else { format!("No resources found in {ns} namespace.") });
+                out.warn(if a.bool("all-namespaces") {
+                    "No resources found".to_string()
+                } else {
+                    format!("No resources found in {ns} namespace.")
+                });
                 return out;
             }
         }
@@ -556,7 +630,9 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     // --wait (the default): block until the objects are gone, as kubectl does.
     if wait {
         let deadline = engine.now().0 + 5 * 60 * 1000;
-        let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid));
+        let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| {
+            w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid))
+        };
         while still_there(engine, &waiting) && engine.now().0 < deadline {
             if engine.step(&mut *ctx.observe).is_none() {
                 break;
@@ -603,7 +679,12 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     };
     let replicas: i32 = match r.parse() {
         Ok(n) if n >= 0 => n,
-        _ => return Output::error("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".to_string()),
+        _ => {
+            return Output::error(
+                "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+                    .to_string(),
+            )
+        }
     };
     let ns = namespace_of(&a);
     let mut targets: Vec<(&'static KindInfo, String)> = Vec::new();

@@ -50,21 +50,80 @@ fn common_prefix(v: &[String]) -> String {
 }
 
 const KUBECTL: &[&str] = &[
-    "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec", "explain", "expose", "get",
-    "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version",
+    "annotate",
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "config",
+    "cordon",
+    "create",
+    "delete",
+    "describe",
+    "drain",
+    "edit",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "port-forward",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
 ];
-const LAB: &[&str] = &["advance", "curl", "export", "help", "lan", "load", "node", "on", "pod", "reset", "seed", "ssh", "time"];
+const LAB: &[&str] =
+    &["advance", "curl", "export", "help", "lan", "load", "node", "on", "pod", "reset", "seed", "ssh", "time"];
 
 /// Flags offered after `-` for each subcommand (the common ones; every one works when typed).
 fn flags(cmd: &str) -> &'static [&'static str] {
     match cmd {
-        "get" => &["--all-namespaces", "--field-selector", "--label-columns", "--namespace", "--no-headers", "--output", "--selector", "--show-labels", "--sort-by", "--watch"],
+        "get" => &[
+            "--all-namespaces",
+            "--field-selector",
+            "--label-columns",
+            "--namespace",
+            "--no-headers",
+            "--output",
+            "--selector",
+            "--show-labels",
+            "--sort-by",
+            "--watch",
+        ],
         "describe" => &["--namespace", "--selector"],
-        "delete" => &["--all", "--cascade", "--field-selector", "--filename", "--force", "--grace-period", "--namespace", "--selector", "--wait"],
+        "delete" => &[
+            "--all",
+            "--cascade",
+            "--field-selector",
+            "--filename",
+            "--force",
+            "--grace-period",
+            "--namespace",
+            "--selector",
+            "--wait",
+        ],
         "apply" | "create" => &["--dry-run", "--filename", "--namespace", "--output"],
-        "logs" => &["--container", "--follow", "--namespace", "--previous", "--selector", "--since", "--tail", "--timestamps"],
+        "logs" => {
+            &["--container", "--follow", "--namespace", "--previous", "--selector", "--since", "--tail", "--timestamps"]
+        }
         "scale" => &["--namespace", "--replicas"],
-        "run" => &["--command", "--dry-run", "--env", "--image", "--labels", "--namespace", "--output", "--port", "--restart"],
+        "run" => &[
+            "--command",
+            "--dry-run",
+            "--env",
+            "--image",
+            "--labels",
+            "--namespace",
+            "--output",
+            "--port",
+            "--restart",
+        ],
         "expose" => &["--dry-run", "--name", "--output", "--port", "--selector", "--target-port", "--type"],
         "drain" => &["--delete-emptydir-data", "--force", "--grace-period", "--ignore-daemonsets"],
         "rollout" => &["--namespace", "--revision", "--timeout", "--to-revision"],
@@ -114,10 +173,17 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
         ["lab", "lan"] => offer(strs(&["up"])),
         ["lab", "ssh" | "on"] => offer(engine.lan().vms.keys().cloned().collect()),
         ["lab", "on", _] => offer(strs(&["cat", "curl", "docker", "echo", "hostname", "ip", "ls", "sed", "tee"])),
-        ["lab", "on", _, "docker"] => offer(strs(&["cp", "exec", "images", "kill", "logs", "network", "ps", "pull", "rm", "run", "start", "stop"])),
-        ["lab", "on", vm, "docker", "exec" | "kill" | "logs" | "rm" | "start" | "stop"] => {
-            offer(engine.lan().vms.get(*vm).map(|v| v.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default())
-        }
+        ["lab", "on", _, "docker"] => offer(strs(&[
+            "cp", "exec", "images", "kill", "logs", "network", "ps", "pull", "rm", "run", "start", "stop",
+        ])),
+        ["lab", "on", vm, "docker", "exec" | "kill" | "logs" | "rm" | "start" | "stop"] => offer(
+            engine
+                .lan()
+                .vms
+                .get(*vm)
+                .map(|v| v.containers.iter().map(|c| c.name.clone()).collect())
+                .unwrap_or_default(),
+        ),
         ["lab", "on", _, "docker", "network"] => offer(strs(&["create", "ls", "rm"])),
         ["lab", "on", _, "ip"] => offer(strs(&["addr", "link"])),
         ["lab", "time"] => offer(strs(&["next", "pause", "play", "speed"])),
@@ -144,7 +210,13 @@ fn node_names(engine: &Engine) -> Vec<String> {
 }
 
 fn service_names(engine: &Engine, ns: &str) -> Vec<String> {
-    engine.store().services.values().filter(|s| s.metadata.namespace == ns && s.metadata.name != "kubernetes").map(|s| s.metadata.name.clone()).collect()
+    engine
+        .store()
+        .services
+        .values()
+        .filter(|s| s.metadata.namespace == ns && s.metadata.name != "kubernetes")
+        .map(|s| s.metadata.name.clone())
+        .collect()
 }
 
 fn object_names(engine: &Engine, kind: &str, ns: &str) -> Vec<String> {
@@ -181,7 +253,26 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
                 continue;
             }
             if w.starts_with('-') {
-                skip = !w.contains('=') && matches!(*w, "-n" | "--namespace" | "-o" | "--output" | "-l" | "--selector" | "-c" | "--container" | "-f" | "--filename" | "--replicas" | "--image" | "--port" | "-p" | "--patch" | "--patch-file" | "--type");
+                skip = !w.contains('=')
+                    && matches!(
+                        *w,
+                        "-n" | "--namespace"
+                            | "-o"
+                            | "--output"
+                            | "-l"
+                            | "--selector"
+                            | "-c"
+                            | "--container"
+                            | "-f"
+                            | "--filename"
+                            | "--replicas"
+                            | "--image"
+                            | "--port"
+                            | "-p"
+                            | "--patch"
+                            | "--patch-file"
+                            | "--type"
+                    );
                 continue;
             }
             out.push(*w);
@@ -216,18 +307,32 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
             _ => Completion { start, candidates: Vec::new() },
         },
         "scale" => match positional.as_slice() {
-            [] => offer(object_names(engine, "Deployment", ns).into_iter().map(|n| format!("deployment/{n}")).chain(["deployment", "replicaset", "statefulset"].map(String::from)).collect()),
+            [] => offer(
+                object_names(engine, "Deployment", ns)
+                    .into_iter()
+                    .map(|n| format!("deployment/{n}"))
+                    .chain(["deployment", "replicaset", "statefulset"].map(String::from))
+                    .collect(),
+            ),
             [t] => kinded(&[t]),
             _ => Completion { start, candidates: Vec::new() },
         },
         "rollout" => match positional.as_slice() {
             [] => offer(strs(&["history", "pause", "restart", "resume", "status", "undo"])),
-            [_] => offer(object_names(engine, "Deployment", ns).into_iter().map(|n| format!("deployment/{n}")).chain(object_names(engine, "StatefulSet", ns).into_iter().map(|n| format!("statefulset/{n}"))).collect()),
+            [_] => offer(
+                object_names(engine, "Deployment", ns)
+                    .into_iter()
+                    .map(|n| format!("deployment/{n}"))
+                    .chain(object_names(engine, "StatefulSet", ns).into_iter().map(|n| format!("statefulset/{n}")))
+                    .collect(),
+            ),
             _ => Completion { start, candidates: Vec::new() },
         },
         "set" => match positional.as_slice() {
             [] => offer(strs(&["env", "image"])),
-            [_] => offer(object_names(engine, "Deployment", ns).into_iter().map(|n| format!("deployment/{n}")).collect()),
+            [_] => {
+                offer(object_names(engine, "Deployment", ns).into_iter().map(|n| format!("deployment/{n}")).collect())
+            }
             _ => Completion { start, candidates: Vec::new() },
         },
         "expose" => match positional.as_slice() {
@@ -252,7 +357,12 @@ mod tests {
 
     fn lab() -> Engine {
         let mut e = Engine::new(1);
-        for l in ["kubectl create deployment web --image=nginx:1.25 --replicas=2", "kubectl create deployment api --image=nginx:1.25", "kubectl expose deployment web --port=80", "kubectl create namespace team-a"] {
+        for l in [
+            "kubectl create deployment web --image=nginx:1.25 --replicas=2",
+            "kubectl create deployment api --image=nginx:1.25",
+            "kubectl expose deployment web --port=80",
+            "kubectl create namespace team-a",
+        ] {
             execute(&mut e, l, &mut Ctx { files: &NoFiles, stdin: None, observe: &mut |_| {} });
         }
         e.advance(10_000, &mut |_| {});
@@ -319,7 +429,16 @@ mod tests {
     #[test]
     fn nothing_to_offer_changes_nothing_and_never_panics() {
         let e = lab();
-        for line in ["", " ", "kubectl get nope ", "lab zzz", "kubectl 'unterminated", "é", "kubectl get pods -n", "kubectl get /"] {
+        for line in [
+            "",
+            " ",
+            "kubectl get nope ",
+            "lab zzz",
+            "kubectl 'unterminated",
+            "é",
+            "kubectl get pods -n",
+            "kubectl get /",
+        ] {
             let c = complete(&e, line);
             let _ = c.apply(line);
         }

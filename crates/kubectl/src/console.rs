@@ -30,7 +30,8 @@ struct Follow {
 
 impl Follow {
     fn poll(&mut self, engine: &Engine, out: &mut Vec<String>) -> bool {
-        let alive = engine.store().pods.get(&(self.ns.clone(), self.pod.clone())).is_some_and(|p| p.metadata.uid == self.uid);
+        let alive =
+            engine.store().pods.get(&(self.ns.clone(), self.pod.clone())).is_some_and(|p| p.metadata.uid == self.uid);
         if !alive {
             return false;
         }
@@ -123,7 +124,8 @@ impl Watch {
             seen.insert(name, r);
         }
         // Deleted objects: their last row once more.
-        let gone: Vec<Vec<String>> = self.rows.iter().filter(|(n, _)| !seen.contains_key(*n)).map(|(_, r)| r.clone()).collect();
+        let gone: Vec<Vec<String>> =
+            self.rows.iter().filter(|(n, _)| !seen.contains_key(*n)).map(|(_, r)| r.clone()).collect();
         for r in gone {
             let text = self.format(&r);
             out.push(text);
@@ -186,13 +188,19 @@ impl Console {
         };
         let line = rewritten.as_str();
         let words = crate::shell::split_words(line).unwrap_or_default();
-        let is_get = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k")) && words.get(1).map(|s| s.as_str()) == Some("get");
+        let is_get = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k"))
+            && words.get(1).map(|s| s.as_str()) == Some("get");
         let watch_flag = |w: &String| w == "-w" || w == "--watch" || w == "--watch=true" || w == "--watch-only";
         if is_get && words.iter().any(watch_flag) {
             let watch_only = words.iter().any(|w| w == "--watch-only");
             let plain: Vec<String> = words.iter().filter(|w| !watch_flag(w)).cloned().collect();
-            let plain_line = plain.iter().map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() }).collect::<Vec<_>>().join(" ");
-            if plain.iter().any(|w| w.starts_with("-o") && !w.contains("wide")) || plain.iter().any(|w| w == "--output") {
+            let plain_line = plain
+                .iter()
+                .map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() })
+                .collect::<Vec<_>>()
+                .join(" ");
+            if plain.iter().any(|w| w.starts_with("-o") && !w.contains("wide")) || plain.iter().any(|w| w == "--output")
+            {
                 return Output::error("error: this lab watches tables only: use -w without -o (or with -o wide)");
             }
             let out = execute(engine, &plain_line, ctx);
@@ -200,7 +208,12 @@ impl Console {
                 return out;
             }
             let (header, rows) = table_rows(engine, &plain_line);
-            let mut w = Watch { line: plain_line, age_col: header.iter().position(|h| h == "AGE"), rows: BTreeMap::new(), widths: Vec::new() };
+            let mut w = Watch {
+                line: plain_line,
+                age_col: header.iter().position(|h| h == "AGE"),
+                rows: BTreeMap::new(),
+                widths: Vec::new(),
+            };
             let mut printed = Output::new();
             // The first listing is flushed as one table: header and rows share widths.
             if !watch_only {
@@ -227,15 +240,25 @@ impl Console {
             self.watch = Some(w);
             return printed;
         }
-        let is_logs = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k")) && words.get(1).map(|s| s.as_str()) == Some("logs");
+        let is_logs = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k"))
+            && words.get(1).map(|s| s.as_str()) == Some("logs");
         let follow_flag = |w: &String| w == "-f" || w == "--follow" || w == "--follow=true";
         if is_logs && words.iter().any(follow_flag) {
             let plain: Vec<String> = words.iter().filter(|w| !follow_flag(w)).cloned().collect();
-            let plain_line = plain.iter().map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() }).collect::<Vec<_>>().join(" ");
+            let plain_line = plain
+                .iter()
+                .map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() })
+                .collect::<Vec<_>>()
+                .join(" ");
             let out = execute(engine, &plain_line, ctx);
             if out.ok {
                 if let Some((ns, pod, container)) = crate::logs::follow_target(engine, &plain[2..]) {
-                    let uid = engine.store().pods.get(&(ns.clone(), pod.clone())).map(|p| p.metadata.uid.clone()).unwrap_or_default();
+                    let uid = engine
+                        .store()
+                        .pods
+                        .get(&(ns.clone(), pod.clone()))
+                        .map(|p| p.metadata.uid.clone())
+                        .unwrap_or_default();
                     let mut f = Follow { ns, pod, container, uid, last: (kubelab_api::Time(0), 0) };
                     let mut sink = Vec::new();
                     f.poll(engine, &mut sink);
@@ -244,13 +267,20 @@ impl Console {
             }
             return out;
         }
-        let advances = matches!(words.first().map(|s| s.as_str()), Some("lab")) && matches!(words.get(1).map(|s| s.as_str()), Some("advance" | "time"));
+        let advances = matches!(words.first().map(|s| s.as_str()), Some("lab"))
+            && matches!(words.get(1).map(|s| s.as_str()), Some("advance" | "time"));
         if advances && self.follow.is_some() {
             let mut f = self.follow.take().expect("checked");
             let mut lines = Vec::new();
-            let out = execute_streaming(engine, line, ctx, &mut |e, l| {
-                f.poll(e, l);
-            }, &mut lines);
+            let out = execute_streaming(
+                engine,
+                line,
+                ctx,
+                &mut |e, l| {
+                    f.poll(e, l);
+                },
+                &mut lines,
+            );
             let mut o = Output::new();
             for l in lines {
                 o.out(l);
@@ -284,9 +314,16 @@ fn rows_empty(o: &Output) -> bool {
 }
 
 /// Runs `lab advance D` instant by instant so a watch or a log follow sees every change.
-fn execute_streaming(engine: &mut Engine, line: &str, ctx: &mut Ctx, poll: &mut dyn FnMut(&mut Engine, &mut Vec<String>), lines: &mut Vec<String>) -> Output {
+fn execute_streaming(
+    engine: &mut Engine,
+    line: &str,
+    ctx: &mut Ctx,
+    poll: &mut dyn FnMut(&mut Engine, &mut Vec<String>),
+    lines: &mut Vec<String>,
+) -> Output {
     let words = crate::shell::split_words(line).unwrap_or_default();
-    let dur = words.iter().rev().find(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit())).cloned().unwrap_or_default();
+    let dur =
+        words.iter().rev().find(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit())).cloned().unwrap_or_default();
     let Ok(ms) = kubelab_engine::duration::parse_duration(&dur) else {
         return execute(engine, line, ctx);
     };

@@ -19,7 +19,8 @@ pub fn rfc1123z(t: Time) -> String {
     let (y, m, d) = (&s[0..4], &s[5..7], &s[8..10]);
     let days = EPOCH_DAYS_SINCE_1970 + (t.0 / 86_400_000) as i64;
     let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m.parse::<usize>().unwrap_or(1) - 1];
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        [m.parse::<usize>().unwrap_or(1) - 1];
     format!("{weekday}, {d} {month} {y} {} +0000", &s[11..19])
 }
 
@@ -146,14 +147,27 @@ fn container_state(w: &mut W, title: &str, s: &ContainerState) {
         if let Some(sig) = t.signal.filter(|s| *s > 0) {
             w.line(3, &format!("Signal:\t{sig}"));
         }
-        w.line(3, &format!("Started:\t{}", t.started_at.map(rfc1123z).unwrap_or_else(|| "Thu, 01 Jan 1970 00:00:00 +0000".into())));
+        w.line(
+            3,
+            &format!(
+                "Started:\t{}",
+                t.started_at.map(rfc1123z).unwrap_or_else(|| "Thu, 01 Jan 1970 00:00:00 +0000".into())
+            ),
+        );
         w.line(3, &format!("Finished:\t{}", t.finished_at.map(rfc1123z).unwrap_or_default()));
     } else {
         w.line(2, &format!("{title}:\tWaiting"));
     }
 }
 
-fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuses: Option<&[ContainerStatus]>, space: &str, pod: Option<&Pod>) {
+fn describe_containers(
+    w: &mut W,
+    label: &str,
+    containers: &[Container],
+    statuses: Option<&[ContainerStatus]>,
+    space: &str,
+    pod: Option<&Pod>,
+) {
     w.w(0, &format!("{space}{label}:"));
     w.0.push('\n');
     for c in containers {
@@ -168,10 +182,14 @@ fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuse
             w.line(2, &format!("Image ID:\t{}", s.image_id));
         }
         let ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.container_port, p.protocol)).collect();
-        let host_ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), p.protocol)).collect();
+        let host_ports: Vec<String> =
+            c.ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), p.protocol)).collect();
         let or_none = |v: &[String]| if v.is_empty() { "<none>".to_string() } else { v.join(", ") };
         w.line(2, &format!("{}:\t{}", if ports.len() > 1 { "Ports" } else { "Port" }, or_none(&ports)));
-        w.line(2, &format!("{}:\t{}", if host_ports.len() > 1 { "Host Ports" } else { "Host Port" }, or_none(&host_ports)));
+        w.line(
+            2,
+            &format!("{}:\t{}", if host_ports.len() > 1 { "Host Ports" } else { "Host Port" }, or_none(&host_ports)),
+        );
         if !c.command.is_empty() {
             w.line(2, "Command:");
             for x in &c.command {
@@ -250,9 +268,27 @@ fn describe_containers(w: &mut W, label: &str, containers: &[Container], statuse
                 } else if let Some(r) = from.get("resourceFieldRef") {
                     w.line(3, &format!("{}:\t ({})", e.name, text(r, "resource")));
                 } else if let Some(r) = from.get("secretKeyRef") {
-                    w.line(3, &format!("{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}", e.name, text(r, "key"), text(r, "name"), optional(r)));
+                    w.line(
+                        3,
+                        &format!(
+                            "{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}",
+                            e.name,
+                            text(r, "key"),
+                            text(r, "name"),
+                            optional(r)
+                        ),
+                    );
                 } else if let Some(r) = from.get("configMapKeyRef") {
-                    w.line(3, &format!("{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}", e.name, text(r, "key"), text(r, "name"), optional(r)));
+                    w.line(
+                        3,
+                        &format!(
+                            "{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}",
+                            e.name,
+                            text(r, "key"),
+                            text(r, "name"),
+                            optional(r)
+                        ),
+                    );
                 }
             }
         }
@@ -299,7 +335,10 @@ fn describe_volumes(w: &mut W, volumes: &[Volume], space: &str) {
                     w.line(2, &format!("{space}TokenExpirationSeconds:\t{secs}"));
                 }
                 if let Some(cm) = src.get("configMap") {
-                    w.line(2, &format!("{space}ConfigMapName:\t{}", cm.get("name").and_then(|n| n.as_str()).unwrap_or("")));
+                    w.line(
+                        2,
+                        &format!("{space}ConfigMapName:\t{}", cm.get("name").and_then(|n| n.as_str()).unwrap_or("")),
+                    );
                     w.line(2, &format!("{space}ConfigMapOptional:\t<nil>"));
                 }
                 if src.get("downwardAPI").is_some() {
@@ -356,7 +395,8 @@ fn describe_events(w: &mut W, store: &Store, kind: &str, ns: &str, name: &str, u
     w.line(1, "----\t------\t----\t----\t-------");
     for e in events {
         let first = age(e.first_timestamp, now);
-        let interval = if e.count > 1 { format!("{} (x{} over {first})", age(e.last_timestamp, now), e.count) } else { first };
+        let interval =
+            if e.count > 1 { format!("{} (x{} over {first})", age(e.last_timestamp, now), e.count) } else { first };
         w.line(1, &format!("{}\t{}\t{interval}\t{}\t{}", e.type_, e.reason, e.source.component, e.message.trim()));
     }
 }
@@ -365,7 +405,12 @@ fn replica_sets_by_labels(list: &[&ReplicaSet]) -> String {
     if list.is_empty() {
         return "<none>".into();
     }
-    list.iter().map(|rs| format!("{} ({}/{} replicas created)", rs.metadata.name, rs.status.replicas, rs.spec.replicas.unwrap_or(1))).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|rs| {
+            format!("{} ({}/{} replicas created)", rs.metadata.name, rs.status.replicas, rs.spec.replicas.unwrap_or(1))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn deployment(store: &Store, d: &Deployment, now: Time) -> String {
@@ -378,12 +423,29 @@ pub fn deployment(store: &Store, d: &Deployment, now: Time) -> String {
     labels_multiline(&mut w, "Annotations", &m.annotations, ": ");
     w.line(0, &format!("Selector:\t{}", d.spec.selector.to_selector_string()));
     let s = &d.status;
-    w.line(0, &format!("Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable", d.spec.replicas.unwrap_or(1), s.updated_replicas, s.replicas, s.available_replicas, s.unavailable_replicas));
+    w.line(
+        0,
+        &format!(
+            "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable",
+            d.spec.replicas.unwrap_or(1),
+            s.updated_replicas,
+            s.replicas,
+            s.available_replicas,
+            s.unavailable_replicas
+        ),
+    );
     w.line(0, &format!("StrategyType:\t{}", d.spec.strategy.type_));
     w.line(0, &format!("MinReadySeconds:\t{}", d.spec.min_ready_seconds));
     if let Some(ru) = &d.spec.strategy.rolling_update {
         let f = |v: &Option<IntOrString>| v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "0".into());
-        w.line(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge", f(&ru.max_unavailable), f(&ru.max_surge)));
+        w.line(
+            0,
+            &format!(
+                "RollingUpdateStrategy:\t{} max unavailable, {} max surge",
+                f(&ru.max_unavailable),
+                f(&ru.max_surge)
+            ),
+        );
     }
     pod_template_into(&mut w, &d.spec.template);
     if !s.conditions.is_empty() {
@@ -395,8 +457,18 @@ pub fn deployment(store: &Store, d: &Deployment, now: Time) -> String {
         }
     }
     let all = owned_replica_sets(d, store);
-    let new = all.iter().copied().find(|rs| kubelab_engine::controllers::deployment::equal_ignore_hash(&rs.spec.template, &d.spec.template));
-    let old: Vec<&ReplicaSet> = all.iter().copied().filter(|rs| Some(rs.metadata.uid.as_str()) != new.map(|n| n.metadata.uid.as_str()) && (rs.spec.replicas.unwrap_or(0) > 0 || rs.status.replicas > 0)).collect();
+    let new = all
+        .iter()
+        .copied()
+        .find(|rs| kubelab_engine::controllers::deployment::equal_ignore_hash(&rs.spec.template, &d.spec.template));
+    let old: Vec<&ReplicaSet> = all
+        .iter()
+        .copied()
+        .filter(|rs| {
+            Some(rs.metadata.uid.as_str()) != new.map(|n| n.metadata.uid.as_str())
+                && (rs.spec.replicas.unwrap_or(0) > 0 || rs.status.replicas > 0)
+        })
+        .collect();
     w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_by_labels(&old)));
     w.line(0, &format!("NewReplicaSet:\t{}", replica_sets_by_labels(&new.into_iter().collect::<Vec<_>>())));
     describe_events(&mut w, store, "Deployment", &m.namespace, &m.name, &m.uid, now);
@@ -417,7 +489,16 @@ pub fn replica_set(store: &Store, rs: &ReplicaSet, now: Time) -> String {
     w.line(0, &format!("Replicas:\t{} current / {} desired", rs.status.replicas, rs.spec.replicas.unwrap_or(1)));
     let pods: Vec<&Pod> = kubelab_engine::controllers::replicaset::owned_pods(rs, store);
     let count = |phase: &str| pods.iter().filter(|p| p.status.phase == phase).count();
-    w.line(0, &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")));
+    w.line(
+        0,
+        &format!(
+            "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
+            count("Running"),
+            count("Pending"),
+            count("Succeeded"),
+            count("Failed")
+        ),
+    );
     pod_template_into(&mut w, &rs.spec.template);
     describe_events(&mut w, store, "ReplicaSet", &m.namespace, &m.name, &m.uid, now);
     w.finish()
@@ -466,7 +547,14 @@ pub fn pod(store: &Store, p: &Pod, now: Time) -> String {
         w.line(0, &format!("Controlled By:\t{}/{}", r.kind, r.name));
     }
     if !p.spec.init_containers.is_empty() {
-        describe_containers(&mut w, "Init Containers", &p.spec.init_containers, Some(&p.status.init_container_statuses), "", Some(p));
+        describe_containers(
+            &mut w,
+            "Init Containers",
+            &p.spec.init_containers,
+            Some(&p.status.init_container_statuses),
+            "",
+            Some(p),
+        );
     }
     describe_containers(&mut w, "Containers", &p.spec.containers, Some(&p.status.container_statuses), "", Some(p));
     if !p.status.conditions.is_empty() {
@@ -499,7 +587,13 @@ pub fn service(store: &Store, s: &Service, now: Time) -> String {
     w.line(0, &format!("IP Families:\t{}", s.spec.ip_families.join(",")));
     w.line(0, &format!("IP:\t{}", s.spec.cluster_ip));
     w.line(0, &format!("IPs:\t{}", s.spec.cluster_ips.join(",")));
-    let ingress: Vec<String> = s.status.load_balancer.ingress.iter().map(|i| if i.ip.is_empty() { i.hostname.clone() } else { i.ip.clone() }).collect();
+    let ingress: Vec<String> = s
+        .status
+        .load_balancer
+        .ingress
+        .iter()
+        .map(|i| if i.ip.is_empty() { i.hostname.clone() } else { i.ip.clone() })
+        .collect();
     if !ingress.is_empty() {
         w.line(0, &format!("LoadBalancer Ingress:\t{}", ingress.join(", ")));
     }
@@ -544,7 +638,13 @@ pub fn endpoints(store: &Store, e: &Endpoints, now: Time) -> String {
     labels_multiline(&mut w, "Annotations", &m.annotations, ": ");
     w.line(0, "Subsets:");
     for ss in &e.subsets {
-        let ips = |v: &[EndpointAddress]| if v.is_empty() { "<none>".to_string() } else { v.iter().map(|a| a.ip.clone()).collect::<Vec<_>>().join(",") };
+        let ips = |v: &[EndpointAddress]| {
+            if v.is_empty() {
+                "<none>".to_string()
+            } else {
+                v.iter().map(|a| a.ip.clone()).collect::<Vec<_>>().join(",")
+            }
+        };
         w.line(1, &format!("Addresses:\t{}", ips(&ss.addresses)));
         w.line(1, &format!("NotReadyAddresses:\t{}", ips(&ss.not_ready_addresses)));
         w.line(1, "Ports:");
@@ -598,15 +698,18 @@ pub fn node(store: &Store, n: &Node, now: Time) -> String {
     w.line(0, "  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
     w.line(0, "  ----\t------\t-----------------\t------------------\t------\t-------");
     for c in &n.status.conditions {
-        w.line(1, &format!(
-            "{} \t{} \t{} \t{} \t{} \t{}",
-            c.type_,
-            c.status,
-            c.last_heartbeat_time.map(rfc1123z).unwrap_or_default(),
-            c.last_transition_time.map(rfc1123z).unwrap_or_default(),
-            c.reason,
-            c.message
-        ));
+        w.line(
+            1,
+            &format!(
+                "{} \t{} \t{} \t{} \t{} \t{}",
+                c.type_,
+                c.status,
+                c.last_heartbeat_time.map(rfc1123z).unwrap_or_default(),
+                c.last_transition_time.map(rfc1123z).unwrap_or_default(),
+                c.reason,
+                c.message
+            ),
+        );
     }
     w.line(0, "Addresses:");
     for a in &n.status.addresses {
@@ -637,7 +740,11 @@ pub fn node(store: &Store, n: &Node, now: Time) -> String {
     w.line(0, &format!("PodCIDR:\t{}", n.spec.pod_cidr));
     w.line(0, &format!("PodCIDRs:\t{}", n.spec.pod_cidrs.join(",")));
     w.line(0, &format!("ProviderID:\t{}", n.spec.provider_id));
-    let pods: Vec<&Pod> = store.pods.values().filter(|p| p.spec.node_name == m.name && p.status.phase != "Succeeded" && p.status.phase != "Failed").collect();
+    let pods: Vec<&Pod> = store
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name == m.name && p.status.phase != "Succeeded" && p.status.phase != "Failed")
+        .collect();
     let cpu_cap = n.status.allocatable.get("cpu").and_then(|q| q.millis()).unwrap_or(1).max(1);
     let mem_cap = n.status.allocatable.get("memory").and_then(|q| q.millis()).unwrap_or(1).max(1);
     w.line(0, &format!("Non-terminated Pods:\t({} in total)", pods.len()));
@@ -645,44 +752,83 @@ pub fn node(store: &Store, n: &Node, now: Time) -> String {
     w.line(0, "  ---------\t----\t------------\t----------\t---------------\t-------------\t---");
     let (mut tr_cpu, mut tl_cpu, mut tr_mem, mut tl_mem) = (0i128, 0i128, 0i128, 0i128);
     let sum = |p: &Pod, which: &str, res: &str| -> i128 {
-        p.spec.containers.iter().map(|c| {
-            let m = if which == "requests" { &c.resources.requests } else { &c.resources.limits };
-            let q = m.get(res).or_else(|| if which == "requests" { c.resources.limits.get(res) } else { None });
-            q.and_then(|q| q.millis()).unwrap_or(0)
-        }).sum()
+        p.spec
+            .containers
+            .iter()
+            .map(|c| {
+                let m = if which == "requests" { &c.resources.requests } else { &c.resources.limits };
+                let q = m.get(res).or_else(|| if which == "requests" { c.resources.limits.get(res) } else { None });
+                q.and_then(|q| q.millis()).unwrap_or(0)
+            })
+            .sum()
     };
     let pct = |v: i128, cap: i128| v * 100 / cap;
     let fmt_cpu = |v: i128| if v == 0 { "0".to_string() } else { kubelab_api::quantity::format_cpu_millis(v) };
     let fmt_mem = |v: i128| if v == 0 { "0".to_string() } else { kubelab_api::quantity::format_memory_millis(v) };
     for p in &pods {
-        let (rc, lc, rm, lm) = (sum(p, "requests", "cpu"), sum(p, "limits", "cpu"), sum(p, "requests", "memory"), sum(p, "limits", "memory"));
+        let (rc, lc, rm, lm) = (
+            sum(p, "requests", "cpu"),
+            sum(p, "limits", "cpu"),
+            sum(p, "requests", "memory"),
+            sum(p, "limits", "memory"),
+        );
         tr_cpu += rc;
         tl_cpu += lc;
         tr_mem += rm;
         tl_mem += lm;
-        w.line(1, &format!(
-            "{}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}",
-            p.metadata.namespace,
-            p.metadata.name,
-            fmt_cpu(rc), pct(rc, cpu_cap),
-            fmt_cpu(lc), pct(lc, cpu_cap),
-            fmt_mem(rm), pct(rm, mem_cap),
-            fmt_mem(lm), pct(lm, mem_cap),
-            age(p.metadata.creation_timestamp, now)
-        ));
+        w.line(
+            1,
+            &format!(
+                "{}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}",
+                p.metadata.namespace,
+                p.metadata.name,
+                fmt_cpu(rc),
+                pct(rc, cpu_cap),
+                fmt_cpu(lc),
+                pct(lc, cpu_cap),
+                fmt_mem(rm),
+                pct(rm, mem_cap),
+                fmt_mem(lm),
+                pct(lm, mem_cap),
+                age(p.metadata.creation_timestamp, now)
+            ),
+        );
     }
     w.line(0, "Allocated resources:");
     w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
-    w.line(1, &format!("cpu\t{} ({}%)\t{} ({}%)", fmt_cpu(tr_cpu), pct(tr_cpu, cpu_cap), fmt_cpu(tl_cpu), pct(tl_cpu, cpu_cap)));
-    w.line(1, &format!("memory\t{} ({}%)\t{} ({}%)", fmt_mem(tr_mem), pct(tr_mem, mem_cap), fmt_mem(tl_mem), pct(tl_mem, mem_cap)));
+    w.line(
+        1,
+        &format!(
+            "cpu\t{} ({}%)\t{} ({}%)",
+            fmt_cpu(tr_cpu),
+            pct(tr_cpu, cpu_cap),
+            fmt_cpu(tl_cpu),
+            pct(tl_cpu, cpu_cap)
+        ),
+    );
+    w.line(
+        1,
+        &format!(
+            "memory\t{} ({}%)\t{} ({}%)",
+            fmt_mem(tr_mem),
+            pct(tr_mem, mem_cap),
+            fmt_mem(tl_mem),
+            pct(tl_mem, mem_cap)
+        ),
+    );
     w.line(1, "ephemeral-storage\t0 (0%)\t0 (0%)");
     describe_events(&mut w, store, "Node", "", &m.name, "", now);
     w.finish()
 }
 
-const DESCRIBE_FLAGS: &[FlagSpec] = &[flag("selector", Some('l'), true), flag("all-namespaces", Some('A'), false), flag("show-events", None, false), flag("filename", Some('f'), true)];
+const DESCRIBE_FLAGS: &[FlagSpec] = &[
+    flag("selector", Some('l'), true),
+    flag("all-namespaces", Some('A'), false),
+    flag("show-events", None, false),
+    flag("filename", Some('f'), true),
+];
 
 pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let a = match parse(words, DESCRIBE_FLAGS, "kubectl describe") {
@@ -711,9 +857,17 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Err(e) => return Output::error(e),
         };
         let list_ns = if info.namespaced && !a.bool("all-namespaces") { Some(scope.as_str()) } else { None };
-        objs = store.list(info.kind, list_ns).into_iter().filter(|o| sel.as_ref().is_none_or(|s| s.matches(&o.meta().labels))).collect();
+        objs = store
+            .list(info.kind, list_ns)
+            .into_iter()
+            .filter(|o| sel.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+            .collect();
         if objs.is_empty() {
-            out.warn(if info.namespaced { format!("No resources found in {ns} namespace.") } else { "No resources found".to_string() });
+            out.warn(if info.namespaced {
+                format!("No resources found in {ns} namespace.")
+            } else {
+                "No resources found".to_string()
+            });
             return out;
         }
     } else {
@@ -722,9 +876,16 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             match store.get(info.kind, &scope, n) {
                 Some(o) => objs.push(o),
                 None => {
-                    let prefixed: Vec<Object> = store.list(info.kind, Some(&scope)).into_iter().filter(|o| o.meta().name.starts_with(n.as_str())).collect();
+                    let prefixed: Vec<Object> = store
+                        .list(info.kind, Some(&scope))
+                        .into_iter()
+                        .filter(|o| o.meta().name.starts_with(n.as_str()))
+                        .collect();
                     if prefixed.is_empty() {
-                        out.err(format!("Error from server (NotFound): {} \"{n}\" not found", info.qualified_resource()));
+                        out.err(format!(
+                            "Error from server (NotFound): {} \"{n}\" not found",
+                            info.qualified_resource()
+                        ));
                     }
                     objs.extend(prefixed);
                 }
@@ -771,9 +932,22 @@ pub fn stateful_set(store: &Store, s: &StatefulSet, now: Time) -> String {
     if let Some(ru) = &s.spec.update_strategy.rolling_update {
         w.line(1, &format!("Partition:\t{}", ru.partition.unwrap_or(0)));
     }
-    let pods: Vec<&Pod> = store.pods.values().filter(|p| p.metadata.namespace == m.namespace && p.metadata.controller_ref().is_some_and(|r| r.uid == m.uid)).collect();
+    let pods: Vec<&Pod> = store
+        .pods
+        .values()
+        .filter(|p| p.metadata.namespace == m.namespace && p.metadata.controller_ref().is_some_and(|r| r.uid == m.uid))
+        .collect();
     let count = |phase: &str| pods.iter().filter(|p| p.status.phase == phase).count();
-    w.line(0, &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")));
+    w.line(
+        0,
+        &format!(
+            "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
+            count("Running"),
+            count("Pending"),
+            count("Succeeded"),
+            count("Failed")
+        ),
+    );
     pod_template_into(&mut w, &s.spec.template);
     if s.spec.volume_claim_templates.is_empty() {
         w.line(0, "Volume Claims:\t<none>");
@@ -784,7 +958,13 @@ pub fn stateful_set(store: &Store, s: &StatefulSet, now: Time) -> String {
             w.line(1, &format!("StorageClass:\t{}", t.spec.storage_class_name.clone().unwrap_or_default()));
             labels_multiline(&mut w, "  Labels", &t.metadata.labels, "=");
             labels_multiline(&mut w, "  Annotations", &t.metadata.annotations, ": ");
-            w.line(1, &format!("Capacity:\t{}", t.spec.resources.requests.get("storage").map(|q| q.0.clone()).unwrap_or_default()));
+            w.line(
+                1,
+                &format!(
+                    "Capacity:\t{}",
+                    t.spec.resources.requests.get("storage").map(|q| q.0.clone()).unwrap_or_default()
+                ),
+            );
             w.line(1, &format!("Access Modes:\t{}", printers::access_modes(&t.spec.access_modes)));
         }
     }
@@ -798,7 +978,11 @@ pub fn pvc(store: &Store, c: &PersistentVolumeClaim, now: Time) -> String {
     w.line(0, &format!("Name:\t{}", m.name));
     w.line(0, &format!("Namespace:\t{}", m.namespace));
     w.line(0, &format!("StorageClass:\t{}", c.spec.storage_class_name.clone().unwrap_or_default()));
-    let status = if m.deletion_timestamp.is_some() { format!("Terminating (lasts {})", age(m.deletion_timestamp, now)) } else { c.status.phase.clone() };
+    let status = if m.deletion_timestamp.is_some() {
+        format!("Terminating (lasts {})", age(m.deletion_timestamp, now))
+    } else {
+        c.status.phase.clone()
+    };
     w.line(0, &format!("Status:\t{status}"));
     w.line(0, &format!("Volume:\t{}", c.spec.volume_name));
     labels_multiline(&mut w, "Labels", &m.labels, "=");
@@ -810,7 +994,13 @@ pub fn pvc(store: &Store, c: &PersistentVolumeClaim, now: Time) -> String {
     let users: Vec<String> = store
         .pods
         .values()
-        .filter(|p| p.metadata.namespace == m.namespace && p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|s| s.claim_name == m.name)))
+        .filter(|p| {
+            p.metadata.namespace == m.namespace
+                && p.spec
+                    .volumes
+                    .iter()
+                    .any(|v| v.persistent_volume_claim.as_ref().is_some_and(|s| s.claim_name == m.name))
+        })
         .map(|p| p.metadata.name.clone())
         .collect();
     if users.is_empty() {
@@ -833,7 +1023,13 @@ pub fn pv(store: &Store, v: &PersistentVolume, now: Time) -> String {
     w.line(0, &format!("Finalizers:\t[{}]", m.finalizers.join(" ")));
     w.line(0, &format!("StorageClass:\t{}", v.spec.storage_class_name));
     w.line(0, &format!("Status:\t{}", v.status.phase));
-    w.line(0, &format!("Claim:\t{}", v.spec.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default()));
+    w.line(
+        0,
+        &format!(
+            "Claim:\t{}",
+            v.spec.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default()
+        ),
+    );
     w.line(0, &format!("Reclaim Policy:\t{}", v.spec.persistent_volume_reclaim_policy));
     w.line(0, &format!("Access Modes:\t{}", printers::access_modes(&v.spec.access_modes)));
     w.line(0, &format!("VolumeMode:\t{}", v.spec.volume_mode.clone().unwrap_or_else(|| "Filesystem".into())));

@@ -50,11 +50,18 @@ pub fn lab_edit(engine: &mut Engine, target: &[String], ctx: &mut Ctx) -> Output
         return Output::error(format!("error: {s}\nerror: Edit cancelled, no valid changes were saved."));
     }
     let [doc] = docs.as_slice() else {
-        return Output::error("error: the edited file must hold exactly one object\nerror: Edit cancelled, no valid changes were saved.");
+        return Output::error(
+            "error: the edited file must hold exactly one object\nerror: Edit cancelled, no valid changes were saved.",
+        );
     };
     let obj = match decode(doc) {
         Ok(o) => o,
-        Err(e) => return Output::error(format!("{}\nerror: Edit cancelled, no valid changes were saved.", e.kubectl_message("edited object", "patching"))),
+        Err(e) => {
+            return Output::error(format!(
+                "{}\nerror: Edit cancelled, no valid changes were saved.",
+                e.kubectl_message("edited object", "patching")
+            ))
+        }
     };
     let (old_kind, old_name) = label.split_once('/').unwrap_or_default();
     if obj.info().qualified_singular() != old_kind || obj.meta().name != old_name {
@@ -62,13 +69,18 @@ pub fn lab_edit(engine: &mut Engine, target: &[String], ctx: &mut Ctx) -> Output
     }
     let mut obj = obj;
     if obj.info().namespaced && obj.meta().namespace.is_empty() {
-        obj.meta_mut().namespace = parse(target, &[flag("namespace", Some('n'), true)], "lab edit").ok().and_then(|a| a.get("namespace").map(String::from)).unwrap_or_else(|| "default".into());
+        obj.meta_mut().namespace = parse(target, &[flag("namespace", Some('n'), true)], "lab edit")
+            .ok()
+            .and_then(|a| a.get("namespace").map(String::from))
+            .unwrap_or_else(|| "default".into());
     }
     match engine.update(obj) {
         Ok(_) => {
             engine.settle();
             Output::line(format!("{label} edited"))
         }
-        Err(e) => Output::error(format!("{}\nerror: Edit cancelled, no valid changes were saved.", e.kubectl_message())),
+        Err(e) => {
+            Output::error(format!("{}\nerror: Edit cancelled, no valid changes were saved.", e.kubectl_message()))
+        }
     }
 }

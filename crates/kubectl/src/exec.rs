@@ -8,13 +8,24 @@ use kubelab_api::*;
 use kubelab_engine::traffic::Outcome;
 use kubelab_engine::Engine;
 
-const EXEC_FLAGS: &[FlagSpec] = &[flag("container", Some('c'), true), flag("stdin", Some('i'), false), flag("tty", Some('t'), false), flag("quiet", Some('q'), false), flag("filename", Some('f'), true)];
+const EXEC_FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("quiet", Some('q'), false),
+    flag("filename", Some('f'), true),
+];
 
 /// Busybox and Alpine images (busybox's applets, no bash); the others are Debian-based
 /// (nginx, redis, httpd and the workshop's Python app: bash, coreutils).
 fn alpine_like(image: &str) -> bool {
     let repo = kubelab_engine::images::ImageRef::parse(image).repository;
-    repo.contains("busybox") || repo.ends_with("/proxy") || repo.ends_with("/lb") || repo.ends_with("-backend") || repo.ends_with("-frontend") || image.contains("alpine")
+    repo.contains("busybox")
+        || repo.ends_with("/proxy")
+        || repo.ends_with("/lb")
+        || repo.ends_with("-backend")
+        || repo.ends_with("-frontend")
+        || image.contains("alpine")
 }
 
 /// `ls /` in the image: busybox's, Alpine's or Debian's root, plus what the image adds.
@@ -23,9 +34,15 @@ fn root_listing(image: &str) -> String {
     let mut dirs: Vec<&str> = if repo.contains("busybox") {
         vec!["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var"]
     } else if alpine_like(image) {
-        vec!["bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]
+        vec![
+            "bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys",
+            "tmp", "usr", "var",
+        ]
     } else {
-        vec!["bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]
+        vec![
+            "bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root", "run", "sbin",
+            "srv", "sys", "tmp", "usr", "var",
+        ]
     };
     if repo.ends_with("/nginx") || repo.ends_with("-frontend") || repo.ends_with("/proxy") || repo.ends_with("/lb") {
         dirs.extend(["docker-entrypoint.d", "docker-entrypoint.sh"]);
@@ -92,8 +109,18 @@ fn lookup(engine: &Engine, p: &Pod, name: &str) -> Option<(String, String)> {
             _ => "",
         };
         let (host, sub) = (parts[0], parts[1]);
-        if let Some(target) = engine.store().pods.values().find(|x| x.metadata.namespace == ns && x.spec.hostname == host && x.spec.subdomain == sub && !x.status.pod_ip.is_empty()) {
-            if engine.store().services.get(&(ns.to_string(), sub.to_string())).is_some_and(|s| s.spec.cluster_ip == "None") {
+        if let Some(target) = engine.store().pods.values().find(|x| {
+            x.metadata.namespace == ns
+                && x.spec.hostname == host
+                && x.spec.subdomain == sub
+                && !x.status.pod_ip.is_empty()
+        }) {
+            if engine
+                .store()
+                .services
+                .get(&(ns.to_string(), sub.to_string()))
+                .is_some_and(|s| s.spec.cluster_ip == "None")
+            {
                 return Some((target.status.pod_ip.clone(), format!("{host}.{sub}.{ns}.svc.cluster.local")));
             }
         }
@@ -132,7 +159,10 @@ pub(crate) fn pod_field(p: &Pod, path: &str) -> String {
 /// Environment variables a container sees: its own, then the Service links of its
 /// namespace (enableServiceLinks), then what every container gets.
 fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
-    let mut env = vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(), format!("HOSTNAME={}", p.metadata.name)];
+    let mut env = vec![
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        format!("HOSTNAME={}", p.metadata.name),
+    ];
     let store = engine.store();
     let ns = &p.metadata.namespace;
     let text = |v: &serde_yaml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
@@ -155,7 +185,11 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
             Some(from) => {
                 if let Some(r) = from.get("configMapKeyRef") {
                     // An optional reference that does not resolve is left out.
-                    match store.configmaps.get(&(ns.clone(), text(r, "name"))).and_then(|cm| cm.data.get(&text(r, "key")).cloned()) {
+                    match store
+                        .configmaps
+                        .get(&(ns.clone(), text(r, "name")))
+                        .and_then(|cm| cm.data.get(&text(r, "key")).cloned())
+                    {
                         Some(v) => v,
                         None => continue,
                     }
@@ -169,7 +203,12 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
         env.push(format!("{}={value}", e.name));
     }
     if p.spec.enable_service_links != Some(false) {
-        for s in engine.store().services.values().filter(|s| s.metadata.namespace == p.metadata.namespace || s.metadata.name == "kubernetes") {
+        for s in engine
+            .store()
+            .services
+            .values()
+            .filter(|s| s.metadata.namespace == p.metadata.namespace || s.metadata.name == "kubernetes")
+        {
             if s.spec.cluster_ip.is_empty() || s.spec.cluster_ip == "None" {
                 continue;
             }
@@ -181,7 +220,11 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
                 env.push(format!("{n}_SERVICE_PORT={}", first.port));
                 for sp in &s.spec.ports {
                     if !sp.name.is_empty() {
-                        env.push(format!("{n}_SERVICE_PORT_{}={}", sp.name.to_ascii_uppercase().replace('-', "_"), sp.port));
+                        env.push(format!(
+                            "{n}_SERVICE_PORT_{}={}",
+                            sp.name.to_ascii_uppercase().replace('-', "_"),
+                            sp.port
+                        ));
                     }
                 }
                 let proto = first.protocol.to_ascii_lowercase();
@@ -223,7 +266,9 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 }
                 out
             }
-            _ => Output::error("error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here".to_string()),
+            _ => Output::error(
+                "error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here".to_string(),
+            ),
         },
         "echo" => Output::line(args.join(" ")),
         "hostname" => Output::line(&p.metadata.name),
@@ -248,13 +293,18 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
         "ls" => Output::line(root_listing(&c.image)),
         "cat" => match args.first().copied() {
             Some("/etc/hosts") => Output::line(etc_hosts(p)),
-            Some("/etc/resolv.conf") => Output::line(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5", p.metadata.namespace)),
+            Some("/etc/resolv.conf") => Output::line(format!(
+                "search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5",
+                p.metadata.namespace
+            )),
             Some("/etc/hostname") => Output::line(&p.metadata.name),
             Some(f) => match kubelab_engine::traffic::container_file(engine.pod_runtime(&p.metadata.uid), p, c, f) {
                 // A key of a mounted ConfigMap.
                 Some(Some(text)) => Output::line(text),
                 // busybox's wording, or coreutils' in a Debian image.
-                _ if alpine_like(&c.image) => exit(Output::error(format!("cat: can't open '{f}': No such file or directory")), 1),
+                _ if alpine_like(&c.image) => {
+                    exit(Output::error(format!("cat: can't open '{f}': No such file or directory")), 1)
+                }
                 _ => exit(Output::error(format!("cat: {f}: No such file or directory")), 1),
             },
             None => Output::new(),
@@ -274,7 +324,16 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
             }
         }
         "curl" | "wget" => {
-            let Some(url) = args.iter().enumerate().rev().find(|(i, a)| !a.starts_with('-') && (*i == 0 || !["-X", "--request", "-H", "-d", "--data", "-O", "-o"].contains(&args[i - 1]))).map(|(_, a)| a) else {
+            let Some(url) = args
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(i, a)| {
+                    !a.starts_with('-')
+                        && (*i == 0 || !["-X", "--request", "-H", "-d", "--data", "-O", "-o"].contains(&args[i - 1]))
+                })
+                .map(|(_, a)| a)
+            else {
                 return exit(Output::error(format!("{tool_name}: no URL specified")), 2);
             };
             let url = if url.starts_with("http") { url.to_string() } else { format!("http://{url}") };
@@ -283,20 +342,71 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
             let resolved = if host == "localhost" || host == "127.0.0.1" || host.parse::<std::net::Ipv4Addr>().is_ok() {
                 Some(url.clone())
             } else {
-                lookup(engine, p, &host).map(|(ip, _)| if ip == "127.0.0.1" { url.replacen(&host, "localhost", 1) } else { url.replacen(&host, &ip, 1) })
+                lookup(engine, p, &host).map(|(ip, _)| {
+                    if ip == "127.0.0.1" {
+                        url.replacen(&host, "localhost", 1)
+                    } else {
+                        url.replacen(&host, &ip, 1)
+                    }
+                })
             };
             let Some(target) = resolved else {
-                return if tool_name == "curl" { exit(Output::error(format!("curl: (6) Could not resolve host: {host}")), 6) } else { exit(Output::error(format!("wget: bad address '{host}'")), 1) };
+                return if tool_name == "curl" {
+                    exit(Output::error(format!("curl: (6) Could not resolve host: {host}")), 6)
+                } else {
+                    exit(Output::error(format!("wget: bad address '{host}'")), 1)
+                };
             };
-            let method = args.iter().position(|a| *a == "-X" || *a == "--request").and_then(|i| args.get(i + 1)).map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
-            match engine.curl_from(Some((&p.metadata.namespace, &p.metadata.name)), &method, &target, 10_000, &mut *ctx.observe) {
-                Ok((served, took)) => match served.outcome {
-                    Outcome::Ok { body, .. } => Output::line(body),
-                    Outcome::BadGateway => exit(Output::error(if tool_name == "wget" { "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string() } else { "<html><head><title>502 Bad Gateway</title></head></html>".to_string() }), if tool_name == "wget" { 1 } else { 0 }),
-                    Outcome::Refused | Outcome::NoRoute => exit(Output::error(if tool_name == "wget" { format!("wget: can't connect to remote host ({host}): Connection refused") } else { format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server") }), if tool_name == "wget" { 1 } else { 7 }),
-                    Outcome::EmptyReply => exit(Output::error(if tool_name == "wget" { "wget: error getting response".to_string() } else { "curl: (52) Empty reply from server".to_string() }), if tool_name == "wget" { 1 } else { 52 }),
-                    Outcome::Timeout => exit(Output::error(if tool_name == "wget" { "wget: download timed out".to_string() } else { format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached") }), if tool_name == "wget" { 1 } else { 28 }),
-                },
+            let method = args
+                .iter()
+                .position(|a| *a == "-X" || *a == "--request")
+                .and_then(|i| args.get(i + 1))
+                .map(|m| m.to_ascii_uppercase())
+                .unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
+            match engine.curl_from(
+                Some((&p.metadata.namespace, &p.metadata.name)),
+                &method,
+                &target,
+                10_000,
+                &mut *ctx.observe,
+            ) {
+                Ok((served, took)) => {
+                    match served.outcome {
+                        Outcome::Ok { body, .. } => Output::line(body),
+                        Outcome::BadGateway => exit(
+                            Output::error(if tool_name == "wget" {
+                                "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string()
+                            } else {
+                                "<html><head><title>502 Bad Gateway</title></head></html>".to_string()
+                            }),
+                            if tool_name == "wget" { 1 } else { 0 },
+                        ),
+                        Outcome::Refused | Outcome::NoRoute => exit(
+                            Output::error(if tool_name == "wget" {
+                                format!("wget: can't connect to remote host ({host}): Connection refused")
+                            } else {
+                                format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server")
+                            }),
+                            if tool_name == "wget" { 1 } else { 7 },
+                        ),
+                        Outcome::EmptyReply => exit(
+                            Output::error(if tool_name == "wget" {
+                                "wget: error getting response".to_string()
+                            } else {
+                                "curl: (52) Empty reply from server".to_string()
+                            }),
+                            if tool_name == "wget" { 1 } else { 52 },
+                        ),
+                        Outcome::Timeout => exit(
+                            Output::error(if tool_name == "wget" {
+                                "wget: download timed out".to_string()
+                            } else {
+                                format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached")
+                            }),
+                            if tool_name == "wget" { 1 } else { 28 },
+                        ),
+                    }
+                }
                 Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
             }
         }
@@ -313,7 +423,10 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 i += 1;
             }
             if rest.is_empty() {
-                return Output::error("error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`".to_string());
+                return Output::error(
+                    "error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`"
+                        .to_string(),
+                );
             }
             match engine.redis_cli(&p.metadata.namespace, &p.metadata.name, &c.name, &rest) {
                 Some(r) if r.starts_with("ERR ") => Output::line(format!("(error) {r}")),
@@ -377,7 +490,10 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         return Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")"));
     }
     if engine.machine(&p.spec.node_name).is_some_and(|m| !m.alive) {
-        return Output::error(format!("Error from server: error dialing backend: dial tcp {}:10250: connect: no route to host", p.status.host_ip));
+        return Output::error(format!(
+            "Error from server: error dialing backend: dial tcp {}:10250: connect: no route to host",
+            p.status.host_ip
+        ));
     }
     out.extend(run_tool(engine, &p, &c, &argv, ctx));
     out
@@ -413,12 +529,16 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
         Ok(pods) => pods,
         Err(e) => return Output::error(e.message("cannot attach to")),
     };
-    let svc: Option<Service> = if kind == "Service" { store.services.get(&(ns.clone(), name.clone())).cloned() } else { None };
+    let svc: Option<Service> =
+        if kind == "Service" { store.services.get(&(ns.clone(), name.clone())).cloned() } else { None };
     let Some(p) = crate::pick::first(pods, crate::pick::Order::Active).cloned() else {
         return Output::error("error: timed out waiting for the condition".to_string());
     };
     if p.status.phase != "Running" {
-        return Output::error(format!("error: unable to forward port because pod is not running. Current status={}", if p.status.phase.is_empty() { "Pending" } else { &p.status.phase }));
+        return Output::error(format!(
+            "error: unable to forward port because pod is not running. Current status={}",
+            if p.status.phase.is_empty() { "Pending" } else { &p.status.phase }
+        ));
     }
     let address = a.get("address").unwrap_or("localhost").to_string();
     let mut out = Output::new();
@@ -428,14 +548,22 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
             None => (spec.clone(), spec.clone()),
         };
         let Ok(local_port) = local.parse::<u16>() else {
-            return Output::error(format!("error: Error parsing local port '{local}': strconv.ParseUint: parsing \"{local}\": invalid syntax"));
+            return Output::error(format!(
+                "error: Error parsing local port '{local}': strconv.ParseUint: parsing \"{local}\": invalid syntax"
+            ));
         };
         let Ok(mut remote_port) = remote.parse::<i32>() else {
-            return Output::error(format!("error: Error parsing remote port '{remote}': strconv.ParseUint: parsing \"{remote}\": invalid syntax"));
+            return Output::error(format!(
+                "error: Error parsing remote port '{remote}': strconv.ParseUint: parsing \"{remote}\": invalid syntax"
+            ));
         };
         if let Some(s) = &svc {
             if let Some(sp) = s.spec.ports.iter().find(|x| x.port == remote_port) {
-                remote_port = kubelab_engine::controllers::endpoints::find_port(&p, sp.target_port.as_ref().unwrap_or(&IntOrString::Int(sp.port))).unwrap_or(remote_port);
+                remote_port = kubelab_engine::controllers::endpoints::find_port(
+                    &p,
+                    sp.target_port.as_ref().unwrap_or(&IntOrString::Int(sp.port)),
+                )
+                .unwrap_or(remote_port);
             }
         }
         if let Err(e) = engine.port_forward(local_port, &ns, &p.metadata.name, remote_port) {

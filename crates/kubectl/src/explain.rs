@@ -14,7 +14,8 @@ use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-const FLAGS: &[FlagSpec] = &[flag("recursive", None, false), flag("api-version", None, true), flag("output", Some('o'), true)];
+const FLAGS: &[FlagSpec] =
+    &[flag("recursive", None, false), flag("api-version", None, true), flag("output", Some('o'), true)];
 
 static SCHEMA: OnceLock<Json> = OnceLock::new();
 static SCHEMA_ERROR: OnceLock<String> = OnceLock::new();
@@ -23,7 +24,11 @@ static SCHEMA_ERROR: OnceLock<String> = OnceLock::new();
 /// started (`load_schema`), so its 290 KB stay out of the wasm the page waits for.
 #[cfg(not(target_arch = "wasm32"))]
 fn schema() -> Option<&'static Json> {
-    Some(SCHEMA.get_or_init(|| serde_json::from_str(include_str!("../../../static/explain-v1.31.json")).unwrap_or(Json::Null)))
+    Some(
+        SCHEMA.get_or_init(|| {
+            serde_json::from_str(include_str!("../../../static/explain-v1.31.json")).unwrap_or(Json::Null)
+        }),
+    )
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -61,13 +66,17 @@ pub fn explain(words: &[String]) -> Output {
         Err(e) => return Output::error(e),
     };
     if let Some(o) = a.get("output").filter(|o| *o != "plaintext") {
-        return Output::error(format!("error: unsupported output format \"{o}\"; supported formats are: plaintext, plaintext-openapiv2"));
+        return Output::error(format!(
+            "error: unsupported output format \"{o}\"; supported formats are: plaintext, plaintext-openapiv2"
+        ));
     }
     let Some(target) = a.positional.first() else {
         return Output::error("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples".to_string());
     };
     if a.positional.len() > 1 {
-        return Output::error(format!("error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples"));
+        return Output::error(format!(
+            "error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples"
+        ));
     }
     let mut parts = target.split('.');
     let resource = parts.next().unwrap_or("");
@@ -79,10 +88,16 @@ pub fn explain(words: &[String]) -> Output {
         if let Some(why) = SCHEMA_ERROR.get() {
             return Output::error(format!("error: the field documentation could not be loaded: {why}"));
         }
-        return Output::error("error: the field documentation is still loading (static/explain-v1.31.json); try again in a moment".to_string());
+        return Output::error(
+            "error: the field documentation is still loading (static/explain-v1.31.json); try again in a moment"
+                .to_string(),
+        );
     };
     let Some(kind) = schema.get("kinds").and_then(|k| k.get(info.kind)) else {
-        return Output::error(format!("error: GVR ({}/{}, Resource={}) not found in OpenAPI schema", info.group, info.version, info.resource));
+        return Output::error(format!(
+            "error: GVR ({}/{}, Resource={}) not found in OpenAPI schema",
+            info.group, info.version, info.resource
+        ));
     };
     let def_name = kind.get("def").and_then(|d| d.as_str()).unwrap_or("");
     let mut out = String::new();
@@ -185,7 +200,11 @@ fn description(node: &Json) -> String {
 /// A field's enum values as explain prints them (an empty value as `""`).
 fn enum_values(node: &Json) -> Vec<String> {
     let Some(values) = node.get("e").and_then(|e| e.as_array()) else { return Vec::new() };
-    values.iter().filter_map(|v| v.as_str()).map(|v| if v.is_empty() { "\"\"".to_string() } else { v.to_string() }).collect()
+    values
+        .iter()
+        .filter_map(|v| v.as_str())
+        .map(|v| if v.is_empty() { "\"\"".to_string() } else { v.to_string() })
+        .collect()
 }
 
 /// typeGuess: `[]Container`, `map[string]string`, `ObjectMeta`, `IntOrString`, `string`.
@@ -220,7 +239,11 @@ fn field_list(node: &Json, level: usize, history: &mut BTreeSet<String>, recursi
         history.insert(reference.to_string());
     }
     let r = resolved(node);
-    let required: Vec<&str> = r.get("req").and_then(|q| q.as_array()).map(|q| q.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+    let required: Vec<&str> = r
+        .get("req")
+        .and_then(|q| q.as_array())
+        .map(|q| q.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
     if let Some(props) = r.get("p").and_then(|p| p.as_object()) {
         let mut names: Vec<&String> = props.keys().collect();
         kubelab_api::sort::natural(&mut names);
@@ -238,7 +261,12 @@ fn field_list(node: &Json, level: usize, history: &mut BTreeSet<String>, recursi
             let values = enum_values(f);
             if !values.is_empty() {
                 let shown: Vec<&str> = values.iter().take(4).map(String::as_str).collect();
-                s.push_str(&format!("{}enum: {}{}\n", " ".repeat(pad), shown.join(", "), if values.len() > 4 { ", ...." } else { "" }));
+                s.push_str(&format!(
+                    "{}enum: {}{}\n",
+                    " ".repeat(pad),
+                    shown.join(", "),
+                    if values.len() > 4 { ", ...." } else { "" }
+                ));
             }
             if recursive {
                 let mut h = history.clone();
@@ -331,7 +359,10 @@ pub fn field_at(text: &str, line: usize) -> Option<String> {
         return None;
     }
     let doc = &lines[start..end];
-    let kind = doc.iter().find_map(|l| l.strip_prefix("kind:")).map(|k| k.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']))?;
+    let kind = doc
+        .iter()
+        .find_map(|l| l.strip_prefix("kind:"))
+        .map(|k| k.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']))?;
     let info = resolve_resource(kind)?;
     let mut path = Vec::new();
     let here = line - start;

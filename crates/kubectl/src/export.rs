@@ -15,7 +15,9 @@ fn user_made(o: &Object) -> bool {
         return false;
     }
     match o {
-        Object::Namespace(n) => !["default", "kube-system", "kube-public", "kube-node-lease"].contains(&n.metadata.name.as_str()),
+        Object::Namespace(n) => {
+            !["default", "kube-system", "kube-public", "kube-node-lease"].contains(&n.metadata.name.as_str())
+        }
         Object::Service(s) => !(s.metadata.name == "kubernetes" && s.metadata.namespace == "default"),
         Object::ConfigMap(c) => c.metadata.name != "kube-root-ca.crt",
         Object::StorageClass(sc) => sc.metadata.name != "standard",
@@ -37,11 +39,23 @@ fn authored(o: &Object) -> Json {
     if let Json::Object(m) = &mut v {
         m.remove("status");
         if let Some(Json::Object(meta)) = m.get_mut("metadata") {
-            for k in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "ownerReferences", "finalizers"] {
+            for k in [
+                "uid",
+                "resourceVersion",
+                "creationTimestamp",
+                "generation",
+                "managedFields",
+                "ownerReferences",
+                "finalizers",
+            ] {
                 meta.remove(k);
             }
             if let Some(Json::Object(ann)) = meta.get_mut("annotations") {
-                ann.retain(|k, _| !k.starts_with("deployment.kubernetes.io/") && !k.starts_with("pv.kubernetes.io/") && !k.starts_with("volume."));
+                ann.retain(|k, _| {
+                    !k.starts_with("deployment.kubernetes.io/")
+                        && !k.starts_with("pv.kubernetes.io/")
+                        && !k.starts_with("volume.")
+                });
                 if ann.is_empty() {
                     meta.remove("annotations");
                 }
@@ -76,7 +90,9 @@ fn clean_pod_spec(spec: &mut serde_json::Map<String, Json>) {
     if let Some(Json::Array(ctrs)) = spec.get_mut("containers") {
         for c in ctrs {
             if let Some(Json::Array(mounts)) = c.get_mut("volumeMounts") {
-                mounts.retain(|m| !m.get("name").and_then(|n| n.as_str()).is_some_and(|n| n.starts_with("kube-api-access-")));
+                mounts.retain(|m| {
+                    !m.get("name").and_then(|n| n.as_str()).is_some_and(|n| n.starts_with("kube-api-access-"))
+                });
                 if mounts.is_empty() {
                     if let Json::Object(cm) = c {
                         cm.remove("volumeMounts");
@@ -86,7 +102,12 @@ fn clean_pod_spec(spec: &mut serde_json::Map<String, Json>) {
         }
     }
     if let Some(Json::Array(tols)) = spec.get_mut("tolerations") {
-        tols.retain(|t| !(t.get("tolerationSeconds").is_some() && t.get("key").and_then(|k| k.as_str()).is_some_and(|k| k == "node.kubernetes.io/not-ready" || k == "node.kubernetes.io/unreachable")));
+        tols.retain(|t| {
+            !(t.get("tolerationSeconds").is_some()
+                && t.get("key")
+                    .and_then(|k| k.as_str())
+                    .is_some_and(|k| k == "node.kubernetes.io/not-ready" || k == "node.kubernetes.io/unreachable"))
+        });
         if tols.is_empty() {
             spec.remove("tolerations");
         }
@@ -100,7 +121,18 @@ fn clean_pod_spec(spec: &mut serde_json::Map<String, Json>) {
 }
 
 pub fn export(engine: &Engine) -> String {
-    let order = ["Namespace", "StorageClass", "PersistentVolume", "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet", "ReplicaSet", "Pod"];
+    let order = [
+        "Namespace",
+        "StorageClass",
+        "PersistentVolume",
+        "ConfigMap",
+        "PersistentVolumeClaim",
+        "Service",
+        "Deployment",
+        "StatefulSet",
+        "ReplicaSet",
+        "Pod",
+    ];
     let mut docs = Vec::new();
     for kind in order {
         for o in engine.store().list(kind, None) {
@@ -111,7 +143,10 @@ pub fn export(engine: &Engine) -> String {
             if let Object::PersistentVolumeClaim(c) = &o {
                 let from_template = engine.store().statefulsets.values().any(|s| {
                     s.metadata.namespace == c.metadata.namespace
-                        && s.spec.volume_claim_templates.iter().any(|t| c.metadata.name.starts_with(&format!("{}-{}-", t.metadata.name, s.metadata.name)))
+                        && s.spec
+                            .volume_claim_templates
+                            .iter()
+                            .any(|t| c.metadata.name.starts_with(&format!("{}-{}-", t.metadata.name, s.metadata.name)))
                 });
                 if from_template {
                     continue;

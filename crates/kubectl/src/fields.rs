@@ -7,8 +7,33 @@ use serde_json::Value;
 /// Field labels the API server supports per kind (others get "field label not supported").
 pub fn supported_fields(kind: &str) -> &'static [&'static str] {
     match kind {
-        "Pod" => &["metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
-        "Event" => &["metadata.name", "metadata.namespace", "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+        "Pod" => &[
+            "metadata.name",
+            "metadata.namespace",
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "spec.hostNetwork",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
+        ],
+        "Event" => &[
+            "metadata.name",
+            "metadata.namespace",
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+        ],
         "Node" => &["metadata.name", "spec.unschedulable"],
         "Namespace" => &["metadata.name", "status.phase"],
         "ReplicaSet" => &["metadata.name", "metadata.namespace", "status.replicas"],
@@ -45,17 +70,17 @@ impl FieldSelector {
     pub fn matches(&self, o: &Object) -> bool {
         let j = o.to_json();
         self.0.iter().all(|(k, eq, want)| {
-            let have = if k == "source" {
-                lookup(&j, ".source.component")
-            } else {
-                lookup(&j, &format!(".{k}"))
-            };
+            let have = if k == "source" { lookup(&j, ".source.component") } else { lookup(&j, &format!(".{k}")) };
             let have = match have {
                 Some(Value::String(s)) => s,
                 Some(Value::Bool(b)) => b.to_string(),
                 Some(Value::Number(n)) => n.to_string(),
                 Some(_) | None => {
-                    if k == "spec.unschedulable" || k == "spec.hostNetwork" { "false".into() } else { String::new() }
+                    if k == "spec.unschedulable" || k == "spec.hostNetwork" {
+                        "false".into()
+                    } else {
+                        String::new()
+                    }
                 }
             };
             (have == *want) == *eq
@@ -91,7 +116,9 @@ pub fn sort_by(objs: &mut [Object], path: &str) {
             (None, None) => std::cmp::Ordering::Equal,
             (None, _) => std::cmp::Ordering::Less,
             (_, None) => std::cmp::Ordering::Greater,
-            (Some(Value::Number(p)), Some(Value::Number(q))) => p.as_f64().unwrap_or(0.0).total_cmp(&q.as_f64().unwrap_or(0.0)),
+            (Some(Value::Number(p)), Some(Value::Number(q))) => {
+                p.as_f64().unwrap_or(0.0).total_cmp(&q.as_f64().unwrap_or(0.0))
+            }
             (Some(p), Some(q)) => value_string(p).cmp(&value_string(q)),
         }
     });

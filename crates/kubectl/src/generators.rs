@@ -86,13 +86,23 @@ fn cobra_args(words: &[String], a: &Args) -> (Vec<String>, Option<usize>) {
 /// `cordon`, `uncordon`, `drain` and `taint`: the command runs on a copy of the
 /// lab and each result line says `(dry run)` or `(server dry run)`, as kubectl's printers
 /// do. None when the words ask for no dry run.
-pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: fn(&mut Engine, &[String], &mut Ctx) -> Output) -> Option<Output> {
+pub fn dry_run_copy(
+    engine: &mut Engine,
+    words: &[String],
+    ctx: &mut Ctx,
+    run: fn(&mut Engine, &[String], &mut Ctx) -> Output,
+) -> Option<Output> {
     let asked = words.iter().take_while(|w| *w != "--").any(|w| w == "--dry-run" || w.starts_with("--dry-run="));
     if !asked {
         return None;
     }
-    let rest: Vec<String> = words.iter().filter(|w| *w != "--dry-run" && !w.starts_with("--dry-run=")).cloned().collect();
-    let a = match parse_with_common(&words.iter().filter(|w| *w == "--dry-run" || w.starts_with("--dry-run=")).cloned().collect::<Vec<_>>(), &[], "kubectl") {
+    let rest: Vec<String> =
+        words.iter().filter(|w| *w != "--dry-run" && !w.starts_with("--dry-run=")).cloned().collect();
+    let a = match parse_with_common(
+        &words.iter().filter(|w| *w == "--dry-run" || w.starts_with("--dry-run=")).cloned().collect::<Vec<_>>(),
+        &[],
+        "kubectl",
+    ) {
         Ok(a) => a,
         Err(e) => return Some(e),
     };
@@ -109,9 +119,25 @@ pub fn dry_run_copy(engine: &mut Engine, words: &[String], ctx: &mut Ctx, run: f
     let result = run(&mut copy, &rest, &mut inner);
     for (stderr, line) in result.lines {
         // The printers' operation words (PrintFlagsWithDryRunStrategy adds the suffix to them).
-        let verb = ["created", "configured", "unchanged", "deleted", "image updated", "env updated", "scaled", "labeled", "annotated", "cordoned", "uncordoned", "tainted", "untainted", "evicted", "drained"]
-            .iter()
-            .any(|v| line.ends_with(&format!(" {v}")));
+        let verb = [
+            "created",
+            "configured",
+            "unchanged",
+            "deleted",
+            "image updated",
+            "env updated",
+            "scaled",
+            "labeled",
+            "annotated",
+            "cordoned",
+            "uncordoned",
+            "tainted",
+            "untainted",
+            "evicted",
+            "drained",
+        ]
+        .iter()
+        .any(|v| line.ends_with(&format!(" {v}")));
         out.lines.push((stderr, if !stderr && verb { format!("{line}{suffix}") } else { line }));
     }
     out.ok &= result.ok;
@@ -125,10 +151,17 @@ pub(crate) fn dry_run_strategy(a: &Args, now: Time, out: &mut Output) -> Result<
         Some("client") => Ok(DryRun::Client),
         Some("server") => Ok(DryRun::Server),
         Some("unchanged") => {
-            out.warn(klog_line('W', now, "helpers.go:702", "--dry-run is deprecated and can be replaced with --dry-run=client."));
+            out.warn(klog_line(
+                'W',
+                now,
+                "helpers.go:702",
+                "--dry-run is deprecated and can be replaced with --dry-run=client.",
+            ));
             Ok(DryRun::Client)
         }
-        Some(other) => Err(Output::error(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
+        Some(other) => Err(Output::error(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        ))),
     }
 }
 
@@ -148,8 +181,19 @@ fn output_format(a: &Args) -> Result<Format, Output> {
         Some("name") => Ok(Format::Name),
         Some(other) => {
             let base = other.split('=').next().unwrap_or(other);
-            if matches!(base, "jsonpath" | "jsonpath-as-json" | "jsonpath-file" | "go-template" | "go-template-file" | "template" | "templatefile") {
-                Err(Output::error(format!("error: -o {base} is not available in this lab yet; use -o yaml, -o json or -o name")))
+            if matches!(
+                base,
+                "jsonpath"
+                    | "jsonpath-as-json"
+                    | "jsonpath-file"
+                    | "go-template"
+                    | "go-template-file"
+                    | "template"
+                    | "templatefile"
+            ) {
+                Err(Output::error(format!(
+                    "error: -o {base} is not available in this lab yet; use -o yaml, -o json or -o name"
+                )))
             } else {
                 Err(Output::error(format!(
                     "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
@@ -266,7 +310,8 @@ fn failure(s: &Submit, e: &ApiError) -> String {
 
 /// Sends one generated object and prints the result.
 fn submit(engine: &mut Engine, obj: Object, ns: &str, s: &Submit, out: &mut Output) {
-    let result = if s.dry_run == DryRun::Server { send(&mut engine.clone(), obj, ns, s) } else { send(engine, obj, ns, s) };
+    let result =
+        if s.dry_run == DryRun::Server { send(&mut engine.clone(), obj, ns, s) } else { send(engine, obj, ns, s) };
     match result {
         Ok((label, json)) => {
             print_object(out, s, &label, &json);
@@ -319,14 +364,25 @@ fn name_from_args(words: &[String], a: &Args, cmd_path: &str) -> Result<String, 
     Ok(args.remove(0))
 }
 
-fn common_submit(a: &Args, engine: &Engine, out: &mut Output, verb: &'static str, wrap: Option<String>) -> Result<Submit, Output> {
+fn common_submit(
+    a: &Args,
+    engine: &Engine,
+    out: &mut Output,
+    verb: &'static str,
+    wrap: Option<String>,
+) -> Result<Submit, Output> {
     let dry_run = dry_run_strategy(a, engine.now(), out)?;
     let format = output_format(a)?;
     Ok(Submit { dry_run, format, save_config: a.bool("save-config"), client_namespace: None, verb, wrap })
 }
 
 fn meta(name: &str, ns: &str, enforce: bool, labels: BTreeMap<String, String>) -> ObjectMeta {
-    ObjectMeta { name: name.to_string(), namespace: if enforce { ns.to_string() } else { String::new() }, labels, ..Default::default() }
+    ObjectMeta {
+        name: name.to_string(),
+        namespace: if enforce { ns.to_string() } else { String::new() },
+        labels,
+        ..Default::default()
+    }
 }
 
 // ================================================================== kubectl create <generator>
@@ -335,15 +391,48 @@ const CREATE_SUBCOMMANDS: &[&str] = &["deployment", "deploy", "namespace", "ns",
 
 /// kubectl's other `create` subcommands, which the lab does not model yet.
 const CREATE_UNAVAILABLE: &[&str] = &[
-    "clusterrole", "clusterrolebinding", "cronjob", "cj", "ingress", "ing", "job", "poddisruptionbudget", "pdb", "priorityclass", "pc",
-    "quota", "resourcequota", "role", "rolebinding", "secret", "serviceaccount", "sa", "token",
+    "clusterrole",
+    "clusterrolebinding",
+    "cronjob",
+    "cj",
+    "ingress",
+    "ing",
+    "job",
+    "poddisruptionbudget",
+    "pdb",
+    "priorityclass",
+    "pc",
+    "quota",
+    "resourcequota",
+    "role",
+    "rolebinding",
+    "secret",
+    "serviceaccount",
+    "sa",
+    "token",
 ];
 
 /// Flags that take a value, for finding a subcommand behind them (`create -n dev deployment`).
 fn takes_value(w: &str) -> bool {
     matches!(
         w,
-        "-n" | "--namespace" | "-f" | "--filename" | "-o" | "--output" | "--context" | "-v" | "--v" | "--request-timeout" | "-l" | "--selector" | "--field-manager" | "--validate" | "-k" | "--kustomize" | "--image" | "--template"
+        "-n" | "--namespace"
+            | "-f"
+            | "--filename"
+            | "-o"
+            | "--output"
+            | "--context"
+            | "-v"
+            | "--v"
+            | "--request-timeout"
+            | "-l"
+            | "--selector"
+            | "--field-manager"
+            | "--validate"
+            | "-k"
+            | "--kustomize"
+            | "--image"
+            | "--template"
     )
 }
 
@@ -384,7 +473,12 @@ pub fn create(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
 
 // ------------------------------------------------------------------ create deployment
 
-const DEPLOYMENT_FLAGS: &[FlagSpec] = &[flag("image", None, true), flag("replicas", Some('r'), true), flag("port", None, true), flag("validate", None, true)];
+const DEPLOYMENT_FLAGS: &[FlagSpec] = &[
+    flag("image", None, true),
+    flag("replicas", Some('r'), true),
+    flag("port", None, true),
+    flag("validate", None, true),
+];
 
 /// `kubectl create deployment NAME --image=IMG [--image=IMG] [--replicas=N] [--port=P] [-- COMMAND args]`
 fn create_deployment(engine: &mut Engine, words: &[String]) -> Output {
@@ -423,10 +517,16 @@ fn create_deployment(engine: &mut Engine, words: &[String]) -> Output {
     }
     let (ns, enforce) = namespace_of(&a);
     let labels: BTreeMap<String, String> = [("app".to_string(), name.clone())].into();
-    let mut rng = Pcg32::new(engine.seed() ^ fnv32a(name.as_bytes()) as u64 ^ engine.store().resource_version().rotate_left(32));
+    let mut rng =
+        Pcg32::new(engine.seed() ^ fnv32a(name.as_bytes()) as u64 ^ engine.store().resource_version().rotate_left(32));
     let mut containers: Vec<Container> = images
         .iter()
-        .map(|image| Container { name: container_name_for_image(image, &mut rng), image: image.clone(), command: command.clone(), ..Default::default() })
+        .map(|image| Container {
+            name: container_name_for_image(image, &mut rng),
+            image: image.clone(),
+            command: command.clone(),
+            ..Default::default()
+        })
         .collect();
     if port >= 0 {
         if let Some(c) = containers.first_mut() {
@@ -438,7 +538,10 @@ fn create_deployment(engine: &mut Engine, words: &[String]) -> Output {
         spec: DeploymentSpec {
             replicas: Some(replicas),
             selector: LabelSelector { match_labels: labels.clone(), ..Default::default() },
-            template: PodTemplateSpec { metadata: ObjectMeta { labels, ..Default::default() }, spec: PodSpec { containers, ..Default::default() } },
+            template: PodTemplateSpec {
+                metadata: ObjectMeta { labels, ..Default::default() },
+                spec: PodSpec { containers, ..Default::default() },
+            },
             ..Default::default()
         },
         ..Default::default()
@@ -537,8 +640,12 @@ fn create_configmap(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Out
         // ParseFileSource: `path` or `key=path`.
         let (key, path) = match source.matches('=').count() {
             0 => (None, source.clone()),
-            1 if source.starts_with('=') => return Output::error(format!("error: key name for file path {} missing", &source[1..])),
-            1 if source.ends_with('=') => return Output::error(format!("error: file path for key name {} missing", &source[..source.len() - 1])),
+            1 if source.starts_with('=') => {
+                return Output::error(format!("error: key name for file path {} missing", &source[1..]))
+            }
+            1 if source.ends_with('=') => {
+                return Output::error(format!("error: file path for key name {} missing", &source[..source.len() - 1]))
+            }
             1 => {
                 let (k, p) = source.split_once('=').unwrap_or_default();
                 (Some(k.to_string()), p.to_string())
@@ -606,7 +713,10 @@ fn add_config_key(cm: &mut ConfigMap, key: &str, value: String) -> Result<(), St
         return Err(format!("{key:?} is not a valid key name for a ConfigMap: {}", errs.join(",")));
     }
     if cm.data.contains_key(key) {
-        return Err(format!("cannot add key {key:?}, another key by that name already exists in Data for ConfigMap {:?}", cm.metadata.name));
+        return Err(format!(
+            "cannot add key {key:?}, another key by that name already exists in Data for ConfigMap {:?}",
+            cm.metadata.name
+        ));
     }
     cm.data.insert(key.to_string(), value);
     Ok(())
@@ -704,7 +814,8 @@ fn create_service(engine: &mut Engine, words: &[String]) -> Output {
         Err(e) => return e,
     };
     let mut out = Output::new();
-    let mut s = match common_submit(&a, engine, &mut out, "created", Some(format!("failed to create {type_} service"))) {
+    let mut s = match common_submit(&a, engine, &mut out, "created", Some(format!("failed to create {type_} service")))
+    {
         Ok(s) => s,
         Err(e) => return e,
     };
@@ -744,7 +855,14 @@ fn create_service(engine: &mut Engine, words: &[String]) -> Output {
     let app: BTreeMap<String, String> = [("app".to_string(), name.clone())].into();
     let svc = Service {
         metadata: meta(&name, &ns, enforce, app.clone()),
-        spec: ServiceSpec { ports, selector: app, cluster_ip, type_: type_.into(), external_name, ..Default::default() },
+        spec: ServiceSpec {
+            ports,
+            selector: app,
+            cluster_ip,
+            type_: type_.into(),
+            external_name,
+            ..Default::default()
+        },
         ..Default::default()
     };
     submit(engine, Object::Service(svc), &ns, &s, &mut out);
@@ -881,10 +999,19 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     }
     let attach = if a.has("attach") { a.bool("attach") } else { stdin };
     if s.dry_run != DryRun::None && attach {
-        return usage_error(PATH, "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+        return usage_error(
+            PATH,
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        );
     }
     let restart = match a.get("restart").unwrap_or("") {
-        "" => if stdin { "OnFailure" } else { "Always" },
+        "" => {
+            if stdin {
+                "OnFailure"
+            } else {
+                "Always"
+            }
+        }
         r @ ("Always" | "OnFailure" | "Never") => r,
         other => return usage_error(PATH, &format!("invalid restart policy: {other}")),
     };
@@ -902,9 +1029,11 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let mut env = Vec::new();
     for e in a.all("env") {
         match e.split_once('=') {
-            Some((k, v)) if !k.is_empty() && valid_env_name(k) => {
-                env.push(EnvVar { name: k.into(), value: if v.is_empty() { None } else { Some(v.into()) }, ..Default::default() })
-            }
+            Some((k, v)) if !k.is_empty() && valid_env_name(k) => env.push(EnvVar {
+                name: k.into(),
+                value: if v.is_empty() { None } else { Some(v.into()) },
+                ..Default::default()
+            }),
             _ => return Output::error(format!("error: invalid env: {e}")),
         }
     }
@@ -926,7 +1055,14 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Err(e) => return Output::error(format!("error: {e}")),
         }
     };
-    let mut container = Container { name: name.clone(), image, stdin, stdin_once: stdin && !a.bool("leave-stdin-open"), tty, ..Default::default() };
+    let mut container = Container {
+        name: name.clone(),
+        image,
+        stdin,
+        stdin_once: stdin && !a.bool("leave-stdin-open"),
+        tty,
+        ..Default::default()
+    };
     let extra: Vec<String> = args[1..].to_vec();
     if !extra.is_empty() {
         if a.bool("command") {
@@ -950,7 +1086,12 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     pod_meta.annotations = annotations;
     let pod = Pod {
         metadata: pod_meta,
-        spec: PodSpec { containers: vec![container], restart_policy: restart.into(), dns_policy: "ClusterFirst".into(), ..Default::default() },
+        spec: PodSpec {
+            containers: vec![container],
+            restart_policy: restart.into(),
+            dns_policy: "ClusterFirst".into(),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let pod = Object::Pod(pod);
@@ -964,7 +1105,12 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let svc = Object::Service(Service {
         metadata: meta(&name, &ns, false, if labels_flag.is_empty() { BTreeMap::new() } else { labels.clone() }),
         spec: ServiceSpec {
-            ports: vec![ServicePort { protocol: "TCP".into(), port: port_n, target_port: Some(IntOrString::Int(port_n)), ..Default::default() }],
+            ports: vec![ServicePort {
+                protocol: "TCP".into(),
+                port: port_n,
+                target_port: Some(IntOrString::Int(port_n)),
+                ..Default::default()
+            }],
             selector: labels,
             ..Default::default()
         },
@@ -1112,7 +1258,10 @@ fn valid_domain(d: &str) -> bool {
     }
     !host.is_empty()
         && host.split('.').all(|l| {
-            !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !l.starts_with('-') && !l.ends_with('-')
+            !l.is_empty()
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
         })
 }
 
@@ -1166,11 +1315,15 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             let Some((t, n)) = p.split_once('/') else {
                 return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
             };
-            let Some(info) = resolve_resource(t) else { return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")) };
+            let Some(info) = resolve_resource(t) else {
+                return Output::error(format!("error: the server doesn't have a resource type \"{t}\""));
+            };
             targets.push((info, n.to_string()));
         }
     } else {
-        let Some(info) = resolve_resource(&pos[0]) else { return Output::error(format!("error: the server doesn't have a resource type \"{}\"", pos[0])) };
+        let Some(info) = resolve_resource(&pos[0]) else {
+            return Output::error(format!("error: the server doesn't have a resource type \"{}\"", pos[0]));
+        };
         if pos.len() < 2 {
             return Output::error("error: resource(s) were provided, but no name was specified");
         }
@@ -1214,7 +1367,10 @@ fn selector_for(obj: &Object) -> Result<BTreeMap<String, String>, String> {
                 .iter()
                 .map(|r| format!("{{Key:{} Operator:{} Values:[{}]}}", r.key, r.operator, r.values.join(" ")))
                 .collect();
-            return Err(format!("couldn't convert expressions - \"[{}]\" to map-based selector format", reqs.join(" ")));
+            return Err(format!(
+                "couldn't convert expressions - \"[{}]\" to map-based selector format",
+                reqs.join(" ")
+            ));
         }
         Ok(sel.match_labels.clone())
     };
@@ -1278,7 +1434,8 @@ fn service_for(obj: &Object, a: &Args) -> Result<Service, String> {
     let selector = match a.get("selector").filter(|s| !s.is_empty()) {
         Some(s) => parse_labels(s)?,
         None => {
-            let sel = selector_for(obj).map_err(|e| format!("couldn't retrieve selectors via --selector flag or introspection: {e}"))?;
+            let sel = selector_for(obj)
+                .map_err(|e| format!("couldn't retrieve selectors via --selector flag or introspection: {e}"))?;
             if sel.is_empty() {
                 return Err("selector must be specified".into());
             }
@@ -1316,7 +1473,12 @@ fn service_for(obj: &Object, a: &Args) -> Result<Service, String> {
                         protocol = found[0].clone();
                     } else {
                         for proto in found {
-                            ports.push(ServicePort { name: format!("port-{}-{}", i + 1, proto.to_ascii_lowercase()), port, protocol: proto.clone(), ..Default::default() });
+                            ports.push(ServicePort {
+                                name: format!("port-{}-{}", i + 1, proto.to_ascii_lowercase()),
+                                port,
+                                protocol: proto.clone(),
+                                ..Default::default()
+                            });
                         }
                         continue;
                     }
@@ -1456,95 +1618,345 @@ fn underscore_ok(s: &str) -> bool {
 /// (`""`: a map or a scalar, whose keys encoding/json sorts).
 fn go_fields(ty: &str) -> &'static [(&'static str, &'static str)] {
     match ty {
-        "Deployment" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("spec", "DeploymentSpec"), ("status", "DeploymentStatus")],
-        "ReplicaSet" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("spec", "ReplicaSetSpec"), ("status", "ReplicaSetStatus")],
-        "Pod" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("spec", "PodSpec"), ("status", "PodStatus")],
-        "Service" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("spec", "ServiceSpec"), ("status", "ServiceStatus")],
-        "Namespace" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("spec", "NamespaceSpec"), ("status", "NamespaceStatus")],
-        "ConfigMap" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("immutable", ""), ("data", ""), ("binaryData", "")],
+        "Deployment" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "DeploymentSpec"),
+            ("status", "DeploymentStatus"),
+        ],
+        "ReplicaSet" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "ReplicaSetSpec"),
+            ("status", "ReplicaSetStatus"),
+        ],
+        "Pod" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "PodSpec"),
+            ("status", "PodStatus"),
+        ],
+        "Service" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "ServiceSpec"),
+            ("status", "ServiceStatus"),
+        ],
+        "Namespace" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "NamespaceSpec"),
+            ("status", "NamespaceStatus"),
+        ],
+        "ConfigMap" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("immutable", ""),
+            ("data", ""),
+            ("binaryData", ""),
+        ],
         "Node" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("spec", ""), ("status", "")],
         "Endpoints" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("subsets", "")],
-        "Event" => &[("kind", ""), ("apiVersion", ""), ("metadata", "ObjectMeta"), ("involvedObject", ""), ("reason", ""), ("message", ""), ("source", ""), ("firstTimestamp", ""), ("lastTimestamp", ""), ("count", ""), ("type", ""), ("eventTime", ""), ("series", ""), ("action", ""), ("related", ""), ("reportingComponent", ""), ("reportingInstance", "")],
-        "ObjectMeta" => &[
-            ("name", ""), ("generateName", ""), ("namespace", ""), ("selfLink", ""), ("uid", ""), ("resourceVersion", ""), ("generation", ""),
-            ("creationTimestamp", ""), ("deletionTimestamp", ""), ("deletionGracePeriodSeconds", ""), ("labels", ""), ("annotations", ""),
-            ("ownerReferences", "OwnerReference"), ("finalizers", ""), ("managedFields", ""),
+        "Event" => &[
+            ("kind", ""),
+            ("apiVersion", ""),
+            ("metadata", "ObjectMeta"),
+            ("involvedObject", ""),
+            ("reason", ""),
+            ("message", ""),
+            ("source", ""),
+            ("firstTimestamp", ""),
+            ("lastTimestamp", ""),
+            ("count", ""),
+            ("type", ""),
+            ("eventTime", ""),
+            ("series", ""),
+            ("action", ""),
+            ("related", ""),
+            ("reportingComponent", ""),
+            ("reportingInstance", ""),
         ],
-        "OwnerReference" => &[("apiVersion", ""), ("kind", ""), ("name", ""), ("uid", ""), ("controller", ""), ("blockOwnerDeletion", "")],
+        "ObjectMeta" => &[
+            ("name", ""),
+            ("generateName", ""),
+            ("namespace", ""),
+            ("selfLink", ""),
+            ("uid", ""),
+            ("resourceVersion", ""),
+            ("generation", ""),
+            ("creationTimestamp", ""),
+            ("deletionTimestamp", ""),
+            ("deletionGracePeriodSeconds", ""),
+            ("labels", ""),
+            ("annotations", ""),
+            ("ownerReferences", "OwnerReference"),
+            ("finalizers", ""),
+            ("managedFields", ""),
+        ],
+        "OwnerReference" => &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("name", ""),
+            ("uid", ""),
+            ("controller", ""),
+            ("blockOwnerDeletion", ""),
+        ],
         "DeploymentSpec" => &[
-            ("replicas", ""), ("selector", "LabelSelector"), ("template", "PodTemplateSpec"), ("strategy", "DeploymentStrategy"), ("minReadySeconds", ""),
-            ("revisionHistoryLimit", ""), ("paused", ""), ("progressDeadlineSeconds", ""),
+            ("replicas", ""),
+            ("selector", "LabelSelector"),
+            ("template", "PodTemplateSpec"),
+            ("strategy", "DeploymentStrategy"),
+            ("minReadySeconds", ""),
+            ("revisionHistoryLimit", ""),
+            ("paused", ""),
+            ("progressDeadlineSeconds", ""),
         ],
         "DeploymentStrategy" => &[("type", ""), ("rollingUpdate", "RollingUpdateDeployment")],
         "RollingUpdateDeployment" => &[("maxUnavailable", ""), ("maxSurge", "")],
         "DeploymentStatus" => &[
-            ("observedGeneration", ""), ("replicas", ""), ("updatedReplicas", ""), ("readyReplicas", ""), ("availableReplicas", ""), ("unavailableReplicas", ""),
-            ("terminatingReplicas", ""), ("conditions", "DeploymentCondition"), ("collisionCount", ""),
+            ("observedGeneration", ""),
+            ("replicas", ""),
+            ("updatedReplicas", ""),
+            ("readyReplicas", ""),
+            ("availableReplicas", ""),
+            ("unavailableReplicas", ""),
+            ("terminatingReplicas", ""),
+            ("conditions", "DeploymentCondition"),
+            ("collisionCount", ""),
         ],
-        "DeploymentCondition" => &[("type", ""), ("status", ""), ("lastUpdateTime", ""), ("lastTransitionTime", ""), ("reason", ""), ("message", "")],
-        "ReplicaSetSpec" => &[("replicas", ""), ("minReadySeconds", ""), ("selector", "LabelSelector"), ("template", "PodTemplateSpec")],
-        "ReplicaSetStatus" => &[("replicas", ""), ("fullyLabeledReplicas", ""), ("readyReplicas", ""), ("availableReplicas", ""), ("terminatingReplicas", ""), ("observedGeneration", ""), ("conditions", "")],
+        "DeploymentCondition" => &[
+            ("type", ""),
+            ("status", ""),
+            ("lastUpdateTime", ""),
+            ("lastTransitionTime", ""),
+            ("reason", ""),
+            ("message", ""),
+        ],
+        "ReplicaSetSpec" => {
+            &[("replicas", ""), ("minReadySeconds", ""), ("selector", "LabelSelector"), ("template", "PodTemplateSpec")]
+        }
+        "ReplicaSetStatus" => &[
+            ("replicas", ""),
+            ("fullyLabeledReplicas", ""),
+            ("readyReplicas", ""),
+            ("availableReplicas", ""),
+            ("terminatingReplicas", ""),
+            ("observedGeneration", ""),
+            ("conditions", ""),
+        ],
         "LabelSelector" => &[("matchLabels", ""), ("matchExpressions", "LabelSelectorRequirement")],
         "LabelSelectorRequirement" => &[("key", ""), ("operator", ""), ("values", "")],
         "PodTemplateSpec" => &[("metadata", "ObjectMeta"), ("spec", "PodSpec")],
         "PodSpec" => &[
-            ("volumes", "Volume"), ("initContainers", "Container"), ("containers", "Container"), ("ephemeralContainers", "Container"), ("restartPolicy", ""),
-            ("terminationGracePeriodSeconds", ""), ("activeDeadlineSeconds", ""), ("dnsPolicy", ""), ("nodeSelector", ""), ("serviceAccountName", ""),
-            ("serviceAccount", ""), ("automountServiceAccountToken", ""), ("nodeName", ""), ("hostNetwork", ""), ("hostPID", ""), ("hostIPC", ""),
-            ("shareProcessNamespace", ""), ("securityContext", ""), ("imagePullSecrets", ""), ("hostname", ""), ("subdomain", ""), ("affinity", ""),
-            ("schedulerName", ""), ("tolerations", "Toleration"), ("hostAliases", ""), ("priorityClassName", ""), ("priority", ""), ("dnsConfig", ""),
-            ("readinessGates", ""), ("runtimeClassName", ""), ("enableServiceLinks", ""), ("preemptionPolicy", ""), ("overhead", ""),
-            ("topologySpreadConstraints", ""), ("setHostnameAsFQDN", ""), ("os", ""), ("hostUsers", ""), ("schedulingGates", ""), ("resourceClaims", ""),
+            ("volumes", "Volume"),
+            ("initContainers", "Container"),
+            ("containers", "Container"),
+            ("ephemeralContainers", "Container"),
+            ("restartPolicy", ""),
+            ("terminationGracePeriodSeconds", ""),
+            ("activeDeadlineSeconds", ""),
+            ("dnsPolicy", ""),
+            ("nodeSelector", ""),
+            ("serviceAccountName", ""),
+            ("serviceAccount", ""),
+            ("automountServiceAccountToken", ""),
+            ("nodeName", ""),
+            ("hostNetwork", ""),
+            ("hostPID", ""),
+            ("hostIPC", ""),
+            ("shareProcessNamespace", ""),
+            ("securityContext", ""),
+            ("imagePullSecrets", ""),
+            ("hostname", ""),
+            ("subdomain", ""),
+            ("affinity", ""),
+            ("schedulerName", ""),
+            ("tolerations", "Toleration"),
+            ("hostAliases", ""),
+            ("priorityClassName", ""),
+            ("priority", ""),
+            ("dnsConfig", ""),
+            ("readinessGates", ""),
+            ("runtimeClassName", ""),
+            ("enableServiceLinks", ""),
+            ("preemptionPolicy", ""),
+            ("overhead", ""),
+            ("topologySpreadConstraints", ""),
+            ("setHostnameAsFQDN", ""),
+            ("os", ""),
+            ("hostUsers", ""),
+            ("schedulingGates", ""),
+            ("resourceClaims", ""),
             ("resources", ""),
         ],
         "Container" => &[
-            ("name", ""), ("image", ""), ("command", ""), ("args", ""), ("workingDir", ""), ("ports", "ContainerPort"), ("envFrom", ""), ("env", "EnvVar"),
-            ("resources", "ResourceRequirements"), ("resizePolicy", ""), ("restartPolicy", ""), ("volumeMounts", "VolumeMount"), ("volumeDevices", ""),
-            ("livenessProbe", "Probe"), ("readinessProbe", "Probe"), ("startupProbe", "Probe"), ("lifecycle", ""), ("terminationMessagePath", ""),
-            ("terminationMessagePolicy", ""), ("imagePullPolicy", ""), ("securityContext", "SecurityContext"), ("stdin", ""), ("stdinOnce", ""), ("tty", ""),
+            ("name", ""),
+            ("image", ""),
+            ("command", ""),
+            ("args", ""),
+            ("workingDir", ""),
+            ("ports", "ContainerPort"),
+            ("envFrom", ""),
+            ("env", "EnvVar"),
+            ("resources", "ResourceRequirements"),
+            ("resizePolicy", ""),
+            ("restartPolicy", ""),
+            ("volumeMounts", "VolumeMount"),
+            ("volumeDevices", ""),
+            ("livenessProbe", "Probe"),
+            ("readinessProbe", "Probe"),
+            ("startupProbe", "Probe"),
+            ("lifecycle", ""),
+            ("terminationMessagePath", ""),
+            ("terminationMessagePolicy", ""),
+            ("imagePullPolicy", ""),
+            ("securityContext", "SecurityContext"),
+            ("stdin", ""),
+            ("stdinOnce", ""),
+            ("tty", ""),
         ],
         "ContainerPort" => &[("name", ""), ("hostPort", ""), ("containerPort", ""), ("protocol", ""), ("hostIP", "")],
         "EnvVar" => &[("name", ""), ("value", ""), ("valueFrom", "")],
         "ResourceRequirements" => &[("limits", ""), ("requests", ""), ("claims", "")],
-        "VolumeMount" => &[("name", ""), ("readOnly", ""), ("recursiveReadOnly", ""), ("mountPath", ""), ("subPath", ""), ("mountPropagation", ""), ("subPathExpr", "")],
+        "VolumeMount" => &[
+            ("name", ""),
+            ("readOnly", ""),
+            ("recursiveReadOnly", ""),
+            ("mountPath", ""),
+            ("subPath", ""),
+            ("mountPropagation", ""),
+            ("subPathExpr", ""),
+        ],
         "Volume" => &[("name", ""), ("projected", "ProjectedVolumeSource")],
         "ProjectedVolumeSource" => &[("sources", "VolumeProjection"), ("defaultMode", "")],
-        "VolumeProjection" => &[("secret", ""), ("downwardAPI", "DownwardAPIProjection"), ("configMap", "ConfigMapProjection"), ("serviceAccountToken", "ServiceAccountTokenProjection"), ("clusterTrustBundle", "")],
+        "VolumeProjection" => &[
+            ("secret", ""),
+            ("downwardAPI", "DownwardAPIProjection"),
+            ("configMap", "ConfigMapProjection"),
+            ("serviceAccountToken", "ServiceAccountTokenProjection"),
+            ("clusterTrustBundle", ""),
+        ],
         "ServiceAccountTokenProjection" => &[("audience", ""), ("expirationSeconds", ""), ("path", "")],
         "ConfigMapProjection" => &[("name", ""), ("items", "KeyToPath"), ("optional", "")],
         "KeyToPath" => &[("key", ""), ("path", ""), ("mode", "")],
         "DownwardAPIProjection" => &[("items", "DownwardAPIVolumeFile")],
-        "DownwardAPIVolumeFile" => &[("path", ""), ("fieldRef", "ObjectFieldSelector"), ("resourceFieldRef", ""), ("mode", "")],
+        "DownwardAPIVolumeFile" => {
+            &[("path", ""), ("fieldRef", "ObjectFieldSelector"), ("resourceFieldRef", ""), ("mode", "")]
+        }
         "ObjectFieldSelector" => &[("apiVersion", ""), ("fieldPath", "")],
         "Toleration" => &[("key", ""), ("operator", ""), ("value", ""), ("effect", ""), ("tolerationSeconds", "")],
         "Probe" => &[
-            ("exec", ""), ("httpGet", ""), ("tcpSocket", ""), ("grpc", ""), ("initialDelaySeconds", ""), ("timeoutSeconds", ""), ("periodSeconds", ""),
-            ("successThreshold", ""), ("failureThreshold", ""), ("terminationGracePeriodSeconds", ""),
+            ("exec", ""),
+            ("httpGet", ""),
+            ("tcpSocket", ""),
+            ("grpc", ""),
+            ("initialDelaySeconds", ""),
+            ("timeoutSeconds", ""),
+            ("periodSeconds", ""),
+            ("successThreshold", ""),
+            ("failureThreshold", ""),
+            ("terminationGracePeriodSeconds", ""),
         ],
         "SecurityContext" => &[
-            ("capabilities", ""), ("privileged", ""), ("seLinuxOptions", ""), ("windowsOptions", ""), ("runAsUser", ""), ("runAsGroup", ""), ("runAsNonRoot", ""),
-            ("readOnlyRootFilesystem", ""), ("allowPrivilegeEscalation", ""), ("procMount", ""), ("seccompProfile", ""), ("appArmorProfile", ""),
+            ("capabilities", ""),
+            ("privileged", ""),
+            ("seLinuxOptions", ""),
+            ("windowsOptions", ""),
+            ("runAsUser", ""),
+            ("runAsGroup", ""),
+            ("runAsNonRoot", ""),
+            ("readOnlyRootFilesystem", ""),
+            ("allowPrivilegeEscalation", ""),
+            ("procMount", ""),
+            ("seccompProfile", ""),
+            ("appArmorProfile", ""),
         ],
         "PodStatus" => &[
-            ("phase", ""), ("conditions", "PodCondition"), ("message", ""), ("reason", ""), ("nominatedNodeName", ""), ("hostIP", ""), ("hostIPs", ""),
-            ("podIP", ""), ("podIPs", ""), ("startTime", ""), ("initContainerStatuses", "ContainerStatus"), ("containerStatuses", "ContainerStatus"),
-            ("qosClass", ""), ("ephemeralContainerStatuses", "ContainerStatus"), ("resize", ""), ("resourceClaimStatuses", ""),
+            ("phase", ""),
+            ("conditions", "PodCondition"),
+            ("message", ""),
+            ("reason", ""),
+            ("nominatedNodeName", ""),
+            ("hostIP", ""),
+            ("hostIPs", ""),
+            ("podIP", ""),
+            ("podIPs", ""),
+            ("startTime", ""),
+            ("initContainerStatuses", "ContainerStatus"),
+            ("containerStatuses", "ContainerStatus"),
+            ("qosClass", ""),
+            ("ephemeralContainerStatuses", "ContainerStatus"),
+            ("resize", ""),
+            ("resourceClaimStatuses", ""),
         ],
-        "PodCondition" => &[("type", ""), ("status", ""), ("lastProbeTime", ""), ("lastTransitionTime", ""), ("reason", ""), ("message", "")],
+        "PodCondition" => &[
+            ("type", ""),
+            ("status", ""),
+            ("lastProbeTime", ""),
+            ("lastTransitionTime", ""),
+            ("reason", ""),
+            ("message", ""),
+        ],
         "ContainerStatus" => &[
-            ("name", ""), ("state", "ContainerState"), ("lastState", "ContainerState"), ("ready", ""), ("restartCount", ""), ("image", ""), ("imageID", ""),
-            ("containerID", ""), ("started", ""), ("allocatedResources", ""), ("resources", ""), ("volumeMounts", ""), ("user", ""), ("allocatedResourcesStatus", ""),
+            ("name", ""),
+            ("state", "ContainerState"),
+            ("lastState", "ContainerState"),
+            ("ready", ""),
+            ("restartCount", ""),
+            ("image", ""),
+            ("imageID", ""),
+            ("containerID", ""),
+            ("started", ""),
+            ("allocatedResources", ""),
+            ("resources", ""),
+            ("volumeMounts", ""),
+            ("user", ""),
+            ("allocatedResourcesStatus", ""),
         ],
-        "ContainerState" => &[("waiting", "ContainerStateWaiting"), ("running", ""), ("terminated", "ContainerStateTerminated")],
+        "ContainerState" => {
+            &[("waiting", "ContainerStateWaiting"), ("running", ""), ("terminated", "ContainerStateTerminated")]
+        }
         "ContainerStateWaiting" => &[("reason", ""), ("message", "")],
-        "ContainerStateTerminated" => &[("exitCode", ""), ("signal", ""), ("reason", ""), ("message", ""), ("startedAt", ""), ("finishedAt", ""), ("containerID", "")],
-        "ServiceSpec" => &[
-            ("ports", "ServicePort"), ("selector", ""), ("clusterIP", ""), ("clusterIPs", ""), ("type", ""), ("externalIPs", ""), ("sessionAffinity", ""),
-            ("loadBalancerIP", ""), ("loadBalancerSourceRanges", ""), ("externalName", ""), ("externalTrafficPolicy", ""), ("healthCheckNodePort", ""),
-            ("publishNotReadyAddresses", ""), ("sessionAffinityConfig", ""), ("ipFamilies", ""), ("ipFamilyPolicy", ""), ("allocateLoadBalancerNodePorts", ""),
-            ("loadBalancerClass", ""), ("internalTrafficPolicy", ""), ("trafficDistribution", ""),
+        "ContainerStateTerminated" => &[
+            ("exitCode", ""),
+            ("signal", ""),
+            ("reason", ""),
+            ("message", ""),
+            ("startedAt", ""),
+            ("finishedAt", ""),
+            ("containerID", ""),
         ],
-        "ServicePort" => &[("name", ""), ("protocol", ""), ("appProtocol", ""), ("port", ""), ("targetPort", ""), ("nodePort", "")],
+        "ServiceSpec" => &[
+            ("ports", "ServicePort"),
+            ("selector", ""),
+            ("clusterIP", ""),
+            ("clusterIPs", ""),
+            ("type", ""),
+            ("externalIPs", ""),
+            ("sessionAffinity", ""),
+            ("loadBalancerIP", ""),
+            ("loadBalancerSourceRanges", ""),
+            ("externalName", ""),
+            ("externalTrafficPolicy", ""),
+            ("healthCheckNodePort", ""),
+            ("publishNotReadyAddresses", ""),
+            ("sessionAffinityConfig", ""),
+            ("ipFamilies", ""),
+            ("ipFamilyPolicy", ""),
+            ("allocateLoadBalancerNodePorts", ""),
+            ("loadBalancerClass", ""),
+            ("internalTrafficPolicy", ""),
+            ("trafficDistribution", ""),
+        ],
+        "ServicePort" => {
+            &[("name", ""), ("protocol", ""), ("appProtocol", ""), ("port", ""), ("targetPort", ""), ("nodePort", "")]
+        }
         "ServiceStatus" => &[("loadBalancer", "LoadBalancerStatus"), ("conditions", "")],
         "LoadBalancerStatus" => &[("ingress", "LoadBalancerIngress")],
         "LoadBalancerIngress" => &[("ip", ""), ("hostname", ""), ("ipMode", ""), ("ports", "")],
@@ -1730,7 +2142,15 @@ impl YamlEmitter {
         match v {
             Json::Object(m) if !m.is_empty() => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                kubelab_api::sort::by(&mut keys, |a, b| if yaml_key_less(a, b) { std::cmp::Ordering::Less } else if yaml_key_less(b, a) { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal });
+                kubelab_api::sort::by(&mut keys, |a, b| {
+                    if yaml_key_less(a, b) {
+                        std::cmp::Ordering::Less
+                    } else if yaml_key_less(b, a) {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                });
                 let inner = if indent < 0 { 0 } else { indent + 2 };
                 for k in keys {
                     self.write_indent(inner);
@@ -1741,7 +2161,13 @@ impl YamlEmitter {
             }
             Json::Array(items) if !items.is_empty() => {
                 // A sequence that is a mapping's value is not indented (go-yaml's indentless).
-                let inner = if indent < 0 { 0 } else if in_mapping && !self.indention { indent } else { indent + 2 };
+                let inner = if indent < 0 {
+                    0
+                } else if in_mapping && !self.indention {
+                    indent
+                } else {
+                    indent + 2
+                };
                 for item in items {
                     self.write_indent(inner);
                     self.write_indicator("-", true, false, true);
@@ -1874,7 +2300,13 @@ impl YamlEmitter {
         let mut i = 0;
         while i < b.len() {
             if b[i] == b' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < b.len() - 1 && b.get(i + 1) != Some(&b' ') {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i < b.len() - 1
+                    && b.get(i + 1) != Some(&b' ')
+                {
                     self.write_indent(indent);
                     i += 1;
                 } else {
@@ -1914,7 +2346,11 @@ impl YamlEmitter {
             if !is_printable(b, i) || is_bom(b, i) || is_break(b, i) || b[i] == b'"' || b[i] == b'\\' {
                 let w = utf8_width(b[i]);
                 let end = (i + w).min(b.len());
-                let v: u32 = std::str::from_utf8(&b[i..end]).ok().and_then(|s| s.chars().next()).map(|c| c as u32).unwrap_or(0xfffd);
+                let v: u32 = std::str::from_utf8(&b[i..end])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .map(|c| c as u32)
+                    .unwrap_or(0xfffd);
                 i = end;
                 self.put('\\');
                 match v {
@@ -2045,7 +2481,10 @@ fn at(b: &[u8], i: usize) -> u8 {
 
 fn is_break(b: &[u8], i: usize) -> bool {
     let c = at(b, i);
-    c == b'\r' || c == b'\n' || (c == 0xC2 && at(b, i + 1) == 0x85) || (c == 0xE2 && at(b, i + 1) == 0x80 && (at(b, i + 2) == 0xA8 || at(b, i + 2) == 0xA9))
+    c == b'\r'
+        || c == b'\n'
+        || (c == 0xC2 && at(b, i + 1) == 0x85)
+        || (c == 0xE2 && at(b, i + 1) == 0x80 && (at(b, i + 2) == 0xA8 || at(b, i + 2) == 0xA9))
 }
 
 fn is_bom(b: &[u8], i: usize) -> bool {
@@ -2065,7 +2504,9 @@ fn is_printable(b: &[u8], i: usize) -> bool {
         || (c > 0xC2 && c < 0xED)
         || (c == 0xED && at(b, i + 1) < 0xA0)
         || c == 0xEE
-        || (c == 0xEF && !(at(b, i + 1) == 0xBB && at(b, i + 2) == 0xBF) && !(at(b, i + 1) == 0xBF && (at(b, i + 2) == 0xBE || at(b, i + 2) == 0xBF)))
+        || (c == 0xEF
+            && !(at(b, i + 1) == 0xBB && at(b, i + 2) == 0xBF)
+            && !(at(b, i + 1) == 0xBF && (at(b, i + 2) == 0xBE || at(b, i + 2) == 0xBF)))
 }
 
 struct ScalarAnalysis {
@@ -2078,7 +2519,12 @@ struct ScalarAnalysis {
 /// yaml_emitter_analyze_scalar (block context).
 fn analyze_scalar(b: &[u8]) -> ScalarAnalysis {
     if b.is_empty() {
-        return ScalarAnalysis { multiline: false, block_plain_allowed: true, single_quoted_allowed: true, block_allowed: false };
+        return ScalarAnalysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
     }
     let (mut block_indicators, mut line_breaks, mut special) = (false, false, false);
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
@@ -2094,7 +2540,8 @@ fn analyze_scalar(b: &[u8]) -> ScalarAnalysis {
         let followed_by_whitespace = i + w >= b.len() || is_blank(b, i + w);
         if i == 0 {
             match b[i] {
-                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => block_indicators = true,
+                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%'
+                | b'@' | b'`' => block_indicators = true,
                 b'?' | b':' | b'-' if followed_by_whitespace => block_indicators = true,
                 _ => {}
             }
@@ -2140,7 +2587,12 @@ fn analyze_scalar(b: &[u8]) -> ScalarAnalysis {
         preceded_by_whitespace = is_blank(b, i) || is_break(b, i) || b[i] == 0;
         i += w;
     }
-    let mut a = ScalarAnalysis { multiline: line_breaks, block_plain_allowed: true, single_quoted_allowed: true, block_allowed: true };
+    let mut a = ScalarAnalysis {
+        multiline: line_breaks,
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
     if leading_space || leading_break || trailing_space || trailing_break {
         a.block_plain_allowed = false;
     }
@@ -2168,8 +2620,9 @@ fn analyze_scalar(b: &[u8]) -> ScalarAnalysis {
 /// go-yaml v2's resolve(): would this text, unquoted, read back as a string?
 fn yaml_resolves_to_string(s: &str) -> bool {
     const MAP: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-        "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false",
+        "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf",
+        ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
     ];
     let hint = match s.as_bytes().first() {
         None => b'N',
@@ -2241,7 +2694,9 @@ fn is_yaml_style_float(s: &str) -> bool {
     };
     let mant_ok = match mant.split_once('.') {
         Some(("", frac)) => !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit()),
-        Some((int, frac)) => !int.is_empty() && int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit()),
+        Some((int, frac)) => {
+            !int.is_empty() && int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit())
+        }
         None => !mant.is_empty() && mant.chars().all(|c| c.is_ascii_digit()),
     };
     let exp_ok = match exp {
@@ -2364,7 +2819,13 @@ fn is_yaml_timestamp(s: &str) -> bool {
         "Z" => true,
         zone => {
             let z = zone.as_bytes();
-            z.len() == 6 && (z[0] == b'+' || z[0] == b'-') && z[1].is_ascii_digit() && z[2].is_ascii_digit() && z[3] == b':' && z[4].is_ascii_digit() && z[5].is_ascii_digit()
+            z.len() == 6
+                && (z[0] == b'+' || z[0] == b'-')
+                && z[1].is_ascii_digit()
+                && z[2].is_ascii_digit()
+                && z[3] == b':'
+                && z[4].is_ascii_digit()
+                && z[5].is_ascii_digit()
         }
     }
 }

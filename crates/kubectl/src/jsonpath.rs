@@ -39,7 +39,8 @@ fn parse(t: &str) -> Result<Vec<Node>, String> {
         let inner = after[..close].trim();
         rest = &after[close + 1..];
         if inner == "end" {
-            let (steps, body) = stack.pop().ok_or_else(|| format!("error parsing jsonpath {t}, not in range, nothing to end"))?;
+            let (steps, body) =
+                stack.pop().ok_or_else(|| format!("error parsing jsonpath {t}, not in range, nothing to end"))?;
             push(&mut nodes, &mut stack, Node::Range(steps, body));
         } else if let Some(r) = inner.strip_prefix("range ") {
             stack.push((steps(r.trim())?, Vec::new()));
@@ -131,7 +132,11 @@ fn steps(p: &str) -> Result<Vec<Step>, String> {
                 } else if let Some(f) = inner.strip_prefix("?(").and_then(|x| x.strip_suffix(')')) {
                     let (lhs, rhs) = f.split_once("==").ok_or_else(|| format!("unrecognized filter {f}"))?;
                     let rhs = rhs.trim();
-                    let v: Value = if let Some(q) = rhs.strip_prefix('"').and_then(|x| x.strip_suffix('"')).or_else(|| rhs.strip_prefix('\'').and_then(|x| x.strip_suffix('\''))) {
+                    let v: Value = if let Some(q) = rhs
+                        .strip_prefix('"')
+                        .and_then(|x| x.strip_suffix('"'))
+                        .or_else(|| rhs.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+                    {
                         Value::String(q.to_string())
                     } else {
                         serde_json::from_str(rhs).unwrap_or(Value::String(rhs.to_string()))
@@ -262,7 +267,9 @@ pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
 pub fn custom_columns(spec: &str, items: &[Value], no_headers: bool) -> Result<String, String> {
     let mut cols = Vec::new();
     for c in spec.split(',') {
-        let (h, p) = c.split_once(':').ok_or_else(|| format!("unexpected custom-columns spec: {c}, expected <header>:<json-path-expr>"))?;
+        let (h, p) = c
+            .split_once(':')
+            .ok_or_else(|| format!("unexpected custom-columns spec: {c}, expected <header>:<json-path-expr>"))?;
         cols.push((h.to_string(), steps(p.trim().trim_start_matches('{').trim_end_matches('}'))?));
     }
     let mut text_out = String::new();
@@ -275,7 +282,11 @@ pub fn custom_columns(spec: &str, items: &[Value], no_headers: bool) -> Result<S
             .iter()
             .map(|(_, st)| {
                 let vals = eval(vec![item.clone()], st);
-                if vals.is_empty() { "<none>".to_string() } else { vals.iter().map(text).collect::<Vec<_>>().join(",") }
+                if vals.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    vals.iter().map(text).collect::<Vec<_>>().join(",")
+                }
             })
             .collect();
         text_out.push_str(&row.join("\t"));

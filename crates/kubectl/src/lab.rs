@@ -10,9 +10,15 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("lab node restore <node>", "Power a node back on"),
     ("lab node add <node>", "Add a worker machine (2 CPU, 4 GiB)"),
     ("lab node delete <node>", "Destroy a machine for good"),
-    ("lab pod kill <pod> [-c container]", "Kill a container's process (exit 137); its pod's restartPolicy decides what happens"),
+    (
+        "lab pod kill <pod> [-c container]",
+        "Kill a container's process (exit 137); its pod's restartPolicy decides what happens",
+    ),
     ("lab curl <url>", "Send one HTTP request (a Service name, ClusterIP, node IP:NodePort or pod IP)"),
-    ("lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]", "Run a load generator: N kept-alive connections (default 1), 2s timeout"),
+    (
+        "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]",
+        "Run a load generator: N kept-alive connections (default 1), 2s timeout",
+    ),
     ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),
     ("lab load stop", "Stop the load generator and print its summary"),
     ("lab lan up", "Boot the VM-era LAN: machines lb (172.16.0.2), vm-1 (.3) and vm-2 (.4) with docker, no Kubernetes"),

@@ -6,7 +6,15 @@ use crate::{Ctx, Output};
 use kubelab_api::*;
 use kubelab_engine::Engine;
 
-const FLAGS: &[FlagSpec] = &[flag("overwrite", None, false), flag("selector", Some('l'), true), flag("all", None, false), flag("all-namespaces", Some('A'), false), flag("list", None, false), flag("dry-run", None, true), flag("resource-version", None, true)];
+const FLAGS: &[FlagSpec] = &[
+    flag("overwrite", None, false),
+    flag("selector", Some('l'), true),
+    flag("all", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("list", None, false),
+    flag("dry-run", None, true),
+    flag("resource-version", None, true),
+];
 
 pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool) -> Output {
     let cmd = if annotate { "annotate" } else { "label" };
@@ -26,7 +34,10 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
     }
     let list = !annotate && a.bool("list");
     if changes.is_empty() && !list {
-        return Output::error(format!("error: at least one {} update is required", if annotate { "annotation" } else { "label" }));
+        return Output::error(format!(
+            "error: at least one {} update is required",
+            if annotate { "annotation" } else { "label" }
+        ));
     }
     let Some(first) = targets.first().cloned() else {
         return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
@@ -44,7 +55,9 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
     if names.is_empty() {
         let sel = match a.parsed("selector", Selector::parse) {
             Ok(None) if a.bool("all") => None,
-            Ok(None) => return Output::error("error: resource(s) were provided, but no name was specified".to_string()),
+            Ok(None) => {
+                return Output::error("error: resource(s) were provided, but no name was specified".to_string())
+            }
             Ok(s) => s,
             Err(e) => return Output::error(e),
         };
@@ -102,9 +115,14 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
         if failed {
             continue;
         }
-        let changed = if annotate { obj.meta().annotations != before.annotations } else { obj.meta().labels != before.labels };
+        let changed =
+            if annotate { obj.meta().annotations != before.annotations } else { obj.meta().labels != before.labels };
         let verb = if !changed {
-            if annotate { "not annotated" } else { "not labeled" }
+            if annotate {
+                "not annotated"
+            } else {
+                "not labeled"
+            }
         } else if !annotate && changes.iter().all(|c| c.ends_with('-') && !c.contains('=')) {
             "unlabeled"
         } else if annotate {

@@ -5,9 +5,6 @@
 pub mod apply;
 pub mod args;
 pub mod cluster;
-pub mod fields;
-pub mod jsonpath;
-pub mod generators;
 pub mod commands;
 pub mod complete;
 pub mod console;
@@ -16,13 +13,16 @@ pub mod edit;
 pub mod exec;
 pub mod explain;
 pub mod export;
+pub mod fields;
+pub mod generators;
+pub mod jsonpath;
 pub mod lab;
 pub mod labels;
 pub mod logs;
 pub mod nodes;
 pub mod patch;
-pub mod pipe;
 pub mod pick;
+pub mod pipe;
 pub mod printers;
 pub mod rollout;
 pub mod script;
@@ -177,7 +177,9 @@ fn run_words(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
 
 fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let Some(cmd) = words.first() else {
-        return Output::line("kubectl controls the Kubernetes cluster manager.\n\nRun 'lab help' for the commands this lab supports.");
+        return Output::line(
+            "kubectl controls the Kubernetes cluster manager.\n\nRun 'lab help' for the commands this lab supports.",
+        );
     };
     let rest = &words[1..];
     match cmd.as_str() {

@@ -41,7 +41,12 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Ok(s) => s,
             Err(e) => return Output::error(format!("error: {e}")),
         };
-        pods = store.pods.values().filter(|p| p.metadata.namespace == ns && s.matches(&p.metadata.labels)).cloned().collect();
+        pods = store
+            .pods
+            .values()
+            .filter(|p| p.metadata.namespace == ns && s.matches(&p.metadata.labels))
+            .cloned()
+            .collect();
         if pods.is_empty() {
             out.warn(format!("No resources found in {ns} namespace."));
             return out;
@@ -91,15 +96,23 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     // --tail lines: kuberuntime/logs ReadLogs seeks to the tail, then filters by time).
     // kubectl sends sinceSeconds rounded up to whole seconds.
     let since: Option<Time> = match (a.get("since"), a.get("since-time")) {
-        (Some(_), Some(_)) => return Output::error("error: at most one of `sinceTime` or `sinceSeconds` may be specified"),
+        (Some(_), Some(_)) => {
+            return Output::error("error: at most one of `sinceTime` or `sinceSeconds` may be specified")
+        }
         (Some(d), None) => match go_duration(d) {
             Ok(ms) => Some(Time(engine.now().0.saturating_sub(ms.div_ceil(1000) * 1000))),
-            Err(e) => return Output::error(format!("Error: invalid argument \"{d}\" for \"--since\" flag: time: {e}\nSee 'kubectl logs --help' for usage.")),
+            Err(e) => return Output::error(format!(
+                "Error: invalid argument \"{d}\" for \"--since\" flag: time: {e}\nSee 'kubectl logs --help' for usage."
+            )),
         },
-        (None, Some(t)) => match Time::parse_rfc3339(t) {
-            Some(t) => Some(t),
-            None => return Output::error(format!("error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\"")),
-        },
+        (None, Some(t)) => {
+            match Time::parse_rfc3339(t) {
+                Some(t) => Some(t),
+                None => return Output::error(format!(
+                    "error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\""
+                )),
+            }
+        }
         (None, None) => None,
     };
     let multi_pod = pods.len() > 1;
@@ -157,7 +170,9 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
     };
     let ns = a.get("namespace").unwrap_or("default");
     match engine.kill_container(ns, pod, a.get("container")) {
-        Ok(c) => Output::line(format!("pod/{pod}: container {c} killed (exit code 137); the kubelet will restart it per the pod's restartPolicy")),
+        Ok(c) => Output::line(format!(
+            "pod/{pod}: container {c} killed (exit code 137); the kubelet will restart it per the pod's restartPolicy"
+        )),
         Err(e) => Output::error(format!("error: {e}")),
     }
 }
@@ -173,7 +188,8 @@ pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, Strin
         Some((t, n)) => match resolve_resource(t)?.kind {
             "Pod" => store.pods.get(&(ns.clone(), n.to_string()))?.clone(),
             kind @ ("Deployment" | "ReplicaSet" | "StatefulSet" | "Service") => {
-                crate::pick::first(crate::pick::selected_pods(store, &ns, kind, n).ok()?, crate::pick::Order::Logging)?.clone()
+                crate::pick::first(crate::pick::selected_pods(store, &ns, kind, n).ok()?, crate::pick::Order::Logging)?
+                    .clone()
             }
             _ => return None,
         },
@@ -196,7 +212,10 @@ fn go_duration(s: &str) -> Result<u64, String> {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return Err(format!("missing unit in duration \"{s}\""));
     }
-    if let Some(u) = s.split(|c: char| c.is_ascii_digit() || c == '.').find(|u| !u.is_empty() && !["ns", "us", "µs", "ms", "s", "m", "h"].contains(u)) {
+    if let Some(u) = s
+        .split(|c: char| c.is_ascii_digit() || c == '.')
+        .find(|u| !u.is_empty() && !["ns", "us", "µs", "ms", "s", "m", "h"].contains(u))
+    {
         return Err(format!("unknown unit \"{u}\" in duration \"{s}\""));
     }
     kubelab_engine::duration::parse_duration(s).map_err(|_| format!("invalid duration \"{s}\""))

@@ -22,7 +22,11 @@ fn set_unschedulable(engine: &mut Engine, name: &str, value: bool) -> Result<boo
 
 pub fn cordon(engine: &mut Engine, words: &[String], uncordon: bool) -> Output {
     let cmd = if uncordon { "uncordon" } else { "cordon" };
-    let a = match parse(words, &[flag("selector", Some('l'), true), flag("dry-run", None, true)], &format!("kubectl {cmd}")) {
+    let a = match parse(
+        words,
+        &[flag("selector", Some('l'), true), flag("dry-run", None, true)],
+        &format!("kubectl {cmd}"),
+    ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
@@ -30,10 +34,20 @@ pub fn cordon(engine: &mut Engine, words: &[String], uncordon: bool) -> Output {
     let names: Vec<String> = match (a.positional.first(), a.get("selector")) {
         (Some(name), _) => vec![name.clone()],
         (None, Some(sel)) => match crate::selector::Selector::parse(sel) {
-            Ok(sel) => engine.store().nodes.values().filter(|n| sel.matches(&n.metadata.labels)).map(|n| n.metadata.name.clone()).collect(),
+            Ok(sel) => engine
+                .store()
+                .nodes
+                .values()
+                .filter(|n| sel.matches(&n.metadata.labels))
+                .map(|n| n.metadata.name.clone())
+                .collect(),
             Err(e) => return Output::error(format!("error: {e}")),
         },
-        (None, None) => return Output::error(format!("error: USAGE: {cmd} NODE [flags]\nSee 'kubectl {cmd} -h' for help and examples")),
+        (None, None) => {
+            return Output::error(format!(
+                "error: USAGE: {cmd} NODE [flags]\nSee 'kubectl {cmd} -h' for help and examples"
+            ))
+        }
     };
     // No node matching the selector: nothing to do, and kubectl says nothing.
     let mut out = Output::new();
@@ -67,7 +81,9 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     let Some(name) = a.positional.first().cloned() else {
-        return Output::error("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples".to_string());
+        return Output::error(
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples".to_string(),
+        );
     };
     let mut out = Output::new();
     match set_unschedulable(engine, &name, true) {
@@ -75,17 +91,42 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Ok(false) => out.out(format!("node/{name} already cordoned")),
         Err(e) => return Output::error(e),
     }
-    let pods: Vec<Pod> = engine.store().pods.values().filter(|p| p.spec.node_name == name && p.metadata.deletion_timestamp.is_none() && p.status.phase != "Succeeded" && p.status.phase != "Failed").cloned().collect();
+    let pods: Vec<Pod> = engine
+        .store()
+        .pods
+        .values()
+        .filter(|p| {
+            p.spec.node_name == name
+                && p.metadata.deletion_timestamp.is_none()
+                && p.status.phase != "Succeeded"
+                && p.status.phase != "Failed"
+        })
+        .cloned()
+        .collect();
     let force = a.bool("force");
     let empty_dir_ok = a.bool("delete-emptydir-data") || a.bool("delete-local-data");
-    let unmanaged: Vec<String> = pods.iter().filter(|p| p.metadata.controller_ref().is_none()).map(|p| format!("{}/{}", p.metadata.namespace, p.metadata.name)).collect();
-    let local: Vec<String> = pods.iter().filter(|p| p.spec.volumes.iter().any(|v| v.empty_dir.is_some())).map(|p| format!("{}/{}", p.metadata.namespace, p.metadata.name)).collect();
+    let unmanaged: Vec<String> = pods
+        .iter()
+        .filter(|p| p.metadata.controller_ref().is_none())
+        .map(|p| format!("{}/{}", p.metadata.namespace, p.metadata.name))
+        .collect();
+    let local: Vec<String> = pods
+        .iter()
+        .filter(|p| p.spec.volumes.iter().any(|v| v.empty_dir.is_some()))
+        .map(|p| format!("{}/{}", p.metadata.namespace, p.metadata.name))
+        .collect();
     let mut problems = Vec::new();
     if !unmanaged.is_empty() && !force {
-        problems.push(format!("cannot delete Pods declare no controller (use --force to override): {}", unmanaged.join(", ")));
+        problems.push(format!(
+            "cannot delete Pods declare no controller (use --force to override): {}",
+            unmanaged.join(", ")
+        ));
     }
     if !local.is_empty() && !empty_dir_ok {
-        problems.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
+        problems.push(format!(
+            "cannot delete Pods with local storage (use --delete-emptydir-data to override): {}",
+            local.join(", ")
+        ));
     }
     if !problems.is_empty() {
         let joined = problems.join(", ");
@@ -117,7 +158,12 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     loop {
         let mut still = Vec::new();
         for p in remaining {
-            if engine.store().pods.get(&(p.metadata.namespace.clone(), p.metadata.name.clone())).is_some_and(|x| x.metadata.uid == p.metadata.uid) {
+            if engine
+                .store()
+                .pods
+                .get(&(p.metadata.namespace.clone(), p.metadata.name.clone()))
+                .is_some_and(|x| x.metadata.uid == p.metadata.uid)
+            {
                 still.push(p);
             } else {
                 out.out(format!("pod/{} evicted", p.metadata.name));
@@ -131,7 +177,9 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if remaining.is_empty() {
         out.out(format!("node/{name} drained"));
     } else {
-        out.err(format!("error: unable to drain node \"{name}\" due to error: global timeout reached: 10m0s, continuing command..."));
+        out.err(format!(
+            "error: unable to drain node \"{name}\" due to error: global timeout reached: 10m0s, continuing command..."
+        ));
     }
     out
 }
@@ -195,13 +243,24 @@ fn parse_taint(st: &str) -> Result<Taint, String> {
 /// `kubectl taint nodes NAME key=value:Effect ... [key:Effect-] [--overwrite]`, with the
 /// upstream command's parsing, checks and verbs (tainted, untainted, modified).
 pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
-    let a = match parse(words, &[flag("overwrite", None, false), flag("all", None, false), flag("selector", Some('l'), true), flag("dry-run", None, true)], "kubectl taint") {
+    let a = match parse(
+        words,
+        &[
+            flag("overwrite", None, false),
+            flag("all", None, false),
+            flag("selector", Some('l'), true),
+            flag("dry-run", None, true),
+        ],
+        "kubectl taint",
+    ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
     let mut pos = a.positional.iter();
     let Some(resource) = pos.next() else {
-        return Output::error("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples");
+        return Output::error(
+            "error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples",
+        );
     };
     let (kind_word, inline_name) = match resource.split_once('/') {
         Some((k, n)) => (k.to_string(), Some(n.to_string())),
@@ -212,11 +271,17 @@ pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
     }
     let name = match inline_name.or_else(|| pos.next().cloned()) {
         Some(n) => n,
-        None => return Output::error("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples"),
+        None => {
+            return Output::error(
+                "error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples",
+            )
+        }
     };
     let specs: Vec<&String> = pos.collect();
     if specs.is_empty() {
-        return Output::error("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples");
+        return Output::error(
+            "error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples",
+        );
     }
     let (mut add, mut remove) = (Vec::new(), Vec::new());
     for s in specs {
@@ -234,7 +299,10 @@ pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
                 return Output::error(format!("error: invalid taint spec: {s}"));
             }
             if add.iter().any(|x: &Taint| x.key == t.key && x.effect == t.effect) {
-                return Output::error(format!("error: duplicated taints with the same key and effect: {}", taint_string(&t)));
+                return Output::error(format!(
+                    "error: duplicated taints with the same key and effect: {}",
+                    taint_string(&t)
+                ));
             }
             add.push(t);
         }
@@ -244,9 +312,17 @@ pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
     };
     let overwrite = a.bool("overwrite");
     if !overwrite {
-        let exists: Vec<String> = add.iter().flat_map(|t| node.spec.taints.iter().filter(move |o| o.key == t.key && o.effect == t.effect).map(|_| t.key.clone())).collect();
+        let exists: Vec<String> = add
+            .iter()
+            .flat_map(|t| {
+                node.spec.taints.iter().filter(move |o| o.key == t.key && o.effect == t.effect).map(|_| t.key.clone())
+            })
+            .collect();
         if !exists.is_empty() {
-            return Output::error(format!("error: node {name} already has {} taint(s) with same effect(s) and --overwrite is false", exists.join(",")));
+            return Output::error(format!(
+                "error: node {name} already has {} taint(s) with same effect(s) and --overwrite is false",
+                exists.join(",")
+            ));
         }
     }
     // reorganizeTaints: the new taints, then the old ones they do not replace, minus removals.
@@ -268,9 +344,18 @@ pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
         }
     }
     if !errors.is_empty() {
-        return Output::error(format!("error: {}", if errors.len() == 1 { errors[0].clone() } else { format!("[{}]", errors.join(", ")) }));
+        return Output::error(format!(
+            "error: {}",
+            if errors.len() == 1 { errors[0].clone() } else { format!("[{}]", errors.join(", ")) }
+        ));
     }
-    let verb = if (added && deleted) || overwrite { "modified" } else if added { "tainted" } else { "untainted" };
+    let verb = if (added && deleted) || overwrite {
+        "modified"
+    } else if added {
+        "tainted"
+    } else {
+        "untainted"
+    };
     let mut updated = node.clone();
     updated.spec.taints = next;
     if let Err(e) = engine.update(Object::Node(updated)) {

@@ -41,7 +41,8 @@ enum Kind {
 
 pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     // A bare --dry-run means --dry-run=unchanged (kubectl's NoOptDefVal).
-    let words: Vec<String> = words.iter().map(|w| if w == "--dry-run" { "--dry-run=unchanged".to_string() } else { w.clone() }).collect();
+    let words: Vec<String> =
+        words.iter().map(|w| if w == "--dry-run" { "--dry-run=unchanged".to_string() } else { w.clone() }).collect();
     let a = match parse(&words, FLAGS, "kubectl patch") {
         Ok(a) => a,
         Err(e) => return Output::error(e),
@@ -73,11 +74,18 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         None | Some("strategic") => Kind::Strategic,
         Some("merge") => Kind::Merge,
         Some("json") => Kind::Json,
-        Some(_) => return Output::error(format!("error: --type must be one of [json merge strategic], not {:?}", a.get("type").unwrap_or(""))),
+        Some(_) => {
+            return Output::error(format!(
+                "error: --type must be one of [json merge strategic], not {:?}",
+                a.get("type").unwrap_or("")
+            ))
+        }
     };
     let subresource = a.get("subresource").unwrap_or("");
     if !["", "status", "scale"].contains(&subresource) {
-        return Output::error(format!("error: invalid subresource value: {subresource:?}. Must be one of [status scale]"));
+        return Output::error(format!(
+            "error: invalid subresource value: {subresource:?}. Must be one of [status scale]"
+        ));
     }
     let output = a.get("output").unwrap_or("");
     if !["", "yaml", "json", "name"].contains(&output) {
@@ -87,14 +95,29 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let text = match file {
         Some(path) => match ctx.files.read(path) {
             Ok(FileOrDir::File(t)) => t,
-            Ok(FileOrDir::Dir(_)) => return Output::error(format!("error: unable to read patch file: read {path}: is a directory")),
-            Err(_) => return Output::error(format!("error: unable to read patch file: open {path}: no such file or directory")),
+            Ok(FileOrDir::Dir(_)) => {
+                return Output::error(format!("error: unable to read patch file: read {path}: is a directory"))
+            }
+            Err(_) => {
+                return Output::error(format!(
+                    "error: unable to read patch file: open {path}: no such file or directory"
+                ))
+            }
         },
         None => inline.unwrap_or("").to_string(),
     };
-    let patch_json: Json = match serde_yaml::from_str::<serde_yaml::Value>(&text).map_err(|e| e.to_string()).and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string())) {
+    let patch_json: Json = match serde_yaml::from_str::<serde_yaml::Value>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
+    {
         Ok(j) => j,
-        Err(e) => return Output::error(format!("error: unable to parse {:?}: {}", inline.unwrap_or(""), go_yaml_error(&e, &text))),
+        Err(e) => {
+            return Output::error(format!(
+                "error: unable to parse {:?}: {}",
+                inline.unwrap_or(""),
+                go_yaml_error(&e, &text)
+            ))
+        }
     };
 
     // The target: TYPE NAME, TYPE/NAME, or the object in -f FILE.
@@ -148,20 +171,29 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     } else {
         match engine.store().get(info.kind, &scope, &name) {
             Some(o) => o,
-            None => return Output::error(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource())),
+            None => {
+                return Output::error(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    info.qualified_resource()
+                ))
+            }
         }
     };
     let client_side = local || dry == "client";
 
     // Apply the patch to the object's JSON (or its Scale / status).
     let original = live.to_json();
-    let target = match subresource {
-        "scale" => match scale_of(&live) {
-            Some(s) => s,
-            None => return Output::error(format!("Error from server (NotFound): the server could not find the requested resource (patch {} {name})", info.qualified_resource())),
-        },
-        _ => original.clone(),
-    };
+    let target =
+        match subresource {
+            "scale" => match scale_of(&live) {
+                Some(s) => s,
+                None => return Output::error(format!(
+                    "Error from server (NotFound): the server could not find the requested resource (patch {} {name})",
+                    info.qualified_resource()
+                )),
+            },
+            _ => original.clone(),
+        };
     let patched = match kind {
         Kind::Strategic => strategic(&target, &patch_json, info.kind).map_err(|e| format!("Error from server: {e}")),
         Kind::Merge => {
@@ -177,7 +209,10 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                     "The request is invalid: the server rejected our request due to an error in our request".to_string()
                 }
             }),
-            other => Err(format!("Error from server (BadRequest): json: cannot unmarshal {} into Go value of type jsonpatch.Patch", go_json_kind(other))),
+            other => Err(format!(
+                "Error from server (BadRequest): json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
+                go_json_kind(other)
+            )),
         },
     };
     let patched = match patched {
@@ -225,14 +260,21 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(format!("Error from server (BadRequest): {}", e.server_message())),
     };
     if next.info().kind != info.kind {
-        return Output::error(format!("Error from server (BadRequest): the kind of the object ({}) does not match the kind on the URL ({})", next.info().kind, info.kind));
+        return Output::error(format!(
+            "Error from server (BadRequest): the kind of the object ({}) does not match the kind on the URL ({})",
+            next.info().kind,
+            info.kind
+        ));
     }
     default_object(&mut next);
     // The object as it was, through the same decoding, so only the patch can differ.
-    let baseline = serde_yaml::to_value(&original).ok().and_then(|value| decode(&SourceDoc { line: 1, value }).ok()).map(|mut o| {
-        default_object(&mut o);
-        o
-    });
+    let baseline = serde_yaml::to_value(&original)
+        .ok()
+        .and_then(|value| decode(&SourceDoc { line: 1, value }).ok())
+        .map(|mut o| {
+            default_object(&mut o);
+            o
+        });
     let changed = baseline.as_ref() != Some(&next);
     let suffix = match dry {
         "client" => " (dry run)",
@@ -274,7 +316,12 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
 /// A YAML error as go-yaml words it: `yaml: line 1: did not find expected node content`.
 fn go_yaml_error(e: &str, text: &str) -> String {
     let problem = e.split(" at line ").next().unwrap_or(e).split(", while ").next().unwrap_or(e);
-    let line = e.split(" at line ").nth(1).and_then(|r| r.split_whitespace().next()).and_then(|n| n.parse::<usize>().ok()).unwrap_or(1);
+    let line = e
+        .split(" at line ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1);
     format!("yaml: line {}: {problem}", line.min(text.lines().count().max(1)))
 }
 
@@ -321,9 +368,16 @@ enum ListStrategy {
 /// elements appear as "[]") in an object of kind `kind`.
 fn list_strategy(kind: &str, path: &[String], field: &str) -> ListStrategy {
     let parent = path.iter().rev().nth(1).map(|s| s.as_str()).unwrap_or("");
-    let in_container = path.last().map(|s| s.as_str()) == Some("[]") && matches!(parent, "containers" | "initContainers" | "ephemeralContainers");
+    let in_container = path.last().map(|s| s.as_str()) == Some("[]")
+        && matches!(parent, "containers" | "initContainers" | "ephemeralContainers");
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "imagePullSecrets" | "schedulingGates" | "resourceClaims" => ListStrategy::MergeBy("name"),
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "imagePullSecrets"
+        | "schedulingGates"
+        | "resourceClaims" => ListStrategy::MergeBy("name"),
         "env" if in_container => ListStrategy::MergeBy("name"),
         "ports" if in_container => ListStrategy::MergeBy("containerPort"),
         "volumeMounts" if in_container => ListStrategy::MergeBy("mountPath"),
@@ -333,7 +387,9 @@ fn list_strategy(kind: &str, path: &[String], field: &str) -> ListStrategy {
         "topologySpreadConstraints" => ListStrategy::MergeBy("topologyKey"),
         "ownerReferences" if path.len() == 1 && path[0] == "metadata" => ListStrategy::MergeBy("uid"),
         "finalizers" if path.len() == 1 && path[0] == "metadata" => ListStrategy::Set,
-        "conditions" | "addresses" if path.first().map(|s| s.as_str()) == Some("status") => ListStrategy::MergeBy("type"),
+        "conditions" | "addresses" if path.first().map(|s| s.as_str()) == Some("status") => {
+            ListStrategy::MergeBy("type")
+        }
         _ => ListStrategy::Replace,
     }
 }
@@ -348,7 +404,12 @@ pub fn strategic(original: &Json, patch: &Json, kind: &str) -> Result<Json, Stri
     Ok(Json::Object(out))
 }
 
-fn merge_map(original: &mut Map<String, Json>, patch: &Map<String, Json>, path: &mut Vec<String>, kind: &str) -> Result<(), String> {
+fn merge_map(
+    original: &mut Map<String, Json>,
+    patch: &Map<String, Json>,
+    path: &mut Vec<String>,
+    kind: &str,
+) -> Result<(), String> {
     if let Some(directive) = patch.get("$patch") {
         match directive.as_str() {
             Some("replace") => {
@@ -359,7 +420,13 @@ fn merge_map(original: &mut Map<String, Json>, patch: &Map<String, Json>, path: 
                 original.clear();
                 return Ok(());
             }
-            _ => return Err(format!("unknown patch type: {} in map: {}", go_print(directive), go_print(&Json::Object(patch.clone())))),
+            _ => {
+                return Err(format!(
+                    "unknown patch type: {} in map: {}",
+                    go_print(directive),
+                    go_print(&Json::Object(patch.clone()))
+                ))
+            }
         }
     }
     if let Some(keep) = patch.get("$retainKeys") {
@@ -434,7 +501,13 @@ fn merge_map(original: &mut Map<String, Json>, patch: &Map<String, Json>, path: 
 /// ones are added, `$patch: delete` removes, `$patch: replace` replaces the whole list.
 /// Order as mergeSortedSlice: the server's own elements keep their order, the patch's in
 /// the patch's order, and a patch element the server did not have comes first.
-fn merge_list(original: &[Json], patch: &[Json], key: &str, path: &mut Vec<String>, kind: &str) -> Result<Vec<Json>, String> {
+fn merge_list(
+    original: &[Json],
+    patch: &[Json],
+    key: &str,
+    path: &mut Vec<String>,
+    kind: &str,
+) -> Result<Vec<Json>, String> {
     if patch.iter().any(|e| e.get("$patch").and_then(|d| d.as_str()) == Some("replace")) {
         return Ok(patch.iter().filter(|e| e.get("$patch").is_none()).map(strip_value).collect());
     }
@@ -562,8 +635,12 @@ pub fn json_patch(doc: &Json, ops: &[Json]) -> Result<Json, String> {
         let value = op.get("value");
         match kind {
             "add" => {
-                let v = value.cloned().ok_or_else(|| format!("add operation does not apply: doc is missing path: {path:?}: missing value"))?;
-                add(&mut doc, path, v).map_err(|_| format!("add operation does not apply: doc is missing path: {path:?}: missing value"))?;
+                let v = value.cloned().ok_or_else(|| {
+                    format!("add operation does not apply: doc is missing path: {path:?}: missing value")
+                })?;
+                add(&mut doc, path, v).map_err(|_| {
+                    format!("add operation does not apply: doc is missing path: {path:?}: missing value")
+                })?;
             }
             "remove" => remove(&mut doc, path)?,
             "replace" => {
@@ -574,19 +651,29 @@ pub fn json_patch(doc: &Json, ops: &[Json]) -> Result<Json, String> {
                         m.insert(last, v);
                     }
                     Some(Json::Array(a)) => {
-                        let i = index(&last, a.len()).filter(|i| *i < a.len()).ok_or_else(|| format!("replace operation does not apply: doc is missing key: {path}: missing value"))?;
+                        let i = index(&last, a.len()).filter(|i| *i < a.len()).ok_or_else(|| {
+                            format!("replace operation does not apply: doc is missing key: {path}: missing value")
+                        })?;
                         a[i] = v;
                     }
-                    _ => return Err(format!("replace operation does not apply: doc is missing path: {path}: missing value")),
+                    _ => {
+                        return Err(format!(
+                            "replace operation does not apply: doc is missing path: {path}: missing value"
+                        ))
+                    }
                 }
             }
             "move" | "copy" => {
                 let from = op.get("from").and_then(|f| f.as_str()).unwrap_or("");
-                let v = doc.pointer(from).cloned().ok_or_else(|| format!("{kind} operation does not apply: doc is missing from path: {from}: missing value"))?;
+                let v = doc.pointer(from).cloned().ok_or_else(|| {
+                    format!("{kind} operation does not apply: doc is missing from path: {from}: missing value")
+                })?;
                 if kind == "move" {
                     remove(&mut doc, from)?;
                 }
-                add(&mut doc, path, v).map_err(|_| format!("{kind} operation does not apply: doc is missing destination path: {path}: missing value"))?;
+                add(&mut doc, path, v).map_err(|_| {
+                    format!("{kind} operation does not apply: doc is missing destination path: {path}: missing value")
+                })?;
             }
             "test" => {
                 let (parent, _) = split(path);
@@ -650,10 +737,14 @@ fn remove(doc: &mut Json, path: &str) -> Result<(), String> {
     match doc.pointer_mut(&parent) {
         Some(Json::Object(m)) => match m.remove(&last) {
             Some(_) => Ok(()),
-            None => Err(format!("error in remove for path: '{path}': Unable to remove nonexistent key: {last}: missing value")),
+            None => Err(format!(
+                "error in remove for path: '{path}': Unable to remove nonexistent key: {last}: missing value"
+            )),
         },
         Some(Json::Array(a)) => {
-            let i = index(&last, a.len()).filter(|i| *i < a.len()).ok_or_else(|| format!("Unable to access invalid index: {last}"))?;
+            let i = index(&last, a.len())
+                .filter(|i| *i < a.len())
+                .ok_or_else(|| format!("Unable to access invalid index: {last}"))?;
             a.remove(i);
             Ok(())
         }
@@ -673,30 +764,51 @@ mod tests {
         let live = json!({"spec": {"template": {"spec": {
             "containers": [{"name": "patch-demo-ctr", "image": "nginx"}],
             "tolerations": [{"effect": "NoSchedule", "key": "dedicated", "value": "test-team"}]}}}});
-        let p = json!({"spec": {"template": {"spec": {"containers": [{"name": "patch-demo-ctr-2", "image": "redis"}]}}}});
+        let p =
+            json!({"spec": {"template": {"spec": {"containers": [{"name": "patch-demo-ctr-2", "image": "redis"}]}}}});
         let out = strategic(&live, &p, "Deployment").unwrap();
-        let names: Vec<&str> = out.pointer("/spec/template/spec/containers").unwrap().as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = out
+            .pointer("/spec/template/spec/containers")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, vec!["patch-demo-ctr-2", "patch-demo-ctr"]);
         let p = json!({"spec": {"template": {"spec": {"tolerations": [{"effect": "NoSchedule", "key": "disktype", "value": "ssd"}]}}}});
         let out = strategic(&out, &p, "Deployment").unwrap();
-        assert_eq!(out.pointer("/spec/template/spec/tolerations").unwrap(), &json!([{"effect": "NoSchedule", "key": "disktype", "value": "ssd"}]));
+        assert_eq!(
+            out.pointer("/spec/template/spec/tolerations").unwrap(),
+            &json!([{"effect": "NoSchedule", "key": "disktype", "value": "ssd"}])
+        );
     }
 
     #[test]
     fn an_updated_element_keeps_its_place() {
         let live = json!({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}});
         let out = strategic(&live, &json!({"spec": {"containers": [{"name": "b", "image": "z"}]}}), "Pod").unwrap();
-        assert_eq!(out.pointer("/spec/containers").unwrap(), &json!([{"name": "a", "image": "x"}, {"name": "b", "image": "z"}]));
+        assert_eq!(
+            out.pointer("/spec/containers").unwrap(),
+            &json!([{"name": "a", "image": "x"}, {"name": "b", "image": "z"}])
+        );
     }
 
     #[test]
     fn directives_delete_replace_and_retain() {
         let live = json!({"spec": {"containers": [{"name": "a"}, {"name": "b"}], "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "30%"}}}});
-        let out = strategic(&live, &json!({"spec": {"containers": [{"name": "a", "$patch": "delete"}]}}), "Deployment").unwrap();
+        let out = strategic(&live, &json!({"spec": {"containers": [{"name": "a", "$patch": "delete"}]}}), "Deployment")
+            .unwrap();
         assert_eq!(out.pointer("/spec/containers").unwrap(), &json!([{"name": "b"}]));
-        let out = strategic(&live, &json!({"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}}), "Deployment").unwrap();
+        let out = strategic(
+            &live,
+            &json!({"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}}),
+            "Deployment",
+        )
+        .unwrap();
         assert_eq!(out.pointer("/spec/strategy").unwrap(), &json!({"type": "Recreate"}));
-        let err = strategic(&live, &json!({"spec": {"containers": [{"image": "nginx:1.25"}]}}), "Deployment").unwrap_err();
+        let err =
+            strategic(&live, &json!({"spec": {"containers": [{"image": "nginx:1.25"}]}}), "Deployment").unwrap_err();
         assert_eq!(err, "map: map[image:nginx:1.25] does not contain declared merge key: name");
     }
 
@@ -713,9 +825,11 @@ mod tests {
         let ops = json!([{"op": "replace", "path": "/spec/containers/0/image", "value": "b"}, {"op": "add", "path": "/spec/containers/-", "value": {"image": "c"}}, {"op": "test", "path": "/spec/replicas", "value": 1}]);
         let out = json_patch(&doc, ops.as_array().unwrap()).unwrap();
         assert_eq!(out.pointer("/spec/containers").unwrap(), &json!([{"image": "b"}, {"image": "c"}]));
-        let err = json_patch(&doc, json!([{"op": "add", "path": "/spec/foo/bar", "value": 1}]).as_array().unwrap()).unwrap_err();
+        let err = json_patch(&doc, json!([{"op": "add", "path": "/spec/foo/bar", "value": 1}]).as_array().unwrap())
+            .unwrap_err();
         assert_eq!(err, "add operation does not apply: doc is missing path: \"/spec/foo/bar\": missing value");
-        let err = json_patch(&doc, json!([{"op": "test", "path": "/spec/replicas", "value": 2}]).as_array().unwrap()).unwrap_err();
+        let err = json_patch(&doc, json!([{"op": "test", "path": "/spec/replicas", "value": 2}]).as_array().unwrap())
+            .unwrap_err();
         assert_eq!(err, "testing value /spec/replicas failed: test failed");
     }
 }

@@ -72,7 +72,9 @@ pub fn selected_pods<'a>(store: &'a Store, ns: &str, kind: &str, name: &str) -> 
         "Service" => {
             let svc = store.services.get(&key).ok_or_else(not_found)?;
             if svc.spec.selector.is_empty() {
-                return Err(Unpickable::Error(format!("error: invalid service '{name}': Service is defined without a selector")));
+                return Err(Unpickable::Error(format!(
+                    "error: invalid service '{name}': Service is defined without a selector"
+                )));
             }
             in_ns.filter(|p| kubelab_api::service_selects(svc, &p.metadata.labels)).collect()
         }
@@ -162,7 +164,12 @@ mod tests {
         p.spec.node_name = node.into();
         p.status.phase = phase.to_string().into();
         if let Some(t) = ready_at {
-            p.status.conditions.push(PodCondition { type_: "Ready".into(), status: "True".into(), last_transition_time: Some(Time(t * 1000)), ..Default::default() });
+            p.status.conditions.push(PodCondition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                last_transition_time: Some(Time(t * 1000)),
+                ..Default::default()
+            });
         }
         p.status.container_statuses.push(ContainerStatus { restart_count: restarts, ..Default::default() });
         p
@@ -212,6 +219,12 @@ pub fn defaulted_from(p: &Pod) -> Option<String> {
     if p.spec.containers.len() <= 1 && p.spec.init_containers.is_empty() {
         return None;
     }
-    let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).chain(p.spec.init_containers.iter().map(|c| format!("{} (init)", c.name))).collect();
+    let names: Vec<String> = p
+        .spec
+        .containers
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(p.spec.init_containers.iter().map(|c| format!("{} (init)", c.name)))
+        .collect();
     Some(names.join(", "))
 }

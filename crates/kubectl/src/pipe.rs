@@ -58,7 +58,9 @@ fn count_arg(args: &[String], tool: &str) -> Result<(usize, bool), String> {
         let value = if a == "-n" {
             i += 1;
             args.get(i).cloned().ok_or_else(|| format!("{tool}: option requires an argument -- 'n'"))?
-        } else if let Some(v) = a.strip_prefix("--lines=").or_else(|| a.strip_prefix("-n")).or_else(|| a.strip_prefix('-')) {
+        } else if let Some(v) =
+            a.strip_prefix("--lines=").or_else(|| a.strip_prefix("-n")).or_else(|| a.strip_prefix('-'))
+        {
             v.to_string()
         } else {
             return Err(format!("{tool}: reading files is not simulated (only what kubectl printed): {a}"));
@@ -86,14 +88,19 @@ fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool),
                 let a = &args[i];
                 i += 1;
                 // -A N, -B N, -C N (or -A2): context lines around each match.
-                if let Some(flag @ ('A' | 'B' | 'C')) = a.strip_prefix('-').and_then(|f| f.chars().next()).filter(|_| pattern.is_none()) {
+                if let Some(flag @ ('A' | 'B' | 'C')) =
+                    a.strip_prefix('-').and_then(|f| f.chars().next()).filter(|_| pattern.is_none())
+                {
                     let value = if a.len() > 2 {
                         a[2..].to_string()
                     } else {
                         i += 1;
-                        args.get(i - 1).cloned().ok_or_else(|| format!("grep: option requires an argument -- '{flag}'"))?
+                        args.get(i - 1)
+                            .cloned()
+                            .ok_or_else(|| format!("grep: option requires an argument -- '{flag}'"))?
                     };
-                    let n: usize = value.parse().map_err(|_| format!("grep: {value}: invalid context length argument"))?;
+                    let n: usize =
+                        value.parse().map_err(|_| format!("grep: {value}: invalid context length argument"))?;
                     match flag {
                         'A' => after = n,
                         'B' => before = n,
@@ -122,7 +129,8 @@ fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool),
                 return Err("Usage: grep [OPTION]... PATTERNS [FILE]...".into());
             };
             let p = Pattern::new(&p, extended, ignore);
-            let hits: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| p.matches(l) != invert).map(|(i, _)| i).collect();
+            let hits: Vec<usize> =
+                lines.iter().enumerate().filter(|(_, l)| p.matches(l) != invert).map(|(i, _)| i).collect();
             let found = !hits.is_empty();
             if count {
                 return Ok((vec![hits.len().to_string()], found));
@@ -249,7 +257,11 @@ mod tests {
         assert_eq!(piped(&table, "head -2").text(), "NAME READY\nweb-1 1/1\n");
         assert_eq!(piped(&table, "tail -n 1").text(), "db-0 1/1\n");
         assert_eq!(piped(&table, "grep 1/1 | wc -l").text(), "2\n");
-        assert_eq!(piped(&table, "tail -n +2").text(), "web-1 1/1\nweb-2 0/1\ndb-0 1/1\n", "from the second line: the table without its header");
+        assert_eq!(
+            piped(&table, "tail -n +2").text(),
+            "web-1 1/1\nweb-2 0/1\ndb-0 1/1\n",
+            "from the second line: the table without its header"
+        );
     }
 
     #[test]
@@ -267,6 +279,9 @@ mod tests {
         let words = w("k | grep x");
         let parts = split(&words);
         let r = apply(o, &parts[1..]);
-        assert_eq!(r.lines, [(true, "Error from server (NotFound): pods \"y\" not found".to_string()), (false, "x".to_string())]);
+        assert_eq!(
+            r.lines,
+            [(true, "Error from server (NotFound): pods \"y\" not found".to_string()), (false, "x".to_string())]
+        );
     }
 }

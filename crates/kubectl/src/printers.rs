@@ -21,7 +21,8 @@ pub fn age(t: Option<Time>, now: Time) -> String {
 
 /// printPod's READY, STATUS and RESTARTS.
 pub fn pod_columns(p: &Pod, now: Time) -> (String, String, String) {
-    let restartable = |name: &str| p.spec.init_containers.iter().any(|c| c.name == name && is_restartable_init_container(c));
+    let restartable =
+        |name: &str| p.spec.init_containers.iter().any(|c| c.name == name && is_restartable_init_container(c));
     // Sidecars (restartable init containers) count in READY.
     let total = p.spec.containers.len() + p.spec.init_containers.iter().filter(|c| restartable(&c.name)).count();
     let mut ready = 0;
@@ -105,7 +106,16 @@ fn keep_latest(latest: &mut Option<Time>, t: Option<Time>) {
 
 /// printPod after the containers: Completed with one still running, Terminating, Unknown.
 #[allow(clippy::too_many_arguments)]
-fn finish_pod_columns(p: &Pod, now: Time, ready: usize, total: usize, mut reason: String, restarts: i32, last_restart: Option<Time>, has_running: bool) -> (String, String, String) {
+fn finish_pod_columns(
+    p: &Pod,
+    now: Time,
+    ready: usize,
+    total: usize,
+    mut reason: String,
+    restarts: i32,
+    last_restart: Option<Time>,
+    has_running: bool,
+) -> (String, String, String) {
     if reason == "Completed" && has_running {
         reason = if is_pod_ready(p) { "Running".into() } else { "NotReady".into() };
     }
@@ -124,7 +134,11 @@ fn finish_pod_columns(p: &Pod, now: Time, ready: usize, total: usize, mut reason
 }
 
 fn or_none(s: &str) -> String {
-    if s.is_empty() { "<none>".into() } else { s.to_string() }
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s.to_string()
+    }
 }
 
 pub fn labels_string(m: &std::collections::BTreeMap<String, String>) -> String {
@@ -244,7 +258,11 @@ pub fn node_roles(n: &Node) -> String {
         .collect();
     kubelab_api::sort::natural(&mut roles);
     roles.dedup();
-    if roles.is_empty() { "<none>".into() } else { roles.join(",") }
+    if roles.is_empty() {
+        "<none>".into()
+    } else {
+        roles.join(",")
+    }
 }
 
 pub fn nodes(list: &[&Node], now: Time, wide: bool) -> Table {
@@ -263,7 +281,14 @@ pub fn nodes(list: &[&Node], now: Time, wide: bool) -> Table {
                 n.status.node_info.kubelet_version.clone(),
             ];
             if wide {
-                let addr = |t: &str| n.status.addresses.iter().find(|a| a.type_ == t).map(|a| a.address.clone()).unwrap_or_else(|| "<none>".into());
+                let addr = |t: &str| {
+                    n.status
+                        .addresses
+                        .iter()
+                        .find(|a| a.type_ == t)
+                        .map(|a| a.address.clone())
+                        .unwrap_or_else(|| "<none>".into())
+                };
                 r.extend([
                     addr("InternalIP"),
                     addr("ExternalIP"),
@@ -298,7 +323,11 @@ pub fn service_ports(s: &Service) -> String {
 pub fn service_external_ip(s: &Service) -> String {
     match s.spec.type_.as_str() {
         "ClusterIP" | "NodePort" => {
-            if s.spec.external_ips.is_empty() { "<none>".into() } else { s.spec.external_ips.join(",") }
+            if s.spec.external_ips.is_empty() {
+                "<none>".into()
+            } else {
+                s.spec.external_ips.join(",")
+            }
         }
         "LoadBalancer" => {
             let ips: Vec<String> = s
@@ -309,7 +338,11 @@ pub fn service_external_ip(s: &Service) -> String {
                 .map(|i| if i.ip.is_empty() { i.hostname.clone() } else { i.ip.clone() })
                 .chain(s.spec.external_ips.iter().cloned())
                 .collect();
-            if ips.is_empty() { "<pending>".into() } else { ips.join(",") }
+            if ips.is_empty() {
+                "<pending>".into()
+            } else {
+                ips.join(",")
+            }
         }
         "ExternalName" => s.spec.external_name.clone(),
         _ => "<unknown>".into(),
@@ -376,13 +409,20 @@ pub fn format_endpoints(e: &Endpoints) -> String {
     if more {
         return format!("{ret} + {} more...", count - MAX);
     }
-    if ret.is_empty() { "<none>".into() } else { ret }
+    if ret.is_empty() {
+        "<none>".into()
+    } else {
+        ret
+    }
 }
 
 pub fn endpoints(list: &[&Endpoints], now: Time) -> Table {
     Table {
         headers: vec!["NAME", "ENDPOINTS", "AGE"],
-        rows: list.iter().map(|e| vec![e.metadata.name.clone(), format_endpoints(e), age(e.metadata.creation_timestamp, now)]).collect(),
+        rows: list
+            .iter()
+            .map(|e| vec![e.metadata.name.clone(), format_endpoints(e), age(e.metadata.creation_timestamp, now)])
+            .collect(),
     }
 }
 
@@ -401,7 +441,13 @@ pub fn config_maps(list: &[&ConfigMap], now: Time) -> Table {
         headers: vec!["NAME", "DATA", "AGE"],
         rows: list
             .iter()
-            .map(|c| vec![c.metadata.name.clone(), (c.data.len() + c.binary_data.len()).to_string(), age(c.metadata.creation_timestamp, now)])
+            .map(|c| {
+                vec![
+                    c.metadata.name.clone(),
+                    (c.data.len() + c.binary_data.len()).to_string(),
+                    age(c.metadata.creation_timestamp, now),
+                ]
+            })
             .collect(),
     }
 }
@@ -432,7 +478,11 @@ pub fn stateful_sets(list: &[&StatefulSet], now: Time, wide: bool) -> Table {
     let rows = list
         .iter()
         .map(|s| {
-            let mut r = vec![s.metadata.name.clone(), format!("{}/{}", s.status.ready_replicas, s.spec.replicas.unwrap_or(1)), age(s.metadata.creation_timestamp, now)];
+            let mut r = vec![
+                s.metadata.name.clone(),
+                format!("{}/{}", s.status.ready_replicas, s.spec.replicas.unwrap_or(1)),
+                age(s.metadata.creation_timestamp, now),
+            ];
             if wide {
                 let (c, i) = containers_images(&s.spec.template.spec);
                 r.extend([c, i]);
@@ -446,7 +496,9 @@ pub fn stateful_sets(list: &[&StatefulSet], now: Time, wide: bool) -> Table {
 /// The access-mode abbreviations kubectl prints (RWO, ROX, RWX, RWOP).
 pub fn access_modes(modes: &[String]) -> String {
     let mut v: Vec<&str> = Vec::new();
-    for (long, short) in [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")] {
+    for (long, short) in
+        [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
+    {
         if modes.iter().any(|m| m == long) {
             v.push(short);
         }
@@ -459,14 +511,19 @@ fn storage_of(m: &std::collections::BTreeMap<String, Quantity>) -> String {
 }
 
 pub fn pvcs(list: &[&PersistentVolumeClaim], now: Time, wide: bool) -> Table {
-    let mut headers = vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"];
+    let mut headers =
+        vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"];
     if wide {
         headers.push("VOLUMEMODE");
     }
     let rows = list
         .iter()
         .map(|c| {
-            let status = if c.metadata.deletion_timestamp.is_some() { "Terminating".to_string() } else { c.status.phase.clone() };
+            let status = if c.metadata.deletion_timestamp.is_some() {
+                "Terminating".to_string()
+            } else {
+                c.status.phase.clone()
+            };
             let mut r = vec![
                 c.metadata.name.clone(),
                 status,
@@ -487,7 +544,18 @@ pub fn pvcs(list: &[&PersistentVolumeClaim], now: Time, wide: bool) -> Table {
 }
 
 pub fn pvs(list: &[&PersistentVolume], now: Time, wide: bool) -> Table {
-    let mut headers = vec!["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"];
+    let mut headers = vec![
+        "NAME",
+        "CAPACITY",
+        "ACCESS MODES",
+        "RECLAIM POLICY",
+        "STATUS",
+        "CLAIM",
+        "STORAGECLASS",
+        "VOLUMEATTRIBUTESCLASS",
+        "REASON",
+        "AGE",
+    ];
     if wide {
         headers.push("VOLUMEMODE");
     }
@@ -522,7 +590,11 @@ pub fn storage_classes(list: &[&StorageClass], now: Time) -> Table {
         rows: list
             .iter()
             .map(|sc| {
-                let default = sc.metadata.annotations.get("storageclass.kubernetes.io/is-default-class").is_some_and(|v| v == "true");
+                let default = sc
+                    .metadata
+                    .annotations
+                    .get("storageclass.kubernetes.io/is-default-class")
+                    .is_some_and(|v| v == "true");
                 vec![
                     if default { format!("{} (default)", sc.metadata.name) } else { sc.metadata.name.clone() },
                     sc.provisioner.clone(),

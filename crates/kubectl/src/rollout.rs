@@ -20,15 +20,25 @@ fn target(pos: &[String]) -> Result<(&'static KindInfo, String, usize), String> 
         return Err("error: required resource not specified".into());
     };
     if let Some((t, n)) = first.split_once('/') {
-        let info = resolve_resource(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))?;
+        let info =
+            resolve_resource(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))?;
         return Ok((info, n.to_string(), 1));
     }
-    let info = resolve_resource(first).ok_or_else(|| format!("error: the server doesn't have a resource type \"{first}\""))?;
+    let info =
+        resolve_resource(first).ok_or_else(|| format!("error: the server doesn't have a resource type \"{first}\""))?;
     let name = pos.get(1).ok_or("error: resource(s) were provided, but no name was specified")?;
     Ok((info, name.clone(), 2))
 }
 
-const SET_IMAGE_FLAGS: &[FlagSpec] = &[flag("record", None, false), flag("all", None, false), flag("selector", Some('l'), true), flag("local", None, false), flag("dry-run", None, true), flag("output", Some('o'), true), flag("filename", Some('f'), true)];
+const SET_IMAGE_FLAGS: &[FlagSpec] = &[
+    flag("record", None, false),
+    flag("all", None, false),
+    flag("selector", Some('l'), true),
+    flag("local", None, false),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+    flag("filename", Some('f'), true),
+];
 
 /// `kubectl set image deployment/web nginx=nginx:1.26`, `kubectl set env deployment/web K=V`.
 pub fn set(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
@@ -46,13 +56,19 @@ pub fn set(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Ok(t) => t,
         Err(e) => return Output::error(e),
     };
-    let pairs: Vec<(String, String)> = a.positional[used..].iter().filter_map(|p| p.split_once('=').map(|(c, i)| (c.to_string(), i.to_string()))).collect();
+    let pairs: Vec<(String, String)> = a.positional[used..]
+        .iter()
+        .filter_map(|p| p.split_once('=').map(|(c, i)| (c.to_string(), i.to_string())))
+        .collect();
     if pairs.is_empty() || pairs.len() != a.positional.len() - used {
         return Output::error("error: at least one image update is required".to_string());
     }
     let ns = namespace(&a);
     let Some(mut obj) = engine.store().get(info.kind, &ns, &name) else {
-        return Output::error(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource()));
+        return Output::error(format!(
+            "Error from server (NotFound): {} \"{name}\" not found",
+            info.qualified_resource()
+        ));
     };
     let spec: &mut PodSpec = match &mut obj {
         Object::Deployment(d) => &mut d.spec.template.spec,
@@ -107,21 +123,44 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
             return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} out of {want} new replicas have been updated...", s.updated_replicas), false));
         }
         if s.replicas > s.updated_replicas {
-            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...", s.replicas - s.updated_replicas), false));
+            return Ok((
+                format!(
+                    "Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...",
+                    s.replicas - s.updated_replicas
+                ),
+                false,
+            ));
         }
         if s.available_replicas < s.updated_replicas {
-            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} of {} updated replicas are available...", s.available_replicas, s.updated_replicas), false));
+            return Ok((
+                format!(
+                    "Waiting for deployment \"{name}\" rollout to finish: {} of {} updated replicas are available...",
+                    s.available_replicas, s.updated_replicas
+                ),
+                false,
+            ));
         }
         return Ok((format!("deployment \"{name}\" successfully rolled out"), true));
     }
     Ok(("Waiting for deployment spec update to be observed...".into(), false))
 }
 
-const ROLLOUT_FLAGS: &[FlagSpec] = &[flag("revision", None, true), flag("to-revision", None, true), flag("watch", Some('w'), false), flag("timeout", None, true), flag("output", Some('o'), true), flag("selector", Some('l'), true), flag("filename", Some('f'), true), flag("dry-run", None, true)];
+const ROLLOUT_FLAGS: &[FlagSpec] = &[
+    flag("revision", None, true),
+    flag("to-revision", None, true),
+    flag("watch", Some('w'), false),
+    flag("timeout", None, true),
+    flag("output", Some('o'), true),
+    flag("selector", Some('l'), true),
+    flag("filename", Some('f'), true),
+    flag("dry-run", None, true),
+];
 
 pub fn rollout(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let Some(sub) = words.first().map(|s| s.as_str()) else {
-        return Output::error("error: `kubectl rollout` needs a subcommand: history, pause, restart, resume, status, undo".to_string());
+        return Output::error(
+            "error: `kubectl rollout` needs a subcommand: history, pause, restart, resume, status, undo".to_string(),
+        );
     };
     if !["status", "history", "undo", "restart", "pause", "resume"].contains(&sub) {
         return Output::error(format!("error: unknown command \"{sub}\" for \"kubectl rollout\""));
@@ -135,7 +174,10 @@ pub fn rollout(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     if info.kind != "Deployment" {
-        return Output::error(format!("error: no {sub} has been implemented for {{\"{}\" \"{}\"}} in this lab", info.group, info.kind));
+        return Output::error(format!(
+            "error: no {sub} has been implemented for {{\"{}\" \"{}\"}} in this lab",
+            info.group, info.kind
+        ));
     }
     let ns = namespace(&a);
     let Some(Object::Deployment(d)) = engine.store().get("Deployment", &ns, &name) else {
@@ -147,7 +189,9 @@ pub fn rollout(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "undo" => undo(engine, d, a.get("to-revision")),
         "restart" => {
             if d.spec.paused {
-                return Output::error(format!("error: deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"));
+                return Output::error(format!(
+                    "error: deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"
+                ));
             }
             let mut next = d.clone();
             next.spec.template.metadata.annotations.insert(RESTARTED_AT.into(), engine.now().rfc3339());
@@ -284,7 +328,9 @@ fn undo(engine: &mut Engine, d: Deployment, to: Option<&str>) -> Output {
     let mut template = rs.spec.template.clone();
     template.metadata.labels.remove(POD_TEMPLATE_HASH);
     if template == d.spec.template {
-        return Output::line(format!("deployment.apps/{name} skipped rollback (current template already matches revision {rev})"));
+        return Output::line(format!(
+            "deployment.apps/{name} skipped rollback (current template already matches revision {rev})"
+        ));
     }
     let mut next = d.clone();
     next.spec.template = template;

@@ -39,7 +39,10 @@ pub fn parse_script(text: &str) -> Result<Vec<ScriptCommand>, ScriptError> {
             command.pop();
             i += 1;
             let Some(next) = lines.get(i) else {
-                return Err(ScriptError { line: start + 1, message: "the last line ends with '\\' but nothing follows".into() });
+                return Err(ScriptError {
+                    line: start + 1,
+                    message: "the last line ends with '\\' but nothing follows".into(),
+                });
             };
             echo.push(next.trim_end().to_string());
             command.push(' ');

@@ -88,7 +88,8 @@ mod tests {
 
     #[test]
     fn selectors_match_like_labels_package() {
-        let l: BTreeMap<String, String> = [("app".to_string(), "web".to_string()), ("tier".into(), "front".into())].into();
+        let l: BTreeMap<String, String> =
+            [("app".to_string(), "web".to_string()), ("tier".into(), "front".into())].into();
         let cases = [
             ("app=web", true),
             ("app==web", true),

@@ -47,7 +47,8 @@ fn is_env_arg(s: &str) -> bool {
 /// validation.IsEnvVarName: `[-._a-zA-Z][-._a-zA-Z0-9]*`.
 fn valid_env_name(n: &str) -> bool {
     let mut chars = n.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c)) && chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c))
+        && chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
 }
 
 const ENV_NAME_RULE: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnv1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
@@ -136,7 +137,8 @@ fn ref_string(from: &Value) -> String {
         return format!("field path {}", str_at(r, &["fieldPath"]).unwrap_or(""));
     }
     if let Some(r) = from.get("resourceFieldRef") {
-        let prefix = str_at(r, &["containerName"]).filter(|c| !c.is_empty()).map(|c| format!("{c}/")).unwrap_or_default();
+        let prefix =
+            str_at(r, &["containerName"]).filter(|c| !c.is_empty()).map(|c| format!("{c}/")).unwrap_or_default();
         return format!("resource field {prefix}{}", str_at(r, &["resource"]).unwrap_or(""));
     }
     "invalid valueFrom".into()
@@ -163,17 +165,28 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         match (env_args.is_empty(), is_env_arg(w)) {
             (_, true) => env_args.push(w.clone()),
             (true, false) => resources.push(w.clone()),
-            (false, false) => return Output::error(format!("error: all resources must be specified before environment changes: {}", a.positional.join(" "))),
+            (false, false) => {
+                return Output::error(format!(
+                    "error: all resources must be specified before environment changes: {}",
+                    a.positional.join(" ")
+                ))
+            }
         }
     }
     if a.has("filename") {
-        return Output::error("error: kubectl set env -f is not simulated in kubelab: name the resource (deployment/NAME)");
+        return Output::error(
+            "error: kubectl set env -f is not simulated in kubelab: name the resource (deployment/NAME)",
+        );
     }
     if a.has("selector") {
-        return Output::error("error: kubectl set env -l is not simulated in kubelab: name the resource (deployment/NAME) or use --all");
+        return Output::error(
+            "error: kubectl set env -l is not simulated in kubelab: name the resource (deployment/NAME) or use --all",
+        );
     }
     if resources.is_empty() {
-        return Output::error("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return Output::error(
+            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
     }
     if a.bool("list") && a.has("output") {
         return Output::error("error: --list and --output may not be specified together");
@@ -188,7 +201,11 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         None | Some("none") => "",
         Some("client") | Some("true") => " (dry run)",
         Some("server") => " (server dry run)",
-        Some(other) => return Output::error(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+        Some(other) => {
+            return Output::error(format!(
+                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ))
+        }
     };
     let mut specs = a.all("env");
     specs.extend(env_args.iter().cloned());
@@ -205,13 +222,18 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 let Some(cm) = engine.store().configmaps.get(&(ns.clone(), n.to_string())) else {
                     return Output::error(format!("Error from server (NotFound): configmaps \"{n}\" not found"));
                 };
-                let keys: Vec<String> = a.get("keys").map(|k| k.split(',').map(String::from).collect()).unwrap_or_default();
+                let keys: Vec<String> =
+                    a.get("keys").map(|k| k.split(',').map(String::from).collect()).unwrap_or_default();
                 for key in cm.data.keys().filter(|k| keys.is_empty() || keys.contains(k)) {
                     let name = key_to_env_name(key);
                     if &name != key {
                         out.warn(format!("Warning: key {key} transferred to {name}"));
                     }
-                    env.push(EnvVar { name, value: None, value_from: Some(config_map_ref(&cm.metadata.name, key).into()) });
+                    env.push(EnvVar {
+                        name,
+                        value: None,
+                        value_from: Some(config_map_ref(&cm.metadata.name, key).into()),
+                    });
                 }
             }
             None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
@@ -263,11 +285,20 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Object::StatefulSet(s) => &mut s.spec.template.spec,
             Object::Pod(p) => &mut p.spec,
             _ => {
-                errors.push(format!("error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}", info.qualified_resource(), info.kind));
-                    continue;
+                errors.push(format!(
+                    "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}",
+                    info.qualified_resource(),
+                    info.kind
+                ));
+                continue;
             }
         };
-        let chosen: Vec<&mut Container> = spec.containers.iter_mut().chain(spec.init_containers.iter_mut()).filter(|c| glob(&selector, &c.name)).collect();
+        let chosen: Vec<&mut Container> = spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut())
+            .filter(|c| glob(&selector, &c.name))
+            .collect();
         if chosen.is_empty() {
             out.warn(format!("Warning: {kind}/{name} does not have any containers matching \"{selector}\""));
             continue;
@@ -275,8 +306,17 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         let mut refused = None;
         for c in chosen {
             if !overwrite {
-                if let Some((cur, _)) = c.env.iter().filter_map(|cur| env.iter().find(|e| e.name == cur.name).map(|e| (cur, e))).find(|(cur, e)| cur.value != e.value) {
-                    refused = Some(format!("'{}' already has a value ({}), and --overwrite is false", cur.name, cur.value.clone().unwrap_or_default()));
+                if let Some((cur, _)) = c
+                    .env
+                    .iter()
+                    .filter_map(|cur| env.iter().find(|e| e.name == cur.name).map(|e| (cur, e)))
+                    .find(|(cur, e)| cur.value != e.value)
+                {
+                    refused = Some(format!(
+                        "'{}' already has a value ({}), and --overwrite is false",
+                        cur.name,
+                        cur.value.clone().unwrap_or_default()
+                    ));
                     break;
                 }
             }
@@ -287,10 +327,14 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                     match &e.value_from {
                         None => out.out(format!("{}={}", e.name, e.value.clone().unwrap_or_default())),
                         Some(from) => {
-                            let resolved = a.bool("resolve").then(|| from.get("configMapKeyRef")).flatten().and_then(|r| {
-                                let cm = engine.store().configmaps.get(&(ns.clone(), str_at(r, &["name"])?.to_string()))?;
-                                cm.data.get(str_at(r, &["key"])?).cloned()
-                            });
+                            let resolved =
+                                a.bool("resolve").then(|| from.get("configMapKeyRef")).flatten().and_then(|r| {
+                                    let cm = engine
+                                        .store()
+                                        .configmaps
+                                        .get(&(ns.clone(), str_at(r, &["name"])?.to_string()))?;
+                                    cm.data.get(str_at(r, &["key"])?).cloned()
+                                });
                             match resolved {
                                 Some(v) => out.out(format!("{}={v}", e.name)),
                                 None => out.out(format!("# {} from {}", e.name, ref_string(from))),
@@ -323,8 +367,11 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Err(e) => {
                 // The API server's own message (kubectl's "The " is added only at the top).
                 let m = e.message();
-                errors.push(format!("failed to patch env update to pod template: {}", m.strip_prefix("The ").unwrap_or(&m)));
-                }
+                errors.push(format!(
+                    "failed to patch env update to pod template: {}",
+                    m.strip_prefix("The ").unwrap_or(&m)
+                ));
+            }
         }
     }
     match &errors[..] {
@@ -359,8 +406,13 @@ mod tests {
     fn env_arguments_parse_as_kubectl_parses_them() {
         assert_eq!(parse_env(&["A=1".into(), "B-".into()]), Ok((vec![var("A", "1")], vec!["B".to_string()])));
         assert_eq!(parse_env(&["X=a=b".into()]).map(|(e, _)| e), Ok(vec![var("X", "a=b")]));
-        assert!(parse_env(&["1X=2".into()]).unwrap_err().starts_with("error: \"1X\" is not a valid key name: a valid environment variable name"));
-        assert_eq!(parse_env(&["A=1".into(), "A-".into()]).unwrap_err(), "error: can not both modify and remove the same environment variable in the same command");
+        assert!(parse_env(&["1X=2".into()])
+            .unwrap_err()
+            .starts_with("error: \"1X\" is not a valid key name: a valid environment variable name"));
+        assert_eq!(
+            parse_env(&["A=1".into(), "A-".into()]).unwrap_err(),
+            "error: can not both modify and remove the same environment variable in the same command"
+        );
         assert!(is_env_arg("A=1") && is_env_arg("A-") && !is_env_arg("deployment/web") && !is_env_arg("=x"));
     }
 

@@ -79,7 +79,12 @@ pub fn find_heredoc(line: &str) -> Option<(String, Heredoc)> {
         match c {
             '\'' if !dq => sq = !sq,
             '"' if !sq => dq = !dq,
-            '<' if !sq && !dq && i + 1 < bytes.len() && bytes[i + 1] == '<' && (i + 2 >= bytes.len() || bytes[i + 2] != '<') => {
+            '<' if !sq
+                && !dq
+                && i + 1 < bytes.len()
+                && bytes[i + 1] == '<'
+                && (i + 2 >= bytes.len() || bytes[i + 2] != '<') =>
+            {
                 let mut j = i + 2;
                 let strip_tabs = j < bytes.len() && bytes[j] == '-';
                 if strip_tabs {
@@ -116,7 +121,10 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("kubectl get pods", &["kubectl", "get", "pods"]),
             ("kubectl  get   pods  ", &["kubectl", "get", "pods"]),
-            ("kubectl get pods -o jsonpath='{.items[*].metadata.name}'", &["kubectl", "get", "pods", "-o", "jsonpath={.items[*].metadata.name}"]),
+            (
+                "kubectl get pods -o jsonpath='{.items[*].metadata.name}'",
+                &["kubectl", "get", "pods", "-o", "jsonpath={.items[*].metadata.name}"],
+            ),
             ("echo \"a b\" c\\ d", &["echo", "a b", "c d"]),
             ("kubectl get pods # the pods", &["kubectl", "get", "pods"]),
             ("x=\"\"", &["x="]),

@@ -31,7 +31,14 @@ fn cell_width(s: &str) -> usize {
 }
 
 /// Go's Writer.format: recursion over column blocks.
-fn layout(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut [Option<String>], cfg: (usize, usize)) {
+fn layout(
+    lines: &[Vec<&str>],
+    line0: usize,
+    line1: usize,
+    widths: &mut Vec<usize>,
+    out: &mut [Option<String>],
+    cfg: (usize, usize),
+) {
     let column = widths.len();
     let mut start = line0;
     let mut this = line0;

@@ -18,7 +18,11 @@ fn target_url(engine: &Engine, target: &str, ns: &str) -> String {
 }
 
 pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
-    let a = match parse(words, &[flag("max-time", Some('m'), true), flag("silent", Some('s'), false), flag("request", Some('X'), true)], "lab curl") {
+    let a = match parse(
+        words,
+        &[flag("max-time", Some('m'), true), flag("silent", Some('s'), false), flag("request", Some('X'), true)],
+        "lab curl",
+    ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
@@ -32,7 +36,10 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     };
     let url = target_url(engine, target, a.get("namespace").unwrap_or("default"));
     let host_port = url.trim_start_matches("http://").split('/').next().unwrap_or("").to_string();
-    let (host, port) = host_port.rsplit_once(':').map(|(h, p)| (h.to_string(), p.to_string())).unwrap_or((host_port.clone(), "80".into()));
+    let (host, port) = host_port
+        .rsplit_once(':')
+        .map(|(h, p)| (h.to_string(), p.to_string()))
+        .unwrap_or((host_port.clone(), "80".into()));
     let method = a.get("request").unwrap_or("GET").to_ascii_uppercase();
     match engine.curl_from(None, &method, &url, timeout, &mut *ctx.observe) {
         Err(e) if e.starts_with("Could not resolve") => Output::error(format!("curl: (6) {e}")),
@@ -67,7 +74,12 @@ pub fn summary(load: &Load, now_ms: u64) -> String {
     let s = &load.stats;
     let elapsed = now_ms.saturating_sub(s.started.0);
     let mut out = String::new();
-    out.push_str(&format!("Target       {}  ({} connection(s){})\n", load.url, load.workers.len(), load.rps.map(|r| format!(", {r} req/s")).unwrap_or_default()));
+    out.push_str(&format!(
+        "Target       {}  ({} connection(s){})\n",
+        load.url,
+        load.workers.len(),
+        load.rps.map(|r| format!(", {r} req/s")).unwrap_or_default()
+    ));
     out.push_str(&format!("Elapsed      {}\n", format_clock(elapsed)));
     out.push_str(&format!("Count        {}\n", s.count));
     out.push_str(&format!("  2xx        {}\n", s.ok));
@@ -82,7 +94,12 @@ pub fn summary(load: &Load, now_ms: u64) -> String {
     if now_s > from {
         let (ok, err) = s.per_second.range(from..now_s).fold((0, 0), |a, (_, (o, e))| (a.0 + o, a.1 + e));
         let secs = (now_s - from) as f64;
-        out.push_str(&format!("Last {}s     {:.2} req/s ok, {:.2} errors/s\n", now_s - from, ok as f64 / secs, err as f64 / secs));
+        out.push_str(&format!(
+            "Last {}s     {:.2} req/s ok, {:.2} errors/s\n",
+            now_s - from,
+            ok as f64 / secs,
+            err as f64 / secs
+        ));
     }
     let mut lat = s.latencies_ms.clone();
     lat.sort_unstable();
@@ -119,7 +136,18 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
     let sub = words.first().map(|s| s.as_str()).unwrap_or("");
     match sub {
         "start" => {
-            let a = match parse(&words[1..], &[flag("concurrency", Some('c'), true), flag("rate", None, true), flag("rps", None, true), flag("timeout", None, true), flag("insecure", Some('k'), false), flag("no-keepalive", None, false)], "lab load start") {
+            let a = match parse(
+                &words[1..],
+                &[
+                    flag("concurrency", Some('c'), true),
+                    flag("rate", None, true),
+                    flag("rps", None, true),
+                    flag("timeout", None, true),
+                    flag("insecure", Some('k'), false),
+                    flag("no-keepalive", None, false),
+                ],
+                "lab load start",
+            ) {
                 Ok(a) => a,
                 Err(e) => return Output::error(e),
             };
@@ -154,7 +182,9 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
         }
         "stats" => match engine.load() {
             Some(l) => Output::line(summary(l, engine.now().0)),
-            None => Output::error("error: no load is running; start one with `lab load start <service|url>`".to_string()),
+            None => {
+                Output::error("error: no load is running; start one with `lab load start <service|url>`".to_string())
+            }
         },
         "stop" => {
             let now = engine.now().0;
@@ -163,6 +193,9 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 None => Output::error("error: no load is running".to_string()),
             }
         }
-        _ => Output::error("error: lab load start <service|url> [-c N] [--rps N] [--timeout D] | lab load stats | lab load stop".to_string()),
+        _ => Output::error(
+            "error: lab load start <service|url> [-c N] [--rps N] [--timeout D] | lab load stats | lab load stop"
+                .to_string(),
+        ),
     }
 }

@@ -101,7 +101,13 @@ fn sed(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
         _ => return status(Output::error("sed: this machine's sed knows only: sed -i 's/OLD/NEW/[g]' FILE"), false),
     };
     let Some(body) = expr.strip_prefix('s') else {
-        return status(Output::error(format!("sed: -e expression #1, char 1: unknown command: `{}'", expr.chars().next().unwrap_or(' '))), false);
+        return status(
+            Output::error(format!(
+                "sed: -e expression #1, char 1: unknown command: `{}'",
+                expr.chars().next().unwrap_or(' ')
+            )),
+            false,
+        );
     };
     let Some(sep) = body.chars().next() else {
         return status(Output::error("sed: -e expression #1, char 1: unterminated `s' command"), false);
@@ -109,14 +115,23 @@ fn sed(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
     let parts: Vec<&str> = body[sep.len_utf8()..].split(sep).collect();
     let (old, new, flags) = match parts.as_slice() {
         [o, n, f] => (*o, *n, *f),
-        _ => return status(Output::error(format!("sed: -e expression #1, char {}: unterminated `s' command", expr.len())), false),
+        _ => {
+            return status(
+                Output::error(format!("sed: -e expression #1, char {}: unterminated `s' command", expr.len())),
+                false,
+            )
+        }
     };
     let path = absolute(file);
     let files = &mut engine.lan_mut().vms.get_mut(vm).expect("checked").files;
     let Some(text) = files.get(&path).cloned() else {
         return status(Output::error(format!("sed: can't read {file}: No such file or directory")), false);
     };
-    let out: String = if flags.contains('g') { text.lines().map(|l| l.replace(old, new)).collect::<Vec<_>>().join("\n") } else { text.lines().map(|l| l.replacen(old, new, 1)).collect::<Vec<_>>().join("\n") };
+    let out: String = if flags.contains('g') {
+        text.lines().map(|l| l.replace(old, new)).collect::<Vec<_>>().join("\n")
+    } else {
+        text.lines().map(|l| l.replacen(old, new, 1)).collect::<Vec<_>>().join("\n")
+    };
     let out = if text.ends_with('\n') { format!("{out}\n") } else { out };
     files.insert(path, out);
     Output::new()
@@ -145,7 +160,8 @@ fn ip(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
         }
         ["a"] | ["addr"] | ["address"] | ["a", "show"] | ["addr", "show"] | ["link"] | ["link", "show"] | [] => {
             let v = &engine.lan().vms[vm];
-            let (flags, st) = if v.link_up { ("<BROADCAST,MULTICAST,UP,LOWER_UP>", "UP") } else { ("<BROADCAST,MULTICAST>", "DOWN") };
+            let (flags, st) =
+                if v.link_up { ("<BROADCAST,MULTICAST,UP,LOWER_UP>", "UP") } else { ("<BROADCAST,MULTICAST>", "DOWN") };
             let mut o = Output::new();
             o.out("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000");
             o.out("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00");
@@ -160,7 +176,9 @@ fn ip(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
             }
             o
         }
-        _ => status(Output::error("Usage: ip link set eth0 up|down | ip addr (this machine's ip knows no more)"), false),
+        _ => {
+            status(Output::error("Usage: ip link set eth0 up|down | ip addr (this machine's ip knows no more)"), false)
+        }
     }
 }
 
@@ -177,7 +195,14 @@ pub fn curl(engine: &mut Engine, from: Option<&str>, args: &[String], ctx: &mut 
             }
             "-s" | "-S" | "-sS" | "--silent" | "-v" | "-i" | "-L" | "-f" | "-sf" | "-fsSL" | "-k" => {}
             "-X" | "-H" | "-d" | "-o" => i += 1,
-            a if a.starts_with('-') => return status(Output::error(format!("curl: option {a}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information")), false),
+            a if a.starts_with('-') => {
+                return status(
+                    Output::error(format!(
+                        "curl: option {a}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"
+                    )),
+                    false,
+                )
+            }
             a => url = Some(a.to_string()),
         }
         i += 1;
@@ -187,7 +212,10 @@ pub fn curl(engine: &mut Engine, from: Option<&str>, args: &[String], ctx: &mut 
     };
     let full = if url.contains("://") { url.clone() } else { format!("http://{url}") };
     let hostport = full.trim_start_matches("http://").split('/').next().unwrap_or("").to_string();
-    let (host, port) = hostport.rsplit_once(':').map(|(h, p)| (h.to_string(), p.to_string())).unwrap_or((hostport.clone(), "80".into()));
+    let (host, port) = hostport
+        .rsplit_once(':')
+        .map(|(h, p)| (h.to_string(), p.to_string()))
+        .unwrap_or((hostport.clone(), "80".into()));
     // Without -m, curl waits as long as the kernel does: the connect attempt is what fails.
     let limit = if timeout == 0 { 300_000 } else { timeout };
     match engine.lan_curl(from, &full, limit, &mut *ctx.observe) {
@@ -204,7 +232,12 @@ pub fn curl(engine: &mut Engine, from: Option<&str>, args: &[String], ctx: &mut 
 }
 
 fn docker_usage(cmd: &str, usage: &str, what: &str, need: &str) -> Output {
-    status(Output::error(format!("\"docker {cmd}\" requires {need}.\nSee 'docker {cmd} --help'.\n\nUsage:  docker {cmd} {usage}\n\n{what}")), false)
+    status(
+        Output::error(format!(
+            "\"docker {cmd}\" requires {need}.\nSee 'docker {cmd} --help'.\n\nUsage:  docker {cmd} {usage}\n\n{what}"
+        )),
+        false,
+    )
 }
 
 /// A daemon error as the docker CLI prints it: one trailing period.
@@ -235,7 +268,12 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
                 i += 1;
             }
             let Some(name) = names.first() else {
-                return docker_usage("logs", "[OPTIONS] CONTAINER", "Fetch the logs of a container", "exactly 1 argument");
+                return docker_usage(
+                    "logs",
+                    "[OPTIONS] CONTAINER",
+                    "Fetch the logs of a container",
+                    "exactly 1 argument",
+                );
             };
             let v = &engine.lan().vms[vm];
             match v.container(name) {
@@ -254,7 +292,16 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
         "stop" | "kill" => {
             let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
             if names.is_empty() {
-                return docker_usage(sub, "[OPTIONS] CONTAINER [CONTAINER...]", if sub == "stop" { "Stop one or more running containers" } else { "Kill one or more running containers" }, "at least 1 argument");
+                return docker_usage(
+                    sub,
+                    "[OPTIONS] CONTAINER [CONTAINER...]",
+                    if sub == "stop" {
+                        "Stop one or more running containers"
+                    } else {
+                        "Kill one or more running containers"
+                    },
+                    "at least 1 argument",
+                );
             }
             let mut o = Output::new();
             for n in names {
@@ -268,7 +315,12 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
         "start" => {
             let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
             if names.is_empty() {
-                return docker_usage("start", "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", "at least 1 argument");
+                return docker_usage(
+                    "start",
+                    "[OPTIONS] CONTAINER [CONTAINER...]",
+                    "Start one or more stopped containers",
+                    "at least 1 argument",
+                );
             }
             let mut o = Output::new();
             for n in names {
@@ -284,7 +336,12 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
             let force = rest.iter().any(|a| a == "-f" || a == "--force");
             let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
             if names.is_empty() {
-                return docker_usage("rm", "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers", "at least 1 argument");
+                return docker_usage(
+                    "rm",
+                    "[OPTIONS] CONTAINER [CONTAINER...]",
+                    "Remove one or more containers",
+                    "at least 1 argument",
+                );
             }
             let mut o = Output::new();
             for n in names {
@@ -303,21 +360,36 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
             let mut t = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
             for full in &v.images {
                 let r = kubelab_engine::images::ImageRef::parse(full);
-                let repo = r.repository.strip_prefix("docker.io/library/").or_else(|| r.repository.strip_prefix("docker.io/")).unwrap_or(&r.repository);
+                let repo = r
+                    .repository
+                    .strip_prefix("docker.io/library/")
+                    .or_else(|| r.repository.strip_prefix("docker.io/"))
+                    .unwrap_or(&r.repository);
                 let size = kubelab_engine::images::lookup(full).map(|i| i.size_bytes / 1_000_000).unwrap_or(0);
-                let id: String = vms::pull_lines(full).get(2).map(|l| l[..12.min(l.len())].to_string()).unwrap_or_default();
+                let id: String =
+                    vms::pull_lines(full).get(2).map(|l| l[..12.min(l.len())].to_string()).unwrap_or_default();
                 t.push_str(&format!("{repo}\t{}\t{id}\t2 weeks ago\t{size}MB\n", r.tag));
             }
             Output::line(crate::tabwriter::format_with(&t, 10, 3))
         }
         "pull" => {
             let Some(image) = rest.first() else {
-                return docker_usage("pull", "[OPTIONS] NAME[:TAG|@DIGEST]", "Download an image from a registry", "exactly 1 argument");
+                return docker_usage(
+                    "pull",
+                    "[OPTIONS] NAME[:TAG|@DIGEST]",
+                    "Download an image from a registry",
+                    "exactly 1 argument",
+                );
             };
             let full = kubelab_engine::images::ImageRef::parse(image).full();
             if engine.lan().vms[vm].images.contains(&full) {
                 let r = kubelab_engine::images::ImageRef::parse(image);
-                return Output::line(format!("{}: Pulling from {}\nStatus: Image is up to date for {}", r.tag, r.repository.split_once('/').map(|x| x.1).unwrap_or(""), vms::image_display(image)));
+                return Output::line(format!(
+                    "{}: Pulling from {}\nStatus: Image is up to date for {}",
+                    r.tag,
+                    r.repository.split_once('/').map(|x| x.1).unwrap_or(""),
+                    vms::image_display(image)
+                ));
             }
             match kubelab_engine::images::lookup(image) {
                 None => daemon_err("Error response from daemon: ", &vms::pull_failure(image), "pull"),
@@ -331,7 +403,9 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
                 }
             }
         }
-        other => status(Output::error(format!("docker: '{other}' is not a docker command.\nSee 'docker --help'")), false),
+        other => {
+            status(Output::error(format!("docker: '{other}' is not a docker command.\nSee 'docker --help'")), false)
+        }
     }
 }
 
@@ -370,13 +444,21 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
                 };
                 match (h.parse::<u16>(), c.parse::<i32>()) {
                     (Ok(h), Ok(c)) if h > 0 && c > 0 => spec.ports.push((h, c)),
-                    _ => return status(Output::error(format!("docker: Invalid containerPort: {c}.\nSee 'docker run --help'.")), false),
+                    _ => {
+                        return status(
+                            Output::error(format!("docker: Invalid containerPort: {c}.\nSee 'docker run --help'.")),
+                            false,
+                        )
+                    }
                 }
             }
             "--network" | "--net" => spec.network = value(&mut i),
             "-e" | "--env" => {
                 if let Some(kv) = value(&mut i) {
-                    let (k, v) = kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((kv.clone(), String::new()));
+                    let (k, v) = kv
+                        .split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .unwrap_or((kv.clone(), String::new()));
                     spec.env.push((k, v));
                 }
             }
@@ -408,12 +490,24 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
         i += 1;
     }
     let Some(image) = image else {
-        return docker_usage("run", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image", "at least 1 argument");
+        return docker_usage(
+            "run",
+            "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+            "Create and run a new container from an image",
+            "at least 1 argument",
+        );
     };
     spec.image = image.clone();
     if let Some(n) = &spec.name {
-        if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) || !n.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return daemon_err("docker: Error response from daemon: ", &format!("Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"), "run");
+        if n.is_empty()
+            || !n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            || !n.starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            return daemon_err(
+                "docker: Error response from daemon: ",
+                &format!("Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"),
+                "run",
+            );
         }
     }
     // The load generator image: plow runs in the lab's own generator.
@@ -510,7 +604,9 @@ fn plow(engine: &mut Engine, vm: &str, spec: &RunSpec, ctx: &mut Ctx) -> Output 
     o.out(format!("Benchmarking {url} using {c} connection(s)."));
     o.out("@ Real-time charts is listening on http://[::]:18888");
     o.out("");
-    o.out(format!("(the lab runs plow in the background from {vm}: `lab load stats` shows its numbers, `lab load stop` ends it)"));
+    o.out(format!(
+        "(the lab runs plow in the background from {vm}: `lab load stats` shows its numbers, `lab load stop` ends it)"
+    ));
     o
 }
 
@@ -558,10 +654,16 @@ fn docker_ps(engine: &Engine, vm: &str, args: &[String]) -> Output {
             continue;
         }
         ids.push(c.short_id().to_string());
-        let cmd: String = if c.command.chars().count() > 20 { format!("{}…", c.command.chars().take(19).collect::<String>()) } else { c.command.clone() };
+        let cmd: String = if c.command.chars().count() > 20 {
+            format!("{}…", c.command.chars().take(19).collect::<String>())
+        } else {
+            c.command.clone()
+        };
         let status = match c.state {
             CtrState::Running { since } => format!("Up {}", human_duration(now.saturating_sub(since.0))),
-            CtrState::Exited { code, at } => format!("Exited ({code}) {} ago", human_duration(now.saturating_sub(at.0))),
+            CtrState::Exited { code, at } => {
+                format!("Exited ({code}) {} ago", human_duration(now.saturating_sub(at.0)))
+            }
             CtrState::Created => "Created".into(),
         };
         let ports = if c.running() && !c.ports.is_empty() {
@@ -572,7 +674,13 @@ fn docker_ps(engine: &Engine, vm: &str, args: &[String]) -> Output {
             String::new()
         };
         let ports = if c.running() || ports.contains("->") { ports } else { String::new() };
-        t.push_str(&format!("{}\t{}\t\"{cmd}\"\t{} ago\t{status}\t{ports}\t{}\n", c.short_id(), c.image, human_duration(now.saturating_sub(c.created.0)), c.name));
+        t.push_str(&format!(
+            "{}\t{}\t\"{cmd}\"\t{} ago\t{status}\t{ports}\t{}\n",
+            c.short_id(),
+            c.image,
+            human_duration(now.saturating_sub(c.created.0)),
+            c.name
+        ));
     }
     if quiet {
         return Output::line(ids.join("\n"));
@@ -583,10 +691,12 @@ fn docker_ps(engine: &Engine, vm: &str, args: &[String]) -> Output {
 fn docker_network(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
     let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     match a.as_slice() {
-        ["create", name] | ["create", "-d", "bridge", name] | ["create", "--driver", "bridge", name] => match engine.docker_network_create(vm, name) {
-            Ok(id) => Output::line(id),
-            Err(e) => status(Output::error(e), false),
-        },
+        ["create", name] | ["create", "-d", "bridge", name] | ["create", "--driver", "bridge", name] => {
+            match engine.docker_network_create(vm, name) {
+                Ok(id) => Output::line(id),
+                Err(e) => status(Output::error(e), false),
+            }
+        }
         ["create"] => docker_usage("network create", "[OPTIONS] NETWORK", "Create a network", "exactly 1 argument"),
         ["ls"] | ["list"] => {
             let v = &engine.lan().vms[vm];
@@ -608,7 +718,9 @@ fn docker_network(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
             }
             o
         }
-        _ => status(Output::error("Usage:  docker network COMMAND\n\nManage networks: create NAME, ls, rm NAME"), false),
+        _ => {
+            status(Output::error("Usage:  docker network COMMAND\n\nManage networks: create NAME, ls, rm NAME"), false)
+        }
     }
 }
 
@@ -621,11 +733,21 @@ fn docker_exec(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) ->
         i += 1;
     }
     let Some(name) = args.get(i) else {
-        return docker_usage("exec", "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", "at least 2 arguments");
+        return docker_usage(
+            "exec",
+            "[OPTIONS] CONTAINER COMMAND [ARG...]",
+            "Execute a command in a running container",
+            "at least 2 arguments",
+        );
     };
     let cmd: Vec<&str> = args[i + 1..].iter().map(|s| s.as_str()).collect();
     if cmd.is_empty() {
-        return docker_usage("exec", "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", "at least 2 arguments");
+        return docker_usage(
+            "exec",
+            "[OPTIONS] CONTAINER COMMAND [ARG...]",
+            "Execute a command in a running container",
+            "at least 2 arguments",
+        );
     }
     let v = &engine.lan().vms[vm];
     let Some(ci) = v.container(name) else {
@@ -635,7 +757,9 @@ fn docker_exec(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) ->
     if !c.running() {
         return status(Output::error(format!("Error response from daemon: container {} is not running", c.id)), false);
     }
-    let not_found = |x: &str| status(Output::error(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{x}\": executable file not found in $PATH: unknown")), false);
+    let not_found = |x: &str| {
+        status(Output::error(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{x}\": executable file not found in $PATH: unknown")), false)
+    };
     // `sh -c '...'`: the few scripts a learner writes to edit a file.
     let script: Option<String> = match cmd.as_slice() {
         ["sh" | "bash", "-c", s] => Some(s.to_string()),
@@ -713,7 +837,12 @@ fn docker_exec(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) ->
 
 fn docker_cp(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
     let (Some(src), Some(dst)) = (args.first(), args.get(1)) else {
-        return docker_usage("cp", "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH", "Copy files/folders between a container and the local filesystem", "exactly 2 arguments");
+        return docker_usage(
+            "cp",
+            "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+            "Copy files/folders between a container and the local filesystem",
+            "exactly 2 arguments",
+        );
     };
     let lan = engine.lan_mut();
     let v = lan.vms.get_mut(vm).expect("checked");
@@ -734,7 +863,12 @@ fn docker_cp(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
                 return status(Output::error(format!("Error response from daemon: No such container: {name}")), false);
             };
             let Some(text) = v.read_in(ci, path) else {
-                return status(Output::error(format!("Error response from daemon: Could not find the file {path} in container {name}")), false);
+                return status(
+                    Output::error(format!(
+                        "Error response from daemon: Could not find the file {path} in container {name}"
+                    )),
+                    false,
+                );
             };
             let bytes = text.len();
             v.files.insert(absolute(dst), text);
@@ -748,8 +882,15 @@ fn docker_cp(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
 pub fn lan_table(engine: &Engine) -> Output {
     let mut t = String::from("MACHINE\tADDRESS\tLINK\tCONTAINERS\n");
     for v in engine.lan().vms.values() {
-        let ctrs: Vec<String> = v.containers.iter().map(|c| format!("{}({})", c.name, if c.running() { "up" } else { "exited" })).collect();
-        t.push_str(&format!("{}\t{}\t{}\t{}\n", v.name, v.ip, if v.link_up { "up" } else { "DOWN" }, if ctrs.is_empty() { "<none>".into() } else { ctrs.join(",") }));
+        let ctrs: Vec<String> =
+            v.containers.iter().map(|c| format!("{}({})", c.name, if c.running() { "up" } else { "exited" })).collect();
+        t.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            v.name,
+            v.ip,
+            if v.link_up { "up" } else { "DOWN" },
+            if ctrs.is_empty() { "<none>".into() } else { ctrs.join(",") }
+        ));
     }
     Output::line(crate::tabwriter::format(&t).trim_end_matches('\n'))
 }
@@ -772,7 +913,10 @@ pub fn session_line(on: &mut Option<String>, engine: &Engine, line: &str) -> Ses
         ["lab", "ssh", vm] if engine.lan().vms.contains_key(*vm) => {
             let v = &engine.lan().vms[*vm];
             *on = Some(vm.to_string());
-            SessionLine::Done(Output::line(format!("Welcome to {vm} ({}): Ubuntu 24.04 with docker, no Kubernetes. `exit` returns to the lab console.", v.ip)))
+            SessionLine::Done(Output::line(format!(
+                "Welcome to {vm} ({}): Ubuntu 24.04 with docker, no Kubernetes. `exit` returns to the lab console.",
+                v.ip
+            )))
         }
         ["lab", "reset" | "seed", ..] => {
             *on = None;

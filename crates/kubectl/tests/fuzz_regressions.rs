@@ -19,7 +19,11 @@ fn an_unclosed_bracket_in_a_custom_column_is_an_error() {
     let line = "kubectl get pods -o custom-columns=NAME:.metdataa.name,NODE:.jpec.nodeNameGE:.spec.contkuners[\",IMAGE:.spec.contkuners[\"].image";
     let out = run(&mut e, line);
     assert!(!out.ok, "{}", out.text());
-    for line in ["kubectl get pods -o jsonpath={.items[", "kubectl get pods -o custom-columns=A:.items[", "kubectl get pods -o jsonpath={.items[0"] {
+    for line in [
+        "kubectl get pods -o jsonpath={.items[",
+        "kubectl get pods -o custom-columns=A:.items[",
+        "kubectl get pods -o jsonpath={.items[0",
+    ] {
         let out = run(&mut e, line);
         assert!(!out.ok, "{line}: {}", out.text());
     }

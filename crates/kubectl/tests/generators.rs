@@ -167,7 +167,12 @@ fn normalise(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
         let b = line.as_bytes();
-        let klog = b.len() > 22 && matches!(b[0], b'I' | b'W' | b'E' | b'F') && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b' ' && b[8] == b':' && b[14] == b'.';
+        let klog = b.len() > 22
+            && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+            && b[1..5].iter().all(u8::is_ascii_digit)
+            && b[5] == b' '
+            && b[8] == b':'
+            && b[14] == b'.';
         if klog {
             let rest = line[22..].trim_start();
             let rest = rest.split_once(' ').map(|(_, r)| r).unwrap_or(rest);
@@ -191,8 +196,13 @@ struct FakeApiServer {
 
 fn rest_path(kind: &str, ns: &str, name: &str) -> Option<String> {
     let info = KINDS.iter().find(|k| k.kind == kind)?;
-    let base = if info.group.is_empty() { "/api/v1".to_string() } else { format!("/apis/{}/{}", info.group, info.version) };
-    Some(if info.namespaced { format!("{base}/namespaces/{ns}/{}/{name}", info.resource) } else { format!("{base}/{}/{name}", info.resource) })
+    let base =
+        if info.group.is_empty() { "/api/v1".to_string() } else { format!("/apis/{}/{}", info.group, info.version) };
+    Some(if info.namespaced {
+        format!("{base}/namespaces/{ns}/{}/{name}", info.resource)
+    } else {
+        format!("{base}/{}/{name}", info.resource)
+    })
 }
 
 impl FakeApiServer {
@@ -238,10 +248,16 @@ fn discovery(path: &str) -> Option<Json> {
             .collect()
     };
     match path {
-        "/api" => Some(json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})),
-        "/apis" => Some(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [{"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}], "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]})),
+        "/api" => Some(
+            json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
+        ),
+        "/apis" => Some(
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [{"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}], "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]}),
+        ),
         "/api/v1" => Some(json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": resources("")})),
-        "/apis/apps/v1" => Some(json!({"kind": "APIResourceList", "groupVersion": "apps/v1", "resources": resources("apps")})),
+        "/apis/apps/v1" => {
+            Some(json!({"kind": "APIResourceList", "groupVersion": "apps/v1", "resources": resources("apps")}))
+        }
         _ => None,
     }
 }
@@ -300,7 +316,13 @@ fn created_name(body: &[u8], content_type: &str) -> Option<String> {
     String::from_utf8(pb_field(meta, 1)?.to_vec()).ok()
 }
 
-fn respond(method: &str, path: &str, content_type: &str, body: &[u8], objects: &BTreeMap<String, Json>) -> (u16, String, Vec<u8>) {
+fn respond(
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+    objects: &BTreeMap<String, Json>,
+) -> (u16, String, Vec<u8>) {
     let path = path.split('?').next().unwrap_or(path);
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     // /api/v1/... or /apis/GROUP/VERSION/...
@@ -387,7 +409,11 @@ fn serve(mut stream: TcpStream, objects: &Mutex<BTreeMap<String, Json>>) -> std:
         409 => "Conflict",
         _ => "Error",
     };
-    write!(stream, "HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", reply.len())?;
+    write!(
+        stream,
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.len()
+    )?;
     stream.write_all(&reply)?;
     stream.flush()
 }
@@ -431,7 +457,11 @@ fn first_difference(want: &str, got: &str) -> String {
             return format!("line {}:\n  want: {w:?}\n  got:  {g:?}", i + 1);
         }
     }
-    format!("lengths differ: want {} lines, got {}\n--- want\n{want}--- got\n{got}", want.lines().count(), got.lines().count())
+    format!(
+        "lengths differ: want {} lines, got {}\n--- want\n{want}--- got\n{got}",
+        want.lines().count(),
+        got.lines().count()
+    )
 }
 
 // ------------------------------------------------------------------ the cases
@@ -461,11 +491,17 @@ fn generators_print_what_real_kubectl_prints() {
             continue;
         }
         if got != *want {
-            failures.push(format!("$ {cmd}\nthe lab differs from the captured kubectl output at {}", first_difference(want, &got)));
+            failures.push(format!(
+                "$ {cmd}\nthe lab differs from the captured kubectl output at {}",
+                first_difference(want, &got)
+            ));
         }
         if let Some(real) = real {
             if real != *want {
-                failures.push(format!("$ {cmd}\nlive kubectl differs from its captured output (re-capture?) at {}", first_difference(want, &real)));
+                failures.push(format!(
+                    "$ {cmd}\nlive kubectl differs from its captured output (re-capture?) at {}",
+                    first_difference(want, &real)
+                ));
             }
         }
     }
@@ -482,7 +518,10 @@ fn generators_print_what_real_kubectl_prints() {
 fn yaml_and_json_match_go_for_plain_values() {
     let v = json!({"b": [], "a": {}, "k10": "1", "k9": "true", "x": [{"n": 1, "m": null}, ["a"]], "kind": "ConfigMap"});
     // go-yaml v2 is YAML 1.1: the key `n` would read back as false, so it is quoted.
-    assert_eq!(to_kubectl_yaml(&v), "a: {}\nb: []\nk9: \"true\"\nk10: \"1\"\nkind: ConfigMap\nx:\n- m: null\n  \"n\": 1\n- - a\n");
+    assert_eq!(
+        to_kubectl_yaml(&v),
+        "a: {}\nb: []\nk9: \"true\"\nk10: \"1\"\nkind: ConfigMap\nx:\n- m: null\n  \"n\": 1\n- - a\n"
+    );
     assert_eq!(
         to_kubectl_json(&json!({"kind": "ConfigMap", "data": {"b": "<&>"}, "apiVersion": "v1"})),
         "{\n    \"kind\": \"ConfigMap\",\n    \"apiVersion\": \"v1\",\n    \"data\": {\n        \"b\": \"\\u003c\\u0026\\u003e\"\n    }\n}"
@@ -494,7 +533,11 @@ fn create_deployment_sanitizes_container_names_with_a_random_suffix() {
     // kubectl create deployment x --image=foo_bar.baz → containers[0].name foo-bar-baz-XXXXX
     let mut engine = Engine::new(7);
     let files = DirFiles(std::env::temp_dir());
-    let out = lab(&mut engine, &files, "kubectl create deployment x --image=registry.example/foo_bar.baz:1 --dry-run=client -o json");
+    let out = lab(
+        &mut engine,
+        &files,
+        "kubectl create deployment x --image=registry.example/foo_bar.baz:1 --dry-run=client -o json",
+    );
     let v: Json = serde_json::from_str(&out).expect("json");
     let name = v.pointer("/spec/template/spec/containers/0/name").and_then(|n| n.as_str()).unwrap_or("");
     let suffix = name.strip_prefix("foo-bar-baz-").expect("sanitized prefix");
@@ -506,7 +549,10 @@ fn create_deployment_sanitizes_container_names_with_a_random_suffix() {
 fn created_objects_are_stored_and_served() {
     let mut engine = setup();
     let files = DirFiles(std::env::temp_dir());
-    assert_eq!(lab(&mut engine, &files, "kubectl create deployment hello --image=nginx:1.25 --replicas=2 --port=80"), "deployment.apps/hello created\n");
+    assert_eq!(
+        lab(&mut engine, &files, "kubectl create deployment hello --image=nginx:1.25 --replicas=2 --port=80"),
+        "deployment.apps/hello created\n"
+    );
     let Some(Object::Deployment(d)) = engine.store().get("Deployment", "default", "hello") else { panic!("stored") };
     assert_eq!(d.spec.replicas, Some(2));
     assert_eq!(d.spec.template.spec.containers[0].name, "nginx");
@@ -515,8 +561,14 @@ fn created_objects_are_stored_and_served() {
     assert_eq!(s.spec.selector.get("app").map(String::as_str), Some("hello"));
     assert!(!s.spec.cluster_ip.is_empty(), "the API server allocated a ClusterIP");
     // Dry runs store nothing; a server dry run defaults and validates on a copy.
-    assert_eq!(lab(&mut engine, &files, "kubectl run dry --image=nginx --dry-run=server"), "pod/dry created (server dry run)\n");
-    assert_eq!(lab(&mut engine, &files, "kubectl run dry --image=nginx --dry-run=client"), "pod/dry created (dry run)\n");
+    assert_eq!(
+        lab(&mut engine, &files, "kubectl run dry --image=nginx --dry-run=server"),
+        "pod/dry created (server dry run)\n"
+    );
+    assert_eq!(
+        lab(&mut engine, &files, "kubectl run dry --image=nginx --dry-run=client"),
+        "pod/dry created (dry run)\n"
+    );
     assert!(engine.store().get("Pod", "default", "dry").is_none());
     // --save-config on requests that reach the server: the annotation kubectl v1.32.4 sent
     // (captured from the body of its POST to the fake API server).

@@ -85,7 +85,11 @@ pub fn holds(o: &Objective, engine: &Engine) -> bool {
     }
     let Some(line) = &o.run else { return false };
     let text = command_output(engine, line);
-    let number = if o.lines { Some(text.lines().filter(|l| !l.trim().is_empty()).count() as f64) } else { text.trim().parse::<f64>().ok() };
+    let number = if o.lines {
+        Some(text.lines().filter(|l| !l.trim().is_empty()).count() as f64)
+    } else {
+        text.trim().parse::<f64>().ok()
+    };
     compare(o, Some(&text), number)
 }
 

@@ -133,7 +133,10 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
             return Err(err(&step.title, format!("step {} ({}) has no objectives", si + 1, step.title)));
         }
         if let Err(e) = kubelab_kubectl::script::parse_script(&step.solution) {
-            return Err(err(&step.title, format!("step {}: its solution does not parse: line {}: {}", si + 1, e.line, e.message)));
+            return Err(err(
+                &step.title,
+                format!("step {}: its solution does not parse: line {}: {}", si + 1, e.line, e.message),
+            ));
         }
         for o in &step.objectives {
             let at = format!("id: {}", o.id);
@@ -149,14 +152,29 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
                     return Err(err(&at, format!("objective {:?}: unknown load figure {m:?} (ok_rate, error_rate, ok, errors, requests, running, share:<version>)", o.id)));
                 }
             }
-            let comparators = [o.equals.is_some(), o.contains.is_some(), o.not_contains.is_some(), o.at_least.is_some(), o.at_most.is_some()];
+            let comparators = [
+                o.equals.is_some(),
+                o.contains.is_some(),
+                o.not_contains.is_some(),
+                o.at_least.is_some(),
+                o.at_most.is_some(),
+            ];
             if !comparators.contains(&true) {
-                return Err(err(&at, format!("objective {:?} needs a comparison: equals, contains, not_contains, at_least or at_most", o.id)));
+                return Err(err(
+                    &at,
+                    format!(
+                        "objective {:?} needs a comparison: equals, contains, not_contains, at_least or at_most",
+                        o.id
+                    ),
+                ));
             }
             for a in &o.after {
                 let known = ids.contains(a) || step.objectives.iter().take_while(|x| x.id != o.id).any(|x| &x.id == a);
                 if !known {
-                    return Err(err(&at, format!("objective {:?} comes after {a:?}, which is not an earlier objective", o.id)));
+                    return Err(err(
+                        &at,
+                        format!("objective {:?} comes after {a:?}, which is not an earlier objective", o.id),
+                    ));
                 }
             }
             ids.push(o.id.clone());

@@ -120,7 +120,9 @@ pub fn inlines(s: &str) -> Vec<Inline> {
             out.push(Inline::Text(std::mem::take(text)));
         }
     };
-    let find = |from: usize, pat: &[char]| -> Option<usize> { (from..chars.len().saturating_sub(pat.len() - 1)).find(|&k| chars[k..k + pat.len()] == *pat) };
+    let find = |from: usize, pat: &[char]| -> Option<usize> {
+        (from..chars.len().saturating_sub(pat.len() - 1)).find(|&k| chars[k..k + pat.len()] == *pat)
+    };
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
@@ -207,6 +209,9 @@ mod tests {
 
     #[test]
     fn snake_case_names_are_not_emphasis() {
-        assert_eq!(inlines("max_surge and max_unavailable"), vec![Inline::Text("max_surge and max_unavailable".into())]);
+        assert_eq!(
+            inlines("max_surge and max_unavailable"),
+            vec![Inline::Text("max_surge and max_unavailable".into())]
+        );
     }
 }

@@ -19,7 +19,11 @@ impl Files for LessonFiles {
 
 fn run(console: &mut Console, engine: &mut Engine, files: &LessonFiles, script: &str, log: &mut String) {
     for cmd in parse_script(script).expect("checked when the lesson loaded") {
-        let out = console.execute(engine, &cmd.command, &mut Ctx { files, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
+        let out = console.execute(
+            engine,
+            &cmd.command,
+            &mut Ctx { files, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} },
+        );
         log.push_str(&format!("$ {}\n{}", cmd.echo.join("\n"), out.text()));
     }
 }
@@ -55,19 +59,29 @@ fn every_reference_resolves() {
     for l in all().unwrap_or_else(|e| panic!("{e}")) {
         for (si, s) in l.steps.iter().enumerate() {
             let files = l.files_until(si);
-            let solution_lines: Vec<String> = parse_script(&s.solution).map(|c| c.into_iter().map(|c| c.command).collect()).unwrap_or_default();
+            let solution_lines: Vec<String> =
+                parse_script(&s.solution).map(|c| c.into_iter().map(|c| c.command).collect()).unwrap_or_default();
             // Commands the text shows (code blocks and `code` spans that start like one).
             let mut shown: Vec<String> = Vec::new();
-            let looks_like = |t: &str| ["kubectl ", "k ", "lab ", "docker "].iter().any(|p| t.trim_start().starts_with(p));
+            let looks_like =
+                |t: &str| ["kubectl ", "k ", "lab ", "docker "].iter().any(|p| t.trim_start().starts_with(p));
             let mut spans = Vec::new();
             for b in kubelab_lessons::markdown::parse(&s.text) {
                 use kubelab_lessons::markdown::{Block, Inline};
                 match b {
                     // ```real blocks are for the learner's own machine, not the lab.
-                    Block::Code { text, lang } if lang != "real" && text.lines().any(looks_like) => match parse_script(&text) {
-                        Ok(cmds) => shown.extend(cmds.into_iter().map(|c| c.command)),
-                        Err(e) => problems.push(format!("{} step {}: a code block in the text does not parse: line {}: {}", l.id, si + 1, e.line, e.message)),
-                    },
+                    Block::Code { text, lang } if lang != "real" && text.lines().any(looks_like) => {
+                        match parse_script(&text) {
+                            Ok(cmds) => shown.extend(cmds.into_iter().map(|c| c.command)),
+                            Err(e) => problems.push(format!(
+                                "{} step {}: a code block in the text does not parse: line {}: {}",
+                                l.id,
+                                si + 1,
+                                e.line,
+                                e.message
+                            )),
+                        }
+                    }
                     Block::Paragraph(x) | Block::Note(x) | Block::Heading(_, x) => spans.extend(x),
                     Block::List { items, .. } => spans.extend(items.into_iter().flatten()),
                     _ => {}
@@ -86,7 +100,11 @@ fn every_reference_resolves() {
                 }
                 for f in file_refs(c) {
                     if !files.contains_key(&f) {
-                        problems.push(format!("{} step {}: `{c}` reads {f}, which no step up to this one provides", l.id, si + 1));
+                        problems.push(format!(
+                            "{} step {}: `{c}` reads {f}, which no step up to this one provides",
+                            l.id,
+                            si + 1
+                        ));
                     }
                 }
             }
@@ -106,13 +124,28 @@ fn walk(l: &Lesson) -> Result<(), String> {
         let mut probe = done.clone();
         tick(&s.objectives, &mut probe, &engine);
         if s.objectives.iter().all(|o| probe.contains(&o.id)) {
-            return Err(format!("{} step {} ({}): the starting state already meets every objective", l.id, si + 1, s.title));
+            return Err(format!(
+                "{} step {} ({}): the starting state already meets every objective",
+                l.id,
+                si + 1,
+                s.title
+            ));
         }
         for cmd in parse_script(&s.solution).expect("parsed") {
-            let out = console.execute(&mut engine, &cmd.command, &mut Ctx { files: &files, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} });
+            let out = console.execute(
+                &mut engine,
+                &cmd.command,
+                &mut Ctx { files: &files, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} },
+            );
             log.push_str(&format!("$ {}\n{}", cmd.echo.join("\n"), out.text()));
             if out.text().contains("command not found") || out.text().contains("unknown lab command") {
-                return Err(format!("{} step {}: `{}` is not a command here:\n{}", l.id, si + 1, cmd.command, out.text()));
+                return Err(format!(
+                    "{} step {}: `{}` is not a command here:\n{}",
+                    l.id,
+                    si + 1,
+                    cmd.command,
+                    out.text()
+                ));
             }
             tick(&s.objectives, &mut done, &engine);
         }
@@ -121,12 +154,20 @@ fn walk(l: &Lesson) -> Result<(), String> {
             .iter()
             .filter(|o| !done.contains(&o.id))
             .map(|o| {
-                let now = o.run.as_ref().map(|r| command_output(&engine, r)).unwrap_or_else(|| format!("{:?}", o.load.as_ref().and_then(|m| kubelab_lessons::check::load_metric(&engine, m))));
+                let now = o.run.as_ref().map(|r| command_output(&engine, r)).unwrap_or_else(|| {
+                    format!("{:?}", o.load.as_ref().and_then(|m| kubelab_lessons::check::load_metric(&engine, m)))
+                });
                 format!("  {} ({}): holds now: {}; output: {now}", o.id, o.text, holds(o, &engine))
             })
             .collect();
         if !missing.is_empty() {
-            return Err(format!("{} step {} ({}): the solution leaves objectives unmet:\n{}\n--- transcript ---\n{log}", l.id, si + 1, s.title, missing.join("\n")));
+            return Err(format!(
+                "{} step {} ({}): the solution leaves objectives unmet:\n{}\n--- transcript ---\n{log}",
+                l.id,
+                si + 1,
+                s.title,
+                missing.join("\n")
+            ));
         }
     }
     Ok(())

@@ -46,7 +46,11 @@ fn until(e: &mut Engine, limit_s: u64, done: impl Fn(&Engine) -> bool) -> Option
 }
 
 fn available(e: &Engine, name: &str) -> i32 {
-    e.store().deployments.get(&("default".to_string(), name.to_string())).map(|d| d.status.available_replicas).unwrap_or(0)
+    e.store()
+        .deployments
+        .get(&("default".to_string(), name.to_string()))
+        .map(|d| d.status.available_replicas)
+        .unwrap_or(0)
 }
 
 /// Resident memory of this process (Linux), in MiB.
@@ -96,7 +100,12 @@ fn hold_100k() {
 
 fn hour_100() {
     let mut e = cluster(10, 4_000, 16);
-    apply_manifest(&mut e, &deployment("app", 100, "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0", false), "app.yaml", "default");
+    apply_manifest(
+        &mut e,
+        &deployment("app", 100, "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0", false),
+        "app.yaml",
+        "default",
+    );
     run(&mut e, "kubectl expose deployment app --port=80 --target-port=3000");
     until(&mut e, 120, |e| available(e, "app") == 100);
     run(&mut e, "lab load start app -c 20");
@@ -135,15 +144,19 @@ fn traffic_500() {
 
 fn rollout_1k() {
     let mut e = cluster(100, 16_000, 64);
-    apply_manifest(&mut e, &deployment("web", 1_000, "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0", true), "web.yaml", "default");
+    apply_manifest(
+        &mut e,
+        &deployment("web", 1_000, "ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.0", true),
+        "web.yaml",
+        "default",
+    );
     until(&mut e, 300, |e| available(e, "web") == 1_000);
     let t = Instant::now();
     run(&mut e, "kubectl set image deployment/web app=ghcr.io/iximiuz/labs/kubernetes-101/app:v1.0.1");
     let done = |e: &Engine| {
-        e.store()
-            .deployments
-            .get(&("default".to_string(), "web".to_string()))
-            .is_some_and(|d| d.status.updated_replicas == 1_000 && d.status.available_replicas == 1_000 && d.status.replicas == 1_000)
+        e.store().deployments.get(&("default".to_string(), "web".to_string())).is_some_and(|d| {
+            d.status.updated_replicas == 1_000 && d.status.available_replicas == 1_000 && d.status.replicas == 1_000
+        })
     };
     let took = until(&mut e, 1_800, done);
     println!(

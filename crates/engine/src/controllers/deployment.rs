@@ -64,7 +64,11 @@ fn revision_of(meta: &ObjectMeta) -> i64 {
 
 /// deploymentutil.ResolveFenceposts: (maxSurge, maxUnavailable) as pod counts.
 /// Surge rounds up, unavailable rounds down; both 0 makes unavailable 1.
-pub fn resolve_fenceposts(max_surge: Option<&IntOrString>, max_unavailable: Option<&IntOrString>, desired: i32) -> (i32, i32) {
+pub fn resolve_fenceposts(
+    max_surge: Option<&IntOrString>,
+    max_unavailable: Option<&IntOrString>,
+    desired: i32,
+) -> (i32, i32) {
     let surge = scaled_value(max_surge, desired, true);
     let mut unavailable = scaled_value(max_unavailable, desired, false);
     if surge == 0 && unavailable == 0 {
@@ -121,17 +125,18 @@ impl<'a> Sync<'a> {
         self.order.iter().filter_map(|n| self.rss.get(n)).collect()
     }
     fn olds(&self) -> Vec<&ReplicaSet> {
-        self.order
-            .iter()
-            .filter(|n| Some(*n) != self.new_rs.as_ref())
-            .filter_map(|n| self.rss.get(n))
-            .collect()
+        self.order.iter().filter(|n| Some(*n) != self.new_rs.as_ref()).filter_map(|n| self.rss.get(n)).collect()
     }
     fn new(&self) -> Option<&ReplicaSet> {
         self.new_rs.as_ref().and_then(|n| self.rss.get(n))
     }
     fn event(&mut self, reason: &'static str, msg: String) {
-        self.out.push(Action::Event(EventSpec::normal(object_ref(&Object::Deployment(self.d.clone())), reason, msg, NAME)));
+        self.out.push(Action::Event(EventSpec::normal(
+            object_ref(&Object::Deployment(self.d.clone())),
+            reason,
+            msg,
+            NAME,
+        )));
     }
     /// scaleReplicaSetAndRecordEvent.
     fn scale(&mut self, name: &str, to: i32) -> bool {
@@ -210,10 +215,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
             let mut next = rs.clone();
             next.metadata.annotations.insert(REVISION.into(), want_rev.to_string());
             next.metadata.annotations.entry(DESIRED_REPLICAS.into()).or_insert(replicas(d).to_string());
-            next.metadata
-                .annotations
-                .entry(MAX_REPLICAS.into())
-                .or_insert((replicas(d) + max_surge(d)).to_string());
+            next.metadata.annotations.entry(MAX_REPLICAS.into()).or_insert((replicas(d) + max_surge(d)).to_string());
             s.rss.insert(name, next.clone());
             s.out.push(Action::update(Object::ReplicaSet(next)));
         }
@@ -255,7 +257,12 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
             owner_references: vec![controller_ref("apps/v1", "Deployment", &d.metadata.name, &d.metadata.uid)],
             ..Default::default()
         },
-        spec: ReplicaSetSpec { replicas: Some(new_replicas), min_ready_seconds: d.spec.min_ready_seconds, selector, template },
+        spec: ReplicaSetSpec {
+            replicas: Some(new_replicas),
+            min_ready_seconds: d.spec.min_ready_seconds,
+            selector,
+            template,
+        },
         status: ReplicaSetStatus::default(),
     };
     s.out.push(Action::create(Object::ReplicaSet(rs.clone())));
@@ -307,7 +314,8 @@ fn is_scaling_event(s: &Sync) -> bool {
 fn sync_scale(s: &mut Sync) {
     let d = s.d;
     let want = replicas(d);
-    let active: Vec<String> = s.all().iter().filter(|rs| rs_replicas(rs) > 0).map(|rs| rs.metadata.name.clone()).collect();
+    let active: Vec<String> =
+        s.all().iter().filter(|rs| rs_replicas(rs) > 0).map(|rs| rs.metadata.name.clone()).collect();
     // One active ReplicaSet (or none): it takes all the replicas.
     if active.len() <= 1 {
         let target = active.first().cloned().or_else(|| s.new_rs.clone());
@@ -336,14 +344,19 @@ fn sync_scale(s: &mut Sync) {
     let mut names = active.clone();
     kubelab_api::sort::by(&mut names, |a, b| {
         let (ra, rb) = (rs_replicas(&s.rss[a]), rs_replicas(&s.rss[b]));
-        if to_add > 0 { rb.cmp(&ra) } else { ra.cmp(&rb) }
+        if to_add > 0 {
+            rb.cmp(&ra)
+        } else {
+            ra.cmp(&rb)
+        }
     });
     let mut added = 0;
     let mut targets = BTreeMap::new();
     for n in &names {
         let rs = &s.rss[n];
         let size = rs_replicas(rs);
-        let annotated_max: i32 = rs.metadata.annotations.get(MAX_REPLICAS).and_then(|v| v.parse().ok()).unwrap_or(current);
+        let annotated_max: i32 =
+            rs.metadata.annotations.get(MAX_REPLICAS).and_then(|v| v.parse().ok()).unwrap_or(current);
         // getReplicaSetFraction: round(size * allowed / annotatedMax) - size
         let fraction = if annotated_max > 0 {
             ((size as f64) * (allowed as f64) / (annotated_max as f64)).round() as i32 - size
@@ -454,7 +467,9 @@ fn rollout_recreate(s: &mut Sync, store: &Store) {
     let old_running = olds.iter().any(|n| {
         let rs = &s.rss[n];
         store.pods.values().any(|p| {
-            is_controlled_by(&p.metadata, &rs.metadata.uid) && p.status.phase != "Succeeded" && p.status.phase != "Failed"
+            is_controlled_by(&p.metadata, &rs.metadata.uid)
+                && p.status.phase != "Succeeded"
+                && p.status.phase != "Failed"
         })
     });
     if old_running {
@@ -473,7 +488,10 @@ fn deployment_complete(s: &Sync, _store: &Store) -> bool {
     let Some(new) = s.new() else { return false };
     let total: i32 = s.all().iter().map(|rs| rs.status.replicas).sum();
     let available: i32 = s.all().iter().map(|rs| rs.status.available_replicas).sum();
-    new.status.replicas == replicas(d) && total == replicas(d) && available == replicas(d) && rs_replicas(new) == replicas(d)
+    new.status.replicas == replicas(d)
+        && total == replicas(d)
+        && available == replicas(d)
+        && rs_replicas(new) == replicas(d)
 }
 
 /// cleanupDeployment: keep at most revisionHistoryLimit old, empty ReplicaSets.
@@ -541,27 +559,67 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
 
     let min_available = replicas(d) - max_unavailable(d);
     if st.available_replicas >= min_available {
-        set_condition(&mut st.conditions, condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.".into(), now));
+        set_condition(
+            &mut st.conditions,
+            condition(
+                "Available",
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.".into(),
+                now,
+            ),
+        );
     } else {
-        set_condition(&mut st.conditions, condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into(), now));
+        set_condition(
+            &mut st.conditions,
+            condition(
+                "Available",
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.".into(),
+                now,
+            ),
+        );
     }
 
     let new_name = s.new().map(|n| n.metadata.name.clone()).unwrap_or_default();
     let progressing = st.conditions.iter().find(|c| c.type_ == "Progressing").cloned();
     if d.spec.paused {
-        set_condition(&mut st.conditions, condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused".into(), now));
+        set_condition(
+            &mut st.conditions,
+            condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused".into(), now),
+        );
     } else if created {
-        set_condition(&mut st.conditions, condition("Progressing", "True", "NewReplicaSetCreated", format!("Created new replica set \"{new_name}\""), now));
+        set_condition(
+            &mut st.conditions,
+            condition(
+                "Progressing",
+                "True",
+                "NewReplicaSetCreated",
+                format!("Created new replica set \"{new_name}\""),
+                now,
+            ),
+        );
     } else if !new_name.is_empty() {
         let complete = st.updated_replicas == replicas(d)
             && st.replicas == replicas(d)
             && st.available_replicas == replicas(d)
             && st.observed_generation >= d.metadata.generation;
         let prev_status = (st.updated_replicas, st.replicas, st.available_replicas, st.ready_replicas);
-        let old_counts = (d.status.updated_replicas, d.status.replicas, d.status.available_replicas, d.status.ready_replicas);
+        let old_counts =
+            (d.status.updated_replicas, d.status.replicas, d.status.available_replicas, d.status.ready_replicas);
         let progressed = prev_status != old_counts;
         if complete {
-            set_condition(&mut st.conditions, condition("Progressing", "True", "NewReplicaSetAvailable", format!("ReplicaSet \"{new_name}\" has successfully progressed."), now));
+            set_condition(
+                &mut st.conditions,
+                condition(
+                    "Progressing",
+                    "True",
+                    "NewReplicaSetAvailable",
+                    format!("ReplicaSet \"{new_name}\" has successfully progressed."),
+                    now,
+                ),
+            );
         } else if progressed || progressing.is_none() {
             let reason = if progressing.is_none() { "FoundNewReplicaSet" } else { "ReplicaSetUpdated" };
             let msg = if reason == "FoundNewReplicaSet" {
@@ -582,8 +640,22 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
                 let deadline = d.spec.progress_deadline_seconds.unwrap_or(600) as u64 * 1000;
                 let last = p.last_update_time.unwrap_or_default().0;
                 if now.0 >= last + deadline {
-                    set_condition(&mut st.conditions, condition("Progressing", "False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{new_name}\" has timed out progressing."), now));
-                    s.out.push(Action::Event(EventSpec::warning(object_ref(&Object::Deployment(d.clone())), "ProgressDeadlineExceeded", format!("ReplicaSet \"{new_name}\" has timed out progressing."), NAME)));
+                    set_condition(
+                        &mut st.conditions,
+                        condition(
+                            "Progressing",
+                            "False",
+                            "ProgressDeadlineExceeded",
+                            format!("ReplicaSet \"{new_name}\" has timed out progressing."),
+                            now,
+                        ),
+                    );
+                    s.out.push(Action::Event(EventSpec::warning(
+                        object_ref(&Object::Deployment(d.clone())),
+                        "ProgressDeadlineExceeded",
+                        format!("ReplicaSet \"{new_name}\" has timed out progressing."),
+                        NAME,
+                    )));
                 } else {
                     s.out.push(Action::Requeue(Time(last + deadline)));
                 }
@@ -656,7 +728,10 @@ mod tests {
         let mut d = Deployment::default();
         d.spec.replicas = Some(5);
         d.spec.strategy.type_ = "RollingUpdate".into();
-        d.spec.strategy.rolling_update = Some(RollingUpdateDeployment { max_unavailable: Some(IntOrString::Int(10)), max_surge: Some(IntOrString::Int(0)) });
+        d.spec.strategy.rolling_update = Some(RollingUpdateDeployment {
+            max_unavailable: Some(IntOrString::Int(10)),
+            max_surge: Some(IntOrString::Int(0)),
+        });
         assert_eq!(max_unavailable(&d), 5);
     }
 }

@@ -29,7 +29,10 @@ pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
     }
     // Endpoints of Services that no longer exist go with them.
     for (k, ep) in &store.endpoints {
-        if !store.services.contains_key(k) && ep.metadata.owner_references.is_empty() && !(k.0 == "default" && k.1 == "kubernetes") {
+        if !store.services.contains_key(k)
+            && ep.metadata.owner_references.is_empty()
+            && !(k.0 == "default" && k.1 == "kubernetes")
+        {
             out.push(Action::Delete { kind: "Endpoints", namespace: k.0.clone(), name: k.1.clone(), grace: None });
         }
     }
@@ -41,13 +44,9 @@ pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
 pub fn find_port(pod: &Pod, target: &IntOrString) -> Option<i32> {
     match target {
         IntOrString::Int(i) => Some(*i),
-        IntOrString::String(name) => pod
-            .spec
-            .containers
-            .iter()
-            .flat_map(|c| c.ports.iter())
-            .find(|p| p.name == *name)
-            .map(|p| p.container_port),
+        IntOrString::String(name) => {
+            pod.spec.containers.iter().flat_map(|c| c.ports.iter()).find(|p| p.name == *name).map(|p| p.container_port)
+        }
     }
 }
 

@@ -10,7 +10,8 @@ pub const NAME: &str = "garbage-collector";
 fn owners_gone(store: &Store, ns: &str, refs: &[OwnerReference]) -> bool {
     !refs.is_empty()
         && refs.iter().all(|r| {
-            let owner_ns = if kubelab_api::object::kind_info_by_kind(&r.kind).is_some_and(|k| !k.namespaced) { "" } else { ns };
+            let owner_ns =
+                if kubelab_api::object::kind_info_by_kind(&r.kind).is_some_and(|k| !k.namespaced) { "" } else { ns };
             !store.uid_exists(&r.kind, owner_ns, &r.name, &r.uid)
         })
 }
@@ -27,7 +28,9 @@ fn visit<'a>(store: &Store, known: &mut Known<'a>, out: &mut Vec<Action>, kind: 
         [only] => std::borrow::Cow::Borrowed(only.uid.as_str()),
         refs => std::borrow::Cow::Owned(refs.iter().map(|r| r.uid.as_str()).collect::<Vec<_>>().join(",")),
     };
-    let gone = *known.entry((m.namespace.as_str(), uids)).or_insert_with(|| owners_gone(store, &m.namespace, &m.owner_references));
+    let gone = *known
+        .entry((m.namespace.as_str(), uids))
+        .or_insert_with(|| owners_gone(store, &m.namespace, &m.owner_references));
     if gone {
         out.push(Action::Delete { kind, namespace: m.namespace.clone(), name: m.name.clone(), grace: None });
     }

@@ -31,11 +31,7 @@ pub fn is_restartable_init_container(c: &Container) -> bool {
 
 /// When the Ready condition last became True.
 pub fn ready_since(p: &Pod) -> Option<Time> {
-    p.status
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready" && c.status == "True")
-        .and_then(|c| c.last_transition_time)
+    p.status.conditions.iter().find(|c| c.type_ == "Ready" && c.status == "True").and_then(|c| c.last_transition_time)
 }
 
 /// `podutil.IsPodAvailable`: ready for at least minReadySeconds.

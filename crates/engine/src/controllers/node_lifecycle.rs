@@ -50,7 +50,12 @@ pub fn reconcile(
         if node.spec.unschedulable != has_taint {
             let mut next = node.clone();
             if node.spec.unschedulable {
-                next.spec.taints.push(Taint { key: UNSCHEDULABLE.into(), value: String::new(), effect: "NoSchedule".into(), time_added: Some(now) });
+                next.spec.taints.push(Taint {
+                    key: UNSCHEDULABLE.into(),
+                    value: String::new(),
+                    effect: "NoSchedule".into(),
+                    time_added: Some(now),
+                });
             } else {
                 next.spec.taints.retain(|t| t.key != UNSCHEDULABLE);
             }
@@ -134,7 +139,11 @@ fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
     if taints.is_empty() {
         return out;
     }
-    for p in store.pods.values().filter(|p| p.spec.node_name == node.metadata.name && p.metadata.deletion_timestamp.is_none()) {
+    for p in store
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name == node.metadata.name && p.metadata.deletion_timestamp.is_none())
+    {
         // The earliest moment any taint stops being tolerated.
         let mut evict_at: Option<u64> = None;
         for t in &taints {
@@ -160,7 +169,12 @@ fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
             format!("Marking for deletion Pod {}/{}", p.metadata.namespace, p.metadata.name),
             "taint-eviction-controller",
         )));
-        out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: None });
+        out.push(Action::Delete {
+            kind: "Pod",
+            namespace: p.metadata.namespace.clone(),
+            name: p.metadata.name.clone(),
+            grace: None,
+        });
     }
     out
 }

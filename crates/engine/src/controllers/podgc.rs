@@ -34,7 +34,12 @@ pub fn reconcile_pods<'a>(
         if node.is_empty() {
             if p.metadata.deletion_timestamp.is_some() {
                 acted.push((p.metadata.namespace.clone(), p.metadata.name.clone()));
-                out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: Some(0) });
+                out.push(Action::Delete {
+                    kind: "Pod",
+                    namespace: p.metadata.namespace.clone(),
+                    name: p.metadata.name.clone(),
+                    grace: Some(0),
+                });
             }
             continue;
         }
@@ -45,7 +50,12 @@ pub fn reconcile_pods<'a>(
         let gone = node_gone.get(node).copied().unwrap_or(Time(0));
         let due = (gone.0 + timings.pod_gc_quarantine_ms).div_ceil(CHECK_PERIOD_MS) * CHECK_PERIOD_MS;
         if now.0 >= due {
-            out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: Some(0) });
+            out.push(Action::Delete {
+                kind: "Pod",
+                namespace: p.metadata.namespace.clone(),
+                name: p.metadata.name.clone(),
+                grace: Some(0),
+            });
         } else {
             out.push(Action::Requeue(Time(due)));
         }

@@ -1,10 +1,10 @@
 //! The ReplicaSet controller (pkg/controller/replicaset): keep `spec.replicas` active pods.
 
 use super::{controller_ref, is_controlled_by, is_pod_active, is_pod_available, is_pod_ready, ready_since};
+use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use crate::store::{object_ref, Action, EventSpec, Key, Store};
 use kubelab_api::*;
 use std::cmp::Ordering;
-use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const NAME: &str = "replicaset-controller";
@@ -48,7 +48,12 @@ impl Counts {
             return Counts::default();
         }
         let ready = is_pod_ready(p) as i32;
-        Counts { active: 1, fully_labeled: labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) as i32, ready, available: ready }
+        Counts {
+            active: 1,
+            fully_labeled: labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) as i32,
+            ready,
+            available: ready,
+        }
     }
 
     fn add(&mut self, o: Counts, sign: i32) {
@@ -114,10 +119,14 @@ pub fn reconcile_all_tallied(store: &Store, now: Time, tally: &mut Tally, writte
             tally.set(k, None);
         }
         for p in owned_pods(rs, store) {
-            tally.set((p.metadata.namespace.clone(), p.metadata.name.clone()), Some((uid.clone(), Counts::of(p, labels))));
+            tally.set(
+                (p.metadata.namespace.clone(), p.metadata.name.clone()),
+                Some((uid.clone(), Counts::of(p, labels))),
+            );
         }
     }
-    let present: HashSet<(&str, &str)> = store.replicasets.values().map(|rs| (rs.metadata.uid.as_str(), rs.metadata.namespace.as_str())).collect();
+    let present: HashSet<(&str, &str)> =
+        store.replicasets.values().map(|rs| (rs.metadata.uid.as_str(), rs.metadata.namespace.as_str())).collect();
     tally.owners.retain(|uid, (ns, _)| present.contains(&(uid.as_str(), ns.as_str())));
     let mut out = Vec::new();
     for rs in store.replicasets.values() {
@@ -199,8 +208,18 @@ pub fn manage_replicas(rs: &ReplicaSet, active: &[&Pod], store: &Store) -> Vec<A
     let rs_ref = object_ref(&Object::ReplicaSet(rs.clone()));
     let mut out = Vec::new();
     for p in pods_to_delete(active, (have - want).min(BURST_REPLICAS), store) {
-        out.push(Action::Delete { kind: "Pod", namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone(), grace: None });
-        out.push(Action::Event(EventSpec::normal(rs_ref.clone(), "SuccessfulDelete", format!("Deleted pod: {}", p.metadata.name), NAME)));
+        out.push(Action::Delete {
+            kind: "Pod",
+            namespace: p.metadata.namespace.clone(),
+            name: p.metadata.name.clone(),
+            grace: None,
+        });
+        out.push(Action::Event(EventSpec::normal(
+            rs_ref.clone(),
+            "SuccessfulDelete",
+            format!("Deleted pod: {}", p.metadata.name),
+            NAME,
+        )));
     }
     out
 }
@@ -228,8 +247,7 @@ pub fn pod_from_template(rs: &ReplicaSet) -> Pod {
     meta.name = String::new();
     meta.generate_name = format!("{}-", rs.metadata.name);
     meta.namespace = rs.metadata.namespace.clone();
-    meta.owner_references =
-        vec![controller_ref("apps/v1", "ReplicaSet", &rs.metadata.name, &rs.metadata.uid)];
+    meta.owner_references = vec![controller_ref("apps/v1", "ReplicaSet", &rs.metadata.name, &rs.metadata.uid)];
     Pod { metadata: meta, spec: t.spec.clone(), status: PodStatus::default() }
 }
 
@@ -342,7 +360,11 @@ mod tests {
         p.metadata.name = name.into();
         p.metadata.namespace = ns.into();
         if ready {
-            p.status.conditions.push(PodCondition { type_: "Ready".into(), status: "True".into(), ..Default::default() });
+            p.status.conditions.push(PodCondition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                ..Default::default()
+            });
         }
         store.create(Object::Pod(p), Time(0));
     }

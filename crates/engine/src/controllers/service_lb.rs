@@ -11,7 +11,8 @@ pub const PROVISION_MS: u64 = 2_000;
 
 pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     let mut out = Vec::new();
-    let used: Vec<&str> = store.services.values().flat_map(|s| s.status.load_balancer.ingress.iter().map(|i| i.ip.as_str())).collect();
+    let used: Vec<&str> =
+        store.services.values().flat_map(|s| s.status.load_balancer.ingress.iter().map(|i| i.ip.as_str())).collect();
     let mut next_ip = 100;
     for s in store.services.values() {
         let is_lb = s.spec.type_ == "LoadBalancer";
@@ -30,7 +31,12 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         let obj = Object::Service(s.clone());
         if now < ready_at {
             if now == created {
-                out.push(Action::Event(EventSpec::normal(object_ref(&obj), "EnsuringLoadBalancer", "Ensuring load balancer".into(), NAME)));
+                out.push(Action::Event(EventSpec::normal(
+                    object_ref(&obj),
+                    "EnsuringLoadBalancer",
+                    "Ensuring load balancer".into(),
+                    NAME,
+                )));
             }
             out.push(Action::Requeue(ready_at));
             continue;
@@ -39,10 +45,19 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             next_ip += 1;
         }
         let mut n = s.clone();
-        n.status.load_balancer.ingress.push(LoadBalancerIngress { ip: format!("172.18.255.{next_ip}"), ip_mode: Some("VIP".into()), ..Default::default() });
+        n.status.load_balancer.ingress.push(LoadBalancerIngress {
+            ip: format!("172.18.255.{next_ip}"),
+            ip_mode: Some("VIP".into()),
+            ..Default::default()
+        });
         next_ip += 1;
         out.push(Action::update(Object::Service(n)));
-        out.push(Action::Event(EventSpec::normal(object_ref(&obj), "EnsuredLoadBalancer", "Ensured load balancer".into(), NAME)));
+        out.push(Action::Event(EventSpec::normal(
+            object_ref(&obj),
+            "EnsuredLoadBalancer",
+            "Ensured load balancer".into(),
+            NAME,
+        )));
     }
     out
 }

@@ -76,7 +76,13 @@ fn new_claims(s: &StatefulSet, ordinal: i32, store: &Store) -> Vec<PersistentVol
             let mut labels = ct.metadata.labels.clone();
             labels.extend(s.spec.selector.match_labels.clone());
             Some(PersistentVolumeClaim {
-                metadata: ObjectMeta { name, namespace: s.metadata.namespace.clone(), labels, annotations: ct.metadata.annotations.clone(), ..Default::default() },
+                metadata: ObjectMeta {
+                    name,
+                    namespace: s.metadata.namespace.clone(),
+                    labels,
+                    annotations: ct.metadata.annotations.clone(),
+                    ..Default::default()
+                },
                 spec: ct.spec.clone(),
                 status: PersistentVolumeClaimStatus::default(),
             })
@@ -92,7 +98,8 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     let set = &s.metadata.name;
     let ns = &s.metadata.namespace;
     let me = Object::StatefulSet(s.clone());
-    let event = |reason: &'static str, msg: String| Action::Event(EventSpec::normal(object_ref(&me), reason, msg, NAME));
+    let event =
+        |reason: &'static str, msg: String| Action::Event(EventSpec::normal(object_ref(&me), reason, msg, NAME));
     let replicas = s.spec.replicas.unwrap_or(1).max(0);
     let ordered = s.spec.pod_management_policy != "Parallel";
     let revision = update_revision(s);
@@ -111,7 +118,10 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
                 for c in new_claims(s, ord, store) {
                     let name = c.metadata.name.clone();
                     out.push(Action::create(Object::PersistentVolumeClaim(c)));
-                    out.push(event("SuccessfulCreate", format!("create Claim {name} Pod {set}-{ord} in StatefulSet {set} success")));
+                    out.push(event(
+                        "SuccessfulCreate",
+                        format!("create Claim {name} Pod {set}-{ord} in StatefulSet {set} success"),
+                    ));
                 }
                 out.push(Action::create(Object::Pod(new_pod(s, ord, &revision))));
                 out.push(event("SuccessfulCreate", format!("create Pod {set}-{ord} in StatefulSet {set} successful")));
@@ -121,8 +131,16 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
                 }
             }
             Some(p) if p.status.phase == "Failed" || p.status.phase == "Succeeded" => {
-                out.push(Action::Delete { kind: "Pod", namespace: ns.clone(), name: p.metadata.name.clone(), grace: Some(0) });
-                out.push(event("SuccessfulDelete", format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name)));
+                out.push(Action::Delete {
+                    kind: "Pod",
+                    namespace: ns.clone(),
+                    name: p.metadata.name.clone(),
+                    grace: Some(0),
+                });
+                out.push(event(
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name),
+                ));
                 if ordered {
                     blocked = true;
                     break;
@@ -139,7 +157,8 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     // Scale down from the highest ordinal.
     let condemned: Vec<&&Pod> = pods.iter().filter(|(o, _)| **o >= replicas).map(|(_, p)| p).collect();
     if !blocked {
-        let mut targets: Vec<&&Pod> = condemned.iter().copied().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
+        let mut targets: Vec<&&Pod> =
+            condemned.iter().copied().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
         kubelab_api::sort::by_key(&mut targets, |p| std::cmp::Reverse(ordinal_of(set, &p.metadata.name)));
         let terminating = condemned.iter().any(|p| p.metadata.deletion_timestamp.is_some());
         if ordered {
@@ -152,7 +171,10 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
         }
         for p in targets {
             out.push(Action::Delete { kind: "Pod", namespace: ns.clone(), name: p.metadata.name.clone(), grace: None });
-            out.push(event("SuccessfulDelete", format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name)));
+            out.push(event(
+                "SuccessfulDelete",
+                format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name),
+            ));
         }
     }
 
@@ -161,9 +183,21 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
         let partition = s.spec.update_strategy.rolling_update.as_ref().and_then(|r| r.partition).unwrap_or(0);
         let all_ready = (0..replicas).all(|o| pods.get(&o).is_some_and(|p| running_and_ready(p)));
         if all_ready {
-            if let Some(p) = (partition..replicas).rev().filter_map(|o| pods.get(&o)).find(|p| p.metadata.labels.get(REVISION_LABEL) != Some(&revision)) {
-                out.push(Action::Delete { kind: "Pod", namespace: ns.clone(), name: p.metadata.name.clone(), grace: None });
-                out.push(event("SuccessfulDelete", format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name)));
+            if let Some(p) = (partition..replicas)
+                .rev()
+                .filter_map(|o| pods.get(&o))
+                .find(|p| p.metadata.labels.get(REVISION_LABEL) != Some(&revision))
+            {
+                out.push(Action::Delete {
+                    kind: "Pod",
+                    namespace: ns.clone(),
+                    name: p.metadata.name.clone(),
+                    grace: None,
+                });
+                out.push(event(
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name),
+                ));
             }
         }
     }
@@ -175,12 +209,14 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     st.replicas = current.len() as i32;
     st.ready_replicas = current.iter().filter(|p| is_pod_ready(p)).count() as i32;
     st.available_replicas = st.ready_replicas;
-    st.updated_replicas = current.iter().filter(|p| p.metadata.labels.get(REVISION_LABEL) == Some(&revision)).count() as i32;
+    st.updated_replicas =
+        current.iter().filter(|p| p.metadata.labels.get(REVISION_LABEL) == Some(&revision)).count() as i32;
     st.update_revision = revision.clone();
     if st.current_revision.is_empty() || st.updated_replicas == replicas {
         st.current_revision = revision.clone();
     }
-    st.current_replicas = current.iter().filter(|p| p.metadata.labels.get(REVISION_LABEL) == Some(&st.current_revision)).count() as i32;
+    st.current_replicas =
+        current.iter().filter(|p| p.metadata.labels.get(REVISION_LABEL) == Some(&st.current_revision)).count() as i32;
     if st != s.status {
         let mut next = s.clone();
         next.status = st;

@@ -52,10 +52,18 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             p.metadata.namespace == pvc.metadata.namespace
                 && p.status.phase != "Succeeded"
                 && p.status.phase != "Failed"
-                && p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == pvc.metadata.name))
+                && p.spec
+                    .volumes
+                    .iter()
+                    .any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == pvc.metadata.name))
         });
         if !in_use {
-            out.push(Action::Delete { kind: "PersistentVolumeClaim", namespace: pvc.metadata.namespace.clone(), name: pvc.metadata.name.clone(), grace: None });
+            out.push(Action::Delete {
+                kind: "PersistentVolumeClaim",
+                namespace: pvc.metadata.namespace.clone(),
+                name: pvc.metadata.name.clone(),
+                grace: None,
+            });
         }
     }
     for pvc in store.pvcs.values() {
@@ -82,7 +90,12 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             continue;
         }
         let Some(sc) = store.storageclasses.get(&(String::new(), class.clone())) else {
-            out.push(Action::Event(EventSpec::warning(object_ref(&me), "ProvisioningFailed", format!("storageclass.storage.k8s.io \"{class}\" not found"), NAME)));
+            out.push(Action::Event(EventSpec::warning(
+                object_ref(&me),
+                "ProvisioningFailed",
+                format!("storageclass.storage.k8s.io \"{class}\" not found"),
+                NAME,
+            )));
             continue;
         };
         if sc.provisioner == "kubernetes.io/no-provisioner" {
@@ -93,7 +106,15 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         if now < ready {
             if now == created {
                 out.push(Action::Event(EventSpec::normal(object_ref(&me), "ExternalProvisioning", format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner), NAME)));
-                out.push(Action::Event(EventSpec::normal(object_ref(&me), "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", pvc.metadata.namespace, pvc.metadata.name), "k8s.io/minikube-hostpath")));
+                out.push(Action::Event(EventSpec::normal(
+                    object_ref(&me),
+                    "Provisioning",
+                    format!(
+                        "External provisioner is provisioning volume for claim \"{}/{}\"",
+                        pvc.metadata.namespace, pvc.metadata.name
+                    ),
+                    "k8s.io/minikube-hostpath",
+                )));
             }
             out.push(Action::Requeue(ready));
             continue;
@@ -110,18 +131,37 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
                 ..Default::default()
             },
             spec: PersistentVolumeSpec {
-                capacity: pvc.spec.resources.requests.iter().filter(|(k, _)| *k == "storage").map(|(k, v)| (k.clone(), v.clone())).collect(),
+                capacity: pvc
+                    .spec
+                    .resources
+                    .requests
+                    .iter()
+                    .filter(|(k, _)| *k == "storage")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 access_modes: pvc.spec.access_modes.clone(),
                 persistent_volume_reclaim_policy: sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
                 storage_class_name: class.clone(),
                 volume_mode: Some("Filesystem".into()),
-                host_path: Some(serde_yaml::from_str::<serde_yaml::Value>(&format!("path: /tmp/hostpath-provisioner/{}/{}\ntype: \"\"\n", pvc.metadata.namespace, pvc.metadata.name)).unwrap_or_default().into()),
+                host_path: Some(
+                    serde_yaml::from_str::<serde_yaml::Value>(&format!(
+                        "path: /tmp/hostpath-provisioner/{}/{}\ntype: \"\"\n",
+                        pvc.metadata.namespace, pvc.metadata.name
+                    ))
+                    .unwrap_or_default()
+                    .into(),
+                ),
                 ..Default::default()
             },
             status: PersistentVolumeStatus { phase: "Available".into(), ..Default::default() },
         };
         out.push(Action::create(Object::PersistentVolume(pv.clone())));
-        out.push(Action::Event(EventSpec::normal(object_ref(&me), "ProvisioningSucceeded", format!("Successfully provisioned volume {name}"), "k8s.io/minikube-hostpath")));
+        out.push(Action::Event(EventSpec::normal(
+            object_ref(&me),
+            "ProvisioningSucceeded",
+            format!("Successfully provisioned volume {name}"),
+            "k8s.io/minikube-hostpath",
+        )));
         out.push(Action::Requeue(Time(now.0 + 1)));
     }
     // Bind freshly provisioned volumes to their claims.
@@ -142,12 +182,20 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         if pv.status.phase == "Released" {
             continue;
         }
-        let claim_alive = store.pvcs.get(&(r.namespace.clone(), r.name.clone())).is_some_and(|c| c.metadata.uid == r.uid || r.uid.is_empty());
+        let claim_alive = store
+            .pvcs
+            .get(&(r.namespace.clone(), r.name.clone()))
+            .is_some_and(|c| c.metadata.uid == r.uid || r.uid.is_empty());
         if claim_alive {
             continue;
         }
         if pv.spec.persistent_volume_reclaim_policy == "Delete" {
-            out.push(Action::Delete { kind: "PersistentVolume", namespace: String::new(), name: pv.metadata.name.clone(), grace: None });
+            out.push(Action::Delete {
+                kind: "PersistentVolume",
+                namespace: String::new(),
+                name: pv.metadata.name.clone(),
+                grace: None,
+            });
         } else {
             let mut v = pv.clone();
             v.status.phase = "Released".into();
