@@ -590,7 +590,7 @@ impl App {
                 self.reference = match target {
                     Some(t) if same => self.reference.take().map(|(_, _, o)| (line, t, o)),
                     Some(t) => {
-                        let out = kubelab_kubectl::explain::explain(&[t.clone()]);
+                        let out = kubelab_kubectl::explain::explain(std::slice::from_ref(&t));
                         Some((line, t, out.text()))
                     }
                     None => None,
@@ -1531,22 +1531,6 @@ fn storage_remove(key: &str) {
     let _ = key;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::WallClock;
-
-    #[test]
-    fn wall_clock_keeps_fractions_and_caps_long_gaps() {
-        let mut c = WallClock::default();
-        assert_eq!(c.elapsed(Some(1000.0), 1), 0, "the first reading only starts the clock");
-        assert_eq!(c.elapsed(Some(1100.4), 1), 100);
-        assert_eq!(c.elapsed(Some(1200.8), 1), 100);
-        assert_eq!(c.elapsed(Some(1301.0), 1), 101, "0.4 + 0.4 + 0.2 carried over");
-        assert_eq!(c.elapsed(Some(601_301.0), 1), 5_000, "a long sleep is capped");
-        assert_eq!(c.elapsed(Some(601_401.0), 60), 6_000, "speed multiplies");
-    }
-}
-
 /// Fetches `kubectl explain`'s schema after the page has started: it is the largest piece of
 /// data the lab has and only explain needs it, so it stays out of the wasm that the first
 /// paint waits for.
@@ -1584,4 +1568,20 @@ fn edit_tab_name(label: &str) -> String {
 fn timeline_marks(journal: &[crate::session::Entry]) -> Vec<(u64, String)> {
     let skip = journal.len().saturating_sub(200);
     journal.iter().skip(skip).map(|e| (e.t, e.command.lines().next().unwrap_or("").to_string())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WallClock;
+
+    #[test]
+    fn wall_clock_keeps_fractions_and_caps_long_gaps() {
+        let mut c = WallClock::default();
+        assert_eq!(c.elapsed(Some(1000.0), 1), 0, "the first reading only starts the clock");
+        assert_eq!(c.elapsed(Some(1100.4), 1), 100);
+        assert_eq!(c.elapsed(Some(1200.8), 1), 100);
+        assert_eq!(c.elapsed(Some(1301.0), 1), 101, "0.4 + 0.4 + 0.2 carried over");
+        assert_eq!(c.elapsed(Some(601_301.0), 1), 5_000, "a long sleep is capped");
+        assert_eq!(c.elapsed(Some(601_401.0), 60), 6_000, "speed multiplies");
+    }
 }

@@ -201,8 +201,7 @@ fn parse_json_stream(text: &str) -> (Vec<SourceDoc>, Option<SyntaxError>) {
             None => return (docs, None),
             Some(Ok(v)) => {
                 let line = text[..offset].matches('\n').count()
-                    + 1
-                    + text[offset..].len().saturating_sub(text[offset..].trim_start().len()).min(0);
+                    + 1;
                 let yv = serde_yaml::to_value(&v).unwrap_or(Value::Null);
                 let line = line + leading_newlines(&text[offset..]);
                 push_doc(&mut docs, line, yv);
@@ -526,12 +525,8 @@ fn go_type_name(expected: &str, field: &str) -> String {
         },
         e if e.starts_with("struct ") => {
             let s = &e[7..];
-            let pkg = if matches!(s, "LabelSelector" | "ObjectMeta" | "OwnerReference" | "LabelSelectorRequirement") {
-                "v1"
-            } else {
-                "v1"
-            };
-            format!("{pkg}.{}", go_struct_rename(s))
+            // meta/v1 and core/v1 types both print as "v1." in the API server's wording.
+            format!("v1.{}", go_struct_rename(s))
         }
         e => e.to_string(),
     }

@@ -713,10 +713,10 @@ impl Kubelet<'_> {
                 };
                 let next = match &ctr.phase {
                     Phase::Pulling { requested, done_at, ok } if *done_at <= now => {
-                        let full = ImageRef::parse(&ctr.image).full();
+                        let full = ImageRef::parse(ctr.image).full();
                         if *ok {
                             self.machine.images.insert(full);
-                            let info = images::lookup(&ctr.image).unwrap_or(images::ImageInfo {
+                            let info = images::lookup(ctr.image).unwrap_or(images::ImageInfo {
                                 size_bytes: 0,
                                 pull_ms: 0,
                                 start_ms: 0,
@@ -739,7 +739,7 @@ impl Kubelet<'_> {
                             ));
                             Some((Phase::Starting { at: Time(done_at.0 + CREATE_MS) }, 0))
                         } else {
-                            let err = format!("rpc error: code = NotFound desc = {}", images::pull_error(&ctr.image));
+                            let err = format!("rpc error: code = NotFound desc = {}", images::pull_error(ctr.image));
                             out.push(self.event(
                                 pod,
                                 "Warning",

@@ -143,8 +143,7 @@ mod limit_tests {
 
     #[test]
     fn pods_beyond_the_limit_are_refused_with_a_message_and_controllers_report_it() {
-        let mut config = ClusterConfig::default();
-        config.max_pods = 3;
+        let config = ClusterConfig { max_pods: 3, ..Default::default() };
         let mut e = Engine::with_config(config, 1);
         e.settle();
         let pod = |name: &str| {
@@ -437,9 +436,7 @@ impl Engine {
             if obj.meta().namespace.is_empty() {
                 obj.meta_mut().namespace = namespace.to_string();
             } else if obj.meta().namespace != namespace && !namespace.is_empty() {
-                return Err(ApiError::BadRequest(format!(
-                    "the namespace of the provided object does not match the namespace sent on the request"
-                )));
+                return Err(ApiError::BadRequest("the namespace of the provided object does not match the namespace sent on the request".to_string()));
             }
             let ns = obj.meta().namespace.clone();
             if !self.store.exists("Namespace", "", &ns) {
@@ -584,14 +581,13 @@ impl Engine {
                 }
                 c.status = PersistentVolumeClaimStatus { phase: "Pending".into(), ..Default::default() };
             }
-            Object::PersistentVolume(v) => {
-                if v.status.phase.is_empty() {
+            Object::PersistentVolume(v)
+                if v.status.phase.is_empty() => {
                     v.status = PersistentVolumeStatus {
                         phase: if v.spec.claim_ref.is_some() { "Bound".into() } else { "Available".into() },
                         ..Default::default()
                     };
                 }
-            }
             Object::Service(s) => self.allocate_service(s)?,
             _ => {}
         }
@@ -1620,7 +1616,7 @@ impl Engine {
     fn next_engine_wakeup(&self) -> Option<Time> {
         let now = self.now;
         let timer = self.wakeups.range(Time(now.0 + 1)..).next().copied();
-        let kubelet = self.runtimes.iter().filter_map(|(_, rt)| rt.next_wakeup(now)).min();
+        let kubelet = self.runtimes.values().filter_map(|rt| rt.next_wakeup(now)).min();
         let deletions =
             self.store.pods.values().filter_map(|p| p.metadata.deletion_timestamp).filter(|t| *t > now).min();
         [timer, kubelet, deletions].into_iter().flatten().min()

@@ -111,7 +111,7 @@ fn shell(c: &Container) -> Start {
                 "do" | "then" | "else" | "{" | "(" | "sh" | "/bin/sh" | "bash" | "/bin/bash" | "-c" | "-ec" | "-xc"
             )
         };
-        let Some(i) = words.iter().position(|w| !skip(&w)) else { continue };
+        let Some(i) = words.iter().position(|w| !skip(w)) else { continue };
         let args = &words[i + 1..];
         match words[i] {
             "echo" => {

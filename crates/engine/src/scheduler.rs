@@ -800,7 +800,7 @@ mod tests {
         // Zones: a and b in z1, c in z2; counts 1, 0, 0. Hostname weight ln 5, zone weight
         // ln 4 (2 zones): a 1.609 + 2 + 1.386 + 4 = 8.996 → 9; b 2 + 1.386 + 4 = 7.386 → 7;
         // c 2 + 4 = 6. Normalized: 100 × (9 + 6 − s) / 9 = 66, 88, 100.
-        let nodes = vec![labelled("a", Some("z1")), labelled("b", Some("z1")), labelled("c", Some("z2"))];
+        let nodes = [labelled("a", Some("z1")), labelled("b", Some("z1")), labelled("c", Some("z2"))];
         let infos: Vec<NodeInfo> = nodes.iter().map(info).collect();
         assert_eq!(spread_scores(&p, &infos, &[0, 1, 2], &[1, 0, 0]), vec![66, 88, 100]);
     }

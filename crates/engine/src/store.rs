@@ -572,7 +572,7 @@ impl Store {
         };
         let events = &mut self.events;
         let existing =
-            self.event_index.get(&hash).and_then(|keys| keys.iter().find(|k| events.get(*k).is_some_and(same)));
+            self.event_index.get(&hash).and_then(|keys| keys.iter().find(|k| events.get(k).is_some_and(same)));
         if let Some(ev) = existing.and_then(|k| events.get_mut(k)) {
             if ev.last_timestamp == Some(now) && ev.count > 0 {
                 // The same report again at the same instant (a controller re-running at one
@@ -762,7 +762,7 @@ mod tests {
         s.record_event(about_web(), Time(1_000));
         s.record_event(about_web(), Time(2_000));
         let mut other = about_web();
-        other.reason = "Killing".into();
+        other.reason = "Killing";
         s.record_event(other, Time(2_000));
         let events: Vec<&Event> = s.events.values().collect();
         assert_eq!(events.len(), 2);

@@ -41,7 +41,7 @@ fn settling_in_slices_stopped_anywhere_reaches_the_same_cluster() {
         let mut calls = 0;
         while !sliced.settle_some(&mut || {
             asked += 1;
-            asked % every == 0
+            asked.is_multiple_of(every)
         }) {
             calls += 1;
             assert!(calls < 100_000, "settles in the end");
@@ -84,7 +84,7 @@ fn advancing_in_slices_stopped_anywhere_reaches_the_same_cluster() {
         let mut calls = 0;
         while !sliced.advance_to_some(target, &mut || {
             asked += 1;
-            asked % every == 0
+            asked.is_multiple_of(every)
         }) {
             calls += 1;
             assert!(calls < 1_000_000, "gets there in the end");

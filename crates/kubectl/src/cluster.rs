@@ -68,7 +68,7 @@ pub fn cluster_info(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> O
     if let Some(w) = words.first() {
         if w == "dump" {
             return Output::error(
-                "error: `kubectl cluster-info dump` is not available in this lab; use kubectl get/describe".to_string(),
+                "error: `kubectl cluster-info dump` is not available in this lab; use kubectl get/describe",
             );
         }
     }
@@ -85,11 +85,11 @@ pub fn config(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output 
         Some("use-context") => match words.get(1) {
             Some(c) if c == CONTEXT => Output::line(format!("Switched to context \"{CONTEXT}\".")),
             Some(c) => Output::error(format!("error: no context exists with the name: \"{c}\"")),
-            None => Output::error("error: Unexpected args: []".to_string()),
+            None => Output::error("error: Unexpected args: []"),
         },
-        Some("set-context") => Output::error("error: this lab has one context, \"kubelab\"; use -n NAMESPACE on each command".to_string()),
+        Some("set-context") => Output::error("error: this lab has one context, \"kubelab\"; use -n NAMESPACE on each command"),
         Some(other) => Output::error(format!("error: unknown command \"{other}\" for \"kubectl config\"")),
-        None => Output::error("error: `kubectl config` needs a subcommand: current-context, get-contexts, view, use-context".to_string()),
+        None => Output::error("error: `kubectl config` needs a subcommand: current-context, get-contexts, view, use-context"),
     }
 }
 
@@ -201,6 +201,6 @@ pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             }
             Output::line(crate::tabwriter::format(&text))
         }
-        _ => Output::error("error: `kubectl top` needs a resource: node or pod".to_string()),
+        _ => Output::error("error: `kubectl top` needs a resource: node or pod"),
     }
 }

@@ -159,7 +159,7 @@ pub fn apply(engine: &mut Engine, words: &[String], ctx: &mut Ctx, mode: Mode) -
         Err(e) => return Output::error(e),
     };
     if !a.has("filename") {
-        return Output::error("error: must specify one of -f and -k".to_string());
+        return Output::error("error: must specify one of -f and -k");
     }
     let files = match read_filenames(&a, ctx) {
         Ok(f) => f,
@@ -206,11 +206,11 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     };
     if a.bool("watch") {
         return Output::error(
-            "error: --watch is not available in this console yet: use `lab advance` and get again".to_string(),
+            "error: --watch is not available in this console yet: use `lab advance` and get again",
         );
     }
     if a.positional.is_empty() {
-        return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".to_string());
+        return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
     }
     let output = a.get("output").unwrap_or("").to_string();
     let (output, template) = match output.split_once('=') {
@@ -240,7 +240,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if first.contains('/') {
         for p in &a.positional {
             let Some((t, n)) = p.split_once('/') else {
-                return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
+                return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
             };
             let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
             match requests.iter_mut().find(|(i, _)| i.kind == info.kind) {
@@ -263,7 +263,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         if !names.is_empty() {
             if requests.len() > 1 {
                 return Output::error(
-                    "error: arguments in resource/name form must have a single resource and name".to_string(),
+                    "error: arguments in resource/name form must have a single resource and name",
                 );
             }
             requests[0].1 = names;
@@ -546,7 +546,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         }
     } else {
         if a.positional.is_empty() {
-            return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
+            return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         }
         let first = &a.positional[0];
         if first.contains('/') {
@@ -571,7 +571,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
                 Err(e) => return Output::error(e),
             };
             if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
-                return Output::error("error: resource(s) were provided, but no name was specified".to_string());
+                return Output::error("error: resource(s) were provided, but no name was specified");
             }
             for info in infos {
                 let scope = if info.namespaced { ns.clone() } else { String::new() };
@@ -681,8 +681,7 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(n) if n >= 0 => n,
         _ => {
             return Output::error(
-                "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
-                    .to_string(),
+                "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
             )
         }
     };
@@ -690,7 +689,7 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let mut targets: Vec<(&'static KindInfo, String)> = Vec::new();
     let pos = &a.positional;
     if pos.is_empty() {
-        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
+        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     }
     if pos[0].contains('/') {
         for p in pos {
@@ -701,7 +700,7 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     } else {
         let Some(info) = resolve_resource(&pos[0]) else { return Output::error(resource_type_error(&pos[0])) };
         if pos.len() < 2 {
-            return Output::error("error: resource(s) were provided, but no name was specified".to_string());
+            return Output::error("error: resource(s) were provided, but no name was specified");
         }
         for n in &pos[1..] {
             targets.push((info, n.clone()));

@@ -581,7 +581,7 @@ pub fn service(store: &Store, s: &Service, now: Time) -> String {
     w.line(0, &format!("Namespace:\t{}", m.namespace));
     labels_multiline(&mut w, "Labels", &m.labels, "=");
     labels_multiline(&mut w, "Annotations", &m.annotations, ": ");
-    w.line(0, &format!("Selector:\t{}", printers::labels_string(&s.spec.selector).replace("<none>", "<none>")));
+    w.line(0, &format!("Selector:\t{}", printers::labels_string(&s.spec.selector)));
     w.line(0, &format!("Type:\t{}", s.spec.type_));
     w.line(0, &format!("IP Family Policy:\t{}", s.spec.ip_family_policy.clone().unwrap_or_default()));
     w.line(0, &format!("IP Families:\t{}", s.spec.ip_families.join(",")));
@@ -837,7 +837,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     };
     let ns = a.get("namespace").unwrap_or("default").to_string();
     let Some(first) = a.positional.first() else {
-        return Output::error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples".to_string());
+        return Output::error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
     };
     let (type_, names): (&str, Vec<String>) = match first.split_once('/') {
         Some((t, n)) => (t, vec![n.to_string()]),

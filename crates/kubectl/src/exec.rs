@@ -246,7 +246,7 @@ fn environment(engine: &Engine, p: &Pod, c: &Container) -> Vec<String> {
 
 fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &mut Ctx) -> Output {
     let Some(tool) = argv.first().map(|s| s.as_str()) else {
-        return Output::error("error: you must specify at least one command for the container".to_string());
+        return Output::error("error: you must specify at least one command for the container");
     };
     let tool_name = tool.rsplit('/').next().unwrap_or(tool);
     if !has_tool(&c.image, tool_name) {
@@ -267,7 +267,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 out
             }
             _ => Output::error(
-                "error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here".to_string(),
+                "error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here",
             ),
         },
         "echo" => Output::line(args.join(" ")),
@@ -314,10 +314,10 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 Some((ip, fqdn)) => Output::line(format!("{ip:<15} {fqdn}")),
                 None => exit(Output::new(), 2),
             },
-            _ => exit(Output::error("Usage: getent hosts NAME".to_string()), 1),
+            _ => exit(Output::error("Usage: getent hosts NAME"), 1),
         },
         "nslookup" => {
-            let Some(name) = args.last() else { return exit(Output::error("Usage: nslookup HOST".to_string()), 1) };
+            let Some(name) = args.last() else { return exit(Output::error("Usage: nslookup HOST"), 1) };
             match lookup(engine, p, name) {
                 Some((ip, fqdn)) => Output::line(format!("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n\nName:\t{fqdn}\nAddress: {ip}\n")),
                 None => exit(Output::line(format!("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find {name}.{}.svc.cluster.local: NXDOMAIN\n", p.metadata.namespace)), 1),
@@ -424,8 +424,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
             }
             if rest.is_empty() {
                 return Output::error(
-                    "error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`"
-                        .to_string(),
+                    "error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`",
                 );
             }
             match engine.redis_cli(&p.metadata.namespace, &p.metadata.name, &c.name, &rest) {
@@ -446,7 +445,7 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let mut out = Output::new();
     let ns = a.get("namespace").unwrap_or("default").to_string();
     let Some(target) = a.positional.first() else {
-        return Output::error("error: you must specify at least one command for the container".to_string());
+        return Output::error("error: you must specify at least one command for the container");
     };
     let mut argv: Vec<String> = a.rest.clone();
     if argv.is_empty() && a.positional.len() > 1 {
@@ -454,7 +453,7 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         argv = a.positional[1..].to_vec();
     }
     if argv.is_empty() {
-        return Output::error("error: you must specify at least one command for the container".to_string());
+        return Output::error("error: you must specify at least one command for the container");
     }
     let name = target.split_once('/').map(|(_, n)| n).unwrap_or(target);
     let kind = match target.split_once('/') {
@@ -470,7 +469,7 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e.message("cannot attach to")),
     };
     let Some(p) = pod else {
-        return Output::error("error: timed out waiting for the condition".to_string());
+        return Output::error("error: timed out waiting for the condition");
     };
     let cname = match a.get("container") {
         Some(c) => c.to_string(),
@@ -510,10 +509,10 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
     };
     let ns = a.get("namespace").unwrap_or("default").to_string();
     let (Some(target), ports) = (a.positional.first(), &a.positional.get(1..).unwrap_or(&[])) else {
-        return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples".to_string());
+        return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
     };
     if ports.is_empty() {
-        return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples".to_string());
+        return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
     }
     let (kind, name) = match target.split_once('/') {
         Some((t, n)) => match resolve_resource(t) {
@@ -532,7 +531,7 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
     let svc: Option<Service> =
         if kind == "Service" { store.services.get(&(ns.clone(), name.clone())).cloned() } else { None };
     let Some(p) = crate::pick::first(pods, crate::pick::Order::Active).cloned() else {
-        return Output::error("error: timed out waiting for the condition".to_string());
+        return Output::error("error: timed out waiting for the condition");
     };
     if p.status.phase != "Running" {
         return Output::error(format!(

@@ -71,12 +71,10 @@ pub fn explain(words: &[String]) -> Output {
         ));
     }
     let Some(target) = a.positional.first() else {
-        return Output::error("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples".to_string());
+        return Output::error("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples");
     };
     if a.positional.len() > 1 {
-        return Output::error(format!(
-            "error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples"
-        ));
+        return Output::error("error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples");
     }
     let mut parts = target.split('.');
     let resource = parts.next().unwrap_or("");
@@ -89,8 +87,7 @@ pub fn explain(words: &[String]) -> Output {
             return Output::error(format!("error: the field documentation could not be loaded: {why}"));
         }
         return Output::error(
-            "error: the field documentation is still loading (static/explain-v1.31.json); try again in a moment"
-                .to_string(),
+            "error: the field documentation is still loading (static/explain-v1.31.json); try again in a moment",
         );
     };
     let Some(kind) = schema.get("kinds").and_then(|k| k.get(info.kind)) else {
@@ -448,7 +445,7 @@ mod field_at_tests {
     fn every_path_of_the_sample_is_one_explain_knows() {
         for l in 0..14 {
             let target = field_at(DEPLOY, l).unwrap();
-            let out = super::explain(&[target.clone()]);
+            let out = super::explain(std::slice::from_ref(&target));
             assert!(out.ok, "{target}: {}", out.text());
         }
     }

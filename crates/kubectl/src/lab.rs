@@ -49,7 +49,7 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             }
             Err(e) => Output::error(format!("error: {e} (use a duration such as 30s, 5m or 1h30m)")),
         },
-        ["advance"] | ["time", "advance"] => Output::error("error: lab advance needs a duration, such as 30s or 5m".to_string()),
+        ["advance"] | ["time", "advance"] => Output::error("error: lab advance needs a duration, such as 30s or 5m"),
         ["node", "kill", name] => match engine.kill_node(name) {
             Ok(()) => Output::line(format!("node/{name} powered off: its kubelet stops reporting and its containers are gone")),
             Err(e) => Output::error(format!("error: {e}")),
@@ -68,19 +68,19 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             o.out("`lab ssh vm-1` logs in to a machine; `exit` comes back.");
             o
         }
-        ["lan"] if engine.lan().vms.is_empty() => Output::error("error: the LAN is not up: `lab lan up` boots it".to_string()),
+        ["lan"] if engine.lan().vms.is_empty() => Output::error("error: the LAN is not up: `lab lan up` boots it"),
         ["lan"] => crate::vm::lan_table(engine),
         ["lan", other, ..] => Output::error(format!("error: unknown lab lan command \"{other}\": use `lab lan up` or `lab lan`")),
         ["on", vm, _, ..] => crate::vm::run(engine, vm, &words[2..], ctx),
-        ["on", ..] => Output::error("error: lab on <machine> <command> runs one command on a machine".to_string()),
+        ["on", ..] => Output::error("error: lab on <machine> <command> runs one command on a machine"),
         ["ssh", vm] => {
             if engine.lan().vms.contains_key(*vm) {
-                Output::error("error: `lab ssh` changes where the console's next commands run: type it in the console (or a script); `lab on <machine> <command>` runs one command".to_string())
+                Output::error("error: `lab ssh` changes where the console's next commands run: type it in the console (or a script); `lab on <machine> <command>` runs one command")
             } else {
                 crate::vm::run(engine, vm, &[], ctx)
             }
         }
-        ["ssh", ..] => Output::error("error: lab ssh <machine> logs in to one of the LAN's machines".to_string()),
+        ["ssh", ..] => Output::error("error: lab ssh <machine> logs in to one of the LAN's machines"),
         ["export"] => Output::line(crate::export::export(engine)),
         ["reset"] => {
             let seed = engine.seed();
@@ -120,11 +120,11 @@ pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         ["time", "pause" | "play" | "speed", ..] => Output::line("the clock only runs on its own in the browser; here time moves with `lab advance` (and commands that wait)"),
         ["load", ..] => crate::traffic::load(engine, &words[1..]),
         ["pod", "kill", ..] => crate::logs::kill(engine, &words[2..]),
-        ["pod", ..] => Output::error("error: lab pod kill <pod> [-c container] kills a container's process".to_string()),
+        ["pod", ..] => Output::error("error: lab pod kill <pod> [-c container] kills a container's process"),
         ["node", verb, ..] if !["kill", "restore", "add", "delete"].contains(verb) => {
             Output::error(format!("error: unknown lab node command \"{verb}\": use add, kill, restore or delete"))
         }
-        ["node", ..] => Output::error("error: lab node add|kill|restore|delete needs a node name".to_string()),
+        ["node", ..] => Output::error("error: lab node add|kill|restore|delete needs a node name"),
         [] | ["help"] => {
             let mut out = Output::new();
             let mut text = String::from("Lab commands:\n");

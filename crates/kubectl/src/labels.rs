@@ -40,7 +40,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
         ));
     }
     let Some(first) = targets.first().cloned() else {
-        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
+        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     };
     let (type_, mut names): (String, Vec<String>) = match first.split_once('/') {
         Some((t, n)) => (t.to_string(), vec![n.to_string()]),
@@ -56,7 +56,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
         let sel = match a.parsed("selector", Selector::parse) {
             Ok(None) if a.bool("all") => None,
             Ok(None) => {
-                return Output::error("error: resource(s) were provided, but no name was specified".to_string())
+                return Output::error("error: resource(s) were provided, but no name was specified")
             }
             Ok(s) => s,
             Err(e) => return Output::error(e),

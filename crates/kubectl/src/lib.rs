@@ -215,7 +215,7 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "patch" => patch::patch(engine, rest, ctx),
         "explain" => explain::explain(rest),
         "edit" => Output::error(
-            "error: kubectl edit opens an editor: in the browser it opens the object in the lab's editor (Apply saves it); in a script use lab edit TYPE/NAME <<EOF with the new YAML".to_string(),
+            "error: kubectl edit opens an editor: in the browser it opens the object in the lab's editor (Apply saves it); in a script use lab edit TYPE/NAME <<EOF with the new YAML",
         ),
         other => {
             let known = commands::suggestions(other);

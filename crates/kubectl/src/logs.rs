@@ -54,7 +54,7 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         pods.truncate(a.get("max-log-requests").and_then(|m| m.parse().ok()).unwrap_or(5));
     } else {
         let Some(target) = a.positional.first() else {
-            return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples".to_string());
+            return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         };
         let (kind, name) = match target.split_once('/') {
             Some((t, n)) => match resolve_resource(t) {
@@ -77,7 +77,7 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 };
                 let count = candidates.len();
                 let Some(first) = crate::pick::first(candidates, crate::pick::Order::Logging).cloned() else {
-                    return Output::error("error: timed out waiting for the condition".to_string());
+                    return Output::error("error: timed out waiting for the condition");
                 };
                 if count > 1 {
                     out.warn(format!("Found {count} pods, using pod/{}", first.metadata.name));
@@ -166,7 +166,7 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
         Err(e) => return Output::error(e),
     };
     let Some(pod) = a.positional.first() else {
-        return Output::error("error: lab pod kill needs a pod name".to_string());
+        return Output::error("error: lab pod kill needs a pod name");
     };
     let ns = a.get("namespace").unwrap_or("default");
     match engine.kill_container(ns, pod, a.get("container")) {

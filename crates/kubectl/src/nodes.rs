@@ -82,7 +82,7 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     };
     let Some(name) = a.positional.first().cloned() else {
         return Output::error(
-            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples".to_string(),
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
         );
     };
     let mut out = Output::new();

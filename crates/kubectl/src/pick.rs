@@ -84,7 +84,7 @@ pub fn selected_pods<'a>(store: &'a Store, ns: &str, kind: &str, name: &str) -> 
 }
 
 /// The first of `pods` in `order` (None when there are none).
-pub fn first<'a>(mut pods: Vec<&'a Pod>, order: Order) -> Option<&'a Pod> {
+pub fn first(mut pods: Vec<&Pod>, order: Order) -> Option<&Pod> {
     kubelab_api::sort::by(&mut pods, |a, b| compare(a, b, order));
     pods.first().copied()
 }
@@ -152,6 +152,23 @@ fn compare(a: &Pod, b: &Pod, order: Order) -> Ordering {
     earlier_first(seconds(a.metadata.creation_timestamp), seconds(b.metadata.creation_timestamp))
 }
 
+/// When kubectl says which container it defaulted to, the names it lists: the containers,
+/// then the init containers marked `(init)` (podcmd.FindOrDefaultContainerByName and
+/// AllContainerNames). None when the pod has one container and no init containers.
+pub fn defaulted_from(p: &Pod) -> Option<String> {
+    if p.spec.containers.len() <= 1 && p.spec.init_containers.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = p
+        .spec
+        .containers
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(p.spec.init_containers.iter().map(|c| format!("{} (init)", c.name)))
+        .collect();
+    Some(names.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,21 +227,4 @@ mod tests {
         assert_eq!(pick(&pods, Order::Logging), "crashy");
         assert_eq!(pick(&pods, Order::Active), "calm");
     }
-}
-
-/// When kubectl says which container it defaulted to, the names it lists: the containers,
-/// then the init containers marked `(init)` (podcmd.FindOrDefaultContainerByName and
-/// AllContainerNames). None when the pod has one container and no init containers.
-pub fn defaulted_from(p: &Pod) -> Option<String> {
-    if p.spec.containers.len() <= 1 && p.spec.init_containers.is_empty() {
-        return None;
-    }
-    let names: Vec<String> = p
-        .spec
-        .containers
-        .iter()
-        .map(|c| c.name.clone())
-        .chain(p.spec.init_containers.iter().map(|c| format!("{} (init)", c.name)))
-        .collect();
-    Some(names.join(", "))
 }

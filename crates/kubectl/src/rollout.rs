@@ -46,7 +46,7 @@ pub fn set(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Some("image") => {}
         Some("env") => return crate::set_env::run(engine, &words[1..], ctx),
         Some(other) => return Output::error(format!("error: unknown command \"{other}\" for \"kubectl set\"")),
-        None => return Output::error("error: `kubectl set` needs a subcommand: env or image".to_string()),
+        None => return Output::error("error: `kubectl set` needs a subcommand: env or image"),
     }
     let a = match parse(&words[1..], SET_IMAGE_FLAGS, "kubectl set image") {
         Ok(a) => a,
@@ -61,7 +61,7 @@ pub fn set(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         .filter_map(|p| p.split_once('=').map(|(c, i)| (c.to_string(), i.to_string())))
         .collect();
     if pairs.is_empty() || pairs.len() != a.positional.len() - used {
-        return Output::error("error: at least one image update is required".to_string());
+        return Output::error("error: at least one image update is required");
     }
     let ns = namespace(&a);
     let Some(mut obj) = engine.store().get(info.kind, &ns, &name) else {
@@ -159,7 +159,7 @@ const ROLLOUT_FLAGS: &[FlagSpec] = &[
 pub fn rollout(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let Some(sub) = words.first().map(|s| s.as_str()) else {
         return Output::error(
-            "error: `kubectl rollout` needs a subcommand: history, pause, restart, resume, status, undo".to_string(),
+            "error: `kubectl rollout` needs a subcommand: history, pause, restart, resume, status, undo",
         );
     };
     if !["status", "history", "undo", "restart", "pause", "resume"].contains(&sub) {
@@ -278,7 +278,7 @@ fn history(engine: &Engine, d: &Deployment, revision: Option<&str>) -> Output {
             return Output::error(format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"));
         };
         let Some((_, rs)) = revs.iter().find(|(n, _)| *n == want) else {
-            return Output::error(format!("error: unable to find the specified revision"));
+            return Output::error("error: unable to find the specified revision");
         };
         let mut out = Output::new();
         out.out(format!("deployment.apps/{name} with revision #{want}"));
@@ -306,7 +306,7 @@ fn undo(engine: &mut Engine, d: Deployment, to: Option<&str>) -> Output {
         Some(Err(_)) => return Output::error(format!("error: invalid argument \"{}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax", to.unwrap_or(""), to.unwrap_or(""))),
     };
     if d.spec.paused {
-        return Output::error(format!("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again"));
+        return Output::error("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     }
     let revs = revisions(engine, &d);
     if revs.is_empty() {

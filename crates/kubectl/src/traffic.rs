@@ -27,9 +27,9 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     let Some(target) = a.positional.first() else {
-        return Output::error("error: lab curl needs a URL, such as http://web or http://10.96.0.10:80/".to_string());
+        return Output::error("error: lab curl needs a URL, such as http://web or http://10.96.0.10:80/");
     };
-    let timeout = match a.get("max-time").map(|m| parse_duration(m)) {
+    let timeout = match a.get("max-time").map(parse_duration) {
         None => 10_000,
         Some(Ok(ms)) => ms.max(1),
         Some(Err(e)) => return Output::error(format!("error: {e}")),
@@ -152,17 +152,17 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 Err(e) => return Output::error(e),
             };
             let Some(target) = a.positional.first() else {
-                return Output::error("error: lab load start needs a target: a Service name or a URL".to_string());
+                return Output::error("error: lab load start needs a target: a Service name or a URL");
             };
             let c: u32 = match a.get("concurrency").map(|c| c.parse::<u32>()) {
                 None => 1,
                 Some(Ok(n)) if (1..=500).contains(&n) => n,
-                _ => return Output::error("error: -c takes a number of connections from 1 to 500".to_string()),
+                _ => return Output::error("error: -c takes a number of connections from 1 to 500"),
             };
             let rps: Option<u32> = match a.get("rps").or(a.get("rate")).map(|r| r.parse::<u32>()) {
                 None => None,
                 Some(Ok(n)) if (1..=1000).contains(&n) => Some(n),
-                _ => return Output::error("error: --rps takes a rate from 1 to 1000 requests per second".to_string()),
+                _ => return Output::error("error: --rps takes a rate from 1 to 1000 requests per second"),
             };
             let timeout = match a.get("timeout").map(parse_duration) {
                 None => 2_000,
@@ -183,19 +183,18 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
         "stats" => match engine.load() {
             Some(l) => Output::line(summary(l, engine.now().0)),
             None => {
-                Output::error("error: no load is running; start one with `lab load start <service|url>`".to_string())
+                Output::error("error: no load is running; start one with `lab load start <service|url>`")
             }
         },
         "stop" => {
             let now = engine.now().0;
             match engine.stop_load() {
                 Some(l) => Output::line(format!("load stopped\n{}", summary(&l, now))),
-                None => Output::error("error: no load is running".to_string()),
+                None => Output::error("error: no load is running"),
             }
         }
         _ => Output::error(
-            "error: lab load start <service|url> [-c N] [--rps N] [--timeout D] | lab load stats | lab load stop"
-                .to_string(),
+            "error: lab load start <service|url> [-c N] [--rps N] [--timeout D] | lab load stats | lab load stop",
         ),
     }
 }

@@ -8,11 +8,11 @@ use kubelab_engine::Engine;
 use kubelab_kubectl::{execute, Ctx, NoFiles};
 use std::collections::BTreeSet;
 
-pub fn load_metric_name_ok(name: &str) -> Result<(), ()> {
+/// Whether `name` is a load generator figure an objective may read.
+pub fn is_load_metric(name: &str) -> bool {
     match name {
-        "ok_rate" | "error_rate" | "ok" | "errors" | "requests" | "running" => Ok(()),
-        n if n.strip_prefix("share:").is_some_and(|v| !v.is_empty()) => Ok(()),
-        _ => Err(()),
+        "ok_rate" | "error_rate" | "ok" | "errors" | "requests" | "running" => true,
+        n => n.strip_prefix("share:").is_some_and(|v| !v.is_empty()),
     }
 }
 

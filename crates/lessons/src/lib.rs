@@ -148,7 +148,7 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
                 _ => return Err(err(&at, format!("objective {:?} needs exactly one of `run` or `load`", o.id))),
             }
             if let Some(m) = &o.load {
-                if check::load_metric_name_ok(m).is_err() {
+                if !check::is_load_metric(m) {
                     return Err(err(&at, format!("objective {:?}: unknown load figure {m:?} (ok_rate, error_rate, ok, errors, requests, running, share:<version>)", o.id)));
                 }
             }

@@ -127,7 +127,7 @@ impl<'a> Sync<'a> {
     fn olds(&self) -> Vec<&ReplicaSet> {
         self.order.iter().filter(|n| Some(*n) != self.new_rs.as_ref()).filter_map(|n| self.rss.get(n)).collect()
     }
-    fn new(&self) -> Option<&ReplicaSet> {
+    fn new_replica_set(&self) -> Option<&ReplicaSet> {
         self.new_rs.as_ref().and_then(|n| self.rss.get(n))
     }
     fn event(&mut self, reason: &'static str, msg: String) {
@@ -179,9 +179,7 @@ pub fn reconcile(d: &Deployment, store: &Store, now: Time) -> Vec<Action> {
         new_rs: None,
     };
     let created = get_new_replica_set(&mut s, store);
-    if d.spec.paused {
-        sync_scale(&mut s);
-    } else if is_scaling_event(&s) {
+    if d.spec.paused || is_scaling_event(&s) {
         sync_scale(&mut s);
     } else if d.spec.strategy.type_ == "Recreate" {
         rollout_recreate(&mut s, store);
@@ -325,7 +323,7 @@ fn sync_scale(s: &mut Sync) {
         return;
     }
     // The new ReplicaSet is saturated: old ones go to zero.
-    if let Some(new) = s.new() {
+    if let Some(new) = s.new_replica_set() {
         if rs_replicas(new) == want && new.status.available_replicas == want {
             let olds: Vec<String> = s.olds().iter().map(|r| r.metadata.name.clone()).collect();
             for n in olds {
@@ -389,7 +387,7 @@ fn rollout_rolling(s: &mut Sync) {
 
 fn reconcile_new_replica_set(s: &mut Sync) -> bool {
     let d = s.d;
-    let Some(new) = s.new() else { return false };
+    let Some(new) = s.new_replica_set() else { return false };
     let (name, cur) = (new.metadata.name.clone(), rs_replicas(new));
     let want = replicas(d);
     if cur == want {
@@ -410,7 +408,7 @@ fn reconcile_old_replica_sets(s: &mut Sync) -> bool {
     }
     let all_pods: i32 = s.all().iter().map(|rs| rs_replicas(rs)).sum();
     let min_available = replicas(d) - max_unavailable(d);
-    let new_unavailable = s.new().map(|n| rs_replicas(n) - n.status.available_replicas).unwrap_or(0);
+    let new_unavailable = s.new_replica_set().map(|n| rs_replicas(n) - n.status.available_replicas).unwrap_or(0);
     let max_scaled_down = all_pods - min_available - new_unavailable;
     if max_scaled_down <= 0 {
         return false;
@@ -475,7 +473,7 @@ fn rollout_recreate(s: &mut Sync, store: &Store) {
     if old_running {
         return;
     }
-    if let Some(new) = s.new() {
+    if let Some(new) = s.new_replica_set() {
         let name = new.metadata.name.clone();
         let want = replicas(s.d);
         s.scale(&name, want);
@@ -485,7 +483,7 @@ fn rollout_recreate(s: &mut Sync, store: &Store) {
 /// DeploymentComplete: every replica updated and available, no old pods left.
 fn deployment_complete(s: &Sync, _store: &Store) -> bool {
     let d = s.d;
-    let Some(new) = s.new() else { return false };
+    let Some(new) = s.new_replica_set() else { return false };
     let total: i32 = s.all().iter().map(|rs| rs.status.replicas).sum();
     let available: i32 = s.all().iter().map(|rs| rs.status.available_replicas).sum();
     new.status.replicas == replicas(d)
@@ -552,7 +550,7 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
     let mut st = d.status.clone();
     st.observed_generation = d.metadata.generation;
     st.replicas = all.iter().map(|rs| rs.status.replicas).sum();
-    st.updated_replicas = s.new().map(|n| n.status.replicas).unwrap_or(0);
+    st.updated_replicas = s.new_replica_set().map(|n| n.status.replicas).unwrap_or(0);
     st.ready_replicas = all.iter().map(|rs| rs.status.ready_replicas).sum();
     st.available_replicas = all.iter().map(|rs| rs.status.available_replicas).sum();
     st.unavailable_replicas = (st.replicas.max(replicas(d)) - st.available_replicas).max(0);
@@ -582,7 +580,7 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
         );
     }
 
-    let new_name = s.new().map(|n| n.metadata.name.clone()).unwrap_or_default();
+    let new_name = s.new_replica_set().map(|n| n.metadata.name.clone()).unwrap_or_default();
     let progressing = st.conditions.iter().find(|c| c.type_ == "Progressing").cloned();
     if d.spec.paused {
         set_condition(
@@ -663,7 +661,7 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
         }
     }
     // SetDeploymentRevision: the Deployment carries its newest ReplicaSet's revision.
-    let revision = s.new().and_then(|n| n.metadata.annotations.get(REVISION).cloned());
+    let revision = s.new_replica_set().and_then(|n| n.metadata.annotations.get(REVISION).cloned());
     let revision_changed = revision.is_some() && d.metadata.annotations.get(REVISION) != revision.as_ref();
     if st != d.status || revision_changed {
         let mut next = d.clone();
