@@ -10,6 +10,7 @@ pub mod complete;
 pub mod console;
 pub mod describe;
 pub mod edit;
+pub mod effect;
 pub mod exec;
 pub mod explain;
 pub mod export;

@@ -183,17 +183,18 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
 
     // Apply the patch to the object's JSON (or its Scale / status).
     let original = live.to_json();
-    let target =
-        match subresource {
-            "scale" => match scale_of(&live) {
-                Some(s) => s,
-                None => return Output::error(format!(
+    let target = match subresource {
+        "scale" => match scale_of(&live) {
+            Some(s) => s,
+            None => {
+                return Output::error(format!(
                     "Error from server (NotFound): the server could not find the requested resource (patch {} {name})",
                     info.qualified_resource()
-                )),
-            },
-            _ => original.clone(),
-        };
+                ))
+            }
+        },
+        _ => original.clone(),
+    };
     let patched = match kind {
         Kind::Strategic => strategic(&target, &patch_json, info.kind).map_err(|e| format!("Error from server: {e}")),
         Kind::Merge => {
