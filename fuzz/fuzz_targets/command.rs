@@ -4,9 +4,11 @@
 use kubelab_engine::Engine;
 use kubelab_kubectl::{execute, Ctx, NoFiles};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-static BASE: OnceLock<Engine> = OnceLock::new();
+// Built once per fuzzing thread (the engine is not Sync: its kubelets cache wakeups in Cells).
+thread_local! {
+    static BASE: Engine = base();
+}
 
 fn base() -> Engine {
     let mut e = Engine::new(1);
@@ -29,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     {
         return;
     }
-    let mut engine = BASE.get_or_init(base).clone();
+    let mut engine = BASE.with(Engine::clone);
     let mut observe = |_: &Engine| {};
     let mut ctx = Ctx { files: &NoFiles, stdin: None, observe: &mut observe };
     let _ = execute(&mut engine, line, &mut ctx);

@@ -4,9 +4,11 @@
 use kubelab_engine::Engine;
 use kubelab_kubectl::{execute, Ctx, NoFiles};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-static BASE: OnceLock<Engine> = OnceLock::new();
+// Built once per fuzzing thread (the engine is not Sync: its kubelets cache wakeups in Cells).
+thread_local! {
+    static BASE: Engine = Engine::new(1);
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -16,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = kubelab_api::validate::validate_object(&obj);
         }
     }
-    let mut engine = BASE.get_or_init(|| Engine::new(1)).clone();
+    let mut engine = BASE.with(Engine::clone);
     let mut observe = |_: &Engine| {};
     let mut ctx = Ctx { files: &NoFiles, stdin: Some(text), observe: &mut observe };
     let _ = execute(&mut engine, "kubectl apply -f -", &mut ctx);

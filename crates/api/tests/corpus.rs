@@ -48,8 +48,15 @@ fn every_corpus_document_is_accepted_or_gets_no_matches_for_kind() {
     let mut files = Vec::new();
     manifests(&dir, &mut files);
     if files.is_empty() {
-        // CI clones the project with shared/ beside it; without it this test cannot run.
-        panic!("no corpus found at {} (expected ../shared/corpus beside the checkout)", dir.display());
+        // The corpus is the project's shared folder beside the checkout, not part of the
+        // repository: a lone clone has none. CI has it, so there its absence is a failure.
+        let absent = format!(
+            "no corpus at {} (../shared/corpus beside the checkout): skipped the check of real upstream manifests",
+            dir.display()
+        );
+        assert!(std::env::var_os("CI").is_none(), "{absent}, and CI is set: CI must have the corpus");
+        eprintln!("{absent}");
+        return;
     }
     let (mut accepted, mut no_match) = (0, 0);
     let mut problems = Vec::new();

@@ -2,6 +2,7 @@
 //! applies), its `expected` transcript, and optionally a `seed` (default 1). Each scenario
 //! runs twice and both runs must match the expected transcript byte for byte.
 //!
+//! One test per scenario: `cargo test -p kubelab --test scenarios -- --exact canary` runs one.
 //! To accept new output after a deliberate change: `KUBELAB_BLESS=1 cargo test -p kubelab
 //! --test scenarios`, then review the diff of tests/scenarios/*/expected.
 
@@ -11,42 +12,35 @@ fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios")
 }
 
+// One `#[test] fn <name>()` per scenario folder, written by crates/cli/build.rs.
+include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+
 #[test]
-fn every_scenario_matches_its_transcript_twice() {
-    let bless = std::env::var_os("KUBELAB_BLESS").is_some();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
-        .expect("tests/scenarios")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("script").exists())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 5, "expected the scenario suite, found {} scenarios", dirs.len());
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let script = std::fs::read_to_string(dir.join("script")).unwrap();
-        let seed: u64 = std::fs::read_to_string(dir.join("seed")).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(1);
-        let files = kubelab::DiskFiles { base: dir.clone() };
-        let (first, trace1) = kubelab::run_script(&script, seed, &files, "script", true);
-        let (second, trace2) = kubelab::run_script(&script, seed, &files, "script", true);
-        if first != second || trace1 != trace2 {
-            failures.push(format!("{name}: two runs with seed {seed} differ"));
-            continue;
-        }
-        let expected_path = dir.join("expected");
-        if bless {
-            std::fs::write(&expected_path, &first).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != first {
-            failures
-                .push(format!("{name} (seed {seed}): transcript differs from expected\n{}", diff(&expected, &first)));
-        }
+fn the_scenario_suite_is_there() {
+    assert!(SCENARIOS >= 5, "expected the scenario suite in tests/scenarios, found {SCENARIOS} scenarios");
+}
+
+/// Runs the scenario in tests/scenarios/`name` twice with its seed; both runs must match its
+/// `expected` transcript byte for byte (or, with KUBELAB_BLESS set, rewrite it).
+fn check_scenario(name: &str) {
+    let dir = scenarios_dir().join(name);
+    let script = std::fs::read_to_string(dir.join("script")).expect("the scenario's script");
+    let seed: u64 = std::fs::read_to_string(dir.join("seed")).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+    let files = kubelab::DiskFiles { base: dir.clone() };
+    let (first, trace1) = kubelab::run_script(&script, seed, &files, "script", true);
+    let (second, trace2) = kubelab::run_script(&script, seed, &files, "script", true);
+    assert!(first == second && trace1 == trace2, "{name}: two runs with seed {seed} differ");
+    let expected_path = dir.join("expected");
+    if std::env::var_os("KUBELAB_BLESS").is_some() {
+        std::fs::write(&expected_path, &first).expect("the expected transcript is writable");
+        return;
     }
-    println!("scenarios: {} run twice each", dirs.len());
-    assert!(failures.is_empty(), "{}\n(KUBELAB_BLESS=1 rewrites the expected transcripts)", failures.join("\n\n"));
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert!(
+        expected == first,
+        "{name} (seed {seed}): transcript differs from expected\n{}\n(KUBELAB_BLESS=1 rewrites the expected transcripts)",
+        diff(&expected, &first)
+    );
 }
 
 /// A small line diff for failure messages.
