@@ -18,7 +18,7 @@ pub mod validate;
 pub use apps::*;
 pub use core::*;
 pub use meta::*;
-pub use object::{kind_info, resolve_resource, KindInfo, Object, KINDS};
+pub use object::{kind_info, resolve_resource, visit_kind, KindInfo, KindVisitor, Object, Resource, KINDS};
 pub use opaque::Opaque;
 pub use parse::{decode, parse_documents, DecodeError, SourceDoc, SyntaxError};
 

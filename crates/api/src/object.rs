@@ -46,125 +46,142 @@ impl KindInfo {
     }
 }
 
-pub const KINDS: &[KindInfo] = &[
-    KindInfo {
-        kind: "Pod",
-        group: "",
-        version: "v1",
-        resource: "pods",
-        singular: "pod",
-        short_names: &["po"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "Node",
-        group: "",
-        version: "v1",
-        resource: "nodes",
-        singular: "node",
-        short_names: &["no"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: "Namespace",
-        group: "",
-        version: "v1",
-        resource: "namespaces",
-        singular: "namespace",
-        short_names: &["ns"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: "ConfigMap",
-        group: "",
-        version: "v1",
-        resource: "configmaps",
-        singular: "configmap",
-        short_names: &["cm"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "Service",
-        group: "",
-        version: "v1",
-        resource: "services",
-        singular: "service",
-        short_names: &["svc"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "Endpoints",
-        group: "",
-        version: "v1",
-        resource: "endpoints",
-        singular: "endpoints",
-        short_names: &["ep"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "Event",
-        group: "",
-        version: "v1",
-        resource: "events",
-        singular: "event",
-        short_names: &["ev"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "Deployment",
-        group: "apps",
-        version: "v1",
-        resource: "deployments",
-        singular: "deployment",
-        short_names: &["deploy"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "ReplicaSet",
-        group: "apps",
-        version: "v1",
-        resource: "replicasets",
-        singular: "replicaset",
-        short_names: &["rs"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "StatefulSet",
-        group: "apps",
-        version: "v1",
-        resource: "statefulsets",
-        singular: "statefulset",
-        short_names: &["sts"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "PersistentVolumeClaim",
-        group: "",
-        version: "v1",
-        resource: "persistentvolumeclaims",
-        singular: "persistentvolumeclaim",
-        short_names: &["pvc"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: "PersistentVolume",
-        group: "",
-        version: "v1",
-        resource: "persistentvolumes",
-        singular: "persistentvolume",
-        short_names: &["pv"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: "StorageClass",
-        group: "storage.k8s.io",
-        version: "v1",
-        resource: "storageclasses",
-        singular: "storageclass",
-        short_names: &["sc"],
-        namespaced: false,
-    },
-];
+/// A kind the lab serves, as its Rust type: what the API server knows of it (`INFO`, its
+/// RESTMapping) and how it sits in [`Object`]. Every served kind implements it, through the
+/// one list in [`served_kinds!`]; generic code (decoding, the store, kubectl's printers) finds
+/// kinds through it, so a new kind's missing parts are compile errors, not a grep.
+pub trait Resource: Clone + Serialize + serde::de::DeserializeOwned + 'static {
+    const INFO: KindInfo;
+    fn into_object(self) -> Object;
+    fn from_object(o: &Object) -> Option<&Self>;
+    fn metadata(&self) -> &ObjectMeta;
+}
+
+/// Calls `$callback!` with the type of every served kind, in the order `kubectl
+/// api-resources` and the store use: `served_kinds!(my_macro)` expands to
+/// `my_macro!(Pod, Node, ...)`. Other crates dispatch over kinds with it (a `match` on a
+/// kind's name, a table of per-kind functions) so that adding a kind to this list
+/// makes each of them ask for the new kind's part. The kinds' own entries are the `kind!` lines
+/// below.
+#[macro_export]
+macro_rules! served_kinds {
+    ($callback:ident) => {
+        $callback! {
+            Pod,
+            Node,
+            Namespace,
+            ConfigMap,
+            Service,
+            Endpoints,
+            Event,
+            Deployment,
+            ReplicaSet,
+            StatefulSet,
+            PersistentVolumeClaim,
+            PersistentVolume,
+            StorageClass
+        }
+    };
+}
+
+/// One kind's entry: its type, group, plural, singular, short names and scope.
+macro_rules! kind {
+    ($ty:ident, group: $group:literal, resource: $resource:literal, singular: $singular:literal,
+     short: [$($short:literal),*], namespaced: $namespaced:literal) => {
+        impl Resource for $ty {
+            const INFO: KindInfo = KindInfo {
+                kind: stringify!($ty),
+                group: $group,
+                version: "v1",
+                resource: $resource,
+                singular: $singular,
+                short_names: &[$($short),*],
+                namespaced: $namespaced,
+            };
+            fn into_object(self) -> Object {
+                Object::$ty(self)
+            }
+            fn from_object(o: &Object) -> Option<&Self> {
+                match o {
+                    Object::$ty(t) => Some(t),
+                    _ => None,
+                }
+            }
+            fn metadata(&self) -> &ObjectMeta {
+                &self.metadata
+            }
+        }
+    };
+}
+
+kind!(Pod, group: "", resource: "pods", singular: "pod", short: ["po"], namespaced: true);
+kind!(Node, group: "", resource: "nodes", singular: "node", short: ["no"], namespaced: false);
+kind!(Namespace, group: "", resource: "namespaces", singular: "namespace", short: ["ns"], namespaced: false);
+kind!(ConfigMap, group: "", resource: "configmaps", singular: "configmap", short: ["cm"], namespaced: true);
+kind!(Service, group: "", resource: "services", singular: "service", short: ["svc"], namespaced: true);
+kind!(Endpoints, group: "", resource: "endpoints", singular: "endpoints", short: ["ep"], namespaced: true);
+kind!(Event, group: "", resource: "events", singular: "event", short: ["ev"], namespaced: true);
+kind!(Deployment, group: "apps", resource: "deployments", singular: "deployment", short: ["deploy"], namespaced: true);
+kind!(ReplicaSet, group: "apps", resource: "replicasets", singular: "replicaset", short: ["rs"], namespaced: true);
+kind!(StatefulSet, group: "apps", resource: "statefulsets", singular: "statefulset", short: ["sts"], namespaced: true);
+kind!(PersistentVolumeClaim, group: "", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim",
+      short: ["pvc"], namespaced: true);
+kind!(PersistentVolume, group: "", resource: "persistentvolumes", singular: "persistentvolume", short: ["pv"],
+      namespaced: false);
+kind!(StorageClass, group: "storage.k8s.io", resource: "storageclasses", singular: "storageclass", short: ["sc"],
+      namespaced: false);
+
+/// The `Object` enum, its per-variant dispatch and the `KINDS` table, from the one list.
+macro_rules! object_enum {
+    ($($ty:ident),*) => {
+        /// One API object of any served kind.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Object {
+            $($ty($ty)),*
+        }
+
+        /// Every served kind's RESTMapping, in `served_kinds!` order.
+        pub const KINDS: &[KindInfo] = &[$(<$ty as Resource>::INFO),*];
+
+        macro_rules! each_object {
+            ($self:expr, $o:ident => $body:expr) => {
+                match $self {
+                    $(Object::$ty($o) => $body),*
+                }
+            };
+        }
+
+        impl Object {
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Object::$ty(_) => <$ty as Resource>::INFO.kind),*
+                }
+            }
+            pub fn info(&self) -> &'static KindInfo {
+                match self {
+                    $(Object::$ty(_) => &<$ty as Resource>::INFO),*
+                }
+            }
+        }
+
+        /// Runs `visitor` with the type of the kind named `kind` (`Pod`, `StorageClass`); None
+        /// for a kind the lab does not serve.
+        pub fn visit_kind<V: KindVisitor>(kind: &str, visitor: V) -> Option<V::Out> {
+            $(if kind == <$ty as Resource>::INFO.kind {
+                return Some(visitor.visit::<$ty>());
+            })*
+            None
+        }
+    };
+}
+
+/// Generic code over "the kind named X": `visit_kind("Pod", v)` calls `v.visit::<Pod>()`.
+pub trait KindVisitor {
+    type Out;
+    fn visit<T: Resource>(self) -> Self::Out;
+}
+
+served_kinds!(object_enum);
 
 /// The kind served at `apiVersion`/`kind`, as the RESTMapper would find it.
 pub fn kind_info(api_version: &str, kind: &str) -> Option<&'static KindInfo> {
@@ -189,65 +206,7 @@ pub fn resolve_resource(name: &str) -> Option<&'static KindInfo> {
     })
 }
 
-/// One API object of any served kind.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Object {
-    Pod(Pod),
-    Node(Node),
-    Namespace(Namespace),
-    ConfigMap(ConfigMap),
-    Service(Service),
-    Endpoints(Endpoints),
-    Event(Event),
-    Deployment(Deployment),
-    ReplicaSet(ReplicaSet),
-    StatefulSet(StatefulSet),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-    PersistentVolume(PersistentVolume),
-    StorageClass(StorageClass),
-}
-
-macro_rules! each_object {
-    ($self:expr, $o:ident => $body:expr) => {
-        match $self {
-            Object::Pod($o) => $body,
-            Object::Node($o) => $body,
-            Object::Namespace($o) => $body,
-            Object::ConfigMap($o) => $body,
-            Object::Service($o) => $body,
-            Object::Endpoints($o) => $body,
-            Object::Event($o) => $body,
-            Object::Deployment($o) => $body,
-            Object::ReplicaSet($o) => $body,
-            Object::StatefulSet($o) => $body,
-            Object::PersistentVolumeClaim($o) => $body,
-            Object::PersistentVolume($o) => $body,
-            Object::StorageClass($o) => $body,
-        }
-    };
-}
-
 impl Object {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Object::Pod(_) => "Pod",
-            Object::Node(_) => "Node",
-            Object::Namespace(_) => "Namespace",
-            Object::ConfigMap(_) => "ConfigMap",
-            Object::Service(_) => "Service",
-            Object::Endpoints(_) => "Endpoints",
-            Object::Event(_) => "Event",
-            Object::Deployment(_) => "Deployment",
-            Object::ReplicaSet(_) => "ReplicaSet",
-            Object::StatefulSet(_) => "StatefulSet",
-            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
-            Object::PersistentVolume(_) => "PersistentVolume",
-            Object::StorageClass(_) => "StorageClass",
-        }
-    }
-    pub fn info(&self) -> &'static KindInfo {
-        kind_info_by_kind(self.kind()).expect("every Object variant is in KINDS")
-    }
     pub fn meta(&self) -> &ObjectMeta {
         each_object!(self, o => &o.metadata)
     }

@@ -2,11 +2,7 @@
 //! and JSON, strict decoding with field paths, and errors worded as kubectl and the API
 //! server word them.
 
-use crate::apps::{Deployment, ReplicaSet, StatefulSet};
-use crate::core::{
-    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
-};
-use crate::object::{kind_info, Object};
+use crate::object::{kind_info, visit_kind, KindVisitor, Object, Resource};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 use std::fmt;
@@ -382,26 +378,20 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
             detail,
         }
     };
-    macro_rules! strict {
-        ($variant:ident, $ty:ty) => {
-            strict_decode::<$ty>(body, &kind).map(Object::$variant).map_err(|(p, d, u)| bad(p, d, u))
-        };
+    /// Decodes the body strictly as the kind's own type.
+    struct Strict<'a> {
+        body: Value,
+        kind: &'a str,
     }
-    match kind.as_str() {
-        "Pod" => strict!(Pod, Pod),
-        "Node" => strict!(Node, Node),
-        "Namespace" => strict!(Namespace, Namespace),
-        "ConfigMap" => strict!(ConfigMap, ConfigMap),
-        "Service" => strict!(Service, Service),
-        "Endpoints" => strict!(Endpoints, Endpoints),
-        "Event" => strict!(Event, Event),
-        "Deployment" => strict!(Deployment, Deployment),
-        "ReplicaSet" => strict!(ReplicaSet, ReplicaSet),
-        "StatefulSet" => strict!(StatefulSet, StatefulSet),
-        "PersistentVolumeClaim" => strict!(PersistentVolumeClaim, PersistentVolumeClaim),
-        "PersistentVolume" => strict!(PersistentVolume, PersistentVolume),
-        "StorageClass" => strict!(StorageClass, StorageClass),
-        _ => Err(DecodeError::NoMatch { api_version, kind, name, namespace }),
+    impl KindVisitor for Strict<'_> {
+        type Out = Result<Object, (String, String, Option<Vec<Seg>>)>;
+        fn visit<T: Resource>(self) -> Self::Out {
+            strict_decode::<T>(self.body, self.kind).map(T::into_object)
+        }
+    }
+    match visit_kind(&kind, Strict { body, kind: &kind }) {
+        Some(decoded) => decoded.map_err(|(p, d, u)| bad(p, d, u)),
+        None => Err(DecodeError::NoMatch { api_version, kind, name, namespace }),
     }
 }
 
