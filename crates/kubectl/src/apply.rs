@@ -204,7 +204,10 @@ fn apply_one(
 /// The merge key of a list, as strategic merge patch uses them (`containers` by name,
 /// container `ports` by containerPort, Service `ports` by port): the key every element has.
 fn merge_key(items: &[Json]) -> Option<&'static str> {
-    ["name", "containerPort", "port", "ip"].into_iter().find(|&key| !items.is_empty() && items.iter().all(|i| i.get(key).is_some())).map(|v| v as _)
+    ["name", "containerPort", "port", "ip"]
+        .into_iter()
+        .find(|&key| !items.is_empty() && items.iter().all(|i| i.get(key).is_some()))
+        .map(|v| v as _)
 }
 
 /// Client-side apply's patch: fields in `new` set, fields in `last` but not in `new` removed,

@@ -205,9 +205,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     if a.bool("watch") {
-        return Output::error(
-            "error: --watch is not available in this console yet: use `lab advance` and get again",
-        );
+        return Output::error("error: --watch is not available in this console yet: use `lab advance` and get again");
     }
     if a.positional.is_empty() {
         return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
@@ -262,9 +260,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         let names: Vec<String> = a.positional[1..].to_vec();
         if !names.is_empty() {
             if requests.len() > 1 {
-                return Output::error(
-                    "error: arguments in resource/name form must have a single resource and name",
-                );
+                return Output::error("error: arguments in resource/name form must have a single resource and name");
             }
             requests[0].1 = names;
         }
@@ -352,9 +348,9 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 // kubectl's printers: encoding/json (Go field order, 4 spaces) and
                 // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
                 if output == "json" {
-                    out.out(crate::generators::to_kubectl_json(&value));
+                    out.out(crate::output::to_kubectl_json(&value));
                 } else {
-                    out.out(crate::generators::to_kubectl_yaml(&value));
+                    out.out(crate::output::to_kubectl_yaml(&value));
                 }
             }
         }

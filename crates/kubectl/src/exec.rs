@@ -266,9 +266,7 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 }
                 out
             }
-            _ => Output::error(
-                "error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here",
-            ),
+            _ => Output::error("error: an interactive shell needs a terminal; run commands with `-- sh -c '...'` here"),
         },
         "echo" => Output::line(args.join(" ")),
         "hostname" => Output::line(&p.metadata.name),

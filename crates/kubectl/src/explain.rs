@@ -74,7 +74,9 @@ pub fn explain(words: &[String]) -> Output {
         return Output::error("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples");
     };
     if a.positional.len() > 1 {
-        return Output::error("error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples");
+        return Output::error(
+            "error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples",
+        );
     }
     let mut parts = target.split('.');
     let resource = parts.next().unwrap_or("");

@@ -55,9 +55,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
     if names.is_empty() {
         let sel = match a.parsed("selector", Selector::parse) {
             Ok(None) if a.bool("all") => None,
-            Ok(None) => {
-                return Output::error("error: resource(s) were provided, but no name was specified")
-            }
+            Ok(None) => return Output::error("error: resource(s) were provided, but no name was specified"),
             Ok(s) => s,
             Err(e) => return Output::error(e),
         };

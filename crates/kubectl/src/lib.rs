@@ -8,27 +8,34 @@ pub mod cluster;
 pub mod commands;
 pub mod complete;
 pub mod console;
+pub mod create;
 pub mod describe;
+pub mod dry_run;
 pub mod edit;
 pub mod exec;
 pub mod explain;
 pub mod export;
+pub mod expose;
 pub mod fields;
-pub mod generators;
 pub mod jsonpath;
 pub mod lab;
 pub mod labels;
 pub mod logs;
 pub mod nodes;
+pub mod output;
 pub mod patch;
 pub mod pick;
 pub mod pipe;
 pub mod printers;
 pub mod rollout;
+pub mod run;
 pub mod script;
 pub mod selector;
 pub mod set_env;
+pub mod set_image;
 pub mod shell;
+pub mod strconv;
+mod submit;
 pub mod tabwriter;
 pub mod traffic;
 pub mod vm;
@@ -184,34 +191,34 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let rest = &words[1..];
     match cmd.as_str() {
         "get" => commands::get(engine, rest, ctx),
-        "apply" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Apply))
+        "apply" => dry_run::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Apply))
             .unwrap_or_else(|| commands::apply(engine, rest, ctx, apply::Mode::Apply)),
-        "create" => match generators::create_subcommand(rest) {
-            Some(_) => generators::create(engine, rest, ctx),
-            None => generators::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Create))
+        "create" => match create::create_subcommand(rest) {
+            Some(_) => create::create(engine, rest, ctx),
+            None => dry_run::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Create))
                 .unwrap_or_else(|| commands::apply(engine, rest, ctx, apply::Mode::Create)),
         },
-        "run" => generators::run(engine, rest, ctx),
-        "expose" => generators::expose(engine, rest, ctx),
-        "delete" => generators::dry_run_copy(engine, rest, ctx, commands::delete).unwrap_or_else(|| commands::delete(engine, rest, ctx)),
-        "scale" => generators::dry_run_copy(engine, rest, ctx, commands::scale).unwrap_or_else(|| commands::scale(engine, rest, ctx)),
+        "run" => run::run(engine, rest, ctx),
+        "expose" => expose::expose(engine, rest, ctx),
+        "delete" => dry_run::dry_run_copy(engine, rest, ctx, commands::delete).unwrap_or_else(|| commands::delete(engine, rest, ctx)),
+        "scale" => dry_run::dry_run_copy(engine, rest, ctx, commands::scale).unwrap_or_else(|| commands::scale(engine, rest, ctx)),
         "version" => commands::version(engine, rest, ctx),
         "describe" => describe::run(engine, rest, ctx),
-        "set" => generators::dry_run_copy(engine, rest, ctx, rollout::set).unwrap_or_else(|| rollout::set(engine, rest, ctx)),
+        "set" => dry_run::dry_run_copy(engine, rest, ctx, set).unwrap_or_else(|| set(engine, rest, ctx)),
         "rollout" => rollout::rollout(engine, rest, ctx),
         "logs" => logs::logs(engine, rest, ctx),
-        "cordon" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, false)).unwrap_or_else(|| nodes::cordon(engine, rest, false)),
-        "label" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, false)).unwrap_or_else(|| labels::run(engine, rest, ctx, false)),
+        "cordon" => dry_run::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, false)).unwrap_or_else(|| nodes::cordon(engine, rest, false)),
+        "label" => dry_run::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, false)).unwrap_or_else(|| labels::run(engine, rest, ctx, false)),
         "exec" => exec::exec(engine, rest, ctx),
         "api-resources" => cluster::api_resources(engine, rest, ctx),
         "cluster-info" => cluster::cluster_info(engine, rest, ctx),
         "config" => cluster::config(engine, rest, ctx),
         "top" => cluster::top(engine, rest, ctx),
         "port-forward" => exec::port_forward(engine, rest, ctx),
-        "annotate" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, true)).unwrap_or_else(|| labels::run(engine, rest, ctx, true)),
-        "uncordon" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, true)).unwrap_or_else(|| nodes::cordon(engine, rest, true)),
-        "drain" => generators::dry_run_copy(engine, rest, ctx, nodes::drain).unwrap_or_else(|| nodes::drain(engine, rest, ctx)),
-        "taint" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::taint(e, w)).unwrap_or_else(|| nodes::taint(engine, rest)),
+        "annotate" => dry_run::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, true)).unwrap_or_else(|| labels::run(engine, rest, ctx, true)),
+        "uncordon" => dry_run::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, true)).unwrap_or_else(|| nodes::cordon(engine, rest, true)),
+        "drain" => dry_run::dry_run_copy(engine, rest, ctx, nodes::drain).unwrap_or_else(|| nodes::drain(engine, rest, ctx)),
+        "taint" => dry_run::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::taint(e, w)).unwrap_or_else(|| nodes::taint(engine, rest)),
         "patch" => patch::patch(engine, rest, ctx),
         "explain" => explain::explain(rest),
         "edit" => Output::error(
@@ -233,5 +240,15 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             }
             out
         }
+    }
+}
+
+/// `kubectl set image ...`, `kubectl set env ...`.
+fn set(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    match words.first().map(|s| s.as_str()) {
+        Some("image") => set_image::run(engine, words),
+        Some("env") => set_env::run(engine, &words[1..], ctx),
+        Some(other) => Output::error(format!("error: unknown command \"{other}\" for \"kubectl set\"")),
+        None => Output::error("error: `kubectl set` needs a subcommand: env or image"),
     }
 }

@@ -101,18 +101,20 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         }
         (Some(d), None) => match go_duration(d) {
             Ok(ms) => Some(Time(engine.now().0.saturating_sub(ms.div_ceil(1000) * 1000))),
-            Err(e) => return Output::error(format!(
+            Err(e) => {
+                return Output::error(format!(
                 "Error: invalid argument \"{d}\" for \"--since\" flag: time: {e}\nSee 'kubectl logs --help' for usage."
-            )),
-        },
-        (None, Some(t)) => {
-            match Time::parse_rfc3339(t) {
-                Some(t) => Some(t),
-                None => return Output::error(format!(
-                    "error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\""
-                )),
+            ))
             }
-        }
+        },
+        (None, Some(t)) => match Time::parse_rfc3339(t) {
+            Some(t) => Some(t),
+            None => {
+                return Output::error(format!(
+                    "error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\""
+                ))
+            }
+        },
         (None, None) => None,
     };
     let multi_pod = pods.len() > 1;

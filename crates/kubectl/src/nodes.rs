@@ -81,9 +81,7 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     let Some(name) = a.positional.first().cloned() else {
-        return Output::error(
-            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
-        );
+        return Output::error("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples");
     };
     let mut out = Output::new();
     match set_unschedulable(engine, &name, true) {

@@ -182,9 +182,7 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
         }
         "stats" => match engine.load() {
             Some(l) => Output::line(summary(l, engine.now().0)),
-            None => {
-                Output::error("error: no load is running; start one with `lab load start <service|url>`")
-            }
+            None => Output::error("error: no load is running; start one with `lab load start <service|url>`"),
         },
         "stop" => {
             let now = engine.now().0;
