@@ -19,6 +19,7 @@ use crate::timeline::Snapshots;
 use crate::{SAMPLE_MANIFEST, SPEEDS};
 use gloo::timers::callback::Interval;
 use kubelab_engine::duration::format_clock;
+use kubelab_kubectl::effect::{ClockChange, Effect};
 use kubelab_kubectl::{ApplyReport, Problem};
 use kubelab_lessons::Lesson;
 use std::cell::Cell;
@@ -855,37 +856,26 @@ impl App {
     fn run(&mut self, text: &str, typed: bool) -> Vec<crate::session::Ran> {
         // A command acts on the live cluster: looking back ends first.
         self.go_live();
-        if let Some(reply) = self.clock_command(text.trim()) {
-            // The page's own clock: not the cluster's state, so not journaled.
-            self.print(LineKind::Command, format!("$ {}", text.trim()));
-            self.print(if reply.0 { LineKind::Stdout } else { LineKind::Stderr }, reply.1);
-            if typed {
-                self.remember(text.trim());
-            }
-            return Vec::new();
-        }
-        if let Some(target) = edit_target(text.trim()) {
-            // `kubectl edit`: the object's YAML goes into the editor; Apply saves it.
-            self.print(LineKind::Command, format!("$ {}", text.trim()));
-            if typed {
-                self.remember(text.trim());
-            }
-            let words = kubelab_kubectl::shell::split_words(&target).unwrap_or_default();
-            match kubelab_kubectl::edit::current_yaml(&mut self.session.engine().clone(), &words) {
-                Ok((yaml, label)) => {
-                    self.tabs.open(&edit_tab_name(&label), &yaml);
-                    self.info(&format!("Editing {label} in the editor: change it and press Apply to save it (that runs lab edit), or Stop editing."));
-                    self.editing = Some((target, label));
-                    self.problems = Default::default();
+        match kubelab_kubectl::effect::effect_of(text) {
+            Some(Effect::Clock(change)) => {
+                // The page's own clock: not the cluster's state, so not journaled.
+                let (ok, reply) = self.change_clock(&change);
+                self.print(LineKind::Command, format!("$ {}", text.trim()));
+                self.print(if ok { LineKind::Stdout } else { LineKind::Stderr }, reply);
+                if typed {
+                    self.remember(text.trim());
                 }
-                Err(out) => {
-                    for (stderr, l) in out.lines {
-                        self.print(if stderr { LineKind::Stderr } else { LineKind::Stdout }, l);
-                    }
-                }
+                return Vec::new();
             }
-            self.dirty = true;
-            return Vec::new();
+            Some(Effect::Edit(target)) => {
+                self.print(LineKind::Command, format!("$ {}", text.trim()));
+                if typed {
+                    self.remember(text.trim());
+                }
+                self.open_edit(target);
+                return Vec::new();
+            }
+            _ => {}
         }
         if !text.trim().contains('\n') {
             let start = self.session.engine().now().0;
@@ -925,21 +915,39 @@ impl App {
         ran
     }
 
-    /// `lab time pause|play|speed N` run the page's clock (the runner has none); the reply
-    /// (ok, text), or None for any other command.
-    fn clock_command(&mut self, line: &str) -> Option<(bool, String)> {
-        let words = kubelab_kubectl::shell::split_words(line).ok()?;
-        let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-        Some(match w.as_slice() {
-            ["lab", "time", "pause"] => {
+    /// `kubectl edit`: the object's YAML goes into the editor; Apply saves it.
+    fn open_edit(&mut self, target: String) {
+        match kubelab_kubectl::edit::current_yaml_of(&mut self.session.engine().clone(), &target) {
+            Ok((yaml, label)) => {
+                self.tabs.open(&edit_tab_name(&label), &yaml);
+                self.info(&format!(
+                    "Editing {label} in the editor: change it and press Apply to save it (that runs lab edit), or Stop editing."
+                ));
+                self.editing = Some((target, label));
+                self.problems = Default::default();
+            }
+            Err(out) => {
+                for (stderr, l) in out.lines {
+                    self.print(if stderr { LineKind::Stderr } else { LineKind::Stdout }, l);
+                }
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// `lab time pause|play|speed N` run the page's clock (the runner has none): the reply
+    /// (ok, text).
+    fn change_clock(&mut self, change: &ClockChange) -> (bool, String) {
+        match change {
+            ClockChange::Pause => {
                 self.paused = true;
                 (true, "the clock is paused".into())
             }
-            ["lab", "time", "play"] => {
+            ClockChange::Play => {
                 self.paused = false;
                 (true, format!("the clock runs at {}×", self.speed))
             }
-            ["lab", "time", "speed", n] => match n.trim_end_matches(['x', '×']).parse::<u32>() {
+            ClockChange::Speed(n) => match n.trim_end_matches(['x', '×']).parse::<u32>() {
                 Ok(s) if SPEEDS.contains(&s) => {
                     self.speed = s;
                     self.reached = s as f64;
@@ -947,8 +955,7 @@ impl App {
                 }
                 _ => (false, format!("error: the speed is one of 1, 5, 20 or 60, not \"{n}\"")),
             },
-            _ => return None,
-        })
+        }
     }
 
     /// A command line for ↑/↓.
@@ -1004,7 +1011,8 @@ impl App {
         };
         for c in commands {
             let text = c.echo.join("\n");
-            if self.clock_command(text.trim()).is_some() {
+            if let Some(Effect::Clock(change)) = kubelab_kubectl::effect::effect_of(&text) {
+                self.change_clock(&change);
                 self.print(LineKind::Command, format!("$ {}", text.trim()));
                 continue;
             }
@@ -1354,15 +1362,6 @@ fn save_on_leave(ctx: &Context<App>) -> Vec<gloo::events::EventListener> {
         let _ = ctx;
         Vec::new()
     }
-}
-
-/// `kubectl edit X` (or `k edit X`) typed alone: the words after `edit`.
-fn edit_target(line: &str) -> Option<String> {
-    if line.contains('\n') {
-        return None;
-    }
-    let rest = line.strip_prefix("kubectl edit ").or_else(|| line.strip_prefix("k edit "))?;
-    Some(rest.trim().to_string()).filter(|r| !r.is_empty())
 }
 
 /// Presenter mode's keys: listened to on the document, ignored while typing in a field or

@@ -9,6 +9,7 @@
 
 use crate::json::Json;
 use kubelab_engine::Engine;
+use kubelab_kubectl::effect::{changes_cluster, effect_of, Effect};
 use kubelab_kubectl::script::{parse_script, ScriptCommand, ScriptError};
 use kubelab_kubectl::vm::{session_line, SessionLine};
 use kubelab_kubectl::{execute, Console, Ctx, FileOrDir, Files, Output};
@@ -118,12 +119,12 @@ impl Session {
             &line,
             &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} },
         );
-        if output.ok && boots_anew(&cmd.command) {
+        if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
             // them matters any more, and the journal starts again from the new seed.
             self.journal.clear();
             self.console.interrupt();
-        } else if may_change_cluster(&line) {
+        } else if changes_cluster(&line) {
             self.journal.push(Entry {
                 t,
                 command: format!("{prefix}{}", cmd.echo.join("\n")),
@@ -152,7 +153,7 @@ impl Session {
     /// the time to reach returned, for the caller to get there with `continue_advance` in
     /// slices (a load generator makes a long advance take seconds). None: not such a command.
     pub fn begin_advance(&mut self, command: &str) -> Option<u64> {
-        let ms = lab_advance(command)?;
+        let Some(Effect::Advance(ms)) = effect_of(command) else { return None };
         let now = self.engine.now().0;
         self.journal.push(Entry { t: now, command: command.trim().to_string(), files: Vec::new() });
         Some(now.saturating_add(ms))
@@ -187,42 +188,6 @@ impl Session {
 /// call, or the next settle, goes on where it stopped.
 fn advance_until(engine: &mut Engine, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
     engine.advance_to_some(kubelab_api::Time(target), out_of_time)
-}
-
-/// Commands that only read: the journal leaves them out (running them again would change
-/// nothing). Anything else, including commands that fail, is journaled.
-pub fn may_change_cluster(line: &str) -> bool {
-    let Ok(words) = kubelab_kubectl::shell::split_words(line) else { return false };
-    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-    match w.as_slice() {
-        [] => false,
-        ["kubectl" | "k"] => false,
-        ["kubectl" | "k", "get" | "describe" | "logs" | "version" | "explain" | "api-resources" | "api-versions" | "cluster-info", ..] => {
-            false
-        }
-        ["kubectl" | "k", "rollout", "history", ..] => false,
-        ["lab"] | ["lab", "help", ..] | ["lab", "load", "stats", ..] | ["lab", "export", ..] | ["lab", "seed"] => false,
-        ["lab", "time"] | ["lab", "time", "now" | "pause" | "play" | "speed", ..] => false,
-        ["kubectl" | "k" | "lab", ..] => true,
-        _ => false, // "command not found"
-    }
-}
-
-/// `lab reset` and `lab seed N`: the engine is replaced by a freshly booted one.
-fn boots_anew(line: &str) -> bool {
-    let Ok(words) = kubelab_kubectl::shell::split_words(line) else { return false };
-    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-    matches!(w.as_slice(), ["lab", "reset"] | ["lab", "seed", _])
-}
-
-/// `lab advance D` (and `lab time advance D`) alone: how far it runs the clock.
-fn lab_advance(command: &str) -> Option<u64> {
-    let words = kubelab_kubectl::shell::split_words(command).ok()?;
-    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-    match w.as_slice() {
-        ["lab", "advance", d] | ["lab", "time", "advance", d] => kubelab_engine::duration::parse_duration(d).ok(),
-        _ => None,
-    }
 }
 
 /// A Files that notes every file it hands out, for the journal.
@@ -465,7 +430,7 @@ impl Replay {
                 if !advance_until(&mut self.session.engine, e.t, out_of_time) {
                     return None;
                 }
-                if let Some(ms) = lab_advance(&e.command) {
+                if let Some(Effect::Advance(ms)) = effect_of(&e.command) {
                     // Never past `until`: looking back may stop inside a `lab advance`.
                     self.advancing_to = Some(self.session.engine.now().0.saturating_add(ms).min(self.until.max(e.t)));
                     continue;
@@ -691,7 +656,7 @@ mod tests {
         }
         assert!(seen.iter().any(|t| *t > 31_000 && *t < 150_000), "stopped inside the 2m advance: {seen:?}");
         assert_eq!(cluster_text(&r.finish().engine), cluster_text(&s.engine));
-        assert_eq!(lab_advance("lab advance 1h30m"), Some(5_400_000));
+        assert_eq!(effect_of("lab advance 1h30m"), Some(Effect::Advance(5_400_000)));
         // Begun and continued in slices, live: the same cluster as the command run at once.
         let mut live = Session::new(4);
         run(&mut live, "kubectl apply -f manifest.yaml\nkubectl expose deployment web --port 80\nlab advance 30s\nlab load start web --rps 5");
@@ -703,7 +668,7 @@ mod tests {
         }) {}
         assert_eq!(live.journal, s.journal);
         assert_eq!(cluster_text(&live.engine), cluster_text(&s.engine));
-        assert_eq!(lab_advance("lab advance 5s <<EOF"), None);
+        assert_eq!(effect_of("lab advance 5s <<EOF"), None);
     }
 
     #[test]

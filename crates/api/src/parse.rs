@@ -200,8 +200,7 @@ fn parse_json_stream(text: &str) -> (Vec<SourceDoc>, Option<SyntaxError>) {
         match stream.next() {
             None => return (docs, None),
             Some(Ok(v)) => {
-                let line = text[..offset].matches('\n').count()
-                    + 1;
+                let line = text[..offset].matches('\n').count() + 1;
                 let yv = serde_yaml::to_value(&v).unwrap_or(Value::Null);
                 let line = line + leading_newlines(&text[offset..]);
                 push_doc(&mut docs, line, yv);

@@ -436,7 +436,9 @@ impl Engine {
             if obj.meta().namespace.is_empty() {
                 obj.meta_mut().namespace = namespace.to_string();
             } else if obj.meta().namespace != namespace && !namespace.is_empty() {
-                return Err(ApiError::BadRequest("the namespace of the provided object does not match the namespace sent on the request".to_string()));
+                return Err(ApiError::BadRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request".to_string(),
+                ));
             }
             let ns = obj.meta().namespace.clone();
             if !self.store.exists("Namespace", "", &ns) {
@@ -581,13 +583,12 @@ impl Engine {
                 }
                 c.status = PersistentVolumeClaimStatus { phase: "Pending".into(), ..Default::default() };
             }
-            Object::PersistentVolume(v)
-                if v.status.phase.is_empty() => {
-                    v.status = PersistentVolumeStatus {
-                        phase: if v.spec.claim_ref.is_some() { "Bound".into() } else { "Available".into() },
-                        ..Default::default()
-                    };
-                }
+            Object::PersistentVolume(v) if v.status.phase.is_empty() => {
+                v.status = PersistentVolumeStatus {
+                    phase: if v.spec.claim_ref.is_some() { "Bound".into() } else { "Available".into() },
+                    ..Default::default()
+                };
+            }
             Object::Service(s) => self.allocate_service(s)?,
             _ => {}
         }

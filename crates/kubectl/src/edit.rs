@@ -9,6 +9,12 @@ use kubelab_api::parse::{decode, parse_documents};
 use kubelab_api::resolve_resource;
 use kubelab_engine::Engine;
 
+/// `current_yaml` for the words after `kubectl edit` as typed (`Effect::Edit`'s target).
+pub fn current_yaml_of(engine: &mut Engine, target: &str) -> Result<(String, String), Output> {
+    let words = crate::shell::split_words(target).map_err(|e| Output::error(format!("error: {e}")))?;
+    current_yaml(engine, &words)
+}
+
 /// The object's YAML as `kubectl get -o yaml` prints it, and its (singular.group, name).
 pub fn current_yaml(engine: &mut Engine, target: &[String]) -> Result<(String, String), Output> {
     let a = parse(target, &[], "kubectl edit").map_err(Output::error)?;

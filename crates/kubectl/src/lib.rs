@@ -12,6 +12,7 @@ pub mod create;
 pub mod describe;
 pub mod dry_run;
 pub mod edit;
+pub mod effect;
 pub mod exec;
 pub mod explain;
 pub mod export;

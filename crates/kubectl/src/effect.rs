@@ -1,0 +1,115 @@
+//! What a console line asks of the program hosting the console, beyond what it prints.
+//!
+//! The runner and the page run the same lines, but a few of them mean something to the host
+//! itself: the page opens `kubectl edit` in its editor, runs its own clock for `lab time
+//! pause|play|speed`, runs a long `lab advance` in slices over the next frames, and starts its
+//! journal again after `lab reset`. The host asks here instead of reading command lines
+//! itself, so there is one parser of console lines and it is this crate's.
+
+use crate::shell::split_words;
+
+/// A host's part in a console line (see the module's doc).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `kubectl edit TARGET...` typed alone: open the object in the host's editor. Holds
+    /// what followed `edit`, as typed (for the `lab edit` that saves it).
+    Edit(String),
+    /// `lab time pause|play|speed N`: the host's wall-clock-driven clock (the runner has none).
+    Clock(ClockChange),
+    /// `lab advance D` (or `lab time advance D`) alone: runs the clock D milliseconds, which a
+    /// host may do in slices (a running load costs an instant per request).
+    Advance(u64),
+    /// `lab reset` or `lab seed N`: a freshly booted cluster replaces this one, so a journal
+    /// of what came before no longer matters (when the command succeeds).
+    Boot,
+}
+
+/// A change to the host's clock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClockChange {
+    Pause,
+    Play,
+    /// The speed as typed (`20`, `20x`, `20×`): which speeds exist is the host's choice.
+    Speed(String),
+}
+
+/// The host's part in `line`, if any. A line with a heredoc or a pipe has none.
+pub fn effect_of(line: &str) -> Option<Effect> {
+    let line = line.trim();
+    if line.contains('\n') {
+        return None;
+    }
+    if let Some(target) = edit_target(line) {
+        return Some(Effect::Edit(target));
+    }
+    let words = split_words(line).ok()?;
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    Some(match w.as_slice() {
+        ["lab", "time", "pause"] => Effect::Clock(ClockChange::Pause),
+        ["lab", "time", "play"] => Effect::Clock(ClockChange::Play),
+        ["lab", "time", "speed", n] => Effect::Clock(ClockChange::Speed(n.to_string())),
+        ["lab", "advance", d] | ["lab", "time", "advance", d] => {
+            Effect::Advance(kubelab_engine::duration::parse_duration(d).ok()?)
+        }
+        ["lab", "reset"] | ["lab", "seed", _] => Effect::Boot,
+        _ => return None,
+    })
+}
+
+/// `kubectl edit X` (or `k edit X`): the words after `edit`, as typed.
+fn edit_target(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("kubectl edit ").or_else(|| line.strip_prefix("k edit "))?;
+    Some(rest.trim().to_string()).filter(|r| !r.is_empty())
+}
+
+/// Whether running `line` may change the cluster. Commands that only read are left out of
+/// a journal (running them again would change nothing); anything else, including commands
+/// that fail, is kept.
+pub fn changes_cluster(line: &str) -> bool {
+    let Ok(words) = split_words(line) else { return false };
+    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+    match w.as_slice() {
+        [] => false,
+        ["kubectl" | "k"] => false,
+        ["kubectl" | "k", "get" | "describe" | "logs" | "version" | "explain" | "api-resources" | "api-versions" | "cluster-info", ..] => {
+            false
+        }
+        ["kubectl" | "k", "rollout", "history", ..] => false,
+        ["lab"] | ["lab", "help", ..] | ["lab", "load", "stats", ..] | ["lab", "export", ..] | ["lab", "seed"] => false,
+        ["lab", "time"] | ["lab", "time", "now" | "pause" | "play" | "speed", ..] => false,
+        ["kubectl" | "k" | "lab", ..] => true,
+        _ => false, // "command not found"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_effects_are_read_from_the_line() {
+        assert_eq!(effect_of("kubectl edit deploy/web"), Some(Effect::Edit("deploy/web".into())));
+        assert_eq!(effect_of("k edit  svc web "), Some(Effect::Edit("svc web".into())));
+        assert_eq!(effect_of("kubectl edit"), None);
+        assert_eq!(effect_of(" lab time pause "), Some(Effect::Clock(ClockChange::Pause)));
+        assert_eq!(effect_of("lab time speed 20x"), Some(Effect::Clock(ClockChange::Speed("20x".into()))));
+        assert_eq!(effect_of("lab advance 1h30m"), Some(Effect::Advance(5_400_000)));
+        assert_eq!(effect_of("lab time advance 5s"), Some(Effect::Advance(5_000)));
+        assert_eq!(effect_of("lab advance soon"), None);
+        assert_eq!(effect_of("lab advance 5s <<EOF"), None);
+        assert_eq!(effect_of("lab advance 5s\nlab reset"), None);
+        assert_eq!(effect_of("lab seed 7"), Some(Effect::Boot));
+        assert_eq!(effect_of("lab reset"), Some(Effect::Boot));
+        assert_eq!(effect_of("kubectl get pods"), None);
+    }
+
+    #[test]
+    fn only_commands_that_may_write_are_journaled() {
+        for read in ["kubectl get pods", "k describe pod x", "lab help", "lab time speed 5", "lab seed", "nope"] {
+            assert!(!changes_cluster(read), "{read}");
+        }
+        for write in ["kubectl apply -f a.yaml", "lab advance 5s", "lab seed 3", "kubectl delete pod x"] {
+            assert!(changes_cluster(write), "{write}");
+        }
+    }
+}
