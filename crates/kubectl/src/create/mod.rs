@@ -9,8 +9,23 @@ mod service;
 
 pub use deployment::container_name_for_image;
 
+use crate::apply::Mode;
 use crate::{Ctx, Output};
 use kubelab_engine::Engine;
+
+/// `kubectl create ...`: a generator subcommand, or `create -f` (which takes `--dry-run` as
+/// `apply -f` does, on a copy of the lab; the generators read the flag themselves).
+pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    match create_subcommand(words) {
+        Some(_) => create(engine, words, ctx),
+        None => crate::dry_run::dry_run_copy(engine, words, ctx, create_from_files)
+            .unwrap_or_else(|| create_from_files(engine, words, ctx)),
+    }
+}
+
+fn create_from_files(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    crate::commands::apply(engine, words, ctx, Mode::Create)
+}
 
 const CREATE_SUBCOMMANDS: &[&str] = &["deployment", "deploy", "namespace", "ns", "configmap", "cm", "service", "svc"];
 
