@@ -8,6 +8,16 @@ use crate::object::Object;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod image_ref;
+mod names;
+
+pub use image_ref::valid_image_reference;
+use names::is_label_chars;
+pub use names::{
+    config_map_key, dns1035_label, dns1123_label, dns1123_subdomain, is_env_var_name, label_value, port_name,
+    qualified_name,
+};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorType {
     Required,
@@ -89,108 +99,6 @@ fn duplicate(path: impl Into<String>, value: String) -> FieldError {
 }
 fn forbidden(path: impl Into<String>, detail: &str) -> FieldError {
     FieldError { path: path.into(), type_: ErrorType::Forbidden, value: String::new(), detail: detail.into() }
-}
-
-// ------------------------------------------------------------ names and labels
-
-const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
-
-fn is_label_chars(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && s.as_bytes()[0] != b'-'
-        && s.as_bytes()[s.len() - 1] != b'-'
-}
-
-/// IsDNS1123Label: the error strings, empty when valid.
-pub fn dns1123_label(s: &str) -> Vec<String> {
-    let mut e = Vec::new();
-    if s.len() > 63 {
-        e.push("must be no more than 63 characters".to_string());
-    }
-    if !is_label_chars(s) {
-        e.push(format!("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '{DNS1123_LABEL_FMT}')"));
-    }
-    e
-}
-
-/// IsDNS1123Subdomain.
-pub fn dns1123_subdomain(s: &str) -> Vec<String> {
-    let mut e = Vec::new();
-    if s.len() > 253 {
-        e.push("must be no more than 253 characters".to_string());
-    }
-    if s.is_empty() || !s.split('.').all(is_label_chars) {
-        e.push(format!("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '{DNS1123_SUBDOMAIN_FMT}')"));
-    }
-    e
-}
-
-/// IsDNS1035Label (Service names).
-pub fn dns1035_label(s: &str) -> Vec<String> {
-    let mut e = Vec::new();
-    if s.len() > 63 {
-        e.push("must be no more than 63 characters".to_string());
-    }
-    if !is_label_chars(s) || !s.as_bytes()[0].is_ascii_lowercase() {
-        e.push(format!("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '{DNS1035_LABEL_FMT}')"));
-    }
-    e
-}
-
-fn is_qualified_name_part(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-}
-
-/// IsQualifiedName (label and annotation keys).
-pub fn qualified_name(s: &str) -> Vec<String> {
-    let mut e = Vec::new();
-    let (prefix, name) = match s.split_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, s),
-    };
-    if s.matches('/').count() > 1 {
-        e.push("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".to_string());
-        return e;
-    }
-    if let Some(p) = prefix {
-        if p.is_empty() {
-            e.push("prefix part must be non-empty".to_string());
-        } else {
-            for m in dns1123_subdomain(p) {
-                e.push(format!("prefix part {m}"));
-            }
-        }
-    }
-    if name.is_empty() {
-        e.push("name part must be non-empty".to_string());
-    } else {
-        if name.len() > 63 {
-            e.push("name part must be no more than 63 characters".to_string());
-        }
-        if !is_qualified_name_part(name) {
-            e.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".to_string());
-        }
-    }
-    e
-}
-
-/// IsValidLabelValue.
-pub fn label_value(s: &str) -> Vec<String> {
-    let mut e = Vec::new();
-    if s.len() > 63 {
-        e.push("must be no more than 63 characters".to_string());
-    }
-    if !s.is_empty() && !is_qualified_name_part(s) {
-        e.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string());
-    }
-    e
 }
 
 pub fn validate_labels(labels: &BTreeMap<String, String>, path: &str) -> Vec<FieldError> {

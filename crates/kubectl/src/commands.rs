@@ -9,98 +9,6 @@ use crate::{Ctx, Output};
 use kubelab_api::*;
 use kubelab_engine::{Engine, Propagation};
 
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("annotate", "Update the annotations on a resource"),
-    ("api-resources", "Print the supported API resources on the server"),
-    ("apply", "Apply a configuration to a resource by file name or stdin"),
-    ("cluster-info", "Display cluster information"),
-    ("config", "Modify kubeconfig files (current-context, get-contexts, view)"),
-    ("cordon", "Mark node as unschedulable"),
-    ("create", "Create a resource from a file or from stdin"),
-    ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
-    ("describe", "Show details of a specific resource or group of resources"),
-    ("drain", "Drain node in preparation for maintenance"),
-    ("label", "Update the labels on a resource"),
-    ("patch", "Update fields of a resource"),
-    ("logs", "Print the logs for a container in a pod"),
-    ("port-forward", "Forward one or more local ports to a pod"),
-    ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
-    ("set", "Set specific features on objects (set image, set env)"),
-    ("taint", "Update the taints on one or more nodes"),
-    ("top", "Display resource (CPU/memory) usage"),
-    ("uncordon", "Mark node as schedulable"),
-    ("exec", "Execute a command in a container"),
-    ("explain", "Get documentation for a resource"),
-    ("get", "Display one or many resources"),
-    ("scale", "Set a new size for a deployment or replica set"),
-    ("version", "Print the client and server version information"),
-];
-
-/// kubectl's spelling suggestions (cobra: Levenshtein distance ≤ 2, or a prefix).
-pub fn suggestions(word: &str) -> Vec<&'static str> {
-    // kubectl's commands in the order `kubectl --help` lists them (cobra suggests in this order).
-    let all = [
-        "create",
-        "expose",
-        "run",
-        "set",
-        "explain",
-        "get",
-        "edit",
-        "delete",
-        "rollout",
-        "scale",
-        "autoscale",
-        "certificate",
-        "cluster-info",
-        "top",
-        "cordon",
-        "uncordon",
-        "drain",
-        "taint",
-        "describe",
-        "logs",
-        "attach",
-        "exec",
-        "port-forward",
-        "proxy",
-        "cp",
-        "auth",
-        "debug",
-        "events",
-        "diff",
-        "apply",
-        "patch",
-        "replace",
-        "wait",
-        "kustomize",
-        "label",
-        "annotate",
-        "completion",
-        "api-resources",
-        "api-versions",
-        "config",
-        "plugin",
-        "version",
-    ];
-    all.iter().copied().filter(|c| levenshtein(word, c) <= 2 || (c.starts_with(word) && !word.is_empty())).collect()
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_ascii_lowercase().chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = if a[i - 1] == b[j - 1] { 0 } else { 1 };
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 fn namespace_of(a: &Args) -> String {
     a.get("namespace").unwrap_or("default").to_string()
 }
@@ -348,9 +256,9 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 // kubectl's printers: encoding/json (Go field order, 4 spaces) and
                 // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
                 if output == "json" {
-                    out.out(crate::generators::to_kubectl_json(&value));
+                    out.out(crate::output::to_kubectl_json(&value));
                 } else {
-                    out.out(crate::generators::to_kubectl_yaml(&value));
+                    out.out(crate::output::to_kubectl_yaml(&value));
                 }
             }
         }

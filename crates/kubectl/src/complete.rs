@@ -3,6 +3,7 @@
 //! objects, namespaces, nodes and machines, and the lab's verbs. Pure, so it is tested
 //! natively; the page only applies the answer.
 
+use crate::registry;
 use crate::shell::split_words;
 use kubelab_api::{resolve_resource, KINDS};
 use kubelab_engine::Engine;
@@ -49,90 +50,14 @@ fn common_prefix(v: &[String]) -> String {
     first[..n].to_string()
 }
 
-const KUBECTL: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "apply",
-    "cluster-info",
-    "config",
-    "cordon",
-    "create",
-    "delete",
-    "describe",
-    "drain",
-    "edit",
-    "exec",
-    "explain",
-    "expose",
-    "get",
-    "label",
-    "logs",
-    "patch",
-    "port-forward",
-    "rollout",
-    "run",
-    "scale",
-    "set",
-    "taint",
-    "top",
-    "uncordon",
-    "version",
-];
-const LAB: &[&str] =
-    &["advance", "curl", "export", "help", "lan", "load", "node", "on", "pod", "reset", "seed", "ssh", "time"];
+/// The verbs Tab offers after `kubectl ` or `lab ` (the registry's, less those it marks).
+fn verbs(program: &str) -> Vec<String> {
+    registry::verbs_of(program).unwrap_or_default().iter().filter(|v| v.tab).map(|v| v.name.to_string()).collect()
+}
 
-/// Flags offered after `-` for each subcommand (the common ones; every one works when typed).
+/// Flags offered after `-` for each subcommand (the registry's; every one works when typed).
 fn flags(cmd: &str) -> &'static [&'static str] {
-    match cmd {
-        "get" => &[
-            "--all-namespaces",
-            "--field-selector",
-            "--label-columns",
-            "--namespace",
-            "--no-headers",
-            "--output",
-            "--selector",
-            "--show-labels",
-            "--sort-by",
-            "--watch",
-        ],
-        "describe" => &["--namespace", "--selector"],
-        "delete" => &[
-            "--all",
-            "--cascade",
-            "--field-selector",
-            "--filename",
-            "--force",
-            "--grace-period",
-            "--namespace",
-            "--selector",
-            "--wait",
-        ],
-        "apply" | "create" => &["--dry-run", "--filename", "--namespace", "--output"],
-        "logs" => {
-            &["--container", "--follow", "--namespace", "--previous", "--selector", "--since", "--tail", "--timestamps"]
-        }
-        "scale" => &["--namespace", "--replicas"],
-        "run" => &[
-            "--command",
-            "--dry-run",
-            "--env",
-            "--image",
-            "--labels",
-            "--namespace",
-            "--output",
-            "--port",
-            "--restart",
-        ],
-        "expose" => &["--dry-run", "--name", "--output", "--port", "--selector", "--target-port", "--type"],
-        "drain" => &["--delete-emptydir-data", "--force", "--grace-period", "--ignore-daemonsets"],
-        "rollout" => &["--namespace", "--revision", "--timeout", "--to-revision"],
-        "label" | "annotate" => &["--all", "--namespace", "--overwrite", "--selector"],
-        "exec" => &["--container", "--namespace", "--stdin", "--tty"],
-        "explain" => &["--api-version", "--recursive"],
-        "patch" => &["--dry-run", "--namespace", "--output", "--patch", "--patch-file", "--subresource", "--type"],
-        _ => &["--namespace"],
-    }
+    registry::kubectl_verb(cmd).map_or(&["--namespace"], |v| v.flags)
 }
 
 /// The words of `all` that start with what was typed, sorted, once each.
@@ -162,8 +87,8 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
     let offer = |all: Vec<String>| candidates(all, current, start);
     match done.as_slice() {
         [] => offer(strs(&["kubectl", "lab"])),
-        ["kubectl" | "k"] => offer(strs(KUBECTL)),
-        ["lab"] => offer(strs(LAB)),
+        ["kubectl" | "k"] => offer(verbs("kubectl")),
+        ["lab"] => offer(verbs("lab")),
         ["lab", "node"] => offer(strs(&["add", "delete", "kill", "restore"])),
         ["lab", "node", _] => offer(node_names(engine)),
         ["lab", "pod"] => offer(strs(&["kill"])),
@@ -232,6 +157,45 @@ fn type_words() -> Vec<String> {
     v
 }
 
+/// The words that are not flags or flag values (the flags that take a value are listed
+/// here, apart from the commands' own flag tables; a flag missing here makes its value
+/// count as a positional word, which only changes what Tab offers).
+fn positional<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for w in rest {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = !w.contains('=')
+                && matches!(
+                    *w,
+                    "-n" | "--namespace"
+                        | "-o"
+                        | "--output"
+                        | "-l"
+                        | "--selector"
+                        | "-c"
+                        | "--container"
+                        | "-f"
+                        | "--filename"
+                        | "--replicas"
+                        | "--image"
+                        | "--port"
+                        | "-p"
+                        | "--patch"
+                        | "--patch-file"
+                        | "--type"
+                );
+            continue;
+        }
+        out.push(*w);
+    }
+    out
+}
+
 fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns: &str, start: usize) -> Completion {
     let offer = |all: Vec<String>| candidates(all, current, start);
     if current.starts_with('-') {
@@ -243,42 +207,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
     if matches!(rest.last(), Some(&"-o") | Some(&"--output")) {
         return offer(strs(&["custom-columns=", "json", "jsonpath=", "name", "wide", "yaml"]));
     }
-    // Words that are not flags or flag values.
-    let positional: Vec<&str> = {
-        let mut out = Vec::new();
-        let mut skip = false;
-        for w in rest {
-            if skip {
-                skip = false;
-                continue;
-            }
-            if w.starts_with('-') {
-                skip = !w.contains('=')
-                    && matches!(
-                        *w,
-                        "-n" | "--namespace"
-                            | "-o"
-                            | "--output"
-                            | "-l"
-                            | "--selector"
-                            | "-c"
-                            | "--container"
-                            | "-f"
-                            | "--filename"
-                            | "--replicas"
-                            | "--image"
-                            | "--port"
-                            | "-p"
-                            | "--patch"
-                            | "--patch-file"
-                            | "--type"
-                    );
-                continue;
-            }
-            out.push(*w);
-        }
-        out
-    };
+    let positional = positional(rest);
     // `TYPE/NAME` in one word.
     if let Some((t, _)) = current.split_once('/') {
         if let Some(k) = resolve_resource(t) {

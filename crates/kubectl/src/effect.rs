@@ -68,18 +68,15 @@ fn edit_target(line: &str) -> Option<String> {
 pub fn changes_cluster(line: &str) -> bool {
     let Ok(words) = split_words(line) else { return false };
     let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-    match w.as_slice() {
-        [] => false,
-        ["kubectl" | "k"] => false,
-        ["kubectl" | "k", "get" | "describe" | "logs" | "version" | "explain" | "api-resources" | "api-versions" | "cluster-info", ..] => {
-            false
-        }
-        ["kubectl" | "k", "rollout", "history", ..] => false,
-        ["lab"] | ["lab", "help", ..] | ["lab", "load", "stats", ..] | ["lab", "export", ..] | ["lab", "seed"] => false,
-        ["lab", "time"] | ["lab", "time", "now" | "pause" | "play" | "speed", ..] => false,
-        ["kubectl" | "k" | "lab", ..] => true,
-        _ => false, // "command not found"
-    }
+    let Some((program, rest)) = w.split_first() else { return false };
+    let Some(verbs) = crate::registry::verbs_of(program) else {
+        return false; // "command not found"
+    };
+    let Some((verb, after)) = rest.split_first() else {
+        return false; // `kubectl` or `lab` alone prints help
+    };
+    // The registry says which verbs only read; an unknown verb fails, and is kept.
+    verbs.iter().find(|v| v.name == *verb).is_none_or(|v| v.access.writes(after))
 }
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ pub fn export(engine: &Engine) -> String {
                     continue;
                 }
             }
-            docs.push(crate::generators::to_kubectl_yaml(&authored(&o)));
+            docs.push(crate::output::to_kubectl_yaml(&authored(&o)));
         }
     }
     if docs.is_empty() {

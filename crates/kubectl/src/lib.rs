@@ -8,28 +8,36 @@ pub mod cluster;
 pub mod commands;
 pub mod complete;
 pub mod console;
+pub mod create;
 pub mod describe;
+pub mod dry_run;
 pub mod edit;
 pub mod effect;
 pub mod exec;
 pub mod explain;
 pub mod export;
+pub mod expose;
 pub mod fields;
-pub mod generators;
 pub mod jsonpath;
 pub mod lab;
 pub mod labels;
 pub mod logs;
 pub mod nodes;
+pub mod output;
 pub mod patch;
 pub mod pick;
 pub mod pipe;
 pub mod printers;
+pub mod registry;
 pub mod rollout;
+pub mod run;
 pub mod script;
 pub mod selector;
 pub mod set_env;
+pub mod set_image;
 pub mod shell;
+pub mod strconv;
+mod submit;
 pub mod tabwriter;
 pub mod traffic;
 pub mod vm;
@@ -182,57 +190,26 @@ fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             "kubectl controls the Kubernetes cluster manager.\n\nRun 'lab help' for the commands this lab supports.",
         );
     };
-    let rest = &words[1..];
-    match cmd.as_str() {
-        "get" => commands::get(engine, rest, ctx),
-        "apply" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Apply))
-            .unwrap_or_else(|| commands::apply(engine, rest, ctx, apply::Mode::Apply)),
-        "create" => match generators::create_subcommand(rest) {
-            Some(_) => generators::create(engine, rest, ctx),
-            None => generators::dry_run_copy(engine, rest, ctx, |e, w, c| commands::apply(e, w, c, apply::Mode::Create))
-                .unwrap_or_else(|| commands::apply(engine, rest, ctx, apply::Mode::Create)),
-        },
-        "run" => generators::run(engine, rest, ctx),
-        "expose" => generators::expose(engine, rest, ctx),
-        "delete" => generators::dry_run_copy(engine, rest, ctx, commands::delete).unwrap_or_else(|| commands::delete(engine, rest, ctx)),
-        "scale" => generators::dry_run_copy(engine, rest, ctx, commands::scale).unwrap_or_else(|| commands::scale(engine, rest, ctx)),
-        "version" => commands::version(engine, rest, ctx),
-        "describe" => describe::run(engine, rest, ctx),
-        "set" => generators::dry_run_copy(engine, rest, ctx, rollout::set).unwrap_or_else(|| rollout::set(engine, rest, ctx)),
-        "rollout" => rollout::rollout(engine, rest, ctx),
-        "logs" => logs::logs(engine, rest, ctx),
-        "cordon" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, false)).unwrap_or_else(|| nodes::cordon(engine, rest, false)),
-        "label" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, false)).unwrap_or_else(|| labels::run(engine, rest, ctx, false)),
-        "exec" => exec::exec(engine, rest, ctx),
-        "api-resources" => cluster::api_resources(engine, rest, ctx),
-        "cluster-info" => cluster::cluster_info(engine, rest, ctx),
-        "config" => cluster::config(engine, rest, ctx),
-        "top" => cluster::top(engine, rest, ctx),
-        "port-forward" => exec::port_forward(engine, rest, ctx),
-        "annotate" => generators::dry_run_copy(engine, rest, ctx, |e, w, c| labels::run(e, w, c, true)).unwrap_or_else(|| labels::run(engine, rest, ctx, true)),
-        "uncordon" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::cordon(e, w, true)).unwrap_or_else(|| nodes::cordon(engine, rest, true)),
-        "drain" => generators::dry_run_copy(engine, rest, ctx, nodes::drain).unwrap_or_else(|| nodes::drain(engine, rest, ctx)),
-        "taint" => generators::dry_run_copy(engine, rest, ctx, |e, w, _| nodes::taint(e, w)).unwrap_or_else(|| nodes::taint(engine, rest)),
-        "patch" => patch::patch(engine, rest, ctx),
-        "explain" => explain::explain(rest),
-        "edit" => Output::error(
-            "error: kubectl edit opens an editor: in the browser it opens the object in the lab's editor (Apply saves it); in a script use lab edit TYPE/NAME <<EOF with the new YAML",
-        ),
-        other => {
-            let known = commands::suggestions(other);
-            if known.contains(&other) {
-                return Output::error(format!("error: `kubectl {other}` is not available in this lab yet"));
-            }
-            // cobra's wording, as kubectl prints it (with a blank line after suggestions).
-            let mut out = Output::error(format!("Error: unknown command \"{other}\" for \"kubectl\""));
-            if !known.is_empty() {
-                out.err("\nDid you mean this?");
-                for k in known {
-                    out.err(format!("\t{k}"));
-                }
-                out.lines.push((true, String::new()));
-            }
-            out
+    match registry::kubectl_verb(cmd) {
+        Some(verb @ registry::Verb { run: Some(run), .. }) => {
+            registry::run_kubectl(verb, *run, engine, &words[1..], ctx)
         }
+        Some(_) => Output::error(format!("error: `kubectl {cmd}` is not available in this lab yet")),
+        None => unknown_command(cmd),
     }
+}
+
+/// cobra's wording for a verb kubectl does not have, as kubectl prints it (with a blank line
+/// after suggestions).
+fn unknown_command(cmd: &str) -> Output {
+    let known = registry::suggestions(cmd);
+    let mut out = Output::error(format!("Error: unknown command \"{cmd}\" for \"kubectl\""));
+    if !known.is_empty() {
+        out.err("\nDid you mean this?");
+        for k in known {
+            out.err(format!("\t{k}"));
+        }
+        out.lines.push((true, String::new()));
+    }
+    out
 }

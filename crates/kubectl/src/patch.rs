@@ -61,10 +61,10 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     }
     // cmdutil.GetDryRunStrategy, with its deprecation warning for a bare --dry-run.
     let mut out = Output::new();
-    let dry = match crate::generators::dry_run_strategy(&a, engine.now(), &mut out) {
-        Ok(crate::generators::DryRun::Client) => "client",
-        Ok(crate::generators::DryRun::Server) => "server",
-        Ok(crate::generators::DryRun::None) => "",
+    let dry = match crate::dry_run::dry_run_strategy(&a, engine.now(), &mut out) {
+        Ok(crate::dry_run::DryRun::Client) => "client",
+        Ok(crate::dry_run::DryRun::Server) => "server",
+        Ok(crate::dry_run::DryRun::None) => "",
         Err(e) => return e,
     };
     if local && dry == "server" {
@@ -306,8 +306,8 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         }
     };
     match output {
-        "yaml" => out.out(crate::generators::to_kubectl_yaml(&shown.to_json())),
-        "json" => out.out(crate::generators::to_kubectl_json(&shown.to_json())),
+        "yaml" => out.out(crate::output::to_kubectl_yaml(&shown.to_json())),
+        "json" => out.out(crate::output::to_kubectl_json(&shown.to_json())),
         "name" => out.out(&label),
         _ => out.out(format!("{label} patched{}{suffix}", if changed { "" } else { " (no change)" })),
     }

@@ -17,6 +17,7 @@
 
 use crate::args::{flag, parse, FlagSpec};
 use crate::{Ctx, Output};
+use kubelab_api::validate::is_env_var_name;
 use kubelab_api::*;
 use kubelab_engine::Engine;
 use serde_yaml::{Mapping, Value};
@@ -44,13 +45,6 @@ fn is_env_arg(s: &str) -> bool {
     s.find('=').is_some_and(|i| i > 0) || s.ends_with('-')
 }
 
-/// validation.IsEnvVarName: `[-._a-zA-Z][-._a-zA-Z0-9]*`.
-fn valid_env_name(n: &str) -> bool {
-    let mut chars = n.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c))
-        && chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
-}
-
 const ENV_NAME_RULE: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnv1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
 
 /// env_parse.go parseIntoEnvVar: (variables to set, names to remove).
@@ -59,7 +53,7 @@ fn parse_env(specs: &[String]) -> Result<(Vec<EnvVar>, Vec<String>), String> {
     let mut remove = Vec::new();
     for spec in specs {
         if let Some((name, value)) = spec.split_once('=') {
-            if !valid_env_name(name) {
+            if !is_env_var_name(name) {
                 return Err(format!("error: \"{name}\" is not a valid key name: {ENV_NAME_RULE}"));
             }
             env.push(EnvVar { name: name.into(), value: Some(value.into()), value_from: None });

@@ -1,0 +1,92 @@
+//! describe for a Service and its Endpoints.
+
+use super::{describe_events, labels_multiline, W};
+use crate::printers;
+use kubelab_api::*;
+use kubelab_engine::store::Store;
+
+pub fn service(store: &Store, s: &Service, now: Time) -> String {
+    let mut w = W(String::new());
+    let m = &s.metadata;
+    w.line(0, &format!("Name:\t{}", m.name));
+    w.line(0, &format!("Namespace:\t{}", m.namespace));
+    labels_multiline(&mut w, "Labels", &m.labels, "=");
+    labels_multiline(&mut w, "Annotations", &m.annotations, ": ");
+    w.line(0, &format!("Selector:\t{}", printers::labels_string(&s.spec.selector)));
+    w.line(0, &format!("Type:\t{}", s.spec.type_));
+    w.line(0, &format!("IP Family Policy:\t{}", s.spec.ip_family_policy.clone().unwrap_or_default()));
+    w.line(0, &format!("IP Families:\t{}", s.spec.ip_families.join(",")));
+    w.line(0, &format!("IP:\t{}", s.spec.cluster_ip));
+    w.line(0, &format!("IPs:\t{}", s.spec.cluster_ips.join(",")));
+    let ingress: Vec<String> = s
+        .status
+        .load_balancer
+        .ingress
+        .iter()
+        .map(|i| if i.ip.is_empty() { i.hostname.clone() } else { i.ip.clone() })
+        .collect();
+    if !ingress.is_empty() {
+        w.line(0, &format!("LoadBalancer Ingress:\t{}", ingress.join(", ")));
+    }
+    let ep = store.endpoints.get(&(m.namespace.clone(), m.name.clone()));
+    for p in &s.spec.ports {
+        let name = if p.name.is_empty() { "<unset>".to_string() } else { p.name.clone() };
+        w.line(0, &format!("Port:\t{name}\t{}/{}", p.port, p.protocol));
+        let tp = p.target_port.clone().unwrap_or(IntOrString::Int(p.port));
+        w.line(0, &format!("TargetPort:\t{tp}/{}", p.protocol));
+        if let Some(np) = p.node_port.filter(|n| *n != 0) {
+            w.line(0, &format!("NodePort:\t{name}\t{np}/{}", p.protocol));
+        }
+        // formatEndpoints for this port: at most three, then "+ N more...".
+        let shown = ep
+            .map(|e| {
+                let mut only = e.clone();
+                for ss in &mut only.subsets {
+                    ss.ports.retain(|x| x.name == p.name);
+                }
+                printers::format_endpoints(&only)
+            })
+            .unwrap_or_else(|| "<none>".into());
+        w.line(0, &format!("Endpoints:\t{}", if shown == "<none>" { String::new() } else { shown }));
+    }
+    w.line(0, &format!("Session Affinity:\t{}", s.spec.session_affinity));
+    if !s.spec.external_traffic_policy.is_empty() {
+        w.line(0, &format!("External Traffic Policy:\t{}", s.spec.external_traffic_policy));
+    }
+    if let Some(itp) = &s.spec.internal_traffic_policy {
+        w.line(0, &format!("Internal Traffic Policy:\t{itp}"));
+    }
+    describe_events(&mut w, store, "Service", &m.namespace, &m.name, &m.uid, now);
+    w.finish()
+}
+
+pub fn endpoints(store: &Store, e: &Endpoints, now: Time) -> String {
+    let mut w = W(String::new());
+    let m = &e.metadata;
+    w.line(0, &format!("Name:\t{}", m.name));
+    w.line(0, &format!("Namespace:\t{}", m.namespace));
+    labels_multiline(&mut w, "Labels", &m.labels, "=");
+    labels_multiline(&mut w, "Annotations", &m.annotations, ": ");
+    w.line(0, "Subsets:");
+    for ss in &e.subsets {
+        let ips = |v: &[EndpointAddress]| {
+            if v.is_empty() {
+                "<none>".to_string()
+            } else {
+                v.iter().map(|a| a.ip.clone()).collect::<Vec<_>>().join(",")
+            }
+        };
+        w.line(1, &format!("Addresses:\t{}", ips(&ss.addresses)));
+        w.line(1, &format!("NotReadyAddresses:\t{}", ips(&ss.not_ready_addresses)));
+        w.line(1, "Ports:");
+        w.line(2, "Name\tPort\tProtocol");
+        w.line(2, "----\t----\t--------");
+        for p in &ss.ports {
+            let name = if p.name.is_empty() { "<unset>" } else { &p.name };
+            w.line(2, &format!("{name}\t{}\t{}", p.port, p.protocol));
+        }
+        w.0.push('\n');
+    }
+    describe_events(&mut w, store, "Endpoints", &m.namespace, &m.name, &m.uid, now);
+    w.finish()
+}
