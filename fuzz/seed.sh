@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/manifest corpus/command
-find ../tests ../lessons ../../shared/corpus -name '*.yaml' -size -64k 2>/dev/null | while read -r f; do
+sources=(../tests ../lessons)
+[ -d ../../shared/corpus ] && sources+=(../../shared/corpus)
+find "${sources[@]}" -name '*.yaml' -size -64k | while read -r f; do
   cp "$f" "corpus/manifest/$(sha1sum "$f" | cut -c1-16)"
 done
 cat ../tests/scenarios/*/script | grep -E '^(kubectl|k|lab) ' | sort -u | while IFS= read -r line; do
