@@ -3,9 +3,10 @@
 //! Saved in localStorage under its own key (format version 1); an unreadable save gives a
 //! clear message and a fresh start. Plain data, tested natively.
 
-use crate::json::Json;
 use kubelab_engine::Engine;
 use kubelab_lessons::{check, Lesson};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const PROGRESS_KEY: &str = "kubelab.lessons";
@@ -29,29 +30,43 @@ pub struct Progress {
     pub completed: BTreeSet<String>,
 }
 
+/// The progress as written: `open` only while a lesson is open.
+#[derive(Serialize)]
+struct ProgressOut<'a> {
+    version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open: Option<OpenOut<'a>>,
+    completed: &'a BTreeSet<String>,
+}
+
+/// An open lesson as written (whether the solution shows is not kept).
+#[derive(Serialize)]
+struct OpenOut<'a> {
+    lesson: &'a str,
+    step: usize,
+    done: &'a BTreeSet<String>,
+    hints: usize,
+}
+
 impl Progress {
     pub fn to_json(&self) -> String {
-        let mut kv = vec![("version".to_string(), Json::Int(PROGRESS_VERSION))];
-        if let Some(o) = &self.open {
-            kv.push((
-                "open".into(),
-                Json::Obj(vec![
-                    ("lesson".into(), Json::Str(o.lesson.clone())),
-                    ("step".into(), Json::Int(o.step as u64)),
-                    ("done".into(), Json::Arr(o.done.iter().map(|d| Json::Str(d.clone())).collect())),
-                    ("hints".into(), Json::Int(o.hints_shown as u64)),
-                ]),
-            ));
-        }
-        kv.push(("completed".into(), Json::Arr(self.completed.iter().map(|d| Json::Str(d.clone())).collect())));
-        Json::Obj(kv).to_text()
+        let open = self.open.as_ref().map(|o| OpenOut {
+            lesson: &o.lesson,
+            step: o.step,
+            done: &o.done,
+            hints: o.hints_shown,
+        });
+        let out = ProgressOut { version: PROGRESS_VERSION, open, completed: &self.completed };
+        // Strings, whole numbers and lists: nothing here can fail.
+        serde_json::to_string(&out).unwrap_or_default()
     }
 
     /// Reads a save, checked against the lessons this build has: an unknown lesson or a
     /// step out of range is an error with a reason, never a broken page.
     pub fn from_json(text: &str, lessons: &[Lesson]) -> Result<Progress, String> {
-        let j = Json::parse(text).map_err(|e| format!("the saved lesson progress is not readable ({e})"))?;
-        match j.get("version").and_then(Json::as_u64) {
+        let j: Value =
+            serde_json::from_str(text).map_err(|e| format!("the saved lesson progress is not readable ({e})"))?;
+        match j.get("version").and_then(Value::as_u64) {
             Some(PROGRESS_VERSION) => {}
             Some(v) => {
                 return Err(format!(
@@ -60,8 +75,8 @@ impl Progress {
             }
             None => return Err("the saved lesson progress has no format version".into()),
         }
-        let strings = |v: Option<&Json>| -> Result<BTreeSet<String>, String> {
-            v.and_then(Json::as_array)
+        let strings = |v: Option<&Value>| -> Result<BTreeSet<String>, String> {
+            v.and_then(Value::as_array)
                 .ok_or("a list is missing")?
                 .iter()
                 .map(|x| x.as_str().map(String::from).ok_or_else(|| "a list holds a non-string".to_string()))
@@ -70,18 +85,18 @@ impl Progress {
         let completed =
             strings(j.get("completed")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
         let open = match j.get("open") {
-            None | Some(Json::Null) => None,
+            None | Some(Value::Null) => None,
             Some(o) => {
                 let id = o
                     .get("lesson")
-                    .and_then(Json::as_str)
+                    .and_then(Value::as_str)
                     .ok_or("the saved lesson progress is damaged: no lesson id")?;
                 let lesson = lessons
                     .iter()
                     .find(|l| l.id == id)
                     .ok_or_else(|| format!("the saved progress is for a lesson this lab does not have ({id})"))?;
                 let step =
-                    o.get("step").and_then(Json::as_u64).ok_or("the saved lesson progress is damaged: no step")?
+                    o.get("step").and_then(Value::as_u64).ok_or("the saved lesson progress is damaged: no step")?
                         as usize;
                 if step >= lesson.steps.len() {
                     return Err(format!(
@@ -91,7 +106,7 @@ impl Progress {
                     ));
                 }
                 let done = strings(o.get("done")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
-                let hints_shown = o.get("hints").and_then(Json::as_u64).unwrap_or(0) as usize;
+                let hints_shown = o.get("hints").and_then(Value::as_u64).unwrap_or(0) as usize;
                 Some(Open { lesson: id.to_string(), step, done, hints_shown, solution_shown: false })
             }
         };
@@ -148,6 +163,17 @@ mod tests {
             completed: [ls[0].id.clone()].into(),
         };
         assert_eq!(Progress::from_json(&p.to_json(), &ls), Ok(p));
+    }
+
+    #[test]
+    fn progress_written_by_the_earlier_page_still_loads() {
+        let text = include_str!("../tests/data/progress-v1.json").trim_end();
+        let p = Progress::from_json(text, &lessons()).expect("reads");
+        let open = p.open.clone().expect("a lesson open");
+        assert_eq!((open.lesson.as_str(), open.step, open.hints_shown), ("03-vm-load-balancer", 1, 2));
+        assert_eq!(open.done, ["lb-up".to_string()].into());
+        assert_eq!(p.completed, ["01-vm-one-app".to_string()].into());
+        assert_eq!(p.to_json(), text, "written the same way");
     }
 
     #[test]
