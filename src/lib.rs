@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod highlight;
 pub mod model;
+pub mod platform;
 pub mod presenter;
 
 // The lab's modules under the names the page (and its tests) have always used.

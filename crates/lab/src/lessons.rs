@@ -3,6 +3,7 @@
 //! Saved in localStorage under its own key (format version 1); an unreadable save gives a
 //! clear message and a fresh start. Plain data, tested natively.
 
+use crate::platform::Platform;
 use kubelab_engine::Engine;
 use kubelab_lessons::{check, Lesson};
 use serde::Serialize;
@@ -114,6 +115,24 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// The progress saved on this platform; None when there is none; Err: why it starts
+    /// afresh (the unreadable save is kept aside as `kubelab.lessons.unreadable`).
+    pub fn load(platform: &dyn Platform, lessons: &[Lesson]) -> Result<Option<Progress>, String> {
+        let Some(text) = platform.get(PROGRESS_KEY) else { return Ok(None) };
+        Progress::from_json(&text, lessons).map(Some).map_err(|e| {
+            platform.set(&format!("{PROGRESS_KEY}.unreadable"), &text);
+            format!(
+                "{e}: your lesson progress starts afresh (the old save is kept aside as {PROGRESS_KEY}.unreadable)."
+            )
+        })
+    }
+
+    pub fn store(&self, platform: &dyn Platform) {
+        platform.set(PROGRESS_KEY, &self.to_json());
+    }
+}
+
 /// The lesson with this id.
 pub fn find<'a>(lessons: &'a [Lesson], id: &str) -> Option<&'a Lesson> {
     lessons.iter().find(|l| l.id == id)
@@ -174,6 +193,18 @@ mod tests {
         assert_eq!(open.done, ["lb-up".to_string()].into());
         assert_eq!(p.completed, ["01-vm-one-app".to_string()].into());
         assert_eq!(p.to_json(), text, "written the same way");
+    }
+
+    #[test]
+    fn progress_is_kept_on_the_platform_and_an_unreadable_one_is_set_aside() {
+        let (ls, p) = (lessons(), crate::platform::Memory::default());
+        assert_eq!(Progress::load(&p, &ls), Ok(None));
+        let mine = Progress { open: None, completed: [ls[0].id.clone()].into() };
+        mine.store(&p);
+        assert_eq!(Progress::load(&p, &ls), Ok(Some(mine)));
+        p.set(PROGRESS_KEY, "{");
+        assert!(Progress::load(&p, &ls).unwrap_err().contains("starts afresh"));
+        assert_eq!(p.get("kubelab.lessons.unreadable").as_deref(), Some("{"));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! (storage, the time now) comes in through `platform::Platform`, so all of this runs and is
 //! tested natively; the page is a view of it plus the platform in a few dozen lines.
 
+pub mod clock;
 pub mod lessons;
+pub mod platform;
 pub mod replay;
 pub mod save;
 pub mod session;

@@ -4,6 +4,7 @@
 //! from before editor tabs (only `"editor"`) opens as one tab, and a save this page cannot
 //! read is an error that says what is wrong with it, never a broken page.
 
+use crate::platform::Platform;
 use crate::session::Entry;
 use crate::tabs::Tabs;
 use serde::de::{MapAccess, Visitor};
@@ -47,6 +48,41 @@ impl fmt::Display for SaveError {
             ),
             SaveError::Version(None) => write!(f, "The saved lab in this browser has no format version, so this is a fresh cluster."),
         }
+    }
+}
+
+/// The key set while a saved lab replays: still there when the page opens next, the replay
+/// stopped the page (a bug in the lab), and replaying it again would stop it again.
+pub fn replaying_marker(key: &str) -> String {
+    format!("{key}.replaying")
+}
+
+/// The lab saved under `key` on this platform, to replay; None when there is none; Err: why
+/// there is a fresh lab instead. An unreadable save is kept aside as `<key>.unreadable`, so
+/// a lab this page cannot read is not lost for good. `requested_seed`: the address asked for
+/// a seed, and a lab saved with another one is not restored.
+pub fn load(platform: &dyn Platform, key: &str, requested_seed: Option<u64>) -> Result<Option<Save>, String> {
+    let Some(text) = platform.get(key) else { return Ok(None) };
+    let marker = replaying_marker(key);
+    if platform.get(&marker).is_some() {
+        platform.remove(&marker);
+        platform.set(&format!("{key}.unreadable"), &text);
+        return Err(format!(
+            "Restoring the lab saved in this browser stopped the page last time, so this is a fresh cluster (the saved lab is kept aside in localStorage as {key}.unreadable)."
+        ));
+    }
+    match Save::from_json(&text) {
+        Err(e) => {
+            platform.set(&format!("{key}.unreadable"), &text);
+            Err(e.to_string())
+        }
+        Ok(save) => match requested_seed {
+            Some(seed) if seed != save.seed => Err(format!(
+                "This address asks for seed {seed}, but the lab saved in this browser used seed {}: this is a fresh cluster with seed {seed}, and it replaces the saved one.",
+                save.seed
+            )),
+            _ => Ok(Some(save)),
+        },
     }
 }
 
@@ -337,5 +373,22 @@ mod tests {
             assert!(e.to_string().contains(why), "{from} → {to}: {e}");
         }
         assert_eq!(Save::from_json("[1]"), Err(corrupt("not an object")));
+    }
+
+    #[test]
+    fn loading_keeps_an_unreadable_save_aside_and_refuses_a_replay_that_stopped_the_page() {
+        let p = crate::platform::Memory::default();
+        assert_eq!(load(&p, "k", None), Ok(None));
+        p.set("k", SAVED_BEFORE_SERDE.trim_end());
+        assert_eq!(load(&p, "k", None).unwrap().map(|s| s.seed), Some(42));
+        assert!(load(&p, "k", Some(7)).unwrap_err().contains("asks for seed 7"));
+        p.set(&replaying_marker("k"), "1");
+        assert!(load(&p, "k", None).unwrap_err().contains("stopped the page last time"));
+        assert_eq!((p.get("k.replaying"), p.get("k.unreadable").is_some()), (None, true));
+        p.set("k", "{nope");
+        assert!(load(&p, "k", None)
+            .unwrap_err()
+            .starts_with("The saved lab in this browser could not be read (not JSON"));
+        assert_eq!(p.get("k.unreadable").as_deref(), Some("{nope"));
     }
 }
