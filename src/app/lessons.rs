@@ -18,9 +18,18 @@ impl App {
                     self.progress.open = None;
                 }
             }
-            LessonAction::Start(id) => self.start_lesson(ctx, &id),
+            // A lesson that is not there (or no lesson open to reset) changes nothing.
+            LessonAction::Start(id) => {
+                if !self.start_lesson(ctx, &id) {
+                    return true;
+                }
+            }
             LessonAction::Step(n) => self.go_to_step(n),
-            LessonAction::ResetStep => self.reset_step(ctx),
+            LessonAction::ResetStep => {
+                if !self.reset_step(ctx) {
+                    return true;
+                }
+            }
             LessonAction::Hint => {
                 if let Some(o) = self.progress.open.as_mut() {
                     o.hints_shown += 1;
@@ -66,10 +75,11 @@ impl App {
         true
     }
 
-    /// A fresh lab, the lesson's setup, and its first step's file in the editor.
-    fn start_lesson(&mut self, ctx: &Context<Self>, id: &str) {
+    /// A fresh lab, the lesson's setup, and its first step's file in the editor; false if
+    /// this lab has no such lesson.
+    fn start_lesson(&mut self, ctx: &Context<Self>, id: &str) -> bool {
         let lessons = self.lessons.clone();
-        let Some(l) = find(&lessons, id) else { return };
+        let Some(l) = find(&lessons, id) else { return false };
         self.progress.open = Some(Open { lesson: l.id.clone(), ..Default::default() });
         self.picked = None;
         self.selected = None;
@@ -82,6 +92,7 @@ impl App {
             self.tabs.open(name, text);
         }
         self.save(ctx);
+        true
     }
 
     fn go_to_step(&mut self, n: usize) {
@@ -99,12 +110,13 @@ impl App {
         }
     }
 
-    /// Back to the start of the open step: a fresh lab, the setup, the earlier steps' solutions.
-    fn reset_step(&mut self, ctx: &Context<Self>) {
+    /// Back to the start of the open step: a fresh lab, the setup, the earlier steps'
+    /// solutions; false if no lesson is open.
+    fn reset_step(&mut self, ctx: &Context<Self>) -> bool {
         let lessons = self.lessons.clone();
         let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).map(|l| (o.clone(), l)))
         else {
-            return;
+            return false;
         };
         self.selected = None;
         self.info(&format!(
@@ -125,6 +137,7 @@ impl App {
             open.solution_shown = false;
         }
         self.save(ctx);
+        true
     }
 
     /// Ticks the open step's objectives when the lab moved on since the last check (at
