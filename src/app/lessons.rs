@@ -58,8 +58,8 @@ impl App {
                     .as_ref()
                     .and_then(|o| find(&lessons, &o.lesson).and_then(|l| o.files(l).get(&name).cloned()));
                 if let Some(t) = text {
-                    self.tabs.open(&name, &t);
-                    self.dirty = true;
+                    self.lab.tabs.open(&name, &t);
+                    self.lab.dirty = true;
                 }
             }
             LessonAction::Command(c) => {
@@ -83,13 +83,13 @@ impl App {
         self.progress.open = Some(Open { lesson: l.id.clone(), ..Default::default() });
         self.picked = None;
         self.selected = None;
-        self.report = None;
-        self.problems = Default::default();
+        self.lab.report = None;
+        self.lab.problems = Default::default();
         self.info(&format!("Lesson: {}. A fresh lab, then the lesson's setup.", l.title));
         self.run("lab reset", false);
         self.run_each(&l.setup);
         if let Some((name, text)) = l.steps[0].files.iter().next() {
-            self.tabs.open(name, text);
+            self.lab.tabs.open(name, text);
         }
         self.save(ctx);
         true
@@ -105,7 +105,7 @@ impl App {
             o.hints_shown = 0;
             o.solution_shown = false;
             if let Some((name, text)) = l.steps[n].files.iter().next() {
-                self.tabs.open(name, text);
+                self.lab.tabs.open(name, text);
             }
         }
     }
@@ -146,7 +146,7 @@ impl App {
         if self.restoring.is_some() {
             return false;
         }
-        let engine = self.session.engine();
+        let engine = self.lab.session.engine();
         let (t, rv) = (engine.now().0, engine.store().resource_version());
         let wall = now.unwrap_or(0.0);
         if !force {

@@ -18,18 +18,15 @@ mod saving;
 mod timeline;
 mod view;
 
-use crate::components::{ConsoleLine, LessonAction, LineKind, TabAction};
+use crate::components::{LessonAction, TabAction};
 use crate::lessons::{Open, Progress};
 use crate::model::Selection;
 use crate::platform::Browser;
 use crate::presenter::Demo;
-use crate::session::{Replay, Save, Session};
-use crate::tabs::Tabs;
-use crate::timeline::Snapshots;
+use crate::session::{Replay, Save};
 use crate::SAMPLE_MANIFEST;
 use gloo::timers::callback::Interval;
-use kubelab_kubectl::{ApplyReport, Problem};
-use kubelab_lab::clock::Clock;
+use kubelab_lab::lab::Lab;
 use kubelab_lab::platform::Platform;
 use kubelab_lessons::Lesson;
 use std::cell::Cell;
@@ -40,24 +37,15 @@ use dom::{fetch_explain_schema, initial_dark, presenter_keys, save_on_leave, set
 
 pub use kubelab_lab::clock::TICK_MS;
 
-/// Wall milliseconds of simulation per tick, at most: the rest of the tick is the page's.
-/// When the cluster is too busy for the chosen speed (a load generator costs one instant
-/// per request), simulated time runs slower and the clock says so.
-const TICK_BUDGET_MS: f64 = 25.0;
 /// An update that took longer than this (wall ms) draws in a task of its own.
 const RENDER_APART_MS: f64 = 8.0;
-/// Wall milliseconds per tick a restore, or a `lab advance`, may use: the page still draws
-/// between slices, and the work is done sooner.
+/// Wall milliseconds per tick a restore may use: the page still draws between slices, and
+/// the work is done sooner.
 const RESTORE_BUDGET_MS: f64 = 70.0;
-const ADVANCE_BUDGET_MS: f64 = 70.0;
 /// Wall milliseconds between saves of the clock's position (commands save at once).
 const SAVE_EVERY_MS: f64 = 3_000.0;
-/// Wall ms a command's effects may settle in the same frame as the command.
-const COMMAND_SETTLE_MS: f64 = 30.0;
 /// How long (wall ms) a control-plane part stays lit after it acted.
 const LIGHT_MS: f64 = 1_200.0;
-/// Console lines kept.
-const CONSOLE_LINES: usize = 2_000;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -158,15 +146,6 @@ impl Msg {
     }
 }
 
-/// The timeline dragged back: the moment asked for, the replay rebuilding it, the cluster as
-/// it was then once rebuilt, and whether the clock was playing before (it pauses meanwhile).
-struct Past {
-    target: u64,
-    replay: Option<Replay>,
-    engine: Option<kubelab_engine::Engine>,
-    was_playing: bool,
-}
-
 /// A saved lab being replayed.
 struct Restoring {
     replay: Replay,
@@ -176,29 +155,16 @@ struct Restoring {
 }
 
 pub struct App {
-    session: Session,
+    /// The lab: session, clock, editor, console, Apply, `lab advance`, the timeline.
+    lab: Lab,
     restoring: Option<Restoring>,
-    /// A `lab advance` under way: the simulated time it runs to, and how far it goes.
-    advancing: Option<(u64, u64)>,
-    /// The editor's files.
-    tabs: Tabs,
-    /// The last Apply: the file it applied, and its report.
-    report: Option<(String, Rc<ApplyReport>)>,
-    /// Problems the last Apply found, and the file they are in.
-    problems: (String, Rc<Vec<Problem>>),
     /// `kubectl explain` for the field under the editor's cursor: (line, target, output).
     reference: Option<(usize, String, String)>,
-    console: Rc<Vec<ConsoleLine>>,
-    history: Rc<Vec<String>>,
-    /// Paused or playing, the speed, and wall time turned into simulated time.
-    clock: Clock,
     /// localStorage and `performance.now()`.
     platform: Browser,
     /// A problem with the saved lab, in words.
     notice: Option<String>,
     selected: Option<Selection>,
-    /// Something worth saving changed since the last save.
-    dirty: bool,
     last_save: Option<f64>,
     /// The lessons compiled in, and where the learner is in them.
     lessons: Rc<Vec<Lesson>>,
@@ -216,16 +182,10 @@ pub struct App {
     checkpoint: Option<Save>,
     /// The last Tab's answer for the console.
     completion: Option<Rc<(u64, String, Vec<String>)>>,
-    /// `kubectl edit` under way in the editor: (the target as typed, `deployment.apps/web`).
-    editing: Option<(String, String)>,
     /// The control plane's lights: the counts last seen, and until when (wall ms) each is lit.
     lights: (kubelab_engine::Activity, [f64; 5]),
     /// The dark theme is on (remembered in localStorage as kubelab.theme).
     dark: bool,
-    /// Copies of the live cluster now and then, for looking back.
-    snapshots: Snapshots,
-    /// Looking back at an earlier moment (the timeline).
-    past: Option<Past>,
     _ticker: Interval,
     _listeners: Vec<gloo::events::EventListener>,
     /// A drawing put off to its own task (see RENDER_APART_MS).
@@ -244,20 +204,12 @@ impl Component for App {
         let mut listeners = save_on_leave(ctx);
         listeners.extend(presenter_keys(ctx, presenter_flag.clone()));
         let mut app = App {
-            session: Session::new(props.seed),
+            lab: Lab::new(props.seed, SAMPLE_MANIFEST),
             restoring: None,
-            advancing: None,
-            tabs: Tabs::new(SAMPLE_MANIFEST),
-            report: None,
-            problems: Default::default(),
             reference: None,
-            console: Rc::default(),
-            history: Rc::default(),
-            clock: Clock::default(),
             platform: Browser,
             notice: None,
             selected: None,
-            dirty: false,
             last_save: None,
             lessons: Rc::new(kubelab_lessons::all().unwrap_or_default()),
             progress: Progress::default(),
@@ -269,11 +221,8 @@ impl Component for App {
             demo: Demo::new(DEFAULT_DEMO),
             checkpoint: None,
             completion: None,
-            editing: None,
             lights: Default::default(),
             dark: initial_dark(),
-            snapshots: Snapshots::default(),
-            past: None,
             _ticker: ticker,
             _listeners: listeners,
             render_later: None,
@@ -385,6 +334,6 @@ impl App {
     }
     /// Restoring a saved lab, or running a `lab advance`: the controls wait.
     fn busy(&self) -> bool {
-        self.restoring.is_some() || self.advancing.is_some()
+        self.restoring.is_some() || self.lab.advancing.is_some()
     }
 }

@@ -49,10 +49,10 @@ impl App {
     }
 
     pub(super) fn checkpoint(&mut self) -> bool {
-        self.checkpoint = Some(self.current_save());
+        self.checkpoint = Some(self.lab.save());
         self.info(&format!(
             "Checkpoint saved at sim time {}: B (or Back to checkpoint) returns here.",
-            format_sim_time(self.session.engine().now().0)
+            format_sim_time(self.lab.session.engine().now().0)
         ));
         true
     }
@@ -61,7 +61,7 @@ impl App {
         if let Some(save) = self.checkpoint.clone() {
             let key = ctx.props().save_key.as_deref().unwrap_or(crate::SAVE_KEY).to_string();
             self.selected = None;
-            self.advancing = None;
+            self.lab.advancing = None;
             self.restore(&key, save);
             self.info("Back to the checkpoint: its commands replay into the same cluster.");
         }
@@ -75,14 +75,16 @@ impl App {
             Shortcut::Next => Msg::DemoNext,
             Shortcut::TogglePause => Msg::TogglePause,
             Shortcut::Speed(n) => Msg::Speed(n),
-            Shortcut::KillOrRestore => Msg::Command(kill_or_restore(self.session.engine())),
-            Shortcut::ToggleLoad => match toggle_load(self.session.engine(), &load_targets(self.session.engine())) {
-                Some(c) => Msg::Command(c),
-                None => {
-                    self.info("L starts a load on the first Service: there is none yet.");
-                    return true;
+            Shortcut::KillOrRestore => Msg::Command(kill_or_restore(self.lab.session.engine())),
+            Shortcut::ToggleLoad => {
+                match toggle_load(self.lab.session.engine(), &load_targets(self.lab.session.engine())) {
+                    Some(c) => Msg::Command(c),
+                    None => {
+                        self.info("L starts a load on the first Service: there is none yet.");
+                        return true;
+                    }
                 }
-            },
+            }
             Shortcut::Checkpoint => Msg::Checkpoint,
             Shortcut::BackToCheckpoint => Msg::BackToCheckpoint,
         };
@@ -92,7 +94,7 @@ impl App {
     /// A share link for the lab (and the lesson step) as it is now.
     pub(super) fn share(&mut self) -> bool {
         let shared = crate::share::Shared {
-            save: self.current_save(),
+            save: self.lab.save(),
             lesson: self.progress.open.as_ref().map(|o| (o.lesson.clone(), o.step)),
         };
         let code = crate::share::encode(&shared);

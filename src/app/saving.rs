@@ -3,10 +3,9 @@
 
 use super::{App, AppProps, Restoring, RESTORE_BUDGET_MS, SAVE_EVERY_MS};
 use crate::model::format_sim_time;
-use crate::session::{Replay, Save, Session};
+use crate::session::{Replay, Save};
 use kubelab_lab::platform::{deadline, Platform};
 use kubelab_lab::save::{load, replaying_marker};
-use std::rc::Rc;
 use yew::prelude::*;
 
 impl App {
@@ -16,11 +15,9 @@ impl App {
         if let Some(r) = self.restoring.take() {
             self.platform.remove(&r.marker);
         }
-        self.advancing = None;
-        self.report = None;
-        self.problems = Default::default();
         self.selected = None;
-        self.run("lab reset", false);
+        let extra = self.lesson_files();
+        self.lab.reset(&self.platform, &extra);
         self.save(ctx);
         true
     }
@@ -43,24 +40,9 @@ impl App {
     /// Starts replaying a save (from this browser or a share link).
     pub(super) fn restore(&mut self, key: &str, save: Save) {
         let marker = replaying_marker(key);
-        self.tabs = save.tabs.clone();
-        self.history = Rc::new(save.history.clone());
-        self.clock.set_speed(save.speed);
-        self.session = Session::new(save.seed);
+        self.lab.begin_restore(&save);
         self.platform.set(&marker, "1");
         self.restoring = Some(Restoring { replay: Replay::new(&save), started: self.platform.now_ms(), marker });
-    }
-
-    /// The lab as it is now, as a save.
-    pub(super) fn current_save(&self) -> Save {
-        Save {
-            seed: self.session.seed(),
-            now: self.session.engine().now().0,
-            journal: self.session.journal().to_vec(),
-            tabs: self.tabs.clone(),
-            history: (*self.history).clone(),
-            speed: self.clock.speed(),
-        }
     }
 
     /// Replays a slice of the saved journal; when it is all replayed, the lab is back.
@@ -76,12 +58,11 @@ impl App {
             (Some(a), Some(b)) => format!(" in {:.0} ms", b - a),
             _ => String::new(),
         };
-        self.session = r.replay.finish();
-        self.clock.restart();
+        self.lab.finish_restore(r.replay.finish());
         let text = format!(
             "Restored your lab from this browser: seed {}, {commands} command(s) replayed, sim time {}{took}.",
-            self.session.seed(),
-            format_sim_time(self.session.engine().now().0)
+            self.lab.session.seed(),
+            format_sim_time(self.lab.session.engine().now().0)
         );
         #[cfg(target_arch = "wasm32")]
         gloo::console::log!(format!("kubelab: {text}"));
@@ -93,7 +74,7 @@ impl App {
             (Some(last), Some(now)) => now - last >= SAVE_EVERY_MS,
             _ => true,
         };
-        if self.dirty || due {
+        if self.lab.dirty || due {
             self.save(ctx);
         }
     }
@@ -103,11 +84,11 @@ impl App {
         if self.restoring.is_some() {
             return; // the old save stays until its lab is back
         }
-        let save = self.current_save();
+        let save = self.lab.save();
         if !self.platform.set(key, &save.to_json()) && self.notice.is_none() {
             self.notice = Some("This browser would not let the lab be saved (storage is full or disabled): a reload will start a fresh cluster.".into());
         }
-        self.dirty = false;
+        self.lab.dirty = false;
         self.last_save = self.platform.now_ms();
     }
 }

@@ -24,11 +24,11 @@ impl App {
         let link = ctx.link();
         // While a saved lab is restored, its cluster is drawn as it catches up.
         // Looking back: the cluster as it was then (while it is rebuilt, what was shown before).
-        let looking_back = self.past.as_ref().and_then(|p| p.engine.as_ref());
+        let looking_back = self.lab.past.as_ref().and_then(|p| p.engine.as_ref());
         let engine = match (&self.restoring, looking_back) {
             (Some(r), _) => r.replay.engine(),
             (None, Some(e)) => e,
-            (None, None) => self.session.engine(),
+            (None, None) => self.lab.session.engine(),
         };
         let cluster = ClusterView::from_engine(engine);
         let lan = LanView::from_engine(engine);
@@ -47,17 +47,17 @@ impl App {
         } else {
             map_title(&cluster)
         };
-        let seed = self.session.seed();
+        let seed = self.lab.session.seed();
         let busy = self.busy();
         let status = if self.restoring.is_some() {
             Some("restoring…".to_string())
         } else {
-            self.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
+            self.lab.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
         };
         let on_command = link.callback(Msg::Command);
         let on_select = link.callback(Msg::Select);
         let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
-        let reached = self.clock.lagging();
+        let reached = self.lab.clock.lagging();
         html! {
             <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
                 <header class="top">
@@ -65,7 +65,7 @@ impl App {
                         <h1>{ "kubelab" }</h1>
                         <p class="tagline">{ "A simulated Kubernetes cluster, running in your browser." }</p>
                     </div>
-                    <SimClock now_ms={engine.now().0} paused={self.clock.paused} speed={self.clock.speed()} {reached} {busy} {status}
+                    <SimClock now_ms={engine.now().0} paused={self.lab.clock.paused} speed={self.lab.clock.speed()} {reached} {busy} {status}
                               on_toggle={link.callback(|_| Msg::TogglePause)}
                               on_step={link.callback(|_| Msg::Step)}
                               on_speed={link.callback(Msg::Speed)}
@@ -101,20 +101,20 @@ impl App {
                         <section class="editor-pane" aria-label="Lessons and manifest editor">
                             <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
                                          disabled={busy} on_action={link.callback(Msg::Lesson)} />
-                            if let Some((_, label)) = &self.editing {
+                            if let Some((_, label)) = &self.lab.editing {
                                 <p class="editing" data-testid="editing" role="status">
                                     { format!("Editing {label}: Apply saves it (kubectl edit). ") }
                                     <button type="button" data-testid="stop-editing" onclick={link.callback(|_| Msg::StopEditing)}>{ "Stop editing" }</button>
                                 </p>
                             }
-                            <YamlEditor tabs={self.tabs.clone()}
-                                        problems={if self.problems.0 == self.tabs.active_name() { self.problems.1.clone() } else { Rc::default() }}
+                            <YamlEditor tabs={self.lab.tabs.clone()}
+                                        problems={if self.lab.problems.0 == self.lab.tabs.active_name() { self.lab.problems.1.clone() } else { Rc::default() }}
                                         on_input={link.callback(Msg::Edit)} on_tab={link.callback(Msg::EditorTab)}
                                         on_cursor={link.callback(Msg::Cursor)}
                                         reference={self.reference.as_ref().map(|(_, t, o)| (t.clone(), o.clone()))}
                                         on_apply={link.callback(|_| Msg::Apply)} {busy} />
-                            <ApplyOutput report={self.report.as_ref().map(|r| r.1.clone())}
-                                         file={AttrValue::from(self.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
+                            <ApplyOutput report={self.lab.report.as_ref().map(|r| r.1.clone())}
+                                         file={AttrValue::from(self.lab.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
                         </section>
                     }
                     <div class="work-pane">
@@ -131,13 +131,13 @@ impl App {
                                 </p>
                             }
                             if !vm_lesson {
-                                <Timeline live_ms={self.session.engine().now().0} viewing={self.past.as_ref().map(|p| p.target)}
-                                          rebuilding={self.past.as_ref().is_some_and(|p| p.replay.is_some())}
-                                          marks={timeline_marks(self.session.journal())} disabled={busy}
+                                <Timeline live_ms={self.lab.session.engine().now().0} viewing={self.lab.past.as_ref().map(|p| p.target)}
+                                          rebuilding={self.lab.past.as_ref().is_some_and(|p| p.replay.is_some())}
+                                          marks={timeline_marks(self.lab.session.journal())} disabled={busy}
                                           on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
                                 <ControlPlane activity={engine.activity()} lit={lit} />
                                 <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
-                                            flow={FlowView::from_engine(engine, DOT_WALL_MS * self.clock.speed() as u64)} />
+                                            flow={FlowView::from_engine(engine, DOT_WALL_MS * self.lab.clock.speed() as u64)} />
                                 <div class="map-foot">
                                     <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
                                                on_select={on_select} on_command={on_command.clone()} />
@@ -146,8 +146,8 @@ impl App {
                             }
                         </section>
                         <div class="lower">
-                            <Console lines={self.console.clone()} history={self.history.clone()} disabled={busy}
-                                     machine={self.session.machine().map(String::from)}
+                            <Console lines={self.lab.console.lines.clone()} history={self.lab.console.history.clone()} disabled={busy}
+                                     machine={self.lab.session.machine().map(String::from)}
                                      on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
                                      on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
                                      on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />

@@ -1,5 +1,6 @@
-//! The lab beneath kubelab's page: the simulated cluster and the console session that changes
-//! it (`session`), the journal of those commands, its save and its replay (`save`, `replay`),
+//! The lab beneath kubelab's page: the lab as the page drives it (`lab::Lab`: console, editor
+//! and Apply, clock, timeline), the simulated cluster and the console session that changes
+//! it (`session`), the console's transcript (`console`), the clock (`clock`), the journal of those commands, its save and its replay (`save`, `replay`),
 //! snapshots for looking back (`timeline`), the editor's files (`tabs`), lesson progress
 //! (`lessons`) and share links (`share`).
 //!
@@ -8,6 +9,8 @@
 //! tested natively; the page is a view of it plus the platform in a few dozen lines.
 
 pub mod clock;
+pub mod console;
+pub mod lab;
 pub mod lessons;
 pub mod platform;
 pub mod replay;
