@@ -59,12 +59,6 @@ impl App {
         self.lab.run(&self.platform, text, typed, &extra)
     }
 
-    /// Runs a lesson's script a command at a time (see `Lab::run_each`).
-    pub(super) fn run_each(&mut self, script: &str) {
-        let extra = self.lesson_files();
-        self.lab.run_each(&self.platform, script, &extra);
-    }
-
     /// The page's own remark in the console.
     pub(super) fn info(&mut self, text: &str) {
         self.lab.console.info(text);

@@ -83,14 +83,7 @@ impl App {
         self.progress.open = Some(Open { lesson: l.id.clone(), ..Default::default() });
         self.picked = None;
         self.selected = None;
-        self.lab.report = None;
-        self.lab.problems = Default::default();
-        self.info(&format!("Lesson: {}. A fresh lab, then the lesson's setup.", l.title));
-        self.run("lab reset", false);
-        self.run_each(&l.setup);
-        if let Some((name, text)) = l.steps[0].files.iter().next() {
-            self.lab.tabs.open(name, text);
-        }
+        self.lab.start_lesson(&self.platform, l);
         self.save(ctx);
         true
     }
@@ -100,10 +93,7 @@ impl App {
         let Some((o, l)) = self.progress.open.as_mut().and_then(|o| find(&lessons, &o.lesson).map(|l| (o, l))) else {
             return;
         };
-        if n < l.steps.len() {
-            o.step = n;
-            o.hints_shown = 0;
-            o.solution_shown = false;
+        if o.go_to_step(l, n) {
             if let Some((name, text)) = l.steps[n].files.iter().next() {
                 self.lab.tabs.open(name, text);
             }
@@ -114,27 +104,14 @@ impl App {
     /// solutions; false if no lesson is open.
     fn reset_step(&mut self, ctx: &Context<Self>) -> bool {
         let lessons = self.lessons.clone();
-        let Some((o, l)) = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).map(|l| (o.clone(), l)))
+        let Some((step, l)) = self.progress.open.as_ref().and_then(|o| find(&lessons, &o.lesson).map(|l| (o.step, l)))
         else {
             return false;
         };
         self.selected = None;
-        self.info(&format!(
-            "Resetting to the start of step {}: a fresh lab, the setup, then the earlier steps' solutions.",
-            o.step + 1
-        ));
-        self.run("lab reset", false);
-        let mut script = l.setup.clone();
-        for s in &l.steps[..o.step] {
-            script.push('\n');
-            script.push_str(&s.solution);
-        }
-        self.run_each(&script);
-        // What the earlier steps asked for is met again; this step's objectives start over.
+        self.lab.restart_step(&self.platform, l, step);
         if let Some(open) = self.progress.open.as_mut() {
-            let this: Vec<String> = l.steps[o.step].objectives.iter().map(|x| x.id.clone()).collect();
-            open.done.retain(|d| !this.contains(d));
-            open.solution_shown = false;
+            open.restart_step(l);
         }
         self.save(ctx);
         true

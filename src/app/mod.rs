@@ -1,5 +1,7 @@
-//! The root component: the page's state around the lab (`kubelab_lab`: the session with its
-//! engine and journal, the clock, the timeline, lesson progress, the save) and its drawing.
+//! The root component: the lab (`kubelab_lab::lab::Lab`: the session with its engine and
+//! journal, the clock, the editor, the console, the timeline), what only the page has around
+//! it (lesson progress, presenter mode, a save being replayed, the inspector's selection),
+//! and its drawing.
 //! `App::update` dispatches each message to a handler, one module per concern: the console
 //! (`console.rs`), the editor and Apply (`editor.rs`), the clock (`clock.rs`), the timeline
 //! (`timeline.rs`), lessons (`lessons.rs`), presenter mode and share links

@@ -14,6 +14,7 @@ use kubelab_engine::duration::format_clock;
 use kubelab_engine::Engine;
 use kubelab_kubectl::effect::{effect_of, Effect};
 use kubelab_kubectl::{ApplyReport, Problem};
+use kubelab_lessons::Lesson;
 use std::rc::Rc;
 
 /// Wall milliseconds of simulation per tick, at most: the rest of the tick is the page's.
@@ -258,6 +259,37 @@ impl Lab {
             }
             None => self.console.info("Nothing is scheduled: the cluster stays as it is until something changes."),
         }
+    }
+
+    /// Starts a lesson: a fresh lab, the lesson's setup, and its first step's file in the
+    /// editor.
+    pub fn start_lesson(&mut self, platform: &dyn Platform, lesson: &Lesson) {
+        let extra: Vec<(String, String)> = lesson.files_until(0).into_iter().collect();
+        self.report = None;
+        self.problems = Default::default();
+        self.console.info(&format!("Lesson: {}. A fresh lab, then the lesson's setup.", lesson.title));
+        self.run(platform, "lab reset", false, &extra);
+        self.run_each(platform, &lesson.setup, &extra);
+        if let Some((name, text)) = lesson.steps[0].files.iter().next() {
+            self.tabs.open(name, text);
+        }
+    }
+
+    /// Back to the start of `step` of a lesson: a fresh lab, the setup, then the earlier
+    /// steps' solutions.
+    pub fn restart_step(&mut self, platform: &dyn Platform, lesson: &Lesson, step: usize) {
+        let extra: Vec<(String, String)> = lesson.files_until(step).into_iter().collect();
+        self.console.info(&format!(
+            "Resetting to the start of step {}: a fresh lab, the setup, then the earlier steps' solutions.",
+            step + 1
+        ));
+        self.run(platform, "lab reset", false, &extra);
+        let mut script = lesson.setup.clone();
+        for s in &lesson.steps[..step] {
+            script.push('\n');
+            script.push_str(&s.solution);
+        }
+        self.run_each(platform, &script, &extra);
     }
 
     /// New lines of a running `kubectl get -w` or `logs -f`, printed as the clock runs.

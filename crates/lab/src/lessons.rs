@@ -154,6 +154,25 @@ impl Open {
         lesson.steps.iter().all(|s| s.objectives.iter().all(|o| self.done.contains(&o.id)))
     }
 
+    /// The step starts over: what the earlier steps asked for stays met (their solutions
+    /// have just run again), this step's objectives are not, and its solution is hidden.
+    pub fn restart_step(&mut self, lesson: &Lesson) {
+        let Some(step) = lesson.steps.get(self.step) else { return };
+        self.done.retain(|d| !step.objectives.iter().any(|o| &o.id == d));
+        self.solution_shown = false;
+    }
+
+    /// Moves to step `n` (if the lesson has it), hints and solution hidden again; true if it did.
+    pub fn go_to_step(&mut self, lesson: &Lesson, n: usize) -> bool {
+        if n >= lesson.steps.len() {
+            return false;
+        }
+        self.step = n;
+        self.hints_shown = 0;
+        self.solution_shown = false;
+        true
+    }
+
     /// Files `-f NAME` can read: the lesson's files up to this step.
     pub fn files(&self, lesson: &Lesson) -> BTreeMap<String, String> {
         lesson.files_until(self.step)

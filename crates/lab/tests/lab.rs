@@ -105,3 +105,27 @@ fn a_save_restores_the_editor_history_and_speed() {
     other.finish_restore(replay.finish());
     assert_eq!(other.save(), save);
 }
+
+#[test]
+fn a_lesson_starts_on_a_fresh_lab_and_a_step_restarts_with_the_earlier_solutions() {
+    let lessons = kubelab_lessons::all().expect("lessons load");
+    let l = lessons.iter().find(|l| l.steps.len() > 1).expect("a lesson with two steps");
+    let (p, mut lab) = (Memory::default(), Lab::new(3, SAMPLE_MANIFEST));
+    lab.run(&p, "kubectl apply -f manifest.yaml", false, &[]);
+    lab.start_lesson(&p, l);
+    assert!(shown(&lab).iter().any(|t| t == &format!("# Lesson: {}. A fresh lab, then the lesson's setup.", l.title)));
+    let setup_only = lab.session.journal().len();
+    if let Some((name, _)) = l.steps[0].files.iter().next() {
+        assert_eq!(lab.tabs.active_name(), name);
+    }
+    let mut open = kubelab_lab::lessons::Open { lesson: l.id.clone(), ..Default::default() };
+    assert!(open.go_to_step(l, 1) && !open.go_to_step(l, l.steps.len()));
+    open.done = l.steps.iter().flat_map(|s| s.objectives.iter().map(|o| o.id.clone())).collect();
+    open.solution_shown = true;
+    lab.restart_step(&p, l, 1);
+    open.restart_step(l);
+    assert!(lab.session.journal().len() >= setup_only, "the setup and step 1's solution ran again");
+    assert!(l.steps[1].objectives.iter().all(|o| !open.done.contains(&o.id)));
+    assert!(l.steps[0].objectives.iter().all(|o| open.done.contains(&o.id)));
+    assert!(!open.solution_shown);
+}
