@@ -10,7 +10,7 @@ use yew::prelude::*;
 impl App {
     pub(super) fn tick(&mut self, ctx: &Context<Self>) -> bool {
         let now = self.platform.now_ms();
-        if self.restoring.is_some() {
+        if self.lab.restoring.is_some() {
             self.work_on_restore();
             return true;
         }

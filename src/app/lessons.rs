@@ -120,7 +120,7 @@ impl App {
     /// Ticks the open step's objectives when the lab moved on since the last check (at
     /// most every 400 ms of wall time unless `force`); true if one became met.
     pub(super) fn check_lesson(&mut self, ctx: &Context<Self>, now: Option<f64>, force: bool) -> bool {
-        if self.restoring.is_some() {
+        if self.lab.restoring.is_some() {
             return false;
         }
         let engine = self.lab.session.engine();

@@ -25,7 +25,7 @@ use crate::lessons::{Open, Progress};
 use crate::model::Selection;
 use crate::platform::Browser;
 use crate::presenter::Demo;
-use crate::session::{Replay, Save};
+use crate::session::Save;
 use crate::SAMPLE_MANIFEST;
 use gloo::timers::callback::Interval;
 use kubelab_lab::lab::Lab;
@@ -148,18 +148,9 @@ impl Msg {
     }
 }
 
-/// A saved lab being replayed.
-struct Restoring {
-    replay: Replay,
-    started: Option<f64>,
-    /// The localStorage key that says a replay is under way.
-    marker: String,
-}
-
 pub struct App {
     /// The lab: session, clock, editor, console, Apply, `lab advance`, the timeline.
     lab: Lab,
-    restoring: Option<Restoring>,
     /// `kubectl explain` for the field under the editor's cursor: (line, target, output).
     reference: Option<(usize, String, String)>,
     /// localStorage and `performance.now()`.
@@ -207,7 +198,6 @@ impl Component for App {
         listeners.extend(presenter_keys(ctx, presenter_flag.clone()));
         let mut app = App {
             lab: Lab::new(props.seed, SAMPLE_MANIFEST),
-            restoring: None,
             reference: None,
             platform: Browser,
             notice: None,
@@ -336,6 +326,6 @@ impl App {
     }
     /// Restoring a saved lab, or running a `lab advance`: the controls wait.
     fn busy(&self) -> bool {
-        self.restoring.is_some() || self.lab.advancing.is_some()
+        self.lab.restoring.is_some() || self.lab.advancing.is_some()
     }
 }

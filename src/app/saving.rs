@@ -1,20 +1,17 @@
 //! The lab in the browser: saved after each command and every few seconds of clock, read
 //! and replayed when the page opens (`kubelab_lab::save`), and Reset.
 
-use super::{App, AppProps, Restoring, RESTORE_BUDGET_MS, SAVE_EVERY_MS};
-use crate::model::format_sim_time;
-use crate::session::{Replay, Save};
-use kubelab_lab::platform::{deadline, Platform};
-use kubelab_lab::save::{load, replaying_marker};
+use super::{App, AppProps, RESTORE_BUDGET_MS, SAVE_EVERY_MS};
+use crate::session::Save;
+use kubelab_lab::platform::Platform;
+use kubelab_lab::save::load;
 use yew::prelude::*;
 
 impl App {
     /// Reset: a fresh cluster. Also the way out of a restore or a `lab advance` that takes
     /// too long.
     pub(super) fn reset(&mut self, ctx: &Context<Self>) -> bool {
-        if let Some(r) = self.restoring.take() {
-            self.platform.remove(&r.marker);
-        }
+        self.lab.cancel_restore(&self.platform);
         self.selected = None;
         let extra = self.lesson_files();
         self.lab.reset(&self.platform, &extra);
@@ -37,33 +34,14 @@ impl App {
         }
     }
 
-    /// Starts replaying a save (from this browser or a share link).
+    /// Starts replaying a save (from this browser, a share link or a checkpoint).
     pub(super) fn restore(&mut self, key: &str, save: Save) {
-        let marker = replaying_marker(key);
-        self.lab.begin_restore(&save);
-        self.platform.set(&marker, "1");
-        self.restoring = Some(Restoring { replay: Replay::new(&save), started: self.platform.now_ms(), marker });
+        self.lab.restore(&self.platform, key, &save);
     }
 
     /// Replays a slice of the saved journal; when it is all replayed, the lab is back.
     pub(super) fn work_on_restore(&mut self) {
-        let Some(r) = &mut self.restoring else { return };
-        if r.replay.work(&mut deadline(&self.platform, RESTORE_BUDGET_MS)).is_none() {
-            return;
-        }
-        let Some(r) = self.restoring.take() else { return };
-        self.platform.remove(&r.marker);
-        let (commands, _) = r.replay.progress();
-        let took = match (r.started, self.platform.now_ms()) {
-            (Some(a), Some(b)) => format!(" in {:.0} ms", b - a),
-            _ => String::new(),
-        };
-        self.lab.finish_restore(r.replay.finish());
-        let text = format!(
-            "Restored your lab from this browser: seed {}, {commands} command(s) replayed, sim time {}{took}.",
-            self.lab.session.seed(),
-            format_sim_time(self.lab.session.engine().now().0)
-        );
+        let Some(text) = self.lab.work_on_restore(&self.platform, RESTORE_BUDGET_MS) else { return };
         #[cfg(target_arch = "wasm32")]
         gloo::console::log!(format!("kubelab: {text}"));
         self.info(&text);
@@ -81,7 +59,7 @@ impl App {
 
     pub(super) fn save(&mut self, ctx: &Context<Self>) {
         let Some(key) = &ctx.props().save_key else { return };
-        if self.restoring.is_some() {
+        if self.lab.restoring.is_some() {
             return; // the old save stays until its lab is back
         }
         let save = self.lab.save();

@@ -7,7 +7,7 @@ use super::App;
 impl App {
     /// The timeline dragged to simulated time `t`.
     pub(super) fn scrub(&mut self, t: u64) -> bool {
-        if self.restoring.is_some() {
+        if self.lab.restoring.is_some() {
             return false;
         }
         self.lab.scrub(t)

@@ -1,7 +1,7 @@
 //! The page's drawing: the components, given what the lab holds now (or held at the moment
 //! the timeline looks back at, or has rebuilt so far while a save replays).
 
-use super::{App, Msg, Restoring};
+use super::{App, Msg};
 use crate::components::{
     ApplyOutput, ClusterMap, Console, ControlPlane, DemoPanel, EventsFeed, Inspector, LanMap, LessonPanel, OwnerLegend,
     SimClock, Timeline, TrafficPanel, Workloads, YamlEditor,
@@ -11,6 +11,7 @@ use crate::model::{
     deployments, format_sim_time, load_targets, ClusterView, FlowView, InspectorView, LanView, TrafficView,
 };
 use kubelab_engine::duration::format_clock;
+use kubelab_lab::lab::Restoring;
 use kubelab_lab::platform::Platform;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,7 +26,7 @@ impl App {
         // While a saved lab is restored, its cluster is drawn as it catches up.
         // Looking back: the cluster as it was then (while it is rebuilt, what was shown before).
         let looking_back = self.lab.past.as_ref().and_then(|p| p.engine.as_ref());
-        let engine = match (&self.restoring, looking_back) {
+        let engine = match (&self.lab.restoring, looking_back) {
             (Some(r), _) => r.replay.engine(),
             (None, Some(e)) => e,
             (None, None) => self.lab.session.engine(),
@@ -49,7 +50,7 @@ impl App {
         };
         let seed = self.lab.session.seed();
         let busy = self.busy();
-        let status = if self.restoring.is_some() {
+        let status = if self.lab.restoring.is_some() {
             Some("restoring…".to_string())
         } else {
             self.lab.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
@@ -84,7 +85,7 @@ impl App {
                         <button type="button" onclick={link.callback(|_| Msg::DismissNotice)}>{ "Dismiss" }</button>
                     </div>
                 }
-                if let Some(r) = &self.restoring {
+                if let Some(r) = &self.lab.restoring {
                     <div class="notice restoring" role="status" data-testid="restore-status">
                         <p>{ restore_status(r) }</p>
                     </div>

@@ -365,16 +365,8 @@ pub fn node_status(n: &NodeView) -> String {
     s
 }
 
-/// Simulated time since boot as `1m05s` (`1h02m05s` past the hour).
-pub fn format_sim_time(ms: u64) -> String {
-    let s = ms / 1000;
-    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
-    if h > 0 {
-        format!("{h}h{m:02}m{s:02}s")
-    } else {
-        format!("{m}m{s:02}s")
-    }
-}
+// Simulated time in words is the lab's (the console says it too).
+pub use kubelab_lab::clock::format_sim_time;
 
 /// Okabe–Ito: distinguishable with every common colour-vision deficiency. Owners get one by
 /// a hash of their name, so a colour never moves when another owner appears.

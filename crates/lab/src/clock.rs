@@ -83,6 +83,17 @@ impl Clock {
     }
 }
 
+/// Simulated time since boot as `1m05s` (`1h02m05s` past the hour).
+pub fn format_sim_time(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}h{m:02}m{s:02}s")
+    } else {
+        format!("{m}m{s:02}s")
+    }
+}
+
 /// Turns wall-clock readings into whole simulated milliseconds at a speed, carrying
 /// fractions over so simulated time keeps pace with real time.
 #[derive(Default)]

@@ -3,10 +3,10 @@
 //! and the timeline looking back. The page turns DOM events into these calls and draws the
 //! result; each call does what the page always did, and is tested here natively.
 
-use crate::clock::Clock;
+use crate::clock::{format_sim_time, Clock};
 use crate::console::{LineKind, Transcript};
 use crate::platform::{deadline, Platform};
-use crate::save::Save;
+use crate::save::{replaying_marker, Save};
 use crate::session::{Ran, Replay, Session, TextFiles};
 use crate::tabs::Tabs;
 use crate::timeline::Snapshots;
@@ -35,6 +35,15 @@ pub struct Past {
     pub was_playing: bool,
 }
 
+/// A saved lab being replayed (from this browser, a share link or a checkpoint): the page
+/// draws its cluster as it catches up, and the controls wait.
+pub struct Restoring {
+    pub replay: Replay,
+    started: Option<f64>,
+    /// The storage key that says a replay is under way (`save::replaying_marker`).
+    marker: String,
+}
+
 /// What a tick did.
 #[derive(Debug, PartialEq)]
 pub enum Ticked {
@@ -50,6 +59,8 @@ pub enum Ticked {
 
 pub struct Lab {
     pub session: Session,
+    /// A save being replayed; the session is its seed's fresh one meanwhile.
+    pub restoring: Option<Restoring>,
     pub clock: Clock,
     /// The editor's files.
     pub tabs: Tabs,
@@ -75,6 +86,7 @@ impl Lab {
     pub fn new(seed: u64, editor: &str) -> Lab {
         Lab {
             session: Session::new(seed),
+            restoring: None,
             clock: Clock::default(),
             tabs: Tabs::new(editor),
             console: Transcript::default(),
@@ -100,19 +112,44 @@ impl Lab {
         }
     }
 
-    /// Takes a save's editor, history and speed; its cluster is rebuilt by a `Replay`, and
-    /// meanwhile the session is a fresh one on its seed.
-    pub fn begin_restore(&mut self, save: &Save) {
+    /// Starts replaying a save: its editor, history and speed at once, its cluster a slice
+    /// at a time (`work_on_restore`). A marker kept under `key` while it replays tells the
+    /// next page, if this replay stops the page, not to try again.
+    pub fn restore(&mut self, platform: &dyn Platform, key: &str, save: &Save) {
         self.tabs = save.tabs.clone();
         self.console.history = Rc::new(save.history.clone());
         self.clock.set_speed(save.speed);
         self.session = Session::new(save.seed);
+        let marker = replaying_marker(key);
+        platform.set(&marker, "1");
+        self.restoring = Some(Restoring { replay: Replay::new(save), started: platform.now_ms(), marker });
     }
 
-    /// The replayed session takes over; the clock starts again from now.
-    pub fn finish_restore(&mut self, session: Session) {
-        self.session = session;
+    /// Replays a slice of the save within `budget_ms`; once it is all replayed, the lab is
+    /// back and the console's remark saying so is returned.
+    pub fn work_on_restore(&mut self, platform: &dyn Platform, budget_ms: f64) -> Option<String> {
+        self.restoring.as_mut()?.replay.work(&mut deadline(platform, budget_ms))?;
+        let r = self.restoring.take()?;
+        platform.remove(&r.marker);
+        let (commands, _) = r.replay.progress();
+        let took = match (r.started, platform.now_ms()) {
+            (Some(a), Some(b)) => format!(" in {:.0} ms", b - a),
+            _ => String::new(),
+        };
+        self.session = r.replay.finish();
         self.clock.restart();
+        Some(format!(
+            "Restored your lab from this browser: seed {}, {commands} command(s) replayed, sim time {}{took}.",
+            self.session.seed(),
+            format_sim_time(self.session.engine().now().0)
+        ))
+    }
+
+    /// Stops a replay under way (Reset): the save it came from stays as it was.
+    pub fn cancel_restore(&mut self, platform: &dyn Platform) {
+        if let Some(r) = self.restoring.take() {
+            platform.remove(&r.marker);
+        }
     }
 
     /// What `-f NAME` can read: the editor's files, then `extra` (the open lesson's) that no

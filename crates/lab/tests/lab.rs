@@ -3,7 +3,7 @@
 
 use kubelab_lab::console::LineKind;
 use kubelab_lab::lab::{edit_tab_name, Lab, Ticked};
-use kubelab_lab::platform::Memory;
+use kubelab_lab::platform::{Memory, Platform};
 use kubelab_lab::SAMPLE_MANIFEST;
 
 fn shown(lab: &Lab) -> Vec<String> {
@@ -99,11 +99,15 @@ fn a_save_restores_the_editor_history_and_speed() {
     lab.run(&p, "kubectl apply -f manifest.yaml", true, &[]);
     let save = lab.save();
     let mut other = Lab::new(1, "");
-    other.begin_restore(&save);
-    let mut replay = kubelab_lab::session::Replay::new(&save);
-    replay.work(&mut || false).expect("done");
-    other.finish_restore(replay.finish());
+    other.restore(&p, "k", &save);
+    assert_eq!(p.get("k.replaying").as_deref(), Some("1"), "marked while it replays");
+    let said = other.work_on_restore(&p, 70.0).expect("done at once, without a clock");
+    assert!(said.starts_with("Restored your lab from this browser: seed 3, 1 command(s) replayed"), "{said}");
+    assert_eq!((p.get("k.replaying"), other.restoring.is_none()), (None, true));
     assert_eq!(other.save(), save);
+    other.restore(&p, "k", &save);
+    other.cancel_restore(&p);
+    assert_eq!(p.get("k.replaying"), None);
 }
 
 #[test]
