@@ -1,50 +1,21 @@
-//! kubelab's web page: a Yew app that owns a simulated cluster (`kubelab_engine`), runs every
-//! change as a console command through `kubelab_kubectl::execute` (the headless runner's
-//! code), journals those commands so a reload replays them into the same cluster
-//! (`session`), and draws what happens.
+//! kubelab's web page: a Yew view of the lab in `kubelab_lab` (the simulated cluster, the
+//! console session that changes it, its journal, save and replay, the timeline and lesson
+//! progress), which it drives from the DOM's events and draws.
 //!
 //! **Invariant:** only this crate reads the wall clock, OS randomness or the DOM.
 
 pub mod app;
 pub mod components;
 pub mod highlight;
-pub mod json;
-pub mod lessons;
 pub mod model;
+pub mod platform;
 pub mod presenter;
-pub mod session;
-pub mod share;
-pub mod tabs;
-pub mod timeline;
+
+// The lab's modules under the names the page (and its tests) have always used.
+pub use kubelab_lab::{lessons, session, share, tabs, timeline};
+pub use kubelab_lab::{SAMPLE_MANIFEST, SAVE_KEY, SPEEDS};
 
 pub use app::{App, AppProps};
-
-/// Where the page keeps the lab (localStorage).
-pub const SAVE_KEY: &str = "kubelab.lab";
-
-/// Simulated seconds per wall-clock second the clock offers.
-pub const SPEEDS: [u32; 4] = [1, 5, 20, 60];
-
-/// What the editor holds on first load: the Deployment a newcomer applies first.
-pub const SAMPLE_MANIFEST: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.25
-";
 
 /// `?seed=42` in the page's query string.
 pub fn seed_from_query(query: &str) -> Option<u64> {

@@ -444,7 +444,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
     // under the pods still here (chips only: a crowded node's squares just go).
     let ghosts = {
         let mut memory = props_memory.borrow_mut();
-        let now = crate::app::wall_now_ms().unwrap_or(0.0);
+        let now = crate::platform::wall_now_ms().unwrap_or(0.0);
         let here: std::collections::BTreeSet<String> =
             n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
         let gone: Vec<Ghost> = memory

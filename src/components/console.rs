@@ -7,27 +7,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineKind {
-    /// The command as typed (`$ kubectl get pods`), and a heredoc's lines.
-    Command,
-    Stdout,
-    Stderr,
-    /// The page's own remarks (a restored lab, a cleared screen): not kubectl output.
-    Info,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConsoleLine {
-    pub kind: LineKind,
-    pub text: String,
-}
-
-impl ConsoleLine {
-    pub fn new(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
-        ConsoleLine { kind, text: text.into() }
-    }
-}
+// The transcript's lines are the lab's (plain data, tested there).
+pub use kubelab_lab::console::{ConsoleLine, LineKind};
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {

@@ -7,28 +7,28 @@
 //! Plain Rust (no DOM, no wall clock: "out of time" is a question the caller answers), so it
 //! is tested natively.
 
-use crate::json::Json;
 use kubelab_engine::Engine;
 use kubelab_kubectl::effect::{changes_cluster, effect_of, Effect};
 use kubelab_kubectl::script::{parse_script, ScriptCommand, ScriptError};
 use kubelab_kubectl::vm::{session_line, SessionLine};
-use kubelab_kubectl::{execute, Console, Ctx, FileOrDir, Files, Output};
+use kubelab_kubectl::{Console, Ctx, FileOrDir, Files, Output};
 use std::cell::RefCell;
-use std::fmt;
 
-/// The save format's version: a save with another one is not replayed.
-pub const SAVE_VERSION: u64 = 1;
+pub use crate::replay::Replay;
+pub use crate::save::{Save, SaveError, SAVE_VERSION};
+
 /// The console history kept in the save.
 pub const HISTORY_LIMIT: usize = 100;
 
-/// One journaled command.
-#[derive(Clone, Debug, PartialEq)]
+/// One journaled command, as the save writes it: `{"t":…,"command":…,"files":{name: text}}`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Simulated milliseconds since boot when the command ran.
     pub t: u64,
     /// The command as written: its line, then a heredoc's body and terminator on the next lines.
     pub command: String,
     /// The files `-f` read, with the text they had then (the editor changes afterwards).
+    #[serde(with = "crate::save::files_object")]
     pub files: Vec<(String, String)>,
 }
 
@@ -40,13 +40,13 @@ pub struct Ran {
 }
 
 pub struct Session {
-    engine: Engine,
-    journal: Vec<Entry>,
+    pub(crate) engine: Engine,
+    pub(crate) journal: Vec<Entry>,
     /// The VM-era machine `lab ssh` logged the console in to (not saved: a reload comes
     /// back to the lab console).
-    on: Option<String>,
+    pub(crate) on: Option<String>,
     /// What lasts between lines: a running `kubectl get -w` or `logs -f`.
-    console: Console,
+    pub(crate) console: Console,
 }
 
 impl Session {
@@ -186,7 +186,7 @@ impl Session {
 /// Runs the clock to `target`, asking `out_of_time` between instants and inside a long one
 /// (`Engine::advance_to_some`); true once there. Stopping anywhere changes nothing: the next
 /// call, or the next settle, goes on where it stopped.
-fn advance_until(engine: &mut Engine, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+pub(crate) fn advance_until(engine: &mut Engine, target: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
     engine.advance_to_some(kubelab_api::Time(target), out_of_time)
 }
 
@@ -220,250 +220,11 @@ impl Files for TextFiles<'_> {
     }
 }
 
-// ------------------------------------------------------------------ the save
-
-/// Everything the page keeps in localStorage.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Save {
-    pub seed: u64,
-    /// Simulated time when saved: replay runs the clock on to here after the last command.
-    pub now: u64,
-    pub journal: Vec<Entry>,
-    /// The editor's tabs. A save from before tabs has only `"editor"`: one tab, manifest.yaml.
-    pub tabs: crate::tabs::Tabs,
-    /// Console history, oldest first.
-    pub history: Vec<String>,
-    /// Clock speed (1, 5, 20 or 60).
-    pub speed: u32,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SaveError {
-    /// Not JSON, or not the shape of a save.
-    Corrupt(String),
-    /// Written by another version of the page.
-    Version(Option<u64>),
-}
-
-impl fmt::Display for SaveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SaveError::Corrupt(why) => write!(f, "The saved lab in this browser could not be read ({why}), so this is a fresh cluster."),
-            SaveError::Version(Some(v)) => write!(
-                f,
-                "The saved lab in this browser is from another version of kubelab (save format {v}, this page reads {SAVE_VERSION}), so this is a fresh cluster."
-            ),
-            SaveError::Version(None) => write!(f, "The saved lab in this browser has no format version, so this is a fresh cluster."),
-        }
-    }
-}
-
-impl Save {
-    pub fn to_json(&self) -> String {
-        let s = |t: &str| Json::Str(t.to_string());
-        let journal = self
-            .journal
-            .iter()
-            .map(|e| {
-                Json::Obj(vec![
-                    ("t".into(), Json::Int(e.t)),
-                    ("command".into(), s(&e.command)),
-                    ("files".into(), Json::Obj(e.files.iter().map(|(k, v)| (k.clone(), s(v))).collect())),
-                ])
-            })
-            .collect();
-        Json::Obj(vec![
-            ("version".into(), Json::Int(SAVE_VERSION)),
-            ("seed".into(), Json::Int(self.seed)),
-            ("now".into(), Json::Int(self.now)),
-            ("speed".into(), Json::Int(self.speed as u64)),
-            // The active tab's text under the old key, for a reader that knows no tabs.
-            ("editor".into(), s(self.tabs.active_text())),
-            ("tabs".into(), Json::Arr(self.tabs.files().iter().map(|(n, t)| Json::Arr(vec![s(n), s(t)])).collect())),
-            ("active".into(), Json::Int(self.tabs.active() as u64)),
-            ("history".into(), Json::Arr(self.history.iter().map(|h| s(h)).collect())),
-            ("journal".into(), Json::Arr(journal)),
-        ])
-        .to_text()
-    }
-
-    pub fn from_json(text: &str) -> Result<Save, SaveError> {
-        let bad = |what: &str| SaveError::Corrupt(what.to_string());
-        let v = Json::parse(text).map_err(|e| SaveError::Corrupt(format!("not JSON: {e}")))?;
-        if v.as_object().is_none() {
-            return Err(bad("not an object"));
-        }
-        match v.get("version").map(|v| v.as_u64()) {
-            Some(Some(SAVE_VERSION)) => {}
-            Some(Some(other)) => return Err(SaveError::Version(Some(other))),
-            _ => return Err(SaveError::Version(None)),
-        }
-        let num = |k: &str| {
-            v.get(k).and_then(Json::as_u64).ok_or_else(|| bad(&format!("\"{k}\" is missing or not a whole number")))
-        };
-        let seed = num("seed")?;
-        let now = num("now")?;
-        let speed = num("speed")?;
-        if !crate::SPEEDS.contains(&(speed as u32)) || speed > u32::MAX as u64 {
-            return Err(bad(&format!("speed {speed} is not one of 1, 5, 20, 60")));
-        }
-        let editor = v.get("editor").and_then(Json::as_str).ok_or_else(|| bad("\"editor\" is missing"))?.to_string();
-        let tabs = match v.get("tabs") {
-            None => crate::tabs::Tabs::new(&editor),
-            Some(t) => {
-                let files = t
-                    .as_array()
-                    .ok_or_else(|| bad("\"tabs\" is not a list"))?
-                    .iter()
-                    .map(|f| match f.as_array() {
-                        Some([n, t]) => n.as_str().zip(t.as_str()).map(|(n, t)| (n.to_string(), t.to_string())),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| bad("an editor tab is not [name, text]"))?;
-                let active = v
-                    .get("active")
-                    .and_then(Json::as_u64)
-                    .ok_or_else(|| bad("\"active\" is missing or not a whole number"))?;
-                crate::tabs::Tabs::from_parts(files, active.min(usize::MAX as u64) as usize).map_err(|e| bad(&e))?
-            }
-        };
-        let history = v
-            .get("history")
-            .and_then(Json::as_array)
-            .ok_or_else(|| bad("\"history\" is missing"))?
-            .iter()
-            .map(|h| h.as_str().map(str::to_string).ok_or_else(|| bad("a history item is not text")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut journal = Vec::new();
-        for (i, e) in
-            v.get("journal").and_then(Json::as_array).ok_or_else(|| bad("\"journal\" is missing"))?.iter().enumerate()
-        {
-            let at = |what: &str| bad(&format!("journal entry {}: {what}", i + 1));
-            let t = e.get("t").and_then(Json::as_u64).ok_or_else(|| at("no time"))?;
-            let command = e.get("command").and_then(Json::as_str).ok_or_else(|| at("no command"))?.to_string();
-            let files = e
-                .get("files")
-                .and_then(Json::as_object)
-                .ok_or_else(|| at("no files"))?
-                .iter()
-                .map(|(k, v)| v.as_str().map(|t| (k.clone(), t.to_string())).ok_or_else(|| at("a file is not text")))
-                .collect::<Result<Vec<_>, _>>()?;
-            if journal.last().is_some_and(|p: &Entry| p.t > t) {
-                return Err(at("dated before the command above it"));
-            }
-            journal.push(Entry { t, command, files });
-        }
-        if journal.last().is_some_and(|e| e.t > now) {
-            return Err(bad("the last command is dated after the save"));
-        }
-        Ok(Save { seed, now, journal, tabs, history, speed: speed as u32 })
-    }
-}
-
-/// Rebuilds a saved session a little at a time, so the page stays responsive while a long
-/// journal replays: `Engine::new(seed)`, then for each entry the clock runs to its time and
-/// the command runs again, then the clock runs on to the save's time.
-pub struct Replay {
-    session: Session,
-    entries: Vec<Entry>,
-    next: usize,
-    until: u64,
-    /// The time a `lab advance` being replayed runs the clock to.
-    advancing_to: Option<u64>,
-}
-
-impl Replay {
-    pub fn new(save: &Save) -> Replay {
-        Replay {
-            session: Session::new(save.seed),
-            entries: save.journal.clone(),
-            next: 0,
-            until: save.now,
-            advancing_to: None,
-        }
-    }
-
-    /// A replay that goes on from a cluster already rebuilt through `journal[..done]` (a
-    /// snapshot), through the rest of `journal`, to `until`.
-    pub fn resume(engine: Engine, journal: &[Entry], done: usize, until: u64) -> Replay {
-        let session = Session {
-            engine,
-            journal: journal[..done.min(journal.len())].to_vec(),
-            on: None,
-            console: Console::deferring(),
-        };
-        Replay { session, entries: journal.to_vec(), next: done.min(journal.len()), until, advancing_to: None }
-    }
-
-    /// (commands replayed, commands in all).
-    pub fn progress(&self) -> (usize, usize) {
-        (self.next, self.entries.len())
-    }
-
-    /// The cluster as rebuilt so far (the page draws it while it catches up).
-    pub fn engine(&self) -> &Engine {
-        &self.session.engine
-    }
-
-    /// Simulated time reached so far and the time to reach.
-    pub fn time(&self) -> (u64, u64) {
-        (self.session.engine.now().0, self.until)
-    }
-
-    /// Works until done (Some) or out of time (None). A command that no longer parses is
-    /// skipped (it could not have been journaled by this version).
-    pub fn work(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<()> {
-        loop {
-            let Some(e) = self.entries.get(self.next) else {
-                return advance_until(&mut self.session.engine, self.until, out_of_time).then_some(());
-            };
-            if let Some(to) = self.advancing_to {
-                // `lab advance` is the one command that can run long (a load generator costs
-                // an instant per request): replayed in slices like the clock between commands.
-                if !advance_until(&mut self.session.engine, to, out_of_time) {
-                    return None;
-                }
-                self.session.engine.settle();
-                self.advancing_to = None;
-            } else {
-                if !advance_until(&mut self.session.engine, e.t, out_of_time) {
-                    return None;
-                }
-                if let Some(Effect::Advance(ms)) = effect_of(&e.command) {
-                    // Never past `until`: looking back may stop inside a `lab advance`.
-                    self.advancing_to = Some(self.session.engine.now().0.saturating_add(ms).min(self.until.max(e.t)));
-                    continue;
-                }
-                if let Ok(cmds) = parse_script(&e.command) {
-                    for c in &cmds {
-                        let files = TextFiles(&e.files);
-                        execute(
-                            &mut self.session.engine,
-                            &c.command,
-                            &mut Ctx { files: &files, stdin: c.stdin.as_deref(), observe: &mut |_| {} },
-                        );
-                    }
-                }
-            }
-            self.session.journal.push(e.clone());
-            self.next += 1;
-            if out_of_time() {
-                return None;
-            }
-        }
-    }
-
-    /// The rebuilt session (call once `work` returned Some).
-    pub fn finish(self) -> Session {
-        self.session
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::SAMPLE_MANIFEST;
+    use kubelab_kubectl::execute;
 
     fn editor() -> Vec<(String, String)> {
         vec![("manifest.yaml".to_string(), SAMPLE_MANIFEST.to_string())]
@@ -704,11 +465,11 @@ mod tests {
         assert_eq!(back.tabs, save.tabs);
         assert_eq!(back.to_json(), text, "byte-identical");
         // The format before tabs: only "editor".
-        let mut old = Json::parse(&text).unwrap();
-        if let Json::Obj(fields) = &mut old {
-            fields.retain(|(k, _)| k != "tabs" && k != "active");
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        if let Some(fields) = old.as_object_mut() {
+            fields.retain(|k, _| k != "tabs" && k != "active");
         }
-        let back = Save::from_json(&old.to_text()).expect("reads");
+        let back = Save::from_json(&old.to_string()).expect("reads");
         assert_eq!(back.tabs.files(), [(crate::tabs::FIRST_TAB.to_string(), save.tabs.active_text().to_string())]);
         // Tampered tabs are refused with a reason.
         for (from, to, why) in [

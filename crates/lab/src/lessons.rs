@@ -3,9 +3,11 @@
 //! Saved in localStorage under its own key (format version 1); an unreadable save gives a
 //! clear message and a fresh start. Plain data, tested natively.
 
-use crate::json::Json;
+use crate::platform::Platform;
 use kubelab_engine::Engine;
 use kubelab_lessons::{check, Lesson};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const PROGRESS_KEY: &str = "kubelab.lessons";
@@ -29,29 +31,43 @@ pub struct Progress {
     pub completed: BTreeSet<String>,
 }
 
+/// The progress as written: `open` only while a lesson is open.
+#[derive(Serialize)]
+struct ProgressOut<'a> {
+    version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open: Option<OpenOut<'a>>,
+    completed: &'a BTreeSet<String>,
+}
+
+/// An open lesson as written (whether the solution shows is not kept).
+#[derive(Serialize)]
+struct OpenOut<'a> {
+    lesson: &'a str,
+    step: usize,
+    done: &'a BTreeSet<String>,
+    hints: usize,
+}
+
 impl Progress {
     pub fn to_json(&self) -> String {
-        let mut kv = vec![("version".to_string(), Json::Int(PROGRESS_VERSION))];
-        if let Some(o) = &self.open {
-            kv.push((
-                "open".into(),
-                Json::Obj(vec![
-                    ("lesson".into(), Json::Str(o.lesson.clone())),
-                    ("step".into(), Json::Int(o.step as u64)),
-                    ("done".into(), Json::Arr(o.done.iter().map(|d| Json::Str(d.clone())).collect())),
-                    ("hints".into(), Json::Int(o.hints_shown as u64)),
-                ]),
-            ));
-        }
-        kv.push(("completed".into(), Json::Arr(self.completed.iter().map(|d| Json::Str(d.clone())).collect())));
-        Json::Obj(kv).to_text()
+        let open = self.open.as_ref().map(|o| OpenOut {
+            lesson: &o.lesson,
+            step: o.step,
+            done: &o.done,
+            hints: o.hints_shown,
+        });
+        let out = ProgressOut { version: PROGRESS_VERSION, open, completed: &self.completed };
+        // Strings, whole numbers and lists: nothing here can fail.
+        serde_json::to_string(&out).unwrap_or_default()
     }
 
     /// Reads a save, checked against the lessons this build has: an unknown lesson or a
     /// step out of range is an error with a reason, never a broken page.
     pub fn from_json(text: &str, lessons: &[Lesson]) -> Result<Progress, String> {
-        let j = Json::parse(text).map_err(|e| format!("the saved lesson progress is not readable ({e})"))?;
-        match j.get("version").and_then(Json::as_u64) {
+        let j: Value =
+            serde_json::from_str(text).map_err(|e| format!("the saved lesson progress is not readable ({e})"))?;
+        match j.get("version").and_then(Value::as_u64) {
             Some(PROGRESS_VERSION) => {}
             Some(v) => {
                 return Err(format!(
@@ -60,8 +76,8 @@ impl Progress {
             }
             None => return Err("the saved lesson progress has no format version".into()),
         }
-        let strings = |v: Option<&Json>| -> Result<BTreeSet<String>, String> {
-            v.and_then(Json::as_array)
+        let strings = |v: Option<&Value>| -> Result<BTreeSet<String>, String> {
+            v.and_then(Value::as_array)
                 .ok_or("a list is missing")?
                 .iter()
                 .map(|x| x.as_str().map(String::from).ok_or_else(|| "a list holds a non-string".to_string()))
@@ -70,18 +86,18 @@ impl Progress {
         let completed =
             strings(j.get("completed")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
         let open = match j.get("open") {
-            None | Some(Json::Null) => None,
+            None | Some(Value::Null) => None,
             Some(o) => {
                 let id = o
                     .get("lesson")
-                    .and_then(Json::as_str)
+                    .and_then(Value::as_str)
                     .ok_or("the saved lesson progress is damaged: no lesson id")?;
                 let lesson = lessons
                     .iter()
                     .find(|l| l.id == id)
                     .ok_or_else(|| format!("the saved progress is for a lesson this lab does not have ({id})"))?;
                 let step =
-                    o.get("step").and_then(Json::as_u64).ok_or("the saved lesson progress is damaged: no step")?
+                    o.get("step").and_then(Value::as_u64).ok_or("the saved lesson progress is damaged: no step")?
                         as usize;
                 if step >= lesson.steps.len() {
                     return Err(format!(
@@ -91,11 +107,29 @@ impl Progress {
                     ));
                 }
                 let done = strings(o.get("done")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
-                let hints_shown = o.get("hints").and_then(Json::as_u64).unwrap_or(0) as usize;
+                let hints_shown = o.get("hints").and_then(Value::as_u64).unwrap_or(0) as usize;
                 Some(Open { lesson: id.to_string(), step, done, hints_shown, solution_shown: false })
             }
         };
         Ok(Progress { open, completed })
+    }
+}
+
+impl Progress {
+    /// The progress saved on this platform; None when there is none; Err: why it starts
+    /// afresh (the unreadable save is kept aside as `kubelab.lessons.unreadable`).
+    pub fn load(platform: &dyn Platform, lessons: &[Lesson]) -> Result<Option<Progress>, String> {
+        let Some(text) = platform.get(PROGRESS_KEY) else { return Ok(None) };
+        Progress::from_json(&text, lessons).map(Some).map_err(|e| {
+            platform.set(&format!("{PROGRESS_KEY}.unreadable"), &text);
+            format!(
+                "{e}: your lesson progress starts afresh (the old save is kept aside as {PROGRESS_KEY}.unreadable)."
+            )
+        })
+    }
+
+    pub fn store(&self, platform: &dyn Platform) {
+        platform.set(PROGRESS_KEY, &self.to_json());
     }
 }
 
@@ -118,6 +152,25 @@ impl Open {
 
     pub fn lesson_complete(&self, lesson: &Lesson) -> bool {
         lesson.steps.iter().all(|s| s.objectives.iter().all(|o| self.done.contains(&o.id)))
+    }
+
+    /// The step starts over: what the earlier steps asked for stays met (their solutions
+    /// have just run again), this step's objectives are not, and its solution is hidden.
+    pub fn restart_step(&mut self, lesson: &Lesson) {
+        let Some(step) = lesson.steps.get(self.step) else { return };
+        self.done.retain(|d| !step.objectives.iter().any(|o| &o.id == d));
+        self.solution_shown = false;
+    }
+
+    /// Moves to step `n` (if the lesson has it), hints and solution hidden again; true if it did.
+    pub fn go_to_step(&mut self, lesson: &Lesson, n: usize) -> bool {
+        if n >= lesson.steps.len() {
+            return false;
+        }
+        self.step = n;
+        self.hints_shown = 0;
+        self.solution_shown = false;
+        true
     }
 
     /// Files `-f NAME` can read: the lesson's files up to this step.
@@ -148,6 +201,29 @@ mod tests {
             completed: [ls[0].id.clone()].into(),
         };
         assert_eq!(Progress::from_json(&p.to_json(), &ls), Ok(p));
+    }
+
+    #[test]
+    fn progress_written_by_the_earlier_page_still_loads() {
+        let text = include_str!("../tests/data/progress-v1.json").trim_end();
+        let p = Progress::from_json(text, &lessons()).expect("reads");
+        let open = p.open.clone().expect("a lesson open");
+        assert_eq!((open.lesson.as_str(), open.step, open.hints_shown), ("03-vm-load-balancer", 1, 2));
+        assert_eq!(open.done, ["lb-up".to_string()].into());
+        assert_eq!(p.completed, ["01-vm-one-app".to_string()].into());
+        assert_eq!(p.to_json(), text, "written the same way");
+    }
+
+    #[test]
+    fn progress_is_kept_on_the_platform_and_an_unreadable_one_is_set_aside() {
+        let (ls, p) = (lessons(), crate::platform::Memory::default());
+        assert_eq!(Progress::load(&p, &ls), Ok(None));
+        let mine = Progress { open: None, completed: [ls[0].id.clone()].into() };
+        mine.store(&p);
+        assert_eq!(Progress::load(&p, &ls), Ok(Some(mine)));
+        p.set(PROGRESS_KEY, "{");
+        assert!(Progress::load(&p, &ls).unwrap_err().contains("starts afresh"));
+        assert_eq!(p.get("kubelab.lessons.unreadable").as_deref(), Some("{"));
     }
 
     #[test]

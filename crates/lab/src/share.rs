@@ -3,9 +3,10 @@
 //! fragment never reaches a server. A link that does not decode, or names a lesson this lab
 //! does not have, is an error with a reason; the page then says so and opens a fresh lab.
 
-use crate::json::Json;
-use crate::session::Save;
+use crate::save::Save;
 use kubelab_lessons::Lesson;
+use serde::Serialize;
+use serde_json::Value;
 
 pub const SHARE_VERSION: u64 = 1;
 /// Links longer than this are refused when made (browsers and chat tools cut them).
@@ -55,21 +56,33 @@ pub struct Shared {
     pub lesson: Option<(String, usize)>,
 }
 
+/// A link's JSON: the save as a string inside it, then the lesson step if one is open.
+#[derive(Serialize)]
+struct Link<'a> {
+    v: u64,
+    lab: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lesson: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<usize>,
+}
+
 pub fn encode(shared: &Shared) -> String {
-    let mut kv =
-        vec![("v".to_string(), Json::Int(SHARE_VERSION)), ("lab".to_string(), Json::Str(shared.save.to_json()))];
-    if let Some((id, step)) = &shared.lesson {
-        kv.push(("lesson".into(), Json::Str(id.clone())));
-        kv.push(("step".into(), Json::Int(*step as u64)));
-    }
-    base64url_encode(Json::Obj(kv).to_text().as_bytes())
+    let link = Link {
+        v: SHARE_VERSION,
+        lab: shared.save.to_json(),
+        lesson: shared.lesson.as_ref().map(|(id, _)| id.as_str()),
+        step: shared.lesson.as_ref().map(|(_, step)| *step),
+    };
+    // Strings and whole numbers: nothing here can fail.
+    base64url_encode(serde_json::to_string(&link).unwrap_or_default().as_bytes())
 }
 
 pub fn decode(text: &str, lessons: &[Lesson]) -> Result<Shared, String> {
     let bytes = base64url_decode(text.trim()).map_err(|e| format!("the link is damaged: {e}"))?;
     let json = String::from_utf8(bytes).map_err(|_| "the link is damaged: it does not decode to text".to_string())?;
-    let j = Json::parse(&json).map_err(|e| format!("the link is damaged: {e}"))?;
-    match j.get("v").and_then(Json::as_u64) {
+    let j: Value = serde_json::from_str(&json).map_err(|e| format!("the link is damaged: {e}"))?;
+    match j.get("v").and_then(Value::as_u64) {
         Some(SHARE_VERSION) => {}
         Some(v) => {
             return Err(format!(
@@ -78,16 +91,16 @@ pub fn decode(text: &str, lessons: &[Lesson]) -> Result<Shared, String> {
         }
         None => return Err("the link is damaged: it has no format version".into()),
     }
-    let lab = j.get("lab").and_then(Json::as_str).ok_or("the link is damaged: it holds no lab")?;
+    let lab = j.get("lab").and_then(Value::as_str).ok_or("the link is damaged: it holds no lab")?;
     let save = Save::from_json(lab).map_err(|e| format!("the link's lab cannot be read: {e}"))?;
-    let lesson = match j.get("lesson").and_then(Json::as_str) {
+    let lesson = match j.get("lesson").and_then(Value::as_str) {
         None => None,
         Some(id) => {
             let l = lessons
                 .iter()
                 .find(|l| l.id == id)
                 .ok_or_else(|| format!("the link opens lesson {id:?}, which this lab does not have"))?;
-            let step = j.get("step").and_then(Json::as_u64).unwrap_or(0) as usize;
+            let step = j.get("step").and_then(Value::as_u64).unwrap_or(0) as usize;
             if step >= l.steps.len() {
                 return Err(format!("the link opens step {} of {id}, which has {} steps", step + 1, l.steps.len()));
             }
@@ -129,6 +142,14 @@ mod tests {
             },
             lesson: Some(("03-vm-load-balancer".into(), 1)),
         }
+    }
+
+    #[test]
+    fn a_link_made_by_the_earlier_page_still_opens_exactly() {
+        let ls = kubelab_lessons::all().unwrap();
+        let link = include_str!("../tests/data/share-v1.txt").trim_end();
+        assert_eq!(decode(link, &ls), Ok(shared()));
+        assert_eq!(encode(&shared()), link, "made the same way");
     }
 
     #[test]

@@ -1,0 +1,144 @@
+//! The console's transcript and history: what the page's console shows (each command's lines
+//! with `$ ` before the first, then what it printed; the page's own remarks) and the lines
+//! ↑/↓ walk through. Plain data, shared with the page's view by `Rc` so a redraw copies none.
+
+use crate::session::{Ran, HISTORY_LIMIT};
+use std::rc::Rc;
+
+/// Console lines kept.
+pub const CONSOLE_LINES: usize = 2_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// The command as typed (`$ kubectl get pods`), and a heredoc's lines.
+    Command,
+    Stdout,
+    Stderr,
+    /// The page's own remarks (a restored lab, a cleared screen): not kubectl output.
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleLine {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+impl ConsoleLine {
+    pub fn new(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
+        ConsoleLine { kind, text: text.into() }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Transcript {
+    pub lines: Rc<Vec<ConsoleLine>>,
+    /// Typed command lines, oldest first (at most `HISTORY_LIMIT`, no line twice in a row).
+    pub history: Rc<Vec<String>>,
+}
+
+impl Transcript {
+    pub fn print(&mut self, kind: LineKind, text: String) {
+        let mut lines = (*self.lines).clone();
+        lines.push(ConsoleLine::new(kind, text));
+        let extra = lines.len().saturating_sub(CONSOLE_LINES);
+        lines.drain(..extra);
+        self.lines = Rc::new(lines);
+    }
+
+    /// The page's own remark.
+    pub fn info(&mut self, text: &str) {
+        self.print(LineKind::Info, format!("# {text}"));
+    }
+
+    /// A command line for ↑/↓.
+    pub fn remember(&mut self, line: &str) {
+        if self.history.last().map(String::as_str) != Some(line) {
+            let mut h = (*self.history).clone();
+            h.push(line.to_string());
+            let extra = h.len().saturating_sub(HISTORY_LIMIT);
+            h.drain(..extra);
+            self.history = Rc::new(h);
+        }
+    }
+
+    /// `$ line` for a command the page handles itself (no output of its own yet).
+    pub fn echo(&mut self, text: &str, typed: bool) {
+        self.print(LineKind::Command, format!("$ {}", text.trim()));
+        if typed {
+            self.remember(text.trim());
+        }
+    }
+
+    /// Text that does not parse as commands: its lines, then why.
+    pub fn parse_error(&mut self, text: &str, line: usize, message: &str) {
+        let mut lines = (*self.lines).clone();
+        for (i, l) in text.lines().enumerate() {
+            lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.to_string() }));
+        }
+        lines.push(ConsoleLine::new(LineKind::Stderr, format!("error: line {line}: {message}")));
+        self.lines = Rc::new(lines);
+        self.print_ran(&[], false);
+    }
+
+    /// Commands run through the session: each one's lines with `$ ` before the first, then
+    /// its output; typed ones go into the history.
+    pub fn print_ran(&mut self, ran: &[Ran], typed: bool) {
+        let mut lines = (*self.lines).clone();
+        for r in ran {
+            for (i, l) in r.echo.iter().enumerate() {
+                lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() }));
+            }
+            for (stderr, l) in &r.output.lines {
+                lines.push(ConsoleLine::new(if *stderr { LineKind::Stderr } else { LineKind::Stdout }, l.clone()));
+            }
+            if typed && r.echo.len() == 1 {
+                self.remember(r.echo[0].trim());
+            }
+        }
+        let extra = lines.len().saturating_sub(CONSOLE_LINES);
+        lines.drain(..extra);
+        self.lines = Rc::new(lines);
+    }
+
+    pub fn clear(&mut self) {
+        self.lines = Rc::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_skips_repeats_and_is_bounded_and_the_transcript_too() {
+        let mut t = Transcript::default();
+        t.remember("a");
+        t.remember("a");
+        t.remember("b");
+        assert_eq!(*t.history, ["a", "b"]);
+        for i in 0..HISTORY_LIMIT + 5 {
+            t.remember(&i.to_string());
+        }
+        assert_eq!(t.history.len(), HISTORY_LIMIT);
+        for i in 0..CONSOLE_LINES + 3 {
+            t.print(LineKind::Stdout, i.to_string());
+        }
+        assert_eq!((t.lines.len(), t.lines[0].text.as_str()), (CONSOLE_LINES, "3"));
+    }
+
+    #[test]
+    fn a_parse_error_shows_the_text_and_the_reason() {
+        let mut t = Transcript::default();
+        t.parse_error("kubectl apply -f - <<EOF\nx", 1, "no EOF");
+        let shown: Vec<(LineKind, &str)> = t.lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                (LineKind::Command, "$ kubectl apply -f - <<EOF"),
+                (LineKind::Command, "x"),
+                (LineKind::Stderr, "error: line 1: no EOF")
+            ]
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The inspector: what is selected (a node, a pod, a Deployment), its details, why it is
+//! where it is, and the commands its buttons run.
+
+use super::*;
+use kubelab_api::Pod;
+use kubelab_engine::Engine;
+use kubelab_kubectl::describe;
+
+/// What the inspector shows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Selection {
+    Node(String),
+    Pod { namespace: String, name: String },
+    Deployment { namespace: String, name: String },
+    Service { namespace: String, name: String },
+}
+
+impl Selection {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Selection::Node(_) => "node",
+            Selection::Pod { .. } => "pod",
+            Selection::Deployment { .. } => "deployment",
+            Selection::Service { .. } => "service",
+        }
+    }
+    pub fn name(&self) -> &str {
+        match self {
+            Selection::Node(n) => n,
+            Selection::Pod { name, .. } | Selection::Deployment { name, .. } | Selection::Service { name, .. } => name,
+        }
+    }
+    /// The kubectl command whose output the inspector shows.
+    pub fn describe_command(&self) -> String {
+        match self {
+            Selection::Node(n) => format!("kubectl describe node {n}"),
+            Selection::Pod { namespace, name } => format!("kubectl describe pod {name}{}", ns_flag(namespace)),
+            Selection::Deployment { namespace, name } => {
+                format!("kubectl describe deployment {name}{}", ns_flag(namespace))
+            }
+            Selection::Service { namespace, name } => format!("kubectl describe service {name}{}", ns_flag(namespace)),
+        }
+    }
+}
+
+/// A button in the inspector: a console command with a label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionView {
+    pub label: String,
+    pub command: String,
+    /// `node-power-off`, `pod-delete`, `scale-up`...
+    pub testid: String,
+    /// Destroys something for good (drawn apart, and says so).
+    pub danger: bool,
+}
+
+fn action(label: &str, command: String, testid: &str, danger: bool) -> ActionView {
+    ActionView { label: label.into(), command, testid: testid.into(), danger }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectorView {
+    pub selection: Selection,
+    /// False once the object is gone (deleted, evicted); the describe text is then None.
+    pub exists: bool,
+    pub actions: Vec<ActionView>,
+    /// `kubectl describe` output.
+    pub describe: Option<String>,
+    /// For pods: each container's log (`kubectl logs POD -c C`), its last lines.
+    pub logs: Vec<(String, Vec<String>)>,
+    /// For pods of a Deployment: the Deployment, to scale it from here.
+    pub deployment: Option<DeploymentView>,
+    /// For pods: the scheduler's view of each node (the "why" of a placement):
+    /// (node, fits, "score 187" or "TaintToleration: node(s) had untolerated taint ...").
+    pub placement: Vec<(String, bool, String)>,
+    /// Where the pod is bound, if it is.
+    pub bound_to: Option<String>,
+}
+
+/// Log lines the inspector shows per container.
+pub const LOG_LINES: usize = 40;
+
+impl InspectorView {
+    pub fn of(engine: &Engine, sel: &Selection) -> InspectorView {
+        let store = engine.store();
+        let now = engine.now();
+        let mut v = InspectorView {
+            selection: sel.clone(),
+            exists: false,
+            actions: Vec::new(),
+            describe: None,
+            logs: Vec::new(),
+            deployment: None,
+            placement: Vec::new(),
+            bound_to: None,
+        };
+        match sel {
+            Selection::Node(name) => {
+                let Some(n) = store.nodes.get(&(String::new(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::node(store, n, now));
+                let alive = engine.machine(name).is_some_and(|m| m.alive);
+                v.actions.push(if alive {
+                    action("Power off", format!("lab node kill {name}"), "node-power-off", false)
+                } else {
+                    action("Power on", format!("lab node restore {name}"), "node-power-on", false)
+                });
+                v.actions.push(if n.spec.unschedulable {
+                    action("Uncordon", format!("kubectl uncordon {name}"), "node-uncordon", false)
+                } else {
+                    action("Cordon", format!("kubectl cordon {name}"), "node-cordon", false)
+                });
+                v.actions.push(action(
+                    "Drain",
+                    format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"),
+                    "node-drain",
+                    false,
+                ));
+                v.actions.push(action("Delete machine", format!("lab node delete {name}"), "node-delete", true));
+            }
+            Selection::Pod { namespace, name } => {
+                let Some(p) = store.pods.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::pod(store, p, now));
+                v.bound_to = (!p.spec.node_name.is_empty()).then(|| p.spec.node_name.clone());
+                v.placement = kubelab_engine::scheduler::placement(store, p)
+                    .into_iter()
+                    .map(|(node, r)| match r {
+                        Ok(score) => (node, true, format!("fits · score {score}")),
+                        Err(why) => (node, false, why),
+                    })
+                    .collect();
+                let ns = ns_flag(namespace);
+                v.actions.push(action(
+                    "Delete pod",
+                    format!("kubectl delete pod {name}{ns} --wait=false"),
+                    "pod-delete",
+                    false,
+                ));
+                let many = p.spec.containers.len() > 1;
+                for c in &p.spec.containers {
+                    let (label, cmd) = if many {
+                        (format!("Kill container {}", c.name), format!("lab pod kill {name}{ns} -c {}", c.name))
+                    } else {
+                        ("Kill container".to_string(), format!("lab pod kill {name}{ns}"))
+                    };
+                    v.actions.push(ActionView {
+                        label,
+                        command: cmd,
+                        testid: format!("pod-kill-{}", c.name),
+                        danger: false,
+                    });
+                }
+                for c in &p.spec.containers {
+                    let lines = engine.container_logs(namespace, name, &c.name, false).unwrap_or_default();
+                    let skip = lines.len().saturating_sub(LOG_LINES);
+                    v.logs.push((c.name.clone(), lines.into_iter().skip(skip).map(|(_, l)| l).collect()));
+                }
+                v.deployment = owning_deployment(engine, p);
+            }
+            Selection::Deployment { namespace, name } => {
+                let Some(d) = store.deployments.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::deployment(store, d, now));
+                v.deployment = deployments(engine).into_iter().find(|d| &d.namespace == namespace && &d.name == name);
+                let ns = ns_flag(namespace);
+                v.actions.push(action(
+                    "Restart",
+                    format!("kubectl rollout restart deployment/{name}{ns}"),
+                    "deploy-restart",
+                    false,
+                ));
+                v.actions.push(action(
+                    "Delete deployment",
+                    format!("kubectl delete deployment {name}{ns} --wait=false"),
+                    "deploy-delete",
+                    true,
+                ));
+            }
+            Selection::Service { namespace, name } => {
+                let Some(svc) = store.services.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::service(store, svc, now));
+                let ns = ns_flag(namespace);
+                if namespace == "default" {
+                    v.actions.push(action("Start load", format!("lab load start {name}"), "svc-load", false));
+                }
+                v.actions.push(action(
+                    "Delete service",
+                    format!("kubectl delete service {name}{ns}"),
+                    "svc-delete",
+                    true,
+                ));
+            }
+        }
+        v
+    }
+}
+
+/// The Deployment that owns a pod through its ReplicaSet.
+fn owning_deployment(engine: &Engine, p: &Pod) -> Option<DeploymentView> {
+    let store = engine.store();
+    let rs_name = &p.metadata.controller_ref().filter(|r| r.kind == "ReplicaSet")?.name;
+    let rs = store.replicasets.get(&(p.metadata.namespace.clone(), rs_name.clone()))?;
+    let d_name = &rs.metadata.controller_ref().filter(|r| r.kind == "Deployment")?.name;
+    deployments(engine).into_iter().find(|d| d.namespace == p.metadata.namespace && &d.name == d_name)
+}

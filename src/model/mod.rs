@@ -1,0 +1,20 @@
+//! What the page draws, as plain data: built from the engine's store once per render, compared
+//! by value so Yew skips views whose model did not change. Nothing here touches the DOM, so
+//! it is tested natively.
+
+mod cluster;
+mod events;
+mod inspector;
+mod lan;
+mod traffic;
+mod workloads;
+
+pub use cluster::*;
+pub use events::*;
+pub use inspector::*;
+pub use lan::*;
+pub use traffic::*;
+pub use workloads::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,432 @@
+//! The view models, checked against clusters built by real commands.
+
+use super::*;
+use kubelab_engine::Engine;
+
+mod cluster_and_workloads {
+    use super::*;
+    use crate::SAMPLE_MANIFEST;
+    use kubelab_kubectl::apply_manifest;
+
+    fn cluster_after(manifest: &str, ms: u64) -> ClusterView {
+        let mut e = Engine::new(7);
+        let rep = apply_manifest(&mut e, manifest, "manifest.yaml", "default");
+        assert!(rep.output.ok, "{}", rep.output.text());
+        e.advance(ms, &mut |_| {});
+        ClusterView::from_engine(&e)
+    }
+
+    #[test]
+    fn boot_shows_control_plane_and_three_ready_workers() {
+        let v = ClusterView::from_engine(&Engine::new(1));
+        let names: Vec<&str> = v.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["control-plane", "node-1", "node-2", "node-3"]);
+        assert!(v.nodes.iter().all(|n| n.ready));
+        assert_eq!(v.nodes[0].role, "control-plane");
+        assert_eq!(v.nodes[0].taints, ["NoSchedule"]);
+        assert_eq!(node_status(&v.nodes[1]), "Ready");
+    }
+
+    #[test]
+    fn sample_deployment_becomes_three_ready_pods_on_workers() {
+        let v = cluster_after(SAMPLE_MANIFEST, 30_000);
+        assert_eq!(v.pod_count(), 3);
+        assert!(v.unscheduled.is_empty());
+        assert!(v.nodes[0].pods.is_empty(), "control-plane is tainted NoSchedule");
+        for p in v.nodes.iter().flat_map(|n| &n.pods) {
+            assert_eq!((p.status.as_str(), p.ready), ("Ready", true), "{p:?}");
+            assert!(p.owner.as_deref().is_some_and(|o| o.starts_with("web-")));
+        }
+    }
+
+    #[test]
+    fn fresh_pods_say_container_creating() {
+        let v = cluster_after(SAMPLE_MANIFEST, 500);
+        let statuses: Vec<&str> = v.nodes.iter().flat_map(|n| &n.pods).map(|p| p.status.as_str()).collect();
+        assert_eq!(statuses, ["ContainerCreating"; 3]);
+    }
+
+    #[test]
+    fn missing_image_backs_off() {
+        let v = cluster_after(&SAMPLE_MANIFEST.replace("nginx:1.25", "nginx:no-such-tag"), 60_000);
+        let p = v.nodes.iter().flat_map(|n| &n.pods).next().expect("a pod");
+        assert!(p.status == "ImagePullBackOff" || p.status == "ErrImagePull", "{p:?}");
+        assert!(!p.ready);
+    }
+
+    #[test]
+    fn node_whose_kubelet_stops_turns_not_ready() {
+        let mut e = Engine::new(7);
+        e.kill_node("node-2").expect("node-2 exists");
+        e.advance(60_000, &mut |_| {});
+        let v = ClusterView::from_engine(&e);
+        let n = v.nodes.iter().find(|n| n.name == "node-2").expect("node-2");
+        assert_eq!(node_status(n), "NotReady");
+    }
+
+    #[test]
+    fn sim_time_reads_like_kubectl_ages() {
+        assert_eq!(format_sim_time(0), "0m00s");
+        assert_eq!(format_sim_time(65_400), "1m05s");
+        assert_eq!(format_sim_time(3_725_000), "1h02m05s");
+    }
+
+    #[test]
+    fn owner_colours_are_stable_and_from_the_palette() {
+        assert_eq!(owner_colour(Some("web-abc")), owner_colour(Some("web-abc")));
+        assert!(OWNER_PALETTE.contains(&owner_colour(Some("web-abc"))));
+        assert_eq!(owner_colour(None), NO_OWNER);
+    }
+
+    fn run(e: &mut Engine, line: &str) {
+        run_with(e, ("manifest.yaml", SAMPLE_MANIFEST), line);
+    }
+
+    /// Runs a console line that may read one file, (name, text), and requires it to succeed.
+    fn run_with(e: &mut Engine, file: (&str, &str), line: &str) {
+        let files = [(file.0.to_string(), file.1.to_string())];
+        let out = kubelab_kubectl::execute(
+            e,
+            line,
+            &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
+        );
+        assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    #[test]
+    fn a_pod_waiting_for_its_claim_says_so_on_the_map() {
+        let mut e = Engine::new(7);
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: db}\nspec:\n  containers: [{name: db, image: redis:7.2}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]\n";
+        run_with(&mut e, ("pod.yaml", pod), "kubectl apply -f pod.yaml");
+        e.advance(5_000, &mut |_| {});
+        // The scheduler waits for the claim (persistentvolumeclaim "db-data" not found).
+        let v = ClusterView::from_engine(&e);
+        let p = v.unscheduled.iter().find(|p| p.name == "db").expect("db waits unscheduled");
+        assert_eq!(p.claims, [ClaimView { name: "db-data".into(), phase: "not found".into(), capacity: None }]);
+    }
+
+    #[test]
+    fn a_request_to_a_three_tier_app_travels_on_through_each_tier() {
+        let mut e = Engine::new(7);
+        let app = include_str!("../../tests/scenarios/three-tier/app.yaml");
+        let exec = |e: &mut Engine, line: &str| run_with(e, ("app.yaml", app), line);
+        exec(&mut e, "kubectl apply -f app.yaml");
+        e.advance(30_000, &mut |_| {});
+        // Redis mounts its claim: the map draws it on the pod, bound.
+        let v = ClusterView::from_engine(&e);
+        let redis = v.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "redis-0").expect("redis-0 runs");
+        assert_eq!(
+            redis.claims,
+            [ClaimView { name: "redis-data".into(), phase: "Bound".into(), capacity: Some("10Gi".into()) }]
+        );
+        assert!(v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name != "redis-0").all(|p| p.claims.is_empty()));
+        exec(&mut e, "lab load start http://nginx/users/7 --rps 5");
+        e.advance(5_300, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        let pods =
+            |prefix: &str| e.store().pods.keys().filter(|(_, n)| n.starts_with(prefix)).cloned().collect::<Vec<_>>();
+        for d in &flow.dots {
+            // nginx (frontend) → Service app → a backend pod → Service redis → redis-0.
+            assert!(d.ok, "{d:?}");
+            assert!(pods("frontend-").contains(d.pod.as_ref().expect("a frontend pod")), "{d:?}");
+            let services: Vec<&str> = d.hops.iter().map(|h| h.service.1.as_str()).collect();
+            assert_eq!(services, ["app", "redis"], "{d:?}");
+            assert!(pods("backend-").contains(d.hops[0].pod.as_ref().expect("a backend pod")), "{d:?}");
+            assert_eq!(d.hops[1].pod, Some(("default".to_string(), "redis-0".to_string())));
+        }
+        // Each tier's pods show the rate they answer: together, the whole 5 req/s at each tier.
+        let v = ClusterView::from_engine(&e);
+        let rate = |prefix: &str| -> f64 {
+            v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name.starts_with(prefix)).filter_map(|p| p.rps).sum()
+        };
+        for tier in ["frontend-", "backend-", "redis-"] {
+            assert!((rate(tier) - 5.0).abs() < 0.5, "{tier}: {}", rate(tier));
+        }
+        // With no backend, the frontend's request stops at the app Service (502 to the client).
+        exec(&mut e, "kubectl scale deployment backend --replicas=0");
+        e.advance(30_000, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        for d in &flow.dots {
+            assert!(!d.ok && d.pod.is_some(), "{d:?}");
+            assert_eq!(
+                d.hops,
+                [kubelab_engine::traffic::Hop { service: ("default".into(), "app".into()), pod: None }],
+                "{d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_service_lists_its_ready_endpoints_and_the_pods_that_are_not_ready() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        let v = ClusterView::from_engine(&e);
+        // `default/kubernetes` is the API server, not a workload: the map leaves it out.
+        assert_eq!(v.services.len(), 1, "{:?}", v.services);
+        let svc = &v.services[0];
+        assert_eq!((svc.name.as_str(), svc.kind.as_str()), ("web", "ClusterIP"));
+        assert!(svc.address.ends_with(":80"), "{}", svc.address);
+        // Just created: the pods are not ready yet, so none is an endpoint.
+        assert!(svc.endpoints.is_empty(), "{svc:?}");
+        e.advance(30_000, &mut |_| {});
+        let v = ClusterView::from_engine(&e);
+        let pods: Vec<(String, String)> =
+            v.nodes.iter().flat_map(|n| &n.pods).map(|p| (p.namespace.clone(), p.name.clone())).collect();
+        let mut eps = v.services[0].endpoints.clone();
+        kubelab_api::sort::natural(&mut eps);
+        let mut want = pods.clone();
+        kubelab_api::sort::natural(&mut want);
+        assert_eq!(eps, want);
+        assert!(v.services[0].not_ready.is_empty());
+    }
+
+    /// The map says what `kubectl get pods` says while init containers run.
+    #[test]
+    fn a_pod_running_its_init_containers_shows_kubectls_init_status() {
+        let mut e = Engine::new(7);
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: init-demo\nspec:\n  initContainers:\n  - name: wait\n    image: busybox:1.36\n    command: [sh, -c, sleep 5]\n  containers:\n  - name: web\n    image: nginx:1.25\n";
+        run_with(&mut e, ("pod.yaml", pod), "kubectl apply -f pod.yaml");
+        let status =
+            |e: &Engine| pod_status(e.store().pods.values().find(|p| p.metadata.name == "init-demo").expect("the pod"));
+        e.advance(3_000, &mut |_| {});
+        assert_eq!(status(&e), "Init:0/1");
+        e.advance(5_000, &mut |_| {});
+        assert_eq!(status(&e), "PodInitializing");
+        e.advance(10_000, &mut |_| {});
+        assert_eq!(status(&e), "Ready");
+    }
+
+    #[test]
+    fn requests_in_flight_travel_to_endpoints_and_each_pod_shows_its_rate() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "lab load start web --rps 12");
+        e.advance(10_500, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert_eq!(flow.service, Some(("default".to_string(), "web".to_string())));
+        // 12 req/s drawn for at least 0.7 s each: about 8 on the map at once.
+        assert!((6..=10).contains(&flow.dots.len()), "{:?}", flow.dots);
+        let eps = ClusterView::from_engine(&e).services[0].endpoints.clone();
+        for d in &flow.dots {
+            assert!(d.ok && (0.0..1.0).contains(&d.progress), "{d:?}");
+            assert!(eps.contains(d.pod.as_ref().expect("a pod")), "{d:?}");
+        }
+        let keys: std::collections::BTreeSet<&str> = flow.dots.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(keys.len(), flow.dots.len(), "keys are unique");
+        // The rates add up to what the load sends.
+        let v = ClusterView::from_engine(&e);
+        let total: f64 = v.nodes.iter().flat_map(|n| &n.pods).map(|p| p.rps.expect("a rate while the load runs")).sum();
+        assert!((total - 12.0).abs() < 0.5, "{total}");
+        // No endpoints: requests stop at the Service, failed.
+        run(&mut e, "kubectl scale deployment web --replicas=0");
+        e.advance(40_000, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        for d in &flow.dots {
+            assert!(!d.ok && d.pod.is_none() && d.progress <= 0.5, "{d:?}");
+        }
+        run(&mut e, "lab load stop");
+        assert!(FlowView::from_engine(&e, 700).is_none());
+    }
+
+    #[test]
+    fn the_events_feed_is_newest_first_and_says_which_are_warnings() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "kubectl create deployment bad --image=nginx:no-such-tag");
+        e.advance(20_000, &mut |_| {});
+        let feed = events_feed(&e);
+        assert!(!feed.is_empty() && feed.len() <= FEED_EVENTS);
+        // The bad image's pull failures are the newest, and warnings.
+        let first = &feed[0];
+        assert!(first.object.starts_with("pod/bad-"), "{first:?}");
+        assert!(feed.iter().any(|x| x.warning && (x.reason == "Failed" || x.reason == "BackOff")), "{feed:#?}");
+        let scheduled = feed
+            .iter()
+            .find(|x| x.reason == "Scheduled" && x.object.starts_with("pod/web-"))
+            .expect("a Scheduled event");
+        assert!(!scheduled.warning);
+        assert!(scheduled.message.starts_with("Successfully assigned default/web-"), "{scheduled:?}");
+        assert!(
+            matches!(&scheduled.select, Some(Selection::Pod { name, .. }) if scheduled.object.ends_with(name.as_str()))
+        );
+        assert!(scheduled.when.ends_with(" ago"), "{}", scheduled.when);
+    }
+
+    /// Events seen at the same moment are newest first by resourceVersion, as numbers:
+    /// `10` is newer than `9`.
+    #[test]
+    fn resource_versions_order_as_numbers_without_being_parsed() {
+        let versions = [0u64, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 123_456, 1_000_000];
+        for a in versions {
+            for b in versions {
+                let (x, y) = (a.to_string(), b.to_string());
+                assert_eq!(version_order(&x).cmp(&version_order(&y)), a.cmp(&b), "{a} against {b}");
+            }
+        }
+    }
+
+    fn node<'a>(v: &'a ClusterView, name: &str) -> &'a NodeView {
+        v.nodes.iter().find(|n| n.name == name).expect("node")
+    }
+
+    #[test]
+    fn a_powered_off_node_counts_down_to_not_ready_then_to_eviction() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "lab node kill node-2");
+        let n = node(&ClusterView::from_engine(&e), "node-2").clone();
+        assert!(n.powered_off && n.ready);
+        let c = n.countdown.expect("a countdown");
+        assert!(c.starts_with("NotReady in "), "{c}");
+        e.advance(60_000, &mut |_| {});
+        let n = node(&ClusterView::from_engine(&e), "node-2").clone();
+        assert!(!n.ready);
+        let c = n.countdown.expect("a countdown");
+        assert!(c.starts_with("evicts pods in 4m"), "{c}");
+        e.advance(3_000, &mut |_| {}); // between two lease renewals
+        run(&mut e, "lab node restore node-2");
+        let n = node(&ClusterView::from_engine(&e), "node-2").clone();
+        assert!(!n.powered_off);
+        assert!(n.countdown.is_some_and(|c| c.starts_with("Ready again in ")));
+        assert_eq!(format_countdown(61_001), "1m02s");
+    }
+
+    #[test]
+    fn traffic_view_counts_whole_seconds_of_a_running_load() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port 80");
+        e.advance(30_000, &mut |_| {});
+        assert_eq!(TrafficView::from_engine(&e), None);
+        assert_eq!(load_targets(&e), ["web"]);
+        e.advance(400, &mut |_| {});
+        run(&mut e, "lab load start web --rps 10");
+        let v = TrafficView::from_engine(&e).expect("a load runs");
+        assert_eq!((v.rate_window, v.ok_per_s), (0, 0.0), "started mid-second: nothing to average yet");
+        e.advance(20_100, &mut |_| {});
+        let v = TrafficView::from_engine(&e).expect("a load runs");
+        assert_eq!(v.seconds.len() as u64, CHART_SECONDS);
+        assert_eq!(v.seconds.iter().flatten().count(), 19, "the whole seconds since the load started (at 30.4 s)");
+        assert_eq!(v.seconds.last(), Some(&Some((10, 0))));
+        assert_eq!(v.rate_window, RATE_SECONDS);
+        assert!((v.ok_per_s - 10.0).abs() < 0.01, "{}", v.ok_per_s);
+        assert_eq!(v.errors_per_s, 0.0);
+        assert_eq!(v.versions, [("1.25".to_string(), v.total_ok)]);
+    }
+
+    #[test]
+    fn traffic_view_splits_each_second_by_version_and_gives_its_latency() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port 80");
+        e.advance(30_000, &mut |_| {});
+        run(&mut e, "lab load start web --rps 20 --no-keepalive");
+        e.advance(10_000, &mut |_| {});
+        run(&mut e, "kubectl set image deployment/web nginx=nginx:1.26");
+        e.advance(40_000, &mut |_| {});
+        let v = TrafficView::from_engine(&e).expect("a load runs");
+        let tags: Vec<&str> = v.version_seconds.iter().map(|s| s.tag.as_str()).collect();
+        assert_eq!(tags, ["1.25", "1.26"], "both versions answered within the last minute");
+        // Every second's ok count is the sum of its versions' counts.
+        for (i, sec) in v.seconds.iter().enumerate() {
+            let by_version: Option<u64> = v.version_seconds.iter().map(|s| s.seconds[i]).sum();
+            assert_eq!(by_version, sec.map(|(ok, _)| ok), "second {i}");
+        }
+        // By now the rollout is over: only 1.26 answers, at the whole rate.
+        let new = &v.version_seconds[1];
+        assert!((new.per_s - v.ok_per_s).abs() < 0.01 && v.ok_per_s > 15.0, "{} of {}", new.per_s, v.ok_per_s);
+        assert_eq!(v.version_seconds[0].per_s, 0.0);
+        assert_eq!(v.latency.len(), v.seconds.len());
+        let (p50, p95) = v.latency.last().copied().flatten().expect("requests answered in the last second");
+        assert!(p50 <= p95 && p95 > 0, "{p50} {p95}");
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        assert_eq!(percentile(&mut [], 95), None);
+        assert_eq!(percentile(&mut [7], 50), Some(7));
+        let mut xs: Vec<u32> = (1..=100).rev().collect();
+        assert_eq!(
+            (percentile(&mut xs, 50), percentile(&mut xs, 95), percentile(&mut xs, 100)),
+            (Some(50), Some(95), Some(100))
+        );
+        assert_eq!(percentile(&mut [1, 2, 3, 4], 50), Some(2));
+    }
+
+    #[test]
+    fn the_inspector_offers_commands_for_what_was_chosen() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        e.advance(30_000, &mut |_| {});
+        let cmds = |v: &InspectorView| v.actions.iter().map(|a| a.command.clone()).collect::<Vec<_>>();
+
+        let v = InspectorView::of(&e, &Selection::Node("node-1".into()));
+        assert!(v.exists);
+        assert!(v.describe.as_deref().is_some_and(|d| d.starts_with("Name:") && d.contains("node-1")));
+        assert_eq!(
+            cmds(&v),
+            [
+                "lab node kill node-1",
+                "kubectl cordon node-1",
+                "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data",
+                "lab node delete node-1"
+            ]
+        );
+
+        let pod = e.store().pods.values().next().expect("a pod").metadata.name.clone();
+        let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: pod.clone() });
+        assert_eq!(cmds(&v), [format!("kubectl delete pod {pod} --wait=false"), format!("lab pod kill {pod}")]);
+        assert_eq!(v.logs.len(), 1);
+        let d = v.deployment.expect("owned by the web Deployment");
+        assert_eq!((d.name.as_str(), d.replicas, d.ready), ("web", 3, 3));
+        assert_eq!(scale_command(&d, 4), "kubectl scale deployment/web --replicas=4");
+
+        let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "gone".into() });
+        assert!(!v.exists && v.actions.is_empty() && v.describe.is_none());
+    }
+}
+
+mod placement {
+    use super::*;
+    use kubelab_kubectl::{execute, Ctx, NoFiles};
+
+    #[test]
+    fn the_inspector_says_why_a_pod_is_pending_and_why_it_went_where_it_did() {
+        let mut e = Engine::new(1);
+        let run = |e: &mut Engine, line: &str, stdin: Option<&str>| {
+            execute(e, line, &mut Ctx { files: &NoFiles, stdin, observe: &mut |_| {} });
+        };
+        run(&mut e, "kubectl apply -f -", Some("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    resources: {requests: {cpu: '3'}}\n"));
+        run(&mut e, "kubectl cordon node-1", None);
+        run(&mut e, "kubectl run small --image=nginx:1.25", None);
+        e.advance(5_000, &mut |_| {});
+        let big = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "big".into() });
+        assert_eq!(big.bound_to, None);
+        let why: Vec<(String, bool, String)> = big.placement.clone();
+        assert_eq!(why.len(), 4);
+        assert!(why.iter().all(|(_, fits, _)| !fits), "{why:?}");
+        assert!(
+            why.iter().any(
+                |(n, _, w)| n == "control-plane" && w.starts_with("TaintToleration: node(s) had untolerated taint")
+            ),
+            "{why:?}"
+        );
+        assert!(why.iter().any(|(n, _, w)| n == "node-1" && w.starts_with("NodeUnschedulable:")), "{why:?}");
+        assert!(why.iter().any(|(n, _, w)| n == "node-2" && w == "NodeResourcesFit: Insufficient cpu"), "{why:?}");
+        let small = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "small".into() });
+        let chosen = small.bound_to.clone().expect("scheduled");
+        assert!(
+            small.placement.iter().any(|(n, fits, w)| *n == chosen && *fits && w.starts_with("fits · score")),
+            "{:?}",
+            small.placement
+        );
+    }
+}
