@@ -101,7 +101,7 @@ const GET_FLAGS: &[FlagSpec] = &[
 ];
 
 /// The resource types of `kubectl get all`.
-const ALL: &[&str] = &["Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet"];
+const ALL: &[KindInfo] = &[Pod::INFO, Service::INFO, Deployment::INFO, ReplicaSet::INFO, StatefulSet::INFO];
 
 fn resource_type_error(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")
@@ -157,8 +157,8 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     } else {
         for t in first.split(',') {
             if t == "all" {
-                for k in ALL {
-                    requests.push((object::kind_info_by_kind(k).expect("served"), Vec::new()));
+                for info in ALL {
+                    requests.push((info, Vec::new()));
                 }
                 continue;
             }
@@ -222,7 +222,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             continue;
         }
         if output.is_empty() || output == "wide" {
-            let table = table_of(info.kind, &objs, now, output == "wide");
+            let table = crate::kinds::table_of(info.kind, &objs, now, output == "wide");
             sections.push(render_table(
                 table,
                 &objs,
@@ -302,30 +302,6 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         }
     }
     out
-}
-
-fn table_of(kind: &str, objs: &[Object], now: Time, wide: bool) -> Table {
-    macro_rules! collect {
-        ($variant:ident) => {
-            objs.iter().filter_map(|o| if let Object::$variant(x) = o { Some(x) } else { None }).collect::<Vec<_>>()
-        };
-    }
-    match kind {
-        "Pod" => printers::pods(&collect!(Pod), now, wide),
-        "Deployment" => printers::deployments(&collect!(Deployment), now, wide),
-        "ReplicaSet" => printers::replica_sets(&collect!(ReplicaSet), now, wide),
-        "Node" => printers::nodes(&collect!(Node), now, wide),
-        "Service" => printers::services(&collect!(Service), now, wide),
-        "Endpoints" => printers::endpoints(&collect!(Endpoints), now),
-        "Namespace" => printers::namespaces(&collect!(Namespace), now),
-        "ConfigMap" => printers::config_maps(&collect!(ConfigMap), now),
-        "Event" => printers::events(&collect!(Event), now),
-        "StatefulSet" => printers::stateful_sets(&collect!(StatefulSet), now, wide),
-        "PersistentVolumeClaim" => printers::pvcs(&collect!(PersistentVolumeClaim), now, wide),
-        "PersistentVolume" => printers::pvs(&collect!(PersistentVolume), now, wide),
-        "StorageClass" => printers::storage_classes(&collect!(StorageClass), now),
-        _ => Table { headers: vec!["NAME"], rows: objs.iter().map(|o| vec![o.meta().name.clone()]).collect() },
-    }
 }
 
 fn render_table(mut t: Table, objs: &[Object], kind_prefix: Option<String>, ns_column: bool, a: &Args) -> String {

@@ -19,6 +19,7 @@ pub mod export;
 pub mod expose;
 pub mod fields;
 pub mod jsonpath;
+pub mod kinds;
 pub mod lab;
 pub mod labels;
 pub mod logs;
