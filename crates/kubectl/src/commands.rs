@@ -107,48 +107,32 @@ fn resource_type_error(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")
 }
 
-pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
-    let a = match parse(words, GET_FLAGS, "kubectl get") {
-        Ok(a) => a,
-        Err(e) => return Output::error(e),
-    };
-    if a.bool("watch") {
-        return Output::error("error: --watch is not available in this console yet: use `lab advance` and get again");
-    }
-    if a.positional.is_empty() {
-        return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
-    }
+/// `-o`: the format, and the template of `jsonpath=` and `custom-columns=`.
+fn output_format(a: &Args) -> Result<(String, String), Output> {
     let output = a.get("output").unwrap_or("").to_string();
     let (output, template) = match output.split_once('=') {
         Some((kind @ ("jsonpath" | "custom-columns"), t)) => (kind.to_string(), t.to_string()),
         _ => (output, String::new()),
     };
     if !["", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"].contains(&output.as_str()) {
-        return Output::error(format!(
+        return Err(Output::error(format!(
             "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
-        ));
+        )));
     }
-    let selector = match a.parsed("selector", Selector::parse) {
-        Ok(s) => s,
-        Err(e) => return Output::error(e),
-    };
-    let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
-        Ok(s) => s,
-        Err(e) => return Output::error(e),
-    };
-    let all_ns = a.bool("all-namespaces");
-    let ns = namespace_of(&a);
+    Ok((output, template))
+}
 
-    // Resolve "pods", "pods,svc", "all", "deploy/web" and the names that follow.
+/// What `kubectl get` lists: "pods", "pods,svc", "all", "deploy/web", and the names that
+/// follow, as (kind, names) in the order typed.
+fn get_requests(a: &Args) -> Result<Vec<(&'static KindInfo, Vec<String>)>, Output> {
     let mut requests: Vec<(&'static KindInfo, Vec<String>)> = Vec::new();
-    let mut out = Output::new();
     let first = &a.positional[0];
     if first.contains('/') {
         for p in &a.positional {
             let Some((t, n)) = p.split_once('/') else {
-                return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+                return Err(Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
             };
-            let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
             match requests.iter_mut().find(|(i, _)| i.kind == info.kind) {
                 Some((_, names)) => names.push(n.to_string()),
                 None => requests.push((info, vec![n.to_string()])),
@@ -162,30 +146,149 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                 }
                 continue;
             }
-            let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
             requests.push((info, Vec::new()));
         }
         let names: Vec<String> = a.positional[1..].to_vec();
         if !names.is_empty() {
             if requests.len() > 1 {
-                return Output::error("error: arguments in resource/name form must have a single resource and name");
+                return Err(Output::error(
+                    "error: arguments in resource/name form must have a single resource and name",
+                ));
             }
             requests[0].1 = names;
         }
     }
+    Ok(requests)
+}
+
+/// The API server refuses a field selector on a field label the kind does not have.
+fn check_field_labels(
+    fs: &crate::fields::FieldSelector,
+    requests: &[(&'static KindInfo, Vec<String>)],
+    a: &Args,
+) -> Result<(), Output> {
+    for (info, _) in requests {
+        if let Some(bad) = fs.unsupported(info.kind) {
+            return Err(Output::error(format!(
+                "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": field label not supported: {bad}",
+                info.group,
+                info.version,
+                info.resource,
+                a.get("selector").unwrap_or(""),
+                a.get("field-selector").unwrap_or("")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Prints what `kubectl get` found in the `-o` format (tables already rendered as
+/// `sections`).
+fn print_found(
+    output: &str,
+    template: &str,
+    requests: &[(&'static KindInfo, Vec<String>)],
+    found: &[Object],
+    sections: &[String],
+    a: &Args,
+    out: &mut Output,
+) {
+    match output {
+        // get.go printGeneric: one named object is "single item implied": printed alone, and
+        // when it is missing only the error is (no empty List).
+        _ if requests.len() == 1
+            && requests[0].1.len() == 1
+            && found.is_empty()
+            && ["yaml", "json", "jsonpath"].contains(&output) => {}
+        "yaml" | "json" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
+            let value = if single {
+                found[0].to_json()
+            } else {
+                serde_json::json!({
+                    "apiVersion": "v1",
+                    "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""}
+                })
+            };
+            if !found.is_empty() || !single {
+                // kubectl's printers: encoding/json (Go field order, 4 spaces) and
+                // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
+                if output == "json" {
+                    out.out(crate::output::to_kubectl_json(&value));
+                } else {
+                    out.out(crate::output::to_kubectl_yaml(&value));
+                }
+            }
+        }
+        "name" => {
+            for o in found {
+                out.out(format!("{}/{}", o.info().qualified_singular(), o.meta().name));
+            }
+        }
+        "jsonpath" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
+            let value = if single {
+                found[0].to_json()
+            } else {
+                serde_json::json!({"apiVersion": "v1", "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
+            match crate::jsonpath::jsonpath(template, &value) {
+                Ok(t) => out.out(t),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
+        "custom-columns" => {
+            let items: Vec<serde_json::Value> = found.iter().map(|o| o.to_json()).collect();
+            match crate::jsonpath::custom_columns(template, &items, a.bool("no-headers")) {
+                Ok(t) => out.out(t),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
+        _ => {
+            out.out(sections.join("\n"));
+        }
+    }
+}
+
+pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+    let a = match parse(words, GET_FLAGS, "kubectl get") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    if a.bool("watch") {
+        return Output::error("error: --watch is not available in this console yet: use `lab advance` and get again");
+    }
+    if a.positional.is_empty() {
+        return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+    }
+    let (output, template) = match output_format(&a) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
+    let selector = match a.parsed("selector", Selector::parse) {
+        Ok(s) => s,
+        Err(e) => return Output::error(e),
+    };
+    let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
+        Ok(s) => s,
+        Err(e) => return Output::error(e),
+    };
+    let all_ns = a.bool("all-namespaces");
+    let ns = namespace_of(&a);
+
+    let mut out = Output::new();
+    let first = &a.positional[0];
+    let requests = match get_requests(&a) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
     let multi = requests.len() > 1 || first == "all" || a.bool("show-kind");
     if let Some(fs) = &field_selector {
-        for (info, _) in &requests {
-            if let Some(bad) = fs.unsupported(info.kind) {
-                return Output::error(format!(
-                    "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": field label not supported: {bad}",
-                    info.group,
-                    info.version,
-                    info.resource,
-                    a.get("selector").unwrap_or(""),
-                    a.get("field-selector").unwrap_or("")
-                ));
-            }
+        if let Err(e) = check_field_labels(fs, &requests, &a) {
+            return e;
         }
     }
     let now = engine.now();
@@ -233,63 +336,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         }
         found.extend(objs);
     }
-    match output.as_str() {
-        // get.go printGeneric: one named object is "single item implied": printed alone, and
-        // when it is missing only the error is (no empty List).
-        _ if requests.len() == 1
-            && requests[0].1.len() == 1
-            && found.is_empty()
-            && ["yaml", "json", "jsonpath"].contains(&output.as_str()) => {}
-        "yaml" | "json" => {
-            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
-            let value = if single {
-                found[0].to_json()
-            } else {
-                serde_json::json!({
-                    "apiVersion": "v1",
-                    "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
-                    "kind": "List",
-                    "metadata": {"resourceVersion": ""}
-                })
-            };
-            if !found.is_empty() || !single {
-                // kubectl's printers: encoding/json (Go field order, 4 spaces) and
-                // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
-                if output == "json" {
-                    out.out(crate::output::to_kubectl_json(&value));
-                } else {
-                    out.out(crate::output::to_kubectl_yaml(&value));
-                }
-            }
-        }
-        "name" => {
-            for o in &found {
-                out.out(format!("{}/{}", o.info().qualified_singular(), o.meta().name));
-            }
-        }
-        "jsonpath" => {
-            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
-            let value = if single {
-                found[0].to_json()
-            } else {
-                serde_json::json!({"apiVersion": "v1", "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
-            };
-            match crate::jsonpath::jsonpath(&template, &value) {
-                Ok(t) => out.out(t),
-                Err(e) => out.err(format!("error: {e}")),
-            }
-        }
-        "custom-columns" => {
-            let items: Vec<serde_json::Value> = found.iter().map(|o| o.to_json()).collect();
-            match crate::jsonpath::custom_columns(&template, &items, a.bool("no-headers")) {
-                Ok(t) => out.out(t),
-                Err(e) => out.err(format!("error: {e}")),
-            }
-        }
-        _ => {
-            out.out(sections.join("\n"));
-        }
-    }
+    print_found(&output, &template, &requests, &found, &sections, &a, &mut out);
     for nf in not_found {
         out.err(nf);
     }
