@@ -409,20 +409,23 @@ const DELETE_FLAGS: &[FlagSpec] = &[
     flag("field-selector", None, true),
 ];
 
-pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
-    let a = match parse(words, DELETE_FLAGS, "kubectl delete") {
-        Ok(a) => a,
-        Err(e) => return Output::error(e),
-    };
-    let ns = namespace_of(&a);
+/// What to delete: (kind, namespace, name).
+type DeleteTarget = (&'static KindInfo, String, String);
+
+/// A deleted object, as (kind, namespace, name, uid): kubectl waits for *this* object (a
+/// StatefulSet's new pod of the same name does not count).
+type Deleted = (&'static str, String, String, String);
+
+/// `--cascade` and the grace period (`--grace-period`, `--now`, `--force`).
+fn delete_options(a: &Args) -> Result<(Propagation, Option<i64>), Output> {
     let propagation = match a.get("cascade").unwrap_or("background") {
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
         other => {
-            return Output::error(format!(
+            return Err(Output::error(format!(
                 "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-            ))
+            )))
         }
     };
     let force = a.bool("force");
@@ -431,7 +434,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Some(v) => match v.parse::<i64>() {
             Ok(g) if g >= 0 => Some(g),
             Ok(_) => None,
-            Err(_) => return Output::error(format!("error: invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl delete --help' for usage.")),
+            Err(_) => return Err(Output::error(format!("error: invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl delete --help' for usage."))),
         },
     };
     if a.bool("now") {
@@ -440,103 +443,142 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if force && grace.is_none() {
         grace = Some(0);
     }
-    let wait = a.get("wait").is_none_or(|v| v != "false");
-    // What to delete: (kind, namespace, name)
-    let mut targets: Vec<(&'static KindInfo, String, String)> = Vec::new();
-    let mut out = Output::new();
-    if a.has("filename") {
-        let files = match read_filenames(&a, ctx) {
-            Ok(f) => f,
-            Err(e) => return Output::error(e),
-        };
-        for (source, text) in files {
-            let (docs, syntax) = parse_documents(&text);
-            for d in &docs {
-                match decode(d) {
-                    Ok(o) => {
-                        let info = o.info();
-                        let ons = if !info.namespaced {
-                            String::new()
-                        } else if o.meta().namespace.is_empty() {
-                            ns.clone()
-                        } else {
-                            o.meta().namespace.clone()
-                        };
-                        targets.push((info, ons, o.meta().name.clone()));
-                    }
-                    Err(e) => out.err(e.kubectl_message(&source, "deleting")),
+    Ok((propagation, grace))
+}
+
+/// What `kubectl delete -f` deletes: the objects in the files (decoding errors go to `out`).
+fn targets_from_files(a: &Args, ctx: &Ctx, ns: &str, out: &mut Output) -> Result<Vec<DeleteTarget>, Output> {
+    let mut targets = Vec::new();
+    let files = match read_filenames(a, ctx) {
+        Ok(f) => f,
+        Err(e) => return Err(Output::error(e)),
+    };
+    for (source, text) in files {
+        let (docs, syntax) = parse_documents(&text);
+        for d in &docs {
+            match decode(d) {
+                Ok(o) => {
+                    let info = o.info();
+                    let ons = if !info.namespaced {
+                        String::new()
+                    } else if o.meta().namespace.is_empty() {
+                        ns.to_string()
+                    } else {
+                        o.meta().namespace.clone()
+                    };
+                    targets.push((info, ons, o.meta().name.clone()));
                 }
-            }
-            if let Some(s) = syntax {
-                out.err(format!("error: error parsing {source}: {s}"));
+                Err(e) => out.err(e.kubectl_message(&source, "deleting")),
             }
         }
-    } else {
-        if a.positional.is_empty() {
-            return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-        }
-        let first = &a.positional[0];
-        if first.contains('/') {
-            for p in &a.positional {
-                let (t, n) = p.split_once('/').unwrap_or((p, ""));
-                let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
-                targets.push((info, if info.namespaced { ns.clone() } else { String::new() }, n.to_string()));
-            }
-        } else {
-            let mut infos = Vec::new();
-            for t in first.split(',') {
-                let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
-                infos.push(info);
-            }
-            let names = &a.positional[1..];
-            let selector = match a.parsed("selector", Selector::parse) {
-                Ok(s) => s,
-                Err(e) => return Output::error(e),
-            };
-            let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
-                Ok(s) => s,
-                Err(e) => return Output::error(e),
-            };
-            if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
-                return Output::error("error: resource(s) were provided, but no name was specified");
-            }
-            for info in infos {
-                let scope = if info.namespaced { ns.clone() } else { String::new() };
-                if names.is_empty() {
-                    let all_ns = a.bool("all-namespaces");
-                    for o in engine
-                        .store()
-                        .list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None })
-                    {
-                        if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))
-                            && field_selector.as_ref().is_none_or(|f| f.matches(&o))
-                            && o.meta().deletion_timestamp.is_none()
-                        {
-                            targets.push((info, o.meta().namespace.clone(), o.meta().name.clone()));
-                        }
-                    }
-                } else {
-                    for n in names {
-                        targets.push((info, scope.clone(), n.clone()));
-                    }
-                }
-            }
-            if targets.is_empty() && out.ok {
-                out.warn(if a.bool("all-namespaces") {
-                    "No resources found".to_string()
-                } else {
-                    format!("No resources found in {ns} namespace.")
-                });
-                return out;
-            }
+        if let Some(s) = syntax {
+            out.err(format!("error: error parsing {source}: {s}"));
         }
     }
+    Ok(targets)
+}
+
+/// What `kubectl delete TYPE NAME...`, `TYPE/NAME...` or `TYPE -l/--field-selector/--all`
+/// deletes. Nothing found is an answer of its own ("No resources found").
+fn targets_from_args(engine: &Engine, a: &Args, ns: &str) -> Result<Vec<DeleteTarget>, Output> {
+    let mut targets = Vec::new();
+    if a.positional.is_empty() {
+        return Err(Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
+    }
+    let first = &a.positional[0];
+    if first.contains('/') {
+        for p in &a.positional {
+            let (t, n) = p.split_once('/').unwrap_or((p, ""));
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
+            targets.push((info, if info.namespaced { ns.to_string() } else { String::new() }, n.to_string()));
+        }
+    } else {
+        let mut infos = Vec::new();
+        for t in first.split(',') {
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
+            infos.push(info);
+        }
+        let names = &a.positional[1..];
+        let selector = match a.parsed("selector", Selector::parse) {
+            Ok(s) => s,
+            Err(e) => return Err(Output::error(e)),
+        };
+        let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
+            Ok(s) => s,
+            Err(e) => return Err(Output::error(e)),
+        };
+        if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
+            return Err(Output::error("error: resource(s) were provided, but no name was specified"));
+        }
+        for info in infos {
+            let scope = if info.namespaced { ns.to_string() } else { String::new() };
+            if names.is_empty() {
+                let all_ns = a.bool("all-namespaces");
+                for o in
+                    engine.store().list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None })
+                {
+                    if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))
+                        && field_selector.as_ref().is_none_or(|f| f.matches(&o))
+                        && o.meta().deletion_timestamp.is_none()
+                    {
+                        targets.push((info, o.meta().namespace.clone(), o.meta().name.clone()));
+                    }
+                }
+            } else {
+                for n in names {
+                    targets.push((info, scope.clone(), n.clone()));
+                }
+            }
+        }
+        if targets.is_empty() {
+            let mut out = Output::new();
+            out.warn(if a.bool("all-namespaces") {
+                "No resources found".to_string()
+            } else {
+                format!("No resources found in {ns} namespace.")
+            });
+            return Err(out);
+        }
+    }
+    Ok(targets)
+}
+
+/// Runs the cluster until the deleted objects are gone (at most 5 minutes of its time).
+fn wait_until_gone(engine: &mut Engine, ctx: &mut Ctx, waiting: &[Deleted]) {
+    let deadline = engine.now().0 + 5 * 60 * 1000;
+    let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| {
+        w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid))
+    };
+    while still_there(engine, waiting) && engine.now().0 < deadline {
+        if engine.step(&mut *ctx.observe).is_none() {
+            break;
+        }
+    }
+}
+
+pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let a = match parse(words, DELETE_FLAGS, "kubectl delete") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let ns = namespace_of(&a);
+    let force = a.bool("force");
+    let (propagation, grace) = match delete_options(&a) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let wait = a.get("wait").is_none_or(|v| v != "false");
+    let mut out = Output::new();
+    let found =
+        if a.has("filename") { targets_from_files(&a, ctx, &ns, &mut out) } else { targets_from_args(engine, &a, &ns) };
+    let targets = match found {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if force && grace == Some(0) {
         out.warn("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    // (kind, namespace, name, uid): kubectl waits for *this* object (a StatefulSet's new
-    // pod of the same name does not count).
-    let mut waiting: Vec<(&'static str, String, String, String)> = Vec::new();
+    let mut waiting: Vec<Deleted> = Vec::new();
     for (info, tns, name) in targets {
         match engine.delete(info.kind, &tns, &name, grace, propagation) {
             Ok(obj) => {
@@ -556,15 +598,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     engine.settle();
     // --wait (the default): block until the objects are gone, as kubectl does.
     if wait {
-        let deadline = engine.now().0 + 5 * 60 * 1000;
-        let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| {
-            w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid))
-        };
-        while still_there(engine, &waiting) && engine.now().0 < deadline {
-            if engine.step(&mut *ctx.observe).is_none() {
-                break;
-            }
-        }
+        wait_until_gone(engine, ctx, &waiting);
     }
     out
 }
