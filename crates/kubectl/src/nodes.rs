@@ -7,7 +7,7 @@ use kubelab_api::*;
 use kubelab_engine::{Engine, Propagation};
 
 fn set_unschedulable(engine: &mut Engine, name: &str, value: bool) -> Result<bool, String> {
-    let Some(Object::Node(n)) = engine.store().get("Node", "", name) else {
+    let Some(Object::Node(n)) = engine.store().get(Node::INFO.kind, "", name) else {
         return Err(format!("Error from server (NotFound): nodes \"{name}\" not found"));
     };
     if n.spec.unschedulable == value {
