@@ -187,7 +187,8 @@ impl Console {
             crate::vm::SessionLine::Run(l) => l,
         };
         let line = rewritten.as_str();
-        let words = crate::shell::split_words(line).unwrap_or_default();
+        // `kubectl -n dev get pods -w` watches as `kubectl get pods -w -n dev` does.
+        let words = crate::effect::words_as_run(line).unwrap_or_default();
         let kubectl_verb = match words.first().map(|s| s.as_str()) {
             Some("kubectl" | "k") => words.get(1).map(|s| s.as_str()),
             _ => None,

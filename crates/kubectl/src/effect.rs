@@ -74,7 +74,7 @@ fn edit_target(line: &str) -> Option<String> {
 }
 
 /// The line's words with kubectl's global flags moved after the verb, as dispatch runs it.
-fn words_as_run(line: &str) -> Option<Vec<String>> {
+pub(crate) fn words_as_run(line: &str) -> Option<Vec<String>> {
     let mut words = split_words(line).ok()?;
     if matches!(words.first().map(String::as_str), Some("kubectl" | "k")) {
         let verb_first = crate::args::global_flags_after_verb(&words[1..]);
