@@ -22,6 +22,44 @@ pub const GLOBAL: &[FlagSpec] = &[
     flag("request-timeout", None, true),
 ];
 
+/// kubectl's words with the flags typed before the verb moved after it: `-n dev get pods`
+/// becomes `get pods -n dev`, before any `--`. cobra finds the verb by skipping leading
+/// flags (its `stripFlags`) and then parses them with the verb's own flags, so the global
+/// ones (`--namespace`) work there. A leading flag the root command does not know (`-A`,
+/// `--all-namespaces`: they belong to `get` and a few others) is taken to swallow the next
+/// word as its value, as cobra does, so `kubectl -A get pods` is an unknown command "pods"
+/// there and here. Words with no verb after their flags are returned as they are.
+pub fn global_flags_after_verb(words: &[String]) -> Vec<String> {
+    let takes_value = |w: &str| {
+        if let Some(long) = w.strip_prefix("--") {
+            GLOBAL.iter().find(|s| s.long == long).is_none_or(|s| s.takes_value)
+        } else {
+            let c = w[1..].chars().next();
+            GLOBAL.iter().find(|s| s.short == c).is_none_or(|s| s.takes_value)
+        }
+    };
+    let mut leading = 0;
+    while let Some(w) = words.get(leading) {
+        if w == "--" || w.len() < 2 || !w.starts_with('-') {
+            break;
+        }
+        // `--namespace=dev`, `-ndev`: the value is in the word.
+        let value_inside = w.contains('=') || (!w.starts_with("--") && w.chars().count() > 2);
+        leading += if !value_inside && takes_value(w) { 2 } else { 1 };
+    }
+    if leading == 0 || leading >= words.len() {
+        return words.to_vec();
+    }
+    let (flags, rest) = words.split_at(leading);
+    let (verb, after) = rest.split_first().expect("a verb follows the flags");
+    let end_of_flags = after.iter().position(|w| w == "--").unwrap_or(after.len());
+    let mut out = vec![verb.clone()];
+    out.extend_from_slice(&after[..end_of_flags]);
+    out.extend_from_slice(flags);
+    out.extend_from_slice(&after[end_of_flags..]);
+    out
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Args {
     pub positional: Vec<String>,
@@ -172,5 +210,17 @@ mod tests {
             p("pods -o").unwrap_err(),
             "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage."
         );
+    }
+
+    #[test]
+    fn global_flags_move_after_the_verb() {
+        let w = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let moved = |s: &str| global_flags_after_verb(&w(s)).join(" ");
+        assert_eq!(moved("-n dev get pods"), "get pods -n dev");
+        assert_eq!(moved("--namespace=dev edit deploy/web"), "edit deploy/web --namespace=dev");
+        assert_eq!(moved("-ndev --namespace dev exec web -- ls -l"), "exec web -ndev --namespace dev -- ls -l");
+        assert_eq!(moved("get pods -n dev"), "get pods -n dev");
+        assert_eq!(moved("-A get pods"), "pods -A get");
+        assert_eq!(moved("-n dev"), "-n dev");
     }
 }

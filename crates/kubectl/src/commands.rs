@@ -101,10 +101,156 @@ const GET_FLAGS: &[FlagSpec] = &[
 ];
 
 /// The resource types of `kubectl get all`.
-const ALL: &[&str] = &["Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet"];
+const ALL: &[KindInfo] = &[Pod::INFO, Service::INFO, Deployment::INFO, ReplicaSet::INFO, StatefulSet::INFO];
 
 fn resource_type_error(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")
+}
+
+/// `-o`: the format, and the template of `jsonpath=` and `custom-columns=`.
+fn output_format(a: &Args) -> Result<(String, String), Output> {
+    let output = a.get("output").unwrap_or("").to_string();
+    let (output, template) = match output.split_once('=') {
+        Some((kind @ ("jsonpath" | "custom-columns"), t)) => (kind.to_string(), t.to_string()),
+        _ => (output, String::new()),
+    };
+    if !["", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"].contains(&output.as_str()) {
+        return Err(Output::error(format!(
+            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+        )));
+    }
+    Ok((output, template))
+}
+
+/// What `kubectl get` lists: "pods", "pods,svc", "all", "deploy/web", and the names that
+/// follow, as (kind, names) in the order typed.
+fn get_requests(a: &Args) -> Result<Vec<(&'static KindInfo, Vec<String>)>, Output> {
+    let mut requests: Vec<(&'static KindInfo, Vec<String>)> = Vec::new();
+    let first = &a.positional[0];
+    if first.contains('/') {
+        for p in &a.positional {
+            let Some((t, n)) = p.split_once('/') else {
+                return Err(Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
+            };
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
+            match requests.iter_mut().find(|(i, _)| i.kind == info.kind) {
+                Some((_, names)) => names.push(n.to_string()),
+                None => requests.push((info, vec![n.to_string()])),
+            }
+        }
+    } else {
+        for t in first.split(',') {
+            if t == "all" {
+                for info in ALL {
+                    requests.push((info, Vec::new()));
+                }
+                continue;
+            }
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
+            requests.push((info, Vec::new()));
+        }
+        let names: Vec<String> = a.positional[1..].to_vec();
+        if !names.is_empty() {
+            if requests.len() > 1 {
+                return Err(Output::error(
+                    "error: arguments in resource/name form must have a single resource and name",
+                ));
+            }
+            requests[0].1 = names;
+        }
+    }
+    Ok(requests)
+}
+
+/// The API server refuses a field selector on a field label the kind does not have.
+fn check_field_labels(
+    fs: &crate::fields::FieldSelector,
+    requests: &[(&'static KindInfo, Vec<String>)],
+    a: &Args,
+) -> Result<(), Output> {
+    for (info, _) in requests {
+        if let Some(bad) = fs.unsupported(info.kind) {
+            return Err(Output::error(format!(
+                "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": field label not supported: {bad}",
+                info.group,
+                info.version,
+                info.resource,
+                a.get("selector").unwrap_or(""),
+                a.get("field-selector").unwrap_or("")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Prints what `kubectl get` found in the `-o` format (tables already rendered as
+/// `sections`).
+fn print_found(
+    output: &str,
+    template: &str,
+    requests: &[(&'static KindInfo, Vec<String>)],
+    found: &[Object],
+    sections: &[String],
+    a: &Args,
+    out: &mut Output,
+) {
+    match output {
+        // get.go printGeneric: one named object is "single item implied": printed alone, and
+        // when it is missing only the error is (no empty List).
+        _ if requests.len() == 1
+            && requests[0].1.len() == 1
+            && found.is_empty()
+            && ["yaml", "json", "jsonpath"].contains(&output) => {}
+        "yaml" | "json" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
+            let value = if single {
+                found[0].to_json()
+            } else {
+                serde_json::json!({
+                    "apiVersion": "v1",
+                    "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""}
+                })
+            };
+            if !found.is_empty() || !single {
+                // kubectl's printers: encoding/json (Go field order, 4 spaces) and
+                // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
+                if output == "json" {
+                    out.out(crate::output::to_kubectl_json(&value));
+                } else {
+                    out.out(crate::output::to_kubectl_yaml(&value));
+                }
+            }
+        }
+        "name" => {
+            for o in found {
+                out.out(format!("{}/{}", o.info().qualified_singular(), o.meta().name));
+            }
+        }
+        "jsonpath" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
+            let value = if single {
+                found[0].to_json()
+            } else {
+                serde_json::json!({"apiVersion": "v1", "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
+            match crate::jsonpath::jsonpath(template, &value) {
+                Ok(t) => out.out(t),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
+        "custom-columns" => {
+            let items: Vec<serde_json::Value> = found.iter().map(|o| o.to_json()).collect();
+            match crate::jsonpath::custom_columns(template, &items, a.bool("no-headers")) {
+                Ok(t) => out.out(t),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
+        _ => {
+            out.out(sections.join("\n"));
+        }
+    }
 }
 
 pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
@@ -118,16 +264,10 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if a.positional.is_empty() {
         return Output::error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
     }
-    let output = a.get("output").unwrap_or("").to_string();
-    let (output, template) = match output.split_once('=') {
-        Some((kind @ ("jsonpath" | "custom-columns"), t)) => (kind.to_string(), t.to_string()),
-        _ => (output, String::new()),
+    let (output, template) = match output_format(&a) {
+        Ok(f) => f,
+        Err(e) => return e,
     };
-    if !["", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"].contains(&output.as_str()) {
-        return Output::error(format!(
-            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
-        ));
-    }
     let selector = match a.parsed("selector", Selector::parse) {
         Ok(s) => s,
         Err(e) => return Output::error(e),
@@ -139,53 +279,16 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let all_ns = a.bool("all-namespaces");
     let ns = namespace_of(&a);
 
-    // Resolve "pods", "pods,svc", "all", "deploy/web" and the names that follow.
-    let mut requests: Vec<(&'static KindInfo, Vec<String>)> = Vec::new();
     let mut out = Output::new();
     let first = &a.positional[0];
-    if first.contains('/') {
-        for p in &a.positional {
-            let Some((t, n)) = p.split_once('/') else {
-                return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
-            };
-            let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
-            match requests.iter_mut().find(|(i, _)| i.kind == info.kind) {
-                Some((_, names)) => names.push(n.to_string()),
-                None => requests.push((info, vec![n.to_string()])),
-            }
-        }
-    } else {
-        for t in first.split(',') {
-            if t == "all" {
-                for k in ALL {
-                    requests.push((object::kind_info_by_kind(k).expect("served"), Vec::new()));
-                }
-                continue;
-            }
-            let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
-            requests.push((info, Vec::new()));
-        }
-        let names: Vec<String> = a.positional[1..].to_vec();
-        if !names.is_empty() {
-            if requests.len() > 1 {
-                return Output::error("error: arguments in resource/name form must have a single resource and name");
-            }
-            requests[0].1 = names;
-        }
-    }
+    let requests = match get_requests(&a) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
     let multi = requests.len() > 1 || first == "all" || a.bool("show-kind");
     if let Some(fs) = &field_selector {
-        for (info, _) in &requests {
-            if let Some(bad) = fs.unsupported(info.kind) {
-                return Output::error(format!(
-                    "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": field label not supported: {bad}",
-                    info.group,
-                    info.version,
-                    info.resource,
-                    a.get("selector").unwrap_or(""),
-                    a.get("field-selector").unwrap_or("")
-                ));
-            }
+        if let Err(e) = check_field_labels(fs, &requests, &a) {
+            return e;
         }
     }
     let now = engine.now();
@@ -222,7 +325,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             continue;
         }
         if output.is_empty() || output == "wide" {
-            let table = table_of(info.kind, &objs, now, output == "wide");
+            let table = crate::kinds::table_of(info.kind, &objs, now, output == "wide");
             sections.push(render_table(
                 table,
                 &objs,
@@ -233,63 +336,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         }
         found.extend(objs);
     }
-    match output.as_str() {
-        // get.go printGeneric: one named object is "single item implied": printed alone, and
-        // when it is missing only the error is (no empty List).
-        _ if requests.len() == 1
-            && requests[0].1.len() == 1
-            && found.is_empty()
-            && ["yaml", "json", "jsonpath"].contains(&output.as_str()) => {}
-        "yaml" | "json" => {
-            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
-            let value = if single {
-                found[0].to_json()
-            } else {
-                serde_json::json!({
-                    "apiVersion": "v1",
-                    "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
-                    "kind": "List",
-                    "metadata": {"resourceVersion": ""}
-                })
-            };
-            if !found.is_empty() || !single {
-                // kubectl's printers: encoding/json (Go field order, 4 spaces) and
-                // sigs.k8s.io/yaml (go-yaml v2: sorted keys, double-quoted strings).
-                if output == "json" {
-                    out.out(crate::output::to_kubectl_json(&value));
-                } else {
-                    out.out(crate::output::to_kubectl_yaml(&value));
-                }
-            }
-        }
-        "name" => {
-            for o in &found {
-                out.out(format!("{}/{}", o.info().qualified_singular(), o.meta().name));
-            }
-        }
-        "jsonpath" => {
-            let single = requests.len() == 1 && requests[0].1.len() == 1 && found.len() == 1;
-            let value = if single {
-                found[0].to_json()
-            } else {
-                serde_json::json!({"apiVersion": "v1", "items": found.iter().map(|o| o.to_json()).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
-            };
-            match crate::jsonpath::jsonpath(&template, &value) {
-                Ok(t) => out.out(t),
-                Err(e) => out.err(format!("error: {e}")),
-            }
-        }
-        "custom-columns" => {
-            let items: Vec<serde_json::Value> = found.iter().map(|o| o.to_json()).collect();
-            match crate::jsonpath::custom_columns(&template, &items, a.bool("no-headers")) {
-                Ok(t) => out.out(t),
-                Err(e) => out.err(format!("error: {e}")),
-            }
-        }
-        _ => {
-            out.out(sections.join("\n"));
-        }
-    }
+    print_found(&output, &template, &requests, &found, &sections, &a, &mut out);
     for nf in not_found {
         out.err(nf);
     }
@@ -302,30 +349,6 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         }
     }
     out
-}
-
-fn table_of(kind: &str, objs: &[Object], now: Time, wide: bool) -> Table {
-    macro_rules! collect {
-        ($variant:ident) => {
-            objs.iter().filter_map(|o| if let Object::$variant(x) = o { Some(x) } else { None }).collect::<Vec<_>>()
-        };
-    }
-    match kind {
-        "Pod" => printers::pods(&collect!(Pod), now, wide),
-        "Deployment" => printers::deployments(&collect!(Deployment), now, wide),
-        "ReplicaSet" => printers::replica_sets(&collect!(ReplicaSet), now, wide),
-        "Node" => printers::nodes(&collect!(Node), now, wide),
-        "Service" => printers::services(&collect!(Service), now, wide),
-        "Endpoints" => printers::endpoints(&collect!(Endpoints), now),
-        "Namespace" => printers::namespaces(&collect!(Namespace), now),
-        "ConfigMap" => printers::config_maps(&collect!(ConfigMap), now),
-        "Event" => printers::events(&collect!(Event), now),
-        "StatefulSet" => printers::stateful_sets(&collect!(StatefulSet), now, wide),
-        "PersistentVolumeClaim" => printers::pvcs(&collect!(PersistentVolumeClaim), now, wide),
-        "PersistentVolume" => printers::pvs(&collect!(PersistentVolume), now, wide),
-        "StorageClass" => printers::storage_classes(&collect!(StorageClass), now),
-        _ => Table { headers: vec!["NAME"], rows: objs.iter().map(|o| vec![o.meta().name.clone()]).collect() },
-    }
 }
 
 fn render_table(mut t: Table, objs: &[Object], kind_prefix: Option<String>, ns_column: bool, a: &Args) -> String {
@@ -386,20 +409,23 @@ const DELETE_FLAGS: &[FlagSpec] = &[
     flag("field-selector", None, true),
 ];
 
-pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
-    let a = match parse(words, DELETE_FLAGS, "kubectl delete") {
-        Ok(a) => a,
-        Err(e) => return Output::error(e),
-    };
-    let ns = namespace_of(&a);
+/// What to delete: (kind, namespace, name).
+type DeleteTarget = (&'static KindInfo, String, String);
+
+/// A deleted object, as (kind, namespace, name, uid): kubectl waits for *this* object (a
+/// StatefulSet's new pod of the same name does not count).
+type Deleted = (&'static str, String, String, String);
+
+/// `--cascade` and the grace period (`--grace-period`, `--now`, `--force`).
+fn delete_options(a: &Args) -> Result<(Propagation, Option<i64>), Output> {
     let propagation = match a.get("cascade").unwrap_or("background") {
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
         other => {
-            return Output::error(format!(
+            return Err(Output::error(format!(
                 "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-            ))
+            )))
         }
     };
     let force = a.bool("force");
@@ -408,7 +434,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Some(v) => match v.parse::<i64>() {
             Ok(g) if g >= 0 => Some(g),
             Ok(_) => None,
-            Err(_) => return Output::error(format!("error: invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl delete --help' for usage.")),
+            Err(_) => return Err(Output::error(format!("error: invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl delete --help' for usage."))),
         },
     };
     if a.bool("now") {
@@ -417,103 +443,142 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if force && grace.is_none() {
         grace = Some(0);
     }
-    let wait = a.get("wait").is_none_or(|v| v != "false");
-    // What to delete: (kind, namespace, name)
-    let mut targets: Vec<(&'static KindInfo, String, String)> = Vec::new();
-    let mut out = Output::new();
-    if a.has("filename") {
-        let files = match read_filenames(&a, ctx) {
-            Ok(f) => f,
-            Err(e) => return Output::error(e),
-        };
-        for (source, text) in files {
-            let (docs, syntax) = parse_documents(&text);
-            for d in &docs {
-                match decode(d) {
-                    Ok(o) => {
-                        let info = o.info();
-                        let ons = if !info.namespaced {
-                            String::new()
-                        } else if o.meta().namespace.is_empty() {
-                            ns.clone()
-                        } else {
-                            o.meta().namespace.clone()
-                        };
-                        targets.push((info, ons, o.meta().name.clone()));
-                    }
-                    Err(e) => out.err(e.kubectl_message(&source, "deleting")),
+    Ok((propagation, grace))
+}
+
+/// What `kubectl delete -f` deletes: the objects in the files (decoding errors go to `out`).
+fn targets_from_files(a: &Args, ctx: &Ctx, ns: &str, out: &mut Output) -> Result<Vec<DeleteTarget>, Output> {
+    let mut targets = Vec::new();
+    let files = match read_filenames(a, ctx) {
+        Ok(f) => f,
+        Err(e) => return Err(Output::error(e)),
+    };
+    for (source, text) in files {
+        let (docs, syntax) = parse_documents(&text);
+        for d in &docs {
+            match decode(d) {
+                Ok(o) => {
+                    let info = o.info();
+                    let ons = if !info.namespaced {
+                        String::new()
+                    } else if o.meta().namespace.is_empty() {
+                        ns.to_string()
+                    } else {
+                        o.meta().namespace.clone()
+                    };
+                    targets.push((info, ons, o.meta().name.clone()));
                 }
-            }
-            if let Some(s) = syntax {
-                out.err(format!("error: error parsing {source}: {s}"));
+                Err(e) => out.err(e.kubectl_message(&source, "deleting")),
             }
         }
-    } else {
-        if a.positional.is_empty() {
-            return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-        }
-        let first = &a.positional[0];
-        if first.contains('/') {
-            for p in &a.positional {
-                let (t, n) = p.split_once('/').unwrap_or((p, ""));
-                let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
-                targets.push((info, if info.namespaced { ns.clone() } else { String::new() }, n.to_string()));
-            }
-        } else {
-            let mut infos = Vec::new();
-            for t in first.split(',') {
-                let Some(info) = resolve_resource(t) else { return Output::error(resource_type_error(t)) };
-                infos.push(info);
-            }
-            let names = &a.positional[1..];
-            let selector = match a.parsed("selector", Selector::parse) {
-                Ok(s) => s,
-                Err(e) => return Output::error(e),
-            };
-            let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
-                Ok(s) => s,
-                Err(e) => return Output::error(e),
-            };
-            if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
-                return Output::error("error: resource(s) were provided, but no name was specified");
-            }
-            for info in infos {
-                let scope = if info.namespaced { ns.clone() } else { String::new() };
-                if names.is_empty() {
-                    let all_ns = a.bool("all-namespaces");
-                    for o in engine
-                        .store()
-                        .list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None })
-                    {
-                        if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))
-                            && field_selector.as_ref().is_none_or(|f| f.matches(&o))
-                            && o.meta().deletion_timestamp.is_none()
-                        {
-                            targets.push((info, o.meta().namespace.clone(), o.meta().name.clone()));
-                        }
-                    }
-                } else {
-                    for n in names {
-                        targets.push((info, scope.clone(), n.clone()));
-                    }
-                }
-            }
-            if targets.is_empty() && out.ok {
-                out.warn(if a.bool("all-namespaces") {
-                    "No resources found".to_string()
-                } else {
-                    format!("No resources found in {ns} namespace.")
-                });
-                return out;
-            }
+        if let Some(s) = syntax {
+            out.err(format!("error: error parsing {source}: {s}"));
         }
     }
+    Ok(targets)
+}
+
+/// What `kubectl delete TYPE NAME...`, `TYPE/NAME...` or `TYPE -l/--field-selector/--all`
+/// deletes. Nothing found is an answer of its own ("No resources found").
+fn targets_from_args(engine: &Engine, a: &Args, ns: &str) -> Result<Vec<DeleteTarget>, Output> {
+    let mut targets = Vec::new();
+    if a.positional.is_empty() {
+        return Err(Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
+    }
+    let first = &a.positional[0];
+    if first.contains('/') {
+        for p in &a.positional {
+            let (t, n) = p.split_once('/').unwrap_or((p, ""));
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
+            targets.push((info, if info.namespaced { ns.to_string() } else { String::new() }, n.to_string()));
+        }
+    } else {
+        let mut infos = Vec::new();
+        for t in first.split(',') {
+            let Some(info) = resolve_resource(t) else { return Err(Output::error(resource_type_error(t))) };
+            infos.push(info);
+        }
+        let names = &a.positional[1..];
+        let selector = match a.parsed("selector", Selector::parse) {
+            Ok(s) => s,
+            Err(e) => return Err(Output::error(e)),
+        };
+        let field_selector = match a.parsed("field-selector", crate::fields::FieldSelector::parse) {
+            Ok(s) => s,
+            Err(e) => return Err(Output::error(e)),
+        };
+        if names.is_empty() && selector.is_none() && field_selector.is_none() && !a.bool("all") {
+            return Err(Output::error("error: resource(s) were provided, but no name was specified"));
+        }
+        for info in infos {
+            let scope = if info.namespaced { ns.to_string() } else { String::new() };
+            if names.is_empty() {
+                let all_ns = a.bool("all-namespaces");
+                for o in
+                    engine.store().list(info.kind, if info.namespaced && !all_ns { Some(scope.as_str()) } else { None })
+                {
+                    if selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))
+                        && field_selector.as_ref().is_none_or(|f| f.matches(&o))
+                        && o.meta().deletion_timestamp.is_none()
+                    {
+                        targets.push((info, o.meta().namespace.clone(), o.meta().name.clone()));
+                    }
+                }
+            } else {
+                for n in names {
+                    targets.push((info, scope.clone(), n.clone()));
+                }
+            }
+        }
+        if targets.is_empty() {
+            let mut out = Output::new();
+            out.warn(if a.bool("all-namespaces") {
+                "No resources found".to_string()
+            } else {
+                format!("No resources found in {ns} namespace.")
+            });
+            return Err(out);
+        }
+    }
+    Ok(targets)
+}
+
+/// Runs the cluster until the deleted objects are gone (at most 5 minutes of its time).
+fn wait_until_gone(engine: &mut Engine, ctx: &mut Ctx, waiting: &[Deleted]) {
+    let deadline = engine.now().0 + 5 * 60 * 1000;
+    let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| {
+        w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid))
+    };
+    while still_there(engine, waiting) && engine.now().0 < deadline {
+        if engine.step(&mut *ctx.observe).is_none() {
+            break;
+        }
+    }
+}
+
+pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let a = match parse(words, DELETE_FLAGS, "kubectl delete") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let ns = namespace_of(&a);
+    let force = a.bool("force");
+    let (propagation, grace) = match delete_options(&a) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let wait = a.get("wait").is_none_or(|v| v != "false");
+    let mut out = Output::new();
+    let found =
+        if a.has("filename") { targets_from_files(&a, ctx, &ns, &mut out) } else { targets_from_args(engine, &a, &ns) };
+    let targets = match found {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if force && grace == Some(0) {
         out.warn("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    // (kind, namespace, name, uid): kubectl waits for *this* object (a StatefulSet's new
-    // pod of the same name does not count).
-    let mut waiting: Vec<(&'static str, String, String, String)> = Vec::new();
+    let mut waiting: Vec<Deleted> = Vec::new();
     for (info, tns, name) in targets {
         match engine.delete(info.kind, &tns, &name, grace, propagation) {
             Ok(obj) => {
@@ -533,15 +598,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     engine.settle();
     // --wait (the default): block until the objects are gone, as kubectl does.
     if wait {
-        let deadline = engine.now().0 + 5 * 60 * 1000;
-        let still_there = |e: &Engine, w: &[(&'static str, String, String, String)]| {
-            w.iter().any(|(k, n, m, uid)| e.store().get(k, n, m).is_some_and(|o| o.meta().uid == *uid))
-        };
-        while still_there(engine, &waiting) && engine.now().0 < deadline {
-            if engine.step(&mut *ctx.observe).is_none() {
-                break;
-            }
-        }
+        wait_until_gone(engine, ctx, &waiting);
     }
     out
 }

@@ -5,7 +5,7 @@
 
 use crate::registry;
 use crate::shell::split_words;
-use kubelab_api::{resolve_resource, KINDS};
+use kubelab_api::{resolve_resource, Deployment, Namespace, Pod, Resource, StatefulSet, KINDS};
 use kubelab_engine::Engine;
 
 /// What Tab offers for the word under the cursor (the last word of the line).
@@ -92,7 +92,7 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
         ["lab", "node"] => offer(strs(&["add", "delete", "kill", "restore"])),
         ["lab", "node", _] => offer(node_names(engine)),
         ["lab", "pod"] => offer(strs(&["kill"])),
-        ["lab", "pod", "kill"] => offer(object_names(engine, "Pod", &ns)),
+        ["lab", "pod", "kill"] => offer(object_names(engine, Pod::INFO.kind, &ns)),
         ["lab", "load"] => offer(strs(&["start", "stats", "stop"])),
         ["lab", "load", "start"] | ["lab", "curl"] => offer(service_names(engine, &ns)),
         ["lab", "lan"] => offer(strs(&["up"])),
@@ -202,7 +202,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
         return offer(strs(flags(cmd)));
     }
     if matches!(rest.last(), Some(&"-n") | Some(&"--namespace")) {
-        return offer(object_names(engine, "Namespace", ns));
+        return offer(object_names(engine, Namespace::INFO.kind, ns));
     }
     if matches!(rest.last(), Some(&"-o") | Some(&"--output")) {
         return offer(strs(&["custom-columns=", "json", "jsonpath=", "name", "wide", "yaml"]));
@@ -227,7 +227,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
     match cmd {
         "get" | "describe" | "delete" | "label" | "annotate" => kinded(&positional),
         "logs" | "exec" | "port-forward" => match positional.as_slice() {
-            [] => offer(object_names(engine, "Pod", ns)),
+            [] => offer(object_names(engine, Pod::INFO.kind, ns)),
             _ => Completion { start, candidates: Vec::new() },
         },
         "cordon" | "uncordon" | "drain" => offer(node_names(engine)),
@@ -237,7 +237,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
         },
         "scale" => match positional.as_slice() {
             [] => offer(
-                object_names(engine, "Deployment", ns)
+                object_names(engine, Deployment::INFO.kind, ns)
                     .into_iter()
                     .map(|n| format!("deployment/{n}"))
                     .chain(["deployment", "replicaset", "statefulset"].map(String::from))
@@ -249,19 +249,26 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
         "rollout" => match positional.as_slice() {
             [] => offer(strs(&["history", "pause", "restart", "resume", "status", "undo"])),
             [_] => offer(
-                object_names(engine, "Deployment", ns)
+                object_names(engine, Deployment::INFO.kind, ns)
                     .into_iter()
                     .map(|n| format!("deployment/{n}"))
-                    .chain(object_names(engine, "StatefulSet", ns).into_iter().map(|n| format!("statefulset/{n}")))
+                    .chain(
+                        object_names(engine, StatefulSet::INFO.kind, ns)
+                            .into_iter()
+                            .map(|n| format!("statefulset/{n}")),
+                    )
                     .collect(),
             ),
             _ => Completion { start, candidates: Vec::new() },
         },
         "set" => match positional.as_slice() {
             [] => offer(strs(&["env", "image"])),
-            [_] => {
-                offer(object_names(engine, "Deployment", ns).into_iter().map(|n| format!("deployment/{n}")).collect())
-            }
+            [_] => offer(
+                object_names(engine, Deployment::INFO.kind, ns)
+                    .into_iter()
+                    .map(|n| format!("deployment/{n}"))
+                    .collect(),
+            ),
             _ => Completion { start, candidates: Vec::new() },
         },
         "expose" => match positional.as_slice() {

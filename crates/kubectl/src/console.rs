@@ -187,119 +187,22 @@ impl Console {
             crate::vm::SessionLine::Run(l) => l,
         };
         let line = rewritten.as_str();
-        let words = crate::shell::split_words(line).unwrap_or_default();
-        let is_get = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k"))
-            && words.get(1).map(|s| s.as_str()) == Some("get");
-        let watch_flag = |w: &String| w == "-w" || w == "--watch" || w == "--watch=true" || w == "--watch-only";
-        if is_get && words.iter().any(watch_flag) {
-            let watch_only = words.iter().any(|w| w == "--watch-only");
-            let plain: Vec<String> = words.iter().filter(|w| !watch_flag(w)).cloned().collect();
-            let plain_line = plain
-                .iter()
-                .map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() })
-                .collect::<Vec<_>>()
-                .join(" ");
-            if plain.iter().any(|w| w.starts_with("-o") && !w.contains("wide")) || plain.iter().any(|w| w == "--output")
-            {
-                return Output::error("error: this lab watches tables only: use -w without -o (or with -o wide)");
-            }
-            let out = execute(engine, &plain_line, ctx);
-            if !out.ok {
-                return out;
-            }
-            let (header, rows) = table_rows(engine, &plain_line);
-            let mut w = Watch {
-                line: plain_line,
-                age_col: header.iter().position(|h| h == "AGE"),
-                rows: BTreeMap::new(),
-                widths: Vec::new(),
-            };
-            let mut printed = Output::new();
-            // The first listing is flushed as one table: header and rows share widths.
-            if !watch_only {
-                w.format(&header);
-                for r in &rows {
-                    w.format(r);
-                }
-            }
-            if !header.is_empty() && !watch_only {
-                printed.out(w.format(&header));
-            }
-            for r in rows {
-                let text = w.format(&r);
-                if !watch_only {
-                    printed.out(text);
-                }
-                if let Some(n) = r.first() {
-                    w.rows.insert(n.clone(), r);
-                }
-            }
-            if rows_empty(&printed) && !watch_only {
-                printed = out;
-            }
-            self.watch = Some(w);
-            return printed;
+        // `kubectl -n dev get pods -w` watches as `kubectl get pods -w -n dev` does.
+        let words = crate::effect::words_as_run(line).unwrap_or_default();
+        let kubectl_verb = match words.first().map(|s| s.as_str()) {
+            Some("kubectl" | "k") => words.get(1).map(|s| s.as_str()),
+            _ => None,
+        };
+        if kubectl_verb == Some("get") && words.iter().any(is_watch_flag) {
+            return self.start_watch(engine, &words, ctx);
         }
-        let is_logs = matches!(words.first().map(|s| s.as_str()), Some("kubectl" | "k"))
-            && words.get(1).map(|s| s.as_str()) == Some("logs");
-        let follow_flag = |w: &String| w == "-f" || w == "--follow" || w == "--follow=true";
-        if is_logs && words.iter().any(follow_flag) {
-            let plain: Vec<String> = words.iter().filter(|w| !follow_flag(w)).cloned().collect();
-            let plain_line = plain
-                .iter()
-                .map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() })
-                .collect::<Vec<_>>()
-                .join(" ");
-            let out = execute(engine, &plain_line, ctx);
-            if out.ok {
-                if let Some((ns, pod, container)) = crate::logs::follow_target(engine, &plain[2..]) {
-                    let uid = engine
-                        .store()
-                        .pods
-                        .get(&(ns.clone(), pod.clone()))
-                        .map(|p| p.metadata.uid.clone())
-                        .unwrap_or_default();
-                    let mut f = Follow { ns, pod, container, uid, last: (kubelab_api::Time(0), 0) };
-                    let mut sink = Vec::new();
-                    f.poll(engine, &mut sink);
-                    self.follow = Some(f);
-                }
-            }
-            return out;
+        if kubectl_verb == Some("logs") && words.iter().any(is_follow_flag) {
+            return self.start_follow(engine, &words, ctx);
         }
         let advances = matches!(words.first().map(|s| s.as_str()), Some("lab"))
             && matches!(words.get(1).map(|s| s.as_str()), Some("advance" | "time"));
-        if advances && self.follow.is_some() {
-            let mut f = self.follow.take().expect("checked");
-            let mut lines = Vec::new();
-            let out = execute_streaming(
-                engine,
-                line,
-                ctx,
-                &mut |e, l| {
-                    f.poll(e, l);
-                },
-                &mut lines,
-            );
-            let mut o = Output::new();
-            for l in lines {
-                o.out(l);
-            }
-            o.extend(out);
-            return o;
-        }
-        if advances {
-            if let Some(mut w) = self.watch.take() {
-                let mut lines = Vec::new();
-                // Watch at every instant: run the advance in steps of the engine's events.
-                let out = execute_streaming(engine, line, ctx, &mut |e, l| w.poll(e, l), &mut lines);
-                let mut o = Output::new();
-                for l in lines {
-                    o.out(l);
-                }
-                o.extend(out);
-                return o;
-            }
+        if advances && (self.follow.is_some() || self.watch.is_some()) {
+            return self.advance_streaming(engine, line, ctx);
         }
         if self.defer_settle {
             crate::execute_unsettled(engine, line, ctx)
@@ -307,6 +210,117 @@ impl Console {
             execute(engine, line, ctx)
         }
     }
+
+    /// `kubectl get ... -w`: prints the first listing, then keeps watching (see `Watch`).
+    fn start_watch(&mut self, engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+        let watch_only = words.iter().any(|w| w == "--watch-only");
+        let plain: Vec<String> = words.iter().filter(|w| !is_watch_flag(w)).cloned().collect();
+        let plain_line = plain
+            .iter()
+            .map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() })
+            .collect::<Vec<_>>()
+            .join(" ");
+        if plain.iter().any(|w| w.starts_with("-o") && !w.contains("wide")) || plain.iter().any(|w| w == "--output") {
+            return Output::error("error: this lab watches tables only: use -w without -o (or with -o wide)");
+        }
+        let out = execute(engine, &plain_line, ctx);
+        if !out.ok {
+            return out;
+        }
+        let (header, rows) = table_rows(engine, &plain_line);
+        let mut w = Watch {
+            line: plain_line,
+            age_col: header.iter().position(|h| h == "AGE"),
+            rows: BTreeMap::new(),
+            widths: Vec::new(),
+        };
+        let mut printed = Output::new();
+        // The first listing is flushed as one table: header and rows share widths.
+        if !watch_only {
+            w.format(&header);
+            for r in &rows {
+                w.format(r);
+            }
+        }
+        if !header.is_empty() && !watch_only {
+            printed.out(w.format(&header));
+        }
+        for r in rows {
+            let text = w.format(&r);
+            if !watch_only {
+                printed.out(text);
+            }
+            if let Some(n) = r.first() {
+                w.rows.insert(n.clone(), r);
+            }
+        }
+        if rows_empty(&printed) && !watch_only {
+            printed = out;
+        }
+        self.watch = Some(w);
+        printed
+    }
+
+    /// `kubectl logs ... -f`: prints the logs so far, then keeps following (see `Follow`).
+    fn start_follow(&mut self, engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+        let plain: Vec<String> = words.iter().filter(|w| !is_follow_flag(w)).cloned().collect();
+        let plain_line = plain
+            .iter()
+            .map(|w| if w.contains(' ') || w.is_empty() { format!("'{w}'") } else { w.clone() })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let out = execute(engine, &plain_line, ctx);
+        if out.ok {
+            if let Some((ns, pod, container)) = crate::logs::follow_target(engine, &plain[2..]) {
+                let uid = engine
+                    .store()
+                    .pods
+                    .get(&(ns.clone(), pod.clone()))
+                    .map(|p| p.metadata.uid.clone())
+                    .unwrap_or_default();
+                let mut f = Follow { ns, pod, container, uid, last: (kubelab_api::Time(0), 0) };
+                let mut sink = Vec::new();
+                f.poll(engine, &mut sink);
+                self.follow = Some(f);
+            }
+        }
+        out
+    }
+
+    /// `lab advance` while following logs or watching: runs the advance in steps of the
+    /// engine's events and prints what the follow or the watch saw at each.
+    fn advance_streaming(&mut self, engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
+        let mut lines = Vec::new();
+        let out = if let Some(mut f) = self.follow.take() {
+            execute_streaming(
+                engine,
+                line,
+                ctx,
+                &mut |e, l| {
+                    f.poll(e, l);
+                },
+                &mut lines,
+            )
+        } else {
+            let mut w = self.watch.take().expect("checked by the caller");
+            // Watch at every instant: run the advance in steps of the engine's events.
+            execute_streaming(engine, line, ctx, &mut |e, l| w.poll(e, l), &mut lines)
+        };
+        let mut o = Output::new();
+        for l in lines {
+            o.out(l);
+        }
+        o.extend(out);
+        o
+    }
+}
+
+fn is_watch_flag(w: &String) -> bool {
+    w == "-w" || w == "--watch" || w == "--watch=true" || w == "--watch-only"
+}
+
+fn is_follow_flag(w: &String) -> bool {
+    w == "-f" || w == "--follow" || w == "--follow=true"
 }
 
 fn rows_empty(o: &Output) -> bool {

@@ -56,17 +56,39 @@ pub fn effect_of(line: &str) -> Option<Effect> {
     })
 }
 
-/// `kubectl edit X` (or `k edit X`): the words after `edit`, as typed.
+/// `kubectl edit X` (or `k edit X`): the words after `edit`, as typed. With global flags
+/// before the verb (`kubectl -n dev edit deploy/web`) they follow the target instead
+/// (`deploy/web -n dev`), words joined by one space.
 fn edit_target(line: &str) -> Option<String> {
-    let rest = line.strip_prefix("kubectl edit ").or_else(|| line.strip_prefix("k edit "))?;
-    Some(rest.trim().to_string()).filter(|r| !r.is_empty())
+    if let Some(rest) = line.strip_prefix("kubectl edit ").or_else(|| line.strip_prefix("k edit ")) {
+        return Some(rest.trim().to_string()).filter(|r| !r.is_empty());
+    }
+    let words = split_words(line).ok()?;
+    let (program, rest) = words.split_first()?;
+    if !matches!(program.as_str(), "kubectl" | "k") || !rest.first()?.starts_with('-') {
+        return None;
+    }
+    let moved = crate::args::global_flags_after_verb(rest);
+    let (verb, after) = moved.split_first()?;
+    (verb == "edit" && !after.is_empty() && !after[0].starts_with('-')).then(|| after.join(" "))
+}
+
+/// The line's words with kubectl's global flags moved after the verb, as dispatch runs it.
+pub(crate) fn words_as_run(line: &str) -> Option<Vec<String>> {
+    let mut words = split_words(line).ok()?;
+    if matches!(words.first().map(String::as_str), Some("kubectl" | "k")) {
+        let verb_first = crate::args::global_flags_after_verb(&words[1..]);
+        words.truncate(1);
+        words.extend(verb_first);
+    }
+    Some(words)
 }
 
 /// Whether running `line` may change the cluster. Commands that only read are left out of
 /// a journal (running them again would change nothing); anything else, including commands
 /// that fail, is kept.
 pub fn changes_cluster(line: &str) -> bool {
-    let Ok(words) = split_words(line) else { return false };
+    let Some(words) = words_as_run(line) else { return false };
     let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
     let Some((program, rest)) = w.split_first() else { return false };
     let Some(verbs) = crate::registry::verbs_of(program) else {
@@ -98,6 +120,34 @@ mod tests {
         assert_eq!(effect_of("lab seed 7"), Some(Effect::Boot));
         assert_eq!(effect_of("lab reset"), Some(Effect::Boot));
         assert_eq!(effect_of("kubectl get pods"), None);
+        assert_eq!(effect_of("kubectl -n dev edit deploy/web"), Some(Effect::Edit("deploy/web -n dev".into())));
+        assert_eq!(
+            effect_of("k --namespace=dev edit deploy/web"),
+            Some(Effect::Edit("deploy/web --namespace=dev".into()))
+        );
+        assert_eq!(effect_of("kubectl -n dev edit"), None);
+        assert_eq!(effect_of("kubectl -n dev get pods"), None);
+    }
+
+    #[test]
+    fn global_flags_before_the_verb_count_as_after_it() {
+        for read in ["kubectl -n dev get pods", "k --namespace=dev describe pod x", "kubectl -ndev logs web"] {
+            assert!(!changes_cluster(read), "{read}");
+        }
+        for write in ["kubectl -n dev delete pod x", "kubectl --namespace dev apply -f a.yaml"] {
+            assert!(changes_cluster(write), "{write}");
+        }
+        // `-A` is not a global flag: cobra takes `get` for its value, and `pods` is an
+        // unknown command (which fails, and is journaled).
+        assert!(changes_cluster("kubectl -A get pods"));
+    }
+
+    #[test]
+    fn read_only_verbs_the_page_used_to_journal() {
+        for read in ["kubectl top pods", "kubectl config view", "lab lan"] {
+            assert!(!changes_cluster(read), "{read}");
+        }
+        assert!(changes_cluster("lab lan up"));
     }
 
     #[test]

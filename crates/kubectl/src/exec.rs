@@ -272,41 +272,9 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
         "hostname" => Output::line(&p.metadata.name),
         "env" => Output::line(environment(engine, p, c).join("\n")),
         "printenv" if args.is_empty() => Output::line(environment(engine, p, c).join("\n")),
-        "printenv" => {
-            // printenv NAME...: each value; exit 1 when one is not set.
-            let env = environment(engine, p, c);
-            let mut out = Output::new();
-            let mut missing = false;
-            for name in &args {
-                match env.iter().find_map(|kv| kv.strip_prefix(&format!("{name}="))) {
-                    Some(v) => out.out(v),
-                    None => missing = true,
-                }
-            }
-            if missing {
-                return exit(out, 1);
-            }
-            out
-        }
+        "printenv" => printenv(engine, p, c, &args),
         "ls" => Output::line(root_listing(&c.image)),
-        "cat" => match args.first().copied() {
-            Some("/etc/hosts") => Output::line(etc_hosts(p)),
-            Some("/etc/resolv.conf") => Output::line(format!(
-                "search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5",
-                p.metadata.namespace
-            )),
-            Some("/etc/hostname") => Output::line(&p.metadata.name),
-            Some(f) => match kubelab_engine::traffic::container_file(engine.pod_runtime(&p.metadata.uid), p, c, f) {
-                // A key of a mounted ConfigMap.
-                Some(Some(text)) => Output::line(text),
-                // busybox's wording, or coreutils' in a Debian image.
-                _ if alpine_like(&c.image) => {
-                    exit(Output::error(format!("cat: can't open '{f}': No such file or directory")), 1)
-                }
-                _ => exit(Output::error(format!("cat: {f}: No such file or directory")), 1),
-            },
-            None => Output::new(),
-        },
+        "cat" => cat(engine, p, c, args.first().copied()),
         "getent" => match args.as_slice() {
             ["hosts", name] => match lookup(engine, p, name) {
                 Some((ip, fqdn)) => Output::line(format!("{ip:<15} {fqdn}")),
@@ -321,117 +289,160 @@ fn run_tool(engine: &mut Engine, p: &Pod, c: &Container, argv: &[String], ctx: &
                 None => exit(Output::line(format!("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find {name}.{}.svc.cluster.local: NXDOMAIN\n", p.metadata.namespace)), 1),
             }
         }
-        "curl" | "wget" => {
-            let Some(url) = args
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(i, a)| {
-                    !a.starts_with('-')
-                        && (*i == 0 || !["-X", "--request", "-H", "-d", "--data", "-O", "-o"].contains(&args[i - 1]))
-                })
-                .map(|(_, a)| a)
-            else {
-                return exit(Output::error(format!("{tool_name}: no URL specified")), 2);
-            };
-            let url = if url.starts_with("http") { url.to_string() } else { format!("http://{url}") };
-            let host = url.trim_start_matches("http://").split(['/', ':']).next().unwrap_or("").to_string();
-            // Names resolve with the pod's own hosts file and DNS search path.
-            let resolved = if host == "localhost" || host == "127.0.0.1" || host.parse::<std::net::Ipv4Addr>().is_ok() {
-                Some(url.clone())
-            } else {
-                lookup(engine, p, &host).map(|(ip, _)| {
-                    if ip == "127.0.0.1" {
-                        url.replacen(&host, "localhost", 1)
-                    } else {
-                        url.replacen(&host, &ip, 1)
-                    }
-                })
-            };
-            let Some(target) = resolved else {
-                return if tool_name == "curl" {
-                    exit(Output::error(format!("curl: (6) Could not resolve host: {host}")), 6)
-                } else {
-                    exit(Output::error(format!("wget: bad address '{host}'")), 1)
-                };
-            };
-            let method = args
-                .iter()
-                .position(|a| *a == "-X" || *a == "--request")
-                .and_then(|i| args.get(i + 1))
-                .map(|m| m.to_ascii_uppercase())
-                .unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
-            match engine.curl_from(
-                Some((&p.metadata.namespace, &p.metadata.name)),
-                &method,
-                &target,
-                10_000,
-                &mut *ctx.observe,
-            ) {
-                Ok((served, took)) => {
-                    match served.outcome {
-                        Outcome::Ok { body, .. } => Output::line(body),
-                        Outcome::BadGateway => exit(
-                            Output::error(if tool_name == "wget" {
-                                "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string()
-                            } else {
-                                "<html><head><title>502 Bad Gateway</title></head></html>".to_string()
-                            }),
-                            if tool_name == "wget" { 1 } else { 0 },
-                        ),
-                        Outcome::Refused | Outcome::NoRoute => exit(
-                            Output::error(if tool_name == "wget" {
-                                format!("wget: can't connect to remote host ({host}): Connection refused")
-                            } else {
-                                format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server")
-                            }),
-                            if tool_name == "wget" { 1 } else { 7 },
-                        ),
-                        Outcome::EmptyReply => exit(
-                            Output::error(if tool_name == "wget" {
-                                "wget: error getting response".to_string()
-                            } else {
-                                "curl: (52) Empty reply from server".to_string()
-                            }),
-                            if tool_name == "wget" { 1 } else { 52 },
-                        ),
-                        Outcome::Timeout => exit(
-                            Output::error(if tool_name == "wget" {
-                                "wget: download timed out".to_string()
-                            } else {
-                                format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached")
-                            }),
-                            if tool_name == "wget" { 1 } else { 28 },
-                        ),
-                    }
-                }
-                Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
-            }
-        }
-        "redis-cli" => {
-            // Skip connection flags (-h HOST, -p PORT): the command is the rest.
-            let mut rest: Vec<&str> = Vec::new();
-            let mut i = 0;
-            while i < args.len() {
-                if ["-h", "-p", "-n", "-a"].contains(&args[i]) {
-                    i += 2;
-                    continue;
-                }
-                rest.push(args[i]);
-                i += 1;
-            }
-            if rest.is_empty() {
-                return Output::error(
-                    "error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`",
-                );
-            }
-            match engine.redis_cli(&p.metadata.namespace, &p.metadata.name, &c.name, &rest) {
-                Some(r) if r.starts_with("ERR ") => Output::line(format!("(error) {r}")),
-                Some(r) => Output::line(r),
-                None => not_found("redis-cli"),
-            }
-        }
+        "curl" | "wget" => curl(engine, p, tool_name, &args, ctx),
+        "redis-cli" => redis_cli(engine, p, c, &args),
         _ => not_found(tool),
+    }
+}
+
+/// `printenv NAME...`: each value; exit 1 when one is not set.
+fn printenv(engine: &Engine, p: &Pod, c: &Container, args: &[&str]) -> Output {
+    let env = environment(engine, p, c);
+    let mut out = Output::new();
+    let mut missing = false;
+    for name in args {
+        match env.iter().find_map(|kv| kv.strip_prefix(&format!("{name}="))) {
+            Some(v) => out.out(v),
+            None => missing = true,
+        }
+    }
+    if missing {
+        return exit(out, 1);
+    }
+    out
+}
+
+/// `cat FILE`: the files a pod has (its hosts, resolv.conf, hostname, mounted ConfigMap keys).
+fn cat(engine: &Engine, p: &Pod, c: &Container, file: Option<&str>) -> Output {
+    match file {
+        Some("/etc/hosts") => Output::line(etc_hosts(p)),
+        Some("/etc/resolv.conf") => Output::line(format!(
+            "search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5",
+            p.metadata.namespace
+        )),
+        Some("/etc/hostname") => Output::line(&p.metadata.name),
+        Some(f) => match kubelab_engine::traffic::container_file(engine.pod_runtime(&p.metadata.uid), p, c, f) {
+            // A key of a mounted ConfigMap.
+            Some(Some(text)) => Output::line(text),
+            // busybox's wording, or coreutils' in a Debian image.
+            _ if alpine_like(&c.image) => {
+                exit(Output::error(format!("cat: can't open '{f}': No such file or directory")), 1)
+            }
+            _ => exit(Output::error(format!("cat: {f}: No such file or directory")), 1),
+        },
+        None => Output::new(),
+    }
+}
+
+/// `curl URL` / `wget URL` from inside the pod.
+fn curl(engine: &mut Engine, p: &Pod, tool_name: &str, args: &[&str], ctx: &mut Ctx) -> Output {
+    let Some(url) = args
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, a)| {
+            !a.starts_with('-')
+                && (*i == 0 || !["-X", "--request", "-H", "-d", "--data", "-O", "-o"].contains(&args[i - 1]))
+        })
+        .map(|(_, a)| a)
+    else {
+        return exit(Output::error(format!("{tool_name}: no URL specified")), 2);
+    };
+    let url = if url.starts_with("http") { url.to_string() } else { format!("http://{url}") };
+    let host = url.trim_start_matches("http://").split(['/', ':']).next().unwrap_or("").to_string();
+    // Names resolve with the pod's own hosts file and DNS search path.
+    let resolved = if host == "localhost" || host == "127.0.0.1" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        Some(url.clone())
+    } else {
+        lookup(engine, p, &host).map(|(ip, _)| {
+            if ip == "127.0.0.1" {
+                url.replacen(&host, "localhost", 1)
+            } else {
+                url.replacen(&host, &ip, 1)
+            }
+        })
+    };
+    let Some(target) = resolved else {
+        return if tool_name == "curl" {
+            exit(Output::error(format!("curl: (6) Could not resolve host: {host}")), 6)
+        } else {
+            exit(Output::error(format!("wget: bad address '{host}'")), 1)
+        };
+    };
+    let method = args
+        .iter()
+        .position(|a| *a == "-X" || *a == "--request")
+        .and_then(|i| args.get(i + 1))
+        .map(|m| m.to_ascii_uppercase())
+        .unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
+    match engine.curl_from(Some((&p.metadata.namespace, &p.metadata.name)), &method, &target, 10_000, &mut *ctx.observe)
+    {
+        Ok((served, took)) => curl_outcome(served.outcome, tool_name, &host, took),
+        Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
+    }
+}
+
+/// What curl or wget prints for the request's outcome, and its exit code.
+fn curl_outcome(outcome: Outcome, tool_name: &str, host: &str, took: u64) -> Output {
+    match outcome {
+        Outcome::Ok { body, .. } => Output::line(body),
+        Outcome::BadGateway => exit(
+            Output::error(if tool_name == "wget" {
+                "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string()
+            } else {
+                "<html><head><title>502 Bad Gateway</title></head></html>".to_string()
+            }),
+            if tool_name == "wget" { 1 } else { 0 },
+        ),
+        Outcome::Refused | Outcome::NoRoute => exit(
+            Output::error(if tool_name == "wget" {
+                format!("wget: can't connect to remote host ({host}): Connection refused")
+            } else {
+                format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server")
+            }),
+            if tool_name == "wget" { 1 } else { 7 },
+        ),
+        Outcome::EmptyReply => exit(
+            Output::error(if tool_name == "wget" {
+                "wget: error getting response".to_string()
+            } else {
+                "curl: (52) Empty reply from server".to_string()
+            }),
+            if tool_name == "wget" { 1 } else { 52 },
+        ),
+        Outcome::Timeout => exit(
+            Output::error(if tool_name == "wget" {
+                "wget: download timed out".to_string()
+            } else {
+                format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached")
+            }),
+            if tool_name == "wget" { 1 } else { 28 },
+        ),
+    }
+}
+
+/// `redis-cli [-h HOST] [-p PORT] COMMAND...`: the command, against the pod's Redis.
+fn redis_cli(engine: &mut Engine, p: &Pod, c: &Container, args: &[&str]) -> Output {
+    // Skip connection flags (-h HOST, -p PORT): the command is the rest.
+    let mut rest: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if ["-h", "-p", "-n", "-a"].contains(&args[i]) {
+            i += 2;
+            continue;
+        }
+        rest.push(args[i]);
+        i += 1;
+    }
+    if rest.is_empty() {
+        return Output::error(
+            "error: an interactive redis-cli needs a terminal; pass the command, e.g. `-- redis-cli GET key`",
+        );
+    }
+    match engine.redis_cli(&p.metadata.namespace, &p.metadata.name, &c.name, &rest) {
+        Some(r) if r.starts_with("ERR ") => Output::line(format!("(error) {r}")),
+        Some(r) => Output::line(r),
+        None => not_found("redis-cli"),
     }
 }
 

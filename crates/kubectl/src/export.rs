@@ -65,7 +65,7 @@ fn authored(o: &Object) -> Json {
             spec.remove("clusterIP");
             spec.remove("clusterIPs");
             spec.remove("nodeName");
-            if o.kind() == "PersistentVolumeClaim" {
+            if o.kind() == PersistentVolumeClaim::INFO.kind {
                 spec.remove("volumeName");
             }
             // The token volume and default tolerations are admission's, not the author's.
@@ -121,21 +121,22 @@ fn clean_pod_spec(spec: &mut serde_json::Map<String, Json>) {
 }
 
 pub fn export(engine: &Engine) -> String {
+    // Dependencies first, so `kubectl apply -f` of the whole file succeeds in one pass.
     let order = [
-        "Namespace",
-        "StorageClass",
-        "PersistentVolume",
-        "ConfigMap",
-        "PersistentVolumeClaim",
-        "Service",
-        "Deployment",
-        "StatefulSet",
-        "ReplicaSet",
-        "Pod",
+        Namespace::INFO,
+        StorageClass::INFO,
+        PersistentVolume::INFO,
+        ConfigMap::INFO,
+        PersistentVolumeClaim::INFO,
+        Service::INFO,
+        Deployment::INFO,
+        StatefulSet::INFO,
+        ReplicaSet::INFO,
+        Pod::INFO,
     ];
     let mut docs = Vec::new();
-    for kind in order {
-        for o in engine.store().list(kind, None) {
+    for info in order {
+        for o in engine.store().list(info.kind, None) {
             if o.meta().deletion_timestamp.is_some() || !user_made(&o) {
                 continue;
             }

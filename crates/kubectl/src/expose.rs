@@ -78,7 +78,7 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         let scope = if info.namespaced { ns.as_str() } else { "" };
         let Some(obj) = engine.store().get(info.kind, scope, &name) else {
             // The resource builder names a missing namespace rather than the object.
-            let e = if info.namespaced && !engine.store().exists("Namespace", "", scope) {
+            let e = if info.namespaced && !engine.store().exists(Namespace::INFO.kind, "", scope) {
                 ApiError::NotFound { resource: "namespaces".into(), name: scope.to_string() }
             } else {
                 ApiError::not_found(info, &name)

@@ -4,41 +4,10 @@
 use kubelab_api::Object;
 use serde_json::Value;
 
-/// Field labels the API server supports per kind (others get "field label not supported").
+/// Field labels the API server supports per kind (others get "field label not supported");
+/// each kind's list is its `Printed::FIELD_LABELS`.
 pub fn supported_fields(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "Pod" => &[
-            "metadata.name",
-            "metadata.namespace",
-            "spec.nodeName",
-            "spec.restartPolicy",
-            "spec.schedulerName",
-            "spec.serviceAccountName",
-            "spec.hostNetwork",
-            "status.phase",
-            "status.podIP",
-            "status.nominatedNodeName",
-        ],
-        "Event" => &[
-            "metadata.name",
-            "metadata.namespace",
-            "involvedObject.kind",
-            "involvedObject.namespace",
-            "involvedObject.name",
-            "involvedObject.uid",
-            "involvedObject.apiVersion",
-            "involvedObject.resourceVersion",
-            "involvedObject.fieldPath",
-            "reason",
-            "reportingComponent",
-            "source",
-            "type",
-        ],
-        "Node" => &["metadata.name", "spec.unschedulable"],
-        "Namespace" => &["metadata.name", "status.phase"],
-        "ReplicaSet" => &["metadata.name", "metadata.namespace", "status.replicas"],
-        _ => &["metadata.name", "metadata.namespace"],
-    }
+    crate::kinds::field_labels(kind)
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -16,6 +16,62 @@ const FLAGS: &[FlagSpec] = &[
     flag("resource-version", None, true),
 ];
 
+/// `--list`: each object's labels, `key=value` (kubectl walks Go's map in random order; the
+/// lab sorts), with a `Listing labels for Kind.group/name:` line per object on stderr when
+/// there are several (`one`: a single object was named).
+fn list_labels(engine: &Engine, info: &KindInfo, scope: &str, names: &[String], one: bool, out: &mut Output) {
+    for name in names {
+        let Some(obj) = engine.store().get(info.kind, scope, name) else {
+            out.err(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource()));
+            continue;
+        };
+        let indent = if one { "" } else { " " };
+        if !one {
+            out.warn(format!("Listing labels for {}.{}/{name}:", info.kind, info.group));
+        }
+        for (k, v) in &obj.meta().labels {
+            out.out(format!("{indent}{k}={v}"));
+        }
+    }
+}
+
+/// Applies `key=value` and `key-` to the object's labels (or annotations); without
+/// `--overwrite`, a key that has another value already is an error.
+fn apply_changes(obj: &mut Object, changes: &[String], annotate: bool, overwrite: bool) -> Result<(), String> {
+    for ch in changes {
+        let map = if annotate { &mut obj.meta_mut().annotations } else { &mut obj.meta_mut().labels };
+        if let Some(key) = ch.strip_suffix('-').filter(|_| !ch.contains('=')) {
+            map.remove(key);
+            continue;
+        }
+        let (k, v) = ch.split_once('=').unwrap_or((ch, ""));
+        if let Some(old) = map.get(k) {
+            if old != v && !overwrite {
+                return Err(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
+            }
+        }
+        map.insert(k.to_string(), v.to_string());
+    }
+    Ok(())
+}
+
+/// What kubectl says it did: labeled, unlabeled (only removals), annotated, or not.
+fn past_tense(changed: bool, annotate: bool, changes: &[String]) -> &'static str {
+    if !changed {
+        if annotate {
+            "not annotated"
+        } else {
+            "not labeled"
+        }
+    } else if !annotate && changes.iter().all(|c| c.ends_with('-') && !c.contains('=')) {
+        "unlabeled"
+    } else if annotate {
+        "annotated"
+    } else {
+        "labeled"
+    }
+}
+
 pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool) -> Output {
     let cmd = if annotate { "annotate" } else { "label" };
     let a = match parse(words, FLAGS, &format!("kubectl {cmd}")) {
@@ -68,23 +124,8 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
             .collect();
     }
     let mut out = Output::new();
-    // --list: each object's labels, `key=value` (kubectl walks Go's map in random order; the
-    // lab sorts), with a `Listing labels for Kind.group/name:` line per object on stderr
-    // when there are several.
     if list {
-        for name in &names {
-            let Some(obj) = engine.store().get(info.kind, &scope, name) else {
-                out.err(format!("Error from server (NotFound): {} \"{name}\" not found", info.qualified_resource()));
-                continue;
-            };
-            let indent = if one { "" } else { " " };
-            if !one {
-                out.warn(format!("Listing labels for {}.{}/{name}:", info.kind, info.group));
-            }
-            for (k, v) in &obj.meta().labels {
-                out.out(format!("{indent}{k}={v}"));
-            }
-        }
+        list_labels(engine, info, &scope, &names, one, &mut out);
         return out;
     }
     for name in names {
@@ -93,41 +134,13 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
             continue;
         };
         let before = obj.meta().clone();
-        let mut failed = false;
-        for ch in &changes {
-            let map = if annotate { &mut obj.meta_mut().annotations } else { &mut obj.meta_mut().labels };
-            if let Some(key) = ch.strip_suffix('-').filter(|_| !ch.contains('=')) {
-                map.remove(key);
-                continue;
-            }
-            let (k, v) = ch.split_once('=').unwrap_or((ch, ""));
-            if let Some(old) = map.get(k) {
-                if old != v && !a.bool("overwrite") {
-                    out.err(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
-                    failed = true;
-                    break;
-                }
-            }
-            map.insert(k.to_string(), v.to_string());
-        }
-        if failed {
+        if let Err(e) = apply_changes(&mut obj, &changes, annotate, a.bool("overwrite")) {
+            out.err(e);
             continue;
         }
         let changed =
             if annotate { obj.meta().annotations != before.annotations } else { obj.meta().labels != before.labels };
-        let verb = if !changed {
-            if annotate {
-                "not annotated"
-            } else {
-                "not labeled"
-            }
-        } else if !annotate && changes.iter().all(|c| c.ends_with('-') && !c.contains('=')) {
-            "unlabeled"
-        } else if annotate {
-            "annotated"
-        } else {
-            "labeled"
-        };
+        let verb = past_tense(changed, annotate, &changes);
         if changed {
             if let Err(e) = engine.update(obj) {
                 out.err(e.kubectl_message());

@@ -19,6 +19,7 @@ pub mod export;
 pub mod expose;
 pub mod fields;
 pub mod jsonpath;
+pub mod kinds;
 pub mod lab;
 pub mod labels;
 pub mod logs;
@@ -185,6 +186,7 @@ fn run_words(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
 }
 
 fn kubectl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
+    let words = &args::global_flags_after_verb(words);
     let Some(cmd) = words.first() else {
         return Output::line(
             "kubectl controls the Kubernetes cluster manager.\n\nRun 'lab help' for the commands this lab supports.",

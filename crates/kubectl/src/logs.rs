@@ -1,9 +1,10 @@
 //! `kubectl logs` and the lab's `lab pod kill`.
 
-use crate::args::{flag, parse, FlagSpec};
+use crate::args::{flag, parse, Args, FlagSpec};
 use crate::selector::Selector;
 use crate::{Ctx, Output};
 use kubelab_api::*;
+use kubelab_engine::store::Store;
 use kubelab_engine::Engine;
 
 const LOGS_FLAGS: &[FlagSpec] = &[
@@ -26,20 +27,14 @@ fn nano(t: Time) -> String {
     format!("{}.{:03}000000Z", &s[..19], t.0 % 1000)
 }
 
-pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
-    let a = match parse(words, LOGS_FLAGS, "kubectl logs") {
-        Ok(a) => a,
-        Err(e) => return Output::error(e),
-    };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
-    let mut out = Output::new();
-    let store = engine.store();
-    // Which pods: NAME, pod/NAME, deploy/NAME, or -l.
+/// Which pods to read: NAME, pod/NAME, TYPE/NAME (the first of its pods) or `-l`. Nothing
+/// found by `-l` is an answer of its own ("No resources found").
+fn pods_to_read(store: &Store, a: &Args, ns: &str, out: &mut Output) -> Result<Vec<Pod>, Output> {
     let mut pods: Vec<Pod> = Vec::new();
     if let Some(sel) = a.get("selector") {
         let s = match Selector::parse(sel) {
             Ok(s) => s,
-            Err(e) => return Output::error(format!("error: {e}")),
+            Err(e) => return Err(Output::error(format!("error: {e}"))),
         };
         pods = store
             .pods
@@ -48,36 +43,37 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             .cloned()
             .collect();
         if pods.is_empty() {
+            let mut out = Output::new();
             out.warn(format!("No resources found in {ns} namespace."));
-            return out;
+            return Err(out);
         }
         pods.truncate(a.get("max-log-requests").and_then(|m| m.parse().ok()).unwrap_or(5));
     } else {
         let Some(target) = a.positional.first() else {
-            return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+            return Err(Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"));
         };
         let (kind, name) = match target.split_once('/') {
             Some((t, n)) => match resolve_resource(t) {
                 Some(info) => (info.kind, n.to_string()),
-                None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+                None => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
             },
             None => ("Pod", target.clone()),
         };
         match kind {
-            "Pod" => match store.pods.get(&(ns.clone(), name.clone())) {
+            "Pod" => match store.pods.get(&(ns.to_string(), name.clone())) {
                 Some(p) => pods.push(p.clone()),
-                None => return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found")),
+                None => return Err(Output::error(format!("Error from server (NotFound): pods \"{name}\" not found"))),
             },
             _ => {
                 // GetFirstPod over what the selector matches, sorted ByLogging; kubectl says
                 // which pod it took when there was a choice.
-                let candidates = match crate::pick::selected_pods(store, &ns, kind, &name) {
+                let candidates = match crate::pick::selected_pods(store, ns, kind, &name) {
                     Ok(c) => c,
-                    Err(e) => return Output::error(e.message("cannot get the logs from")),
+                    Err(e) => return Err(Output::error(e.message("cannot get the logs from"))),
                 };
                 let count = candidates.len();
                 let Some(first) = crate::pick::first(candidates, crate::pick::Order::Logging).cloned() else {
-                    return Output::error("error: timed out waiting for the condition");
+                    return Err(Output::error("error: timed out waiting for the condition"));
                 };
                 if count > 1 {
                     out.warn(format!("Found {count} pods, using pod/{}", first.metadata.name));
@@ -86,57 +82,87 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             }
         }
     }
+    Ok(pods)
+}
+
+/// `--tail` and `--since` / `--since-time`.
+fn tail_and_since(a: &Args, now: Time) -> Result<(Option<usize>, Option<Time>), Output> {
     let tail: Option<usize> = match a.get("tail").map(|t| t.parse::<i64>()) {
         None => None,
         Some(Ok(n)) if n < 0 => None,
         Some(Ok(n)) => Some(n as usize),
-        Some(Err(_)) => return Output::error(format!("Error: invalid argument \"{}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\nSee 'kubectl logs --help' for usage.", a.get("tail").unwrap_or(""), a.get("tail").unwrap_or(""))),
+        Some(Err(_)) => return Err(Output::error(format!("Error: invalid argument \"{}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\nSee 'kubectl logs --help' for usage.", a.get("tail").unwrap_or(""), a.get("tail").unwrap_or("")))),
     };
     // --since / --since-time: the kubelet skips lines older than that (after taking the
     // --tail lines: kuberuntime/logs ReadLogs seeks to the tail, then filters by time).
     // kubectl sends sinceSeconds rounded up to whole seconds.
     let since: Option<Time> = match (a.get("since"), a.get("since-time")) {
         (Some(_), Some(_)) => {
-            return Output::error("error: at most one of `sinceTime` or `sinceSeconds` may be specified")
+            return Err(Output::error("error: at most one of `sinceTime` or `sinceSeconds` may be specified"))
         }
         (Some(d), None) => match go_duration(d) {
-            Ok(ms) => Some(Time(engine.now().0.saturating_sub(ms.div_ceil(1000) * 1000))),
+            Ok(ms) => Some(Time(now.0.saturating_sub(ms.div_ceil(1000) * 1000))),
             Err(e) => {
-                return Output::error(format!(
+                return Err(Output::error(format!(
                 "Error: invalid argument \"{d}\" for \"--since\" flag: time: {e}\nSee 'kubectl logs --help' for usage."
-            ))
+            )))
             }
         },
         (None, Some(t)) => match Time::parse_rfc3339(t) {
             Some(t) => Some(t),
             None => {
-                return Output::error(format!(
+                return Err(Output::error(format!(
                     "error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\""
-                ))
+                )))
             }
         },
         (None, None) => None,
     };
+    Ok((tail, since))
+}
+
+/// The containers of a pod to read: `--all-containers`, `-c`, or the default one (saying
+/// so when there was a choice).
+fn containers_to_read(p: &Pod, a: &Args, out: &mut Output) -> Vec<String> {
+    if a.bool("all-containers") {
+        // Init containers first (logs.go logsForObjectWithClient).
+        p.spec.init_containers.iter().chain(p.spec.containers.iter()).map(|c| c.name.clone()).collect()
+    } else if let Some(c) = a.get("container") {
+        vec![c.to_string()]
+    } else {
+        let default = p
+            .metadata
+            .annotations
+            .get("kubectl.kubernetes.io/default-container")
+            .cloned()
+            .or_else(|| p.spec.containers.first().map(|c| c.name.clone()))
+            .unwrap_or_default();
+        if let Some(all) = crate::pick::defaulted_from(p) {
+            out.warn(format!("Defaulted container \"{default}\" out of: {all}"));
+        }
+        vec![default]
+    }
+}
+
+pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+    let a = match parse(words, LOGS_FLAGS, "kubectl logs") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let mut out = Output::new();
+    let store = engine.store();
+    let pods = match pods_to_read(store, &a, &ns, &mut out) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let (tail, since) = match tail_and_since(&a, engine.now()) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
     let multi_pod = pods.len() > 1;
     for p in &pods {
-        let names: Vec<String> = if a.bool("all-containers") {
-            // Init containers first (logs.go logsForObjectWithClient).
-            p.spec.init_containers.iter().chain(p.spec.containers.iter()).map(|c| c.name.clone()).collect()
-        } else if let Some(c) = a.get("container") {
-            vec![c.to_string()]
-        } else {
-            let default = p
-                .metadata
-                .annotations
-                .get("kubectl.kubernetes.io/default-container")
-                .cloned()
-                .or_else(|| p.spec.containers.first().map(|c| c.name.clone()))
-                .unwrap_or_default();
-            if let Some(all) = crate::pick::defaulted_from(p) {
-                out.warn(format!("Defaulted container \"{default}\" out of: {all}"));
-            }
-            vec![default]
-        };
+        let names = containers_to_read(p, &a, &mut out);
         for c in names {
             match engine.container_logs(&ns, &p.metadata.name, &c, a.bool("previous")) {
                 Ok(lines) => {

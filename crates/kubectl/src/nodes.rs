@@ -7,7 +7,7 @@ use kubelab_api::*;
 use kubelab_engine::{Engine, Propagation};
 
 fn set_unschedulable(engine: &mut Engine, name: &str, value: bool) -> Result<bool, String> {
-    let Some(Object::Node(n)) = engine.store().get("Node", "", name) else {
+    let Some(Object::Node(n)) = engine.store().get(Node::INFO.kind, "", name) else {
         return Err(format!("Error from server (NotFound): nodes \"{name}\" not found"));
     };
     if n.spec.unschedulable == value {
@@ -75,6 +75,49 @@ const DRAIN_FLAGS: &[FlagSpec] = &[
     flag("skip-wait-for-delete-timeout", None, true),
 ];
 
+/// The pods drain evicts from a node: those not finished and not already being deleted.
+fn pods_to_evict(engine: &Engine, name: &str) -> Vec<Pod> {
+    engine
+        .store()
+        .pods
+        .values()
+        .filter(|p| {
+            p.spec.node_name == name
+                && p.metadata.deletion_timestamp.is_none()
+                && p.status.phase != "Succeeded"
+                && p.status.phase != "Failed"
+        })
+        .cloned()
+        .collect()
+}
+
+/// Runs the cluster until the evicted pods are gone (at most 10 minutes of its time), saying
+/// each one that goes; the pods still there.
+fn wait_for_evictions<'p>(engine: &mut Engine, ctx: &mut Ctx, pods: &'p [Pod], out: &mut Output) -> Vec<&'p Pod> {
+    let mut remaining: Vec<&Pod> = pods.iter().collect();
+    let deadline = engine.now().0 + 10 * 60 * 1000;
+    loop {
+        let mut still = Vec::new();
+        for p in remaining {
+            if engine
+                .store()
+                .pods
+                .get(&(p.metadata.namespace.clone(), p.metadata.name.clone()))
+                .is_some_and(|x| x.metadata.uid == p.metadata.uid)
+            {
+                still.push(p);
+            } else {
+                out.out(format!("pod/{} evicted", p.metadata.name));
+            }
+        }
+        remaining = still;
+        if remaining.is_empty() || engine.now().0 >= deadline || engine.step(&mut *ctx.observe).is_none() {
+            break;
+        }
+    }
+    remaining
+}
+
 pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let a = match parse(words, DRAIN_FLAGS, "kubectl drain") {
         Ok(a) => a,
@@ -89,18 +132,7 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Ok(false) => out.out(format!("node/{name} already cordoned")),
         Err(e) => return Output::error(e),
     }
-    let pods: Vec<Pod> = engine
-        .store()
-        .pods
-        .values()
-        .filter(|p| {
-            p.spec.node_name == name
-                && p.metadata.deletion_timestamp.is_none()
-                && p.status.phase != "Succeeded"
-                && p.status.phase != "Failed"
-        })
-        .cloned()
-        .collect();
+    let pods = pods_to_evict(engine, &name);
     let force = a.bool("force");
     let empty_dir_ok = a.bool("delete-emptydir-data") || a.bool("delete-local-data");
     let unmanaged: Vec<String> = pods
@@ -147,31 +179,11 @@ pub fn drain(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         out.out(format!("evicting pod {}/{}", p.metadata.namespace, p.metadata.name));
     }
     for p in &pods {
-        let _ = engine.delete("Pod", &p.metadata.namespace, &p.metadata.name, grace, Propagation::Background);
+        let _ = engine.delete(Pod::INFO.kind, &p.metadata.namespace, &p.metadata.name, grace, Propagation::Background);
     }
     engine.settle();
     // Wait for every evicted pod to be gone, as drain does.
-    let mut remaining: Vec<&Pod> = pods.iter().collect();
-    let deadline = engine.now().0 + 10 * 60 * 1000;
-    loop {
-        let mut still = Vec::new();
-        for p in remaining {
-            if engine
-                .store()
-                .pods
-                .get(&(p.metadata.namespace.clone(), p.metadata.name.clone()))
-                .is_some_and(|x| x.metadata.uid == p.metadata.uid)
-            {
-                still.push(p);
-            } else {
-                out.out(format!("pod/{} evicted", p.metadata.name));
-            }
-        }
-        remaining = still;
-        if remaining.is_empty() || engine.now().0 >= deadline || engine.step(&mut *ctx.observe).is_none() {
-            break;
-        }
-    }
+    let remaining = wait_for_evictions(engine, ctx, &pods, &mut out);
     if remaining.is_empty() {
         out.out(format!("node/{name} drained"));
     } else {
@@ -240,6 +252,64 @@ fn parse_taint(st: &str) -> Result<Taint, String> {
 
 /// `kubectl taint nodes NAME key=value:Effect ... [key:Effect-] [--overwrite]`, with the
 /// upstream command's parsing, checks and verbs (tainted, untainted, modified).
+/// The taints to add (`key=value:Effect`) and to remove (`key:Effect-`, `key-`).
+fn taint_changes(specs: &[&String]) -> Result<(Vec<Taint>, Vec<Taint>), Output> {
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    for s in specs {
+        if let Some(r) = s.strip_suffix('-') {
+            match parse_taint(r) {
+                Ok(t) => remove.push(Taint { key: t.key, value: String::new(), effect: t.effect, time_added: None }),
+                Err(e) => return Err(Output::error(format!("error: {e}"))),
+            }
+        } else {
+            let t = match parse_taint(s) {
+                Ok(t) => t,
+                Err(e) => return Err(Output::error(format!("error: {e}"))),
+            };
+            if t.effect.is_empty() {
+                return Err(Output::error(format!("error: invalid taint spec: {s}")));
+            }
+            if add.iter().any(|x: &Taint| x.key == t.key && x.effect == t.effect) {
+                return Err(Output::error(format!(
+                    "error: duplicated taints with the same key and effect: {}",
+                    taint_string(&t)
+                )));
+            }
+            add.push(t);
+        }
+    }
+    Ok((add, remove))
+}
+
+/// reorganizeTaints: the new taints, then the old ones they do not replace, minus removals;
+/// and whether any was added, and whether the last removal deleted one.
+fn reorganize_taints(taints: &[Taint], add: &[Taint], remove: &[Taint]) -> Result<(Vec<Taint>, bool, bool), Output> {
+    let mut next: Vec<Taint> = add.to_vec();
+    for old in taints {
+        if !next.iter().any(|t| t.key == old.key && t.effect == old.effect) {
+            next.push(old.clone());
+        }
+    }
+    let added = taints.len() != next.len();
+    let mut errors = Vec::new();
+    let mut deleted = false;
+    for r in remove {
+        let before = next.len();
+        next.retain(|t| !(t.key == r.key && (r.effect.is_empty() || t.effect == r.effect)));
+        deleted = next.len() != before;
+        if !deleted {
+            errors.push(format!("taint \"{}\" not found", taint_string(r)));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Output::error(format!(
+            "error: {}",
+            if errors.len() == 1 { errors[0].clone() } else { format!("[{}]", errors.join(", ")) }
+        )));
+    }
+    Ok((next, added, deleted))
+}
+
 pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
     let a = match parse(
         words,
@@ -281,31 +351,11 @@ pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
             "error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples",
         );
     }
-    let (mut add, mut remove) = (Vec::new(), Vec::new());
-    for s in specs {
-        if let Some(r) = s.strip_suffix('-') {
-            match parse_taint(r) {
-                Ok(t) => remove.push(Taint { key: t.key, value: String::new(), effect: t.effect, time_added: None }),
-                Err(e) => return Output::error(format!("error: {e}")),
-            }
-        } else {
-            let t = match parse_taint(s) {
-                Ok(t) => t,
-                Err(e) => return Output::error(format!("error: {e}")),
-            };
-            if t.effect.is_empty() {
-                return Output::error(format!("error: invalid taint spec: {s}"));
-            }
-            if add.iter().any(|x: &Taint| x.key == t.key && x.effect == t.effect) {
-                return Output::error(format!(
-                    "error: duplicated taints with the same key and effect: {}",
-                    taint_string(&t)
-                ));
-            }
-            add.push(t);
-        }
-    }
-    let Some(Object::Node(node)) = engine.store().get("Node", "", &name) else {
+    let (add, remove) = match taint_changes(&specs) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let Some(Object::Node(node)) = engine.store().get(Node::INFO.kind, "", &name) else {
         return Output::error(format!("Error from server (NotFound): nodes \"{name}\" not found"));
     };
     let overwrite = a.bool("overwrite");
@@ -323,30 +373,10 @@ pub fn taint(engine: &mut Engine, words: &[String]) -> Output {
             ));
         }
     }
-    // reorganizeTaints: the new taints, then the old ones they do not replace, minus removals.
-    let mut next: Vec<Taint> = add.clone();
-    for old in &node.spec.taints {
-        if !next.iter().any(|t| t.key == old.key && t.effect == old.effect) {
-            next.push(old.clone());
-        }
-    }
-    let added = node.spec.taints.len() != next.len();
-    let mut errors = Vec::new();
-    let mut deleted = false;
-    for r in &remove {
-        let before = next.len();
-        next.retain(|t| !(t.key == r.key && (r.effect.is_empty() || t.effect == r.effect)));
-        deleted = next.len() != before;
-        if !deleted {
-            errors.push(format!("taint \"{}\" not found", taint_string(r)));
-        }
-    }
-    if !errors.is_empty() {
-        return Output::error(format!(
-            "error: {}",
-            if errors.len() == 1 { errors[0].clone() } else { format!("[{}]", errors.join(", ")) }
-        ));
-    }
+    let (next, added, deleted) = match reorganize_taints(&node.spec.taints, &add, &remove) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
     let verb = if (added && deleted) || overwrite {
         "modified"
     } else if added {

@@ -70,16 +70,9 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if local && dry == "server" {
         return Output::error("error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
     }
-    let kind = match a.get("type").map(|t| t.to_ascii_lowercase()).as_deref() {
-        None | Some("strategic") => Kind::Strategic,
-        Some("merge") => Kind::Merge,
-        Some("json") => Kind::Json,
-        Some(_) => {
-            return Output::error(format!(
-                "error: --type must be one of [json merge strategic], not {:?}",
-                a.get("type").unwrap_or("")
-            ))
-        }
+    let kind = match patch_type(a.get("type")) {
+        Ok(k) => k,
+        Err(e) => return e,
     };
     let subresource = a.get("subresource").unwrap_or("");
     if !["", "status", "scale"].contains(&subresource) {
@@ -91,51 +84,135 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if !["", "yaml", "json", "name"].contains(&output) {
         return Output::error(format!("error: unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,yaml"));
     }
-    // The patch text, YAML or JSON (yaml.ToJSON).
+    let patch_json = match read_patch(ctx, inline, file) {
+        Ok(j) => j,
+        Err(e) => return e,
+    };
+
+    let (info, name, live) = match patch_target(engine, &a, ctx, local) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let label = format!("{}/{name}", info.qualified_singular());
+    let client_side = local || dry == "client";
+
+    let original = live.to_json();
+    let patched = match patched_json(&live, &patch_json, kind, subresource, info, &name, client_side) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let mut next = match decode_patched(&patched, info, client_side, &mut out) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    default_object(&mut next);
+    let baseline = decoded_as_patched(&original);
+    let changed = baseline.as_ref() != Some(&next);
+    let suffix = match dry {
+        "client" => " (dry run)",
+        "server" => " (server dry run)",
+        _ => "",
+    };
+    let shown = if !changed || client_side {
+        next.clone()
+    } else {
+        match store_patched(engine, next, dry == "server") {
+            Ok(o) => o,
+            Err(e) => {
+                out.err(e.kubectl_message());
+                return out;
+            }
+        }
+    };
+    match output {
+        "yaml" => out.out(crate::output::to_kubectl_yaml(&shown.to_json())),
+        "json" => out.out(crate::output::to_kubectl_json(&shown.to_json())),
+        "name" => out.out(&label),
+        _ => out.out(format!("{label} patched{}{suffix}", if changed { "" } else { " (no change)" })),
+    }
+    out
+}
+
+/// `--type`: strategic (the default), merge or json.
+fn patch_type(t: Option<&str>) -> Result<Kind, Output> {
+    match t.map(|t| t.to_ascii_lowercase()).as_deref() {
+        None | Some("strategic") => Ok(Kind::Strategic),
+        Some("merge") => Ok(Kind::Merge),
+        Some("json") => Ok(Kind::Json),
+        Some(_) => Err(Output::error(format!(
+            "error: --type must be one of [json merge strategic], not {:?}",
+            t.unwrap_or("")
+        ))),
+    }
+}
+
+/// The object as it was, through the same decoding and defaulting as the patched one, so
+/// only the patch can make them differ.
+fn decoded_as_patched(original: &Json) -> Option<Object> {
+    serde_yaml::to_value(original).ok().and_then(|value| decode(&SourceDoc { line: 1, value }).ok()).map(|mut o| {
+        default_object(&mut o);
+        o
+    })
+}
+
+/// Sends the patched object to the API server (with --dry-run=server, to a copy of it that
+/// is dropped), and the object as stored.
+fn store_patched(engine: &mut Engine, next: Object, server_dry_run: bool) -> Result<Object, kubelab_engine::ApiError> {
+    if server_dry_run {
+        return engine.clone().update(next);
+    }
+    let stored = engine.update(next)?;
+    engine.settle();
+    Ok(stored)
+}
+
+/// The patch, YAML or JSON (yaml.ToJSON), from `--patch` or `--patch-file`.
+fn read_patch(ctx: &Ctx, inline: Option<&str>, file: Option<&str>) -> Result<Json, Output> {
     let text = match file {
         Some(path) => match ctx.files.read(path) {
             Ok(FileOrDir::File(t)) => t,
             Ok(FileOrDir::Dir(_)) => {
-                return Output::error(format!("error: unable to read patch file: read {path}: is a directory"))
+                return Err(Output::error(format!("error: unable to read patch file: read {path}: is a directory")))
             }
             Err(_) => {
-                return Output::error(format!(
+                return Err(Output::error(format!(
                     "error: unable to read patch file: open {path}: no such file or directory"
-                ))
+                )))
             }
         },
         None => inline.unwrap_or("").to_string(),
     };
-    let patch_json: Json = match serde_yaml::from_str::<serde_yaml::Value>(&text)
+    serde_yaml::from_str::<serde_yaml::Value>(&text)
         .map_err(|e| e.to_string())
         .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
-    {
-        Ok(j) => j,
-        Err(e) => {
-            return Output::error(format!(
-                "error: unable to parse {:?}: {}",
-                inline.unwrap_or(""),
-                go_yaml_error(&e, &text)
-            ))
-        }
-    };
+        .map_err(|e| {
+            Output::error(format!("error: unable to parse {:?}: {}", inline.unwrap_or(""), go_yaml_error(&e, &text)))
+        })
+}
 
-    // The target: TYPE NAME, TYPE/NAME, or the object in -f FILE.
+/// What to patch (TYPE NAME, TYPE/NAME, or the object in -f FILE) and the object as it is:
+/// the live one, or with --local the file's.
+fn patch_target(
+    engine: &Engine,
+    a: &crate::args::Args,
+    ctx: &Ctx,
+    local: bool,
+) -> Result<(&'static KindInfo, String, Object), Output> {
     let ns = a.get("namespace").unwrap_or("default").to_string();
     let from_file: Option<Object> = match a.get("filename") {
         Some(path) => match ctx.files.read(path) {
             Ok(FileOrDir::File(t)) => {
                 let (docs, syntax) = parse_documents(&t);
                 if let Some(s) = syntax {
-                    return Output::error(format!("error: {s}"));
+                    return Err(Output::error(format!("error: {s}")));
                 }
                 match docs.first().map(decode) {
                     Some(Ok(o)) => Some(o),
-                    Some(Err(e)) => return Output::error(e.kubectl_message(path, "patching")),
-                    None => return Output::error("error: no objects passed to patch"),
+                    Some(Err(e)) => return Err(Output::error(e.kubectl_message(path, "patching"))),
+                    None => return Err(Output::error("error: no objects passed to patch")),
                 }
             }
-            _ => return Output::error(format!("error: the path \"{path}\" does not exist")),
+            _ => return Err(Output::error(format!("error: the path \"{path}\" does not exist"))),
         },
         None => None,
     };
@@ -145,64 +222,74 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             let (t, n) = one.split_once('/').unwrap_or_default();
             match resolve_resource(t) {
                 Some(i) => (i, n.to_string()),
-                None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+                None => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
             }
         }
         (None, [t, n]) => match resolve_resource(t) {
             Some(i) => (i, n.clone()),
-            None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+            None => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
         },
-        (None, [t]) if resolve_resource(t).is_none() => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
-        (None, [_]) => return Output::error("error: resource(s) were provided, but no name was specified"),
-        (None, []) => return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"),
-        _ => return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>')"),
+        (None, [t]) if resolve_resource(t).is_none() => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
+        (None, [_]) => return Err(Output::error("error: resource(s) were provided, but no name was specified")),
+        (None, []) => return Err(Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")),
+        _ => return Err(Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>')")),
     };
     let scope = if info.namespaced {
         from_file.as_ref().map(|o| o.meta().namespace.clone()).filter(|n| !n.is_empty()).unwrap_or(ns)
     } else {
         String::new()
     };
-    let label = format!("{}/{name}", info.qualified_singular());
     let live = if local {
         match from_file.clone() {
             Some(o) => o,
-            None => return Output::error("error: no objects passed to patch"),
+            None => return Err(Output::error("error: no objects passed to patch")),
         }
     } else {
         match engine.store().get(info.kind, &scope, &name) {
             Some(o) => o,
             None => {
-                return Output::error(format!(
+                return Err(Output::error(format!(
                     "Error from server (NotFound): {} \"{name}\" not found",
                     info.qualified_resource()
-                ))
+                )))
             }
         }
     };
-    let client_side = local || dry == "client";
+    Ok((info, name, live))
+}
 
-    // Apply the patch to the object's JSON (or its Scale / status).
-    let original = live.to_json();
+/// The object's JSON with the patch applied (to the object, its Scale or its status), as the
+/// server would store it.
+fn patched_json(
+    live: &Object,
+    patch_json: &Json,
+    kind: Kind,
+    subresource: &str,
+    info: &KindInfo,
+    name: &str,
+    client_side: bool,
+) -> Result<Json, Output> {
+    let original = &live.to_json();
     let target = match subresource {
-        "scale" => match scale_of(&live) {
+        "scale" => match scale_of(live) {
             Some(s) => s,
             None => {
-                return Output::error(format!(
+                return Err(Output::error(format!(
                     "Error from server (NotFound): the server could not find the requested resource (patch {} {name})",
                     info.qualified_resource()
-                ))
+                )))
             }
         },
         _ => original.clone(),
     };
     let patched = match kind {
-        Kind::Strategic => strategic(&target, &patch_json, info.kind).map_err(|e| format!("Error from server: {e}")),
+        Kind::Strategic => strategic(&target, patch_json, info.kind).map_err(|e| format!("Error from server: {e}")),
         Kind::Merge => {
             let mut t = target.clone();
-            merge_patch(&mut t, &patch_json);
+            merge_patch(&mut t, patch_json);
             Ok(t)
         }
-        Kind::Json => match &patch_json {
+        Kind::Json => match patch_json {
             Json::Array(ops) => json_patch(&target, ops).map_err(|e| {
                 if client_side {
                     format!("error: {e}")
@@ -216,10 +303,7 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             )),
         },
     };
-    let patched = match patched {
-        Ok(p) => p,
-        Err(e) => return Output::error(e),
-    };
+    let patched = patched.map_err(Output::error)?;
     let patched = match subresource {
         "scale" => {
             let replicas = patched.pointer("/spec/replicas").and_then(|r| r.as_i64()).unwrap_or(0);
@@ -239,17 +323,23 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         }
         _ => patched,
     };
-    if patched.pointer("/metadata/name").and_then(|n| n.as_str()) != Some(name.as_str()) {
+    if patched.pointer("/metadata/name").and_then(|n| n.as_str()) != Some(name) {
         let got = patched.pointer("/metadata/name").and_then(|n| n.as_str()).unwrap_or("");
-        return Output::error(format!("Error from server (BadRequest): the name of the object ({got}) does not match the name on the URL ({name})"));
+        return Err(Output::error(format!("Error from server (BadRequest): the name of the object ({got}) does not match the name on the URL ({name})")));
     }
-    let value = match serde_yaml::to_value(&patched) {
+    Ok(patched)
+}
+
+/// The patched JSON as an object of the URL's kind, with the server's warnings for unknown
+/// fields (kubectl patch names no fieldValidation, so the server's default, Warn, applies).
+fn decode_patched(patched: &Json, info: &KindInfo, client_side: bool, out: &mut Output) -> Result<Object, Output> {
+    let value = match serde_yaml::to_value(patched) {
         Ok(v) => v,
-        Err(e) => return Output::error(format!("error: {e}")),
+        Err(e) => return Err(Output::error(format!("error: {e}"))),
     };
     // kubectl patch names no fieldValidation, so the server's default (Warn) drops unknown
     // fields with a warning each; a client-side patch never reaches a server to warn.
-    let mut next = match decode_warn(&SourceDoc { line: 1, value }) {
+    let next = match decode_warn(&SourceDoc { line: 1, value }) {
         Ok((o, warnings)) => {
             if !client_side {
                 for w in warnings {
@@ -258,60 +348,16 @@ pub fn patch(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             }
             o
         }
-        Err(e) => return Output::error(format!("Error from server (BadRequest): {}", e.server_message())),
+        Err(e) => return Err(Output::error(format!("Error from server (BadRequest): {}", e.server_message()))),
     };
     if next.info().kind != info.kind {
-        return Output::error(format!(
+        return Err(Output::error(format!(
             "Error from server (BadRequest): the kind of the object ({}) does not match the kind on the URL ({})",
             next.info().kind,
             info.kind
-        ));
+        )));
     }
-    default_object(&mut next);
-    // The object as it was, through the same decoding, so only the patch can differ.
-    let baseline = serde_yaml::to_value(&original)
-        .ok()
-        .and_then(|value| decode(&SourceDoc { line: 1, value }).ok())
-        .map(|mut o| {
-            default_object(&mut o);
-            o
-        });
-    let changed = baseline.as_ref() != Some(&next);
-    let suffix = match dry {
-        "client" => " (dry run)",
-        "server" => " (server dry run)",
-        _ => "",
-    };
-    let shown = if !changed || client_side {
-        next.clone()
-    } else if dry == "server" {
-        let mut copy = engine.clone();
-        match copy.update(next) {
-            Ok(o) => o,
-            Err(e) => {
-                out.err(e.kubectl_message());
-                return out;
-            }
-        }
-    } else {
-        match engine.update(next) {
-            Ok(o) => {
-                engine.settle();
-                o
-            }
-            Err(e) => {
-                out.err(e.kubectl_message());
-                return out;
-            }
-        }
-    };
-    match output {
-        "yaml" => out.out(crate::output::to_kubectl_yaml(&shown.to_json())),
-        "json" => out.out(crate::output::to_kubectl_json(&shown.to_json())),
-        "name" => out.out(&label),
-        _ => out.out(format!("{label} patched{}{suffix}", if changed { "" } else { " (no change)" })),
-    }
-    out
+    Ok(next)
 }
 
 /// A YAML error as go-yaml words it: `yaml: line 1: did not find expected node content`.

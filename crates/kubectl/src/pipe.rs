@@ -72,6 +72,77 @@ fn count_arg(args: &[String], tool: &str) -> Result<(usize, bool), String> {
     Ok((n, from_start))
 }
 
+/// `grep [-vicE] [-A N] [-B N] [-C N] PATTERN` over the lines; whether any matched (grep's
+/// exit status).
+fn grep(lines: Vec<String>, egrep: bool, args: &[String]) -> Result<(Vec<String>, bool), String> {
+    let (mut invert, mut ignore, mut count, mut extended) = (false, false, false, egrep);
+    let (mut after, mut before) = (0usize, 0usize);
+    let mut pattern = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        // -A N, -B N, -C N (or -A2): context lines around each match.
+        if let Some(flag @ ('A' | 'B' | 'C')) =
+            a.strip_prefix('-').and_then(|f| f.chars().next()).filter(|_| pattern.is_none())
+        {
+            let value = if a.len() > 2 {
+                a[2..].to_string()
+            } else {
+                i += 1;
+                args.get(i - 1).cloned().ok_or_else(|| format!("grep: option requires an argument -- '{flag}'"))?
+            };
+            let n: usize = value.parse().map_err(|_| format!("grep: {value}: invalid context length argument"))?;
+            match flag {
+                'A' => after = n,
+                'B' => before = n,
+                _ => (after, before) = (n, n),
+            }
+            continue;
+        }
+        match a.as_str() {
+            s if s.starts_with('-') && s.len() > 1 && pattern.is_none() => {
+                for f in s[1..].chars() {
+                    match f {
+                        'v' => invert = true,
+                        'i' => ignore = true,
+                        'c' => count = true,
+                        'E' => extended = true,
+                        'F' | 'w' => {}
+                        other => return Err(format!("grep: option -{other} is not simulated here")),
+                    }
+                }
+            }
+            s if pattern.is_none() => pattern = Some(s.to_string()),
+            s => return Err(format!("grep: reading files is not simulated (only what kubectl printed): {s}")),
+        }
+    }
+    let Some(p) = pattern else {
+        return Err("Usage: grep [OPTION]... PATTERNS [FILE]...".into());
+    };
+    let p = Pattern::new(&p, extended, ignore);
+    let hits: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| p.matches(l) != invert).map(|(i, _)| i).collect();
+    let found = !hits.is_empty();
+    if count {
+        return Ok((vec![hits.len().to_string()], found));
+    }
+    // The lines to print, and `--` between groups that do not touch (GNU grep).
+    let mut kept = Vec::new();
+    let mut last: Option<usize> = None;
+    for &h in &hits {
+        let from = h.saturating_sub(before).max(last.map_or(0, |l| l + 1));
+        let to = (h + after).min(lines.len().saturating_sub(1));
+        if (after > 0 || before > 0) && last.is_some_and(|l| from > l + 1) {
+            kept.push("--".to_string());
+        }
+        for line in lines.iter().take(to + 1).skip(from) {
+            kept.push(line.clone());
+        }
+        last = Some(last.map_or(to, |l| l.max(to)));
+    }
+    Ok((kept, found))
+}
+
 /// Runs one tool of a pipe over the stdout lines of what came before.
 fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool), String> {
     let Some(tool) = stage.first() else {
@@ -79,78 +150,7 @@ fn run_tool(lines: Vec<String>, stage: &[String]) -> Result<(Vec<String>, bool),
     };
     let args = &stage[1..];
     match tool.as_str() {
-        "grep" | "egrep" => {
-            let (mut invert, mut ignore, mut count, mut extended) = (false, false, false, tool == "egrep");
-            let (mut after, mut before) = (0usize, 0usize);
-            let mut pattern = None;
-            let mut i = 0;
-            while i < args.len() {
-                let a = &args[i];
-                i += 1;
-                // -A N, -B N, -C N (or -A2): context lines around each match.
-                if let Some(flag @ ('A' | 'B' | 'C')) =
-                    a.strip_prefix('-').and_then(|f| f.chars().next()).filter(|_| pattern.is_none())
-                {
-                    let value = if a.len() > 2 {
-                        a[2..].to_string()
-                    } else {
-                        i += 1;
-                        args.get(i - 1)
-                            .cloned()
-                            .ok_or_else(|| format!("grep: option requires an argument -- '{flag}'"))?
-                    };
-                    let n: usize =
-                        value.parse().map_err(|_| format!("grep: {value}: invalid context length argument"))?;
-                    match flag {
-                        'A' => after = n,
-                        'B' => before = n,
-                        _ => (after, before) = (n, n),
-                    }
-                    continue;
-                }
-                match a.as_str() {
-                    s if s.starts_with('-') && s.len() > 1 && pattern.is_none() => {
-                        for f in s[1..].chars() {
-                            match f {
-                                'v' => invert = true,
-                                'i' => ignore = true,
-                                'c' => count = true,
-                                'E' => extended = true,
-                                'F' | 'w' => {}
-                                other => return Err(format!("grep: option -{other} is not simulated here")),
-                            }
-                        }
-                    }
-                    s if pattern.is_none() => pattern = Some(s.to_string()),
-                    s => return Err(format!("grep: reading files is not simulated (only what kubectl printed): {s}")),
-                }
-            }
-            let Some(p) = pattern else {
-                return Err("Usage: grep [OPTION]... PATTERNS [FILE]...".into());
-            };
-            let p = Pattern::new(&p, extended, ignore);
-            let hits: Vec<usize> =
-                lines.iter().enumerate().filter(|(_, l)| p.matches(l) != invert).map(|(i, _)| i).collect();
-            let found = !hits.is_empty();
-            if count {
-                return Ok((vec![hits.len().to_string()], found));
-            }
-            // The lines to print, and `--` between groups that do not touch (GNU grep).
-            let mut kept = Vec::new();
-            let mut last: Option<usize> = None;
-            for &h in &hits {
-                let from = h.saturating_sub(before).max(last.map_or(0, |l| l + 1));
-                let to = (h + after).min(lines.len().saturating_sub(1));
-                if (after > 0 || before > 0) && last.is_some_and(|l| from > l + 1) {
-                    kept.push("--".to_string());
-                }
-                for line in lines.iter().take(to + 1).skip(from) {
-                    kept.push(line.clone());
-                }
-                last = Some(last.map_or(to, |l| l.max(to)));
-            }
-            Ok((kept, found))
-        }
+        "grep" | "egrep" => grep(lines, tool == "egrep", args),
         "head" => {
             let (n, _) = count_arg(args, "head")?;
             Ok((lines.into_iter().take(n).collect(), true))

@@ -110,8 +110,8 @@ pub static KUBECTL: &[Verb] = &[
         .help(&[("kubectl apply", "Apply a configuration to a resource by file name or stdin")]),
     kubectl("cluster-info", cluster::cluster_info, Reads)
         .help(&[("kubectl cluster-info", "Display cluster information")]),
-    // Only reads, but the page has always journaled it.
-    kubectl("config", cluster::config, Writes)
+    // Only reads: the lab refuses to change contexts.
+    kubectl("config", cluster::config, Reads)
         .help(&[("kubectl config", "Modify kubeconfig files (current-context, get-contexts, view)")]),
     kubectl("cordon", |e, w, _| nodes::cordon(e, w, false), Writes)
         .dry_run()
@@ -176,8 +176,7 @@ pub static KUBECTL: &[Verb] = &[
     kubectl("taint", |e, w, _| nodes::taint(e, w), Writes)
         .dry_run()
         .help(&[("kubectl taint", "Update the taints on one or more nodes")]),
-    // Only reads, but the page has always journaled it.
-    kubectl("top", cluster::top, Writes).help(&[("kubectl top", "Display resource (CPU/memory) usage")]),
+    kubectl("top", cluster::top, Reads).help(&[("kubectl top", "Display resource (CPU/memory) usage")]),
     kubectl("uncordon", |e, w, _| nodes::cordon(e, w, true), Writes)
         .dry_run()
         .help(&[("kubectl uncordon", "Mark node as schedulable")]),
@@ -339,11 +338,11 @@ pub static LAB: &[Verb] = &[
             ("lab load stop", "Stop the load generator and print its summary"),
         ],
     ),
-    // `lab lan` alone only lists, but the page has always journaled it.
+    // `lab lan` alone only lists; `lab lan up` boots the LAN.
     ours(
         "lan",
         lab::lan,
-        Writes,
+        ReadsWith(&[None]),
         &[
             (
                 "lab lan up",

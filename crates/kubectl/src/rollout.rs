@@ -93,14 +93,14 @@ pub fn rollout(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Ok(t) => t,
         Err(e) => return Output::error(e),
     };
-    if info.kind != "Deployment" {
+    if info.kind != Deployment::INFO.kind {
         return Output::error(format!(
             "error: no {sub} has been implemented for {{\"{}\" \"{}\"}} in this lab",
             info.group, info.kind
         ));
     }
     let ns = namespace(&a);
-    let Some(Object::Deployment(d)) = engine.store().get("Deployment", &ns, &name) else {
+    let Some(Object::Deployment(d)) = engine.store().get(Deployment::INFO.kind, &ns, &name) else {
         return Output::error(format!("Error from server (NotFound): deployments.apps \"{name}\" not found"));
     };
     match sub {
@@ -154,7 +154,7 @@ fn status(engine: &mut Engine, ns: &str, name: &str, watch: bool, ctx: &mut Ctx)
     // A bound so a rollout that can never finish still returns.
     let deadline = engine.now().0 + 3 * 3600 * 1000;
     loop {
-        let Some(Object::Deployment(d)) = engine.store().get("Deployment", ns, name) else {
+        let Some(Object::Deployment(d)) = engine.store().get(Deployment::INFO.kind, ns, name) else {
             out.err(format!("error: deployments.apps \"{name}\" not found"));
             return out;
         };

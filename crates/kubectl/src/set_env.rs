@@ -15,7 +15,7 @@
 //! - `-c` picks containers by name (`*` wildcards), init containers included.
 //! - `--dry-run=client|server` says `(dry run)` / `(server dry run)` and changes nothing.
 
-use crate::args::{flag, parse, FlagSpec};
+use crate::args::{flag, parse, Args, FlagSpec};
 use crate::{Ctx, Output};
 use kubelab_api::validate::is_env_var_name;
 use kubelab_api::*;
@@ -147,74 +147,34 @@ fn config_map_ref(cm: &str, key: &str) -> Value {
     Value::Mapping(from)
 }
 
-pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
-    let a = match parse(words, FLAGS, "kubectl set env") {
-        Ok(a) => a,
-        Err(e) => return Output::error(e),
-    };
-    // SplitEnvironmentFromResources: resources first, then environment changes.
+/// SplitEnvironmentFromResources: the resources come first, then the environment changes
+/// (`KEY=VALUE`, `KEY-`).
+fn split_environment_from_resources(positional: &[String]) -> Result<(Vec<String>, Vec<String>), Output> {
     let mut resources = Vec::new();
     let mut env_args = Vec::new();
-    for w in &a.positional {
+    for w in positional {
         match (env_args.is_empty(), is_env_arg(w)) {
             (_, true) => env_args.push(w.clone()),
             (true, false) => resources.push(w.clone()),
             (false, false) => {
-                return Output::error(format!(
+                return Err(Output::error(format!(
                     "error: all resources must be specified before environment changes: {}",
-                    a.positional.join(" ")
-                ))
+                    positional.join(" ")
+                )))
             }
         }
     }
-    if a.has("filename") {
-        return Output::error(
-            "error: kubectl set env -f is not simulated in kubelab: name the resource (deployment/NAME)",
-        );
-    }
-    if a.has("selector") {
-        return Output::error(
-            "error: kubectl set env -l is not simulated in kubelab: name the resource (deployment/NAME) or use --all",
-        );
-    }
-    if resources.is_empty() {
-        return Output::error(
-            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
-        );
-    }
-    if a.bool("list") && a.has("output") {
-        return Output::error("error: --list and --output may not be specified together");
-    }
-    if a.has("keys") && !a.has("from") {
-        return Output::error("error: when specifying --keys, a configmap or secret must be provided with --from");
-    }
-    let ns = a.get("namespace").unwrap_or("default").to_string();
-    let overwrite = !a.has("overwrite") || a.bool("overwrite");
-    let selector = a.get("containers").unwrap_or("*").to_string();
-    let dry = match a.get("dry-run") {
-        None | Some("none") => "",
-        Some("client") | Some("true") => " (dry run)",
-        Some("server") => " (server dry run)",
-        Some(other) => {
-            return Output::error(format!(
-                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-            ))
-        }
-    };
-    let mut specs = a.all("env");
-    specs.extend(env_args.iter().cloned());
-    let (mut env, remove) = match parse_env(&specs) {
-        Ok(x) => x,
-        Err(e) => return Output::error(e),
-    };
-    let mut out = Output::new();
-    // --from=configmap/NAME: each key (or those in --keys) as a reference.
+    Ok((resources, env_args))
+}
+
+/// `--from=configmap/NAME`: each key (or those in `--keys`) as a reference, added to `env`.
+fn env_from(engine: &Engine, a: &Args, ns: &str, env: &mut Vec<EnvVar>, out: &mut Output) -> Result<(), Output> {
     if let Some(from) = a.get("from") {
         let (t, n) = from.split_once('/').unwrap_or((from, ""));
         match resolve_resource(t).map(|i| i.kind) {
             Some("ConfigMap") => {
-                let Some(cm) = engine.store().configmaps.get(&(ns.clone(), n.to_string())) else {
-                    return Output::error(format!("Error from server (NotFound): configmaps \"{n}\" not found"));
+                let Some(cm) = engine.store().configmaps.get(&(ns.to_string(), n.to_string())) else {
+                    return Err(Output::error(format!("Error from server (NotFound): configmaps \"{n}\" not found")));
                 };
                 let keys: Vec<String> =
                     a.get("keys").map(|k| k.split(',').map(String::from).collect()).unwrap_or_default();
@@ -230,39 +190,217 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
                     });
                 }
             }
-            None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
-            _ => return Output::error("error: unsupported resource specified in --from"),
+            None => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
+            _ => return Err(Output::error("error: unsupported resource specified in --from")),
         }
     }
-    if let Some(prefix) = a.get("prefix") {
-        for e in env.iter_mut() {
-            e.name = format!("{prefix}{}", e.name);
-        }
-    }
+    Ok(())
+}
 
-    // The objects: TYPE/NAME..., TYPE NAME..., or TYPE --all.
+/// The objects to change: TYPE/NAME..., TYPE NAME..., or TYPE --all.
+fn set_env_targets(
+    engine: &Engine,
+    a: &Args,
+    resources: &[String],
+    ns: &str,
+) -> Result<Vec<(&'static KindInfo, String)>, Output> {
     let mut targets: Vec<(&'static KindInfo, String)> = Vec::new();
     if resources.iter().all(|r| r.contains('/')) {
-        for r in &resources {
+        for r in resources {
             let (t, n) = r.split_once('/').unwrap_or((r, ""));
             match resolve_resource(t) {
                 Some(info) => targets.push((info, n.to_string())),
-                None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+                None => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
             }
         }
     } else {
         let t = &resources[0];
         let Some(info) = resolve_resource(t) else {
-            return Output::error(format!("error: the server doesn't have a resource type \"{t}\""));
+            return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\"")));
         };
         if a.bool("all") {
-            targets.extend(engine.store().list(info.kind, Some(&ns)).iter().map(|o| (info, o.meta().name.clone())));
+            targets.extend(engine.store().list(info.kind, Some(ns)).iter().map(|o| (info, o.meta().name.clone())));
         } else if resources.len() < 2 {
-            return Output::error("error: resource(s) were provided, but no name was specified");
+            return Err(Output::error("error: resource(s) were provided, but no name was specified"));
         } else {
             targets.extend(resources[1..].iter().map(|n| (info, n.clone())));
         }
     }
+
+    Ok(targets)
+}
+
+/// `--list`: a container's environment after the change, under `header`; with `--resolve`,
+/// a ConfigMap reference as the value it has.
+fn list_env(engine: &Engine, ns: &str, resolve: bool, header: &str, c: &Container, out: &mut Output) {
+    out.out(header);
+    for e in &c.env {
+        match &e.value_from {
+            None => out.out(format!("{}={}", e.name, e.value.clone().unwrap_or_default())),
+            Some(from) => {
+                let resolved = resolve.then(|| from.get("configMapKeyRef")).flatten().and_then(|r| {
+                    let cm = engine.store().configmaps.get(&(ns.to_string(), str_at(r, &["name"])?.to_string()))?;
+                    cm.data.get(str_at(r, &["key"])?).cloned()
+                });
+                match resolved {
+                    Some(v) => out.out(format!("{}={v}", e.name)),
+                    None => out.out(format!("# {} from {}", e.name, ref_string(from))),
+                }
+            }
+        }
+    }
+}
+
+/// Per-object errors as utilerrors.NewAggregate and CheckErr print them: one with `error: `
+/// in front, several each as it is.
+fn print_errors(errors: &[String], out: &mut Output) {
+    match errors {
+        [] => {}
+        [one] if one.starts_with("error: ") || one.starts_with("Error from server") => out.err(one),
+        [one] => out.err(format!("error: {one}")),
+        many => {
+            for e in many {
+                out.err(e);
+            }
+        }
+    }
+}
+
+/// The checks kubectl makes of the flags before it reads any object.
+fn validate(a: &Args, resources: &[String]) -> Result<(), Output> {
+    if a.has("filename") {
+        return Err(Output::error(
+            "error: kubectl set env -f is not simulated in kubelab: name the resource (deployment/NAME)",
+        ));
+    }
+    if a.has("selector") {
+        return Err(Output::error(
+            "error: kubectl set env -l is not simulated in kubelab: name the resource (deployment/NAME) or use --all",
+        ));
+    }
+    if resources.is_empty() {
+        return Err(Output::error(
+            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        ));
+    }
+    if a.bool("list") && a.has("output") {
+        return Err(Output::error("error: --list and --output may not be specified together"));
+    }
+    if a.has("keys") && !a.has("from") {
+        return Err(Output::error("error: when specifying --keys, a configmap or secret must be provided with --from"));
+    }
+    Ok(())
+}
+
+/// The pod spec an object runs (its own, or its template's); None for kinds without one.
+fn pod_spec_mut(obj: &mut Object) -> Option<&mut PodSpec> {
+    match obj {
+        Object::Deployment(d) => Some(&mut d.spec.template.spec),
+        Object::ReplicaSet(r) => Some(&mut r.spec.template.spec),
+        Object::StatefulSet(s) => Some(&mut s.spec.template.spec),
+        Object::Pod(p) => Some(&mut p.spec),
+        _ => None,
+    }
+}
+
+/// With `--overwrite=false`: why a container refuses the change (a variable it already has
+/// with another value), if it does.
+fn overwrite_refused(c: &Container, env: &[EnvVar]) -> Option<String> {
+    let (cur, _) = c
+        .env
+        .iter()
+        .filter_map(|cur| env.iter().find(|e| e.name == cur.name).map(|e| (cur, e)))
+        .find(|(cur, e)| cur.value != e.value)?;
+    Some(format!(
+        "'{}' already has a value ({}), and --overwrite is false",
+        cur.name,
+        cur.value.clone().unwrap_or_default()
+    ))
+}
+
+/// `--dry-run`: what follows "env updated" (nothing when the change is made).
+fn dry_run_suffix(flag: Option<&str>) -> Result<&'static str, Output> {
+    match flag {
+        None | Some("none") => Ok(""),
+        Some("client") | Some("true") => Ok(" (dry run)"),
+        Some("server") => Ok(" (server dry run)"),
+        Some(other) => Err(Output::error(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        ))),
+    }
+}
+
+/// The variables to set (from `--env`, `KEY=VALUE` words and `--from`, with `--prefix`) and
+/// the names to remove (`KEY-`).
+fn env_change(
+    engine: &Engine,
+    a: &Args,
+    env_args: &[String],
+    ns: &str,
+    out: &mut Output,
+) -> Result<(Vec<EnvVar>, Vec<String>), Output> {
+    let mut specs = a.all("env");
+    specs.extend(env_args.iter().cloned());
+    let (mut env, remove) = parse_env(&specs).map_err(Output::error)?;
+    env_from(engine, a, ns, &mut env, out)?;
+    if let Some(prefix) = a.get("prefix") {
+        for e in env.iter_mut() {
+            e.name = format!("{prefix}{}", e.name);
+        }
+    }
+    Ok((env, remove))
+}
+
+/// Saves one changed object (`label`: `deployment.apps/web`), or with `--dry-run` only says
+/// it would; the error kubectl aggregates when the API server refuses it.
+fn save_env_change(engine: &mut Engine, obj: Object, label: &str, dry: &str, out: &mut Output) -> Result<(), String> {
+    if !dry.is_empty() {
+        out.out(format!("{label} env updated{dry}"));
+        return Ok(());
+    }
+    match engine.update(obj) {
+        Ok(_) => {
+            engine.settle();
+            out.out(format!("{label} env updated"));
+            Ok(())
+        }
+        Err(e) => {
+            // The API server's own message (kubectl's "The " is added only at the top).
+            let m = e.message();
+            Err(format!("failed to patch env update to pod template: {}", m.strip_prefix("The ").unwrap_or(&m)))
+        }
+    }
+}
+
+pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+    let a = match parse(words, FLAGS, "kubectl set env") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let (resources, env_args) = match split_environment_from_resources(&a.positional) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    if let Err(e) = validate(&a, &resources) {
+        return e;
+    }
+    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let overwrite = !a.has("overwrite") || a.bool("overwrite");
+    let selector = a.get("containers").unwrap_or("*").to_string();
+    let dry = match dry_run_suffix(a.get("dry-run")) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let mut out = Output::new();
+    let (env, remove) = match env_change(engine, &a, &env_args, &ns, &mut out) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+
+    let targets = match set_env_targets(engine, &a, &resources, &ns) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
 
     // Per-object errors, printed at the end as utilerrors.NewAggregate and CheckErr print
     // them: one with `error: ` in front, several each as it is.
@@ -273,19 +411,13 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             continue;
         };
         let kind = info.kind;
-        let spec: &mut PodSpec = match &mut obj {
-            Object::Deployment(d) => &mut d.spec.template.spec,
-            Object::ReplicaSet(r) => &mut r.spec.template.spec,
-            Object::StatefulSet(s) => &mut s.spec.template.spec,
-            Object::Pod(p) => &mut p.spec,
-            _ => {
-                errors.push(format!(
-                    "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}",
-                    info.qualified_resource(),
-                    info.kind
-                ));
-                continue;
-            }
+        let Some(spec) = pod_spec_mut(&mut obj) else {
+            errors.push(format!(
+                "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}",
+                info.qualified_resource(),
+                info.kind
+            ));
+            continue;
         };
         let chosen: Vec<&mut Container> = spec
             .containers
@@ -300,42 +432,21 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         let mut refused = None;
         for c in chosen {
             if !overwrite {
-                if let Some((cur, _)) = c
-                    .env
-                    .iter()
-                    .filter_map(|cur| env.iter().find(|e| e.name == cur.name).map(|e| (cur, e)))
-                    .find(|(cur, e)| cur.value != e.value)
-                {
-                    refused = Some(format!(
-                        "'{}' already has a value ({}), and --overwrite is false",
-                        cur.name,
-                        cur.value.clone().unwrap_or_default()
-                    ));
+                if let Some(why) = overwrite_refused(c, &env) {
+                    refused = Some(why);
                     break;
                 }
             }
             c.env = update_env(&c.env, &env, &remove);
             if a.bool("list") {
-                out.out(format!("# {kind} {name}, container {}", c.name));
-                for e in &c.env {
-                    match &e.value_from {
-                        None => out.out(format!("{}={}", e.name, e.value.clone().unwrap_or_default())),
-                        Some(from) => {
-                            let resolved =
-                                a.bool("resolve").then(|| from.get("configMapKeyRef")).flatten().and_then(|r| {
-                                    let cm = engine
-                                        .store()
-                                        .configmaps
-                                        .get(&(ns.clone(), str_at(r, &["name"])?.to_string()))?;
-                                    cm.data.get(str_at(r, &["key"])?).cloned()
-                                });
-                            match resolved {
-                                Some(v) => out.out(format!("{}={v}", e.name)),
-                                None => out.out(format!("# {} from {}", e.name, ref_string(from))),
-                            }
-                        }
-                    }
-                }
+                list_env(
+                    engine,
+                    &ns,
+                    a.bool("resolve"),
+                    &format!("# {kind} {name}, container {}", c.name),
+                    c,
+                    &mut out,
+                );
             }
         }
         if let Some(why) = refused {
@@ -349,35 +460,12 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         if unchanged {
             continue; // an empty patch: kubectl says nothing
         }
-        if !dry.is_empty() {
-            out.out(format!("{}/{name} env updated{dry}", info.qualified_singular()));
-            continue;
-        }
-        match engine.update(obj) {
-            Ok(_) => {
-                engine.settle();
-                out.out(format!("{}/{name} env updated", info.qualified_singular()));
-            }
-            Err(e) => {
-                // The API server's own message (kubectl's "The " is added only at the top).
-                let m = e.message();
-                errors.push(format!(
-                    "failed to patch env update to pod template: {}",
-                    m.strip_prefix("The ").unwrap_or(&m)
-                ));
-            }
+        let label = format!("{}/{name}", info.qualified_singular());
+        if let Err(e) = save_env_change(engine, obj, &label, dry, &mut out) {
+            errors.push(e);
         }
     }
-    match &errors[..] {
-        [] => {}
-        [one] if one.starts_with("error: ") || one.starts_with("Error from server") => out.err(one),
-        [one] => out.err(format!("error: {one}")),
-        many => {
-            for e in many {
-                out.err(e);
-            }
-        }
-    }
+    print_errors(&errors, &mut out);
     out
 }
 

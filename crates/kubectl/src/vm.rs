@@ -245,6 +245,154 @@ fn daemon_err(prefix: &str, msg: &str, cmd: &str) -> Output {
     status(Output::error(format!("{prefix}{}.\nSee 'docker {cmd} --help'.", msg.trim_end_matches('.'))), false)
 }
 
+/// `docker logs [--tail N] CONTAINER`.
+fn docker_logs(engine: &Engine, vm: &str, rest: &[String]) -> Output {
+    let mut names: Vec<&String> = Vec::new();
+    let mut tail = None;
+    let mut i = 0;
+    while i < rest.len() {
+        if rest[i] == "--tail" || rest[i] == "-n" {
+            tail = rest.get(i + 1).and_then(|n| n.parse::<usize>().ok());
+            i += 1;
+        } else if !rest[i].starts_with('-') {
+            names.push(&rest[i]);
+        }
+        i += 1;
+    }
+    let Some(name) = names.first() else {
+        return docker_usage("logs", "[OPTIONS] CONTAINER", "Fetch the logs of a container", "exactly 1 argument");
+    };
+    let v = &engine.lan().vms[vm];
+    match v.container(name) {
+        None => status(Output::error(format!("Error response from daemon: No such container: {name}")), false),
+        Some(ci) => {
+            let logs = &v.containers[ci].logs;
+            let from = tail.map(|n| logs.len().saturating_sub(n)).unwrap_or(0);
+            let mut o = Output::new();
+            for (_, l) in &logs[from..] {
+                o.out(l);
+            }
+            o
+        }
+    }
+}
+
+/// `docker stop|kill CONTAINER...` (`sub`: which).
+fn docker_stop(engine: &mut Engine, vm: &str, sub: &str, rest: &[String], ctx: &mut Ctx) -> Output {
+    let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+    if names.is_empty() {
+        return docker_usage(
+            sub,
+            "[OPTIONS] CONTAINER [CONTAINER...]",
+            if sub == "stop" { "Stop one or more running containers" } else { "Kill one or more running containers" },
+            "at least 1 argument",
+        );
+    }
+    let mut o = Output::new();
+    for n in names {
+        match engine.docker_stop(vm, n, sub == "kill", &mut *ctx.observe) {
+            Ok(()) => o.out(n),
+            Err(e) => o.err(e),
+        }
+    }
+    o
+}
+
+/// `docker start CONTAINER...`.
+fn docker_start(engine: &mut Engine, vm: &str, rest: &[String], ctx: &mut Ctx) -> Output {
+    let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+    if names.is_empty() {
+        return docker_usage(
+            "start",
+            "[OPTIONS] CONTAINER [CONTAINER...]",
+            "Start one or more stopped containers",
+            "at least 1 argument",
+        );
+    }
+    let mut o = Output::new();
+    for n in names {
+        match engine.docker_start(vm, n, &mut *ctx.observe) {
+            Ok(s) if s.exit_code.is_none() => o.out(n),
+            Ok(_) => o.out(n),
+            Err(e) => o.err(e),
+        }
+    }
+    o
+}
+
+/// `docker rm [-f] CONTAINER...`.
+fn docker_rm(engine: &mut Engine, vm: &str, rest: &[String]) -> Output {
+    let force = rest.iter().any(|a| a == "-f" || a == "--force");
+    let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+    if names.is_empty() {
+        return docker_usage(
+            "rm",
+            "[OPTIONS] CONTAINER [CONTAINER...]",
+            "Remove one or more containers",
+            "at least 1 argument",
+        );
+    }
+    let mut o = Output::new();
+    for n in names {
+        match engine.docker_rm(vm, n, force) {
+            Ok(()) => o.out(n),
+            Err(e) => o.err(e),
+        }
+    }
+    o
+}
+
+/// `docker images`: the machine's images, as the docker CLI tabulates them.
+fn docker_images(engine: &Engine, vm: &str) -> Output {
+    let v = &engine.lan().vms[vm];
+    let mut t = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
+    for full in &v.images {
+        let r = kubelab_engine::images::ImageRef::parse(full);
+        let repo = r
+            .repository
+            .strip_prefix("docker.io/library/")
+            .or_else(|| r.repository.strip_prefix("docker.io/"))
+            .unwrap_or(&r.repository);
+        let size = kubelab_engine::images::lookup(full).map(|i| i.size_bytes / 1_000_000).unwrap_or(0);
+        let id: String = vms::pull_lines(full).get(2).map(|l| l[..12.min(l.len())].to_string()).unwrap_or_default();
+        t.push_str(&format!("{repo}\t{}\t{id}\t2 weeks ago\t{size}MB\n", r.tag));
+    }
+    Output::line(crate::tabwriter::format_with(&t, 10, 3))
+}
+
+/// `docker pull IMAGE`: takes the image's pull time on the cluster's clock.
+fn docker_pull(engine: &mut Engine, vm: &str, rest: &[String], ctx: &mut Ctx) -> Output {
+    let Some(image) = rest.first() else {
+        return docker_usage(
+            "pull",
+            "[OPTIONS] NAME[:TAG|@DIGEST]",
+            "Download an image from a registry",
+            "exactly 1 argument",
+        );
+    };
+    let full = kubelab_engine::images::ImageRef::parse(image).full();
+    if engine.lan().vms[vm].images.contains(&full) {
+        let r = kubelab_engine::images::ImageRef::parse(image);
+        return Output::line(format!(
+            "{}: Pulling from {}\nStatus: Image is up to date for {}",
+            r.tag,
+            r.repository.split_once('/').map(|x| x.1).unwrap_or(""),
+            vms::image_display(image)
+        ));
+    }
+    match kubelab_engine::images::lookup(image) {
+        None => daemon_err("Error response from daemon: ", &vms::pull_failure(image), "pull"),
+        Some(info) => {
+            engine.advance(info.pull_ms, &mut *ctx.observe);
+            if let Some(v) = engine.lan_mut().vms.get_mut(vm) {
+                v.images.insert(full);
+            }
+            let lines = vms::pull_lines(image);
+            Output::line(lines[1..].join("\n"))
+        }
+    }
+}
+
 fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Output {
     let Some(sub) = args.first() else {
         return Output::line("Usage:  docker [OPTIONS] COMMAND\n\nCommands this machine's docker knows: run, ps, logs, stop, kill, start, rm, exec, cp, network, images, pull");
@@ -254,162 +402,24 @@ fn docker(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Outp
         "run" => docker_run(engine, vm, rest, ctx),
         "ps" => docker_ps(engine, vm, rest),
         "container" if rest.first().map(|s| s.as_str()) == Some("ls") => docker_ps(engine, vm, &rest[1..]),
-        "logs" => {
-            let mut names: Vec<&String> = Vec::new();
-            let mut tail = None;
-            let mut i = 0;
-            while i < rest.len() {
-                if rest[i] == "--tail" || rest[i] == "-n" {
-                    tail = rest.get(i + 1).and_then(|n| n.parse::<usize>().ok());
-                    i += 1;
-                } else if !rest[i].starts_with('-') {
-                    names.push(&rest[i]);
-                }
-                i += 1;
-            }
-            let Some(name) = names.first() else {
-                return docker_usage(
-                    "logs",
-                    "[OPTIONS] CONTAINER",
-                    "Fetch the logs of a container",
-                    "exactly 1 argument",
-                );
-            };
-            let v = &engine.lan().vms[vm];
-            match v.container(name) {
-                None => status(Output::error(format!("Error response from daemon: No such container: {name}")), false),
-                Some(ci) => {
-                    let logs = &v.containers[ci].logs;
-                    let from = tail.map(|n| logs.len().saturating_sub(n)).unwrap_or(0);
-                    let mut o = Output::new();
-                    for (_, l) in &logs[from..] {
-                        o.out(l);
-                    }
-                    o
-                }
-            }
-        }
-        "stop" | "kill" => {
-            let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
-            if names.is_empty() {
-                return docker_usage(
-                    sub,
-                    "[OPTIONS] CONTAINER [CONTAINER...]",
-                    if sub == "stop" {
-                        "Stop one or more running containers"
-                    } else {
-                        "Kill one or more running containers"
-                    },
-                    "at least 1 argument",
-                );
-            }
-            let mut o = Output::new();
-            for n in names {
-                match engine.docker_stop(vm, n, sub == "kill", &mut *ctx.observe) {
-                    Ok(()) => o.out(n),
-                    Err(e) => o.err(e),
-                }
-            }
-            o
-        }
-        "start" => {
-            let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
-            if names.is_empty() {
-                return docker_usage(
-                    "start",
-                    "[OPTIONS] CONTAINER [CONTAINER...]",
-                    "Start one or more stopped containers",
-                    "at least 1 argument",
-                );
-            }
-            let mut o = Output::new();
-            for n in names {
-                match engine.docker_start(vm, n, &mut *ctx.observe) {
-                    Ok(s) if s.exit_code.is_none() => o.out(n),
-                    Ok(_) => o.out(n),
-                    Err(e) => o.err(e),
-                }
-            }
-            o
-        }
-        "rm" => {
-            let force = rest.iter().any(|a| a == "-f" || a == "--force");
-            let names: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
-            if names.is_empty() {
-                return docker_usage(
-                    "rm",
-                    "[OPTIONS] CONTAINER [CONTAINER...]",
-                    "Remove one or more containers",
-                    "at least 1 argument",
-                );
-            }
-            let mut o = Output::new();
-            for n in names {
-                match engine.docker_rm(vm, n, force) {
-                    Ok(()) => o.out(n),
-                    Err(e) => o.err(e),
-                }
-            }
-            o
-        }
+        "logs" => docker_logs(engine, vm, rest),
+        "stop" | "kill" => docker_stop(engine, vm, sub, rest, ctx),
+        "start" => docker_start(engine, vm, rest, ctx),
+        "rm" => docker_rm(engine, vm, rest),
         "network" => docker_network(engine, vm, rest),
         "exec" => docker_exec(engine, vm, rest, ctx),
         "cp" => docker_cp(engine, vm, rest),
-        "images" | "image" => {
-            let v = &engine.lan().vms[vm];
-            let mut t = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
-            for full in &v.images {
-                let r = kubelab_engine::images::ImageRef::parse(full);
-                let repo = r
-                    .repository
-                    .strip_prefix("docker.io/library/")
-                    .or_else(|| r.repository.strip_prefix("docker.io/"))
-                    .unwrap_or(&r.repository);
-                let size = kubelab_engine::images::lookup(full).map(|i| i.size_bytes / 1_000_000).unwrap_or(0);
-                let id: String =
-                    vms::pull_lines(full).get(2).map(|l| l[..12.min(l.len())].to_string()).unwrap_or_default();
-                t.push_str(&format!("{repo}\t{}\t{id}\t2 weeks ago\t{size}MB\n", r.tag));
-            }
-            Output::line(crate::tabwriter::format_with(&t, 10, 3))
-        }
-        "pull" => {
-            let Some(image) = rest.first() else {
-                return docker_usage(
-                    "pull",
-                    "[OPTIONS] NAME[:TAG|@DIGEST]",
-                    "Download an image from a registry",
-                    "exactly 1 argument",
-                );
-            };
-            let full = kubelab_engine::images::ImageRef::parse(image).full();
-            if engine.lan().vms[vm].images.contains(&full) {
-                let r = kubelab_engine::images::ImageRef::parse(image);
-                return Output::line(format!(
-                    "{}: Pulling from {}\nStatus: Image is up to date for {}",
-                    r.tag,
-                    r.repository.split_once('/').map(|x| x.1).unwrap_or(""),
-                    vms::image_display(image)
-                ));
-            }
-            match kubelab_engine::images::lookup(image) {
-                None => daemon_err("Error response from daemon: ", &vms::pull_failure(image), "pull"),
-                Some(info) => {
-                    engine.advance(info.pull_ms, &mut *ctx.observe);
-                    if let Some(v) = engine.lan_mut().vms.get_mut(vm) {
-                        v.images.insert(full);
-                    }
-                    let lines = vms::pull_lines(image);
-                    Output::line(lines[1..].join("\n"))
-                }
-            }
-        }
+        "images" | "image" => docker_images(engine, vm),
+        "pull" => docker_pull(engine, vm, rest, ctx),
         other => {
             status(Output::error(format!("docker: '{other}' is not a docker command.\nSee 'docker --help'")), false)
         }
     }
 }
 
-fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Output {
+/// `docker run`'s flags, as far as the lab's docker knows them, and the image (None when
+/// no image was named).
+fn parse_run_flags(args: &[String]) -> Result<(RunSpec, Option<String>), Output> {
     let mut spec = RunSpec::default();
     let mut i = 0;
     let bad_flag = |f: &str| status(Output::error(format!("unknown flag: {f}\nSee 'docker run --help'.")), false);
@@ -434,7 +444,7 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
             "-i" | "-t" | "-it" | "-ti" | "--interactive" | "--tty" => {}
             "-dit" | "-itd" | "-id" | "-td" | "-di" | "-dt" => spec.detach = true,
             "-p" | "--publish" => {
-                let Some(p) = value(&mut i) else { return bad_flag(name) };
+                let Some(p) = value(&mut i) else { return Err(bad_flag(name)) };
                 let p = p.trim_end_matches("/tcp");
                 let parts: Vec<&str> = p.split(':').collect();
                 let (h, c) = match parts.as_slice() {
@@ -445,10 +455,10 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
                 match (h.parse::<u16>(), c.parse::<i32>()) {
                     (Ok(h), Ok(c)) if h > 0 && c > 0 => spec.ports.push((h, c)),
                     _ => {
-                        return status(
+                        return Err(status(
                             Output::error(format!("docker: Invalid containerPort: {c}.\nSee 'docker run --help'.")),
                             false,
-                        )
+                        ))
                     }
                 }
             }
@@ -466,7 +476,7 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
                 if let Some(m) = value(&mut i) {
                     let parts: Vec<&str> = m.split(':').collect();
                     if parts.len() < 2 {
-                        return status(Output::error(format!("docker: Error response from daemon: invalid volume specification: '{m}'.\nSee 'docker run --help'.")), false);
+                        return Err(status(Output::error(format!("docker: Error response from daemon: invalid volume specification: '{m}'.\nSee 'docker run --help'.")), false));
                     }
                     spec.mounts.push((absolute(parts[0]), parts[1].to_string()));
                 }
@@ -475,12 +485,12 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
                 if let Some(h) = value(&mut i) {
                     match h.split_once(':') {
                         Some((n, ip)) => spec.add_hosts.push((n.to_string(), ip.to_string())),
-                        None => return status(Output::error(format!("invalid argument \"{h}\" for \"--add-host\" flag: bad format for add-host: \"{h}\"\nSee 'docker run --help'.")), false),
+                        None => return Err(status(Output::error(format!("invalid argument \"{h}\" for \"--add-host\" flag: bad format for add-host: \"{h}\"\nSee 'docker run --help'.")), false)),
                     }
                 }
             }
             "-h" | "--hostname" => spec.hostname = value(&mut i),
-            f if f.starts_with('-') => return bad_flag(f),
+            f if f.starts_with('-') => return Err(bad_flag(f)),
             _ => {
                 image = Some(w.to_string());
                 spec.command = args[i + 1..].to_vec();
@@ -489,6 +499,49 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
         }
         i += 1;
     }
+    Ok((spec, image))
+}
+
+/// What `docker run` prints: the pull's progress, then the container's id (`-d`) or its
+/// output, and the daemon's error when it refused.
+fn run_output(ran: Result<(Vec<String>, vms::Started), (Vec<String>, RunError)>, detach: bool) -> Output {
+    let mut o = Output::new();
+    match ran {
+        Err((pulled, e)) => {
+            for l in pulled {
+                o.warn(l);
+            }
+            let msg = match e {
+                RunError::Pull(m) | RunError::Daemon(m) => m,
+            };
+            o.extend(daemon_err("docker: Error response from daemon: ", &msg, "run"));
+            o.ok = false;
+            o
+        }
+        Ok((pulled, started)) => {
+            for l in pulled {
+                o.warn(l);
+            }
+            if detach {
+                o.out(&started.id);
+            } else {
+                for l in &started.logs {
+                    o.out(l);
+                }
+            }
+            if let Some(code) = started.exit_code {
+                o.ok = code == 0;
+            }
+            o
+        }
+    }
+}
+
+fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Output {
+    let (mut spec, image) = match parse_run_flags(args) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
     let Some(image) = image else {
         return docker_usage(
             "run",
@@ -514,36 +567,8 @@ fn docker_run(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> 
     if kubelab_engine::images::ImageRef::parse(&image).repository == "ghcr.io/six-ddc/plow" {
         return plow(engine, vm, &spec, ctx);
     }
-    let mut o = Output::new();
-    match engine.docker_run(vm, &spec, &mut *ctx.observe) {
-        Err((pulled, e)) => {
-            for l in pulled {
-                o.warn(l);
-            }
-            let msg = match e {
-                RunError::Pull(m) | RunError::Daemon(m) => m,
-            };
-            o.extend(daemon_err("docker: Error response from daemon: ", &msg, "run"));
-            o.ok = false;
-            o
-        }
-        Ok((pulled, started)) => {
-            for l in pulled {
-                o.warn(l);
-            }
-            if spec.detach {
-                o.out(&started.id);
-            } else {
-                for l in &started.logs {
-                    o.out(l);
-                }
-            }
-            if let Some(code) = started.exit_code {
-                o.ok = code == 0;
-            }
-            o
-        }
-    }
+    let ran = engine.docker_run(vm, &spec, &mut *ctx.observe);
+    run_output(ran, spec.detach)
 }
 
 /// `docker run ghcr.io/six-ddc/plow -c N -k URL`: the lab's load generator, started from
@@ -724,6 +749,47 @@ fn docker_network(engine: &mut Engine, vm: &str, args: &[String]) -> Output {
     }
 }
 
+/// `env` in a machine's container: PATH, HOSTNAME, its `-e` variables and HOME.
+fn container_env(engine: &Engine, vm: &str, ci: usize) -> Output {
+    let c = &engine.lan().vms[vm].containers[ci];
+    let mut o = Output::new();
+    o.out("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    o.out(format!("HOSTNAME={}", c.hostname()));
+    for (k, val) in &c.env {
+        if k != "HOSTNAME" {
+            o.out(format!("{k}={val}"));
+        }
+    }
+    o.out("HOME=/root");
+    o
+}
+
+/// `cat FILE...` in a machine's container.
+fn cat_in(engine: &Engine, vm: &str, ci: usize, paths: &[&str]) -> Output {
+    let mut o = Output::new();
+    for p in paths {
+        match engine.lan().vms[vm].read_in(ci, p) {
+            Some(t) => o.out(t.trim_end_matches('\n')),
+            None => {
+                o.err(format!("cat: can't open '{p}': No such file or directory"));
+            }
+        }
+    }
+    o
+}
+
+/// `cat > FILE` or `tee FILE` in a machine's container: stdin, written to the file.
+fn write_in(engine: &mut Engine, vm: &str, ci: usize, tool: &str, path: &str, stdin: Option<&str>) -> Output {
+    let text = stdin.unwrap_or("").to_string();
+    let path = path.to_string();
+    engine.lan_mut().vms.get_mut(vm).expect("checked").write_in(ci, &path, text.clone());
+    if tool == "tee" {
+        Output::line(text.trim_end_matches('\n'))
+    } else {
+        Output::new()
+    }
+}
+
 fn docker_exec(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) -> Output {
     let mut i = 0;
     while i < args.len() && args[i].starts_with('-') {
@@ -771,28 +837,8 @@ fn docker_exec(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) ->
     };
     let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
     match w.as_slice() {
-        ["cat", ">", path] | ["cat", ">", path, ..] | ["tee", path] => {
-            let text = ctx.stdin.unwrap_or("").to_string();
-            let path = path.to_string();
-            engine.lan_mut().vms.get_mut(vm).expect("checked").write_in(ci, &path, text.clone());
-            if w[0] == "tee" {
-                Output::line(text.trim_end_matches('\n'))
-            } else {
-                Output::new()
-            }
-        }
-        ["cat", paths @ ..] if !paths.is_empty() => {
-            let mut o = Output::new();
-            for p in paths {
-                match engine.lan().vms[vm].read_in(ci, p) {
-                    Some(t) => o.out(t.trim_end_matches('\n')),
-                    None => {
-                        o.err(format!("cat: can't open '{p}': No such file or directory"));
-                    }
-                }
-            }
-            o
-        }
+        ["cat", ">", path] | ["cat", ">", path, ..] | ["tee", path] => write_in(engine, vm, ci, w[0], path, ctx.stdin),
+        ["cat", paths @ ..] if !paths.is_empty() => cat_in(engine, vm, ci, paths),
         ["nginx", "-s", "reload"] => match engine.nginx_reload(vm, ci) {
             Ok(lines) => {
                 let mut o = Output::new();
@@ -816,19 +862,7 @@ fn docker_exec(engine: &mut Engine, vm: &str, args: &[String], ctx: &mut Ctx) ->
             Err(e) => status(Output::error(e), false),
         },
         ["hostname"] => Output::line(engine.lan().vms[vm].containers[ci].hostname()),
-        ["env"] => {
-            let c = &engine.lan().vms[vm].containers[ci];
-            let mut o = Output::new();
-            o.out("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-            o.out(format!("HOSTNAME={}", c.hostname()));
-            for (k, val) in &c.env {
-                if k != "HOSTNAME" {
-                    o.out(format!("{k}={val}"));
-                }
-            }
-            o.out("HOME=/root");
-            o
-        }
+        ["env"] => container_env(engine, vm, ci),
         ["cat"] => Output::line(ctx.stdin.unwrap_or("").trim_end_matches('\n')),
         [first, ..] => not_found(first),
         [] => not_found(""),

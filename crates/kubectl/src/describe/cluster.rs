@@ -86,7 +86,7 @@ pub fn node(store: &Store, n: &Node, now: Time) -> String {
     w.line(0, &format!("PodCIDRs:\t{}", n.spec.pod_cidrs.join(",")));
     w.line(0, &format!("ProviderID:\t{}", n.spec.provider_id));
     non_terminated_pods(&mut w, store, n, now);
-    describe_events(&mut w, store, "Node", "", &m.name, "", now);
+    describe_events(&mut w, store, Node::INFO.kind, "", &m.name, "", now);
     w.finish()
 }
 

@@ -203,21 +203,9 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     }
     let mut texts = Vec::new();
     for o in &objs {
-        let text = match o {
-            Object::Pod(p) => pod(store, p, now),
-            Object::Deployment(d) => deployment(store, d, now),
-            Object::ReplicaSet(r) => replica_set(store, r, now),
-            Object::Service(s) => service(store, s, now),
-            Object::Endpoints(e) => endpoints(store, e, now),
-            Object::Node(n) => node(store, n, now),
-            Object::Namespace(n) => namespace(n),
-            Object::StatefulSet(st) => stateful_set(store, st, now),
-            Object::PersistentVolumeClaim(c) => pvc(store, c, now),
-            Object::PersistentVolume(v) => pv(store, v, now),
-            other => {
-                out.err(format!("error: describe is not available for {} in this lab yet", other.info().resource));
-                continue;
-            }
+        let Some(text) = crate::kinds::describe_object(o, store, now) else {
+            out.err(format!("error: describe is not available for {} in this lab yet", o.info().resource));
+            continue;
         };
         texts.push(text);
     }

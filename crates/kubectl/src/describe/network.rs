@@ -56,7 +56,7 @@ pub fn service(store: &Store, s: &Service, now: Time) -> String {
     if let Some(itp) = &s.spec.internal_traffic_policy {
         w.line(0, &format!("Internal Traffic Policy:\t{itp}"));
     }
-    describe_events(&mut w, store, "Service", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, Service::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }
 
@@ -87,6 +87,6 @@ pub fn endpoints(store: &Store, e: &Endpoints, now: Time) -> String {
         }
         w.0.push('\n');
     }
-    describe_events(&mut w, store, "Endpoints", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, Endpoints::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }

@@ -357,6 +357,6 @@ pub fn pod(store: &Store, p: &Pod, now: Time) -> String {
     }
     labels_multiline(&mut w, "Node-Selectors", &p.spec.node_selector, "=");
     tolerations_multiline(&mut w, "Tolerations", &p.spec.tolerations);
-    describe_events(&mut w, store, "Pod", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, Pod::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }

@@ -43,7 +43,7 @@ pub fn pvc(store: &Store, c: &PersistentVolumeClaim, now: Time) -> String {
             w.line(0, &format!("{}\t{u}", if i == 0 { "Used By:" } else { "" }));
         }
     }
-    describe_events(&mut w, store, "PersistentVolumeClaim", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, PersistentVolumeClaim::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }
 
@@ -82,6 +82,6 @@ pub fn pv(store: &Store, v: &PersistentVolume, now: Time) -> String {
     } else {
         w.line(1, "Type:\t<unknown>");
     }
-    describe_events(&mut w, store, "PersistentVolume", "", &m.name, &m.uid, now);
+    describe_events(&mut w, store, PersistentVolume::INFO.kind, "", &m.name, &m.uid, now);
     w.finish()
 }

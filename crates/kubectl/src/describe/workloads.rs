@@ -77,7 +77,7 @@ pub fn deployment(store: &Store, d: &Deployment, now: Time) -> String {
         .collect();
     w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_by_labels(&old)));
     w.line(0, &format!("NewReplicaSet:\t{}", replica_sets_by_labels(&new.into_iter().collect::<Vec<_>>())));
-    describe_events(&mut w, store, "Deployment", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, Deployment::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }
 
@@ -106,7 +106,7 @@ pub fn replica_set(store: &Store, rs: &ReplicaSet, now: Time) -> String {
         ),
     );
     pod_template_into(&mut w, &rs.spec.template);
-    describe_events(&mut w, store, "ReplicaSet", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, ReplicaSet::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }
 
@@ -160,6 +160,6 @@ pub fn stateful_set(store: &Store, s: &StatefulSet, now: Time) -> String {
             w.line(1, &format!("Access Modes:\t{}", printers::access_modes(&t.spec.access_modes)));
         }
     }
-    describe_events(&mut w, store, "StatefulSet", &m.namespace, &m.name, &m.uid, now);
+    describe_events(&mut w, store, StatefulSet::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
 }
