@@ -82,22 +82,9 @@ pub struct Engine {
     /// An instant `advance_to_some` stopped in while settling it: the load generator's turn
     /// at it is still to come (after the settle, as `advance` does it).
     mid_instant: Option<Time>,
-    /// The kubelets' work queue: pods that may have something to do, because they were
-    /// written, their runtime was changed, or one of their moments came. It always holds
-    /// every pod that is not quiet (`kubelet::pod_quiet`); a pod found quiet leaves it, with
-    /// its next moment in `kubelet_timers`. So the kubelets' stage looks at the pods that
-    /// can have work, not at every pod, and finds the same ones.
-    kubelet_queue: BTreeSet<store::Key>,
-    /// When quiet pods next have something to do.
-    kubelet_timers: BTreeMap<Time, Vec<store::Key>>,
-    /// Every pod must be looked at again (a machine came, went, lost or regained power).
-    kubelet_rescan: bool,
-    /// Pods the pod garbage collector acted on or waits on (a Node's quarantine).
-    podgc_waiting: BTreeSet<store::Key>,
-    /// The scheduler's nextStartNodeIndex: where its next search for nodes begins.
-    scheduler_start: usize,
-    /// The ReplicaSet controller's counts of each ReplicaSet's pods.
-    rs_tally: controllers::replicaset::Tally,
+    /// What the controllers, the scheduler and the kubelets keep between passes (each its
+    /// place in the store's change log, and what it worked out from it).
+    controllers: pass::Controllers,
 }
 
 /// How many writes each part of the cluster has made through the API server so far: the
@@ -137,12 +124,7 @@ impl Engine {
             settled_rv: 0,
             pass: None,
             mid_instant: None,
-            kubelet_queue: BTreeSet::new(),
-            kubelet_timers: BTreeMap::new(),
-            kubelet_rescan: true,
-            podgc_waiting: BTreeSet::new(),
-            scheduler_start: 0,
-            rs_tally: Default::default(),
+            controllers: Default::default(),
         };
         e.boot();
         e
@@ -315,7 +297,7 @@ impl Engine {
             if !self.machines.contains_key(&n.metadata.name) {
                 let index = self.machines.len() as u32;
                 self.machines.insert(n.metadata.name.clone(), Machine::new(&n.metadata.name, index));
-                self.kubelet_rescan = true;
+                self.controllers.kubelets.rescan();
             }
         }
         Ok(stored)

@@ -94,7 +94,7 @@ impl Engine {
             },
         };
         self.machines.insert(nc.name.clone(), m);
-        self.kubelet_rescan = true;
+        self.controllers.kubelets.rescan();
         self.store.create(Object::Node(node), self.now);
     }
 
@@ -226,7 +226,7 @@ impl Engine {
             self.apply(Action::Delete { kind: "Node", namespace: String::new(), name: name.into(), grace: None });
         }
         self.machines.remove(name);
-        self.kubelet_rescan = true;
+        self.controllers.kubelets.rescan();
         self.config.nodes.retain(|n| n.name != name);
         self.settle();
         Ok(())
@@ -246,7 +246,7 @@ impl Engine {
         m.rejoin_at = None;
         let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
         k.power_loss(&self.store, now);
-        self.kubelet_rescan = true;
+        self.controllers.kubelets.rescan();
         self.settle();
         Ok(())
     }
@@ -267,7 +267,7 @@ impl Engine {
         // Containers were lost with the power: the kubelet starts them again.
         let uids: Vec<String> =
             self.store.pods.values().filter(|p| p.spec.node_name == name).map(|p| p.metadata.uid.clone()).collect();
-        self.kubelet_rescan = true;
+        self.controllers.kubelets.rescan();
         for uid in uids {
             if let Some(rt) = self.runtimes.get_mut(&uid) {
                 rt.settled = None;

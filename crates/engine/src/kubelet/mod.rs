@@ -9,6 +9,9 @@ use crate::store::{pod_status, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub mod queue;
+pub use queue::WorkQueue;
+
 pub const COMPONENT: &str = "kubelet";
 
 /// Time from a pulled image to "Created" and "Started".
