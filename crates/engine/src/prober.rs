@@ -415,76 +415,79 @@ impl crate::Engine {
             else {
                 continue;
             };
-            // One step at a time, earliest first, until nothing of this container is due.
-            for _ in 0..10_000 {
-                let Some(c) = self.runtimes.get(&uid).and_then(|rt| rt.containers.get(ci)) else {
-                    break;
-                };
-                let Some(since) = running_since(c) else {
-                    break;
-                };
-                let Some((wi, at)) = c
-                    .probes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| (i, w.next_wakeup()))
-                    .filter(|(_, t)| *t <= now)
-                    .min_by_key(|(i, t)| (*t, *i))
-                else {
-                    break;
-                };
-                let w = c.probes[wi].clone();
-                let Some(probe) = probe_of(&spec, w.kind).cloned() else {
-                    break;
-                };
-                if let Some((done, ok, output)) = w.pending.clone() {
-                    self.probe_result(&pod, &spec, &probe, &uid, ci, wi, done, ok, output, &mut out);
-                    continue;
-                }
-                let period = period_ms(&probe);
-                let skip = w.on_hold || (w.kind != ProbeKind::Startup && !started(c)) || !counts(&probe, since, at);
-                if skip {
-                    if let Some(rt) = self.runtime_mut(&uid) {
-                        rt.containers[ci].probes[wi].next = Time(at.0 + period);
-                    }
-                    continue;
-                }
-                let ctr = c.clone();
-                let mut world = traffic::World {
-                    store: &self.store,
-                    machines: &self.machines,
-                    runtimes: &self.runtimes,
-                    servers: &mut self.servers,
-                    kv: &mut self.kv,
-                    rng: &mut self.rng,
-                    crashes: Vec::new(),
-                };
-                let mut request = None;
-                let (done, ok, output) = run(&mut world, &pod, &spec, &ctr, &probe, at, &mut request);
-                let crashes = std::mem::take(&mut world.crashes);
-                self.apply_crashes(crashes, at);
-                if let Some((served, path)) = request {
-                    // The kubelet probes from the node's address on the pod network.
-                    let client = self
-                        .machines
-                        .get(&pod.spec.node_name)
-                        .map(|m| format!("10.244.{}.1", m.index))
-                        .unwrap_or_default();
-                    self.log_request(&served, &path, &client, "kube-probe/1.31");
-                }
-                // The ticker drops ticks while a probe runs.
-                let mut next = Time(at.0 + period);
-                while next < done {
-                    next = Time(next.0 + period);
-                }
-                if let Some(rt) = self.runtime_mut(&uid) {
-                    let wk = &mut rt.containers[ci].probes[wi];
-                    wk.next = next;
-                    wk.pending = Some((done, ok, output));
-                }
-            }
+            self.probe_container(&pod, &spec, &uid, ci, &mut out);
         }
         out
+    }
+
+    /// Runs one container's due probes, one step at a time, earliest first, until nothing
+    /// of it is due (a result arriving, a tick skipped, a probe sent).
+    fn probe_container(&mut self, pod: &Pod, spec: &Container, uid: &str, ci: usize, out: &mut Vec<Action>) {
+        let now = self.now;
+        for _ in 0..10_000 {
+            let Some(c) = self.runtimes.get(uid).and_then(|rt| rt.containers.get(ci)) else {
+                break;
+            };
+            let Some(since) = running_since(c) else {
+                break;
+            };
+            let Some((wi, at)) = c
+                .probes
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, w.next_wakeup()))
+                .filter(|(_, t)| *t <= now)
+                .min_by_key(|(i, t)| (*t, *i))
+            else {
+                break;
+            };
+            let w = c.probes[wi].clone();
+            let Some(probe) = probe_of(spec, w.kind).cloned() else {
+                break;
+            };
+            if let Some((done, ok, output)) = w.pending.clone() {
+                self.probe_result(pod, spec, &probe, uid, ci, wi, done, ok, output, out);
+                continue;
+            }
+            let period = period_ms(&probe);
+            let skip = w.on_hold || (w.kind != ProbeKind::Startup && !started(c)) || !counts(&probe, since, at);
+            if skip {
+                if let Some(rt) = self.runtime_mut(uid) {
+                    rt.containers[ci].probes[wi].next = Time(at.0 + period);
+                }
+                continue;
+            }
+            let ctr = c.clone();
+            let mut world = traffic::World {
+                store: &self.store,
+                machines: &self.machines,
+                runtimes: &self.runtimes,
+                servers: &mut self.servers,
+                kv: &mut self.kv,
+                rng: &mut self.rng,
+                crashes: Vec::new(),
+            };
+            let mut request = None;
+            let (done, ok, output) = run(&mut world, pod, spec, &ctr, &probe, at, &mut request);
+            let crashes = std::mem::take(&mut world.crashes);
+            self.apply_crashes(crashes, at);
+            if let Some((served, path)) = request {
+                // The kubelet probes from the node's address on the pod network.
+                let client =
+                    self.machines.get(&pod.spec.node_name).map(|m| format!("10.244.{}.1", m.index)).unwrap_or_default();
+                self.log_request(&served, &path, &client, "kube-probe/1.31");
+            }
+            // The ticker drops ticks while a probe runs.
+            let mut next = Time(at.0 + period);
+            while next < done {
+                next = Time(next.0 + period);
+            }
+            if let Some(rt) = self.runtime_mut(uid) {
+                let wk = &mut rt.containers[ci].probes[wi];
+                wk.next = next;
+                wk.pending = Some((done, ok, output));
+            }
+        }
     }
 
     /// A probe's result arrives at `at`: count it, and act when it crosses a threshold.

@@ -128,6 +128,33 @@ impl Engine {
         Ok((served, wait))
     }
 
+    /// A request served by a pod's program (`traffic::serve`); processes it made exit stop.
+    #[allow(clippy::too_many_arguments)]
+    fn serve_in_pod(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        port: i32,
+        method: &str,
+        path: &str,
+        t: Time,
+        timeout_ms: u64,
+    ) -> traffic::Served {
+        let mut w = traffic::World {
+            store: &self.store,
+            machines: &self.machines,
+            runtimes: &self.runtimes,
+            servers: &mut self.servers,
+            kv: &mut self.kv,
+            rng: &mut self.rng,
+            crashes: Vec::new(),
+        };
+        let served = traffic::serve(&mut w, ns, pod, port, method, path, t, timeout_ms);
+        let crashes = std::mem::take(&mut w.crashes);
+        self.apply_crashes(crashes, t);
+        served
+    }
+
     /// Routes one request to its pod.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn send(
@@ -174,21 +201,7 @@ impl Engine {
                 }
                 served
             }
-            Dest::Pod { ns, name, port } => {
-                let mut w = traffic::World {
-                    store: &self.store,
-                    machines: &self.machines,
-                    runtimes: &self.runtimes,
-                    servers: &mut self.servers,
-                    kv: &mut self.kv,
-                    rng: &mut self.rng,
-                    crashes: Vec::new(),
-                };
-                let served = traffic::serve(&mut w, ns, name, *port, method, path, t, timeout_ms);
-                let crashes = std::mem::take(&mut w.crashes);
-                self.apply_crashes(crashes, t);
-                served
-            }
+            Dest::Pod { ns, name, port } => self.serve_in_pod(ns, name, *port, method, path, t, timeout_ms),
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
@@ -217,18 +230,7 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let mut w = traffic::World {
-                    store: &self.store,
-                    machines: &self.machines,
-                    runtimes: &self.runtimes,
-                    servers: &mut self.servers,
-                    kv: &mut self.kv,
-                    rng: &mut self.rng,
-                    crashes: Vec::new(),
-                };
-                let served = traffic::serve(&mut w, ns, &pod, target, method, path, t, timeout_ms);
-                let crashes = std::mem::take(&mut w.crashes);
-                self.apply_crashes(crashes, t);
+                let served = self.serve_in_pod(ns, &pod, target, method, path, t, timeout_ms);
                 if !matches!(served.outcome, Outcome::Ok { .. }) {
                     *conn = None;
                 }
