@@ -435,7 +435,23 @@ impl Engine {
                 if m.owner_references.is_empty() { om.owner_references.clone() } else { m.owner_references.clone() };
             m.finalizers = om.finalizers.clone();
         }
-        match (&old, &mut obj) {
+        self.prepare_for_update(&old, &mut obj, &mut errs)?;
+        if !errs.is_empty() {
+            return Err(ApiError::Invalid { kind: info.kind.into(), name, errors: errs });
+        }
+        self.store.update(obj);
+        Ok(self.store.get(info.kind, &ns, &name).expect("just updated"))
+    }
+
+    /// Each kind's update strategy (its registry's PrepareForUpdate and ValidateUpdate):
+    /// what an update keeps from the stored object, and what it may not change.
+    fn prepare_for_update(
+        &mut self,
+        old: &Object,
+        obj: &mut Object,
+        errs: &mut Vec<validate::FieldError>,
+    ) -> Result<(), ApiError> {
+        match (old, obj) {
             (Object::Deployment(o), Object::Deployment(n)) => {
                 if o.spec.selector != n.spec.selector {
                     errs.push(immutable("spec.selector", &n.spec.selector));
@@ -541,11 +557,7 @@ impl Engine {
             }
             _ => {}
         }
-        if !errs.is_empty() {
-            return Err(ApiError::Invalid { kind: info.kind.into(), name, errors: errs });
-        }
-        self.store.update(obj);
-        Ok(self.store.get(info.kind, &ns, &name).expect("just updated"))
+        Ok(())
     }
 
     /// Deletes an object. Pods on a node terminate gracefully (`grace` overrides the pod's
