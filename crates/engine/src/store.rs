@@ -579,6 +579,16 @@ impl Store {
         self.changes.since(from)
     }
 
+    /// Adds to `into` the keys of the objects of `kind` written (created, changed, deleted)
+    /// since `cursor`, which moves past them. (A key written again is not copied again.)
+    pub fn written_since(&self, cursor: &mut Cursor, kind: &str, into: &mut std::collections::BTreeSet<Key>) {
+        for c in self.changes_since(cursor) {
+            if c.kind == kind && !into.contains(&c.key) {
+                into.insert(c.key.clone());
+            }
+        }
+    }
+
     /// The change log's end: a reader starting now reads only later writes.
     pub fn changes_end(&self) -> Cursor {
         self.changes.end()

@@ -32,7 +32,7 @@ impl PodGarbageCollector {
         let mut queue = std::mem::take(&mut self.waiting);
         let mut node_deleted = false;
         for c in store.changes_since(&mut self.changes) {
-            if c.kind == "Pod" {
+            if c.kind == "Pod" && !queue.contains(&c.key) {
                 queue.insert(c.key.clone());
             }
             node_deleted |= c.deleted && c.kind == "Node";

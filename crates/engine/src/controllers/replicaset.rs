@@ -90,7 +90,9 @@ impl ReplicaSetController {
 
 /// The pods written (created, changed, deleted) since `cursor`, which moves past them.
 fn written_pods(store: &Store, cursor: &mut Cursor) -> BTreeSet<Key> {
-    store.changes_since(cursor).filter(|c| c.kind == "Pod").map(|c| c.key.clone()).collect()
+    let mut written = BTreeSet::new();
+    store.written_since(cursor, "Pod", &mut written);
+    written
 }
 
 /// The controller's counts per ReplicaSet, kept up to date from the pods written since it

@@ -62,7 +62,7 @@ impl WorkQueue {
         if std::mem::take(&mut self.rescan) {
             queue.extend(store.pods.keys().cloned());
         }
-        queue.extend(store.changes_since(&mut self.changes).filter(|c| c.kind == "Pod").map(|c| c.key.clone()));
+        store.written_since(&mut self.changes, "Pod", &mut queue);
         let later = self.timers.split_off(&Time(now.0 + 1));
         for (_, keys) in std::mem::replace(&mut self.timers, later) {
             queue.extend(keys);
