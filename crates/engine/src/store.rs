@@ -579,14 +579,17 @@ impl Store {
         self.changes.since(from)
     }
 
-    /// Adds to `into` the keys of the objects of `kind` written (created, changed, deleted)
-    /// since `cursor`, which moves past them. (A key written again is not copied again.)
-    pub fn written_since(&self, cursor: &mut Cursor, kind: &str, into: &mut std::collections::BTreeSet<Key>) {
+    /// The keys of the objects of `kind` written (created, changed, deleted) since `cursor`,
+    /// which moves past them. (A small set: a reader merges it into a bigger one with
+    /// `BTreeSet::append`, cheaper than inserting each key there.)
+    pub fn written_since(&self, cursor: &mut Cursor, kind: &str) -> std::collections::BTreeSet<Key> {
+        let mut written = std::collections::BTreeSet::new();
         for c in self.changes_since(cursor) {
-            if c.kind == kind && !into.contains(&c.key) {
-                into.insert(c.key.clone());
+            if c.kind == kind {
+                written.insert(c.key.clone());
             }
         }
+        written
     }
 
     /// The change log's end: a reader starting now reads only later writes.

@@ -30,13 +30,15 @@ impl PodGarbageCollector {
         now: Time,
     ) -> Vec<Action> {
         let mut queue = std::mem::take(&mut self.waiting);
+        let mut written = BTreeSet::new();
         let mut node_deleted = false;
         for c in store.changes_since(&mut self.changes) {
-            if c.kind == "Pod" && !queue.contains(&c.key) {
-                queue.insert(c.key.clone());
+            if c.kind == "Pod" {
+                written.insert(c.key.clone());
             }
             node_deleted |= c.deleted && c.kind == "Node";
         }
+        queue.append(&mut written);
         let mut acted = Vec::new();
         let out = if node_deleted {
             reconcile_pods(store, store.pods.values(), node_gone, timings, now, &mut acted)

@@ -90,9 +90,7 @@ impl ReplicaSetController {
 
 /// The pods written (created, changed, deleted) since `cursor`, which moves past them.
 fn written_pods(store: &Store, cursor: &mut Cursor) -> BTreeSet<Key> {
-    let mut written = BTreeSet::new();
-    store.written_since(cursor, "Pod", &mut written);
-    written
+    store.written_since(cursor, "Pod")
 }
 
 /// The controller's counts per ReplicaSet, kept up to date from the pods written since it

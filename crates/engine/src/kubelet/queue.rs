@@ -62,7 +62,7 @@ impl WorkQueue {
         if std::mem::take(&mut self.rescan) {
             queue.extend(store.pods.keys().cloned());
         }
-        store.written_since(&mut self.changes, "Pod", &mut queue);
+        queue.append(&mut store.written_since(&mut self.changes, "Pod"));
         let later = self.timers.split_off(&Time(now.0 + 1));
         for (_, keys) in std::mem::replace(&mut self.timers, later) {
             queue.extend(keys);
