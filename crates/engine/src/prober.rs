@@ -18,7 +18,9 @@
 //! pod was added).
 
 use crate::images::{self, ImageRef};
+use crate::kubelet;
 use crate::kubelet::{Ctr, Phase};
+use crate::store::Action;
 use crate::traffic::{self, Outcome, Served, World};
 use kubelab_api::*;
 
@@ -364,4 +366,213 @@ pub fn running_since(c: &Ctr) -> Option<Time> {
 pub fn killing_message(container: &str, kind: ProbeKind, restart_policy: &str) -> String {
     let restart = if restart_policy == "Never" { "" } else { ", will be restarted" };
     format!("Container {container} failed {} probe{restart}", kind.lower())
+}
+
+/// The probe workers' turn in a controller pass, and what a probe's result does.
+impl crate::Engine {
+    /// The kubelets' probe workers: every probe due by now runs (in time order per
+    /// container) and its result moves Ready, restarts a container, or records an event.
+    pub(crate) fn run_probes(&mut self) -> Vec<Action> {
+        let now = self.now;
+        let due: Vec<(String, usize)> = self
+            .runtimes
+            .iter()
+            .flat_map(|(uid, rt)| {
+                rt.containers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        matches!(c.phase, kubelet::Phase::Running { .. })
+                            && c.probes.iter().any(|w| w.next_wakeup() <= now)
+                    })
+                    .map(move |(i, _)| (uid.clone(), i))
+            })
+            .collect();
+        // In uid order, whatever order the runtimes are held in.
+        let mut due = due;
+        due.sort_unstable();
+        let mut out = Vec::new();
+        for (uid, ci) in due {
+            let Some(key) = self.runtimes.get(&uid).map(|rt| rt.key.clone()) else {
+                continue;
+            };
+            let Some(pod) = self.store.pods.get(&key).cloned() else {
+                continue;
+            };
+            if pod.metadata.uid != uid || pod.metadata.deletion_timestamp.is_some() {
+                continue;
+            }
+            let node_up = self.machines.get(&pod.spec.node_name).is_some_and(|m| m.alive && m.rejoin_at.is_none());
+            if !node_up {
+                continue; // a dead kubelet probes nothing
+            }
+            let Some(spec) = self
+                .runtimes
+                .get(&uid)
+                .and_then(|rt| rt.containers.get(ci))
+                .and_then(|c| pod.spec.containers.iter().find(|s| s.name == c.name))
+                .cloned()
+            else {
+                continue;
+            };
+            self.probe_container(&pod, &spec, &uid, ci, &mut out);
+        }
+        out
+    }
+
+    /// Runs one container's due probes, one step at a time, earliest first, until nothing
+    /// of it is due (a result arriving, a tick skipped, a probe sent).
+    fn probe_container(&mut self, pod: &Pod, spec: &Container, uid: &str, ci: usize, out: &mut Vec<Action>) {
+        let now = self.now;
+        for _ in 0..10_000 {
+            let Some(c) = self.runtimes.get(uid).and_then(|rt| rt.containers.get(ci)) else {
+                break;
+            };
+            let Some(since) = running_since(c) else {
+                break;
+            };
+            let Some((wi, at)) = c
+                .probes
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, w.next_wakeup()))
+                .filter(|(_, t)| *t <= now)
+                .min_by_key(|(i, t)| (*t, *i))
+            else {
+                break;
+            };
+            let w = c.probes[wi].clone();
+            let Some(probe) = probe_of(spec, w.kind).cloned() else {
+                break;
+            };
+            if let Some((done, ok, output)) = w.pending.clone() {
+                self.probe_result(pod, spec, &probe, uid, ci, wi, done, ok, output, out);
+                continue;
+            }
+            let period = period_ms(&probe);
+            let skip = w.on_hold || (w.kind != ProbeKind::Startup && !started(c)) || !counts(&probe, since, at);
+            if skip {
+                if let Some(rt) = self.runtime_mut(uid) {
+                    rt.containers[ci].probes[wi].next = Time(at.0 + period);
+                }
+                continue;
+            }
+            let ctr = c.clone();
+            let mut world = traffic::World {
+                store: &self.store,
+                machines: &self.machines,
+                runtimes: &self.runtimes,
+                servers: &mut self.servers,
+                kv: &mut self.kv,
+                rng: &mut self.rng,
+                crashes: Vec::new(),
+            };
+            let mut request = None;
+            let (done, ok, output) = run(&mut world, pod, spec, &ctr, &probe, at, &mut request);
+            let crashes = std::mem::take(&mut world.crashes);
+            self.apply_crashes(crashes, at);
+            if let Some((served, path)) = request {
+                // The kubelet probes from the node's address on the pod network.
+                let client =
+                    self.machines.get(&pod.spec.node_name).map(|m| format!("10.244.{}.1", m.index)).unwrap_or_default();
+                self.log_request(&served, &path, &client, "kube-probe/1.31");
+            }
+            // The ticker drops ticks while a probe runs.
+            let mut next = Time(at.0 + period);
+            while next < done {
+                next = Time(next.0 + period);
+            }
+            if let Some(rt) = self.runtime_mut(uid) {
+                let wk = &mut rt.containers[ci].probes[wi];
+                wk.next = next;
+                wk.pending = Some((done, ok, output));
+            }
+        }
+    }
+
+    /// A probe's result arrives at `at`: count it, and act when it crosses a threshold.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn probe_result(
+        &mut self,
+        pod: &Pod,
+        spec: &Container,
+        probe: &Probe,
+        uid: &str,
+        ci: usize,
+        wi: usize,
+        at: Time,
+        ok: bool,
+        output: String,
+        out: &mut Vec<Action>,
+    ) {
+        let Some(rt) = self.runtime_mut(uid) else {
+            return;
+        };
+        rt.settled = None;
+        let c = &mut rt.containers[ci];
+        let w = &mut c.probes[wi];
+        w.pending = None;
+        let kind = w.kind;
+        let event = |type_: &'static str, reason: &'static str, message: String| {
+            kubelet::event(pod, &pod.spec.node_name, type_, reason, message, Some(&spec.name))
+        };
+        if !ok {
+            out.push(event("Warning", "Unhealthy", format!("{} probe failed: {}", kind.title(), output.trim_end())));
+        }
+        if w.last == Some(ok) {
+            w.run += 1;
+        } else {
+            w.last = Some(ok);
+            w.run = 1;
+        }
+        let threshold =
+            if ok { probe.success_threshold.unwrap_or(1) } else { probe.failure_threshold.unwrap_or(3) }.max(1) as u32;
+        if w.run < threshold {
+            return;
+        }
+        w.result = Some(ok);
+        match kind {
+            ProbeKind::Readiness => {
+                if let kubelet::Phase::Running { ready_at, .. } = &mut c.phase {
+                    match (ok, ready_at.is_some()) {
+                        (true, false) => *ready_at = Some(at),
+                        (false, true) => *ready_at = None,
+                        _ => {}
+                    }
+                }
+            }
+            _ if ok => {}
+            _ => {
+                w.on_hold = true;
+                w.run = 0;
+                let (stop, code, reason) = kill_outcome(pod, spec, probe);
+                if let kubelet::Phase::Running { exit_at, .. } = &mut c.phase {
+                    let end = Time(at.0 + stop.max(1));
+                    if exit_at.as_ref().is_none_or(|e| e.0 > end) {
+                        *exit_at = Some((end, code, reason));
+                    }
+                }
+                out.push(event("Normal", "Killing", killing_message(&spec.name, kind, &pod.spec.restart_policy)));
+            }
+        }
+    }
+
+    /// Processes that a request made exit.
+    pub(crate) fn apply_crashes(&mut self, crashes: Vec<(String, String, i32)>, t: Time) {
+        if crashes.is_empty() {
+            return;
+        }
+        self.touch();
+        for (uid, container, code) in crashes {
+            if let Some(rt) = self.runtime_mut(&uid) {
+                rt.settled = None;
+                if let Some(c) = rt.container_mut(&container) {
+                    if let kubelet::Phase::Running { exit_at, .. } = &mut c.phase {
+                        *exit_at = Some((Time(t.0 + 1), code, "Error".into()));
+                    }
+                }
+            }
+        }
+        self.wakeups.insert(Time(t.0 + 1));
+    }
 }

@@ -587,6 +587,20 @@ pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
 }
 
 /// One scheduling pass: every pending pod, in queue order (priority, then creation).
+/// The scheduler with what it keeps between passes: nextStartNodeIndex, where its next
+/// search for nodes begins.
+#[derive(Clone, Debug, Default)]
+pub struct Scheduler {
+    next_start_node_index: usize,
+}
+
+impl Scheduler {
+    /// `reconcile_slice` from where the last search ended.
+    pub fn reconcile_slice(&mut self, store: &Store, now: Time, skip: usize) -> (Vec<Action>, usize, bool) {
+        reconcile_slice(store, now, skip, PODS_PER_SLICE, &mut self.next_start_node_index)
+    }
+}
+
 /// Pods one slice of the queue holds (see `reconcile_slice`).
 pub const PODS_PER_SLICE: usize = 250;
 

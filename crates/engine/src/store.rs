@@ -198,18 +198,9 @@ pub struct Store {
     pub storageclasses: Objects<StorageClass>,
     resource_version: u64,
     uid_counter: u64,
-    /// Pods written since the kubelets' stage last took them (their work queue's input).
-    pub written_pods: std::collections::BTreeSet<Key>,
-    /// For the garbage collector: ReplicaSets (0), Pods (1) and Endpoints (2) created or
-    /// changed since it last looked, and whether anything was deleted (an owner, maybe).
-    pub gc_written: std::collections::BTreeSet<(u8, Key)>,
-    pub gc_deleted: bool,
-    /// For the ReplicaSet controller's counts: pods written since it last looked.
-    pub rs_written: std::collections::BTreeSet<Key>,
-    /// For the pod garbage collector: pods written since it last looked, and whether a
-    /// Node was deleted.
-    pub podgc_written: std::collections::BTreeSet<Key>,
-    pub podgc_node_deleted: bool,
+    /// Every write, in order, for the controllers that look only at what changed since
+    /// they last looked (as upstream's informers watch). Each keeps its own `Cursor` into it.
+    changes: ChangeLog,
     /// Creation order of each stored object but events, by uid, so equal timestamps still
     /// sort as created (a hash map: looked up in every sort by age, never iterated).
     pub created_seq: crate::fasthash::FastMap<String, u64>,
@@ -222,6 +213,50 @@ pub struct Store {
     /// An Event was created other than by `record_event` (a manifest): its name may be one
     /// `record_event` would give.
     events_from_outside: bool,
+}
+
+/// One write to the store, as a watch reports it: what kind of object, which one, and
+/// whether it was deleted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub kind: &'static str,
+    pub key: Key,
+    pub deleted: bool,
+}
+
+/// Where a reader of the change log stands: the sequence number of the first change it has
+/// not read yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cursor(u64);
+
+/// The store's writes in order, numbered from 0. The store keeps those not yet read by
+/// everyone: whoever reads them trims it (`Store::forget_changes_before`).
+#[derive(Clone, Debug, Default)]
+struct ChangeLog {
+    /// The sequence number of `changes[0]`.
+    first: u64,
+    changes: std::collections::VecDeque<Change>,
+}
+
+impl ChangeLog {
+    fn push(&mut self, c: Change) {
+        self.changes.push_back(c);
+    }
+
+    fn end(&self) -> Cursor {
+        Cursor(self.first + self.changes.len() as u64)
+    }
+
+    fn since(&self, from: Cursor) -> std::collections::vec_deque::Iter<'_, Change> {
+        assert!(from.0 >= self.first, "a reader fell behind the change log's trim");
+        self.changes.range((from.0 - self.first) as usize..)
+    }
+
+    fn trim(&mut self, upto: Cursor) {
+        let n = (upto.0.saturating_sub(self.first) as usize).min(self.changes.len());
+        self.changes.drain(..n);
+        self.first += n as u64;
+    }
 }
 
 macro_rules! with_map {
@@ -533,21 +568,38 @@ impl Store {
         true
     }
 
-    /// Notes a write (a create, change or delete) for the queues that look only at what was
-    /// written since they last looked: the kubelets', the ReplicaSet controller's counts, the
-    /// pod and the object garbage collectors.
-    fn note_write(&mut self, kind: &str, ns: &str, name: &str, deleted: bool) {
-        if kind == "Pod" {
-            self.written_pods.insert(key(ns, name));
-            self.podgc_written.insert(key(ns, name));
-            self.rs_written.insert(key(ns, name));
+    /// Notes a write (a create, change or delete) in the change log.
+    fn note_write(&mut self, kind: &'static str, ns: &str, name: &str, deleted: bool) {
+        self.changes.push(Change { kind, key: key(ns, name), deleted });
+    }
+
+    /// Every write since a reader's `cursor`, oldest first; the cursor moves past them.
+    pub fn changes_since(&self, cursor: &mut Cursor) -> impl Iterator<Item = &Change> + '_ {
+        let from = std::mem::replace(cursor, self.changes.end());
+        self.changes.since(from)
+    }
+
+    /// The keys of the objects of `kind` written (created, changed, deleted) since `cursor`,
+    /// which moves past them. (A small set: a reader merges it into a bigger one with
+    /// `BTreeSet::append`, cheaper than inserting each key there.)
+    pub fn written_since(&self, cursor: &mut Cursor, kind: &str) -> std::collections::BTreeSet<Key> {
+        let mut written = std::collections::BTreeSet::new();
+        for c in self.changes_since(cursor) {
+            if c.kind == kind {
+                written.insert(c.key.clone());
+            }
         }
-        if deleted {
-            self.gc_deleted |= kind != "Event";
-            self.podgc_node_deleted |= kind == "Node";
-        } else if let Some(rank) = crate::controllers::gc::dependent_rank(kind) {
-            self.gc_written.insert((rank, key(ns, name)));
-        }
+        written
+    }
+
+    /// The change log's end: a reader starting now reads only later writes.
+    pub fn changes_end(&self) -> Cursor {
+        self.changes.end()
+    }
+
+    /// Forgets the writes before `cursor` (every reader has read them).
+    pub fn forget_changes_before(&mut self, cursor: Cursor) {
+        self.changes.trim(cursor);
     }
 
     /// Removes an object outright.

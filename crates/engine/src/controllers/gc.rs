@@ -2,10 +2,45 @@
 //! gone is deleted (background propagation), so deleting a Deployment removes its
 //! ReplicaSets and their pods.
 
-use crate::store::{Action, Store};
+use crate::store::{Action, Cursor, Key, Store};
 use kubelab_api::*;
+use std::collections::BTreeSet;
 
 pub const NAME: &str = "garbage-collector";
+
+/// The garbage collector with its place in the store's change log: it looks only at the
+/// ReplicaSets, Pods and Endpoints written since it last looked, unless something was
+/// deleted (an owner, maybe: then it looks at everything).
+#[derive(Clone, Debug, Default)]
+pub struct GarbageCollector {
+    changes: Cursor,
+}
+
+impl GarbageCollector {
+    pub fn reconcile(&mut self, store: &Store, now: Time) -> Vec<Action> {
+        let mut written = BTreeSet::new();
+        let mut deleted = false;
+        for c in store.changes_since(&mut self.changes) {
+            if c.deleted {
+                deleted |= c.kind != "Event";
+            } else if let Some(rank) = dependent_rank(c.kind) {
+                written.insert((rank, c.key.clone()));
+            }
+        }
+        if deleted {
+            return reconcile_all(store, now);
+        }
+        let out = reconcile_written(store, &written);
+        #[cfg(debug_assertions)]
+        assert_eq!(out, reconcile_all(store, now), "the garbage collector's queue missed objects");
+        out
+    }
+
+    /// Where it stands in the store's change log.
+    pub fn cursor(&self) -> Cursor {
+        self.changes
+    }
+}
 
 fn owners_gone(store: &Store, ns: &str, refs: &[OwnerReference]) -> bool {
     !refs.is_empty()
@@ -49,7 +84,7 @@ pub fn dependent_rank(kind: &str) -> Option<u8> {
 /// `reconcile_all` over the objects written since the collector last looked (ranked by
 /// `dependent_rank`, then by key): when nothing was deleted since, only they can have lost
 /// their owners, so it finds what `reconcile_all` would, in the same order.
-pub fn reconcile_written(store: &Store, written: &std::collections::BTreeSet<(u8, crate::store::Key)>) -> Vec<Action> {
+pub fn reconcile_written(store: &Store, written: &BTreeSet<(u8, Key)>) -> Vec<Action> {
     let mut out = Vec::new();
     let mut known = Known::default();
     for (rank, k) in written {

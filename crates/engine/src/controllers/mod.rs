@@ -1,4 +1,7 @@
-//! Controllers: pure functions over the store at an instant that return actions.
+//! Controllers: functions over the store at an instant that return actions. Those that
+//! work from what changed since they last looked are values that keep their place in the
+//! store's change log (`gc::GarbageCollector`, `podgc::PodGarbageCollector`,
+//! `replicaset::ReplicaSetController`).
 //! One controller, one module, with helpers named after upstream's.
 
 pub mod deployment;

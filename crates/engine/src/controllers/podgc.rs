@@ -3,13 +3,59 @@
 //! checked every 20 s; pods that are terminating and were never scheduled go at once.
 
 use crate::config::Timings;
-use crate::store::{Action, Key, Store};
+use crate::store::{Action, Cursor, Key, Store};
 use kubelab_api::{Pod, Time};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const NAME: &str = "pod-garbage-collector";
 /// gcCheckPeriod.
 pub const CHECK_PERIOD_MS: u64 = 20_000;
+
+/// The pod garbage collector with what it has seen: its place in the store's change log
+/// and the pods it acted on or waits on (a Node's quarantine).
+#[derive(Clone, Debug, Default)]
+pub struct PodGarbageCollector {
+    changes: Cursor,
+    waiting: BTreeSet<Key>,
+}
+
+impl PodGarbageCollector {
+    /// `reconcile` over the pods written since it last looked and those it is waiting on,
+    /// unless a Node was deleted (then over every pod).
+    pub fn reconcile(
+        &mut self,
+        store: &Store,
+        node_gone: &BTreeMap<String, Time>,
+        timings: &Timings,
+        now: Time,
+    ) -> Vec<Action> {
+        let mut queue = std::mem::take(&mut self.waiting);
+        let mut written = BTreeSet::new();
+        let mut node_deleted = false;
+        for c in store.changes_since(&mut self.changes) {
+            if c.kind == "Pod" {
+                written.insert(c.key.clone());
+            }
+            node_deleted |= c.deleted && c.kind == "Node";
+        }
+        queue.append(&mut written);
+        let mut acted = Vec::new();
+        let out = if node_deleted {
+            reconcile_pods(store, store.pods.values(), node_gone, timings, now, &mut acted)
+        } else {
+            reconcile_pods(store, queue.iter().filter_map(|k| store.pods.get(k)), node_gone, timings, now, &mut acted)
+        };
+        #[cfg(debug_assertions)]
+        assert_eq!(out, reconcile(store, node_gone, timings, now), "the pod garbage collector's queue missed pods");
+        self.waiting = acted.into_iter().collect();
+        out
+    }
+
+    /// Where it stands in the store's change log.
+    pub fn cursor(&self) -> Cursor {
+        self.changes
+    }
+}
 
 pub fn reconcile(store: &Store, node_gone: &BTreeMap<String, Time>, timings: &Timings, now: Time) -> Vec<Action> {
     reconcile_pods(store, store.pods.values(), node_gone, timings, now, &mut Vec::new())

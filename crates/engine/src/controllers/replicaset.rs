@@ -2,7 +2,7 @@
 
 use super::{controller_ref, is_controlled_by, is_pod_active, is_pod_available, is_pod_ready, ready_since};
 use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
-use crate::store::{object_ref, Action, EventSpec, Key, Store};
+use crate::store::{object_ref, Action, Cursor, EventSpec, Key, Store};
 use kubelab_api::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,8 +64,37 @@ impl Counts {
     }
 }
 
+/// The ReplicaSet controller with what it has seen: its place in the store's change log
+/// and its counts of each ReplicaSet's pods.
+#[derive(Clone, Debug, Default)]
+pub struct ReplicaSetController {
+    changes: Cursor,
+    tally: Tally,
+}
+
+impl ReplicaSetController {
+    /// `reconcile_all`, counting only the pods written since it last looked.
+    pub fn reconcile(&mut self, store: &Store, now: Time) -> Vec<Action> {
+        let written = written_pods(store, &mut self.changes);
+        let out = reconcile_all_tallied(store, now, &mut self.tally, written);
+        #[cfg(debug_assertions)]
+        assert_eq!(out, reconcile_all(store, now), "the ReplicaSet controller's counts went wrong");
+        out
+    }
+
+    /// Where it stands in the store's change log.
+    pub fn cursor(&self) -> Cursor {
+        self.changes
+    }
+}
+
+/// The pods written (created, changed, deleted) since `cursor`, which moves past them.
+fn written_pods(store: &Store, cursor: &mut Cursor) -> BTreeSet<Key> {
+    store.written_since(cursor, "Pod")
+}
+
 /// The controller's counts per ReplicaSet, kept up to date from the pods written since it
-/// last looked (`Store::rs_written`) instead of counting every pod of every ReplicaSet at
+/// last looked (`written_pods`) instead of counting every pod of every ReplicaSet at
 /// every pass: a ReplicaSet of 10,000 pods is otherwise 10,000 looks each time.
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
@@ -371,8 +400,8 @@ mod tests {
 
     /// The counts kept from written pods give the actions a full count gives, through the
     /// paths a running cluster rarely takes.
-    fn same_as_full_count(store: &mut Store, tally: &mut Tally) {
-        let written = std::mem::take(&mut store.rs_written);
+    fn same_as_full_count(store: &mut Store, tally: &mut Tally, changes: &mut Cursor) {
+        let written = written_pods(store, changes);
         let kept = reconcile_all_tallied(store, Time(0), tally, written);
         assert_eq!(kept, reconcile_all(store, Time(0)));
     }
@@ -381,24 +410,25 @@ mod tests {
     fn kept_counts_follow_label_changes_deletions_and_other_namespaces() {
         let mut store = Store::default();
         let mut tally = Tally::default();
+        let mut changes = Cursor::default();
         let web = rs(&mut store, "web", "default", 2);
         pod(&mut store, &web, "web-a", "default", true);
         pod(&mut store, &web, "web-b", "default", false);
         // Same controller uid in another namespace: not this ReplicaSet's pod.
         pod(&mut store, &web, "web-c", "other", true);
-        same_as_full_count(&mut store, &mut tally);
+        same_as_full_count(&mut store, &mut tally, &mut changes);
         assert_eq!(tally.sums[&web.metadata.uid], Counts { active: 2, fully_labeled: 2, ready: 1, available: 1 });
         // Written once the ReplicaSet is known, it still does not count.
         let mut c = store.pods[&crate::store::key("other", "web-c")].clone();
         c.metadata.labels.insert("seen".into(), "yes".into());
         store.update(Object::Pod(c));
-        same_as_full_count(&mut store, &mut tally);
+        same_as_full_count(&mut store, &mut tally, &mut changes);
 
         // The template's labels change: every pod counts again (none fully labeled now).
         let mut changed = store.replicasets[&crate::store::key("default", "web")].clone();
         changed.spec.template.metadata.labels.insert("tier".into(), "front".into());
         store.update(Object::ReplicaSet(changed));
-        same_as_full_count(&mut store, &mut tally);
+        same_as_full_count(&mut store, &mut tally, &mut changes);
         assert_eq!(tally.sums[&web.metadata.uid].fully_labeled, 0);
 
         // A pod deleted and one turning ready.
@@ -406,7 +436,7 @@ mod tests {
         let mut b = store.pods[&crate::store::key("default", "web-b")].clone();
         b.status.conditions.push(PodCondition { type_: "Ready".into(), status: "True".into(), ..Default::default() });
         store.update(Object::Pod(b));
-        same_as_full_count(&mut store, &mut tally);
+        same_as_full_count(&mut store, &mut tally, &mut changes);
         assert_eq!(tally.sums[&web.metadata.uid], Counts { active: 1, fully_labeled: 0, ready: 1, available: 1 });
     }
 }

@@ -1,0 +1,327 @@
+//! Requests sent into the cluster: curl, port-forwards, redis-cli and the load generator,
+//! routed to pods by `traffic`, and the access-log lines they leave.
+
+use crate::*;
+
+impl Engine {
+    // ------------------------------------------------------------ traffic
+
+    /// Starts a load generator against `url`: `concurrency` connections sending back to back
+    /// (or `rps` requests per second in total), each request timing out after `timeout_ms`.
+    pub fn start_load(
+        &mut self,
+        url: &str,
+        concurrency: u32,
+        rps: Option<u32>,
+        timeout_ms: u64,
+        keepalive: bool,
+    ) -> Result<String, String> {
+        let u = traffic::parse_url(url)?;
+        let dest = match self.lan_dest(None, &u) {
+            Some(d) => d,
+            None => traffic::resolve(&self.store, &u, "default")?,
+        };
+        // A fixed rate needs requests in flight side by side: enough connections that each
+        // sends one request every two seconds at most.
+        let n = match rps {
+            Some(r) => concurrency.max(r.saturating_mul(2)),
+            None => concurrency,
+        }
+        .clamp(1, 500) as usize;
+        let now = self.now;
+        let workers = (0..n)
+            .map(|i| traffic::Worker {
+                conn: None,
+                in_flight: None,
+                next_send: Some(match rps {
+                    Some(r) if r > 0 => Time(now.0 + 1000 * i as u64 / r as u64),
+                    _ => now,
+                }),
+            })
+            .collect();
+        self.load = Some(traffic::Load {
+            url: url.into(),
+            dest,
+            timeout_ms,
+            rps,
+            keepalive,
+            workers,
+            stats: traffic::Stats { started: now, ..Default::default() },
+        });
+        self.run_load();
+        Ok(format!("{n} connection(s)"))
+    }
+
+    pub fn stop_load(&mut self) -> Option<traffic::Load> {
+        self.load.take()
+    }
+
+    pub fn load(&self) -> Option<&traffic::Load> {
+        self.load.as_ref()
+    }
+
+    /// Runs a redis-cli command in a pod's redis container.
+    pub fn redis_cli(&mut self, ns: &str, pod: &str, container: &str, args: &[&str]) -> Option<String> {
+        let p = self.store.pods.get(&(ns.to_string(), pod.to_string()))?;
+        let c = p.spec.containers.iter().find(|c| c.name == container)?;
+        let key = traffic::redis_data_key(&self.store, &self.runtimes, p, c);
+        Some(traffic::redis_command(&mut self.kv, &key, args))
+    }
+
+    /// `kubectl port-forward`: localhost:`local` now reaches `pod`:`remote`.
+    pub fn port_forward(&mut self, local: u16, ns: &str, pod: &str, remote: i32) -> Result<(), String> {
+        if let Some((_, p, _)) = self.port_forwards.get(&local) {
+            if p != pod {
+                return Err(format!("unable to listen on port {local}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{local}: bind: address already in use]"));
+            }
+        }
+        self.port_forwards.insert(local, (ns.to_string(), pod.to_string(), remote));
+        Ok(())
+    }
+
+    pub fn port_forwards(&self) -> &BTreeMap<u16, (String, String, i32)> {
+        &self.port_forwards
+    }
+
+    /// Sends one request now (as curl does) and runs the clock until it is answered.
+    /// `from`: the (namespace, pod) it is sent from, for in-pod DNS and `localhost`.
+    pub fn curl(
+        &mut self,
+        url: &str,
+        timeout_ms: u64,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(traffic::Served, u64), String> {
+        self.curl_from(None, "GET", url, timeout_ms, observe)
+    }
+
+    pub fn curl_from(
+        &mut self,
+        from: Option<(&str, &str)>,
+        method: &str,
+        url: &str,
+        timeout_ms: u64,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(traffic::Served, u64), String> {
+        let u = traffic::parse_url(url)?;
+        let local = u.host == "localhost" || u.host == "127.0.0.1";
+        let dest = match (from, local) {
+            (Some((ns, pod)), true) => traffic::Dest::Pod { ns: ns.into(), name: pod.into(), port: u.port },
+            (None, true) => match self.port_forwards.get(&(u.port as u16)) {
+                Some((ns, pod, remote)) => {
+                    if !self.store.pods.contains_key(&(ns.clone(), pod.clone())) {
+                        return Err(format!("Failed to connect to localhost port {}: Connection refused (the port-forward's pod {pod} is gone)", u.port));
+                    }
+                    traffic::Dest::Pod { ns: ns.clone(), name: pod.clone(), port: *remote }
+                }
+                None => return Err(format!("Failed to connect to localhost port {}: Connection refused", u.port)),
+            },
+            _ => match self.lan_dest(None, &u) {
+                Some(d) => d,
+                None => traffic::resolve(&self.store, &u, from.map(|f| f.0).unwrap_or("default"))?,
+            },
+        };
+        let sent = self.now;
+        let served = self.send(&dest, None, method, &u.path, sent, timeout_ms);
+        let wait = served.done_at.0.saturating_sub(sent.0);
+        self.log_access(sent, &served);
+        self.advance(wait, observe);
+        Ok((served, wait))
+    }
+
+    /// A request served by a pod's program (`traffic::serve`); processes it made exit stop.
+    #[allow(clippy::too_many_arguments)]
+    fn serve_in_pod(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        port: i32,
+        method: &str,
+        path: &str,
+        t: Time,
+        timeout_ms: u64,
+    ) -> traffic::Served {
+        let mut w = traffic::World {
+            store: &self.store,
+            machines: &self.machines,
+            runtimes: &self.runtimes,
+            servers: &mut self.servers,
+            kv: &mut self.kv,
+            rng: &mut self.rng,
+            crashes: Vec::new(),
+        };
+        let served = traffic::serve(&mut w, ns, pod, port, method, path, t, timeout_ms);
+        let crashes = std::mem::take(&mut w.crashes);
+        self.apply_crashes(crashes, t);
+        served
+    }
+
+    /// Routes one request to its pod.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send(
+        &mut self,
+        dest: &traffic::Dest,
+        conn: Option<&mut Option<(String, i32)>>,
+        method: &str,
+        path: &str,
+        t: Time,
+        timeout_ms: u64,
+    ) -> traffic::Served {
+        use traffic::{Dest, Outcome, Served};
+        let refused = |t: Time| Served {
+            pod: None,
+            version: None,
+            done_at: Time(t.0 + 1),
+            outcome: Outcome::Refused,
+            hops: Vec::new(),
+        };
+        match dest {
+            Dest::Lan { from, host, port } => {
+                let served = match self.lan.request(
+                    &mut self.servers,
+                    from.as_deref(),
+                    host,
+                    *port,
+                    path,
+                    t,
+                    Time(t.0.saturating_add(timeout_ms)),
+                    0,
+                ) {
+                    Ok(s) => s,
+                    Err(_) => return refused(t),
+                };
+                let _ = method;
+                if served.done_at.0 - t.0 > timeout_ms {
+                    return Served {
+                        pod: None,
+                        version: None,
+                        done_at: Time(t.0 + timeout_ms),
+                        outcome: Outcome::Timeout,
+                        hops: Vec::new(),
+                    };
+                }
+                served
+            }
+            Dest::Pod { ns, name, port } => self.serve_in_pod(ns, name, *port, method, path, t, timeout_ms),
+            Dest::Service { ns, name, port, via_node } => {
+                if let Some(node) = via_node {
+                    if self.machines.get(node).is_none_or(|m| !m.alive) {
+                        return Served {
+                            pod: None,
+                            version: None,
+                            done_at: Time(t.0 + timeout_ms),
+                            outcome: Outcome::Timeout,
+                            hops: Vec::new(),
+                        };
+                    }
+                }
+                let mut local = None;
+                let conn = conn.unwrap_or(&mut local);
+                // A connection to a pod that is gone (or going) is reset: dial again.
+                if let Some((pod, _)) = conn.as_ref() {
+                    let alive = self.store.pods.get(&(ns.clone(), pod.clone())).is_some_and(|p| {
+                        p.metadata.deletion_timestamp.is_none()
+                            || self.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive)
+                    });
+                    if !alive {
+                        *conn = None;
+                    }
+                }
+                if conn.is_none() {
+                    *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
+                }
+                let Some((pod, target)) = conn.clone() else { return refused(t) };
+                let served = self.serve_in_pod(ns, &pod, target, method, path, t, timeout_ms);
+                if !matches!(served.outcome, Outcome::Ok { .. }) {
+                    *conn = None;
+                }
+                served
+            }
+        }
+    }
+
+    /// The access-log line a served request leaves in its container's log.
+    pub(crate) fn log_access(&mut self, _sent: Time, s: &traffic::Served) {
+        self.log_request(s, "/", "10.244.0.1", "kubelab-load");
+    }
+
+    /// The access-log line of a request for `path` from `client` with user agent `agent`.
+    pub(crate) fn log_request(&mut self, s: &traffic::Served, path: &str, client: &str, agent: &str) {
+        let (Some((ns, pod)), traffic::Outcome::Ok { status, body }) = (&s.pod, &s.outcome) else { return };
+        let Some(p) = self.store.pods.get(&(ns.clone(), pod.clone())) else { return };
+        // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
+        let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
+        let ts = s.done_at.rfc3339();
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let month = months[ts[5..7].parse::<usize>().unwrap_or(1).saturating_sub(1).min(11)];
+        for (c, spec) in rt.containers.iter_mut().zip(p.spec.containers.iter()) {
+            let repo = images::ImageRef::parse(&spec.image).repository;
+            let line = match repo.as_str() {
+                "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
+                    let text = if *status == 200 { "OK" } else { "Not Found" };
+                    format!(
+                        "INFO:     {client}:{} - \"GET {path} HTTP/1.1\" {status} {text}",
+                        40000 + (s.done_at.0 % 20000)
+                    )
+                }
+                r if r.ends_with("/nginx") || r.ends_with("/proxy") => format!(
+                    "{client} - - [{}/{month}/{}:{} +0000] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
+                    &ts[8..10],
+                    &ts[0..4],
+                    &ts[11..19],
+                    // The welcome page's size; nginx's error pages end their lines in CRLF.
+                    if *status == 200 { 615 } else { body.len() + body.matches('\n').count() + 2 }
+                ),
+                _ => continue,
+            };
+            if matches!(c.phase, kubelet::Phase::Running { .. }) {
+                c.log(s.done_at, line);
+            }
+        }
+    }
+
+    /// Completes due requests and sends the next ones, in time order.
+    pub(crate) fn run_load(&mut self) {
+        let Some(mut load) = self.load.take() else { return };
+        let now = self.now;
+        let n_workers = load.workers.len() as u64;
+        for i in 0..load.workers.len() {
+            loop {
+                let w = &mut load.workers[i];
+                if let Some((sent, s)) = w.in_flight.clone() {
+                    if s.done_at > now {
+                        break;
+                    }
+                    w.in_flight = None;
+                    if !load.keepalive {
+                        w.conn = None;
+                    }
+                    load.stats.record(sent, &s, i);
+                    self.log_access(sent, &s);
+                    let w = &mut load.workers[i];
+                    match load.rps {
+                        None => w.next_send = Some(s.done_at),
+                        Some(r) => {
+                            let gap = 1000 * n_workers / r.max(1) as u64;
+                            w.next_send = Some(Time((sent.0 + gap).max(s.done_at.0)));
+                        }
+                    }
+                    continue;
+                }
+                match w.next_send {
+                    Some(t) if t <= now => {
+                        let mut conn = w.conn.take();
+                        let dest = load.dest.clone();
+                        let path = traffic::parse_url(&load.url).map(|u| u.path).unwrap_or_else(|_| "/".into());
+                        let served = self.send(&dest, Some(&mut conn), "GET", &path, t, load.timeout_ms);
+                        let w = &mut load.workers[i];
+                        w.conn = conn;
+                        w.in_flight = Some((t, served));
+                        w.next_send = None;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        self.load = Some(load);
+    }
+}
