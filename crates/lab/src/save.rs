@@ -215,8 +215,9 @@ fn diagnose(text: &str) -> SaveError {
     };
     match diagnose_value(&v) {
         Err(e) => e,
-        // Nothing the page ever wrote (a key twice, say): serde's own words.
-        Ok(()) => match serde_json::from_value::<SaveIn>(v) {
+        // Nothing the page ever wrote (a key twice, say): serde's own words. Read from the
+        // text again, not from `v`, so the page carries one decoder of the save, not two.
+        Ok(()) => match serde_json::from_str::<SaveIn>(text) {
             Err(e) => SaveError::Corrupt(e.to_string()),
             Ok(_) => corrupt("not an object"),
         },
