@@ -324,193 +324,244 @@ pub fn serve(
     };
     let hostname = p.metadata.name.clone();
     let uid = p.metadata.uid.clone();
-    let queue = |servers: &mut Servers, service_ms: u64| {
-        let key = (uid.clone(), 3000);
-        let start = servers.busy_until.get(&key).copied().unwrap_or(Time(0)).max(Time(t.0 + 1));
-        let done = Time(start.0 + service_ms);
-        servers.busy_until.insert(key, done);
-        done
-    };
-    let ok = |body: String| Outcome::Ok { status: 200, body };
     // The path without its query string.
     let route = path.split('?').next().unwrap_or(path);
     let mut hops = Vec::new();
-    // A hop to a Service that exists (namespace `ns`), through `pod` if one was picked.
-    let hop = |store: &Store, service: &str, pod: Option<&str>| {
-        store.services.contains_key(&(ns.to_string(), service.to_string())).then(|| Hop {
-            service: (ns.to_string(), service.to_string()),
-            pod: pod.map(|p| (ns.to_string(), p.to_string())),
-        })
-    };
     let (done, outcome) = match repo.as_str() {
-        "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
-            // uvicorn with a blocking 1 s sleep in its only route: one request at a time.
-            // Any other path is FastAPI's quick 404, but it waits for the blocked loop too.
-            if route == "/" {
-                let done = queue(w.servers, 1000);
-                (done, ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
-            } else {
-                let done = queue(w.servers, 1);
-                (done, Outcome::Ok { status: 404, body: "{\"detail\":\"Not Found\"}".into() })
-            }
-        }
-        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => {
-            // nginx → app:3000 over localhost (hostAliases): the app container of this pod.
-            let app_up =
-                rt.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&3000));
-            if app_up {
-                let done = queue(w.servers, 1000);
-                (Time(done.0 + 1), ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
-            } else {
-                (Time(t.0 + 2), Outcome::BadGateway)
-            }
-        }
+        "ghcr.io/iximiuz/labs/kubernetes-101/app" => serve_workshop_app(w.servers, &uid, route, &hostname, t),
+        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => serve_workshop_proxy(w.servers, rt, &uid, &hostname, t),
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" => {
-            // nginx → Service app:1323.
-            let next = pick_endpoint(w.store, ns, "app", 1323, w.rng);
-            hops.extend(hop(w.store, "app", next.as_ref().map(|(p, _)| p.as_str())));
-            match next {
-                None => (Time(t.0 + 2), Outcome::BadGateway),
-                Some((backend, bport)) => {
-                    let inner = serve(w, ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
-                    hops.extend(inner.hops.iter().cloned());
-                    match inner.outcome {
-                        Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),
-                        Outcome::Timeout => (Time(t.0 + 60_000), Outcome::BadGateway),
-                        _ => (Time(inner.done_at.0 + 1), Outcome::BadGateway),
-                    }
-                }
-            }
+            serve_tutorial_frontend(w, ns, method, path, t, timeout_ms, &mut hops)
         }
         "docker.io/c1524db4f1/kubernetes-tutorial-backend" => {
-            let done = Time(t.0 + 2);
-            if path == "/healthz" {
-                (done, ok("✓".into()))
-            } else if let Some(id) = path.strip_prefix("/users/") {
-                // REDIS_URL (host:port) through the pod's DNS: a Service in its namespace.
-                let url = spec
-                    .env
-                    .iter()
-                    .find(|e| e.name == "REDIS_URL")
-                    .and_then(|e| e.value.clone())
-                    .unwrap_or_else(|| "localhost:6379".into());
-                let (host, rport) = url
-                    .split_once(':')
-                    .map(|(h, p)| (h.to_string(), p.parse().unwrap_or(6379)))
-                    .unwrap_or((url.clone(), 6379));
-                let redis_pod = pick_endpoint(w.store, ns, &host, rport, w.rng);
-                hops.extend(hop(w.store, &host, redis_pod.as_ref().map(|(p, _)| p.as_str())));
-                let reply = redis_pod.and_then(|(rp, _)| {
-                    let target = w.store.pods.get(&(ns.to_string(), rp))?;
-                    if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
-                        return None;
-                    }
-                    let c = target
-                        .spec
-                        .containers
-                        .iter()
-                        .find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
-                    let key = redis_data_key(w.store, w.runtimes, target, c);
-                    let k = format!("user:{id}");
-                    Some(if method == "POST" {
-                        redis_command(w.kv, &key, &["INCR", &k])
-                    } else {
-                        let v = redis_command(w.kv, &key, &["GET", &k]);
-                        if v.is_empty() {
-                            "0".into()
-                        } else {
-                            v
-                        }
-                    })
-                });
-                match reply {
-                    Some(v) => (Time(t.0 + 3), ok(v)),
-                    None => (done, Outcome::Ok { status: 500, body: "{\"message\":\"Internal Server Error\"}".into() }),
-                }
-            } else {
-                (done, Outcome::Ok { status: 404, body: "{\"message\":\"Not Found\"}".into() })
-            }
+            serve_tutorial_backend(w, ns, spec, method, path, t, &mut hops)
         }
-        "docker.io/trueberryless/kub-first-app" => {
-            if path == "/error" {
-                // `process.exit(1)`: the connection drops without an answer.
-                w.crashes.push((uid.clone(), spec.name.clone(), 1));
-                (Time(t.0 + 2), Outcome::EmptyReply)
-            } else {
-                let v2 = ImageRef::parse(&spec.image).tag == "v2";
-                let body = if v2 {
-                    "<h1>Hello from this NodeJS app!</h1>\n<p>This is a new version!</p>"
-                } else {
-                    "<h1>Hello from this NodeJS app!</h1>\n<p>Try sending a request to /error and see what happens</p>"
-                };
-                (Time(t.0 + 3), ok(body.into()))
-            }
-        }
-        // The default sites: the welcome page, and a 404 for anything else.
-        // A ConfigMap mounted over the web root serves its keys instead of the image's pages;
-        // the directory itself has no index.html then: 403, as nginx answers.
-        "docker.io/library/nginx"
-            if container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/").is_some() =>
-        {
-            let file = if route.ends_with('/') { format!("{route}index.html") } else { route.to_string() };
-            let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
-            let page = |code: u16, text: &str| {
-                format!("<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>")
-            };
-            match container_file(w.runtimes.get(&p.metadata.uid), p, spec, &format!("/usr/share/nginx/html{file}"))
-                .flatten()
-            {
-                Some(body) => (Time(t.0 + 2), ok(body)),
-                None if route.ends_with('/') => {
-                    (Time(t.0 + 2), Outcome::Ok { status: 403, body: page(403, "Forbidden") })
-                }
-                None => (Time(t.0 + 2), Outcome::Ok { status: 404, body: page(404, "Not Found") }),
-            }
-        }
-        "docker.io/library/nginx" => match (
-            route,
-            container_file(w.runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten(),
-        ) {
-            // A ConfigMap key mounted (subPath) over the index page replaces it.
-            ("/" | "/index.html", Some(page)) => (Time(t.0 + 2), ok(page)),
-            ("/" | "/index.html" | "/50x.html", _) => {
-                (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into()))
-            }
-            _ => {
-                let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
-                let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
-                (Time(t.0 + 2), Outcome::Ok { status: 404, body })
-            }
-        },
-        "docker.io/library/httpd" => match route {
-            "/" | "/index.html" => (Time(t.0 + 2), ok("<html><body><h1>It works!</h1></body></html>".into())),
-            _ => {
-                let body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>";
-                (Time(t.0 + 2), Outcome::Ok { status: 404, body: body.into() })
-            }
-        },
-        // The test images of the Kubernetes docs: `agnhost liveness` answers /healthz with
-        // 200 for its first 10 s and 500 after; `agnhost serve-hostname` and `netexec` tell
-        // who answered.
-        "registry.k8s.io/e2e-test-images/agnhost" => {
-            let not_found = Outcome::Ok { status: 404, body: "404 page not found".into() };
-            let outcome = match (spec.args.first().map(|s| s.as_str()).unwrap_or(""), route) {
-                ("liveness", "/healthz") if up_for_ms <= 10_000 => ok("ok".into()),
-                ("liveness", "/healthz") => {
-                    Outcome::Ok { status: 500, body: format!("error: {}", up_for_ms as f64 / 1000.0) }
-                }
-                ("serve-hostname", _) | ("netexec", "/hostname") => ok(hostname.clone()),
-                ("netexec", "/") => ok(format!("NOW: {}", t.rfc3339())),
-                _ => not_found,
-            };
-            (Time(t.0 + 2), outcome)
-        }
+        "docker.io/trueberryless/kub-first-app" => serve_kub_first_app(&mut w.crashes, &uid, spec, path, t),
+        "docker.io/library/nginx" => serve_nginx(w.runtimes, p, spec, route, t),
+        "docker.io/library/httpd" => serve_httpd(route, t),
+        "registry.k8s.io/e2e-test-images/agnhost" => serve_agnhost(spec, route, up_for_ms, &hostname, t),
         _ => (Time(t.0 + 5), ok("OK".into())),
     };
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
     Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops }
+}
+
+/// A 200 answer with `body`.
+fn ok(body: String) -> Outcome {
+    Outcome::Ok { status: 200, body }
+}
+
+/// Queues a request of `service_ms` behind the ones the pod `uid` is still serving; when it is
+/// done.
+fn queue(servers: &mut Servers, uid: &str, t: Time, service_ms: u64) -> Time {
+    let key = (uid.to_string(), 3000);
+    let start = servers.busy_until.get(&key).copied().unwrap_or(Time(0)).max(Time(t.0 + 1));
+    let done = Time(start.0 + service_ms);
+    servers.busy_until.insert(key, done);
+    done
+}
+
+/// A hop to a Service that exists (namespace `ns`), through `pod` if one was picked.
+fn service_hop(store: &Store, ns: &str, service: &str, pod: Option<&str>) -> Option<Hop> {
+    store.services.contains_key(&(ns.to_string(), service.to_string())).then(|| Hop {
+        service: (ns.to_string(), service.to_string()),
+        pod: pod.map(|p| (ns.to_string(), p.to_string())),
+    })
+}
+
+/// The workshop app: uvicorn with a blocking 1 s sleep in its only route.
+fn serve_workshop_app(servers: &mut Servers, uid: &str, route: &str, hostname: &str, t: Time) -> (Time, Outcome) {
+    // uvicorn with a blocking 1 s sleep in its only route: one request at a time.
+    // Any other path is FastAPI's quick 404, but it waits for the blocked loop too.
+    if route == "/" {
+        let done = queue(servers, uid, t, 1000);
+        (done, ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
+    } else {
+        let done = queue(servers, uid, t, 1);
+        (done, Outcome::Ok { status: 404, body: "{\"detail\":\"Not Found\"}".into() })
+    }
+}
+
+/// The workshop proxy: nginx in front of the app container of its pod.
+fn serve_workshop_proxy(servers: &mut Servers, rt: &PodRuntime, uid: &str, hostname: &str, t: Time) -> (Time, Outcome) {
+    // nginx → app:3000 over localhost (hostAliases): the app container of this pod.
+    let app_up = rt.containers.iter().any(|c| matches!(c.phase, Phase::Running { .. }) && c.listens.contains(&3000));
+    if app_up {
+        let done = queue(servers, uid, t, 1000);
+        (Time(done.0 + 1), ok(format!("{{\"message\":\"Hello from {hostname}\"}}")))
+    } else {
+        (Time(t.0 + 2), Outcome::BadGateway)
+    }
+}
+
+/// The tutorial's nginx frontend: passes the request on to Service `app:1323`.
+fn serve_tutorial_frontend(
+    w: &mut World,
+    ns: &str,
+    method: &str,
+    path: &str,
+    t: Time,
+    timeout_ms: u64,
+    hops: &mut Vec<Hop>,
+) -> (Time, Outcome) {
+    // nginx → Service app:1323.
+    let next = pick_endpoint(w.store, ns, "app", 1323, w.rng);
+    hops.extend(service_hop(w.store, ns, "app", next.as_ref().map(|(p, _)| p.as_str())));
+    match next {
+        None => (Time(t.0 + 2), Outcome::BadGateway),
+        Some((backend, bport)) => {
+            let inner = serve(w, ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
+            hops.extend(inner.hops.iter().cloned());
+            match inner.outcome {
+                Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),
+                Outcome::Timeout => (Time(t.0 + 60_000), Outcome::BadGateway),
+                _ => (Time(inner.done_at.0 + 1), Outcome::BadGateway),
+            }
+        }
+    }
+}
+
+/// The tutorial's Go backend: `/healthz`, and a per-user counter in Redis at REDIS_URL.
+fn serve_tutorial_backend(
+    w: &mut World,
+    ns: &str,
+    spec: &Container,
+    method: &str,
+    path: &str,
+    t: Time,
+    hops: &mut Vec<Hop>,
+) -> (Time, Outcome) {
+    let done = Time(t.0 + 2);
+    if path == "/healthz" {
+        (done, ok("✓".into()))
+    } else if let Some(id) = path.strip_prefix("/users/") {
+        // REDIS_URL (host:port) through the pod's DNS: a Service in its namespace.
+        let url = spec
+            .env
+            .iter()
+            .find(|e| e.name == "REDIS_URL")
+            .and_then(|e| e.value.clone())
+            .unwrap_or_else(|| "localhost:6379".into());
+        let (host, rport) =
+            url.split_once(':').map(|(h, p)| (h.to_string(), p.parse().unwrap_or(6379))).unwrap_or((url.clone(), 6379));
+        let redis_pod = pick_endpoint(w.store, ns, &host, rport, w.rng);
+        hops.extend(service_hop(w.store, ns, &host, redis_pod.as_ref().map(|(p, _)| p.as_str())));
+        let reply = redis_pod.and_then(|(rp, _)| {
+            let target = w.store.pods.get(&(ns.to_string(), rp))?;
+            if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
+                return None;
+            }
+            let c = target.spec.containers.iter().find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
+            let key = redis_data_key(w.store, w.runtimes, target, c);
+            let k = format!("user:{id}");
+            Some(if method == "POST" {
+                redis_command(w.kv, &key, &["INCR", &k])
+            } else {
+                let v = redis_command(w.kv, &key, &["GET", &k]);
+                if v.is_empty() {
+                    "0".into()
+                } else {
+                    v
+                }
+            })
+        });
+        match reply {
+            Some(v) => (Time(t.0 + 3), ok(v)),
+            None => (done, Outcome::Ok { status: 500, body: "{\"message\":\"Internal Server Error\"}".into() }),
+        }
+    } else {
+        (done, Outcome::Ok { status: 404, body: "{\"message\":\"Not Found\"}".into() })
+    }
+}
+
+/// The kub-first-app NodeJS image: a page per version, and `/error` to crash it.
+fn serve_kub_first_app(
+    crashes: &mut Vec<(String, String, i32)>,
+    uid: &str,
+    spec: &Container,
+    path: &str,
+    t: Time,
+) -> (Time, Outcome) {
+    if path == "/error" {
+        // `process.exit(1)`: the connection drops without an answer.
+        crashes.push((uid.to_string(), spec.name.clone(), 1));
+        (Time(t.0 + 2), Outcome::EmptyReply)
+    } else {
+        let v2 = ImageRef::parse(&spec.image).tag == "v2";
+        let body = if v2 {
+            "<h1>Hello from this NodeJS app!</h1>\n<p>This is a new version!</p>"
+        } else {
+            "<h1>Hello from this NodeJS app!</h1>\n<p>Try sending a request to /error and see what happens</p>"
+        };
+        (Time(t.0 + 3), ok(body.into()))
+    }
+}
+
+/// nginx's default sites: the welcome page, and a 404 for anything else.
+/// A ConfigMap mounted over the web root serves its keys instead of the image's pages;
+/// the directory itself has no index.html then: 403, as nginx answers.
+fn serve_nginx(
+    runtimes: &crate::kubelet::Runtimes,
+    p: &Pod,
+    spec: &Container,
+    route: &str,
+    t: Time,
+) -> (Time, Outcome) {
+    if container_file(runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/").is_some() {
+        let file = if route.ends_with('/') { format!("{route}index.html") } else { route.to_string() };
+        let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
+        let page = |code: u16, text: &str| {
+            format!("<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>")
+        };
+        return match container_file(runtimes.get(&p.metadata.uid), p, spec, &format!("/usr/share/nginx/html{file}"))
+            .flatten()
+        {
+            Some(body) => (Time(t.0 + 2), ok(body)),
+            None if route.ends_with('/') => (Time(t.0 + 2), Outcome::Ok { status: 403, body: page(403, "Forbidden") }),
+            None => (Time(t.0 + 2), Outcome::Ok { status: 404, body: page(404, "Not Found") }),
+        };
+    }
+    match (route, container_file(runtimes.get(&p.metadata.uid), p, spec, "/usr/share/nginx/html/index.html").flatten())
+    {
+        // A ConfigMap key mounted (subPath) over the index page replaces it.
+        ("/" | "/index.html", Some(page)) => (Time(t.0 + 2), ok(page)),
+        ("/" | "/index.html" | "/50x.html", _) => {
+            (Time(t.0 + 2), ok("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into()))
+        }
+        _ => {
+            let v = crate::programs::nginx_version(&ImageRef::parse(&spec.image).tag);
+            let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
+            (Time(t.0 + 2), Outcome::Ok { status: 404, body })
+        }
+    }
+}
+
+/// Apache httpd's default site.
+fn serve_httpd(route: &str, t: Time) -> (Time, Outcome) {
+    match route {
+        "/" | "/index.html" => (Time(t.0 + 2), ok("<html><body><h1>It works!</h1></body></html>".into())),
+        _ => {
+            let body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>";
+            (Time(t.0 + 2), Outcome::Ok { status: 404, body: body.into() })
+        }
+    }
+}
+
+/// The test images of the Kubernetes docs: `agnhost liveness` answers /healthz with
+/// 200 for its first 10 s and 500 after; `agnhost serve-hostname` and `netexec` tell
+/// who answered.
+fn serve_agnhost(spec: &Container, route: &str, up_for_ms: u64, hostname: &str, t: Time) -> (Time, Outcome) {
+    let not_found = Outcome::Ok { status: 404, body: "404 page not found".into() };
+    let outcome = match (spec.args.first().map(|s| s.as_str()).unwrap_or(""), route) {
+        ("liveness", "/healthz") if up_for_ms <= 10_000 => ok("ok".into()),
+        ("liveness", "/healthz") => Outcome::Ok { status: 500, body: format!("error: {}", up_for_ms as f64 / 1000.0) },
+        ("serve-hostname", _) | ("netexec", "/hostname") => ok(hostname.to_string()),
+        ("netexec", "/") => ok(format!("NOW: {}", t.rfc3339())),
+        _ => not_found,
+    };
+    (Time(t.0 + 2), outcome)
 }
 
 /// A file as a container sees it when `path` lies under a ConfigMap volume it mounts:
