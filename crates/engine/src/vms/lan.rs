@@ -120,141 +120,200 @@ impl Lan {
         let stamp = access_time(t);
         let repo = ImageRef::parse(&c.image).repository;
         if repo == "ghcr.io/iximiuz/labs/kubernetes-101/app" && port == 3000 {
-            // uvicorn with a blocking 1 s sleep: one request at a time.
-            let key = (c.id.clone(), 3000);
-            let start = servers.busy_until.get(&key).copied().unwrap_or(Time(0)).max(t);
-            if start >= deadline {
-                return failed(deadline, Outcome::Timeout);
-            }
-            let done = Time(start.0 + 1000);
-            servers.busy_until.insert(key, done);
-            let line = format!("INFO:     {client_ip}:{} - \"GET {path} HTTP/1.1\" 200 OK", 40000 + (t.0 % 20000));
-            if let Some(v) = self.vms.get_mut(vm) {
-                v.containers[ci].log(done, line);
-            }
-            let body = format!("{{\"message\":\"Hello from {}\"}}", c.hostname());
-            return served(vm, &c, done, Outcome::Ok { status: 200, body });
+            return self.serve_workshop_app(servers, vm, ci, &c, path, client_ip, t, deadline);
         }
         if c.conf.is_some() {
-            let mut conf = c.conf.clone().unwrap_or_default();
-            let result = if let Some(group) = conf.group_mut() {
-                // proxy_pass with proxy_next_upstream error timeout (the default): try each
-                // peer at most once, a failure counted against it.
-                let mut tried = Vec::new();
-                let mut now = t;
-                loop {
-                    if now >= deadline {
-                        break (now, None);
-                    }
-                    let Some(i) = group.pick(&tried, now.0 / 1000) else {
-                        break (now, None);
-                    };
-                    tried.push(i);
-                    let peer = group.peers[i].clone();
-                    let attempt = if depth >= 6 {
-                        failed(Time(now.0 + 1), Outcome::Refused)
-                    } else if peer.ip == "127.0.0.1" {
-                        match self.vms[vm].containers.iter().position(|o| o.id == c.id) {
-                            Some(me) => self.serve(
-                                servers,
-                                vm,
-                                me,
-                                peer.port,
-                                path,
-                                &c.ip,
-                                Time(now.0 + 1),
-                                deadline,
-                                depth + 1,
-                            ),
-                            None => failed(Time(now.0 + 1), Outcome::Refused),
-                        }
-                    } else if let Some(other) = self.vms[vm]
-                        .containers
-                        .iter()
-                        .position(|o| o.ip == peer.ip && !o.ip.is_empty() && o.network == c.network)
-                    {
-                        self.serve(servers, vm, other, peer.port, path, &c.ip, Time(now.0 + 1), deadline, depth + 1)
-                    } else if peer.ip.starts_with("172.") && !peer.ip.starts_with("172.16.") {
-                        // A container address that no running container holds any more.
-                        failed(Time(now.0 + NO_ROUTE_MS), Outcome::NoRoute)
-                    } else {
-                        match self.request(servers, Some(vm), &peer.ip, peer.port, path, now, deadline, depth + 1) {
-                            Ok(s) => s,
-                            Err(_) => failed(Time(now.0 + 1), Outcome::Refused),
-                        }
-                    };
-                    if attempt.done_at >= deadline && attempt.outcome == Outcome::Timeout {
-                        // The client went away first: nginx logs a 499 and blames no peer.
-                        break (deadline, Some(failed(deadline, Outcome::Timeout)));
-                    }
-                    match attempt.outcome {
-                        Outcome::Refused | Outcome::NoRoute | Outcome::Timeout | Outcome::EmptyReply => {
-                            group.failed(i, attempt.done_at.0 / 1000);
-                            let errno = match attempt.outcome {
-                                Outcome::Refused => "111: Connection refused",
-                                Outcome::NoRoute => "113: No route to host",
-                                Outcome::Timeout => "110: Connection timed out",
-                                _ => "104: Connection reset by peer",
-                            };
-                            let line = format!(
-                                "{} [error] 29#29: *1 connect() failed ({errno}) while connecting to upstream, client: {client_ip}, server: , request: \"GET {path} HTTP/1.1\", upstream: \"http://{}:{}{path}\"",
-                                programs::nginx_time(attempt.done_at),
-                                peer.ip,
-                                peer.port
-                            );
-                            self.log_to(vm, &c.id, attempt.done_at, line);
-                            now = attempt.done_at;
-                        }
-                        _ => {
-                            group.succeeded(i);
-                            break (attempt.done_at, Some(attempt));
-                        }
-                    }
-                }
-            } else {
-                (t, None)
-            };
-            let has_proxy = conf.proxy_pass.is_some();
-            let returns = conf.returns.clone();
-            // Keep the round-robin state the request moved.
-            if let Some(x) = self.vms.get_mut(vm).and_then(|v| v.containers.iter_mut().find(|x| x.id == c.id)) {
-                if x.conf.is_some() {
-                    x.conf = Some(conf);
-                }
-            }
-            let (done, inner) = result;
-            let (out, status) = match (has_proxy, inner, returns) {
-                (true, Some(s), _) => {
-                    let status = match &s.outcome {
-                        Outcome::Ok { status, .. } => *status,
-                        Outcome::Timeout => 499,
-                        _ => 502,
-                    };
-                    (Served { done_at: Time(s.done_at.0 + 1), ..s }, status)
-                }
-                (true, None, _) => (failed(Time(done.0 + 1), Outcome::BadGateway), 502),
-                (false, _, Some((code, text))) => {
-                    (served(vm, &c, Time(t.0 + 1), Outcome::Ok { status: code, body: text }), code)
-                }
-                (false, _, None) => (
-                    served(
-                        vm,
-                        &c,
-                        Time(t.0 + 1),
-                        Outcome::Ok {
-                            status: 200,
-                            body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into(),
-                        },
-                    ),
-                    200,
-                ),
-            };
-            let line =
-                format!("{client_ip} - - [{stamp}] \"GET {path} HTTP/1.1\" {status} 35 \"-\" \"curl/8.5.0\" \"-\"");
-            self.log_to(vm, &c.id, out.done_at, line);
-            return out;
+            return self.serve_nginx(servers, vm, &c, path, client_ip, &stamp, t, deadline, depth);
         }
         served(vm, &c, Time(t.0 + 2), Outcome::Ok { status: 200, body: "OK".into() })
+    }
+
+    /// The workshop app in container `ci` (a copy in `c`): uvicorn with a blocking 1 s
+    /// sleep, one request at a time.
+    #[allow(clippy::too_many_arguments)]
+    fn serve_workshop_app(
+        &mut self,
+        servers: &mut Servers,
+        vm: &str,
+        ci: usize,
+        c: &Ctr,
+        path: &str,
+        client_ip: &str,
+        t: Time,
+        deadline: Time,
+    ) -> Served {
+        // uvicorn with a blocking 1 s sleep: one request at a time.
+        let key = (c.id.clone(), 3000);
+        let start = servers.busy_until.get(&key).copied().unwrap_or(Time(0)).max(t);
+        if start >= deadline {
+            return failed(deadline, Outcome::Timeout);
+        }
+        let done = Time(start.0 + 1000);
+        servers.busy_until.insert(key, done);
+        let line = format!("INFO:     {client_ip}:{} - \"GET {path} HTTP/1.1\" 200 OK", 40000 + (t.0 % 20000));
+        if let Some(v) = self.vms.get_mut(vm) {
+            v.containers[ci].log(done, line);
+        }
+        let body = format!("{{\"message\":\"Hello from {}\"}}", c.hostname());
+        served(vm, c, done, Outcome::Ok { status: 200, body })
+    }
+
+    /// nginx in `c` with its configuration: proxies to its upstream group, or answers with its
+    /// `return` or the welcome page; logs the request.
+    #[allow(clippy::too_many_arguments)]
+    fn serve_nginx(
+        &mut self,
+        servers: &mut Servers,
+        vm: &str,
+        c: &Ctr,
+        path: &str,
+        client_ip: &str,
+        stamp: &str,
+        t: Time,
+        deadline: Time,
+        depth: u32,
+    ) -> Served {
+        let mut conf = c.conf.clone().unwrap_or_default();
+        let result = if let Some(group) = conf.group_mut() {
+            self.proxy_to_upstream(servers, vm, c, group, path, client_ip, t, deadline, depth)
+        } else {
+            (t, None)
+        };
+        let has_proxy = conf.proxy_pass.is_some();
+        let returns = conf.returns.clone();
+        // Keep the round-robin state the request moved.
+        if let Some(x) = self.vms.get_mut(vm).and_then(|v| v.containers.iter_mut().find(|x| x.id == c.id)) {
+            if x.conf.is_some() {
+                x.conf = Some(conf);
+            }
+        }
+        let (done, inner) = result;
+        let (out, status) = nginx_reply(vm, c, t, done, has_proxy, inner, returns);
+        let line = format!("{client_ip} - - [{stamp}] \"GET {path} HTTP/1.1\" {status} 35 \"-\" \"curl/8.5.0\" \"-\"");
+        self.log_to(vm, &c.id, out.done_at, line);
+        out
+    }
+
+    /// proxy_pass with proxy_next_upstream error timeout (the default): tries each peer of
+    /// `group` at most once, a failure counted against it. When the proxying ended, and the
+    /// answer passed on, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn proxy_to_upstream(
+        &mut self,
+        servers: &mut Servers,
+        vm: &str,
+        c: &Ctr,
+        group: &mut nginx::Upstream,
+        path: &str,
+        client_ip: &str,
+        t: Time,
+        deadline: Time,
+        depth: u32,
+    ) -> (Time, Option<Served>) {
+        // proxy_pass with proxy_next_upstream error timeout (the default): try each
+        // peer at most once, a failure counted against it.
+        let mut tried = Vec::new();
+        let mut now = t;
+        loop {
+            if now >= deadline {
+                break (now, None);
+            }
+            let Some(i) = group.pick(&tried, now.0 / 1000) else {
+                break (now, None);
+            };
+            tried.push(i);
+            let peer = group.peers[i].clone();
+            let attempt = if depth >= 6 {
+                failed(Time(now.0 + 1), Outcome::Refused)
+            } else if peer.ip == "127.0.0.1" {
+                match self.vms[vm].containers.iter().position(|o| o.id == c.id) {
+                    Some(me) => {
+                        self.serve(servers, vm, me, peer.port, path, &c.ip, Time(now.0 + 1), deadline, depth + 1)
+                    }
+                    None => failed(Time(now.0 + 1), Outcome::Refused),
+                }
+            } else if let Some(other) = self.vms[vm]
+                .containers
+                .iter()
+                .position(|o| o.ip == peer.ip && !o.ip.is_empty() && o.network == c.network)
+            {
+                self.serve(servers, vm, other, peer.port, path, &c.ip, Time(now.0 + 1), deadline, depth + 1)
+            } else if peer.ip.starts_with("172.") && !peer.ip.starts_with("172.16.") {
+                // A container address that no running container holds any more.
+                failed(Time(now.0 + NO_ROUTE_MS), Outcome::NoRoute)
+            } else {
+                match self.request(servers, Some(vm), &peer.ip, peer.port, path, now, deadline, depth + 1) {
+                    Ok(s) => s,
+                    Err(_) => failed(Time(now.0 + 1), Outcome::Refused),
+                }
+            };
+            if attempt.done_at >= deadline && attempt.outcome == Outcome::Timeout {
+                // The client went away first: nginx logs a 499 and blames no peer.
+                break (deadline, Some(failed(deadline, Outcome::Timeout)));
+            }
+            match attempt.outcome {
+                Outcome::Refused | Outcome::NoRoute | Outcome::Timeout | Outcome::EmptyReply => {
+                    group.failed(i, attempt.done_at.0 / 1000);
+                    let errno = match attempt.outcome {
+                        Outcome::Refused => "111: Connection refused",
+                        Outcome::NoRoute => "113: No route to host",
+                        Outcome::Timeout => "110: Connection timed out",
+                        _ => "104: Connection reset by peer",
+                    };
+                    let line = format!(
+                        "{} [error] 29#29: *1 connect() failed ({errno}) while connecting to upstream, client: {client_ip}, server: , request: \"GET {path} HTTP/1.1\", upstream: \"http://{}:{}{path}\"",
+                        programs::nginx_time(attempt.done_at),
+                        peer.ip,
+                        peer.port
+                    );
+                    self.log_to(vm, &c.id, attempt.done_at, line);
+                    now = attempt.done_at;
+                }
+                _ => {
+                    group.succeeded(i);
+                    break (attempt.done_at, Some(attempt));
+                }
+            }
+        }
+    }
+}
+
+/// What nginx in `c` answers, and the status it logs: the proxied answer (`inner`, proxying
+/// having ended at `done`), its `return`, or the welcome page.
+fn nginx_reply(
+    vm: &str,
+    c: &Ctr,
+    t: Time,
+    done: Time,
+    has_proxy: bool,
+    inner: Option<Served>,
+    returns: Option<(u16, String)>,
+) -> (Served, u16) {
+    match (has_proxy, inner, returns) {
+        (true, Some(s), _) => {
+            let status = match &s.outcome {
+                Outcome::Ok { status, .. } => *status,
+                Outcome::Timeout => 499,
+                _ => 502,
+            };
+            (Served { done_at: Time(s.done_at.0 + 1), ..s }, status)
+        }
+        (true, None, _) => (failed(Time(done.0 + 1), Outcome::BadGateway), 502),
+        (false, _, Some((code, text))) => {
+            (served(vm, c, Time(t.0 + 1), Outcome::Ok { status: code, body: text }), code)
+        }
+        (false, _, None) => (
+            served(
+                vm,
+                c,
+                Time(t.0 + 1),
+                Outcome::Ok {
+                    status: 200,
+                    body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>".into(),
+                },
+            ),
+            200,
+        ),
     }
 }
 
