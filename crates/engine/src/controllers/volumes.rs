@@ -46,6 +46,17 @@ fn bind(pvc: &PersistentVolumeClaim, pv: &PersistentVolume, provisioner: Option<
 
 pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     let mut out = Vec::new();
+    pvc_protection(store, &mut out);
+    for pvc in store.pvcs.values() {
+        sync_claim(store, pvc, now, &mut out);
+    }
+    bind_provisioned_volumes(store, now, &mut out);
+    release_volumes(store, now, &mut out);
+    out
+}
+
+/// The pvc-protection controller.
+fn pvc_protection(store: &Store, out: &mut Vec<Action>) {
     // Claims waiting on pvc-protection go once no pod uses them.
     for pvc in store.pvcs.values().filter(|c| c.metadata.deletion_timestamp.is_some()) {
         let in_use = store.pods.values().any(|p| {
@@ -66,104 +77,125 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             });
         }
     }
-    for pvc in store.pvcs.values() {
-        if pvc.status.phase == "Bound" || pvc.metadata.deletion_timestamp.is_some() {
-            continue;
-        }
-        let me = Object::PersistentVolumeClaim(pvc.clone());
-        let class = pvc.spec.storage_class_name.clone().unwrap_or_default();
-        let want = storage(&pvc.spec.resources.requests);
-        // A volume named by the claim, or an Available one that fits.
-        let candidate = store.pvs.values().find(|pv| {
-            pv.status.phase == "Available"
-                && pv.spec.claim_ref.is_none()
-                && pv.spec.storage_class_name == class
-                && storage(&pv.spec.capacity) >= want
-                && pvc.spec.access_modes.iter().all(|m| pv.spec.access_modes.contains(m))
-                && (pvc.spec.volume_name.is_empty() || pvc.spec.volume_name == pv.metadata.name)
-        });
-        if let Some(pv) = candidate {
-            out.extend(bind(pvc, pv, None, now));
-            continue;
-        }
-        if class.is_empty() {
-            continue;
-        }
-        let Some(sc) = store.storageclasses.get(&(String::new(), class.clone())) else {
-            out.push(Action::Event(EventSpec::warning(
-                object_ref(&me),
-                "ProvisioningFailed",
-                format!("storageclass.storage.k8s.io \"{class}\" not found"),
-                NAME,
-            )));
-            continue;
-        };
-        if sc.provisioner == "kubernetes.io/no-provisioner" {
-            continue;
-        }
-        let created = pvc.metadata.creation_timestamp.unwrap_or_default();
-        let ready = Time(created.0 + PROVISION_MS);
-        if now < ready {
-            if now == created {
-                out.push(Action::Event(EventSpec::normal(object_ref(&me), "ExternalProvisioning", format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner), NAME)));
-                out.push(Action::Event(EventSpec::normal(
-                    object_ref(&me),
-                    "Provisioning",
-                    format!(
-                        "External provisioner is provisioning volume for claim \"{}/{}\"",
-                        pvc.metadata.namespace, pvc.metadata.name
-                    ),
-                    "k8s.io/minikube-hostpath",
-                )));
-            }
-            out.push(Action::Requeue(ready));
-            continue;
-        }
-        let name = format!("pvc-{}", pvc.metadata.uid);
-        if store.pvs.contains_key(&(String::new(), name.clone())) {
-            continue;
-        }
-        let pv = PersistentVolume {
-            metadata: ObjectMeta {
-                name: name.clone(),
-                annotations: [("pv.kubernetes.io/provisioned-by".to_string(), sc.provisioner.clone())].into(),
-                finalizers: vec!["kubernetes.io/pv-protection".into()],
-                ..Default::default()
-            },
-            spec: PersistentVolumeSpec {
-                capacity: pvc
-                    .spec
-                    .resources
-                    .requests
-                    .iter()
-                    .filter(|(k, _)| *k == "storage")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                access_modes: pvc.spec.access_modes.clone(),
-                persistent_volume_reclaim_policy: sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
-                storage_class_name: class.clone(),
-                volume_mode: Some("Filesystem".into()),
-                host_path: Some(
-                    serde_yaml::from_str::<serde_yaml::Value>(&format!(
-                        "path: /tmp/hostpath-provisioner/{}/{}\ntype: \"\"\n",
-                        pvc.metadata.namespace, pvc.metadata.name
-                    ))
-                    .unwrap_or_default()
-                    .into(),
-                ),
-                ..Default::default()
-            },
-            status: PersistentVolumeStatus { phase: "Available".into(), ..Default::default() },
-        };
-        out.push(Action::create(Object::PersistentVolume(pv.clone())));
-        out.push(Action::Event(EventSpec::normal(
-            object_ref(&me),
-            "ProvisioningSucceeded",
-            format!("Successfully provisioned volume {name}"),
-            "k8s.io/minikube-hostpath",
-        )));
-        out.push(Action::Requeue(Time(now.0 + 1)));
+}
+
+/// An unbound claim: binds it to a volume that fits, else provisions one through its
+/// StorageClass.
+fn sync_claim(store: &Store, pvc: &PersistentVolumeClaim, now: Time, out: &mut Vec<Action>) {
+    if pvc.status.phase == "Bound" || pvc.metadata.deletion_timestamp.is_some() {
+        return;
     }
+    let me = Object::PersistentVolumeClaim(pvc.clone());
+    let class = pvc.spec.storage_class_name.clone().unwrap_or_default();
+    let want = storage(&pvc.spec.resources.requests);
+    // A volume named by the claim, or an Available one that fits.
+    let candidate = store.pvs.values().find(|pv| {
+        pv.status.phase == "Available"
+            && pv.spec.claim_ref.is_none()
+            && pv.spec.storage_class_name == class
+            && storage(&pv.spec.capacity) >= want
+            && pvc.spec.access_modes.iter().all(|m| pv.spec.access_modes.contains(m))
+            && (pvc.spec.volume_name.is_empty() || pvc.spec.volume_name == pv.metadata.name)
+    });
+    if let Some(pv) = candidate {
+        out.extend(bind(pvc, pv, None, now));
+        return;
+    }
+    if class.is_empty() {
+        return;
+    }
+    let Some(sc) = store.storageclasses.get(&(String::new(), class.clone())) else {
+        out.push(Action::Event(EventSpec::warning(
+            object_ref(&me),
+            "ProvisioningFailed",
+            format!("storageclass.storage.k8s.io \"{class}\" not found"),
+            NAME,
+        )));
+        return;
+    };
+    if sc.provisioner == "kubernetes.io/no-provisioner" {
+        return;
+    }
+    provision_claim(store, pvc, &me, sc, &class, now, out);
+}
+
+/// Provisions a volume for `pvc` (`me`) through StorageClass `sc` once the provisioner has
+/// had its time.
+fn provision_claim(
+    store: &Store,
+    pvc: &PersistentVolumeClaim,
+    me: &Object,
+    sc: &StorageClass,
+    class: &str,
+    now: Time,
+    out: &mut Vec<Action>,
+) {
+    let created = pvc.metadata.creation_timestamp.unwrap_or_default();
+    let ready = Time(created.0 + PROVISION_MS);
+    if now < ready {
+        if now == created {
+            out.push(Action::Event(EventSpec::normal(object_ref(me), "ExternalProvisioning", format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner), NAME)));
+            out.push(Action::Event(EventSpec::normal(
+                object_ref(me),
+                "Provisioning",
+                format!(
+                    "External provisioner is provisioning volume for claim \"{}/{}\"",
+                    pvc.metadata.namespace, pvc.metadata.name
+                ),
+                "k8s.io/minikube-hostpath",
+            )));
+        }
+        out.push(Action::Requeue(ready));
+        return;
+    }
+    let name = format!("pvc-{}", pvc.metadata.uid);
+    if store.pvs.contains_key(&(String::new(), name.clone())) {
+        return;
+    }
+    let pv = PersistentVolume {
+        metadata: ObjectMeta {
+            name: name.clone(),
+            annotations: [("pv.kubernetes.io/provisioned-by".to_string(), sc.provisioner.clone())].into(),
+            finalizers: vec!["kubernetes.io/pv-protection".into()],
+            ..Default::default()
+        },
+        spec: PersistentVolumeSpec {
+            capacity: pvc
+                .spec
+                .resources
+                .requests
+                .iter()
+                .filter(|(k, _)| *k == "storage")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            access_modes: pvc.spec.access_modes.clone(),
+            persistent_volume_reclaim_policy: sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
+            storage_class_name: class.to_string(),
+            volume_mode: Some("Filesystem".into()),
+            host_path: Some(
+                serde_yaml::from_str::<serde_yaml::Value>(&format!(
+                    "path: /tmp/hostpath-provisioner/{}/{}\ntype: \"\"\n",
+                    pvc.metadata.namespace, pvc.metadata.name
+                ))
+                .unwrap_or_default()
+                .into(),
+            ),
+            ..Default::default()
+        },
+        status: PersistentVolumeStatus { phase: "Available".into(), ..Default::default() },
+    };
+    out.push(Action::create(Object::PersistentVolume(pv.clone())));
+    out.push(Action::Event(EventSpec::normal(
+        object_ref(me),
+        "ProvisioningSucceeded",
+        format!("Successfully provisioned volume {name}"),
+        "k8s.io/minikube-hostpath",
+    )));
+    out.push(Action::Requeue(Time(now.0 + 1)));
+}
+
+/// Binds freshly provisioned volumes to their claims.
+fn bind_provisioned_volumes(store: &Store, now: Time, out: &mut Vec<Action>) {
     // Bind freshly provisioned volumes to their claims.
     for pv in store.pvs.values() {
         if pv.status.phase != "Available" || pv.spec.claim_ref.is_some() {
@@ -176,6 +208,10 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             }
         }
     }
+}
+
+/// Released volumes: their claim is gone; deleted or marked Released by reclaim policy.
+fn release_volumes(store: &Store, now: Time, out: &mut Vec<Action>) {
     // Released volumes: their claim is gone.
     for pv in store.pvs.values() {
         let Some(r) = &pv.spec.claim_ref else { continue };
@@ -203,5 +239,4 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
             out.push(Action::update(Object::PersistentVolume(v)));
         }
     }
-    out
 }
