@@ -6,39 +6,7 @@ use super::*;
 impl Kubelet<'_> {
     /// PodStatus from the runtime (kubelet's generateAPIPodStatus).
     pub(super) fn status(host_ip: &str, pod: &Pod, rt: &mut PodRuntime, now: Time) -> PodStatus {
-        // The posted status but the fields written below, which are not copied only to be
-        // dropped (a status is built at every sync: its container statuses are most of it).
-        // Named field by field, so a field added to PodStatus has to be placed here.
-        let PodStatus {
-            phase: _,
-            conditions,
-            message,
-            reason,
-            nominated_node_name,
-            host_ip: _,
-            pod_ip: _,
-            start_time: _,
-            init_container_statuses: _,
-            container_statuses: _,
-            qos_class,
-            host_ips: _,
-            pod_ips: _,
-        } = &pod.status;
-        let mut st = PodStatus {
-            phase: Str::default(),
-            conditions: conditions.clone(),
-            message: message.clone(),
-            reason: reason.clone(),
-            nominated_node_name: nominated_node_name.clone(),
-            host_ip: host_ip.to_string(),
-            pod_ip: rt.pod_ip.clone(),
-            start_time: Some(rt.started),
-            init_container_statuses: Vec::new(),
-            container_statuses: Vec::new(),
-            qos_class: qos_class.clone(),
-            host_ips: ip_list(host_ip),
-            pod_ips: ip_list(&rt.pod_ip),
-        };
+        let mut st = Self::status_base(host_ip, pod, rt);
         // A pod with init containers reports a container not created yet as PodInitializing.
         let creating = if pod.spec.init_containers.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let mut statuses = Vec::with_capacity(rt.containers.len());
@@ -73,31 +41,7 @@ impl Kubelet<'_> {
         // sidecar, started. One that failed in a pod that is never restarted fails the pod.
         let mut incomplete = Vec::new();
         let mut init_failed = false;
-        st.init_container_statuses = pod
-            .spec
-            .init_containers
-            .iter()
-            .zip(rt.inits.iter())
-            .map(|(spec, c)| {
-                let mut cs = container_status(pod, c, now, creating);
-                let done = if is_sidecar(spec) {
-                    cs.state.running.is_some() && cs.started == Some(true)
-                } else {
-                    cs.ready = matches!(c.phase, Phase::Exited { exit_code: 0, .. });
-                    cs.ready
-                };
-                if !done {
-                    incomplete.push(spec.name.as_str());
-                }
-                if !is_sidecar(spec)
-                    && (matches!(c.phase, Phase::Exited { exit_code, .. } if exit_code != 0)
-                        || c.restarts > 0 && !cs.ready)
-                {
-                    init_failed = true;
-                }
-                cs
-            })
-            .collect();
+        st.init_container_statuses = Self::init_statuses(pod, rt, now, creating, &mut incomplete, &mut init_failed);
         st.container_statuses = statuses;
         let all_done = exited == rt.containers.len() && rt.killing_until.is_none() && {
             // Only when no container will be restarted.
@@ -143,6 +87,80 @@ impl Kubelet<'_> {
         }
         order_conditions(&mut st.conditions);
         st
+    }
+
+    /// The status to post but what the runtime adds: the pod's own conditions, message and
+    /// QoS class, and the addresses.
+    fn status_base(host_ip: &str, pod: &Pod, rt: &PodRuntime) -> PodStatus {
+        // The posted status but the fields written below, which are not copied only to be
+        // dropped (a status is built at every sync: its container statuses are most of it).
+        // Named field by field, so a field added to PodStatus has to be placed here.
+        let PodStatus {
+            phase: _,
+            conditions,
+            message,
+            reason,
+            nominated_node_name,
+            host_ip: _,
+            pod_ip: _,
+            start_time: _,
+            init_container_statuses: _,
+            container_statuses: _,
+            qos_class,
+            host_ips: _,
+            pod_ips: _,
+        } = &pod.status;
+        PodStatus {
+            phase: Str::default(),
+            conditions: conditions.clone(),
+            message: message.clone(),
+            reason: reason.clone(),
+            nominated_node_name: nominated_node_name.clone(),
+            host_ip: host_ip.to_string(),
+            pod_ip: rt.pod_ip.clone(),
+            start_time: Some(rt.started),
+            init_container_statuses: Vec::new(),
+            container_statuses: Vec::new(),
+            qos_class: qos_class.clone(),
+            host_ips: ip_list(host_ip),
+            pod_ips: ip_list(&rt.pod_ip),
+        }
+    }
+
+    /// The init containers' statuses; notes each not complete yet in `incomplete`, and in
+    /// `init_failed` whether one failed the pod.
+    fn init_statuses<'p>(
+        pod: &'p Pod,
+        rt: &PodRuntime,
+        now: Time,
+        creating: &'static str,
+        incomplete: &mut Vec<&'p str>,
+        init_failed: &mut bool,
+    ) -> Vec<ContainerStatus> {
+        pod.spec
+            .init_containers
+            .iter()
+            .zip(rt.inits.iter())
+            .map(|(spec, c)| {
+                let mut cs = container_status(pod, c, now, creating);
+                let done = if is_sidecar(spec) {
+                    cs.state.running.is_some() && cs.started == Some(true)
+                } else {
+                    cs.ready = matches!(c.phase, Phase::Exited { exit_code: 0, .. });
+                    cs.ready
+                };
+                if !done {
+                    incomplete.push(spec.name.as_str());
+                }
+                if !is_sidecar(spec)
+                    && (matches!(c.phase, Phase::Exited { exit_code, .. } if exit_code != 0)
+                        || c.restarts > 0 && !cs.ready)
+                {
+                    *init_failed = true;
+                }
+                cs
+            })
+            .collect()
     }
 }
 
