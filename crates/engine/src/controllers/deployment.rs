@@ -541,9 +541,8 @@ fn set_condition(conds: &mut Vec<DeploymentCondition>, mut c: DeploymentConditio
     kubelab_api::sort::by_key(conds, |c| if c.type_ == "Available" { 0 } else { 1 });
 }
 
-/// calculateStatus + syncRolloutStatus: counts, Available and Progressing conditions, and
-/// ProgressDeadlineExceeded.
-fn sync_rollout_status(s: &mut Sync, created: bool) {
+/// calculateStatus: the counts and the Available condition.
+fn calculate_status(s: &Sync) -> DeploymentStatus {
     let d = s.d;
     let now = s.now;
     let all = s.all();
@@ -579,7 +578,33 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
             ),
         );
     }
+    st
+}
 
+/// calculateStatus + syncRolloutStatus: counts, Available and Progressing conditions, and
+/// ProgressDeadlineExceeded.
+fn sync_rollout_status(s: &mut Sync, created: bool) {
+    let d = s.d;
+    let mut st = calculate_status(s);
+    sync_progressing_condition(s, &mut st, created);
+    // SetDeploymentRevision: the Deployment carries its newest ReplicaSet's revision.
+    let revision = s.new_replica_set().and_then(|n| n.metadata.annotations.get(REVISION).cloned());
+    let revision_changed = revision.is_some() && d.metadata.annotations.get(REVISION) != revision.as_ref();
+    if st != d.status || revision_changed {
+        let mut next = d.clone();
+        next.status = st;
+        if let Some(r) = revision {
+            next.metadata.annotations.insert(REVISION.into(), r);
+        }
+        s.out.push(Action::update(Object::Deployment(next)));
+    }
+}
+
+/// The Progressing condition (syncRolloutStatus): paused, a new ReplicaSet created, complete,
+/// progressing, or past its ProgressDeadlineExceeded deadline.
+fn sync_progressing_condition(s: &mut Sync, st: &mut DeploymentStatus, created: bool) {
+    let d = s.d;
+    let now = s.now;
     let new_name = s.new_replica_set().map(|n| n.metadata.name.clone()).unwrap_or_default();
     let progressing = st.conditions.iter().find(|c| c.type_ == "Progressing").cloned();
     if d.spec.paused {
@@ -659,17 +684,6 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
                 }
             }
         }
-    }
-    // SetDeploymentRevision: the Deployment carries its newest ReplicaSet's revision.
-    let revision = s.new_replica_set().and_then(|n| n.metadata.annotations.get(REVISION).cloned());
-    let revision_changed = revision.is_some() && d.metadata.annotations.get(REVISION) != revision.as_ref();
-    if st != d.status || revision_changed {
-        let mut next = d.clone();
-        next.status = st;
-        if let Some(r) = revision {
-            next.metadata.annotations.insert(REVISION.into(), r);
-        }
-        s.out.push(Action::update(Object::Deployment(next)));
     }
 }
 

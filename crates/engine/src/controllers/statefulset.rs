@@ -111,48 +111,7 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
         .collect();
 
     // Create the missing pods, in order.
-    let mut blocked = false;
-    for ord in 0..replicas {
-        match pods.get(&ord) {
-            None => {
-                for c in new_claims(s, ord, store) {
-                    let name = c.metadata.name.clone();
-                    out.push(Action::create(Object::PersistentVolumeClaim(c)));
-                    out.push(event(
-                        "SuccessfulCreate",
-                        format!("create Claim {name} Pod {set}-{ord} in StatefulSet {set} success"),
-                    ));
-                }
-                out.push(Action::create(Object::Pod(new_pod(s, ord, &revision))));
-                out.push(event("SuccessfulCreate", format!("create Pod {set}-{ord} in StatefulSet {set} successful")));
-                if ordered {
-                    blocked = true;
-                    break;
-                }
-            }
-            Some(p) if p.status.phase == "Failed" || p.status.phase == "Succeeded" => {
-                out.push(Action::Delete {
-                    kind: "Pod",
-                    namespace: ns.clone(),
-                    name: p.metadata.name.clone(),
-                    grace: Some(0),
-                });
-                out.push(event(
-                    "SuccessfulDelete",
-                    format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name),
-                ));
-                if ordered {
-                    blocked = true;
-                    break;
-                }
-            }
-            Some(p) if ordered && !running_and_ready(p) => {
-                blocked = true;
-                break;
-            }
-            Some(_) => {}
-        }
-    }
+    let blocked = create_missing_pods(s, store, &pods, replicas, ordered, &revision, &event, &mut out);
 
     // Scale down from the highest ordinal.
     let condemned: Vec<&&Pod> = pods.iter().filter(|(o, _)| **o >= replicas).map(|(_, p)| p).collect();
@@ -203,6 +162,79 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     }
 
     // Status.
+    update_stateful_set_status(s, &pods, replicas, revision, &mut out);
+    out
+}
+
+/// Creates the missing pods (and their claims) in order, replacing failed and succeeded ones;
+/// whether an ordered set must wait for a pod before going on.
+#[allow(clippy::too_many_arguments)]
+fn create_missing_pods(
+    s: &StatefulSet,
+    store: &Store,
+    pods: &BTreeMap<i32, &Pod>,
+    replicas: i32,
+    ordered: bool,
+    revision: &str,
+    event: &impl Fn(&'static str, String) -> Action,
+    out: &mut Vec<Action>,
+) -> bool {
+    let set = &s.metadata.name;
+    let ns = &s.metadata.namespace;
+    let mut blocked = false;
+    for ord in 0..replicas {
+        match pods.get(&ord) {
+            None => {
+                for c in new_claims(s, ord, store) {
+                    let name = c.metadata.name.clone();
+                    out.push(Action::create(Object::PersistentVolumeClaim(c)));
+                    out.push(event(
+                        "SuccessfulCreate",
+                        format!("create Claim {name} Pod {set}-{ord} in StatefulSet {set} success"),
+                    ));
+                }
+                out.push(Action::create(Object::Pod(new_pod(s, ord, revision))));
+                out.push(event("SuccessfulCreate", format!("create Pod {set}-{ord} in StatefulSet {set} successful")));
+                if ordered {
+                    blocked = true;
+                    break;
+                }
+            }
+            Some(p) if p.status.phase == "Failed" || p.status.phase == "Succeeded" => {
+                out.push(Action::Delete {
+                    kind: "Pod",
+                    namespace: ns.clone(),
+                    name: p.metadata.name.clone(),
+                    grace: Some(0),
+                });
+                out.push(event(
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {set} successful", p.metadata.name),
+                ));
+                if ordered {
+                    blocked = true;
+                    break;
+                }
+            }
+            Some(p) if ordered && !running_and_ready(p) => {
+                blocked = true;
+                break;
+            }
+            Some(_) => {}
+        }
+    }
+    blocked
+}
+
+/// The set's status from its pods (upstream's updateStatefulSetStatus); an update when it
+/// changed.
+fn update_stateful_set_status(
+    s: &StatefulSet,
+    pods: &BTreeMap<i32, &Pod>,
+    replicas: i32,
+    revision: String,
+    out: &mut Vec<Action>,
+) {
     let current: Vec<&&Pod> = pods.values().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
     let mut st = s.status.clone();
     st.observed_generation = s.metadata.generation;
@@ -222,5 +254,4 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
         next.status = st;
         out.push(Action::update(Object::StatefulSet(next)));
     }
-    out
 }
