@@ -168,18 +168,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             logs.extend(nginx_running(now, &nginx_version(&r.tag)));
             Start { logs, listens: vec![80], exit: None, files: vec![] }
         }
-        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" if !overridden => {
-            let mut logs = nginx_entrypoint(false);
-            if resolver.resolves(pod, "app") {
-                logs.extend(nginx_running(now, "1.25.4"));
-                Start { logs, listens: vec![80], exit: None, files: vec![] }
-            } else {
-                let t = nginx_time(now);
-                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2").into()));
-                logs.push((0, "nginx: [emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2".into()));
-                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
-            }
-        }
+        "ghcr.io/iximiuz/labs/kubernetes-101/proxy" if !overridden => start_workshop_proxy(pod, now, resolver),
         "ghcr.io/iximiuz/labs/kubernetes-101/lb" if !overridden => {
             let mut logs = nginx_entrypoint(false);
             logs.extend(nginx_running(now, "1.25.4"));
@@ -196,88 +185,19 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             exit: None,
             files: vec![],
         },
-        "docker.io/library/redis" if !overridden => {
-            let t = now.rfc3339();
-            let stamp = format!("1:M {} {}.000", &t[8..10], &t[11..19]);
-            Start {
-                logs: vec![
-                    (0, format!("1:C {} {}.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", &t[8..10], &t[11..19]).into()),
-                    (0, format!("1:C {} {}.000 # Redis version=7.2.5, bits=64, commit=00000000, modified=0, pid=1, just started", &t[8..10], &t[11..19]).into()),
-                    (0, format!("{stamp} * Running mode=standalone, port=6379.").into()),
-                    (0, format!("{stamp} * Server initialized").into()),
-                    (0, format!("{stamp} * Ready to accept connections tcp").into()),
-                ],
-                listens: vec![6379],
-                exit: None,
-                files: vec![],
-            }
-        }
+        "docker.io/library/redis" if !overridden => start_redis(now),
         "docker.io/library/httpd" if !overridden => Start {
             logs: vec![(0, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 10.244.1.2. Set the 'ServerName' directive globally to suppress this message".into())],
             listens: vec![80],
             exit: None,
             files: vec![],
         },
-        "docker.io/library/postgres" if !overridden => {
-            let has_password = c.env.iter().any(|e| e.name == "POSTGRES_PASSWORD" || e.name == "POSTGRES_HOST_AUTH_METHOD");
-            if has_password {
-                Start { logs: vec![(0, "LOG:  database system is ready to accept connections".into())], listens: vec![5432], exit: None, files: vec![] }
-            } else {
-                Start {
-                    logs: vec![
-                        (0, "Error: Database is uninitialized and superuser password is not specified.".into()),
-                        (0, "       You must specify POSTGRES_PASSWORD to a non-empty value for the".into()),
-                        (0, "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".".into()),
-                    ],
-                    listens: vec![],
-                    exit: Some((100, 1, "Error".into())),
-                    files: vec![],
-                }
-            }
-        }
+        "docker.io/library/postgres" if !overridden => start_postgres(c),
         "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
         "registry.k8s.io/goproxy" if !overridden => Start { logs: vec![], listens: vec![8080], exit: None, files: vec![] },
-        "registry.k8s.io/e2e-test-images/agnhost" if !overridden => {
-            let listens = match c.args.first().map(|s| s.as_str()) {
-                Some("liveness") | Some("netexec") => vec![8080],
-                Some("serve-hostname") => vec![9376],
-                Some("pause") => vec![],
-                _ => return Start { logs: vec![(0, "Usage:".into()), (0, "  agnhost [command]".into())], listens: vec![], exit: Some((20, 0, "Completed".into())), files: vec![] },
-            };
-            Start { logs: vec![], listens, exit: None, files: vec![] }
-        }
-        "docker.io/c1524db4f1/kubernetes-tutorial-frontend" if !overridden => {
-            let mut logs = nginx_entrypoint(false);
-            if resolver.resolves(pod, "app") {
-                logs.extend(nginx_running(now, "1.17.5"));
-                Start { logs, listens: vec![80], exit: None, files: vec![] }
-            } else {
-                let t = nginx_time(now);
-                logs.push((0, format!("{t} [emerg] 1#1: host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2").into()));
-                logs.push((0, "nginx: [emerg] host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2".into()));
-                Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
-            }
-        }
-        "docker.io/c1524db4f1/kubernetes-tutorial-backend" => Start {
-            logs: [
-                "",
-                "   ____    __",
-                "  / __/___/ /  ___",
-                " / _// __/ _ \\/ _ \\",
-                "/___/\\__/_//_/\\___/ v3.3.10-dev",
-                "High performance, minimalist Go web framework",
-                "https://echo.labstack.com",
-                "____________________________________O/_______",
-                "                                    O\\",
-                "⇨ http server started on [::]:1323",
-            ]
-            .into_iter()
-            .map(|l| (0, Line::Borrowed(l)))
-            .collect(),
-            listens: vec![1323],
-            exit: None,
-            files: vec![],
-        },
+        "registry.k8s.io/e2e-test-images/agnhost" if !overridden => start_agnhost(c),
+        "docker.io/c1524db4f1/kubernetes-tutorial-frontend" if !overridden => start_tutorial_frontend(pod, now, resolver),
+        "docker.io/c1524db4f1/kubernetes-tutorial-backend" => start_tutorial_backend(),
         "docker.io/trueberryless/kub-first-app" if !overridden => Start {
             logs: vec![(0, "Server listening on port 8080".into())],
             listens: vec![8080],
@@ -285,6 +205,136 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             files: vec![],
         },
         _ => shell(c),
+    }
+}
+
+/// The workshop proxy: nginx, which fails to start without the Service `app` to resolve.
+fn start_workshop_proxy(pod: &Pod, now: Time, resolver: &dyn Resolver) -> Start {
+    let mut logs = nginx_entrypoint(false);
+    if resolver.resolves(pod, "app") {
+        logs.extend(nginx_running(now, "1.25.4"));
+        Start { logs, listens: vec![80], exit: None, files: vec![] }
+    } else {
+        let t = nginx_time(now);
+        logs.push((
+            0,
+            format!("{t} [emerg] 1#1: host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2").into(),
+        ));
+        logs.push((0, "nginx: [emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2".into()));
+        Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
+    }
+}
+
+/// Redis, standalone on 6379.
+fn start_redis(now: Time) -> Start {
+    let t = now.rfc3339();
+    let stamp = format!("1:M {} {}.000", &t[8..10], &t[11..19]);
+    Start {
+        logs: vec![
+            (0, format!("1:C {} {}.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", &t[8..10], &t[11..19]).into()),
+            (
+                0,
+                format!(
+                    "1:C {} {}.000 # Redis version=7.2.5, bits=64, commit=00000000, modified=0, pid=1, just started",
+                    &t[8..10],
+                    &t[11..19]
+                )
+                .into(),
+            ),
+            (0, format!("{stamp} * Running mode=standalone, port=6379.").into()),
+            (0, format!("{stamp} * Server initialized").into()),
+            (0, format!("{stamp} * Ready to accept connections tcp").into()),
+        ],
+        listens: vec![6379],
+        exit: None,
+        files: vec![],
+    }
+}
+
+/// Postgres, which exits without a superuser password.
+fn start_postgres(c: &Container) -> Start {
+    let has_password = c.env.iter().any(|e| e.name == "POSTGRES_PASSWORD" || e.name == "POSTGRES_HOST_AUTH_METHOD");
+    if has_password {
+        Start {
+            logs: vec![(0, "LOG:  database system is ready to accept connections".into())],
+            listens: vec![5432],
+            exit: None,
+            files: vec![],
+        }
+    } else {
+        Start {
+            logs: vec![
+                (0, "Error: Database is uninitialized and superuser password is not specified.".into()),
+                (0, "       You must specify POSTGRES_PASSWORD to a non-empty value for the".into()),
+                (0, "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".".into()),
+            ],
+            listens: vec![],
+            exit: Some((100, 1, "Error".into())),
+            files: vec![],
+        }
+    }
+}
+
+/// agnhost: its subcommand (the first argument) says what it listens on.
+fn start_agnhost(c: &Container) -> Start {
+    let listens = match c.args.first().map(|s| s.as_str()) {
+        Some("liveness") | Some("netexec") => vec![8080],
+        Some("serve-hostname") => vec![9376],
+        Some("pause") => vec![],
+        _ => {
+            return Start {
+                logs: vec![(0, "Usage:".into()), (0, "  agnhost [command]".into())],
+                listens: vec![],
+                exit: Some((20, 0, "Completed".into())),
+                files: vec![],
+            }
+        }
+    };
+    Start { logs: vec![], listens, exit: None, files: vec![] }
+}
+
+/// The tutorial's nginx frontend, which fails to start without the Service `app` to resolve.
+fn start_tutorial_frontend(pod: &Pod, now: Time, resolver: &dyn Resolver) -> Start {
+    let mut logs = nginx_entrypoint(false);
+    if resolver.resolves(pod, "app") {
+        logs.extend(nginx_running(now, "1.17.5"));
+        Start { logs, listens: vec![80], exit: None, files: vec![] }
+    } else {
+        let t = nginx_time(now);
+        logs.push((
+            0,
+            format!("{t} [emerg] 1#1: host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2")
+                .into(),
+        ));
+        logs.push((
+            0,
+            "nginx: [emerg] host not found in upstream \"app:1323\" in /etc/nginx/conf.d/default.conf:2".into(),
+        ));
+        Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
+    }
+}
+
+/// The tutorial's Go backend: Echo's banner, listening on 1323.
+fn start_tutorial_backend() -> Start {
+    Start {
+        logs: [
+            "",
+            "   ____    __",
+            "  / __/___/ /  ___",
+            " / _// __/ _ \\/ _ \\",
+            "/___/\\__/_//_/\\___/ v3.3.10-dev",
+            "High performance, minimalist Go web framework",
+            "https://echo.labstack.com",
+            "____________________________________O/_______",
+            "                                    O\\",
+            "⇨ http server started on [::]:1323",
+        ]
+        .into_iter()
+        .map(|l| (0, Line::Borrowed(l)))
+        .collect(),
+        listens: vec![1323],
+        exit: None,
+        files: vec![],
     }
 }
 

@@ -640,21 +640,7 @@ pub fn reconcile_slice(
     let mut spreads: Vec<(SpreadSelector, Vec<i64>)> = Vec::new();
     for pod in pending {
         // VolumeBinding PreFilter: every claim must exist and (Immediate binding) be bound.
-        let mut prefilter: Option<String> = None;
-        for v in &pod.spec.volumes {
-            if let Some(src) = &v.persistent_volume_claim {
-                match store.pvcs.get(&(pod.metadata.namespace.clone(), src.claim_name.clone())) {
-                    None => prefilter = Some(format!("persistentvolumeclaim \"{}\" not found", src.claim_name)),
-                    Some(c) if c.metadata.deletion_timestamp.is_some() => {
-                        prefilter = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name))
-                    }
-                    Some(c) if c.status.phase != "Bound" => {
-                        prefilter = Some("pod has unbound immediate PersistentVolumeClaims".into())
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
+        let prefilter = volume_binding_prefilter(store, pod);
         if let Some(reason) = prefilter {
             let n = infos.len();
             let msg = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
@@ -684,33 +670,7 @@ pub fn reconcile_slice(
         let chosen = schedule_with(&fit, &infos, spread.map(|at| spreads[at].1.as_slice()), start)
             .map(|i| (i, infos[i].node.metadata.name.clone()));
         match chosen {
-            Ok((i, node_name)) => {
-                // The new binding counts for every selector kept that counts the pod.
-                if is_pod_active(pod) {
-                    for (_, counts) in spreads.iter_mut().filter(|(sel, _)| sel.counts(pod)) {
-                        if let Some(c) = counts.get_mut(i) {
-                            *c += 1;
-                        }
-                    }
-                }
-                let mut st = pod.status.clone();
-                set_pod_scheduled(&mut st, "True", "", "", now);
-                out.push(crate::store::pod_status(pod, Some(node_name.clone()), st));
-                out.push(Action::Event(EventSpec::normal(
-                    pod_ref(pod),
-                    "Scheduled",
-                    ["Successfully assigned ", &pod.metadata.namespace, "/", &pod.metadata.name, " to ", &node_name]
-                        .concat(),
-                    NAME,
-                )));
-                // Account the new binding.
-                let info = &mut infos[i];
-                info.requested_cpu += fit.requests.0;
-                info.requested_mem += fit.requests.1;
-                info.nonzero_cpu += fit.nonzero.0;
-                info.nonzero_mem += fit.nonzero.1;
-                info.pods.push(pod);
-            }
+            Ok((i, node_name)) => assume(pod, i, node_name, &fit, &mut infos, &mut spreads, now, &mut out),
             Err(why) => {
                 failed += 1;
                 let msg = fit_error(infos.len(), &why);
@@ -730,6 +690,65 @@ pub fn reconcile_slice(
         }
     }
     (out, failed, more)
+}
+
+/// VolumeBinding PreFilter: every claim must exist and (Immediate binding) be bound; why not.
+fn volume_binding_prefilter(store: &Store, pod: &Pod) -> Option<String> {
+    let mut prefilter: Option<String> = None;
+    for v in &pod.spec.volumes {
+        if let Some(src) = &v.persistent_volume_claim {
+            match store.pvcs.get(&(pod.metadata.namespace.clone(), src.claim_name.clone())) {
+                None => prefilter = Some(format!("persistentvolumeclaim \"{}\" not found", src.claim_name)),
+                Some(c) if c.metadata.deletion_timestamp.is_some() => {
+                    prefilter = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name))
+                }
+                Some(c) if c.status.phase != "Bound" => {
+                    prefilter = Some("pod has unbound immediate PersistentVolumeClaims".into())
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    prefilter
+}
+
+/// Binds `pod` to node `i` (`node_name`): its status and event, and the binding counted in
+/// `infos` and in every spread kept that counts the pod (upstream's assume).
+#[allow(clippy::too_many_arguments)]
+fn assume<'a>(
+    pod: &'a Pod,
+    i: usize,
+    node_name: String,
+    fit: &PodFit,
+    infos: &mut [NodeInfo<'a>],
+    spreads: &mut [(SpreadSelector, Vec<i64>)],
+    now: Time,
+    out: &mut Vec<Action>,
+) {
+    // The new binding counts for every selector kept that counts the pod.
+    if is_pod_active(pod) {
+        for (_, counts) in spreads.iter_mut().filter(|(sel, _)| sel.counts(pod)) {
+            if let Some(c) = counts.get_mut(i) {
+                *c += 1;
+            }
+        }
+    }
+    let mut st = pod.status.clone();
+    set_pod_scheduled(&mut st, "True", "", "", now);
+    out.push(crate::store::pod_status(pod, Some(node_name.clone()), st));
+    out.push(Action::Event(EventSpec::normal(
+        pod_ref(pod),
+        "Scheduled",
+        ["Successfully assigned ", &pod.metadata.namespace, "/", &pod.metadata.name, " to ", &node_name].concat(),
+        NAME,
+    )));
+    // Account the new binding.
+    let info = &mut infos[i];
+    info.requested_cpu += fit.requests.0;
+    info.requested_mem += fit.requests.1;
+    info.nonzero_cpu += fit.nonzero.0;
+    info.nonzero_mem += fit.nonzero.1;
+    info.pods.push(pod);
 }
 
 /// Sets the PodScheduled condition.
