@@ -464,52 +464,8 @@ impl Engine {
                 }
                 n.status = o.status.clone();
             }
-            (Object::Service(o), Object::Service(n)) => {
-                if n.spec.cluster_ip.is_empty() {
-                    n.spec.cluster_ip = o.spec.cluster_ip.clone();
-                    n.spec.cluster_ips = o.spec.cluster_ips.clone();
-                } else if n.spec.cluster_ip != o.spec.cluster_ip {
-                    // ValidateServiceUpdate: the ClusterIP is immutable once set.
-                    errs.push(validate::FieldError {
-                        path: "spec.clusterIPs[0]".into(),
-                        type_: validate::ErrorType::Invalid,
-                        value: format!("[]string{{{:?}}}", n.spec.cluster_ip),
-                        detail: "may not change once set".into(),
-                    });
-                }
-                for p in &mut n.spec.ports {
-                    if n.spec.type_ == "ClusterIP" {
-                        p.node_port = None;
-                    } else if p.node_port.is_none() && (n.spec.type_ == "NodePort" || n.spec.type_ == "LoadBalancer") {
-                        p.node_port = o.spec.ports.iter().find(|op| op.port == p.port).and_then(|op| op.node_port);
-                    }
-                }
-                n.status = o.status.clone();
-                self.allocate_service(n)?;
-            }
-            (Object::Pod(o), Object::Pod(n)) => {
-                let mut a = o.spec.clone();
-                let mut b = n.spec.clone();
-                if b.node_name.is_empty() {
-                    b.node_name = a.node_name.clone();
-                    n.spec.node_name = a.node_name.clone();
-                }
-                // Only images (and a few fields) of a pod may change after it is created.
-                for (x, y) in a.containers.iter_mut().zip(b.containers.iter_mut()) {
-                    x.image = y.image.clone();
-                }
-                b.tolerations = a.tolerations.clone();
-                b.active_deadline_seconds = a.active_deadline_seconds;
-                if a != b {
-                    errs.push(validate::FieldError {
-                        path: "spec".into(),
-                        type_: validate::ErrorType::Forbidden,
-                        value: String::new(),
-                        detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
-                    });
-                }
-                n.status = o.status.clone();
-            }
+            (Object::Service(o), Object::Service(n)) => self.prepare_service_update(o, n, errs)?,
+            (Object::Pod(o), Object::Pod(n)) => prepare_pod_update(o, n, errs),
             (Object::Node(o), Object::Node(n)) => {
                 n.status = o.status.clone();
                 // A new NoExecute taint's clock starts now: the taint eviction controller
@@ -558,6 +514,37 @@ impl Engine {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A Service's update: the ClusterIP kept (and immutable once set), the node ports kept
+    /// for a type that has them, and ports allocated.
+    fn prepare_service_update(
+        &mut self,
+        o: &Service,
+        n: &mut Service,
+        errs: &mut Vec<validate::FieldError>,
+    ) -> Result<(), ApiError> {
+        if n.spec.cluster_ip.is_empty() {
+            n.spec.cluster_ip = o.spec.cluster_ip.clone();
+            n.spec.cluster_ips = o.spec.cluster_ips.clone();
+        } else if n.spec.cluster_ip != o.spec.cluster_ip {
+            // ValidateServiceUpdate: the ClusterIP is immutable once set.
+            errs.push(validate::FieldError {
+                path: "spec.clusterIPs[0]".into(),
+                type_: validate::ErrorType::Invalid,
+                value: format!("[]string{{{:?}}}", n.spec.cluster_ip),
+                detail: "may not change once set".into(),
+            });
+        }
+        for p in &mut n.spec.ports {
+            if n.spec.type_ == "ClusterIP" {
+                p.node_port = None;
+            } else if p.node_port.is_none() && (n.spec.type_ == "NodePort" || n.spec.type_ == "LoadBalancer") {
+                p.node_port = o.spec.ports.iter().find(|op| op.port == p.port).and_then(|op| op.node_port);
+            }
+        }
+        n.status = o.status.clone();
+        self.allocate_service(n)
     }
 
     /// Deletes an object. Pods on a node terminate gracefully (`grace` overrides the pod's
@@ -792,6 +779,32 @@ pub fn qos_class(p: &Pod) -> &'static str {
     } else {
         "Burstable"
     }
+}
+
+/// A pod's update (ValidatePodUpdate): the node kept, and only images (and a few fields) may
+/// change.
+fn prepare_pod_update(o: &Pod, n: &mut Pod, errs: &mut Vec<validate::FieldError>) {
+    let mut a = o.spec.clone();
+    let mut b = n.spec.clone();
+    if b.node_name.is_empty() {
+        b.node_name = a.node_name.clone();
+        n.spec.node_name = a.node_name.clone();
+    }
+    // Only images (and a few fields) of a pod may change after it is created.
+    for (x, y) in a.containers.iter_mut().zip(b.containers.iter_mut()) {
+        x.image = y.image.clone();
+    }
+    b.tolerations = a.tolerations.clone();
+    b.active_deadline_seconds = a.active_deadline_seconds;
+    if a != b {
+        errs.push(validate::FieldError {
+            path: "spec".into(),
+            type_: validate::ErrorType::Forbidden,
+            value: String::new(),
+            detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
+        });
+    }
+    n.status = o.status.clone();
 }
 
 #[cfg(test)]
