@@ -403,6 +403,13 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
         }
     }
     out.extend(validate_labels(&s.node_selector, &format!("{path}.nodeSelector")));
+    validate_tolerations(s, path, &mut out);
+    validate_host_aliases(s, path, &mut out);
+    out
+}
+
+/// The pod's tolerations: operator, value and effect.
+fn validate_tolerations(s: &PodSpec, path: &str, out: &mut Vec<FieldError>) {
     for (i, t) in s.tolerations.iter().enumerate() {
         let tp = format!("{path}.tolerations[{i}]");
         if !["", "Equal", "Exists"].contains(&t.operator.as_str()) {
@@ -426,6 +433,10 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
             ));
         }
     }
+}
+
+/// The pod's hostAliases: an IPv4 address and DNS subdomain names.
+fn validate_host_aliases(s: &PodSpec, path: &str, out: &mut Vec<FieldError>) {
     for (i, h) in s.host_aliases.iter().enumerate() {
         if !is_ipv4(&h.ip) {
             out.push(invalid(
@@ -440,7 +451,6 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
             }
         }
     }
-    out
 }
 
 pub fn is_ipv4(s: &str) -> bool {
@@ -475,6 +485,32 @@ fn validate_container(
             &["Always", "IfNotPresent", "Never"],
         ));
     }
+    validate_container_ports(c, path, &mut out);
+    for (i, e) in c.env.iter().enumerate() {
+        if e.name.is_empty() {
+            out.push(required(format!("{path}.env[{i}].name"), ""));
+        }
+    }
+    for (i, m) in c.volume_mounts.iter().enumerate() {
+        if !volumes.contains(&m.name) {
+            out.push(FieldError {
+                path: format!("{path}.volumeMounts[{i}].name"),
+                type_: ErrorType::Invalid,
+                value: q(&m.name),
+                detail: "not found".into(),
+            });
+        }
+        if m.mount_path.is_empty() {
+            out.push(required(format!("{path}.volumeMounts[{i}].mountPath"), ""));
+        }
+    }
+    validate_resource_requirements(c, path, &mut out);
+    validate_probes(c, path, &mut out);
+    out
+}
+
+/// The container's ports: numbers in range, names unique and IANA-style, protocols.
+fn validate_container_ports(c: &Container, path: &str, out: &mut Vec<FieldError>) {
     let mut port_names = BTreeSet::new();
     for (i, p) in c.ports.iter().enumerate() {
         let pp = format!("{path}.ports[{i}]");
@@ -508,24 +544,10 @@ fn validate_container(
             out.push(not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
         }
     }
-    for (i, e) in c.env.iter().enumerate() {
-        if e.name.is_empty() {
-            out.push(required(format!("{path}.env[{i}].name"), ""));
-        }
-    }
-    for (i, m) in c.volume_mounts.iter().enumerate() {
-        if !volumes.contains(&m.name) {
-            out.push(FieldError {
-                path: format!("{path}.volumeMounts[{i}].name"),
-                type_: ErrorType::Invalid,
-                value: q(&m.name),
-                detail: "not found".into(),
-            });
-        }
-        if m.mount_path.is_empty() {
-            out.push(required(format!("{path}.volumeMounts[{i}].mountPath"), ""));
-        }
-    }
+}
+
+/// The container's resources: quantities that parse, requests within limits.
+fn validate_resource_requirements(c: &Container, path: &str, out: &mut Vec<FieldError>) {
     for (res, q_req) in &c.resources.requests {
         let Some(req) = q_req.millis() else {
             out.push(invalid(
@@ -554,6 +576,10 @@ fn validate_container(
             ));
         }
     }
+}
+
+/// The container's probes: one handler each, thresholds and timings in range.
+fn validate_probes(c: &Container, path: &str, out: &mut Vec<FieldError>) {
     for (field, probe) in [
         ("livenessProbe", &c.liveness_probe),
         ("readinessProbe", &c.readiness_probe),
@@ -591,7 +617,6 @@ fn validate_container(
             }
         }
     }
-    out
 }
 
 fn validate_selector_and_template(
