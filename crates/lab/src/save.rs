@@ -7,8 +7,7 @@
 use crate::platform::Platform;
 use crate::session::Entry;
 use crate::tabs::Tabs;
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
 
@@ -101,28 +100,6 @@ struct SaveOut<'a> {
     journal: &'a [Entry],
 }
 
-/// The save as read, before the checks a type cannot express (`Save::from_json`).
-#[derive(Deserialize)]
-struct SaveIn {
-    version: u64,
-    seed: u64,
-    now: u64,
-    speed: u64,
-    editor: String,
-    /// Absent in a save from before tabs; present, it must be a list (null is not).
-    #[serde(default, deserialize_with = "present")]
-    tabs: Option<Vec<(String, String)>>,
-    /// Read only with `tabs`, as before tabs nothing looked at it.
-    #[serde(default)]
-    active: Option<Value>,
-    history: Vec<String>,
-    journal: Vec<Entry>,
-}
-
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
 fn corrupt(what: &str) -> SaveError {
     SaveError::Corrupt(what.to_string())
 }
@@ -144,37 +121,14 @@ impl Save {
         serde_json::to_string(&out).unwrap_or_default()
     }
 
-    /// Reads a save. A save that does not have the expected shape is read a second time as
-    /// plain JSON to say what is wrong with it, in the words the page has always used.
+    /// Reads a save, or says the first thing wrong with it, in the order the fields are
+    /// written and in the words the page has always used. Read through a JSON value (which
+    /// the page parses anyway) rather than a decoder of its own: a journal entry's files then
+    /// come back in name order, and a name read twice by one command once, which changes
+    /// nothing a replay does (it looks files up by name).
     pub fn from_json(text: &str) -> Result<Save, SaveError> {
-        let typed = if text.trim_start().starts_with('{') { serde_json::from_str::<SaveIn>(text).ok() } else { None };
-        match typed {
-            Some(save) => save.check(),
-            None => Err(diagnose(text)),
-        }
-    }
-}
-
-impl SaveIn {
-    /// What the types could not check, in the order a reader meets it.
-    fn check(self) -> Result<Save, SaveError> {
-        if self.version != SAVE_VERSION {
-            return Err(SaveError::Version(Some(self.version)));
-        }
-        check_speed(self.speed)?;
-        let tabs = match self.tabs {
-            None => Tabs::new(&self.editor),
-            Some(files) => tabs_of(files, self.active.as_ref())?,
-        };
-        check_dates(self.journal.iter().map(|e| e.t), self.now)?;
-        Ok(Save {
-            seed: self.seed,
-            now: self.now,
-            journal: self.journal,
-            tabs,
-            history: self.history,
-            speed: self.speed as u32,
-        })
+        let v: Value = serde_json::from_str(text).map_err(|e| SaveError::Corrupt(format!("not JSON: {e}")))?;
+        read_value(&v)
     }
 }
 
@@ -206,25 +160,8 @@ fn check_dates(times: impl Iterator<Item = u64>, now: u64) -> Result<(), SaveErr
     Ok(())
 }
 
-/// Why a save that did not read as one is unreadable: the first thing wrong with it, found
-/// in the order the fields are written.
-fn diagnose(text: &str) -> SaveError {
-    let v: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return SaveError::Corrupt(format!("not JSON: {e}")),
-    };
-    match diagnose_value(&v) {
-        Err(e) => e,
-        // Nothing the page ever wrote (a key twice, say): serde's own words. Read from the
-        // text again, not from `v`, so the page carries one decoder of the save, not two.
-        Ok(()) => match serde_json::from_str::<SaveIn>(text) {
-            Err(e) => SaveError::Corrupt(e.to_string()),
-            Ok(_) => corrupt("not an object"),
-        },
-    }
-}
-
-fn diagnose_value(v: &Value) -> Result<(), SaveError> {
+/// The save in `v`, checked field by field in the order they are written.
+fn read_value(v: &Value) -> Result<Save, SaveError> {
     if !v.is_object() {
         return Err(corrupt("not an object"));
     }
@@ -236,72 +173,67 @@ fn diagnose_value(v: &Value) -> Result<(), SaveError> {
     let num = |k: &str| {
         v.get(k).and_then(Value::as_u64).ok_or_else(|| corrupt(&format!("\"{k}\" is missing or not a whole number")))
     };
-    num("seed")?;
+    let seed = num("seed")?;
     let now = num("now")?;
-    check_speed(num("speed")?)?;
-    v.get("editor").and_then(Value::as_str).ok_or_else(|| corrupt("\"editor\" is missing"))?;
-    if let Some(t) = v.get("tabs") {
-        let files = t
-            .as_array()
-            .ok_or_else(|| corrupt("\"tabs\" is not a list"))?
-            .iter()
-            .map(|f| match f.as_array().map(Vec::as_slice) {
-                Some([n, t]) => n.as_str().zip(t.as_str()).map(|(n, t)| (n.to_string(), t.to_string())),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| corrupt("an editor tab is not [name, text]"))?;
-        tabs_of(files, v.get("active"))?;
-    }
+    let speed = num("speed")?;
+    check_speed(speed)?;
+    let editor = v.get("editor").and_then(Value::as_str).ok_or_else(|| corrupt("\"editor\" is missing"))?;
+    let tabs = match v.get("tabs") {
+        None => Tabs::new(editor),
+        Some(t) => tabs_of(read_tabs(t)?, v.get("active"))?,
+    };
     let history = v.get("history").and_then(Value::as_array).ok_or_else(|| corrupt("\"history\" is missing"))?;
-    if history.iter().any(|h| !h.is_string()) {
-        return Err(corrupt("a history item is not text"));
-    }
+    let history = history
+        .iter()
+        .map(|h| h.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| corrupt("a history item is not text"))?;
     let journal = v.get("journal").and_then(Value::as_array).ok_or_else(|| corrupt("\"journal\" is missing"))?;
-    let mut times = Vec::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(journal.len());
     for (i, e) in journal.iter().enumerate() {
-        let at = |what: &str| corrupt(&format!("journal entry {}: {what}", i + 1));
-        let t = e.get("t").and_then(Value::as_u64).ok_or_else(|| at("no time"))?;
-        e.get("command").and_then(Value::as_str).ok_or_else(|| at("no command"))?;
-        let files = e.get("files").and_then(Value::as_object).ok_or_else(|| at("no files"))?;
-        if files.values().any(|f| !f.is_string()) {
-            return Err(at("a file is not text"));
+        let entry = read_entry(e).map_err(|what| corrupt(&format!("journal entry {}: {what}", i + 1)))?;
+        if entries.last().is_some_and(|last| last.t > entry.t) {
+            return Err(corrupt(&format!("journal entry {}: dated before the command above it", i + 1)));
         }
-        times.push(t);
-        check_dates(times.iter().copied(), u64::MAX)?;
+        entries.push(entry);
     }
-    check_dates(times.into_iter(), now)
+    check_dates(entries.iter().map(|e| e.t), now)?;
+    Ok(Save { seed, now, journal: entries, tabs, history, speed: speed as u32 })
 }
 
-/// A journal entry's files as a JSON object of name → text, in the order they were read
-/// (a name read twice stays twice): serde_json's own map would sort and merge them.
+/// The editor's tabs: a list of `[name, text]`.
+fn read_tabs(t: &Value) -> Result<Vec<(String, String)>, SaveError> {
+    t.as_array()
+        .ok_or_else(|| corrupt("\"tabs\" is not a list"))?
+        .iter()
+        .map(|f| match f.as_array().map(Vec::as_slice) {
+            Some([n, t]) => n.as_str().zip(t.as_str()).map(|(n, t)| (n.to_string(), t.to_string())),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| corrupt("an editor tab is not [name, text]"))
+}
+
+/// One journal entry, or what is wrong with it.
+fn read_entry(e: &Value) -> Result<Entry, &'static str> {
+    let t = e.get("t").and_then(Value::as_u64).ok_or("no time")?;
+    let command = e.get("command").and_then(Value::as_str).ok_or("no command")?;
+    let files = e.get("files").and_then(Value::as_object).ok_or("no files")?;
+    let files = files
+        .iter()
+        .map(|(name, text)| text.as_str().map(|text| (name.clone(), text.to_string())))
+        .collect::<Option<Vec<_>>>()
+        .ok_or("a file is not text")?;
+    Ok(Entry { t, command: command.to_string(), files })
+}
+
+/// A journal entry's files written as a JSON object of name → text, in the order they were
+/// read (a name read twice is written twice).
 pub(crate) mod files_object {
     use super::*;
 
     pub fn serialize<S: Serializer>(files: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(files.iter().map(|(name, text)| (name, text)))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
-        d.deserialize_map(InOrder)
-    }
-
-    struct InOrder;
-
-    impl<'de> Visitor<'de> for InOrder {
-        type Value = Vec<(String, String)>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object of file names and their texts")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut files = Vec::new();
-            while let Some(file) = map.next_entry::<String, String>()? {
-                files.push(file);
-            }
-            Ok(files)
-        }
     }
 }
 
@@ -332,15 +264,15 @@ mod tests {
             ]
         );
         let names: Vec<&str> = save.journal[0].files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["manifest.yaml", "b.yaml"], "in the order read, not sorted");
-        assert!(save.journal[0].files[1].1.contains("name: \"q\\\\é\""));
+        assert_eq!(names, ["b.yaml", "manifest.yaml"], "by name (a replay looks them up by name)");
+        assert!(save.journal[0].files[0].1.contains("name: \"q\\\\é\""));
         assert_eq!((save.journal[1].t, save.journal[2].t), (0, 20_000));
         // Written again, it reads back the same (the bytes of an escape may differ).
         assert_eq!(Save::from_json(&save.to_json()), Ok(save));
     }
 
     #[test]
-    fn a_file_read_twice_by_one_command_is_kept_twice() {
+    fn a_file_read_twice_by_one_command_is_written_twice_and_read_once() {
         let entry = Entry {
             t: 0,
             command: "x".into(),
@@ -348,7 +280,8 @@ mod tests {
         };
         let text = serde_json::to_string(&entry).unwrap();
         assert_eq!(text, r#"{"t":0,"command":"x","files":{"b":"1","a":"1","b":"1"}}"#);
-        assert_eq!(serde_json::from_str::<Entry>(&text).unwrap(), entry);
+        let read = read_entry(&serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(read.files, [("a".to_string(), "1".to_string()), ("b".to_string(), "1".to_string())]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use crate::save::{Save, SaveError, SAVE_VERSION};
 pub const HISTORY_LIMIT: usize = 100;
 
 /// One journaled command, as the save writes it: `{"t":…,"command":…,"files":{name: text}}`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Entry {
     /// Simulated milliseconds since boot when the command ran.
     pub t: u64,
