@@ -259,65 +259,109 @@ impl ChangeLog {
     }
 }
 
-macro_rules! with_map {
-    ($store:expr, $kind:expr, $m:ident => $body:expr, $none:expr) => {
-        match $kind {
-            "Pod" => {
-                let $m = &$store.pods;
-                $body
+/// One kind's objects, whatever the kind: what the store's lookups by kind name need.
+trait AnyObjects {
+    fn get_object(&self, k: &Key) -> Option<Object>;
+    fn contains(&self, k: &Key) -> bool;
+    fn list_objects(&self, ns: Option<&str>) -> Vec<Object>;
+    fn count(&self) -> usize;
+    fn uid_of(&self, k: &Key) -> Option<&str>;
+    fn remove_object(&mut self, k: &Key) -> Option<Object>;
+}
+
+impl<T: Resource> AnyObjects for Objects<T> {
+    fn get_object(&self, k: &Key) -> Option<Object> {
+        self.get(k).cloned().map(T::into_object)
+    }
+    fn contains(&self, k: &Key) -> bool {
+        self.contains_key(k)
+    }
+    fn list_objects(&self, ns: Option<&str>) -> Vec<Object> {
+        self.iter()
+            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
+            .map(|(_, o)| o.clone().into_object())
+            .collect()
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn uid_of(&self, k: &Key) -> Option<&str> {
+        self.get(k).map(|o| o.metadata().uid.as_str())
+    }
+    fn remove_object(&mut self, k: &Key) -> Option<Object> {
+        self.remove(k).map(T::into_object)
+    }
+}
+
+/// A served kind as the store keeps it: the map that holds it. The store's lookups by kind
+/// name are generated from `kubelab_api::served_kinds!`, so a kind added there does not
+/// compile until it has a map here.
+pub trait Stored: Resource {
+    fn objects(store: &Store) -> &Objects<Self>;
+    fn objects_mut(store: &mut Store) -> &mut Objects<Self>;
+}
+
+macro_rules! stored {
+    ($($ty:ident => $field:ident),* $(,)?) => {$(
+        impl Stored for $ty {
+            fn objects(store: &Store) -> &Objects<Self> {
+                &store.$field
             }
-            "Node" => {
-                let $m = &$store.nodes;
-                $body
+            fn objects_mut(store: &mut Store) -> &mut Objects<Self> {
+                &mut store.$field
             }
-            "Namespace" => {
-                let $m = &$store.namespaces;
-                $body
+        }
+    )*};
+}
+
+stored! {
+    Pod => pods,
+    Node => nodes,
+    Namespace => namespaces,
+    ConfigMap => configmaps,
+    Service => services,
+    Endpoints => endpoints,
+    Event => events,
+    Deployment => deployments,
+    ReplicaSet => replicasets,
+    StatefulSet => statefulsets,
+    PersistentVolumeClaim => pvcs,
+    PersistentVolume => pvs,
+    StorageClass => storageclasses,
+}
+
+/// The store's dispatch from a kind's name (or an `Object`'s variant) to its map.
+macro_rules! by_kind {
+    ($($ty:ident),*) => {
+        impl Store {
+            /// The map holding the kind named `kind`; None for a kind the lab does not serve.
+            fn objects_of(&self, kind: &str) -> Option<&dyn AnyObjects> {
+                $(if kind == <$ty as Resource>::INFO.kind {
+                    return Some(<$ty as Stored>::objects(self));
+                })*
+                None
             }
-            "ConfigMap" => {
-                let $m = &$store.configmaps;
-                $body
+
+            fn objects_of_mut(&mut self, kind: &str) -> Option<&mut dyn AnyObjects> {
+                $(if kind == <$ty as Resource>::INFO.kind {
+                    return Some(<$ty as Stored>::objects_mut(self));
+                })*
+                None
             }
-            "Service" => {
-                let $m = &$store.services;
-                $body
+
+            fn put(&mut self, obj: Object) {
+                let k = key(&obj.meta().namespace, &obj.meta().name);
+                match obj {
+                    $(Object::$ty(o) => {
+                        <$ty as Stored>::objects_mut(self).insert(k, o);
+                    })*
+                }
             }
-            "Endpoints" => {
-                let $m = &$store.endpoints;
-                $body
-            }
-            "Event" => {
-                let $m = &$store.events;
-                $body
-            }
-            "Deployment" => {
-                let $m = &$store.deployments;
-                $body
-            }
-            "ReplicaSet" => {
-                let $m = &$store.replicasets;
-                $body
-            }
-            "StatefulSet" => {
-                let $m = &$store.statefulsets;
-                $body
-            }
-            "PersistentVolumeClaim" => {
-                let $m = &$store.pvcs;
-                $body
-            }
-            "PersistentVolume" => {
-                let $m = &$store.pvs;
-                $body
-            }
-            "StorageClass" => {
-                let $m = &$store.storageclasses;
-                $body
-            }
-            _ => $none,
         }
     };
 }
+
+kubelab_api::served_kinds!(by_kind);
 
 impl Store {
     pub fn resource_version(&self) -> u64 {
@@ -336,21 +380,17 @@ impl Store {
 
     pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<Object> {
         let k = key(ns, name);
-        with_map!(self, kind, m => m.get(&k).cloned().map(wrap), None)
+        self.objects_of(kind).and_then(|m| m.get_object(&k))
     }
 
     pub fn exists(&self, kind: &str, ns: &str, name: &str) -> bool {
         let k = key(ns, name);
-        with_map!(self, kind, m => m.contains_key(&k), false)
+        self.objects_of(kind).is_some_and(|m| m.contains(&k))
     }
 
     /// Objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
     pub fn list(&self, kind: &str, ns: Option<&str>) -> Vec<Object> {
-        with_map!(self, kind, m => m
-            .iter()
-            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
-            .map(|(_, o)| wrap(o.clone()))
-            .collect(), Vec::new())
+        self.objects_of(kind).map(|m| m.list_objects(ns)).unwrap_or_default()
     }
 
     /// Objects in namespace `ns`, pods and events aside (for the lab's per-namespace limit).
@@ -368,78 +408,17 @@ impl Store {
     }
 
     pub fn count(&self, kind: &str) -> usize {
-        with_map!(self, kind, m => m.len(), 0)
+        self.objects_of(kind).map_or(0, |m| m.count())
     }
 
     /// Finds any object by uid (for ownerReferences).
     pub fn uid_exists(&self, kind: &str, ns: &str, name: &str, uid: &str) -> bool {
         let k = key(ns, name);
-        with_map!(self, kind, m => m.get(&k).is_some_and(|o| meta_of(o).uid == uid), false)
-    }
-
-    fn put(&mut self, obj: Object) {
-        let k = key(&obj.meta().namespace, &obj.meta().name);
-        match obj {
-            Object::Pod(o) => {
-                self.pods.insert(k, o);
-            }
-            Object::Node(o) => {
-                self.nodes.insert(k, o);
-            }
-            Object::Namespace(o) => {
-                self.namespaces.insert(k, o);
-            }
-            Object::ConfigMap(o) => {
-                self.configmaps.insert(k, o);
-            }
-            Object::Service(o) => {
-                self.services.insert(k, o);
-            }
-            Object::Endpoints(o) => {
-                self.endpoints.insert(k, o);
-            }
-            Object::Event(o) => {
-                self.events.insert(k, o);
-            }
-            Object::Deployment(o) => {
-                self.deployments.insert(k, o);
-            }
-            Object::ReplicaSet(o) => {
-                self.replicasets.insert(k, o);
-            }
-            Object::StatefulSet(o) => {
-                self.statefulsets.insert(k, o);
-            }
-            Object::PersistentVolumeClaim(o) => {
-                self.pvcs.insert(k, o);
-            }
-            Object::PersistentVolume(o) => {
-                self.pvs.insert(k, o);
-            }
-            Object::StorageClass(o) => {
-                self.storageclasses.insert(k, o);
-            }
-        }
+        self.objects_of(kind).and_then(|m| m.uid_of(&k)).is_some_and(|u| u == uid)
     }
 
     fn remove(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
-        let k = key(ns, name);
-        match kind {
-            "Pod" => self.pods.remove(&k).map(Object::Pod),
-            "Node" => self.nodes.remove(&k).map(Object::Node),
-            "Namespace" => self.namespaces.remove(&k).map(Object::Namespace),
-            "ConfigMap" => self.configmaps.remove(&k).map(Object::ConfigMap),
-            "Service" => self.services.remove(&k).map(Object::Service),
-            "Endpoints" => self.endpoints.remove(&k).map(Object::Endpoints),
-            "Event" => self.events.remove(&k).map(Object::Event),
-            "Deployment" => self.deployments.remove(&k).map(Object::Deployment),
-            "ReplicaSet" => self.replicasets.remove(&k).map(Object::ReplicaSet),
-            "StatefulSet" => self.statefulsets.remove(&k).map(Object::StatefulSet),
-            "PersistentVolumeClaim" => self.pvcs.remove(&k).map(Object::PersistentVolumeClaim),
-            "PersistentVolume" => self.pvs.remove(&k).map(Object::PersistentVolume),
-            "StorageClass" => self.storageclasses.remove(&k).map(Object::StorageClass),
-            _ => None,
-        }
+        self.objects_of_mut(kind)?.remove_object(&key(ns, name))
     }
 
     /// Stores a new object: uid, resourceVersion, creationTimestamp, generation 1.
@@ -709,44 +688,6 @@ fn event_hash(e: &EventSpec) -> u64 {
     let mut h = crate::fasthash::FxHasher::default();
     (&e.involved.uid, &e.involved.name, &e.reason, &e.message, e.component).hash(&mut h);
     h.finish()
-}
-
-/// Typed objects to `Object`.
-pub trait IntoObject {
-    fn into_object(self) -> Object;
-    fn meta(&self) -> &ObjectMeta;
-}
-
-macro_rules! into_object {
-    ($($t:ident),*) => {$(
-        impl IntoObject for $t {
-            fn into_object(self) -> Object { Object::$t(self) }
-            fn meta(&self) -> &ObjectMeta { &self.metadata }
-        }
-    )*};
-}
-into_object!(
-    Pod,
-    Node,
-    Namespace,
-    ConfigMap,
-    Service,
-    Endpoints,
-    Event,
-    Deployment,
-    ReplicaSet,
-    StatefulSet,
-    PersistentVolumeClaim,
-    PersistentVolume,
-    StorageClass
-);
-
-fn wrap<T: IntoObject>(t: T) -> Object {
-    t.into_object()
-}
-
-fn meta_of<T: IntoObject>(t: &T) -> &ObjectMeta {
-    t.meta()
 }
 
 #[cfg(test)]
