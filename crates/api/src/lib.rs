@@ -12,6 +12,7 @@ pub mod opaque;
 pub mod parse;
 pub mod quantity;
 pub mod sort;
+pub mod storage;
 pub mod tracked;
 pub mod validate;
 
