@@ -2,7 +2,8 @@
 
 use kubelab_engine::{Engine, Snapshot};
 use kubelab_kubectl::script::parse_script;
-use kubelab_kubectl::{Console, Ctx, FileOrDir, Files};
+use kubelab_kubectl::{FileOrDir, Files};
+use kubelab_lab::session::Session;
 use std::path::{Path, PathBuf};
 
 /// Runs `text` on a fresh default cluster seeded with `seed`.
@@ -16,9 +17,8 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, w
             return (transcript, trace);
         }
     };
-    let mut engine = Engine::new(seed);
-    let mut console = Console::new();
-    engine.settle();
+    // The same session the page drives (crates/lab), in its headless form.
+    let mut session = Session::headless(seed);
     let mut last: Option<Snapshot> = None;
     let emit = |s: Snapshot, trace: &mut String, last: &mut Option<Snapshot>| {
         if want_trace {
@@ -27,32 +27,29 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files, script_name: &str, w
         }
         *last = Some(s);
     };
-    emit(engine.snapshot(), &mut trace, &mut last);
+    emit(session.engine().snapshot(), &mut trace, &mut last);
     for cmd in commands {
-        for (i, l) in cmd.echo.iter().enumerate() {
+        let mut seen: Vec<Snapshot> = Vec::new();
+        let mut observe = |e: &Engine| {
+            if want_trace {
+                seen.push(e.snapshot());
+            }
+        };
+        let ran = session.run_observed(&cmd, files, &mut observe);
+        for (i, l) in ran.echo.iter().enumerate() {
             if i == 0 {
                 transcript.push_str("$ ");
             }
             transcript.push_str(l);
             transcript.push('\n');
         }
-        let mut seen: Vec<Snapshot> = Vec::new();
-        let out = {
-            let mut observe = |e: &Engine| {
-                if want_trace {
-                    seen.push(e.snapshot());
-                }
-            };
-            let mut ctx = Ctx { files, stdin: cmd.stdin.as_deref(), observe: &mut observe };
-            console.execute(&mut engine, &cmd.command, &mut ctx)
-        };
         for s in seen {
             if last.as_ref().is_none_or(|l| !l.same_state(&s)) {
                 emit(s, &mut trace, &mut last);
             }
         }
-        transcript.push_str(&out.text());
-        let mut after = engine.snapshot();
+        transcript.push_str(&ran.output.text());
+        let mut after = session.engine().snapshot();
         after.after = Some(cmd.command.clone());
         emit(after, &mut trace, &mut last);
     }

@@ -54,6 +54,15 @@ impl Session {
         Session { engine: Engine::new(seed), journal: Vec::new(), on: None, console: Console::deferring() }
     }
 
+    /// A session for the headless runner: each command's reaction is settled before the
+    /// command returns (the page settles it a pass at a time instead), and a running
+    /// `get -w` or `logs -f` prints during the next `lab advance`, then ends.
+    pub fn headless(seed: u64) -> Session {
+        let mut session = Session { engine: Engine::new(seed), journal: Vec::new(), on: None, console: Console::new() };
+        session.engine.settle();
+        session
+    }
+
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
@@ -102,6 +111,12 @@ impl Session {
 
     /// Runs one command and journals it unless it only reads.
     pub fn run_command(&mut self, cmd: &ScriptCommand, files: &dyn Files) -> Ran {
+        self.run_observed(cmd, files, &mut |_| {})
+    }
+
+    /// `run_command`, calling `observe` with the engine at each instant the command moves the
+    /// clock through (`rollout status`, `lab advance`): the runner's trace.
+    pub fn run_observed(&mut self, cmd: &ScriptCommand, files: &dyn Files, observe: &mut dyn FnMut(&Engine)) -> Ran {
         // The last command's effects are settled before this one runs, as in a replay.
         if !self.engine.is_settled() {
             self.engine.settle();
@@ -117,7 +132,7 @@ impl Session {
         let output = self.console.execute(
             &mut self.engine,
             &line,
-            &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} },
+            &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe },
         );
         if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
