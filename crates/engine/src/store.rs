@@ -14,55 +14,78 @@ pub fn key(ns: &str, name: &str) -> Key {
 /// One kind's objects by (namespace, name), in that order: a B-tree of boxed objects, so
 /// its nodes shift and split pointers rather than kilobyte-sized pods and events (a pod is
 /// over 1 KiB; 10,000 pods' creates and status writes moved hundreds of megabytes).
-/// Read like a `BTreeMap<Key, T>`.
+/// Read like a `BTreeMap<Key, T>`. It also counts its objects per namespace, so the lab's
+/// per-namespace limit is a lookup on each create, not a count (which made a manifest of
+/// thousands of objects quadratic).
 #[derive(Clone, Debug)]
-pub struct Objects<T>(BTreeMap<Key, Box<T>>);
+pub struct Objects<T> {
+    map: BTreeMap<Key, Box<T>>,
+    per_namespace: BTreeMap<String, usize>,
+}
 
 impl<T> Default for Objects<T> {
     fn default() -> Self {
-        Objects(BTreeMap::new())
+        Objects { map: BTreeMap::new(), per_namespace: BTreeMap::new() }
     }
 }
 
 impl<T> Objects<T> {
     pub fn get(&self, k: &Key) -> Option<&T> {
-        self.0.get(k).map(|b| &**b)
+        self.map.get(k).map(|b| &**b)
     }
     pub fn get_mut(&mut self, k: &Key) -> Option<&mut T> {
-        self.0.get_mut(k).map(|b| &mut **b)
+        self.map.get_mut(k).map(|b| &mut **b)
     }
     pub fn contains_key(&self, k: &Key) -> bool {
-        self.0.contains_key(k)
+        self.map.contains_key(k)
     }
     pub fn insert(&mut self, k: Key, v: T) -> Option<T> {
-        self.0.insert(k, Box::new(v)).map(|b| *b)
+        match self.map.entry(k) {
+            std::collections::btree_map::Entry::Occupied(mut o) => Some(*o.insert(Box::new(v))),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                *self.per_namespace.entry(slot.key().0.clone()).or_default() += 1;
+                slot.insert(Box::new(v));
+                None
+            }
+        }
     }
     pub fn remove(&mut self, k: &Key) -> Option<T> {
-        self.0.remove(k).map(|b| *b)
+        let removed = self.map.remove(k)?;
+        if let Some(n) = self.per_namespace.get_mut(&k.0) {
+            *n -= 1;
+            if *n == 0 {
+                self.per_namespace.remove(&k.0);
+            }
+        }
+        Some(*removed)
+    }
+    /// How many objects namespace `ns` holds.
+    pub fn in_namespace(&self, ns: &str) -> usize {
+        self.per_namespace.get(ns).copied().unwrap_or(0)
     }
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.map.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.map.is_empty()
     }
     pub fn keys(&self) -> std::collections::btree_map::Keys<'_, Key, Box<T>> {
-        self.0.keys()
+        self.map.keys()
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
-        self.0.values().map(|b| &**b)
+        self.map.values().map(|b| &**b)
     }
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> + '_ {
-        self.0.values_mut().map(|b| &mut **b)
+        self.map.values_mut().map(|b| &mut **b)
     }
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
-        self.0.iter().map(|(k, b)| (k, &**b))
+        self.map.iter().map(|(k, b)| (k, &**b))
     }
     pub fn range<R: std::ops::RangeBounds<Key>>(
         &self,
         r: R,
     ) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
-        self.0.range(r).map(|(k, b)| (k, &**b))
+        self.map.range(r).map(|(k, b)| (k, &**b))
     }
 }
 
@@ -73,14 +96,14 @@ impl<'a, T> IntoIterator for &'a Objects<T> {
         fn((&'a Key, &'a Box<T>)) -> (&'a Key, &'a T),
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, b)| (k, &**b))
+        self.map.iter().map(|(k, b)| (k, &**b))
     }
 }
 
 impl<T> std::ops::Index<&Key> for Objects<T> {
     type Output = T;
     fn index(&self, k: &Key) -> &T {
-        &self.0[k]
+        &self.map[k]
     }
 }
 
@@ -395,16 +418,13 @@ impl Store {
 
     /// Objects in namespace `ns`, pods and events aside (for the lab's per-namespace limit).
     pub fn namespace_objects(&self, ns: &str) -> usize {
-        fn in_ns<V>(m: &Objects<V>, ns: &str) -> usize {
-            m.range((ns.to_string(), String::new())..).take_while(|((n, _), _)| n == ns).count()
-        }
-        in_ns(&self.configmaps, ns)
-            + in_ns(&self.services, ns)
-            + in_ns(&self.endpoints, ns)
-            + in_ns(&self.deployments, ns)
-            + in_ns(&self.replicasets, ns)
-            + in_ns(&self.statefulsets, ns)
-            + in_ns(&self.pvcs, ns)
+        self.configmaps.in_namespace(ns)
+            + self.services.in_namespace(ns)
+            + self.endpoints.in_namespace(ns)
+            + self.deployments.in_namespace(ns)
+            + self.replicasets.in_namespace(ns)
+            + self.statefulsets.in_namespace(ns)
+            + self.pvcs.in_namespace(ns)
     }
 
     pub fn count(&self, kind: &str) -> usize {
@@ -760,5 +780,18 @@ mod tests {
         let events: Vec<&Event> = s.events.values().collect();
         assert_eq!(events.len(), 2);
         assert_eq!(events.iter().map(|e| e.count).collect::<Vec<_>>(), [2, 1]);
+    }
+
+    #[test]
+    fn objects_count_per_namespace_through_inserts_replacements_and_removes() {
+        let mut m: Objects<u32> = Objects::default();
+        m.insert(key("a", "x"), 1);
+        m.insert(key("a", "y"), 2);
+        m.insert(key("a", "x"), 3); // a replacement is not a new object
+        m.insert(key("b", "x"), 4);
+        assert_eq!((m.in_namespace("a"), m.in_namespace("b"), m.in_namespace("c")), (2, 1, 0));
+        assert_eq!(m.remove(&key("a", "x")), Some(3));
+        assert_eq!(m.remove(&key("a", "x")), None);
+        assert_eq!((m.in_namespace("a"), m.len()), (1, 2));
     }
 }
