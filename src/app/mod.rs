@@ -102,6 +102,8 @@ pub enum Msg {
     Lesson(LessonAction),
     /// Make a share link for the lab (and the lesson step) as it is now.
     Share,
+    /// The answer to "a share link would replace your lab": true, open the shared lab.
+    OpenShared(bool),
     TogglePresenter,
     DemoScript(String),
     DemoNext,
@@ -132,6 +134,7 @@ impl Msg {
             Msg::Lesson(
                 LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close
             ) | Msg::TogglePresenter
+                | Msg::OpenShared(_)
                 | Msg::DemoScript(_)
                 | Msg::DemoRestart
                 | Msg::Tab(_)
@@ -168,6 +171,8 @@ pub struct App {
     last_check: Option<(u64, u64, f64)>,
     /// The last share link made.
     share_link: Option<String>,
+    /// A share link waiting for the learner's answer, with the saved work it would replace.
+    pending_share: Option<(crate::share::Shared, String)>,
     presenter: bool,
     /// The same, for the keyboard listener.
     presenter_flag: Rc<Cell<bool>>,
@@ -208,6 +213,7 @@ impl Component for App {
             picked: None,
             last_check: None,
             share_link: None,
+            pending_share: None,
             presenter: props.presenter,
             presenter_flag,
             demo: Demo::new(DEFAULT_DEMO),
@@ -220,23 +226,7 @@ impl Component for App {
             render_later: None,
         };
         if let Some(key) = &props.save_key {
-            match props.shared.as_deref().map(|s| crate::share::decode(s, &app.lessons)) {
-                Some(Ok(shared)) => {
-                    app.load_progress();
-                    app.progress.open = shared.lesson.map(|(lesson, step)| Open { lesson, step, ..Default::default() });
-                    app.restore(key, shared.save);
-                    app.info("Opened a shared lab: its commands replay into the same cluster.");
-                }
-                Some(Err(e)) => {
-                    app.notice =
-                        Some(format!("This share link could not be opened: {e}. Here is a fresh lab instead."));
-                    app.load_progress();
-                }
-                None => {
-                    app.load(key, props);
-                    app.load_progress();
-                }
-            }
+            app.open(key, props);
         }
         app.work_on_restore();
         set_theme(app.dark);
@@ -306,6 +296,7 @@ impl App {
             Msg::BackToCheckpoint => self.back_to_checkpoint(ctx),
             Msg::Key(key) => self.key(ctx, &key),
             Msg::Share => self.share(),
+            Msg::OpenShared(open) => self.answer_shared(ctx, open),
             Msg::ToggleTheme => self.toggle_theme(),
             Msg::Select(sel) => self.select(Some(sel)),
             Msg::CloseInspector => self.select(None),

@@ -1,5 +1,6 @@
 //! The lab in the browser: saved after each command and every few seconds of clock, read
-//! and replayed when the page opens (`kubelab_lab::save`), and Reset.
+//! and replayed when the page opens (`kubelab_lab::save`), a share link opened (never over
+//! saved work without asking), and Reset.
 
 use super::{App, AppProps, RESTORE_BUDGET_MS, SAVE_EVERY_MS};
 use crate::session::Save;
@@ -23,6 +24,57 @@ impl App {
     pub(super) fn save_now(&mut self, ctx: &Context<Self>) -> bool {
         self.save(ctx);
         false
+    }
+
+    /// The page opens: a share link in the address, or the lab saved in this browser. A link
+    /// that would replace saved work waits for the learner's answer (`answer_shared`) while the
+    /// saved lab comes back; a damaged link says why and keeps the saved lab.
+    pub(super) fn open(&mut self, key: &str, props: &AppProps) {
+        let shared = props.shared.as_deref().map(|s| crate::share::decode(s, &self.lessons));
+        match shared {
+            Some(Ok(shared)) => match crate::share::work_at_stake(&self.platform, key) {
+                None => {
+                    self.load_progress();
+                    self.open_shared(key, shared);
+                }
+                Some(work) => {
+                    self.load(key, props);
+                    self.load_progress();
+                    self.pending_share = Some((shared, work));
+                }
+            },
+            Some(Err(e)) => {
+                self.load(key, props);
+                self.load_progress();
+                let kept =
+                    if self.lab.restoring.is_some() { "Your saved lab is kept." } else { "Here is a fresh lab." };
+                let earlier = self.notice.take().map(|n| format!(" {n}")).unwrap_or_default();
+                self.notice = Some(format!("This share link could not be opened: {e}. {kept}{earlier}"));
+            }
+            None => {
+                self.load(key, props);
+                self.load_progress();
+            }
+        }
+    }
+
+    /// "Open the shared lab" (true) or "Keep mine" (false).
+    pub(super) fn answer_shared(&mut self, ctx: &Context<Self>, open: bool) -> bool {
+        let Some((shared, _)) = self.pending_share.take() else { return false };
+        if open {
+            let Some(key) = ctx.props().save_key.clone() else { return true };
+            self.lab.cancel_restore(&self.platform);
+            self.selected = None;
+            self.open_shared(&key, shared);
+            self.work_on_restore();
+        }
+        true
+    }
+
+    fn open_shared(&mut self, key: &str, shared: crate::share::Shared) {
+        self.progress.open = shared.lesson.map(|(lesson, step)| super::Open { lesson, step, ..Default::default() });
+        self.restore(key, shared.save);
+        self.info("Opened a shared lab: its commands replay into the same cluster.");
     }
 
     /// Reads the save: a lab to replay, or a notice saying why there is a fresh one.

@@ -61,6 +61,7 @@ impl App {
         let reached = self.lab.clock.lagging();
         html! {
             <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
+                <a class="skip-link" href="#console-input" data-testid="skip-link" onclick={Callback::from(super::dom::focus_console)}>{ "Skip to the console" }</a>
                 <header class="top">
                     <div class="brand">
                         <h1>{ "kubelab" }</h1>
@@ -83,6 +84,13 @@ impl App {
                     <div class="notice" role="alert" data-testid="notice">
                         <p>{ n }</p>
                         <button type="button" onclick={link.callback(|_| Msg::DismissNotice)}>{ "Dismiss" }</button>
+                    </div>
+                }
+                if let Some((_, work)) = &self.pending_share {
+                    <div class="notice ask" role="alertdialog" aria-labelledby="share-ask-text" data-testid="share-ask">
+                        <p id="share-ask-text">{ format!("This link opens a shared lab. It would replace the lab saved in this browser ({work}).") }</p>
+                        <button type="button" data-testid="share-open" onclick={link.callback(|_| Msg::OpenShared(true))}>{ "Open the shared lab" }</button>
+                        <button type="button" data-testid="share-keep" onclick={link.callback(|_| Msg::OpenShared(false))}>{ "Keep mine" }</button>
                     </div>
                 }
                 if let Some(r) = &self.lab.restoring {

@@ -44,3 +44,44 @@ test('a share link opens the same lab and lesson step in a fresh browser context
   assert.deepEqual(third.errors, []);
   await third.context.close();
 });
+
+test('a share link asks before it replaces a saved lab, and a damaged one keeps it', { timeout: 240_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 9 });
+  await lab.run('kubectl create deployment shared --image=nginx');
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  // Work done after the link was made: the saved lab is no longer what the link holds.
+  await lab.run('kubectl create deployment mine --image=nginx');
+  await page.waitForFunction(() => document.querySelector('[data-testid^="pod-mine-"]'));
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await page.waitForFunction(() => (localStorage.getItem('kubelab.lab') ?? '').includes('deployment mine'));
+
+  const reopen = async (url) => {
+    await page.goto('about:blank');
+    await page.goto(url);
+  };
+  await reopen(link);
+  await page.getByTestId('share-ask').waitFor();
+  assert.match(await page.getByTestId('share-ask').textContent(), /replace the lab saved in this browser \(2 commands\)/);
+  await page.getByTestId('share-keep').click();
+  await lab.waitForRestored();
+  assert.equal(await page.getByTestId('share-ask').count(), 0);
+  await page.waitForFunction(() => document.querySelector('[data-testid^="pod-mine-"]'));
+
+  await reopen(link);
+  await page.getByTestId('share-open').click();
+  await lab.waitForConsoleText('Opened a shared lab');
+  await page.waitForFunction(() => document.querySelector('[data-testid^="pod-shared-"]') && !document.querySelector('[data-testid^="pod-mine-"]'));
+
+  await lab.run('kubectl create deployment mine --image=nginx');
+  await page.waitForFunction(() => document.querySelector('[data-testid^="pod-mine-"]'));
+  await reopen(`${env.server.url}#share=not-a-lab`);
+  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /could not be opened: the link is damaged.*Your saved lab is kept/);
+  await lab.waitForRestored();
+  await page.waitForFunction(() => document.querySelector('[data-testid^="pod-mine-"]'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

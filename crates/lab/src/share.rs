@@ -1,8 +1,10 @@
 //! Share links: a lab (its seed and command journal, which rebuild the same cluster) and the
 //! lesson step open, packed into the address's fragment as `#share=<base64url JSON>`. The
 //! fragment never reaches a server. A link that does not decode, or names a lesson this lab
-//! does not have, is an error with a reason; the page then says so and opens a fresh lab.
+//! does not have, is an error with a reason; the page then says so and keeps the saved lab.
+//! A link never replaces a saved lab that holds work without asking (`work_at_stake`).
 
+use crate::platform::Platform;
 use crate::save::Save;
 use kubelab_lessons::Lesson;
 use serde::Serialize;
@@ -115,6 +117,25 @@ pub fn from_fragment(hash: &str) -> Option<&str> {
     hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("share="))
 }
 
+/// The work a share link would replace: the lab saved under `key`, in words ("12 commands
+/// and 3 edited files"), when it holds any (a command run or typed, an editor file changed).
+/// None: nothing to lose, and the link may open at once. A save that cannot be read is kept
+/// aside by `save::load` either way, so it counts as nothing here.
+pub fn work_at_stake(platform: &dyn Platform, key: &str) -> Option<String> {
+    let save = Save::from_json(&platform.get(key)?).ok()?;
+    let sample = crate::tabs::Tabs::new(crate::SAMPLE_MANIFEST);
+    let edited = save.tabs.files().iter().filter(|f| !sample.files().contains(f)).count();
+    let commands = save.journal.len().max(save.history.len());
+    let mut parts = Vec::new();
+    if commands > 0 {
+        parts.push(format!("{commands} command{}", if commands == 1 { "" } else { "s" }));
+    }
+    if edited > 0 {
+        parts.push(format!("{edited} edited file{}", if edited == 1 { "" } else { "s" }));
+    }
+    (!parts.is_empty()).then(|| parts.join(" and "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +187,26 @@ mod tests {
         assert!(decode(&encode(&other), &ls).unwrap_err().contains("99-nope"));
         other.lesson = Some(("03-vm-load-balancer".into(), 9));
         assert!(decode(&encode(&other), &ls).unwrap_err().contains("step 10"));
+    }
+
+    #[test]
+    fn only_a_saved_lab_with_work_is_at_stake() {
+        let platform = crate::platform::Memory::default();
+        assert_eq!(work_at_stake(&platform, "k"), None, "nothing saved");
+        platform.set("k", "not json");
+        assert_eq!(work_at_stake(&platform, "k"), None, "unreadable: kept aside by load, nothing to ask");
+        let mut save = shared().save;
+        save.tabs = crate::tabs::Tabs::new(crate::SAMPLE_MANIFEST);
+        save.journal.clear();
+        save.history.clear();
+        platform.set("k", &save.to_json());
+        assert_eq!(work_at_stake(&platform, "k"), None, "a lab as first opened");
+        save.history = vec!["kubectl get pods".into()];
+        platform.set("k", &save.to_json());
+        assert_eq!(work_at_stake(&platform, "k").as_deref(), Some("1 command"));
+        save.tabs.set_active_text("kind: Pod\n");
+        save.journal = vec![Entry { t: 0, command: "lab lan up".into(), files: vec![] }; 3];
+        platform.set("k", &save.to_json());
+        assert_eq!(work_at_stake(&platform, "k").as_deref(), Some("3 commands and 1 edited file"));
     }
 }
