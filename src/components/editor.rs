@@ -120,11 +120,21 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
             }
         })
         .collect();
-    let lines = highlight(text);
-    let numbers = (1..=lines.len()).map(|n| match by_line.get(&n) {
-        Some(msgs) => html! { <span class="ln problem" title={msgs.join("\n")}>{ format!("! {n}") }</span> },
-        None => html! { <span class="ln">{ n }</span> },
-    });
+    // A file too large to colour is shown plain: the textarea's own text, and the line numbers
+    // as one text (a node per line of a 2 MB paste would hold the page for minutes).
+    let plain = text.len() > HIGHLIGHT_LIMIT_BYTES;
+    let lines = if plain { Vec::new() } else { highlight(text) };
+    let line_count = if plain { text.split('\n').count() } else { lines.len() };
+    let numbers: Html = if plain {
+        html! { <span class="ln">{ numbered_lines(line_count, &by_line) }</span> }
+    } else {
+        (1..=line_count)
+            .map(|n| match by_line.get(&n) {
+                Some(msgs) => html! { <span class="ln problem" title={msgs.join("\n")}>{ format!("! {n}") }</span> },
+                None => html! { <span class="ln">{ n }</span> },
+            })
+            .collect()
+    };
     let coloured_lines = lines.iter().enumerate().map(|(i, toks)| {
         let class = classes!("hl-line", by_line.contains_key(&(i + 1)).then_some("problem"));
         let spans = toks.iter().map(|(t, s)| match t {
@@ -135,7 +145,7 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
     });
     let has_problems = !props.problems.is_empty();
     // Tall enough for the whole manifest (and a line to type on), within reason.
-    let rows = (lines.len() + 1).clamp(12, 24);
+    let rows = (line_count + 1).clamp(12, 24);
     let tabs = props.tabs.files().iter().enumerate().map(|(i, (n, _))| {
         let selected = i == props.tabs.active();
         let on_tab = props.on_tab.clone();
@@ -167,10 +177,17 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
                 { for tabs }
                 <button type="button" class="tab-new" data-testid="new-tab" onclick={new_tab} aria-label="New file" title="New file">{ "+" }</button>
             </div>
-            <div class="code" data-problems={props.problems.len().to_string()}>
-                <div class="gutter" ref={gutter} aria-hidden="true">{ for numbers }</div>
+            if plain {
+                <p class="editor-plain" role="status" data-testid="editor-plain">
+                    { format!("{name} is {}: over {} KB the editor shows it without colours. Apply works as usual.", size_in_words(text.len()), HIGHLIGHT_LIMIT_BYTES / 1024) }
+                </p>
+            }
+            <div class={classes!("code", plain.then_some("plain"))} data-problems={props.problems.len().to_string()}>
+                <div class="gutter" ref={gutter} aria-hidden="true">{ numbers }</div>
                 <div class="code-text">
-                    <pre class="coloured" ref={coloured} aria-hidden="true" data-testid="editor-coloured">{ for coloured_lines }{ " " }</pre>
+                    if !plain {
+                        <pre class="coloured" ref={coloured} aria-hidden="true" data-testid="editor-coloured">{ for coloured_lines }{ " " }</pre>
+                    }
                     <textarea id="yaml-editor" data-testid="yaml-editor" ref={textarea.clone()} value={text.to_string()}
                               {oninput} {onkeydown} {onkeyup} {onmouseup} {onscroll} spellcheck="false" autocomplete="off"
                               autocapitalize="off" wrap="off" rows={rows.to_string()} aria-describedby="editor-hint apply-problems"
@@ -188,6 +205,31 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
                 </details>
             }
         </div>
+    }
+}
+
+/// Files larger than this are edited without colours (see `plain` in `yaml_editor`).
+pub const HIGHLIGHT_LIMIT_BYTES: usize = 256 * 1024;
+
+/// Line numbers 1..=count, one per line, problem lines marked `! n`, as one text.
+fn numbered_lines(count: usize, problems: &BTreeMap<usize, Vec<&str>>) -> String {
+    let mut out = String::with_capacity(count * 7);
+    for n in 1..=count {
+        if problems.contains_key(&n) {
+            out.push_str("! ");
+        }
+        out.push_str(&n.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// "2.0 MB", "300 KB".
+fn size_in_words(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes / 1024)
     }
 }
 
