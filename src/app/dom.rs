@@ -149,3 +149,15 @@ pub(super) fn fetch_explain_schema() {
         }
     });
 }
+
+/// The skip link: focus goes to the console's input (a fragment link alone only scrolls).
+pub(super) fn focus_console(e: MouseEvent) {
+    e.prevent_default();
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("console-input"))
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+    if let Some(input) = input {
+        let _ = input.focus();
+    }
+}

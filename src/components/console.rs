@@ -104,7 +104,9 @@ pub fn console(props: &ConsoleProps) -> Html {
                 "Tab" if !e.shift_key() && on_tab.is_some() => {
                     let text =
                         e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_else(|| (*input).clone());
-                    if let Some(cb) = &on_tab {
+                    // An empty prompt has nothing to complete: Tab moves on, so the keyboard
+                    // is never trapped in the console.
+                    if let Some(cb) = on_tab.as_ref().filter(|_| !text.trim().is_empty()) {
                         e.prevent_default();
                         offered.set(Vec::new());
                         cb.emit(text);

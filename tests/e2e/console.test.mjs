@@ -105,3 +105,21 @@ test('kubectl explain answers from the schema the page fetches after it starts',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the keyboard is never trapped: a skip link reaches the console, and Tab leaves an empty one', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 4 });
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'skip-link', 'the first Tab stop');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'console-input');
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.dataset.testid), 'console-input', 'Tab in an empty console moves on');
+  // With text, Tab still completes.
+  await lab.consoleInput.fill('kubectl get depl');
+  await lab.consoleInput.press('Tab');
+  await page.waitForFunction(() => document.querySelector('[data-testid="console-input"]').value === 'kubectl get deployments ');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
