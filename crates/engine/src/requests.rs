@@ -60,6 +60,11 @@ impl Engine {
         self.load.as_ref()
     }
 
+    /// Every load request answered since boot, whichever load sent it.
+    pub fn load_tally(&self) -> &traffic::Tally {
+        &self.load_tally
+    }
+
     /// Runs a redis-cli command in a pod's redis container.
     pub fn redis_cli(&mut self, ns: &str, pod: &str, container: &str, args: &[&str]) -> Option<String> {
         let p = self.store.pods.get(&(ns.to_string(), pod.to_string()))?;
@@ -296,6 +301,7 @@ impl Engine {
                         w.conn = None;
                     }
                     load.stats.record(sent, &s, i);
+                    self.load_tally.add(&s);
                     self.log_access(sent, &s);
                     let w = &mut load.workers[i];
                     match load.rps {

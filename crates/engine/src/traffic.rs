@@ -615,6 +615,31 @@ pub struct Stats {
     pub recent: VecDeque<Answered>,
 }
 
+/// Every load generator request answered since the cluster booted, whichever load sent it:
+/// stopping a load and starting another does not reset it, so a lesson's traffic objective
+/// counts from the moment its step started (the tally then, subtracted) and cannot be met by
+/// starting the load afresh.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub ok: u64,
+    pub errors: u64,
+    /// Requests answered well by each image tag.
+    pub per_version: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, s: &Served) {
+        if matches!(s.outcome, Outcome::Ok { .. }) {
+            self.ok += 1;
+            if let Some(v) = &s.version {
+                *self.per_version.entry(v.clone()).or_default() += 1;
+            }
+        } else {
+            self.errors += 1;
+        }
+    }
+}
+
 /// A completed request, as the map draws it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answered {
