@@ -33,6 +33,7 @@ impl Engine {
             .map(|i| traffic::Worker {
                 conn: None,
                 in_flight: None,
+                backoff_ms: 0,
                 next_send: Some(match rps {
                     Some(r) if r > 0 => Time(now.0 + 1000 * i as u64 / r as u64),
                     _ => now,
@@ -305,7 +306,7 @@ impl Engine {
                     self.log_access(sent, &s);
                     let w = &mut load.workers[i];
                     match load.rps {
-                        None => w.next_send = Some(s.done_at),
+                        None => w.next_send = Some(w.next_after(s.done_at, &s.outcome)),
                         Some(r) => {
                             let gap = 1000 * n_workers / r.max(1) as u64;
                             w.next_send = Some(Time((sent.0 + gap).max(s.done_at.0)));
