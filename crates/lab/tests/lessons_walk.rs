@@ -114,3 +114,36 @@ fn a_literal_reader_completes_every_lesson() {
     let problems: Vec<String> = lessons.iter().filter(|l| l.id.contains(&only)).flat_map(walk).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// What the browser's literal walk (tests/e2e/lessons-literal.test.mjs) does, from the same
+/// lessons: per lesson, per step, how many command buttons to click, the commands the text
+/// shows (to type), and the objectives to wait for. The file is checked in; `BLESS=1`
+/// rewrites it after a lesson changed.
+#[test]
+fn the_browser_walk_reads_the_same_steps() {
+    let lessons = all().unwrap_or_else(|e| panic!("{e}"));
+    let plan: Vec<serde_json::Value> = lessons
+        .iter()
+        .map(|l| {
+            let steps: Vec<serde_json::Value> = l
+                .steps
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "buttons": s.commands.len(),
+                        "typed": s.shown_commands().unwrap_or_default(),
+                        "objectives": s.objectives.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::json!({ "id": l.id, "steps": steps })
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&plan).expect("plain JSON") + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/e2e/lessons-literal.json");
+    if std::env::var("BLESS").is_ok() {
+        std::fs::write(path, &text).expect("writes the plan");
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == text, "{path} is not what the lessons say: run this test with BLESS=1 and commit it");
+}
