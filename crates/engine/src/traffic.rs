@@ -632,7 +632,13 @@ impl Tally {
         if matches!(s.outcome, Outcome::Ok { .. }) {
             self.ok += 1;
             if let Some(v) = &s.version {
-                *self.per_version.entry(v.clone()).or_default() += 1;
+                // Without a new String per request once the tag is known (a hot path).
+                match self.per_version.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.per_version.insert(v.clone(), 1);
+                    }
+                }
             }
         } else {
             self.errors += 1;
