@@ -10,6 +10,54 @@ use yew::prelude::*;
 /// Request rates offered by the panel (requests per simulated second).
 pub const RATES: [u32; 4] = [2, 5, 10, 20];
 const DEFAULT_RATE: u32 = 5;
+/// The connections of the panel's closed loop: the workshop's `plow -c 2`.
+pub const CLOSED_LOOP_CONNECTIONS: u32 = 2;
+
+/// The load the panel's Start load sends: a closed loop (plow's `-c N`: each connection
+/// sends its next request when the last one is answered, so it never asks more than the
+/// servers can give), or a fixed rate of requests per second (an open loop).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LoadShape {
+    Connections(u32),
+    Rate(u32),
+}
+
+impl LoadShape {
+    /// The select's option value: `c2`, or the rate itself (`5`).
+    pub fn value(self) -> String {
+        match self {
+            LoadShape::Connections(n) => format!("c{n}"),
+            LoadShape::Rate(r) => r.to_string(),
+        }
+    }
+
+    pub fn from_value(v: &str) -> Option<LoadShape> {
+        match v.strip_prefix('c') {
+            Some(n) => n.parse().ok().map(LoadShape::Connections),
+            None => v.parse().ok().map(LoadShape::Rate),
+        }
+    }
+}
+
+/// The panel's load when none is chosen. A VM-era address (`172.16.0.2:80`) gets the
+/// workshop's `plow -c 2`: two VMs serve about 2 req/s, and a fixed 5 req/s would show
+/// mostly timeouts before anything broke, and no successes once one VM is gone instead of
+/// half as many. A Service gets a fixed rate.
+pub fn default_shape(target: &str) -> LoadShape {
+    if target.contains(':') {
+        LoadShape::Connections(CLOSED_LOOP_CONNECTIONS)
+    } else {
+        LoadShape::Rate(DEFAULT_RATE)
+    }
+}
+
+/// What Start load runs.
+pub fn start_command(target: &str, shape: LoadShape) -> String {
+    match shape {
+        LoadShape::Connections(n) => format!("lab load start {target} -c {n}"),
+        LoadShape::Rate(r) => format!("lab load start {target} --rps {r}"),
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct TrafficPanelProps {
@@ -24,7 +72,8 @@ pub struct TrafficPanelProps {
 #[function_component(TrafficPanel)]
 pub fn traffic_panel(props: &TrafficPanelProps) -> Html {
     let target = use_state(|| None::<String>);
-    let rate = use_state(|| DEFAULT_RATE);
+    // None until the learner picks one: then the target's default.
+    let shape = use_state(|| None::<LoadShape>);
     // The chosen Service, or the first one while none is chosen (or the chosen one is gone).
     let chosen = target.as_ref().filter(|t| props.targets.contains(t)).or(props.targets.first()).cloned();
 
@@ -59,14 +108,17 @@ pub fn traffic_panel(props: &TrafficPanelProps) -> Html {
                 })
             };
             let on_rate = {
-                let rate = rate.clone();
+                let shape = shape.clone();
                 Callback::from(move |e: Event| {
-                    if let Some(r) = e.target_dyn_into::<HtmlSelectElement>().and_then(|s| s.value().parse().ok()) {
-                        rate.set(r);
+                    if let Some(r) =
+                        e.target_dyn_into::<HtmlSelectElement>().and_then(|s| LoadShape::from_value(&s.value()))
+                    {
+                        shape.set(Some(r));
                     }
                 })
             };
-            let command = chosen.as_ref().map(|t| format!("lab load start {t} --rps {}", *rate)).unwrap_or_default();
+            let current = chosen.as_deref().map(|t| shape.unwrap_or_else(|| default_shape(t)));
+            let command = chosen.as_deref().zip(current).map(|(t, s)| start_command(t, s)).unwrap_or_default();
             let start = {
                 let (on_command, command) = (props.on_command.clone(), command.clone());
                 Callback::from(move |_: MouseEvent| on_command.emit(command.clone()))
@@ -75,15 +127,21 @@ pub fn traffic_panel(props: &TrafficPanelProps) -> Html {
                 .targets
                 .iter()
                 .map(|t| html! { <option value={t.clone()} selected={Some(t) == chosen.as_ref()}>{ t }</option> });
-            let rates = RATES.iter().map(
-                |r| html! { <option value={r.to_string()} selected={*r == *rate}>{ format!("{r} req/s") }</option> },
-            );
+            let shapes = std::iter::once(LoadShape::Connections(CLOSED_LOOP_CONNECTIONS))
+                .chain(RATES.iter().map(|r| LoadShape::Rate(*r)))
+                .map(|sh| {
+                    let label = match sh {
+                        LoadShape::Connections(n) => format!("{n} connections, back to back (plow -c {n})"),
+                        LoadShape::Rate(r) => format!("{r} req/s"),
+                    };
+                    html! { <option value={sh.value()} selected={Some(sh) == current}>{ label }</option> }
+                });
             html! {
                 <div class="traffic-controls">
                     <label for="traffic-service">{ "Service" }</label>
                     <select id="traffic-service" data-testid="traffic-service" onchange={on_target} disabled={props.disabled}>{ for options }</select>
-                    <label for="traffic-rate">{ "Rate" }</label>
-                    <select id="traffic-rate" data-testid="traffic-rate" onchange={on_rate} disabled={props.disabled}>{ for rates }</select>
+                    <label for="traffic-rate">{ "Load" }</label>
+                    <select id="traffic-rate" data-testid="traffic-rate" onchange={on_rate} disabled={props.disabled}>{ for shapes }</select>
                     <button type="button" class="primary" data-testid="traffic-start" onclick={start} disabled={props.disabled}
                             title={format!("Runs: {command}")}>{ "Start load" }</button>
                 </div>
@@ -133,6 +191,18 @@ pub fn nice_ceiling(n: u64) -> u64 {
         }
         base *= 10;
     }
+}
+
+/// The requests chart's top and whether some error bars are cut at it. The axis follows the
+/// successes (the 2 req/s a lesson is about), not an error spike: 5,000 refusals in a
+/// second would otherwise flatten every success to a hairline. Error bars taller than the
+/// room above their second's successes are cut at the top (and say their count). With no
+/// success in the chart the errors set the scale.
+pub fn chart_top(seconds: &[Option<(u64, u64)>]) -> (u64, bool) {
+    let max_ok = seconds.iter().flatten().map(|(o, _)| *o).max().unwrap_or(0);
+    let max_all = seconds.iter().flatten().map(|(o, e)| o + e).max().unwrap_or(0);
+    let top = nice_ceiling(if max_ok > 0 { max_ok } else { max_all }.max(1));
+    (top, max_all > top)
 }
 
 /// Moves label positions (in the order given) apart so that no two are closer than `gap`,
@@ -225,20 +295,25 @@ pub const VERSION_STYLES: usize = 4;
 fn traffic_stats(props: &TrafficStatsProps) -> Html {
     let v = &props.view;
     let plot_h = (CHART_H - PLOT_TOP - AXIS_H) as f64;
-    let top = nice_ceiling(v.seconds.iter().flatten().map(|(o, e)| o + e).max().unwrap_or(0).max(1));
-    let y = |n: f64| PLOT_TOP as f64 + plot_h * (1.0 - n / top as f64);
-    let h = |n: u64| plot_h * n as f64 / top as f64;
+    let (top, clipped) = chart_top(&v.seconds);
+    let y = |n: f64| PLOT_TOP as f64 + plot_h * (1.0 - n.min(top as f64) / top as f64);
+    let h = |n: u64| plot_h * n.min(top) as f64 / top as f64;
     let bars = v.seconds.iter().enumerate().filter_map(|(i, s)| {
         let (ok, err) = (*s)?;
         let x = AXIS_W + i as u32 * BAR_W;
         let w = (BAR_W - 1).to_string();
+        // Errors stack on the successes, cut at the top of the chart.
+        let err_shown = err.min(top.saturating_sub(ok.min(top)));
+        let cut = err_shown < err;
         Some(html! {
             <g class="second" data-ok={ok.to_string()} data-err={err.to_string()}>
                 if ok > 0 {
                     <rect class="bar-ok" x={x.to_string()} y={format!("{:.1}", y(ok as f64))} width={w.clone()} height={format!("{:.1}", h(ok))} />
                 }
                 if err > 0 {
-                    <rect class="bar-err" x={x.to_string()} y={format!("{:.1}", y((ok + err) as f64))} width={w} height={format!("{:.1}", h(err))} />
+                    <rect class={classes!("bar-err", cut.then_some("cut"))} x={x.to_string()} y={format!("{:.1}", y((ok + err_shown) as f64))} width={w} height={format!("{:.1}", h(err_shown))}>
+                        if cut { <title>{ format!("{err} errors in this second (cut at the top of the chart)") }</title> }
+                    </rect>
                 }
             </g>
         })
@@ -262,11 +337,13 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
     let errors_in_chart: u64 = v.seconds.iter().flatten().map(|(_, e)| e).sum();
     let by_version =
         v.version_seconds.iter().map(|s| format!("{} {:.1}", s.tag, s.per_s)).collect::<Vec<_>>().join(", ");
+    let max_errors = v.seconds.iter().flatten().map(|(_, e)| *e).max().unwrap_or(0);
     let summary = format!(
-        "Requests per simulated second over the last {CHART_SECONDS} seconds: {total_in_chart} requests, {errors_in_chart} of them errors; now {:.1} ok and {:.1} errors per second{}.",
+        "Requests per simulated second over the last {CHART_SECONDS} seconds: {total_in_chart} requests, {errors_in_chart} of them errors; now {:.1} ok and {:.1} errors per second{}{}.",
         v.ok_per_s,
         v.errors_per_s,
-        if by_version.is_empty() { String::new() } else { format!(" (by version: {by_version})") }
+        if by_version.is_empty() { String::new() } else { format!(" (by version: {by_version})") },
+        if clipped { format!("; the scale follows the successes, and error bars are cut at {top} (up to {max_errors} errors in a second)") } else { String::new() }
     );
 
     let latency_top = nice_ceiling(v.latency.iter().flatten().map(|(_, p95)| *p95 as u64).max().unwrap_or(0).max(1));
@@ -296,7 +373,9 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
     } else {
         format!(" ({})", v.error_kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "))
     };
-    let version_total: u64 = v.versions.iter().map(|(_, n)| n).sum();
+    // Against every request, errors included: 4 answers out of 611 requests are a sliver,
+    // not a full bar.
+    let version_total: u64 = v.total_ok + v.total_errors;
     let versions = v.versions.iter().map(|(tag, n)| {
         let pct = if version_total == 0 { 0.0 } else { *n as f64 * 100.0 / version_total as f64 };
         let now = v.version_seconds.iter().position(|s| &s.tag == tag);
@@ -343,6 +422,11 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
                 </defs>
                 { for bars }
                 { axes_and_lines(CHART_H, top, "", &version_lines, &y) }
+                if clipped {
+                    <text class="tick chart-cut" data-testid="traffic-chart-cut" x={(AXIS_W + 4).to_string()} y={(PLOT_TOP + 9).to_string()}>
+                        { format!("errors cut at {top}/s (up to {max_errors}/s)") }
+                    </text>
+                }
             </svg>
             <h3 class="chart-title">{ "Latency (ms)" }</h3>
             <svg class="traffic-chart latency-chart" data-testid="traffic-latency" viewBox={view_box(LATENCY_H)} preserveAspectRatio="xMinYMin meet"
@@ -354,8 +438,8 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
                 { format!("{} ok, {} errors{kinds} since the load started", v.total_ok, v.total_errors) }
             </p>
             if !v.versions.is_empty() {
-                <h3 class="inspector-sub">{ "Answered by version" }</h3>
-                <ul class="versions" data-testid="traffic-versions" aria-label="Successful requests by image version: share since the load started, and rate now">{ for versions }</ul>
+                <h3 class="inspector-sub">{ "Answered by version, of all requests" }</h3>
+                <ul class="versions" data-testid="traffic-versions" aria-label="Requests answered well by image version: their share of all requests since the load started (errors included), and their rate now">{ for versions }</ul>
             }
         </div>
     }
@@ -370,6 +454,26 @@ mod tests {
         assert_eq!(super::nice_ceiling(11), 20);
         assert_eq!(super::nice_ceiling(500), 500);
         assert_eq!(super::nice_ceiling(501), 1000);
+    }
+
+    #[test]
+    fn an_error_spike_does_not_set_the_scale_while_there_are_successes() {
+        use super::chart_top;
+        let spike = [Some((2, 0)), Some((0, 400)), Some((2, 0)), None];
+        assert_eq!(chart_top(&spike), (2, true), "2 req/s fill the chart; the spike is cut");
+        assert_eq!(chart_top(&[Some((2, 1)), Some((1, 1))]), (2, true), "2 ok + 1 error: cut at 2");
+        assert_eq!(chart_top(&[Some((0, 8)), Some((0, 7))]), (10, false), "only errors: they set the scale");
+        assert_eq!(chart_top(&[None, None]), (1, false));
+    }
+
+    #[test]
+    fn a_vm_address_gets_the_workshops_closed_loop_and_a_service_a_rate() {
+        use super::{default_shape, start_command, LoadShape};
+        assert_eq!(start_command("172.16.0.2:80", default_shape("172.16.0.2:80")), "lab load start 172.16.0.2:80 -c 2");
+        assert_eq!(start_command("web", default_shape("web")), "lab load start web --rps 5");
+        assert_eq!(LoadShape::from_value("c2"), Some(LoadShape::Connections(2)));
+        assert_eq!(LoadShape::from_value("10"), Some(LoadShape::Rate(10)));
+        assert_eq!(LoadShape::from_value(&LoadShape::Connections(2).value()), Some(LoadShape::Connections(2)));
     }
 
     #[test]

@@ -66,3 +66,39 @@ test('a VM losing its link drops the load balancer\'s rate on the chart, and it 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the traffic panel loads the load balancer as the workshop does: plow -c 2, ~2 req/s, halved when a VM is cut off', { timeout: 240_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 3 });
+  await lab.run('lab lan up');
+  for (const vm of ['vm-1', 'vm-2']) {
+    await lab.run(`lab on ${vm} docker network create appanet`);
+    await lab.run(`lab on ${vm} docker run --name app --rm -d --network appanet ${APP}`);
+    await lab.run(`lab on ${vm} docker run --name proxy --rm -d -p 80:80 --network appanet ${PROXY}`);
+  }
+  await lab.run('lab on lb docker run --name lb --rm -d -p 80:80 ghcr.io/iximiuz/labs/kubernetes-101/lb:v1.0.0');
+  // The panel's own Start load, nothing chosen but the address: the closed loop by default.
+  await page.getByTestId('traffic-service').selectOption('172.16.0.2:80');
+  assert.equal(await page.getByTestId('traffic-rate').inputValue(), 'c2');
+  assert.equal(await page.getByTestId('traffic-start').getAttribute('title'), 'Runs: lab load start 172.16.0.2:80 -c 2');
+  await page.getByTestId('traffic-start').click();
+  await page.getByTestId('traffic-target').waitFor();
+  assert.match(await page.getByTestId('traffic-target').textContent(), /2 connection\(s\), back to back/);
+
+  await lab.setSpeed(20);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="traffic-chart"] g.second').length >= 12);
+  const before = await recentRate(page, 10);
+  assert.ok(before >= 1.8 && before <= 2.1, `before: ${before} req/s`);
+  assert.equal(await page.locator('[data-testid="traffic-chart"] rect.bar-err').count(), 0, 'no timeouts before anything broke');
+  assert.equal(await page.getByTestId('traffic-version-v1.0.0').getAttribute('data-share'), '100');
+
+  await page.getByTestId('link-vm-1').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="machine-vm-1"]')?.dataset.link === 'down');
+  const t0 = await lab.simMillis();
+  await page.waitForFunction((t) => Number(document.querySelector('[data-testid="sim-clock"]').dataset.ms) > t + 40_000, t0);
+  const after = await recentRate(page, 30);
+  assert.ok(after > 0.5 && after < 1.3, `about half: ${after} req/s (before ${before})`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

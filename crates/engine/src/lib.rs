@@ -66,6 +66,8 @@ pub struct Engine {
     node_gone: BTreeMap<String, Time>,
     /// The running load generator, if any, and the servers' request queues.
     load: Option<traffic::Load>,
+    /// Every load request answered since boot, across loads (see `traffic::Tally`).
+    load_tally: traffic::Tally,
     servers: traffic::Servers,
     /// Active `kubectl port-forward`s: local port → (namespace, pod, remote port).
     port_forwards: BTreeMap<u16, (String, String, i32)>,
@@ -117,6 +119,7 @@ impl Engine {
             wakeups: BTreeSet::new(),
             node_gone: BTreeMap::new(),
             load: None,
+            load_tally: traffic::Tally::default(),
             servers: traffic::Servers::default(),
             port_forwards: BTreeMap::new(),
             kv: traffic::Kv::new(),

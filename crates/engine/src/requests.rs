@@ -33,6 +33,7 @@ impl Engine {
             .map(|i| traffic::Worker {
                 conn: None,
                 in_flight: None,
+                backoff_ms: 0,
                 next_send: Some(match rps {
                     Some(r) if r > 0 => Time(now.0 + 1000 * i as u64 / r as u64),
                     _ => now,
@@ -58,6 +59,11 @@ impl Engine {
 
     pub fn load(&self) -> Option<&traffic::Load> {
         self.load.as_ref()
+    }
+
+    /// Every load request answered since boot, whichever load sent it.
+    pub fn load_tally(&self) -> &traffic::Tally {
+        &self.load_tally
     }
 
     /// Runs a redis-cli command in a pod's redis container.
@@ -296,10 +302,11 @@ impl Engine {
                         w.conn = None;
                     }
                     load.stats.record(sent, &s, i);
+                    self.load_tally.add(&s);
                     self.log_access(sent, &s);
                     let w = &mut load.workers[i];
                     match load.rps {
-                        None => w.next_send = Some(s.done_at),
+                        None => w.next_send = Some(w.next_after(s.done_at, &s.outcome)),
                         Some(r) => {
                             let gap = 1000 * n_workers / r.max(1) as u64;
                             w.next_send = Some(Time((sent.0 + gap).max(s.done_at.0)));

@@ -615,6 +615,37 @@ pub struct Stats {
     pub recent: VecDeque<Answered>,
 }
 
+/// Every load generator request answered since the cluster booted, whichever load sent it:
+/// stopping a load and starting another does not reset it, so a lesson's traffic objective
+/// counts from the moment its step started (the tally then, subtracted) and cannot be met by
+/// starting the load afresh.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub ok: u64,
+    pub errors: u64,
+    /// Requests answered well by each image tag.
+    pub per_version: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, s: &Served) {
+        if matches!(s.outcome, Outcome::Ok { .. }) {
+            self.ok += 1;
+            if let Some(v) = &s.version {
+                // Without a new String per request once the tag is known (a hot path).
+                match self.per_version.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.per_version.insert(v.clone(), 1);
+                    }
+                }
+            }
+        } else {
+            self.errors += 1;
+        }
+    }
+}
+
 /// A completed request, as the map draws it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answered {
@@ -718,6 +749,44 @@ pub struct Worker {
     pub in_flight: Option<(Time, Served)>,
     /// When the next request goes out (for rate-limited load).
     pub next_send: Option<Time>,
+    /// How long this connection waits before trying again after a failed connection
+    /// (`RETRY_BACKOFF_BASE_MS`..`RETRY_BACKOFF_MAX_MS`); 0 after an answer.
+    pub backoff_ms: u64,
+}
+
+/// A closed-loop connection whose connection attempt failed at once (refused, no route, or
+/// closed without an answer) waits before it tries again, doubling the wait from
+/// `RETRY_BACKOFF_BASE_MS` up to `RETRY_BACKOFF_MAX_MS`, back to none after an answer.
+///
+/// plow itself does not wait: its worker loop sends the next request straight after an
+/// error (six-ddc/plow, requester.go, `Run`), so against a Service without endpoints it
+/// logs refusals as fast as the kernel answers them, thousands a second, which the lab
+/// would have to simulate one by one and which buries the 2 req/s a lesson is about. The
+/// lab's generator instead backs off as Envoy's retry policy does by default (a jittered
+/// exponential back-off with a base interval of 25 ms and, unless set, a maximum of 10 ×
+/// the base: envoy config.core.v3.BackoffStrategy and the route's `retry_back_off`),
+/// without the jitter so that runs stay deterministic: at most 4 refusals a second per
+/// connection.
+pub const RETRY_BACKOFF_BASE_MS: u64 = 25;
+pub const RETRY_BACKOFF_MAX_MS: u64 = 10 * RETRY_BACKOFF_BASE_MS;
+
+impl Outcome {
+    /// The connection failed without an HTTP answer, at once: the client's retry backs off.
+    pub fn is_connection_failure(&self) -> bool {
+        matches!(self, Outcome::Refused | Outcome::NoRoute | Outcome::EmptyReply)
+    }
+}
+
+impl Worker {
+    /// When a closed-loop connection sends again after a request that ended at `done`.
+    pub fn next_after(&mut self, done: Time, outcome: &Outcome) -> Time {
+        if outcome.is_connection_failure() {
+            self.backoff_ms = (self.backoff_ms * 2).clamp(RETRY_BACKOFF_BASE_MS, RETRY_BACKOFF_MAX_MS);
+        } else {
+            self.backoff_ms = 0;
+        }
+        Time(done.0 + self.backoff_ms)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

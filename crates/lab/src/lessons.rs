@@ -22,6 +22,10 @@ pub struct Open {
     pub done: BTreeSet<String>,
     pub hints_shown: usize,
     pub solution_shown: bool,
+    /// The step whose traffic is being counted, and from when (`check::Since`): set at the
+    /// first check of a step, and again after the lab restarted. Not saved: a reloaded page
+    /// counts afresh.
+    pub since: Option<(usize, check::Since)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -108,7 +112,7 @@ impl Progress {
                 }
                 let done = strings(o.get("done")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;
                 let hints_shown = o.get("hints").and_then(Value::as_u64).unwrap_or(0) as usize;
-                Some(Open { lesson: id.to_string(), step, done, hints_shown, solution_shown: false })
+                Some(Open { lesson: id.to_string(), step, done, hints_shown, solution_shown: false, since: None })
             }
         };
         Ok(Progress { open, completed })
@@ -139,10 +143,25 @@ pub fn find<'a>(lessons: &'a [Lesson], id: &str) -> Option<&'a Lesson> {
 }
 
 impl Open {
-    /// Checks the current step's objectives against the lab; true if any became met.
+    /// Checks the current step's objectives against the lab; true if any became met. The
+    /// step's traffic counts from its first check (the moment it was opened).
     pub fn check(&mut self, lesson: &Lesson, engine: &Engine) -> bool {
         let Some(step) = lesson.steps.get(self.step) else { return false };
-        !check::tick(&step.objectives, &mut self.done, engine).is_empty()
+        let since = self.since_step_start(engine).clone();
+        !check::tick(&step.objectives, &mut self.done, engine, &since).is_empty()
+    }
+
+    /// Where this step's traffic counts from: anchored now if the step is new, or if the
+    /// lab's clock went back (a reset).
+    pub fn since_step_start(&mut self, engine: &Engine) -> &check::Since {
+        let stale = match &self.since {
+            Some((step, s)) => *step != self.step || s.at_ms > engine.now().0,
+            None => true,
+        };
+        if stale {
+            self.since = Some((self.step, check::Since::now(engine)));
+        }
+        &self.since.as_ref().expect("set above").1
     }
 
     /// Every objective of the step is met.
@@ -160,6 +179,7 @@ impl Open {
         let Some(step) = lesson.steps.get(self.step) else { return };
         self.done.retain(|d| !step.objectives.iter().any(|o| &o.id == d));
         self.solution_shown = false;
+        self.since = None;
     }
 
     /// Moves to step `n` (if the lesson has it), hints and solution hidden again; true if it did.
@@ -168,6 +188,7 @@ impl Open {
             return false;
         }
         self.step = n;
+        self.since = None;
         self.hints_shown = 0;
         self.solution_shown = false;
         true
@@ -197,6 +218,7 @@ mod tests {
                 done: ["lb-up".to_string()].into(),
                 hints_shown: 1,
                 solution_shown: false,
+                since: None,
             }),
             completed: [ls[0].id.clone()].into(),
         };
@@ -246,6 +268,36 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("step 43"), "{e}");
+    }
+
+    #[test]
+    fn traffic_counts_from_the_step_start_and_a_restarted_load_keeps_its_errors() {
+        let ls = lessons();
+        let l = find(&ls, "12-k8s-rolling-update").expect("lesson 12");
+        let mut e = Engine::new(1);
+        let run = |e: &mut Engine, lines: &str| {
+            for line in lines.lines() {
+                let ctx =
+                    &mut kubelab_kubectl::Ctx { files: &kubelab_kubectl::NoFiles, stdin: None, observe: &mut |_| {} };
+                kubelab_kubectl::execute(e, line, ctx);
+            }
+        };
+        // A Service without endpoints: every request is refused.
+        run(&mut e, "kubectl create service clusterip app --tcp=80:3000\nlab load start app -c 2\nlab advance 5s");
+        let errors = |open: &mut Open, e: &Engine| {
+            let since = open.since_step_start(e).clone();
+            check::load_metric(e, "errors", &since)
+        };
+        assert!(e.load().is_some_and(|l| l.stats.count > l.stats.ok), "the load met refusals before the step");
+        let mut open = Open { lesson: l.id.clone(), step: 1, ..Default::default() };
+        assert_eq!(errors(&mut open, &e), Some(0.0), "the earlier step's errors do not count");
+        run(&mut e, "lab advance 5s");
+        let before = errors(&mut open, &e).expect("a load runs");
+        assert!(before > 0.0);
+        run(&mut e, "lab load stop\nlab load start app -c 2");
+        assert!(errors(&mut open, &e).expect("a load runs") >= before, "a new load does not wipe them");
+        open.go_to_step(l, 0);
+        assert_eq!(errors(&mut open, &e), Some(0.0), "another step counts afresh");
     }
 
     #[test]

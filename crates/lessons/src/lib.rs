@@ -73,8 +73,10 @@ pub struct Objective {
     /// it never changes anything).
     #[serde(default)]
     pub run: Option<String>,
-    /// A load generator figure: `ok_rate`, `error_rate` (per second, last 10 s), `ok`,
-    /// `errors`, `requests` (totals), `running` (1 or 0), `share:<version>` (% of ok).
+    /// A load generator figure, counting only requests answered since the step started:
+    /// `ok_rate`, `error_rate` (per second, last 10 s), `ok`, `errors`, `requests` (totals
+    /// since the step started, across loads), `running` (1 or 0), `share:<version>` (% of ok
+    /// since the step started), `recent_share:<version>` (% of ok in the last 10 s).
     #[serde(default)]
     pub load: Option<String>,
     /// Compare the number of non-empty output lines instead of the text.
@@ -149,7 +151,7 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
             }
             if let Some(m) = &o.load {
                 if !check::is_load_metric(m) {
-                    return Err(err(&at, format!("objective {:?}: unknown load figure {m:?} (ok_rate, error_rate, ok, errors, requests, running, share:<version>)", o.id)));
+                    return Err(err(&at, format!("objective {:?}: unknown load figure {m:?} (ok_rate, error_rate, ok, errors, requests, running, share:<version>, recent_share:<version>)", o.id)));
                 }
             }
             let comparators = [
@@ -186,6 +188,40 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
 /// Every compiled-in lesson, in order; the first error if one does not load.
 pub fn all() -> Result<Vec<Lesson>, LessonError> {
     SOURCES.iter().map(|(folder, text)| parse(folder, text)).collect()
+}
+
+impl Step {
+    /// The commands the text shows a reader, in order: the lines of its code blocks (but
+    /// ```real ones, which are for the reader's own machine) and its `code` spans that look
+    /// like a command (start with `kubectl `, `k `, `lab ` or `docker `). Err: a code block
+    /// that does not parse as a script.
+    pub fn shown_commands(&self) -> Result<Vec<String>, String> {
+        use markdown::{Block, Inline};
+        let looks_like = |t: &str| ["kubectl ", "k ", "lab ", "docker "].iter().any(|p| t.trim_start().starts_with(p));
+        let mut shown = Vec::new();
+        for b in markdown::parse(&self.text) {
+            let spans = match b {
+                Block::Code { text, lang } if lang != "real" && text.lines().any(looks_like) => {
+                    let cmds = kubelab_kubectl::script::parse_script(&text).map_err(|e| {
+                        format!("a code block in the text does not parse: line {}: {}", e.line, e.message)
+                    })?;
+                    shown.extend(cmds.into_iter().map(|c| c.echo.join("\n")));
+                    continue;
+                }
+                Block::Paragraph(x) | Block::Note(x) | Block::Heading(_, x) => x,
+                Block::List { items, .. } => items.into_iter().flatten().collect(),
+                _ => continue,
+            };
+            for i in spans {
+                if let Inline::Code(c) = i {
+                    if looks_like(&c) {
+                        shown.push(c);
+                    }
+                }
+            }
+        }
+        Ok(shown)
+    }
 }
 
 impl Lesson {

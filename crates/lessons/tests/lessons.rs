@@ -5,7 +5,7 @@
 use kubelab_engine::Engine;
 use kubelab_kubectl::script::parse_script;
 use kubelab_kubectl::{Console, Ctx, FileOrDir, Files};
-use kubelab_lessons::check::{command_output, holds, tick};
+use kubelab_lessons::check::{command_output, holds, tick, Since};
 use kubelab_lessons::{all, Lesson};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,38 +62,10 @@ fn every_reference_resolves() {
             let solution_lines: Vec<String> =
                 parse_script(&s.solution).map(|c| c.into_iter().map(|c| c.command).collect()).unwrap_or_default();
             // Commands the text shows (code blocks and `code` spans that start like one).
-            let mut shown: Vec<String> = Vec::new();
-            let looks_like =
-                |t: &str| ["kubectl ", "k ", "lab ", "docker "].iter().any(|p| t.trim_start().starts_with(p));
-            let mut spans = Vec::new();
-            for b in kubelab_lessons::markdown::parse(&s.text) {
-                use kubelab_lessons::markdown::{Block, Inline};
-                match b {
-                    // ```real blocks are for the learner's own machine, not the lab.
-                    Block::Code { text, lang } if lang != "real" && text.lines().any(looks_like) => {
-                        match parse_script(&text) {
-                            Ok(cmds) => shown.extend(cmds.into_iter().map(|c| c.command)),
-                            Err(e) => problems.push(format!(
-                                "{} step {}: a code block in the text does not parse: line {}: {}",
-                                l.id,
-                                si + 1,
-                                e.line,
-                                e.message
-                            )),
-                        }
-                    }
-                    Block::Paragraph(x) | Block::Note(x) | Block::Heading(_, x) => spans.extend(x),
-                    Block::List { items, .. } => spans.extend(items.into_iter().flatten()),
-                    _ => {}
-                }
-                for i in std::mem::take(&mut spans) {
-                    if let Inline::Code(c) = i {
-                        if looks_like(&c) {
-                            shown.push(c);
-                        }
-                    }
-                }
-            }
+            let shown = s.shown_commands().unwrap_or_else(|e| {
+                problems.push(format!("{} step {}: {e}", l.id, si + 1));
+                Vec::new()
+            });
             for c in s.commands.iter().chain(solution_lines.iter()).chain(shown.iter()) {
                 if parse_script(c).is_err() {
                     problems.push(format!("{} step {}: command does not parse: {c}", l.id, si + 1));
@@ -121,8 +93,9 @@ fn walk(l: &Lesson) -> Result<(), String> {
     let mut done = BTreeSet::new();
     for (si, s) in l.steps.iter().enumerate() {
         let files = LessonFiles(l.files_until(si));
+        let since = Since::now(&engine);
         let mut probe = done.clone();
-        tick(&s.objectives, &mut probe, &engine);
+        tick(&s.objectives, &mut probe, &engine, &since);
         if s.objectives.iter().all(|o| probe.contains(&o.id)) {
             return Err(format!(
                 "{} step {} ({}): the starting state already meets every objective",
@@ -147,7 +120,7 @@ fn walk(l: &Lesson) -> Result<(), String> {
                     out.text()
                 ));
             }
-            tick(&s.objectives, &mut done, &engine);
+            tick(&s.objectives, &mut done, &engine, &since);
         }
         let missing: Vec<String> = s
             .objectives
@@ -155,9 +128,12 @@ fn walk(l: &Lesson) -> Result<(), String> {
             .filter(|o| !done.contains(&o.id))
             .map(|o| {
                 let now = o.run.as_ref().map(|r| command_output(&engine, r)).unwrap_or_else(|| {
-                    format!("{:?}", o.load.as_ref().and_then(|m| kubelab_lessons::check::load_metric(&engine, m)))
+                    format!(
+                        "{:?}",
+                        o.load.as_ref().and_then(|m| kubelab_lessons::check::load_metric(&engine, m, &since))
+                    )
                 });
-                format!("  {} ({}): holds now: {}; output: {now}", o.id, o.text, holds(o, &engine))
+                format!("  {} ({}): holds now: {}; output: {now}", o.id, o.text, holds(o, &engine, &since))
             })
             .collect();
         if !missing.is_empty() {
