@@ -9,7 +9,7 @@ use crate::{Ctx, Output};
 use kubelab_api::*;
 use kubelab_engine::{Engine, Propagation};
 
-fn namespace_of(a: &Args) -> String {
+pub(crate) fn namespace_of(a: &Args) -> String {
     a.get("namespace").unwrap_or("default").to_string()
 }
 

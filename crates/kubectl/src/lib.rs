@@ -42,6 +42,7 @@ mod submit;
 pub mod tabwriter;
 pub mod traffic;
 pub mod vm;
+pub mod wait;
 
 pub use apply::{apply_manifest, ApplyReport, Problem};
 pub use commands::FileOrDir;

@@ -233,7 +233,7 @@ pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, Strin
 
 /// time.ParseDuration's rules for `--since`: a unit on every number (a bare `0` aside), and
 /// no days. Milliseconds.
-fn go_duration(s: &str) -> Result<u64, String> {
+pub(crate) fn go_duration(s: &str) -> Result<u64, String> {
     if s == "0" {
         return Ok(0);
     }

@@ -6,7 +6,7 @@
 //! `effect::changes_cluster` all read these tables, so a verb is added in one row.
 
 use crate::{apply, cluster, commands, create, describe, exec, explain, expose, lab, labels, logs, nodes, patch};
-use crate::{dry_run, rollout, run, set_env, set_image};
+use crate::{dry_run, rollout, run, set_env, set_image, wait};
 use crate::{Ctx, Output};
 use kubelab_engine::Engine;
 
@@ -206,6 +206,10 @@ pub static KUBECTL: &[Verb] = &[
         .help(&[("kubectl scale", "Set a new size for a deployment or replica set")]),
     kubectl("version", commands::version, Reads)
         .help(&[("kubectl version", "Print the client and server version information")]),
+    // Runs the clock until the condition holds, so it is journaled like `rollout status`.
+    kubectl("wait", wait::wait, Writes)
+        .flags(&["--all", "--for", "--namespace", "--selector", "--timeout"])
+        .help(&[("kubectl wait", "Wait for a specific condition on one or many resources")]),
     kubectl("edit", edit, Writes),
     kubectl("expose", expose::expose, Writes).flags(&[
         "--dry-run",
@@ -237,7 +241,6 @@ pub static KUBECTL: &[Verb] = &[
     missing("events"),
     missing("diff"),
     missing("replace"),
-    missing("wait"),
     missing("kustomize"),
     missing("completion"),
     Verb { access: Reads, ..missing("api-versions") },

@@ -352,6 +352,18 @@ mod tests {
     }
 
     #[test]
+    fn kubectl_wait_is_journaled_and_replays_to_the_same_cluster() {
+        let mut s = Session::new(2);
+        run(&mut s, "kubectl run web --image=nginx:1.25\nkubectl wait --for=condition=Ready pod/web\nkubectl get pods");
+        assert!(s.engine.now().0 > 0, "the wait ran the clock");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(cmds, ["kubectl run web --image=nginx:1.25", "kubectl wait --for=condition=Ready pod/web"]);
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
+        assert_eq!(replayed.engine.now(), s.engine.now());
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+
+    #[test]
     fn reads_are_not_journaled_and_mutations_are() {
         let mut s = Session::new(1);
         run(
