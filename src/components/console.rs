@@ -25,6 +25,9 @@ pub struct ConsoleProps {
     /// The VM-era machine `lab ssh` logged in to: the prompt says where commands run.
     #[prop_or_default]
     pub machine: Option<String>,
+    /// The prompt's sign (`$`, `dev $`, `root@vm-1:~#`); empty: from `machine`.
+    #[prop_or_default]
+    pub prompt: String,
     /// Ctrl-C with nothing selected: stop a running `get -w` or `logs -f`.
     #[prop_or_default]
     pub on_interrupt: Option<Callback<()>>,
@@ -238,7 +241,11 @@ pub fn console(props: &ConsoleProps) -> Html {
             </pre>
             <div class="prompt">
                 <label for="console-input" class="prompt-sign" aria-hidden="true" data-testid="prompt-sign">
-                    { props.machine.as_ref().map(|m| format!("root@{m}:~#")).unwrap_or_else(|| "$".into()) }
+                    if props.prompt.is_empty() {
+                        { props.machine.as_ref().map(|m| format!("root@{m}:~#")).unwrap_or_else(|| "$".into()) }
+                    } else {
+                        { props.prompt.clone() }
+                    }
                 </label>
                 <input id="console-input" data-testid="console-input" ref={input_ref} type="text"
                        value={(*input).clone()} {oninput} {onkeydown} {onpaste}

@@ -452,7 +452,7 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     let mut out = Output::new();
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let Some(target) = a.positional.first() else {
         return Output::error("error: you must specify at least one command for the container");
     };
@@ -516,7 +516,7 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let (Some(target), ports) = (a.positional.first(), &a.positional.get(1..).unwrap_or(&[])) else {
         return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
     };

@@ -7,6 +7,7 @@ pub mod args;
 pub mod cluster;
 pub mod commands;
 pub mod complete;
+pub mod config;
 pub mod console;
 pub mod create;
 pub mod describe;

@@ -149,7 +149,7 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let mut out = Output::new();
     let store = engine.store();
     let pods = match pods_to_read(store, &a, &ns, &mut out) {
@@ -196,7 +196,7 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
     let Some(pod) = a.positional.first() else {
         return Output::error("error: lab pod kill needs a pod name");
     };
-    let ns = a.get("namespace").unwrap_or("default");
+    let ns = &a.namespace(engine);
     match engine.kill_container(ns, pod, a.get("container")) {
         Ok(c) => Output::line(format!(
             "pod/{pod}: container {c} killed (exit code 137); the kubelet will restart it per the pod's restartPolicy"
@@ -209,7 +209,7 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
 /// (POD, pod/NAME, deploy/NAME, the default container).
 pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, String, String)> {
     let a = parse(words, LOGS_FLAGS, "kubectl logs").ok()?;
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let target = a.positional.first()?;
     let store = engine.store();
     let pod: Pod = match target.split_once('/') {

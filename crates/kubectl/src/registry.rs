@@ -5,7 +5,9 @@
 //! Tab completion (`complete.rs`), `lab help`, cobra's "Did you mean this?" and
 //! `effect::changes_cluster` all read these tables, so a verb is added in one row.
 
-use crate::{apply, cluster, commands, create, describe, exec, explain, expose, lab, labels, logs, nodes, patch};
+use crate::{
+    apply, cluster, commands, config, create, describe, exec, explain, expose, lab, labels, logs, nodes, patch,
+};
 use crate::{dry_run, rollout, run, set_env, set_image, wait};
 use crate::{Ctx, Output};
 use kubelab_engine::Engine;
@@ -110,9 +112,17 @@ pub static KUBECTL: &[Verb] = &[
         .help(&[("kubectl apply", "Apply a configuration to a resource by file name or stdin")]),
     kubectl("cluster-info", cluster::cluster_info, Reads)
         .help(&[("kubectl cluster-info", "Display cluster information")]),
-    // Only reads: the lab refuses to change contexts.
-    kubectl("config", cluster::config, Reads)
-        .help(&[("kubectl config", "Modify kubeconfig files (current-context, get-contexts, view)")]),
+    // `set-context` changes the namespace later commands work in: journaled, replayed.
+    kubectl(
+        "config",
+        config::config,
+        ReadsWith(&[None, Some("current-context"), Some("get-contexts"), Some("view"), Some("use-context")]),
+    )
+    .flags(&["--current", "--minify", "--namespace"])
+    .help(&[(
+        "kubectl config",
+        "Modify kubeconfig files (current-context, get-contexts, view, set-context --current --namespace)",
+    )]),
     kubectl("cordon", |e, w, _| nodes::cordon(e, w, false), Writes)
         .dry_run()
         .help(&[("kubectl cordon", "Mark node as unschedulable")]),

@@ -55,7 +55,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if a.has("overrides") {
         return Output::error("error: --overrides is not available in this lab yet");
     }
-    let (ns, enforce) = namespace_of(&a);
+    let (ns, enforce) = namespace_of(&a, engine);
     // createGeneratedObject: the annotation only for requests that reach the server; the
     // namespace only in what --dry-run=client prints.
     s.save_config &= s.dry_run != DryRun::Client;

@@ -22,9 +22,12 @@ fn target_url(engine: &Engine, target: &str, ns: &str, command: &str) -> Result<
     if target.contains("://") || target.contains(':') || target.contains('/') {
         return Ok(target.to_string());
     }
+    // The lab's client resolves short names in `default`; elsewhere (`-n`, or the context's
+    // namespace) the URL names the namespace: `web.dev`.
+    let host = if ns == "default" { target.to_string() } else { format!("{target}.{ns}") };
     Ok(match engine.store().services.get(&(ns.to_string(), target.to_string())) {
-        Some(s) => format!("http://{target}:{}", s.spec.ports.first().map(|p| p.port).unwrap_or(80)),
-        None => format!("http://{target}"),
+        Some(s) => format!("http://{host}:{}", s.spec.ports.first().map(|p| p.port).unwrap_or(80)),
+        None => format!("http://{host}"),
     })
 }
 
@@ -62,7 +65,7 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Some(Ok(ms)) => ms.max(1),
         Some(Err(e)) => return Output::error(format!("error: {e}")),
     };
-    let url = match target_url(engine, target, a.get("namespace").unwrap_or("default"), "lab curl") {
+    let url = match target_url(engine, target, &a.namespace(engine), "lab curl") {
         Ok(u) => u,
         Err(e) => return Output::error(e),
     };
@@ -200,7 +203,7 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 Some(Ok(ms)) => ms.max(1),
                 Some(Err(e)) => return Output::error(format!("error: {e}")),
             };
-            let url = match target_url(engine, target, a.get("namespace").unwrap_or("default"), "lab load start") {
+            let url = match target_url(engine, target, &a.namespace(engine), "lab load start") {
                 Ok(u) => u,
                 Err(e) => return Output::error(e),
             };

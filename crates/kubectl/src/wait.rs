@@ -63,10 +63,12 @@ pub fn wait(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let timeout = match a.get("timeout").map(timeout_ms) {
         None => Some(30_000),
         Some(Ok(t)) => t,
-        Some(Err(e)) => return Output::error(format!(
+        Some(Err(e)) => {
+            return Output::error(format!(
             "error: invalid argument \"{}\" for \"--timeout\" flag: time: {e}\nSee 'kubectl wait --help' for usage.",
             a.get("timeout").unwrap_or_default()
-        )),
+        ))
+        }
     };
     if a.has("filename") {
         return Output::error("error: this lab's kubectl wait takes TYPE/NAME or TYPE -l/--all, not -f");
@@ -203,7 +205,7 @@ fn timeout_ms(s: &str) -> Result<Option<u64>, String> {
 /// The objects named (`pod/web`, `pod web db`) or selected (`pod -l app=web`, `pod --all`).
 fn targets(engine: &Engine, a: &Args) -> Result<Vec<Target>, Output> {
     let pos = &a.positional;
-    let ns = crate::commands::namespace_of(a);
+    let ns = a.namespace(engine);
     let type_error = |t: &str| Output::error(format!("error: the server doesn't have a resource type \"{t}\""));
     let mut named: Vec<(&'static KindInfo, String)> = Vec::new();
     let mut found = Vec::new();

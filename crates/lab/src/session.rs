@@ -86,6 +86,17 @@ impl Session {
     pub fn machine(&self) -> Option<&str> {
         self.on.as_deref()
     }
+    /// The console's prompt: `root@vm-1:~#` on a machine (`lab ssh`), `dev $` when the
+    /// kubeconfig context's namespace is not `default`, else `$`.
+    pub fn prompt(&self) -> String {
+        if let Some(m) = self.machine() {
+            return format!("root@{m}:~#");
+        }
+        match self.engine.context_namespace() {
+            "default" => "$".into(),
+            ns => format!("{ns} $"),
+        }
+    }
     pub fn seed(&self) -> u64 {
         self.engine.seed()
     }
@@ -360,6 +371,29 @@ mod tests {
         assert_eq!(cmds, ["kubectl run web --image=nginx:1.25", "kubectl wait --for=condition=Ready pod/web"]);
         let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
         assert_eq!(replayed.engine.now(), s.engine.now());
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+
+    #[test]
+    fn the_context_namespace_is_journaled_replayed_and_named_by_the_prompt() {
+        let mut s = Session::new(3);
+        assert_eq!(s.prompt(), "$");
+        run(&mut s, "kubectl create namespace dev\nkubectl config set-context --current --namespace=dev");
+        run(&mut s, "kubectl config view --minify\nkubectl create deployment web --image=nginx:1.25");
+        assert_eq!(s.prompt(), "dev $");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(
+            cmds,
+            [
+                "kubectl create namespace dev",
+                "kubectl config set-context --current --namespace=dev",
+                "kubectl create deployment web --image=nginx:1.25",
+            ]
+        );
+        assert!(s.engine.store().deployments.contains_key(&("dev".to_string(), "web".to_string())));
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
+        assert_eq!(replayed.engine.context_namespace(), "dev");
+        assert_eq!(replayed.prompt(), "dev $");
         assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
     }
 
