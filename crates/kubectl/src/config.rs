@@ -95,9 +95,11 @@ fn get_contexts(engine: &Engine, words: &[String]) -> Output {
     let names_only = match a.get("output") {
         None | Some("") => false,
         Some("name") => true,
-        Some(o) => return Output::error(format!(
+        Some(o) => {
+            return Output::error(format!(
             "error: --output {o} is not available in kubectl config get-contexts; resetting to default output format"
-        )),
+        ))
+        }
     };
     if let Some(name) = a.positional.iter().find(|n| *n != CONTEXT) {
         return Output::error(format!("error: context {name} not found"));

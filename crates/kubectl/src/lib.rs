@@ -29,6 +29,7 @@ pub mod output;
 pub mod patch;
 pub mod pick;
 pub mod pipe;
+pub mod pod_shell;
 pub mod printers;
 pub mod registry;
 pub mod rollout;

@@ -123,7 +123,7 @@ pub fn wait(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
 }
 
 /// Runs the clock to its next event, or to `deadline` if nothing happens before it.
-fn run_clock_toward(engine: &mut Engine, deadline: u64, ctx: &mut Ctx) {
+pub(crate) fn run_clock_toward(engine: &mut Engine, deadline: u64, ctx: &mut Ctx) {
     let now = engine.now().0;
     let to = engine.next_event().map(|t| t.0).filter(|t| *t > now && *t <= deadline).unwrap_or(deadline);
     engine.advance(to - now, &mut *ctx.observe);

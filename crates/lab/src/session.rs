@@ -92,6 +92,9 @@ impl Session {
         if let Some(m) = self.machine() {
             return format!("root@{m}:~#");
         }
+        if let Some(shell) = self.console.pod_shell() {
+            return shell.prompt.clone();
+        }
         match self.engine.context_namespace() {
             "default" => "$".into(),
             ns => format!("{ns} $"),
@@ -130,7 +133,12 @@ impl Session {
             &line,
             &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe: &mut |_| {} },
         );
-        if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
+        if let Some(instead) = self.console.take_journal_as() {
+            // A line typed in a pod shell: journaled as the one-shot command it ran.
+            if let Some(command) = instead.filter(|c| changes_cluster(c)) {
+                self.journal.push(Entry { t, command, files: recorder.read.into_inner() });
+            }
+        } else if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
             // them matters any more, and the journal starts again from the new seed.
             self.journal.clear();
@@ -394,6 +402,34 @@ mod tests {
         let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
         assert_eq!(replayed.engine.context_namespace(), "dev");
         assert_eq!(replayed.prompt(), "dev $");
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+
+    #[test]
+    fn a_pod_shell_is_journaled_as_one_shot_execs_and_replays_to_the_same_cluster() {
+        let mut s = Session::new(5);
+        run(&mut s, "kubectl create deployment web --image=nginx:1.25\nkubectl expose deployment web --port=80");
+        run(&mut s, "kubectl run -it --rm tmp --image=busybox -- sh");
+        assert_eq!(s.prompt(), "/ #");
+        run(&mut s, "wget -qO- http://web\nhostname\nexit");
+        assert_eq!(s.prompt(), "$");
+        run(&mut s, "kubectl wait --for=condition=available deploy/web\nkubectl exec -it deploy/web -- bash");
+        assert!(s.prompt().starts_with("root@web-"), "{}", s.prompt());
+        run(&mut s, "exit");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(
+            cmds,
+            [
+                "kubectl create deployment web --image=nginx:1.25",
+                "kubectl expose deployment web --port=80",
+                "kubectl run -it --rm tmp --image=busybox -- sh",
+                "kubectl exec tmp -n default -c tmp -- wget -qO- http://web",
+                "kubectl exec tmp -n default -c tmp -- hostname",
+                "kubectl delete pod tmp -n default --wait=false",
+                "kubectl wait --for=condition=available deploy/web",
+            ]
+        );
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
         assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
     }
 
