@@ -22,6 +22,11 @@ fn target_url(engine: &Engine, target: &str, ns: &str, command: &str) -> Result<
     if target.contains("://") || target.contains(':') || target.contains('/') {
         return Ok(target.to_string());
     }
+    // `web.default`: the Service `web` in `default`, whatever namespace commands run in.
+    let (target, ns) = match target.split_once('.') {
+        Some((name, in_ns)) if !in_ns.contains('.') => (name, in_ns),
+        _ => (target, ns),
+    };
     // The lab's client resolves short names in `default`; elsewhere (`-n`, or the context's
     // namespace) the URL names the namespace: `web.dev`.
     let host = if ns == "default" { target.to_string() } else { format!("{target}.{ns}") };
@@ -266,6 +271,7 @@ mod tests {
             "load: http://web:80 with 1 connection(s), request timeout 2s; see `lab load stats`"
         );
         assert!(ran(&mut e, "lab curl service/web").contains("Welcome to nginx!"));
+        assert!(ran(&mut e, "lab curl web.default").contains("Welcome to nginx!"));
         assert_eq!(
             ran(&mut e, "lab curl deploy/web"),
             "error: lab curl takes a Service (web, svc/web or service/web) or a URL, not a Deployment"
