@@ -1,4 +1,4 @@
-//! `kubectl wait --for=condition=C|delete|jsonpath=... TARGETS [--timeout D]`: the simulated
+//! `kubectl wait --for=condition=C|create|delete|jsonpath=... TARGETS [--timeout D]`: the simulated
 //! clock runs (as `kubectl rollout status` runs it) until every target meets every
 //! condition, or the timeout passes.
 //!
@@ -29,6 +29,8 @@ const WAIT_FLAGS: &[FlagSpec] = &[
 /// What `--for` asks of each object.
 #[derive(Clone, Debug, PartialEq)]
 enum Condition {
+    /// `create`: the objects exist (waited for first, whatever the order typed).
+    Create,
     Delete,
     /// `condition=Ready` (the status defaults to "true"; both compare case-insensitively).
     Status {
@@ -74,13 +76,6 @@ pub fn wait(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         return Output::error("error: this lab's kubectl wait takes TYPE/NAME or TYPE -l/--all, not -f");
     }
     let for_delete = conditions.contains(&Condition::Delete);
-    let targets = match targets(engine, &a) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    if targets.is_empty() {
-        return if for_delete { Output::new() } else { Output::error("error: no matching resources found") };
-    }
     // Zero checks once; a negative timeout (None here) waits a week.
     let (check_once, wait_ms) = match timeout {
         Some(0) => (true, 0),
@@ -88,6 +83,22 @@ pub fn wait(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         None => (false, 168 * 3600 * 1000),
     };
     let deadline = engine.now().0.saturating_add(wait_ms);
+    if conditions.contains(&Condition::Create) {
+        // wait.go polls the builder until it finds something, before any other condition.
+        while !targets(engine, &a).is_ok_and(|t| !t.is_empty()) {
+            if engine.now().0 >= deadline {
+                return Output::error("error: timed out waiting for the condition");
+            }
+            run_clock_toward(engine, deadline, ctx);
+        }
+    }
+    let targets = match targets(engine, &a) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    if targets.is_empty() {
+        return if for_delete { Output::new() } else { Output::error("error: no matching resources found") };
+    }
     let mut out = Output::new();
     for t in &targets {
         for c in &conditions {
@@ -140,9 +151,7 @@ fn conditions(values: &[String]) -> Result<Vec<Condition>, String> {
 fn condition(v: &str) -> Result<Condition, String> {
     match v.to_ascii_lowercase().as_str() {
         "delete" => return Ok(Condition::Delete),
-        "create" => {
-            return Err("this lab's kubectl wait has no --for=create yet: use condition=, jsonpath= or delete".into())
-        }
+        "create" => return Ok(Condition::Create),
         _ => {}
     }
     if let Some(c) = v.strip_prefix("condition=") {
@@ -273,6 +282,7 @@ fn met(engine: &Engine, t: &Target, c: &Condition) -> Met {
     let obj = engine.store().get(t.info.kind, &t.ns, &t.name).filter(|o| t.uid.as_ref() == Some(&o.meta().uid));
     let Some(obj) = obj else { return if matches!(c, Condition::Delete) { Met::Yes } else { Met::Gone } };
     let yes = match c {
+        Condition::Create => true,
         Condition::Delete => false,
         Condition::Status { name, status } => status_condition_met(&obj.to_json(), name, status),
         Condition::JsonPath { path, value } => {
@@ -321,6 +331,7 @@ mod tests {
             Ok(Condition::Status { name: "ContainersReady".into(), status: "False".into() })
         );
         assert_eq!(condition("Delete"), Ok(Condition::Delete));
+        assert_eq!(condition("create"), Ok(Condition::Create));
         assert_eq!(
             condition("jsonpath='{.status.phase}'=Running"),
             Ok(Condition::JsonPath { path: "{.status.phase}".into(), value: Some("Running".into()) })
