@@ -14,9 +14,9 @@ pub struct Console {
     on: Option<String>,
     /// The pod shell the console is in (`kubectl exec -it`, `kubectl run -it`).
     shell: Option<crate::pod_shell::PodShell>,
-    /// What the journal keeps for the last line when the pod shell ran it as another
-    /// command (`Some(None)`: nothing); None: the line as typed.
-    journal_as: Option<Option<String>>,
+    /// What the journal keeps for the last line when the pod shell ran it as other
+    /// commands (maybe none); None: the line as typed.
+    journal_as: Option<Vec<String>>,
     /// Leave the controllers' reaction to a plain command unsettled (see
     /// `execute_unsettled`).
     defer_settle: bool,
@@ -191,9 +191,9 @@ impl Console {
     }
 
     /// What the journal keeps for the line `execute` just ran, when that is not the line as
-    /// typed: `Some(Some(line))` (a line typed in a pod shell is journaled as its one-shot
-    /// `kubectl exec`), or `Some(None)` for nothing (a shell opened or left).
-    pub fn take_journal_as(&mut self) -> Option<Option<String>> {
+    /// typed: a line typed in a pod shell is journaled as its one-shot `kubectl exec`; `exit`
+    /// as what it did (`lab pod exit`, `kubectl delete`); opening a shell with exec as nothing.
+    pub fn take_journal_as(&mut self) -> Option<Vec<String>> {
         self.journal_as.take()
     }
 

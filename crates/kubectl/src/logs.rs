@@ -205,6 +205,30 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
     }
 }
 
+/// `lab pod exit POD [-c C] [CODE]`: the container's main process exits with CODE (0 by
+/// default), as the shell `kubectl run -it` attached to does on `exit`.
+pub fn exit_main_process(engine: &mut Engine, words: &[String]) -> Output {
+    let a = match parse(words, &[flag("container", Some('c'), true)], "lab pod exit") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let Some(pod) = a.positional.first() else {
+        return Output::error("error: lab pod exit needs a pod name");
+    };
+    let code = match a.positional.get(1).map(|c| c.parse::<i32>()) {
+        None => 0,
+        Some(Ok(c)) if (0..=255).contains(&c) => c,
+        _ => return Output::error("error: lab pod exit takes an exit code from 0 to 255"),
+    };
+    let ns = &a.namespace(engine);
+    match engine.end_container(ns, pod, a.get("container"), code) {
+        Ok(c) => Output::line(format!(
+            "pod/{pod}: container {c} exited (exit code {code}); the kubelet will restart it per the pod's restartPolicy"
+        )),
+        Err(e) => Output::error(format!("error: {e}")),
+    }
+}
+
 /// What `kubectl logs -f` follows: (namespace, pod, container), resolved as `logs` does
 /// (POD, pod/NAME, deploy/NAME, the default container).
 pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, String, String)> {

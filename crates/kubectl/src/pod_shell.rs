@@ -5,8 +5,9 @@
 //!
 //! The prompt is the image's shell's: `/ #` for busybox and Alpine images (ash as root),
 //! `root@POD:/#` for the Debian-based ones (bash as root; nginx, redis, httpd, the workshop's
-//! app). On `exit`, `kubectl run -it` says how to attach again (attach.go's reattachMessage),
-//! and with `--rm` deletes the pod without waiting (run.go: WaitForDeletion false).
+//! app). On `exit`, `kubectl run -it` says how to attach again (attach.go's reattachMessage);
+//! the shell was the container's main process, so it ends (`lab pod exit`, journaled), and
+//! with `--rm` the pod is deleted without waiting (run.go: WaitForDeletion false).
 
 use crate::args::parse;
 use crate::{execute, Ctx, Output};
@@ -33,8 +34,8 @@ pub struct PodShell {
 pub enum ShellLine {
     /// Not the shell's business: run the line as usual.
     Pass,
-    /// Handled: what it printed, and what the journal keeps in its place (None: nothing).
-    Done { out: Output, journal: Option<String> },
+    /// Handled: what it printed, and what the journal keeps in its place (maybe nothing).
+    Done { out: Output, journal: Vec<String> },
 }
 
 /// A bare interactive shell (what `-i` attaches to): nothing, or `sh`, `bash`, `ash`.
@@ -68,10 +69,10 @@ pub fn shell_line(shell: &mut Option<PodShell>, engine: &mut Engine, line: &str,
         if !words.is_empty() && words[0] != "exit" {
             out.err("(the pod is gone: back in the lab console; the line was not run)");
         }
-        return ShellLine::Done { out, journal: None };
+        return ShellLine::Done { out, journal: Vec::new() };
     }
     match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        [] => ShellLine::Done { out: Output::new(), journal: None },
+        [] => ShellLine::Done { out: Output::new(), journal: Vec::new() },
         ["lab", "reset"] | ["lab", "seed", _] => {
             // A fresh cluster: the pod is gone.
             *shell = None;
@@ -82,7 +83,7 @@ pub fn shell_line(shell: &mut Option<PodShell>, engine: &mut Engine, line: &str,
         _ => {
             let oneshot = format!("kubectl exec {} -n {} -c {} -- {}", open.pod, open.ns, open.container, line.trim());
             let out = execute(engine, &oneshot, ctx);
-            ShellLine::Done { out: as_the_shell_prints(out, open.busybox), journal: Some(oneshot) }
+            ShellLine::Done { out: as_the_shell_prints(out, open.busybox), journal: vec![oneshot] }
         }
     }
 }
@@ -104,18 +105,27 @@ fn close(
         _ => {}
     }
     if !open.run {
-        return ShellLine::Done { out, journal: None };
+        return ShellLine::Done { out, journal: Vec::new() };
     }
     out.out(format!(
         "Session ended, resume using 'kubectl attach {} -c {} -n {} -i -t' command",
         open.pod, open.container, open.ns
     ));
-    if !open.remove {
-        return ShellLine::Done { out, journal: None };
+    // The shell was the container's main process: it ends, and the pod's restartPolicy
+    // (OnFailure for `run -i`) decides what follows.
+    let code = code.and_then(|c| c.parse::<i32>().ok()).map(|c| c & 255).unwrap_or(0);
+    let ended = format!("lab pod exit {} -n {} -c {} {code}", open.pod, open.ns, open.container);
+    let result = execute(engine, &ended, ctx);
+    if !result.ok {
+        out.extend(result);
     }
-    let delete = format!("kubectl delete pod {} -n {} --wait=false", open.pod, open.ns);
-    out.extend(execute(engine, &delete, ctx));
-    ShellLine::Done { out, journal: Some(delete) }
+    let mut journal = vec![ended];
+    if open.remove {
+        let delete = format!("kubectl delete pod {} -n {} --wait=false", open.pod, open.ns);
+        out.extend(execute(engine, &delete, ctx));
+        journal.push(delete);
+    }
+    ShellLine::Done { out, journal }
 }
 
 /// `kubectl exec -i[t] TARGET [-c C] -- sh`: opens the shell (kubectl prints nothing).
@@ -128,14 +138,14 @@ fn open_exec(shell: &mut Option<PodShell>, engine: &Engine, words: &[String]) ->
     let ns = a.namespace(engine);
     let (p, c, warnings) = match crate::exec::exec_target(engine, &a, target, &ns) {
         Ok(t) => t,
-        Err(e) => return ShellLine::Done { out: e, journal: None },
+        Err(e) => return ShellLine::Done { out: e, journal: Vec::new() },
     };
     let sh = a.rest[0].rsplit('/').next().unwrap_or("sh");
     if !crate::exec::has_tool(&c.image, sh) {
-        return ShellLine::Done { out: crate::exec::not_found(&a.rest[0]), journal: None };
+        return ShellLine::Done { out: crate::exec::not_found(&a.rest[0]), journal: Vec::new() };
     }
     *shell = Some(shell_in(&p, &c, false, false));
-    ShellLine::Done { out: warnings, journal: None }
+    ShellLine::Done { out: warnings, journal: Vec::new() }
 }
 
 /// `kubectl run -i[t] [--rm] NAME --image=IMG [-- sh]`: the command creates the pod and runs
@@ -162,7 +172,7 @@ fn open_run(
             }
         }
     }
-    ShellLine::Done { out, journal: Some(line.trim().to_string()) }
+    ShellLine::Done { out, journal: vec![line.trim().to_string()] }
 }
 
 fn shell_in(p: &kubelab_api::Pod, c: &kubelab_api::Container, run: bool, remove: bool) -> PodShell {

@@ -327,10 +327,16 @@ pub static LAB: &[Verb] = &[
         "pod",
         lab::pod,
         Writes,
-        &[(
-            "lab pod kill <pod> [-c container]",
-            "Kill a container's process (exit 137); its pod's restartPolicy decides what happens",
-        )],
+        &[
+            (
+                "lab pod kill <pod> [-c container]",
+                "Kill a container's process (exit 137); its pod's restartPolicy decides what happens",
+            ),
+            (
+                "lab pod exit <pod> [-c container] [code]",
+                "End a container's main process with an exit code (0: Completed), as `exit` in kubectl run -it does",
+            ),
+        ],
     ),
     ours(
         "curl",

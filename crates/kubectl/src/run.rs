@@ -313,7 +313,13 @@ fn attach_to_shell(
             return out;
         }
         if engine.now().0 >= deadline {
-            return Output::error("error: timed out waiting for the condition");
+            // run.go defers removeCreatedObjects with --rm: the pod goes, then the error.
+            let mut out = Output::new();
+            if a.bool("rm") {
+                out.extend(crate::execute(engine, &format!("kubectl delete pod {name} -n {ns} --wait=false"), ctx));
+            }
+            out.extend(Output::error("error: timed out waiting for the condition"));
+            return out;
         }
         crate::wait::run_clock_toward(engine, deadline, ctx);
     }

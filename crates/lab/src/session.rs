@@ -135,8 +135,9 @@ impl Session {
         );
         if let Some(instead) = self.console.take_journal_as() {
             // A line typed in a pod shell: journaled as the one-shot command it ran.
-            if let Some(command) = instead.filter(|c| changes_cluster(c)) {
-                self.journal.push(Entry { t, command, files: recorder.read.into_inner() });
+            let files = recorder.read.into_inner();
+            for command in instead.into_iter().filter(|c| changes_cluster(c)) {
+                self.journal.push(Entry { t, command, files: files.clone() });
             }
         } else if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
@@ -425,6 +426,7 @@ mod tests {
                 "kubectl run -it --rm tmp --image=busybox -- sh",
                 "kubectl exec tmp -n default -c tmp -- wget -qO- http://web",
                 "kubectl exec tmp -n default -c tmp -- hostname",
+                "lab pod exit tmp -n default -c tmp 0",
                 "kubectl delete pod tmp -n default --wait=false",
                 "kubectl wait --for=condition=available deploy/web",
             ]
