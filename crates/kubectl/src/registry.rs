@@ -342,7 +342,7 @@ pub static LAB: &[Verb] = &[
         "curl",
         lab::curl,
         Writes,
-        &[("lab curl <url>", "Send one HTTP request (a Service name, ClusterIP, node IP:NodePort or pod IP)")],
+        &[("lab curl <url>", "Send one HTTP request (a Service: web, svc/web, web.NAMESPACE; a ClusterIP, node IP:NodePort or pod IP)")],
     ),
     ours(
         "load",
@@ -351,7 +351,7 @@ pub static LAB: &[Verb] = &[
         &[
             (
                 "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]",
-                "Run a load generator: N kept-alive connections (default 1), 2s timeout",
+                "Run a load generator on a Service (web, svc/web) or URL: N kept-alive connections (default 1), 2s timeout",
             ),
             ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),
             ("lab load stop", "Stop the load generator and print its summary"),
