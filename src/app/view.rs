@@ -156,7 +156,7 @@ impl App {
                         </section>
                         <div class="lower">
                             <Console lines={self.lab.console.lines.clone()} history={self.lab.console.history.clone()} disabled={busy}
-                                     machine={self.lab.session.machine().map(String::from)}
+                                     machine={self.lab.session.machine().map(String::from)} prompt={self.lab.session.prompt()}
                                      on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
                                      on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
                                      on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />

@@ -25,6 +25,9 @@ pub struct ConsoleProps {
     /// The VM-era machine `lab ssh` logged in to: the prompt says where commands run.
     #[prop_or_default]
     pub machine: Option<String>,
+    /// The prompt's sign (`$`, `dev $`, `root@vm-1:~#`); empty: from `machine`.
+    #[prop_or_default]
+    pub prompt: String,
     /// Ctrl-C with nothing selected: stop a running `get -w` or `logs -f`.
     #[prop_or_default]
     pub on_interrupt: Option<Callback<()>>,
@@ -40,6 +43,8 @@ pub struct ConsoleProps {
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
     let input = use_state(String::new);
+    // In a pod's shell the prompt is root's (`/ #`, `root@POD:/#`).
+    let in_pod = props.machine.is_none() && props.prompt.ends_with('#');
     // Where ↑/↓ are in the history (None: at the line being typed), and that line.
     let position = use_state(|| None::<usize>);
     let draft = use_state(String::new);
@@ -240,14 +245,22 @@ pub fn console(props: &ConsoleProps) -> Html {
             </pre>
             <div class="prompt">
                 <label for="console-input" class="prompt-sign" aria-hidden="true" data-testid="prompt-sign">
-                    { props.machine.as_ref().map(|m| format!("root@{m}:~#")).unwrap_or_else(|| "$".into()) }
+                    if props.prompt.is_empty() {
+                        { props.machine.as_ref().map(|m| format!("root@{m}:~#")).unwrap_or_else(|| "$".into()) }
+                    } else {
+                        { props.prompt.clone() }
+                    }
                 </label>
                 <input id="console-input" data-testid="console-input" ref={input_ref} type="text"
                        value={(*input).clone()} {oninput} {onkeydown} {onpaste}
                        readonly={props.disabled} aria-busy={props.disabled.to_string()} spellcheck="false" autocomplete="off" autocapitalize="off"
-                       aria-label={match &props.machine { Some(m) => format!("Console on machine {m}: docker, curl, ip; exit to leave"), None => "Console: a kubectl or lab command".to_string() }}
+                       aria-label={match &props.machine {
+                           Some(m) => format!("Console on machine {m}: docker, curl, ip; exit to leave"),
+                           None if in_pod => "Console in a pod's shell: hostname, env, wget, nslookup; exit to leave".to_string(),
+                           None => "Console: a kubectl or lab command".to_string(),
+                       }}
                        aria-describedby="console-hint"
-                       placeholder={if props.machine.is_some() { "docker ps" } else { "kubectl get pods" }} />
+                       placeholder={if props.machine.is_some() { "docker ps" } else if in_pod { "hostname" } else { "kubectl get pods" }} />
             </div>
             if !offered.is_empty() {
                 <p class="completions" data-testid="completions" aria-live="polite">{ offered.join("  ") }</p>

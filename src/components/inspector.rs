@@ -94,7 +94,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </table>
             }
             if let Some(text) = &v.describe {
-                <h3 class="inspector-sub">{ "Details" }<code class="cmd-hint">{ format!("$ {}", sel.describe_command()) }</code></h3>
+                <h3 class="inspector-sub">{ "Details" }<code class="cmd-hint">{ format!("$ {}", v.describe_command) }</code></h3>
                 <pre class="inspector-text" data-testid="inspector-describe" tabindex="0"
                      aria-label={format!("kubectl describe {} {}", sel.kind(), sel.name())}>{ text }</pre>
             }

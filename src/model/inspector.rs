@@ -30,15 +30,18 @@ impl Selection {
             Selection::Pod { name, .. } | Selection::Deployment { name, .. } | Selection::Service { name, .. } => name,
         }
     }
-    /// The kubectl command whose output the inspector shows.
-    pub fn describe_command(&self) -> String {
+    /// The kubectl command whose output the inspector shows, when commands without `-n` run
+    /// in `context`.
+    pub fn describe_command(&self, context: &str) -> String {
         match self {
             Selection::Node(n) => format!("kubectl describe node {n}"),
-            Selection::Pod { namespace, name } => format!("kubectl describe pod {name}{}", ns_flag(namespace)),
+            Selection::Pod { namespace, name } => format!("kubectl describe pod {name}{}", ns_flag(namespace, context)),
             Selection::Deployment { namespace, name } => {
-                format!("kubectl describe deployment {name}{}", ns_flag(namespace))
+                format!("kubectl describe deployment {name}{}", ns_flag(namespace, context))
             }
-            Selection::Service { namespace, name } => format!("kubectl describe service {name}{}", ns_flag(namespace)),
+            Selection::Service { namespace, name } => {
+                format!("kubectl describe service {name}{}", ns_flag(namespace, context))
+            }
         }
     }
 }
@@ -61,6 +64,8 @@ fn action(label: &str, command: String, testid: &str, danger: bool) -> ActionVie
 #[derive(Clone, Debug, PartialEq)]
 pub struct InspectorView {
     pub selection: Selection,
+    /// The `kubectl describe` line whose output `describe` is.
+    pub describe_command: String,
     /// False once the object is gone (deleted, evicted); the describe text is then None.
     pub exists: bool,
     pub actions: Vec<ActionView>,
@@ -86,6 +91,7 @@ impl InspectorView {
         let now = engine.now();
         let mut v = InspectorView {
             selection: sel.clone(),
+            describe_command: sel.describe_command(engine.context_namespace()),
             exists: false,
             actions: Vec::new(),
             describe: None,
@@ -130,7 +136,7 @@ impl InspectorView {
                         Err(why) => (node, false, why),
                     })
                     .collect();
-                let ns = ns_flag(namespace);
+                let ns = ns_flag(namespace, engine.context_namespace());
                 v.actions.push(action(
                     "Delete pod",
                     format!("kubectl delete pod {name}{ns} --wait=false"),
@@ -163,7 +169,7 @@ impl InspectorView {
                 v.exists = true;
                 v.describe = Some(describe::deployment(store, d, now));
                 v.deployment = deployments(engine).into_iter().find(|d| &d.namespace == namespace && &d.name == name);
-                let ns = ns_flag(namespace);
+                let ns = ns_flag(namespace, engine.context_namespace());
                 v.actions.push(action(
                     "Restart",
                     format!("kubectl rollout restart deployment/{name}{ns}"),
@@ -181,9 +187,9 @@ impl InspectorView {
                 let Some(svc) = store.services.get(&(namespace.clone(), name.clone())) else { return v };
                 v.exists = true;
                 v.describe = Some(describe::service(store, svc, now));
-                let ns = ns_flag(namespace);
+                let ns = ns_flag(namespace, engine.context_namespace());
                 if namespace == "default" {
-                    v.actions.push(action("Start load", format!("lab load start {name}"), "svc-load", false));
+                    v.actions.push(action("Start load", format!("lab load start {name}{ns}"), "svc-load", false));
                 }
                 v.actions.push(action(
                     "Delete service",

@@ -391,6 +391,19 @@ mod cluster_and_workloads {
 
         let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: "gone".into() });
         assert!(!v.exists && v.actions.is_empty() && v.describe.is_none());
+
+        // With the context in another namespace, the buttons name `default`, or they would
+        // act on an object of the same name there.
+        run(&mut e, "kubectl create namespace dev");
+        run(&mut e, "kubectl config set-context --current --namespace=dev");
+        let v = InspectorView::of(&e, &Selection::Pod { namespace: "default".into(), name: pod.clone() });
+        assert_eq!(
+            cmds(&v),
+            [format!("kubectl delete pod {pod} -n default --wait=false"), format!("lab pod kill {pod} -n default")]
+        );
+        assert_eq!(v.describe_command, format!("kubectl describe pod {pod} -n default"));
+        let d = v.deployment.expect("owned by the web Deployment");
+        assert_eq!(scale_command(&d, 4), "kubectl scale deployment/web -n default --replicas=4");
     }
 }
 

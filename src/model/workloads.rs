@@ -12,6 +12,9 @@ pub struct DeploymentView {
     pub ready: i32,
     pub updated: i32,
     pub available: i32,
+    /// ` -n NS` when its namespace is not the one commands run in without `-n` (the
+    /// kubeconfig context's, `kubectl config set-context --current --namespace`).
+    pub ns_flag: String,
 }
 
 pub fn deployments(engine: &Engine) -> Vec<DeploymentView> {
@@ -26,17 +29,20 @@ pub fn deployments(engine: &Engine) -> Vec<DeploymentView> {
             ready: d.status.ready_replicas,
             updated: d.status.updated_replicas,
             available: d.status.available_replicas,
+            ns_flag: ns_flag(&d.metadata.namespace, engine.context_namespace()),
         })
         .collect()
 }
 
 /// `kubectl scale` for one step up or down.
 pub fn scale_command(d: &DeploymentView, replicas: i32) -> String {
-    format!("kubectl scale deployment/{}{} --replicas={}", d.name, ns_flag(&d.namespace), replicas.max(0))
+    format!("kubectl scale deployment/{}{} --replicas={}", d.name, d.ns_flag, replicas.max(0))
 }
 
-pub(super) fn ns_flag(ns: &str) -> String {
-    if ns == "default" || ns.is_empty() {
+/// ` -n NS` for an object in `ns`, unless commands without `-n` already run there (`context`).
+pub(super) fn ns_flag(ns: &str, context: &str) -> String {
+    let ns = if ns.is_empty() { "default" } else { ns };
+    if ns == context {
         String::new()
     } else {
         format!(" -n {ns}")
@@ -50,7 +56,11 @@ pub fn load_targets(engine: &Engine) -> Vec<String> {
         .services
         .values()
         .filter(|s| s.metadata.namespace == "default" && s.metadata.name != "kubernetes")
-        .map(|s| s.metadata.name.clone())
+        // Named with the namespace when commands run in another one (`web.default`).
+        .map(|s| match engine.context_namespace() {
+            "default" => s.metadata.name.clone(),
+            _ => format!("{}.default", s.metadata.name),
+        })
         .chain(engine.lan().vms.values().flat_map(|v| {
             // The VM era: a machine's published ports.
             let mut ports: Vec<u16> =

@@ -88,6 +88,10 @@ pub struct Engine {
     /// What the controllers, the scheduler and the kubelets keep between passes (each its
     /// place in the store's change log, and what it worked out from it).
     controllers: pass::Controllers,
+    /// The namespace of the console's kubeconfig context (`kubectl config set-context
+    /// --current --namespace=dev`): a client's setting, kept with the cluster (as the
+    /// port-forwards are) so that replaying the journal rebuilds it.
+    context_namespace: String,
 }
 
 /// How many writes each part of the cluster has made through the API server so far: the
@@ -129,9 +133,20 @@ impl Engine {
             pass: None,
             mid_instant: None,
             controllers: Default::default(),
+            context_namespace: "default".into(),
         };
         e.boot();
         e
+    }
+
+    /// The namespace commands without `-n` work in (the kubeconfig context's).
+    pub fn context_namespace(&self) -> &str {
+        &self.context_namespace
+    }
+
+    /// `kubectl config set-context --current --namespace=NS` (an empty one is `default`).
+    pub fn set_context_namespace(&mut self, ns: &str) {
+        self.context_namespace = if ns.is_empty() { "default".into() } else { ns.to_string() };
     }
 
     // ------------------------------------------------------------ reading

@@ -169,6 +169,12 @@ impl Engine {
 
     /// Kills a container's process (SIGKILL: exit code 137), as `lab pod kill` does.
     pub fn kill_container(&mut self, ns: &str, pod: &str, container: Option<&str>) -> Result<String, String> {
+        self.end_container(ns, pod, container, 137)
+    }
+
+    /// Ends a container's main process with `code` (0: Completed, else Error), as a shell
+    /// attached to by `kubectl run -it` does on `exit`; returns the container's name.
+    pub fn end_container(&mut self, ns: &str, pod: &str, container: Option<&str>, code: i32) -> Result<String, String> {
         self.touch();
         let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())).cloned() else {
             return Err(format!("pods \"{pod}\" not found"));
@@ -183,7 +189,7 @@ impl Engine {
         let c = rt.container_mut(&name).ok_or_else(|| format!("container {name} is not valid for pod {pod}"))?;
         match &mut c.phase {
             kubelet::Phase::Running { exit_at, .. } => {
-                *exit_at = Some((now, 137, "Error".into()));
+                *exit_at = Some((now, code, if code == 0 { "Completed" } else { "Error" }.into()));
             }
             _ => return Err(format!("container {name} in pod {pod} is not running")),
         }

@@ -204,8 +204,15 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             exit: None,
             files: vec![],
         },
+        // `kubectl run -it ... -- sh`: a shell reading an open stdin waits for its input.
+        _ if c.stdin && is_bare_shell(c) => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
         _ => shell(c),
     }
+}
+
+/// A shell with nothing to run (`sh`, `/bin/bash`, or the image's default command).
+fn is_bare_shell(c: &Container) -> bool {
+    matches!(command_line(c).as_str(), "" | "sh" | "/bin/sh" | "bash" | "/bin/bash" | "ash" | "/bin/ash")
 }
 
 /// The workshop proxy: nginx, which fails to start without the Service `app` to resolve.

@@ -83,6 +83,10 @@ impl Args {
     pub fn parsed<T>(&self, long: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
         self.get(long).map(parse).transpose().map_err(|e| format!("error: {e}"))
     }
+    /// The namespace the command works in: `-n`, or else the kubeconfig context's.
+    pub fn namespace(&self, engine: &kubelab_engine::Engine) -> String {
+        self.get("namespace").map(String::from).unwrap_or_else(|| engine.context_namespace().to_string())
+    }
     /// A bool flag: present without value or with `true`.
     pub fn bool(&self, long: &str) -> bool {
         match self.get(long) {

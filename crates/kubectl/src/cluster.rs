@@ -1,12 +1,11 @@
-//! Cluster-level commands: `api-resources`, `cluster-info`, `config`, `top`.
+//! Cluster-level commands: `api-resources`, `cluster-info`, `top` (`config` is `config.rs`).
 
 use crate::args::{flag, parse};
 use crate::{Ctx, Output};
 use kubelab_api::*;
 use kubelab_engine::Engine;
 
-pub const CONTEXT: &str = "kubelab";
-pub const SERVER: &str = "https://127.0.0.1:6443";
+use crate::config::SERVER;
 
 pub fn api_resources(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     let a = match parse(
@@ -73,24 +72,6 @@ pub fn cluster_info(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> O
         }
     }
     Output::line(format!("Kubernetes control plane is running at {SERVER}\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'."))
-}
-
-pub fn config(_engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
-    match words.first().map(|s| s.as_str()) {
-        Some("current-context") => Output::line(CONTEXT),
-        Some("get-contexts") => Output::line(crate::tabwriter::format(&format!("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n*\t{CONTEXT}\t{CONTEXT}\t{CONTEXT}\t\n"))),
-        Some("view") => Output::line(format!(
-            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: {SERVER}\n  name: {CONTEXT}\ncontexts:\n- context:\n    cluster: {CONTEXT}\n    user: {CONTEXT}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {CONTEXT}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED"
-        )),
-        Some("use-context") => match words.get(1) {
-            Some(c) if c == CONTEXT => Output::line(format!("Switched to context \"{CONTEXT}\".")),
-            Some(c) => Output::error(format!("error: no context exists with the name: \"{c}\"")),
-            None => Output::error("error: Unexpected args: []"),
-        },
-        Some("set-context") => Output::error("error: this lab has one context, \"kubelab\"; use -n NAMESPACE on each command"),
-        Some(other) => Output::error(format!("error: unknown command \"{other}\" for \"kubectl config\"")),
-        None => Output::error("error: `kubectl config` needs a subcommand: current-context, get-contexts, view, use-context"),
-    }
 }
 
 /// What a pod uses, from its images: idle CPU and resident memory (the model's numbers).
@@ -168,7 +149,7 @@ pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             Output::line(crate::tabwriter::format(&text))
         }
         Some("pod" | "pods" | "po") => {
-            let ns = a.get("namespace").unwrap_or("default").to_string();
+            let ns = a.namespace(engine);
             let all = a.bool("all-namespaces");
             let sel = a.get("selector").and_then(|s| crate::selector::Selector::parse(s).ok());
             let pods: Vec<&Pod> = store

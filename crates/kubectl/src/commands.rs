@@ -9,10 +9,6 @@ use crate::{Ctx, Output};
 use kubelab_api::*;
 use kubelab_engine::{Engine, Propagation};
 
-fn namespace_of(a: &Args) -> String {
-    a.get("namespace").unwrap_or("default").to_string()
-}
-
 // ------------------------------------------------------------------ reading manifests
 
 /// The manifests named by `-f` (files, folders, `-`), as (source name, text).
@@ -73,7 +69,7 @@ pub fn apply(engine: &mut Engine, words: &[String], ctx: &mut Ctx, mode: Mode) -
         Ok(f) => f,
         Err(e) => return Output::error(e),
     };
-    let ns = namespace_of(&a);
+    let ns = a.namespace(engine);
     let explicit = a.has("namespace");
     let mut out = Output::new();
     for (source, text) in files {
@@ -277,7 +273,7 @@ pub fn get(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     let all_ns = a.bool("all-namespaces");
-    let ns = namespace_of(&a);
+    let ns = a.namespace(engine);
 
     let mut out = Output::new();
     let first = &a.positional[0];
@@ -561,7 +557,7 @@ pub fn delete(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = namespace_of(&a);
+    let ns = a.namespace(engine);
     let force = a.bool("force");
     let (propagation, grace) = match delete_options(&a) {
         Ok(x) => x,
@@ -646,7 +642,7 @@ pub fn scale(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
             )
         }
     };
-    let ns = namespace_of(&a);
+    let ns = a.namespace(engine);
     let mut targets: Vec<(&'static KindInfo, String)> = Vec::new();
     let pos = &a.positional;
     if pos.is_empty() {

@@ -83,7 +83,7 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
         (words[..n].iter().map(|s| s.as_str()).collect(), words.last().map(|s| s.as_str()).unwrap_or(""))
     };
     let start = if ends_in_space { line.len() } else { line.rfind(' ').map(|i| i + 1).unwrap_or(0) };
-    let ns = namespace_of(&done);
+    let ns = namespace_of(&done, engine);
     let offer = |all: Vec<String>| candidates(all, current, start);
     match done.as_slice() {
         [] => offer(strs(&["kubectl", "lab"])),
@@ -118,7 +118,7 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
 }
 
 /// The namespace the line asks for (`-n X`, `--namespace X`, `--namespace=X`).
-fn namespace_of(words: &[&str]) -> String {
+fn namespace_of(words: &[&str], engine: &Engine) -> String {
     for (i, w) in words.iter().enumerate() {
         if (*w == "-n" || *w == "--namespace") && i + 1 < words.len() {
             return words[i + 1].to_string();
@@ -127,7 +127,7 @@ fn namespace_of(words: &[&str]) -> String {
             return v.to_string();
         }
     }
-    "default".into()
+    engine.context_namespace().to_string()
 }
 
 fn node_names(engine: &Engine) -> Vec<String> {

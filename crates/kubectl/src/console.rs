@@ -12,6 +12,11 @@ pub struct Console {
     follow: Option<Follow>,
     /// The VM-era machine the console is logged in to (`lab ssh`).
     on: Option<String>,
+    /// The pod shell the console is in (`kubectl exec -it`, `kubectl run -it`).
+    shell: Option<crate::pod_shell::PodShell>,
+    /// What the journal keeps for the last line when the pod shell ran it as other
+    /// commands (maybe none); None: the line as typed.
+    journal_as: Option<Vec<String>>,
     /// Leave the controllers' reaction to a plain command unsettled (see
     /// `execute_unsettled`).
     defer_settle: bool,
@@ -180,12 +185,33 @@ impl Console {
         self.on.as_deref()
     }
 
+    /// The pod shell the console is in, if any: its prompt says where lines run.
+    pub fn pod_shell(&self) -> Option<&crate::pod_shell::PodShell> {
+        self.shell.as_ref()
+    }
+
+    /// What the journal keeps for the line `execute` just ran, when that is not the line as
+    /// typed: a line typed in a pod shell is journaled as its one-shot `kubectl exec`; `exit`
+    /// as what it did (`lab pod exit`, `kubectl delete`); opening a shell with exec as nothing.
+    pub fn take_journal_as(&mut self) -> Option<Vec<String>> {
+        self.journal_as.take()
+    }
+
     /// Runs one line in this session.
     pub fn execute(&mut self, engine: &mut Engine, line: &str, ctx: &mut Ctx) -> Output {
+        self.journal_as = None;
         let rewritten = match crate::vm::session_line(&mut self.on, engine, line) {
             crate::vm::SessionLine::Done(out) => return out,
             crate::vm::SessionLine::Run(l) => l,
         };
+        if self.on.is_none() {
+            if let crate::pod_shell::ShellLine::Done { out, journal } =
+                crate::pod_shell::shell_line(&mut self.shell, engine, &rewritten, ctx)
+            {
+                self.journal_as = Some(journal);
+                return out;
+            }
+        }
         let line = rewritten.as_str();
         // `kubectl -n dev get pods -w` watches as `kubectl get pods -w -n dev` does.
         let words = crate::effect::words_as_run(line).unwrap_or_default();

@@ -29,7 +29,7 @@ pub fn current_yaml(engine: &mut Engine, target: &[String]) -> Result<(String, S
     let Some(info) = resolve_resource(&t) else {
         return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\"")));
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let line = format!("kubectl get {} {name} -n {ns} -o yaml", info.resource);
     let out = execute(engine, &line, &mut Ctx { files: &crate::NoFiles, stdin: None, observe: &mut |_| {} });
     if !out.ok {
@@ -78,7 +78,7 @@ pub fn lab_edit(engine: &mut Engine, target: &[String], ctx: &mut Ctx) -> Output
         obj.meta_mut().namespace = parse(target, &[flag("namespace", Some('n'), true)], "lab edit")
             .ok()
             .and_then(|a| a.get("namespace").map(String::from))
-            .unwrap_or_else(|| "default".into());
+            .unwrap_or_else(|| engine.context_namespace().to_string());
     }
     match engine.update(obj) {
         Ok(_) => {

@@ -155,7 +155,15 @@ mod tests {
         for read in ["kubectl get pods", "k describe pod x", "lab help", "lab time speed 5", "lab seed", "nope"] {
             assert!(!changes_cluster(read), "{read}");
         }
-        for write in ["kubectl apply -f a.yaml", "lab advance 5s", "lab seed 3", "kubectl delete pod x"] {
+        // `wait` and `rollout status` run the clock: a replay must run it as far again.
+        for write in [
+            "kubectl apply -f a.yaml",
+            "lab advance 5s",
+            "lab seed 3",
+            "kubectl delete pod x",
+            "kubectl rollout status deploy/web",
+            "kubectl wait --for=condition=Ready pod/web",
+        ] {
             assert!(changes_cluster(write), "{write}");
         }
     }

@@ -8,7 +8,7 @@ use kubelab_api::*;
 use kubelab_engine::traffic::Outcome;
 use kubelab_engine::Engine;
 
-const EXEC_FLAGS: &[FlagSpec] = &[
+pub(crate) const EXEC_FLAGS: &[FlagSpec] = &[
     flag("container", Some('c'), true),
     flag("stdin", Some('i'), false),
     flag("tty", Some('t'), false),
@@ -18,7 +18,7 @@ const EXEC_FLAGS: &[FlagSpec] = &[
 
 /// Busybox and Alpine images (busybox's applets, no bash); the others are Debian-based
 /// (nginx, redis, httpd and the workshop's Python app: bash, coreutils).
-fn alpine_like(image: &str) -> bool {
+pub(crate) fn alpine_like(image: &str) -> bool {
     let repo = kubelab_engine::images::ImageRef::parse(image).repository;
     repo.contains("busybox")
         || repo.ends_with("/proxy")
@@ -55,7 +55,7 @@ fn root_listing(image: &str) -> String {
 }
 
 /// Which tools an image ships.
-fn has_tool(image: &str, tool: &str) -> bool {
+pub(crate) fn has_tool(image: &str, tool: &str) -> bool {
     let repo = kubelab_engine::images::ImageRef::parse(image).repository;
     let alpine_like = alpine_like(image);
     match tool {
@@ -69,7 +69,7 @@ fn has_tool(image: &str, tool: &str) -> bool {
     }
 }
 
-fn not_found(tool: &str) -> Output {
+pub(crate) fn not_found(tool: &str) -> Output {
     let mut o = Output::error(format!(
         "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{tool}\": executable file not found in $PATH: unknown"
     ));
@@ -452,7 +452,7 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Err(e) => return Output::error(e),
     };
     let mut out = Output::new();
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let Some(target) = a.positional.first() else {
         return Output::error("error: you must specify at least one command for the container");
     };
@@ -464,21 +464,43 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     if argv.is_empty() {
         return Output::error("error: you must specify at least one command for the container");
     }
+    match exec_target(engine, &a, target, &ns) {
+        Ok((p, c, warnings)) => {
+            out.extend(warnings);
+            out.extend(run_tool(engine, &p, &c, &argv, ctx));
+            out
+        }
+        Err(e) => {
+            out.extend(e);
+            out
+        }
+    }
+}
+
+/// The pod and container `kubectl exec TARGET [-c C]` reaches (GetFirstPod's pick for
+/// TYPE/NAME), with kubectl's "Defaulted container" warning; or kubectl's error.
+pub(crate) fn exec_target(
+    engine: &Engine,
+    a: &crate::args::Args,
+    target: &str,
+    ns: &str,
+) -> Result<(Pod, Container, Output), Output> {
+    let mut out = Output::new();
     let name = target.split_once('/').map(|(_, n)| n).unwrap_or(target);
     let kind = match target.split_once('/') {
         Some((t, _)) => match resolve_resource(t) {
             Some(info) => info.kind,
-            None => return Output::error(format!("error: the server doesn't have a resource type \"{t}\"")),
+            None => return Err(Output::error(format!("error: the server doesn't have a resource type \"{t}\""))),
         },
         None => "Pod",
     };
     // TYPE/NAME: the pod kubectl's GetFirstPod picks among those the selector matches.
-    let pod = match crate::pick::selected_pods(engine.store(), &ns, kind, name) {
+    let pod = match crate::pick::selected_pods(engine.store(), ns, kind, name) {
         Ok(pods) => crate::pick::first(pods, crate::pick::Order::Active).cloned(),
-        Err(e) => return Output::error(e.message("cannot attach to")),
+        Err(e) => return Err(Output::error(e.message("cannot attach to"))),
     };
     let Some(p) = pod else {
-        return Output::error("error: timed out waiting for the condition");
+        return Err(Output::error("error: timed out waiting for the condition"));
     };
     let cname = match a.get("container") {
         Some(c) => c.to_string(),
@@ -491,20 +513,19 @@ pub fn exec(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         }
     };
     let Some(c) = p.spec.containers.iter().find(|c| c.name == cname).cloned() else {
-        return Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")"));
+        return Err(Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")")));
     };
     let running = p.status.container_statuses.iter().any(|s| s.name == cname && s.state.running.is_some());
     if !running || p.metadata.deletion_timestamp.is_some() {
-        return Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")"));
+        return Err(Output::error(format!("error: unable to upgrade connection: container not found (\"{cname}\")")));
     }
     if engine.machine(&p.spec.node_name).is_some_and(|m| !m.alive) {
-        return Output::error(format!(
+        return Err(Output::error(format!(
             "Error from server: error dialing backend: dial tcp {}:10250: connect: no route to host",
             p.status.host_ip
-        ));
+        )));
     }
-    out.extend(run_tool(engine, &p, &c, &argv, ctx));
-    out
+    Ok((p, c, out))
 }
 
 const PF_FLAGS: &[FlagSpec] = &[flag("address", None, true), flag("pod-running-timeout", None, true)];
@@ -516,7 +537,7 @@ pub fn port_forward(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Ou
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let (Some(target), ports) = (a.positional.first(), &a.positional.get(1..).unwrap_or(&[])) else {
         return Output::error("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
     };

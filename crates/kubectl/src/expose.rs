@@ -44,7 +44,7 @@ pub fn expose(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if a.has("overrides") {
         return Output::error("error: --overrides is not available in this lab yet");
     }
-    let (ns, enforce) = namespace_of(&a);
+    let (ns, enforce) = namespace_of(&a, engine);
     s.save_config &= s.dry_run != DryRun::Client;
     s.client_namespace = if enforce { Some(ns.clone()) } else { None };
     // ResourceTypeOrNameArgs

@@ -90,7 +90,10 @@ pub(crate) fn node(engine: &mut Engine, rest: &[String], _: &mut Ctx) -> Output 
 pub(crate) fn pod(engine: &mut Engine, rest: &[String], _: &mut Ctx) -> Output {
     match rest.first().map(String::as_str) {
         Some("kill") => crate::logs::kill(engine, &rest[1..]),
-        _ => Output::error("error: lab pod kill <pod> [-c container] kills a container's process"),
+        Some("exit") => crate::logs::exit_main_process(engine, &rest[1..]),
+        _ => Output::error(
+            "error: lab pod kill <pod> [-c container] kills a container's process; lab pod exit <pod> [-c container] [code] ends it",
+        ),
     }
 }
 

@@ -78,7 +78,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx, annotate: bool
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     // Split positional words into the target and the changes.
     let (mut targets, mut changes): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for w in &a.positional {

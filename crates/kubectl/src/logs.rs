@@ -149,7 +149,7 @@ pub fn logs(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let mut out = Output::new();
     let store = engine.store();
     let pods = match pods_to_read(store, &a, &ns, &mut out) {
@@ -196,10 +196,34 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
     let Some(pod) = a.positional.first() else {
         return Output::error("error: lab pod kill needs a pod name");
     };
-    let ns = a.get("namespace").unwrap_or("default");
+    let ns = &a.namespace(engine);
     match engine.kill_container(ns, pod, a.get("container")) {
         Ok(c) => Output::line(format!(
             "pod/{pod}: container {c} killed (exit code 137); the kubelet will restart it per the pod's restartPolicy"
+        )),
+        Err(e) => Output::error(format!("error: {e}")),
+    }
+}
+
+/// `lab pod exit POD [-c C] [CODE]`: the container's main process exits with CODE (0 by
+/// default), as the shell `kubectl run -it` attached to does on `exit`.
+pub fn exit_main_process(engine: &mut Engine, words: &[String]) -> Output {
+    let a = match parse(words, &[flag("container", Some('c'), true)], "lab pod exit") {
+        Ok(a) => a,
+        Err(e) => return Output::error(e),
+    };
+    let Some(pod) = a.positional.first() else {
+        return Output::error("error: lab pod exit needs a pod name");
+    };
+    let code = match a.positional.get(1).map(|c| c.parse::<i32>()) {
+        None => 0,
+        Some(Ok(c)) if (0..=255).contains(&c) => c,
+        _ => return Output::error("error: lab pod exit takes an exit code from 0 to 255"),
+    };
+    let ns = &a.namespace(engine);
+    match engine.end_container(ns, pod, a.get("container"), code) {
+        Ok(c) => Output::line(format!(
+            "pod/{pod}: container {c} exited (exit code {code}); the kubelet will restart it per the pod's restartPolicy"
         )),
         Err(e) => Output::error(format!("error: {e}")),
     }
@@ -209,7 +233,7 @@ pub fn kill(engine: &mut Engine, words: &[String]) -> Output {
 /// (POD, pod/NAME, deploy/NAME, the default container).
 pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, String, String)> {
     let a = parse(words, LOGS_FLAGS, "kubectl logs").ok()?;
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let target = a.positional.first()?;
     let store = engine.store();
     let pod: Pod = match target.split_once('/') {
@@ -233,7 +257,7 @@ pub fn follow_target(engine: &Engine, words: &[String]) -> Option<(String, Strin
 
 /// time.ParseDuration's rules for `--since`: a unit on every number (a bare `0` aside), and
 /// no days. Milliseconds.
-fn go_duration(s: &str) -> Result<u64, String> {
+pub(crate) fn go_duration(s: &str) -> Result<u64, String> {
     if s == "0" {
         return Ok(0);
     }

@@ -198,7 +198,7 @@ fn patch_target(
     ctx: &Ctx,
     local: bool,
 ) -> Result<(&'static KindInfo, String, Object), Output> {
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let from_file: Option<Object> = match a.get("filename") {
         Some(path) => match ctx.files.read(path) {
             Ok(FileOrDir::File(t)) => {

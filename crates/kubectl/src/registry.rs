@@ -5,8 +5,10 @@
 //! Tab completion (`complete.rs`), `lab help`, cobra's "Did you mean this?" and
 //! `effect::changes_cluster` all read these tables, so a verb is added in one row.
 
-use crate::{apply, cluster, commands, create, describe, exec, explain, expose, lab, labels, logs, nodes, patch};
-use crate::{dry_run, rollout, run, set_env, set_image};
+use crate::{
+    apply, cluster, commands, config, create, describe, exec, explain, expose, lab, labels, logs, nodes, patch,
+};
+use crate::{dry_run, rollout, run, set_env, set_image, wait};
 use crate::{Ctx, Output};
 use kubelab_engine::Engine;
 
@@ -110,9 +112,17 @@ pub static KUBECTL: &[Verb] = &[
         .help(&[("kubectl apply", "Apply a configuration to a resource by file name or stdin")]),
     kubectl("cluster-info", cluster::cluster_info, Reads)
         .help(&[("kubectl cluster-info", "Display cluster information")]),
-    // Only reads: the lab refuses to change contexts.
-    kubectl("config", cluster::config, Reads)
-        .help(&[("kubectl config", "Modify kubeconfig files (current-context, get-contexts, view)")]),
+    // `set-context` changes the namespace later commands work in: journaled, replayed.
+    kubectl(
+        "config",
+        config::config,
+        ReadsWith(&[None, Some("current-context"), Some("get-contexts"), Some("view"), Some("use-context")]),
+    )
+    .flags(&["--current", "--minify", "--namespace"])
+    .help(&[(
+        "kubectl config",
+        "Modify kubeconfig files (current-context, get-contexts, view, set-context --current --namespace)",
+    )]),
     kubectl("cordon", |e, w, _| nodes::cordon(e, w, false), Writes)
         .dry_run()
         .help(&[("kubectl cordon", "Mark node as unschedulable")]),
@@ -206,6 +216,10 @@ pub static KUBECTL: &[Verb] = &[
         .help(&[("kubectl scale", "Set a new size for a deployment or replica set")]),
     kubectl("version", commands::version, Reads)
         .help(&[("kubectl version", "Print the client and server version information")]),
+    // Runs the clock until the condition holds, so it is journaled like `rollout status`.
+    kubectl("wait", wait::wait, Writes)
+        .flags(&["--all", "--for", "--namespace", "--selector", "--timeout"])
+        .help(&[("kubectl wait", "Wait for a specific condition on one or many resources")]),
     kubectl("edit", edit, Writes),
     kubectl("expose", expose::expose, Writes).flags(&[
         "--dry-run",
@@ -237,7 +251,6 @@ pub static KUBECTL: &[Verb] = &[
     missing("events"),
     missing("diff"),
     missing("replace"),
-    missing("wait"),
     missing("kustomize"),
     missing("completion"),
     Verb { access: Reads, ..missing("api-versions") },
@@ -314,16 +327,22 @@ pub static LAB: &[Verb] = &[
         "pod",
         lab::pod,
         Writes,
-        &[(
-            "lab pod kill <pod> [-c container]",
-            "Kill a container's process (exit 137); its pod's restartPolicy decides what happens",
-        )],
+        &[
+            (
+                "lab pod kill <pod> [-c container]",
+                "Kill a container's process (exit 137); its pod's restartPolicy decides what happens",
+            ),
+            (
+                "lab pod exit <pod> [-c container] [code]",
+                "End a container's main process with an exit code (0: Completed), as `exit` in kubectl run -it does",
+            ),
+        ],
     ),
     ours(
         "curl",
         lab::curl,
         Writes,
-        &[("lab curl <url>", "Send one HTTP request (a Service name, ClusterIP, node IP:NodePort or pod IP)")],
+        &[("lab curl <url>", "Send one HTTP request (a Service: web, svc/web, web.NAMESPACE; a ClusterIP, node IP:NodePort or pod IP)")],
     ),
     ours(
         "load",
@@ -332,7 +351,7 @@ pub static LAB: &[Verb] = &[
         &[
             (
                 "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]",
-                "Run a load generator: N kept-alive connections (default 1), 2s timeout",
+                "Run a load generator on a Service (web, svc/web) or URL: N kept-alive connections (default 1), 2s timeout",
             ),
             ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),
             ("lab load stop", "Stop the load generator and print its summary"),

@@ -10,10 +10,6 @@ use kubelab_engine::Engine;
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
-pub(crate) fn namespace(a: &crate::args::Args) -> String {
-    a.get("namespace").unwrap_or("default").to_string()
-}
-
 /// `deployment/web`, `deployment web`, `deploy/web` → (kind info, name).
 pub(crate) fn target(pos: &[String]) -> Result<(&'static KindInfo, String, usize), String> {
     let Some(first) = pos.first() else {
@@ -99,7 +95,7 @@ pub fn rollout(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             info.group, info.kind
         ));
     }
-    let ns = namespace(&a);
+    let ns = a.namespace(engine);
     let Some(Object::Deployment(d)) = engine.store().get(Deployment::INFO.kind, &ns, &name) else {
         return Output::error(format!("Error from server (NotFound): deployments.apps \"{name}\" not found"));
     };

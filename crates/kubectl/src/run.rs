@@ -15,7 +15,7 @@ use kubelab_api::*;
 use kubelab_engine::Engine;
 use std::collections::BTreeMap;
 
-const RUN_FLAGS: &[FlagSpec] = &[
+pub(crate) const RUN_FLAGS: &[FlagSpec] = &[
     flag("image", None, true),
     flag("port", None, true),
     flag("labels", Some('l'), true),
@@ -39,7 +39,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
 
 /// `kubectl run NAME --image=IMG [--port=P] [--labels=k=v,...] [--env=K=V] [--restart=...]
 /// [--command] [--expose] [-- args...]`: a Pod (generateversioned.BasicPod).
-pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
+pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let a = match parse_with_common(words, RUN_FLAGS, PATH) {
         Ok(a) => a,
         Err(e) => return e,
@@ -55,7 +55,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if a.has("overrides") {
         return Output::error("error: --overrides is not available in this lab yet");
     }
-    let (ns, enforce) = namespace_of(&a);
+    let (ns, enforce) = namespace_of(&a, engine);
     // createGeneratedObject: the annotation only for requests that reach the server; the
     // namespace only in what --dry-run=client prints.
     s.save_config &= s.dry_run != DryRun::Client;
@@ -65,7 +65,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         return usage_error(PATH, "NAME is required for run");
     }
     let name = args[0].clone();
-    let opts = match RunOptions::validate(&a, s.dry_run) {
+    let opts = match RunOptions::validate(&a, s.dry_run, &args[1..]) {
         Ok(o) => o,
         Err(e) => return e,
     };
@@ -73,6 +73,9 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(p) => p,
         Err(e) => return e,
     };
+    if opts.attach {
+        return attach_to_shell(engine, pod, &name, &ns, &s, &a, ctx);
+    }
     if !opts.expose {
         submit(engine, pod, &ns, &s, &mut out);
         return out;
@@ -90,6 +93,8 @@ struct RunOptions {
     image: String,
     stdin: bool,
     tty: bool,
+    /// `-i` (or `--attach`) on a bare shell: the console opens it once the pod runs.
+    attach: bool,
     port: String,
     expose: bool,
     restart: String,
@@ -98,7 +103,7 @@ struct RunOptions {
 
 impl RunOptions {
     /// The flags' checks, in kubectl's order (each returns the first error it finds).
-    fn validate(a: &Args, dry_run: DryRun) -> Result<RunOptions, Output> {
+    fn validate(a: &Args, dry_run: DryRun, command: &[String]) -> Result<RunOptions, Output> {
         let image = a.get("image").unwrap_or("").to_string();
         if image.is_empty() {
             return Err(Output::error("error: --image is required"));
@@ -140,10 +145,10 @@ impl RunOptions {
         if !pull.is_empty() && !matches!(pull.as_str(), "Always" | "IfNotPresent" | "Never") {
             return Err(usage_error(PATH, &format!("invalid image pull policy: {pull}")));
         }
-        if attach {
-            return Err(Output::error("error: attaching to a container (-i/--stdin, -t/--tty, --attach) is not available in this lab; run the pod without them and follow it with 'kubectl get pods'"));
+        if attach && (!stdin || !crate::pod_shell::is_shell_command(command) || expose) {
+            return Err(Output::error("error: this lab attaches only to an interactive shell: kubectl run -it --rm NAME --image=busybox -- sh (for a command's output, run the pod and read kubectl logs)"));
         }
-        Ok(RunOptions { image, stdin, tty, port, expose, restart: restart.to_string(), pull })
+        Ok(RunOptions { image, stdin, tty, attach, port, expose, restart: restart.to_string(), pull })
     }
 }
 
@@ -270,4 +275,52 @@ fn create_pod_and_service(engine: &mut Engine, pod: Object, svc: Object, ns: &st
         out.out("---\n---");
     }
     print_object(out, s, &printed_pod.0, &printed_pod.1);
+}
+
+/// `kubectl run -i [-t] NAME --image=IMG [-- sh]`: creates the pod (printing nothing, as
+/// kubectl does when it attaches), runs the clock until it runs (`--pod-running-timeout`,
+/// 1m by default), then says what attach says; the console opens the shell.
+/// Source: k8s.io/kubectl/pkg/cmd/run/run.go and pkg/cmd/attach/attach.go.
+fn attach_to_shell(
+    engine: &mut Engine,
+    pod: Object,
+    name: &str,
+    ns: &str,
+    s: &crate::submit::Submit,
+    a: &Args,
+    ctx: &mut Ctx,
+) -> Output {
+    let mut created = Output::new();
+    submit(engine, pod, ns, s, &mut created);
+    if !created.ok {
+        return created;
+    }
+    let timeout = match a.get("pod-running-timeout").map(crate::logs::go_duration) {
+        None => 60_000,
+        Some(Ok(ms)) => ms,
+        Some(Err(e)) => return Output::error(format!("error: {e}")),
+    };
+    let deadline = engine.now().0.saturating_add(timeout);
+    loop {
+        let running = engine
+            .store()
+            .pods
+            .get(&(ns.to_string(), name.to_string()))
+            .is_some_and(|p| p.status.container_statuses.iter().any(|c| c.state.running.is_some()));
+        if running {
+            let mut out = Output::new();
+            out.warn("If you don't see a command prompt, try pressing enter.");
+            return out;
+        }
+        if engine.now().0 >= deadline {
+            // run.go defers removeCreatedObjects with --rm: the pod goes, then the error.
+            let mut out = Output::new();
+            if a.bool("rm") {
+                out.extend(crate::execute(engine, &format!("kubectl delete pod {name} -n {ns} --wait=false"), ctx));
+            }
+            out.extend(Output::error("error: timed out waiting for the condition"));
+            return out;
+        }
+        crate::wait::run_clock_toward(engine, deadline, ctx);
+    }
 }

@@ -384,7 +384,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
     if let Err(e) = validate(&a, &resources) {
         return e;
     }
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let overwrite = !a.has("overwrite") || a.bool("overwrite");
     let selector = a.get("containers").unwrap_or("*").to_string();
     let dry = match dry_run_suffix(a.get("dry-run")) {

@@ -2,7 +2,7 @@
 //! (k8s.io/kubectl/pkg/cmd/set/set_image.go).
 
 use crate::args::{flag, parse, FlagSpec};
-use crate::rollout::{namespace, target, CHANGE_CAUSE};
+use crate::rollout::{target, CHANGE_CAUSE};
 use crate::Output;
 use kubelab_api::*;
 use kubelab_engine::Engine;
@@ -34,7 +34,7 @@ pub fn run(engine: &mut Engine, words: &[String]) -> Output {
     if pairs.is_empty() || pairs.len() != a.positional.len() - used {
         return Output::error("error: at least one image update is required");
     }
-    let ns = namespace(&a);
+    let ns = a.namespace(engine);
     let Some(mut obj) = engine.store().get(info.kind, &ns, &name) else {
         return Output::error(format!(
             "Error from server (NotFound): {} \"{name}\" not found",

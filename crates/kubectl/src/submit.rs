@@ -220,11 +220,8 @@ pub(crate) fn submit(engine: &mut Engine, obj: Object, ns: &str, s: &Submit, out
 
 /// The namespace of the request, and whether `-n` set it (kubectl then writes it into the
 /// generated object: EnforceNamespace).
-pub(crate) fn namespace_of(a: &Args) -> (String, bool) {
-    match a.get("namespace") {
-        Some(n) => (n.to_string(), true),
-        None => ("default".to_string(), false),
-    }
+pub(crate) fn namespace_of(a: &Args, engine: &kubelab_engine::Engine) -> (String, bool) {
+    (a.namespace(engine), a.has("namespace"))
 }
 
 /// pflag's int32/int parsing (`strconv.ParseInt(s, 0, bits)`) with its error wording.

@@ -6,14 +6,50 @@ use kubelab_engine::duration::{format_clock, parse_duration};
 use kubelab_engine::traffic::{Load, Outcome};
 use kubelab_engine::Engine;
 
-/// `web` → `http://web:<its first port>`; anything with a scheme or port is taken as is.
-fn target_url(engine: &Engine, target: &str, ns: &str) -> String {
+/// `web` (or kubectl's `svc/web`, `service/web`) → `http://web:<its first port>`; anything
+/// with a scheme or port is taken as is. A `TYPE/NAME` of another kind is refused, with what
+/// the command takes instead.
+fn target_url(engine: &Engine, target: &str, ns: &str, command: &str) -> Result<String, String> {
+    let target = match service_name(target) {
+        Ok(Some(name)) => name,
+        Ok(None) => target,
+        Err(kind) => {
+            return Err(format!(
+                "error: {command} takes a Service (web, svc/web or service/web) or a URL, not a {kind}"
+            ))
+        }
+    };
     if target.contains("://") || target.contains(':') || target.contains('/') {
-        return target.to_string();
+        return Ok(target.to_string());
     }
-    match engine.store().services.get(&(ns.to_string(), target.to_string())) {
-        Some(s) => format!("http://{target}:{}", s.spec.ports.first().map(|p| p.port).unwrap_or(80)),
-        None => format!("http://{target}"),
+    // `web.default`: the Service `web` in `default`, whatever namespace commands run in.
+    let (target, ns) = match target.split_once('.') {
+        Some((name, in_ns)) if !in_ns.contains('.') => (name, in_ns),
+        _ => (target, ns),
+    };
+    // The lab's client resolves short names in `default`; elsewhere (`-n`, or the context's
+    // namespace) the URL names the namespace: `web.dev`.
+    let host = if ns == "default" { target.to_string() } else { format!("{target}.{ns}") };
+    Ok(match engine.store().services.get(&(ns.to_string(), target.to_string())) {
+        Some(s) => format!("http://{host}:{}", s.spec.ports.first().map(|p| p.port).unwrap_or(80)),
+        None => format!("http://{host}"),
+    })
+}
+
+/// kubectl's `TYPE/NAME` for a Service (`svc/web`, `service/web`, `services/web`): Ok(Some(name)).
+/// Ok(None): not a `TYPE/NAME` (a name, a URL, a path). Err: `TYPE/NAME` of another kind.
+fn service_name(target: &str) -> Result<Option<&str>, &'static str> {
+    if target.contains("://") {
+        return Ok(None);
+    }
+    let Some((kind, name)) = target.split_once('/') else { return Ok(None) };
+    if name.is_empty() || name.contains('/') || kind.contains(':') {
+        return Ok(None);
+    }
+    match kubelab_api::object::resolve_resource(kind) {
+        Some(info) if info.kind == "Service" => Ok(Some(name)),
+        Some(info) => Err(info.kind),
+        None => Ok(None),
     }
 }
 
@@ -34,7 +70,10 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         Some(Ok(ms)) => ms.max(1),
         Some(Err(e)) => return Output::error(format!("error: {e}")),
     };
-    let url = target_url(engine, target, a.get("namespace").unwrap_or("default"));
+    let url = match target_url(engine, target, &a.namespace(engine), "lab curl") {
+        Ok(u) => u,
+        Err(e) => return Output::error(e),
+    };
     let host_port = url.trim_start_matches("http://").split('/').next().unwrap_or("").to_string();
     let (host, port) = host_port
         .rsplit_once(':')
@@ -169,7 +208,10 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 Some(Ok(ms)) => ms.max(1),
                 Some(Err(e)) => return Output::error(format!("error: {e}")),
             };
-            let url = target_url(engine, target, a.get("namespace").unwrap_or("default"));
+            let url = match target_url(engine, target, &a.namespace(engine), "lab load start") {
+                Ok(u) => u,
+                Err(e) => return Output::error(e),
+            };
             let keepalive = !a.bool("no-keepalive");
             match engine.start_load(&url, c, rps, timeout, keepalive) {
                 Ok(desc) => Output::line(format!(
@@ -194,5 +236,45 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
         _ => Output::error(
             "error: lab load start <service|url> [-c N] [--rps N] [--timeout D] | lab load stats | lab load stop",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ran(engine: &mut Engine, line: &str) -> String {
+        let mut nothing = |_: &Engine| {};
+        let out = crate::execute(engine, line, &mut Ctx { files: &crate::NoFiles, stdin: None, observe: &mut nothing });
+        out.lines.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn kubectl_type_slash_name_forms_name_a_service() {
+        assert_eq!(service_name("svc/web"), Ok(Some("web")));
+        assert_eq!(service_name("service/web"), Ok(Some("web")));
+        assert_eq!(service_name("services/web"), Ok(Some("web")));
+        assert_eq!(service_name("web"), Ok(None));
+        assert_eq!(service_name("http://svc/web"), Ok(None));
+        assert_eq!(service_name("web:8080/path"), Ok(None));
+        assert_eq!(service_name("deploy/web"), Err("Deployment"));
+    }
+
+    #[test]
+    fn load_and_curl_take_svc_slash_name() {
+        let mut e = Engine::new(1);
+        ran(&mut e, "kubectl create deployment web --image=nginx:1.25 --port=80");
+        ran(&mut e, "kubectl expose deployment web --port=80");
+        ran(&mut e, "lab advance 30s");
+        assert_eq!(
+            ran(&mut e, "lab load start svc/web"),
+            "load: http://web:80 with 1 connection(s), request timeout 2s; see `lab load stats`"
+        );
+        assert!(ran(&mut e, "lab curl service/web").contains("Welcome to nginx!"));
+        assert!(ran(&mut e, "lab curl web.default").contains("Welcome to nginx!"));
+        assert_eq!(
+            ran(&mut e, "lab curl deploy/web"),
+            "error: lab curl takes a Service (web, svc/web or service/web) or a URL, not a Deployment"
+        );
     }
 }

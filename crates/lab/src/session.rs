@@ -95,6 +95,20 @@ impl Session {
     pub fn machine(&self) -> Option<&str> {
         self.on.as_deref()
     }
+    /// The console's prompt: `root@vm-1:~#` on a machine (`lab ssh`), `dev $` when the
+    /// kubeconfig context's namespace is not `default`, else `$`.
+    pub fn prompt(&self) -> String {
+        if let Some(m) = self.machine() {
+            return format!("root@{m}:~#");
+        }
+        if let Some(shell) = self.console.pod_shell() {
+            return shell.prompt.clone();
+        }
+        match self.engine.context_namespace() {
+            "default" => "$".into(),
+            ns => format!("{ns} $"),
+        }
+    }
     pub fn seed(&self) -> u64 {
         self.engine.seed()
     }
@@ -134,7 +148,13 @@ impl Session {
             &line,
             &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe },
         );
-        if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
+        if let Some(instead) = self.console.take_journal_as() {
+            // A line typed in a pod shell: journaled as the one-shot command it ran.
+            let files = recorder.read.into_inner();
+            for command in instead.into_iter().filter(|c| changes_cluster(c)) {
+                self.journal.push(Entry { t, command, files: files.clone() });
+            }
+        } else if output.ok && effect_of(&cmd.command) == Some(Effect::Boot) {
             // `lab reset` and `lab seed N` leave exactly `Engine::new(seed)`: nothing before
             // them matters any more, and the journal starts again from the new seed.
             self.journal.clear();
@@ -364,6 +384,70 @@ mod tests {
         assert_eq!(replayed.engine.lan(), s.engine.lan());
         assert_eq!(replayed.engine.lan().vms["vm-1"].files.get("/root/notes.txt").map(String::as_str), Some("hello\n"));
         assert!(!replayed.engine.lan().vms["vm-1"].link_up);
+    }
+
+    #[test]
+    fn kubectl_wait_is_journaled_and_replays_to_the_same_cluster() {
+        let mut s = Session::new(2);
+        run(&mut s, "kubectl run web --image=nginx:1.25\nkubectl wait --for=condition=Ready pod/web\nkubectl get pods");
+        assert!(s.engine.now().0 > 0, "the wait ran the clock");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(cmds, ["kubectl run web --image=nginx:1.25", "kubectl wait --for=condition=Ready pod/web"]);
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
+        assert_eq!(replayed.engine.now(), s.engine.now());
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+
+    #[test]
+    fn the_context_namespace_is_journaled_replayed_and_named_by_the_prompt() {
+        let mut s = Session::new(3);
+        assert_eq!(s.prompt(), "$");
+        run(&mut s, "kubectl create namespace dev\nkubectl config set-context --current --namespace=dev");
+        run(&mut s, "kubectl config view --minify\nkubectl create deployment web --image=nginx:1.25");
+        assert_eq!(s.prompt(), "dev $");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(
+            cmds,
+            [
+                "kubectl create namespace dev",
+                "kubectl config set-context --current --namespace=dev",
+                "kubectl create deployment web --image=nginx:1.25",
+            ]
+        );
+        assert!(s.engine.store().deployments.contains_key(&("dev".to_string(), "web".to_string())));
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
+        assert_eq!(replayed.engine.context_namespace(), "dev");
+        assert_eq!(replayed.prompt(), "dev $");
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
+    }
+
+    #[test]
+    fn a_pod_shell_is_journaled_as_one_shot_execs_and_replays_to_the_same_cluster() {
+        let mut s = Session::new(5);
+        run(&mut s, "kubectl create deployment web --image=nginx:1.25\nkubectl expose deployment web --port=80");
+        run(&mut s, "kubectl run -it --rm tmp --image=busybox -- sh");
+        assert_eq!(s.prompt(), "/ #");
+        run(&mut s, "wget -qO- http://web\nhostname\nexit");
+        assert_eq!(s.prompt(), "$");
+        run(&mut s, "kubectl wait --for=condition=available deploy/web\nkubectl exec -it deploy/web -- bash");
+        assert!(s.prompt().starts_with("root@web-"), "{}", s.prompt());
+        run(&mut s, "exit");
+        let cmds: Vec<&str> = s.journal.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(
+            cmds,
+            [
+                "kubectl create deployment web --image=nginx:1.25",
+                "kubectl expose deployment web --port=80",
+                "kubectl run -it --rm tmp --image=busybox -- sh",
+                "kubectl exec tmp -n default -c tmp -- wget -qO- http://web",
+                "kubectl exec tmp -n default -c tmp -- hostname",
+                "lab pod exit tmp -n default -c tmp 0",
+                "kubectl delete pod tmp -n default --wait=false",
+                "kubectl wait --for=condition=available deploy/web",
+            ]
+        );
+        let replayed = replay_all(&Save::from_json(&save_of(&s).to_json()).expect("a valid save"));
+        assert_eq!(cluster_text(&replayed.engine), cluster_text(&s.engine));
     }
 
     #[test]

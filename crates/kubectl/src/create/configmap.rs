@@ -43,7 +43,7 @@ pub(super) fn create_configmap(engine: &mut Engine, words: &[String], ctx: &mut 
     if a.has("from-env-file") && a.has("from-literal") {
         return Output::error("error: from-env-file cannot be combined with from-file or from-literal");
     }
-    let (ns, enforce) = namespace_of(&a);
+    let (ns, enforce) = namespace_of(&a, engine);
     let mut cm = ConfigMap { metadata: meta(&name, &ns, enforce, BTreeMap::new()), ..Default::default() };
     // The same order as kubectl: files, then literals, then env files.
     if let Err(e) = add_from_files(&mut cm, &a.all("from-file"), ctx) {

@@ -54,7 +54,7 @@ pub(super) fn create_deployment(engine: &mut Engine, words: &[String]) -> Output
         out.err("error: cannot specify multiple --image options and command");
         return out;
     }
-    let (ns, enforce) = namespace_of(&a);
+    let (ns, enforce) = namespace_of(&a, engine);
     let labels: BTreeMap<String, String> = [("app".to_string(), name.clone())].into();
     let mut rng =
         Pcg32::new(engine.seed() ^ fnv32a(name.as_bytes()) as u64 ^ engine.store().resource_version().rotate_left(32));

@@ -112,7 +112,7 @@ pub(super) fn create_service(engine: &mut Engine, words: &[String]) -> Output {
             ..Default::default()
         });
     }
-    let (ns, enforce) = namespace_of(&a);
+    let (ns, enforce) = namespace_of(&a, engine);
     let app: BTreeMap<String, String> = [("app".to_string(), name.clone())].into();
     let svc = Service {
         metadata: meta(&name, &ns, enforce, app.clone()),

@@ -144,7 +144,7 @@ pub fn run(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let ns = a.get("namespace").unwrap_or("default").to_string();
+    let ns = a.namespace(engine);
     let Some(first) = a.positional.first() else {
         return Output::error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
     };
