@@ -46,6 +46,14 @@ for (const [width, height] of [[1280, 720], [1440, 900], [1920, 1080]]) {
     await lab.open(env.server.url, { seed: 5 });
     await assertNoPageScroll(page, size);
     await assertInView(page, 'console-input', size);
+    // The header is one line, and the speed is said once (by its pressed button).
+    const header = await page.evaluate(() => ({
+      height: document.querySelector('.top').getBoundingClientRect().height,
+      speeds: [...document.querySelectorAll('.top *')]
+        .filter((e) => e.children.length === 0 && e.textContent.trim() === '1×' && e.getBoundingClientRect().width > 2).length,
+    }));
+    assert.ok(header.height <= 56, `the header is one line at ${size}: ${header.height} px tall`);
+    assert.equal(header.speeds, 1, '"1×" appears once in the header');
 
     // Lesson 12 had the tallest page (2,552 px): its first step.
     await page.getByTestId('lesson-picker').selectOption('12-k8s-rolling-update');
