@@ -12,12 +12,14 @@ impl App {
     /// What the lesson panel asked for.
     pub(super) fn lesson_action(&mut self, ctx: &Context<Self>, action: LessonAction) -> bool {
         match action {
+            // Another lesson picked while one is open: asked before the reset, the open
+            // lesson kept until the learner says yes.
+            LessonAction::Pick(id) if self.progress.open.as_ref().is_some_and(|o| o.lesson != id) => {
+                return self.lesson_action(ctx, LessonAction::Choose(id));
+            }
             LessonAction::Pick(id) => {
                 self.confirming = None;
                 self.picked = find(&self.lessons, &id).map(|l| l.id.clone());
-                if self.progress.open.as_ref().is_some_and(|o| o.lesson != id) {
-                    self.progress.open = None;
-                }
             }
             // A lesson that is not there (or no lesson open to reset) changes nothing.
             LessonAction::Start(id) => {

@@ -107,7 +107,9 @@ pub fn render_markdown(text: &str) -> Html {
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let act = |a: LessonAction| props.on_action.reform(move |_: MouseEvent| a.clone());
     let open = props.progress.open.as_ref();
-    let current = open.map(|o| o.lesson.clone()).or(props.picked.clone()).unwrap_or_default();
+    // The picker shows the lesson asked about, else the open one, else the one picked.
+    let current =
+        props.confirming.clone().or(open.map(|o| o.lesson.clone())).or(props.picked.clone()).unwrap_or_default();
     let on_pick = {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
@@ -239,7 +241,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </div>
             <label class="lesson-picker">
                 <span class="visually-hidden">{ "Lesson" }</span>
-                <select data-testid="lesson-picker" onchange={on_pick} disabled={props.disabled}>
+                <select data-testid="lesson-picker" onchange={on_pick} disabled={props.disabled}
+                        // drawn anew when a question opens or closes, so "Keep my lab" shows the open lesson again
+                        key={format!("picker-{}", props.confirming.is_some())}>
                     if current.is_empty() {
                         <option value="" selected=true>{ "Choose a lesson…" }</option>
                     }
