@@ -36,6 +36,15 @@ impl Demo {
         Some(c.echo.join("\n"))
     }
 
+    /// The next command does what a shortcut's `command` does (the same first three words,
+    /// `lab node kill`, `lab load start`...): the shortcut then runs that step, with the
+    /// script's own arguments, and marks it done.
+    pub fn next_is(&self, command: &str) -> bool {
+        self.commands
+            .get(self.next)
+            .is_some_and(|c| c.command.split_whitespace().take(3).eq(command.split_whitespace().take(3)))
+    }
+
     pub fn finished(&self) -> bool {
         self.next >= self.commands.len()
     }
@@ -76,8 +85,9 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("N, →, PageDown", "run the next command of the demo script"),
     ("Space, P", "pause or play the clock"),
     ("1 2 3 4", "speed 1×, 5×, 20×, 60×"),
-    ("K", "power off node-2 (again: power it back on)"),
-    ("L", "start a load on the first Service, or stop it"),
+    ("K", "power off node-2 (again: power it back on); the script's next step if it does that"),
+    ("L", "start a load on the first Service, or stop it; the script's next step if it does that"),
+    ("Esc", "leave the console or the script, so these keys work"),
     ("C / B", "save a checkpoint / go back to it"),
 ];
 
@@ -115,6 +125,18 @@ mod tests {
         assert_eq!(d.take_next(), None);
         let bad = Demo::new("kubectl apply -f - <<EOF\nno end");
         assert!(bad.error.as_deref().is_some_and(|e| e.starts_with("line 1")), "{:?}", bad.error);
+    }
+
+    #[test]
+    fn a_shortcut_doing_the_next_steps_action_is_that_step() {
+        let mut d = Demo::new("lab node kill node-3\nlab load start web -c 5\n");
+        assert!(d.next_is("lab node kill node-2"), "K's action is the next step's");
+        assert!(!d.next_is("lab load start web -c 2"));
+        d.take_next();
+        assert!(d.next_is("lab load start web -c 2"));
+        assert!(!d.next_is("lab load stop"));
+        d.take_next();
+        assert!(!d.next_is("lab load start web -c 2"), "a finished script has no next step");
     }
 
     #[test]

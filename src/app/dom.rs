@@ -63,6 +63,13 @@ pub(super) fn presenter_keys(ctx: &Context<App>, on: Rc<Cell<bool>>) -> Vec<gloo
                 matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                     || el.tag_name() == "BUTTON" && (e.key() == " " || e.key() == "Enter")
             });
+            // Esc leaves the console (or the script): the shortcuts work again.
+            if typing && e.key() == "Escape" {
+                if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = el.blur();
+                }
+                return;
+            }
             if typing || shortcut(&e.key()).is_none() {
                 return;
             }

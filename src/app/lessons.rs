@@ -12,17 +12,35 @@ impl App {
     /// What the lesson panel asked for.
     pub(super) fn lesson_action(&mut self, ctx: &Context<Self>, action: LessonAction) -> bool {
         match action {
+            // Another lesson picked while one is open: asked before the reset, the open
+            // lesson kept until the learner says yes.
+            LessonAction::Pick(id) if self.progress.open.as_ref().is_some_and(|o| o.lesson != id) => {
+                return self.lesson_action(ctx, LessonAction::Choose(id));
+            }
             LessonAction::Pick(id) => {
+                self.confirming = None;
                 self.picked = find(&self.lessons, &id).map(|l| l.id.clone());
-                if self.progress.open.as_ref().is_some_and(|o| o.lesson != id) {
-                    self.progress.open = None;
-                }
             }
             // A lesson that is not there (or no lesson open to reset) changes nothing.
             LessonAction::Start(id) => {
+                self.confirming = None;
                 if !self.start_lesson(ctx, &id) {
                     return true;
                 }
+            }
+            // Another lesson resets the lab: asked first when the lab has commands in it.
+            LessonAction::Choose(id) if !self.lab.session.journal().is_empty() => {
+                self.confirming = Some(id);
+                return true;
+            }
+            LessonAction::Choose(id) => {
+                if !self.start_lesson(ctx, &id) {
+                    return true;
+                }
+            }
+            LessonAction::Cancel => {
+                self.confirming = None;
+                return true;
             }
             LessonAction::Step(n) => self.go_to_step(n),
             LessonAction::ResetStep => {
@@ -58,6 +76,7 @@ impl App {
                     .as_ref()
                     .and_then(|o| find(&lessons, &o.lesson).and_then(|l| o.files(l).get(&name).cloned()));
                 if let Some(t) = text {
+                    self.editor_drawer = true;
                     self.lab.tabs.open(&name, &t);
                     self.lab.dirty = true;
                 }
@@ -81,6 +100,7 @@ impl App {
         let lessons = self.lessons.clone();
         let Some(l) = find(&lessons, id) else { return false };
         self.progress.open = Some(Open { lesson: l.id.clone(), ..Default::default() });
+        self.editor_drawer = false;
         self.picked = None;
         self.selected = None;
         self.lab.start_lesson(&self.platform, l);

@@ -123,6 +123,8 @@ pub enum Msg {
     /// Back from the timeline to the live cluster.
     Live,
     ToggleTheme,
+    /// The editor drawer was opened (true) or closed.
+    EditorDrawer(bool),
 }
 
 impl Msg {
@@ -132,9 +134,14 @@ impl Msg {
         matches!(
             self,
             Msg::Lesson(
-                LessonAction::Pick(_) | LessonAction::Hint | LessonAction::ToggleSolution | LessonAction::Close
+                LessonAction::Pick(_)
+                    | LessonAction::Hint
+                    | LessonAction::ToggleSolution
+                    | LessonAction::Close
+                    | LessonAction::Cancel
             ) | Msg::TogglePresenter
                 | Msg::OpenShared(_)
+                | Msg::EditorDrawer(_)
                 | Msg::DemoScript(_)
                 | Msg::DemoRestart
                 | Msg::Tab(_)
@@ -167,6 +174,10 @@ pub struct App {
     progress: Progress,
     /// A lesson chosen in the picker but not started.
     picked: Option<String>,
+    /// A lesson chosen (Start or "Next lesson") while the lab has work: asked before the reset.
+    confirming: Option<String>,
+    /// The editor drawer is open while a lesson is (a lesson's file opened in it opens it).
+    editor_drawer: bool,
     /// The lab as the objectives were last checked: (sim time, resource version, wall ms).
     last_check: Option<(u64, u64, f64)>,
     /// The last share link made.
@@ -211,6 +222,8 @@ impl Component for App {
             lessons: Rc::new(kubelab_lessons::all().unwrap_or_default()),
             progress: Progress::default(),
             picked: None,
+            confirming: None,
+            editor_drawer: false,
             last_check: None,
             share_link: None,
             pending_share: None,
@@ -303,6 +316,10 @@ impl App {
             Msg::Reset => self.reset(ctx),
             Msg::SaveNow => self.save_now(ctx),
             Msg::DismissNotice => self.dismiss_notice(),
+            Msg::EditorDrawer(open) => {
+                self.editor_drawer = open;
+                true
+            }
         }
     }
 

@@ -88,6 +88,11 @@ impl App {
             Shortcut::Checkpoint => Msg::Checkpoint,
             Shortcut::BackToCheckpoint => Msg::BackToCheckpoint,
         };
+        // K or L doing what the script's next step does: that step runs, and is marked done.
+        let msg = match msg {
+            Msg::Command(c) if self.demo.next_is(&c) => Msg::DemoNext,
+            m => m,
+        };
         <App as Component>::update(self, ctx, msg)
     }
 

@@ -41,13 +41,18 @@ impl App {
             .as_ref()
             .and_then(|o| find(&self.lessons, &o.lesson))
             .is_some_and(|l| l.era == kubelab_lessons::Era::Vm);
+        let open_lesson = self.progress.open.is_some();
+        // The lab in its VM-era state (the LAN up, Kubernetes not used yet) shows the machines.
+        let kubectl_used = self.lab.session.journal().iter().any(|e| e.command.trim_start().starts_with("kubectl"));
+        let vm_view = vm_lesson || (!open_lesson && lan.is_up() && !kubectl_used);
+        let targets = load_targets(engine);
+        // The VM era's tools: the traffic panel once a machine publishes a port.
+        let side = !vm_view || !targets.is_empty() || engine.load().is_some();
+        let editor_open = !open_lesson || self.editor_drawer || self.lab.editing.is_some();
         let wall = self.platform.now_ms().unwrap_or(0.0);
         let lit = self.lights.1.map(|u| wall < u);
-        let title = if vm_lesson {
-            "2. Watch the machines: the LAN before Kubernetes".to_string()
-        } else {
-            map_title(&cluster)
-        };
+        let title =
+            if vm_view { "2. Watch the machines: the LAN before Kubernetes".to_string() } else { map_title(&cluster) };
         let seed = self.lab.session.seed();
         let busy = self.busy();
         let status = if self.lab.restoring.is_some() {
@@ -98,7 +103,8 @@ impl App {
                         <p>{ restore_status(r) }</p>
                     </div>
                 }
-                <main class="panes">
+                <main class={classes!("panes", open_lesson.then_some("with-lesson"), (!side).then_some("no-side"))}
+                      data-testid="panes" data-view={if vm_view { "vm" } else { "cluster" }}>
                     if self.presenter {
                         <section class="editor-pane demo-pane" aria-label="Demo script">
                             <DemoPanel demo={self.demo.clone()} has_checkpoint={self.checkpoint.is_some()} disabled={busy}
@@ -107,8 +113,9 @@ impl App {
                                        on_back={link.callback(|_| Msg::BackToCheckpoint)} />
                         </section>
                     } else {
-                        <section class="editor-pane" aria-label="Lessons and manifest editor">
+                        <section class="editor-pane lesson-pane" aria-label="Lessons and manifest editor">
                             <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
+                                         confirming={self.confirming.clone()} commands={self.lab.session.journal().len()}
                                          disabled={busy} on_action={link.callback(Msg::Lesson)} />
                             if let Some((_, label)) = &self.lab.editing {
                                 <p class="editing" data-testid="editing" role="status">
@@ -116,59 +123,70 @@ impl App {
                                     <button type="button" data-testid="stop-editing" onclick={link.callback(|_| Msg::StopEditing)}>{ "Stop editing" }</button>
                                 </p>
                             }
-                            <YamlEditor tabs={self.lab.tabs.clone()}
-                                        problems={if self.lab.problems.0 == self.lab.tabs.active_name() { self.lab.problems.1.clone() } else { Rc::default() }}
-                                        on_input={link.callback(Msg::Edit)} on_tab={link.callback(Msg::EditorTab)}
-                                        on_cursor={link.callback(Msg::Cursor)}
-                                        reference={self.reference.as_ref().map(|(_, t, o)| (t.clone(), o.clone()))}
-                                        on_apply={link.callback(|_| Msg::Apply)} {busy} />
-                            <ApplyOutput report={self.lab.report.as_ref().map(|r| r.1.clone())}
-                                         file={AttrValue::from(self.lab.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
+                            if !vm_lesson {
+                                // A drawer: open in the free lab, while editing, and once a lesson's file is opened.
+                                <details class="editor-drawer" data-testid="editor-drawer" open={editor_open}
+                                         ontoggle={link.callback(|e: Event| Msg::EditorDrawer(
+                                             e.target_dyn_into::<web_sys::Element>().is_some_and(|d| d.has_attribute("open"))))}>
+                                    <summary>{ "Manifest editor" }</summary>
+                                    <YamlEditor tabs={self.lab.tabs.clone()}
+                                                problems={if self.lab.problems.0 == self.lab.tabs.active_name() { self.lab.problems.1.clone() } else { Rc::default() }}
+                                                on_input={link.callback(Msg::Edit)} on_tab={link.callback(Msg::EditorTab)}
+                                                on_cursor={link.callback(Msg::Cursor)}
+                                                reference={self.reference.as_ref().map(|(_, t, o)| (t.clone(), o.clone()))}
+                                                on_apply={link.callback(|_| Msg::Apply)} {busy} />
+                                    <ApplyOutput report={self.lab.report.as_ref().map(|r| r.1.clone())}
+                                                 file={AttrValue::from(self.lab.report.as_ref().map_or(crate::tabs::FIRST_TAB.to_string(), |r| r.0.clone()))} />
+                                </details>
+                            }
                         </section>
                     }
-                    <div class="work-pane">
-                        <section class="map-pane" aria-labelledby="map-title">
+                    <section class="map-pane" aria-labelledby="map-title">
+                        <div class="map-head">
                             <h2 id="map-title">{ title }</h2>
-                            if lan.is_up() {
-                                <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />
-                            } else {
+                            if !lan.is_up() && !open_lesson {
                                 <p class="era-switch">
                                     <button type="button" data-testid="lan-up" disabled={busy}
                                             onclick={on_command.reform(|_: MouseEvent| "lab lan up".to_string())}
-                                            title="Runs: lab lan up">{ "Boot the VM-era LAN" }</button>
-                                    { " three plain machines with docker, to do by hand what Kubernetes automates (workshop part 1)" }
+                                            title="Runs lab lan up: three plain machines with docker, to do by hand what Kubernetes automates (workshop part 1)">{ "Boot the VM-era LAN" }</button>
                                 </p>
                             }
-                            if !vm_lesson {
-                                <Timeline live_ms={self.lab.session.engine().now().0} viewing={self.lab.past.as_ref().map(|p| p.target)}
-                                          rebuilding={self.lab.past.as_ref().is_some_and(|p| p.replay.is_some())}
-                                          marks={timeline_marks(self.lab.session.journal())} disabled={busy}
-                                          on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
-                                <ControlPlane activity={engine.activity()} lit={lit} />
-                                <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
-                                            flow={FlowView::from_engine(engine, DOT_WALL_MS * self.lab.clock.speed() as u64)} />
-                                <div class="map-foot">
-                                    <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
-                                               on_select={on_select} on_command={on_command.clone()} />
-                                    <OwnerLegend {owners} />
-                                </div>
-                            }
-                        </section>
-                        <div class="lower">
-                            <Console lines={self.lab.console.lines.clone()} history={self.lab.console.history.clone()} disabled={busy}
-                                     machine={self.lab.session.machine().map(String::from)} prompt={self.lab.session.prompt()}
-                                     on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
-                                     on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
-                                     on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
-                            <div class="side">
+                        </div>
+                        if lan.is_up() {
+                            <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />
+                        }
+                        if !vm_view {
+                            <Timeline live_ms={self.lab.session.engine().now().0} viewing={self.lab.past.as_ref().map(|p| p.target)}
+                                      rebuilding={self.lab.past.as_ref().is_some_and(|p| p.replay.is_some())}
+                                      marks={timeline_marks(self.lab.session.journal())} disabled={busy}
+                                      on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
+                            <ControlPlane activity={engine.activity()} lit={lit} />
+                            <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
+                                        flow={FlowView::from_engine(engine, DOT_WALL_MS * self.lab.clock.speed() as u64)} />
+                            <div class="map-foot">
+                                <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
+                                           on_select={on_select} on_command={on_command.clone()} />
+                                <OwnerLegend {owners} />
+                            </div>
+                        }
+                    </section>
+                    <Console lines={self.lab.console.lines.clone()} history={self.lab.console.history.clone()} disabled={busy}
+                             machine={self.lab.session.machine().map(String::from)} prompt={self.lab.session.prompt()}
+                             on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
+                             on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
+                             on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
+                    if side {
+                        <aside class="side" aria-label="Inspector, traffic and events">
+                            if !vm_view {
                                 <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}
                                            on_close={link.callback(|_| Msg::CloseInspector)} />
-                                <TrafficPanel view={TrafficView::from_engine(engine)} targets={load_targets(engine)}
-                                              disabled={busy} {on_command} />
+                            }
+                            <TrafficPanel view={TrafficView::from_engine(engine)} {targets} disabled={busy} {on_command} />
+                            if !vm_view {
                                 <EventsFeed events={crate::model::events_feed(engine)} on_select={link.callback(Msg::Select)} />
-                            </div>
-                        </div>
-                    </div>
+                            }
+                        </aside>
+                    }
                 </main>
                 <footer class="bottom">
                     <div class="share">

@@ -45,6 +45,8 @@ pub fn sim_clock(props: &SimClockProps) -> Html {
             "Pause simulated time",
         )
     };
+    // Just the chosen speed again (the pressed button says it): read out, not drawn twice.
+    let repeats = props.status.is_none() && !props.paused && props.reached.is_none();
     let speed_text = if let Some(s) = &props.status {
         s.clone()
     } else if props.paused {
@@ -72,7 +74,7 @@ pub fn sim_clock(props: &SimClockProps) -> Html {
             <span class="sim-clock" data-testid="sim-clock" data-ms={props.now_ms.to_string()}>
                 { format!("sim time {}", format_sim_time(props.now_ms)) }
             </span>
-            <span class="speed" data-testid="sim-speed" aria-live="polite">{ speed_text }</span>
+            <span class={classes!("speed", repeats.then_some("visually-hidden"))} data-testid="sim-speed" aria-live="polite">{ speed_text }</span>
             <button type="button" class="toggle" data-testid="pause-button" onclick={toggle}
                     aria-label={label} disabled={props.busy}>
                 <svg class="icon" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">{ icon }</svg>

@@ -226,6 +226,7 @@ pub fn console(props: &ConsoleProps) -> Html {
             LineKind::Command => "cmd",
             LineKind::Stdout => "stdout",
             LineKind::Stderr => "stderr",
+            LineKind::Progress => "progress",
             LineKind::Info => "info",
         };
         html! { <span {class}>{ &l.text }{ "\n" }</span> }

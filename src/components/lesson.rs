@@ -17,6 +17,11 @@ pub enum LessonAction {
     Pick(String),
     /// Start (or restart) a lesson: a fresh lab, then its setup.
     Start(String),
+    /// Another lesson chosen (Start, or "Next lesson"): started, or asked first when the lab
+    /// has work that the reset would drop.
+    Choose(String),
+    /// Keep the lab: the chosen lesson is not started.
+    Cancel,
     Step(usize),
     /// Put the lab where this step starts: a fresh lab, the setup, the earlier steps' solutions.
     ResetStep,
@@ -37,9 +42,31 @@ pub struct LessonPanelProps {
     /// The lesson chosen in the picker while none is open.
     #[prop_or_default]
     pub picked: Option<String>,
+    /// A lesson chosen while the lab has work, waiting for a yes before the reset.
+    #[prop_or_default]
+    pub confirming: Option<String>,
+    /// Commands in the lab (what a reset drops).
+    #[prop_or_default]
+    pub commands: usize,
     #[prop_or_default]
     pub disabled: bool,
     pub on_action: Callback<LessonAction>,
+}
+
+/// The in-page question before another lesson resets the lab.
+fn confirm_reset(props: &LessonPanelProps, act: &dyn Fn(LessonAction) -> Callback<MouseEvent>) -> Html {
+    let Some(l) = props.confirming.as_deref().and_then(|id| find(&props.lessons, id)) else { return Html::default() };
+    html! {
+        <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm-reset">
+            <p id="confirm-text">{ format!(
+                "Starting \u{201c}{}\u{201d} resets the lab: the {} command(s) in it are dropped (the seed stays).",
+                l.title, props.commands
+            ) }</p>
+            <button type="button" class="primary" data-testid="confirm-reset-yes" disabled={props.disabled}
+                    onclick={act(LessonAction::Start(l.id.clone()))}>{ "Reset the lab and start" }</button>
+            <button type="button" data-testid="confirm-reset-no" onclick={act(LessonAction::Cancel)}>{ "Keep my lab" }</button>
+        </div>
+    }
 }
 
 fn render_inlines(v: &[Inline]) -> Html {
@@ -80,7 +107,9 @@ pub fn render_markdown(text: &str) -> Html {
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let act = |a: LessonAction| props.on_action.reform(move |_: MouseEvent| a.clone());
     let open = props.progress.open.as_ref();
-    let current = open.map(|o| o.lesson.clone()).or(props.picked.clone()).unwrap_or_default();
+    // The picker shows the lesson asked about, else the open one, else the one picked.
+    let current =
+        props.confirming.clone().or(open.map(|o| o.lesson.clone())).or(props.picked.clone()).unwrap_or_default();
     let on_pick = {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
@@ -99,6 +128,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         Some((o, l)) => {
             let step = &l.steps[o.step.min(l.steps.len() - 1)];
             let step_done = o.step_complete(l);
+            let next_lesson = props.lessons.iter().skip_while(|x| x.id != l.id).nth(1);
             let lesson_done = o.lesson_complete(l);
             let objectives = step.objectives.iter().map(|ob| {
                 let done = o.done.contains(&ob.id);
@@ -130,7 +160,6 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             html! {
                 <div class="lesson-open" data-testid="lesson-open" data-lesson={l.id.clone()} data-step={o.step.to_string()}>
                     <h3 data-testid="lesson-title">{ l.title.clone() }</h3>
-                    <p class="goal">{ format!("{} · about {} minutes", l.goal, l.minutes) }</p>
                     <nav class="lesson-steps" aria-label="Lesson steps">
                         <button type="button" data-testid="lesson-prev" disabled={o.step == 0 || props.disabled}
                                 onclick={act(LessonAction::Step(o.step.saturating_sub(1)))}>{ "← Back" }</button>
@@ -139,17 +168,25 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                                 class={classes!(step_done.then_some("primary"))}
                                 onclick={act(LessonAction::Step(o.step + 1))}>{ "Next →" }</button>
                     </nav>
-                    <div class="lesson-text">{ render_markdown(&step.text) }</div>
-                    if !step.files.is_empty() {
-                        <div class="lesson-files">{ for files }</div>
-                    }
+                    <div class="lesson-read" data-testid="lesson-read">
+                        <p class="goal">{ format!("{} · about {} minutes", l.goal, l.minutes) }</p>
+                        <div class="lesson-text">{ render_markdown(&step.text) }</div>
+                        if !step.files.is_empty() {
+                            <div class="lesson-files">{ for files }</div>
+                        }
+                    </div>
+                    <div class="lesson-act" data-testid="lesson-act">
                     if !step.commands.is_empty() {
                         <ul class="lesson-commands" aria-label="Commands to run">{ for commands }</ul>
                     }
                     <h4>{ "Objectives" }</h4>
                     <ul class="objectives" data-testid="objectives" aria-live="polite">{ for objectives }</ul>
                     if lesson_done {
-                        <p class="lesson-done" data-testid="lesson-complete" role="status">{ "✓ Lesson complete. Pick the next one above." }</p>
+                        <p class="lesson-done" data-testid="lesson-complete" role="status">{ "✓ Lesson complete." }</p>
+                        if let Some(n) = next_lesson {
+                            <button type="button" class="primary next-lesson" data-testid="lesson-next-lesson" disabled={props.disabled}
+                                    onclick={act(LessonAction::Choose(n.id.clone()))}>{ format!("Next lesson → {}", n.title) }</button>
+                        }
                     } else if step_done {
                         <p class="step-done" data-testid="step-complete" role="status">{ "✓ Step complete: go on with Next →" }</p>
                     }
@@ -178,6 +215,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     if o.solution_shown {
                         <pre class="lesson-code" data-testid="lesson-solution">{ step.solution.trim_end() }</pre>
                     }
+                    </div>
                 </div>
             }
         }
@@ -187,7 +225,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     <h3>{ l.title.clone() }</h3>
                     <p class="goal">{ format!("{} · about {} minutes · {} steps", l.goal, l.minutes, l.steps.len()) }</p>
                     <button type="button" class="primary" data-testid="lesson-start" disabled={props.disabled}
-                            onclick={act(LessonAction::Start(l.id.clone()))}>{ "Start this lesson (resets the lab)" }</button>
+                            onclick={act(LessonAction::Choose(l.id.clone()))}>{ "Start this lesson (resets the lab)" }</button>
                 </div>
             },
             None => {
@@ -203,13 +241,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </div>
             <label class="lesson-picker">
                 <span class="visually-hidden">{ "Lesson" }</span>
-                <select data-testid="lesson-picker" onchange={on_pick} disabled={props.disabled}>
+                <select data-testid="lesson-picker" onchange={on_pick} disabled={props.disabled}
+                        // drawn anew when a question opens or closes, so "Keep my lab" shows the open lesson again
+                        key={format!("picker-{}", props.confirming.is_some())}>
                     if current.is_empty() {
                         <option value="" selected=true>{ "Choose a lesson…" }</option>
                     }
                     { for options }
                 </select>
             </label>
+            { confirm_reset(props, &act) }
             { body }
         </section>
     }

@@ -61,9 +61,9 @@ export function launchChromium() {
   });
 }
 
-/** A fresh context (no cache: every load is a cold load) at projector-ish size. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+/** A fresh context (no cache: every load is a cold load) at projector-ish size (or `viewport`). */
+export async function newPage(browser, viewport = { width: 1280, height: 720 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const errors = [];

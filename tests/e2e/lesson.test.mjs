@@ -59,6 +59,24 @@ test('lesson 1 can be completed through the UI, and a reload keeps the step and 
   await page.getByTestId('lesson-show-solution').click();
   assert.match(await page.getByTestId('lesson-solution').textContent(), /docker stop app/);
   await lab.screenshot('lesson-complete');
+
+  // The lesson's end offers the next one; the lab has work, so the page asks before the reset.
+  assert.match(await page.getByTestId('lesson-next-lesson').textContent(), /^Next lesson → /);
+  await page.getByTestId('lesson-next-lesson').click();
+  assert.match(await page.getByTestId('confirm-reset').textContent(), /resets the lab/);
+  await page.getByTestId('confirm-reset-no').click();
+  assert.equal(await page.getByTestId('confirm-reset').count(), 0);
+  assert.equal(await page.getByTestId('lesson-open').getAttribute('data-lesson'), '01-vm-one-app', 'kept: the lab and the lesson');
+  // The picker asks too, and "Keep my lab" leaves the open lesson where it was.
+  await page.getByTestId('lesson-picker').selectOption('03-vm-load-balancer');
+  await page.getByTestId('confirm-reset').waitFor();
+  await page.getByTestId('confirm-reset-no').click();
+  assert.equal(await page.getByTestId('lesson-picker').inputValue(), '01-vm-one-app');
+  assert.equal(await page.getByTestId('lesson-open').getAttribute('data-step'), '1');
+  await page.getByTestId('lesson-next-lesson').click();
+  await page.getByTestId('confirm-reset-yes').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson-open"]')?.dataset.lesson === '02-vm-reverse-proxy');
+  assert.equal(await page.getByTestId('lesson-open').getAttribute('data-step'), '0');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -14,6 +14,10 @@ pub enum LineKind {
     Command,
     Stdout,
     Stderr,
+    /// What a command that succeeded printed on stderr besides a warning: `docker run`'s
+    /// `Unable to find image` and pull progress, as a real terminal shows them (stderr, so
+    /// a pipe skips them) but not drawn as an error.
+    Progress,
     /// The page's own remarks (a restored lab, a cleared screen): not kubectl output.
     Info,
 }
@@ -90,7 +94,7 @@ impl Transcript {
                 lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() }));
             }
             for (stderr, l) in &r.output.lines {
-                lines.push(ConsoleLine::new(if *stderr { LineKind::Stderr } else { LineKind::Stdout }, l.clone()));
+                lines.push(ConsoleLine::new(output_kind(*stderr, r.output.ok, l), l.clone()));
             }
             if typed && r.echo.len() == 1 {
                 self.remember(r.echo[0].trim());
@@ -103,6 +107,16 @@ impl Transcript {
 
     pub fn clear(&mut self) {
         self.lines = Rc::default();
+    }
+}
+
+/// How a line a command printed is shown: stderr is an error only when the command failed
+/// or the line is a warning (kubectl's `Warning: ...` lines are worth the red).
+fn output_kind(stderr: bool, ok: bool, line: &str) -> LineKind {
+    match (stderr, ok) {
+        (false, _) => LineKind::Stdout,
+        (true, true) if !line.starts_with("Warning") => LineKind::Progress,
+        (true, _) => LineKind::Stderr,
     }
 }
 
@@ -140,5 +154,15 @@ mod tests {
                 (LineKind::Stderr, "error: line 1: no EOF")
             ]
         );
+    }
+
+    #[test]
+    fn a_successful_commands_stderr_is_progress_not_an_error() {
+        // `docker run` of an image not pulled yet prints `Unable to find image` and its pull
+        // progress on stderr and succeeds: a learner must not read those lines as errors.
+        assert_eq!(output_kind(true, true, "Unable to find image 'nginx:latest' locally"), LineKind::Progress);
+        assert_eq!(output_kind(true, true, "Warning: resource deployments/web is missing"), LineKind::Stderr);
+        assert_eq!(output_kind(true, false, "Error from server (NotFound): pods \"x\" not found"), LineKind::Stderr);
+        assert_eq!(output_kind(false, false, "NAME   READY"), LineKind::Stdout);
     }
 }
