@@ -48,8 +48,23 @@ test('a literal reader completes every lesson through the page', { timeout: 600_
   await lab.open(env.server.url, { seed: 1 });
   const problems = [];
   for (const lesson of plan) {
+    // As a reader picks the next lesson: with a lesson open and commands run, the page asks
+    // before it resets the lab, and the reader says yes; otherwise the picked lesson starts.
     await page.getByTestId('lesson-picker').selectOption(lesson.id);
-    await page.getByTestId('lesson-start').click();
+    const shown = (id, testids) =>
+      page.waitForFunction(
+        ([id, testids]) =>
+          testids.some((t) => document.querySelector(`[data-testid="${t}"]`)) ||
+          (document.querySelector('[data-testid="lesson-open"]')?.dataset.lesson === id && !document.querySelector('[data-testid="confirm-reset"]')),
+        [id, testids],
+      );
+    await shown(lesson.id, ['lesson-start', 'confirm-reset']);
+    if (await page.getByTestId('lesson-start').count()) {
+      await page.getByTestId('lesson-start').click();
+      await shown(lesson.id, ['confirm-reset']);
+    }
+    if (await page.getByTestId('confirm-reset-yes').count()) await page.getByTestId('confirm-reset-yes').click();
+    await page.waitForFunction((id) => document.querySelector('[data-testid="lesson-open"]')?.dataset.lesson === id, lesson.id);
     await page.waitForFunction(() => document.querySelector('[data-testid="lesson-open"]')?.dataset.step === '0');
     await lab.setSpeed(60);
     for (const [si, step] of lesson.steps.entries()) {
