@@ -78,20 +78,7 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
         Callback::from(move |_: KeyboardEvent| cursor())
     };
     let onmouseup = Callback::from(move |_: MouseEvent| cursor());
-    // The coloured copy and the line numbers scroll with the text.
-    let onscroll = {
-        let (textarea, coloured, gutter) = (textarea.clone(), coloured.clone(), gutter.clone());
-        Callback::from(move |_: Event| {
-            let Some(t) = textarea.cast::<HtmlElement>() else { return };
-            if let Some(c) = coloured.cast::<HtmlElement>() {
-                c.set_scroll_top(t.scroll_top());
-                c.set_scroll_left(t.scroll_left());
-            }
-            if let Some(g) = gutter.cast::<HtmlElement>() {
-                g.set_scroll_top(t.scroll_top());
-            }
-        })
-    };
+    let onscroll = scroll_together(&textarea, &coloured, &gutter);
     let onclick = {
         let on_apply = props.on_apply.clone();
         Callback::from(move |_: MouseEvent| on_apply.emit(()))
@@ -101,8 +88,76 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
     for p in props.problems.iter() {
         by_line.entry(p.line).or_default().push(&p.message);
     }
-    let problems: Vec<Html> = props
-        .problems
+    let problems = problem_list(&props.problems, &textarea);
+    let Shown { plain, numbers, coloured_lines, line_count } = shown_text(text, &by_line);
+    let has_problems = !props.problems.is_empty();
+    // Tall enough for the whole manifest (and a line to type on), within reason.
+    let rows = (line_count + 1).clamp(12, 24);
+    let tabs = tab_bar(props);
+    let new_tab = props.on_tab.reform(|_: MouseEvent| TabAction::New);
+    html! {
+        <div class="editor">
+            <div class="editor-head">
+                <label for="yaml-editor">{ "1. Manifest" }</label>
+                <span id="editor-hint" class="hint">{ "Ctrl-Enter" }</span>
+                <button type="button" class="apply" data-testid="apply-button" {onclick} disabled={props.busy}
+                        aria-keyshortcuts="Control+Enter" title={format!("kubectl apply -f {name} (Ctrl-Enter)")}>
+                    { "Apply" }
+                </button>
+            </div>
+            <div class="tabs" role="tablist" aria-label="Files in the editor" data-testid="editor-tabs">
+                { tabs }
+                <button type="button" class="tab-new" data-testid="new-tab" onclick={new_tab} aria-label="New file" title="New file">{ "+" }</button>
+            </div>
+            if plain {
+                <p class="editor-plain" role="status" data-testid="editor-plain">
+                    { format!("{name} is {}: over {} KB the editor shows it without colours. Apply works as usual.", size_in_words(text.len()), HIGHLIGHT_LIMIT_BYTES / 1024) }
+                </p>
+            }
+            <div class={classes!("code", plain.then_some("plain"))} data-problems={props.problems.len().to_string()}>
+                <div class="gutter" ref={gutter} aria-hidden="true">{ numbers }</div>
+                <div class="code-text">
+                    if !plain {
+                        <pre class="coloured" ref={coloured} aria-hidden="true" data-testid="editor-coloured">{ coloured_lines }{ " " }</pre>
+                    }
+                    <textarea id="yaml-editor" data-testid="yaml-editor" ref={textarea.clone()} value={text.to_string()}
+                              {oninput} {onkeydown} {onkeyup} {onmouseup} {onscroll} spellcheck="false" autocomplete="off"
+                              autocapitalize="off" wrap="off" rows={rows.to_string()} aria-describedby="editor-hint apply-problems"
+                              aria-label={format!("Manifest {name}")} aria-invalid={has_problems.to_string()} />
+                </div>
+            </div>
+            <ul id="apply-problems" class="problems" data-testid="apply-problems" aria-label="Problems in the manifest"
+                hidden={!has_problems}>
+                { problems }
+            </ul>
+            if let Some((target, out)) = &props.reference {
+                <details class="reference" data-testid="field-reference" open=true>
+                    <summary>{ "Field reference: " }<code>{ format!("kubectl explain {target}") }</code></summary>
+                    <pre>{ out }</pre>
+                </details>
+            }
+        </div>
+    }
+}
+
+/// The coloured copy and the line numbers scroll with the text.
+fn scroll_together(textarea: &NodeRef, coloured: &NodeRef, gutter: &NodeRef) -> Callback<Event> {
+    let (textarea, coloured, gutter) = (textarea.clone(), coloured.clone(), gutter.clone());
+    Callback::from(move |_: Event| {
+        let Some(t) = textarea.cast::<HtmlElement>() else { return };
+        if let Some(c) = coloured.cast::<HtmlElement>() {
+            c.set_scroll_top(t.scroll_top());
+            c.set_scroll_left(t.scroll_left());
+        }
+        if let Some(g) = gutter.cast::<HtmlElement>() {
+            g.set_scroll_top(t.scroll_top());
+        }
+    })
+}
+
+/// The problems of the last Apply, each a button that selects its line.
+fn problem_list(problems: &[Problem], textarea: &NodeRef) -> Html {
+    problems
         .iter()
         .map(|p| {
             let select = {
@@ -119,96 +174,74 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
                 </li>
             }
         })
-        .collect();
-    // A file too large to colour is shown plain: the textarea's own text, and the line numbers
-    // as one text (a node per line of a 2 MB paste would hold the page for minutes).
-    let plain = text.len() > HIGHLIGHT_LIMIT_BYTES;
-    let lines = if plain { Vec::new() } else { highlight(text) };
-    let line_count = if plain { text.split('\n').count() } else { lines.len() };
-    let numbers: Html = if plain {
-        html! { <span class="ln">{ numbered_lines(line_count, &by_line) }</span> }
-    } else {
-        (1..=line_count)
-            .map(|n| match by_line.get(&n) {
-                Some(msgs) => html! { <span class="ln problem" title={msgs.join("\n")}>{ format!("! {n}") }</span> },
-                None => html! { <span class="ln">{ n }</span> },
-            })
-            .collect()
-    };
-    let coloured_lines = lines.iter().enumerate().map(|(i, toks)| {
-        let class = classes!("hl-line", by_line.contains_key(&(i + 1)).then_some("problem"));
-        let spans = toks.iter().map(|(t, s)| match t {
-            Tok::Plain => html! { { s } },
-            t => html! { <span class={t.class()}>{ s }</span> },
-        });
-        html! { <><span {class}>{ for spans }</span>{ "\n" }</> }
-    });
-    let has_problems = !props.problems.is_empty();
-    // Tall enough for the whole manifest (and a line to type on), within reason.
-    let rows = (line_count + 1).clamp(12, 24);
-    let tabs = props.tabs.files().iter().enumerate().map(|(i, (n, _))| {
-        let selected = i == props.tabs.active();
-        let on_tab = props.on_tab.clone();
-        let select = on_tab.reform(move |_: MouseEvent| TabAction::Select(i));
-        let close = on_tab.reform(move |_: MouseEvent| TabAction::Close(i));
-        html! {
-            <span class={classes!("tab", selected.then_some("active"))} key={n.clone()}>
-                <button type="button" role="tab" aria-selected={selected.to_string()} aria-controls="yaml-editor"
-                        data-testid={format!("tab-{n}")} onclick={select} title={format!("Edit {n}")}>{ n }</button>
-                if props.tabs.files().len() > 1 {
-                    <button type="button" class="tab-close" data-testid={format!("close-tab-{n}")} onclick={close}
-                            aria-label={format!("Close {n}")} title={format!("Close {n}")}>{ "×" }</button>
-                }
-            </span>
-        }
-    });
-    let new_tab = props.on_tab.reform(|_: MouseEvent| TabAction::New);
-    html! {
-        <div class="editor">
-            <div class="editor-head">
-                <label for="yaml-editor">{ "1. Manifest" }</label>
-                <span id="editor-hint" class="hint">{ "Ctrl-Enter" }</span>
-                <button type="button" class="apply" data-testid="apply-button" {onclick} disabled={props.busy}
-                        aria-keyshortcuts="Control+Enter" title={format!("kubectl apply -f {name} (Ctrl-Enter)")}>
-                    { "Apply" }
-                </button>
-            </div>
-            <div class="tabs" role="tablist" aria-label="Files in the editor" data-testid="editor-tabs">
-                { for tabs }
-                <button type="button" class="tab-new" data-testid="new-tab" onclick={new_tab} aria-label="New file" title="New file">{ "+" }</button>
-            </div>
-            if plain {
-                <p class="editor-plain" role="status" data-testid="editor-plain">
-                    { format!("{name} is {}: over {} KB the editor shows it without colours. Apply works as usual.", size_in_words(text.len()), HIGHLIGHT_LIMIT_BYTES / 1024) }
-                </p>
-            }
-            <div class={classes!("code", plain.then_some("plain"))} data-problems={props.problems.len().to_string()}>
-                <div class="gutter" ref={gutter} aria-hidden="true">{ numbers }</div>
-                <div class="code-text">
-                    if !plain {
-                        <pre class="coloured" ref={coloured} aria-hidden="true" data-testid="editor-coloured">{ for coloured_lines }{ " " }</pre>
-                    }
-                    <textarea id="yaml-editor" data-testid="yaml-editor" ref={textarea.clone()} value={text.to_string()}
-                              {oninput} {onkeydown} {onkeyup} {onmouseup} {onscroll} spellcheck="false" autocomplete="off"
-                              autocapitalize="off" wrap="off" rows={rows.to_string()} aria-describedby="editor-hint apply-problems"
-                              aria-label={format!("Manifest {name}")} aria-invalid={has_problems.to_string()} />
-                </div>
-            </div>
-            <ul id="apply-problems" class="problems" data-testid="apply-problems" aria-label="Problems in the manifest"
-                hidden={!has_problems}>
-                { for problems }
-            </ul>
-            if let Some((target, out)) = &props.reference {
-                <details class="reference" data-testid="field-reference" open=true>
-                    <summary>{ "Field reference: " }<code>{ format!("kubectl explain {target}") }</code></summary>
-                    <pre>{ out }</pre>
-                </details>
-            }
-        </div>
-    }
+        .collect()
 }
 
-/// Files larger than this are edited without colours (see `plain` in `yaml_editor`).
+/// The line numbers and the coloured copy laid over the textarea.
+struct Shown {
+    /// Too large to colour: the textarea shows its own text, and no coloured copy is made.
+    plain: bool,
+    numbers: Html,
+    coloured_lines: Html,
+    line_count: usize,
+}
+
+/// A file too large to colour is shown plain: the textarea's own text, and the line numbers
+/// as one text (a node per line of a 2 MB paste would hold the page for minutes).
+fn shown_text(text: &str, by_line: &BTreeMap<usize, Vec<&str>>) -> Shown {
+    if text.len() > HIGHLIGHT_LIMIT_BYTES {
+        let line_count = text.split('\n').count();
+        let numbers = html! { <span class="ln">{ numbered_lines(line_count, by_line) }</span> };
+        return Shown { plain: true, numbers, coloured_lines: Html::default(), line_count };
+    }
+    let lines = highlight(text);
+    let numbers = (1..=lines.len())
+        .map(|n| match by_line.get(&n) {
+            Some(msgs) => html! { <span class="ln problem" title={msgs.join("\n")}>{ format!("! {n}") }</span> },
+            None => html! { <span class="ln">{ n }</span> },
+        })
+        .collect();
+    let coloured_lines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, toks)| {
+            let class = classes!("hl-line", by_line.contains_key(&(i + 1)).then_some("problem"));
+            let spans = toks.iter().map(|(t, s)| match t {
+                Tok::Plain => html! { { s } },
+                t => html! { <span class={t.class()}>{ s }</span> },
+            });
+            html! { <><span {class}>{ for spans }</span>{ "\n" }</> }
+        })
+        .collect();
+    Shown { plain: false, numbers, coloured_lines, line_count: lines.len() }
+}
+
+/// The editor's files as tabs, each closable when there is more than one.
+fn tab_bar(props: &YamlEditorProps) -> Html {
+    props
+        .tabs
+        .files()
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| {
+            let selected = i == props.tabs.active();
+            let select = props.on_tab.reform(move |_: MouseEvent| TabAction::Select(i));
+            let close = props.on_tab.reform(move |_: MouseEvent| TabAction::Close(i));
+            html! {
+                <span class={classes!("tab", selected.then_some("active"))} key={n.clone()}>
+                    <button type="button" role="tab" aria-selected={selected.to_string()} aria-controls="yaml-editor"
+                            data-testid={format!("tab-{n}")} onclick={select} title={format!("Edit {n}")}>{ n }</button>
+                    if props.tabs.files().len() > 1 {
+                        <button type="button" class="tab-close" data-testid={format!("close-tab-{n}")} onclick={close}
+                                aria-label={format!("Close {n}")} title={format!("Close {n}")}>{ "×" }</button>
+                    }
+                </span>
+            }
+        })
+        .collect()
+}
+
+/// Files larger than this are edited without colours (see `shown_text`).
 pub const HIGHLIGHT_LIMIT_BYTES: usize = 256 * 1024;
 
 /// Line numbers 1..=count, one per line, problem lines marked `! n`, as one text.
