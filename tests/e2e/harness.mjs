@@ -30,13 +30,18 @@ const TYPES = {
  *   tools/compress.mjs; compressed here at level 9 when absent) with Content-Encoding gzip to a
  *   browser that accepts it.
  * - `cache`: the Cache-Control header (no-store unless given).
- * `hits` counts the requests per path, and `swap(from, to)` serves `to` for a path
- * (a new build's file) from then on.
+ * `hits` counts the requests per path, `swap('/index.html', body)` serves `body` for a file (a new
+ * build's file) from then on (null: a 404), and `setDown(true)` drops every connection (the network gone).
  */
 export async function serveStatic(root = DIST, { prefix = '/', gzip = false, cache = 'no-store' } = {}) {
   const hits = new Map();
   const swapped = new Map();
+  let down = false;
   const server = http.createServer(async (req, res) => {
+    if (down) {
+      req.socket.destroy(); // as if the network were gone
+      return;
+    }
     const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     hits.set(full, (hits.get(full) ?? 0) + 1);
     if (!full.startsWith(prefix)) {
@@ -44,16 +49,18 @@ export async function serveStatic(root = DIST, { prefix = '/', gzip = false, cac
       return;
     }
     const path = `/${full.slice(prefix.length)}`;
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    const key = path.endsWith('/') ? `${path}index.html` : path;
+    const file = normalize(join(root, key));
     if (!file.startsWith(normalize(root + sep))) {
       res.writeHead(403).end();
       return;
     }
     try {
-      let body = swapped.get(path) ?? (await readFile(file));
+      if (swapped.get(key) === null) throw new Error('removed');
+      let body = swapped.get(key) ?? (await readFile(file));
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache };
       if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
-        body = swapped.has(path) ? gzipSync(body, { level: 9 }) : await readFile(`${file}.gz`).catch(() => gzipSync(body, { level: 9 }));
+        body = swapped.has(key) ? gzipSync(body, { level: 9 }) : await readFile(`${file}.gz`).catch(() => gzipSync(body, { level: 9 }));
         headers['content-encoding'] = 'gzip';
         headers.vary = 'accept-encoding';
       }
@@ -69,6 +76,7 @@ export async function serveStatic(root = DIST, { prefix = '/', gzip = false, cac
     url: `http://127.0.0.1:${port}${prefix}`,
     hits,
     swap: (path, body) => swapped.set(path, body),
+    setDown: (value) => { down = value; if (value) server.closeAllConnections?.(); },
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
@@ -91,8 +99,8 @@ export function launchChromium() {
 }
 
 /** A fresh context (no cache: every load is a cold load) at projector-ish size. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const errors = [];
