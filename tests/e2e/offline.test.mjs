@@ -62,6 +62,14 @@ test('after a first visit the lab reloads and works with the network gone', { ti
   const ready = await workerReady(page);
   assert.equal(ready.scope, server.url);
   assert.equal(ready.caches.length, 1, JSON.stringify(ready.caches));
+  // Installable: Chromium reads the manifest and has no objection but this context's own
+  // (a test browser's contexts are incognito).
+  const cdp = await context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  assert.ok(manifest.url.endsWith('/manifest.webmanifest') && manifest.errors.length === 0, JSON.stringify(manifest.errors));
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), []);
+  await cdp.detach();
 
   await context.setOffline(true);
   server.setDown(true);
