@@ -29,11 +29,10 @@ const TYPES = {
  * - `gzip`: as a static host serves precompressed files, NAME.gz (written by
  *   tools/compress.mjs; compressed here at level 9 when absent) with Content-Encoding gzip to a
  *   browser that accepts it.
- * - `cache`: the Cache-Control header (no-store unless given).
  * `hits` counts the requests per path, `swap('/index.html', body)` serves `body` for a file (a new
  * build's file) from then on (null: a 404), and `setDown(true)` drops every connection (the network gone).
  */
-export async function serveStatic(root = DIST, { prefix = '/', gzip = false, cache = 'no-store' } = {}) {
+export async function serveStatic(root = DIST, { prefix = '/', gzip = false } = {}) {
   const hits = new Map();
   const swapped = new Map();
   let down = false;
@@ -58,7 +57,7 @@ export async function serveStatic(root = DIST, { prefix = '/', gzip = false, cac
     try {
       if (swapped.get(key) === null) throw new Error('removed');
       let body = swapped.get(key) ?? (await readFile(file));
-      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache };
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
       if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         body = swapped.has(key) ? gzipSync(body, { level: 9 }) : await readFile(`${file}.gz`).catch(() => gzipSync(body, { level: 9 }));
         headers['content-encoding'] = 'gzip';
