@@ -41,7 +41,7 @@ const LONG = `web-${'abcdefghij-'.repeat(18)}x`;
 for (const [width, height] of [[1280, 720], [1440, 900], [1920, 1080]]) {
   const size = `${width}×${height}`;
   test(`at ${size} the lab fits the window, the lesson step's buttons in view and console lines wrapped`, { timeout: 180_000 }, async () => {
-    const { page, context, errors } = await newPage(env.browser, { width, height });
+    const { page, context, errors } = await newPage(env.browser, { viewport: { width, height } });
     const lab = new LabPage(page);
     await lab.open(env.server.url, { seed: 5 });
     await assertNoPageScroll(page, size);

@@ -45,7 +45,7 @@ test('presenter mode steps through a demo script with the keyboard and rewinds t
 });
 
 test('presenter mode on a 720p projector: map and console on one screen, large type, Esc leaves the console, K and L run the script\'s steps', { timeout: 240_000 }, async () => {
-  const { page, context, errors } = await newPage(env.browser, { width: 1280, height: 720 });
+  const { page, context, errors } = await newPage(env.browser, { viewport: { width: 1280, height: 720 } });
   const lab = new LabPage(page);
   await page.goto(`${env.server.url}?seed=21&present`);
   await page.waitForFunction(() => document.querySelector('[data-testid="node-node-1"]')?.dataset.status === 'Ready');
