@@ -182,6 +182,8 @@ pub struct App {
     last_check: Option<(u64, u64, f64)>,
     /// The last share link made.
     share_link: Option<String>,
+    /// The pods' views kept between drawings (see `model::PodViewCache`).
+    pod_views: crate::model::PodViewCache,
     /// A share link waiting for the learner's answer, with the saved work it would replace.
     pending_share: Option<(crate::share::Shared, String)>,
     presenter: bool,
@@ -226,6 +228,7 @@ impl Component for App {
             editor_drawer: false,
             last_check: None,
             share_link: None,
+            pod_views: Default::default(),
             pending_share: None,
             presenter: props.presenter,
             presenter_flag,

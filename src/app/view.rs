@@ -31,7 +31,7 @@ impl App {
             (None, Some(e)) => e,
             (None, None) => self.lab.session.engine(),
         };
-        let cluster = ClusterView::from_engine(engine);
+        let cluster = ClusterView::from_engine_cached(engine, &self.pod_views);
         let lan = LanView::from_engine(engine);
         let owners = cluster.owners();
         // A VM-era lesson is about the machines: the Kubernetes cluster waits for part 2.

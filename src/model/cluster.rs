@@ -13,7 +13,7 @@ pub struct ClusterView {
     /// Nodes in name order, each with the pods bound to it.
     pub nodes: Vec<NodeView>,
     /// Pods no node has been chosen for yet (the scheduler's queue).
-    pub unscheduled: Vec<PodView>,
+    pub unscheduled: Pods,
     /// Services (all but `default/kubernetes`), in namespace and name order.
     pub services: Vec<ServiceView>,
 }
@@ -47,7 +47,7 @@ pub struct NodeView {
     pub powered_off: bool,
     /// What happens next to a node in trouble, and when: `NotReady in 34s`.
     pub countdown: Option<String>,
-    pub pods: Vec<PodView>,
+    pub pods: Pods,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,20 +79,19 @@ pub struct ClaimView {
 
 impl ClusterView {
     pub fn from_engine(engine: &Engine) -> ClusterView {
-        let store = engine.store();
-        let mut nodes: Vec<NodeView> = store.nodes.values().map(|n| node_view(n, engine)).collect();
-        let mut unscheduled = Vec::new();
-        let load = engine.load();
-        for p in store.pods.values() {
-            let mut view = pod_view(p, store);
-            view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
-            match nodes.iter_mut().find(|n| n.name == p.spec.node_name) {
-                Some(n) => n.pods.push(view),
-                // Bound to a node that no longer exists: still not running anywhere.
-                None => unscheduled.push(view),
+        ClusterView::from_engine_cached(engine, &PodViewCache::default())
+    }
+
+    /// `from_engine`, with the pods' views from `cache` when nothing they show changed.
+    pub fn from_engine_cached(engine: &Engine, cache: &PodViewCache) -> ClusterView {
+        let pods = cache.pods(engine);
+        let mut nodes: Vec<NodeView> = engine.store().nodes.values().map(|n| node_view(n, engine)).collect();
+        for n in &mut nodes {
+            if let Some(on_node) = pods.on(&n.name) {
+                n.pods = on_node.clone();
             }
         }
-        ClusterView { nodes, unscheduled, services: service_views(engine) }
+        ClusterView { nodes, unscheduled: pods.unscheduled.clone(), services: service_views(engine) }
     }
 
     pub fn pod_count(&self) -> usize {
@@ -120,7 +119,7 @@ fn node_view(n: &Node, engine: &Engine) -> NodeView {
         taints: n.spec.taints.iter().map(|t| t.effect.clone()).collect(),
         powered_off,
         countdown,
-        pods: Vec::new(),
+        pods: Pods::default(),
     }
 }
 
@@ -167,7 +166,7 @@ pub fn format_countdown(ms: u64) -> String {
     }
 }
 
-fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
+pub(super) fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
     let claims = p
         .spec
         .volumes

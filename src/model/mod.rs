@@ -6,6 +6,7 @@ mod cluster;
 mod events;
 mod inspector;
 mod lan;
+mod pod_views;
 mod traffic;
 mod workloads;
 
@@ -13,6 +14,7 @@ pub use cluster::*;
 pub use events::*;
 pub use inspector::*;
 pub use lan::*;
+pub use pod_views::{PodViewCache, Pods};
 pub use traffic::*;
 pub use workloads::*;
 

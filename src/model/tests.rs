@@ -16,6 +16,33 @@ mod cluster_and_workloads {
         ClusterView::from_engine(&e)
     }
 
+    /// The pods' views are kept while nothing they show changes (pointer-equal, so the map
+    /// skips them), and rebuilt as soon as a pod changes, in this engine or another one.
+    #[test]
+    fn pod_views_are_kept_until_a_pod_changes() {
+        let cache = PodViewCache::default();
+        let mut e = Engine::new(7);
+        let rep = apply_manifest(&mut e, SAMPLE_MANIFEST, "manifest.yaml", "default");
+        assert!(rep.output.ok);
+        e.advance(30_000, &mut |_| {});
+        let first = ClusterView::from_engine_cached(&e, &cache);
+        let worker = first.nodes.iter().position(|n| !n.pods.is_empty()).expect("a worker with pods");
+        // Time passes (leases, heartbeats), no pod changes: the same lists.
+        e.advance(2_000, &mut |_| {});
+        let again = ClusterView::from_engine_cached(&e, &cache);
+        assert!(std::ptr::eq(&first.nodes[worker].pods[0], &again.nodes[worker].pods[0]), "kept");
+        assert_eq!(again, ClusterView::from_engine(&e), "and the same as a fresh build");
+        // A pod deleted: rebuilt, and right.
+        let victim = again.nodes[worker].pods[0].name.clone();
+        run(&mut e, &format!("kubectl delete pod {victim} --wait=false"));
+        let after = ClusterView::from_engine_cached(&e, &cache);
+        assert_eq!(after, ClusterView::from_engine(&e));
+        assert_ne!(after, again);
+        // Another engine with other pods: never the kept views.
+        let other = Engine::new(8);
+        assert_eq!(ClusterView::from_engine_cached(&other, &cache), ClusterView::from_engine(&other));
+    }
+
     #[test]
     fn boot_shows_control_plane_and_three_ready_workers() {
         let v = ClusterView::from_engine(&Engine::new(1));

@@ -1,0 +1,132 @@
+//! The pods' views, grouped by node and kept between drawings. The map is drawn ten times a
+//! second; with 1,000 pods, building a `PodView` (with its strings) for each pod and
+//! comparing the lot against the last drawing was most of the page's work while nothing
+//! changed. A view is rebuilt only when a pod, a claim or the node list changed, or while a
+//! load runs (its rates move with the clock); an unchanged one compares equal by pointer.
+
+use super::cluster::{pod_view, PodView};
+use super::traffic::RATE_SECONDS;
+use kubelab_engine::Engine;
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+/// Pods as the map shows them: shared, equal at once when they are the same list.
+#[derive(Clone, Debug, Default)]
+pub struct Pods(Rc<Vec<PodView>>);
+
+impl Pods {
+    pub fn new(pods: Vec<PodView>) -> Pods {
+        Pods(Rc::new(pods))
+    }
+}
+
+impl PartialEq for Pods {
+    fn eq(&self, other: &Pods) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl std::ops::Deref for Pods {
+    type Target = [PodView];
+    fn deref(&self) -> &[PodView] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Pods {
+    type Item = &'a PodView;
+    type IntoIter = std::slice::Iter<'a, PodView>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Each node's pods (node name, pods; in the store's node order), and the pods bound to no
+/// node that exists.
+#[derive(Debug, Default)]
+pub(super) struct PodsByNode {
+    pub by_node: Vec<(String, Pods)>,
+    pub unscheduled: Pods,
+}
+
+impl PodsByNode {
+    pub fn on(&self, node: &str) -> Option<&Pods> {
+        self.by_node.iter().find(|(name, _)| name == node).map(|(_, pods)| pods)
+    }
+}
+
+/// The last pods' views built, with a digest of what they were built from.
+#[derive(Debug, Default)]
+pub struct PodViewCache(RefCell<Option<(u64, Rc<PodsByNode>)>>);
+
+impl PodViewCache {
+    pub(super) fn pods(&self, engine: &Engine) -> Rc<PodsByNode> {
+        let digest = digest(engine);
+        if let Some((d, built)) = &*self.0.borrow() {
+            if *d == digest {
+                return built.clone();
+            }
+        }
+        let built = Rc::new(build(engine));
+        *self.0.borrow_mut() = Some((digest, built.clone()));
+        built
+    }
+}
+
+/// What a pod's view depends on: each pod's identity and resourceVersion (every write to a
+/// pod bumps it), each claim's, the nodes that exist, and the time while a load runs.
+fn digest(engine: &Engine) -> u64 {
+    let store = engine.store();
+    let mut h = Fnv(FNV_OFFSET);
+    for (key, p) in &store.pods {
+        (key, &p.metadata.uid, &p.metadata.resource_version).hash(&mut h);
+    }
+    for (key, c) in &store.pvcs {
+        (key, &c.metadata.resource_version).hash(&mut h);
+    }
+    for key in store.nodes.keys() {
+        key.hash(&mut h);
+    }
+    engine.load().map(|_| engine.now().0).hash(&mut h);
+    h.finish()
+}
+
+fn build(engine: &Engine) -> PodsByNode {
+    let store = engine.store();
+    let load = engine.load();
+    // A node list is short (tens): a Vec searched in order is as quick as a map, and smaller.
+    let mut by_node: Vec<(&str, Vec<PodView>)> =
+        store.nodes.values().map(|n| (n.metadata.name.as_str(), Vec::new())).collect();
+    let mut unscheduled = Vec::new();
+    for p in store.pods.values() {
+        let mut view = pod_view(p, store);
+        view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
+        match by_node.iter_mut().find(|(name, _)| *name == p.spec.node_name) {
+            Some((_, pods)) => pods.push(view),
+            // Bound to a node that no longer exists: still not running anywhere.
+            None => unscheduled.push(view),
+        }
+    }
+    PodsByNode {
+        by_node: by_node.into_iter().map(|(name, pods)| (name.to_string(), Pods::new(pods))).collect(),
+        unscheduled: Pods::new(unscheduled),
+    }
+}
+
+/// FNV-1a, 64-bit: a digest to notice change, not to resist an adversary (and smaller in the
+/// page than the standard library's SipHash).
+struct Fnv(u64);
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
