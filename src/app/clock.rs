@@ -2,16 +2,20 @@
 //! then saves, lights the control plane and checks the lesson as the lab moved; pause, step
 //! and speed.
 
-use super::{App, LIGHT_MS};
+use super::{App, Msg, LIGHT_MS};
 use kubelab_lab::lab::Ticked;
 use kubelab_lab::platform::Platform;
 use yew::prelude::*;
 
 impl App {
     pub(super) fn tick(&mut self, ctx: &Context<Self>) -> bool {
+        self.work_later = None;
         let now = self.platform.now_ms();
         if self.lab.restoring.is_some() {
             self.work_on_restore();
+            if self.lab.restoring.is_some() {
+                self.work_soon(ctx);
+            }
             return true;
         }
         match self.lab.tick(&self.platform, now) {
@@ -24,6 +28,8 @@ impl App {
             Ticked::Advanced(done) => {
                 if done {
                     self.save(ctx);
+                } else {
+                    self.work_soon(ctx);
                 }
                 true
             }
@@ -32,6 +38,15 @@ impl App {
                 self.update_lights(now);
                 changed | self.check_lesson(ctx, now, false)
             }
+        }
+    }
+
+    /// A restore or a `lab advance` under way: its next slice runs in a task of its own as
+    /// soon as the browser has drawn and handled input, not at the next 100 ms tick.
+    fn work_soon(&mut self, ctx: &Context<Self>) {
+        if self.work_later.is_none() {
+            let link = ctx.link().clone();
+            self.work_later = Some(gloo::timers::callback::Timeout::new(0, move || link.send_message(Msg::Tick)));
         }
     }
 

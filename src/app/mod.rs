@@ -41,9 +41,9 @@ pub use kubelab_lab::clock::TICK_MS;
 
 /// An update that took longer than this (wall ms) draws in a task of its own.
 const RENDER_APART_MS: f64 = 8.0;
-/// Wall milliseconds per tick a restore may use: the page still draws between slices, and
-/// the work is done sooner.
-const RESTORE_BUDGET_MS: f64 = 70.0;
+/// Wall milliseconds per slice of a restore: as a `lab advance`'s (`ADVANCE_BUDGET_MS`), the
+/// next slice follows at once in a task of its own.
+const RESTORE_BUDGET_MS: f64 = 30.0;
 /// Wall milliseconds between saves of the clock's position (commands save at once).
 const SAVE_EVERY_MS: f64 = 3_000.0;
 /// How long (wall ms) a control-plane part stays lit after it acted.
@@ -201,6 +201,8 @@ pub struct App {
     _listeners: Vec<gloo::events::EventListener>,
     /// A drawing put off to its own task (see RENDER_APART_MS).
     render_later: Option<gloo::timers::callback::Timeout>,
+    /// The next slice of a restore or a `lab advance`, in a task of its own.
+    work_later: Option<gloo::timers::callback::Timeout>,
 }
 
 impl Component for App {
@@ -240,6 +242,7 @@ impl Component for App {
             _ticker: ticker,
             _listeners: listeners,
             render_later: None,
+            work_later: None,
         };
         if let Some(key) = &props.save_key {
             app.open(key, props);
