@@ -92,13 +92,7 @@ test('kubectl explain answers from the schema the page fetches after it starts',
   await lab.open(env.server.url, { seed: 6 });
   assert.equal((await fetched).status(), 200);
   // Its body may still be on its way: until it is parsed, explain says so.
-  let rows = [];
-  for (let i = 0; i < 50; i++) {
-    await lab.run('kubectl explain deployment.spec.replicas');
-    rows = (await lab.lastOutput()).map((r) => r.text);
-    if (!rows[0].includes('still loading')) break;
-    await page.waitForTimeout(100);
-  }
+  const rows = await lab.explainOnceLoaded('deployment.spec.replicas');
   assert.deepEqual(rows.slice(0, 4), ['GROUP:      apps', 'KIND:       Deployment', 'VERSION:    v1', ''], JSON.stringify(rows));
   assert.equal(rows[4], 'FIELD: replicas <integer>');
   assert.ok(rows.some((r) => r.includes('Number of desired pods.')), JSON.stringify(rows));

@@ -45,6 +45,19 @@ export class LabPage {
     });
   }
 
+  /** Runs `kubectl explain TARGET` until the schema the page fetches after it starts has
+   * arrived (until then explain says it is still loading); resolves to its output lines. */
+  async explainOnceLoaded(target) {
+    let rows = [];
+    for (let i = 0; i < 50; i++) {
+      await this.run(`kubectl explain ${target}`);
+      rows = (await this.lastOutput()).map((r) => r.text);
+      if (!rows[0].includes('still loading')) break;
+      await this.page.waitForTimeout(100);
+    }
+    return rows;
+  }
+
   /** Waits until the console shows `text` somewhere. */
   async waitForConsoleText(text) {
     await this.page.waitForFunction((t) => document.querySelector('[data-testid="console-output"]')?.textContent.includes(t), text);

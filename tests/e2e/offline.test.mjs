@@ -45,13 +45,7 @@ async function timedReload(page) {
 }
 
 async function explainWorks(lab, page) {
-  let rows = [];
-  for (let i = 0; i < 50; i++) {
-    await lab.run('kubectl explain deployment.spec.replicas');
-    rows = (await lab.lastOutput()).map((r) => r.text);
-    if (!rows[0].includes('still loading')) break;
-    await page.waitForTimeout(100);
-  }
+  const rows = await lab.explainOnceLoaded('deployment.spec.replicas');
   assert.equal(rows[4], 'FIELD: replicas <integer>', JSON.stringify(rows));
 }
 

@@ -32,13 +32,7 @@ test('served under /kubelab/, the lab opens, runs, and explains from its own fol
   assert.equal(explain.status(), 200);
   await lab.run('kubectl get nodes');
   await lab.waitForConsoleText('node-3');
-  let rows = [];
-  for (let i = 0; i < 50; i++) {
-    await lab.run('kubectl explain deployment.spec.replicas');
-    rows = (await lab.lastOutput()).map((r) => r.text);
-    if (!rows[0].includes('still loading')) break;
-    await page.waitForTimeout(100);
-  }
+  const rows = await lab.explainOnceLoaded('deployment.spec.replicas');
   assert.equal(rows[4], 'FIELD: replicas <integer>', JSON.stringify(rows));
   assert.deepEqual(outside, [], 'nothing is fetched from outside /kubelab/');
   assert.deepEqual(errors, []);
