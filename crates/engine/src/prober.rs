@@ -458,19 +458,9 @@ impl crate::Engine {
                 continue;
             }
             let ctr = c.clone();
-            let mut world = traffic::World {
-                store: &self.store,
-                machines: &self.machines,
-                runtimes: &self.runtimes,
-                servers: &mut self.servers,
-                kv: &mut self.kv,
-                rng: &mut self.rng,
-                crashes: Vec::new(),
-            };
             let mut request = None;
-            let (done, ok, output) = run(&mut world, pod, spec, &ctr, &probe, at, &mut request);
-            let crashes = std::mem::take(&mut world.crashes);
-            self.apply_crashes(crashes, at);
+            let (done, ok, output) =
+                self.in_traffic_world(at, |world| run(world, pod, spec, &ctr, &probe, at, &mut request));
             if let Some((served, path)) = request {
                 // The kubelet probes from the node's address on the pod network.
                 let client =

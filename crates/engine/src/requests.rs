@@ -146,6 +146,12 @@ impl Engine {
         t: Time,
         timeout_ms: u64,
     ) -> traffic::Served {
+        self.in_traffic_world(t, |w| traffic::serve(w, ns, pod, port, method, path, t, timeout_ms))
+    }
+
+    /// Runs `f` where pods' programs serve requests (the store, the machines, the servers'
+    /// state), then applies at `t` the crashes it caused (a process that made its pod exit).
+    pub(crate) fn in_traffic_world<R>(&mut self, t: Time, f: impl FnOnce(&mut traffic::World) -> R) -> R {
         let mut w = traffic::World {
             store: &self.store,
             machines: &self.machines,
@@ -155,10 +161,10 @@ impl Engine {
             rng: &mut self.rng,
             crashes: Vec::new(),
         };
-        let served = traffic::serve(&mut w, ns, pod, port, method, path, t, timeout_ms);
+        let result = f(&mut w);
         let crashes = std::mem::take(&mut w.crashes);
         self.apply_crashes(crashes, t);
-        served
+        result
     }
 
     /// Routes one request to its pod.
