@@ -8,7 +8,8 @@
 //   node tools/wasm-crates.mjs [path.wasm] [rows]
 import { readFileSync } from 'node:fs';
 
-const path = process.argv[2] ?? 'target/wasm32-unknown-unknown/release/kubelab-web.wasm';
+// Cargo's output folder: CARGO_TARGET_DIR when set, as cargo itself reads it.
+const path = process.argv[2] ?? `${process.env.CARGO_TARGET_DIR ?? 'target'}/wasm32-unknown-unknown/release/kubelab-web.wasm`;
 const shown = Number(process.argv[3] ?? 14);
 let bytes;
 try {
