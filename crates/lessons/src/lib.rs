@@ -7,92 +7,12 @@
 pub mod check;
 pub mod markdown;
 
-use serde::Deserialize;
+mod format;
+
+pub use format::{Era, Lesson, Objective, Step};
 use std::collections::BTreeMap;
 
-include!(concat!(env!("OUT_DIR"), "/sources.rs"));
-
-/// Which world a lesson starts in.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Era {
-    /// The VM-era LAN (`lab lan up`), before Kubernetes.
-    Vm,
-    Kubernetes,
-}
-
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Lesson {
-    /// Filled from the folder name.
-    #[serde(skip)]
-    pub id: String,
-    pub title: String,
-    pub goal: String,
-    /// Estimated minutes.
-    pub minutes: u32,
-    pub era: Era,
-    /// The part of the workshop: 1 (VM era) or 2 (Kubernetes).
-    pub part: u32,
-    /// Commands run (in a fresh lab) before the first step.
-    #[serde(default)]
-    pub setup: String,
-    pub steps: Vec<Step>,
-}
-
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    pub title: String,
-    /// Markdown (the subset in `markdown.rs`).
-    pub text: String,
-    /// File name → content, loaded into the editor; `-f NAME` reads them.
-    #[serde(default)]
-    pub files: BTreeMap<String, String>,
-    /// Commands shown as click-to-run blocks.
-    #[serde(default)]
-    pub commands: Vec<String>,
-    pub objectives: Vec<Objective>,
-    #[serde(default)]
-    pub hints: Vec<String>,
-    /// A script (the runner's format) that meets every objective of the step.
-    pub solution: String,
-}
-
-/// A fact about the live cluster the learner is to bring about.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Objective {
-    pub id: String,
-    /// What the learner reads: "deployment/web has 5 available replicas".
-    pub text: String,
-    /// Objectives that must be met first (a task graph).
-    #[serde(default)]
-    pub after: Vec<String>,
-    /// A read-only console command whose output is compared (run on a copy of the lab, so
-    /// it never changes anything).
-    #[serde(default)]
-    pub run: Option<String>,
-    /// A load generator figure, counting only requests answered since the step started:
-    /// `ok_rate`, `error_rate` (per second, last 10 s), `ok`, `errors`, `requests` (totals
-    /// since the step started, across loads), `running` (1 or 0), `share:<version>` (% of ok
-    /// since the step started), `recent_share:<version>` (% of ok in the last 10 s).
-    #[serde(default)]
-    pub load: Option<String>,
-    /// Compare the number of non-empty output lines instead of the text.
-    #[serde(default)]
-    pub lines: bool,
-    #[serde(default)]
-    pub equals: Option<String>,
-    #[serde(default)]
-    pub contains: Option<String>,
-    #[serde(default)]
-    pub not_contains: Option<String>,
-    #[serde(default)]
-    pub at_least: Option<f64>,
-    #[serde(default)]
-    pub at_most: Option<f64>,
-}
+include!(concat!(env!("OUT_DIR"), "/compiled.rs"));
 
 /// A lesson that does not load: which file, which line, what.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,14 +33,31 @@ fn line_of(text: &str, needle: &str) -> usize {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or(1)
 }
 
-/// Parses and checks one lesson.
+/// Parses and checks one lesson from its lesson.yaml text.
 pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
-    let file = format!("lessons/{folder}/lesson.yaml");
-    let mut lesson: Lesson = serde_yaml::from_str(text).map_err(|e| LessonError {
-        file: file.clone(),
+    let lesson: Lesson = serde_yaml::from_str(text).map_err(|e| LessonError {
+        file: format!("lessons/{folder}/lesson.yaml"),
         line: e.location().map(|l| l.line()).unwrap_or(1),
         message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
     })?;
+    check(folder, text, lesson)
+}
+
+/// Decodes and checks one lesson compiled in as JSON by build.rs. Its errors carry line 1
+/// (the JSON is one line): the tests parse each lesson.yaml itself for the line.
+fn from_json(folder: &str, json: &str) -> Result<Lesson, LessonError> {
+    let lesson: Lesson = serde_json::from_str(json).map_err(|e| LessonError {
+        file: format!("lessons/{folder}/lesson.yaml"),
+        line: 1,
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+    })?;
+    check(folder, json, lesson)
+}
+
+/// The checks serde cannot make (steps, objectives, solutions that parse), with the line
+/// of `text` where each problem is.
+fn check(folder: &str, text: &str, mut lesson: Lesson) -> Result<Lesson, LessonError> {
+    let file = format!("lessons/{folder}/lesson.yaml");
     lesson.id = folder.to_string();
     let err = |needle: &str, message: String| LessonError { file: file.clone(), line: line_of(text, needle), message };
     if lesson.steps.is_empty() {
@@ -185,9 +122,31 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
     Ok(lesson)
 }
 
-/// Every compiled-in lesson, in order; the first error if one does not load.
+/// A lesson as build.rs compiled it in.
+enum Compiled {
+    /// Its lesson.yaml decoded into `Lesson` and written as JSON: decoding JSON is about
+    /// ten times faster than YAML (the page decodes every lesson when it starts), and the
+    /// page carries no YAML decoder for lessons.
+    Json(&'static str),
+    /// Its lesson.yaml did not decode at build time: the line and the error, as `parse`
+    /// gives them. (Only build.rs's output constructs it, and only then.)
+    #[allow(dead_code)]
+    Broken { line: usize, message: &'static str },
+}
+
+/// Every compiled-in lesson, in folder order; the first error if one does not load.
 pub fn all() -> Result<Vec<Lesson>, LessonError> {
-    SOURCES.iter().map(|(folder, text)| parse(folder, text)).collect()
+    COMPILED
+        .iter()
+        .map(|(folder, lesson)| match lesson {
+            Compiled::Json(json) => from_json(folder, json),
+            Compiled::Broken { line, message } => Err(LessonError {
+                file: format!("lessons/{folder}/lesson.yaml"),
+                line: *line,
+                message: message.to_string(),
+            }),
+        })
+        .collect()
 }
 
 impl Step {

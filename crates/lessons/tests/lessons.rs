@@ -53,6 +53,28 @@ fn every_lesson_loads_and_there_are_enough() {
     assert!(lessons.iter().any(|l| l.part == 1) && lessons.iter().any(|l| l.part == 2));
 }
 
+/// The lessons compiled in as JSON (build.rs) are the lesson.yaml files as `parse` reads
+/// them; and this is where a lesson's author sees a problem with its line.
+#[test]
+fn the_compiled_lessons_are_their_yaml() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lessons");
+    let mut folders: Vec<String> = std::fs::read_dir(&dir)
+        .expect("lessons/")
+        .flatten()
+        .filter(|e| e.path().join("lesson.yaml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let from_yaml: Vec<Lesson> = folders
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(dir.join(f).join("lesson.yaml")).expect("lesson.yaml");
+            kubelab_lessons::parse(f, &text).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    assert_eq!(all().unwrap_or_else(|e| panic!("{e}")), from_yaml);
+}
+
 #[test]
 fn every_reference_resolves() {
     let mut problems = Vec::new();
