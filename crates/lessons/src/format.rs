@@ -1,6 +1,7 @@
 //! The lesson format: what a `lessons/<folder>/lesson.yaml` holds. `build.rs` includes this
 //! file too: it decodes each lesson.yaml into these types and compiles the lesson in as
-//! JSON, which the page decodes about ten times faster than YAML (see `crate::all`).
+//! JSON, which the page decodes about ten times faster than YAML (see `crate::all`); the
+//! JSON leaves out what is absent or empty.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,7 +29,7 @@ pub struct Lesson {
     /// The part of the workshop: 1 (VM era) or 2 (Kubernetes).
     pub part: u32,
     /// Commands run (in a fresh lab) before the first step.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub setup: String,
     pub steps: Vec<Step>,
 }
@@ -40,13 +41,13 @@ pub struct Step {
     /// Markdown (the subset in `markdown.rs`).
     pub text: String,
     /// File name → content, loaded into the editor; `-f NAME` reads them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, String>,
     /// Commands shown as click-to-run blocks.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
     pub objectives: Vec<Objective>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
     /// A script (the runner's format) that meets every objective of the step.
     pub solution: String,
@@ -60,29 +61,29 @@ pub struct Objective {
     /// What the learner reads: "deployment/web has 5 available replicas".
     pub text: String,
     /// Objectives that must be met first (a task graph).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
     /// A read-only console command whose output is compared (run on a copy of the lab, so
     /// it never changes anything).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
     /// A load generator figure, counting only requests answered since the step started:
     /// `ok_rate`, `error_rate` (per second, last 10 s), `ok`, `errors`, `requests` (totals
     /// since the step started, across loads), `running` (1 or 0), `share:<version>` (% of ok
     /// since the step started), `recent_share:<version>` (% of ok in the last 10 s).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load: Option<String>,
     /// Compare the number of non-empty output lines instead of the text.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub lines: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_contains: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most: Option<f64>,
 }
