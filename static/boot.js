@@ -32,8 +32,12 @@
   }
   addEventListener('error', recover);
   addEventListener('unhandledrejection', recover);
+  // A second later: the first touch of sessionStorage costs ~5-10 ms, which the first
+  // visit's path to a usable page need not pay (BENCHMARKS.md, session 14).
   addEventListener('TrunkApplicationStarted', function () {
-    try { sessionStorage.removeItem(RECOVERY); } catch (_) { /* no storage */ }
+    setTimeout(function () {
+      try { sessionStorage.removeItem(RECOVERY); } catch (_) { /* no storage */ }
+    }, 1000);
   });
 
   function showNotice(waiting) {
