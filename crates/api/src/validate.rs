@@ -278,7 +278,7 @@ pub fn validate_stateful_set(s: &crate::apps::StatefulSet) -> Vec<FieldError> {
     if !["RollingUpdate", "OnDelete"].contains(&sp.update_strategy.type_.as_str()) {
         out.push(not_supported("spec.updateStrategy.type", &sp.update_strategy.type_, &["OnDelete", "RollingUpdate"]));
     }
-    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels));
+    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels, "statefulset"));
     // Containers may mount the claim templates by name, as if they were volumes.
     let mut spec = sp.template.spec.clone();
     for t in &sp.volume_claim_templates {
@@ -619,12 +619,19 @@ fn validate_probes(c: &Container, path: &str, out: &mut Vec<FieldError>) {
     }
 }
 
+/// A workload's `spec.selector` and its template's labels, as ValidateDeploymentSpec,
+/// ValidateReplicaSetSpec and ValidateStatefulSetSpec check them (pkg/apis/apps/validation,
+/// v1.31): an absent selector is required (and matches no template); one written empty,
+/// `selector: {}`, is invalid ("empty selector is invalid for deployment"; upstream's
+/// ReplicaSet says "deployment" too) and, matching everything, never mismatches the template.
 fn validate_selector_and_template(
     selector: &LabelSelector,
     template_labels: &BTreeMap<String, String>,
+    kind: &str,
 ) -> Vec<FieldError> {
     let mut out = Vec::new();
-    if selector.is_empty() {
+    let absent = selector.is_empty() && !selector.written.selector;
+    if absent {
         out.push(required("spec.selector", ""));
     } else {
         out.extend(validate_labels(&selector.match_labels, "spec.selector.matchLabels"));
@@ -642,8 +649,11 @@ fn validate_selector_and_template(
                 other => out.push(invalid(format!("{rp}.operator"), q(other), "not a valid selector operator")),
             }
         }
+        if selector.is_empty() {
+            out.push(invalid("spec.selector", selector.go_value(), format!("empty selector is invalid for {kind}")));
+        }
     }
-    if !selector.is_empty() && !selector.matches(template_labels) || selector.is_empty() {
+    if absent || !selector.is_empty() && !selector.matches(template_labels) {
         out.push(invalid(
             "spec.template.metadata.labels",
             go_map(template_labels),
@@ -700,7 +710,7 @@ pub fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
             out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
         }
     }
-    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels));
+    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels, "deployment"));
     out.extend(validate_labels(&s.template.metadata.labels, "spec.template.metadata.labels"));
     out.extend(validate_pod_spec(&s.template.spec, "spec.template.spec"));
     if s.template.spec.restart_policy != "Always" {
@@ -769,7 +779,8 @@ pub fn validate_replica_set(rs: &ReplicaSet) -> Vec<FieldError> {
             out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
         }
     }
-    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels));
+    // Upstream's ValidateReplicaSetSpec also says "invalid for deployment".
+    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels, "deployment"));
     out.extend(validate_pod_spec(&rs.spec.template.spec, "spec.template.spec"));
     if rs.spec.template.spec.restart_policy != "Always" {
         out.push(not_supported("spec.template.spec.restartPolicy", &rs.spec.template.spec.restart_policy, &["Always"]));
@@ -889,6 +900,36 @@ mod tests {
                 "selector does not match labels",
                 deploy("web", "3", "api", "nginx:1.25"),
                 vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"],
+            ),
+            // `selector: {}` is present and empty, not absent: ValidateDeploymentSpec
+            // (kubernetes pkg/apis/apps/validation/validation.go, v1.31) answers only
+            // "empty selector is invalid for deployment" (an empty selector matches every
+            // template, so no mismatch), with the value Go's %#v prints.
+            (
+                "selector written empty",
+                deploy("web", "1", "web", "nginx").replace("  selector:\n    matchLabels:\n      app: web\n", "  selector: {}\n"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"],
+            ),
+            (
+                "selector with empty matchLabels",
+                deploy("web", "1", "web", "nginx").replace("      app: web\n  template", "  template").replace("matchLabels:\n", "matchLabels: {}\n"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"],
+            ),
+            (
+                "selector absent",
+                deploy("web", "1", "web", "nginx").replace("  selector:\n    matchLabels:\n      app: web\n", ""),
+                vec![
+                    "spec.selector: Required value",
+                    "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                ],
+            ),
+            // ValidateReplicaSetSpec's message names "deployment" too (upstream, v1.31).
+            (
+                "replicaset selector written empty",
+                deploy("web", "1", "web", "nginx")
+                    .replace("kind: Deployment", "kind: ReplicaSet")
+                    .replace("  selector:\n    matchLabels:\n      app: web\n", "  selector: {matchExpressions: []}\n"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{}}: empty selector is invalid for deployment"],
             ),
             (
                 "negative replicas",
