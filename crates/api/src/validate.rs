@@ -3,13 +3,14 @@
 
 use crate::apps::{Deployment, ReplicaSet};
 use crate::core::{ConfigMap, Container, Namespace, Pod, PodSpec, Service};
-use crate::meta::{IntOrString, LabelSelector, ObjectMeta};
+use crate::meta::{IntOrString, ObjectMeta};
 use crate::object::Object;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 mod image_ref;
 mod names;
+mod selector;
 
 pub use image_ref::valid_image_reference;
 use names::is_label_chars;
@@ -17,6 +18,7 @@ pub use names::{
     config_map_key, dns1035_label, dns1123_label, dns1123_subdomain, is_env_var_name, label_value, port_name,
     qualified_name,
 };
+use selector::validate_selector_and_template;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorType {
@@ -617,50 +619,6 @@ fn validate_probes(c: &Container, path: &str, out: &mut Vec<FieldError>) {
             }
         }
     }
-}
-
-/// A workload's `spec.selector` and its template's labels, as ValidateDeploymentSpec,
-/// ValidateReplicaSetSpec and ValidateStatefulSetSpec check them (pkg/apis/apps/validation,
-/// v1.31): an absent selector is required (and matches no template); one written empty,
-/// `selector: {}`, is invalid ("empty selector is invalid for deployment"; upstream's
-/// ReplicaSet says "deployment" too) and, matching everything, never mismatches the template.
-fn validate_selector_and_template(
-    selector: &LabelSelector,
-    template_labels: &BTreeMap<String, String>,
-    kind: &str,
-) -> Vec<FieldError> {
-    let mut out = Vec::new();
-    let absent = selector.is_empty() && !selector.written.selector;
-    if absent {
-        out.push(required("spec.selector", ""));
-    } else {
-        out.extend(validate_labels(&selector.match_labels, "spec.selector.matchLabels"));
-        for (i, r) in selector.match_expressions.iter().enumerate() {
-            let rp = format!("spec.selector.matchExpressions[{i}]");
-            match r.operator.as_str() {
-                "In" | "NotIn" if r.values.is_empty() => {
-                    out.push(required(format!("{rp}.values"), "must be specified when `operator` is 'In' or 'NotIn'"))
-                }
-                "Exists" | "DoesNotExist" if !r.values.is_empty() => out.push(forbidden(
-                    format!("{rp}.values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                )),
-                "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-                other => out.push(invalid(format!("{rp}.operator"), q(other), "not a valid selector operator")),
-            }
-        }
-        if selector.is_empty() {
-            out.push(invalid("spec.selector", selector.go_value(), format!("empty selector is invalid for {kind}")));
-        }
-    }
-    if absent || !selector.is_empty() && !selector.matches(template_labels) {
-        out.push(invalid(
-            "spec.template.metadata.labels",
-            go_map(template_labels),
-            "`selector` does not match template `labels`",
-        ));
-    }
-    out
 }
 
 /// Go's `%#v` of a map[string]string.
