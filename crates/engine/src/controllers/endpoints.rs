@@ -26,7 +26,8 @@ impl EndpointsController {
                 "Service" | "Endpoints" => {
                     services.insert(c.key.clone());
                 }
-                "Pod" => {
+                // (A namespace without Services has no Endpoints for a pod to change.)
+                "Pod" if store.services.in_namespace(&c.key.0) > 0 => {
                     pods.insert(&c.key);
                 }
                 _ => {}
