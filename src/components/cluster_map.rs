@@ -6,6 +6,7 @@
 //! words: text stays the same readable size on a laptop, a projector or a phone, where one
 //! scaled drawing would shrink it.
 
+use super::draw_budget::{admit, draw_again_soon};
 use crate::model::{node_status, owner_colour, ClusterView, FlowView, NodeView, PodView, Selection, ServiceView};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -142,6 +143,9 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
     let c = &props.cluster;
     let root = use_node_ref();
     let anchors = use_state(|| Rc::new(Anchors::default()));
+    // The pending squares drawn last time (see `draw_budget`).
+    let pending_drawn = use_mut_ref(std::collections::BTreeSet::<String>::new);
+    let force = use_force_update();
     // (measurement in flight, its frame request)
     let measuring = use_mut_ref(|| (false, None::<gloo::render::AnimationFrame>));
     {
@@ -191,10 +195,15 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         let per_row = 40u32;
         let rows = (c.unscheduled.len() as u32).div_ceil(per_row);
         let (w, h) = (per_row * (SQ + SQ_GAP), rows * (SQ + SQ_GAP));
-        let dots = c.unscheduled.iter().enumerate().map(|(i, p)| {
+        let keys: Vec<String> = c.unscheduled.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+        let (shown, held_back) = admit(&mut pending_drawn.borrow_mut(), &keys);
+        if held_back {
+            draw_again_soon(&force);
+        }
+        let dots = c.unscheduled.iter().zip(keys).enumerate().filter(|(i, _)| shown[*i]).map(|(i, (p, key))| {
             let i = i as u32;
             let is_selected = matches!(selected, Some(Selection::Pod { namespace, name }) if namespace == &p.namespace && name == &p.name);
-            html! { <PodDot key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} x={(i % per_row) * (SQ + SQ_GAP) + 1} y={(i / per_row) * (SQ + SQ_GAP) + 1}
+            html! { <PodDot {key} pod={p.clone()} x={(i % per_row) * (SQ + SQ_GAP) + 1} y={(i / per_row) * (SQ + SQ_GAP) + 1}
                             selected={is_selected} on_select={props.on_select.clone()} /> }
         });
         html! {
@@ -415,6 +424,7 @@ struct NodeBoxProps {
 #[function_component(NodeBox)]
 fn node_box(props: &NodeBoxProps) -> Html {
     let props_memory = use_mut_ref(NodeMemory::default);
+    let force = use_force_update();
     let n = &props.node;
     let h = props.height;
     let status = node_status(n);
@@ -442,11 +452,25 @@ fn node_box(props: &NodeBoxProps) -> Html {
     let slots = pod_slots(&n.pods);
     // Pods that were here at the last drawing and are gone now fade out where they were,
     // under the pods still here (chips only: a crowded node's squares just go).
+    let keys: Vec<String> = n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+    // A crowded node's new squares, as far as this task's allowance goes (see `draw_budget`).
+    let shown = {
+        let mut memory = props_memory.borrow_mut();
+        if compact {
+            let (shown, held_back) = admit(&mut memory.drawn, &keys);
+            if held_back {
+                draw_again_soon(&force);
+            }
+            shown
+        } else {
+            memory.drawn.clear();
+            vec![true; keys.len()]
+        }
+    };
     let ghosts = {
         let mut memory = props_memory.borrow_mut();
         let now = crate::platform::wall_now_ms().unwrap_or(0.0);
-        let here: std::collections::BTreeSet<String> =
-            n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+        let here: std::collections::BTreeSet<&String> = keys.iter().collect();
         let gone: Vec<Ghost> = memory
             .last
             .drain(..)
@@ -469,15 +493,16 @@ fn node_box(props: &NodeBoxProps) -> Html {
             .map(|g| html! { <PodGhost key={format!("ghost:{}", g.key)} pod={g.pod.clone()} x={g.x} y={g.y} /> })
             .collect::<Vec<_>>()
     };
-    let pods = n.pods.iter().zip(&slots).map(|(p, &(x, y, _, _))| {
-        let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
-        let key = format!("{}/{}", p.namespace, p.name);
-        if compact {
-            html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
-        } else {
-            html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
-        }
-    });
+    let pods = n.pods.iter().zip(&slots).zip(keys).zip(shown).filter(|(_, shown)| *shown).map(
+        |(((p, &(x, y, _, _)), key), _)| {
+            let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
+            if compact {
+                html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+            } else {
+                html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+            }
+        },
+    );
     let count = match n.pods.len() {
         0 => String::new(),
         1 => "1 pod".to_string(),
@@ -549,6 +574,8 @@ struct Ghost {
 struct NodeMemory {
     last: Vec<(String, u32, u32, PodView)>,
     ghosts: Vec<Ghost>,
+    /// The squares drawn last time, when crowded.
+    drawn: std::collections::BTreeSet<String>,
 }
 
 #[derive(Properties, PartialEq)]

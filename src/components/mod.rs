@@ -4,6 +4,7 @@ pub mod clock;
 pub mod cluster_map;
 pub mod console;
 pub mod control_plane;
+mod draw_budget;
 pub mod editor;
 pub mod events;
 pub mod inspector;

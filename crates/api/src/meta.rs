@@ -264,16 +264,97 @@ pub struct LabelSelectorRequirement {
     pub values: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub match_labels: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<LabelSelectorRequirement>,
+    /// What the manifest wrote; only validation reads it (see `Written`).
+    #[serde(skip)]
+    pub written: Written,
+}
+
+/// Which parts of a selector a manifest wrote, as Go's decoder keeps them: `selector: {}` is a
+/// present, empty selector (`empty selector is invalid for deployment`) where an absent one
+/// is `Required value`, and `matchLabels: {}` prints as `map[string]string{}` where an absent
+/// one prints `map[string]string(nil)`. A selector built in code writes nothing; that matters
+/// only when it is empty. Equality ignores it: it does not survive a save.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Written {
+    pub selector: bool,
+    pub match_labels: bool,
+    pub match_expressions: bool,
+}
+
+impl PartialEq for LabelSelector {
+    fn eq(&self, other: &Self) -> bool {
+        self.match_labels == other.match_labels && self.match_expressions == other.match_expressions
+    }
+}
+
+impl<'de> Deserialize<'de> for LabelSelector {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The selector as written: `null` and absent are the same (a nil map in Go).
+        #[derive(Deserialize)]
+        #[serde(rename = "LabelSelector", rename_all = "camelCase", deny_unknown_fields)]
+        struct AsWritten {
+            #[serde(default)]
+            match_labels: Option<BTreeMap<String, String>>,
+            #[serde(default)]
+            match_expressions: Option<Vec<LabelSelectorRequirement>>,
+        }
+        let w = AsWritten::deserialize(d)?;
+        Ok(LabelSelector {
+            written: Written {
+                selector: true,
+                match_labels: w.match_labels.is_some(),
+                match_expressions: w.match_expressions.is_some(),
+            },
+            match_labels: w.match_labels.unwrap_or_default(),
+            match_expressions: w.match_expressions.unwrap_or_default(),
+        })
+    }
 }
 
 impl LabelSelector {
+    /// Go's `%#v` of the `metav1.LabelSelector`, as a field error prints its value:
+    /// `v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`.
+    pub fn go_value(&self) -> String {
+        let labels = if self.match_labels.is_empty() && !self.written.match_labels {
+            "map[string]string(nil)".to_string()
+        } else {
+            let parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+            format!("map[string]string{{{}}}", parts.join(", "))
+        };
+        let exprs = if self.match_expressions.is_empty() {
+            if self.written.match_expressions {
+                "[]v1.LabelSelectorRequirement{}".to_string()
+            } else {
+                "[]v1.LabelSelectorRequirement(nil)".to_string()
+            }
+        } else {
+            let parts: Vec<String> = self
+                .match_expressions
+                .iter()
+                .map(|r| {
+                    let values = if r.values.is_empty() {
+                        "[]string(nil)".to_string()
+                    } else {
+                        let v: Vec<String> = r.values.iter().map(|v| format!("{v:?}")).collect();
+                        format!("[]string{{{}}}", v.join(", "))
+                    };
+                    format!(
+                        "v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:{values}}}",
+                        r.key, r.operator
+                    )
+                })
+                .collect();
+            format!("[]v1.LabelSelectorRequirement{{{}}}", parts.join(", "))
+        };
+        format!("v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
+    }
     pub fn is_empty(&self) -> bool {
         self.match_labels.is_empty() && self.match_expressions.is_empty()
     }

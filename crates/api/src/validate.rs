@@ -3,13 +3,14 @@
 
 use crate::apps::{Deployment, ReplicaSet};
 use crate::core::{ConfigMap, Container, Namespace, Pod, PodSpec, Service};
-use crate::meta::{IntOrString, LabelSelector, ObjectMeta};
+use crate::meta::{IntOrString, ObjectMeta};
 use crate::object::Object;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 mod image_ref;
 mod names;
+mod selector;
 
 pub use image_ref::valid_image_reference;
 use names::is_label_chars;
@@ -17,6 +18,7 @@ pub use names::{
     config_map_key, dns1035_label, dns1123_label, dns1123_subdomain, is_env_var_name, label_value, port_name,
     qualified_name,
 };
+use selector::validate_selector_and_template;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorType {
@@ -278,7 +280,7 @@ pub fn validate_stateful_set(s: &crate::apps::StatefulSet) -> Vec<FieldError> {
     if !["RollingUpdate", "OnDelete"].contains(&sp.update_strategy.type_.as_str()) {
         out.push(not_supported("spec.updateStrategy.type", &sp.update_strategy.type_, &["OnDelete", "RollingUpdate"]));
     }
-    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels));
+    out.extend(validate_selector_and_template(&sp.selector, &sp.template.metadata.labels, "statefulset"));
     // Containers may mount the claim templates by name, as if they were volumes.
     let mut spec = sp.template.spec.clone();
     for t in &sp.volume_claim_templates {
@@ -619,40 +621,6 @@ fn validate_probes(c: &Container, path: &str, out: &mut Vec<FieldError>) {
     }
 }
 
-fn validate_selector_and_template(
-    selector: &LabelSelector,
-    template_labels: &BTreeMap<String, String>,
-) -> Vec<FieldError> {
-    let mut out = Vec::new();
-    if selector.is_empty() {
-        out.push(required("spec.selector", ""));
-    } else {
-        out.extend(validate_labels(&selector.match_labels, "spec.selector.matchLabels"));
-        for (i, r) in selector.match_expressions.iter().enumerate() {
-            let rp = format!("spec.selector.matchExpressions[{i}]");
-            match r.operator.as_str() {
-                "In" | "NotIn" if r.values.is_empty() => {
-                    out.push(required(format!("{rp}.values"), "must be specified when `operator` is 'In' or 'NotIn'"))
-                }
-                "Exists" | "DoesNotExist" if !r.values.is_empty() => out.push(forbidden(
-                    format!("{rp}.values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                )),
-                "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-                other => out.push(invalid(format!("{rp}.operator"), q(other), "not a valid selector operator")),
-            }
-        }
-    }
-    if !selector.is_empty() && !selector.matches(template_labels) || selector.is_empty() {
-        out.push(invalid(
-            "spec.template.metadata.labels",
-            go_map(template_labels),
-            "`selector` does not match template `labels`",
-        ));
-    }
-    out
-}
-
 /// Go's `%#v` of a map[string]string.
 pub fn go_map(m: &BTreeMap<String, String>) -> String {
     let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
@@ -700,7 +668,7 @@ pub fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
             out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
         }
     }
-    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels));
+    out.extend(validate_selector_and_template(&s.selector, &s.template.metadata.labels, "deployment"));
     out.extend(validate_labels(&s.template.metadata.labels, "spec.template.metadata.labels"));
     out.extend(validate_pod_spec(&s.template.spec, "spec.template.spec"));
     if s.template.spec.restart_policy != "Always" {
@@ -769,7 +737,8 @@ pub fn validate_replica_set(rs: &ReplicaSet) -> Vec<FieldError> {
             out.push(invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
         }
     }
-    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels));
+    // Upstream's ValidateReplicaSetSpec also says "invalid for deployment".
+    out.extend(validate_selector_and_template(&rs.spec.selector, &rs.spec.template.metadata.labels, "deployment"));
     out.extend(validate_pod_spec(&rs.spec.template.spec, "spec.template.spec"));
     if rs.spec.template.spec.restart_policy != "Always" {
         out.push(not_supported("spec.template.spec.restartPolicy", &rs.spec.template.spec.restart_policy, &["Always"]));
@@ -889,6 +858,36 @@ mod tests {
                 "selector does not match labels",
                 deploy("web", "3", "api", "nginx:1.25"),
                 vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"],
+            ),
+            // `selector: {}` is present and empty, not absent: ValidateDeploymentSpec
+            // (kubernetes pkg/apis/apps/validation/validation.go, v1.31) answers only
+            // "empty selector is invalid for deployment" (an empty selector matches every
+            // template, so no mismatch), with the value Go's %#v prints.
+            (
+                "selector written empty",
+                deploy("web", "1", "web", "nginx").replace("  selector:\n    matchLabels:\n      app: web\n", "  selector: {}\n"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"],
+            ),
+            (
+                "selector with empty matchLabels",
+                deploy("web", "1", "web", "nginx").replace("      app: web\n  template", "  template").replace("matchLabels:\n", "matchLabels: {}\n"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"],
+            ),
+            (
+                "selector absent",
+                deploy("web", "1", "web", "nginx").replace("  selector:\n    matchLabels:\n      app: web\n", ""),
+                vec![
+                    "spec.selector: Required value",
+                    "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                ],
+            ),
+            // ValidateReplicaSetSpec's message names "deployment" too (upstream, v1.31).
+            (
+                "replicaset selector written empty",
+                deploy("web", "1", "web", "nginx")
+                    .replace("kind: Deployment", "kind: ReplicaSet")
+                    .replace("  selector:\n    matchLabels:\n      app: web\n", "  selector: {matchExpressions: []}\n"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{}}: empty selector is invalid for deployment"],
             ),
             (
                 "negative replicas",

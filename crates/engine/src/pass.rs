@@ -4,6 +4,7 @@
 //! actions, and resume exactly where it stopped.
 
 use crate::*;
+use controllers::endpoints::EndpointsController;
 use controllers::gc::GarbageCollector;
 use controllers::podgc::PodGarbageCollector;
 use controllers::replicaset::ReplicaSetController;
@@ -54,7 +55,7 @@ impl Stage {
 
 /// What the controllers, the scheduler and the kubelets keep between passes: each its own
 /// place in the store's change log and what it has worked out from it. The stages without
-/// state (the deployment, statefulset, volume, endpoints and load balancer controllers, the
+/// state (the deployment, statefulset, volume and load balancer controllers, the
 /// node lifecycle controller) look at the store afresh each pass.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Controllers {
@@ -63,16 +64,23 @@ pub(crate) struct Controllers {
     pub podgc: PodGarbageCollector,
     pub scheduler: Scheduler,
     pub kubelets: WorkQueue,
+    pub endpoints: EndpointsController,
 }
 
 impl Controllers {
     /// The oldest place any of them stands in the change log: the store may forget what
     /// comes before it.
     fn oldest_cursor(&self) -> Cursor {
-        [self.replicaset.cursor(), self.gc.cursor(), self.podgc.cursor(), self.kubelets.cursor()]
-            .into_iter()
-            .min()
-            .unwrap_or_default()
+        [
+            self.replicaset.cursor(),
+            self.gc.cursor(),
+            self.podgc.cursor(),
+            self.kubelets.cursor(),
+            self.endpoints.cursor(),
+        ]
+        .into_iter()
+        .min()
+        .unwrap_or_default()
     }
 }
 
@@ -190,7 +198,7 @@ impl Engine {
                 pass.pending.extend(actions.into_iter().map(|a| (Who::Kubelets, a)));
                 return true;
             }
-            Stage::Endpoints => controllers::endpoints::reconcile_all(store, now),
+            Stage::Endpoints => c.endpoints.reconcile(store, now),
             Stage::ServiceLb => controllers::service_lb::reconcile(store, now),
         };
         pass.pending.extend(actions.into_iter().map(|a| (Who::Controllers, a)));

@@ -2,20 +2,88 @@
 //! Endpoints object listing ready pods as addresses and unready ones as notReadyAddresses.
 
 use super::is_pod_ready;
-use crate::store::{Action, Store};
+use crate::store::{Action, Cursor, Key, Store};
 use kubelab_api::*;
+use std::collections::BTreeSet;
 
 pub const NAME: &str = "endpoint-controller";
 
+/// The Endpoints controller with its place in the store's change log: it recomputes only
+/// the Services whose Endpoints may have changed since it last looked (the Service or its
+/// Endpoints written, or a pod written that it selects now or listed before), as upstream's
+/// queue of Services does, instead of every Service against every pod at every pass.
+#[derive(Clone, Debug, Default)]
+pub struct EndpointsController {
+    changes: Cursor,
+}
+
+impl EndpointsController {
+    pub fn reconcile(&mut self, store: &Store, now: Time) -> Vec<Action> {
+        let mut services: BTreeSet<Key> = BTreeSet::new();
+        let mut pods: BTreeSet<&Key> = BTreeSet::new();
+        for c in store.changes_since(&mut self.changes) {
+            match c.kind {
+                "Service" | "Endpoints" => {
+                    services.insert(c.key.clone());
+                }
+                // (A namespace without Services has no Endpoints for a pod to change.)
+                "Pod" if store.services.in_namespace(&c.key.0) > 0 => {
+                    pods.insert(&c.key);
+                }
+                _ => {}
+            }
+        }
+        for pod_key in pods {
+            let labels = store.pods.get(pod_key).map(|p| &p.metadata.labels);
+            let ns = &pod_key.0;
+            for (k, svc) in store.services.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+                if services.contains(k) {
+                    continue;
+                }
+                if labels.is_some_and(|l| service_selects(svc, l)) || lists_pod(store.endpoints.get(k), &pod_key.1) {
+                    services.insert(k.clone());
+                }
+            }
+        }
+        let out = reconcile_services(store, &services);
+        #[cfg(debug_assertions)]
+        assert_eq!(out, reconcile_all(store, now), "the Endpoints controller missed a Service");
+        let _ = now; // (read by the check above only)
+        out
+    }
+
+    /// Where it stands in the store's change log.
+    pub fn cursor(&self) -> Cursor {
+        self.changes
+    }
+}
+
+/// Whether these Endpoints list the pod named `name` (ready or not).
+fn lists_pod(ep: Option<&Endpoints>, name: &str) -> bool {
+    let Some(ep) = ep else { return false };
+    ep.subsets
+        .iter()
+        .flat_map(|s| s.addresses.iter().chain(&s.not_ready_addresses))
+        .any(|a| a.target_ref.as_ref().is_some_and(|r| r.kind == "Pod" && r.name == name))
+}
+
+/// Every Service and Endpoints looked at afresh: what the controller's queue must agree with.
 pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
+    let keys: BTreeSet<Key> = store.services.keys().chain(store.endpoints.keys()).cloned().collect();
+    reconcile_services(store, &keys)
+}
+
+/// The Endpoints of these Services brought up to date (in key order), then the Endpoints
+/// among them whose Service no longer exists deleted.
+fn reconcile_services(store: &Store, keys: &BTreeSet<Key>) -> Vec<Action> {
     let mut out = Vec::new();
-    for svc in store.services.values() {
+    for key in keys {
+        let Some(svc) = store.services.get(key) else { continue };
         if svc.spec.selector.is_empty() || svc.spec.type_ == "ExternalName" {
             continue;
         }
         let want = endpoints_for(svc, store);
-        let key = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
-        match store.endpoints.get(&key) {
+        match store.endpoints.get(key) {
             None => out.push(Action::create(Object::Endpoints(want))),
             Some(have) => {
                 if have.subsets != want.subsets || have.metadata.labels != want.metadata.labels {
@@ -28,7 +96,8 @@ pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
         }
     }
     // Endpoints of Services that no longer exist go with them.
-    for (k, ep) in &store.endpoints {
+    for k in keys {
+        let Some(ep) = store.endpoints.get(k) else { continue };
         if !store.services.contains_key(k)
             && ep.metadata.owner_references.is_empty()
             && !(k.0 == "default" && k.1 == "kubernetes")
@@ -54,8 +123,8 @@ pub fn endpoints_for(svc: &Service, store: &Store) -> Endpoints {
     let ns = &svc.metadata.namespace;
     let mut ready: Vec<(EndpointAddress, Vec<EndpointPort>)> = Vec::new();
     let mut not_ready: Vec<(EndpointAddress, Vec<EndpointPort>)> = Vec::new();
-    for p in store.pods.values() {
-        if p.metadata.namespace != *ns || !service_selects(svc, &p.metadata.labels) {
+    for (_, p) in store.pods.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+        if !service_selects(svc, &p.metadata.labels) {
             continue;
         }
         if p.status.pod_ip.is_empty() {
