@@ -197,7 +197,8 @@ impl Engine {
         let because = Because { actor, rule: Rule::Unexplained, trigger: Trigger::None };
         if stage == Stage::NodeLifecycle {
             // Kubelets that come back register their nodes first.
-            self.store.causes.set(Because { actor: Actor::Kubelet, ..because.clone() }, self.now);
+            let back = Because { actor: Actor::Kubelet, rule: Rule::KubeletBack, trigger: Trigger::Target };
+            self.store.causes.set(back, self.now);
         }
         let who = match stage {
             Stage::Scheduler => Who::Scheduler,

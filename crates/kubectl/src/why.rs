@@ -22,9 +22,9 @@ pub(crate) fn run(engine: &mut Engine, rest: &[String], _: &mut Ctx) -> Output {
         [] => return last_command(engine),
         [one] => match one.split_once('/') {
             Some((t, n)) if !n.is_empty() => (t.to_string(), n.to_string()),
-            _ => return Output::error(format!("error: lab why needs TYPE/NAME, such as pod/{one} ({USAGE})")),
+            _ => return Output::error(format!("error: lab why needs a name as well as a type ({USAGE})")),
         },
-        [t, n] => (t.clone(), n.clone()),
+        [t, n] if !t.contains('/') => (t.clone(), n.clone()),
         more => return Output::error(format!("error: lab why takes one object, not {} words ({USAGE})", more.len())),
     };
     let Some(info) = resolve_resource(&t) else {

@@ -103,10 +103,12 @@ impl Cause {
     }
 }
 
-/// What is known of one object's writes: the first one seen and the last few.
+/// What is known of one object's writes: the first write by each writer (so a pod that
+/// restarts all day still shows who made, bound and started it) and the last few.
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    pub created: Option<Arc<Cause>>,
+    /// The first write of each writer, oldest first (at most `KEPT_PER_OBJECT` writers).
+    pub firsts: Vec<Arc<Cause>>,
     /// Later writes' causes, oldest first, at most `KEPT_PER_OBJECT`.
     pub recent: Vec<Arc<Cause>>,
     /// Writes whose causes were let go (more than `KEPT_PER_OBJECT`, or a status write
@@ -116,25 +118,39 @@ pub struct History {
 
 impl History {
     /// Every cause kept, oldest first.
-    pub fn causes(&self) -> impl Iterator<Item = &Arc<Cause>> {
-        self.created.iter().chain(self.recent.iter())
+    pub fn causes(&self) -> Vec<&Arc<Cause>> {
+        let mut all: Vec<&Arc<Cause>> = self.firsts.iter().chain(self.recent.iter()).collect();
+        all.sort_by_key(|c| c.id);
+        all
     }
 
-    fn last(&self) -> Option<&Arc<Cause>> {
-        self.recent.last().or(self.created.as_ref())
+    /// Every cause kept, in no particular order.
+    pub fn kept(&self) -> impl Iterator<Item = &Arc<Cause>> {
+        self.firsts.iter().chain(self.recent.iter())
+    }
+
+    /// The cause of the last write kept.
+    pub fn latest(&self) -> Option<&Arc<Cause>> {
+        self.firsts.iter().chain(self.recent.iter()).max_by_key(|c| c.id)
+    }
+
+    /// The cause of the object's first write.
+    pub fn created(&self) -> Option<&Arc<Cause>> {
+        self.firsts.first()
     }
 
     fn push(&mut self, cause: &Arc<Cause>) {
-        let Some(last) = self.last() else {
-            self.created = Some(cause.clone());
+        if self.latest().is_some_and(|last| Arc::ptr_eq(last, cause)) {
             return;
-        };
-        if Arc::ptr_eq(last, cause) {
+        }
+        if self.firsts.len() < KEPT_PER_OBJECT && self.firsts.iter().all(|c| c.actor != cause.actor) {
+            self.firsts.push(cause.clone());
             return;
         }
         // A status write after another by the same writer says nothing the later one does not.
         if let Some(prev) = self.recent.last_mut() {
-            if prev.actor == cause.actor && prev.rule.is_status() && cause.rule.is_status() {
+            let prev_is_latest = self.firsts.last().is_none_or(|f| f.id < prev.id);
+            if prev_is_latest && prev.actor == cause.actor && prev.rule.is_status() && cause.rule.is_status() {
                 *prev = cause.clone();
                 self.forgotten += 1;
                 return;
@@ -149,7 +165,7 @@ impl History {
 
     /// The last cause written by someone other than `actor`.
     fn last_not_by(&self, actor: &Actor) -> Option<&Arc<Cause>> {
-        self.recent.iter().rev().chain(self.created.iter()).find(|c| c.actor != *actor)
+        self.firsts.iter().chain(self.recent.iter()).filter(|c| c.actor != *actor).max_by_key(|c| c.id)
     }
 }
 
@@ -269,7 +285,7 @@ mod tests {
         c.set(Because::object("replicaset-controller", rule, "ReplicaSet", "default", "web-5f9"), Time(1));
         c.note("Pod", &key("web-1"), false);
         let pod = c.history("Pod", &key("web-1")).unwrap();
-        let created = pod.created.as_ref().unwrap();
+        let created = pod.created().unwrap();
         let rs = created.reacted_to.as_ref().unwrap();
         assert_eq!(rs.rule, Rule::NewReplicaSet { revision: 1, replicas: 1 });
         // The deployment controller's own status write is skipped: the command is what it reacted to.
@@ -280,7 +296,9 @@ mod tests {
             c.note("Pod", &key("web-1"), false);
         }
         let pod = c.history("Pod", &key("web-1")).unwrap();
-        assert_eq!((pod.recent.len(), pod.forgotten), (KEPT_PER_OBJECT, 20 - KEPT_PER_OBJECT as u32));
+        // The first write by "x" stays, with the last few.
+        assert_eq!(pod.firsts.len(), 2);
+        assert_eq!((pod.recent.len(), pod.forgotten), (KEPT_PER_OBJECT, 19 - KEPT_PER_OBJECT as u32));
         c.clear();
         c.note("Pod", &key("web-1"), true);
         assert!(c.history("Pod", &key("web-1")).is_none(), "a deleted object's history goes with it");

@@ -126,6 +126,8 @@ pub enum Rule {
     ConfirmDelete,
 
     // The node lifecycle controller and taint eviction.
+    /// The node's kubelet is back and registers its Node (or posts it Ready again).
+    KubeletBack,
     /// The node's kubelet stopped renewing: Ready Unknown and the unreachable taints.
     NodeSilent {
         last_renew: Time,
@@ -168,10 +170,7 @@ fn count(n: i32, what: &str) -> String {
 impl Rule {
     /// A status write that the next one of the same kind by the same writer makes stale.
     pub fn is_status(&self) -> bool {
-        matches!(
-            self,
-            Rule::DeploymentStatus | Rule::ReplicaSetStatus | Rule::StatefulSetStatus | Rule::Endpoints { .. }
-        )
+        matches!(self, Rule::DeploymentStatus | Rule::ReplicaSetStatus | Rule::StatefulSetStatus)
     }
 
     /// The rule in the learner's words, with upstream's names and the numbers used.
@@ -229,6 +228,7 @@ impl Rule {
                 format_clock(last_renew.0),
                 format_clock(*grace_ms)
             ),
+            Rule::KubeletBack => format!("the kubelet is back: posted {object} Ready"),
             Rule::NodeNotReady => format!("its node is not Ready: marked {object} not Ready"),
             Rule::TaintEviction { added, toleration, unreachable } => {
                 let taint = if *unreachable { "node.kubernetes.io/unreachable" } else { "a NoExecute taint" };

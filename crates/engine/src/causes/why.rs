@@ -83,8 +83,8 @@ impl Engine {
             let Some(h) = causes.history(k, &related) else { continue };
             match part {
                 Part::All => chosen.extend(h.causes()),
-                Part::Created => chosen.extend(h.created.iter()),
-                Part::LastAlone => alone.extend(h.causes().last()),
+                Part::Created => chosen.extend(h.created()),
+                Part::LastAlone => alone.extend(h.latest()),
             }
         }
         let object = WrittenObject { kind: info.kind, namespace: ns.to_string(), name: name.to_string() };
@@ -170,7 +170,7 @@ impl Engine {
     fn written_by(&self, ids: &std::collections::BTreeSet<u64>) -> BTreeMap<u64, Vec<WrittenObject>> {
         let mut out: BTreeMap<u64, Vec<WrittenObject>> = BTreeMap::new();
         for (kind, key, h) in self.store.causes.all() {
-            for c in h.causes().filter(|c| ids.contains(&c.id)) {
+            for c in h.kept().filter(|c| ids.contains(&c.id)) {
                 let o = WrittenObject { kind, namespace: key.0.clone(), name: key.1.clone() };
                 let v = out.entry(c.id).or_default();
                 if !v.contains(&o) {
@@ -266,7 +266,7 @@ impl Engine {
             .store
             .causes
             .all()
-            .filter(|(_, _, h)| h.causes().any(|c| c.command().is_some_and(|cmd| cmd.line == line)))
+            .filter(|(_, _, h)| h.kept().any(|c| c.command().is_some_and(|cmd| cmd.line == line)))
             .map(|(kind, key, _)| WrittenObject { kind, namespace: key.0.clone(), name: key.1.clone() })
             .collect();
         out.sort();
@@ -278,7 +278,7 @@ impl Engine {
         self.store
             .causes
             .all()
-            .flat_map(|(_, _, h)| h.causes().filter_map(|c| c.command()))
+            .flat_map(|(_, _, h)| h.kept().filter_map(|c| c.command()))
             .max_by_key(|cmd| cmd.line)
             .map(|cmd| (**cmd).clone())
     }

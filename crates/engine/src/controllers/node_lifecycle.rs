@@ -87,7 +87,7 @@ pub fn reconcile(
                 continue;
             }
             let rule = Rule::NodeSilent { last_renew: h.last_renew, grace_ms: timings.node_monitor_grace_ms };
-            out.push(because(rule, Trigger::None));
+            out.push(because(rule, Trigger::Target));
             out.extend(mark_unknown(node, store, now));
             continue;
         }
