@@ -538,21 +538,29 @@ fn choose(
         }
     }
     let (score, index) = best.unwrap_or((0, 0));
+    let rule = bound_rule(score, feasible.len(), &failed, all);
+    Ok((index, rule))
+}
+
+/// Why the pod went where it did: the winning score, the nodes found feasible and looked at,
+/// and how many each filter rejected. (Out of line: `choose` stays as small as it was, so
+/// the filters stay inlined in it.)
+#[inline(never)]
+fn bound_rule(score: i64, feasible: usize, failed: &[(String, Status)], nodes: usize) -> Rule {
     let mut rejected: Vec<(&'static str, u16)> = Vec::new();
-    for (_, status) in &failed {
+    for (_, status) in failed {
         match rejected.iter_mut().find(|(p, _)| *p == status.plugin) {
             Some((_, n)) => *n = n.saturating_add(1),
             None => rejected.push((status.plugin, 1)),
         }
     }
-    let rule = Rule::Bound {
+    Rule::Bound {
         score,
-        feasible: feasible.len() as u32,
-        looked: (feasible.len() + failed.len()) as u32,
-        nodes: all as u32,
+        feasible: feasible as u32,
+        looked: (feasible + failed.len()) as u32,
+        nodes: nodes as u32,
         rejected: (!rejected.is_empty()).then(|| rejected.into_boxed_slice()),
-    };
-    Ok((index, rule))
+    }
 }
 
 /// How the scheduler sees each node for `pod` right now, with the pod itself left out (so a

@@ -49,3 +49,23 @@ fn the_same_commands_record_the_same_causes() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_pod_that_fits_nowhere_says_why_and_a_running_one_says_nothing() {
+    let mut e = Engine::new(1);
+    e.settle();
+    let mut big = Pod::default();
+    big.metadata.name = "big".into();
+    let mut c = Container { name: "c".into(), image: "nginx:1.25".into(), ..Default::default() };
+    c.resources.requests.insert("cpu".into(), Quantity("3".into()));
+    big.spec.containers.push(c);
+    e.create(Object::Pod(big), "default").expect("created");
+    e.create(deployment("web", 1, "nginx:1.25"), "default").expect("created");
+    e.advance(30_000, &mut |_| {});
+    let lines = e.diagnosis("Pod", "default", "big");
+    assert!(lines[0].starts_with("Pending: 0/4 nodes are available"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("node-1: Insufficient cpu (NodeResourcesFit)")), "{lines:?}");
+    let web = e.store().pods.values().find(|p| p.metadata.name.starts_with("web-")).expect("web's pod");
+    assert_eq!(e.diagnosis("Pod", "default", &web.metadata.name), Vec::<String>::new());
+    assert_eq!(e.diagnosis("Pod", "default", "gone"), Vec::<String>::new());
+}

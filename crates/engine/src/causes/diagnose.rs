@@ -10,6 +10,17 @@ use crate::Engine;
 use kubelab_api::{Object, Pod, Time};
 
 impl Engine {
+    /// What holds `kind` `ns`/`name` if it is not fine, and what would change it, a line each
+    /// (empty when it is fine or gone): `why`'s last part alone, cheap enough for every pod
+    /// on the map.
+    pub fn diagnosis(&self, kind: &str, ns: &str, name: &str) -> Vec<String> {
+        match kind {
+            "Pod" => self.store.pods.get(&(ns.to_string(), name.to_string())).map(|p| self.diagnose_pod(p)),
+            _ => self.store.get(kind, ns, name).map(|o| self.diagnose(&o)),
+        }
+        .unwrap_or_default()
+    }
+
     /// For an object that is not fine: what holds it and what would change it, a line each.
     pub(crate) fn diagnose(&self, obj: &Object) -> Vec<String> {
         match obj {

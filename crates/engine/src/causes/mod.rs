@@ -163,9 +163,10 @@ impl History {
         self.recent.push(cause.clone());
     }
 
-    /// The last cause written by someone other than `actor`.
-    fn last_not_by(&self, actor: &Actor) -> Option<&Arc<Cause>> {
-        self.firsts.iter().chain(self.recent.iter()).filter(|c| c.actor != *actor).max_by_key(|c| c.id)
+    /// What a write by `actor` reacts to: the last write by someone else, unless the chain
+    /// behind it is already `MAX_DEPTH` long.
+    fn reaction_of(&self, actor: &Actor) -> Option<&Arc<Cause>> {
+        self.kept().filter(|c| c.actor != *actor).max_by_key(|c| c.id).filter(|c| c.depth < MAX_DEPTH)
     }
 }
 
@@ -179,7 +180,21 @@ pub struct Causes {
     pending: Option<Because>,
     /// `pending` as recorded, once it has written.
     current: Option<Arc<Cause>>,
-    objects: FastMap<&'static str, FastMap<Key, History>>,
+    /// Histories by kind (a short list, in the order kinds were first written) and key.
+    objects: Vec<(&'static str, FastMap<Key, History>)>,
+}
+
+/// A new cause, numbered next.
+fn new_cause(next_id: &mut u64, at: Time, because: &Because, reacted_to: Option<Arc<Cause>>) -> Arc<Cause> {
+    *next_id += 1;
+    Arc::new(Cause {
+        id: *next_id,
+        at,
+        actor: because.actor.clone(),
+        rule: because.rule.clone(),
+        depth: reacted_to.as_ref().map_or(0, |c| c.depth + 1),
+        reacted_to,
+    })
 }
 
 impl Causes {
@@ -201,56 +216,55 @@ impl Causes {
         self.pending.as_ref()
     }
 
-    /// Notes a write of `kind` `key` (called by the store for every write).
+    /// Notes a write of `kind` `key` (called by the store for every write). The object's
+    /// history is looked up once (a kubelet's write reacts to the pod's own history).
     pub(crate) fn note(&mut self, kind: &'static str, key: &Key, deleted: bool) {
         if kind == "Event" {
             return;
         }
         if deleted {
-            if let Some(m) = self.objects.get_mut(kind) {
+            if let Some((_, m)) = self.objects.iter_mut().find(|(k, _)| *k == kind) {
                 m.remove(key);
             }
             return;
         }
         let Some(because) = &self.pending else { return };
+        if self.current.is_none() {
+            if let Trigger::Object(k, other) = &because.trigger {
+                let reacted_to = self.history(k, other).and_then(|h| h.reaction_of(&because.actor)).cloned();
+                self.current = Some(new_cause(&mut self.next_id, self.at, because, reacted_to));
+            }
+        }
+        let at = match self.objects.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                self.objects.push((kind, FastMap::default()));
+                self.objects.len() - 1
+            }
+        };
+        let map = &mut self.objects[at].1;
+        if !map.contains_key(key) {
+            map.insert(key.clone(), History::default());
+        }
+        let Some(h) = map.get_mut(key) else { return };
         let cause = match &self.current {
             Some(c) => c.clone(),
             None => {
-                let reacted_to = match &because.trigger {
-                    Trigger::None => None,
-                    Trigger::Target => self.history(kind, key),
-                    Trigger::Object(k, key) => self.history(k, key),
-                }
-                .and_then(|h| h.last_not_by(&because.actor))
-                .filter(|c| c.depth < MAX_DEPTH)
-                .cloned();
-                self.next_id += 1;
-                let cause = Arc::new(Cause {
-                    id: self.next_id,
-                    at: self.at,
-                    actor: because.actor.clone(),
-                    rule: because.rule.clone(),
-                    depth: reacted_to.as_ref().map_or(0, |c| c.depth + 1),
-                    reacted_to,
-                });
-                self.current = Some(cause.clone());
-                cause
+                let reacted_to = match because.trigger {
+                    Trigger::Target => h.reaction_of(&because.actor).cloned(),
+                    _ => None,
+                };
+                let c = new_cause(&mut self.next_id, self.at, because, reacted_to);
+                self.current = Some(c.clone());
+                c
             }
         };
-        let by_key = self.objects.entry(kind).or_default();
-        match by_key.get_mut(key) {
-            Some(h) => h.push(&cause),
-            None => {
-                let mut h = History::default();
-                h.push(&cause);
-                by_key.insert(key.clone(), h);
-            }
-        }
+        h.push(&cause);
     }
 
     /// What is known of one object's writes.
     pub fn history(&self, kind: &str, key: &Key) -> Option<&History> {
-        self.objects.get(kind)?.get(key)
+        self.objects.iter().find(|(k, _)| *k == kind)?.1.get(key)
     }
 
     /// Every object with a history: (kind, key, history), in no particular order.
