@@ -5,7 +5,6 @@
 use super::{Actor, Cause, Rule};
 use crate::Engine;
 use kubelab_api::{Object, Time};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// An object by kind, namespace (empty for cluster-scoped ones) and name.
@@ -138,27 +137,33 @@ impl Engine {
     /// The steps of `chosen` and of what they reacted to, and of `alone` without what they
     /// reacted to, oldest first, each once.
     fn why_steps(&self, chosen: &[&Arc<Cause>], alone: &[&Arc<Cause>], object: &WrittenObject) -> Vec<WhyStep> {
-        let mut all: BTreeMap<u64, &Arc<Cause>> = alone.iter().map(|c| (c.id, *c)).collect();
+        // Plain vectors, searched by id: a chain is tens of steps, and the page carries no
+        // B-tree code for them.
+        let mut all: Vec<&Arc<Cause>> = alone.to_vec();
         for c in chosen {
             let mut c = Some(*c);
             while let Some(cause) = c {
-                if all.insert(cause.id, cause).is_some() {
+                if all.iter().any(|a| a.id == cause.id) {
                     break;
                 }
+                all.push(cause);
                 c = cause.reacted_to.as_ref();
             }
         }
-        let wrote = self.written_by(&all.keys().copied().collect());
+        all.sort_by_key(|c| c.id);
+        all.dedup_by_key(|c| c.id);
+        let ids: Vec<u64> = all.iter().map(|c| c.id).collect();
+        let mut wrote = self.written_by(&ids);
         // When a kubelet last wrote each object in the chain so far (a kubelet's step tells
         // the events since its previous step).
-        let mut last_at: BTreeMap<WrittenObject, Time> = BTreeMap::new();
+        let mut last_at: Vec<(WrittenObject, Time)> = Vec::new();
         let mut steps = Vec::new();
-        for c in all.values() {
-            let wrote = wrote.get(&c.id).cloned().unwrap_or_default();
-            let step = self.why_step(c, wrote, object, &last_at);
+        for (c, wrote) in all.iter().zip(wrote.iter_mut()) {
+            let step = self.why_step(c, std::mem::take(wrote), object, &last_at);
             if c.actor == Actor::Kubelet {
                 for o in &step.wrote {
-                    last_at.insert(o.clone(), c.at);
+                    last_at.retain(|(w, _)| w != o);
+                    last_at.push((o.clone(), c.at));
                 }
             }
             steps.push(step);
@@ -166,19 +171,20 @@ impl Engine {
         steps
     }
 
-    /// The objects each of `ids` wrote (those that still have it in their history).
-    fn written_by(&self, ids: &std::collections::BTreeSet<u64>) -> BTreeMap<u64, Vec<WrittenObject>> {
-        let mut out: BTreeMap<u64, Vec<WrittenObject>> = BTreeMap::new();
+    /// The objects each of `ids` wrote (those that still have it in their history), in the
+    /// order of `ids`.
+    fn written_by(&self, ids: &[u64]) -> Vec<Vec<WrittenObject>> {
+        let mut out: Vec<Vec<WrittenObject>> = vec![Vec::new(); ids.len()];
         for (kind, key, h) in self.store.causes.all() {
-            for c in h.kept().filter(|c| ids.contains(&c.id)) {
+            for c in h.kept() {
+                let Some(i) = ids.iter().position(|id| *id == c.id) else { continue };
                 let o = WrittenObject { kind, namespace: key.0.clone(), name: key.1.clone() };
-                let v = out.entry(c.id).or_default();
-                if !v.contains(&o) {
-                    v.push(o);
+                if !out[i].contains(&o) {
+                    out[i].push(o);
                 }
             }
         }
-        for v in out.values_mut() {
+        for v in &mut out {
             v.sort();
         }
         out
@@ -189,7 +195,7 @@ impl Engine {
         c: &Cause,
         wrote: Vec<WrittenObject>,
         asked: &WrittenObject,
-        last_at: &BTreeMap<WrittenObject, Time>,
+        last_at: &[(WrittenObject, Time)],
     ) -> WhyStep {
         // The object named in the rule: the one asked about if this wrote it, else the first.
         let about = wrote.iter().find(|o| *o == asked).or(wrote.first()).cloned();
@@ -201,7 +207,7 @@ impl Engine {
                 let node = about.as_ref().and_then(|o| self.node_of(o));
                 let rule = match (&c.rule, &about) {
                     (Rule::Kubelet { .. }, Some(o)) if o.kind == "Pod" => {
-                        self.kubelet_text(c, o, last_at.get(o).copied())
+                        self.kubelet_text(c, o, last_at.iter().find(|(w, _)| w == o).map(|(_, t)| *t))
                     }
                     _ => c.rule.text(&label),
                 };
