@@ -5,6 +5,7 @@
 //! PCG32. The same seed and the same commands give byte-identical results.
 
 mod boot;
+pub mod causes;
 mod clock;
 pub mod config;
 pub mod controllers;
@@ -92,6 +93,9 @@ pub struct Engine {
     /// --current --namespace=dev`): a client's setting, kept with the cluster (as the
     /// port-forwards are) so that replaying the journal rebuilds it.
     context_namespace: String,
+    /// The console command running now, if one is (`begin_command`), and the last one.
+    command: Option<std::sync::Arc<causes::Command>>,
+    last_command: Option<std::sync::Arc<causes::Command>>,
 }
 
 /// How many writes each part of the cluster has made through the API server so far: the
@@ -134,6 +138,8 @@ impl Engine {
             mid_instant: None,
             controllers: Default::default(),
             context_namespace: "default".into(),
+            command: None,
+            last_command: None,
         };
         e.boot();
         e
@@ -649,6 +655,7 @@ impl Engine {
                     self.wakeups.insert(t);
                 }
             }
+            Action::Cause(because) => self.store.causes.set(*because, now),
         }
     }
 

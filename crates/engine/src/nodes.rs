@@ -253,6 +253,7 @@ impl Engine {
         let mut k = Kubelet { machine: m, runtimes: &mut self.runtimes, timings: &self.config.timings };
         k.power_loss(&self.store, now);
         self.controllers.kubelets.rescan();
+        self.note_machine_change(name);
         self.settle();
         Ok(())
     }
@@ -285,8 +286,15 @@ impl Engine {
             }
         }
         self.wakeups.insert(at);
+        self.note_machine_change(name);
         self.settle();
         Ok(())
+    }
+
+    /// A command powered the machine off or on: not a write, but what the node controller
+    /// and the kubelet will react to, so it goes in the Node's history as one.
+    fn note_machine_change(&mut self, name: &str) {
+        self.store.causes.note("Node", &(String::new(), name.to_string()), false);
     }
 
     /// A node whose kubelet came back posts Ready at its first lease renewal.

@@ -4,6 +4,7 @@
 //! actions, and resume exactly where it stopped.
 
 use crate::*;
+use causes::{Actor, Because, Rule, Trigger};
 use controllers::endpoints::EndpointsController;
 use controllers::gc::GarbageCollector;
 use controllers::podgc::PodGarbageCollector;
@@ -46,6 +47,23 @@ impl Stage {
         Stage::Endpoints,
         Stage::ServiceLb,
     ];
+
+    /// The component that runs this stage, by the name its events carry (None: the kubelets).
+    fn component(self) -> Option<&'static str> {
+        Some(match self {
+            Stage::NodeLifecycle => controllers::node_lifecycle::NAME,
+            Stage::Deployment => controllers::deployment::NAME,
+            Stage::ReplicaSet => controllers::replicaset::NAME,
+            Stage::StatefulSet => controllers::statefulset::NAME,
+            Stage::Volumes => controllers::volumes::NAME,
+            Stage::GarbageCollector => controllers::gc::NAME,
+            Stage::PodGarbageCollector => controllers::podgc::NAME,
+            Stage::Scheduler => scheduler::NAME,
+            Stage::Probes | Stage::Kubelets => return None,
+            Stage::Endpoints => controllers::endpoints::NAME,
+            Stage::ServiceLb => controllers::service_lb::NAME,
+        })
+    }
 
     /// The stage after this one, if any.
     fn next(self) -> Option<Stage> {
@@ -141,7 +159,14 @@ impl Engine {
     /// `settle_pass`, stopping between stages, nodes or a few actions when `out_of_time()`
     /// (None: stopped part way; the next call goes on from there).
     pub(crate) fn settle_pass_some(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<bool> {
-        let mut pass = self.pass.take().unwrap_or_else(|| Pass::new(self.store.resource_version()));
+        let mut pass = match self.pass.take() {
+            Some(pass) => pass,
+            None => {
+                // What a pass writes is because of its stages, not of the command before it.
+                self.store.causes.clear();
+                Pass::new(self.store.resource_version())
+            }
+        };
         loop {
             let mut applied = 0;
             while let Some((who, action)) = pass.pending.pop_front() {
@@ -155,6 +180,7 @@ impl Engine {
             let Some(stage) = pass.stage else {
                 // Every reader has read what was written before its last look.
                 self.store.forget_changes_before(self.controllers.oldest_cursor());
+                self.attribute_to_command();
                 return Some(self.store.resource_version() != pass.before);
             };
             if self.run_stage(stage, &mut pass) {
@@ -171,6 +197,23 @@ impl Engine {
     /// what it decides goes to `pass.pending`, in the order the stages always ran. True once
     /// the stage is done.
     fn run_stage(&mut self, stage: Stage, pass: &mut Pass) -> bool {
+        // Whoever runs the stage wrote what it decides, unless it says more (`Action::Cause`).
+        let actor = match stage.component() {
+            Some(name) => Actor::Component(name),
+            None => Actor::Kubelet,
+        };
+        let because = Because { actor, rule: Rule::Unexplained, trigger: Trigger::None };
+        if stage == Stage::NodeLifecycle {
+            // Kubelets that come back register their nodes first.
+            let back = Because { actor: Actor::Kubelet, rule: Rule::KubeletBack, trigger: Trigger::Target };
+            self.store.causes.set(back, self.now);
+        }
+        let who = match stage {
+            Stage::Scheduler => Who::Scheduler,
+            Stage::Probes | Stage::Kubelets => Who::Kubelets,
+            _ => Who::Controllers,
+        };
+        pass.pending.push_back((who, Action::Cause(Box::new(because))));
         let now = self.now;
         let (store, timings) = (&self.store, &self.config.timings);
         let c = &mut self.controllers;
@@ -262,6 +305,11 @@ impl Engine {
             }
             _ => None,
         };
+        match who {
+            Who::Kubelets => self.kubelet_cause(&action),
+            Who::Controllers => self.controller_cause(&action),
+            Who::Scheduler => {}
+        }
         self.apply(action);
         let n = self.store.resource_version() - before;
         if let Some(k) = kubelet_status.filter(|_| n > 0) {

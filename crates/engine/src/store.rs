@@ -131,6 +131,8 @@ pub enum Action {
     Event(EventSpec),
     /// Run the controllers again at this simulated time (a timer, such as minReadySeconds).
     Requeue(Time),
+    /// The writes of the actions after this one (until the next) are because of this.
+    Cause(Box<crate::causes::Because>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -236,6 +238,8 @@ pub struct Store {
     /// An Event was created other than by `record_event` (a manifest): its name may be one
     /// `record_event` would give.
     events_from_outside: bool,
+    /// Why each object is as it is: the cause of every write (`causes.rs`).
+    pub causes: crate::causes::Causes,
 }
 
 /// One write to the store, as a watch reports it: what kind of object, which one, and
@@ -569,7 +573,9 @@ impl Store {
 
     /// Notes a write (a create, change or delete) in the change log.
     fn note_write(&mut self, kind: &'static str, ns: &str, name: &str, deleted: bool) {
-        self.changes.push(Change { kind, key: key(ns, name), deleted });
+        let key = key(ns, name);
+        self.causes.note(kind, &key, deleted);
+        self.changes.push(Change { kind, key, deleted });
     }
 
     /// Every write since a reader's `cursor`, oldest first; the cursor moves past them.

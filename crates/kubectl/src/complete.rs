@@ -112,6 +112,7 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
         ["lab", "on", _, "docker", "network"] => offer(strs(&["create", "ls", "rm"])),
         ["lab", "on", _, "ip"] => offer(strs(&["addr", "link"])),
         ["lab", "time"] => offer(strs(&["next", "pause", "play", "speed"])),
+        ["lab", "why"] => offer(why_objects(engine, &ns)),
         ["kubectl" | "k", cmd, rest @ ..] => complete_kubectl(engine, cmd, rest, current, &ns, start),
         _ => Completion { start, candidates: Vec::new() },
     }
@@ -147,6 +148,24 @@ fn service_names(engine: &Engine, ns: &str) -> Vec<String> {
 fn object_names(engine: &Engine, kind: &str, ns: &str) -> Vec<String> {
     let namespaced = KINDS.iter().find(|k| k.kind == kind).is_some_and(|k| k.namespaced);
     engine.store().list(kind, if namespaced { Some(ns) } else { None }).iter().map(|o| o.meta().name.clone()).collect()
+}
+
+/// What `lab why` explains, as TYPE/NAME: every Deployment, ReplicaSet, StatefulSet, Service,
+/// pod and node.
+fn why_objects(engine: &Engine, ns: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (t, kind) in [
+        ("deployment", "Deployment"),
+        ("node", "Node"),
+        ("pod", "Pod"),
+        ("replicaset", "ReplicaSet"),
+        ("service", "Service"),
+        ("statefulset", "StatefulSet"),
+    ] {
+        let names = if kind == "Node" { node_names(engine) } else { object_names(engine, kind, ns) };
+        out.extend(names.into_iter().map(|n| format!("{t}/{n}")));
+    }
+    out
 }
 
 /// Resource types as kubectl's own completion offers them: the plural names (short names
@@ -339,6 +358,8 @@ mod tests {
         assert_eq!(tab(&e, "kubectl rollout st").1, "kubectl rollout status ");
         assert_eq!(tab(&e, "kubectl rollout status dep").0, ["deployment/api", "deployment/web"]);
         assert_eq!(tab(&e, "lab load start w").1, "lab load start web ");
+        assert_eq!(tab(&e, "lab why deployment/w").1, "lab why deployment/web ");
+        assert_eq!(tab(&e, "lab why node/node-").0, ["node/node-1", "node/node-2", "node/node-3"]);
     }
 
     #[test]

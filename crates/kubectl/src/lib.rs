@@ -45,6 +45,7 @@ pub mod tabwriter;
 pub mod traffic;
 pub mod vm;
 pub mod wait;
+pub mod why;
 
 pub use apply::{apply_manifest, ApplyReport, Problem};
 pub use commands::FileOrDir;

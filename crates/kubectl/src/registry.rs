@@ -8,7 +8,7 @@
 use crate::{
     apply, cluster, commands, config, create, describe, exec, explain, expose, lab, labels, logs, nodes, patch,
 };
-use crate::{dry_run, rollout, run, set_env, set_image, wait};
+use crate::{dry_run, rollout, run, set_env, set_image, wait, why};
 use crate::{Ctx, Output};
 use kubelab_engine::Engine;
 
@@ -404,6 +404,15 @@ pub static LAB: &[Verb] = &[
         lab::export,
         Reads,
         &[("lab export", "Print everything you made as YAML that kubectl apply accepts on a real cluster")],
+    ),
+    ours(
+        "why",
+        why::run,
+        Reads,
+        &[
+            ("lab why TYPE/NAME", "Why an object is as it is: each decision behind it, oldest first, and what holds it"),
+            ("lab why", "What the last command caused, directly or through the controllers"),
+        ],
     ),
     ours("reset", lab::reset, Writes, &[("lab reset", "Start again with a fresh cluster (same seed)")]),
     ours(

@@ -84,13 +84,16 @@ impl Replay {
                     continue;
                 }
                 if let Ok(cmds) = parse_script(&e.command) {
+                    let line = self.session.journal.len() as u32 + 1;
                     for c in &cmds {
+                        self.session.engine.begin_command(line, &e.command);
                         let files = TextFiles(&e.files);
                         execute(
                             &mut self.session.engine,
                             &c.command,
                             &mut Ctx { files: &files, stdin: c.stdin.as_deref(), observe: &mut |_| {} },
                         );
+                        self.session.engine.end_command();
                     }
                 }
             }

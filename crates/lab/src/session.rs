@@ -143,11 +143,18 @@ impl Session {
         };
         let prefix = line.strip_suffix(cmd.command.as_str()).unwrap_or("").to_string();
         let recorder = Recorder { inner: files, read: RefCell::default() };
+        // What the command writes is recorded as caused by its journal line (if journaled,
+        // it is the next one; a replay numbers it the same).
+        if changes_cluster(&line) {
+            let journaled = format!("{prefix}{}", cmd.echo.first().map_or("", |l| l.as_str()));
+            self.engine.begin_command(self.journal.len() as u32 + 1, &journaled);
+        }
         let output = self.console.execute(
             &mut self.engine,
             &line,
             &mut Ctx { files: &recorder, stdin: cmd.stdin.as_deref(), observe },
         );
+        self.engine.end_command();
         if let Some(instead) = self.console.take_journal_as() {
             // A line typed in a pod shell: journaled as the one-shot command it ran.
             let files = recorder.read.into_inner();

@@ -2,6 +2,7 @@
 //! RollingUpdate and Recreate, revisions, status and conditions.
 
 use super::{controller_ref, is_controlled_by, is_pod_active};
+use crate::causes::{Amount, Because, Rule};
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::BTreeMap;
@@ -118,6 +119,8 @@ struct Sync<'a> {
     rss: BTreeMap<String, ReplicaSet>,
     order: Vec<String>,
     new_rs: Option<String>,
+    /// Scaling because spec.replicas changed (sync_scale), not by the rollout's arithmetic.
+    proportional: bool,
 }
 
 impl<'a> Sync<'a> {
@@ -130,6 +133,39 @@ impl<'a> Sync<'a> {
     fn new_replica_set(&self) -> Option<&ReplicaSet> {
         self.new_rs.as_ref().and_then(|n| self.rss.get(n))
     }
+    /// The cause of the writes that follow: `rule`, reacting to the Deployment's last change.
+    fn because(&mut self, rule: Rule) {
+        let m = &self.d.metadata;
+        self.out.push(Action::Cause(Box::new(Because::object(NAME, rule, "Deployment", &m.namespace, &m.name))));
+    }
+
+    /// Why `name` goes from `from` to `to` replicas, with the numbers the rollout used.
+    fn scale_rule(&self, name: &str, from: i32, to: i32) -> Rule {
+        let d = self.d;
+        let replicas = replicas(d);
+        let rolling = d.spec.strategy.type_ == "RollingUpdate" && !self.proportional;
+        let ru = d.spec.strategy.rolling_update.clone().unwrap_or_default();
+        let is_new = self.new_rs.as_deref() == Some(name);
+        if rolling && is_new && to > from {
+            let total = self.all().iter().map(|rs| rs_replicas(rs)).sum();
+            let (max_surge, surge) = (Amount::of(ru.max_surge.as_ref()), max_surge(d));
+            return Rule::SurgeUp { from, to, replicas, max_surge, surge, total };
+        }
+        if rolling && !is_new && to < from {
+            let available = self.all().iter().map(|rs| rs.status.available_replicas).sum();
+            let max_unavailable = Amount::of(ru.max_unavailable.as_ref());
+            return Rule::OldDown {
+                from,
+                to,
+                replicas,
+                max_unavailable,
+                unavailable: self::max_unavailable(d),
+                available,
+            };
+        }
+        Rule::Scale { from, to, replicas }
+    }
+
     fn event(&mut self, reason: &'static str, msg: String) {
         self.out.push(Action::Event(EventSpec::normal(
             object_ref(&Object::Deployment(self.d.clone())),
@@ -151,6 +187,8 @@ impl<'a> Sync<'a> {
             return false;
         }
         let mut next = rs.clone();
+        let rule = self.scale_rule(name, from, to);
+        self.because(rule);
         next.spec.replicas = Some(to);
         next.metadata.annotations.insert(DESIRED_REPLICAS.into(), desired);
         next.metadata.annotations.insert(MAX_REPLICAS.into(), max);
@@ -177,6 +215,7 @@ pub fn reconcile(d: &Deployment, store: &Store, now: Time) -> Vec<Action> {
         rss: kubelab_api::sort::map(owned.iter().map(|rs| (rs.metadata.name.clone(), (*rs).clone()))),
         order: owned.iter().map(|rs| rs.metadata.name.clone()).collect(),
         new_rs: None,
+        proportional: false,
     };
     let created = get_new_replica_set(&mut s, store);
     if d.spec.paused || is_scaling_event(&s) {
@@ -215,6 +254,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
             next.metadata.annotations.entry(DESIRED_REPLICAS.into()).or_insert(replicas(d).to_string());
             next.metadata.annotations.entry(MAX_REPLICAS.into()).or_insert((replicas(d) + max_surge(d)).to_string());
             s.rss.insert(name, next.clone());
+            s.because(Rule::Revision { revision: want_rev });
             s.out.push(Action::update(Object::ReplicaSet(next)));
         }
         return false;
@@ -228,6 +268,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
         // A hash collision with a ReplicaSet we do not own: upstream bumps collisionCount.
         let mut next = d.clone();
         next.status.collision_count = Some(d.status.collision_count.unwrap_or(0) + 1);
+        s.because(Rule::DeploymentStatus);
         s.out.push(Action::update(Object::Deployment(next)));
         return false;
     }
@@ -263,6 +304,7 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
         },
         status: ReplicaSetStatus::default(),
     };
+    s.because(Rule::NewReplicaSet { revision: max_old_revision + 1, replicas: new_replicas });
     s.out.push(Action::create(Object::ReplicaSet(rs.clone())));
     s.rss.insert(name.clone(), rs);
     s.order.push(name.clone());
@@ -310,6 +352,7 @@ fn is_scaling_event(s: &Sync) -> bool {
 
 /// sync/scale: proportional scaling of the active ReplicaSets.
 fn sync_scale(s: &mut Sync) {
+    s.proportional = true;
     let d = s.d;
     let want = replicas(d);
     let active: Vec<String> =
@@ -506,6 +549,7 @@ fn cleanup_deployment(s: &mut Sync, store: &Store) {
     kubelab_api::sort::by_key(&mut olds, |rs| (revision_of(&rs.metadata), store.creation_order(&rs.metadata)));
     let n = olds.len() - limit;
     let doomed: Vec<String> = olds.iter().take(n).map(|r| r.metadata.name.clone()).collect();
+    s.because(Rule::HistoryLimit { limit: limit as i32 });
     for name in doomed {
         s.out.push(Action::Delete { kind: "ReplicaSet", namespace: s.d.metadata.namespace.clone(), name, grace: None });
     }
@@ -591,6 +635,11 @@ fn sync_rollout_status(s: &mut Sync, created: bool) {
     let revision = s.new_replica_set().and_then(|n| n.metadata.annotations.get(REVISION).cloned());
     let revision_changed = revision.is_some() && d.metadata.annotations.get(REVISION) != revision.as_ref();
     if st != d.status || revision_changed {
+        let rule = match revision.as_ref().and_then(|r| r.parse().ok()).filter(|_| revision_changed) {
+            Some(revision) => Rule::Revision { revision },
+            None => Rule::DeploymentStatus,
+        };
+        s.because(rule);
         let mut next = d.clone();
         next.status = st;
         if let Some(r) = revision {

@@ -3,10 +3,18 @@
 //! Ready=Unknown and is tainted `node.kubernetes.io/unreachable`; its pods are marked not
 //! ready at once and evicted when their toleration for the taint runs out (300 s by default).
 
+use crate::causes::{Because, Rule, Trigger};
 use crate::store::{object_ref, pod_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 
 pub const NAME: &str = "node-controller";
+/// The taint eviction controller (its events' source).
+pub const EVICTION: &str = "taint-eviction-controller";
+
+/// The cause of the writes that follow.
+fn because(rule: Rule, trigger: Trigger) -> Action {
+    Action::Cause(Box::new(Because::component(NAME, rule, trigger)))
+}
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
@@ -59,6 +67,7 @@ pub fn reconcile(
             } else {
                 next.spec.taints.retain(|t| t.key != UNSCHEDULABLE);
             }
+            out.push(because(Rule::Unexplained, Trigger::None));
             out.push(Action::update(Object::Node(next)));
         }
         let h = health(&node.metadata.name);
@@ -77,6 +86,8 @@ pub fn reconcile(
                 out.push(Action::Requeue(at));
                 continue;
             }
+            let rule = Rule::NodeSilent { last_renew: h.last_renew, grace_ms: timings.node_monitor_grace_ms };
+            out.push(because(rule, Trigger::Target));
             out.extend(mark_unknown(node, store, now));
             continue;
         }
@@ -115,6 +126,7 @@ fn mark_unknown(node: &Node, store: &Store, now: Time) -> Vec<Action> {
         format!("Node {} status is now: NodeNotReady", node.metadata.name),
         NAME,
     )));
+    out.push(because(Rule::NodeNotReady, Trigger::Object("Node", (String::new(), node.metadata.name.clone()))));
     for p in store.pods.values().filter(|p| p.spec.node_name == node.metadata.name) {
         let mut st = p.status.clone();
         let mut changed = false;
@@ -144,8 +156,9 @@ fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
         .values()
         .filter(|p| p.spec.node_name == node.metadata.name && p.metadata.deletion_timestamp.is_none())
     {
-        // The earliest moment any taint stops being tolerated.
+        // The earliest moment any taint stops being tolerated, and why.
         let mut evict_at: Option<u64> = None;
+        let mut rule = Rule::Unexplained;
         for t in &taints {
             let added = t.time_added.unwrap_or_default().0;
             let tol = p.spec.tolerations.iter().find(|tol| tol.tolerates(t));
@@ -156,6 +169,10 @@ fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
                     Some(s) => added + (s.max(0) as u64) * 1000,
                 },
             };
+            if evict_at.is_none_or(|e| at < e) {
+                let toleration = tol.and_then(|tol| tol.toleration_seconds);
+                rule = Rule::TaintEviction { added: Time(added), toleration, unreachable: t.key == UNREACHABLE };
+            }
             evict_at = Some(evict_at.map_or(at, |e: u64| e.min(at)));
         }
         let Some(at) = evict_at else { continue };
@@ -163,11 +180,13 @@ fn evict_expired(node: &Node, store: &Store, now: Time) -> Vec<Action> {
             out.push(Action::Requeue(Time(at)));
             continue;
         }
+        let node_key = (String::new(), node.metadata.name.clone());
+        out.push(Action::Cause(Box::new(Because::component(EVICTION, rule, Trigger::Object("Node", node_key)))));
         out.push(Action::Event(EventSpec::normal(
             pod_ref(p),
             "TaintManagerEviction",
             format!("Marking for deletion Pod {}/{}", p.metadata.namespace, p.metadata.name),
-            "taint-eviction-controller",
+            EVICTION,
         )));
         out.push(Action::Delete {
             kind: "Pod",

@@ -1,6 +1,7 @@
 //! The ReplicaSet controller (pkg/controller/replicaset): keep `spec.replicas` active pods.
 
 use super::{controller_ref, is_controlled_by, is_pod_active, is_pod_available, is_pod_ready, ready_since};
+use crate::causes::{Because, Rule, Trigger};
 use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use crate::store::{object_ref, Action, Cursor, EventSpec, Key, Store};
 use kubelab_api::*;
@@ -210,6 +211,7 @@ fn reconcile_counted(rs: &ReplicaSet, store: &Store, now: Time, counts: Counts) 
 /// The status write, and (minReadySeconds) when to look again.
 fn finish(rs: &ReplicaSet, active: &[&Pod], status: ReplicaSetStatus, now: Time, out: &mut Vec<Action>) {
     if status != rs.status {
+        out.push(Action::Cause(Box::new(Because::component(NAME, Rule::ReplicaSetStatus, Trigger::None))));
         let mut next = rs.clone();
         next.status = status;
         out.push(Action::update(Object::ReplicaSet(next)));
@@ -235,7 +237,7 @@ pub fn manage_replicas(rs: &ReplicaSet, active: &[&Pod], store: &Store) -> Vec<A
         return create_replicas(rs, want - have);
     }
     let rs_ref = object_ref(&Object::ReplicaSet(rs.clone()));
-    let mut out = Vec::new();
+    let mut out = vec![because(rs, Rule::TooMany { have: have as i32, want: want as i32 })];
     for p in pods_to_delete(active, (have - want).min(BURST_REPLICAS), store) {
         out.push(Action::Delete {
             kind: "Pod",
@@ -259,14 +261,22 @@ fn create_replicas(rs: &ReplicaSet, missing: usize) -> Vec<Action> {
         return Vec::new();
     }
     let rs_ref = object_ref(&Object::ReplicaSet(rs.clone()));
-    (0..missing.min(BURST_REPLICAS))
-        .map(|_| {
+    let want = rs.spec.replicas.unwrap_or(1).max(0);
+    let rule = Rule::TooFew { have: want - missing as i32, want };
+    std::iter::once(because(rs, rule))
+        .chain((0..missing.min(BURST_REPLICAS)).map(|_| {
             Action::CreateWithEvent(
                 Box::new(Object::Pod(pod_from_template(rs))),
                 EventSpec::normal(rs_ref.clone(), "SuccessfulCreate", "Created pod: {name}".into(), NAME),
             )
-        })
+        }))
         .collect()
+}
+
+/// The cause of the writes that follow: `rule`, reacting to the ReplicaSet's last change.
+fn because(rs: &ReplicaSet, rule: Rule) -> Action {
+    let m = &rs.metadata;
+    Action::Cause(Box::new(Because::object(NAME, rule, "ReplicaSet", &m.namespace, &m.name)))
 }
 
 /// A new pod for this ReplicaSet: the template with generateName `<rs>-` and a controller ref.

@@ -1,0 +1,320 @@
+//! Why each object is as it is. Every write through the API server carries its cause: who
+//! wrote (a console command, or a component by the name its events carry), what rule made it
+//! decide, with the numbers it used (`Rule`, formatted only when asked), and which earlier
+//! write it reacted to. The store records, for each object, the cause of its first write and
+//! of its last few (`History`); `Engine::why` reads them back (`why.rs`).
+//!
+//! Causes are engine state: deterministic (ids count writes' causes in order), cloned with
+//! the engine (a cause is shared, immutable, behind an `Arc`, so the timeline's snapshots
+//! share them), and bounded: `KEPT_PER_OBJECT` per object, the rest counted; a deleted
+//! object's history goes with it; a chain of reactions is kept `MAX_DEPTH` steps back.
+
+mod diagnose;
+pub(crate) mod record;
+mod rule;
+mod why;
+
+pub use rule::{Amount, Rule};
+pub use why::{Why, WhyStep, WrittenObject};
+
+use crate::fasthash::FastMap;
+use crate::store::Key;
+use kubelab_api::Time;
+use std::sync::Arc;
+
+/// Causes kept per object besides the one of its first write; older ones are counted.
+pub const KEPT_PER_OBJECT: usize = 6;
+/// How many reactions back a chain is kept (a cause further back is forgotten).
+const MAX_DEPTH: u8 = 24;
+
+/// Who wrote.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Actor {
+    /// A console command: its line in the journal and its text.
+    Command(Arc<Command>),
+    /// A control-plane component, by the name its events carry (`deployment-controller`).
+    Component(&'static str),
+    /// The kubelet of the node the object is on (a pod's node, or the Node itself).
+    Kubelet,
+}
+
+/// A console command as the journal keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// Its line in the journal, from 1.
+    pub line: u32,
+    pub text: String,
+}
+
+/// Which earlier write a decision reacted to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trigger {
+    None,
+    /// The last write to the object written now by someone else (a kubelet reacts to its
+    /// pod's binding, the scheduler to the pod's creation).
+    Target,
+    /// The last write by someone else to this object (a ReplicaSet's pods react to the
+    /// ReplicaSet's scaling).
+    Object(&'static str, Key),
+}
+
+/// A decision before it is recorded: who, by what rule, reacting to what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Because {
+    pub actor: Actor,
+    pub rule: Rule,
+    pub trigger: Trigger,
+}
+
+impl Because {
+    /// A component's decision reacting to `trigger`.
+    pub fn component(name: &'static str, rule: Rule, trigger: Trigger) -> Because {
+        Because { actor: Actor::Component(name), rule, trigger }
+    }
+
+    /// Reacting to the last write by someone else to `kind` `ns`/`name`.
+    pub fn object(name: &'static str, rule: Rule, kind: &'static str, ns: &str, object: &str) -> Because {
+        Because::component(name, rule, Trigger::Object(kind, (ns.to_string(), object.to_string())))
+    }
+}
+
+/// One recorded cause: shared by every write it made.
+#[derive(Debug, PartialEq)]
+pub struct Cause {
+    /// Causes are numbered in the order they first wrote.
+    pub id: u64,
+    pub at: Time,
+    pub actor: Actor,
+    pub rule: Rule,
+    pub reacted_to: Option<Arc<Cause>>,
+    depth: u8,
+}
+
+impl Cause {
+    /// The command this cause goes back to, through what it reacted to, if any.
+    pub fn command(&self) -> Option<&Arc<Command>> {
+        let mut c = self;
+        loop {
+            if let Actor::Command(cmd) = &c.actor {
+                return Some(cmd);
+            }
+            c = c.reacted_to.as_deref()?;
+        }
+    }
+}
+
+/// What is known of one object's writes: the first write by each writer (so a pod that
+/// restarts all day still shows who made, bound and started it) and the last few.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// The first write of each writer, oldest first (at most `KEPT_PER_OBJECT` writers).
+    pub firsts: Vec<Arc<Cause>>,
+    /// Later writes' causes, oldest first, at most `KEPT_PER_OBJECT`.
+    pub recent: Vec<Arc<Cause>>,
+    /// Writes whose causes were let go (more than `KEPT_PER_OBJECT`, or a status write
+    /// replaced by the next one of the same kind).
+    pub forgotten: u32,
+}
+
+impl History {
+    /// Every cause kept, oldest first.
+    pub fn causes(&self) -> Vec<&Arc<Cause>> {
+        let mut all: Vec<&Arc<Cause>> = self.firsts.iter().chain(self.recent.iter()).collect();
+        all.sort_by_key(|c| c.id);
+        all
+    }
+
+    /// Every cause kept, in no particular order.
+    pub fn kept(&self) -> impl Iterator<Item = &Arc<Cause>> {
+        self.firsts.iter().chain(self.recent.iter())
+    }
+
+    /// The cause of the last write kept.
+    pub fn latest(&self) -> Option<&Arc<Cause>> {
+        self.firsts.iter().chain(self.recent.iter()).max_by_key(|c| c.id)
+    }
+
+    /// The cause of the object's first write.
+    pub fn created(&self) -> Option<&Arc<Cause>> {
+        self.firsts.first()
+    }
+
+    fn push(&mut self, cause: &Arc<Cause>) {
+        if self.latest().is_some_and(|last| Arc::ptr_eq(last, cause)) {
+            return;
+        }
+        if self.firsts.len() < KEPT_PER_OBJECT && self.firsts.iter().all(|c| c.actor != cause.actor) {
+            self.firsts.push(cause.clone());
+            return;
+        }
+        // A status write after another by the same writer says nothing the later one does not.
+        if let Some(prev) = self.recent.last_mut() {
+            let prev_is_latest = self.firsts.last().is_none_or(|f| f.id < prev.id);
+            if prev_is_latest && prev.actor == cause.actor && prev.rule.is_status() && cause.rule.is_status() {
+                *prev = cause.clone();
+                self.forgotten += 1;
+                return;
+            }
+        }
+        if self.recent.len() >= KEPT_PER_OBJECT {
+            self.recent.remove(0);
+            self.forgotten += 1;
+        }
+        self.recent.push(cause.clone());
+    }
+
+    /// What a write by `actor` reacts to: the last write by someone else, unless the chain
+    /// behind it is already `MAX_DEPTH` long.
+    fn reaction_of(&self, actor: &Actor) -> Option<&Arc<Cause>> {
+        self.kept().filter(|c| c.actor != *actor).max_by_key(|c| c.id).filter(|c| c.depth < MAX_DEPTH)
+    }
+}
+
+/// The store's record of causes: what the writes now being applied are because of, and each
+/// object's history by kind and key.
+#[derive(Clone, Debug, Default)]
+pub struct Causes {
+    next_id: u64,
+    at: Time,
+    /// What the next writes are because of (None: nothing is recorded, as at boot).
+    pending: Option<Because>,
+    /// `pending` as recorded, once it has written.
+    current: Option<Arc<Cause>>,
+    /// Histories by kind (a short list, in the order kinds were first written) and key.
+    objects: Vec<(&'static str, FastMap<Key, History>)>,
+}
+
+/// A new cause, numbered next.
+fn new_cause(next_id: &mut u64, at: Time, because: &Because, reacted_to: Option<Arc<Cause>>) -> Arc<Cause> {
+    *next_id += 1;
+    Arc::new(Cause {
+        id: *next_id,
+        at,
+        actor: because.actor.clone(),
+        rule: because.rule.clone(),
+        depth: reacted_to.as_ref().map_or(0, |c| c.depth + 1),
+        reacted_to,
+    })
+}
+
+impl Causes {
+    /// The writes from now on are because of `because`, at `at`.
+    pub fn set(&mut self, because: Because, at: Time) {
+        self.pending = Some(because);
+        self.current = None;
+        self.at = at;
+    }
+
+    /// The writes from now on are not recorded.
+    pub fn clear(&mut self) {
+        self.pending = None;
+        self.current = None;
+    }
+
+    /// What the next writes are because of.
+    pub fn pending(&self) -> Option<&Because> {
+        self.pending.as_ref()
+    }
+
+    /// Notes a write of `kind` `key` (called by the store for every write). The object's
+    /// history is looked up once (a kubelet's write reacts to the pod's own history).
+    pub(crate) fn note(&mut self, kind: &'static str, key: &Key, deleted: bool) {
+        if kind == "Event" {
+            return;
+        }
+        if deleted {
+            if let Some((_, m)) = self.objects.iter_mut().find(|(k, _)| *k == kind) {
+                m.remove(key);
+            }
+            return;
+        }
+        let Some(because) = &self.pending else { return };
+        if self.current.is_none() {
+            if let Trigger::Object(k, other) = &because.trigger {
+                let reacted_to = self.history(k, other).and_then(|h| h.reaction_of(&because.actor)).cloned();
+                self.current = Some(new_cause(&mut self.next_id, self.at, because, reacted_to));
+            }
+        }
+        let at = match self.objects.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                self.objects.push((kind, FastMap::default()));
+                self.objects.len() - 1
+            }
+        };
+        let map = &mut self.objects[at].1;
+        if !map.contains_key(key) {
+            map.insert(key.clone(), History::default());
+        }
+        let Some(h) = map.get_mut(key) else { return };
+        let cause = match &self.current {
+            Some(c) => c.clone(),
+            None => {
+                let reacted_to = match because.trigger {
+                    Trigger::Target => h.reaction_of(&because.actor).cloned(),
+                    _ => None,
+                };
+                let c = new_cause(&mut self.next_id, self.at, because, reacted_to);
+                self.current = Some(c.clone());
+                c
+            }
+        };
+        h.push(&cause);
+    }
+
+    /// What is known of one object's writes.
+    pub fn history(&self, kind: &str, key: &Key) -> Option<&History> {
+        self.objects.iter().find(|(k, _)| *k == kind)?.1.get(key)
+    }
+
+    /// Every object with a history: (kind, key, history), in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &Key, &History)> {
+        self.objects.iter().flat_map(|(kind, m)| m.iter().map(move |(k, h)| (*kind, k, h)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: &str) -> Key {
+        ("default".into(), n.into())
+    }
+
+    #[test]
+    fn a_write_reacts_to_the_last_write_by_someone_else_and_histories_stay_bounded() {
+        let mut c = Causes::default();
+        let cmd = Arc::new(Command { line: 1, text: "kubectl create deployment web --image=nginx".into() });
+        c.set(Because { actor: Actor::Command(cmd), rule: Rule::Command, trigger: Trigger::None }, Time(0));
+        c.note("Deployment", &key("web"), false);
+        c.set(
+            Because::object("deployment-controller", Rule::DeploymentStatus, "Deployment", "default", "web"),
+            Time(1),
+        );
+        c.note("Deployment", &key("web"), false);
+        let rule = Rule::NewReplicaSet { revision: 1, replicas: 1 };
+        c.set(Because::object("deployment-controller", rule, "Deployment", "default", "web"), Time(1));
+        c.note("ReplicaSet", &key("web-5f9"), false);
+        let rule = Rule::TooFew { have: 0, want: 1 };
+        c.set(Because::object("replicaset-controller", rule, "ReplicaSet", "default", "web-5f9"), Time(1));
+        c.note("Pod", &key("web-1"), false);
+        let pod = c.history("Pod", &key("web-1")).unwrap();
+        let created = pod.created().unwrap();
+        let rs = created.reacted_to.as_ref().unwrap();
+        assert_eq!(rs.rule, Rule::NewReplicaSet { revision: 1, replicas: 1 });
+        // The deployment controller's own status write is skipped: the command is what it reacted to.
+        assert_eq!(rs.reacted_to.as_ref().unwrap().rule, Rule::Command);
+        assert_eq!(created.command().unwrap().line, 1);
+        for i in 0..20 {
+            c.set(Because::component("x", Rule::TooFew { have: i, want: 30 }, Trigger::Target), Time(2));
+            c.note("Pod", &key("web-1"), false);
+        }
+        let pod = c.history("Pod", &key("web-1")).unwrap();
+        // The first write by "x" stays, with the last few.
+        assert_eq!(pod.firsts.len(), 2);
+        assert_eq!((pod.recent.len(), pod.forgotten), (KEPT_PER_OBJECT, 19 - KEPT_PER_OBJECT as u32));
+        c.clear();
+        c.note("Pod", &key("web-1"), true);
+        assert!(c.history("Pod", &key("web-1")).is_none(), "a deleted object's history goes with it");
+    }
+}

@@ -1,0 +1,253 @@
+//! The rules components decide by, as compact data with the numbers they used: formatted
+//! only when a learner asks why (`Rule::text`), never on the hot path.
+
+use crate::duration::format_clock;
+use kubelab_api::{IntOrString, Time};
+
+/// A setting that is a count or a percentage (maxSurge, maxUnavailable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amount {
+    pub value: i32,
+    pub percent: bool,
+}
+
+impl Amount {
+    pub fn of(v: Option<&IntOrString>) -> Amount {
+        match v {
+            Some(IntOrString::Int(i)) => Amount { value: *i, percent: false },
+            Some(IntOrString::String(s)) => {
+                Amount { value: s.trim_end_matches('%').parse().unwrap_or(0), percent: s.ends_with('%') }
+            }
+            None => Amount { value: 0, percent: false },
+        }
+    }
+
+    fn text(self) -> String {
+        if self.percent {
+            format!("{}%", self.value)
+        } else {
+            self.value.to_string()
+        }
+    }
+}
+
+/// What made a component (or a command) write, with the numbers it used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    /// A console command wrote it (the command's text says what).
+    Command,
+    /// A component wrote without saying why (one that does not record its rules yet).
+    Unexplained,
+
+    // The deployment controller (pkg/controller/deployment).
+    /// A ReplicaSet for the Deployment's current template, with its revision.
+    NewReplicaSet {
+        revision: i64,
+        replicas: i32,
+    },
+    /// The new ReplicaSet scaled up within maxSurge (NewRSNewReplicas).
+    SurgeUp {
+        from: i32,
+        to: i32,
+        replicas: i32,
+        max_surge: Amount,
+        surge: i32,
+        total: i32,
+    },
+    /// An old ReplicaSet scaled down within maxUnavailable (reconcileOldReplicaSets).
+    OldDown {
+        from: i32,
+        to: i32,
+        replicas: i32,
+        max_unavailable: Amount,
+        unavailable: i32,
+        available: i32,
+    },
+    /// A ReplicaSet scaled because the Deployment's replicas changed, or by Recreate.
+    Scale {
+        from: i32,
+        to: i32,
+        replicas: i32,
+    },
+    /// The revision annotations of the Deployment's ReplicaSets (a rollback reuses one).
+    Revision {
+        revision: i64,
+    },
+    /// An old ReplicaSet past revisionHistoryLimit deleted (cleanupDeployment).
+    HistoryLimit {
+        limit: i32,
+    },
+    /// The Deployment's status (replicas, conditions, observedGeneration).
+    DeploymentStatus,
+
+    // The ReplicaSet controller (pkg/controller/replicaset).
+    /// Fewer active pods than spec.replicas: one more created.
+    TooFew {
+        have: i32,
+        want: i32,
+    },
+    /// More active pods than spec.replicas: one deleted (getPodsToDelete's order).
+    TooMany {
+        have: i32,
+        want: i32,
+    },
+    /// The ReplicaSet's status counts.
+    ReplicaSetStatus,
+
+    // The StatefulSet controller.
+    /// Ordinal `ordinal` of `replicas` missing (pods are made in order).
+    Ordinal {
+        ordinal: i32,
+        replicas: i32,
+    },
+    StatefulSetStatus,
+
+    // The scheduler.
+    /// Bound to the node with the highest score among the feasible nodes found.
+    Bound {
+        score: i64,
+        feasible: u32,
+        looked: u32,
+        nodes: u32,
+        rejected: Option<Box<[(&'static str, u16)]>>,
+    },
+    /// No node fits: the reasons are in the pod's PodScheduled condition.
+    Unschedulable {
+        nodes: u32,
+    },
+
+    // The kubelet.
+    /// A status written after a sync (the events it recorded are read back when asked).
+    Kubelet {
+        ready: bool,
+        phase: &'static str,
+    },
+    /// The pod's containers stopped after its grace period: the kubelet confirms the delete.
+    ConfirmDelete,
+
+    // The node lifecycle controller and taint eviction.
+    /// The node's kubelet is back and registers its Node (or posts it Ready again).
+    KubeletBack,
+    /// The node's kubelet stopped renewing: Ready Unknown and the unreachable taints.
+    NodeSilent {
+        last_renew: Time,
+        grace_ms: u64,
+    },
+    /// The pod's node is not Ready, so neither is the pod (MarkPodsNotReady).
+    NodeNotReady,
+    /// A NoExecute taint not tolerated (or tolerated for `toleration` seconds) since `added`.
+    TaintEviction {
+        added: Time,
+        toleration: Option<i64>,
+        unreachable: bool,
+    },
+
+    // Others.
+    /// The Endpoints of a Service: its ready and not-ready addresses.
+    Endpoints {
+        ready: u32,
+        not_ready: u32,
+    },
+    /// The owner is gone (the garbage collector).
+    OwnerGone,
+    /// The pod garbage collector: a pod of a node that is gone, or past the threshold.
+    PodGc,
+    /// A volume provisioned or bound to its claim.
+    Volume,
+    /// A LoadBalancer Service's address.
+    LoadBalancer,
+}
+
+/// `1 replica`, `3 replicas`.
+fn count(n: i32, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+impl Rule {
+    /// A status write that the next one of the same kind by the same writer makes stale.
+    pub fn is_status(&self) -> bool {
+        matches!(self, Rule::DeploymentStatus | Rule::ReplicaSetStatus | Rule::StatefulSetStatus)
+    }
+
+    /// The rule in the learner's words, with upstream's names and the numbers used.
+    /// `object` names what was written (`ReplicaSet web-5f9`).
+    pub fn text(&self, object: &str) -> String {
+        match self {
+            Rule::Command => String::new(),
+            Rule::Unexplained => format!("wrote {object}"),
+            Rule::NewReplicaSet { revision, replicas } => {
+                format!("no ReplicaSet has the Deployment's pod template: created {object} (revision {revision}) with {}", count(*replicas, "replica"))
+            }
+            Rule::SurgeUp { from, to, replicas, max_surge, surge, total } => format!(
+                "maxSurge {} of {replicas} = {surge}, so {} pods may exist and {total} do: scaled {object} up from {from} to {to}",
+                max_surge.text(),
+                replicas + surge
+            ),
+            Rule::OldDown { from, to, replicas, max_unavailable, unavailable, available } => format!(
+                "maxUnavailable {} of {replicas} = {unavailable}, so {} pods must stay available and {available} are: scaled {object} down from {from} to {to}",
+                max_unavailable.text(),
+                replicas - unavailable
+            ),
+            Rule::Scale { from, to, replicas } => {
+                format!("the Deployment wants {replicas} replicas: scaled {object} from {from} to {to}")
+            }
+            Rule::Revision { revision } => format!("{object} is revision {revision}"),
+            Rule::HistoryLimit { limit } => {
+                format!("revisionHistoryLimit {limit}: deleted {object}, an old ReplicaSet with no pods")
+            }
+            Rule::DeploymentStatus => format!("updated {object}'s status"),
+            Rule::TooFew { have, want } => format!("the ReplicaSet has {have} pods, wants {want}: created {object}"),
+            Rule::TooMany { have, want } => format!("the ReplicaSet has {have} pods, wants {want}: deleted {object}"),
+            Rule::ReplicaSetStatus => format!("updated {object}'s status"),
+            Rule::Ordinal { ordinal, replicas } => {
+                format!("the StatefulSet wants {replicas} replicas and ordinal {ordinal} is missing: created {object}")
+            }
+            Rule::StatefulSetStatus => format!("updated {object}'s status"),
+            Rule::Bound { score, feasible, looked, nodes, rejected } => {
+                let mut s = format!(
+                    "bound {object}: the node scored {score}, the highest of {} ({looked} of {nodes} looked at)",
+                    count(*feasible as i32, "feasible node")
+                );
+                if let Some(r) = rejected.as_deref().filter(|r| !r.is_empty()) {
+                    let parts: Vec<String> = r.iter().map(|(plugin, n)| format!("{n} by {plugin}")).collect();
+                    s.push_str(&format!("; filtered out: {}", parts.join(", ")));
+                }
+                s
+            }
+            Rule::Unschedulable { nodes } => format!("no node of {nodes} fits {object}: FailedScheduling"),
+            Rule::Kubelet { ready, phase } => {
+                format!("posted {object}'s status: {phase}, {}", if *ready { "Ready" } else { "not Ready" })
+            }
+            Rule::ConfirmDelete => format!("the containers have stopped: confirmed the deletion of {object}"),
+            Rule::NodeSilent { last_renew, grace_ms } => format!(
+                "the kubelet last renewed its lease at {}; nothing for {} (node-monitor-grace-period): {object} Ready Unknown, tainted node.kubernetes.io/unreachable",
+                format_clock(last_renew.0),
+                format_clock(*grace_ms)
+            ),
+            Rule::KubeletBack => format!("the kubelet is back: posted {object} Ready"),
+            Rule::NodeNotReady => format!("its node is not Ready: marked {object} not Ready"),
+            Rule::TaintEviction { added, toleration, unreachable } => {
+                let taint = if *unreachable { "node.kubernetes.io/unreachable" } else { "a NoExecute taint" };
+                match toleration {
+                    Some(s) => format!(
+                        "{taint} since {}, tolerated for {s}s (until {}): evicted {object}",
+                        format_clock(added.0),
+                        format_clock(added.0 + (*s).max(0) as u64 * 1000)
+                    ),
+                    None => format!("{taint} since {}, not tolerated: evicted {object}", format_clock(added.0)),
+                }
+            }
+            Rule::Endpoints { ready, not_ready } => {
+                format!("the Service's selector matches {ready} ready and {not_ready} not-ready pod(s): wrote {object}")
+            }
+            Rule::OwnerGone => format!("its owner is gone: deleted {object}"),
+            Rule::PodGc => format!("deleted {object}"),
+            Rule::Volume => format!("provisioned or bound {object}"),
+            Rule::LoadBalancer => format!("gave {object} its load balancer"),
+        }
+    }
+}
