@@ -283,3 +283,13 @@ impl Engine {
             .map(|cmd| (**cmd).clone())
     }
 }
+
+impl Engine {
+    /// What holds `kind` `ns`/`name` if it is not fine, a line each (the end of `why`, without
+    /// the chain): the page's map shows the first line on a failing pod.
+    pub fn diagnosis(&self, kind: &str, ns: &str, name: &str) -> Vec<String> {
+        let Some(info) = kubelab_api::object::kind_info_by_kind(kind) else { return Vec::new() };
+        let ns = if info.namespaced { ns } else { "" };
+        self.store.get(info.kind, ns, name).map(|obj| self.diagnose(&obj)).unwrap_or_default()
+    }
+}
