@@ -43,8 +43,12 @@ impl Lit {
     }
 
     pub fn has_pod(&self, namespace: &str, name: &str) -> bool {
-        // A borrowed lookup: the set is small, so a scan is as quick as building a key.
-        !self.pods.is_empty() && self.pods.iter().any(|(ns, n)| ns == namespace && n == name)
+        match self.pods.len() {
+            0 => false,
+            // A few: a scan is quicker than building a key.
+            1..=8 => self.pods.iter().any(|(ns, n)| ns == namespace && n == name),
+            _ => self.pods.contains(&(namespace.to_string(), name.to_string())),
+        }
     }
 }
 
