@@ -56,7 +56,12 @@ impl App {
     /// Runs console text through the lab, with the open lesson's files beside the editor's.
     pub(super) fn run(&mut self, text: &str, typed: bool) -> Vec<Ran> {
         let extra = self.lesson_files();
-        self.lab.run(&self.platform, text, typed, &extra)
+        let journaled = self.lab.session.journal().len();
+        let ran = self.lab.run(&self.platform, text, typed, &extra);
+        if self.lab.session.journal().len() < journaled {
+            self.blast.clear(); // a fresh cluster: the lines it named are gone
+        }
+        ran
     }
 
     /// The page's own remark in the console.

@@ -125,6 +125,11 @@ pub enum Msg {
     ToggleTheme,
     /// The editor drawer was opened (true) or closed.
     EditorDrawer(bool),
+    /// A step of the inspector's Why hovered or focused (its id), or left (None).
+    WhyHover(Option<u64>),
+    /// A console command (its journal line) clicked: show on the map what it caused, or
+    /// clear that if it is shown; None (Escape) clears.
+    Cause(Option<u32>),
 }
 
 impl Msg {
@@ -153,6 +158,8 @@ impl Msg {
                 | Msg::SaveNow
                 | Msg::Select(_)
                 | Msg::CloseInspector
+                | Msg::WhyHover(_)
+                | Msg::Cause(None)
                 | Msg::Reset
         )
     }
@@ -184,6 +191,12 @@ pub struct App {
     share_link: Option<String>,
     /// The pods' views kept between drawings (see `model::PodViewCache`).
     pod_views: crate::model::PodViewCache,
+    /// The selection's Why, built when the selection or the cluster changed.
+    why: crate::model::WhyCache,
+    /// The Why step hovered or focused.
+    why_hover: Option<u64>,
+    /// The console command whose effects the map shows ("blast radius").
+    blast: kubelab_lab::why::Blast,
     /// A share link waiting for the learner's answer, with the saved work it would replace.
     pending_share: Option<(crate::share::Shared, String)>,
     presenter: bool,
@@ -231,6 +244,9 @@ impl Component for App {
             last_check: None,
             share_link: None,
             pod_views: Default::default(),
+            why: Default::default(),
+            why_hover: None,
+            blast: Default::default(),
             pending_share: None,
             presenter: props.presenter,
             presenter_flag,
@@ -326,11 +342,26 @@ impl App {
                 self.editor_drawer = open;
                 true
             }
+            Msg::WhyHover(step) => {
+                let changed = self.why_hover != step;
+                self.why_hover = step;
+                changed
+            }
+            Msg::Cause(Some(line)) => {
+                self.blast.toggle(self.lab.session.engine(), line);
+                true
+            }
+            Msg::Cause(None) => {
+                let shown = self.blast.line.is_some();
+                self.blast.clear();
+                shown
+            }
         }
     }
 
     fn select(&mut self, selection: Option<Selection>) -> bool {
         self.selected = selection;
+        self.why_hover = None;
         true
     }
 

@@ -63,9 +63,21 @@ impl App {
         let on_command = link.callback(Msg::Command);
         let on_select = link.callback(Msg::Select);
         let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
+        // The Why is the live cluster's (while a save replays, what is rebuilt so far), so its
+        // steps stay put while the timeline goes back to one of them.
+        let live = if self.lab.restoring.is_some() { engine } else { self.lab.session.engine() };
+        let why = self.selected.as_ref().filter(|_| !vm_view).and_then(|s| self.why.get(live, s));
+        let hovered = self.why_hover.and_then(|id| why.as_ref()?.steps.iter().find(|s| s.id == id).cloned());
+        let lit_map = hovered.as_ref().map_or_else(|| self.blast.lit.clone(), |s| s.lit.clone());
+        let why_status = match (&hovered, self.blast.summary()) {
+            (Some(s), _) => Some(format!("◆ marks what this step wrote ({}, at {}).", s.who, s.time)),
+            (None, Some(summary)) => Some(format!("◆ {summary}")),
+            _ => None,
+        };
         let reached = self.lab.clock.lagging();
         html! {
-            <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}>
+            <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}
+                 onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Cause(None)))}>
                 <a class="skip-link" href="#console-input" data-testid="skip-link" onclick={Callback::from(super::dom::focus_console)}>{ "Skip to the console" }</a>
                 <header class="top">
                     <div class="brand">
@@ -159,9 +171,20 @@ impl App {
                             <Timeline live_ms={self.lab.session.engine().now().0} viewing={self.lab.past.as_ref().map(|p| p.target)}
                                       rebuilding={self.lab.past.as_ref().is_some_and(|p| p.replay.is_some())}
                                       marks={timeline_marks(self.lab.session.journal())} disabled={busy}
+                                      first_line={self.lab.session.journal().len().saturating_sub(MARKS) as u32 + 1}
+                                      on_mark={Some(link.callback(|line| Msg::Cause(Some(line))))} pressed={self.blast.line}
                                       on_scrub={link.callback(Msg::Scrub)} on_live={link.callback(|_| Msg::Live)} />
-                            <ControlPlane activity={engine.activity()} lit={lit} />
-                            <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()}
+                            <ControlPlane activity={engine.activity()} lit={lit} why={hovered.as_ref().map(|s| s.part)} />
+                            if let Some(text) = why_status {
+                                <p class="why-status" data-testid="why-status" role="status">
+                                    { text }
+                                    if self.blast.line.is_some() && hovered.is_none() {
+                                        <button type="button" data-testid="why-clear" onclick={link.callback(|_| Msg::Cause(None))}
+                                                title="Or click the command again, or press Esc">{ "Clear (Esc)" }</button>
+                                    }
+                                </p>
+                            }
+                            <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} lit={lit_map}
                                         flow={FlowView::from_engine(engine, DOT_WALL_MS * self.lab.clock.speed() as u64)} />
                             <div class="map-foot">
                                 <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
@@ -174,11 +197,14 @@ impl App {
                              machine={self.lab.session.machine().map(String::from)} prompt={self.lab.session.prompt()}
                              on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
                              on_interrupt={Some(link.callback(|_| Msg::Interrupt))}
+                             on_cause={Some(link.callback(Msg::Cause))} cause_line={self.blast.line}
                              on_run={link.callback(Msg::Run)} on_clear={link.callback(|_| Msg::ClearConsole)} />
                     if side {
                         <aside class="side" aria-label="Inspector, traffic and events">
                             if !vm_view {
-                                <Inspector view={inspector} disabled={busy} on_command={on_command.clone()}
+                                <Inspector view={inspector} disabled={busy} on_command={on_command.clone()} {why}
+                                           why_hovered={self.why_hover} viewing_ms={self.lab.past.as_ref().map(|p| p.target)}
+                                           on_why_hover={link.callback(Msg::WhyHover)} on_why_step={link.callback(Msg::Scrub)}
                                            on_close={link.callback(|_| Msg::CloseInspector)} />
                             }
                             <TrafficPanel view={TrafficView::from_engine(engine)} {targets} disabled={busy} {on_command} />
@@ -236,8 +262,11 @@ fn map_title(c: &ClusterView) -> String {
     )
 }
 
-/// The timeline's marks: each journaled command's time and first line (the last 200).
+/// The timeline shows the journal's last this many commands.
+const MARKS: usize = 200;
+
+/// The timeline's marks: each journaled command's time and first line (the last `MARKS`).
 fn timeline_marks(journal: &[crate::session::Entry]) -> Vec<(u64, String)> {
-    let skip = journal.len().saturating_sub(200);
+    let skip = journal.len().saturating_sub(MARKS);
     journal.iter().skip(skip).map(|e| (e.t, e.command.lines().next().unwrap_or("").to_string())).collect()
 }

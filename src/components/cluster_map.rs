@@ -8,7 +8,8 @@
 
 use super::draw_budget::{admit, draw_again_soon};
 use crate::model::{node_status, owner_colour, ClusterView, FlowView, NodeView, PodView, Selection, ServiceView};
-use std::collections::BTreeMap;
+use kubelab_lab::why::Lit;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -51,7 +52,26 @@ const MAX_CLAIMS: usize = 2;
 const CLAIM_H: u32 = 20;
 
 fn chip_height(p: &PodView) -> u32 {
-    CHIP_H + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32
+    CHIP_H + reason_height(p) + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32
+}
+
+/// A failing pod's reason takes a line of its own under its state.
+const REASON_H: u32 = 16;
+
+fn reason_height(p: &PodView) -> u32 {
+    if p.reason.is_some() {
+        REASON_H
+    } else {
+        0
+    }
+}
+
+/// Characters of a reason drawn on a chip (13 px, the chip's width); the whole reason is in
+/// the tooltip and the accessible name.
+const REASON_LINE_CHARS: usize = 26;
+
+fn fit_reason(reason: &str) -> String {
+    crate::model::shorten(reason, REASON_LINE_CHARS)
 }
 
 /// A node box's height for these pods.
@@ -78,6 +98,10 @@ pub struct ClusterMapProps {
     /// The load generator's requests, drawn travelling client → Service → pod.
     #[prop_or_default]
     pub flow: Option<FlowView>,
+    /// What a Why step or a console command lights (outlined and marked "◆"). Each node box
+    /// gets only its own lit pods, so lighting redraws those boxes and no other.
+    #[prop_or_default]
+    pub lit: Rc<Lit>,
 }
 
 /// Where the map's Services, pods and load generator are drawn, measured from the page after
@@ -187,8 +211,14 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
             }
             _ => None,
         };
+        let lit_pods: BTreeSet<String> = if props.lit.pods.is_empty() {
+            BTreeSet::new()
+        } else {
+            n.pods.iter().filter(|p| props.lit.has_pod(&p.namespace, &p.name)).map(|p| p.name.clone()).collect()
+        };
+        let lit = props.lit.nodes.contains(&n.name);
         html! { <NodeBox key={n.name.clone()} node={n.clone()} height={node_h} selected={node_selected} {pod_selected}
-        on_select={props.on_select.clone()} /> }
+        {lit} {lit_pods} on_select={props.on_select.clone()} /> }
     });
     // Many pods waiting: squares in one drawing, as on a crowded node.
     let pending_compact = (c.unscheduled.len() > COMPACT_ABOVE).then(|| {
@@ -206,8 +236,14 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
             html! { <PodDot {key} pod={p.clone()} x={(i % per_row) * (SQ + SQ_GAP) + 1} y={(i / per_row) * (SQ + SQ_GAP) + 1}
                             selected={is_selected} on_select={props.on_select.clone()} /> }
         });
+        let lit: Vec<(&PodView, (u32, u32, u32, u32))> = c.unscheduled.iter().enumerate().filter(|(_, p)| props.lit.has_pod(&p.namespace, &p.name)).map(|(i, p)| {
+            (p, ((i as u32 % per_row) * (SQ + SQ_GAP) + 1, (i as u32 / per_row) * (SQ + SQ_GAP) + 1, SQ, SQ))
+        }).collect();
+        let lit = lit_layer(&lit, true);
         html! {
-            <svg class="chip-svg" width={(w + 2).to_string()} height={(h + 2).to_string()} viewBox={format!("0 0 {} {}", w + 2, h + 2)}>{ for dots }</svg>
+            <svg class="chip-svg" width={(w + 2).to_string()} height={(h + 2).to_string()} viewBox={format!("0 0 {} {}", w + 2, h + 2)}>
+                { for dots }{ lit }
+            </svg>
         }
     });
     let pending = c.unscheduled.iter().filter(|_| pending_compact.is_none()).map(|p| {
@@ -216,7 +252,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         html! {
             <svg key={format!("{}/{}", p.namespace, p.name)} class="chip-svg" width={CHIP_W.to_string()}
                  height={h.to_string()} viewBox={format!("0 0 {CHIP_W} {h}")}>
-                <PodChip pod={p.clone()} x={0} y={0} selected={is_selected} on_select={props.on_select.clone()} />
+                <PodChip pod={p.clone()} x={0} y={0} selected={is_selected} lit={props.lit.has_pod(&p.namespace, &p.name)} on_select={props.on_select.clone()} />
             </svg>
         }
     });
@@ -228,7 +264,8 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
     let services = c.services.iter().map(|sv| {
         let sel = Selection::Service { namespace: sv.namespace.clone(), name: sv.name.clone() };
         let is_selected = selected == Some(&sel);
-        html! { <ServiceBox key={svc_anchor(&sv.namespace, &sv.name)} service={sv.clone()} selected={is_selected} on_select={props.on_select.clone()} /> }
+        let lit = props.lit.services.contains(&(sv.namespace.clone(), sv.name.clone()));
+        html! { <ServiceBox key={svc_anchor(&sv.namespace, &sv.name)} service={sv.clone()} selected={is_selected} {lit} on_select={props.on_select.clone()} /> }
     });
     let show_services = !c.services.is_empty() || props.flow.is_some();
     html! {
@@ -271,6 +308,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
 struct ServiceBoxProps {
     service: ServiceView,
     selected: bool,
+    lit: bool,
     on_select: Callback<Selection>,
 }
 
@@ -290,12 +328,17 @@ fn service_box(props: &ServiceBoxProps) -> Html {
         eps.push_str(&format!(" · {} not ready", sv.not_ready.len()));
     }
     let name = if sv.namespace == "default" { sv.name.clone() } else { format!("{}/{}", sv.namespace, sv.name) };
-    let class = classes!("svc", (n == 0).then_some("no-endpoints"), props.selected.then_some("selected"));
+    let class = classes!(
+        "svc",
+        (n == 0).then_some("no-endpoints"),
+        props.selected.then_some("selected"),
+        props.lit.then_some("lit")
+    );
     html! {
         <div {class} data-anchor={svc_anchor(&sv.namespace, &sv.name)} data-testid={format!("service-{}", sv.name)}
              data-endpoints={n.to_string()} role="button" tabindex="0" {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
              aria-label={format!("Inspect service {name}, {} {}, {eps}", sv.kind, sv.address)}>
-            <span class="svc-name">{ format!("⇄ {name}") }</span>
+            <span class="svc-name">{ format!("{}⇄ {name}", if props.lit { "◆ " } else { "" }) }</span>
             <span class="svc-kind">{ format!("{} {}", sv.kind, sv.address) }</span>
             <span class="svc-eps">{ eps }</span>
         </div>
@@ -418,13 +461,16 @@ struct NodeBoxProps {
     selected: bool,
     /// The name of this node's pod the inspector shows, if any.
     pod_selected: Option<String>,
+    /// The node is lit (a Why step or a command wrote it).
+    lit: bool,
+    /// The names of this node's pods that are lit.
+    lit_pods: BTreeSet<String>,
     on_select: Callback<Selection>,
 }
 
 #[function_component(NodeBox)]
 fn node_box(props: &NodeBoxProps) -> Html {
     let props_memory = use_mut_ref(NodeMemory::default);
-    let force = use_force_update();
     let n = &props.node;
     let h = props.height;
     let status = node_status(n);
@@ -453,20 +499,6 @@ fn node_box(props: &NodeBoxProps) -> Html {
     // Pods that were here at the last drawing and are gone now fade out where they were,
     // under the pods still here (chips only: a crowded node's squares just go).
     let keys: Vec<String> = n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
-    // A crowded node's new squares, as far as this task's allowance goes (see `draw_budget`).
-    let shown = {
-        let mut memory = props_memory.borrow_mut();
-        if compact {
-            let (shown, held_back) = admit(&mut memory.drawn, &keys);
-            if held_back {
-                draw_again_soon(&force);
-            }
-            shown
-        } else {
-            memory.drawn.clear();
-            vec![true; keys.len()]
-        }
-    };
     let ghosts = {
         let mut memory = props_memory.borrow_mut();
         let now = crate::platform::wall_now_ms().unwrap_or(0.0);
@@ -493,16 +525,14 @@ fn node_box(props: &NodeBoxProps) -> Html {
             .map(|g| html! { <PodGhost key={format!("ghost:{}", g.key)} pod={g.pod.clone()} x={g.x} y={g.y} /> })
             .collect::<Vec<_>>()
     };
-    let pods = n.pods.iter().zip(&slots).zip(keys).zip(shown).filter(|(_, shown)| *shown).map(
-        |(((p, &(x, y, _, _)), key), _)| {
-            let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
-            if compact {
-                html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
-            } else {
-                html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
-            }
-        },
-    );
+    // What a Why step or a command lit, drawn over the pods: lighting redraws this layer,
+    // not the pods (a thousand squares would take longer than a frame).
+    let lit: Vec<(&PodView, (u32, u32, u32, u32))> = if props.lit_pods.is_empty() {
+        Vec::new()
+    } else {
+        n.pods.iter().zip(slots.iter().copied()).filter(|(p, _)| props.lit_pods.contains(&p.name)).collect()
+    };
+    let lit = lit_layer(&lit, compact);
     let count = match n.pods.len() {
         0 => String::new(),
         1 => "1 pod".to_string(),
@@ -520,7 +550,8 @@ fn node_box(props: &NodeBoxProps) -> Html {
         (!n.ready).then_some("not-ready"),
         n.unschedulable.then_some("cordoned"),
         n.powered_off.then_some("powered-off"),
-        props.selected.then_some("selected")
+        props.selected.then_some("selected"),
+        props.lit.then_some("lit")
     );
     let (onclick, onkeydown) = activate(&props.on_select, Selection::Node(n.name.clone()));
     let mut label = format!("node {}, {}", n.name, status);
@@ -536,7 +567,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
             <g class="node-head" role="button" tabindex="0" {onclick} {onkeydown} data-testid={format!("inspect-node-{}", n.name)}
                aria-pressed={props.selected.to_string()} aria-label={format!("Inspect {label}")}>
                 <rect class="node-head-hit" x="3" y="3" width={(NODE_W - 6).to_string()} height={(NODE_HEADER_H - 8).to_string()} rx="7" />
-                <text class="node-name" x="10" y="24">{ &n.name }</text>
+                <text class="node-name" x="10" y="24">{ if props.lit { format!("◆ {}", n.name) } else { n.name.clone() } }</text>
                 <text class="node-count" x={(NODE_W - 10).to_string()} y="24" text-anchor="end">{ count }</text>
                 <text class="node-status" x="10" y="45">{ format!("{icon} {status}") }</text>
                 if let Some(p) = power {
@@ -551,8 +582,100 @@ fn node_box(props: &NodeBoxProps) -> Html {
                 <text class="node-empty" x="10" y={(NODE_HEADER_H + 26).to_string()}>{ "no pods" }</text>
             }
             { for ghosts }
-            { for pods }
+            <PodLayer pods={n.pods.clone()} pod_selected={props.pod_selected.clone()} on_select={props.on_select.clone()} />
+            { lit }
         </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PodLayerProps {
+    pods: crate::model::Pods,
+    pod_selected: Option<String>,
+    on_select: Callback<Selection>,
+}
+
+/// A node's pods: chips, or squares on a crowded node. Drawn again only when its pods or the
+/// selection changed.
+#[function_component(PodLayer)]
+fn pod_layer(props: &PodLayerProps) -> Html {
+    // The squares drawn last time, when crowded (see `draw_budget`).
+    let drawn = use_mut_ref(BTreeSet::<String>::new);
+    let force = use_force_update();
+    let compact = props.pods.len() > COMPACT_ABOVE;
+    let slots = pod_slots(&props.pods);
+    let keys: Vec<String> = props.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+    // A crowded node's new squares, as far as this task's allowance goes.
+    let shown = if compact {
+        let (shown, held_back) = admit(&mut drawn.borrow_mut(), &keys);
+        if held_back {
+            draw_again_soon(&force);
+        }
+        shown
+    } else {
+        drawn.borrow_mut().clear();
+        vec![true; keys.len()]
+    };
+    let pods = props.pods.iter().zip(&slots).zip(keys).zip(shown).filter(|(_, shown)| *shown).map(
+        |(((p, &(x, y, _, _)), key), _)| {
+            let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
+            if compact {
+                html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+            } else {
+                html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+            }
+        },
+    );
+    html! { <g class="pods">{ for pods }</g> }
+}
+
+#[derive(Properties, PartialEq)]
+struct LitMarkProps {
+    name: String,
+    x: u32,
+    y: u32,
+    w: u32,
+    h: u32,
+    compact: bool,
+}
+
+/// Lit pods drawn over their chips or squares. Squares (a crowded node: hundreds) are one
+/// path, their names in `data-lit`, so lighting a thousand adds a handful of elements.
+fn lit_layer(lit: &[(&PodView, (u32, u32, u32, u32))], compact: bool) -> Html {
+    if lit.is_empty() {
+        return Html::default();
+    }
+    if compact {
+        let mut d = String::new();
+        for (_, (x, y, w, h)) in lit {
+            d.push_str(&format!("M{} {}h{}v{}h-{}z", x - 1, y - 1, w + 2, h + 2, w + 2));
+        }
+        let names: Vec<&str> = lit.iter().map(|(p, _)| p.name.as_str()).collect();
+        return html! { <path class="pod-lit square lit-squares" aria-hidden="true" {d} data-lit={names.join(" ")} /> };
+    }
+    let marks = lit.iter().map(|(p, (x, y, w, h))| {
+        html! { <LitMark key={p.name.clone()} name={p.name.clone()} x={*x} y={*y} w={*w} h={*h} compact={false} /> }
+    });
+    html! { <g class="lit-layer" aria-hidden="true">{ for marks }</g> }
+}
+
+/// A lit pod: a thick outline around its chip or square, and "◆" on a chip.
+#[function_component(LitMark)]
+fn lit_mark(props: &LitMarkProps) -> Html {
+    let (x, y, w, h) = (props.x as f32, props.y as f32, props.w as f32, props.h as f32);
+    let testid = format!("lit-{}", props.name);
+    if props.compact {
+        return html! {
+            <rect class="pod-lit square" data-testid={testid} x={(x - 1.5).to_string()} y={(y - 1.5).to_string()}
+                  width={(w + 3.0).to_string()} height={(h + 3.0).to_string()} rx="3" />
+        };
+    }
+    html! {
+        <g data-testid={testid}>
+            <rect class="pod-lit" x={(x - 2.0).to_string()} y={(y - 2.0).to_string()}
+                  width={(w + 4.0).to_string()} height={(h + 4.0).to_string()} rx="8" />
+            <text class="pod-lit-mark" x={(x + w - 8.0).to_string()} y={(y + 18.0).to_string()} text-anchor="end">{ "◆" }</text>
+        </g>
     }
 }
 
@@ -574,8 +697,6 @@ struct Ghost {
 struct NodeMemory {
     last: Vec<(String, u32, u32, PodView)>,
     ghosts: Vec<Ghost>,
-    /// The squares drawn last time, when crowded.
-    drawn: std::collections::BTreeSet<String>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -607,6 +728,9 @@ struct PodChipProps {
     x: u32,
     y: u32,
     selected: bool,
+    /// A Why step or a console command wrote it: outlined and marked "◆".
+    #[prop_or_default]
+    lit: bool,
     on_select: Callback<Selection>,
 }
 
@@ -664,7 +788,8 @@ fn pod_dot(props: &PodChipProps) -> Html {
         "pod-dot",
         if p.ready { "ready" } else { "not-ready" },
         p.terminating.then_some("terminating"),
-        props.selected.then_some("selected")
+        props.selected.then_some("selected"),
+        props.lit.then_some("lit")
     );
     let (onclick, _) =
         activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
@@ -674,7 +799,7 @@ fn pod_dot(props: &PodChipProps) -> Html {
         <rect {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()} data-ready={p.ready.to_string()}
               data-owner={owner.to_string()} x={props.x.to_string()} y={props.y.to_string()} width={SQ.to_string()} height={SQ.to_string()}
               rx="2" fill={fill} stroke={colour} {onclick}>
-            <title>{ format!("{}/{}: {} {} (owner {})", p.namespace, p.name, status_icon(p), p.status, owner) }</title>
+            <title>{ format!("{}/{}: {} {} (owner {}){}", p.namespace, p.name, status_icon(p), p.reason.as_deref().unwrap_or(&p.status), owner, if props.lit { ", ◆ lit" } else { "" }) }</title>
         </rect>
     }
 }
@@ -698,10 +823,13 @@ fn pod_chip(props: &PodChipProps) -> Html {
         "pod",
         if p.ready { "ready" } else { "not-ready" },
         p.terminating.then_some("terminating"),
-        props.selected.then_some("selected")
+        props.selected.then_some("selected"),
+        props.lit.then_some("lit")
     );
     let (onclick, onkeydown) =
         activate(&props.on_select, Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() });
+    let reason_said = p.reason.as_ref().map(|r| format!(", {r}")).unwrap_or_default();
+    let lit_said = if props.lit { ", lit" } else { "" };
     let claims_said: String = p
         .claims
         .iter()
@@ -717,7 +845,7 @@ fn pod_chip(props: &PodChipProps) -> Html {
     // Each claim on a line of its own under the state: a disk, its name, and whether it is
     // bound (and to how much storage).
     let claim_lines = p.claims.iter().take(MAX_CLAIMS).enumerate().map(|(k, c)| {
-        let cy = y + CHIP_H + k as u32 * CLAIM_H;
+        let cy = y + CHIP_H + reason_height(p) + k as u32 * CLAIM_H;
         let more = if k + 1 == MAX_CLAIMS && p.claims.len() > MAX_CLAIMS { format!(" +{}", p.claims.len() - MAX_CLAIMS) } else { String::new() };
         // The size is in the tooltip: the line holds about 21 characters.
         let state = c.phase.clone();
@@ -732,8 +860,9 @@ fn pod_chip(props: &PodChipProps) -> Html {
         <g {class} data-testid={format!("pod-{}", p.name)} data-status={p.status.clone()}
            data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="button" tabindex="0"
            {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
-           aria-label={format!("Inspect pod {}, {}, owner {}{}{claims_said}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
-            <title>{ format!("{}/{}: {} (owner {}){claims_said}", p.namespace, p.name, p.status, owner) }</title>
+           data-reason={p.reason.clone()}
+           aria-label={format!("Inspect pod {}, {}{reason_said}, owner {}{}{claims_said}{lit_said}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
+            <title>{ format!("{}/{}: {}{reason_said} (owner {}){claims_said}", p.namespace, p.name, p.status, owner) }</title>
             <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
                   width={(CHIP_W as f32 - 1.5).to_string()} height={(h as f32 - 1.5).to_string()} rx="6" />
             <rect class="pod-owner" x={(x + 2).to_string()} y={(y + 2).to_string()} width="8"
@@ -745,6 +874,16 @@ fn pod_chip(props: &PodChipProps) -> Html {
             if let Some(r) = p.rps.filter(|_| p.ready) {
                 <text class="pod-rps" x={(x + CHIP_W - 8).to_string()} y={(y + 36).to_string()} text-anchor="end"
                       data-testid={format!("rps-{}", p.name)}>{ format!("{} req/s", format_rate(r)) }</text>
+            }
+            if let Some(r) = &p.reason {
+                <text class="pod-reason" x={(x + 16).to_string()} y={(y + CHIP_H + 12).to_string()}
+                      data-testid={format!("reason-{}", p.name)}>{ fit_reason(r) }</text>
+            }
+            if props.lit {
+                <rect class="pod-lit" x={(x as f32 - 2.0).to_string()} y={(y as f32 - 2.0).to_string()}
+                      width={(CHIP_W + 4).to_string()} height={(h + 4).to_string()} rx="8" />
+                <text class="pod-lit-mark" x={(x + CHIP_W - 8).to_string()} y={(y + 18).to_string()} text-anchor="end"
+                      data-testid={format!("lit-{}", p.name)}>{ "◆" }</text>
             }
             { for claim_lines }
         </g>

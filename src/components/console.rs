@@ -38,6 +38,13 @@ pub struct ConsoleProps {
     /// than one fits).
     #[prop_or_default]
     pub completion: Option<Rc<(u64, String, Vec<String>)>>,
+    /// A journaled command clicked (or Enter on it): its journal line, to show what it
+    /// caused on the map; Escape on it clears.
+    #[prop_or_default]
+    pub on_cause: Option<Callback<Option<u32>>>,
+    /// The command whose effects the map shows.
+    #[prop_or_default]
+    pub cause_line: Option<u32>,
 }
 
 #[function_component(Console)]
@@ -229,7 +236,10 @@ pub fn console(props: &ConsoleProps) -> Html {
             LineKind::Progress => "progress",
             LineKind::Info => "info",
         };
-        html! { <span {class}>{ &l.text }{ "\n" }</span> }
+        match (l.journal_line, &props.on_cause) {
+            (Some(line), Some(on_cause)) => caused_command(l, line, props.cause_line == Some(line), on_cause),
+            _ => html! { <span {class}>{ &l.text }{ "\n" }</span> },
+        }
     });
     html! {
         <section class="console" data-testid="console" aria-labelledby="console-title">
@@ -267,6 +277,36 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <p class="completions" data-testid="completions" aria-live="polite">{ offered.join("  ") }</p>
             }
         </section>
+    }
+}
+
+/// A journaled command in the transcript: a button that shows on the map what it caused
+/// (click or Enter; again, or Escape, clears). Pressed, it is outlined and marked "◆".
+fn caused_command(l: &ConsoleLine, line: u32, pressed: bool, on_cause: &Callback<Option<u32>>) -> Html {
+    let onclick = {
+        let cb = on_cause.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation(); // not a click to focus the prompt
+            cb.emit(Some(line));
+        })
+    };
+    let onkeydown = {
+        let cb = on_cause.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" | " " => {
+                e.prevent_default();
+                cb.emit(Some(line));
+            }
+            "Escape" => cb.emit(None),
+            _ => {}
+        })
+    };
+    html! {
+        <span class={classes!("cmd", "caused-by", pressed.then_some("pressed"))} role="button" tabindex="0"
+              data-testid={format!("console-cmd-{line}")} data-line={line.to_string()} aria-pressed={pressed.to_string()}
+              title="Show on the map what this command caused (again or Esc to clear)" {onclick} {onkeydown}>
+            { &l.text }{ "\n" }
+        </span>
     }
 }
 

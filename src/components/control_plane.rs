@@ -1,7 +1,7 @@
 //! The control plane's parts as a strip above the map: the API server, etcd, the scheduler
 //! and the controller manager (and the nodes' kubelets), each lighting up for a moment when
 //! it writes something, with its count of writes. The state is in words ("● active" or
-//! "○ idle"), not only in colour.
+//! "○ idle"), not only in colour; the part a Why step names says "◆ this step".
 
 use kubelab_engine::Activity;
 use yew::prelude::*;
@@ -11,6 +11,9 @@ pub struct ControlPlaneProps {
     pub activity: Activity,
     /// Which parts acted in the last moment: api, etcd, scheduler, controllers, kubelets.
     pub lit: [bool; 5],
+    /// The part whose step the inspector's Why points at (hovered or focused), if any.
+    #[prop_or_default]
+    pub why: Option<usize>,
 }
 
 #[function_component(ControlPlane)]
@@ -40,13 +43,14 @@ pub fn control_plane(props: &ControlPlaneProps) -> Html {
     ];
     html! {
         <div class="control-plane" data-testid="control-plane" role="group" aria-label="Control plane components and the kubelets">
-            { for parts.iter().zip(props.lit.iter()).map(|((id, name, what, count), lit)| html! {
-                <span class={classes!("cp-part", lit.then_some("lit"))} data-testid={format!("cp-{id}")} data-active={lit.to_string()} title={*what}>
-                    <span class="cp-state">{ if *lit { "● active" } else { "○ idle" } }</span>
+            { for parts.iter().zip(props.lit.iter()).enumerate().map(|(i, ((id, name, what, count), lit))| { let why = props.why == Some(i); html! {
+                <span class={classes!("cp-part", lit.then_some("lit"), why.then_some("why"))} data-testid={format!("cp-{id}")}
+                      data-active={lit.to_string()} data-why={why.to_string()} title={*what}>
+                    <span class="cp-state">{ if why { "◆ this step" } else if *lit { "● active" } else { "○ idle" } }</span>
                     <span class="cp-name">{ *name }</span>
                     <span class="cp-count">{ count.clone() }</span>
                 </span>
-            }) }
+            } }) }
         </div>
     }
 }

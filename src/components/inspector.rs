@@ -3,7 +3,8 @@
 //! journaled and the console shows what it did.
 
 use crate::components::workloads::ScaleButtons;
-use crate::model::InspectorView;
+use crate::model::{InspectorView, WhyView};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -13,6 +14,21 @@ pub struct InspectorProps {
     pub disabled: bool,
     pub on_command: Callback<String>,
     pub on_close: Callback<()>,
+    /// The chain of decisions behind the selection, oldest first.
+    #[prop_or_default]
+    pub why: Option<Rc<WhyView>>,
+    /// The step hovered or focused (its id).
+    #[prop_or_default]
+    pub why_hovered: Option<u64>,
+    /// The simulated time the timeline looks back at, if it does.
+    #[prop_or_default]
+    pub viewing_ms: Option<u64>,
+    /// A step hovered or focused (Some) or left (None).
+    #[prop_or_default]
+    pub on_why_hover: Callback<Option<u64>>,
+    /// A step clicked: the timeline goes to its simulated time.
+    #[prop_or_default]
+    pub on_why_step: Callback<u64>,
 }
 
 #[function_component(Inspector)]
@@ -93,6 +109,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     </tbody>
                 </table>
             }
+            if let Some(why) = &props.why {
+                <WhySteps why={why.clone()} hovered={props.why_hovered} viewing_ms={props.viewing_ms}
+                          on_hover={props.on_why_hover.clone()} on_step={props.on_why_step.clone()} />
+            }
             if let Some(text) = &v.describe {
                 <h3 class="inspector-sub">{ "Details" }<code class="cmd-hint">{ format!("$ {}", v.describe_command) }</code></h3>
                 <pre class="inspector-text" data-testid="inspector-describe" tabindex="0"
@@ -100,5 +120,68 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
             { for logs }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WhyStepsProps {
+    why: Rc<WhyView>,
+    hovered: Option<u64>,
+    viewing_ms: Option<u64>,
+    on_hover: Callback<Option<u64>>,
+    on_step: Callback<u64>,
+}
+
+/// The chain as a vertical timeline, oldest first: each step a button (hover or focus lights
+/// what it wrote and its component; click or Enter moves the timeline to it), then what holds
+/// the object if it is not fine.
+#[function_component(WhySteps)]
+fn why_steps(props: &WhyStepsProps) -> Html {
+    let why = &props.why;
+    // The moment the timeline shows: the last step's at or before the time looked at (every
+    // step of that instant is shown).
+    let shown = props.viewing_ms.and_then(|t| why.steps.iter().rev().find(|s| s.at_ms <= t).map(|s| s.at_ms));
+    let steps = why.steps.iter().enumerate().map(|(i, s)| {
+        let (id, at) = (s.id, s.at_ms);
+        let enter = props.on_hover.reform(move |_: MouseEvent| Some(id));
+        let leave = props.on_hover.reform(|_: MouseEvent| None);
+        let focus = props.on_hover.reform(move |_: FocusEvent| Some(id));
+        let blur = props.on_hover.reform(|_: FocusEvent| None);
+        let click = props.on_step.reform(move |_: MouseEvent| at);
+        let hovered = props.hovered == Some(id);
+        let here = shown == Some(at);
+        html! {
+            <li key={id} class={classes!("why-step", hovered.then_some("hovered"), here.then_some("shown"))}>
+                <button type="button" class="why-step-button" data-testid={format!("why-step-{i}")} data-actor={s.who.clone()}
+                        data-at={at.to_string()} aria-current={here.then_some("step")}
+                        title="Hover to light what it wrote; click to see the cluster at that moment"
+                        onmouseenter={enter} onmouseleave={leave} onfocus={focus} onblur={blur} onclick={click}>
+                    <span class="why-time">{ &s.time }</span>
+                    <span class="why-who">{ &s.who }</span>
+                    <span class="why-rule">{ &s.rule }</span>
+                    if here { <span class="why-here">{ "◀ shown on the timeline" }</span> }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <div class="why" data-testid="inspector-why">
+            <h3 class="inspector-sub" id="why-title">{ "Why: how it came to be, oldest first" }<code class="cmd-hint">{ "$ lab why" }</code></h3>
+            if why.steps.is_empty() {
+                <p class="muted">{ "No change recorded: it has been as it is since the cluster booted." }</p>
+            } else {
+                <ol class="why-steps" aria-labelledby="why-title">{ for steps }</ol>
+            }
+            if why.forgotten > 0 {
+                <p class="muted">{ format!("({} earlier write(s) not kept)", why.forgotten) }</p>
+            }
+            if !why.diagnosis.is_empty() {
+                <ul class="why-diagnosis" data-testid="why-diagnosis" aria-label="What holds it now">
+                    { for why.diagnosis.iter().enumerate().map(|(i, d)| html! {
+                        <li>{ if i == 0 { "⚠ Now: " } else { "" } }{ d }</li>
+                    }) }
+                </ul>
+            }
+        </div>
     }
 }

@@ -18,6 +18,15 @@ pub struct TimelineProps {
     pub rebuilding: bool,
     /// The journal: (simulated time, command), for the marks.
     pub marks: Vec<(u64, String)>,
+    /// The first mark's line in the journal (the marks are the journal's last entries).
+    #[prop_or(1)]
+    pub first_line: u32,
+    /// A mark clicked: its journal line, to show what the command caused on the map.
+    #[prop_or_default]
+    pub on_mark: Option<Callback<u32>>,
+    /// The command whose effects the map shows.
+    #[prop_or_default]
+    pub pressed: Option<u32>,
     pub on_scrub: Callback<u64>,
     pub on_live: Callback<()>,
     #[prop_or_default]
@@ -38,7 +47,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
     });
     let marks = props.marks.iter().enumerate().map(|(i, (t, cmd))| {
         let pct = (*t as f64 / max as f64 * 100.0).clamp(0.0, 100.0);
-        html! { <span key={i} class="mark" style={format!("left: {pct:.2}%")} title={format!("{}: {cmd}", format_sim_time(*t))}></span> }
+        let line = props.first_line + i as u32;
+        let title = format!("{}: {cmd} (click: what it caused)", format_sim_time(*t));
+        let pressed = props.pressed == Some(line);
+        // The mouse's way to a command's effects; the keyboard's is the console's transcript.
+        let onclick = props.on_mark.as_ref().map(|cb| cb.reform(move |_: MouseEvent| line));
+        html! { <span key={i} class={classes!("mark", pressed.then_some("pressed"))} style={format!("left: {pct:.2}%")}
+        data-testid={format!("mark-{line}")} {title} {onclick}></span> }
     });
     let viewing = props.viewing.is_some();
     let label = match props.viewing {

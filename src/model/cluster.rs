@@ -65,6 +65,9 @@ pub struct PodView {
     pub rps: Option<f64>,
     /// The PersistentVolumeClaims it mounts, drawn attached to it.
     pub claims: Vec<ClaimView>,
+    /// A failing pod's reason in one short line (`Pending: Insufficient cpu`,
+    /// `CrashLoopBackOff: back-off 20s`), drawn on the map.
+    pub reason: Option<String>,
 }
 
 /// A PersistentVolumeClaim a pod mounts, as the map shows it on the pod.
@@ -196,7 +199,92 @@ pub(super) fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
         owner: p.metadata.controller_ref().map(|r| r.name.clone()),
         rps: None,
         claims,
+        reason: None,
     }
+}
+
+/// Characters of a reason drawn on the map (the whole one is in the tooltip).
+pub const REASON_CHARS: usize = 40;
+
+/// A failing pod's reason in one short line: the engine's diagnosis when it gives one, else
+/// what its status says (the scheduler's commonest filter for a pod no node fits, a waiting
+/// or terminated container's reason and the gist of its message, an eviction's reason).
+/// None for a pod that is fine, on its way, or terminating.
+pub fn pod_reason(p: &Pod, diagnosis: Option<&str>) -> Option<String> {
+    if p.metadata.deletion_timestamp.is_some() {
+        return None;
+    }
+    if let Some(d) = diagnosis.map(str::trim).filter(|d| !d.is_empty()) {
+        return Some(shorten(d, REASON_CHARS));
+    }
+    let unschedulable = p
+        .status
+        .conditions
+        .iter()
+        .find(|c| c.type_ == "PodScheduled" && c.status == "False" && c.reason == "Unschedulable");
+    if let Some(c) = unschedulable.filter(|_| p.spec.node_name.is_empty()) {
+        return Some(shorten(&format!("Pending: {}", commonest_filter(&c.message)), REASON_CHARS));
+    }
+    if !p.status.reason.is_empty() {
+        return Some(shorten(&with_gist(&p.status.reason, &p.status.message), REASON_CHARS));
+    }
+    for cs in p.status.init_container_statuses.iter().chain(&p.status.container_statuses) {
+        if let Some(w) = &cs.state.waiting {
+            let failing = w.reason.contains("BackOff") || w.reason.starts_with("Err") || w.reason.ends_with("Error");
+            if failing || w.reason == "InvalidImageName" {
+                return Some(shorten(&with_gist(&w.reason, &w.message), REASON_CHARS));
+            }
+        }
+        if let Some(t) = cs.state.terminated.as_ref().filter(|t| t.exit_code != 0 && p.status.phase == "Failed") {
+            return Some(shorten(&format!("{}: exit code {}", t.reason, t.exit_code), REASON_CHARS));
+        }
+    }
+    None
+}
+
+/// `0/4 nodes are available: 1 node(s) had untolerated taint {...}, 3 Insufficient cpu.
+/// preemption: ...` → `Insufficient cpu`: the reason most nodes gave.
+fn commonest_filter(message: &str) -> String {
+    let Some(list) = message.split_once("are available: ").map(|(_, l)| l) else { return message.to_string() };
+    let list = list.split(". preemption").next().unwrap_or(list).trim_end_matches('.');
+    list.split(", ")
+        .filter_map(|part| {
+            let (n, why) = part.split_once(' ')?;
+            Some((n.parse::<u32>().ok()?, why))
+        })
+        .fold(None::<(u32, &str)>, |best, (n, why)| match best {
+            Some((b, _)) if b >= n => best,
+            _ => Some((n, why)),
+        })
+        .map_or_else(|| list.to_string(), |(_, why)| why.to_string())
+}
+
+/// `CrashLoopBackOff` and `back-off 20s restarting failed container=...` → `CrashLoopBackOff:
+/// back-off 20s`; `ImagePullBackOff` and `Back-off pulling image "nginx:nope"` →
+/// `ImagePullBackOff: nginx:nope`.
+fn with_gist(reason: &str, message: &str) -> String {
+    let gist = if let Some(image) = message.split('"').nth(1).filter(|_| message.contains("image")) {
+        image
+    } else if let Some(head) = message.split(" restarting").next().filter(|_| message.starts_with("back-off")) {
+        head
+    } else {
+        message.split(['.', ':']).next().unwrap_or("").trim()
+    };
+    if gist.is_empty() {
+        reason.to_string()
+    } else {
+        format!("{reason}: {gist}")
+    }
+}
+
+/// At most `max` characters, an ellipsis ending a longer text.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 fn service_views(engine: &Engine) -> Vec<ServiceView> {

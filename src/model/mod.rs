@@ -8,6 +8,7 @@ mod inspector;
 mod lan;
 mod pod_views;
 mod traffic;
+mod why;
 mod workloads;
 
 pub use cluster::*;
@@ -16,6 +17,7 @@ pub use inspector::*;
 pub use lan::*;
 pub use pod_views::{PodViewCache, Pods};
 pub use traffic::*;
+pub use why::*;
 pub use workloads::*;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! changed. A view is rebuilt only when a pod, a claim or the node list changed, or while a
 //! load runs (its rates move with the clock); an unchanged one compares equal by pointer.
 
-use super::cluster::{pod_view, PodView};
+use super::cluster::{pod_reason, pod_view, shorten, PodView, REASON_CHARS};
 use super::traffic::RATE_SECONDS;
 use kubelab_engine::Engine;
 use std::cell::RefCell;
@@ -56,6 +56,9 @@ impl PodsByNode {
     }
 }
 
+/// Failing pods whose reason the engine's diagnosis gives; the rest say their status's.
+const DIAGNOSED_PODS: usize = 64;
+
 /// The last pods' views built, with a digest of what they were built from.
 #[derive(Debug, Default)]
 pub struct PodViewCache(RefCell<Option<(u64, Rc<PodsByNode>)>>);
@@ -99,8 +102,19 @@ fn build(engine: &Engine) -> PodsByNode {
     let mut by_node: Vec<(&str, Vec<PodView>)> =
         store.nodes.values().map(|n| (n.metadata.name.as_str(), Vec::new())).collect();
     let mut unscheduled = Vec::new();
+    // The engine's diagnosis is asked for only while few pods fail (each costs a look at
+    // the nodes); beyond that, the status says why.
+    let mut diagnoses = DIAGNOSED_PODS;
     for p in store.pods.values() {
         let mut view = pod_view(p, store);
+        view.reason = pod_reason(p, None).map(|from_status| {
+            if diagnoses == 0 {
+                return from_status;
+            }
+            diagnoses -= 1;
+            let d = engine.diagnosis("Pod", &p.metadata.namespace, &p.metadata.name);
+            d.first().map_or(from_status, |line| shorten(line, REASON_CHARS))
+        });
         view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
         match by_node.iter_mut().find(|(name, _)| *name == p.spec.node_name) {
             Some((_, pods)) => pods.push(view),

@@ -470,3 +470,93 @@ mod placement {
         );
     }
 }
+
+mod why {
+    use super::*;
+    use kubelab_kubectl::{execute, Ctx, NoFiles};
+    use std::rc::Rc;
+
+    fn run(e: &mut Engine, line: &str, stdin: Option<&str>) {
+        let out = execute(e, line, &mut Ctx { files: &NoFiles, stdin, observe: &mut |_| {} });
+        assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    /// A pod's Why after a rollout: the command, the deployment controller, the replicaset
+    /// controller, the scheduler and the kubelet, oldest first, each on its part of the
+    /// control-plane strip and lighting the pod it wrote.
+    #[test]
+    fn a_pods_why_after_a_rollout_is_the_chain_from_the_command_to_its_kubelet() {
+        let mut e = Engine::new(3);
+        e.settle();
+        e.begin_command(1, "kubectl create deployment web --image=nginx:1.25 --replicas=2");
+        run(&mut e, "kubectl create deployment web --image=nginx:1.25 --replicas=2", None);
+        e.end_command();
+        e.advance(30_000, &mut |_| {});
+        e.begin_command(2, "kubectl set image deployment/web nginx=nginx:1.26");
+        run(&mut e, "kubectl set image deployment/web nginx=nginx:1.26", None);
+        e.end_command();
+        e.advance(60_000, &mut |_| {});
+        let pod = e.store().pods.values().find(|p| p.spec.containers[0].image == "nginx:1.26").expect("a new pod");
+        let sel = Selection::Pod { namespace: "default".into(), name: pod.metadata.name.clone() };
+        let why = WhyView::of(&e, &sel).expect("the pod exists");
+        let who: Vec<&str> = why.steps.iter().map(|s| s.who.as_str()).collect();
+        assert_eq!(who.first(), Some(&"console (line 2)"), "{who:?}");
+        let first = |w: &str| who.iter().position(|x| x.starts_with(w)).unwrap_or_else(|| panic!("{w} in {who:?}"));
+        assert!(first("deployment-controller") < first("replicaset-controller"), "{who:?}");
+        assert!(first("replicaset-controller") < first("default-scheduler"), "{who:?}");
+        assert!(first("default-scheduler") < first("kubelet on node-"), "{who:?}");
+        let times: Vec<u64> = why.steps.iter().map(|s| s.at_ms).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first: {times:?}");
+        let kubelet = &why.steps[first("kubelet")];
+        assert_eq!(strip_part(kubelet.part), "kubelets");
+        assert!(kubelet.lit.has_pod("default", &pod.metadata.name));
+        assert_eq!(strip_part(why.steps[0].part), "api");
+        assert!(WhyView::of(&e, &Selection::Pod { namespace: "default".into(), name: "nope".into() }).is_none());
+        // Built once per change: the same Rc until the cluster moves.
+        let cache = WhyCache::default();
+        let (a, b) = (cache.get(&e, &sel), cache.get(&e, &sel));
+        assert!(Rc::ptr_eq(a.as_ref().expect("built"), b.as_ref().expect("kept")));
+    }
+
+    fn strip_part(i: usize) -> &'static str {
+        kubelab_lab::why::PARTS[i]
+    }
+
+    /// A failing pod says why on the map, in one short line.
+    #[test]
+    fn a_failing_pod_shows_its_reason_on_the_map() {
+        let mut e = Engine::new(1);
+        run(&mut e, "kubectl apply -f -", Some("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    resources: {requests: {cpu: '30'}}\n"));
+        run(&mut e, "kubectl run bad --image=nginx:no-such-tag", None);
+        run(&mut e, "kubectl run crash --image=busybox:1.36 -- false", None);
+        run(&mut e, "kubectl run fine --image=nginx:1.25", None);
+        e.advance(90_000, &mut |_| {});
+        let v = ClusterView::from_engine(&e);
+        let reason = |name: &str| {
+            v.nodes
+                .iter()
+                .flat_map(|n| n.pods.iter())
+                .chain(v.unscheduled.iter())
+                .find(|p| p.name == name)
+                .and_then(|p| p.reason.clone())
+        };
+        assert_eq!(reason("big").as_deref(), Some("Pending: Insufficient cpu"));
+        assert_eq!(
+            reason("bad").as_deref().map(|r| r.split(':').next().unwrap_or("")),
+            Some("ImagePullBackOff"),
+            "{:?}",
+            reason("bad")
+        );
+        assert!(reason("bad").is_some_and(|r| r.ends_with("nginx:no-such-tag")), "{:?}", reason("bad"));
+        let crash = reason("crash").unwrap_or_default();
+        assert!(crash.starts_with("CrashLoopBackOff: back-off ") && crash.ends_with('s'), "{crash}");
+        assert_eq!(reason("fine"), None);
+    }
+
+    #[test]
+    fn long_reasons_are_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("Pending: Insufficient cpu", 40), "Pending: Insufficient cpu");
+        let s = shorten(&"x".repeat(50), REASON_CHARS);
+        assert_eq!((s.chars().count(), s.ends_with('…')), (REASON_CHARS, true));
+    }
+}

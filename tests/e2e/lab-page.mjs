@@ -174,6 +174,54 @@ export class LabPage {
     );
   }
 
+  /** The inspector's Why: each step's time, who and rule, oldest first. */
+  async whySteps() {
+    return this.page.$$eval('[data-testid^="why-step-"]', (steps) =>
+      steps.map((s) => ({
+        who: s.dataset.actor,
+        at: Number(s.dataset.at),
+        rule: s.querySelector('.why-rule')?.textContent ?? '',
+      })),
+    );
+  }
+
+  /** The index of the first Why step whose component starts with `who`. */
+  async whyStepIndex(who) {
+    const i = (await this.whySteps()).findIndex((s) => s.who.startsWith(who));
+    if (i < 0) throw new Error(`no Why step by ${who}: ${JSON.stringify(await this.whySteps())}`);
+    return i;
+  }
+
+  whyStep(i) {
+    return this.page.getByTestId(`why-step-${i}`);
+  }
+
+  /** The console's transcript entry of journal line `line` (a button: what it caused). */
+  consoleCommand(line) {
+    return this.page.getByTestId(`console-cmd-${line}`);
+  }
+
+  /** Names of the pods the map marks as lit (◆), sorted. */
+  async litPods() {
+    await this.defineLitPodNames();
+    return this.page.evaluate(() => window.litPodNames().sort());
+  }
+
+  /** Adds `litPodNames()` to the page: chips marked ◆ and squares in a crowded node's lit path. */
+  async defineLitPodNames() {
+    await this.page.evaluate(() => {
+      window.litPodNames = () => [
+        ...[...document.querySelectorAll('[data-testid^="lit-"]')].map((l) => l.dataset.testid.slice('lit-'.length)),
+        ...[...document.querySelectorAll('.lit-squares')].flatMap((p) => p.dataset.lit.split(' ')),
+      ];
+    });
+  }
+
+  /** The control-plane part a Why step points at (api, scheduler, controllers, kubelets), or null. */
+  async whyPart() {
+    return this.page.$$eval('[data-testid^="cp-"][data-why="true"]', (ps) => ps.map((p) => p.dataset.testid.slice(3))[0] ?? null);
+  }
+
   async problemLines() {
     return this.problems.locator('li').allInnerTexts();
   }

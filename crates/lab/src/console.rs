@@ -26,11 +26,14 @@ pub enum LineKind {
 pub struct ConsoleLine {
     pub kind: LineKind,
     pub text: String,
+    /// On a command's first line: its line in the journal (from 1), which the engine's
+    /// causes name it by (`Engine::caused_by`); None for what the journal does not keep.
+    pub journal_line: Option<u32>,
 }
 
 impl ConsoleLine {
     pub fn new(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
-        ConsoleLine { kind, text: text.into() }
+        ConsoleLine { kind, text: text.into(), journal_line: None }
     }
 }
 
@@ -91,7 +94,9 @@ impl Transcript {
         let mut lines = (*self.lines).clone();
         for r in ran {
             for (i, l) in r.echo.iter().enumerate() {
-                lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() }));
+                let mut line = ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.clone() });
+                line.journal_line = if i == 0 { r.journal_line } else { None };
+                lines.push(line);
             }
             for (stderr, l) in &r.output.lines {
                 lines.push(ConsoleLine::new(output_kind(*stderr, r.output.ok, l), l.clone()));
@@ -107,6 +112,18 @@ impl Transcript {
 
     pub fn clear(&mut self) {
         self.lines = Rc::default();
+    }
+
+    /// The journal started again (`lab reset`, a lesson's fresh cluster): the commands shown
+    /// before no longer have a line in it.
+    pub fn forget_journal_lines(&mut self) {
+        if self.lines.iter().any(|l| l.journal_line.is_some()) {
+            let mut lines = (*self.lines).clone();
+            for l in &mut lines {
+                l.journal_line = None;
+            }
+            self.lines = Rc::new(lines);
+        }
     }
 }
 

@@ -124,6 +124,7 @@ impl Lab {
         self.console.history = Rc::new(save.history.clone());
         self.clock.set_speed(save.speed);
         self.session = Session::new(save.seed);
+        self.console.forget_journal_lines();
         let marker = replaying_marker(key);
         platform.set(&marker, "1");
         self.restoring = Some(Restoring { replay: Replay::new(save), started: platform.now_ms(), marker });
@@ -198,7 +199,11 @@ impl Lab {
             }
         }
         let files = self.files(extra);
+        let journaled = self.session.journal().len();
         let ran = self.session.run_text(text, &TextFiles(&files));
+        if self.session.journal().len() < journaled {
+            self.console.forget_journal_lines();
+        }
         self.session.settle_some(&mut deadline(platform, COMMAND_SETTLE_MS));
         let ran = match ran {
             Ok(ran) => ran,
@@ -228,7 +233,11 @@ impl Lab {
                 continue;
             }
             let files = self.files(extra);
+            let journaled = self.session.journal().len();
             let Ok(ran) = self.session.run_text(&text, &TextFiles(&files)) else { continue };
+            if self.session.journal().len() < journaled {
+                self.console.forget_journal_lines();
+            }
             self.console.print_ran(&ran, false);
         }
         self.dirty = true;

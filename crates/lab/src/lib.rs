@@ -2,7 +2,7 @@
 //! and Apply, clock, timeline), the simulated cluster and the console session that changes
 //! it (`session`), the console's transcript (`console`), the clock (`clock`), the journal of those commands, its save and its replay (`save`, `replay`),
 //! snapshots for looking back (`timeline`), the editor's files (`tabs`), lesson progress
-//! (`lessons`) and share links (`share`).
+//! (`lessons`), share links (`share`) and what the page lights for "why" (`why`).
 //!
 //! **Invariant:** no Yew, no DOM, no wall clock of its own. What only a browser has
 //! (storage, the time now) comes in through `platform::Platform`, so all of this runs and is
@@ -19,6 +19,7 @@ pub mod session;
 pub mod share;
 pub mod tabs;
 pub mod timeline;
+pub mod why;
 
 /// Where the page keeps the lab (localStorage).
 pub const SAVE_KEY: &str = "kubelab.lab";

@@ -37,6 +37,9 @@ pub struct Entry {
 pub struct Ran {
     pub echo: Vec<String>,
     pub output: Output,
+    /// The command's line in the journal (from 1), if the journal kept it: what the engine's
+    /// causes name it by.
+    pub journal_line: Option<u32>,
 }
 
 pub struct Session {
@@ -138,16 +141,17 @@ impl Session {
         let t = self.engine.now().0;
         // Logged in to a machine: the line runs there, and is journaled as `lab on <machine> ...`.
         let line = match session_line(&mut self.on, &self.engine, &cmd.command) {
-            SessionLine::Done(output) => return Ran { echo: cmd.echo.clone(), output },
+            SessionLine::Done(output) => return Ran { echo: cmd.echo.clone(), output, journal_line: None },
             SessionLine::Run(l) => l,
         };
         let prefix = line.strip_suffix(cmd.command.as_str()).unwrap_or("").to_string();
         let recorder = Recorder { inner: files, read: RefCell::default() };
+        let line_before = self.journal.len() as u32 + 1;
         // What the command writes is recorded as caused by its journal line (if journaled,
         // it is the next one; a replay numbers it the same).
         if changes_cluster(&line) {
             let journaled = format!("{prefix}{}", cmd.echo.first().map_or("", |l| l.as_str()));
-            self.engine.begin_command(self.journal.len() as u32 + 1, &journaled);
+            self.engine.begin_command(line_before, &journaled);
         }
         let output = self.console.execute(
             &mut self.engine,
@@ -173,7 +177,10 @@ impl Session {
                 files: recorder.read.into_inner(),
             });
         }
-        Ran { echo: cmd.echo.clone(), output }
+        // Journaled under the line its writes were recorded with (not after a fresh boot,
+        // which empties the journal; a pod shell's line may be journaled as several).
+        let journal_line = (changes_cluster(&line) && self.journal.len() as u32 >= line_before).then_some(line_before);
+        Ran { echo: cmd.echo.clone(), output, journal_line }
     }
 
     /// Moves the clock `ms` forward, event by event, until done or `out_of_time()`; returns
