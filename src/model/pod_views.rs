@@ -56,7 +56,8 @@ impl PodsByNode {
     }
 }
 
-/// Failing pods whose reason the engine's diagnosis gives; the rest say their status's.
+/// Running pods that are not Ready whose reason (the probe) the engine's diagnosis gives, at
+/// most; the other failing pods say their status's short form.
 const DIAGNOSED_PODS: usize = 64;
 
 /// The last pods' views built, with a digest of what they were built from.
@@ -107,13 +108,18 @@ fn build(engine: &Engine) -> PodsByNode {
     let mut diagnoses = DIAGNOSED_PODS;
     for p in store.pods.values() {
         let mut view = pod_view(p, store);
-        view.reason = pod_reason(p, None).map(|from_status| {
-            if diagnoses == 0 {
-                return from_status;
+        // The status's short form first (`Pending: Insufficient cpu`); a running pod that is
+        // not Ready has none, so its diagnosis (the probe) says why.
+        view.reason = pod_reason(p, None).or_else(|| {
+            let unready = p.status.phase == "Running"
+                && p.metadata.deletion_timestamp.is_none()
+                && p.status.container_statuses.iter().any(|c| !c.ready);
+            if !unready || diagnoses == 0 {
+                return None;
             }
             diagnoses -= 1;
             let d = engine.diagnosis("Pod", &p.metadata.namespace, &p.metadata.name);
-            d.first().map_or(from_status, |line| shorten(line, REASON_CHARS))
+            d.first().map(|line| shorten(line, REASON_CHARS))
         });
         view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
         match by_node.iter_mut().find(|(name, _)| *name == p.spec.node_name) {
