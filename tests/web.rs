@@ -49,6 +49,7 @@ fn map_props(engine: &Engine) -> ClusterMapProps {
         selected: None,
         on_select: Default::default(),
         flow: None,
+        lit: Default::default(),
     }
 }
 
