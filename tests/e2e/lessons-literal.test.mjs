@@ -17,7 +17,12 @@ const STEP_PATIENCE_MS = 40_000;
 
 /** Types one command (a multi-line one is pasted, as a reader copies a block), and waits for it to run. */
 async function type(page, text) {
-  const before = await page.locator('[data-testid="console-output"] .cmd').count();
+  // The transcript keeps its last 2,000 lines, so once it is full a new command may drop an
+  // old one: it ran when there are more commands, or the last one is another.
+  const before = await page.evaluate(() => {
+    const all = document.querySelectorAll('[data-testid="console-output"] .cmd');
+    return [all.length, all.length ? all[all.length - 1].textContent : ''];
+  });
   const input = page.getByTestId('console-input');
   await page.waitForFunction(() => !document.querySelector('[data-testid="console-input"]').readOnly);
   if (text.includes('\n')) {
@@ -30,7 +35,10 @@ async function type(page, text) {
     await input.fill(text);
     await input.press('Enter');
   }
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"] .cmd').length > n, before);
+  await page.waitForFunction(([n, text]) => {
+    const all = document.querySelectorAll('[data-testid="console-output"] .cmd');
+    return all.length > n || (all.length > 0 && all[all.length - 1].textContent !== text);
+  }, before);
   await page.waitForFunction(() => !document.querySelector('[data-testid="console-input"]').readOnly);
 }
 
