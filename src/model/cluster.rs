@@ -206,21 +206,15 @@ pub(super) fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
 /// Characters of a reason drawn on the map (the whole one is in the tooltip).
 pub const REASON_CHARS: usize = 40;
 
-/// A failing pod's reason in one short line: what its status says, made short (the
-/// scheduler's commonest filter for a pod no node fits, a waiting or terminated container's
-/// reason and the gist of its message, an eviction's reason), else the engine's diagnosis
-/// (a running pod that is not Ready: its probe). The status comes first because the
-/// diagnosis's first line is a whole sentence (`Pending: 0/4 nodes are available: ...`),
-/// too long for a pod's card. None for a pod that is fine, on its way, or terminating.
-pub fn pod_reason(p: &Pod, diagnosis: Option<&str>) -> Option<String> {
+/// A failing pod's reason in one short line, from its status: the scheduler's commonest
+/// filter for a pod no node fits, a waiting or terminated container's reason and the gist of
+/// its message, an eviction's reason. None for a pod that is fine, on its way, or
+/// terminating. (The engine's diagnosis, a whole sentence, is too long for a pod's card:
+/// `pod_views` asks it only for a running pod that is not Ready, which has no such status.)
+pub fn pod_reason(p: &Pod) -> Option<String> {
     if p.metadata.deletion_timestamp.is_some() {
         return None;
     }
-    status_reason(p).or_else(|| diagnosis.map(str::trim).filter(|d| !d.is_empty()).map(|d| shorten(d, REASON_CHARS)))
-}
-
-/// `pod_reason` from the pod's status alone.
-fn status_reason(p: &Pod) -> Option<String> {
     let unschedulable = p
         .status
         .conditions

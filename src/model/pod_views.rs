@@ -110,7 +110,7 @@ fn build(engine: &Engine) -> PodsByNode {
         let mut view = pod_view(p, store);
         // The status's short form first (`Pending: Insufficient cpu`); a running pod that is
         // not Ready has none, so its diagnosis (the probe) says why.
-        view.reason = pod_reason(p, None).or_else(|| {
+        view.reason = pod_reason(p).or_else(|| {
             let unready = p.status.phase == "Running"
                 && p.metadata.deletion_timestamp.is_none()
                 && p.status.container_statuses.iter().any(|c| !c.ready);
