@@ -193,7 +193,7 @@ impl App {
                             </div>
                         }
                     </section>
-                    <Console lines={self.lab.console.lines.clone()} history={self.lab.console.history.clone()} disabled={busy}
+                    <Console lines={self.lab.console.lines.clone()} first_line={self.lab.console.dropped} history={self.lab.console.history.clone()} disabled={busy}
                              machine={self.lab.session.machine().map(String::from)} prompt={self.lab.session.prompt()}
                              on_tab={Some(link.callback(Msg::Tab))} completion={self.completion.clone()}
                              on_interrupt={Some(link.callback(|_| Msg::Interrupt))}

@@ -13,6 +13,13 @@ pub use kubelab_lab::console::{ConsoleLine, LineKind};
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
     pub lines: Rc<Vec<ConsoleLine>>,
+    /// The session's number of `lines[0]` (lines printed before it, `Transcript::dropped`).
+    /// Each line is keyed by its number: once the transcript is full, a command's output
+    /// removes lines at the top and adds its own, and the lines between stay as they are
+    /// (unkeyed, every shown line's text was rewritten in place, so a selection slid onto
+    /// other text).
+    #[prop_or_default]
+    pub first_line: u64,
     /// Commands run before, oldest first.
     pub history: Rc<Vec<String>>,
     /// While a saved lab is being restored or a `lab advance` runs: the prompt is read-only
@@ -228,31 +235,22 @@ pub fn console(props: &ConsoleProps) -> Html {
         })
     };
 
-    let lines = props.lines.iter().map(|l| {
-        let class = match l.kind {
-            LineKind::Command => "cmd",
-            LineKind::Stdout => "stdout",
-            LineKind::Stderr => "stderr",
-            LineKind::Progress => "progress",
-            LineKind::Info => "info",
-        };
-        match (l.journal_line, &props.on_cause) {
-            (Some(line), Some(on_cause)) => caused_command(l, line, props.cause_line == Some(line), on_cause),
-            _ => html! { <span {class}>{ &l.text }{ "\n" }</span> },
-        }
-    });
+    let lines = transcript(props);
     html! {
         <section class="console" data-testid="console" aria-labelledby="console-title">
             <div class="panel-head">
                 <h2 id="console-title">{ "Console" }</h2>
                 <span class="hint" id="console-hint">{ "Enter runs · ↑↓ history · Ctrl-L clears · try lab help" }</span>
             </div>
+            // data-printed: the lines printed since the page opened, dropped ones included, so
+            // a wait for a command's output can count on it (the lines shown stop at 2,000).
             <pre class="console-output" data-testid="console-output" ref={output_ref} role="log"
-                 aria-label="Console output" tabindex="0" onclick={focus_input}>
+                 aria-label="Console output" tabindex="0" onclick={focus_input}
+                 data-printed={(props.first_line + props.lines.len() as u64).to_string()}>
                 if props.lines.is_empty() {
                     <span class="info">{ "Type a command below, such as kubectl get nodes, and press Enter.\n" }</span>
                 }
-                { for lines }
+                { lines }
             </pre>
             <div class="prompt">
                 <label for="console-input" class="prompt-sign" aria-hidden="true" data-testid="prompt-sign">
@@ -280,9 +278,35 @@ pub fn console(props: &ConsoleProps) -> Html {
     }
 }
 
+/// The transcript's lines, each keyed by its number in the session, as one list of its own:
+/// among the `<pre>`'s other children it would not be wholly keyed, and Yew would diff it by
+/// position, replacing every line.
+fn transcript(props: &ConsoleProps) -> Html {
+    props
+        .lines
+        .iter()
+        .zip(props.first_line..)
+        .map(|(l, number)| {
+            let class = match l.kind {
+                LineKind::Command => "cmd",
+                LineKind::Stdout => "stdout",
+                LineKind::Stderr => "stderr",
+                LineKind::Progress => "progress",
+                LineKind::Info => "info",
+            };
+            match (l.journal_line, &props.on_cause) {
+                (Some(line), Some(on_cause)) => {
+                    caused_command(l, number, line, props.cause_line == Some(line), on_cause)
+                }
+                _ => html! { <span key={number} {class}>{ &l.text }{ "\n" }</span> },
+            }
+        })
+        .collect()
+}
+
 /// A journaled command in the transcript: a button that shows on the map what it caused
 /// (click or Enter; again, or Escape, clears). Pressed, it is outlined and marked "◆".
-fn caused_command(l: &ConsoleLine, line: u32, pressed: bool, on_cause: &Callback<Option<u32>>) -> Html {
+fn caused_command(l: &ConsoleLine, number: u64, line: u32, pressed: bool, on_cause: &Callback<Option<u32>>) -> Html {
     let onclick = {
         let cb = on_cause.clone();
         Callback::from(move |e: MouseEvent| {
@@ -302,7 +326,7 @@ fn caused_command(l: &ConsoleLine, line: u32, pressed: bool, on_cause: &Callback
         })
     };
     html! {
-        <span class={classes!("cmd", "caused-by", pressed.then_some("pressed"))} role="button" tabindex="0"
+        <span key={number} class={classes!("cmd", "caused-by", pressed.then_some("pressed"))} role="button" tabindex="0"
               data-testid={format!("console-cmd-{line}")} data-line={line.to_string()} aria-pressed={pressed.to_string()}
               title="Show on the map what this command caused (again or Esc to clear)" {onclick} {onkeydown}>
             { &l.text }{ "\n" }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useLab, newPage } from './harness.mjs';
-import { LabPage, WORKERS } from './lab-page.mjs';
+import { LabPage, WORKERS, lastCommandNumber } from './lab-page.mjs';
 
 const env = useLab();
 
@@ -38,6 +38,45 @@ test('kubectl typed in the console prints its table, and its errors marked as st
   await lab.consoleInput.press('ArrowUp');
   assert.equal(await lab.consoleInput.inputValue(), 'kubectl api-resources');
   await lab.screenshot('console');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a full console (2,000 lines) drops its oldest lines as a command prints, and moves none of the others', { timeout: 120_000 }, async () => {
+  // A long session fills the transcript; from then on each command pushes the oldest lines
+  // out. The lines still shown must stay as they are (a learner may be selecting one to
+  // copy); the page used to rewrite every line's text in place, one command along. And
+  // neither the count of commands shown nor the last one's text says that a command ran:
+  // here neither changes, which hung the literal lesson walk for 60 s (lesson 17a, after
+  // the seventeen lessons before it filled the console).
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  await lab.open(env.server.url, { seed: 5 });
+  // 1,100 commands of two lines each (the line and its error), every line different.
+  const script = Array.from({ length: 1_100 }, (_, i) => `kubectl get thing${i}`).join('\n');
+  await lab.consoleInput.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, script);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="console-output"]').dataset.printed) === 2_200);
+  const shown = () =>
+    lab.consoleOutput.evaluate((out) => ({
+      lines: out.children.length,
+      commands: out.querySelectorAll('.cmd').length,
+      last: [...out.querySelectorAll('.cmd')].pop().textContent,
+      held: window.heldLine?.isConnected ? window.heldLine.textContent : '(removed)',
+      at: [...out.children].indexOf(window.heldLine),
+    }));
+  await lab.consoleOutput.evaluate((out) => (window.heldLine = out.children[1_000]));
+  const before = await shown();
+  assert.deepEqual(before, { lines: 2_000, commands: 1_000, last: '$ kubectl get thing1099\n', held: '$ kubectl get thing600\n', at: 1_000 });
+  const number = await page.evaluate(lastCommandNumber);
+
+  await lab.run('kubectl get thing1099');
+  assert.deepEqual(await shown(), { ...before, at: 998 }, 'the same lines and commands shown, the held line two lines up with its text');
+  assert.equal(await page.evaluate(lastCommandNumber), number + 2, 'the new command line has the next number');
+  assert.match((await lab.lastOutput())[0].text, /doesn't have a resource type "thing1099"/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,6 +4,37 @@ import { ARTIFACTS } from './harness.mjs';
 
 export const WORKERS = ['node-1', 'node-2', 'node-3'];
 
+/**
+ * In the page: the session's number of the last command line in the console (-1: none).
+ * It only grows: the console keeps its last 2,000 lines, so once it is full a command's
+ * output can push older commands out at the top and the count of `.cmd` lines shown can
+ * fall as a command runs; but each line keeps its number (`data-printed` counts every line
+ * printed, dropped ones included). For `page.evaluate`.
+ */
+export function lastCommandNumber() {
+  const out = document.querySelector('[data-testid="console-output"]');
+  const spans = out.children;
+  for (let i = spans.length - 1; i >= 0; i--) {
+    if (spans[i].classList.contains('cmd')) return Number(out.dataset.printed) - spans.length + i;
+  }
+  return -1;
+}
+
+/** Waits until a command line numbered after `before` (from `lastCommandNumber`) is shown; with `line`, until the last is `$ line`. */
+export function waitForCommand(page, before, line = null) {
+  return page.waitForFunction(
+    ([n, l]) => {
+      // lastCommandNumber, inline (the page's CSP allows no eval to share it).
+      const out = document.querySelector('[data-testid="console-output"]');
+      const spans = out.children;
+      let i = spans.length - 1;
+      while (i >= 0 && !spans[i].classList.contains('cmd')) i--;
+      return i >= 0 && Number(out.dataset.printed) - spans.length + i > n && (l === null || spans[i].textContent === `$ ${l}\n`);
+    },
+    [before, line],
+  );
+}
+
 export class LabPage {
   constructor(page) {
     this.page = page;
@@ -21,16 +52,10 @@ export class LabPage {
 
   /** Types a command into the console, presses Enter and waits for its echo. */
   async run(line) {
-    const echoes = await this.consoleOutput.locator('.cmd').count();
+    const before = await this.page.evaluate(lastCommandNumber);
     await this.consoleInput.fill(line);
     await this.consoleInput.press('Enter');
-    await this.page.waitForFunction(
-      ([n, l]) => {
-        const cmds = document.querySelectorAll('[data-testid="console-output"] .cmd');
-        return cmds.length > n && cmds[cmds.length - 1].textContent === `$ ${l}\n`;
-      },
-      [echoes, line],
-    );
+    await waitForCommand(this.page, before, line);
     // `lab advance` runs over the next ticks; the prompt is read-only until it is done.
     await this.page.waitForFunction(() => !document.querySelector('[data-testid="console-input"]').readOnly);
   }

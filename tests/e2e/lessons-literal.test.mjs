@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { useLab, newPage } from './harness.mjs';
-import { LabPage } from './lab-page.mjs';
+import { LabPage, lastCommandNumber, waitForCommand } from './lab-page.mjs';
 
 const env = useLab();
 const plan = JSON.parse(await readFile(new URL('./lessons-literal.json', import.meta.url), 'utf8'));
@@ -17,12 +17,9 @@ const STEP_PATIENCE_MS = 40_000;
 
 /** Types one command (a multi-line one is pasted, as a reader copies a block), and waits for it to run. */
 async function type(page, text) {
-  // The transcript keeps its last 2,000 lines, so once it is full a new command may drop an
-  // old one: it ran when there are more commands, or the last one is another.
-  const before = await page.evaluate(() => {
-    const all = document.querySelectorAll('[data-testid="console-output"] .cmd');
-    return [all.length, all.length ? all[all.length - 1].textContent : ''];
-  });
+  // By number, not by count: once the transcript holds its 2,000 lines a command's output
+  // can push older commands out, so the count of commands shown may fall as one runs.
+  const before = await page.evaluate(lastCommandNumber);
   const input = page.getByTestId('console-input');
   await page.waitForFunction(() => !document.querySelector('[data-testid="console-input"]').readOnly);
   if (text.includes('\n')) {
@@ -35,10 +32,7 @@ async function type(page, text) {
     await input.fill(text);
     await input.press('Enter');
   }
-  await page.waitForFunction(([n, text]) => {
-    const all = document.querySelectorAll('[data-testid="console-output"] .cmd');
-    return all.length > n || (all.length > 0 && all[all.length - 1].textContent !== text);
-  }, before);
+  await waitForCommand(page, before);
   await page.waitForFunction(() => !document.querySelector('[data-testid="console-input"]').readOnly);
 }
 

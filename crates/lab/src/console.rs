@@ -39,7 +39,13 @@ impl ConsoleLine {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Transcript {
+    /// The last `CONSOLE_LINES` lines printed.
     pub lines: Rc<Vec<ConsoleLine>>,
+    /// Lines printed before `lines[0]` (dropped once the transcript was full, or cleared):
+    /// `lines[i]` is the session's line `dropped + i`, a number it keeps while it is shown,
+    /// so the page redraws a full transcript by dropping lines at the top and adding the new
+    /// ones (not by rewriting every line), and a wait for a new line can count on it.
+    pub dropped: u64,
     /// Typed command lines, oldest first (at most `HISTORY_LIMIT`, no line twice in a row).
     pub history: Rc<Vec<String>>,
 }
@@ -48,8 +54,20 @@ impl Transcript {
     pub fn print(&mut self, kind: LineKind, text: String) {
         let mut lines = (*self.lines).clone();
         lines.push(ConsoleLine::new(kind, text));
+        self.keep_last(lines);
+    }
+
+    /// Every line printed since the page opened, dropped ones included.
+    pub fn printed(&self) -> u64 {
+        self.dropped + self.lines.len() as u64
+    }
+
+    /// Shows `lines`, the lines shown before with new ones after them, less the oldest
+    /// beyond `CONSOLE_LINES`.
+    fn keep_last(&mut self, mut lines: Vec<ConsoleLine>) {
         let extra = lines.len().saturating_sub(CONSOLE_LINES);
         lines.drain(..extra);
+        self.dropped += extra as u64;
         self.lines = Rc::new(lines);
     }
 
@@ -84,8 +102,7 @@ impl Transcript {
             lines.push(ConsoleLine::new(LineKind::Command, if i == 0 { format!("$ {l}") } else { l.to_string() }));
         }
         lines.push(ConsoleLine::new(LineKind::Stderr, format!("error: line {line}: {message}")));
-        self.lines = Rc::new(lines);
-        self.print_ran(&[], false);
+        self.keep_last(lines);
     }
 
     /// Commands run through the session: each one's lines with `$ ` before the first, then
@@ -105,12 +122,11 @@ impl Transcript {
                 self.remember(r.echo[0].trim());
             }
         }
-        let extra = lines.len().saturating_sub(CONSOLE_LINES);
-        lines.drain(..extra);
-        self.lines = Rc::new(lines);
+        self.keep_last(lines);
     }
 
     pub fn clear(&mut self) {
+        self.dropped = self.printed();
         self.lines = Rc::default();
     }
 
@@ -156,6 +172,43 @@ mod tests {
             t.print(LineKind::Stdout, i.to_string());
         }
         assert_eq!((t.lines.len(), t.lines[0].text.as_str()), (CONSOLE_LINES, "3"));
+    }
+
+    #[test]
+    fn a_line_keeps_its_number_when_a_full_transcript_drops_older_ones() {
+        // A full transcript (a long session) drops lines at the top as a command prints:
+        // the lines still shown keep their numbers, so the page moves none of them, and the
+        // count of lines printed grows with every command even when the count of command
+        // lines shown falls (one command's output can push out several older commands).
+        let mut t = Transcript::default();
+        for i in 0..CONSOLE_LINES {
+            t.echo(&format!("kubectl get pods {i}"), true);
+        }
+        assert_eq!((t.dropped, t.printed()), (0, CONSOLE_LINES as u64));
+        let commands_before = t.lines.iter().filter(|l| l.kind == LineKind::Command).count();
+        let number_of =
+            |t: &Transcript, text: &str| t.lines.iter().position(|l| l.text == text).map(|i| t.dropped + i as u64);
+        let kept = "$ kubectl get pods 1500";
+        let before = number_of(&t, kept);
+        t.print_ran(
+            &[Ran {
+                echo: vec!["lab export".into()],
+                output: kubelab_kubectl::Output::line(
+                    (0..9).map(|i| format!("line {i}")).collect::<Vec<_>>().join("\n"),
+                ),
+                journal_line: Some(1),
+            }],
+            true,
+        );
+        assert_eq!(t.lines.len(), CONSOLE_LINES);
+        assert_eq!((t.dropped, t.printed()), (10, CONSOLE_LINES as u64 + 10));
+        assert_eq!(number_of(&t, kept), before, "a line kept moved");
+        assert_eq!(t.lines.iter().filter(|l| l.kind == LineKind::Command).count(), commands_before - 9);
+        assert_eq!(t.lines[CONSOLE_LINES - 10].text, "$ lab export");
+        // Cleared, the numbers go on from where they were.
+        t.clear();
+        t.info("restored");
+        assert_eq!((t.dropped, t.printed()), (CONSOLE_LINES as u64 + 10, CONSOLE_LINES as u64 + 11));
     }
 
     #[test]
