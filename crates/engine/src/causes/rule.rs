@@ -31,6 +31,41 @@ impl Amount {
     }
 }
 
+/// A pod whose address moved in an Endpoints, and how many others moved with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressChange {
+    pub pod: String,
+    pub how: AddressMove,
+    pub more: u32,
+}
+
+/// How a pod's address moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddressMove {
+    /// From notReadyAddresses to addresses.
+    BecameReady,
+    /// From addresses to notReadyAddresses.
+    BecameNotReady,
+    /// Listed for the first time (ready or not).
+    Added(bool),
+    /// No longer listed: why (deleted, Terminating, no longer selected).
+    Removed(&'static str),
+}
+
+impl AddressChange {
+    fn text(&self) -> String {
+        let how = match self.how {
+            AddressMove::BecameReady => "became Ready".to_string(),
+            AddressMove::BecameNotReady => "became not Ready".to_string(),
+            AddressMove::Added(true) => "is selected and Ready".to_string(),
+            AddressMove::Added(false) => "is selected, not Ready".to_string(),
+            AddressMove::Removed(why) => format!("was removed ({why})"),
+        };
+        let more = if self.more > 0 { format!(" (and {} more)", self.more) } else { String::new() };
+        format!("Pod {} {how}{more}", self.pod)
+    }
+}
+
 /// What made a component (or a command) write, with the numbers it used.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
@@ -143,10 +178,12 @@ pub enum Rule {
     },
 
     // Others.
-    /// The Endpoints of a Service: its ready and not-ready addresses.
+    /// The Endpoints of a Service: its ready and not-ready addresses, and the pod whose
+    /// change made it write.
     Endpoints {
         ready: u32,
         not_ready: u32,
+        change: Option<Box<AddressChange>>,
     },
     /// The owner is gone (the garbage collector).
     OwnerGone,
@@ -200,8 +237,12 @@ impl Rule {
                 format!("revisionHistoryLimit {limit}: deleted {object}, an old ReplicaSet with no pods")
             }
             Rule::DeploymentStatus => format!("updated {object}'s status"),
-            Rule::TooFew { have, want } => format!("the ReplicaSet has {have} pods, wants {want}: created {object}"),
-            Rule::TooMany { have, want } => format!("the ReplicaSet has {have} pods, wants {want}: deleted {object}"),
+            Rule::TooFew { have, want } => {
+                format!("the ReplicaSet has {}, wants {want}: created {object}", count(*have, "active pod"))
+            }
+            Rule::TooMany { have, want } => {
+                format!("the ReplicaSet has {}, wants {want}: deleted {object}", count(*have, "active pod"))
+            }
             Rule::ReplicaSetStatus => format!("updated {object}'s status"),
             Rule::Ordinal { ordinal, replicas } => {
                 format!("the StatefulSet wants {replicas} replicas and ordinal {ordinal} is missing: created {object}")
@@ -241,8 +282,9 @@ impl Rule {
                     None => format!("{taint} since {}, not tolerated: evicted {object}", format_clock(added.0)),
                 }
             }
-            Rule::Endpoints { ready, not_ready } => {
-                format!("the Service's selector matches {ready} ready and {not_ready} not-ready pod(s): wrote {object}")
+            Rule::Endpoints { ready, not_ready, change } => {
+                let change = change.as_ref().map_or(String::new(), |c| format!("{}; ", c.text()));
+                format!("{change}the Service's selector matches {ready} ready and {not_ready} not-ready pod(s): wrote {object}")
             }
             Rule::OwnerGone => format!("its owner is gone: deleted {object}"),
             Rule::PodGc => format!("deleted {object}"),

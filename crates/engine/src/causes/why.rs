@@ -184,6 +184,16 @@ impl Engine {
                 }
             }
         }
+        // Objects since deleted: the write that made them go.
+        for d in self.store.causes.departures() {
+            for c in std::iter::once(&d.cause).chain(d.history.iter()) {
+                let Some(i) = ids.iter().position(|id| *id == c.id) else { continue };
+                let o = WrittenObject { kind: d.kind, namespace: d.key.0.clone(), name: d.key.1.clone() };
+                if !out[i].contains(&o) {
+                    out[i].push(o);
+                }
+            }
+        }
         for v in &mut out {
             v.sort();
         }
@@ -202,7 +212,13 @@ impl Engine {
         let label = about.as_ref().map(|o| o.label()).unwrap_or_else(|| "an object since deleted".into());
         let (actor, node, command_line, rule) = match &c.actor {
             Actor::Command(cmd) => ("console".to_string(), None, Some(cmd.line), cmd.text.clone()),
-            Actor::Component(name) => (name.to_string(), None, None, c.rule.text(&label)),
+            Actor::Component(name) => {
+                let rule = match &c.saw {
+                    Some(saw) => format!("{}; {}", saw.text(), c.rule.text(&label)),
+                    None => c.rule.text(&label),
+                };
+                (name.to_string(), None, None, rule)
+            }
             Actor::Kubelet => {
                 let node = about.as_ref().and_then(|o| self.node_of(o));
                 let rule = match (&c.rule, &about) {
