@@ -16,7 +16,7 @@ pub(crate) mod record;
 mod rule;
 mod why;
 
-pub use rule::{AddressChange, AddressMove, Amount, Rule};
+pub use rule::{AddressChange, AddressMove, Amount, Rejected, Rule, REJECTED_NAMED};
 pub use why::{Why, WhyStep, WrittenObject};
 
 use crate::fasthash::FastMap;

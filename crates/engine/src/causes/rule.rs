@@ -31,6 +31,34 @@ impl Amount {
     }
 }
 
+/// Nodes the scheduler named in a binding's rule; the rest are counted.
+pub const REJECTED_NAMED: usize = 3;
+
+/// The nodes the scheduler's filters rejected for a pod: the first few it looked at, each
+/// with its first failing filter's status (reasons in `kubectl describe`'s words), and how
+/// many each filter rejected in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    pub first: Vec<(String, crate::scheduler::Status)>,
+    pub by_plugin: Vec<(&'static str, u16)>,
+    pub total: u32,
+}
+
+impl Rejected {
+    /// `node-1: Insufficient cpu; control-plane: node(s) had untolerated taint {...}`, then
+    /// `and 5 more (4 by NodeResourcesFit, 2 by TaintToleration in all)` past the first few.
+    fn text(&self) -> String {
+        let mut parts: Vec<String> =
+            self.first.iter().map(|(node, s)| format!("{node}: {}", s.reasons.join(", "))).collect();
+        let more = self.total as usize - self.first.len();
+        if more > 0 {
+            let counts: Vec<String> = self.by_plugin.iter().map(|(p, n)| format!("{n} by {p}")).collect();
+            parts.push(format!("and {more} more ({} in all)", counts.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
 /// A pod whose address moved in an Endpoints, and how many others moved with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddressChange {
@@ -144,11 +172,18 @@ pub enum Rule {
         feasible: u32,
         looked: u32,
         nodes: u32,
-        rejected: Option<Box<[(&'static str, u16)]>>,
+        rejected: Option<Box<Rejected>>,
     },
     /// No node fits: the reasons are in the pod's PodScheduled condition.
     Unschedulable {
         nodes: u32,
+        rejected: Option<Box<Rejected>>,
+    },
+    /// VolumeBinding's PreFilter failed for every node: a claim missing, being deleted, or
+    /// not bound yet (Immediate binding).
+    VolumeBindingWait {
+        nodes: u32,
+        reason: String,
     },
 
     // The kubelet.
@@ -167,6 +202,11 @@ pub enum Rule {
     NodeSilent {
         last_renew: Time,
         grace_ms: u64,
+    },
+    /// TaintNodesByCondition: spec.unschedulable (kubectl cordon) added, or uncordon
+    /// removed, the node.kubernetes.io/unschedulable:NoSchedule taint.
+    UnschedulableTaint {
+        added: bool,
     },
     /// The pod's node is not Ready, so neither is the pod (MarkPodsNotReady).
     NodeNotReady,
@@ -253,13 +293,18 @@ impl Rule {
                     "bound {object}: the node scored {score}, the highest of {} ({looked} of {nodes} looked at)",
                     count(*feasible as i32, "feasible node")
                 );
-                if let Some(r) = rejected.as_deref().filter(|r| !r.is_empty()) {
-                    let parts: Vec<String> = r.iter().map(|(plugin, n)| format!("{n} by {plugin}")).collect();
-                    s.push_str(&format!("; filtered out: {}", parts.join(", ")));
+                if let Some(r) = rejected {
+                    s.push_str(&format!("; filtered out: {}", r.text()));
                 }
                 s
             }
-            Rule::Unschedulable { nodes } => format!("no node of {nodes} fits {object}: FailedScheduling"),
+            Rule::Unschedulable { nodes, rejected } => {
+                let why = rejected.as_ref().map_or(String::new(), |r| format!(" ({})", r.text()));
+                format!("no node of {nodes} fits {object}: FailedScheduling{why}")
+            }
+            Rule::VolumeBindingWait { nodes, reason } => {
+                format!("VolumeBinding: {reason}, so no node of {nodes} fits {object} yet: FailedScheduling")
+            }
             Rule::Kubelet { ready, phase } => {
                 format!("posted {object}'s status: {phase}, {}", if *ready { "Ready" } else { "not Ready" })
             }
@@ -270,6 +315,12 @@ impl Rule {
                 format_clock(*grace_ms)
             ),
             Rule::KubeletBack => format!("the kubelet is back: posted {object} Ready"),
+            Rule::UnschedulableTaint { added: true } => format!(
+                "spec.unschedulable is true (cordoned): added the taint node.kubernetes.io/unschedulable:NoSchedule to {object} (TaintNodesByCondition): pods that do not tolerate it are not scheduled there"
+            ),
+            Rule::UnschedulableTaint { added: false } => format!(
+                "spec.unschedulable is false (uncordoned): removed the taint node.kubernetes.io/unschedulable:NoSchedule from {object} (TaintNodesByCondition)"
+            ),
             Rule::NodeNotReady => format!("its node is not Ready: marked {object} not Ready"),
             Rule::TaintEviction { added, toleration, unreachable } => {
                 let taint = if *unreachable { "node.kubernetes.io/unreachable" } else { "a NoExecute taint" };
