@@ -16,7 +16,7 @@ pub(crate) mod record;
 mod rule;
 mod why;
 
-pub use rule::{AddressChange, AddressMove, Amount, Rejected, Rule, REJECTED_NAMED};
+pub use rule::{AddressChange, AddressMove, Amount, Rejected, Rule, VolumeRule, REJECTED_NAMED};
 pub use why::{Why, WhyStep, WrittenObject};
 
 use crate::fasthash::FastMap;
@@ -60,8 +60,9 @@ pub enum Trigger {
     Object(&'static str, Key),
     /// A controller making up for what it counts (a ReplicaSet's missing pods): the last
     /// write by someone else to the owner (`kind`, key), or the latest departure of a pod it
-    /// counted (by the owner's uid), whichever is later.
-    Owned(&'static str, Key, String),
+    /// counted (by the owner's uid), or the last write by someone else to the pod it waited
+    /// for (a StatefulSet's previous ordinal becoming Ready), whichever is latest.
+    Owned(&'static str, Key, String, Option<Key>),
     /// The write that made this object go (deleted, or a pod marked for deletion or
     /// finished), else its last write by someone else.
     Departed(&'static str, Key),
@@ -90,7 +91,19 @@ impl Because {
     /// write by someone else, or to the latest departure of one of its pods.
     pub fn owned(name: &'static str, rule: Rule, kind: &'static str, owner: &kubelab_api::ObjectMeta) -> Because {
         let key = (owner.namespace.clone(), owner.name.clone());
-        Because::component(name, rule, Trigger::Owned(kind, key, owner.uid.clone()))
+        Because::component(name, rule, Trigger::Owned(kind, key, owner.uid.clone(), None))
+    }
+
+    /// `owned`, or reacting to the pod `after` it waited for, if that changed later.
+    pub fn owned_after(
+        name: &'static str,
+        rule: Rule,
+        kind: &'static str,
+        owner: &kubelab_api::ObjectMeta,
+        after: Option<Key>,
+    ) -> Because {
+        let key = (owner.namespace.clone(), owner.name.clone());
+        Because::component(name, rule, Trigger::Owned(kind, key, owner.uid.clone(), after))
     }
 }
 
@@ -261,7 +274,14 @@ impl Causes {
         if self.current.is_none() {
             let found = match &because.trigger {
                 Trigger::Object(k, other) => Some((self.reaction_to(k, other, &because.actor), None)),
-                Trigger::Owned(k, owner, uid) => Some(self.reaction_of_owner(k, owner, uid, &because.actor)),
+                Trigger::Owned(k, owner, uid, after) => {
+                    let (reacted_to, saw) = self.reaction_of_owner(k, owner, uid, &because.actor);
+                    let waited = after.as_ref().and_then(|pod| self.reaction_to("Pod", pod, &because.actor));
+                    match waited {
+                        Some(w) if reacted_to.as_ref().is_none_or(|r| r.id < w.id) => Some((Some(w), None)),
+                        _ => Some((reacted_to, saw)),
+                    }
+                }
                 Trigger::Departed(k, other) => {
                     let gone = self.departures.of(k, other).map(|d| d.cause.clone());
                     let gone = gone.filter(|c| c.actor != because.actor && c.depth < MAX_DEPTH);

@@ -158,10 +158,29 @@ pub enum Rule {
     ReplicaSetStatus,
 
     // The StatefulSet controller.
-    /// Ordinal `ordinal` of `replicas` missing (pods are made in order).
+    /// Ordinal `ordinal` of `replicas` missing: under OrderedReady it is made once the pod
+    /// before it is Running and Ready; under Parallel at once.
     Ordinal {
         ordinal: i32,
         replicas: i32,
+        ordered: bool,
+    },
+    /// A pod past spec.replicas, the highest ordinal first (OrderedReady: one at a time,
+    /// once every lower pod is Running and Ready).
+    OrdinalScaleDown {
+        ordinal: i32,
+        replicas: i32,
+        ordered: bool,
+    },
+    /// A pod of an old revision, the highest ordinal first, one at a time (RollingUpdate,
+    /// from `partition` up).
+    OrdinalUpdate {
+        ordinal: i32,
+        partition: i32,
+    },
+    /// A pod that Failed or Succeeded, deleted so that it is made again.
+    OrdinalRecreate {
+        phase: &'static str,
     },
     StatefulSetStatus,
 
@@ -225,14 +244,69 @@ pub enum Rule {
         not_ready: u32,
         change: Option<Box<AddressChange>>,
     },
-    /// The owner is gone (the garbage collector).
-    OwnerGone,
-    /// The pod garbage collector: a pod of a node that is gone, or past the threshold.
-    PodGc,
-    /// A volume provisioned or bound to its claim.
-    Volume,
-    /// A LoadBalancer Service's address.
-    LoadBalancer,
+    /// The garbage collector: every owner of the object is gone (`owner`: `ReplicaSet
+    /// web-5f9`), so it is deleted with propagationPolicy Background.
+    OwnerGone {
+        owner: Box<str>,
+    },
+    /// The pod garbage collector: a pod bound to a Node that no longer exists, deleted once
+    /// the Node has been gone for the quarantine (gcOrphaned).
+    PodGcOrphaned {
+        node: Box<str>,
+        gone_at: Time,
+        quarantine_ms: u64,
+    },
+    /// The pod garbage collector: a terminating pod that was never scheduled, deleted at
+    /// once (gcUnscheduledTerminating).
+    PodGcUnscheduled,
+    /// The PersistentVolume controller and the provisioner.
+    Volume(Box<VolumeRule>),
+    /// The service controller: a LoadBalancer Service's external IP (None: removed, the
+    /// Service is no longer of type LoadBalancer).
+    LoadBalancer {
+        ip: Option<Box<str>>,
+        after_ms: u64,
+    },
+}
+
+/// What the PersistentVolume controller decided, by its names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VolumeRule {
+    /// A claim bound to a volume: one that was Available and fits, or the one provisioned
+    /// for it (`provisioner`).
+    Bound { claim: String, volume: String, provisioner: Option<String> },
+    /// Dynamic provisioning: the claim's StorageClass names a provisioner, which made a volume.
+    Provisioned { class: String, provisioner: String, after_ms: u64 },
+    /// The volume's claim is gone: deleted (reclaim policy Delete) or Released (Retain).
+    Released { deleted: bool },
+    /// kubernetes.io/pvc-protection: no pod uses the claim being deleted any more.
+    ClaimUnused,
+}
+
+impl VolumeRule {
+    fn text(&self, object: &str) -> String {
+        match self {
+            VolumeRule::Bound { claim, volume, provisioner: None } => format!(
+                "claim {claim} asks for a size, access modes and storageClassName that Available volume {volume} has: bound them to each other"
+            ),
+            VolumeRule::Bound { claim, volume, provisioner: Some(p) } => {
+                format!("{p} provisioned volume {volume} for claim {claim}: bound them to each other")
+            }
+            VolumeRule::Provisioned { class, provisioner, after_ms } => format!(
+                "the claim's StorageClass {class} names provisioner {provisioner} (dynamic provisioning): it made {object}, {} after the claim (ProvisioningSucceeded)",
+                format_clock(*after_ms)
+            ),
+            VolumeRule::Released { deleted: true } => {
+                format!("its claim is gone and persistentVolumeReclaimPolicy is Delete: deleted {object}")
+            }
+            VolumeRule::Released { deleted: false } => format!(
+                "its claim is gone and persistentVolumeReclaimPolicy is Retain: {object} is Released, kept with its data"
+            ),
+            VolumeRule::ClaimUnused => {
+                format!("no pod uses {object} any more: kubernetes.io/pvc-protection lets its deletion finish")
+            }
+        }
+    }
 }
 
 /// `1 replica`, `3 replicas`.
@@ -284,8 +358,23 @@ impl Rule {
                 format!("the ReplicaSet has {}, wants {want}: deleted {object}", count(*have, "active pod"))
             }
             Rule::ReplicaSetStatus => format!("updated {object}'s status"),
-            Rule::Ordinal { ordinal, replicas } => {
-                format!("the StatefulSet wants {replicas} replicas and ordinal {ordinal} is missing: created {object}")
+            Rule::Ordinal { ordinal, replicas, ordered } => {
+                let order = match (ordered, ordinal) {
+                    (true, 0) => "",
+                    (true, _) => "; OrderedReady: every pod before it is Running and Ready",
+                    (false, _) => "; Parallel: no waiting for the others",
+                };
+                format!("the StatefulSet wants {} and ordinal {ordinal} is missing{order}: created {object}", count(*replicas, "replica"))
+            }
+            Rule::OrdinalScaleDown { ordinal, replicas, ordered } => {
+                let order = if *ordered { ", one at a time once every lower pod is Running and Ready" } else { "" };
+                format!("the StatefulSet wants {}: {object} (ordinal {ordinal}) is terminating for scale down, the highest ordinal first{order}", count(*replicas, "replica"))
+            }
+            Rule::OrdinalUpdate { ordinal, partition } => format!(
+                "{object} (ordinal {ordinal}) runs an old revision: terminating it for update (RollingUpdate: the highest ordinal first, one at a time, ordinals from partition {partition}); it is made again at the new revision"
+            ),
+            Rule::OrdinalRecreate { phase } => {
+                format!("{object} is {phase}: the StatefulSet is recreating the failed pod (deleted, made again with the same name)")
             }
             Rule::StatefulSetStatus => format!("updated {object}'s status"),
             Rule::Bound { score, feasible, looked, nodes, rejected } => {
@@ -337,10 +426,25 @@ impl Rule {
                 let change = change.as_ref().map_or(String::new(), |c| format!("{}; ", c.text()));
                 format!("{change}the Service's selector matches {ready} ready and {not_ready} not-ready pod(s): wrote {object}")
             }
-            Rule::OwnerGone => format!("its owner is gone: deleted {object}"),
-            Rule::PodGc => format!("deleted {object}"),
-            Rule::Volume => format!("provisioned or bound {object}"),
-            Rule::LoadBalancer => format!("gave {object} its load balancer"),
+            Rule::OwnerGone { owner } => {
+                format!("its owner {owner} is gone: deleted {object} (propagationPolicy Background)")
+            }
+            Rule::PodGcOrphaned { node, gone_at, quarantine_ms } => format!(
+                "PodGC: node no longer exists ({node}, gone since {}; pods bound to a missing node are deleted after {} of quarantine, checked every 20s): deleted {object}",
+                format_clock(gone_at.0),
+                format_clock(*quarantine_ms)
+            ),
+            Rule::PodGcUnscheduled => {
+                format!("{object} is terminating and was never scheduled, so no kubelet will confirm it: deleted it at once")
+            }
+            Rule::Volume(v) => v.text(object),
+            Rule::LoadBalancer { ip: Some(ip), after_ms } => format!(
+                "{object} is of type LoadBalancer: ensured a load balancer and assigned external IP {ip} from 172.18.255.0/24, {} after it was created (EnsuredLoadBalancer)",
+                format_clock(*after_ms)
+            ),
+            Rule::LoadBalancer { ip: None, .. } => {
+                format!("{object} is no longer of type LoadBalancer: removed its load balancer ingress")
+            }
         }
     }
 }
