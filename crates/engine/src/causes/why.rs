@@ -229,11 +229,13 @@ impl Engine {
         last_at: &[(WrittenObject, Time)],
     ) -> WhyStep {
         // The object named in the rule: the one asked about if this wrote it, else the first
-        // of its kind (a StatefulSet's step made a claim and a pod), else the first.
+        // of its kind, else the first pod (a StatefulSet's step made a claim and a pod), else
+        // the first.
         let about = wrote
             .iter()
             .find(|o| *o == asked)
             .or_else(|| wrote.iter().find(|o| o.kind == asked.kind))
+            .or_else(|| wrote.iter().find(|o| o.kind == "Pod"))
             .or(wrote.first())
             .cloned();
         let label = about.as_ref().map(|o| o.label()).unwrap_or_else(|| "an object since deleted".into());

@@ -44,7 +44,7 @@ fn ordinal_of(set: &str, pod: &str) -> Option<i32> {
     pod.strip_prefix(set)?.strip_prefix('-')?.parse().ok()
 }
 
-fn running_and_ready(p: &Pod) -> bool {
+pub fn running_and_ready(p: &Pod) -> bool {
     p.status.phase == "Running" && is_pod_ready(p) && p.metadata.deletion_timestamp.is_none()
 }
 
