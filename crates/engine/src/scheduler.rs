@@ -541,27 +541,34 @@ fn choose(
         }
     }
     let (score, index) = best.unwrap_or((0, 0));
-    let rule = bound_rule(score, feasible.len(), &failed, all);
+    let rule = bound_rule(score, feasible.len(), failed, all);
     Ok((index, rule))
 }
 
 /// Why the pod went where it did: the winning score, the nodes found feasible and looked at,
-/// and how many each filter rejected.
-fn bound_rule(score: i64, feasible: usize, failed: &[(String, Status)], nodes: usize) -> Rule {
-    let mut rejected: Vec<(&'static str, u16)> = Vec::new();
-    for (_, status) in failed {
-        match rejected.iter_mut().find(|(p, _)| *p == status.plugin) {
+/// the first few nodes the filters rejected with their reasons, and how many each filter
+/// rejected.
+fn bound_rule(score: i64, feasible: usize, failed: Vec<(String, Status)>, nodes: usize) -> Rule {
+    let looked = (feasible + failed.len()) as u32;
+    Rule::Bound { score, feasible: feasible as u32, looked, nodes: nodes as u32, rejected: rejected(failed) }
+}
+
+/// The first few nodes the filters rejected, by name, and how many each filter rejected.
+fn rejected(mut failed: Vec<(String, Status)>) -> Option<Box<crate::causes::Rejected>> {
+    if failed.is_empty() {
+        return None;
+    }
+    let mut by_plugin: Vec<(&'static str, u16)> = Vec::new();
+    for (_, status) in &failed {
+        match by_plugin.iter_mut().find(|(p, _)| *p == status.plugin) {
             Some((_, n)) => *n = n.saturating_add(1),
-            None => rejected.push((status.plugin, 1)),
+            None => by_plugin.push((status.plugin, 1)),
         }
     }
-    Rule::Bound {
-        score,
-        feasible: feasible as u32,
-        looked: (feasible + failed.len()) as u32,
-        nodes: nodes as u32,
-        rejected: (!rejected.is_empty()).then(|| rejected.into_boxed_slice()),
-    }
+    let total = failed.len() as u32;
+    failed.truncate(crate::causes::REJECTED_NAMED);
+    failed.shrink_to_fit();
+    Some(Box::new(crate::causes::Rejected { first: failed, by_plugin, total }))
 }
 
 /// How the scheduler sees each node for `pod` right now, with the pod itself left out (so a
@@ -688,8 +695,7 @@ pub fn reconcile_slice(
                 .iter()
                 .any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
             if !already {
-                let rule = Rule::Unschedulable { nodes: n as u32 };
-                out.push(because(rule));
+                out.push(because(Rule::VolumeBindingWait { nodes: n as u32, reason: reason.clone() }));
                 let mut st = pod.status.clone();
                 set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);
                 out.push(crate::store::pod_status(pod, None, st));
@@ -723,7 +729,7 @@ pub fn reconcile_slice(
                     .iter()
                     .any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message == msg);
                 if !already {
-                    let rule = Rule::Unschedulable { nodes: infos.len() as u32 };
+                    let rule = Rule::Unschedulable { nodes: infos.len() as u32, rejected: rejected(why) };
                     out.push(because(rule));
                     let mut st = pod.status.clone();
                     set_pod_scheduled(&mut st, "False", "Unschedulable", &msg, now);

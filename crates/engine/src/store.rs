@@ -1,6 +1,7 @@
 //! The object store (etcd + the API server's storage layer): typed maps per kind, uids,
 //! resourceVersions, generations, events. Only the store applies actions.
 
+use crate::controllers::is_pod_active;
 use kubelab_api::*;
 use std::collections::BTreeMap;
 
@@ -9,6 +10,19 @@ pub type Key = (String, String);
 
 pub fn key(ns: &str, name: &str) -> Key {
     (ns.to_string(), name.to_string())
+}
+
+/// A pod that stopped counting as active: its controller's uid, and how it left.
+fn departure(p: &Pod) -> (Option<String>, crate::causes::gone::Left) {
+    use crate::causes::gone::Left;
+    let left = if p.metadata.deletion_timestamp.is_some() {
+        Left::Terminating
+    } else if p.status.phase == "Succeeded" {
+        Left::Finished("Succeeded")
+    } else {
+        Left::Finished("Failed")
+    };
+    (p.metadata.controller_ref().map(|r| r.uid.clone()), left)
 }
 
 /// One kind's objects by (namespace, name), in that order: a B-tree of boxed objects, so
@@ -493,6 +507,12 @@ impl Store {
     /// status a kubelet or controller posts).
     pub fn update(&mut self, mut obj: Object) -> bool {
         let k = key(&obj.meta().namespace, &obj.meta().name);
+        // A pod that stops counting as active (marked for deletion, finished) leaves its
+        // controller's count: the departure is kept for the controller's reaction to cite.
+        let leaves = match &obj {
+            Object::Pod(p) if !is_pod_active(p) => self.pods.get(&k).is_some_and(is_pod_active).then(|| departure(p)),
+            _ => None,
+        };
         // Takes the stored object's identity, then whether anything differs and the stored
         // generation if the spec changed.
         fn carry<T: PartialEq>(
@@ -541,6 +561,9 @@ impl Store {
         }
         obj.meta_mut().resource_version = self.next_rv();
         self.note_write(obj.kind(), &obj.meta().namespace, &obj.meta().name, false);
+        if let Some((owner, left)) = leaves {
+            self.causes.left("Pod", &k, owner.as_deref(), left);
+        }
         self.put(obj);
         true
     }
@@ -564,10 +587,15 @@ impl Store {
         if let Some(n) = bind {
             p.spec.node_name = n;
         }
+        let was_active = is_pod_active(p);
         p.status = status;
         p.metadata.resource_version = crate::naming::decimal(rv);
+        let leaves = (was_active && !is_pod_active(p)).then(|| departure(p));
         self.resource_version = rv;
         self.note_write("Pod", &k.0, &k.1, false);
+        if let Some((owner, left)) = leaves {
+            self.causes.left("Pod", &k, owner.as_deref(), left);
+        }
         true
     }
 
@@ -613,6 +641,12 @@ impl Store {
         self.created_seq.remove(&o.meta().uid);
         self.next_rv();
         self.note_write(o.kind(), &o.meta().namespace, &o.meta().name, true);
+        // Its controller counted it until now only if it was active.
+        let owner = match &o {
+            Object::Pod(p) if !is_pod_active(p) => None,
+            _ => o.meta().controller_ref().map(|r| r.uid.as_str()),
+        };
+        self.causes.left(o.kind(), &key(ns, name), owner, crate::causes::gone::Left::Deleted);
         Some(o)
     }
 

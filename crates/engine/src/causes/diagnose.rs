@@ -50,6 +50,7 @@ impl Engine {
                 let sel: Vec<String> = svc.spec.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 vec![format!("no ready pod matches the selector {}: requests to it fail until one does", sel.join(","))]
             }
+            Object::StatefulSet(set) => self.diagnose_stateful_set(set),
             Object::Deployment(d) => {
                 let want = d.spec.replicas.unwrap_or(1);
                 let available = d.status.available_replicas;
@@ -67,6 +68,38 @@ impl Engine {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// A StatefulSet short of Running and Ready pods: under OrderedReady, the first pod that
+    /// is not (the later ordinals wait for it), with that pod's own reason.
+    fn diagnose_stateful_set(&self, set: &kubelab_api::StatefulSet) -> Vec<String> {
+        let want = set.spec.replicas.unwrap_or(1).max(0);
+        let ns = &set.metadata.namespace;
+        let ordered = set.spec.pod_management_policy != "Parallel";
+        for ord in 0..want {
+            let name = format!("{}-{ord}", set.metadata.name);
+            let pod = self.store.pods.get(&(ns.clone(), name.clone()));
+            if pod.is_some_and(crate::controllers::statefulset::running_and_ready) {
+                continue;
+            }
+            let mut out = vec![format!("{ord} of {want} replicas Running and Ready in order")];
+            if ordered && ord + 1 < want {
+                out.push(format!(
+                    "OrderedReady: the StatefulSet is waiting for Pod {name} to be Running and Ready before it creates ordinal {}",
+                    ord + 1
+                ));
+            }
+            match pod {
+                Some(p) => {
+                    if let Some(why) = self.diagnose_pod(p).into_iter().next() {
+                        out.push(format!("pod {name}: {why} (lab why pod/{name})"));
+                    }
+                }
+                None => out.push(format!("pod {name} is not created yet")),
+            }
+            return out;
+        }
+        Vec::new()
     }
 
     /// A pod that is not Running and Ready: the reason, and what would change it.

@@ -7,14 +7,16 @@
 //! Causes are engine state: deterministic (ids count writes' causes in order), cloned with
 //! the engine (a cause is shared, immutable, behind an `Arc`, so the timeline's snapshots
 //! share them), and bounded: `KEPT_PER_OBJECT` per object, the rest counted; a deleted
-//! object's history goes with it; a chain of reactions is kept `MAX_DEPTH` steps back.
+//! object's history goes with it, and only the last few departures are kept (`gone.rs`); a
+//! chain of reactions is kept `MAX_DEPTH` steps back.
 
 mod diagnose;
+pub mod gone;
 pub(crate) mod record;
 mod rule;
 mod why;
 
-pub use rule::{Amount, Rule};
+pub use rule::{AddressChange, AddressMove, Amount, Rejected, Rule, VolumeRule, REJECTED_NAMED};
 pub use why::{Why, WhyStep, WrittenObject};
 
 use crate::fasthash::FastMap;
@@ -54,8 +56,16 @@ pub enum Trigger {
     /// pod's binding, the scheduler to the pod's creation).
     Target,
     /// The last write by someone else to this object (a ReplicaSet's pods react to the
-    /// ReplicaSet's scaling).
+    /// ReplicaSet's scaling); if it is gone, the write that made it go.
     Object(&'static str, Key),
+    /// A controller making up for what it counts (a ReplicaSet's missing pods): the last
+    /// write by someone else to the owner (`kind`, key), or the latest departure of a pod it
+    /// counted (by the owner's uid), or the last write by someone else to the pod it waited
+    /// for (a StatefulSet's previous ordinal becoming Ready), whichever is latest.
+    Owned(&'static str, Key, String, Option<Key>),
+    /// The write that made this object go (deleted, or a pod marked for deletion or
+    /// finished), else its last write by someone else.
+    Departed(&'static str, Key),
 }
 
 /// A decision before it is recorded: who, by what rule, reacting to what.
@@ -76,6 +86,25 @@ impl Because {
     pub fn object(name: &'static str, rule: Rule, kind: &'static str, ns: &str, object: &str) -> Because {
         Because::component(name, rule, Trigger::Object(kind, (ns.to_string(), object.to_string())))
     }
+
+    /// Making up for what `owner` (`kind`, with its metadata) counts: reacting to its last
+    /// write by someone else, or to the latest departure of one of its pods.
+    pub fn owned(name: &'static str, rule: Rule, kind: &'static str, owner: &kubelab_api::ObjectMeta) -> Because {
+        let key = (owner.namespace.clone(), owner.name.clone());
+        Because::component(name, rule, Trigger::Owned(kind, key, owner.uid.clone(), None))
+    }
+
+    /// `owned`, or reacting to the pod `after` it waited for, if that changed later.
+    pub fn owned_after(
+        name: &'static str,
+        rule: Rule,
+        kind: &'static str,
+        owner: &kubelab_api::ObjectMeta,
+        after: Option<Key>,
+    ) -> Because {
+        let key = (owner.namespace.clone(), owner.name.clone());
+        Because::component(name, rule, Trigger::Owned(kind, key, owner.uid.clone(), after))
+    }
 }
 
 /// One recorded cause: shared by every write it made.
@@ -87,6 +116,8 @@ pub struct Cause {
     pub actor: Actor,
     pub rule: Rule,
     pub reacted_to: Option<Arc<Cause>>,
+    /// For a reaction to something that went away: what it saw go.
+    pub saw: Option<Box<gone::Saw>>,
     depth: u8,
 }
 
@@ -182,10 +213,20 @@ pub struct Causes {
     current: Option<Arc<Cause>>,
     /// Histories by kind (a short list, in the order kinds were first written) and key.
     objects: Vec<(&'static str, FastMap<Key, History>)>,
+    /// The last objects that went away, and who made them go.
+    departures: gone::Departures,
+    /// The history of the object whose delete was noted last, for `left` to keep.
+    removed: Option<History>,
 }
 
 /// A new cause, numbered next.
-fn new_cause(next_id: &mut u64, at: Time, because: &Because, reacted_to: Option<Arc<Cause>>) -> Arc<Cause> {
+fn new_cause(
+    next_id: &mut u64,
+    at: Time,
+    because: &Because,
+    reacted_to: Option<Arc<Cause>>,
+    saw: Option<gone::Saw>,
+) -> Arc<Cause> {
     *next_id += 1;
     Arc::new(Cause {
         id: *next_id,
@@ -194,6 +235,7 @@ fn new_cause(next_id: &mut u64, at: Time, because: &Because, reacted_to: Option<
         rule: because.rule.clone(),
         depth: reacted_to.as_ref().map_or(0, |c| c.depth + 1),
         reacted_to,
+        saw: saw.map(Box::new),
     })
 }
 
@@ -217,22 +259,38 @@ impl Causes {
     }
 
     /// Notes a write of `kind` `key` (called by the store for every write). The object's
-    /// history is looked up once (a kubelet's write reacts to the pod's own history).
+    /// history is looked up once (a kubelet's write reacts to the pod's own history); a
+    /// deleted object's history is dropped (`left` keeps a trace of it).
     pub(crate) fn note(&mut self, kind: &'static str, key: &Key, deleted: bool) {
         if kind == "Event" {
             return;
         }
-        if deleted {
-            if let Some((_, m)) = self.objects.iter_mut().find(|(k, _)| *k == kind) {
-                m.remove(key);
+        let Some(because) = &self.pending else {
+            if deleted {
+                self.forget(kind, key);
             }
             return;
-        }
-        let Some(because) = &self.pending else { return };
+        };
         if self.current.is_none() {
-            if let Trigger::Object(k, other) = &because.trigger {
-                let reacted_to = self.history(k, other).and_then(|h| h.reaction_of(&because.actor)).cloned();
-                self.current = Some(new_cause(&mut self.next_id, self.at, because, reacted_to));
+            let found = match &because.trigger {
+                Trigger::Object(k, other) => Some((self.reaction_to(k, other, &because.actor), None)),
+                Trigger::Owned(k, owner, uid, after) => {
+                    let (reacted_to, saw) = self.reaction_of_owner(k, owner, uid, &because.actor);
+                    let waited = after.as_ref().and_then(|pod| self.reaction_to("Pod", pod, &because.actor));
+                    match waited {
+                        Some(w) if reacted_to.as_ref().is_none_or(|r| r.id < w.id) => Some((Some(w), None)),
+                        _ => Some((reacted_to, saw)),
+                    }
+                }
+                Trigger::Departed(k, other) => {
+                    let gone = self.departures.of(k, other).map(|d| d.cause.clone());
+                    let gone = gone.filter(|c| c.actor != because.actor && c.depth < MAX_DEPTH);
+                    Some((gone.or_else(|| self.reaction_to(k, other, &because.actor)), None))
+                }
+                Trigger::None | Trigger::Target => None,
+            };
+            if let Some((reacted_to, saw)) = found {
+                self.current = Some(new_cause(&mut self.next_id, self.at, because, reacted_to, saw));
             }
         }
         let at = match self.objects.iter().position(|(k, _)| *k == kind) {
@@ -243,23 +301,77 @@ impl Causes {
             }
         };
         let map = &mut self.objects[at].1;
-        if !map.contains_key(key) {
+        if !deleted && !map.contains_key(key) {
             map.insert(key.clone(), History::default());
         }
-        let Some(h) = map.get_mut(key) else { return };
-        let cause = match &self.current {
-            Some(c) => c.clone(),
-            None => {
-                let reacted_to = match because.trigger {
-                    Trigger::Target => h.reaction_of(&because.actor).cloned(),
-                    _ => None,
-                };
-                let c = new_cause(&mut self.next_id, self.at, because, reacted_to);
-                self.current = Some(c.clone());
-                c
+        let h = map.get_mut(key);
+        if self.current.is_none() {
+            let reacted_to = match because.trigger {
+                Trigger::Target => h.as_ref().and_then(|h| h.reaction_of(&because.actor)).cloned(),
+                _ => None,
+            };
+            self.current = Some(new_cause(&mut self.next_id, self.at, because, reacted_to, None));
+        }
+        if deleted {
+            self.removed = map.remove(key);
+        } else if let (Some(h), Some(cause)) = (h, &self.current) {
+            h.push(cause);
+        }
+    }
+
+    fn forget(&mut self, kind: &str, key: &Key) {
+        if let Some((_, m)) = self.objects.iter_mut().find(|(k, _)| *k == kind) {
+            m.remove(key);
+        }
+    }
+
+    /// `kind` `key` went away with the write just noted (deleted, or a pod that stopped
+    /// counting as active for the controller whose uid is `owner`). Kept if that write was
+    /// recorded.
+    pub(crate) fn left(&mut self, kind: &'static str, key: &Key, owner: Option<&str>, left: gone::Left) {
+        let history = self.removed.take().filter(|_| left == gone::Left::Deleted);
+        let Some(cause) = self.current.clone() else { return };
+        self.departures.push(gone::Departure {
+            kind,
+            key: key.clone(),
+            owner: owner.map(str::to_string),
+            left,
+            cause,
+            history: history.map(|h| h.kept().cloned().collect()).unwrap_or_default(),
+        });
+    }
+
+    /// The last write by someone other than `actor` to `kind` `key`, or if it is gone, the
+    /// write that made it go.
+    fn reaction_to(&self, kind: &str, key: &Key, actor: &Actor) -> Option<Arc<Cause>> {
+        match self.history(kind, key) {
+            Some(h) => h.reaction_of(actor).cloned(),
+            None => self.departures.of(kind, key).map(|d| d.cause.clone()).filter(|c| c.depth < MAX_DEPTH),
+        }
+    }
+
+    /// The later of the owner's last write by someone else and the latest departure of what
+    /// it counted (with what was seen go).
+    fn reaction_of_owner(
+        &self,
+        kind: &str,
+        owner: &Key,
+        uid: &str,
+        actor: &Actor,
+    ) -> (Option<Arc<Cause>>, Option<gone::Saw>) {
+        let written = self.history(kind, owner).and_then(|h| h.reaction_of(actor)).cloned();
+        let saw = self.departures.of_owner(uid, actor).filter(|s| s.departure.cause.depth < MAX_DEPTH);
+        match saw {
+            Some(s) if written.as_ref().is_none_or(|w| w.id < s.departure.cause.id) => {
+                (Some(s.departure.cause.clone()), Some(s))
             }
-        };
-        h.push(&cause);
+            _ => (written, None),
+        }
+    }
+
+    /// The last objects that went away, oldest first.
+    pub fn departures(&self) -> impl Iterator<Item = &Arc<gone::Departure>> {
+        self.departures.iter()
     }
 
     /// What is known of one object's writes.
@@ -316,5 +428,45 @@ mod tests {
         c.clear();
         c.note("Pod", &key("web-1"), true);
         assert!(c.history("Pod", &key("web-1")).is_none(), "a deleted object's history goes with it");
+    }
+
+    #[test]
+    fn a_replacement_reacts_to_the_pod_that_went_even_after_its_history_is_gone() {
+        let mut c = Causes::default();
+        let rs = kubelab_api::ObjectMeta {
+            namespace: "default".into(),
+            name: "web-5f9".into(),
+            uid: "uid-rs".into(),
+            ..Default::default()
+        };
+        let scale =
+            Because::component("deployment-controller", Rule::Scale { from: 0, to: 2, replicas: 2 }, Trigger::None);
+        c.set(scale, Time(0));
+        c.note("ReplicaSet", &key("web-5f9"), false);
+        let cmd = Arc::new(Command { line: 3, text: "kubectl delete pod web-1 --grace-period=0 --force".into() });
+        c.set(Because { actor: Actor::Command(cmd), rule: Rule::Command, trigger: Trigger::None }, Time(5));
+        c.note("Pod", &key("web-1"), false);
+        c.note("Pod", &key("web-1"), true);
+        c.left("Pod", &key("web-1"), Some("uid-rs"), gone::Left::Deleted);
+        assert!(c.history("Pod", &key("web-1")).is_none(), "a deleted object's history goes with it");
+        c.set(Because::owned("replicaset-controller", Rule::TooFew { have: 1, want: 2 }, "ReplicaSet", &rs), Time(5));
+        c.note("Pod", &key("web-2"), false);
+        let created = c.history("Pod", &key("web-2")).unwrap().created().unwrap().clone();
+        assert_eq!(created.command().unwrap().line, 3, "the chain reaches the command");
+        let saw = created.saw.as_ref().unwrap();
+        assert_eq!(saw.text(), "Pod web-1 deleted by console line 3 at 0.005s");
+        // The history the deleted pod had is kept with its departure.
+        assert_eq!(c.departures().last().unwrap().history.len(), 1);
+        // A later scaling of the ReplicaSet is newer than the departure: that is what a
+        // creation then reacts to.
+        let scale =
+            Because::component("deployment-controller", Rule::Scale { from: 2, to: 3, replicas: 3 }, Trigger::None);
+        c.set(scale, Time(9));
+        c.note("ReplicaSet", &key("web-5f9"), false);
+        c.set(Because::owned("replicaset-controller", Rule::TooFew { have: 2, want: 3 }, "ReplicaSet", &rs), Time(9));
+        c.note("Pod", &key("web-3"), false);
+        let created = c.history("Pod", &key("web-3")).unwrap().created().unwrap().clone();
+        assert!(created.saw.is_none());
+        assert_eq!(created.reacted_to.as_ref().unwrap().rule, Rule::Scale { from: 2, to: 3, replicas: 3 });
     }
 }

@@ -31,6 +31,69 @@ impl Amount {
     }
 }
 
+/// Nodes the scheduler named in a binding's rule; the rest are counted.
+pub const REJECTED_NAMED: usize = 3;
+
+/// The nodes the scheduler's filters rejected for a pod: the first few it looked at, each
+/// with its first failing filter's status (reasons in `kubectl describe`'s words), and how
+/// many each filter rejected in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    pub first: Vec<(String, crate::scheduler::Status)>,
+    pub by_plugin: Vec<(&'static str, u16)>,
+    pub total: u32,
+}
+
+impl Rejected {
+    /// `node-1: Insufficient cpu; control-plane: node(s) had untolerated taint {...}`, then
+    /// `and 5 more (4 by NodeResourcesFit, 2 by TaintToleration in all)` past the first few.
+    fn text(&self) -> String {
+        let mut parts: Vec<String> =
+            self.first.iter().map(|(node, s)| format!("{node}: {}", s.reasons.join(", "))).collect();
+        let more = self.total as usize - self.first.len();
+        if more > 0 {
+            let counts: Vec<String> = self.by_plugin.iter().map(|(p, n)| format!("{n} by {p}")).collect();
+            parts.push(format!("and {more} more ({} in all)", counts.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+/// A pod whose address moved in an Endpoints, and how many others moved with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressChange {
+    pub pod: String,
+    pub how: AddressMove,
+    pub more: u32,
+}
+
+/// How a pod's address moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddressMove {
+    /// From notReadyAddresses to addresses.
+    BecameReady,
+    /// From addresses to notReadyAddresses.
+    BecameNotReady,
+    /// Listed for the first time (ready or not).
+    Added(bool),
+    /// No longer listed: why (deleted, Terminating, no longer selected).
+    Removed(&'static str),
+}
+
+impl AddressChange {
+    fn text(&self) -> String {
+        let how = match self.how {
+            AddressMove::BecameReady => "became Ready".to_string(),
+            AddressMove::BecameNotReady => "became not Ready".to_string(),
+            AddressMove::Added(true) => "is selected and Ready".to_string(),
+            AddressMove::Added(false) => "is selected, not Ready".to_string(),
+            AddressMove::Removed(why) => format!("was removed ({why})"),
+        };
+        let more = if self.more > 0 { format!(" (and {} more)", self.more) } else { String::new() };
+        format!("Pod {} {how}{more}", self.pod)
+    }
+}
+
 /// What made a component (or a command) write, with the numbers it used.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
@@ -95,10 +158,29 @@ pub enum Rule {
     ReplicaSetStatus,
 
     // The StatefulSet controller.
-    /// Ordinal `ordinal` of `replicas` missing (pods are made in order).
+    /// Ordinal `ordinal` of `replicas` missing: under OrderedReady it is made once the pod
+    /// before it is Running and Ready; under Parallel at once.
     Ordinal {
         ordinal: i32,
         replicas: i32,
+        ordered: bool,
+    },
+    /// A pod past spec.replicas, the highest ordinal first (OrderedReady: one at a time,
+    /// once every lower pod is Running and Ready).
+    OrdinalScaleDown {
+        ordinal: i32,
+        replicas: i32,
+        ordered: bool,
+    },
+    /// A pod of an old revision, the highest ordinal first, one at a time (RollingUpdate,
+    /// from `partition` up).
+    OrdinalUpdate {
+        ordinal: i32,
+        partition: i32,
+    },
+    /// A pod that Failed or Succeeded, deleted so that it is made again.
+    OrdinalRecreate {
+        phase: &'static str,
     },
     StatefulSetStatus,
 
@@ -109,11 +191,18 @@ pub enum Rule {
         feasible: u32,
         looked: u32,
         nodes: u32,
-        rejected: Option<Box<[(&'static str, u16)]>>,
+        rejected: Option<Box<Rejected>>,
     },
     /// No node fits: the reasons are in the pod's PodScheduled condition.
     Unschedulable {
         nodes: u32,
+        rejected: Option<Box<Rejected>>,
+    },
+    /// VolumeBinding's PreFilter failed for every node: a claim missing, being deleted, or
+    /// not bound yet (Immediate binding).
+    VolumeBindingWait {
+        nodes: u32,
+        reason: String,
     },
 
     // The kubelet.
@@ -133,6 +222,11 @@ pub enum Rule {
         last_renew: Time,
         grace_ms: u64,
     },
+    /// TaintNodesByCondition: spec.unschedulable (kubectl cordon) added, or uncordon
+    /// removed, the node.kubernetes.io/unschedulable:NoSchedule taint.
+    UnschedulableTaint {
+        added: bool,
+    },
     /// The pod's node is not Ready, so neither is the pod (MarkPodsNotReady).
     NodeNotReady,
     /// A NoExecute taint not tolerated (or tolerated for `toleration` seconds) since `added`.
@@ -143,19 +237,76 @@ pub enum Rule {
     },
 
     // Others.
-    /// The Endpoints of a Service: its ready and not-ready addresses.
+    /// The Endpoints of a Service: its ready and not-ready addresses, and the pod whose
+    /// change made it write.
     Endpoints {
         ready: u32,
         not_ready: u32,
+        change: Option<Box<AddressChange>>,
     },
-    /// The owner is gone (the garbage collector).
-    OwnerGone,
-    /// The pod garbage collector: a pod of a node that is gone, or past the threshold.
-    PodGc,
-    /// A volume provisioned or bound to its claim.
-    Volume,
-    /// A LoadBalancer Service's address.
-    LoadBalancer,
+    /// The garbage collector: every owner of the object is gone (`owner`: `ReplicaSet
+    /// web-5f9`), so it is deleted with propagationPolicy Background.
+    OwnerGone {
+        owner: Box<str>,
+    },
+    /// The pod garbage collector: a pod bound to a Node that no longer exists, deleted once
+    /// the Node has been gone for the quarantine (gcOrphaned).
+    PodGcOrphaned {
+        node: Box<str>,
+        gone_at: Time,
+        quarantine_ms: u64,
+    },
+    /// The pod garbage collector: a terminating pod that was never scheduled, deleted at
+    /// once (gcUnscheduledTerminating).
+    PodGcUnscheduled,
+    /// The PersistentVolume controller and the provisioner.
+    Volume(Box<VolumeRule>),
+    /// The service controller: a LoadBalancer Service's external IP (None: removed, the
+    /// Service is no longer of type LoadBalancer).
+    LoadBalancer {
+        ip: Option<Box<str>>,
+        after_ms: u64,
+    },
+}
+
+/// What the PersistentVolume controller decided, by its names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VolumeRule {
+    /// A claim bound to a volume: one that was Available and fits, or the one provisioned
+    /// for it (`provisioner`).
+    Bound { claim: String, volume: String, provisioner: Option<String> },
+    /// Dynamic provisioning: the claim's StorageClass names a provisioner, which made a volume.
+    Provisioned { class: String, provisioner: String, after_ms: u64 },
+    /// The volume's claim is gone: deleted (reclaim policy Delete) or Released (Retain).
+    Released { deleted: bool },
+    /// kubernetes.io/pvc-protection: no pod uses the claim being deleted any more.
+    ClaimUnused,
+}
+
+impl VolumeRule {
+    fn text(&self, object: &str) -> String {
+        match self {
+            VolumeRule::Bound { claim, volume, provisioner: None } => format!(
+                "claim {claim} asks for a size, access modes and storageClassName that Available volume {volume} has: bound them to each other"
+            ),
+            VolumeRule::Bound { claim, volume, provisioner: Some(p) } => {
+                format!("{p} provisioned volume {volume} for claim {claim}: bound them to each other")
+            }
+            VolumeRule::Provisioned { class, provisioner, after_ms } => format!(
+                "the claim's StorageClass {class} names provisioner {provisioner} (dynamic provisioning): it made {object}, {} after the claim (ProvisioningSucceeded)",
+                format_clock(*after_ms)
+            ),
+            VolumeRule::Released { deleted: true } => {
+                format!("its claim is gone and persistentVolumeReclaimPolicy is Delete: deleted {object}")
+            }
+            VolumeRule::Released { deleted: false } => format!(
+                "its claim is gone and persistentVolumeReclaimPolicy is Retain: {object} is Released, kept with its data"
+            ),
+            VolumeRule::ClaimUnused => {
+                format!("no pod uses {object} any more: kubernetes.io/pvc-protection lets its deletion finish")
+            }
+        }
+    }
 }
 
 /// `1 replica`, `3 replicas`.
@@ -200,11 +351,30 @@ impl Rule {
                 format!("revisionHistoryLimit {limit}: deleted {object}, an old ReplicaSet with no pods")
             }
             Rule::DeploymentStatus => format!("updated {object}'s status"),
-            Rule::TooFew { have, want } => format!("the ReplicaSet has {have} pods, wants {want}: created {object}"),
-            Rule::TooMany { have, want } => format!("the ReplicaSet has {have} pods, wants {want}: deleted {object}"),
+            Rule::TooFew { have, want } => {
+                format!("the ReplicaSet has {}, wants {want}: created {object}", count(*have, "active pod"))
+            }
+            Rule::TooMany { have, want } => {
+                format!("the ReplicaSet has {}, wants {want}: deleted {object}", count(*have, "active pod"))
+            }
             Rule::ReplicaSetStatus => format!("updated {object}'s status"),
-            Rule::Ordinal { ordinal, replicas } => {
-                format!("the StatefulSet wants {replicas} replicas and ordinal {ordinal} is missing: created {object}")
+            Rule::Ordinal { ordinal, replicas, ordered } => {
+                let order = match (ordered, ordinal) {
+                    (true, 0) => "",
+                    (true, _) => "; OrderedReady: every pod before it is Running and Ready",
+                    (false, _) => "; Parallel: no waiting for the others",
+                };
+                format!("the StatefulSet wants {} and ordinal {ordinal} is missing{order}: created {object}", count(*replicas, "replica"))
+            }
+            Rule::OrdinalScaleDown { ordinal, replicas, ordered } => {
+                let order = if *ordered { ", one at a time once every lower pod is Running and Ready" } else { "" };
+                format!("the StatefulSet wants {}: {object} (ordinal {ordinal}) is terminating for scale down, the highest ordinal first{order}", count(*replicas, "replica"))
+            }
+            Rule::OrdinalUpdate { ordinal, partition } => format!(
+                "{object} (ordinal {ordinal}) runs an old revision: terminating it for update (RollingUpdate: the highest ordinal first, one at a time, ordinals from partition {partition}); it is made again at the new revision"
+            ),
+            Rule::OrdinalRecreate { phase } => {
+                format!("{object} is {phase}: the StatefulSet is recreating the failed pod (deleted, made again with the same name)")
             }
             Rule::StatefulSetStatus => format!("updated {object}'s status"),
             Rule::Bound { score, feasible, looked, nodes, rejected } => {
@@ -212,13 +382,18 @@ impl Rule {
                     "bound {object}: the node scored {score}, the highest of {} ({looked} of {nodes} looked at)",
                     count(*feasible as i32, "feasible node")
                 );
-                if let Some(r) = rejected.as_deref().filter(|r| !r.is_empty()) {
-                    let parts: Vec<String> = r.iter().map(|(plugin, n)| format!("{n} by {plugin}")).collect();
-                    s.push_str(&format!("; filtered out: {}", parts.join(", ")));
+                if let Some(r) = rejected {
+                    s.push_str(&format!("; filtered out: {}", r.text()));
                 }
                 s
             }
-            Rule::Unschedulable { nodes } => format!("no node of {nodes} fits {object}: FailedScheduling"),
+            Rule::Unschedulable { nodes, rejected } => {
+                let why = rejected.as_ref().map_or(String::new(), |r| format!(" ({})", r.text()));
+                format!("no node of {nodes} fits {object}: FailedScheduling{why}")
+            }
+            Rule::VolumeBindingWait { nodes, reason } => {
+                format!("VolumeBinding: {reason}, so no node of {nodes} fits {object} yet: FailedScheduling")
+            }
             Rule::Kubelet { ready, phase } => {
                 format!("posted {object}'s status: {phase}, {}", if *ready { "Ready" } else { "not Ready" })
             }
@@ -229,6 +404,12 @@ impl Rule {
                 format_clock(*grace_ms)
             ),
             Rule::KubeletBack => format!("the kubelet is back: posted {object} Ready"),
+            Rule::UnschedulableTaint { added: true } => format!(
+                "spec.unschedulable is true (cordoned): added the taint node.kubernetes.io/unschedulable:NoSchedule to {object} (TaintNodesByCondition): pods that do not tolerate it are not scheduled there"
+            ),
+            Rule::UnschedulableTaint { added: false } => format!(
+                "spec.unschedulable is false (uncordoned): removed the taint node.kubernetes.io/unschedulable:NoSchedule from {object} (TaintNodesByCondition)"
+            ),
             Rule::NodeNotReady => format!("its node is not Ready: marked {object} not Ready"),
             Rule::TaintEviction { added, toleration, unreachable } => {
                 let taint = if *unreachable { "node.kubernetes.io/unreachable" } else { "a NoExecute taint" };
@@ -241,13 +422,29 @@ impl Rule {
                     None => format!("{taint} since {}, not tolerated: evicted {object}", format_clock(added.0)),
                 }
             }
-            Rule::Endpoints { ready, not_ready } => {
-                format!("the Service's selector matches {ready} ready and {not_ready} not-ready pod(s): wrote {object}")
+            Rule::Endpoints { ready, not_ready, change } => {
+                let change = change.as_ref().map_or(String::new(), |c| format!("{}; ", c.text()));
+                format!("{change}the Service's selector matches {ready} ready and {not_ready} not-ready pod(s): wrote {object}")
             }
-            Rule::OwnerGone => format!("its owner is gone: deleted {object}"),
-            Rule::PodGc => format!("deleted {object}"),
-            Rule::Volume => format!("provisioned or bound {object}"),
-            Rule::LoadBalancer => format!("gave {object} its load balancer"),
+            Rule::OwnerGone { owner } => {
+                format!("its owner {owner} is gone: deleted {object} (propagationPolicy Background)")
+            }
+            Rule::PodGcOrphaned { node, gone_at, quarantine_ms } => format!(
+                "PodGC: node no longer exists ({node}, gone since {}; pods bound to a missing node are deleted after {} of quarantine, checked every 20s): deleted {object}",
+                format_clock(gone_at.0),
+                format_clock(*quarantine_ms)
+            ),
+            Rule::PodGcUnscheduled => {
+                format!("{object} is terminating and was never scheduled, so no kubelet will confirm it: deleted it at once")
+            }
+            Rule::Volume(v) => v.text(object),
+            Rule::LoadBalancer { ip: Some(ip), after_ms } => format!(
+                "{object} is of type LoadBalancer: ensured a load balancer and assigned external IP {ip} from 172.18.255.0/24, {} after it was created (EnsuredLoadBalancer)",
+                format_clock(*after_ms)
+            ),
+            Rule::LoadBalancer { ip: None, .. } => {
+                format!("{object} is no longer of type LoadBalancer: removed its load balancer ingress")
+            }
         }
     }
 }

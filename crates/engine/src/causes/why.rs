@@ -86,13 +86,18 @@ impl Engine {
                 Part::LastAlone => alone.extend(h.latest()),
             }
         }
+        // A StatefulSet's pods that went (scale down, update, recreate): their departures.
+        if let Object::StatefulSet(set) = &obj {
+            let uid = set.metadata.uid.as_str();
+            chosen.extend(causes.departures().filter(|d| d.owner.as_deref() == Some(uid)).map(|d| &d.cause));
+        }
         let object = WrittenObject { kind: info.kind, namespace: ns.to_string(), name: name.to_string() };
         let steps = self.why_steps(&chosen, &alone, &object);
         Some(Why { object, steps, forgotten, diagnosis: self.diagnose(&obj) })
     }
 
     /// Objects whose causes belong in `obj`'s chain, and which of them: a Deployment's
-    /// ReplicaSets, a Service's Endpoints, a pod's ReplicaSet's creation (its template's
+    /// ReplicaSets, a StatefulSet's pods' creations, a claim's volume, a Service's Endpoints, a pod's ReplicaSet's creation (its template's
     /// revision) and the last write of the Endpoints that list it.
     fn related(&self, obj: &Object) -> Vec<(&'static str, (String, String), Part)> {
         let s = &self.store;
@@ -101,6 +106,15 @@ impl Engine {
                 .iter()
                 .map(|rs| ("ReplicaSet", (rs.metadata.namespace.clone(), rs.metadata.name.clone()), Part::All))
                 .collect(),
+            Object::StatefulSet(set) => s
+                .pods
+                .values()
+                .filter(|p| crate::controllers::is_controlled_by(&p.metadata, &set.metadata.uid))
+                .map(|p| ("Pod", (p.metadata.namespace.clone(), p.metadata.name.clone()), Part::Created))
+                .collect(),
+            Object::PersistentVolumeClaim(c) if !c.spec.volume_name.is_empty() => {
+                vec![("PersistentVolume", (String::new(), c.spec.volume_name.clone()), Part::All)]
+            }
             Object::Service(svc) => {
                 vec![("Endpoints", (svc.metadata.namespace.clone(), svc.metadata.name.clone()), Part::All)]
             }
@@ -166,7 +180,14 @@ impl Engine {
                     last_at.push((o.clone(), c.at));
                 }
             }
-            steps.push(step);
+            // The same decision twice at one instant (a claim bound again in the same pass)
+            // reads as one step.
+            let repeat = steps.last().is_some_and(|p: &WhyStep| {
+                p.at == step.at && p.actor == step.actor && p.node == step.node && p.rule == step.rule
+            });
+            if !repeat {
+                steps.push(step);
+            }
         }
         steps
     }
@@ -179,6 +200,16 @@ impl Engine {
             for c in h.kept() {
                 let Some(i) = ids.iter().position(|id| *id == c.id) else { continue };
                 let o = WrittenObject { kind, namespace: key.0.clone(), name: key.1.clone() };
+                if !out[i].contains(&o) {
+                    out[i].push(o);
+                }
+            }
+        }
+        // Objects since deleted: the write that made them go.
+        for d in self.store.causes.departures() {
+            for c in std::iter::once(&d.cause).chain(d.history.iter()) {
+                let Some(i) = ids.iter().position(|id| *id == c.id) else { continue };
+                let o = WrittenObject { kind: d.kind, namespace: d.key.0.clone(), name: d.key.1.clone() };
                 if !out[i].contains(&o) {
                     out[i].push(o);
                 }
@@ -197,12 +228,26 @@ impl Engine {
         asked: &WrittenObject,
         last_at: &[(WrittenObject, Time)],
     ) -> WhyStep {
-        // The object named in the rule: the one asked about if this wrote it, else the first.
-        let about = wrote.iter().find(|o| *o == asked).or(wrote.first()).cloned();
+        // The object named in the rule: the one asked about if this wrote it, else the first
+        // of its kind, else the first pod (a StatefulSet's step made a claim and a pod), else
+        // the first.
+        let about = wrote
+            .iter()
+            .find(|o| *o == asked)
+            .or_else(|| wrote.iter().find(|o| o.kind == asked.kind))
+            .or_else(|| wrote.iter().find(|o| o.kind == "Pod"))
+            .or(wrote.first())
+            .cloned();
         let label = about.as_ref().map(|o| o.label()).unwrap_or_else(|| "an object since deleted".into());
         let (actor, node, command_line, rule) = match &c.actor {
             Actor::Command(cmd) => ("console".to_string(), None, Some(cmd.line), cmd.text.clone()),
-            Actor::Component(name) => (name.to_string(), None, None, c.rule.text(&label)),
+            Actor::Component(name) => {
+                let rule = match &c.saw {
+                    Some(saw) => format!("{}; {}", saw.text(), c.rule.text(&label)),
+                    None => c.rule.text(&label),
+                };
+                (name.to_string(), None, None, rule)
+            }
             Actor::Kubelet => {
                 let node = about.as_ref().and_then(|o| self.node_of(o));
                 let rule = match (&c.rule, &about) {

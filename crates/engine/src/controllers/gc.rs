@@ -2,6 +2,7 @@
 //! gone is deleted (background propagation), so deleting a Deployment removes its
 //! ReplicaSets and their pods.
 
+use crate::causes::{Because, Rule, Trigger};
 use crate::store::{Action, Cursor, Key, Store};
 use kubelab_api::*;
 use std::collections::BTreeSet;
@@ -67,8 +68,23 @@ fn visit<'a>(store: &Store, known: &mut Known<'a>, out: &mut Vec<Action>, kind: 
         .entry((m.namespace.as_str(), uids))
         .or_insert_with(|| owners_gone(store, &m.namespace, &m.owner_references));
     if gone {
+        out.push(owner_gone(&m.namespace, &m.owner_references));
         out.push(Action::Delete { kind, namespace: m.namespace.clone(), name: m.name.clone(), grace: None });
     }
+}
+
+/// The cause of deleting a dependent whose owners are gone: reacting to the first owner's
+/// departure (its delete, by a command or by the collector itself).
+fn owner_gone(ns: &str, refs: &[OwnerReference]) -> Action {
+    let r = &refs[0];
+    let info = kubelab_api::object::kind_info_by_kind(&r.kind);
+    let owner_ns = if info.is_some_and(|k| !k.namespaced) { "" } else { ns };
+    let rule = Rule::OwnerGone { owner: format!("{} {}", r.kind, r.name).into() };
+    let trigger = match info {
+        Some(k) => Trigger::Departed(k.kind, (owner_ns.to_string(), r.name.clone())),
+        None => Trigger::None,
+    };
+    Action::Cause(Box::new(Because::component(NAME, rule, trigger)))
 }
 
 /// The kinds the collector looks at, in the order it looks at them.

@@ -67,7 +67,7 @@ pub fn reconcile(
             } else {
                 next.spec.taints.retain(|t| t.key != UNSCHEDULABLE);
             }
-            out.push(because(Rule::Unexplained, Trigger::None));
+            out.push(because(Rule::UnschedulableTaint { added: node.spec.unschedulable }, Trigger::Target));
             out.push(Action::update(Object::Node(next)));
         }
         let h = health(&node.metadata.name);

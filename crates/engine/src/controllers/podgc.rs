@@ -2,6 +2,7 @@
 //! exists are force-deleted once the Node has been gone for the quarantine time (40 s),
 //! checked every 20 s; pods that are terminating and were never scheduled go at once.
 
+use crate::causes::{Because, Rule, Trigger};
 use crate::config::Timings;
 use crate::store::{Action, Cursor, Key, Store};
 use kubelab_api::{Pod, Time};
@@ -79,7 +80,10 @@ pub fn reconcile_pods<'a>(
         let node = &p.spec.node_name;
         if node.is_empty() {
             if p.metadata.deletion_timestamp.is_some() {
-                acted.push((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                acted.push(key.clone());
+                let b = Because::component(NAME, Rule::PodGcUnscheduled, Trigger::Object("Pod", key));
+                out.push(Action::Cause(Box::new(b)));
                 out.push(Action::Delete {
                     kind: "Pod",
                     namespace: p.metadata.namespace.clone(),
@@ -96,6 +100,13 @@ pub fn reconcile_pods<'a>(
         let gone = node_gone.get(node).copied().unwrap_or(Time(0));
         let due = (gone.0 + timings.pod_gc_quarantine_ms).div_ceil(CHECK_PERIOD_MS) * CHECK_PERIOD_MS;
         if now.0 >= due {
+            let rule = Rule::PodGcOrphaned {
+                node: node.as_str().into(),
+                gone_at: gone,
+                quarantine_ms: timings.pod_gc_quarantine_ms,
+            };
+            let b = Because::component(NAME, rule, Trigger::Departed("Node", (String::new(), node.clone())));
+            out.push(Action::Cause(Box::new(b)));
             out.push(Action::Delete {
                 kind: "Pod",
                 namespace: p.metadata.namespace.clone(),

@@ -263,7 +263,9 @@ fn create_replicas(rs: &ReplicaSet, missing: usize) -> Vec<Action> {
     let rs_ref = object_ref(&Object::ReplicaSet(rs.clone()));
     let want = rs.spec.replicas.unwrap_or(1).max(0);
     let rule = Rule::TooFew { have: want - missing as i32, want };
-    std::iter::once(because(rs, rule))
+    // It reacts to what made pods missing: the ReplicaSet's scaling, or a pod that went.
+    let because = Action::Cause(Box::new(Because::owned(NAME, rule, "ReplicaSet", &rs.metadata)));
+    std::iter::once(because)
         .chain((0..missing.min(BURST_REPLICAS)).map(|_| {
             Action::CreateWithEvent(
                 Box::new(Object::Pod(pod_from_template(rs))),

@@ -2,6 +2,7 @@
 //! a LoadBalancer Service gets an external IP from 172.18.255.0/24 a short moment after it
 //! is created; until then kubectl shows `<pending>`.
 
+use crate::causes::{Because, Rule};
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 
@@ -18,6 +19,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         let is_lb = s.spec.type_ == "LoadBalancer";
         let has = !s.status.load_balancer.ingress.is_empty();
         if !is_lb && has {
+            out.push(because(s, None, 0));
             let mut n = s.clone();
             n.status.load_balancer.ingress.clear();
             out.push(Action::update(Object::Service(n)));
@@ -44,6 +46,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         while used.contains(&format!("172.18.255.{next_ip}").as_str()) {
             next_ip += 1;
         }
+        out.push(because(s, Some(format!("172.18.255.{next_ip}")), now.0 - created.0));
         let mut n = s.clone();
         n.status.load_balancer.ingress.push(LoadBalancerIngress {
             ip: format!("172.18.255.{next_ip}"),
@@ -60,4 +63,12 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         )));
     }
     out
+}
+
+/// The cause of the writes that follow: the Service's external IP (or its removal), reacting
+/// to the Service's last change.
+fn because(s: &Service, ip: Option<String>, after_ms: u64) -> Action {
+    let rule = Rule::LoadBalancer { ip: ip.map(String::into_boxed_str), after_ms };
+    let m = &s.metadata;
+    Action::Cause(Box::new(Because::object(NAME, rule, "Service", &m.namespace, &m.name)))
 }

@@ -4,6 +4,7 @@
 //! highest ordinal down, updated in reverse ordinal order one at a time.
 
 use super::{controller_ref, is_controlled_by, is_pod_ready};
+use crate::causes::{Because, Rule, Trigger};
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::BTreeMap;
@@ -28,11 +29,22 @@ pub fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
     format!("{template}-{set}-{ordinal}")
 }
 
+/// The cause of the writes that follow.
+fn because(b: Because) -> Action {
+    Action::Cause(Box::new(b))
+}
+
+/// Reacting to the set's last change.
+fn because_of_set(s: &StatefulSet, rule: Rule) -> Action {
+    let m = &s.metadata;
+    because(Because::object(NAME, rule, "StatefulSet", &m.namespace, &m.name))
+}
+
 fn ordinal_of(set: &str, pod: &str) -> Option<i32> {
     pod.strip_prefix(set)?.strip_prefix('-')?.parse().ok()
 }
 
-fn running_and_ready(p: &Pod) -> bool {
+pub fn running_and_ready(p: &Pod) -> bool {
     p.status.phase == "Running" && is_pod_ready(p) && p.metadata.deletion_timestamp.is_none()
 }
 
@@ -129,6 +141,8 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
             }
         }
         for p in targets {
+            let ordinal = ordinal_of(set, &p.metadata.name).unwrap_or(0);
+            out.push(because_of_set(s, Rule::OrdinalScaleDown { ordinal, replicas, ordered }));
             out.push(Action::Delete { kind: "Pod", namespace: ns.clone(), name: p.metadata.name.clone(), grace: None });
             out.push(event(
                 "SuccessfulDelete",
@@ -147,6 +161,8 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
                 .filter_map(|o| pods.get(&o))
                 .find(|p| p.metadata.labels.get(REVISION_LABEL) != Some(&revision))
             {
+                let ordinal = ordinal_of(set, &p.metadata.name).unwrap_or(0);
+                out.push(because_of_set(s, Rule::OrdinalUpdate { ordinal, partition }));
                 out.push(Action::Delete {
                     kind: "Pod",
                     namespace: ns.clone(),
@@ -185,6 +201,11 @@ fn create_missing_pods(
     for ord in 0..replicas {
         match pods.get(&ord) {
             None => {
+                // It reacts to what made the ordinal missing (the set's scaling, the pod's
+                // departure) or, under OrderedReady, to the pod before it becoming Ready.
+                let before = (ordered && ord > 0).then(|| (ns.clone(), format!("{set}-{}", ord - 1)));
+                let rule = Rule::Ordinal { ordinal: ord, replicas, ordered };
+                out.push(because(Because::owned_after(NAME, rule, "StatefulSet", &s.metadata, before)));
                 for c in new_claims(s, ord, store) {
                     let name = c.metadata.name.clone();
                     out.push(Action::create(Object::PersistentVolumeClaim(c)));
@@ -201,6 +222,13 @@ fn create_missing_pods(
                 }
             }
             Some(p) if p.status.phase == "Failed" || p.status.phase == "Succeeded" => {
+                let phase = if p.status.phase == "Failed" { "Failed" } else { "Succeeded" };
+                let pod = (ns.clone(), p.metadata.name.clone());
+                out.push(because(Because::component(
+                    NAME,
+                    Rule::OrdinalRecreate { phase },
+                    Trigger::Object("Pod", pod),
+                )));
                 out.push(Action::Delete {
                     kind: "Pod",
                     namespace: ns.clone(),
@@ -252,6 +280,7 @@ fn update_stateful_set_status(
     if st != s.status {
         let mut next = s.clone();
         next.status = st;
+        out.push(because(Because::component(NAME, Rule::StatefulSetStatus, Trigger::None)));
         out.push(Action::update(Object::StatefulSet(next)));
     }
 }

@@ -3,6 +3,7 @@
 //! `storageClassName: ""` binds an Available volume that fits; a released volume is
 //! deleted or kept by its reclaim policy.
 
+use crate::causes::{Because, Rule, Trigger, VolumeRule};
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 
@@ -29,6 +30,18 @@ fn bind(pvc: &PersistentVolumeClaim, pv: &PersistentVolume, provisioner: Option<
     if !c.metadata.finalizers.iter().any(|f| f == "kubernetes.io/pvc-protection") {
         c.metadata.finalizers.push("kubernetes.io/pvc-protection".into());
     }
+    // (A claim's own provisioned volume is found Available before it is bound as provisioned.)
+    let provisioned_for_it = pv.metadata.name.strip_prefix("pvc-") == Some(pvc.metadata.uid.as_str());
+    let made_by = provisioner.or_else(|| {
+        provisioned_for_it.then(|| pv.metadata.annotations.get("pv.kubernetes.io/provisioned-by"))?.map(|s| s.as_str())
+    });
+    let rule = VolumeRule::Bound {
+        claim: pvc.metadata.name.clone(),
+        volume: pv.metadata.name.clone(),
+        provisioner: made_by.map(str::to_string),
+    };
+    let trigger = Trigger::Object("PersistentVolumeClaim", claim_key(pvc));
+    let cause = because(Rule::Volume(Box::new(rule)), trigger);
     let mut v = pv.clone();
     v.spec.claim_ref = Some(ObjectReference {
         kind: "PersistentVolumeClaim".into(),
@@ -41,7 +54,16 @@ fn bind(pvc: &PersistentVolumeClaim, pv: &PersistentVolume, provisioner: Option<
     });
     v.status.phase = "Bound".into();
     v.status.last_phase_transition_time = Some(now);
-    vec![Action::update(Object::PersistentVolume(v)), Action::update(Object::PersistentVolumeClaim(c))]
+    vec![cause, Action::update(Object::PersistentVolume(v)), Action::update(Object::PersistentVolumeClaim(c))]
+}
+
+/// The cause of the writes that follow.
+fn because(rule: Rule, trigger: Trigger) -> Action {
+    Action::Cause(Box::new(Because::component(NAME, rule, trigger)))
+}
+
+fn claim_key(pvc: &PersistentVolumeClaim) -> (String, String) {
+    (pvc.metadata.namespace.clone(), pvc.metadata.name.clone())
 }
 
 pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
@@ -69,6 +91,8 @@ fn pvc_protection(store: &Store, out: &mut Vec<Action>) {
                     .any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == pvc.metadata.name))
         });
         if !in_use {
+            let rule = Rule::Volume(Box::new(VolumeRule::ClaimUnused));
+            out.push(because(rule, Trigger::Object("PersistentVolumeClaim", claim_key(pvc))));
             out.push(Action::Delete {
                 kind: "PersistentVolumeClaim",
                 namespace: pvc.metadata.namespace.clone(),
@@ -184,6 +208,12 @@ fn provision_claim(
         },
         status: PersistentVolumeStatus { phase: "Available".into(), ..Default::default() },
     };
+    let rule = VolumeRule::Provisioned {
+        class: class.to_string(),
+        provisioner: sc.provisioner.clone(),
+        after_ms: now.0 - created.0,
+    };
+    out.push(because(Rule::Volume(Box::new(rule)), Trigger::Object("PersistentVolumeClaim", claim_key(pvc))));
     out.push(Action::create(Object::PersistentVolume(pv.clone())));
     out.push(Action::Event(EventSpec::normal(
         object_ref(me),
@@ -225,7 +255,10 @@ fn release_volumes(store: &Store, now: Time, out: &mut Vec<Action>) {
         if claim_alive {
             continue;
         }
-        if pv.spec.persistent_volume_reclaim_policy == "Delete" {
+        let deleted = pv.spec.persistent_volume_reclaim_policy == "Delete";
+        let rule = Rule::Volume(Box::new(VolumeRule::Released { deleted }));
+        out.push(because(rule, Trigger::Departed("PersistentVolumeClaim", (r.namespace.clone(), r.name.clone()))));
+        if deleted {
             out.push(Action::Delete {
                 kind: "PersistentVolume",
                 namespace: String::new(),
