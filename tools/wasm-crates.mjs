@@ -40,7 +40,9 @@ while (at < bytes.length) {
   const start = at;
   if (id === 2) { // imports: functions among them come first in the index space
     for (let n = leb(); n > 0; n--) {
-      at += leb(); at += leb(); // module, field
+      // module, field: each a length, then that many bytes (`at += leb()` would add the
+      // length to `at` as it was before leb() moved it past the length's own bytes).
+      for (let k = 0; k < 2; k++) { const len = leb(); at += len; }
       const kind = bytes[at++];
       if (kind === 0) { leb(); importedFunctions++; } else if (kind === 1) { at++; const f = bytes[at++]; leb(); if (f & 1) leb(); } else if (kind === 2) { const f = bytes[at++]; leb(); if (f & 1) leb(); } else if (kind === 3) { at += 2; } else { leb(); leb(); }
     }

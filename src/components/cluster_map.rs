@@ -214,7 +214,9 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         let lit_pods: BTreeSet<String> = if props.lit.pods.is_empty() {
             BTreeSet::new()
         } else {
-            n.pods.iter().filter(|p| props.lit.has_pod(&p.namespace, &p.name)).map(|p| p.name.clone()).collect()
+            kubelab_api::sort::set(
+                n.pods.iter().filter(|p| props.lit.has_pod(&p.namespace, &p.name)).map(|p| p.name.clone()),
+            )
         };
         let lit = props.lit.nodes.contains(&n.name);
         html! { <NodeBox key={n.name.clone()} node={n.clone()} height={node_h} selected={node_selected} {pod_selected}
@@ -391,13 +393,14 @@ fn overlay(props: &OverlayProps) -> Html {
         if let (Some(c), Some((sv, _))) = (client, svc) {
             lines.push(html! { <line key="client" class="client-link" x1={c.0.to_string()} y1={c.1.to_string()} x2={sv.0.to_string()} y2={sv.1.to_string()} /> });
         }
-        let owners: BTreeMap<(&str, &str), Option<&str>> = props
-            .cluster
-            .nodes
-            .iter()
-            .flat_map(|n| n.pods.iter())
-            .map(|p| ((p.namespace.as_str(), p.name.as_str()), p.owner.as_deref()))
-            .collect();
+        let owners: BTreeMap<(&str, &str), Option<&str>> = kubelab_api::sort::map(
+            props
+                .cluster
+                .nodes
+                .iter()
+                .flat_map(|n| n.pods.iter())
+                .map(|p| ((p.namespace.as_str(), p.name.as_str()), p.owner.as_deref())),
+        );
         let right = |r: &(i32, i32, i32, i32)| (r.0 + r.2, r.1 + r.3 / 2);
         for d in &f.dots {
             let Some(start) = client else { break };
@@ -502,7 +505,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
     let ghosts = {
         let mut memory = props_memory.borrow_mut();
         let now = crate::platform::wall_now_ms().unwrap_or(0.0);
-        let here: std::collections::BTreeSet<&String> = keys.iter().collect();
+        let here = kubelab_api::sort::set(keys.iter());
         let gone: Vec<Ghost> = memory
             .last
             .drain(..)

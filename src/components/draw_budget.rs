@@ -50,7 +50,7 @@ pub fn admit(drawn: &mut BTreeSet<String>, keys: &[String]) -> (Vec<bool>, bool)
             }
         })
         .collect();
-    *drawn = keys.iter().zip(&shown).filter(|(_, s)| **s).map(|(k, _)| k.clone()).collect();
+    *drawn = kubelab_api::sort::set(keys.iter().zip(&shown).filter(|(_, s)| **s).map(|(k, _)| k.clone()));
     (shown, allowed < new)
 }
 

@@ -47,7 +47,7 @@ pub fn percentile(samples: &mut [u32], p: u32) -> Option<u32> {
     if samples.is_empty() {
         return None;
     }
-    samples.sort_unstable();
+    kubelab_api::sort::natural(samples);
     let rank = (samples.len() * p as usize).div_ceil(100).max(1);
     Some(samples[rank - 1])
 }

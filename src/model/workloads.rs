@@ -65,7 +65,7 @@ pub fn load_targets(engine: &Engine) -> Vec<String> {
             // The VM era: a machine's published ports.
             let mut ports: Vec<u16> =
                 v.containers.iter().filter(|c| c.running()).flat_map(|c| c.ports.iter().map(|(h, _)| *h)).collect();
-            ports.sort_unstable();
+            kubelab_api::sort::natural(&mut ports);
             ports.dedup();
             ports.into_iter().map(move |p| format!("{}:{p}", v.ip))
         }))

@@ -426,7 +426,8 @@ impl Engine {
     /// ClusterIPs come from 10.96.0.0/12. The address is derived from the Service's name (so a
     /// seed changes pod names only) and moved on if taken.
     fn allocate_cluster_ip(&self, ns: &str, name: &str) -> String {
-        let taken: BTreeSet<&str> = self.store.services.values().map(|s| s.spec.cluster_ip.as_str()).collect();
+        let taken: BTreeSet<&str> =
+            kubelab_api::sort::set(self.store.services.values().map(|s| s.spec.cluster_ip.as_str()));
         let mut off = 20 + naming::fnv32a(format!("{ns}/{name}").as_bytes()) % 65000;
         loop {
             let ip = format!("10.96.{}.{}", off / 254, off % 254 + 1);

@@ -390,7 +390,7 @@ impl crate::Engine {
             .collect();
         // In uid order, whatever order the runtimes are held in.
         let mut due = due;
-        due.sort_unstable();
+        kubelab_api::sort::natural(&mut due);
         let mut out = Vec::new();
         for (uid, ci) in due {
             let Some(key) = self.runtimes.get(&uid).map(|rt| rt.key.clone()) else {

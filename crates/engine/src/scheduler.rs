@@ -336,7 +336,7 @@ impl<'a> SpreadSelector<'a> {
             }
         }
         // (Selectors that all match the pod agree on every key they share.)
-        services.sort_unstable();
+        kubelab_api::sort::natural(&mut services);
         services.dedup_by(|a, b| a.0 == b.0);
         let controller = pod.metadata.controller_ref().and_then(|r| {
             let k = (ns.clone(), r.name.clone());

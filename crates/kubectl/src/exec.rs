@@ -50,7 +50,7 @@ fn root_listing(image: &str) -> String {
     if repo.ends_with("/redis") {
         dirs.push("data");
     }
-    dirs.sort_unstable();
+    kubelab_api::sort::natural(&mut dirs);
     dirs.join("\n")
 }
 

@@ -141,7 +141,7 @@ pub fn summary(load: &Load, now_ms: u64) -> String {
         ));
     }
     let mut lat = s.latencies_ms.clone();
-    lat.sort_unstable();
+    kubelab_api::sort::natural(&mut lat);
     if !lat.is_empty() {
         let mean = lat.iter().sum::<u64>() / lat.len() as u64;
         out.push_str(&format!(

@@ -84,7 +84,7 @@ pub fn run(engine: &mut Engine, vm: &str, words: &[String], ctx: &mut Ctx) -> Ou
         "ls" => {
             let dir = args.iter().find(|a| !a.starts_with('-')).map(|d| absolute(d)).unwrap_or_else(|| "/root".into());
             let prefix = format!("{}/", dir.trim_end_matches('/'));
-            let names: Vec<String> = engine.lan().vms[vm].files.keys().filter_map(|p| p.strip_prefix(&prefix)).map(|r| r.split('/').next().unwrap_or(r).to_string()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let names: Vec<String> = kubelab_api::sort::set(engine.lan().vms[vm].files.keys().filter_map(|p| p.strip_prefix(&prefix)).map(|r| r.split('/').next().unwrap_or(r).to_string())).into_iter().collect();
             Output::line(names.join("  "))
         }
         "kubectl" | "k" => Output::error(format!("bash: {prog}: command not found ({vm} is a plain machine with docker and no Kubernetes; `exit` returns to the lab console)")),

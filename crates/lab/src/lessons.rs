@@ -85,7 +85,8 @@ impl Progress {
                 .ok_or("a list is missing")?
                 .iter()
                 .map(|x| x.as_str().map(String::from).ok_or_else(|| "a list holds a non-string".to_string()))
-                .collect()
+                .collect::<Result<Vec<_>, _>>()
+                .map(kubelab_api::sort::set)
         };
         let completed =
             strings(j.get("completed")).map_err(|e| format!("the saved lesson progress is damaged: {e}"))?;

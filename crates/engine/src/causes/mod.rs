@@ -151,7 +151,7 @@ impl History {
     /// Every cause kept, oldest first.
     pub fn causes(&self) -> Vec<&Arc<Cause>> {
         let mut all: Vec<&Arc<Cause>> = self.firsts.iter().chain(self.recent.iter()).collect();
-        all.sort_by_key(|c| c.id);
+        kubelab_api::sort::by_key(&mut all, |c| c.id);
         all
     }
 

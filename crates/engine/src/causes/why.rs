@@ -164,7 +164,7 @@ impl Engine {
                 c = cause.reacted_to.as_ref();
             }
         }
-        all.sort_by_key(|c| c.id);
+        kubelab_api::sort::by_key(&mut all, |c| c.id);
         all.dedup_by_key(|c| c.id);
         let ids: Vec<u64> = all.iter().map(|c| c.id).collect();
         let mut wrote = self.written_by(&ids);
@@ -216,7 +216,7 @@ impl Engine {
             }
         }
         for v in &mut out {
-            v.sort();
+            kubelab_api::sort::natural(v);
         }
         out
     }
@@ -320,7 +320,7 @@ impl Engine {
             .filter(|(_, _, h)| h.kept().any(|c| c.command().is_some_and(|cmd| cmd.line == line)))
             .map(|(kind, key, _)| WrittenObject { kind, namespace: key.0.clone(), name: key.1.clone() })
             .collect();
-        out.sort();
+        kubelab_api::sort::natural(&mut out);
         out
     }
 

@@ -276,13 +276,8 @@ fn get_new_replica_set(s: &mut Sync, store: &Store) -> bool {
     template.metadata.labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
     let mut selector = d.spec.selector.clone();
     selector.match_labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
-    let mut annotations: BTreeMap<String, String> = d
-        .metadata
-        .annotations
-        .iter()
-        .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration" && *k != REVISION)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let mut annotations: BTreeMap<String, String> = d.metadata.annotations.clone();
+    annotations.retain(|k, _| k != "kubectl.kubernetes.io/last-applied-configuration" && k != REVISION);
     annotations.insert(REVISION.into(), (max_old_revision + 1).to_string());
     annotations.insert(DESIRED_REPLICAS.into(), replicas(d).to_string());
     annotations.insert(MAX_REPLICAS.into(), (replicas(d) + max_surge(d)).to_string());

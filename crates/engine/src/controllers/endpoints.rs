@@ -69,7 +69,7 @@ fn lists_pod(ep: Option<&Endpoints>, name: &str) -> bool {
 
 /// Every Service and Endpoints looked at afresh: what the controller's queue must agree with.
 pub fn reconcile_all(store: &Store, _now: Time) -> Vec<Action> {
-    let keys: BTreeSet<Key> = store.services.keys().chain(store.endpoints.keys()).cloned().collect();
+    let keys: BTreeSet<Key> = kubelab_api::sort::set(store.services.keys().chain(store.endpoints.keys()).cloned());
     reconcile_services(store, &keys)
 }
 

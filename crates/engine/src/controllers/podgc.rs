@@ -48,7 +48,7 @@ impl PodGarbageCollector {
         };
         #[cfg(debug_assertions)]
         assert_eq!(out, reconcile(store, node_gone, timings, now), "the pod garbage collector's queue missed pods");
-        self.waiting = acted.into_iter().collect();
+        self.waiting = kubelab_api::sort::set(acted);
         out
     }
 

@@ -115,12 +115,13 @@ pub fn reconcile(s: &StatefulSet, store: &Store, _now: Time) -> Vec<Action> {
     let replicas = s.spec.replicas.unwrap_or(1).max(0);
     let ordered = s.spec.pod_management_policy != "Parallel";
     let revision = update_revision(s);
-    let pods: BTreeMap<i32, &Pod> = store
-        .pods
-        .values()
-        .filter(|p| p.metadata.namespace == *ns && is_controlled_by(&p.metadata, &s.metadata.uid))
-        .filter_map(|p| ordinal_of(set, &p.metadata.name).map(|o| (o, p)))
-        .collect();
+    let pods: BTreeMap<i32, &Pod> = kubelab_api::sort::map(
+        store
+            .pods
+            .values()
+            .filter(|p| p.metadata.namespace == *ns && is_controlled_by(&p.metadata, &s.metadata.uid))
+            .filter_map(|p| ordinal_of(set, &p.metadata.name).map(|o| (o, p))),
+    );
 
     // Create the missing pods, in order.
     let blocked = create_missing_pods(s, store, &pods, replicas, ordered, &revision, &event, &mut out);

@@ -184,14 +184,14 @@ fn provision_claim(
             ..Default::default()
         },
         spec: PersistentVolumeSpec {
-            capacity: pvc
-                .spec
-                .resources
-                .requests
-                .iter()
-                .filter(|(k, _)| *k == "storage")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            capacity: kubelab_api::sort::map(
+                pvc.spec
+                    .resources
+                    .requests
+                    .iter()
+                    .filter(|(k, _)| *k == "storage")
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            ),
             access_modes: pvc.spec.access_modes.clone(),
             persistent_volume_reclaim_policy: sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
             storage_class_name: class.to_string(),

@@ -92,9 +92,10 @@ impl WorkQueue {
             by_node.entry(p.spec.node_name.as_str()).or_default().push(k.clone());
             kept.push(k);
         }
-        self.queue = kept.into_iter().collect();
+        self.queue = kubelab_api::sort::set(kept);
         let mut by_node: ByNode = by_node.into_iter().map(|(n, keys)| (n.to_string(), keys)).collect();
-        by_node.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Node names are unique here, so this stable sort orders as an unstable one would.
+        kubelab_api::sort::by(&mut by_node, |a, b| a.0.cmp(&b.0));
         #[cfg(debug_assertions)]
         check_due(store, machines, runtimes, now, &by_node);
         by_node

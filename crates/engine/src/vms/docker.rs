@@ -311,7 +311,7 @@ impl Lan {
             state: CtrState::Created,
             logs: Vec::new(),
             listens: Vec::new(),
-            files: defaults.files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+            files: kubelab_api::sort::map(defaults.files.iter().map(|(p, t)| (p.to_string(), t.to_string()))),
             mounts: spec.mounts.clone(),
             env: spec.env.clone(),
             add_hosts: spec.add_hosts.clone(),
@@ -505,7 +505,7 @@ pub(super) fn load_conf(v: &Vm, ci: usize) -> Result<nginx::Conf, String> {
             merged.returns = c.returns;
         }
     }
-    merged.listen.sort_unstable();
+    kubelab_api::sort::natural(&mut merged.listen);
     merged.listen.dedup();
     Ok(merged)
 }

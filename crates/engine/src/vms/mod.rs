@@ -156,12 +156,13 @@ impl Vm {
     }
     /// Files under `dir` as a container sees them, in name order.
     fn conf_files(&self, ci: usize) -> Vec<(String, String)> {
-        let mut paths: BTreeSet<String> = self.containers[ci]
-            .files
-            .keys()
-            .filter(|p| p.starts_with("/etc/nginx/conf.d/") && p.ends_with(".conf"))
-            .cloned()
-            .collect();
+        let mut paths: BTreeSet<String> = kubelab_api::sort::set(
+            self.containers[ci]
+                .files
+                .keys()
+                .filter(|p| p.starts_with("/etc/nginx/conf.d/") && p.ends_with(".conf"))
+                .cloned(),
+        );
         for (host, inner) in &self.containers[ci].mounts {
             if inner.starts_with("/etc/nginx/conf.d/") && inner.ends_with(".conf") && self.files.contains_key(host) {
                 paths.insert(inner.clone());
@@ -188,8 +189,9 @@ impl Vm {
     /// The lowest free address on a network, as docker's IPAM hands them out.
     fn free_ip(&self, net: &Network) -> String {
         let Some(sub) = net.subnet else { return String::new() };
-        let used: BTreeSet<String> =
-            self.containers.iter().filter(|c| c.network == net.name && c.running()).map(|c| c.ip.clone()).collect();
+        let used: BTreeSet<String> = kubelab_api::sort::set(
+            self.containers.iter().filter(|c| c.network == net.name && c.running()).map(|c| c.ip.clone()),
+        );
         (2..255).map(|i| format!("172.{sub}.0.{i}")).find(|ip| !used.contains(ip)).unwrap_or_default()
     }
 }
