@@ -210,7 +210,12 @@ fn admit_pod_spec(s: &mut PodSpec) {
     if s.service_account.is_empty() {
         s.service_account = s.service_account_name.clone();
     }
-    s.priority.get_or_insert(0);
+    // The two PriorityClasses every cluster has (scheduling.k8s.io's SystemCriticalPriority).
+    s.priority.get_or_insert(match s.priority_class_name.as_str() {
+        "system-node-critical" => 2_000_001_000,
+        "system-cluster-critical" => 2_000_000_000,
+        _ => 0,
+    });
 }
 
 /// DefaultTolerationSeconds: every pod tolerates not-ready and unreachable nodes for 300 s

@@ -4,6 +4,7 @@
 //! simulated clock that jumps from one scheduled event to the next; chance is a seeded
 //! PCG32. The same seed and the same commands give byte-identical results.
 
+pub mod addons;
 mod boot;
 pub mod causes;
 mod clock;

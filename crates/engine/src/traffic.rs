@@ -340,6 +340,7 @@ pub fn serve(
         "docker.io/library/nginx" => serve_nginx(w.runtimes, p, spec, route, t),
         "docker.io/library/httpd" => serve_httpd(route, t),
         "registry.k8s.io/e2e-test-images/agnhost" => serve_agnhost(spec, route, up_for_ms, &hostname, t),
+        "registry.k8s.io/metrics-server/metrics-server" => serve_metrics_server(route, up_for_ms, t),
         _ => (Time(t.0 + 5), ok("OK".into())),
     };
     if done.0 - t.0 > timeout_ms {
@@ -535,6 +536,19 @@ fn serve_nginx(
             let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
             (Time(t.0 + 2), Outcome::Ok { status: 404, body })
         }
+    }
+}
+
+/// metrics-server's health checks. `/readyz` fails until its storage holds two scrapes (a
+/// CPU rate needs two), one `--metric-resolution` after it starts.
+fn serve_metrics_server(route: &str, up_for_ms: u64, t: Time) -> (Time, Outcome) {
+    let done = Time(t.0 + 2);
+    match route {
+        "/readyz" if up_for_ms < crate::addons::METRIC_RESOLUTION_MS => {
+            (done, Outcome::Ok { status: 500, body: "[-]metric-storage-ready failed: reason withheld".into() })
+        }
+        "/livez" | "/readyz" | "/healthz" => (done, ok("ok".into())),
+        _ => (done, Outcome::Ok { status: 404, body: "404 page not found".into() }),
     }
 }
 

@@ -339,6 +339,16 @@ pub static LAB: &[Verb] = &[
         ],
     ),
     ours(
+        "addons",
+        crate::addons::run,
+        ReadsWith(&[None, Some("list")]),
+        &[
+            ("lab addons list", "The add-ons, as minikube lists them (none enabled in a new cluster)"),
+            ("lab addons enable <name>", "Install an add-on: ingress (ingress-nginx) or metrics-server"),
+            ("lab addons disable <name>", "Remove an add-on's objects"),
+        ],
+    ),
+    ours(
         "curl",
         lab::curl,
         Writes,
