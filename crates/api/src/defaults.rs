@@ -37,7 +37,14 @@ pub fn default_object(obj: &mut Object) {
             sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
             sc.volume_binding_mode.get_or_insert_with(|| "Immediate".into());
         }
-        Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) => {}
+        // networking/v1's SetDefaults_IngressClass; an Ingress has no defaults in v1 (its
+        // pathType was defaulted only in v1beta1).
+        Object::IngressClass(c) => {
+            if let Some(p) = &mut c.spec.parameters {
+                p.scope.get_or_insert_with(|| "Cluster".into());
+            }
+        }
+        Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) | Object::Ingress(_) => {}
     }
 }
 

@@ -63,6 +63,15 @@ impl Addon {
     }
 }
 
+/// Whether an add-on's manifest has this object (`lab export` leaves them out: `minikube
+/// addons enable` makes them, not the learner).
+pub fn made_by_addon(o: &Object) -> bool {
+    let m = o.meta();
+    ADDONS.iter().flat_map(|a| a.objects()).any(|x| {
+        x.kind() == o.kind() && x.meta().name == m.name && (x.meta().namespace == m.namespace || !o.info().namespaced)
+    })
+}
+
 impl Engine {
     /// Whether the add-on's objects are all there.
     pub fn addon_enabled(&self, a: &Addon) -> bool {
