@@ -14,6 +14,7 @@ pub mod duration;
 pub mod error;
 pub mod fasthash;
 pub mod images;
+pub mod ingress_routing;
 pub mod kubelet;
 pub mod naming;
 pub mod nginx;
