@@ -66,10 +66,17 @@ impl Addon {
 /// Whether an add-on's manifest has this object (`lab export` leaves them out: `minikube
 /// addons enable` makes them, not the learner).
 pub fn made_by_addon(o: &Object) -> bool {
+    // (kind, namespace, name) of every add-on object, parsed once.
+    static MADE: std::sync::OnceLock<Vec<(&'static str, String, String)>> = std::sync::OnceLock::new();
+    let made = MADE.get_or_init(|| {
+        ADDONS
+            .iter()
+            .flat_map(|a| a.objects())
+            .map(|x| (x.kind(), x.meta().namespace.clone(), x.meta().name.clone()))
+            .collect()
+    });
     let m = o.meta();
-    ADDONS.iter().flat_map(|a| a.objects()).any(|x| {
-        x.kind() == o.kind() && x.meta().name == m.name && (x.meta().namespace == m.namespace || !o.info().namespaced)
-    })
+    made.iter().any(|(kind, ns, name)| *kind == o.kind() && *ns == m.namespace && *name == m.name)
 }
 
 impl Engine {

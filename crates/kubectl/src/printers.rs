@@ -660,7 +660,12 @@ pub fn ingress_address(lb: &IngressLoadBalancerStatus, wide: bool) -> String {
         lb.ingress.iter().flat_map(|i| [i.ip.as_str(), i.hostname.as_str()]).filter(|s| !s.is_empty()).collect();
     let r = all.join(",");
     if !wide && r.len() > 16 {
-        format!("{}...", &r[..13])
+        // Go cuts at byte 13; a character across it is cut before it here.
+        let mut cut = 13;
+        while !r.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}...", &r[..cut])
     } else {
         r
     }
