@@ -23,6 +23,8 @@ KINDS = [
     ("PersistentVolumeClaim", "io.k8s.api.core.v1.PersistentVolumeClaim"),
     ("PersistentVolume", "io.k8s.api.core.v1.PersistentVolume"),
     ("StorageClass", "io.k8s.api.storage.v1.StorageClass"),
+    ("Ingress", "io.k8s.api.networking.v1.Ingress"),
+    ("IngressClass", "io.k8s.api.networking.v1.IngressClass"),
 ]
 
 INT_OR_STRING = ("IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML "

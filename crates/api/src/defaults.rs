@@ -37,7 +37,14 @@ pub fn default_object(obj: &mut Object) {
             sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
             sc.volume_binding_mode.get_or_insert_with(|| "Immediate".into());
         }
-        Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) => {}
+        // networking/v1's SetDefaults_IngressClass; an Ingress has no defaults in v1 (its
+        // pathType was defaulted only in v1beta1).
+        Object::IngressClass(c) => {
+            if let Some(p) = &mut c.spec.parameters {
+                p.scope.get_or_insert_with(|| "Cluster".into());
+            }
+        }
+        Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) | Object::Ingress(_) => {}
     }
 }
 
@@ -210,7 +217,12 @@ fn admit_pod_spec(s: &mut PodSpec) {
     if s.service_account.is_empty() {
         s.service_account = s.service_account_name.clone();
     }
-    s.priority.get_or_insert(0);
+    // The two PriorityClasses every cluster has (scheduling.k8s.io's SystemCriticalPriority).
+    s.priority.get_or_insert(match s.priority_class_name.as_str() {
+        "system-node-critical" => 2_000_001_000,
+        "system-cluster-critical" => 2_000_000_000,
+        _ => 0,
+    });
 }
 
 /// DefaultTolerationSeconds: every pod tolerates not-ready and unreachable nodes for 300 s

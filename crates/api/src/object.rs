@@ -5,6 +5,7 @@ use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
 };
 use crate::meta::ObjectMeta;
+use crate::networking::{Ingress, IngressClass};
 use serde::Serialize;
 
 /// What the API server knows about a kind (its RESTMapping, in upstream terms).
@@ -79,7 +80,9 @@ macro_rules! served_kinds {
             StatefulSet,
             PersistentVolumeClaim,
             PersistentVolume,
-            StorageClass
+            StorageClass,
+            Ingress,
+            IngressClass
         }
     };
 }
@@ -129,6 +132,9 @@ kind!(PersistentVolumeClaim, group: "", resource: "persistentvolumeclaims", sing
 kind!(PersistentVolume, group: "", resource: "persistentvolumes", singular: "persistentvolume", short: ["pv"],
       namespaced: false);
 kind!(StorageClass, group: "storage.k8s.io", resource: "storageclasses", singular: "storageclass", short: ["sc"],
+      namespaced: false);
+kind!(Ingress, group: "networking.k8s.io", resource: "ingresses", singular: "ingress", short: ["ing"], namespaced: true);
+kind!(IngressClass, group: "networking.k8s.io", resource: "ingressclasses", singular: "ingressclass", short: [],
       namespaced: false);
 
 /// The `Object` enum, its per-variant dispatch and the `KINDS` table, from the one list.

@@ -10,6 +10,7 @@ use std::fmt;
 
 mod image_ref;
 mod names;
+mod networking;
 mod selector;
 
 pub use image_ref::valid_image_reference;
@@ -181,6 +182,16 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
             out
         }
         Object::PersistentVolume(v) => validate_pv(v),
+        Object::Ingress(i) => {
+            let mut out = validate_meta(&i.metadata, true, NameRule::Subdomain);
+            out.extend(networking::validate_ingress(i));
+            out
+        }
+        Object::IngressClass(c) => {
+            let mut out = validate_meta(&c.metadata, false, NameRule::Subdomain);
+            out.extend(networking::validate_ingress_class(c));
+            out
+        }
         Object::StorageClass(sc) => {
             let mut out = validate_meta(&sc.metadata, false, NameRule::Subdomain);
             if sc.provisioner.is_empty() {

@@ -40,6 +40,8 @@ const SERVED: &[&str] = &[
     "PersistentVolumeClaim",
     "PersistentVolume",
     "StorageClass",
+    "Ingress",
+    "IngressClass",
 ];
 
 #[test]

@@ -46,9 +46,10 @@ fn decoding_errors_use_api_server_wording() {
             "error: error validating \"f.yaml\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false",
         ),
         (
-            "unsupported kind",
-            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n",
-            "error: resource mapping not found for name: \"web\" namespace: \"\" from \"f.yaml\": no matches for kind \"Ingress\" in version \"networking.k8s.io/v1\"\nensure CRDs are installed first",
+            // networking.k8s.io/v1beta1 Ingress was removed in 1.22: only v1 is served.
+            "unsupported version of a served kind",
+            "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: web}\n",
+            "error: resource mapping not found for name: \"web\" namespace: \"\" from \"f.yaml\": no matches for kind \"Ingress\" in version \"networking.k8s.io/v1beta1\"\nensure CRDs are installed first",
         ),
         (
             "served kind at the wrong version",

@@ -147,6 +147,19 @@ const CATALOG: &[Entry] = &[
         tag_prefixes: &[],
         info: info(60, 3_000, 600, 300),
     },
+    // The add-ons' images (`lab addons enable`), at the versions of Kubernetes 1.31's era.
+    Entry {
+        repository: "registry.k8s.io/ingress-nginx/controller",
+        tags: &[],
+        tag_prefixes: &["v1.11."],
+        info: info(105, 4_200, 1_500, 1_000),
+    },
+    Entry {
+        repository: "registry.k8s.io/metrics-server/metrics-server",
+        tags: &["v0.7.2", "v0.7.1", "v0.7.0"],
+        tag_prefixes: &[],
+        info: info(19, 1_500, 300, 200),
+    },
     Entry { repository: "ghcr.io/six-ddc/plow", tags: &["latest"], tag_prefixes: &[], info: info(8, 1_200, 100, 100) },
 ];
 

@@ -4,6 +4,7 @@
 //! simulated clock that jumps from one scheduled event to the next; chance is a seeded
 //! PCG32. The same seed and the same commands give byte-identical results.
 
+pub mod addons;
 mod boot;
 pub mod causes;
 mod clock;
@@ -13,6 +14,7 @@ pub mod duration;
 pub mod error;
 pub mod fasthash;
 pub mod images;
+pub mod ingress_routing;
 pub mod kubelet;
 pub mod naming;
 pub mod nginx;
@@ -324,6 +326,19 @@ impl Engine {
             Object::Deployment(d) => d.status = DeploymentStatus::default(),
             Object::ReplicaSet(rs) => rs.status = ReplicaSetStatus::default(),
             Object::StatefulSet(s) => s.status = StatefulSetStatus::default(),
+            Object::Ingress(i) => {
+                // DefaultIngressClass admission: no class named (nor the old annotation) → the
+                // default one.
+                if i.spec.ingress_class_name.is_none()
+                    && !i.metadata.annotations.contains_key("kubernetes.io/ingress.class")
+                {
+                    let default = self.store.ingressclasses.values().find(|c| {
+                        c.metadata.annotations.get(networking::DEFAULT_INGRESS_CLASS).is_some_and(|v| v == "true")
+                    });
+                    i.spec.ingress_class_name = default.map(|c| c.metadata.name.clone());
+                }
+                i.status = IngressStatus::default();
+            }
             Object::PersistentVolumeClaim(c) => {
                 // DefaultStorageClass admission: no class named → the default one.
                 if c.spec.storage_class_name.is_none() {

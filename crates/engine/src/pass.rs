@@ -30,10 +30,13 @@ pub(crate) enum Stage {
     Kubelets,
     Endpoints,
     ServiceLb,
+    /// The ingress-nginx controller's own loop (when the add-on runs), after the load
+    /// balancer controller whose address it publishes.
+    IngressNginx,
 }
 
 impl Stage {
-    const ALL: [Stage; 12] = [
+    const ALL: [Stage; 13] = [
         Stage::NodeLifecycle,
         Stage::Deployment,
         Stage::ReplicaSet,
@@ -46,6 +49,7 @@ impl Stage {
         Stage::Kubelets,
         Stage::Endpoints,
         Stage::ServiceLb,
+        Stage::IngressNginx,
     ];
 
     /// The component that runs this stage, by the name its events carry (None: the kubelets).
@@ -62,6 +66,7 @@ impl Stage {
             Stage::Probes | Stage::Kubelets => return None,
             Stage::Endpoints => controllers::endpoints::NAME,
             Stage::ServiceLb => controllers::service_lb::NAME,
+            Stage::IngressNginx => controllers::ingress_nginx::NAME,
         })
     }
 
@@ -243,6 +248,7 @@ impl Engine {
             }
             Stage::Endpoints => c.endpoints.reconcile(store, now),
             Stage::ServiceLb => controllers::service_lb::reconcile(store, now),
+            Stage::IngressNginx => controllers::ingress_nginx::reconcile(store, now),
         };
         pass.pending.extend(actions.into_iter().map(|a| (Who::Controllers, a)));
         true

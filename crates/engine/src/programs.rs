@@ -193,6 +193,10 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             files: vec![],
         },
         "docker.io/library/postgres" if !overridden => start_postgres(c),
+        "registry.k8s.io/ingress-nginx/controller" if !overridden => start_ingress_nginx(&r.tag),
+        "registry.k8s.io/metrics-server/metrics-server" if !overridden => {
+            Start { logs: vec![], listens: vec![4443], exit: None, files: vec![] }
+        }
         "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
         "registry.k8s.io/goproxy" if !overridden => Start { logs: vec![], listens: vec![8080], exit: None, files: vec![] },
         "registry.k8s.io/e2e-test-images/agnhost" if !overridden => start_agnhost(c),
@@ -230,6 +234,23 @@ fn start_workshop_proxy(pod: &Pod, now: Time, resolver: &dyn Resolver) -> Start 
         logs.push((0, "nginx: [emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/app.conf:2".into()));
         Start { logs, listens: vec![], exit: Some((40, 1, "Error".into())), files: vec![] }
     }
+}
+
+/// The ingress-nginx controller: its banner, then nginx on 80 and 443 and its health
+/// endpoint on 10254 (`/healthz`).
+fn start_ingress_nginx(tag: &str) -> Start {
+    let rule = "-------------------------------------------------------------------------------";
+    let logs = vec![
+        (0, rule.into()),
+        (0, "NGINX Ingress controller".into()),
+        (0, format!("  Release:       {tag}").into()),
+        (0, "  Repository:    https://github.com/kubernetes/ingress-nginx".into()),
+        (0, "  nginx version: nginx/1.25.5".into()),
+        (0, "".into()),
+        (0, rule.into()),
+        (0, "".into()),
+    ];
+    Start { logs, listens: vec![80, 443, 10254], exit: None, files: vec![] }
 }
 
 /// Redis, standalone on 6379.

@@ -16,10 +16,24 @@ impl Engine {
         timeout_ms: u64,
         keepalive: bool,
     ) -> Result<String, String> {
+        self.start_load_with_host(url, None, concurrency, rps, timeout_ms, keepalive)
+    }
+
+    /// `start_load` with a Host header of its own (`-H "Host: shop.example"`).
+    pub fn start_load_with_host(
+        &mut self,
+        url: &str,
+        host: Option<&str>,
+        concurrency: u32,
+        rps: Option<u32>,
+        timeout_ms: u64,
+        keepalive: bool,
+    ) -> Result<String, String> {
         let u = traffic::parse_url(url)?;
+        let host = host.unwrap_or(&u.host).to_string();
         let dest = match self.lan_dest(None, &u) {
             Some(d) => d,
-            None => traffic::resolve(&self.store, &u, "default")?,
+            None => traffic::resolve(&self.store, &self.as_sent_from(None, &u), "default")?,
         };
         // A fixed rate needs requests in flight side by side: enough connections that each
         // sends one request every two seconds at most.
@@ -42,6 +56,7 @@ impl Engine {
             .collect();
         self.load = Some(traffic::Load {
             url: url.into(),
+            host,
             dest,
             timeout_ms,
             rps,
@@ -108,7 +123,21 @@ impl Engine {
         timeout_ms: u64,
         observe: &mut dyn FnMut(&Engine),
     ) -> Result<(traffic::Served, u64), String> {
+        self.curl_with_host(from, method, url, None, timeout_ms, observe)
+    }
+
+    /// `curl_from` with a Host header of its own (`-H "Host: shop.example"`).
+    pub fn curl_with_host(
+        &mut self,
+        from: Option<(&str, &str)>,
+        method: &str,
+        url: &str,
+        host: Option<&str>,
+        timeout_ms: u64,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(traffic::Served, u64), String> {
         let u = traffic::parse_url(url)?;
+        let host = host.unwrap_or(&u.host).to_string();
         let local = u.host == "localhost" || u.host == "127.0.0.1";
         let dest = match (from, local) {
             (Some((ns, pod)), true) => traffic::Dest::Pod { ns: ns.into(), name: pod.into(), port: u.port },
@@ -123,15 +152,26 @@ impl Engine {
             },
             _ => match self.lan_dest(None, &u) {
                 Some(d) => d,
-                None => traffic::resolve(&self.store, &u, from.map(|f| f.0).unwrap_or("default"))?,
+                None => {
+                    traffic::resolve(&self.store, &self.as_sent_from(from, &u), from.map(|f| f.0).unwrap_or("default"))?
+                }
             },
         };
         let sent = self.now;
-        let served = self.send(&dest, None, method, &u.path, sent, timeout_ms);
+        let served = self.send(&dest, None, method, &host, &u.path, sent, timeout_ms);
         let wait = served.done_at.0.saturating_sub(sent.0);
         self.log_access(sent, &served);
         self.advance(wait, observe);
         Ok((served, wait))
+    }
+
+    /// The URL as the learner's machine sends it: a host named in an Ingress goes to that
+    /// Ingress's address (pods resolve through the cluster's DNS, which knows no such name).
+    fn as_sent_from(&self, from: Option<(&str, &str)>, u: &traffic::Url) -> traffic::Url {
+        match from.is_none().then(|| ingress_routing::ingress_host_address(&self.store, &u.host)).flatten() {
+            Some(ip) => traffic::Url { host: ip, ..u.clone() },
+            None => u.clone(),
+        }
     }
 
     /// A request served by a pod's program (`traffic::serve`); processes it made exit stop.
@@ -142,16 +182,17 @@ impl Engine {
         pod: &str,
         port: i32,
         method: &str,
+        host: &str,
         path: &str,
         t: Time,
         timeout_ms: u64,
     ) -> traffic::Served {
-        self.in_traffic_world(t, |w| traffic::serve(w, ns, pod, port, method, path, t, timeout_ms))
+        self.in_traffic_world(t, host, |w| traffic::serve(w, ns, pod, port, method, path, t, timeout_ms))
     }
 
     /// Runs `f` where pods' programs serve requests (the store, the machines, the servers'
     /// state), then applies at `t` the crashes it caused (a process that made its pod exit).
-    pub(crate) fn in_traffic_world<R>(&mut self, t: Time, f: impl FnOnce(&mut traffic::World) -> R) -> R {
+    pub(crate) fn in_traffic_world<R>(&mut self, t: Time, host: &str, f: impl FnOnce(&mut traffic::World) -> R) -> R {
         let mut w = traffic::World {
             store: &self.store,
             machines: &self.machines,
@@ -159,6 +200,7 @@ impl Engine {
             servers: &mut self.servers,
             kv: &mut self.kv,
             rng: &mut self.rng,
+            host: host.to_string(),
             crashes: Vec::new(),
         };
         let result = f(&mut w);
@@ -174,6 +216,7 @@ impl Engine {
         dest: &traffic::Dest,
         conn: Option<&mut Option<(String, i32)>>,
         method: &str,
+        host: &str,
         path: &str,
         t: Time,
         timeout_ms: u64,
@@ -213,7 +256,7 @@ impl Engine {
                 }
                 served
             }
-            Dest::Pod { ns, name, port } => self.serve_in_pod(ns, name, *port, method, path, t, timeout_ms),
+            Dest::Pod { ns, name, port } => self.serve_in_pod(ns, name, *port, method, host, path, t, timeout_ms),
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
@@ -242,7 +285,7 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let served = self.serve_in_pod(ns, &pod, target, method, path, t, timeout_ms);
+                let served = self.serve_in_pod(ns, &pod, target, method, host, path, t, timeout_ms);
                 if !matches!(served.outcome, Outcome::Ok { .. }) {
                     *conn = None;
                 }
@@ -260,6 +303,15 @@ impl Engine {
     pub(crate) fn log_request(&mut self, s: &traffic::Served, path: &str, client: &str, agent: &str) {
         let (Some((ns, pod)), traffic::Outcome::Ok { status, body }) = (&s.pod, &s.outcome) else { return };
         let Some(p) = self.store.pods.get(&(ns.clone(), pod.clone())) else { return };
+        // What the ingress controller proxied, its backend logs too, from the controller's IP.
+        if controllers::ingress_nginx::is_controller_pod(p) {
+            let proxy_ip = p.status.pod_ip.clone();
+            for h in &s.hops {
+                let next = traffic::Served { pod: h.pod.clone(), hops: Vec::new(), ..s.clone() };
+                self.log_request(&next, path, &proxy_ip, agent);
+            }
+            return;
+        }
         // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
         let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
         let ts = s.done_at.rfc3339();
@@ -325,7 +377,7 @@ impl Engine {
                         let mut conn = w.conn.take();
                         let dest = load.dest.clone();
                         let path = traffic::parse_url(&load.url).map(|u| u.path).unwrap_or_else(|_| "/".into());
-                        let served = self.send(&dest, Some(&mut conn), "GET", &path, t, load.timeout_ms);
+                        let served = self.send(&dest, Some(&mut conn), "GET", &load.host, &path, t, load.timeout_ms);
                         let w = &mut load.workers[i];
                         w.conn = conn;
                         w.in_flight = Some((t, served));

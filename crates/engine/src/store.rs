@@ -235,6 +235,8 @@ pub struct Store {
     pub pvcs: Objects<PersistentVolumeClaim>,
     pub pvs: Objects<PersistentVolume>,
     pub storageclasses: Objects<StorageClass>,
+    pub ingresses: Objects<Ingress>,
+    pub ingressclasses: Objects<IngressClass>,
     resource_version: u64,
     uid_counter: u64,
     /// Every write, in order, for the controllers that look only at what changed since
@@ -369,6 +371,8 @@ stored! {
     PersistentVolumeClaim => pvcs,
     PersistentVolume => pvs,
     StorageClass => storageclasses,
+    Ingress => ingresses,
+    IngressClass => ingressclasses,
 }
 
 /// The store's dispatch from a kind's name (or an `Object`'s variant) to its map.
@@ -490,7 +494,15 @@ impl Store {
         m.uid = uid.clone();
         m.resource_version = rv;
         m.creation_timestamp = Some(now);
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_) | Object::StatefulSet(_)) {
+        // The kinds whose registry strategy sets a generation (Ingress and IngressClass too).
+        if matches!(
+            obj,
+            Object::Deployment(_)
+                | Object::ReplicaSet(_)
+                | Object::StatefulSet(_)
+                | Object::Ingress(_)
+                | Object::IngressClass(_)
+        ) {
             obj.meta_mut().generation = 1;
         }
         // Nothing sorts events by age this way (they sort by their timestamps).
@@ -502,7 +514,8 @@ impl Store {
     }
 
     /// Replaces an object. Returns false (and writes nothing) when nothing changed.
-    /// Bumps `generation` when the spec of a Deployment or ReplicaSet changed.
+    /// Bumps `generation` when the spec of a Deployment, ReplicaSet, StatefulSet, Ingress or
+    /// IngressClass changed.
     /// The stored object is compared where it lies (never copied: this runs for every
     /// status a kubelet or controller posts).
     pub fn update(&mut self, mut obj: Object) -> bool {
@@ -554,6 +567,8 @@ impl Store {
             Object::PersistentVolumeClaim(o) => carry!(pvcs, o, no),
             Object::PersistentVolume(o) => carry!(pvs, o, no),
             Object::StorageClass(o) => carry!(storageclasses, o, no),
+            Object::Ingress(o) => carry!(ingresses, o, |a, b| a.spec != b.spec),
+            Object::IngressClass(o) => carry!(ingressclasses, o, |a, b| a.spec != b.spec),
         };
         let Some(old_generation) = outcome else { return false };
         if let Some(g) = old_generation {

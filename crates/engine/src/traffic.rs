@@ -162,6 +162,8 @@ pub struct Hop {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Servers {
     pub busy_until: BTreeMap<(String, i32), Time>,
+    /// The ingress controller's round-robin turn per backend (`ingress_routing`).
+    pub round_robin: BTreeMap<String, u64>,
 }
 
 /// Picks the endpoint pod for a new connection to a Service.
@@ -197,6 +199,9 @@ pub struct World<'a> {
     pub servers: &'a mut Servers,
     pub kv: &'a mut Kv,
     pub rng: &'a mut Pcg32,
+    /// The request's Host header (curl's `-H "Host: ..."`, else the URL's host; empty for
+    /// the kubelet's probes, which name the pod's IP).
+    pub host: String,
     /// Containers whose process a request made exit: (pod uid, container, exit code).
     pub crashes: Vec<(String, String, i32)>,
 }
@@ -318,6 +323,9 @@ pub fn serve(
         };
     };
     let repo = ImageRef::parse(&spec.image).repository;
+    if repo == "registry.k8s.io/ingress-nginx/controller" && (port == 80 || port == 443) {
+        return crate::ingress_routing::serve_proxy(w, ns, pod, method, path, t, timeout_ms);
+    }
     let up_for_ms = match running.phase {
         Phase::Running { since, .. } => t.0.saturating_sub(since.0),
         _ => 0,
@@ -340,6 +348,9 @@ pub fn serve(
         "docker.io/library/nginx" => serve_nginx(w.runtimes, p, spec, route, t),
         "docker.io/library/httpd" => serve_httpd(route, t),
         "registry.k8s.io/e2e-test-images/agnhost" => serve_agnhost(spec, route, up_for_ms, &hostname, t),
+        "registry.k8s.io/metrics-server/metrics-server" => serve_metrics_server(route, up_for_ms, t),
+        // Its health endpoint on 10254 (80 and 443 are `ingress_routing`).
+        "registry.k8s.io/ingress-nginx/controller" if route == "/healthz" => (Time(t.0 + 1), ok("ok".into())),
         _ => (Time(t.0 + 5), ok("OK".into())),
     };
     if done.0 - t.0 > timeout_ms {
@@ -535,6 +546,19 @@ fn serve_nginx(
             let body = format!("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx/{v}</center>\n</body>\n</html>");
             (Time(t.0 + 2), Outcome::Ok { status: 404, body })
         }
+    }
+}
+
+/// metrics-server's health checks. `/readyz` fails until its storage holds two scrapes (a
+/// CPU rate needs two), one `--metric-resolution` after it starts.
+fn serve_metrics_server(route: &str, up_for_ms: u64, t: Time) -> (Time, Outcome) {
+    let done = Time(t.0 + 2);
+    match route {
+        "/readyz" if up_for_ms < crate::addons::METRIC_RESOLUTION_MS => {
+            (done, Outcome::Ok { status: 500, body: "[-]metric-storage-ready failed: reason withheld".into() })
+        }
+        "/livez" | "/readyz" | "/healthz" => (done, ok("ok".into())),
+        _ => (done, Outcome::Ok { status: 404, body: "404 page not found".into() }),
     }
 }
 
@@ -792,6 +816,8 @@ impl Worker {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Load {
     pub url: String,
+    /// The Host header its requests carry.
+    pub host: String,
     pub dest: Dest,
     pub timeout_ms: u64,
     /// Fixed request rate (open loop) instead of back-to-back requests per worker.

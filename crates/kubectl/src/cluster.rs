@@ -88,6 +88,9 @@ fn pod_usage(p: &Pod) -> (i64, i64) {
             r if r.ends_with("/redis") => (3, 7),
             r if r.ends_with("/postgres") => (5, 45),
             r if r.ends_with("-backend") => (1, 9),
+            // What the add-ons use at rest (their numbers on a small minikube).
+            "registry.k8s.io/ingress-nginx/controller" => (2, 92),
+            "registry.k8s.io/metrics-server/metrics-server" => (4, 19),
             _ => (0, 1),
         };
         cpu += c_m;
@@ -111,6 +114,13 @@ pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
+    // kubectl asks the discovery API for metrics.k8s.io first (top_pod.go, top_node.go):
+    // without a ready metrics-server behind the APIService there is none.
+    if matches!(words.first().map(String::as_str), Some("node" | "nodes" | "no" | "pod" | "pods" | "po"))
+        && !engine.metrics_available()
+    {
+        return Output::error("error: Metrics API not available");
+    }
     let store = engine.store();
     let running = |p: &&Pod| p.status.phase == "Running" && p.metadata.deletion_timestamp.is_none();
     match words.first().map(|s| s.as_str()) {

@@ -96,6 +96,10 @@ pub fn complete(engine: &Engine, line: &str) -> Completion {
         ["lab", "load"] => offer(strs(&["start", "stats", "stop"])),
         ["lab", "load", "start"] | ["lab", "curl"] => offer(service_names(engine, &ns)),
         ["lab", "lan"] => offer(strs(&["up"])),
+        ["lab", "addons"] => offer(strs(&["disable", "enable", "list"])),
+        ["lab", "addons", "enable" | "disable"] => {
+            offer(kubelab_engine::addons::ADDONS.iter().map(|a| a.name.to_string()).collect())
+        }
         ["lab", "ssh" | "on"] => offer(engine.lan().vms.keys().cloned().collect()),
         ["lab", "on", _] => offer(strs(&["cat", "curl", "docker", "echo", "hostname", "ip", "ls", "sed", "tee"])),
         ["lab", "on", _, "docker"] => offer(strs(&[

@@ -144,10 +144,13 @@ mod tests {
 
     #[test]
     fn read_only_verbs_the_page_used_to_journal() {
-        for read in ["kubectl top pods", "kubectl config view", "lab lan"] {
+        for read in ["kubectl top pods", "kubectl config view", "lab lan", "lab addons", "lab addons list"] {
             assert!(!changes_cluster(read), "{read}");
         }
         assert!(changes_cluster("lab lan up"));
+        // Enabling creates objects and (ingress) runs the clock until the controller is Ready.
+        assert!(changes_cluster("lab addons enable ingress"));
+        assert!(changes_cluster("lab addons disable metrics-server"));
     }
 
     #[test]

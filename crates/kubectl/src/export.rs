@@ -11,7 +11,10 @@ const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-le
 
 fn user_made(o: &Object) -> bool {
     let m = o.meta();
-    if SYSTEM_NAMESPACES.contains(&m.namespace.as_str()) || !m.owner_references.is_empty() {
+    if SYSTEM_NAMESPACES.contains(&m.namespace.as_str())
+        || !m.owner_references.is_empty()
+        || kubelab_engine::addons::made_by_addon(o)
+    {
         return false;
     }
     match o {
@@ -125,10 +128,12 @@ pub fn export(engine: &Engine) -> String {
     let order = [
         Namespace::INFO,
         StorageClass::INFO,
+        IngressClass::INFO,
         PersistentVolume::INFO,
         ConfigMap::INFO,
         PersistentVolumeClaim::INFO,
         Service::INFO,
+        Ingress::INFO,
         Deployment::INFO,
         StatefulSet::INFO,
         ReplicaSet::INFO,

@@ -167,6 +167,24 @@ impl Printed for StorageClass {
     }
 }
 
+impl Printed for Ingress {
+    fn table(list: &[&Self], now: Time, wide: bool) -> Table {
+        printers::ingresses(list, now, wide)
+    }
+    fn describe(&self, store: &Store, now: Time) -> Option<String> {
+        Some(describe::ingress(store, self, now))
+    }
+}
+
+impl Printed for IngressClass {
+    fn table(list: &[&Self], now: Time, _wide: bool) -> Table {
+        printers::ingress_classes(list, now)
+    }
+    fn describe(&self, _store: &Store, _now: Time) -> Option<String> {
+        Some(describe::ingress_class(self))
+    }
+}
+
 /// Generic code over "the kind named X" that needs its kubectl parts:
 /// `visit_printed("Pod", v)` calls `v.visit::<Pod>()`.
 pub trait PrintedVisitor {

@@ -2,6 +2,7 @@
 //! Shared by the browser console and the `kubelab` runner, so every command is testable
 //! natively.
 
+pub mod addons;
 pub mod apply;
 pub mod args;
 pub mod cluster;

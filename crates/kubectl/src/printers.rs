@@ -607,3 +607,91 @@ pub fn storage_classes(list: &[&StorageClass], now: Time) -> Table {
             .collect(),
     }
 }
+
+/// printIngress: CLASS (`<none>` without one), HOSTS (formatHosts: three, then "+ N
+/// more..."; `*` for none), ADDRESS (the load balancer's IPs and names, cut at 16 characters
+/// but with `-o wide`), PORTS (`80`, or `80, 443` with TLS).
+pub fn ingresses(list: &[&Ingress], now: Time, wide: bool) -> Table {
+    Table {
+        headers: vec!["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"],
+        rows: list
+            .iter()
+            .map(|i| {
+                vec![
+                    i.metadata.name.clone(),
+                    i.spec.ingress_class_name.clone().unwrap_or_else(|| "<none>".into()),
+                    ingress_hosts(&i.spec.rules),
+                    ingress_address(&i.status.load_balancer, wide),
+                    if i.spec.tls.is_empty() { "80" } else { "80, 443" }.to_string(),
+                    age(i.metadata.creation_timestamp, now),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// formatHosts.
+fn ingress_hosts(rules: &[IngressRule]) -> String {
+    const MAX: usize = 3;
+    let mut list: Vec<&str> = Vec::new();
+    let mut more = false;
+    for r in rules {
+        if list.len() == MAX {
+            more = true;
+        }
+        if !more && !r.host.is_empty() {
+            list.push(&r.host);
+        }
+    }
+    if list.is_empty() {
+        return "*".into();
+    }
+    let joined = list.join(",");
+    if more {
+        format!("{joined} + {} more...", rules.len() - MAX)
+    } else {
+        joined
+    }
+}
+
+/// ingressLoadBalancerStatusStringer.
+pub fn ingress_address(lb: &IngressLoadBalancerStatus, wide: bool) -> String {
+    let all: Vec<&str> =
+        lb.ingress.iter().flat_map(|i| [i.ip.as_str(), i.hostname.as_str()]).filter(|s| !s.is_empty()).collect();
+    let r = all.join(",");
+    if !wide && r.len() > 16 {
+        // Go cuts at byte 13; a character across it is cut before it here.
+        let mut cut = 13;
+        while !r.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}...", &r[..cut])
+    } else {
+        r
+    }
+}
+
+/// printIngressClass.
+pub fn ingress_classes(list: &[&IngressClass], now: Time) -> Table {
+    Table {
+        headers: vec!["NAME", "CONTROLLER", "PARAMETERS", "AGE"],
+        rows: list
+            .iter()
+            .map(|c| {
+                let params = match &c.spec.parameters {
+                    None => "<none>".to_string(),
+                    Some(p) => match &p.api_group {
+                        Some(g) => format!("{}.{g}/{}", p.kind, p.name),
+                        None => format!("{}/{}", p.kind, p.name),
+                    },
+                };
+                vec![
+                    c.metadata.name.clone(),
+                    c.spec.controller.clone(),
+                    params,
+                    age(c.metadata.creation_timestamp, now),
+                ]
+            })
+            .collect(),
+    }
+}

@@ -339,10 +339,23 @@ pub static LAB: &[Verb] = &[
         ],
     ),
     ours(
+        "addons",
+        crate::addons::run,
+        ReadsWith(&[None, Some("list")]),
+        &[
+            ("lab addons list", "The add-ons, as minikube lists them (none enabled in a new cluster)"),
+            ("lab addons enable <name>", "Install an add-on: ingress (ingress-nginx) or metrics-server"),
+            ("lab addons disable <name>", "Remove an add-on's objects"),
+        ],
+    ),
+    ours(
         "curl",
         lab::curl,
         Writes,
-        &[("lab curl <url>", "Send one HTTP request (a Service: web, svc/web, web.NAMESPACE; a ClusterIP, node IP:NodePort or pod IP)")],
+        &[(
+            "lab curl [-H \"Host: h\"] <url>",
+            "Send one HTTP request (a Service: web, svc/web, web.NAMESPACE; a ClusterIP, node IP:NodePort or pod IP; a host named in an Ingress)",
+        )],
     ),
     ours(
         "load",
@@ -350,7 +363,7 @@ pub static LAB: &[Verb] = &[
         ReadsWith(&[Some("stats")]),
         &[
             (
-                "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive]",
+                "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive] [-H \"Host: h\"]",
                 "Run a load generator on a Service (web, svc/web) or URL: N kept-alive connections (default 1), 2s timeout",
             ),
             ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),

@@ -56,11 +56,20 @@ fn service_name(target: &str) -> Result<Option<&str>, &'static str> {
 pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     let a = match parse(
         words,
-        &[flag("max-time", Some('m'), true), flag("silent", Some('s'), false), flag("request", Some('X'), true)],
+        &[
+            flag("max-time", Some('m'), true),
+            flag("silent", Some('s'), false),
+            flag("request", Some('X'), true),
+            flag("header", Some('H'), true),
+        ],
         "lab curl",
     ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
+    };
+    let host_header = match host_header(&a) {
+        Ok(h) => h,
+        Err(e) => return e,
     };
     let Some(target) = a.positional.first() else {
         return Output::error("error: lab curl needs a URL, such as http://web or http://10.96.0.10:80/");
@@ -80,7 +89,7 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         .map(|(h, p)| (h.to_string(), p.to_string()))
         .unwrap_or((host_port.clone(), "80".into()));
     let method = a.get("request").unwrap_or("GET").to_ascii_uppercase();
-    match engine.curl_from(None, &method, &url, timeout, &mut *ctx.observe) {
+    match engine.curl_with_host(None, &method, &url, host_header.as_deref(), timeout, &mut *ctx.observe) {
         Err(e) if e.starts_with("Could not resolve") => Output::error(format!("curl: (6) {e}")),
         Err(e) if e.contains("Connection refused") => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
         Err(e) => Output::error(format!("curl: (3) {e}")),
@@ -94,6 +103,21 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Outcome::EmptyReply => Output::error("curl: (52) Empty reply from server"),
         },
     }
+}
+
+/// The Host header among `-H` ones (`-H "Host: shop.example"`); other headers are sent
+/// but nothing in the lab reads them.
+fn host_header(a: &crate::args::Args) -> Result<Option<String>, Output> {
+    let mut host = None;
+    for h in a.all("header") {
+        let Some((name, value)) = h.split_once(':') else {
+            return Err(Output::error(format!("error: -H takes a header as \"Name: value\", not \"{h}\"")));
+        };
+        if name.trim().eq_ignore_ascii_case("host") {
+            host = Some(value.trim().to_string());
+        }
+    }
+    Ok(host)
 }
 
 fn percentile(sorted: &[u64], p: f64) -> u64 {
@@ -184,11 +208,16 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                     flag("timeout", None, true),
                     flag("insecure", Some('k'), false),
                     flag("no-keepalive", None, false),
+                    flag("header", Some('H'), true),
                 ],
                 "lab load start",
             ) {
                 Ok(a) => a,
                 Err(e) => return Output::error(e),
+            };
+            let host_header = match host_header(&a) {
+                Ok(h) => h,
+                Err(e) => return e,
             };
             let Some(target) = a.positional.first() else {
                 return Output::error("error: lab load start needs a target: a Service name or a URL");
@@ -213,7 +242,7 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 Err(e) => return Output::error(e),
             };
             let keepalive = !a.bool("no-keepalive");
-            match engine.start_load(&url, c, rps, timeout, keepalive) {
+            match engine.start_load_with_host(&url, host_header.as_deref(), c, rps, timeout, keepalive) {
                 Ok(desc) => Output::line(format!(
                     "load: {url} with {desc}{}, request timeout {}; see `lab load stats`",
                     if keepalive { "" } else { ", a new connection per request" },

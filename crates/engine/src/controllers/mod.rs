@@ -7,6 +7,7 @@
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
+pub mod ingress_nginx;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;

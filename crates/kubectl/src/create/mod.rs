@@ -1,9 +1,10 @@
-//! `kubectl create deployment|namespace|configmap|service` (the generators; `create -f` is
+//! `kubectl create deployment|namespace|configmap|service|ingress` (the generators; `create -f` is
 //! `apply.rs`). Each subcommand builds the object kubectl builds on the client and sends it
 //! with `submit`.
 
 mod configmap;
 mod deployment;
+mod ingress;
 mod namespace;
 mod service;
 
@@ -27,7 +28,8 @@ fn create_from_files(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Ou
     crate::commands::apply(engine, words, ctx, Mode::Create)
 }
 
-const CREATE_SUBCOMMANDS: &[&str] = &["deployment", "deploy", "namespace", "ns", "configmap", "cm", "service", "svc"];
+const CREATE_SUBCOMMANDS: &[&str] =
+    &["deployment", "deploy", "namespace", "ns", "configmap", "cm", "service", "svc", "ingress", "ing"];
 
 /// kubectl's other `create` subcommands, which the lab does not model yet.
 const CREATE_UNAVAILABLE: &[&str] = &[
@@ -35,8 +37,6 @@ const CREATE_UNAVAILABLE: &[&str] = &[
     "clusterrolebinding",
     "cronjob",
     "cj",
-    "ingress",
-    "ing",
     "job",
     "poddisruptionbudget",
     "pdb",
@@ -73,6 +73,10 @@ pub(crate) fn takes_value(w: &str) -> bool {
             | "--kustomize"
             | "--image"
             | "--template"
+            | "--rule"
+            | "--class"
+            | "--default-backend"
+            | "--annotation"
     )
 }
 
@@ -107,6 +111,7 @@ pub fn create(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "namespace" | "ns" => namespace::create_namespace(engine, &rest),
         "configmap" | "cm" => configmap::create_configmap(engine, &rest, ctx),
         "service" | "svc" => service::create_service(engine, &rest),
+        "ingress" | "ing" => ingress::create_ingress(engine, &rest),
         other => Output::error(format!("error: `kubectl create {other}` is not available in this lab yet")),
     }
 }

@@ -8,7 +8,7 @@ mod storage;
 mod workloads;
 
 pub use cluster::{namespace, node};
-pub use network::{endpoints, service};
+pub use network::{endpoints, ingress, ingress_class, service};
 pub use pod::{pod, pod_template};
 pub use storage::{pv, pvc};
 pub use workloads::{deployment, replica_set, stateful_set};
