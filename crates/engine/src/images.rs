@@ -43,6 +43,22 @@ pub struct ImageInfo {
     pub start_ms: u64,
     /// Time to exit after SIGTERM (the grace period caps it).
     pub stop_ms: u64,
+    /// What its program spends running.
+    pub usage: Usage,
+}
+
+/// What a program spends: CPU at rest, CPU per request it serves, and the memory it holds
+/// (its working set, as the kubelet's cAdvisor reports it). The lab's estimates, sized from
+/// each program's kind of work (a static file, a Python handler, a PHP loop).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub idle_m: u64,
+    pub per_request_us: u64,
+    pub memory_mi: u64,
+}
+
+const fn uses(idle_m: u64, per_request_us: u64, memory_mi: u64) -> Usage {
+    Usage { idle_m, per_request_us, memory_mi }
 }
 
 struct Entry {
@@ -54,7 +70,13 @@ struct Entry {
 }
 
 const fn info(size_mb: u64, pull_ms: u64, start_ms: u64, stop_ms: u64) -> ImageInfo {
-    ImageInfo { size_bytes: size_mb * 1024 * 1024, pull_ms, start_ms, stop_ms }
+    ImageInfo { size_bytes: size_mb * 1024 * 1024, pull_ms, start_ms, stop_ms, usage: uses(0, 100, 1) }
+}
+
+impl ImageInfo {
+    const fn using(self, usage: Usage) -> ImageInfo {
+        ImageInfo { usage, ..self }
+    }
 }
 
 const CATALOG: &[Entry] = &[
@@ -65,19 +87,19 @@ const CATALOG: &[Entry] = &[
             "1.14", "1.15", "1.16", "1.17", "1.18", "1.19", "1.20", "1.21", "1.22", "1.23", "1.24", "1.25", "1.26",
             "1.27", "1.7.9",
         ],
-        info: info(67, 3_200, 300, 400),
+        info: info(67, 3_200, 300, 400).using(uses(1, 150, 3)),
     },
     Entry {
         repository: "docker.io/library/httpd",
         tags: &["latest", "alpine"],
         tag_prefixes: &["2.4"],
-        info: info(56, 2_900, 400, 500),
+        info: info(56, 2_900, 400, 500).using(uses(1, 300, 8)),
     },
     Entry {
         repository: "docker.io/library/redis",
         tags: &["latest", "alpine"],
         tag_prefixes: &["6.", "7.", "5."],
-        info: info(40, 2_400, 300, 300),
+        info: info(40, 2_400, 300, 300).using(uses(3, 50, 7)),
     },
     Entry {
         repository: "docker.io/library/busybox",
@@ -89,7 +111,7 @@ const CATALOG: &[Entry] = &[
         repository: "docker.io/library/postgres",
         tags: &["latest", "alpine"],
         tag_prefixes: &["13", "14", "15", "16", "17"],
-        info: info(150, 6_500, 1_500, 800),
+        info: info(150, 6_500, 1_500, 800).using(uses(5, 1_000, 45)),
     },
     // The images the Kubernetes docs' probe examples use.
     Entry {
@@ -102,7 +124,16 @@ const CATALOG: &[Entry] = &[
         repository: "registry.k8s.io/e2e-test-images/agnhost",
         tags: &["2.39", "2.40", "2.43", "2.45", "2.47", "2.48", "2.50", "2.52", "2.53"],
         tag_prefixes: &[],
-        info: info(52, 2_800, 200, 200),
+        info: info(52, 2_800, 200, 200).using(uses(1, 200, 11)),
+    },
+    // The HPA walkthrough's php-apache: Apache with mod_php (php:5-apache) whose index.php
+    // loops `$x += sqrt($x)` a million times and prints "OK!" (the docs' Dockerfile); the
+    // loop is about 100 ms of one core in PHP 5 (the lab's estimate).
+    Entry {
+        repository: "registry.k8s.io/hpa-example",
+        tags: &["latest"],
+        tag_prefixes: &[],
+        info: info(138, 6_000, 800, 500).using(uses(1, 100_000, 9)),
     },
     Entry { repository: "registry.k8s.io/goproxy", tags: &["0.1"], tag_prefixes: &[], info: info(2, 800, 100, 100) },
     Entry {
@@ -115,50 +146,50 @@ const CATALOG: &[Entry] = &[
         repository: "ghcr.io/iximiuz/labs/kubernetes-101/app",
         tags: &["v1.0.0", "v1.0.1"],
         tag_prefixes: &[],
-        info: info(50, 2_600, 500, 300),
+        info: info(50, 2_600, 500, 300).using(uses(2, 2_000, 38)),
     },
     Entry {
         repository: "ghcr.io/iximiuz/labs/kubernetes-101/proxy",
         tags: &["v1.0.0"],
         tag_prefixes: &[],
-        info: info(20, 1_800, 300, 300),
+        info: info(20, 1_800, 300, 300).using(uses(1, 200, 3)),
     },
     Entry {
         repository: "ghcr.io/iximiuz/labs/kubernetes-101/lb",
         tags: &["v1.0.0"],
         tag_prefixes: &[],
-        info: info(20, 1_800, 300, 300),
+        info: info(20, 1_800, 300, 300).using(uses(1, 200, 3)),
     },
     Entry {
         repository: "docker.io/c1524db4f1/kubernetes-tutorial-frontend",
         tags: &["v0.2.0"],
         tag_prefixes: &[],
-        info: info(25, 2_000, 300, 300),
+        info: info(25, 2_000, 300, 300).using(uses(1, 200, 3)),
     },
     Entry {
         repository: "docker.io/c1524db4f1/kubernetes-tutorial-backend",
         tags: &["v0.3.0"],
         tag_prefixes: &[],
-        info: info(15, 1_600, 200, 200),
+        info: info(15, 1_600, 200, 200).using(uses(1, 300, 9)),
     },
     Entry {
         repository: "docker.io/trueberryless/kub-first-app",
         tags: &["latest", "v2"],
         tag_prefixes: &[],
-        info: info(60, 3_000, 600, 300),
+        info: info(60, 3_000, 600, 300).using(uses(1, 1_000, 40)),
     },
     // The add-ons' images (`lab addons enable`), at the versions of Kubernetes 1.31's era.
     Entry {
         repository: "registry.k8s.io/ingress-nginx/controller",
         tags: &[],
         tag_prefixes: &["v1.11."],
-        info: info(105, 4_200, 1_500, 1_000),
+        info: info(105, 4_200, 1_500, 1_000).using(uses(2, 300, 92)),
     },
     Entry {
         repository: "registry.k8s.io/metrics-server/metrics-server",
         tags: &["v0.7.2", "v0.7.1", "v0.7.0"],
         tag_prefixes: &[],
-        info: info(19, 1_500, 300, 200),
+        info: info(19, 1_500, 300, 200).using(uses(4, 500, 19)),
     },
     Entry { repository: "ghcr.io/six-ddc/plow", tags: &["latest"], tag_prefixes: &[], info: info(8, 1_200, 100, 100) },
 ];
@@ -198,6 +229,12 @@ pub fn lookup(image: &str) -> Option<ImageInfo> {
                 && (e.tags.contains(&r.tag.as_str()) || e.tag_prefixes.iter().any(|p| in_family(&r.tag, p)))
         })
         .map(|e| e.info.clone())
+}
+
+/// What the image's program spends (nothing much for an image the catalog lacks: it never
+/// runs).
+pub fn usage(image: &str) -> Usage {
+    lookup(image).map(|i| i.usage).unwrap_or_default()
 }
 
 /// containerd's error for an image that does not exist, as the kubelet reports it.

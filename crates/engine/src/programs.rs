@@ -193,6 +193,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
             files: vec![],
         },
         "docker.io/library/postgres" if !overridden => start_postgres(c),
+        "registry.k8s.io/hpa-example" if !overridden => start_php_apache(pod, now),
         "registry.k8s.io/ingress-nginx/controller" if !overridden => start_ingress_nginx(&r.tag),
         "registry.k8s.io/metrics-server/metrics-server" if !overridden => {
             Start { logs: vec![], listens: vec![4443], exit: None, files: vec![] }
@@ -251,6 +252,30 @@ fn start_ingress_nginx(tag: &str) -> Start {
         (0, "".into()),
     ];
     Start { logs, listens: vec![80, 443, 10254], exit: None, files: vec![] }
+}
+
+/// The HPA walkthrough's php-apache (php:5-apache's `apache2-foreground`): Apache warns
+/// twice that it has no ServerName, then runs prefork with mod_php on port 80.
+fn start_php_apache(pod: &Pod, now: Time) -> Start {
+    let ip = if pod.status.pod_ip.is_empty() { "127.0.0.1" } else { pod.status.pod_ip.as_str() };
+    let warn = format!("AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using {ip}. Set the 'ServerName' directive globally to suppress this message");
+    let t = now.rfc3339();
+    let days = kubelab_api::EPOCH_DAYS_SINCE_1970 + (now.0 / 86_400_000) as i64;
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        [t[5..7].parse::<usize>().unwrap_or(1).clamp(1, 12) - 1];
+    let stamp = format!("[{weekday} {month} {} {}.{:06} {}]", &t[8..10], &t[11..19], (now.0 % 1000) * 1000, &t[0..4]);
+    Start {
+        logs: vec![
+            (0, warn.clone().into()),
+            (0, warn.into()),
+            (0, format!("{stamp} [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.10 (Debian) PHP/5.6.40 configured -- resuming normal operations").into()),
+            (0, format!("{stamp} [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'").into()),
+        ],
+        listens: vec![80],
+        exit: None,
+        files: vec![],
+    }
 }
 
 /// Redis, standalone on 6379.

@@ -164,6 +164,8 @@ pub struct Servers {
     pub busy_until: BTreeMap<(String, i32), Time>,
     /// The ingress controller's round-robin turn per backend (`ingress_routing`).
     pub round_robin: BTreeMap<String, u64>,
+    /// The CPU each container spent serving requests (`cpu.rs`).
+    pub cpu: crate::cpu::Meters,
 }
 
 /// Picks the endpoint pod for a new connection to a Service.
@@ -335,7 +337,7 @@ pub fn serve(
     // The path without its query string.
     let route = path.split('?').next().unwrap_or(path);
     let mut hops = Vec::new();
-    let (done, outcome) = match repo.as_str() {
+    let (mut done, outcome) = match repo.as_str() {
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => serve_workshop_app(w.servers, &uid, route, &hostname, t),
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => serve_workshop_proxy(w.servers, rt, &uid, &hostname, t),
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" => {
@@ -349,14 +351,50 @@ pub fn serve(
         "docker.io/library/httpd" => serve_httpd(route, t),
         "registry.k8s.io/e2e-test-images/agnhost" => serve_agnhost(spec, route, up_for_ms, &hostname, t),
         "registry.k8s.io/metrics-server/metrics-server" => serve_metrics_server(route, up_for_ms, t),
+        "registry.k8s.io/hpa-example" => serve_php_apache(route, t),
         // Its health endpoint on 10254 (80 and 443 are `ingress_routing`).
         "registry.k8s.io/ingress-nginx/controller" if route == "/healthz" => (Time(t.0 + 1), ok("ok".into())),
         _ => (Time(t.0 + 5), ok("OK".into())),
     };
+    // The CPU the answer costs, on the container's share (the kubelet's probes aside).
+    if !w.host.is_empty() {
+        let cost = crate::images::usage(&spec.image).per_request_us;
+        let cap = cpu_cap_m(w.store, p, spec);
+        match w.servers.cpu.charge((&uid, &spec.name), running.restarts, cap, cost, t.0) {
+            Some(cpu_done) => done = done.max(Time(cpu_done)),
+            None => return Served { version, ..timeout },
+        }
+    }
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
     Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops }
+}
+
+/// The CPU a container may use (millicores): its limit, else its node's allocatable CPU.
+pub fn cpu_cap_m(store: &Store, p: &Pod, c: &Container) -> u64 {
+    if let Some(m) = c.resources.limits.get("cpu").and_then(|q| q.millis()) {
+        return m.max(1) as u64;
+    }
+    store
+        .nodes
+        .get(&(String::new(), p.spec.node_name.clone()))
+        .and_then(|n| n.status.allocatable.get("cpu"))
+        .and_then(|q| q.millis())
+        .unwrap_or(1000)
+        .max(1) as u64
+}
+
+/// The HPA walkthrough's php-apache: index.php answers "OK!" (after its loop, which is the
+/// CPU `images::Usage` charges); anything else is Apache's 404 page.
+fn serve_php_apache(route: &str, t: Time) -> (Time, Outcome) {
+    match route {
+        "/" | "/index.php" => (Time(t.0 + 1), ok("OK!".into())),
+        _ => {
+            let body = format!("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL {route} was not found on this server.</p>\n<hr>\n<address>Apache/2.4.10 (Debian) Server at php-apache Port 80</address>\n</body></html>");
+            (Time(t.0 + 1), Outcome::Ok { status: 404, body })
+        }
+    }
 }
 
 /// A 200 answer with `body`.

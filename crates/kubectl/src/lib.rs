@@ -43,6 +43,7 @@ pub mod shell;
 pub mod strconv;
 mod submit;
 pub mod tabwriter;
+pub mod top;
 pub mod traffic;
 pub mod vm;
 pub mod wait;

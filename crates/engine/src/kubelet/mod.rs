@@ -370,6 +370,7 @@ impl Kubelet<'_> {
                                 pull_ms: 0,
                                 start_ms: 0,
                                 stop_ms: 0,
+                                usage: Default::default(),
                             });
                             let took = done_at.0 - requested.0;
                             let own = took.min(if info.pull_ms == 0 { took } else { took.min(info.pull_ms.max(400)) });
