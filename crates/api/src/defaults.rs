@@ -44,7 +44,36 @@ pub fn default_object(obj: &mut Object) {
                 p.scope.get_or_insert_with(|| "Cluster".into());
             }
         }
+        Object::HorizontalPodAutoscaler(h) => default_hpa(h),
         Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) | Object::Ingress(_) => {}
+    }
+}
+
+/// autoscaling/v2's SetDefaults_HorizontalPodAutoscaler: minReplicas 1, a cpu 80 %
+/// utilization metric when none is given (DefaultCPUUtilization), and, only where a
+/// behavior is given, each direction's missing parts from the defaults
+/// (GenerateHPAScaleUpRules: stabilization 0, select Max, 4 pods or 100 % per 15 s;
+/// GenerateHPAScaleDownRules: select Max, 100 % per 15 s, and no stabilization window, so
+/// that the controller's --horizontal-pod-autoscaler-downscale-stabilization (5 m) applies).
+pub fn default_hpa(h: &mut crate::autoscaling::HorizontalPodAutoscaler) {
+    use crate::autoscaling::{HPAScalingPolicy, HPAScalingRules};
+    let spec = &mut h.spec;
+    spec.min_replicas.get_or_insert(1);
+    if spec.metrics.is_empty() {
+        spec.metrics.push(crate::autoscaling::cpu_utilization(80));
+    }
+    let Some(b) = &mut spec.behavior else { return };
+    let policy = |t: &str, value: i32| HPAScalingPolicy { type_: t.into(), value, period_seconds: 15 };
+    let up = b.scale_up.get_or_insert_with(HPAScalingRules::default);
+    up.stabilization_window_seconds.get_or_insert(0);
+    up.select_policy.get_or_insert_with(|| "Max".into());
+    if up.policies.is_empty() {
+        up.policies = vec![policy("Pods", 4), policy("Percent", 100)];
+    }
+    let down = b.scale_down.get_or_insert_with(HPAScalingRules::default);
+    down.select_policy.get_or_insert_with(|| "Max".into());
+    if down.policies.is_empty() {
+        down.policies = vec![policy("Percent", 100)];
     }
 }
 

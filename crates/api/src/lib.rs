@@ -4,6 +4,7 @@
 //! trusts its types. Nothing in this crate does I/O or reads a clock.
 
 pub mod apps;
+pub mod autoscaling;
 pub mod core;
 pub mod defaults;
 pub mod meta;
@@ -18,6 +19,7 @@ pub mod tracked;
 pub mod validate;
 
 pub use apps::*;
+pub use autoscaling::*;
 pub use core::*;
 pub use meta::*;
 pub use networking::*;

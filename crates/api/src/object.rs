@@ -1,6 +1,7 @@
 //! The kinds the lab serves, and `Object`: one typed value of any of them.
 
 use crate::apps::{Deployment, ReplicaSet, StatefulSet};
+use crate::autoscaling::HorizontalPodAutoscaler;
 use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
 };
@@ -82,7 +83,8 @@ macro_rules! served_kinds {
             PersistentVolume,
             StorageClass,
             Ingress,
-            IngressClass
+            IngressClass,
+            HorizontalPodAutoscaler
         }
     };
 }
@@ -91,11 +93,16 @@ macro_rules! served_kinds {
 macro_rules! kind {
     ($ty:ident, group: $group:literal, resource: $resource:literal, singular: $singular:literal,
      short: [$($short:literal),*], namespaced: $namespaced:literal) => {
+        kind!($ty, group: $group, version: "v1", resource: $resource, singular: $singular,
+              short: [$($short),*], namespaced: $namespaced);
+    };
+    ($ty:ident, group: $group:literal, version: $version:literal, resource: $resource:literal,
+     singular: $singular:literal, short: [$($short:literal),*], namespaced: $namespaced:literal) => {
         impl Resource for $ty {
             const INFO: KindInfo = KindInfo {
                 kind: stringify!($ty),
                 group: $group,
-                version: "v1",
+                version: $version,
                 resource: $resource,
                 singular: $singular,
                 short_names: &[$($short),*],
@@ -136,6 +143,9 @@ kind!(StorageClass, group: "storage.k8s.io", resource: "storageclasses", singula
 kind!(Ingress, group: "networking.k8s.io", resource: "ingresses", singular: "ingress", short: ["ing"], namespaced: true);
 kind!(IngressClass, group: "networking.k8s.io", resource: "ingressclasses", singular: "ingressclass", short: [],
       namespaced: false);
+// autoscaling/v2 is the preferred version (v1 manifests are converted on the way in: parse.rs).
+kind!(HorizontalPodAutoscaler, group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers",
+      singular: "horizontalpodautoscaler", short: ["hpa"], namespaced: true);
 
 /// The `Object` enum, its per-variant dispatch and the `KINDS` table, from the one list.
 macro_rules! object_enum {

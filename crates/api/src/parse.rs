@@ -360,7 +360,8 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
     let meta = v.get("metadata");
     let name = meta.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("").to_string();
     let namespace = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("").to_string();
-    if kind_info(&api_version, &kind).is_none() {
+    let v1_hpa = api_version == "autoscaling/v1" && kind == "HorizontalPodAutoscaler";
+    if kind_info(&api_version, &kind).is_none() && !v1_hpa {
         return Err(DecodeError::NoMatch { api_version, kind, name, namespace });
     }
     let mut body = v.clone();
@@ -388,6 +389,12 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
         fn visit<T: Resource>(self) -> Self::Out {
             strict_decode::<T>(self.body, self.kind).map(T::into_object)
         }
+    }
+    if v1_hpa {
+        // Served too, and converted to the stored autoscaling/v2 (v1/conversion.go).
+        return strict_decode::<crate::autoscaling::HorizontalPodAutoscalerV1>(body, &kind)
+            .map(|h| Object::HorizontalPodAutoscaler(h.into_v2()))
+            .map_err(|(p, d, u)| bad(p, d, u));
     }
     match visit_kind(&kind, Strict { body, kind: &kind }) {
         Some(decoded) => decoded.map_err(|(p, d, u)| bad(p, d, u)),

@@ -8,6 +8,7 @@ use crate::object::Object;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod autoscaling;
 mod image_ref;
 mod names;
 mod networking;
@@ -185,6 +186,12 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
         Object::Ingress(i) => {
             let mut out = validate_meta(&i.metadata, true, NameRule::Subdomain);
             out.extend(networking::validate_ingress(i));
+            out
+        }
+        // ValidateHorizontalPodAutoscalerName is ValidateReplicationControllerName: a subdomain.
+        Object::HorizontalPodAutoscaler(h) => {
+            let mut out = validate_meta(&h.metadata, true, NameRule::Subdomain);
+            out.extend(autoscaling::validate_hpa(h));
             out
         }
         Object::IngressClass(c) => {

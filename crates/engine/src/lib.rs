@@ -328,6 +328,7 @@ impl Engine {
             Object::Deployment(d) => d.status = DeploymentStatus::default(),
             Object::ReplicaSet(rs) => rs.status = ReplicaSetStatus::default(),
             Object::StatefulSet(s) => s.status = StatefulSetStatus::default(),
+            Object::HorizontalPodAutoscaler(h) => h.status = HorizontalPodAutoscalerStatus::default(),
             Object::Ingress(i) => {
                 // DefaultIngressClass admission: no class named (nor the old annotation) → the
                 // default one.
@@ -545,6 +546,9 @@ impl Engine {
                 if n.spec.storage_class_name.is_none() {
                     n.spec.storage_class_name = o.spec.storage_class_name.clone();
                 }
+                n.status = o.status.clone();
+            }
+            (Object::HorizontalPodAutoscaler(o), Object::HorizontalPodAutoscaler(n)) => {
                 n.status = o.status.clone();
             }
             (Object::PersistentVolume(o), Object::PersistentVolume(n)) => {

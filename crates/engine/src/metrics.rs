@@ -158,6 +158,22 @@ impl Engine {
     }
 }
 
+impl controllers::hpa_replicas::MetricsSource for Engine {
+    fn api(&self) -> controllers::hpa_replicas::MetricsApi {
+        use controllers::hpa_replicas::MetricsApi;
+        if self.metrics_available() {
+            MetricsApi::Ready
+        } else if self.store.deployments.contains_key(&("kube-system".to_string(), "metrics-server".to_string())) {
+            MetricsApi::Unavailable
+        } else {
+            MetricsApi::NotFound
+        }
+    }
+    fn pod(&self, p: &Pod) -> Option<PodMetrics> {
+        self.pod_metrics(p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

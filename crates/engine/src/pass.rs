@@ -17,6 +17,8 @@ use store::Cursor;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stage {
     NodeLifecycle,
+    /// The HPA controller (before the workload controllers, which act on what it scales).
+    HorizontalPodAutoscaler,
     Deployment,
     ReplicaSet,
     StatefulSet,
@@ -36,8 +38,9 @@ pub(crate) enum Stage {
 }
 
 impl Stage {
-    const ALL: [Stage; 13] = [
+    const ALL: [Stage; 14] = [
         Stage::NodeLifecycle,
+        Stage::HorizontalPodAutoscaler,
         Stage::Deployment,
         Stage::ReplicaSet,
         Stage::StatefulSet,
@@ -56,6 +59,7 @@ impl Stage {
     fn component(self) -> Option<&'static str> {
         Some(match self {
             Stage::NodeLifecycle => controllers::node_lifecycle::NAME,
+            Stage::HorizontalPodAutoscaler => controllers::hpa::NAME,
             Stage::Deployment => controllers::deployment::NAME,
             Stage::ReplicaSet => controllers::replicaset::NAME,
             Stage::StatefulSet => controllers::statefulset::NAME,
@@ -88,6 +92,8 @@ pub(crate) struct Controllers {
     pub scheduler: Scheduler,
     pub kubelets: WorkQueue,
     pub endpoints: EndpointsController,
+    /// What the HPA controller remembers (recent recommendations and scale events).
+    pub hpa: controllers::hpa::HpaController,
 }
 
 impl Controllers {
@@ -220,10 +226,19 @@ impl Engine {
         };
         pass.pending.push_back((who, Action::Cause(Box::new(because))));
         let now = self.now;
+        if stage == Stage::HorizontalPodAutoscaler {
+            // It reads metrics-server's numbers, which the engine as a whole holds.
+            let mut hpa = std::mem::take(&mut self.controllers.hpa);
+            let actions = hpa.reconcile(&self.store, &*self, now);
+            self.controllers.hpa = hpa;
+            pass.pending.extend(actions.into_iter().map(|a| (Who::Controllers, a)));
+            return true;
+        }
         let (store, timings) = (&self.store, &self.config.timings);
         let c = &mut self.controllers;
         let actions = match stage {
             Stage::NodeLifecycle => self.node_lifecycle_stage(),
+            Stage::HorizontalPodAutoscaler => Vec::new(),
             Stage::Deployment => controllers::deployment::reconcile_all(store, now),
             Stage::ReplicaSet => c.replicaset.reconcile(store, now),
             Stage::StatefulSet => controllers::statefulset::reconcile_all(store, now),

@@ -237,6 +237,7 @@ pub struct Store {
     pub storageclasses: Objects<StorageClass>,
     pub ingresses: Objects<Ingress>,
     pub ingressclasses: Objects<IngressClass>,
+    pub hpas: Objects<HorizontalPodAutoscaler>,
     resource_version: u64,
     uid_counter: u64,
     /// Every write, in order, for the controllers that look only at what changed since
@@ -373,6 +374,7 @@ stored! {
     StorageClass => storageclasses,
     Ingress => ingresses,
     IngressClass => ingressclasses,
+    HorizontalPodAutoscaler => hpas,
 }
 
 /// The store's dispatch from a kind's name (or an `Object`'s variant) to its map.
@@ -569,6 +571,7 @@ impl Store {
             Object::StorageClass(o) => carry!(storageclasses, o, no),
             Object::Ingress(o) => carry!(ingresses, o, |a, b| a.spec != b.spec),
             Object::IngressClass(o) => carry!(ingressclasses, o, |a, b| a.spec != b.spec),
+            Object::HorizontalPodAutoscaler(o) => carry!(hpas, o, no),
         };
         let Some(old_generation) = outcome else { return false };
         if let Some(g) = old_generation {

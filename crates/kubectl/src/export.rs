@@ -136,6 +136,7 @@ pub fn export(engine: &Engine) -> String {
         Ingress::INFO,
         Deployment::INFO,
         StatefulSet::INFO,
+        HorizontalPodAutoscaler::INFO,
         ReplicaSet::INFO,
         Pod::INFO,
     ];

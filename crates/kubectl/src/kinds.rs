@@ -185,6 +185,15 @@ impl Printed for IngressClass {
     }
 }
 
+impl Printed for HorizontalPodAutoscaler {
+    fn table(list: &[&Self], now: Time, _wide: bool) -> Table {
+        printers::hpas(list, now)
+    }
+    fn describe(&self, store: &Store, now: Time) -> Option<String> {
+        Some(describe::hpa(store, self, now))
+    }
+}
+
 /// Generic code over "the kind named X" that needs its kubectl parts:
 /// `visit_printed("Pod", v)` calls `v.visit::<Pod>()`.
 pub trait PrintedVisitor {

@@ -5,6 +5,7 @@
 pub mod addons;
 pub mod apply;
 pub mod args;
+pub mod autoscale;
 pub mod cluster;
 pub mod commands;
 pub mod complete;

@@ -695,3 +695,92 @@ pub fn ingress_classes(list: &[&IngressClass], now: Time) -> Table {
             .collect(),
     }
 }
+
+/// printHorizontalPodAutoscaler (1.31): REFERENCE is `Kind/name`, TARGETS formatHPAMetrics'.
+pub fn hpas(list: &[&HorizontalPodAutoscaler], now: Time) -> Table {
+    Table {
+        headers: vec!["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
+        rows: list
+            .iter()
+            .map(|h| {
+                let r = &h.spec.scale_target_ref;
+                vec![
+                    h.metadata.name.clone(),
+                    format!("{}/{}", r.kind, r.name),
+                    hpa_metrics(&h.spec.metrics, &h.status.current_metrics),
+                    h.spec.min_replicas.map(|n| n.to_string()).unwrap_or_else(|| "<unset>".into()),
+                    h.spec.max_replicas.to_string(),
+                    h.status.current_replicas.to_string(),
+                    age(h.metadata.creation_timestamp, now),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// formatHPAMetrics: `cpu: 45%/50%`, `cpu: <unknown>/50%`, at most two, then `+ N more...`.
+pub fn hpa_metrics(specs: &[MetricSpec], statuses: &[MetricStatus]) -> String {
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let opaque = |o: &Option<Opaque>, a: &str, b: &str| {
+        o.as_deref()
+            .and_then(|v| v.get(a))
+            .and_then(|v| v.get(b))
+            .map(|v| match v {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+            })
+            .unwrap_or_default()
+    };
+    let resource = |name: &str, target: &MetricTarget, current: Option<&MetricValueStatus>| {
+        if let Some(v) = &target.average_value {
+            let cur = current.and_then(|c| c.average_value.as_ref()).map(|q| q.0.as_str()).unwrap_or("<unknown>");
+            format!("{name}: {cur}/{}", v.0)
+        } else {
+            let cur = current
+                .and_then(|c| c.average_utilization)
+                .map(|u| format!("{u}%"))
+                .unwrap_or_else(|| "<unknown>".into());
+            let tgt = target.average_utilization.map(|u| format!("{u}%")).unwrap_or_else(|| "<auto>".into());
+            format!("{name}: {cur}/{tgt}")
+        }
+    };
+    let list: Vec<String> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let st = statuses.get(i);
+            match s.type_.as_str() {
+                "Resource" => s
+                    .resource
+                    .as_ref()
+                    .map(|r| resource(&r.name, &r.target, st.and_then(|x| x.resource.as_ref()).map(|x| &x.current)))
+                    .unwrap_or_default(),
+                "ContainerResource" => s
+                    .container_resource
+                    .as_ref()
+                    .map(|r| {
+                        resource(&r.name, &r.target, st.and_then(|x| x.container_resource.as_ref()).map(|x| &x.current))
+                    })
+                    .unwrap_or_default(),
+                "Pods" => format!("<unknown>/{}", opaque(&s.pods, "target", "averageValue")),
+                "Object" | "External" => {
+                    let src = if s.type_ == "Object" { &s.object } else { &s.external };
+                    let avg = opaque(src, "target", "averageValue");
+                    if avg.is_empty() {
+                        format!("<unknown>/{}", opaque(src, "target", "value"))
+                    } else {
+                        format!("<unknown>/{avg} (avg)")
+                    }
+                }
+                _ => "<unknown type>".into(),
+            }
+        })
+        .collect();
+    if list.len() > 2 {
+        format!("{} + {} more...", list[..2].join(", "), list.len() - 2)
+    } else {
+        list.join(", ")
+    }
+}

@@ -221,6 +221,12 @@ pub static KUBECTL: &[Verb] = &[
         .flags(&["--all", "--for", "--namespace", "--selector", "--timeout"])
         .help(&[("kubectl wait", "Wait for a specific condition on one or many resources")]),
     kubectl("edit", edit, Writes),
+    kubectl("autoscale", crate::autoscale::autoscale, Writes)
+        .flags(&["--cpu-percent", "--dry-run", "--max", "--min", "--name", "--output"])
+        .help(&[(
+            "kubectl autoscale",
+            "Auto-scale a deployment, replica set, stateful set, or replication controller",
+        )]),
     kubectl("expose", expose::expose, Writes).flags(&[
         "--dry-run",
         "--name",
@@ -241,7 +247,6 @@ pub static KUBECTL: &[Verb] = &[
         "--port",
         "--restart",
     ]),
-    missing("autoscale"),
     missing("certificate"),
     missing("attach"),
     missing("proxy"),

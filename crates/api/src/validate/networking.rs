@@ -160,7 +160,7 @@ fn backend(b: &IngressBackend, path: &str, out: &mut Vec<FieldError>) {
 }
 
 /// content.IsPathSegmentName: a name that can be one segment of a URL path.
-fn path_segment_name(s: &str) -> Vec<String> {
+pub(super) fn path_segment_name(s: &str) -> Vec<String> {
     if s == "." || s == ".." {
         return vec![format!("may not be '{s}'")];
     }

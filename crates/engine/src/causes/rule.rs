@@ -184,6 +184,20 @@ pub enum Rule {
     },
     StatefulSetStatus,
 
+    // The HPA controller (pkg/controller/podautoscaler).
+    /// The target scaled through its scale subresource: the average utilization over the
+    /// ready pods against the target, the replicas that asks for, and the normalized count
+    /// (min/max, the scale-up limit, the stabilization window); no utilization when the
+    /// count was outside minReplicas..maxReplicas.
+    Autoscaled {
+        from: i32,
+        to: i32,
+        utilization: Option<i32>,
+        target: Option<i32>,
+        ready: i32,
+        recommended: i32,
+    },
+
     // The scheduler.
     /// Bound to the node with the highest score among the feasible nodes found.
     Bound {
@@ -330,6 +344,21 @@ impl Rule {
         match self {
             Rule::Command => String::new(),
             Rule::Unexplained => format!("wrote {object}"),
+            Rule::Autoscaled { from, to, utilization, target, ready, recommended } => match (utilization, target) {
+                (Some(u), Some(t)) => {
+                    let limited = if recommended != to {
+                        format!(" (limited to {to} by the HPA's min/max, scale-up limit or stabilization window)")
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "average CPU {u}% of requests over {}, target {t}% (tolerance 10%): {} wanted{limited}; scaled {object} from {from} to {to}",
+                        count(*ready, "ready pod"),
+                        count(*recommended, "replica")
+                    )
+                }
+                _ => format!("{from} replicas is outside the HPA's minReplicas..maxReplicas: scaled {object} from {from} to {to}"),
+            },
             Rule::NewReplicaSet { revision, replicas } => {
                 format!("no ReplicaSet has the Deployment's pod template: created {object} (revision {revision}) with {}", count(*replicas, "replica"))
             }

@@ -7,6 +7,8 @@
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
+pub mod hpa;
+pub mod hpa_replicas;
 pub mod ingress_nginx;
 pub mod node_lifecycle;
 pub mod podgc;

@@ -1,12 +1,14 @@
 //! `kubectl describe` (k8s.io/kubectl/pkg/describe): the same sections, labels and
 //! alignment (a tabwriter with minwidth 0, padding 2 over the whole text).
 
+mod autoscaling;
 mod cluster;
 mod network;
 mod pod;
 mod storage;
 mod workloads;
 
+pub use autoscaling::hpa;
 pub use cluster::{namespace, node};
 pub use network::{endpoints, ingress, ingress_class, service};
 pub use pod::{pod, pod_template};
