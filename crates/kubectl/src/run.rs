@@ -37,6 +37,19 @@ pub(crate) const RUN_FLAGS: &[FlagSpec] = &[
     flag("override-type", None, true),
 ];
 
+/// The URL a shell loop fetches again and again (`while sleep 0.01; do wget -q -O-
+/// http://php-apache; done`), if the command is one.
+fn load_loop_url(command: &[String]) -> Option<String> {
+    let line = command.join(" ");
+    if !line.contains("while") || !(line.contains("wget") || line.contains("curl")) {
+        return None;
+    }
+    line.split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\'' || c == ';'))
+        .find(|w| w.starts_with("http://"))
+        .map(String::from)
+}
+
 /// `kubectl run NAME --image=IMG [--port=P] [--labels=k=v,...] [--env=K=V] [--restart=...]
 /// [--command] [--expose] [-- args...]`: a Pod (generateversioned.BasicPod).
 pub fn run(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
@@ -146,6 +159,10 @@ impl RunOptions {
             return Err(usage_error(PATH, &format!("invalid image pull policy: {pull}")));
         }
         if attach && (!stdin || !crate::pod_shell::is_shell_command(command) || expose) {
+            if let Some(url) = load_loop_url(command) {
+                // The HPA walkthrough's load generator: a loop the lab cannot stay attached to.
+                return Err(Output::error(format!("error: this lab attaches only to an interactive shell, not to a loop that runs until Ctrl+C. The lab's load generator sends the same requests, one after another on a new connection each: lab load start {url} -c 1 --no-keepalive (and lab load stop)")));
+            }
             return Err(Output::error("error: this lab attaches only to an interactive shell: kubectl run -it --rm NAME --image=busybox -- sh (for a command's output, run the pod and read kubectl logs)"));
         }
         Ok(RunOptions { image, stdin, tty, attach, port, expose, restart: restart.to_string(), pull })

@@ -329,6 +329,9 @@ mod tests {
     #[test]
     fn a_container_without_a_request_is_upstreams_error() {
         let p = pod("web-1", 0, Some(10_000), false);
-        assert_eq!(run(&[p], &[("web-1", Some(5))], 1, 50), Err("missing request for cpu in container c of Pod web-1".into()));
+        assert_eq!(
+            run(&[p], &[("web-1", Some(5))], 1, 50),
+            Err("missing request for cpu in container c of Pod web-1".into())
+        );
     }
 }
