@@ -1,6 +1,6 @@
 //! The Deployments in the cluster, each with its readiness and − / + to scale it.
 
-use crate::model::{scale_command, DeploymentView, Selection};
+use crate::model::{scale_command, DeploymentView, HpaView, Selection};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -40,6 +40,45 @@ pub fn scale_buttons(props: &ScaleButtonsProps) -> Html {
     }
 }
 
+/// The HPA beside its Deployment: its utilization against the target, and a small chart of
+/// its last syncs (replicas as a line against maxReplicas, utilization as bars against
+/// twice the target).
+fn hpa_badge(deployment: &str, h: &HpaView) -> Html {
+    const W: f64 = 80.0;
+    const H: f64 = 20.0;
+    let n = h.history.len().max(2) as f64;
+    let x = |i: usize| i as f64 * W / (n - 1.0);
+    let top = f64::from(h.max.max(1));
+    let line: Vec<String> = h
+        .history
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _))| format!("{:.1},{:.1}", x(i), H - f64::from(*r) / top * H))
+        .collect();
+    let scale = f64::from(h.target.unwrap_or(50).max(1) * 2);
+    let bars = h.history.iter().enumerate().filter_map(|(i, (_, u))| {
+        let u = f64::from((*u)?).min(scale);
+        let height = u / scale * H;
+        Some(html! { <rect class="hpa-util" x={format!("{:.1}", x(i) - 0.8)} y={format!("{:.1}", H - height)} width="1.6" height={format!("{height:.1}")} /> })
+    });
+    let target_y = format!("{:.1}", H / 2.0);
+    let title = format!(
+        "HorizontalPodAutoscaler {}: {} (min {}, max {}); the line is replicas, the bars CPU utilization (the dashed line is the target)",
+        h.name, h.targets(), h.min, h.max
+    );
+    html! {
+        <span class="hpa" data-testid={format!("hpa-{deployment}")} title={title}>
+            <span class="hpa-targets" data-testid={format!("hpa-targets-{deployment}")}>{ format!("HPA {}", h.targets()) }</span>
+            <svg class="hpa-chart" data-testid={format!("hpa-chart-{deployment}")} viewBox={format!("0 0 {W} {H}")}
+                 width="80" height="20" role="img" aria-label={format!("{} over the last syncs", h.targets())}>
+                { for bars }
+                <line class="hpa-target" x1="0" x2={W.to_string()} y1={target_y.clone()} y2={target_y} />
+                <polyline class="hpa-replicas" points={line.join(" ")} />
+            </svg>
+        </span>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct WorkloadsProps {
     pub deployments: Vec<DeploymentView>,
@@ -70,6 +109,7 @@ pub fn workloads(props: &WorkloadsProps) -> Html {
                 </button>
                 <span class="workload-state">{ format!("{state} {}/{} ready", d.ready, d.replicas) }</span>
                 <ScaleButtons deployment={d.clone()} testid="scale" disabled={props.disabled} on_command={props.on_command.clone()} />
+                { d.hpa.as_ref().map(|h| hpa_badge(&d.name, h)).unwrap_or_default() }
             </li>
         }
     });

@@ -15,6 +15,51 @@ pub struct DeploymentView {
     /// ` -n NS` when its namespace is not the one commands run in without `-n` (the
     /// kubeconfig context's, `kubectl config set-context --current --namespace`).
     pub ns_flag: String,
+    /// The HorizontalPodAutoscaler that scales it, if one does.
+    pub hpa: Option<HpaView>,
+}
+
+/// An HPA beside its Deployment: current and target utilization, its range, and its last
+/// syncs for the small chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HpaView {
+    pub name: String,
+    /// Current average utilization (% of request); None while it has no number.
+    pub current: Option<i32>,
+    pub target: Option<i32>,
+    pub min: i32,
+    pub max: i32,
+    /// (replicas, utilization) at each of its last syncs, oldest first.
+    pub history: Vec<(i32, Option<i32>)>,
+}
+
+impl HpaView {
+    /// `cpu 45%/50%`, as `kubectl get hpa`'s TARGETS reads.
+    pub fn targets(&self) -> String {
+        let pct = |v: Option<i32>, none: &str| v.map(|v| format!("{v}%")).unwrap_or_else(|| none.to_string());
+        format!("cpu {}/{}", pct(self.current, "<unknown>"), pct(self.target, "<auto>"))
+    }
+}
+
+/// The HPA whose scale target is the Deployment `ns`/`name`.
+fn hpa_for(engine: &Engine, ns: &str, name: &str) -> Option<HpaView> {
+    let h = engine.store().hpas.values().find(|h| {
+        h.metadata.namespace == ns
+            && h.spec.scale_target_ref.kind == "Deployment"
+            && h.spec.scale_target_ref.name == name
+    })?;
+    let cpu = h.spec.metrics.iter().position(|m| m.resource.as_ref().is_some_and(|r| r.name == "cpu"));
+    Some(HpaView {
+        name: h.metadata.name.clone(),
+        current: cpu
+            .and_then(|i| h.status.current_metrics.get(i))
+            .and_then(|m| m.resource.as_ref())
+            .and_then(|r| r.current.average_utilization),
+        target: cpu.and_then(|i| h.spec.metrics[i].resource.as_ref()).and_then(|r| r.target.average_utilization),
+        min: h.spec.min_replicas.unwrap_or(1),
+        max: h.spec.max_replicas,
+        history: engine.hpa_history(ns, &h.metadata.name).iter().map(|p| (p.replicas, p.utilization)).collect(),
+    })
 }
 
 pub fn deployments(engine: &Engine) -> Vec<DeploymentView> {
@@ -30,6 +75,7 @@ pub fn deployments(engine: &Engine) -> Vec<DeploymentView> {
             updated: d.status.updated_replicas,
             available: d.status.available_replicas,
             ns_flag: ns_flag(&d.metadata.namespace, engine.context_namespace()),
+            hpa: hpa_for(engine, &d.metadata.namespace, &d.metadata.name),
         })
         .collect()
 }

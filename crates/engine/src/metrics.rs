@@ -68,11 +68,14 @@ fn system_share(control_plane: bool) -> (u64, u64) {
 impl Engine {
     /// metrics-server's last two scrapes (previous, last), once it has made two.
     pub fn metric_scrapes(&self) -> Option<(Time, Time)> {
+        // Only kube-system's pods: a range of the store's (namespace, name) order.
+        let ns = |n: &str| ("kube-system".to_string(), n.to_string());
         let since = self
             .store
             .pods
-            .values()
-            .filter(|p| p.metadata.namespace == "kube-system" && p.metadata.deletion_timestamp.is_none())
+            .range(ns("")..ns("\u{10FFFF}"))
+            .map(|(_, p)| p)
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
             .filter(|p| p.metadata.labels.get("k8s-app").is_some_and(|v| v == "metrics-server"))
             .filter(|p| self.machines.get(&p.spec.node_name).is_some_and(|m| m.alive))
             .filter_map(|p| self.runtimes.get(&p.metadata.uid))
@@ -87,6 +90,11 @@ impl Engine {
         }
         let last = since.0 + k * METRIC_RESOLUTION_MS;
         Some((Time(last - METRIC_RESOLUTION_MS), Time(last)))
+    }
+
+    /// The HPA controller's last syncs of `ns`/`name` (replicas and utilization), oldest first.
+    pub fn hpa_history(&self, ns: &str, name: &str) -> Vec<controllers::hpa::HpaPoint> {
+        self.controllers.hpa.history(ns, name)
     }
 
     /// What the Metrics API says of a pod, if it has numbers for it.

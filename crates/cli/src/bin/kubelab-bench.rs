@@ -1,7 +1,7 @@
 //! `cargo run --profile native -p kubelab --bin kubelab-bench [-- NAME...]`: the engine's
 //! benchmarks from the performance issue, measured natively and printed one line each
 //! (figures, not pass/fail). Names: ready-10k, hold-100k, hour-100, rollout-1k,
-//! traffic-500 (default: all). Wall time comes from std::time here; the engine itself never reads it.
+//! traffic-500, hpa-1k (default: all). Wall time comes from std::time here; the engine itself never reads it.
 
 use kubelab_engine::{ClusterConfig, Engine, NodeConfig};
 use kubelab_kubectl::{apply_manifest, execute, Ctx, NoFiles};
@@ -142,6 +142,40 @@ fn traffic_500() {
     );
 }
 
+/// The HPA at scale: 1,000 pods requesting CPU behind a Service at 200 req/s, metrics-server
+/// and an HPA syncing every 15 s over all of them (min 1,000, so it computes and holds);
+/// five simulated minutes in 100 ms slices, as the page's ticks run it at 1x.
+fn hpa_1k() {
+    let mut e = cluster(50, 8_000, 32);
+    run(&mut e, "lab addons enable metrics-server");
+    let manifest = deployment("web", 1_000, "nginx:1.25", false).replace(
+        "        image: nginx:1.25\n",
+        "        image: nginx:1.25\n        resources: {requests: {cpu: 100m}}\n",
+    );
+    apply_manifest(&mut e, &manifest, "web.yaml", "default");
+    run(&mut e, "kubectl expose deployment web --port=80");
+    until(&mut e, 300, |e| available(e, "web") == 1_000);
+    run(&mut e, "kubectl autoscale deployment web --cpu-percent=50 --min=1000 --max=1200");
+    run(&mut e, "lab load start web --rps 200");
+    let rv = e.store().resource_version();
+    let t = Instant::now();
+    for _ in 0..3_000 {
+        e.advance(100, &mut |_| {});
+    }
+    let hpa = e
+        .store()
+        .hpas
+        .values()
+        .next()
+        .map(|h| kubelab_kubectl::printers::hpa_metrics(&h.spec.metrics, &h.status.current_metrics));
+    println!(
+        "hpa-1k     | 5 min simulated in 100 ms slices, 1,000 pods, an HPA syncing over them, 200 req/s | wall {:.2} s | {} writes | HPA {}",
+        t.elapsed().as_secs_f64(),
+        e.store().resource_version() - rv,
+        hpa.unwrap_or_default()
+    );
+}
+
 fn rollout_1k() {
     let mut e = cluster(100, 16_000, 64);
     apply_manifest(
@@ -168,7 +202,7 @@ fn rollout_1k() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let all = ["ready-10k", "hold-100k", "hour-100", "rollout-1k", "traffic-500"];
+    let all = ["ready-10k", "hold-100k", "hour-100", "rollout-1k", "traffic-500", "hpa-1k"];
     let chosen: Vec<&str> = if args.is_empty() { all.to_vec() } else { args.iter().map(|s| s.as_str()).collect() };
     for name in chosen {
         match name {
@@ -177,6 +211,7 @@ fn main() {
             "hour-100" => hour_100(),
             "rollout-1k" => rollout_1k(),
             "traffic-500" => traffic_500(),
+            "hpa-1k" => hpa_1k(),
             other => eprintln!("unknown benchmark {other:?}; known: {}", all.join(", ")),
         }
     }

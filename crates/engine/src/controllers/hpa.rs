@@ -34,11 +34,35 @@ struct Memory {
     /// (replica change, when, outdated).
     scale_up: Vec<(i32, Time, bool)>,
     scale_down: Vec<(i32, Time, bool)>,
+    /// What each of the last syncs found, oldest first (the page's chart).
+    history: std::collections::VecDeque<HpaPoint>,
 }
+
+/// One sync as the page charts it: the target's replicas after it, and the utilization it
+/// read (None when it had no number).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HpaPoint {
+    pub at: Time,
+    pub replicas: i32,
+    pub utilization: Option<i32>,
+}
+
+/// Syncs kept for the chart: 10 minutes.
+const HISTORY: usize = 40;
 
 #[derive(Clone, Debug, Default)]
 pub struct HpaController {
     memory: BTreeMap<(String, String), Memory>,
+}
+
+impl HpaController {
+    /// The last syncs of the HPA `ns`/`name`, oldest first.
+    pub fn history(&self, ns: &str, name: &str) -> Vec<HpaPoint> {
+        self.memory
+            .get(&(ns.to_string(), name.to_string()))
+            .map(|m| m.history.iter().copied().collect())
+            .unwrap_or_default()
+    }
 }
 
 /// A scale subresource: spec replicas, status replicas, selector.
@@ -293,6 +317,17 @@ fn reconcile_autoscaler(
     if rescale {
         s.hpa.status.last_scale_time = Some(now);
     }
+    let utilization = s
+        .hpa
+        .status
+        .current_metrics
+        .first()
+        .and_then(|m| m.resource.as_ref())
+        .and_then(|r| r.current.average_utilization);
+    s.memory.history.push_back(HpaPoint { at: now, replicas: desired, utilization });
+    if s.memory.history.len() > HISTORY {
+        s.memory.history.pop_front();
+    }
     s.finish(h, None)
 }
 
@@ -324,10 +359,12 @@ fn compute_replicas_for_metrics(
     current: i32,
 ) -> Result<Computed, String> {
     let ns = s.hpa.metadata.namespace.clone();
+    let in_ns = |n: &str| (ns.clone(), n.to_string());
     let pods: Vec<&Pod> = store
         .pods
-        .values()
-        .filter(|p| p.metadata.namespace == ns && scale.selector.matches(&p.metadata.labels))
+        .range(in_ns("")..in_ns("\u{10FFFF}"))
+        .map(|(_, p)| p)
+        .filter(|p| scale.selector.matches(&p.metadata.labels))
         .collect();
     let specs = s.hpa.spec.metrics.clone();
     let mut statuses = vec![MetricStatus::default(); specs.len()];
