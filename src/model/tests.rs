@@ -560,3 +560,32 @@ mod why {
         assert_eq!((s.chars().count(), s.ends_with('…')), (REASON_CHARS, true));
     }
 }
+
+mod hpa_beside_deployment {
+    use super::*;
+    use kubelab_kubectl::{execute, Ctx, NoFiles};
+
+    fn sh(e: &mut Engine, line: &str) {
+        let out = execute(e, line, &mut Ctx { files: &NoFiles, stdin: None, observe: &mut |_| {} });
+        assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    /// The workloads strip shows the HPA beside the Deployment it scales: `<unknown>`
+    /// until the controller has a number, then the utilization, and one chart point per sync.
+    #[test]
+    fn a_deployments_hpa_shows_its_targets_and_its_syncs() {
+        let mut e = Engine::new(3);
+        sh(&mut e, "kubectl create deployment web --image=nginx:1.25");
+        sh(&mut e, "kubectl autoscale deployment web --cpu-percent=50 --max=4");
+        let h = deployments(&e)[0].hpa.clone().expect("the HPA beside web");
+        assert_eq!((h.targets().as_str(), h.min, h.max), ("cpu <unknown>/50%", 1, 4));
+        assert!(h.history.is_empty());
+        e.advance(46_000, &mut |_| {});
+        let h = deployments(&e)[0].hpa.clone().unwrap();
+        assert_eq!(h.history.len(), 3, "a point per 15 s sync");
+        assert!(
+            h.history.iter().all(|(replicas, util)| *replicas == 1 && util.is_none()),
+            "no metrics-server: no number"
+        );
+    }
+}

@@ -277,7 +277,7 @@ fn reconcile_autoscaler(
             Err(e) => {
                 s.hpa.status.current_replicas = current;
                 s.event(true, "FailedComputeMetricsReplicas", e);
-                return s.finish(h, None);
+                return s.finish(h, Some(current));
             }
         }
     };
@@ -317,18 +317,7 @@ fn reconcile_autoscaler(
     if rescale {
         s.hpa.status.last_scale_time = Some(now);
     }
-    let utilization = s
-        .hpa
-        .status
-        .current_metrics
-        .first()
-        .and_then(|m| m.resource.as_ref())
-        .and_then(|r| r.current.average_utilization);
-    s.memory.history.push_back(HpaPoint { at: now, replicas: desired, utilization });
-    if s.memory.history.len() > HISTORY {
-        s.memory.history.pop_front();
-    }
-    s.finish(h, None)
+    s.finish(h, Some(desired))
 }
 
 /// The first metric's utilization target, for the cause's text.
@@ -338,8 +327,22 @@ fn first_target(h: &HorizontalPodAutoscaler) -> Option<i32> {
 
 impl Sync<'_> {
     /// updateStatusIfNeeded: the status is written (after the scale and the events) only
-    /// when it changed.
-    fn finish(mut self, old: &HorizontalPodAutoscaler, _: Option<()>) -> Vec<Action> {
+    /// when it changed. The sync's point for the page's chart: the replicas after it (None:
+    /// it could not read the target's scale) and the utilization it read.
+    fn finish(mut self, old: &HorizontalPodAutoscaler, replicas: Option<i32>) -> Vec<Action> {
+        if let Some(replicas) = replicas {
+            let utilization = self
+                .hpa
+                .status
+                .current_metrics
+                .first()
+                .and_then(|m| m.resource.as_ref())
+                .and_then(|r| r.current.average_utilization);
+            self.memory.history.push_back(HpaPoint { at: self.now, replicas, utilization });
+            if self.memory.history.len() > HISTORY {
+                self.memory.history.pop_front();
+            }
+        }
         if self.hpa.status != old.status {
             self.out.push(Action::update(Object::HorizontalPodAutoscaler(self.hpa)));
         }
