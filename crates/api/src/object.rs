@@ -5,7 +5,7 @@ use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
 };
 use crate::meta::ObjectMeta;
-use crate::networking::{Ingress, IngressClass};
+use crate::networking::{Ingress, IngressClass, NetworkPolicy};
 use serde::Serialize;
 
 /// What the API server knows about a kind (its RESTMapping, in upstream terms).
@@ -82,7 +82,8 @@ macro_rules! served_kinds {
             PersistentVolume,
             StorageClass,
             Ingress,
-            IngressClass
+            IngressClass,
+            NetworkPolicy
         }
     };
 }
@@ -136,6 +137,8 @@ kind!(StorageClass, group: "storage.k8s.io", resource: "storageclasses", singula
 kind!(Ingress, group: "networking.k8s.io", resource: "ingresses", singular: "ingress", short: ["ing"], namespaced: true);
 kind!(IngressClass, group: "networking.k8s.io", resource: "ingressclasses", singular: "ingressclass", short: [],
       namespaced: false);
+kind!(NetworkPolicy, group: "networking.k8s.io", resource: "networkpolicies", singular: "networkpolicy",
+      short: ["netpol"], namespaced: true);
 
 /// The `Object` enum, its per-variant dispatch and the `KINDS` table, from the one list.
 macro_rules! object_enum {

@@ -237,6 +237,7 @@ pub struct Store {
     pub storageclasses: Objects<StorageClass>,
     pub ingresses: Objects<Ingress>,
     pub ingressclasses: Objects<IngressClass>,
+    pub networkpolicies: Objects<NetworkPolicy>,
     resource_version: u64,
     uid_counter: u64,
     /// Every write, in order, for the controllers that look only at what changed since
@@ -373,6 +374,7 @@ stored! {
     StorageClass => storageclasses,
     Ingress => ingresses,
     IngressClass => ingressclasses,
+    NetworkPolicy => networkpolicies,
 }
 
 /// The store's dispatch from a kind's name (or an `Object`'s variant) to its map.
@@ -502,6 +504,7 @@ impl Store {
                 | Object::StatefulSet(_)
                 | Object::Ingress(_)
                 | Object::IngressClass(_)
+                | Object::NetworkPolicy(_)
         ) {
             obj.meta_mut().generation = 1;
         }
@@ -569,6 +572,7 @@ impl Store {
             Object::StorageClass(o) => carry!(storageclasses, o, no),
             Object::Ingress(o) => carry!(ingresses, o, |a, b| a.spec != b.spec),
             Object::IngressClass(o) => carry!(ingressclasses, o, |a, b| a.spec != b.spec),
+            Object::NetworkPolicy(o) => carry!(networkpolicies, o, |a, b| a.spec != b.spec),
         };
         let Some(old_generation) = outcome else { return false };
         if let Some(g) = old_generation {
