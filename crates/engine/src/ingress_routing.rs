@@ -157,6 +157,7 @@ pub fn serve_proxy(w: &mut World, ns: &str, pod: &str, method: &str, path: &str,
         done_at: done,
         outcome: Outcome::Ok { status: code, body: error_page(code, text) },
         hops: Vec::new(),
+        dropped: None,
     };
     let host = w.host.split(':').next().unwrap_or("").to_ascii_lowercase();
     let route_path = path.split('?').next().unwrap_or(path);
@@ -170,7 +171,10 @@ pub fn serve_proxy(w: &mut World, ns: &str, pod: &str, method: &str, path: &str,
     let turn = w.servers.round_robin.entry(key).or_insert(0);
     let (target, port) = eps[(*turn % eps.len() as u64) as usize].clone();
     *turn += 1;
+    // The controller pod opens the connection to the backend (its own namespace's egress).
+    let caller = std::mem::replace(&mut w.client, crate::network_policy::Client::Pod(ns.into(), pod.into()));
     let inner = serve(w, &b.ns, &target, port, method, path, Time(t.0 + 1), timeout_ms);
+    w.client = caller;
     let mut hops = vec![Hop { service: (b.ns.clone(), b.service.clone()), pod: inner.pod.clone() }];
     hops.extend(inner.hops.iter().cloned());
     let done = Time(inner.done_at.0 + 1);
@@ -178,7 +182,7 @@ pub fn serve_proxy(w: &mut World, ns: &str, pod: &str, method: &str, path: &str,
         Outcome::Ok { .. } | Outcome::Timeout => inner.outcome,
         _ => Outcome::Ok { status: 502, body: error_page(502, "Bad Gateway") },
     };
-    Served { pod: me, version: inner.version, done_at: done, outcome, hops }
+    Served { pod: me, version: inner.version, done_at: done, outcome, hops, dropped: None }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod images;
 pub mod ingress_routing;
 pub mod kubelet;
 pub mod naming;
+pub mod network_policy;
 pub mod nginx;
 mod nodes;
 mod pass;

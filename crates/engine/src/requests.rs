@@ -158,7 +158,12 @@ impl Engine {
             },
         };
         let sent = self.now;
-        let served = self.send(&dest, None, method, &host, &u.path, sent, timeout_ms);
+        let client = match (from, local) {
+            (_, true) => network_policy::Client::Localhost,
+            (Some((ns, pod)), false) => network_policy::Client::Pod(ns.into(), pod.into()),
+            (None, false) => network_policy::Client::Outside,
+        };
+        let served = self.send(&client, &dest, None, method, &host, &u.path, sent, timeout_ms);
         let wait = served.done_at.0.saturating_sub(sent.0);
         self.log_access(sent, &served);
         self.advance(wait, observe);
@@ -174,10 +179,12 @@ impl Engine {
         }
     }
 
-    /// A request served by a pod's program (`traffic::serve`); processes it made exit stop.
+    /// A request from `client` served by a pod's program (`traffic::serve`); processes it made
+    /// exit stop. The first connection the network plugin dropped on the way is the answer's.
     #[allow(clippy::too_many_arguments)]
     fn serve_in_pod(
         &mut self,
+        client: &network_policy::Client,
         ns: &str,
         pod: &str,
         port: i32,
@@ -187,12 +194,25 @@ impl Engine {
         t: Time,
         timeout_ms: u64,
     ) -> traffic::Served {
-        self.in_traffic_world(t, host, |w| traffic::serve(w, ns, pod, port, method, path, t, timeout_ms))
+        let (mut served, drops) = self.in_traffic_world(t, host, client.clone(), |w| {
+            let served = traffic::serve(w, ns, pod, port, method, path, t, timeout_ms);
+            (served, std::mem::take(&mut w.drops))
+        });
+        if served.dropped.is_none() {
+            served.dropped = drops.into_iter().next();
+        }
+        served
     }
 
     /// Runs `f` where pods' programs serve requests (the store, the machines, the servers'
     /// state), then applies at `t` the crashes it caused (a process that made its pod exit).
-    pub(crate) fn in_traffic_world<R>(&mut self, t: Time, host: &str, f: impl FnOnce(&mut traffic::World) -> R) -> R {
+    pub(crate) fn in_traffic_world<R>(
+        &mut self,
+        t: Time,
+        host: &str,
+        client: network_policy::Client,
+        f: impl FnOnce(&mut traffic::World) -> R,
+    ) -> R {
         let mut w = traffic::World {
             store: &self.store,
             machines: &self.machines,
@@ -202,6 +222,8 @@ impl Engine {
             rng: &mut self.rng,
             host: host.to_string(),
             crashes: Vec::new(),
+            client,
+            drops: Vec::new(),
         };
         let result = f(&mut w);
         let crashes = std::mem::take(&mut w.crashes);
@@ -213,6 +235,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn send(
         &mut self,
+        client: &network_policy::Client,
         dest: &traffic::Dest,
         conn: Option<&mut Option<(String, i32)>>,
         method: &str,
@@ -228,6 +251,7 @@ impl Engine {
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            dropped: None,
         };
         match dest {
             Dest::Lan { from, host, port } => {
@@ -252,11 +276,14 @@ impl Engine {
                         done_at: Time(t.0 + timeout_ms),
                         outcome: Outcome::Timeout,
                         hops: Vec::new(),
+                        dropped: None,
                     };
                 }
                 served
             }
-            Dest::Pod { ns, name, port } => self.serve_in_pod(ns, name, *port, method, host, path, t, timeout_ms),
+            Dest::Pod { ns, name, port } => {
+                self.serve_in_pod(client, ns, name, *port, method, host, path, t, timeout_ms)
+            }
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
@@ -266,6 +293,7 @@ impl Engine {
                             done_at: Time(t.0 + timeout_ms),
                             outcome: Outcome::Timeout,
                             hops: Vec::new(),
+                            dropped: None,
                         };
                     }
                 }
@@ -285,7 +313,7 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let served = self.serve_in_pod(ns, &pod, target, method, host, path, t, timeout_ms);
+                let served = self.serve_in_pod(client, ns, &pod, target, method, host, path, t, timeout_ms);
                 if !matches!(served.outcome, Outcome::Ok { .. }) {
                     *conn = None;
                 }
@@ -377,7 +405,16 @@ impl Engine {
                         let mut conn = w.conn.take();
                         let dest = load.dest.clone();
                         let path = traffic::parse_url(&load.url).map(|u| u.path).unwrap_or_else(|_| "/".into());
-                        let served = self.send(&dest, Some(&mut conn), "GET", &load.host, &path, t, load.timeout_ms);
+                        let served = self.send(
+                            &network_policy::Client::Outside,
+                            &dest,
+                            Some(&mut conn),
+                            "GET",
+                            &load.host,
+                            &path,
+                            t,
+                            load.timeout_ms,
+                        );
                         let w = &mut load.workers[i];
                         w.conn = conn;
                         w.in_flight = Some((t, served));
@@ -388,5 +425,27 @@ impl Engine {
             }
         }
         self.load = Some(load);
+    }
+}
+
+/// How long a resolver waits before it gives up on a DNS server that never answers:
+/// resolv.conf's defaults, `timeout:5` seconds per try and `attempts:2` (resolv.conf(5)).
+pub const DNS_GIVE_UP_MS: u64 = 10_000;
+
+impl Engine {
+    /// A pod asks the cluster DNS for a name: when its egress policies drop the query, the
+    /// resolver waits (`DNS_GIVE_UP_MS`, the clock runs) and the name does not resolve.
+    pub fn dns_query_from(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(), network_policy::Dropped> {
+        let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())) else { return Ok(()) };
+        let verdict = network_policy::check_dns(&self.store, p);
+        if verdict.is_err() {
+            self.advance(DNS_GIVE_UP_MS, observe);
+        }
+        verdict
     }
 }

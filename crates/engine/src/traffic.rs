@@ -147,6 +147,9 @@ pub struct Served {
     /// The requests that pod made in turn to answer (a frontend to its backend's Service,
     /// a backend to Redis), in order: the next hops of a multi-tier app.
     pub hops: Vec<Hop>,
+    /// The connection (or one the pod made on the way) the network plugin dropped: the client
+    /// timed out.
+    pub dropped: Option<crate::network_policy::Dropped>,
 }
 
 /// A request a pod made to a Service on the way to its answer.
@@ -204,6 +207,11 @@ pub struct World<'a> {
     pub host: String,
     /// Containers whose process a request made exit: (pod uid, container, exit code).
     pub crashes: Vec<(String, String, i32)>,
+    /// Who opens the connection `serve` is asked to answer (a pod calling on sets itself here
+    /// for its own requests): whose egress, and which peer, the policies check.
+    pub client: crate::network_policy::Client,
+    /// Connections the network plugin dropped while answering, first first.
+    pub drops: Vec<crate::network_policy::Dropped>,
 }
 
 /// Where a redis container keeps its keys: the volume mounted at /data, else its own layer.
@@ -284,6 +292,7 @@ pub fn serve(
         done_at: Time(t.0 + timeout_ms),
         outcome: Outcome::Timeout,
         hops: Vec::new(),
+        dropped: None,
     };
     let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
         return Served {
@@ -292,11 +301,17 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            dropped: None,
         };
     };
     let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
     if w.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
         return Served { version, ..timeout };
+    }
+    // The network plugin drops what no policy allows: no answer, not even a reset.
+    if let Err(d) = crate::network_policy::check(w.store, &w.client, p, port) {
+        w.drops.push(d.clone());
+        return Served { version, dropped: Some(d), ..timeout };
     }
     let Some(rt) = w.runtimes.get(&p.metadata.uid) else {
         return Served {
@@ -305,6 +320,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            dropped: None,
         };
     };
     // The container listening on the port.
@@ -320,6 +336,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            dropped: None,
         };
     };
     let repo = ImageRef::parse(&spec.image).repository;
@@ -339,10 +356,10 @@ pub fn serve(
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => serve_workshop_app(w.servers, &uid, route, &hostname, t),
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => serve_workshop_proxy(w.servers, rt, &uid, &hostname, t),
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" => {
-            serve_tutorial_frontend(w, ns, method, path, t, timeout_ms, &mut hops)
+            serve_tutorial_frontend(w, (ns, pod), method, path, t, timeout_ms, &mut hops)
         }
         "docker.io/c1524db4f1/kubernetes-tutorial-backend" => {
-            serve_tutorial_backend(w, ns, spec, method, path, t, &mut hops)
+            serve_tutorial_backend(w, (ns, pod), spec, method, path, t, &mut hops)
         }
         "docker.io/trueberryless/kub-first-app" => serve_kub_first_app(&mut w.crashes, &uid, spec, path, t),
         "docker.io/library/nginx" => serve_nginx(w.runtimes, p, spec, route, t),
@@ -356,7 +373,26 @@ pub fn serve(
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
-    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops }
+    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops, dropped: None }
+}
+
+/// `serve` for a request that the pod `me` (namespace, name) makes in turn: its own egress
+/// and its identity are what the policies check.
+#[allow(clippy::too_many_arguments)]
+pub fn serve_as(
+    w: &mut World,
+    me: (&str, &str),
+    pod: &str,
+    port: i32,
+    method: &str,
+    path: &str,
+    t: Time,
+    timeout_ms: u64,
+) -> Served {
+    let caller = std::mem::replace(&mut w.client, crate::network_policy::Client::Pod(me.0.into(), me.1.into()));
+    let served = serve(w, me.0, pod, port, method, path, t, timeout_ms);
+    w.client = caller;
+    served
 }
 
 /// A 200 answer with `body`.
@@ -410,7 +446,7 @@ fn serve_workshop_proxy(servers: &mut Servers, rt: &PodRuntime, uid: &str, hostn
 /// The tutorial's nginx frontend: passes the request on to Service `app:1323`.
 fn serve_tutorial_frontend(
     w: &mut World,
-    ns: &str,
+    (ns, me): (&str, &str),
     method: &str,
     path: &str,
     t: Time,
@@ -423,7 +459,7 @@ fn serve_tutorial_frontend(
     match next {
         None => (Time(t.0 + 2), Outcome::BadGateway),
         Some((backend, bport)) => {
-            let inner = serve(w, ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
+            let inner = serve_as(w, (ns, me), &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
             hops.extend(inner.hops.iter().cloned());
             match inner.outcome {
                 Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),
@@ -437,7 +473,7 @@ fn serve_tutorial_frontend(
 /// The tutorial's Go backend: `/healthz`, and a per-user counter in Redis at REDIS_URL.
 fn serve_tutorial_backend(
     w: &mut World,
-    ns: &str,
+    (ns, me): (&str, &str),
     spec: &Container,
     method: &str,
     path: &str,
@@ -462,6 +498,11 @@ fn serve_tutorial_backend(
         let reply = redis_pod.and_then(|(rp, _)| {
             let target = w.store.pods.get(&(ns.to_string(), rp))?;
             if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
+                return None;
+            }
+            let client = crate::network_policy::Client::Pod(ns.to_string(), me.to_string());
+            if let Err(d) = crate::network_policy::check(w.store, &client, target, rport) {
+                w.drops.push(d);
                 return None;
             }
             let c = target.spec.containers.iter().find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
@@ -682,6 +723,8 @@ pub struct Answered {
     pub ok: bool,
     /// Where that pod's own requests went (see `Served::hops`).
     pub hops: Vec<Hop>,
+    /// Where the network plugin dropped it (see `Served::dropped`).
+    pub dropped: Option<crate::network_policy::Dropped>,
 }
 
 /// How many completed requests `Stats::recent` keeps.
@@ -723,6 +766,7 @@ impl Stats {
             pod: s.pod.clone(),
             ok,
             hops: s.hops.clone(),
+            dropped: s.dropped.clone(),
         });
         if let (true, Some((_, p))) = (ok, &s.pod) {
             // The pods further along (a backend, Redis) answered this request too.
