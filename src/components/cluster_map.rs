@@ -425,9 +425,21 @@ fn overlay(props: &OverlayProps) -> Html {
                 legs.push((bottom(hs), left(np)));
                 from = Some(np);
             }
+            // A request the network plugin dropped goes no further than the pod it was dropped
+            // at (arriving, for its ingress; leaving, for its egress), and waits there.
+            let dropped_at = d.dropped.as_ref().and_then(|dr| {
+                let at = a.at.get(&pod_anchor(&dr.pod.0, &dr.pod.1)).map(left)?;
+                legs.iter().position(|(_, q)| *q == at)
+            });
+            if let Some(i) = dropped_at {
+                legs.truncate(i + 1);
+            }
             // Every planned leg takes an equal share of the time; a journey cut short waits at
             // its last point.
-            let planned = if svc.is_some() { 2 } else { 1 } + 2 * d.hops.len();
+            let planned = match dropped_at {
+                Some(i) => i + 1,
+                None => (if svc.is_some() { 2 } else { 1 }) + 2 * d.hops.len(),
+            };
             let t = (d.progress * planned as f64).min(legs.len() as f64);
             let i = (t.floor() as usize).min(legs.len() - 1);
             let (p, q) = legs[i];
@@ -440,6 +452,19 @@ fn overlay(props: &OverlayProps) -> Html {
                 .and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied())
                 .map(owner_colour)
                 .unwrap_or("#8C8C8C");
+            if let Some(dr) = d.dropped.as_ref().filter(|_| dropped_at.is_some()) {
+                let policies = dr.policies.join(", ");
+                dots.push(html! {
+                    <g key={d.key.clone()} class="dot dropped" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}
+                       data-dropped-at={dr.pod.1.clone()} data-dropped-by={policies.clone()}>
+                        <title>{ dr.describe() }</title>
+                        <circle r="5.5" />
+                        <path d="M-3.9,3.9L3.9,-3.9" />
+                        <text x="8" y="-7">{ format!("dropped: {policies}") }</text>
+                    </g>
+                });
+                continue;
+            }
             dots.push(if d.ok {
                 html! { <g key={d.key.clone()} class="dot ok" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}><circle r="4.5" fill={colour} /></g> }
             } else {

@@ -80,6 +80,9 @@ pub struct InspectorView {
     pub placement: Vec<(String, bool, String)>,
     /// Where the pod is bound, if it is.
     pub bound_to: Option<String>,
+    /// For pods: the NetworkPolicies that select it, each with the directions it isolates
+    /// the pod for (`Ingress`, `Egress`, as its policyTypes say).
+    pub policies: Vec<(String, String)>,
 }
 
 /// Log lines the inspector shows per container.
@@ -99,6 +102,7 @@ impl InspectorView {
             deployment: None,
             placement: Vec::new(),
             bound_to: None,
+            policies: Vec::new(),
         };
         match sel {
             Selection::Node(name) => {
@@ -129,6 +133,10 @@ impl InspectorView {
                 v.exists = true;
                 v.describe = Some(describe::pod(store, p, now));
                 v.bound_to = (!p.spec.node_name.is_empty()).then(|| p.spec.node_name.clone());
+                v.policies = kubelab_engine::network_policy::selecting(store, p)
+                    .into_iter()
+                    .map(|np| (np.metadata.name.clone(), np.spec.policy_types.join(", ")))
+                    .collect();
                 v.placement = kubelab_engine::scheduler::placement(store, p)
                     .into_iter()
                     .map(|(node, r)| match r {

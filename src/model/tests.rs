@@ -261,6 +261,34 @@ mod cluster_and_workloads {
         assert!(FlowView::from_engine(&e, 700).is_none());
     }
 
+    /// A request a NetworkPolicy drops is drawn stopping at the pod it was dropped at, naming
+    /// the policy; the pod's inspector lists the policies that select it.
+    #[test]
+    fn a_dropped_request_names_its_policy_and_the_inspector_lists_the_policies() {
+        const DENY: &str = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n";
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        e.advance(30_000, &mut |_| {});
+        let pod = ClusterView::from_engine(&e).services[0].endpoints[0].clone();
+        let sel = Selection::Pod { namespace: pod.0.clone(), name: pod.1.clone() };
+        assert!(InspectorView::of(&e, &sel).policies.is_empty());
+        run_with(&mut e, ("deny.yaml", DENY), "kubectl apply -f deny.yaml");
+        assert_eq!(InspectorView::of(&e, &sel).policies, [("default-deny".to_string(), "Ingress".to_string())]);
+        run(&mut e, "lab load start web --rps 4");
+        e.advance(5_000, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        for d in &flow.dots {
+            let dropped = d.dropped.as_ref().expect("dropped");
+            assert!(!d.ok);
+            assert_eq!(dropped.policies, ["default-deny"]);
+            assert_eq!(Some(&dropped.pod), d.pod.as_ref(), "dropped at the pod it was sent to");
+        }
+        // Sent at 4 a second, each waiting out its 2 s timeout: most have arrived and wait.
+        assert!(flow.dots.iter().filter(|d| d.progress == 1.0).count() >= 4, "{:?}", flow.dots);
+    }
+
     #[test]
     fn the_events_feed_is_newest_first_and_says_which_are_warnings() {
         let mut e = Engine::new(7);
