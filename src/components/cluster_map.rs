@@ -454,13 +454,17 @@ fn overlay(props: &OverlayProps) -> Html {
                 .unwrap_or("#8C8C8C");
             if let Some(dr) = d.dropped.as_ref().filter(|_| dropped_at.is_some()) {
                 let policies = dr.policies.join(", ");
+                // Arrived where it was dropped: only then the label (the waiting ones overlap).
+                let arrived = t >= legs.len() as f64;
                 dots.push(html! {
                     <g key={d.key.clone()} class="dot dropped" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}
-                       data-dropped-at={dr.pod.1.clone()} data-dropped-by={policies.clone()}>
+                       data-dropped-at={dr.pod.1.clone()} data-dropped-by={policies.clone()} data-arrived={arrived.to_string()}>
                         <title>{ dr.describe() }</title>
                         <circle r="5.5" />
                         <path d="M-3.9,3.9L3.9,-3.9" />
-                        <text x="8" y="-7">{ format!("dropped: {policies}") }</text>
+                        if arrived {
+                            <text x="8" y="-7">{ format!("dropped: {policies}") }</text>
+                        }
                     </g>
                 });
                 continue;

@@ -37,7 +37,8 @@ test('a request a NetworkPolicy drops is marked at its pod with the policy, whic
   assert.equal(await policies.textContent(), 'default-deny: isolates it for Ingress');
 
   await lab.run('lab load start shop --rps 4');
-  const dropped = page.locator('[data-testid="map-overlay"] .dot.dropped').first();
+  // It travels to the pod and waits there, labelled, until the client gives up.
+  const dropped = page.locator('[data-testid="map-overlay"] .dot.dropped[data-arrived="true"]').first();
   await dropped.waitFor({ state: 'attached' });
   assert.equal(await dropped.getAttribute('data-dropped-by'), 'default-deny');
   assert.equal(await dropped.getAttribute('data-dropped-at'), pod);
