@@ -384,9 +384,9 @@ impl FlowView {
             if now < sent || now >= end {
                 return;
             }
-            // A dropped request travels as fast as an answered one and then waits where it
-            // was dropped until its client gives up.
-            let travel_end = if dropped.is_some() { sent + visible.max(1) } else { end };
+            // A dropped request travels as fast as an answered one (in at most half of its
+            // time on the map) and then waits where it was dropped until its client gives up.
+            let travel_end = if dropped.is_some() { sent + visible.min((end - sent) / 2).max(1) } else { end };
             let mut progress = ((now - sent) as f64 / (travel_end - sent) as f64).min(1.0);
             if pod.is_none() {
                 progress = progress.min(0.5);
