@@ -343,9 +343,7 @@ impl Engine {
         }
         // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
         let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
-        let ts = s.done_at.rfc3339();
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let month = months[ts[5..7].parse::<usize>().unwrap_or(1).saturating_sub(1).min(11)];
+        let time = ingress_routing::access_log::time_local(s.done_at);
         for (c, spec) in rt.containers.iter_mut().zip(p.spec.containers.iter()) {
             let repo = images::ImageRef::parse(&spec.image).repository;
             let line = match repo.as_str() {
@@ -357,13 +355,15 @@ impl Engine {
                     )
                 }
                 r if r.ends_with("/nginx") || r.ends_with("/proxy") => format!(
-                    "{client} - - [{}/{month}/{}:{} +0000] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
-                    &ts[8..10],
-                    &ts[0..4],
-                    &ts[11..19],
+                    "{client} - - [{time}] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
                     // The welcome page's size; nginx's error pages end their lines in CRLF.
                     if *status == 200 { 615 } else { body.len() + body.matches('\n').count() + 2 }
                 ),
+                // The official image logs to stdout in the `common` format (%h %l %u %t "%r"
+                // %>s %b); its pages end in a newline the lab's bodies leave out.
+                "docker.io/library/httpd" => {
+                    format!("{client} - - [{time}] \"GET {path} HTTP/1.1\" {status} {}", body.len() + 1)
+                }
                 _ => continue,
             };
             if matches!(c.phase, kubelet::Phase::Running { .. }) {

@@ -329,4 +329,24 @@ mod tests {
         assert!(!host_matches("*.shop.example", "shop.example"));
         assert!(host_matches("shop.example", "shop.example"));
     }
+
+    #[test]
+    fn a_rewrite_replaces_the_whole_uri_with_the_target() {
+        let docs = "(?i)/something(/|$)(.*)";
+        assert_eq!(rewrite_uri(docs, "/$2", "/something", None).as_deref(), Some("/"));
+        assert_eq!(rewrite_uri(docs, "/$2", "/something/", None).as_deref(), Some("/"));
+        assert_eq!(rewrite_uri(docs, "/$2", "/something/new", Some("a=1")).as_deref(), Some("/new?a=1"));
+        assert_eq!(rewrite_uri("(?i)/api", "/", "/API/users", None).as_deref(), Some("/"), "no groups: all of it");
+        assert_eq!(rewrite_uri("(?i)/a(x)?", "/$1$9$", "/a", None).as_deref(), Some("/$"), "unset groups are empty");
+    }
+
+    #[test]
+    fn hostile_patterns_do_not_compile_and_match_nothing() {
+        assert!(regex("/broken(").is_none());
+        let huge = "(a{1000}){1000}";
+        assert!(regex(huge).is_none(), "over the size limit");
+        assert_eq!(rewrite_uri(huge, "/", "/aaa", None), None);
+        let long = format!("/{}", "x".repeat(200_000));
+        assert!(!regex(&format!("^{long}")).is_some_and(|re| re.is_match("/x")), "too big, or no match");
+    }
 }
