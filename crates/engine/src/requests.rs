@@ -34,7 +34,10 @@ impl Engine {
         let headers = request_headers(&u.host, headers);
         let dest = match self.lan_dest(None, &u) {
             Some(d) => d,
-            None => traffic::resolve(&self.store, &self.as_sent_from(None, &u), "default")?,
+            None => {
+                let sent = self.as_sent_from(None, &u);
+                traffic::resolve(&self.store, &sent, "default")?
+            }
         };
         // A fixed rate needs requests in flight side by side: enough connections that each
         // sends one request every two seconds at most.
@@ -155,7 +158,8 @@ impl Engine {
             _ => match self.lan_dest(None, &u) {
                 Some(d) => d,
                 None => {
-                    traffic::resolve(&self.store, &self.as_sent_from(from, &u), from.map(|f| f.0).unwrap_or("default"))?
+                    let sent = self.as_sent_from(from, &u);
+                    traffic::resolve(&self.store, &sent, from.map(|f| f.0).unwrap_or("default"))?
                 }
             },
         };
@@ -168,9 +172,22 @@ impl Engine {
     }
 
     /// The URL as the learner's machine sends it: a host named in an Ingress goes to that
-    /// Ingress's address (pods resolve through the cluster's DNS, which knows no such name).
-    fn as_sent_from(&self, from: Option<(&str, &str)>, u: &traffic::Url) -> traffic::Url {
-        match from.is_none().then(|| ingress_routing::ingress_host_address(&self.store, &u.host)).flatten() {
+    /// Ingress's address (pods resolve through the cluster's DNS, which knows no such name),
+    /// and keeps going there once it has (the learner's /etc/hosts line stays when the
+    /// controller clears the Ingress's status on shutdown).
+    fn as_sent_from(&mut self, from: Option<(&str, &str)>, u: &traffic::Url) -> traffic::Url {
+        if from.is_some() {
+            return u.clone();
+        }
+        let host = u.host.to_ascii_lowercase();
+        let ip = match ingress_routing::ingress_host_address(&self.store, &host) {
+            Some(ip) => {
+                self.hosts_file.insert(host, ip.clone());
+                Some(ip)
+            }
+            None => self.hosts_file.get(&host).cloned(),
+        };
+        match ip {
             Some(ip) => traffic::Url { host: ip, ..u.clone() },
             None => u.clone(),
         }
