@@ -37,6 +37,8 @@ pub mod access_log;
 pub mod annotations;
 pub mod canary;
 mod proxy;
+#[cfg(test)]
+mod tests;
 
 pub use proxy::{body_bytes, serve_proxy};
 
@@ -308,7 +310,7 @@ pub fn ingress_host_address(store: &Store, host: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+mod unit_tests {
     use super::*;
 
     #[test]
