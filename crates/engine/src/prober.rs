@@ -459,8 +459,9 @@ impl crate::Engine {
             }
             let ctr = c.clone();
             let mut request = None;
-            let (done, ok, output) =
-                self.in_traffic_world(at, "", |world| run(world, pod, spec, &ctr, &probe, at, &mut request));
+            let (done, ok, output) = self.in_traffic_world(at, &traffic::Headers::default(), |world| {
+                run(world, pod, spec, &ctr, &probe, at, &mut request)
+            });
             if let Some((served, path)) = request {
                 // The kubelet probes from the node's address on the pod network.
                 let client =

@@ -147,6 +147,8 @@ pub struct Served {
     /// The requests that pod made in turn to answer (a frontend to its backend's Service,
     /// a backend to Redis), in order: the next hops of a multi-tier app.
     pub hops: Vec<Hop>,
+    /// What the ingress controller's nginx logs of it, when it went through one.
+    pub proxied: Option<Box<crate::ingress_routing::access_log::Proxied>>,
 }
 
 /// A request a pod made to a Service on the way to its answer.
@@ -164,6 +166,22 @@ pub struct Servers {
     pub busy_until: BTreeMap<(String, i32), Time>,
     /// The ingress controller's round-robin turn per backend (`ingress_routing`).
     pub round_robin: BTreeMap<String, u64>,
+    /// Requests the ingress controller has handled (its `$req_id`s derive from it).
+    pub requests: u64,
+}
+
+/// A request's headers: Host (curl's `-H "Host: ..."`, else the URL's host) and the
+/// others the client sent (`-H`, `-b`), as written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Headers {
+    pub host: String,
+    pub other: Vec<(String, String)>,
+}
+
+impl Headers {
+    pub fn host(host: &str) -> Headers {
+        Headers { host: host.to_string(), other: Vec::new() }
+    }
 }
 
 /// Picks the endpoint pod for a new connection to a Service.
@@ -202,6 +220,8 @@ pub struct World<'a> {
     /// The request's Host header (curl's `-H "Host: ..."`, else the URL's host; empty for
     /// the kubelet's probes, which name the pod's IP).
     pub host: String,
+    /// The request's other headers.
+    pub headers: Vec<(String, String)>,
     /// Containers whose process a request made exit: (pod uid, container, exit code).
     pub crashes: Vec<(String, String, i32)>,
 }
@@ -284,6 +304,7 @@ pub fn serve(
         done_at: Time(t.0 + timeout_ms),
         outcome: Outcome::Timeout,
         hops: Vec::new(),
+        proxied: None,
     };
     let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
         return Served {
@@ -292,6 +313,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
         };
     };
     let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
@@ -305,6 +327,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
         };
     };
     // The container listening on the port.
@@ -320,6 +343,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
         };
     };
     let repo = ImageRef::parse(&spec.image).repository;
@@ -356,7 +380,7 @@ pub fn serve(
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
-    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops }
+    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops, proxied: None }
 }
 
 /// A 200 answer with `body`.
@@ -816,8 +840,8 @@ impl Worker {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Load {
     pub url: String,
-    /// The Host header its requests carry.
-    pub host: String,
+    /// The headers its requests carry.
+    pub headers: Headers,
     pub dest: Dest,
     pub timeout_ms: u64,
     /// Fixed request rate (open loop) instead of back-to-back requests per worker.

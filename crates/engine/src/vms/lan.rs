@@ -18,11 +18,12 @@ pub(super) fn served(vm: &str, c: &Ctr, done_at: Time, outcome: Outcome) -> Serv
         done_at,
         outcome,
         hops: Vec::new(),
+        proxied: None,
     }
 }
 
 pub(super) fn failed(done_at: Time, outcome: Outcome) -> Served {
-    Served { pod: None, version: None, done_at, outcome, hops: Vec::new() }
+    Served { pod: None, version: None, done_at, outcome, hops: Vec::new(), proxied: None }
 }
 
 impl Lan {
