@@ -71,7 +71,9 @@ fn service_backend(ns: &str, b: &IngressBackend) -> Option<Backend> {
 fn ours(store: &Store) -> Vec<&Ingress> {
     let mut v: Vec<&Ingress> =
         store.ingresses.values().filter(|i| i.metadata.deletion_timestamp.is_none() && is_ours(store, i)).collect();
-    v.sort_by_key(|i| (i.metadata.creation_timestamp, i.metadata.namespace.clone(), i.metadata.name.clone()));
+    kubelab_api::sort::by_key(&mut v, |i| {
+        (i.metadata.creation_timestamp, i.metadata.namespace.clone(), i.metadata.name.clone())
+    });
     v
 }
 
