@@ -116,7 +116,9 @@ fn service_backend(ns: &str, b: &IngressBackend) -> Option<Backend> {
 fn ours(store: &Store) -> Vec<&Ingress> {
     let mut v: Vec<&Ingress> =
         store.ingresses.values().filter(|i| i.metadata.deletion_timestamp.is_none() && is_ours(store, i)).collect();
-    v.sort_by_key(|i| (i.metadata.creation_timestamp, i.metadata.namespace.clone(), i.metadata.name.clone()));
+    kubelab_api::sort::by_key(&mut v, |i| {
+        (i.metadata.creation_timestamp, i.metadata.namespace.clone(), i.metadata.name.clone())
+    });
     v
 }
 
@@ -172,8 +174,8 @@ fn regex_location<'l, 'a>(locations: &[&'l Location<'a>], path: &str) -> Option<
             tried.push((l.path.to_string(), l));
         }
     }
-    tried.sort_by(|a, b| b.0.cmp(&a.0));
-    tried.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+    kubelab_api::sort::by(&mut tried, |a, b| b.0.cmp(&a.0));
+    kubelab_api::sort::by_key(&mut tried, |t| std::cmp::Reverse(t.0.len()));
     tried.into_iter().find(|(p, _)| regex(&format!("^{p}")).is_some_and(|re| re.is_match(path))).map(|(_, l)| l)
 }
 
