@@ -16,6 +16,8 @@ pub struct ClusterView {
     pub unscheduled: Pods,
     /// Services (all but `default/kubernetes`), in namespace and name order.
     pub services: Vec<ServiceView>,
+    /// Ingresses, in namespace and name order, drawn in front of the Services.
+    pub ingresses: Vec<IngressView>,
 }
 
 /// A Service as the map draws it: a box with a line to each endpoint.
@@ -94,7 +96,12 @@ impl ClusterView {
                 n.pods = on_node.clone();
             }
         }
-        ClusterView { nodes, unscheduled: pods.unscheduled.clone(), services: service_views(engine) }
+        ClusterView {
+            nodes,
+            unscheduled: pods.unscheduled.clone(),
+            services: service_views(engine),
+            ingresses: ingress_views(engine),
+        }
     }
 
     pub fn pod_count(&self) -> usize {

@@ -13,6 +13,7 @@ pub enum Selection {
     Pod { namespace: String, name: String },
     Deployment { namespace: String, name: String },
     Service { namespace: String, name: String },
+    Ingress { namespace: String, name: String },
 }
 
 impl Selection {
@@ -22,12 +23,16 @@ impl Selection {
             Selection::Pod { .. } => "pod",
             Selection::Deployment { .. } => "deployment",
             Selection::Service { .. } => "service",
+            Selection::Ingress { .. } => "ingress",
         }
     }
     pub fn name(&self) -> &str {
         match self {
             Selection::Node(n) => n,
-            Selection::Pod { name, .. } | Selection::Deployment { name, .. } | Selection::Service { name, .. } => name,
+            Selection::Pod { name, .. }
+            | Selection::Deployment { name, .. }
+            | Selection::Service { name, .. }
+            | Selection::Ingress { name, .. } => name,
         }
     }
     /// The kubectl command whose output the inspector shows, when commands without `-n` run
@@ -41,6 +46,9 @@ impl Selection {
             }
             Selection::Service { namespace, name } => {
                 format!("kubectl describe service {name}{}", ns_flag(namespace, context))
+            }
+            Selection::Ingress { namespace, name } => {
+                format!("kubectl describe ingress {name}{}", ns_flag(namespace, context))
             }
         }
     }
@@ -203,6 +211,18 @@ impl InspectorView {
                     "Delete service",
                     format!("kubectl delete service {name}{ns}"),
                     "svc-delete",
+                    true,
+                ));
+            }
+            Selection::Ingress { namespace, name } => {
+                let Some(i) = store.ingresses.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::ingress(store, i, now));
+                let ns = ns_flag(namespace, engine.context_namespace());
+                v.actions.push(action(
+                    "Delete ingress",
+                    format!("kubectl delete ingress {name}{ns}"),
+                    "ing-delete",
                     true,
                 ));
             }

@@ -55,6 +55,9 @@ pub trait Resource: Clone + Serialize + serde::de::DeserializeOwned + 'static {
     const INFO: KindInfo;
     fn into_object(self) -> Object;
     fn from_object(o: &Object) -> Option<&Self>;
+    fn from_object_mut(o: &mut Object) -> Option<&mut Self>;
+    /// The object itself when it is of this kind.
+    fn from_object_owned(o: Object) -> Option<Self>;
     fn metadata(&self) -> &ObjectMeta;
 }
 
@@ -106,6 +109,18 @@ macro_rules! kind {
                 Object::$ty(self)
             }
             fn from_object(o: &Object) -> Option<&Self> {
+                match o {
+                    Object::$ty(t) => Some(t),
+                    _ => None,
+                }
+            }
+            fn from_object_mut(o: &mut Object) -> Option<&mut Self> {
+                match o {
+                    Object::$ty(t) => Some(t),
+                    _ => None,
+                }
+            }
+            fn from_object_owned(o: Object) -> Option<Self> {
                 match o {
                     Object::$ty(t) => Some(t),
                     _ => None,

@@ -147,6 +147,8 @@ pub struct Served {
     /// The requests that pod made in turn to answer (a frontend to its backend's Service,
     /// a backend to Redis), in order: the next hops of a multi-tier app.
     pub hops: Vec<Hop>,
+    /// What the ingress controller's nginx logs of it, when it went through one.
+    pub proxied: Option<Box<crate::ingress_routing::access_log::Proxied>>,
     /// The connection (or one the pod made on the way) the network plugin dropped: the client
     /// timed out.
     pub dropped: Option<crate::network_policy::Dropped>,
@@ -167,6 +169,22 @@ pub struct Servers {
     pub busy_until: BTreeMap<(String, i32), Time>,
     /// The ingress controller's round-robin turn per backend (`ingress_routing`).
     pub round_robin: BTreeMap<String, u64>,
+    /// Requests the ingress controller has handled (its `$req_id`s derive from it).
+    pub requests: u64,
+}
+
+/// A request's headers: Host (curl's `-H "Host: ..."`, else the URL's host) and the
+/// others the client sent (`-H`, `-b`), as written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Headers {
+    pub host: String,
+    pub other: Vec<(String, String)>,
+}
+
+impl Headers {
+    pub fn host(host: &str) -> Headers {
+        Headers { host: host.to_string(), other: Vec::new() }
+    }
 }
 
 /// Picks the endpoint pod for a new connection to a Service.
@@ -205,6 +223,8 @@ pub struct World<'a> {
     /// The request's Host header (curl's `-H "Host: ..."`, else the URL's host; empty for
     /// the kubelet's probes, which name the pod's IP).
     pub host: String,
+    /// The request's other headers.
+    pub headers: Vec<(String, String)>,
     /// Containers whose process a request made exit: (pod uid, container, exit code).
     pub crashes: Vec<(String, String, i32)>,
     /// Who opens the connection `serve` is asked to answer (a pod calling on sets itself here
@@ -292,6 +312,7 @@ pub fn serve(
         done_at: Time(t.0 + timeout_ms),
         outcome: Outcome::Timeout,
         hops: Vec::new(),
+        proxied: None,
         dropped: None,
     };
     let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
@@ -301,6 +322,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
             dropped: None,
         };
     };
@@ -320,6 +342,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
             dropped: None,
         };
     };
@@ -336,6 +359,7 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
             dropped: None,
         };
     };
@@ -373,7 +397,7 @@ pub fn serve(
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
-    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops, dropped: None }
+    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops, proxied: None, dropped: None }
 }
 
 /// `serve` for a request that the pod `me` (namespace, name) makes in turn: its own egress
@@ -860,8 +884,8 @@ impl Worker {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Load {
     pub url: String,
-    /// The Host header its requests carry.
-    pub host: String,
+    /// The headers its requests carry.
+    pub headers: Headers,
     pub dest: Dest,
     pub timeout_ms: u64,
     /// Fixed request rate (open loop) instead of back-to-back requests per worker.
