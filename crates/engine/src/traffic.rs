@@ -400,12 +400,13 @@ pub fn serve(
     Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops, proxied: None, dropped: None }
 }
 
-/// `serve` for a request that the pod `me` (namespace, name) makes in turn: its own egress
-/// and its identity are what the policies check.
+/// `serve` for a request that the pod `me` (namespace, name) makes in turn to the pod `ns`/`pod`:
+/// its own egress and its identity are what the policies check.
 #[allow(clippy::too_many_arguments)]
 pub fn serve_as(
     w: &mut World,
     me: (&str, &str),
+    ns: &str,
     pod: &str,
     port: i32,
     method: &str,
@@ -414,7 +415,7 @@ pub fn serve_as(
     timeout_ms: u64,
 ) -> Served {
     let caller = std::mem::replace(&mut w.client, crate::network_policy::Client::Pod(me.0.into(), me.1.into()));
-    let served = serve(w, me.0, pod, port, method, path, t, timeout_ms);
+    let served = serve(w, ns, pod, port, method, path, t, timeout_ms);
     w.client = caller;
     served
 }
@@ -483,7 +484,7 @@ fn serve_tutorial_frontend(
     match next {
         None => (Time(t.0 + 2), Outcome::BadGateway),
         Some((backend, bport)) => {
-            let inner = serve_as(w, (ns, me), &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
+            let inner = serve_as(w, (ns, me), ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
             hops.extend(inner.hops.iter().cloned());
             match inner.outcome {
                 Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),

@@ -7,7 +7,7 @@ use super::access_log::{self, Proxied};
 use super::canary::{to_alternative, RequestHeaders};
 use super::{error_page, route, Backend};
 use crate::store::Store;
-use crate::traffic::{serve, Hop, Outcome, Served, World};
+use crate::traffic::{serve_as, Hop, Outcome, Served, World};
 use kubelab_api::*;
 
 /// The backend's ready endpoints (pod, its IP, port), for the Service port it names.
@@ -101,9 +101,7 @@ pub fn serve_proxy(w: &mut World, ns: &str, pod: &str, method: &str, uri: &str, 
     *turn += 1;
     let upstream_uri = r.rewritten.unwrap_or_else(|| uri.to_string());
     // The controller pod opens the connection to the backend (its own namespace's egress).
-    let caller = std::mem::replace(&mut w.client, crate::network_policy::Client::Pod(ns.into(), pod.into()));
-    let inner = serve(w, &b.ns, &target, port, method, &upstream_uri, Time(t.0 + 1), timeout_ms);
-    w.client = caller;
+    let inner = serve_as(w, (ns, pod), &b.ns, &target, port, method, &upstream_uri, Time(t.0 + 1), timeout_ms);
     let mut hops = vec![Hop { service: (b.ns.clone(), b.service.clone()), pod: inner.pod.clone() }];
     hops.extend(inner.hops.iter().cloned());
     let done = Time(inner.done_at.0 + 1);
