@@ -270,11 +270,15 @@ async fn console_run(div: &Element, line: &str) {
     key.set_key("Enter");
     key.set_bubbles(true);
     key.set_cancelable(true);
+    let printed = || one(div, "[data-testid='console-output']").get_attribute("data-printed");
+    let before = printed();
     input
         .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).expect("keydown"))
         .expect("dispatch");
     settle().await;
+    // The command's echo is printed when it runs (on a busy machine, after this task), and
     // `lab advance` runs over the next ticks, with the prompt disabled meanwhile.
+    assert!(eventually(20, || printed() != before).await, "the command was echoed");
     assert!(eventually(20, || !input.read_only()).await, "the command finished");
 }
 

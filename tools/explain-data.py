@@ -25,6 +25,7 @@ KINDS = [
     ("StorageClass", "io.k8s.api.storage.v1.StorageClass"),
     ("Ingress", "io.k8s.api.networking.v1.Ingress"),
     ("IngressClass", "io.k8s.api.networking.v1.IngressClass"),
+    ("NetworkPolicy", "io.k8s.api.networking.v1.NetworkPolicy"),
     ("HorizontalPodAutoscaler", "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler"),
 ]
 

@@ -7,6 +7,7 @@
 //! scaled drawing would shrink it.
 
 use super::draw_budget::{admit, draw_again_soon};
+use super::ingress_box::{rule_anchor, IngressBox};
 use crate::model::{node_status, owner_colour, ClusterView, FlowView, NodeView, PodView, Selection, ServiceView};
 use kubelab_lab::why::Lit;
 use std::collections::{BTreeMap, BTreeSet};
@@ -177,7 +178,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         // lays the page out anyway (measuring at once would lay it out twice), and only when
         // the overlay has something to draw. Only a change re-renders.
         let (root, anchors) = (root.clone(), anchors.clone());
-        let wanted = !c.services.is_empty() || props.flow.is_some();
+        let wanted = !c.services.is_empty() || !c.ingresses.is_empty() || props.flow.is_some();
         let measuring = measuring.clone();
         use_effect(move || {
             let in_flight = measuring.borrow().0;
@@ -269,7 +270,12 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
         let lit = props.lit.services.contains(&(sv.namespace.clone(), sv.name.clone()));
         html! { <ServiceBox key={svc_anchor(&sv.namespace, &sv.name)} service={sv.clone()} selected={is_selected} {lit} on_select={props.on_select.clone()} /> }
     });
-    let show_services = !c.services.is_empty() || props.flow.is_some();
+    let ingresses = c.ingresses.iter().map(|ing| {
+        let sel = Selection::Ingress { namespace: ing.namespace.clone(), name: ing.name.clone() };
+        let is_selected = selected == Some(&sel);
+        html! { <IngressBox key={format!("ing:{}/{}", ing.namespace, ing.name)} ingress={ing.clone()} selected={is_selected} on_select={props.on_select.clone()} /> }
+    });
+    let show_services = !c.services.is_empty() || !c.ingresses.is_empty() || props.flow.is_some();
     html! {
         <div class="cluster-map" data-testid="cluster-map" role="group" ref={root}
              aria-label={format!("Cluster map: {} nodes, {} pods", c.nodes.len(), c.pod_count())}>
@@ -290,6 +296,7 @@ pub fn cluster_map(props: &ClusterMapProps) -> Html {
                             <span class="client-url">{ &f.url }</span>
                         </div>
                     }
+                    { for ingresses }
                     { for services }
                 </div>
             }
@@ -384,6 +391,22 @@ fn overlay(props: &OverlayProps) -> Html {
             });
         }
     }
+    // A line from each Ingress rule to its Service (dashed when it has no endpoints).
+    for ing in &props.cluster.ingresses {
+        for (i, r) in ing.rules.iter().enumerate() {
+            let (Some(rule), Some((ns, svc))) = (a.at.get(&rule_anchor(&ing.namespace, &ing.name, i)), &r.service)
+            else {
+                continue;
+            };
+            let Some(to) = a.at.get(&svc_anchor(ns, svc)).map(left) else { continue };
+            let from = (rule.0 + rule.2, rule.1 + rule.3 / 2);
+            let class = classes!("ing-link", (r.endpoints.unwrap_or(0) == 0).then_some("not-ready"));
+            lines.push(html! {
+                <line key={format!("{}>{i}", rule_anchor(&ing.namespace, &ing.name, i))} {class} data-ingress={ing.name.clone()} data-service={svc.clone()}
+                      x1={from.0.to_string()} y1={from.1.to_string()} x2={to.0.to_string()} y2={to.1.to_string()} />
+            });
+        }
+    }
     let mut dots = Vec::new();
     if let Some(f) = &props.flow {
         let client = a.at.get("client").map(|r| (r.0 + r.2, r.1 + r.3 / 2));
@@ -417,17 +440,35 @@ fn overlay(props: &OverlayProps) -> Html {
                 (None, None) => continue,
             }
             let mut from = end;
-            for h in &d.hops {
+            // The ingress controller's requests pass through the Ingress rule that sent them.
+            let rules = hop_rules(&props.cluster, d);
+            let via_rules = rules.iter().flatten().count();
+            for (h, rule) in d.hops.iter().zip(&rules) {
                 let (Some(p), Some(hs)) = (from, a.at.get(&svc_anchor(&h.service.0, &h.service.1))) else { break };
-                legs.push((right(p), left(hs)));
+                match rule.as_ref().and_then(|k| a.at.get(k)) {
+                    Some(r) => legs.extend([(right(p), left(r)), (right(r), left(hs))]),
+                    None => legs.push((right(p), left(hs))),
+                }
                 let next = h.pod.as_ref().and_then(|(ns, n)| a.at.get(&pod_anchor(ns, n)));
                 let Some(np) = next else { break };
                 legs.push((bottom(hs), left(np)));
                 from = Some(np);
             }
+            // A request the network plugin dropped goes no further than the pod it was dropped
+            // at (arriving, for its ingress; leaving, for its egress), and waits there.
+            let dropped_at = d.dropped.as_ref().and_then(|dr| {
+                let at = a.at.get(&pod_anchor(&dr.pod.0, &dr.pod.1)).map(left)?;
+                legs.iter().position(|(_, q)| *q == at)
+            });
+            if let Some(i) = dropped_at {
+                legs.truncate(i + 1);
+            }
             // Every planned leg takes an equal share of the time; a journey cut short waits at
             // its last point.
-            let planned = if svc.is_some() { 2 } else { 1 } + 2 * d.hops.len();
+            let planned = match dropped_at {
+                Some(i) => i + 1,
+                None => (if svc.is_some() { 2 } else { 1 }) + 2 * d.hops.len() + via_rules,
+            };
             let t = (d.progress * planned as f64).min(legs.len() as f64);
             let i = (t.floor() as usize).min(legs.len() - 1);
             let (p, q) = legs[i];
@@ -440,6 +481,23 @@ fn overlay(props: &OverlayProps) -> Html {
                 .and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied())
                 .map(owner_colour)
                 .unwrap_or("#8C8C8C");
+            if let Some(dr) = d.dropped.as_ref().filter(|_| dropped_at.is_some()) {
+                let policies = dr.policies.join(", ");
+                // Arrived where it was dropped: only then the label (the waiting ones overlap).
+                let arrived = t >= legs.len() as f64;
+                dots.push(html! {
+                    <g key={d.key.clone()} class="dot dropped" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}
+                       data-dropped-at={dr.pod.1.clone()} data-dropped-by={policies.clone()} data-arrived={arrived.to_string()}>
+                        <title>{ dr.describe() }</title>
+                        <circle r="5.5" />
+                        <path d="M-3.9,3.9L3.9,-3.9" />
+                        if arrived {
+                            <text x="8" y="-7">{ format!("dropped: {policies}") }</text>
+                        }
+                    </g>
+                });
+                continue;
+            }
             dots.push(if d.ok {
                 html! { <g key={d.key.clone()} class="dot ok" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}><circle r="4.5" fill={colour} /></g> }
             } else {
@@ -455,6 +513,31 @@ fn overlay(props: &OverlayProps) -> Html {
             <g class="dots">{ for dots }</g>
         </svg>
     }
+}
+
+/// Where the ingress controller runs (ingress-nginx's namespace).
+const INGRESS_NAMESPACE: &str = "ingress-nginx";
+
+/// For each of a request's hops, the Ingress rule it passed through: a hop the ingress
+/// controller's pod made goes through the first rule drawn that sends to its Service.
+fn hop_rules(c: &ClusterView, d: &crate::model::DotView) -> Vec<Option<String>> {
+    let mut from = d.pod.as_ref();
+    d.hops
+        .iter()
+        .map(|h| {
+            let by_controller = from.is_some_and(|(ns, _)| ns == INGRESS_NAMESPACE);
+            from = h.pod.as_ref();
+            by_controller.then(|| rule_of(c, &h.service)).flatten()
+        })
+        .collect()
+}
+
+/// The anchor of the first Ingress rule drawn that sends to `service`.
+fn rule_of(c: &ClusterView, service: &(String, String)) -> Option<String> {
+    c.ingresses.iter().find_map(|ing| {
+        let i = ing.rules.iter().position(|r| r.service.as_ref() == Some(service))?;
+        Some(rule_anchor(&ing.namespace, &ing.name, i))
+    })
 }
 
 #[derive(Properties, PartialEq)]

@@ -109,6 +109,18 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     </tbody>
                 </table>
             }
+            if matches!(sel, crate::model::Selection::Pod { .. }) && v.exists {
+                <h3 class="inspector-sub">{ "Network policies" }<code class="cmd-hint">{ "$ kubectl get networkpolicy" }</code></h3>
+                if v.policies.is_empty() {
+                    <p class="muted" data-testid="inspector-policies">{ "No NetworkPolicy selects this pod: it is not isolated, every connection in and out is allowed." }</p>
+                } else {
+                    <ul class="policies" data-testid="inspector-policies">
+                        { for v.policies.iter().map(|(name, types)| html! {
+                            <li data-policy={name.clone()}>{ format!("{name}: isolates it for {types}") }</li>
+                        }) }
+                    </ul>
+                }
+            }
             if let Some(why) = &props.why {
                 <WhySteps why={why.clone()} hovered={props.why_hovered} viewing_ms={props.viewing_ms}
                           on_hover={props.on_why_hover.clone()} on_step={props.on_why_step.clone()} />

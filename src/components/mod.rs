@@ -7,6 +7,7 @@ pub mod control_plane;
 mod draw_budget;
 pub mod editor;
 pub mod events;
+mod ingress_box;
 pub mod inspector;
 pub mod lan_map;
 pub mod legend;

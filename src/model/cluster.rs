@@ -16,6 +16,8 @@ pub struct ClusterView {
     pub unscheduled: Pods,
     /// Services (all but `default/kubernetes`), in namespace and name order.
     pub services: Vec<ServiceView>,
+    /// Ingresses, in namespace and name order, drawn in front of the Services.
+    pub ingresses: Vec<IngressView>,
 }
 
 /// A Service as the map draws it: a box with a line to each endpoint.
@@ -94,7 +96,12 @@ impl ClusterView {
                 n.pods = on_node.clone();
             }
         }
-        ClusterView { nodes, unscheduled: pods.unscheduled.clone(), services: service_views(engine) }
+        ClusterView {
+            nodes,
+            unscheduled: pods.unscheduled.clone(),
+            services: service_views(engine),
+            ingresses: ingress_views(engine),
+        }
     }
 
     pub fn pod_count(&self) -> usize {
@@ -342,6 +349,8 @@ pub struct DotView {
     pub ok: bool,
     /// The pod's own requests on the way to its answer: Service, then the pod it reached.
     pub hops: Vec<kubelab_engine::traffic::Hop>,
+    /// Where the network plugin dropped it, and the policies that isolate that pod.
+    pub dropped: Option<kubelab_engine::network_policy::Dropped>,
 }
 
 /// The load generator's traffic as the map draws it.
@@ -374,21 +383,25 @@ impl FlowView {
                        done: u64,
                        pod: Option<(String, String)>,
                        ok: bool,
-                       hops: &[kubelab_engine::traffic::Hop]| {
+                       hops: &[kubelab_engine::traffic::Hop],
+                       dropped: &Option<kubelab_engine::network_policy::Dropped>| {
             // Each further hop is drawn for as long again.
             let visible = min_visible_ms * (1 + hops.len() as u64);
             let end = sent + (done.saturating_sub(sent)).max(visible).max(1);
             if now < sent || now >= end {
                 return;
             }
-            let mut progress = (now - sent) as f64 / (end - sent) as f64;
+            // A dropped request travels as fast as an answered one (in at most half of its
+            // time on the map) and then waits where it was dropped until its client gives up.
+            let travel_end = if dropped.is_some() { sent + visible.min((end - sent) / 2).max(1) } else { end };
+            let mut progress = ((now - sent) as f64 / (travel_end - sent) as f64).min(1.0);
             if pod.is_none() {
                 progress = progress.min(0.5);
             }
-            dots.push((sent, DotView { key, pod, progress, ok, hops: hops.to_vec() }));
+            dots.push((sent, DotView { key, pod, progress, ok, hops: hops.to_vec(), dropped: dropped.clone() }));
         };
         for a in &load.stats.recent {
-            add(format!("{}-{}", a.sent.0, a.worker), a.sent.0, a.done_at.0, a.pod.clone(), a.ok, &a.hops);
+            add(format!("{}-{}", a.sent.0, a.worker), a.sent.0, a.done_at.0, a.pod.clone(), a.ok, &a.hops, &a.dropped);
         }
         for (i, w) in load.workers.iter().enumerate() {
             if let Some((sent, s)) = &w.in_flight {
@@ -399,6 +412,7 @@ impl FlowView {
                     s.pod.clone(),
                     matches!(s.outcome, Outcome::Ok { .. }),
                     &s.hops,
+                    &s.dropped,
                 );
             }
         }

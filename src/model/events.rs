@@ -62,6 +62,7 @@ pub fn events_feed(engine: &Engine) -> Vec<EventView> {
                 "Node" => Some(Selection::Node(o.name.clone())),
                 "Deployment" => Some(Selection::Deployment { namespace: ns, name: o.name.clone() }),
                 "Service" => Some(Selection::Service { namespace: ns, name: o.name.clone() }),
+                "Ingress" => Some(Selection::Ingress { namespace: ns, name: o.name.clone() }),
                 _ => None,
             };
             let last = e.last_timestamp.or(e.first_timestamp);

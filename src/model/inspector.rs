@@ -13,6 +13,7 @@ pub enum Selection {
     Pod { namespace: String, name: String },
     Deployment { namespace: String, name: String },
     Service { namespace: String, name: String },
+    Ingress { namespace: String, name: String },
 }
 
 impl Selection {
@@ -22,12 +23,16 @@ impl Selection {
             Selection::Pod { .. } => "pod",
             Selection::Deployment { .. } => "deployment",
             Selection::Service { .. } => "service",
+            Selection::Ingress { .. } => "ingress",
         }
     }
     pub fn name(&self) -> &str {
         match self {
             Selection::Node(n) => n,
-            Selection::Pod { name, .. } | Selection::Deployment { name, .. } | Selection::Service { name, .. } => name,
+            Selection::Pod { name, .. }
+            | Selection::Deployment { name, .. }
+            | Selection::Service { name, .. }
+            | Selection::Ingress { name, .. } => name,
         }
     }
     /// The kubectl command whose output the inspector shows, when commands without `-n` run
@@ -41,6 +46,9 @@ impl Selection {
             }
             Selection::Service { namespace, name } => {
                 format!("kubectl describe service {name}{}", ns_flag(namespace, context))
+            }
+            Selection::Ingress { namespace, name } => {
+                format!("kubectl describe ingress {name}{}", ns_flag(namespace, context))
             }
         }
     }
@@ -80,6 +88,9 @@ pub struct InspectorView {
     pub placement: Vec<(String, bool, String)>,
     /// Where the pod is bound, if it is.
     pub bound_to: Option<String>,
+    /// For pods: the NetworkPolicies that select it, each with the directions it isolates
+    /// the pod for (`Ingress`, `Egress`, as its policyTypes say).
+    pub policies: Vec<(String, String)>,
 }
 
 /// Log lines the inspector shows per container.
@@ -99,6 +110,7 @@ impl InspectorView {
             deployment: None,
             placement: Vec::new(),
             bound_to: None,
+            policies: Vec::new(),
         };
         match sel {
             Selection::Node(name) => {
@@ -129,6 +141,10 @@ impl InspectorView {
                 v.exists = true;
                 v.describe = Some(describe::pod(store, p, now));
                 v.bound_to = (!p.spec.node_name.is_empty()).then(|| p.spec.node_name.clone());
+                v.policies = kubelab_engine::network_policy::selecting(store, p)
+                    .into_iter()
+                    .map(|np| (np.metadata.name.clone(), np.spec.policy_types.join(", ")))
+                    .collect();
                 v.placement = kubelab_engine::scheduler::placement(store, p)
                     .into_iter()
                     .map(|(node, r)| match r {
@@ -195,6 +211,18 @@ impl InspectorView {
                     "Delete service",
                     format!("kubectl delete service {name}{ns}"),
                     "svc-delete",
+                    true,
+                ));
+            }
+            Selection::Ingress { namespace, name } => {
+                let Some(i) = store.ingresses.get(&(namespace.clone(), name.clone())) else { return v };
+                v.exists = true;
+                v.describe = Some(describe::ingress(store, i, now));
+                let ns = ns_flag(namespace, engine.context_namespace());
+                v.actions.push(action(
+                    "Delete ingress",
+                    format!("kubectl delete ingress {name}{ns}"),
+                    "ing-delete",
                     true,
                 ));
             }

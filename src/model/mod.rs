@@ -4,6 +4,7 @@
 
 mod cluster;
 mod events;
+mod ingresses;
 mod inspector;
 mod lan;
 mod pod_views;
@@ -13,6 +14,7 @@ mod workloads;
 
 pub use cluster::*;
 pub use events::*;
+pub use ingresses::*;
 pub use inspector::*;
 pub use lan::*;
 pub use pod_views::{PodViewCache, Pods};

@@ -261,6 +261,34 @@ mod cluster_and_workloads {
         assert!(FlowView::from_engine(&e, 700).is_none());
     }
 
+    /// A request a NetworkPolicy drops is drawn stopping at the pod it was dropped at, naming
+    /// the policy; the pod's inspector lists the policies that select it.
+    #[test]
+    fn a_dropped_request_names_its_policy_and_the_inspector_lists_the_policies() {
+        const DENY: &str = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n";
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl apply -f manifest.yaml");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        e.advance(30_000, &mut |_| {});
+        let pod = ClusterView::from_engine(&e).services[0].endpoints[0].clone();
+        let sel = Selection::Pod { namespace: pod.0.clone(), name: pod.1.clone() };
+        assert!(InspectorView::of(&e, &sel).policies.is_empty());
+        run_with(&mut e, ("deny.yaml", DENY), "kubectl apply -f deny.yaml");
+        assert_eq!(InspectorView::of(&e, &sel).policies, [("default-deny".to_string(), "Ingress".to_string())]);
+        run(&mut e, "lab load start web --rps 4");
+        e.advance(5_000, &mut |_| {});
+        let flow = FlowView::from_engine(&e, 700).expect("a load runs");
+        assert!(!flow.dots.is_empty());
+        for d in &flow.dots {
+            let dropped = d.dropped.as_ref().expect("dropped");
+            assert!(!d.ok);
+            assert_eq!(dropped.policies, ["default-deny"]);
+            assert_eq!(Some(&dropped.pod), d.pod.as_ref(), "dropped at the pod it was sent to");
+        }
+        // Sent at 4 a second, each waiting out its 2 s timeout: most have arrived and wait.
+        assert!(flow.dots.iter().filter(|d| d.progress == 1.0).count() >= 4, "{:?}", flow.dots);
+    }
+
     #[test]
     fn the_events_feed_is_newest_first_and_says_which_are_warnings() {
         let mut e = Engine::new(7);
@@ -558,6 +586,58 @@ mod why {
         assert_eq!(shorten("Pending: Insufficient cpu", 40), "Pending: Insufficient cpu");
         let s = shorten(&"x".repeat(50), REASON_CHARS);
         assert_eq!((s.chars().count(), s.ends_with('…')), (REASON_CHARS, true));
+    }
+}
+
+mod ingresses {
+    use super::*;
+
+    fn run(e: &mut Engine, line: &str) {
+        let files: [(String, String); 0] = [];
+        let out = kubelab_kubectl::execute(
+            e,
+            line,
+            &mut kubelab_kubectl::Ctx { files: &crate::session::TextFiles(&files), stdin: None, observe: &mut |_| {} },
+        );
+        assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    #[test]
+    fn an_ingress_is_drawn_with_a_row_per_rule_and_its_backends_state() {
+        let mut e = Engine::new(7);
+        run(&mut e, "kubectl create deployment web --image=nginx:1.25");
+        run(&mut e, "kubectl expose deployment web --port=80");
+        run(&mut e, "lab addons enable ingress");
+        run(
+            &mut e,
+            "kubectl create ingress shop --class=nginx --rule=shop.example/*=web:80 --rule=shop.example/api=api:80",
+        );
+        run(&mut e, "kubectl create ingress beta --class=nginx --rule=shop.example/*=web:80 --annotation=nginx.ingress.kubernetes.io/canary=true --annotation=nginx.ingress.kubernetes.io/canary-weight=10");
+        let before = ClusterView::from_engine(&e);
+        let shop = before.ingresses.iter().find(|i| i.name == "shop").expect("drawn");
+        assert_eq!(shop.address, None, "not before the status loop's tick");
+        e.advance(90_000, &mut |_| {});
+        let v = ClusterView::from_engine(&e);
+        let shop = v.ingresses.iter().find(|i| i.name == "shop").expect("drawn");
+        assert_eq!(shop.address.as_deref(), Some("172.18.255.100"));
+        let routes: Vec<(&str, &str, &str)> =
+            shop.rules.iter().map(|r| (r.route.as_str(), r.backend.as_str(), r.state())).collect();
+        assert_eq!(
+            routes,
+            vec![("shop.example/", "web:80", "✓"), ("shop.example/api (exact)", "api:80", "⚠ no such Service (503)")]
+        );
+        let beta = v.ingresses.iter().find(|i| i.name == "beta").expect("drawn");
+        assert_eq!(beta.canary.as_deref(), Some("canary: weight 10/100"));
+    }
+
+    #[test]
+    fn a_huge_rule_list_draws_a_few_rows_and_counts_the_rest() {
+        let mut e = Engine::new(7);
+        let rules: String = (0..300).map(|i| format!(" --rule=h{i}.example/*=web:80")).collect();
+        run(&mut e, &format!("kubectl create ingress many{rules}"));
+        let v = ClusterView::from_engine(&e);
+        assert_eq!(v.ingresses[0].rules.len(), MAX_RULES_DRAWN);
+        assert_eq!(v.ingresses[0].more_rules, 300 - MAX_RULES_DRAWN);
     }
 }
 

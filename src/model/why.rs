@@ -44,6 +44,7 @@ impl WhyView {
             Selection::Pod { namespace, name } => ("Pod", namespace.as_str(), name.as_str()),
             Selection::Deployment { namespace, name } => ("Deployment", namespace.as_str(), name.as_str()),
             Selection::Service { namespace, name } => ("Service", namespace.as_str(), name.as_str()),
+            Selection::Ingress { namespace, name } => ("Ingress", namespace.as_str(), name.as_str()),
         };
         let why = engine.why(kind, ns, name)?;
         let steps = why

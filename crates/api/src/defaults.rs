@@ -44,6 +44,7 @@ pub fn default_object(obj: &mut Object) {
                 p.scope.get_or_insert_with(|| "Cluster".into());
             }
         }
+        Object::NetworkPolicy(np) => default_network_policy(np),
         Object::HorizontalPodAutoscaler(h) => default_hpa(h),
         Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) | Object::Ingress(_) => {}
     }
@@ -274,6 +275,24 @@ pub fn add_default_tolerations(t: &mut Vec<Toleration>, seconds: i64) {
     }
 }
 
+/// networking/v1's SetDefaults_NetworkPolicyPort (protocol TCP) and SetDefaults_NetworkPolicy
+/// (pkg/apis/networking/v1/defaults.go, v1.31): no policyTypes means `Ingress`, plus `Egress`
+/// when the policy has egress rules.
+fn default_network_policy(np: &mut crate::networking::NetworkPolicy) {
+    let spec = &mut np.spec;
+    let ports =
+        spec.ingress.iter_mut().flat_map(|r| &mut r.ports).chain(spec.egress.iter_mut().flat_map(|r| &mut r.ports));
+    for p in ports {
+        p.protocol.get_or_insert_with(|| "TCP".into());
+    }
+    if spec.policy_types.is_empty() {
+        spec.policy_types.push("Ingress".into());
+        if !spec.egress.is_empty() {
+            spec.policy_types.push("Egress".into());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +304,24 @@ mod tests {
         let mut o = decode(&docs[0]).expect("decodes");
         default_object(&mut o);
         o
+    }
+
+    /// SetDefaults_NetworkPolicy (networking/v1 defaults.go, v1.31): Ingress always, Egress
+    /// only with egress rules; written policyTypes are kept; ports default to TCP.
+    #[test]
+    fn network_policy_types_default_as_upstream() {
+        let types = |spec: &str| {
+            let o = one(&format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p}}\nspec: {spec}\n"
+            ));
+            let Object::NetworkPolicy(np) = o else { panic!("a NetworkPolicy") };
+            np.spec
+        };
+        assert_eq!(types("{podSelector: {}}").policy_types, ["Ingress"]);
+        assert_eq!(types("{podSelector: {}, egress: [{}]}").policy_types, ["Ingress", "Egress"]);
+        assert_eq!(types("{podSelector: {}, policyTypes: [Egress]}").policy_types, ["Egress"]);
+        let s = types("{podSelector: {}, ingress: [{ports: [{port: 80}]}]}");
+        assert_eq!(s.ingress[0].ports[0].protocol.as_deref(), Some("TCP"));
     }
 
     // Upstream: pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.

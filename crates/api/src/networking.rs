@@ -1,7 +1,7 @@
-//! networking.k8s.io/v1: Ingress and IngressClass, as plain data (upstream's
+//! networking.k8s.io/v1: Ingress, IngressClass and NetworkPolicy, as plain data (upstream's
 //! `k8s.io/api/networking/v1/types.go`, with its JSON names and omitempty choices).
 
-use crate::meta::ObjectMeta;
+use crate::meta::{IntOrString, LabelSelector, ObjectMeta};
 use crate::opaque::Opaque;
 use serde::{Deserialize, Serialize};
 
@@ -177,3 +177,89 @@ pub struct IngressClassParametersReference {
 
 /// The annotation that marks the IngressClass an Ingress without a class gets.
 pub const DEFAULT_INGRESS_CLASS: &str = "ingressclass.kubernetes.io/is-default-class";
+
+/// Which pods may talk to which (networking.k8s.io/v1 NetworkPolicy, v1.31: no status).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicy {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: NetworkPolicySpec,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicySpec {
+    /// Not omitempty upstream: an empty selector (`{}`) selects every pod in the namespace.
+    #[serde(default)]
+    pub pod_selector: LabelSelector,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ingress: Vec<NetworkPolicyIngressRule>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<NetworkPolicyEgressRule>,
+    /// `Ingress` and/or `Egress`; defaulted (SetDefaults_NetworkPolicy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy_types: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyIngressRule {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<NetworkPolicyPort>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<NetworkPolicyPeer>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyEgressRule {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<NetworkPolicyPort>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<NetworkPolicyPeer>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyPort {
+    /// TCP, UDP or SCTP; defaulted to TCP (SetDefaults_NetworkPolicyPort).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// A number or a named container port; absent: every port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<IntOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_port: Option<i32>,
+}
+
+/// A peer: pods (in this namespace, or in the namespaces selected), whole namespaces, or
+/// an IP block. `Some(empty)` selects everything; `None` is "not given" (a pointer upstream).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyPeer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_selector: Option<LabelSelector>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_selector: Option<LabelSelector>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_block: Option<IPBlock>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IPBlock {
+    #[serde(default)]
+    pub cidr: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<String>,
+}
+
+impl NetworkPolicySpec {
+    /// Whether the policy isolates the pods it selects for ingress (and egress): its
+    /// policyTypes, as the describer's getPolicyType reads them.
+    pub fn affects(&self, ingress: bool) -> bool {
+        self.policy_types.iter().any(|t| t == if ingress { "Ingress" } else { "Egress" })
+    }
+}

@@ -6,7 +6,7 @@ use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
 };
 use crate::meta::ObjectMeta;
-use crate::networking::{Ingress, IngressClass};
+use crate::networking::{Ingress, IngressClass, NetworkPolicy};
 use serde::Serialize;
 
 /// What the API server knows about a kind (its RESTMapping, in upstream terms).
@@ -56,6 +56,9 @@ pub trait Resource: Clone + Serialize + serde::de::DeserializeOwned + 'static {
     const INFO: KindInfo;
     fn into_object(self) -> Object;
     fn from_object(o: &Object) -> Option<&Self>;
+    fn from_object_mut(o: &mut Object) -> Option<&mut Self>;
+    /// The object itself when it is of this kind.
+    fn from_object_owned(o: Object) -> Option<Self>;
     fn metadata(&self) -> &ObjectMeta;
 }
 
@@ -84,6 +87,7 @@ macro_rules! served_kinds {
             StorageClass,
             Ingress,
             IngressClass,
+            NetworkPolicy,
             HorizontalPodAutoscaler
         }
     };
@@ -117,6 +121,18 @@ macro_rules! kind {
                     _ => None,
                 }
             }
+            fn from_object_mut(o: &mut Object) -> Option<&mut Self> {
+                match o {
+                    Object::$ty(t) => Some(t),
+                    _ => None,
+                }
+            }
+            fn from_object_owned(o: Object) -> Option<Self> {
+                match o {
+                    Object::$ty(t) => Some(t),
+                    _ => None,
+                }
+            }
             fn metadata(&self) -> &ObjectMeta {
                 &self.metadata
             }
@@ -143,6 +159,8 @@ kind!(StorageClass, group: "storage.k8s.io", resource: "storageclasses", singula
 kind!(Ingress, group: "networking.k8s.io", resource: "ingresses", singular: "ingress", short: ["ing"], namespaced: true);
 kind!(IngressClass, group: "networking.k8s.io", resource: "ingressclasses", singular: "ingressclass", short: [],
       namespaced: false);
+kind!(NetworkPolicy, group: "networking.k8s.io", resource: "networkpolicies", singular: "networkpolicy",
+      short: ["netpol"], namespaced: true);
 // autoscaling/v2 is the preferred version (v1 manifests are converted on the way in: parse.rs).
 kind!(HorizontalPodAutoscaler, group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers",
       singular: "horizontalpodautoscaler", short: ["hpa"], namespaced: true);

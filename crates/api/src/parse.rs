@@ -417,28 +417,37 @@ fn go_kind_of(v: &Value) -> &'static str {
 /// Decodes with every unknown field an error, returning (field path, API server detail, and
 /// the path's segments when the field is unknown).
 fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
-    crate::tracked::decode::<T>(body).map_err(|(e, steps)| {
-        let segments: Vec<Seg> = steps
-            .into_iter()
-            .filter_map(|s| match s {
-                crate::tracked::Step::Index(i) => Some(Seg::Index(i)),
-                crate::tracked::Step::Key(k) => k.map(Seg::Key),
-            })
-            .collect();
-        let path = k8s_path(&segments);
-        let inner = e.to_string();
-        if inner.starts_with("unknown field") {
-            return (path.clone(), format!("strict decoding error: unknown field \"{path}\""), Some(segments));
-        }
-        let detail = if let Some(rest) = inner.strip_prefix("invalid type: ") {
-            go_unmarshal_error(kind, &segments, rest)
-        } else if let Some(rest) = inner.strip_prefix("invalid value: ") {
-            go_unmarshal_error(kind, &segments, rest)
-        } else {
-            format!("{inner} (at {path})")
-        };
-        (path, detail, None)
-    })
+    crate::tracked::decode::<T>(body).map_err(|(e, steps)| strict_error(kind, &e, steps))
+}
+
+/// The API server's words for a failed strict decode of a `kind` at `steps`. Not generic:
+/// one copy serves every kind's decoder.
+#[inline(never)]
+fn strict_error(
+    kind: &str,
+    e: &crate::tracked::Error,
+    steps: Vec<crate::tracked::Step>,
+) -> (String, String, Option<Vec<Seg>>) {
+    let segments: Vec<Seg> = steps
+        .into_iter()
+        .filter_map(|s| match s {
+            crate::tracked::Step::Index(i) => Some(Seg::Index(i)),
+            crate::tracked::Step::Key(k) => k.map(Seg::Key),
+        })
+        .collect();
+    let path = k8s_path(&segments);
+    let inner = e.to_string();
+    if inner.starts_with("unknown field") {
+        return (path.clone(), format!("strict decoding error: unknown field \"{path}\""), Some(segments));
+    }
+    let detail = if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        go_unmarshal_error(kind, &segments, rest)
+    } else if let Some(rest) = inner.strip_prefix("invalid value: ") {
+        go_unmarshal_error(kind, &segments, rest)
+    } else {
+        format!("{inner} (at {path})")
+    };
+    (path, detail, None)
 }
 
 #[derive(Clone, Debug)]

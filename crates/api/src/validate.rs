@@ -11,8 +11,11 @@ use std::fmt;
 mod autoscaling;
 mod image_ref;
 mod names;
+mod network_policy;
 mod networking;
 mod selector;
+
+pub use network_policy::Cidr;
 
 pub use image_ref::valid_image_reference;
 use names::is_label_chars;
@@ -186,6 +189,11 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
         Object::Ingress(i) => {
             let mut out = validate_meta(&i.metadata, true, NameRule::Subdomain);
             out.extend(networking::validate_ingress(i));
+            out
+        }
+        Object::NetworkPolicy(np) => {
+            let mut out = validate_meta(&np.metadata, true, NameRule::Subdomain);
+            out.extend(network_policy::validate_network_policy(np));
             out
         }
         // ValidateHorizontalPodAutoscalerName is ValidateReplicationControllerName: a subdomain.

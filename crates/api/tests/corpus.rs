@@ -42,6 +42,7 @@ const SERVED: &[&str] = &[
     "StorageClass",
     "Ingress",
     "IngressClass",
+    "NetworkPolicy",
     "HorizontalPodAutoscaler",
 ];
 

@@ -19,6 +19,7 @@ pub mod ingress_routing;
 pub mod kubelet;
 pub mod metrics;
 pub mod naming;
+pub mod network_policy;
 pub mod nginx;
 mod nodes;
 mod pass;
@@ -76,6 +77,9 @@ pub struct Engine {
     servers: traffic::Servers,
     /// Active `kubectl port-forward`s: local port → (namespace, pod, remote port).
     port_forwards: BTreeMap<u16, (String, String, i32)>,
+    /// The learner's /etc/hosts: each host named in an Ingress, with the address it first
+    /// resolved to (kept when the Ingress's status loses it, as a line in a file would be).
+    hosts_file: BTreeMap<String, String>,
     /// Data the programs keep (Redis keys), by where it lives.
     kv: traffic::Kv,
     /// The VM-era LAN (empty unless `lab lan up`).
@@ -134,6 +138,7 @@ impl Engine {
             load_tally: traffic::Tally::default(),
             servers: traffic::Servers::default(),
             port_forwards: BTreeMap::new(),
+            hosts_file: BTreeMap::new(),
             kv: traffic::Kv::new(),
             lan: vms::Lan::default(),
             activity: Activity::default(),

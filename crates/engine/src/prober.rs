@@ -459,8 +459,11 @@ impl crate::Engine {
             }
             let ctr = c.clone();
             let mut request = None;
+            let headers = traffic::Headers::default();
             let (done, ok, output) =
-                self.in_traffic_world(at, "", |world| run(world, pod, spec, &ctr, &probe, at, &mut request));
+                self.in_traffic_world(at, &headers, crate::network_policy::Client::Kubelet, |world| {
+                    run(world, pod, spec, &ctr, &probe, at, &mut request)
+                });
             if let Some((served, path)) = request {
                 // The kubelet probes from the node's address on the pod network.
                 let client =

@@ -16,24 +16,28 @@ impl Engine {
         timeout_ms: u64,
         keepalive: bool,
     ) -> Result<String, String> {
-        self.start_load_with_host(url, None, concurrency, rps, timeout_ms, keepalive)
+        self.start_load_with_headers(url, &[], concurrency, rps, timeout_ms, keepalive)
     }
 
-    /// `start_load` with a Host header of its own (`-H "Host: shop.example"`).
-    pub fn start_load_with_host(
+    /// `start_load` with headers of its own (`-H "Host: shop.example"`, `-H "X-Canary: always"`);
+    /// a Host among them replaces the URL's.
+    pub fn start_load_with_headers(
         &mut self,
         url: &str,
-        host: Option<&str>,
+        headers: &[(String, String)],
         concurrency: u32,
         rps: Option<u32>,
         timeout_ms: u64,
         keepalive: bool,
     ) -> Result<String, String> {
         let u = traffic::parse_url(url)?;
-        let host = host.unwrap_or(&u.host).to_string();
+        let headers = request_headers(&u.host, headers);
         let dest = match self.lan_dest(None, &u) {
             Some(d) => d,
-            None => traffic::resolve(&self.store, &self.as_sent_from(None, &u), "default")?,
+            None => {
+                let sent = self.as_sent_from(None, &u);
+                traffic::resolve(&self.store, &sent, "default")?
+            }
         };
         // A fixed rate needs requests in flight side by side: enough connections that each
         // sends one request every two seconds at most.
@@ -56,7 +60,7 @@ impl Engine {
             .collect();
         self.load = Some(traffic::Load {
             url: url.into(),
-            host,
+            headers,
             dest,
             timeout_ms,
             rps,
@@ -123,21 +127,22 @@ impl Engine {
         timeout_ms: u64,
         observe: &mut dyn FnMut(&Engine),
     ) -> Result<(traffic::Served, u64), String> {
-        self.curl_with_host(from, method, url, None, timeout_ms, observe)
+        self.curl_with_headers(from, method, url, &[], timeout_ms, observe)
     }
 
-    /// `curl_from` with a Host header of its own (`-H "Host: shop.example"`).
-    pub fn curl_with_host(
+    /// `curl_from` with headers of its own (`-H "Host: shop.example"`, `-b canary=always`); a
+    /// Host among them replaces the URL's.
+    pub fn curl_with_headers(
         &mut self,
         from: Option<(&str, &str)>,
         method: &str,
         url: &str,
-        host: Option<&str>,
+        headers: &[(String, String)],
         timeout_ms: u64,
         observe: &mut dyn FnMut(&Engine),
     ) -> Result<(traffic::Served, u64), String> {
         let u = traffic::parse_url(url)?;
-        let host = host.unwrap_or(&u.host).to_string();
+        let headers = request_headers(&u.host, headers);
         let local = u.host == "localhost" || u.host == "127.0.0.1";
         let dest = match (from, local) {
             (Some((ns, pod)), true) => traffic::Dest::Pod { ns: ns.into(), name: pod.into(), port: u.port },
@@ -153,46 +158,80 @@ impl Engine {
             _ => match self.lan_dest(None, &u) {
                 Some(d) => d,
                 None => {
-                    traffic::resolve(&self.store, &self.as_sent_from(from, &u), from.map(|f| f.0).unwrap_or("default"))?
+                    let sent = self.as_sent_from(from, &u);
+                    traffic::resolve(&self.store, &sent, from.map(|f| f.0).unwrap_or("default"))?
                 }
             },
         };
         let sent = self.now;
-        let served = self.send(&dest, None, method, &host, &u.path, sent, timeout_ms);
+        let client = match (from, local) {
+            (_, true) => network_policy::Client::Localhost,
+            (Some((ns, pod)), false) => network_policy::Client::Pod(ns.into(), pod.into()),
+            (None, false) => network_policy::Client::Outside,
+        };
+        let served = self.send(&client, &dest, None, method, &headers, &u.path, sent, timeout_ms);
         let wait = served.done_at.0.saturating_sub(sent.0);
-        self.log_access(sent, &served);
+        self.log_access(&u.path, &served, CURL_AGENT);
         self.advance(wait, observe);
         Ok((served, wait))
     }
 
     /// The URL as the learner's machine sends it: a host named in an Ingress goes to that
-    /// Ingress's address (pods resolve through the cluster's DNS, which knows no such name).
-    fn as_sent_from(&self, from: Option<(&str, &str)>, u: &traffic::Url) -> traffic::Url {
-        match from.is_none().then(|| ingress_routing::ingress_host_address(&self.store, &u.host)).flatten() {
+    /// Ingress's address (pods resolve through the cluster's DNS, which knows no such name),
+    /// and keeps going there once it has (the learner's /etc/hosts line stays when the
+    /// controller clears the Ingress's status on shutdown).
+    fn as_sent_from(&mut self, from: Option<(&str, &str)>, u: &traffic::Url) -> traffic::Url {
+        if from.is_some() {
+            return u.clone();
+        }
+        let host = u.host.to_ascii_lowercase();
+        let ip = match ingress_routing::ingress_host_address(&self.store, &host) {
+            Some(ip) => {
+                self.hosts_file.insert(host, ip.clone());
+                Some(ip)
+            }
+            None => self.hosts_file.get(&host).cloned(),
+        };
+        match ip {
             Some(ip) => traffic::Url { host: ip, ..u.clone() },
             None => u.clone(),
         }
     }
 
-    /// A request served by a pod's program (`traffic::serve`); processes it made exit stop.
+    /// A request from `client` served by a pod's program (`traffic::serve`); processes it made
+    /// exit stop. The first connection the network plugin dropped on the way is the answer's.
     #[allow(clippy::too_many_arguments)]
     fn serve_in_pod(
         &mut self,
+        client: &network_policy::Client,
         ns: &str,
         pod: &str,
         port: i32,
         method: &str,
-        host: &str,
+        headers: &traffic::Headers,
         path: &str,
         t: Time,
         timeout_ms: u64,
     ) -> traffic::Served {
-        self.in_traffic_world(t, host, |w| traffic::serve(w, ns, pod, port, method, path, t, timeout_ms))
+        let (mut served, drops) = self.in_traffic_world(t, headers, client.clone(), |w| {
+            let served = traffic::serve(w, ns, pod, port, method, path, t, timeout_ms);
+            (served, std::mem::take(&mut w.drops))
+        });
+        if served.dropped.is_none() {
+            served.dropped = drops.into_iter().next();
+        }
+        served
     }
 
     /// Runs `f` where pods' programs serve requests (the store, the machines, the servers'
     /// state), then applies at `t` the crashes it caused (a process that made its pod exit).
-    pub(crate) fn in_traffic_world<R>(&mut self, t: Time, host: &str, f: impl FnOnce(&mut traffic::World) -> R) -> R {
+    pub(crate) fn in_traffic_world<R>(
+        &mut self,
+        t: Time,
+        headers: &traffic::Headers,
+        client: network_policy::Client,
+        f: impl FnOnce(&mut traffic::World) -> R,
+    ) -> R {
         let mut w = traffic::World {
             store: &self.store,
             machines: &self.machines,
@@ -200,8 +239,11 @@ impl Engine {
             servers: &mut self.servers,
             kv: &mut self.kv,
             rng: &mut self.rng,
-            host: host.to_string(),
+            host: headers.host.clone(),
+            headers: headers.other.clone(),
             crashes: Vec::new(),
+            client,
+            drops: Vec::new(),
         };
         let result = f(&mut w);
         let crashes = std::mem::take(&mut w.crashes);
@@ -213,10 +255,11 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn send(
         &mut self,
+        client: &network_policy::Client,
         dest: &traffic::Dest,
         conn: Option<&mut Option<(String, i32)>>,
         method: &str,
-        host: &str,
+        headers: &traffic::Headers,
         path: &str,
         t: Time,
         timeout_ms: u64,
@@ -228,6 +271,8 @@ impl Engine {
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
+            dropped: None,
         };
         match dest {
             Dest::Lan { from, host, port } => {
@@ -252,11 +297,15 @@ impl Engine {
                         done_at: Time(t.0 + timeout_ms),
                         outcome: Outcome::Timeout,
                         hops: Vec::new(),
+                        proxied: None,
+                        dropped: None,
                     };
                 }
                 served
             }
-            Dest::Pod { ns, name, port } => self.serve_in_pod(ns, name, *port, method, host, path, t, timeout_ms),
+            Dest::Pod { ns, name, port } => {
+                self.serve_in_pod(client, ns, name, *port, method, headers, path, t, timeout_ms)
+            }
             Dest::Service { ns, name, port, via_node } => {
                 if let Some(node) = via_node {
                     if self.machines.get(node).is_none_or(|m| !m.alive) {
@@ -266,6 +315,8 @@ impl Engine {
                             done_at: Time(t.0 + timeout_ms),
                             outcome: Outcome::Timeout,
                             hops: Vec::new(),
+                            proxied: None,
+                            dropped: None,
                         };
                     }
                 }
@@ -285,7 +336,7 @@ impl Engine {
                     *conn = traffic::pick_endpoint(&self.store, ns, name, *port, &mut self.rng);
                 }
                 let Some((pod, target)) = conn.clone() else { return refused(t) };
-                let served = self.serve_in_pod(ns, &pod, target, method, host, path, t, timeout_ms);
+                let served = self.serve_in_pod(client, ns, &pod, target, method, headers, path, t, timeout_ms);
                 if !matches!(served.outcome, Outcome::Ok { .. }) {
                     *conn = None;
                 }
@@ -294,29 +345,45 @@ impl Engine {
         }
     }
 
-    /// The access-log line a served request leaves in its container's log.
-    pub(crate) fn log_access(&mut self, _sent: Time, s: &traffic::Served) {
-        self.log_request(s, "/", "10.244.0.1", "kubelab-load");
+    /// The access-log line a served request for `path` from `agent` leaves in its
+    /// container's log.
+    pub(crate) fn log_access(&mut self, path: &str, s: &traffic::Served, agent: &str) {
+        self.log_request(s, path, "10.244.0.1", agent);
     }
 
     /// The access-log line of a request for `path` from `client` with user agent `agent`.
     pub(crate) fn log_request(&mut self, s: &traffic::Served, path: &str, client: &str, agent: &str) {
         let (Some((ns, pod)), traffic::Outcome::Ok { status, body }) = (&s.pod, &s.outcome) else { return };
         let Some(p) = self.store.pods.get(&(ns.clone(), pod.clone())) else { return };
-        // What the ingress controller proxied, its backend logs too, from the controller's IP.
+        // The ingress controller logs the request in its format; what it proxied, its backend
+        // logs too, from the controller's IP, with the path it was sent (after a rewrite).
         if controllers::ingress_nginx::is_controller_pod(p) {
             let proxy_ip = p.status.pod_ip.clone();
+            let uid = p.metadata.uid.clone();
+            if let Some(proxied) = &s.proxied {
+                let line = ingress_routing::access_log::line(
+                    proxied,
+                    agent,
+                    *status,
+                    ingress_routing::body_bytes(body),
+                    s.done_at,
+                );
+                if let Some(c) = self.runtimes.get_mut(&uid).and_then(|rt| rt.containers.first_mut()) {
+                    if matches!(c.phase, kubelet::Phase::Running { .. }) {
+                        c.log(s.done_at, line);
+                    }
+                }
+            }
+            let upstream_path = s.proxied.as_ref().map_or(path, |p| p.upstream_uri.as_str()).to_string();
             for h in &s.hops {
-                let next = traffic::Served { pod: h.pod.clone(), hops: Vec::new(), ..s.clone() };
-                self.log_request(&next, path, &proxy_ip, agent);
+                let next = traffic::Served { pod: h.pod.clone(), hops: Vec::new(), proxied: None, ..s.clone() };
+                self.log_request(&next, &upstream_path, &proxy_ip, agent);
             }
             return;
         }
         // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
         let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
-        let ts = s.done_at.rfc3339();
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let month = months[ts[5..7].parse::<usize>().unwrap_or(1).saturating_sub(1).min(11)];
+        let time = ingress_routing::access_log::time_local(s.done_at);
         for (c, spec) in rt.containers.iter_mut().zip(p.spec.containers.iter()) {
             let repo = images::ImageRef::parse(&spec.image).repository;
             let line = match repo.as_str() {
@@ -328,13 +395,15 @@ impl Engine {
                     )
                 }
                 r if r.ends_with("/nginx") || r.ends_with("/proxy") => format!(
-                    "{client} - - [{}/{month}/{}:{} +0000] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
-                    &ts[8..10],
-                    &ts[0..4],
-                    &ts[11..19],
+                    "{client} - - [{time}] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
                     // The welcome page's size; nginx's error pages end their lines in CRLF.
                     if *status == 200 { 615 } else { body.len() + body.matches('\n').count() + 2 }
                 ),
+                // The official image logs to stdout in the `common` format (%h %l %u %t "%r"
+                // %>s %b); its pages end in a newline the lab's bodies leave out.
+                "docker.io/library/httpd" => {
+                    format!("{client} - - [{time}] \"GET {path} HTTP/1.1\" {status} {}", body.len() + 1)
+                }
                 _ => continue,
             };
             if matches!(c.phase, kubelet::Phase::Running { .. }) {
@@ -361,7 +430,8 @@ impl Engine {
                     }
                     load.stats.record(sent, &s, i);
                     self.load_tally.add(&s);
-                    self.log_access(sent, &s);
+                    let path = traffic::parse_url(&load.url).map(|u| u.path).unwrap_or_else(|_| "/".into());
+                    self.log_access(&path, &s, LOAD_AGENT);
                     let w = &mut load.workers[i];
                     match load.rps {
                         None => w.next_send = Some(w.next_after(s.done_at, &s.outcome)),
@@ -377,7 +447,16 @@ impl Engine {
                         let mut conn = w.conn.take();
                         let dest = load.dest.clone();
                         let path = traffic::parse_url(&load.url).map(|u| u.path).unwrap_or_else(|_| "/".into());
-                        let served = self.send(&dest, Some(&mut conn), "GET", &load.host, &path, t, load.timeout_ms);
+                        let served = self.send(
+                            &network_policy::Client::Outside,
+                            &dest,
+                            Some(&mut conn),
+                            "GET",
+                            &load.headers,
+                            &path,
+                            t,
+                            load.timeout_ms,
+                        );
                         let w = &mut load.workers[i];
                         w.conn = conn;
                         w.in_flight = Some((t, served));
@@ -388,5 +467,45 @@ impl Engine {
             }
         }
         self.load = Some(load);
+    }
+}
+
+/// The User-Agent of `lab curl` (the workstation's curl, as on the VM-era machines) and of
+/// the load generator.
+const CURL_AGENT: &str = "curl/8.5.0";
+const LOAD_AGENT: &str = "kubelab-load";
+
+/// A request's headers from the URL's host and those given: a `Host` among them wins.
+fn request_headers(url_host: &str, given: &[(String, String)]) -> traffic::Headers {
+    let mut h = traffic::Headers::host(url_host);
+    for (k, v) in given {
+        if k.eq_ignore_ascii_case("host") {
+            h.host = v.clone();
+        } else {
+            h.other.push((k.clone(), v.clone()));
+        }
+    }
+    h
+}
+
+/// How long a resolver waits before it gives up on a DNS server that never answers:
+/// resolv.conf's defaults, `timeout:5` seconds per try and `attempts:2` (resolv.conf(5)).
+pub const DNS_GIVE_UP_MS: u64 = 10_000;
+
+impl Engine {
+    /// A pod asks the cluster DNS for a name: when its egress policies drop the query, the
+    /// resolver waits (`DNS_GIVE_UP_MS`, the clock runs) and the name does not resolve.
+    pub fn dns_query_from(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        observe: &mut dyn FnMut(&Engine),
+    ) -> Result<(), network_policy::Dropped> {
+        let Some(p) = self.store.pods.get(&(ns.to_string(), pod.to_string())) else { return Ok(()) };
+        let verdict = network_policy::check_dns(&self.store, p);
+        if verdict.is_err() {
+            self.advance(DNS_GIVE_UP_MS, observe);
+        }
+        verdict
     }
 }

@@ -28,42 +28,32 @@ fn departure(p: &Pod) -> (Option<String>, crate::causes::gone::Left) {
 /// One kind's objects by (namespace, name), in that order: a B-tree of boxed objects, so
 /// its nodes shift and split pointers rather than kilobyte-sized pods and events (a pod is
 /// over 1 KiB; 10,000 pods' creates and status writes moved hundreds of megabytes).
-/// Read like a `BTreeMap<Key, T>`. It also counts its objects per namespace, so the lab's
-/// per-namespace limit is a lookup on each create, not a count (which made a manifest of
-/// thousands of objects quadratic).
-#[derive(Clone, Debug)]
-pub struct Objects<T> {
-    map: BTreeMap<Key, Box<T>>,
+/// It also counts its objects per namespace, so the lab's per-namespace limit is a lookup on
+/// each create, not a count (which made a manifest of thousands of objects quadratic).
+///
+/// Every kind's map is this one type, holding `Object`s of one kind: one copy of the
+/// B-tree's code, and of the store's lookups by kind name, serves all kinds, where a map
+/// per type put 15 copies of its insertion, removal, cloning and dropping in the page's
+/// wasm (BENCHMARKS.md, session 16). `Objects<T>` reads it as a `BTreeMap<Key, T>`.
+#[derive(Clone, Debug, Default)]
+struct ObjectMap {
+    map: BTreeMap<Key, Box<Object>>,
     per_namespace: BTreeMap<String, usize>,
 }
 
-impl<T> Default for Objects<T> {
-    fn default() -> Self {
-        Objects { map: BTreeMap::new(), per_namespace: BTreeMap::new() }
-    }
-}
-
-impl<T> Objects<T> {
-    pub fn get(&self, k: &Key) -> Option<&T> {
-        self.map.get(k).map(|b| &**b)
-    }
-    pub fn get_mut(&mut self, k: &Key) -> Option<&mut T> {
-        self.map.get_mut(k).map(|b| &mut **b)
-    }
-    pub fn contains_key(&self, k: &Key) -> bool {
-        self.map.contains_key(k)
-    }
-    pub fn insert(&mut self, k: Key, v: T) -> Option<T> {
+impl ObjectMap {
+    fn insert(&mut self, k: Key, v: Object) -> Option<Object> {
+        let v = Box::new(v);
         match self.map.entry(k) {
-            std::collections::btree_map::Entry::Occupied(mut o) => Some(*o.insert(Box::new(v))),
+            std::collections::btree_map::Entry::Occupied(mut o) => Some(*o.insert(v)),
             std::collections::btree_map::Entry::Vacant(slot) => {
                 *self.per_namespace.entry(slot.key().0.clone()).or_default() += 1;
-                slot.insert(Box::new(v));
+                slot.insert(v);
                 None
             }
         }
     }
-    pub fn remove(&mut self, k: &Key) -> Option<T> {
+    fn remove(&mut self, k: &Key) -> Option<Object> {
         let removed = self.map.remove(k)?;
         if let Some(n) = self.per_namespace.get_mut(&k.0) {
             *n -= 1;
@@ -73,51 +63,96 @@ impl<T> Objects<T> {
         }
         Some(*removed)
     }
+    fn get(&self, k: &Key) -> Option<&Object> {
+        self.map.get(k).map(|o| &**o)
+    }
+    /// Copies of the objects in namespace `ns`, or in all (`None`).
+    fn list(&self, ns: Option<&str>) -> Vec<Object> {
+        self.map.iter().filter(|((n, _), _)| ns.is_none_or(|want| want == n)).map(|(_, o)| (**o).clone()).collect()
+    }
+}
+
+/// One kind's objects, read like a `BTreeMap<Key, T>`: a typed view of its `ObjectMap`.
+#[derive(Clone, Debug)]
+pub struct Objects<T> {
+    all: ObjectMap,
+    kind: std::marker::PhantomData<T>,
+}
+
+impl<T> Default for Objects<T> {
+    fn default() -> Self {
+        Objects { all: ObjectMap::default(), kind: std::marker::PhantomData }
+    }
+}
+
+/// The entry's object as a `T` (every entry of an `Objects<T>` is one). It takes the map's
+/// entries as they come (`&Box`), to be passed to `filter_map` by name.
+#[allow(clippy::borrowed_box)]
+fn entry_as<'a, T: Resource>((k, o): (&'a Key, &'a Box<Object>)) -> Option<(&'a Key, &'a T)> {
+    Some((k, T::from_object(o)?))
+}
+
+impl<T: Resource> Objects<T> {
+    pub fn get(&self, k: &Key) -> Option<&T> {
+        self.all.get(k).and_then(T::from_object)
+    }
+    pub fn get_mut(&mut self, k: &Key) -> Option<&mut T> {
+        self.all.map.get_mut(k).and_then(|o| T::from_object_mut(o))
+    }
+    pub fn contains_key(&self, k: &Key) -> bool {
+        self.all.map.contains_key(k)
+    }
+    pub fn insert(&mut self, k: Key, v: T) -> Option<T> {
+        self.all.insert(k, v.into_object()).and_then(T::from_object_owned)
+    }
+    pub fn remove(&mut self, k: &Key) -> Option<T> {
+        self.all.remove(k).and_then(T::from_object_owned)
+    }
     /// How many objects namespace `ns` holds.
     pub fn in_namespace(&self, ns: &str) -> usize {
-        self.per_namespace.get(ns).copied().unwrap_or(0)
+        self.all.per_namespace.get(ns).copied().unwrap_or(0)
     }
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.all.map.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.all.map.is_empty()
     }
-    pub fn keys(&self) -> std::collections::btree_map::Keys<'_, Key, Box<T>> {
-        self.map.keys()
+    pub fn keys(&self) -> std::collections::btree_map::Keys<'_, Key, Box<Object>> {
+        self.all.map.keys()
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
-        self.map.values().map(|b| &**b)
+        self.all.map.values().filter_map(|o| T::from_object(o))
     }
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> + '_ {
-        self.map.values_mut().map(|b| &mut **b)
+        self.all.map.values_mut().filter_map(|o| T::from_object_mut(o))
     }
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
-        self.map.iter().map(|(k, b)| (k, &**b))
+        self.all.map.iter().filter_map(entry_as)
     }
     pub fn range<R: std::ops::RangeBounds<Key>>(
         &self,
         r: R,
     ) -> impl DoubleEndedIterator<Item = (&Key, &T)> + Clone + '_ {
-        self.map.range(r).map(|(k, b)| (k, &**b))
+        self.all.map.range(r).filter_map(entry_as)
     }
 }
 
-impl<'a, T> IntoIterator for &'a Objects<T> {
+impl<'a, T: Resource> IntoIterator for &'a Objects<T> {
     type Item = (&'a Key, &'a T);
-    type IntoIter = std::iter::Map<
-        std::collections::btree_map::Iter<'a, Key, Box<T>>,
-        fn((&'a Key, &'a Box<T>)) -> (&'a Key, &'a T),
+    type IntoIter = std::iter::FilterMap<
+        std::collections::btree_map::Iter<'a, Key, Box<Object>>,
+        fn((&'a Key, &'a Box<Object>)) -> Option<(&'a Key, &'a T)>,
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.map.iter().map(|(k, b)| (k, &**b))
+        self.all.map.iter().filter_map(entry_as)
     }
 }
 
-impl<T> std::ops::Index<&Key> for Objects<T> {
+impl<T: Resource> std::ops::Index<&Key> for Objects<T> {
     type Output = T;
     fn index(&self, k: &Key) -> &T {
-        &self.map[k]
+        self.get(k).expect("key not found")
     }
 }
 
@@ -237,6 +272,7 @@ pub struct Store {
     pub storageclasses: Objects<StorageClass>,
     pub ingresses: Objects<Ingress>,
     pub ingressclasses: Objects<IngressClass>,
+    pub networkpolicies: Objects<NetworkPolicy>,
     pub hpas: Objects<HorizontalPodAutoscaler>,
     resource_version: u64,
     uid_counter: u64,
@@ -303,40 +339,6 @@ impl ChangeLog {
     }
 }
 
-/// One kind's objects, whatever the kind: what the store's lookups by kind name need.
-trait AnyObjects {
-    fn get_object(&self, k: &Key) -> Option<Object>;
-    fn contains(&self, k: &Key) -> bool;
-    fn list_objects(&self, ns: Option<&str>) -> Vec<Object>;
-    fn count(&self) -> usize;
-    fn uid_of(&self, k: &Key) -> Option<&str>;
-    fn remove_object(&mut self, k: &Key) -> Option<Object>;
-}
-
-impl<T: Resource> AnyObjects for Objects<T> {
-    fn get_object(&self, k: &Key) -> Option<Object> {
-        self.get(k).cloned().map(T::into_object)
-    }
-    fn contains(&self, k: &Key) -> bool {
-        self.contains_key(k)
-    }
-    fn list_objects(&self, ns: Option<&str>) -> Vec<Object> {
-        self.iter()
-            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
-            .map(|(_, o)| o.clone().into_object())
-            .collect()
-    }
-    fn count(&self) -> usize {
-        self.len()
-    }
-    fn uid_of(&self, k: &Key) -> Option<&str> {
-        self.get(k).map(|o| o.metadata().uid.as_str())
-    }
-    fn remove_object(&mut self, k: &Key) -> Option<Object> {
-        self.remove(k).map(T::into_object)
-    }
-}
-
 /// A served kind as the store keeps it: the map that holds it. The store's lookups by kind
 /// name are generated from `kubelab_api::served_kinds!`, so a kind added there does not
 /// compile until it has a map here.
@@ -374,6 +376,7 @@ stored! {
     StorageClass => storageclasses,
     Ingress => ingresses,
     IngressClass => ingressclasses,
+    NetworkPolicy => networkpolicies,
     HorizontalPodAutoscaler => hpas,
 }
 
@@ -382,27 +385,26 @@ macro_rules! by_kind {
     ($($ty:ident),*) => {
         impl Store {
             /// The map holding the kind named `kind`; None for a kind the lab does not serve.
-            fn objects_of(&self, kind: &str) -> Option<&dyn AnyObjects> {
+            fn objects_of(&self, kind: &str) -> Option<&ObjectMap> {
                 $(if kind == <$ty as Resource>::INFO.kind {
-                    return Some(<$ty as Stored>::objects(self));
+                    return Some(&<$ty as Stored>::objects(self).all);
                 })*
                 None
             }
 
-            fn objects_of_mut(&mut self, kind: &str) -> Option<&mut dyn AnyObjects> {
+            fn objects_of_mut(&mut self, kind: &str) -> Option<&mut ObjectMap> {
                 $(if kind == <$ty as Resource>::INFO.kind {
-                    return Some(<$ty as Stored>::objects_mut(self));
+                    return Some(&mut <$ty as Stored>::objects_mut(self).all);
                 })*
                 None
             }
 
             fn put(&mut self, obj: Object) {
                 let k = key(&obj.meta().namespace, &obj.meta().name);
-                match obj {
-                    $(Object::$ty(o) => {
-                        <$ty as Stored>::objects_mut(self).insert(k, o);
-                    })*
-                }
+                let map = match obj {
+                    $(Object::$ty(_) => &mut <$ty as Stored>::objects_mut(self).all),*
+                };
+                map.insert(k, obj);
             }
         }
     };
@@ -427,17 +429,17 @@ impl Store {
 
     pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<Object> {
         let k = key(ns, name);
-        self.objects_of(kind).and_then(|m| m.get_object(&k))
+        self.objects_of(kind).and_then(|m| m.get(&k)).cloned()
     }
 
     pub fn exists(&self, kind: &str, ns: &str, name: &str) -> bool {
         let k = key(ns, name);
-        self.objects_of(kind).is_some_and(|m| m.contains(&k))
+        self.objects_of(kind).is_some_and(|m| m.map.contains_key(&k))
     }
 
     /// Objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
     pub fn list(&self, kind: &str, ns: Option<&str>) -> Vec<Object> {
-        self.objects_of(kind).map(|m| m.list_objects(ns)).unwrap_or_default()
+        self.objects_of(kind).map(|m| m.list(ns)).unwrap_or_default()
     }
 
     /// Objects in namespace `ns`, pods and events aside (for the lab's per-namespace limit).
@@ -452,17 +454,17 @@ impl Store {
     }
 
     pub fn count(&self, kind: &str) -> usize {
-        self.objects_of(kind).map_or(0, |m| m.count())
+        self.objects_of(kind).map_or(0, |m| m.map.len())
     }
 
     /// Finds any object by uid (for ownerReferences).
     pub fn uid_exists(&self, kind: &str, ns: &str, name: &str, uid: &str) -> bool {
         let k = key(ns, name);
-        self.objects_of(kind).and_then(|m| m.uid_of(&k)).is_some_and(|u| u == uid)
+        self.objects_of(kind).and_then(|m| m.get(&k)).is_some_and(|o| o.meta().uid == uid)
     }
 
     fn remove(&mut self, kind: &str, ns: &str, name: &str) -> Option<Object> {
-        self.objects_of_mut(kind)?.remove_object(&key(ns, name))
+        self.objects_of_mut(kind)?.remove(&key(ns, name))
     }
 
     /// Stores a new object: uid, resourceVersion, creationTimestamp, generation 1.
@@ -504,6 +506,7 @@ impl Store {
                 | Object::StatefulSet(_)
                 | Object::Ingress(_)
                 | Object::IngressClass(_)
+                | Object::NetworkPolicy(_)
         ) {
             obj.meta_mut().generation = 1;
         }
@@ -571,6 +574,7 @@ impl Store {
             Object::StorageClass(o) => carry!(storageclasses, o, no),
             Object::Ingress(o) => carry!(ingresses, o, |a, b| a.spec != b.spec),
             Object::IngressClass(o) => carry!(ingressclasses, o, |a, b| a.spec != b.spec),
+            Object::NetworkPolicy(o) => carry!(networkpolicies, o, |a, b| a.spec != b.spec),
             Object::HorizontalPodAutoscaler(o) => carry!(hpas, o, no),
         };
         let Some(old_generation) = outcome else { return false };
@@ -842,13 +846,17 @@ mod tests {
 
     #[test]
     fn objects_count_per_namespace_through_inserts_replacements_and_removes() {
-        let mut m: Objects<u32> = Objects::default();
-        m.insert(key("a", "x"), 1);
-        m.insert(key("a", "y"), 2);
-        m.insert(key("a", "x"), 3); // a replacement is not a new object
-        m.insert(key("b", "x"), 4);
+        let cm = |n: &str| ConfigMap { data: [("n".to_string(), n.to_string())].into(), ..Default::default() };
+        let mut m: Objects<ConfigMap> = Objects::default();
+        m.insert(key("a", "x"), cm("1"));
+        m.insert(key("a", "y"), cm("2"));
+        assert_eq!(m.insert(key("a", "x"), cm("3")), Some(cm("1"))); // a replacement is not a new object
+        m.insert(key("b", "x"), cm("4"));
         assert_eq!((m.in_namespace("a"), m.in_namespace("b"), m.in_namespace("c")), (2, 1, 0));
-        assert_eq!(m.remove(&key("a", "x")), Some(3));
+        assert_eq!(m.get(&key("a", "y")), Some(&cm("2")));
+        let values: Vec<&ConfigMap> = m.values().collect();
+        assert_eq!(values, [&cm("3"), &cm("2"), &cm("4")]);
+        assert_eq!(m.remove(&key("a", "x")), Some(cm("3")));
         assert_eq!(m.remove(&key("a", "x")), None);
         assert_eq!((m.in_namespace("a"), m.len()), (1, 2));
     }

@@ -147,6 +147,11 @@ pub struct Served {
     /// The requests that pod made in turn to answer (a frontend to its backend's Service,
     /// a backend to Redis), in order: the next hops of a multi-tier app.
     pub hops: Vec<Hop>,
+    /// What the ingress controller's nginx logs of it, when it went through one.
+    pub proxied: Option<Box<crate::ingress_routing::access_log::Proxied>>,
+    /// The connection (or one the pod made on the way) the network plugin dropped: the client
+    /// timed out.
+    pub dropped: Option<crate::network_policy::Dropped>,
 }
 
 /// A request a pod made to a Service on the way to its answer.
@@ -166,6 +171,22 @@ pub struct Servers {
     pub round_robin: BTreeMap<String, u64>,
     /// The CPU each container spent serving requests (`cpu.rs`).
     pub cpu: crate::cpu::Meters,
+    /// Requests the ingress controller has handled (its `$req_id`s derive from it).
+    pub requests: u64,
+}
+
+/// A request's headers: Host (curl's `-H "Host: ..."`, else the URL's host) and the
+/// others the client sent (`-H`, `-b`), as written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Headers {
+    pub host: String,
+    pub other: Vec<(String, String)>,
+}
+
+impl Headers {
+    pub fn host(host: &str) -> Headers {
+        Headers { host: host.to_string(), other: Vec::new() }
+    }
 }
 
 /// Picks the endpoint pod for a new connection to a Service.
@@ -204,8 +225,15 @@ pub struct World<'a> {
     /// The request's Host header (curl's `-H "Host: ..."`, else the URL's host; empty for
     /// the kubelet's probes, which name the pod's IP).
     pub host: String,
+    /// The request's other headers.
+    pub headers: Vec<(String, String)>,
     /// Containers whose process a request made exit: (pod uid, container, exit code).
     pub crashes: Vec<(String, String, i32)>,
+    /// Who opens the connection `serve` is asked to answer (a pod calling on sets itself here
+    /// for its own requests): whose egress, and which peer, the policies check.
+    pub client: crate::network_policy::Client,
+    /// Connections the network plugin dropped while answering, first first.
+    pub drops: Vec<crate::network_policy::Dropped>,
 }
 
 /// Where a redis container keeps its keys: the volume mounted at /data, else its own layer.
@@ -286,6 +314,8 @@ pub fn serve(
         done_at: Time(t.0 + timeout_ms),
         outcome: Outcome::Timeout,
         hops: Vec::new(),
+        proxied: None,
+        dropped: None,
     };
     let Some(p) = w.store.pods.get(&(ns.to_string(), pod.to_string())) else {
         return Served {
@@ -294,11 +324,18 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
+            dropped: None,
         };
     };
     let version = p.spec.containers.first().map(|c| ImageRef::parse(&c.image).tag.clone());
     if w.machines.get(&p.spec.node_name).is_none_or(|m| !m.alive) {
         return Served { version, ..timeout };
+    }
+    // The network plugin drops what no policy allows: no answer, not even a reset.
+    if let Err(d) = crate::network_policy::check(w.store, &w.client, p, port) {
+        w.drops.push(d.clone());
+        return Served { version, dropped: Some(d), ..timeout };
     }
     let Some(rt) = w.runtimes.get(&p.metadata.uid) else {
         return Served {
@@ -307,6 +344,8 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
+            dropped: None,
         };
     };
     // The container listening on the port.
@@ -322,11 +361,21 @@ pub fn serve(
             done_at: Time(t.0 + 1),
             outcome: Outcome::Refused,
             hops: Vec::new(),
+            proxied: None,
+            dropped: None,
         };
     };
     let repo = ImageRef::parse(&spec.image).repository;
     if repo == "registry.k8s.io/ingress-nginx/controller" && (port == 80 || port == 443) {
-        return crate::ingress_routing::serve_proxy(w, ns, pod, method, path, t, timeout_ms);
+        // The controller's nginx spends its own CPU on each request it proxies (metrics-server
+        // reports it as the controller pod's); the backend's work is charged to the backend.
+        let cost = crate::images::usage(&spec.image).per_request_us;
+        let cap = cpu_cap_m(w.store, p, spec);
+        let Some(nginx_done) = w.servers.cpu.charge((&p.metadata.uid, &spec.name), running.restarts, cap, cost, t.0)
+        else {
+            return Served { version, ..timeout };
+        };
+        return crate::ingress_routing::serve_proxy(w, ns, pod, method, path, (t, Time(nginx_done)), timeout_ms);
     }
     let up_for_ms = match running.phase {
         Phase::Running { since, .. } => t.0.saturating_sub(since.0),
@@ -341,10 +390,10 @@ pub fn serve(
         "ghcr.io/iximiuz/labs/kubernetes-101/app" => serve_workshop_app(w.servers, &uid, route, &hostname, t),
         "ghcr.io/iximiuz/labs/kubernetes-101/proxy" => serve_workshop_proxy(w.servers, rt, &uid, &hostname, t),
         "docker.io/c1524db4f1/kubernetes-tutorial-frontend" => {
-            serve_tutorial_frontend(w, ns, method, path, t, timeout_ms, &mut hops)
+            serve_tutorial_frontend(w, (ns, pod), method, path, t, timeout_ms, &mut hops)
         }
         "docker.io/c1524db4f1/kubernetes-tutorial-backend" => {
-            serve_tutorial_backend(w, ns, spec, method, path, t, &mut hops)
+            serve_tutorial_backend(w, (ns, pod), spec, method, path, t, &mut hops)
         }
         "docker.io/trueberryless/kub-first-app" => serve_kub_first_app(&mut w.crashes, &uid, spec, path, t),
         "docker.io/library/nginx" => serve_nginx(w.runtimes, p, spec, route, t),
@@ -368,7 +417,27 @@ pub fn serve(
     if done.0 - t.0 > timeout_ms {
         return Served { version, ..timeout };
     }
-    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops }
+    Served { pod: Some((ns.into(), pod.into())), version, done_at: done, outcome, hops, proxied: None, dropped: None }
+}
+
+/// `serve` for a request that the pod `me` (namespace, name) makes in turn to the pod `ns`/`pod`:
+/// its own egress and its identity are what the policies check.
+#[allow(clippy::too_many_arguments)]
+pub fn serve_as(
+    w: &mut World,
+    me: (&str, &str),
+    ns: &str,
+    pod: &str,
+    port: i32,
+    method: &str,
+    path: &str,
+    t: Time,
+    timeout_ms: u64,
+) -> Served {
+    let caller = std::mem::replace(&mut w.client, crate::network_policy::Client::Pod(me.0.into(), me.1.into()));
+    let served = serve(w, ns, pod, port, method, path, t, timeout_ms);
+    w.client = caller;
+    served
 }
 
 /// The CPU a container may use (millicores): its limit, else its node's allocatable CPU.
@@ -448,7 +517,7 @@ fn serve_workshop_proxy(servers: &mut Servers, rt: &PodRuntime, uid: &str, hostn
 /// The tutorial's nginx frontend: passes the request on to Service `app:1323`.
 fn serve_tutorial_frontend(
     w: &mut World,
-    ns: &str,
+    (ns, me): (&str, &str),
     method: &str,
     path: &str,
     t: Time,
@@ -461,7 +530,7 @@ fn serve_tutorial_frontend(
     match next {
         None => (Time(t.0 + 2), Outcome::BadGateway),
         Some((backend, bport)) => {
-            let inner = serve(w, ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
+            let inner = serve_as(w, (ns, me), ns, &backend, bport, method, path, Time(t.0 + 1), timeout_ms);
             hops.extend(inner.hops.iter().cloned());
             match inner.outcome {
                 Outcome::Ok { .. } => (Time(inner.done_at.0 + 1), inner.outcome),
@@ -475,7 +544,7 @@ fn serve_tutorial_frontend(
 /// The tutorial's Go backend: `/healthz`, and a per-user counter in Redis at REDIS_URL.
 fn serve_tutorial_backend(
     w: &mut World,
-    ns: &str,
+    (ns, me): (&str, &str),
     spec: &Container,
     method: &str,
     path: &str,
@@ -500,6 +569,11 @@ fn serve_tutorial_backend(
         let reply = redis_pod.and_then(|(rp, _)| {
             let target = w.store.pods.get(&(ns.to_string(), rp))?;
             if w.machines.get(&target.spec.node_name).is_none_or(|m| !m.alive) {
+                return None;
+            }
+            let client = crate::network_policy::Client::Pod(ns.to_string(), me.to_string());
+            if let Err(d) = crate::network_policy::check(w.store, &client, target, rport) {
+                w.drops.push(d);
                 return None;
             }
             let c = target.spec.containers.iter().find(|c| ImageRef::parse(&c.image).repository.ends_with("/redis"))?;
@@ -720,6 +794,8 @@ pub struct Answered {
     pub ok: bool,
     /// Where that pod's own requests went (see `Served::hops`).
     pub hops: Vec<Hop>,
+    /// Where the network plugin dropped it (see `Served::dropped`).
+    pub dropped: Option<crate::network_policy::Dropped>,
 }
 
 /// How many completed requests `Stats::recent` keeps.
@@ -761,6 +837,7 @@ impl Stats {
             pod: s.pod.clone(),
             ok,
             hops: s.hops.clone(),
+            dropped: s.dropped.clone(),
         });
         if let (true, Some((_, p))) = (ok, &s.pod) {
             // The pods further along (a backend, Redis) answered this request too.
@@ -854,8 +931,8 @@ impl Worker {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Load {
     pub url: String,
-    /// The Host header its requests carry.
-    pub host: String,
+    /// The headers its requests carry.
+    pub headers: Headers,
     pub dest: Dest,
     pub timeout_ms: u64,
     /// Fixed request rate (open loop) instead of back-to-back requests per worker.

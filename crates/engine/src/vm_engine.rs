@@ -134,7 +134,16 @@ impl Engine {
         };
         // The same route as the load generator's requests (with the client's timeout).
         let sent = self.now;
-        let served = self.send(&dest, None, "GET", &u.host, &u.path, sent, timeout_ms);
+        let served = self.send(
+            &crate::network_policy::Client::Outside,
+            &dest,
+            None,
+            "GET",
+            &traffic::Headers::host(&u.host),
+            &u.path,
+            sent,
+            timeout_ms,
+        );
         let wait = served.done_at.0.saturating_sub(sent.0);
         self.advance(wait, observe);
         Ok((served, wait))

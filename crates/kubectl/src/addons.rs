@@ -36,7 +36,7 @@ fn list(engine: &Engine) -> Output {
         let status = if engine.addon_enabled(a) { "enabled ✅" } else { "disabled" };
         rows.push([a.name.into(), "minikube".into(), status.into(), a.maintainer.into()]);
     }
-    rows.sort();
+    kubelab_api::sort::natural(&mut rows);
     Output::line(table(&["ADDON NAME", "PROFILE", "STATUS", "MAINTAINER"], &rows))
 }
 

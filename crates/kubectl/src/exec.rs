@@ -334,16 +334,38 @@ fn cat(engine: &Engine, p: &Pod, c: &Container, file: Option<&str>) -> Output {
     }
 }
 
+/// curl's and wget's flags that take the next word as their value.
+const VALUED_FLAGS: &[&str] =
+    &["-X", "--request", "-H", "-d", "--data", "-O", "-o", "-T", "--timeout", "-m", "--max-time", "--connect-timeout"];
+
+/// How long the client waits for an answer: wget's `-T SEC`/`--timeout=SEC` (busybox's
+/// default: 900 s), curl's `--connect-timeout SEC` or `-m`/`--max-time SEC` (curl's default
+/// connect timeout: 300 s, DEFAULT_CONNECT_TIMEOUT). A dropped connection waits this long.
+fn client_timeout_ms(tool_name: &str, args: &[&str]) -> u64 {
+    let names: &[&str] =
+        if tool_name == "wget" { &["-T", "--timeout"] } else { &["--connect-timeout", "-m", "--max-time"] };
+    let mut found = None;
+    for (i, a) in args.iter().enumerate() {
+        let value = match a.split_once('=') {
+            Some((k, v)) if names.contains(&k) => Some(v),
+            _ if names.contains(a) => args.get(i + 1).copied(),
+            _ => None,
+        };
+        if let Some(secs) = value.and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s > 0.0) {
+            let ms = (secs * 1000.0).min(86_400_000.0) as u64;
+            found = Some(found.map_or(ms, |f: u64| f.min(ms)));
+        }
+    }
+    found.unwrap_or(if tool_name == "wget" { 900_000 } else { 300_000 })
+}
+
 /// `curl URL` / `wget URL` from inside the pod.
 fn curl(engine: &mut Engine, p: &Pod, tool_name: &str, args: &[&str], ctx: &mut Ctx) -> Output {
     let Some(url) = args
         .iter()
         .enumerate()
         .rev()
-        .find(|(i, a)| {
-            !a.starts_with('-')
-                && (*i == 0 || !["-X", "--request", "-H", "-d", "--data", "-O", "-o"].contains(&args[i - 1]))
-        })
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || !VALUED_FLAGS.contains(&args[i - 1])))
         .map(|(_, a)| a)
     else {
         return exit(Output::error(format!("{tool_name}: no URL specified")), 2);
@@ -351,8 +373,14 @@ fn curl(engine: &mut Engine, p: &Pod, tool_name: &str, args: &[&str], ctx: &mut 
     let url = if url.starts_with("http") { url.to_string() } else { format!("http://{url}") };
     let host = url.trim_start_matches("http://").split(['/', ':']).next().unwrap_or("").to_string();
     // Names resolve with the pod's own hosts file and DNS search path.
+    let by_hosts_file = p.spec.host_aliases.iter().any(|h| h.hostnames.contains(&host));
     let resolved = if host == "localhost" || host == "127.0.0.1" || host.parse::<std::net::Ipv4Addr>().is_ok() {
         Some(url.clone())
+    } else if !by_hosts_file
+        && engine.dns_query_from(&p.metadata.namespace, &p.metadata.name, &mut *ctx.observe).is_err()
+    {
+        // The pod's egress policies drop its DNS queries: the resolver gives up.
+        None
     } else {
         lookup(engine, p, &host).map(|(ip, _)| {
             if ip == "127.0.0.1" {
@@ -375,8 +403,14 @@ fn curl(engine: &mut Engine, p: &Pod, tool_name: &str, args: &[&str], ctx: &mut 
         .and_then(|i| args.get(i + 1))
         .map(|m| m.to_ascii_uppercase())
         .unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
-    match engine.curl_from(Some((&p.metadata.namespace, &p.metadata.name)), &method, &target, 10_000, &mut *ctx.observe)
-    {
+    let timeout = client_timeout_ms(tool_name, args);
+    match engine.curl_from(
+        Some((&p.metadata.namespace, &p.metadata.name)),
+        &method,
+        &target,
+        timeout,
+        &mut *ctx.observe,
+    ) {
         Ok((served, took)) => curl_outcome(served.outcome, tool_name, &host, took),
         Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
     }

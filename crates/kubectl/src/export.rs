@@ -134,6 +134,7 @@ pub fn export(engine: &Engine) -> String {
         PersistentVolumeClaim::INFO,
         Service::INFO,
         Ingress::INFO,
+        NetworkPolicy::INFO,
         Deployment::INFO,
         StatefulSet::INFO,
         HorizontalPodAutoscaler::INFO,

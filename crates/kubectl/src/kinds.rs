@@ -185,6 +185,15 @@ impl Printed for IngressClass {
     }
 }
 
+impl Printed for NetworkPolicy {
+    fn table(list: &[&Self], now: Time, _wide: bool) -> Table {
+        printers::network_policies(list, now)
+    }
+    fn describe(&self, _store: &Store, _now: Time) -> Option<String> {
+        Some(describe::network_policy(self))
+    }
+}
+
 impl Printed for HorizontalPodAutoscaler {
     fn table(list: &[&Self], now: Time, _wide: bool) -> Table {
         printers::hpas(list, now)

@@ -358,7 +358,7 @@ pub static LAB: &[Verb] = &[
         lab::curl,
         Writes,
         &[(
-            "lab curl [-H \"Host: h\"] <url>",
+            "lab curl [-H \"Name: value\"] [-b NAME=VALUE] <url>",
             "Send one HTTP request (a Service: web, svc/web, web.NAMESPACE; a ClusterIP, node IP:NodePort or pod IP; a host named in an Ingress)",
         )],
     ),
@@ -368,7 +368,7 @@ pub static LAB: &[Verb] = &[
         ReadsWith(&[Some("stats")]),
         &[
             (
-                "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive] [-H \"Host: h\"]",
+                "lab load start <target> [-c N] [--rps N] [--timeout D] [--no-keepalive] [-H \"Name: value\"]",
                 "Run a load generator on a Service (web, svc/web) or URL: N kept-alive connections (default 1), 2s timeout",
             ),
             ("lab load stats", "Requests, errors by kind, req/s, latency, per pod and per version"),

@@ -61,16 +61,27 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             flag("silent", Some('s'), false),
             flag("request", Some('X'), true),
             flag("header", Some('H'), true),
+            flag("cookie", Some('b'), true),
         ],
         "lab curl",
     ) {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    let host_header = match host_header(&a) {
+    let mut headers = match request_headers(&a) {
         Ok(h) => h,
         Err(e) => return e,
     };
+    // curl's -b NAME=VALUE sends a Cookie header (a -b without `=` names a cookie file).
+    let cookies = a.all("cookie");
+    if let Some(c) = cookies.iter().find(|c| !c.contains('=')) {
+        return Output::error(format!(
+            "error: lab curl -b takes cookies as NAME=VALUE (no cookie files here), not \"{c}\""
+        ));
+    }
+    if !cookies.is_empty() {
+        headers.push(("Cookie".into(), cookies.join("; ")));
+    }
     let Some(target) = a.positional.first() else {
         return Output::error("error: lab curl needs a URL, such as http://web or http://10.96.0.10:80/");
     };
@@ -89,7 +100,7 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         .map(|(h, p)| (h.to_string(), p.to_string()))
         .unwrap_or((host_port.clone(), "80".into()));
     let method = a.get("request").unwrap_or("GET").to_ascii_uppercase();
-    match engine.curl_with_host(None, &method, &url, host_header.as_deref(), timeout, &mut *ctx.observe) {
+    match engine.curl_with_headers(None, &method, &url, &headers, timeout, &mut *ctx.observe) {
         Err(e) if e.starts_with("Could not resolve") => Output::error(format!("curl: (6) {e}")),
         Err(e) if e.contains("Connection refused") => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
         Err(e) => Output::error(format!("curl: (3) {e}")),
@@ -105,19 +116,17 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
     }
 }
 
-/// The Host header among `-H` ones (`-H "Host: shop.example"`); other headers are sent
-/// but nothing in the lab reads them.
-fn host_header(a: &crate::args::Args) -> Result<Option<String>, Output> {
-    let mut host = None;
+/// The `-H` headers as (name, value): `-H "Host: shop.example"` replaces the URL's host;
+/// ingress-nginx's canary rules read the others (`canary-by-header`, a Cookie).
+fn request_headers(a: &crate::args::Args) -> Result<Vec<(String, String)>, Output> {
+    let mut headers = Vec::new();
     for h in a.all("header") {
-        let Some((name, value)) = h.split_once(':') else {
+        let Some((name, value)) = h.split_once(':').filter(|(n, _)| !n.trim().is_empty()) else {
             return Err(Output::error(format!("error: -H takes a header as \"Name: value\", not \"{h}\"")));
         };
-        if name.trim().eq_ignore_ascii_case("host") {
-            host = Some(value.trim().to_string());
-        }
+        headers.push((name.trim().to_string(), value.trim().to_string()));
     }
-    Ok(host)
+    Ok(headers)
 }
 
 fn percentile(sorted: &[u64], p: f64) -> u64 {
@@ -215,7 +224,7 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 Ok(a) => a,
                 Err(e) => return Output::error(e),
             };
-            let host_header = match host_header(&a) {
+            let headers = match request_headers(&a) {
                 Ok(h) => h,
                 Err(e) => return e,
             };
@@ -242,7 +251,7 @@ pub fn load(engine: &mut Engine, words: &[String]) -> Output {
                 Err(e) => return Output::error(e),
             };
             let keepalive = !a.bool("no-keepalive");
-            match engine.start_load_with_host(&url, host_header.as_deref(), c, rps, timeout, keepalive) {
+            match engine.start_load_with_headers(&url, &headers, c, rps, timeout, keepalive) {
                 Ok(desc) => Output::line(format!(
                     "load: {url} with {desc}{}, request timeout {}; see `lab load stats`",
                     if keepalive { "" } else { ", a new connection per request" },

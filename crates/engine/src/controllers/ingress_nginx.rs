@@ -6,8 +6,12 @@
 //! `status.loadBalancer`. Nothing runs while no controller pod is Ready. How it routes a
 //! request is `crate::ingress_routing`.
 //!
-//! Not modelled: leader election among several replicas, and clearing the addresses when
-//! the last replica shuts down (`--update-status-on-shutdown`): an address stays.
+//! When its pod shuts down (`--update-status-on-shutdown`, true by default; status.go
+//! `Shutdown`), the controller clears the address from its Ingresses, unless another pod
+//! with its labels exists (`isRunningMultiplePods`): a deleted pod's replacement is
+//! already there and the address stays; scaled to zero, it goes.
+//!
+//! Not modelled: leader election among several replicas.
 
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
@@ -70,11 +74,31 @@ fn published(store: &Store) -> Vec<IngressLoadBalancerIngress> {
         .unwrap_or_default()
 }
 
+/// status.go `Shutdown`: the last controller pod, shutting down, empties the status of the
+/// Ingresses it published an address to.
+fn clear_on_shutdown(store: &Store) -> Vec<Action> {
+    let mut pods = store.pods.values().filter(|p| is_controller_pod(p));
+    let (Some(last), None) = (pods.next(), pods.next()) else { return Vec::new() };
+    if last.metadata.deletion_timestamp.is_none() {
+        return Vec::new();
+    }
+    store
+        .ingresses
+        .values()
+        .filter(|i| is_ours(store, i) && !i.status.load_balancer.ingress.is_empty())
+        .map(|i| {
+            let mut n = i.clone();
+            n.status.load_balancer.ingress.clear();
+            Action::update(Object::Ingress(n))
+        })
+        .collect()
+}
+
 pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     if store.ingresses.is_empty() {
         return Vec::new();
     }
-    let Some(since) = ready_since(store) else { return Vec::new() };
+    let Some(since) = ready_since(store) else { return clear_on_shutdown(store) };
     let mut out = Vec::new();
     // The status loop ticks every interval after the controller started.
     let ticks = now.0.saturating_sub(since.0) / STATUS_INTERVAL_MS;
@@ -150,5 +174,26 @@ mod tests {
         e.create(ingress(Some("other")), "default").unwrap();
         e.advance(2 * super::STATUS_INTERVAL_MS, &mut |_| {});
         assert!(address(&e).is_empty());
+    }
+
+    #[test]
+    fn the_last_pod_shutting_down_clears_the_address_a_replaced_one_does_not() {
+        let mut e = Engine::new(1);
+        e.enable_addon(addon("ingress").unwrap()).unwrap();
+        e.create(ingress(None), "default").unwrap();
+        e.advance(3 * super::STATUS_INTERVAL_MS, &mut |_| {});
+        assert_eq!(address(&e), vec!["172.18.255.100"]);
+        let pod =
+            |e: &Engine| e.store().pods.values().find(|p| super::is_controller_pod(p)).unwrap().metadata.name.clone();
+        let first = pod(&e);
+        e.delete("Pod", super::NAMESPACE, &first, None, crate::Propagation::Background).unwrap();
+        e.settle();
+        assert_eq!(address(&e), vec!["172.18.255.100"], "its replacement is there: the address stays");
+        e.advance(60_000, &mut |_| {});
+        let mut d = e.store().deployments[&(super::NAMESPACE.to_string(), super::SERVICE.to_string())].clone();
+        d.spec.replicas = Some(0);
+        e.update(Object::Deployment(d)).unwrap();
+        e.settle();
+        assert!(address(&e).is_empty(), "scaled to zero: cleared on shutdown");
     }
 }

@@ -18,11 +18,13 @@ pub(super) fn served(vm: &str, c: &Ctr, done_at: Time, outcome: Outcome) -> Serv
         done_at,
         outcome,
         hops: Vec::new(),
+        proxied: None,
+        dropped: None,
     }
 }
 
 pub(super) fn failed(done_at: Time, outcome: Outcome) -> Served {
-    Served { pod: None, version: None, done_at, outcome, hops: Vec::new() }
+    Served { pod: None, version: None, done_at, outcome, hops: Vec::new(), proxied: None, dropped: None }
 }
 
 impl Lan {

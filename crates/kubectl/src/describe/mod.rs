@@ -4,6 +4,7 @@
 mod autoscaling;
 mod cluster;
 mod network;
+mod network_policy;
 mod pod;
 mod storage;
 mod workloads;
@@ -11,6 +12,7 @@ mod workloads;
 pub use autoscaling::hpa;
 pub use cluster::{namespace, node};
 pub use network::{endpoints, ingress, ingress_class, service};
+pub use network_policy::network_policy;
 pub use pod::{pod, pod_template};
 pub use storage::{pv, pvc};
 pub use workloads::{deployment, replica_set, stateful_set};
