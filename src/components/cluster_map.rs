@@ -483,8 +483,13 @@ fn overlay(props: &OverlayProps) -> Html {
                 .unwrap_or("#8C8C8C");
             if let Some(dr) = d.dropped.as_ref().filter(|_| dropped_at.is_some()) {
                 let policies = dr.policies.join(", ");
-                // Arrived where it was dropped: only then the label (the waiting ones overlap).
+                // Arrived where it was dropped: only then the label (the waiting ones overlap),
+                // on a box just above the pod's card, so the pod's name stays readable.
                 let arrived = t >= legs.len() as f64;
+                let label = format!("dropped: {policies}");
+                let half_card = a.at.get(&pod_anchor(&dr.pod.0, &dr.pod.1)).map_or(12, |r| r.3 / 2);
+                let baseline = -(half_card + 5);
+                let label_width = 7 * label.chars().count() as i32 + 10;
                 dots.push(html! {
                     <g key={d.key.clone()} class="dot dropped" {style} data-legs={legs.len().to_string()} data-leg={(i + 1).to_string()}
                        data-dropped-at={dr.pod.1.clone()} data-dropped-by={policies.clone()} data-arrived={arrived.to_string()}>
@@ -492,7 +497,8 @@ fn overlay(props: &OverlayProps) -> Html {
                         <circle r="5.5" />
                         <path d="M-3.9,3.9L3.9,-3.9" />
                         if arrived {
-                            <text x="8" y="-7">{ format!("dropped: {policies}") }</text>
+                            <rect class="label-box" x="-2" y={(baseline - 12).to_string()} width={label_width.to_string()} height="16" rx="3" />
+                            <text x="3" y={baseline.to_string()}>{ label }</text>
                         }
                     </g>
                 });

@@ -43,6 +43,11 @@ test('a request a NetworkPolicy drops is marked at its pod with the policy, whic
   assert.equal(await dropped.getAttribute('data-dropped-by'), 'default-deny');
   assert.equal(await dropped.getAttribute('data-dropped-at'), pod);
   assert.match(await dropped.locator('text').textContent(), /dropped: default-deny/);
+  // The label sits above the pod's card: it does not cover the pod's name.
+  const label = await dropped.locator('rect.label-box').boundingBox();
+  const name = await page.locator(`[data-testid="pod-${pod}"] .pod-name`).boundingBox();
+  assert.ok(label && name, 'the label and the pod name are on the map');
+  assert.ok(label.y + label.height <= name.y + 2, `label ${JSON.stringify(label)} above name ${JSON.stringify(name)}`);
   assert.equal(await page.locator('[data-testid="map-overlay"] .dot.ok').count(), 0, 'nothing gets through');
   await lab.screenshot('network-policy-dropped');
   assert.deepEqual(errors, []);

@@ -372,24 +372,30 @@ impl LabelSelector {
                 }
             })
     }
-    /// The selector as kubectl prints it (`app=web,tier in (a,b)`).
+    /// The selector as kubectl prints it (`app=web,tier in (a,b)`): labels.Selector's String()
+    /// after metav1.LabelSelectorAsSelector, whose Add sorts the requirements by key and whose
+    /// values are a set (sorted, each once). `<error>` for an operator LabelSelectorAsSelector
+    /// rejects, as metav1.FormatLabelSelector prints it (apimachinery v0.31 helpers.go, selector.go).
     pub fn to_selector_string(&self) -> String {
-        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut parts: Vec<(&str, String)> =
+            self.match_labels.iter().map(|(k, v)| (k.as_str(), format!("{k}={v}"))).collect();
         for r in &self.match_expressions {
-            let vals = {
-                let mut v = r.values.clone();
-                crate::sort::natural(&mut v);
-                v.join(",")
-            };
-            parts.push(match r.operator.as_str() {
+            let mut values = r.values.clone();
+            crate::sort::natural(&mut values);
+            values.dedup();
+            let vals = values.join(",");
+            let text = match r.operator.as_str() {
                 "In" => format!("{} in ({vals})", r.key),
                 "NotIn" => format!("{} notin ({vals})", r.key),
                 "Exists" => r.key.clone(),
                 "DoesNotExist" => format!("!{}", r.key),
-                o => format!("{} {o} ({vals})", r.key),
-            });
+                _ => return "<error>".into(),
+            };
+            parts.push((r.key.as_str(), text));
         }
-        parts.join(",")
+        crate::sort::by(&mut parts, |a, b| a.0.cmp(b.0));
+        let texts: Vec<String> = parts.into_iter().map(|(_, t)| t).collect();
+        texts.join(",")
     }
 }
 
@@ -402,4 +408,38 @@ pub fn map_matches(selector: &BTreeMap<String, String>, labels: &BTreeMap<String
 
 pub(crate) fn is_zero_i32(v: &i32) -> bool {
     *v == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// labels.Selector's String() after LabelSelectorAsSelector: requirements sorted by key
+    /// (internalSelector.Add sorts ByKey), values sorted and each once (apimachinery v0.31).
+    #[test]
+    fn selector_string_sorts_requirements_by_key() {
+        let s = LabelSelector {
+            match_labels: [("tier".to_string(), "web".to_string())].into_iter().collect(),
+            match_expressions: vec![
+                LabelSelectorRequirement {
+                    key: "zone".into(),
+                    operator: "NotIn".into(),
+                    values: vec!["b".into(), "a".into(), "b".into()],
+                },
+                LabelSelectorRequirement { key: "app".into(), operator: "In".into(), values: vec!["shop".into()] },
+                LabelSelectorRequirement { key: "canary".into(), operator: "DoesNotExist".into(), values: vec![] },
+            ],
+            written: Written::default(),
+        };
+        assert_eq!(s.to_selector_string(), "app in (shop),!canary,tier=web,zone notin (a,b)");
+        let bad = LabelSelector {
+            match_expressions: vec![LabelSelectorRequirement {
+                key: "a".into(),
+                operator: "Gt".into(),
+                values: vec![],
+            }],
+            ..LabelSelector::default()
+        };
+        assert_eq!(bad.to_selector_string(), "<error>");
+    }
 }

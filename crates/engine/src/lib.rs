@@ -562,6 +562,10 @@ impl Engine {
                 }
                 n.status = o.status.clone();
             }
+            // Their strategies' PrepareForUpdate keep the stored status (ingressStrategy,
+            // namespaceStrategy, v1.31): an apply does not clear an Ingress's address.
+            (Object::Ingress(o), Object::Ingress(n)) => n.status = o.status.clone(),
+            (Object::Namespace(o), Object::Namespace(n)) => n.status = o.status.clone(),
             _ => {}
         }
         Ok(())

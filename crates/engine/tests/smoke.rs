@@ -129,3 +129,24 @@ fn a_namespace_holds_a_bounded_number_of_objects() {
     // Any kind counts (a Deployment too); pods and events are bounded by max_pods instead.
     e.create(deployment("web", 2, "nginx:1.25"), "default").unwrap_err();
 }
+
+/// An update that sends no status keeps the stored one (ingressStrategy's PrepareForUpdate,
+/// v1.31): the controller's address stays on the Ingress until the controller changes it.
+#[test]
+fn an_ingress_update_keeps_the_address_the_controller_wrote() {
+    let mut e = Engine::new(1);
+    e.enable_addon(kubelab_engine::addons::addon("ingress").expect("the ingress add-on")).unwrap();
+    let manifest = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: default\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n";
+    let (docs, err) = parse_documents(manifest);
+    assert!(err.is_none());
+    let ingress = decode(&docs[0]).expect("a valid Ingress");
+    e.create(ingress.clone(), "default").unwrap();
+    e.advance(120_000, &mut |_| {});
+    let address = |e: &Engine| match e.store().get("Ingress", "default", "web") {
+        Some(Object::Ingress(i)) => i.status.load_balancer.ingress.first().map(|a| a.ip.clone()),
+        _ => None,
+    };
+    let before = address(&e).expect("the controller wrote an address");
+    e.update(ingress).unwrap();
+    assert_eq!(address(&e), Some(before));
+}

@@ -338,25 +338,51 @@ fn cat(engine: &Engine, p: &Pod, c: &Container, file: Option<&str>) -> Output {
 const VALUED_FLAGS: &[&str] =
     &["-X", "--request", "-H", "-d", "--data", "-O", "-o", "-T", "--timeout", "-m", "--max-time", "--connect-timeout"];
 
-/// How long the client waits for an answer: wget's `-T SEC`/`--timeout=SEC` (busybox's
-/// default: 900 s), curl's `--connect-timeout SEC` or `-m`/`--max-time SEC` (curl's default
-/// connect timeout: 300 s, DEFAULT_CONNECT_TIMEOUT). A dropped connection waits this long.
-fn client_timeout_ms(tool_name: &str, args: &[&str]) -> u64 {
-    let names: &[&str] =
-        if tool_name == "wget" { &["-T", "--timeout"] } else { &["--connect-timeout", "-m", "--max-time"] };
-    let mut found = None;
+/// Linux gives up on a connect() whose SYNs go unanswered (a NetworkPolicy drop) after
+/// 131 s: tcp_syn_retries 6 with tcp_syn_linear_timeouts 4, the defaults since 6.5 (the
+/// nodes run 6.8; net/ipv4/tcp_timer.c, Documentation/networking/ip-sysctl.rst). Both are
+/// per network namespace, so every pod has the defaults.
+pub const KERNEL_CONNECT_GIVE_UP_MS: u64 = 131_000;
+
+/// Which limit ends a connection attempt that is never answered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Limit {
+    /// The kernel's, when no client limit is shorter.
+    Kernel,
+    /// busybox wget's `-T SEC`/`--timeout=SEC` (default 900 s: longer than the kernel's).
+    WgetTimeout,
+    /// curl's `--connect-timeout SEC` (default 300 s, DEFAULT_CONNECT_TIMEOUT: longer too).
+    CurlConnectTimeout,
+    /// curl's `-m`/`--max-time SEC`.
+    CurlMaxTime,
+}
+
+/// How long the client waits for a connection to be answered, and which limit that is.
+fn client_timeout(tool_name: &str, args: &[&str]) -> (u64, Limit) {
+    let names: &[(&str, Limit)] = if tool_name == "wget" {
+        &[("-T", Limit::WgetTimeout), ("--timeout", Limit::WgetTimeout)]
+    } else {
+        &[
+            ("--connect-timeout", Limit::CurlConnectTimeout),
+            ("-m", Limit::CurlMaxTime),
+            ("--max-time", Limit::CurlMaxTime),
+        ]
+    };
+    let mut found = (KERNEL_CONNECT_GIVE_UP_MS, Limit::Kernel);
     for (i, a) in args.iter().enumerate() {
-        let value = match a.split_once('=') {
-            Some((k, v)) if names.contains(&k) => Some(v),
-            _ if names.contains(a) => args.get(i + 1).copied(),
-            _ => None,
+        let (flag, value) = match a.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (*a, args.get(i + 1).copied()),
         };
+        let Some(&(_, limit)) = names.iter().find(|(n, _)| *n == flag) else { continue };
         if let Some(secs) = value.and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s > 0.0) {
             let ms = (secs * 1000.0).min(86_400_000.0) as u64;
-            found = Some(found.map_or(ms, |f: u64| f.min(ms)));
+            if ms < found.0 {
+                found = (ms, limit);
+            }
         }
     }
-    found.unwrap_or(if tool_name == "wget" { 900_000 } else { 300_000 })
+    found
 }
 
 /// `curl URL` / `wget URL` from inside the pod.
@@ -403,7 +429,11 @@ fn curl(engine: &mut Engine, p: &Pod, tool_name: &str, args: &[&str], ctx: &mut 
         .and_then(|i| args.get(i + 1))
         .map(|m| m.to_ascii_uppercase())
         .unwrap_or_else(|| if args.contains(&"--post-data") { "POST".into() } else { "GET".into() });
-    let timeout = client_timeout_ms(tool_name, args);
+    let (timeout, limit) = client_timeout(tool_name, args);
+    let authority = |u: &str| u.split("://").nth(1).unwrap_or(u).split('/').next().unwrap_or("").to_string();
+    let port = authority(&url).split_once(':').map_or("80".to_string(), |(_, p)| p.to_string());
+    let ip = authority(&target).split(':').next().unwrap_or("").to_string();
+    let client = Client { tool: tool_name, host: &host, port: &port, ip: &ip, limit };
     match engine.curl_from(
         Some((&p.metadata.namespace, &p.metadata.name)),
         &method,
@@ -411,47 +441,88 @@ fn curl(engine: &mut Engine, p: &Pod, tool_name: &str, args: &[&str], ctx: &mut 
         timeout,
         &mut *ctx.observe,
     ) {
-        Ok((served, took)) => curl_outcome(served.outcome, tool_name, &host, took),
+        Ok((served, took)) => {
+            let connected = served.dropped.is_none() || !served.hops.is_empty();
+            curl_outcome(served.outcome, &client, connected, took)
+        }
         Err(e) => exit(Output::error(format!("{tool_name}: {e}")), 7),
     }
 }
 
+/// Who asked: the tool, the URL's host and port, the address the name resolved to, and the
+/// limit that ends an unanswered connection.
+struct Client<'a> {
+    tool: &'a str,
+    host: &'a str,
+    port: &'a str,
+    ip: &'a str,
+    limit: Limit,
+}
+
 /// What curl or wget prints for the request's outcome, and its exit code.
-fn curl_outcome(outcome: Outcome, tool_name: &str, host: &str, took: u64) -> Output {
+fn curl_outcome(outcome: Outcome, c: &Client, connected: bool, took: u64) -> Output {
+    let wget = c.tool == "wget";
+    let (host, port, ip) = (c.host, c.port, c.ip);
     match outcome {
         Outcome::Ok { body, .. } => Output::line(body),
         Outcome::BadGateway => exit(
-            Output::error(if tool_name == "wget" {
+            Output::error(if wget {
                 "wget: server returned error: HTTP/1.1 502 Bad Gateway".to_string()
             } else {
                 "<html><head><title>502 Bad Gateway</title></head></html>".to_string()
             }),
-            if tool_name == "wget" { 1 } else { 0 },
+            if wget { 1 } else { 0 },
         ),
+        // busybox names the address it connected to (libbb/xconnect.c bb_perror_msg_and_die
+        // "can't connect to remote host (%s)"); curl the URL's host and port.
         Outcome::Refused | Outcome::NoRoute => exit(
-            Output::error(if tool_name == "wget" {
-                format!("wget: can't connect to remote host ({host}): Connection refused")
+            Output::error(if wget {
+                format!("wget: can't connect to remote host ({ip}): Connection refused")
             } else {
-                format!("curl: (7) Failed to connect to {host} port 80 after 1 ms: Couldn't connect to server")
+                format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")
             }),
-            if tool_name == "wget" { 1 } else { 7 },
+            if wget { 1 } else { 7 },
         ),
         Outcome::EmptyReply => exit(
-            Output::error(if tool_name == "wget" {
+            Output::error(if wget {
                 "wget: error getting response".to_string()
             } else {
                 "curl: (52) Empty reply from server".to_string()
             }),
-            if tool_name == "wget" { 1 } else { 52 },
+            if wget { 1 } else { 52 },
         ),
-        Outcome::Timeout => exit(
-            Output::error(if tool_name == "wget" {
-                "wget: download timed out".to_string()
-            } else {
-                format!("curl: (28) Failed to connect to {host} port 80 after {took} ms: Timeout was reached")
-            }),
-            if tool_name == "wget" { 1 } else { 28 },
-        ),
+        Outcome::Timeout if connected => exit(Output::error(no_answer(c.tool, took)), if wget { 1 } else { 28 }),
+        Outcome::Timeout => exit(Output::error(unanswered(c, took)), if wget { 1 } else { 28 }),
+    }
+}
+
+/// Connected, but no answer in time: busybox's alarm, or curl's `-m` (lib/multi.c
+/// multi_handle_timeout once the transfer has begun); the lab stops waiting for curl without one.
+pub fn no_answer(tool: &str, took: u64) -> String {
+    if tool == "wget" {
+        "wget: download timed out".to_string()
+    } else {
+        format!("curl: (28) Operation timed out after {took} milliseconds with 0 bytes received")
+    }
+}
+
+/// A connection never answered (a NetworkPolicy drop), in the words of the limit that ended
+/// it: curl 8.5.0 lib/connect.c is_connected (the kernel's ETIMEDOUT is "Couldn't connect to
+/// server", exit 28; its own connect timeout "Timeout was reached"), lib/multi.c
+/// multi_handle_timeout (`-m` while connecting); busybox 1.36 wget.c (its alarm: "download
+/// timed out") and libbb/xconnect.c (the kernel's: "Connection timed out").
+fn unanswered(c: &Client, took: u64) -> String {
+    let (host, port, ip) = (c.host, c.port, c.ip);
+    match c.limit {
+        Limit::Kernel if c.tool == "wget" => format!("wget: can't connect to remote host ({ip}): Connection timed out"),
+        Limit::Kernel => {
+            format!("curl: (28) Failed to connect to {host} port {port} after {took} ms: Couldn't connect to server")
+        }
+        Limit::WgetTimeout => "wget: download timed out".to_string(),
+        Limit::CurlConnectTimeout => {
+            format!("curl: (28) Failed to connect to {host} port {port} after {took} ms: Timeout was reached")
+        }
+        Limit::CurlMaxTime => format!("curl: (28) Connection timed out after {took} milliseconds"),
     }
 }
 

@@ -699,24 +699,7 @@ pub fn ingress_classes(list: &[&IngressClass], now: Time) -> Table {
 /// metav1.FormatLabelSelector: the requirements sorted by key (labels.Selector's Add),
 /// `<none>` for an empty selector.
 pub fn format_label_selector(s: &LabelSelector) -> String {
-    let mut parts: Vec<(&str, String)> = s.match_labels.iter().map(|(k, v)| (k.as_str(), format!("{k}={v}"))).collect();
-    for r in &s.match_expressions {
-        let mut values = r.values.clone();
-        values.sort();
-        values.dedup();
-        let vals = values.join(",");
-        let text = match r.operator.as_str() {
-            "In" => format!("{} in ({vals})", r.key),
-            "NotIn" => format!("{} notin ({vals})", r.key),
-            "Exists" => r.key.clone(),
-            "DoesNotExist" => format!("!{}", r.key),
-            _ => return "<error>".into(),
-        };
-        parts.push((r.key.as_str(), text));
-    }
-    parts.sort_by(|a, b| a.0.cmp(b.0));
-    let joined: Vec<String> = parts.into_iter().map(|(_, t)| t).collect();
-    or_none(&joined.join(","))
+    or_none(&s.to_selector_string())
 }
 
 /// printNetworkPolicy (kubectl 1.31 printers.go): NAME POD-SELECTOR AGE.

@@ -110,7 +110,12 @@ pub fn curl(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
             Outcome::BadGateway => Output::line("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.4</center>\n</body>\n</html>"),
             Outcome::Refused => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server")),
             Outcome::NoRoute => Output::error(format!("curl: (7) Failed to connect to {host} port {port} after {took} ms: Couldn't connect to server")),
-            Outcome::Timeout => Output::error(format!("curl: (28) Failed to connect to {host} port {port} after {took} ms: Timeout was reached")),
+            // `lab curl` stops at its --max-time, as curl's -m (lib/multi.c): while connecting
+            // (a NetworkPolicy dropped the connection) or after.
+            Outcome::Timeout if served.dropped.is_some() && served.hops.is_empty() => {
+                Output::error(format!("curl: (28) Connection timed out after {took} milliseconds"))
+            }
+            Outcome::Timeout => Output::error(crate::exec::no_answer("curl", took)),
             Outcome::EmptyReply => Output::error("curl: (52) Empty reply from server"),
         },
     }
