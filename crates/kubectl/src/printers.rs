@@ -741,21 +741,26 @@ pub fn hpas(list: &[&HorizontalPodAutoscaler], now: Time) -> Table {
     }
 }
 
+/// A scalar field of a metric source kept as given (`metric.name`, `target.averageValue`: a
+/// Quantity, written as a string or a number); empty when absent or not a scalar.
+pub fn opaque_str(o: &Option<Opaque>, path: &[&str]) -> String {
+    let mut v: Option<&serde_yaml::Value> = o.as_deref();
+    for p in path {
+        v = v.and_then(|x| x.get(*p));
+    }
+    match v {
+        Some(serde_yaml::Value::String(s)) => s.clone(),
+        Some(serde_yaml::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// formatHPAMetrics: `cpu: 45%/50%`, `cpu: <unknown>/50%`, at most two, then `+ N more...`.
 pub fn hpa_metrics(specs: &[MetricSpec], statuses: &[MetricStatus]) -> String {
     if specs.is_empty() {
         return "<none>".into();
     }
-    let opaque = |o: &Option<Opaque>, a: &str, b: &str| {
-        o.as_deref()
-            .and_then(|v| v.get(a))
-            .and_then(|v| v.get(b))
-            .map(|v| match v {
-                serde_yaml::Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
-            })
-            .unwrap_or_default()
-    };
+    let opaque = |o: &Option<Opaque>, a: &str, b: &str| opaque_str(o, &[a, b]);
     let resource = |name: &str, target: &MetricTarget, current: Option<&MetricValueStatus>| {
         if let Some(v) = &target.average_value {
             let cur = current.and_then(|c| c.average_value.as_ref()).map(|q| q.0.as_str()).unwrap_or("<unknown>");

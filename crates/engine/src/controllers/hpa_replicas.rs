@@ -119,7 +119,8 @@ pub fn resource_replicas(
         }
         return Ok(rec((ratio * groups.ready as f64).ceil() as i32));
     }
-    let mut adjusted: BTreeMap<&str, i64> = got.iter().map(|(k, v)| (*k, v.value)).collect();
+    // kubelab_api::sort::map: collect() would sort with another copy of the sort code.
+    let mut adjusted: BTreeMap<&str, i64> = kubelab_api::sort::map(got.iter().map(|(k, v)| (*k, v.value)));
     if !groups.missing.is_empty() {
         for name in &groups.missing {
             let value = if ratio < 1.0 {
@@ -139,8 +140,9 @@ pub fn resource_replicas(
             adjusted.insert(name.as_str(), 0);
         }
     }
-    let as_metrics: BTreeMap<&str, PodMetric> =
-        adjusted.iter().map(|(k, v)| (*k, PodMetric { timestamp: now, window_ms: 0, value: *v })).collect();
+    let as_metrics: BTreeMap<&str, PodMetric> = kubelab_api::sort::map(
+        adjusted.iter().map(|(k, v)| (*k, PodMetric { timestamp: now, window_ms: 0, value: *v })),
+    );
     let (new_ratio, _, _) = utilization_ratio(&as_metrics, &requests, target)?;
     if (1.0 - new_ratio).abs() <= TOLERANCE || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
         return Ok(rec(current));

@@ -6,19 +6,6 @@ use super::{describe_events, labels_multiline, rfc1123z, W};
 use kubelab_api::*;
 use kubelab_engine::store::Store;
 
-/// A field of a metric source kept as given (`metric.name`, `target.averageValue`).
-fn opaque_str(o: &Option<Opaque>, path: &[&str]) -> String {
-    let mut v: Option<&serde_yaml::Value> = o.as_deref();
-    for p in path {
-        v = v.and_then(|x| x.get(*p));
-    }
-    match v {
-        Some(serde_yaml::Value::String(s)) => s.clone(),
-        Some(serde_yaml::Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 fn quantity(q: &Option<Quantity>) -> String {
     q.as_ref().map(|q| q.0.clone()).unwrap_or_else(|| "<unknown>".into())
 }
@@ -78,8 +65,8 @@ fn metric_line(w: &mut W, m: &MetricSpec, status: Option<&MetricStatus>) {
             1,
             &format!(
                 "{:?} on pods:\t<unknown> / {}",
-                opaque_str(&m.pods, &["metric", "name"]),
-                opaque_str(&m.pods, &["target", "averageValue"])
+                crate::printers::opaque_str(&m.pods, &["metric", "name"]),
+                crate::printers::opaque_str(&m.pods, &["target", "averageValue"])
             ),
         ),
         "Object" => {
@@ -88,28 +75,40 @@ fn metric_line(w: &mut W, m: &MetricSpec, status: Option<&MetricStatus>) {
                 1,
                 &format!(
                     "\"{}\" on {}/{} ",
-                    opaque_str(o, &["metric", "name"]),
-                    opaque_str(o, &["describedObject", "kind"]),
-                    opaque_str(o, &["describedObject", "name"])
+                    crate::printers::opaque_str(o, &["metric", "name"]),
+                    crate::printers::opaque_str(o, &["describedObject", "kind"]),
+                    crate::printers::opaque_str(o, &["describedObject", "name"])
                 ),
             );
-            if opaque_str(o, &["target", "type"]) == "AverageValue" {
+            if crate::printers::opaque_str(o, &["target", "type"]) == "AverageValue" {
                 w.line(
                     0,
-                    &format!("(target average value):\t<unknown> / {}", opaque_str(o, &["target", "averageValue"])),
+                    &format!(
+                        "(target average value):\t<unknown> / {}",
+                        crate::printers::opaque_str(o, &["target", "averageValue"])
+                    ),
                 );
             } else {
-                w.line(0, &format!("(target value):\t<unknown> / {}", opaque_str(o, &["target", "value"])));
+                w.line(
+                    0,
+                    &format!("(target value):\t<unknown> / {}", crate::printers::opaque_str(o, &["target", "value"])),
+                );
             }
         }
         "External" => {
             let e = &m.external;
-            let name = opaque_str(e, &["metric", "name"]);
-            let avg = opaque_str(e, &["target", "averageValue"]);
+            let name = crate::printers::opaque_str(e, &["metric", "name"]);
+            let avg = crate::printers::opaque_str(e, &["target", "averageValue"]);
             if !avg.is_empty() {
                 w.line(1, &format!("{name:?} (target average value):\t<unknown> / {avg}"));
             } else {
-                w.line(1, &format!("{name:?} (target value):\t<unknown> / {}", opaque_str(e, &["target", "value"])));
+                w.line(
+                    1,
+                    &format!(
+                        "{name:?} (target value):\t<unknown> / {}",
+                        crate::printers::opaque_str(e, &["target", "value"])
+                    ),
+                );
             }
         }
         other => w.w(1, &format!("<unknown metric type {other:?}>")),
