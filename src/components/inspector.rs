@@ -110,6 +110,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </table>
             }
             if matches!(sel, crate::model::Selection::Pod { .. }) && v.exists {
+                <h3 class="inspector-sub">{ "CPU" }<code class="cmd-hint">{ "$ kubectl top pod" }</code></h3>
+                { cpu_use(v.cpu.as_ref()) }
                 <h3 class="inspector-sub">{ "Network policies" }<code class="cmd-hint">{ "$ kubectl get networkpolicy" }</code></h3>
                 if v.policies.is_empty() {
                     <p class="muted" data-testid="inspector-policies">{ "No NetworkPolicy selects this pod: it is not isolated, every connection in and out is allowed." }</p>
@@ -195,5 +197,29 @@ fn why_steps(props: &WhyStepsProps) -> Html {
                 </ul>
             }
         </div>
+    }
+}
+
+/// A pod's CPU as metrics-server reports it: a bar (used, against the limit or twice the
+/// request; the request marked) and the same in words.
+fn cpu_use(cpu: Option<&crate::model::CpuUse>) -> Html {
+    let Some(c) = cpu else {
+        return html! {
+            <p class="muted" data-testid="inspector-cpu">{ "No metrics yet: metrics-server (lab addons enable metrics-server) reports a pod from its first scrape 10 s after it started, once a minute." }</p>
+        };
+    };
+    let pct = |m: i64| (m.min(c.scale_m()) * 100 / c.scale_m()).to_string();
+    let text = c.text();
+    html! {
+        <p class="cpu-use" data-testid="inspector-cpu" data-used={c.used_m.to_string()}>
+            <svg class="cpu-bar" viewBox="0 0 100 10" preserveAspectRatio="none" width="160" height="14" role="img" aria-label={format!("CPU {text}")}>
+                <rect class="cpu-track" x="0" y="0" width="100" height="10" />
+                <rect class="cpu-used" x="0" y="0" width={pct(c.used_m)} height="10" />
+                if let Some(r) = c.request_m {
+                    <line class="cpu-request" x1={pct(r)} x2={pct(r)} y1="0" y2="10" />
+                }
+            </svg>
+            { format!(" {text}") }
+        </p>
     }
 }

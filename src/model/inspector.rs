@@ -91,6 +91,51 @@ pub struct InspectorView {
     /// For pods: the NetworkPolicies that select it, each with the directions it isolates
     /// the pod for (`Ingress`, `Egress`, as its policyTypes say).
     pub policies: Vec<(String, String)>,
+    /// For pods: the CPU metrics-server last reported (as `kubectl top pod` prints it) against
+    /// the pod's request and limit; None while it has no number for the pod.
+    pub cpu: Option<CpuUse>,
+}
+
+/// A pod's CPU as metrics-server reports it, with its containers' requests and limits
+/// summed (millicores; None when a container sets none).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CpuUse {
+    pub used_m: i64,
+    pub request_m: Option<i64>,
+    pub limit_m: Option<i64>,
+}
+
+impl CpuUse {
+    fn of(engine: &Engine, p: &Pod) -> Option<CpuUse> {
+        let used_m = engine.pod_metrics(p)?.cpu_millis();
+        // A sum only when every container sets it (the HPA's utilization needs every request).
+        let sum = |limits: bool| {
+            p.spec.containers.iter().try_fold(0, |acc, c| {
+                let r = if limits { &c.resources.limits } else { &c.resources.requests };
+                Some(acc + i64::try_from(r.get("cpu")?.millis()?).ok()?)
+            })
+        };
+        Some(CpuUse { used_m, request_m: sum(false), limit_m: sum(true) })
+    }
+
+    /// `250m: 125% of its 200m request, limit 500m`, as a learner reads it without the bar.
+    pub fn text(&self) -> String {
+        let mut t = format!("{}m", self.used_m);
+        match self.request_m {
+            Some(r) if r > 0 => t += &format!(": {}% of its {r}m request", self.used_m * 100 / r),
+            _ => t += ": no CPU request (an HPA has no utilization to read)",
+        }
+        if let Some(l) = self.limit_m {
+            t += &format!(", limit {l}m");
+        }
+        t
+    }
+
+    /// The bar's full width in millicores: the limit (the most it can use), else twice the
+    /// request or what it uses, whichever is more.
+    pub fn scale_m(&self) -> i64 {
+        self.limit_m.unwrap_or_else(|| (self.request_m.unwrap_or(0) * 2).max(self.used_m)).max(1)
+    }
 }
 
 /// Log lines the inspector shows per container.
@@ -111,6 +156,7 @@ impl InspectorView {
             placement: Vec::new(),
             bound_to: None,
             policies: Vec::new(),
+            cpu: None,
         };
         match sel {
             Selection::Node(name) => {
@@ -141,6 +187,7 @@ impl InspectorView {
                 v.exists = true;
                 v.describe = Some(describe::pod(store, p, now));
                 v.bound_to = (!p.spec.node_name.is_empty()).then(|| p.spec.node_name.clone());
+                v.cpu = CpuUse::of(engine, p);
                 v.policies = kubelab_engine::network_policy::selecting(store, p)
                     .into_iter()
                     .map(|np| (np.metadata.name.clone(), np.spec.policy_types.join(", ")))

@@ -669,3 +669,35 @@ mod hpa_beside_deployment {
         );
     }
 }
+
+mod pod_cpu {
+    use super::*;
+    use kubelab_kubectl::{execute, Ctx, NoFiles};
+
+    fn sh(e: &mut Engine, line: &str) {
+        let out = execute(e, line, &mut Ctx { files: &NoFiles, stdin: None, observe: &mut |_| {} });
+        assert!(out.ok, "{line}: {}", out.text());
+    }
+
+    /// The pod inspector shows metrics-server's CPU for the pod (as `kubectl top pod`)
+    /// against its request and limit, in words beside the bar; nothing before a scrape.
+    #[test]
+    fn the_inspector_reads_a_pods_cpu_against_its_request_and_limit() {
+        let mut e = Engine::new(3);
+        sh(&mut e, "lab addons enable metrics-server");
+        let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        resources: {requests: {cpu: 200m}, limits: {cpu: 500m}}\n";
+        kubelab_kubectl::apply_manifest(&mut e, web, "web.yaml", "default");
+        e.advance(5_000, &mut |_| {});
+        let pod = |e: &Engine| {
+            let p =
+                e.store().pods.values().find(|p| p.metadata.name.starts_with("web-") && p.status.phase == "Running");
+            let p = p.expect("web's pod");
+            Selection::Pod { namespace: p.metadata.namespace.clone(), name: p.metadata.name.clone() }
+        };
+        assert_eq!(InspectorView::of(&e, &pod(&e)).cpu, None, "no scrape yet");
+        e.advance(150_000, &mut |_| {});
+        let cpu = InspectorView::of(&e, &pod(&e)).cpu.expect("metrics after two scrapes");
+        assert_eq!((cpu.request_m, cpu.limit_m, cpu.scale_m()), (Some(200), Some(500), 500));
+        assert_eq!(cpu.text(), format!("{}m: {}% of its 200m request, limit 500m", cpu.used_m, cpu.used_m / 2));
+    }
+}

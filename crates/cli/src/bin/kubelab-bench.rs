@@ -1,7 +1,7 @@
 //! `cargo run --profile native -p kubelab --bin kubelab-bench [-- NAME...]`: the engine's
 //! benchmarks from the performance issue, measured natively and printed one line each
 //! (figures, not pass/fail). Names: ready-10k, hold-100k, hour-100, rollout-1k,
-//! traffic-500, hpa-1k (default: all). Wall time comes from std::time here; the engine itself never reads it.
+//! traffic-500, hpa-1k, hpa-ingress-1k (default: all). Wall time comes from std::time here; the engine itself never reads it.
 
 use kubelab_engine::{ClusterConfig, Engine, NodeConfig};
 use kubelab_kubectl::{apply_manifest, execute, Ctx, NoFiles};
@@ -145,7 +145,27 @@ fn traffic_500() {
 /// The HPA at scale: 1,000 pods requesting CPU behind a Service at 200 req/s, metrics-server
 /// and an HPA syncing every 15 s over all of them (min 1,000, so it computes and holds);
 /// five simulated minutes in 100 ms slices, as the page's ticks run it at 1x.
-fn hpa_1k() {
+/// The NetworkPolicies of hpa-ingress-1k: web's pods admit only the ingress controller's
+/// namespace (the default-deny-then-allow the lesson 17c teaches).
+const WEB_POLICIES: &str = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-ingress}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}
+    ports: [{port: 80}]
+";
+
+/// hpa-1k, and with `ingress` the issue's case: the same Deployment behind an Ingress, with
+/// NetworkPolicies, the load sent to the Ingress's host.
+fn hpa_1k(ingress: bool) {
     let mut e = cluster(50, 8_000, 32);
     run(&mut e, "lab addons enable metrics-server");
     let manifest = deployment("web", 1_000, "nginx:1.25", false).replace(
@@ -154,9 +174,17 @@ fn hpa_1k() {
     );
     apply_manifest(&mut e, &manifest, "web.yaml", "default");
     run(&mut e, "kubectl expose deployment web --port=80");
+    let target = if ingress {
+        run(&mut e, "lab addons enable ingress");
+        run(&mut e, "kubectl create ingress web --class=nginx --rule=web.example/*=web:80");
+        apply_manifest(&mut e, WEB_POLICIES, "policies.yaml", "default");
+        "http://web.example/"
+    } else {
+        "web"
+    };
     until(&mut e, 300, |e| available(e, "web") == 1_000);
     run(&mut e, "kubectl autoscale deployment web --cpu-percent=50 --min=1000 --max=1200");
-    run(&mut e, "lab load start web --rps 200");
+    run(&mut e, &format!("lab load start {target} --rps 200"));
     let rv = e.store().resource_version();
     let t = Instant::now();
     for _ in 0..3_000 {
@@ -168,8 +196,11 @@ fn hpa_1k() {
         .values()
         .next()
         .map(|h| kubelab_kubectl::printers::hpa_metrics(&h.spec.metrics, &h.status.current_metrics));
+    let ok = e.load().map(|l| l.stats.ok).unwrap_or(0);
     println!(
-        "hpa-1k     | 5 min simulated in 100 ms slices, 1,000 pods, an HPA syncing over them, 200 req/s | wall {:.2} s | {} writes | HPA {}",
+        "{} | 5 min simulated in 100 ms slices, 1,000 pods, an HPA syncing over them, 200 req/s{} | wall {:.2} s | {} writes | HPA {} | {ok} answered",
+        if ingress { "hpa-ingress-1k" } else { "hpa-1k    " },
+        if ingress { " through an Ingress, NetworkPolicies" } else { "" },
         t.elapsed().as_secs_f64(),
         e.store().resource_version() - rv,
         hpa.unwrap_or_default()
@@ -202,7 +233,7 @@ fn rollout_1k() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let all = ["ready-10k", "hold-100k", "hour-100", "rollout-1k", "traffic-500", "hpa-1k"];
+    let all = ["ready-10k", "hold-100k", "hour-100", "rollout-1k", "traffic-500", "hpa-1k", "hpa-ingress-1k"];
     let chosen: Vec<&str> = if args.is_empty() { all.to_vec() } else { args.iter().map(|s| s.as_str()).collect() };
     for name in chosen {
         match name {
@@ -211,7 +242,8 @@ fn main() {
             "hour-100" => hour_100(),
             "rollout-1k" => rollout_1k(),
             "traffic-500" => traffic_500(),
-            "hpa-1k" => hpa_1k(),
+            "hpa-1k" => hpa_1k(false),
+            "hpa-ingress-1k" => hpa_1k(true),
             other => eprintln!("unknown benchmark {other:?}; known: {}", all.join(", ")),
         }
     }
