@@ -110,7 +110,13 @@ impl Meters {
 
     /// Drops the record of containers idle for longer than it is kept (pods gone, too).
     fn forget_idle(&mut self, now_us: u64) {
-        self.by_container.retain(|_, m| m.lanes.iter().any(|l| l.busy_until_us + KEEP_US >= now_us));
+        // Rebuilt rather than retain()ed: BTreeMap's removal code for one more key and value
+        // type costs the page kilobytes.
+        let busy = |m: &Meter| m.lanes.iter().any(|l| l.busy_until_us + KEEP_US >= now_us);
+        if self.by_container.values().any(|m| !busy(m)) {
+            self.by_container =
+                kubelab_api::sort::map(std::mem::take(&mut self.by_container).into_iter().filter(|(_, m)| busy(m)));
+        }
     }
 }
 

@@ -183,6 +183,11 @@ fn hpa_1k(ingress: bool) {
         "web"
     };
     until(&mut e, 300, |e| available(e, "web") == 1_000);
+    if ingress {
+        // The controller's pod ready and the Ingress given its address (the status loop's
+        // tick), as `lab curl http://web.example/` needs before the load starts.
+        e.advance(90_000, &mut |_| {});
+    }
     run(&mut e, "kubectl autoscale deployment web --cpu-percent=50 --min=1000 --max=1200");
     run(&mut e, &format!("lab load start {target} --rps 200"));
     let rv = e.store().resource_version();

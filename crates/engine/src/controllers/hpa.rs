@@ -178,7 +178,13 @@ impl Sync<'_> {
 
 impl HpaController {
     pub fn reconcile(&mut self, store: &Store, metrics: &dyn MetricsSource, now: Time) -> Vec<Action> {
-        self.memory.retain(|k, m| store.hpas.get(k).is_some_and(|h| h.metadata.uid == m.uid));
+        // The memory of HPAs that are gone (or were replaced) is dropped; rebuilt rather than
+        // retain()ed, whose removal code per key and value type costs the page kilobytes.
+        let kept = |k: &(String, String), m: &Memory| store.hpas.get(k).is_some_and(|h| h.metadata.uid == m.uid);
+        if self.memory.iter().any(|(k, m)| !kept(k, m)) {
+            self.memory =
+                kubelab_api::sort::map(std::mem::take(&mut self.memory).into_iter().filter(|(k, m)| kept(k, m)));
+        }
         let mut out = Vec::new();
         let mut next: Option<Time> = None;
         for (key, h) in store.hpas.iter() {

@@ -103,9 +103,10 @@ pub fn resource_replicas(
         return Err("no pods returned by selector while calculating replica count".into());
     }
     let groups = group_pods(pods, &got, resource, now);
-    for name in groups.ignored.iter().chain(groups.unready.iter()) {
-        got.remove(name.as_str());
-    }
+    // Without the ignored and unready pods (rebuilt, not removed from: BTreeMap::remove on
+    // one more key and value type is kilobytes of the page's wasm).
+    let left_out = |name: &str| groups.ignored.iter().chain(groups.unready.iter()).any(|n| n == name);
+    let got: BTreeMap<&str, PodMetric> = kubelab_api::sort::map(got.into_iter().filter(|(k, _)| !left_out(k)));
     let requests = pod_requests(pods, container, resource)?;
     if got.is_empty() {
         return Err("did not receive metrics for any ready pods".into());
