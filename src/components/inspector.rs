@@ -91,6 +91,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <ScaleButtons deployment={d.clone()} disabled={props.disabled} on_command={props.on_command.clone()} />
                 </div>
             }
+            if matches!(sel, crate::model::Selection::Pod { .. }) && v.exists {
+                <h3 class="inspector-sub">{ "CPU" }<code class="cmd-hint">{ "$ kubectl top pod" }</code></h3>
+                { cpu_use(v.cpu.as_ref()) }
+            }
             if !v.placement.is_empty() {
                 <h3 class="inspector-sub">{ match &v.bound_to {
                     Some(n) => format!("Scheduler: why {n}"),
@@ -110,8 +114,6 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </table>
             }
             if matches!(sel, crate::model::Selection::Pod { .. }) && v.exists {
-                <h3 class="inspector-sub">{ "CPU" }<code class="cmd-hint">{ "$ kubectl top pod" }</code></h3>
-                { cpu_use(v.cpu.as_ref()) }
                 <h3 class="inspector-sub">{ "Network policies" }<code class="cmd-hint">{ "$ kubectl get networkpolicy" }</code></h3>
                 if v.policies.is_empty() {
                     <p class="muted" data-testid="inspector-policies">{ "No NetworkPolicy selects this pod: it is not isolated, every connection in and out is allowed." }</p>

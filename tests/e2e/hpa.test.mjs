@@ -1,5 +1,6 @@
 // An HPA is drawn beside its Deployment: TARGETS as kubectl get hpa reads them, and a small
-// chart of its syncs (replicas, utilization) that grows under the lab's load generator.
+// chart of its syncs (replicas, utilization) that grows under the lab's load generator; the
+// pod inspector shows a pod's CPU against its request and limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useLab, newPage } from './harness.mjs';
@@ -64,6 +65,16 @@ test('the HPA beside php-apache shows its utilization and scales it up under loa
   assert.ok((await chart.locator('polyline').getAttribute('points')).split(' ').length > 10);
   assert.ok(await chart.locator('rect').count() > 0);
   await lab.screenshot('hpa-beside-deployment');
+  // The pod inspector reads a pod's CPU as kubectl top does, against its request and limit,
+  // in words beside its bar (each pod measured once the load stops and a scrape has passed).
+  await lab.run('lab load stop');
+  await lab.run('lab advance 90s');
+  const [first] = await lab.podNames('php-apache-');
+  await lab.inspectPod(first);
+  await page.waitForFunction(() =>
+    /^\s*\d+m: \d+% of its 200m request, limit 500m$/.test(document.querySelector('[data-testid="inspector-cpu"]')?.textContent ?? ''));
+  assert.equal(await page.getByTestId('inspector-cpu').locator('svg rect.cpu-used').count(), 1);
+  await lab.screenshot('hpa-pod-cpu');
   assert.deepEqual(errors, []);
   await context.close();
 });
