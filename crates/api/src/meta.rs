@@ -297,7 +297,7 @@ impl PartialEq for LabelSelector {
 
 /// The selector as written: `null` and absent are the same (a nil map in Go). Its Rust name
 /// is in serde's "expected struct AsWritten", which a wrong-typed selector's error shows.
-#[derive(Deserialize, Decode)]
+#[derive(Default, Deserialize, Decode)]
 #[serde(rename = "LabelSelector", rename_all = "camelCase", deny_unknown_fields)]
 struct AsWritten {
     #[serde(default)]

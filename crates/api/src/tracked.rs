@@ -310,7 +310,8 @@ pub fn decode_with_serde<T: de::DeserializeOwned>(value: Value, path: &Path) -> 
 /// derived `visit_map` over `De` does it: each key goes on the path before it is read; a key
 /// that is not a string is an "invalid type ..., expected field identifier"; a key that is
 /// not one of `fields` is serde's `unknown field` when `deny_unknown` (the value not looked
-/// into otherwise); a known one is given to `field` with its index in `fields`.
+/// into otherwise); a known one is given to `field` with its index in `fields`. Returns the
+/// fields seen, bit `i` for `fields[i]`.
 #[inline(never)]
 pub fn decode_struct(
     value: Value,
@@ -319,7 +320,8 @@ pub fn decode_struct(
     fields: &'static [&'static str],
     deny_unknown: bool,
     field: &mut dyn FnMut(usize, Value) -> Result<(), Error>,
-) -> Result<(), Error> {
+) -> Result<u64, Error> {
+    let mut seen = 0u64;
     let map = match value {
         Value::Mapping(m) => m,
         other => return Err(wrong_type(&other, &expected)),
@@ -331,20 +333,23 @@ pub fn decode_struct(
             other => return Err(wrong_type(&other, &"field identifier")),
         };
         match fields.iter().position(|f| *f == name) {
-            Some(index) => field(index, value)?,
+            Some(index) => {
+                field(index, value)?;
+                seen |= 1 << index;
+            }
             None if deny_unknown => return Err(de::Error::unknown_field(&name, fields)),
             None => {}
         }
         pop(path);
     }
-    Ok(())
+    Ok(seen)
 }
 
-/// One field's value into its slot: out of line, one copy per field type, so a struct's
+/// One field's value into its place: out of line, one copy per field type, so a struct's
 /// decoder is a call per field.
 #[inline(never)]
-pub fn decode_into<T: Decode>(slot: &mut Option<T>, value: Value, path: &Path) -> Result<(), Error> {
-    *slot = Some(T::decode(value, path)?);
+pub fn decode_into<T: Decode>(slot: &mut T, value: Value, path: &Path) -> Result<(), Error> {
+    *slot = T::decode(value, path)?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@
 //! is for kubelab-api's own types.
 
 use proc_macro::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::{parse_macro_input, Data, DeriveInput, Fields, LitStr};
 
 #[proc_macro_derive(Decode, attributes(serde))]
@@ -96,24 +96,27 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let expected = format!("struct {name}");
     let deny = container.deny_unknown_fields;
     let decoded: Vec<&Field> = fields.iter().filter(|f| !f.skip).collect();
+    if decoded.len() > 64 {
+        return Err(syn::Error::new_spanned(input, "#[derive(Decode)] keeps which fields it saw in a u64: 64 at most"));
+    }
     let names = decoded.iter().map(|f| &f.json);
-    let slots: Vec<_> = decoded.iter().map(|f| format_ident!("__{}", f.ident)).collect();
-    let types = decoded.iter().map(|f| &f.ty);
+    let idents = decoded.iter().map(|f| &f.ident);
     let indexes = 0..decoded.len();
+    // Every field starts at its type's default; a field without `#[serde(default)]` that
+    // the map did not have is then serde's "missing field" (or `None` for an `Option`).
     let inits = fields.iter().map(|f| {
         let ident = &f.ident;
-        let slot = format_ident!("__{}", f.ident);
+        quote! { #ident: ::core::default::Default::default() }
+    });
+    let required = decoded.iter().enumerate().filter(|(_, f)| !f.default).map(|(i, f)| {
+        let ident = &f.ident;
         let ty = &f.ty;
         let json = &f.json;
-        if f.skip {
-            quote! { #ident: ::core::default::Default::default() }
-        } else if f.default {
-            quote! { #ident: #slot.unwrap_or_default() }
-        } else {
-            quote! { #ident: match #slot {
-                ::core::option::Option::Some(v) => v,
-                ::core::option::Option::None => <#ty as crate::tracked::Decode>::missing(#json)?,
-            } }
+        let bit = 1u64 << i;
+        quote! {
+            if seen & #bit == 0 {
+                out.#ident = <#ty as crate::tracked::Decode>::missing(#json)?;
+            }
         }
     });
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -124,14 +127,16 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 path: &crate::tracked::Path,
             ) -> ::core::result::Result<Self, crate::tracked::Error> {
                 const FIELDS: &[&str] = &[#(#names),*];
-                #( let mut #slots: ::core::option::Option<#types> = ::core::option::Option::None; )*
-                crate::tracked::decode_struct(value, path, #expected, FIELDS, #deny, &mut |index, value| {
+                let mut out = #name { #(#inits),* };
+                let seen = crate::tracked::decode_struct(value, path, #expected, FIELDS, #deny, &mut |index, value| {
                     match index {
-                        #( #indexes => crate::tracked::decode_into(&mut #slots, value, path), )*
+                        #( #indexes => crate::tracked::decode_into(&mut out.#idents, value, path), )*
                         _ => ::core::result::Result::Ok(()),
                     }
                 })?;
-                ::core::result::Result::Ok(#name { #(#inits),* })
+                let _ = seen;
+                #(#required)*
+                ::core::result::Result::Ok(out)
             }
         }
     })
