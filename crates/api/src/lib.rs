@@ -6,6 +6,7 @@
 pub mod apps;
 pub mod core;
 pub mod defaults;
+pub mod encode;
 pub mod meta;
 pub mod networking;
 pub mod object;

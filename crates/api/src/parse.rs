@@ -3,7 +3,6 @@
 //! server word them.
 
 use crate::object::{kind_info, visit_kind, KindVisitor, Object, Resource};
-use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 use std::fmt;
 
@@ -409,8 +408,9 @@ fn go_kind_of(v: &Value) -> &'static str {
 
 /// Decodes with every unknown field an error, returning (field path, API server detail, and
 /// the path's segments when the field is unknown).
-fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
-    crate::tracked::decode::<T>(body).map_err(|(e, steps)| strict_error(kind, &e, steps))
+fn strict_decode<T: Resource>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
+    let path = crate::tracked::Path::default();
+    T::decode_body(body, &path).map_err(|e| strict_error(kind, &e, path.into_inner()))
 }
 
 /// The API server's words for a failed strict decode of a `kind` at `steps`. Not generic:
