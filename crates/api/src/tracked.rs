@@ -1,7 +1,12 @@
-//! Typed objects from a YAML `Value`, noting where decoding failed: a serde Deserializer
-//! over the value that keeps the path of map keys and list indexes it is under. On an
-//! error the path is left as it was at the failure, so the API server's field path
-//! (`spec.containers[0].imagee`) can be written. It replaces serde_path_to_error, whose
+//! Typed objects from a YAML `Value`, noting where decoding failed, two ways that give the
+//! same objects and errors (crates/api/tests/decode_equivalence.rs):
+//! - `Decode`, one non-generic decoder per type (`#[derive(Decode)]`, crates/derive), the
+//!   way every served kind's types decode (issue 23: the page's size);
+//! - `De`, a serde Deserializer over the value, for a type with serde's derive only.
+//!
+//! Both keep the path of map keys and list indexes they are under; on an error the path is
+//! left as it was at the failure, so the API server's field path
+//! (`spec.containers[0].imagee`) can be written. `De` replaces serde_path_to_error, whose
 //! wrappers around every visitor of every API type made up 29 KB of the page's gzipped wasm.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
@@ -471,18 +476,6 @@ impl<V: Decode> Decode for std::collections::BTreeMap<String, V> {
         }
         Ok(out)
     }
-}
-
-/// `Decode` through the type's own serde `Deserialize`, for the few written by hand.
-#[macro_export]
-macro_rules! decode_with_serde {
-    ($($ty:ty),*) => {$(
-        impl $crate::tracked::Decode for $ty {
-            fn decode(value: $crate::tracked::Value, path: &$crate::tracked::Path) -> Result<Self, $crate::tracked::Error> {
-                $crate::tracked::decode_with_serde(value, path)
-            }
-        }
-    )*};
 }
 
 #[cfg(test)]

@@ -1,14 +1,16 @@
-//! `#[derive(Decode)]`: kubelab-api's strict decoder for a struct, read off the same
-//! `#[serde(...)]` attributes its `Deserialize` derive reads (`rename_all = "camelCase"`,
-//! `deny_unknown_fields`, `rename`, `default`, `skip`), so the two cannot disagree on a
-//! field's name or on whether it may be left out.
+//! `#[derive(Decode)]` and `#[derive(Encode)]`: kubelab-api's strict decoder from a YAML
+//! value and encoder to a JSON value for a struct, read off the same `#[serde(...)]`
+//! attributes its serde derives read (`rename_all = "camelCase"`, `deny_unknown_fields`,
+//! `rename`, `default`, `skip`, `skip_serializing(_if)`), so the two cannot disagree on a
+//! field's name, on whether it may be left out or on when it is printed. Any other serde
+//! attribute is a compile error here, not a silent difference.
 //!
-//! The generated `decode` is not generic: one copy per type, where serde's derive is
-//! compiled once per deserializer and visitor. It hands the map's walk (keys, the path,
-//! unknown and non-string keys) to `crate::tracked::decode_struct` and only says what each
-//! field's index decodes into; every message is the one serde's derive would give (see
-//! crates/api/src/tracked.rs). The generated code names `crate::tracked`, so the derive
-//! is for kubelab-api's own types.
+//! The generated functions are not generic: one copy per type, where serde's derives are
+//! compiled once per (de)serializer and visitor. `decode` hands the map's walk (keys, the
+//! path, unknown and non-string keys) to `crate::tracked::decode_struct` and only says
+//! which field each index decodes into; every message is the one serde's derive would give
+//! (see crates/api/src/tracked.rs). The generated code names `crate::tracked` and
+//! `crate::encode`, so the derives are for kubelab-api's own types.
 
 use proc_macro::TokenStream;
 use quote::quote;
