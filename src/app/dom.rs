@@ -129,31 +129,44 @@ pub(super) fn page_address() -> String {
     String::new()
 }
 
+/// The text at `url` (relative to the page), or why not in words.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| format!("{url} could not be fetched"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(|_| "no body".to_string())?)
+        .await
+        .map_err(|_| format!("{url} could not be read"))?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
 /// Fetches `kubectl explain`'s schema after the page has started: it is the largest piece of
 /// data the lab has and only explain needs it, so it stays out of the wasm that the first
 /// paint waits for.
 pub(super) fn fetch_explain_schema() {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    const URL: &str = "explain-v1.31.json";
     yew::platform::spawn_local(async {
-        let result: Result<(), String> = async {
-            let window = web_sys::window().ok_or("no window")?;
-            let resp =
-                JsFuture::from(window.fetch_with_str(URL)).await.map_err(|_| format!("{URL} could not be fetched"))?;
-            let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
-            if !resp.ok() {
-                return Err(format!("{URL}: HTTP {}", resp.status()));
-            }
-            let text = JsFuture::from(resp.text().map_err(|_| "no body".to_string())?)
-                .await
-                .map_err(|_| format!("{URL} could not be read"))?;
-            kubelab_kubectl::explain::load_schema(&text.as_string().unwrap_or_default())
-        }
-        .await;
-        if let Err(e) = result {
+        let result = fetch_text("explain-v1.31.json").await;
+        if let Err(e) = result.and_then(|text| kubelab_kubectl::explain::load_schema(&text)) {
             kubelab_kubectl::explain::schema_failed(&e);
         }
+    });
+}
+
+/// Fetches the lessons (one file, `kubelab_lessons::bundle_url`) after the page has started,
+/// as the schema: the lesson panel says "Loading the lessons…" until they are here. The
+/// service worker keeps the file with the rest of the build, so they load offline too.
+#[cfg(target_arch = "wasm32")]
+pub(super) fn fetch_lessons(link: yew::html::Scope<super::App>) {
+    yew::platform::spawn_local(async move {
+        let result = fetch_text(&kubelab_lessons::bundle_url())
+            .await
+            .and_then(|text| kubelab_lessons::from_bundle(&text).map_err(|e| e.to_string()));
+        link.send_message(super::Msg::LessonsLoaded(result));
     });
 }
 

@@ -3,9 +3,11 @@
 //! live lab, and the learner's progress kept in the browser (`kubelab_lab::lessons`).
 
 use super::App;
-use crate::components::LessonAction;
+use crate::components::{LessonAction, LessonsLoad};
 use crate::lessons::{find, Open, Progress};
 use kubelab_lab::platform::Platform;
+use kubelab_lessons::Lesson;
+use std::rc::Rc;
 use yew::prelude::*;
 
 impl App {
@@ -166,7 +168,24 @@ impl App {
         changed
     }
 
+    /// The lessons arrived (or could not): the learner's progress is read against them.
+    pub(super) fn lessons_loaded(&mut self, result: Result<Vec<Lesson>, String>) {
+        match result {
+            Ok(lessons) => {
+                self.lessons = Rc::new(lessons);
+                self.lessons_load = LessonsLoad::Loaded;
+                self.load_progress();
+            }
+            Err(why) => self.lessons_load = LessonsLoad::Failed(why),
+        }
+    }
+
+    /// Reads the saved progress, once the lessons are here (until then it stays in storage,
+    /// untouched: nothing stores progress while no lesson can be open).
     pub(super) fn load_progress(&mut self) {
+        if self.lessons_load != LessonsLoad::Loaded {
+            return;
+        }
         match Progress::load(&self.platform, &self.lessons) {
             Ok(Some(p)) => self.progress = p,
             Ok(None) => {}

@@ -20,7 +20,7 @@ mod saving;
 mod timeline;
 mod view;
 
-use crate::components::{LessonAction, TabAction};
+use crate::components::{LessonAction, LessonsLoad, TabAction};
 use crate::lessons::{Open, Progress};
 use crate::model::Selection;
 use crate::platform::Browser;
@@ -100,6 +100,8 @@ pub enum Msg {
     SaveNow,
     DismissNotice,
     Lesson(LessonAction),
+    /// The lessons fetched after the page started (or why they could not be).
+    LessonsLoaded(Result<Vec<Lesson>, String>),
     /// Make a share link for the lab (and the lesson step) as it is now.
     Share,
     /// The answer to "a share link would replace your lab": true, open the shared lab.
@@ -144,7 +146,8 @@ impl Msg {
                     | LessonAction::ToggleSolution
                     | LessonAction::Close
                     | LessonAction::Cancel
-            ) | Msg::TogglePresenter
+            ) | Msg::LessonsLoaded(_)
+                | Msg::TogglePresenter
                 | Msg::OpenShared(_)
                 | Msg::EditorDrawer(_)
                 | Msg::DemoScript(_)
@@ -176,8 +179,11 @@ pub struct App {
     notice: Option<String>,
     selected: Option<Selection>,
     last_save: Option<f64>,
-    /// The lessons compiled in, and where the learner is in them.
+    /// The lessons (in the page, once fetched: `lessons_load`), and where the learner is in them.
     lessons: Rc<Vec<Lesson>>,
+    lessons_load: LessonsLoad,
+    /// A share link waits for the lessons before it is opened (it may open a lesson).
+    share_waits: bool,
     progress: Progress,
     /// A lesson chosen in the picker but not started.
     picked: Option<String>,
@@ -229,6 +235,8 @@ impl Component for App {
         let presenter_flag = Rc::new(Cell::new(props.presenter));
         let mut listeners = save_on_leave(ctx);
         listeners.extend(presenter_keys(ctx, presenter_flag.clone()));
+        #[cfg(target_arch = "wasm32")]
+        dom::fetch_lessons(ctx.link().clone());
         let mut app = App {
             lab: Lab::new(props.seed, SAMPLE_MANIFEST),
             reference: None,
@@ -236,7 +244,9 @@ impl Component for App {
             notice: None,
             selected: None,
             last_save: None,
-            lessons: Rc::new(kubelab_lessons::all().unwrap_or_default()),
+            lessons: Rc::default(),
+            lessons_load: LessonsLoad::Loading,
+            share_waits: false,
             progress: Progress::default(),
             picked: None,
             confirming: None,
@@ -260,6 +270,9 @@ impl Component for App {
             render_later: None,
             work_later: None,
         };
+        // Natively (tests) the lessons are compiled in; the page fetches them (above).
+        #[cfg(not(target_arch = "wasm32"))]
+        app.lessons_loaded(kubelab_lessons::all().map_err(|e| e.to_string()));
         if let Some(key) = &props.save_key {
             app.open(key, props);
         }
@@ -323,6 +336,16 @@ impl App {
             Msg::Scrub(t) => self.scrub(t),
             Msg::Live => self.live(),
             Msg::Lesson(action) => self.lesson_action(ctx, action),
+            Msg::LessonsLoaded(result) => {
+                self.lessons_loaded(result);
+                if std::mem::take(&mut self.share_waits) {
+                    if let Some(key) = ctx.props().save_key.clone() {
+                        self.open(&key, ctx.props());
+                        self.work_on_restore();
+                    }
+                }
+                true
+            }
             Msg::TogglePresenter => self.toggle_presenter(),
             Msg::DemoScript(text) => self.demo_script(&text),
             Msg::DemoNext => self.demo_next(ctx),
@@ -371,6 +394,6 @@ impl App {
     }
     /// Restoring a saved lab, or running a `lab advance`: the controls wait.
     fn busy(&self) -> bool {
-        self.lab.restoring.is_some() || self.lab.advancing.is_some()
+        self.lab.restoring.is_some() || self.lab.advancing.is_some() || self.share_waits
     }
 }

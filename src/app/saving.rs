@@ -3,6 +3,7 @@
 //! saved work without asking), and Reset.
 
 use super::{App, AppProps, RESTORE_BUDGET_MS, SAVE_EVERY_MS};
+use crate::components::LessonsLoad;
 use crate::session::Save;
 use kubelab_lab::platform::Platform;
 use kubelab_lab::save::load;
@@ -30,6 +31,11 @@ impl App {
     /// that would replace saved work waits for the learner's answer (`answer_shared`) while the
     /// saved lab comes back; a damaged link says why and keeps the saved lab.
     pub(super) fn open(&mut self, key: &str, props: &AppProps) {
+        // A link may open a lesson: it waits for the lessons (the controls wait with it).
+        if props.shared.is_some() && self.lessons_load == LessonsLoad::Loading {
+            self.share_waits = true;
+            return;
+        }
         let shared = props.shared.as_deref().map(|s| crate::share::decode(s, &self.lessons));
         match shared {
             Some(Ok(shared)) => match crate::share::work_at_stake(&self.platform, key) {

@@ -126,7 +126,7 @@ impl App {
                         </section>
                     } else {
                         <section class="editor-pane lesson-pane" aria-label="Lessons and manifest editor">
-                            <LessonPanel lessons={self.lessons.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
+                            <LessonPanel lessons={self.lessons.clone()} load={self.lessons_load.clone()} progress={self.progress.clone()} picked={self.picked.clone()}
                                          confirming={self.confirming.clone()} commands={self.lab.session.journal().len()}
                                          disabled={busy} on_action={link.callback(Msg::Lesson)} />
                             if let Some((_, label)) = &self.lab.editing {

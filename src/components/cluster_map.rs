@@ -408,6 +408,8 @@ fn overlay(props: &OverlayProps) -> Html {
         }
     }
     let mut dots = Vec::new();
+    // One "dropped" label per pod: the requests waiting there would stack theirs.
+    let mut labelled: Vec<&(String, String)> = Vec::new();
     if let Some(f) = &props.flow {
         let client = a.at.get("client").map(|r| (r.0 + r.2, r.1 + r.3 / 2));
         // Into the Service on its left, out of it at the bottom: dots never cover its text.
@@ -486,6 +488,10 @@ fn overlay(props: &OverlayProps) -> Html {
                 // Arrived where it was dropped: only then the label (the waiting ones overlap),
                 // on a box just above the pod's card, so the pod's name stays readable.
                 let arrived = t >= legs.len() as f64;
+                let first_here = arrived && !labelled.contains(&&dr.pod);
+                if first_here {
+                    labelled.push(&dr.pod);
+                }
                 let label = format!("dropped: {policies}");
                 let half_card = a.at.get(&pod_anchor(&dr.pod.0, &dr.pod.1)).map_or(12, |r| r.3 / 2);
                 let baseline = -(half_card + 5);
@@ -496,7 +502,7 @@ fn overlay(props: &OverlayProps) -> Html {
                         <title>{ dr.describe() }</title>
                         <circle r="5.5" />
                         <path d="M-3.9,3.9L3.9,-3.9" />
-                        if arrived {
+                        if first_here {
                             <rect class="label-box" x="-2" y={(baseline - 12).to_string()} width={label_width.to_string()} height="16" rx="3" />
                             <text x="3" y={baseline.to_string()}>{ label }</text>
                         }

@@ -35,9 +35,22 @@ pub enum LessonAction {
     Close,
 }
 
+/// Whether the lessons are here: the page fetches them after it starts (natively they are
+/// compiled in).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum LessonsLoad {
+    Loading,
+    #[default]
+    Loaded,
+    /// They could not be fetched: why, in words.
+    Failed(String),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
     pub lessons: Rc<Vec<Lesson>>,
+    #[prop_or_default]
+    pub load: LessonsLoad,
     pub progress: Progress,
     /// The lesson chosen in the picker while none is open.
     #[prop_or_default]
@@ -105,6 +118,25 @@ pub fn render_markdown(text: &str) -> Html {
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    let waiting = match &props.load {
+        LessonsLoad::Loaded => None,
+        LessonsLoad::Loading => Some(html! {
+            <p class="muted" role="status" data-testid="lessons-loading">{ "Loading the lessons…" }</p>
+        }),
+        LessonsLoad::Failed(why) => Some(html! {
+            <p class="error" role="alert" data-testid="lessons-error">{ format!(
+                "The lessons could not be loaded ({why}). The lab works without them: reload the page to try again."
+            ) }</p>
+        }),
+    };
+    if let Some(waiting) = waiting {
+        return html! {
+            <section class="lessons" data-testid="lessons" aria-labelledby="lessons-title">
+                <div class="lessons-head"><h2 id="lessons-title">{ "Lessons" }</h2></div>
+                { waiting }
+            </section>
+        };
+    }
     let act = |a: LessonAction| props.on_action.reform(move |_: MouseEvent| a.clone());
     let open = props.progress.open.as_ref();
     // The picker shows the lesson asked about, else the open one, else the one picked.

@@ -26,7 +26,7 @@ pub use events::EventsFeed;
 pub use inspector::Inspector;
 pub use lan_map::LanMap;
 pub use legend::OwnerLegend;
-pub use lesson::{LessonAction, LessonPanel};
+pub use lesson::{LessonAction, LessonPanel, LessonsLoad};
 pub use presenter::DemoPanel;
 pub use timeline::Timeline;
 pub use traffic::TrafficPanel;

@@ -80,3 +80,22 @@ test('lesson 1 can be completed through the UI, and a reload keeps the step and 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the lessons arrive after the page starts; one that cannot be fetched is said in the panel, and the lab works', { timeout: 120_000 }, async () => {
+  const { page, context, errors } = await newPage(env.browser);
+  const lab = new LabPage(page);
+  // The lessons file held back: the panel says it is loading, and the cluster is already there.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(/\/lessons\.json\?v=[0-9a-f]{16}$/, async (route) => { await held; await route.fulfill({ status: 404, body: 'gone' }); });
+  await lab.open(env.server.url, { seed: 3 });
+  await page.getByTestId('lessons-loading').waitFor();
+  assert.equal(await page.getByTestId('lesson-picker').count(), 0);
+  release();
+  await page.getByTestId('lessons-error').waitFor();
+  assert.match(await page.getByTestId('lessons-error').textContent(), /^The lessons could not be loaded \(lessons\.json\?v=[0-9a-f]{16}: HTTP 404\)\. The lab works without them: reload the page to try again\.$/);
+  await lab.run('kubectl get nodes');
+  await lab.waitForConsoleText('node-3');
+  assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
+  await context.close();
+});

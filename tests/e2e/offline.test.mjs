@@ -76,6 +76,9 @@ test('after a first visit the lab reloads and works with the network gone', { ti
   await lab.run('kubectl get nodes');
   await lab.waitForConsoleText('node-3');
   await explainWorks(lab, page); // the explain data comes from the cache too
+  // And the lessons, fetched after the page starts (tools/sw.mjs lists lessons.json with the build).
+  await page.getByTestId('lesson-picker').waitFor();
+  assert.equal(await page.locator('[data-testid="lesson-picker"] option[value="01-vm-one-app"]').count(), 1);
   assert.deepEqual(errors, []);
   await context.close();
 }));

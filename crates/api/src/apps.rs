@@ -2,9 +2,10 @@
 
 use crate::core::PodTemplateSpec;
 use crate::meta::{IntOrString, LabelSelector, ObjectMeta, Time};
+use kubelab_derive::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Deployment {
     #[serde(default)]
@@ -15,7 +16,7 @@ pub struct Deployment {
     pub status: DeploymentStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentSpec {
     /// `None` only before defaulting (defaults to 1); kept optional so `apply` can tell
@@ -38,7 +39,7 @@ pub struct DeploymentSpec {
     pub progress_deadline_seconds: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentStrategy {
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
@@ -47,7 +48,7 @@ pub struct DeploymentStrategy {
     pub rolling_update: Option<RollingUpdateDeployment>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RollingUpdateDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,7 +57,7 @@ pub struct RollingUpdateDeployment {
     pub max_surge: Option<IntOrString>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentStatus {
     #[serde(default, skip_serializing_if = "crate::meta::is_zero")]
@@ -77,7 +78,7 @@ pub struct DeploymentStatus {
     pub collision_count: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentCondition {
     #[serde(default, rename = "type")]
@@ -94,7 +95,7 @@ pub struct DeploymentCondition {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplicaSet {
     #[serde(default)]
@@ -105,7 +106,7 @@ pub struct ReplicaSet {
     pub status: ReplicaSetStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplicaSetSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,7 +119,7 @@ pub struct ReplicaSetSpec {
     pub template: PodTemplateSpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplicaSetStatus {
     #[serde(default)]
@@ -137,7 +138,7 @@ pub struct ReplicaSetStatus {
 
 // ---------------------------------------------------------------- StatefulSet
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatefulSet {
     #[serde(default)]
@@ -148,7 +149,7 @@ pub struct StatefulSet {
     pub status: StatefulSetStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatefulSetSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +176,7 @@ pub struct StatefulSetSpec {
     pub ordinals: Option<crate::Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatefulSetUpdateStrategy {
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
@@ -184,7 +185,7 @@ pub struct StatefulSetUpdateStrategy {
     pub rolling_update: Option<RollingUpdateStatefulSetStrategy>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RollingUpdateStatefulSetStrategy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,7 +194,7 @@ pub struct RollingUpdateStatefulSetStrategy {
     pub max_unavailable: Option<IntOrString>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatefulSetStatus {
     #[serde(default, skip_serializing_if = "crate::meta::is_zero")]

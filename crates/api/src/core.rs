@@ -4,6 +4,7 @@
 use crate::meta::{IntOrString, ObjectMeta, Quantity, Time};
 use crate::opaque::Opaque;
 use crate::Str;
+use kubelab_derive::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -15,7 +16,7 @@ fn is_false(b: &bool) -> bool {
 
 // ---------------------------------------------------------------- Pod
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pod {
     #[serde(default)]
@@ -34,7 +35,7 @@ impl PartialEq for Pod {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodTemplateSpec {
     #[serde(default)]
@@ -43,7 +44,7 @@ pub struct PodTemplateSpec {
     pub spec: PodSpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -127,7 +128,7 @@ pub struct PodSpec {
     pub ephemeral_containers: Vec<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Container {
     #[serde(default)]
@@ -180,7 +181,7 @@ pub struct Container {
     pub tty: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerPort {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -195,7 +196,7 @@ pub struct ContainerPort {
     pub host_ip: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EnvVar {
     #[serde(default)]
@@ -206,7 +207,7 @@ pub struct EnvVar {
     pub value_from: Option<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResourceRequirements {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -223,7 +224,7 @@ impl ResourceRequirements {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VolumeMount {
     #[serde(default)]
@@ -244,7 +245,7 @@ pub struct VolumeMount {
 
 /// A volume: its name and one source. Sources the lab does not model in depth are kept
 /// as written (they still decode, so real manifests apply).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Volume {
     #[serde(default)]
@@ -311,7 +312,7 @@ pub struct Volume {
     pub image: Option<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeClaimVolumeSource {
     #[serde(default)]
@@ -320,7 +321,7 @@ pub struct PersistentVolumeClaimVolumeSource {
     pub read_only: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Probe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,14 +346,14 @@ pub struct Probe {
     pub termination_grace_period_seconds: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExecAction {
     #[serde(default)]
     pub command: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HttpGetAction {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -367,7 +368,7 @@ pub struct HttpGetAction {
     pub http_headers: Vec<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TcpSocketAction {
     #[serde(default)]
@@ -376,7 +377,7 @@ pub struct TcpSocketAction {
     pub host: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Toleration {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -408,7 +409,7 @@ impl Toleration {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HostAlias {
     #[serde(default)]
@@ -417,7 +418,7 @@ pub struct HostAlias {
     pub hostnames: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodStatus {
     #[serde(default, skip_serializing_if = "str::is_empty")]
@@ -449,14 +450,14 @@ pub struct PodStatus {
 }
 
 /// One address of a pod or of its node (`PodIP`, `HostIP`: just `ip`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(deny_unknown_fields)]
 pub struct PodIp {
     #[serde(default)]
     pub ip: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodCondition {
     #[serde(default, rename = "type")]
@@ -473,7 +474,7 @@ pub struct PodCondition {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerStatus {
     #[serde(default)]
@@ -496,7 +497,7 @@ pub struct ContainerStatus {
     pub started: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -507,7 +508,7 @@ pub struct ContainerState {
     pub terminated: Option<ContainerStateTerminated>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerStateWaiting {
     #[serde(default, skip_serializing_if = "str::is_empty")]
@@ -516,14 +517,14 @@ pub struct ContainerStateWaiting {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerStateRunning {
     #[serde(default)]
     pub started_at: Option<Time>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerStateTerminated {
     #[serde(default)]
@@ -544,7 +545,7 @@ pub struct ContainerStateTerminated {
 
 // ---------------------------------------------------------------- Node
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Node {
     #[serde(default)]
@@ -555,7 +556,7 @@ pub struct Node {
     pub status: NodeStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodeSpec {
     #[serde(default, skip_serializing_if = "String::is_empty", rename = "podCIDR")]
@@ -570,7 +571,7 @@ pub struct NodeSpec {
     pub taints: Vec<Taint>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Taint {
     #[serde(default)]
@@ -583,7 +584,7 @@ pub struct Taint {
     pub time_added: Option<Time>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodeStatus {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -598,7 +599,7 @@ pub struct NodeStatus {
     pub node_info: NodeSystemInfo,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodeCondition {
     #[serde(default, rename = "type")]
@@ -615,7 +616,7 @@ pub struct NodeCondition {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodeAddress {
     #[serde(default, rename = "type")]
@@ -624,7 +625,7 @@ pub struct NodeAddress {
     pub address: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodeSystemInfo {
     #[serde(default, rename = "machineID")]
@@ -651,7 +652,7 @@ pub struct NodeSystemInfo {
 
 // ---------------------------------------------------------------- Namespace, ConfigMap
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Namespace {
     #[serde(default)]
@@ -662,7 +663,7 @@ pub struct Namespace {
     pub status: NamespaceStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NamespaceStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -671,7 +672,7 @@ pub struct NamespaceStatus {
     pub conditions: Vec<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigMap {
     #[serde(default)]
@@ -686,7 +687,7 @@ pub struct ConfigMap {
 
 // ---------------------------------------------------------------- Service, Endpoints
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Service {
     #[serde(default)]
@@ -697,7 +698,7 @@ pub struct Service {
     pub status: ServiceStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -742,7 +743,7 @@ pub struct ServiceSpec {
     pub traffic_distribution: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServicePort {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -759,7 +760,7 @@ pub struct ServicePort {
     pub node_port: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceStatus {
     #[serde(default)]
@@ -768,14 +769,14 @@ pub struct ServiceStatus {
     pub conditions: Vec<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LoadBalancerStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<LoadBalancerIngress>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LoadBalancerIngress {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -788,7 +789,7 @@ pub struct LoadBalancerIngress {
     pub ports: Vec<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Endpoints {
     #[serde(default)]
@@ -797,7 +798,7 @@ pub struct Endpoints {
     pub subsets: Vec<EndpointSubset>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndpointSubset {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -808,7 +809,7 @@ pub struct EndpointSubset {
     pub ports: Vec<EndpointPort>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndpointAddress {
     #[serde(default)]
@@ -821,7 +822,7 @@ pub struct EndpointAddress {
     pub target_ref: Option<ObjectReference>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndpointPort {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -834,7 +835,7 @@ pub struct EndpointPort {
     pub app_protocol: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ObjectReference {
     #[serde(default, skip_serializing_if = "str::is_empty")]
@@ -855,7 +856,7 @@ pub struct ObjectReference {
 
 // ---------------------------------------------------------------- Event
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Event {
     #[serde(default)]
@@ -891,7 +892,7 @@ pub struct Event {
     pub series: Option<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventSource {
     #[serde(default, skip_serializing_if = "str::is_empty")]

@@ -7,6 +7,7 @@ pub mod apps;
 pub mod autoscaling;
 pub mod core;
 pub mod defaults;
+pub mod encode;
 pub mod meta;
 pub mod networking;
 pub mod object;

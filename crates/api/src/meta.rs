@@ -1,6 +1,7 @@
 //! Object metadata and the small value types every kind shares:
 //! `ObjectMeta`, `OwnerReference`, `LabelSelector`, `IntOrString`, `Time`.
 
+use kubelab_derive::{Decode, Encode};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -189,7 +190,7 @@ impl Quantity {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OwnerReference {
     #[serde(default)]
@@ -206,7 +207,7 @@ pub struct OwnerReference {
     pub block_owner_deletion: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -253,7 +254,7 @@ impl ObjectMeta {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelectorRequirement {
     #[serde(default)]
@@ -264,7 +265,7 @@ pub struct LabelSelectorRequirement {
     pub values: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -294,19 +295,20 @@ impl PartialEq for LabelSelector {
     }
 }
 
-impl<'de> Deserialize<'de> for LabelSelector {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        /// The selector as written: `null` and absent are the same (a nil map in Go).
-        #[derive(Deserialize)]
-        #[serde(rename = "LabelSelector", rename_all = "camelCase", deny_unknown_fields)]
-        struct AsWritten {
-            #[serde(default)]
-            match_labels: Option<BTreeMap<String, String>>,
-            #[serde(default)]
-            match_expressions: Option<Vec<LabelSelectorRequirement>>,
-        }
-        let w = AsWritten::deserialize(d)?;
-        Ok(LabelSelector {
+/// The selector as written: `null` and absent are the same (a nil map in Go). Its Rust name
+/// is in serde's "expected struct AsWritten", which a wrong-typed selector's error shows.
+#[derive(Default, Deserialize, Decode)]
+#[serde(rename = "LabelSelector", rename_all = "camelCase", deny_unknown_fields)]
+struct AsWritten {
+    #[serde(default)]
+    match_labels: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    match_expressions: Option<Vec<LabelSelectorRequirement>>,
+}
+
+impl From<AsWritten> for LabelSelector {
+    fn from(w: AsWritten) -> LabelSelector {
+        LabelSelector {
             written: Written {
                 selector: true,
                 match_labels: w.match_labels.is_some(),
@@ -314,7 +316,94 @@ impl<'de> Deserialize<'de> for LabelSelector {
             },
             match_labels: w.match_labels.unwrap_or_default(),
             match_expressions: w.match_expressions.unwrap_or_default(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LabelSelector {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        AsWritten::deserialize(d).map(LabelSelector::from)
+    }
+}
+
+impl crate::tracked::Decode for LabelSelector {
+    fn decode(value: crate::tracked::Value, path: &crate::tracked::Path) -> Result<Self, crate::tracked::Error> {
+        <AsWritten as crate::tracked::Decode>::decode(value, path).map(LabelSelector::from)
+    }
+}
+
+// The hand-written `Serialize` impls above, as `Encode`: the same JSON values.
+impl crate::encode::Encode for Time {
+    fn encode(&self) -> crate::encode::Json {
+        crate::encode::Json::String(self.rfc3339())
+    }
+}
+
+impl crate::encode::Encode for IntOrString {
+    fn encode(&self) -> crate::encode::Json {
+        match self {
+            IntOrString::Int(i) => crate::encode::Json::from(*i),
+            IntOrString::String(v) => crate::encode::Json::String(v.clone()),
+        }
+    }
+}
+
+impl crate::encode::Encode for Quantity {
+    fn encode(&self) -> crate::encode::Json {
+        crate::encode::Json::String(self.0.clone())
+    }
+}
+
+// The hand-written `Deserialize` impls above, as `Decode`: the same values accepted, the
+// same errors (`De::deserialize_any` gives a visitor the value with its tags taken off; a
+// visitor's default for any other type is serde's "invalid type ..., expected EXPECTING").
+impl crate::tracked::Decode for Time {
+    fn decode(value: crate::tracked::Value, path: &crate::tracked::Path) -> Result<Self, crate::tracked::Error> {
+        let s = String::decode(value, path)?;
+        Time::parse_rfc3339(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("parsing time \"{s}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse"))
         })
+    }
+}
+
+impl crate::tracked::Decode for IntOrString {
+    fn decode(value: crate::tracked::Value, _: &crate::tracked::Path) -> Result<Self, crate::tracked::Error> {
+        use crate::tracked::Value;
+        let too_big = |v: i64| serde::de::Error::custom(format!("value {v} out of range for int32"));
+        match crate::tracked::untagged(value) {
+            Value::String(s) => Ok(IntOrString::String(s)),
+            Value::Number(n) if n.as_u64().is_some() || n.as_i64().is_some() => {
+                let v = match n.as_u64() {
+                    Some(u) => i64::try_from(u).unwrap_or(i64::MAX),
+                    None => n.as_i64().unwrap_or_default(),
+                };
+                i32::try_from(v).map(IntOrString::Int).map_err(|_| too_big(v))
+            }
+            other => Err(crate::tracked::wrong_type(&other, &"an int or a string")),
+        }
+    }
+}
+
+impl crate::tracked::Decode for Quantity {
+    fn decode(value: crate::tracked::Value, _: &crate::tracked::Path) -> Result<Self, crate::tracked::Error> {
+        use crate::tracked::Value;
+        match crate::tracked::untagged(value) {
+            Value::String(s) => Ok(Quantity(s)),
+            Value::Number(n) => Ok(match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Quantity(u.to_string()),
+                (None, Some(i)) => Quantity(i.to_string()),
+                // 0.5 cpu is canonicalised by the API server to 500m.
+                _ => {
+                    let v = n.as_f64().unwrap_or(f64::NAN);
+                    if v.fract() == 0.0 {
+                        Quantity(format!("{}", v as i64))
+                    } else {
+                        Quantity(format!("{}m", (v * 1000.0).round() as i64))
+                    }
+                }
+            }),
+            other => Err(crate::tracked::wrong_type(&other, &"a quantity")),
+        }
     }
 }
 

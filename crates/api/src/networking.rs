@@ -3,9 +3,10 @@
 
 use crate::meta::{IntOrString, LabelSelector, ObjectMeta};
 use crate::opaque::Opaque;
+use kubelab_derive::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ingress {
     #[serde(default)]
@@ -16,7 +17,7 @@ pub struct Ingress {
     pub status: IngressStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,7 +31,7 @@ pub struct IngressSpec {
 }
 
 /// A Service and port, or a resource in the same namespace (never both).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressBackend {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,7 +40,7 @@ pub struct IngressBackend {
     pub resource: Option<TypedLocalObjectReference>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressServiceBackend {
     #[serde(default)]
@@ -49,7 +50,7 @@ pub struct IngressServiceBackend {
 }
 
 /// A Service's port by name or by number (zero: not given).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceBackendPort {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -68,7 +69,7 @@ fn is_zero(n: &i32) -> bool {
     *n == 0
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TypedLocalObjectReference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +80,7 @@ pub struct TypedLocalObjectReference {
     pub name: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressTLS {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,7 +89,7 @@ pub struct IngressTLS {
     pub secret_name: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressRule {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -97,14 +98,14 @@ pub struct IngressRule {
     pub http: Option<HTTPIngressRuleValue>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HTTPIngressRuleValue {
     #[serde(default)]
     pub paths: Vec<HTTPIngressPath>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HTTPIngressPath {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -116,21 +117,21 @@ pub struct HTTPIngressPath {
     pub backend: IngressBackend,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressStatus {
     #[serde(default)]
     pub load_balancer: IngressLoadBalancerStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressLoadBalancerStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<IngressLoadBalancerIngress>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressLoadBalancerIngress {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -142,7 +143,7 @@ pub struct IngressLoadBalancerIngress {
 }
 
 /// Which controller implements a class of Ingresses (cluster-scoped; no status).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressClass {
     #[serde(default)]
@@ -151,7 +152,7 @@ pub struct IngressClass {
     pub spec: IngressClassSpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressClassSpec {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -160,7 +161,7 @@ pub struct IngressClassSpec {
     pub parameters: Option<IngressClassParametersReference>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressClassParametersReference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +180,7 @@ pub struct IngressClassParametersReference {
 pub const DEFAULT_INGRESS_CLASS: &str = "ingressclass.kubernetes.io/is-default-class";
 
 /// Which pods may talk to which (networking.k8s.io/v1 NetworkPolicy, v1.31: no status).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicy {
     #[serde(default)]
@@ -188,7 +189,7 @@ pub struct NetworkPolicy {
     pub spec: NetworkPolicySpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicySpec {
     /// Not omitempty upstream: an empty selector (`{}`) selects every pod in the namespace.
@@ -203,7 +204,7 @@ pub struct NetworkPolicySpec {
     pub policy_types: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyIngressRule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -212,7 +213,7 @@ pub struct NetworkPolicyIngressRule {
     pub from: Vec<NetworkPolicyPeer>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyEgressRule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -221,7 +222,7 @@ pub struct NetworkPolicyEgressRule {
     pub to: Vec<NetworkPolicyPeer>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyPort {
     /// TCP, UDP or SCTP; defaulted to TCP (SetDefaults_NetworkPolicyPort).
@@ -236,7 +237,7 @@ pub struct NetworkPolicyPort {
 
 /// A peer: pods (in this namespace, or in the namespaces selected), whole namespaces, or
 /// an IP block. `Some(empty)` selects everything; `None` is "not given" (a pointer upstream).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyPeer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -247,7 +248,7 @@ pub struct NetworkPolicyPeer {
     pub ip_block: Option<IPBlock>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IPBlock {
     #[serde(default)]

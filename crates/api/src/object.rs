@@ -60,6 +60,17 @@ pub trait Resource: Clone + Serialize + serde::de::DeserializeOwned + 'static {
     /// The object itself when it is of this kind.
     fn from_object_owned(o: Object) -> Option<Self>;
     fn metadata(&self) -> &ObjectMeta;
+    /// The kind's body (the document without `apiVersion` and `kind`) decoded strictly, the
+    /// path kept where it failed. Through serde unless the kind's `kind!` line says
+    /// `codec: derived` (its types derive `Decode` and `Encode`: one compact decoder and
+    /// encoder per type; see ARCHITECTURE.md).
+    fn decode_body(value: crate::tracked::Value, path: &crate::tracked::Path) -> Result<Self, crate::tracked::Error> {
+        crate::tracked::decode_with_serde(value, path)
+    }
+    /// The object as `serde_json::to_value` gives it (without `apiVersion` and `kind`).
+    fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 /// Calls `$callback!` with the type of every served kind, in the order `kubectl
@@ -96,12 +107,13 @@ macro_rules! served_kinds {
 /// One kind's entry: its type, group, plural, singular, short names and scope.
 macro_rules! kind {
     ($ty:ident, group: $group:literal, resource: $resource:literal, singular: $singular:literal,
-     short: [$($short:literal),*], namespaced: $namespaced:literal) => {
+     short: [$($short:literal),*], namespaced: $namespaced:literal $(, codec: $derived:ident)?) => {
         kind!($ty, group: $group, version: "v1", resource: $resource, singular: $singular,
-              short: [$($short),*], namespaced: $namespaced);
+              short: [$($short),*], namespaced: $namespaced $(, codec: $derived)?);
     };
     ($ty:ident, group: $group:literal, version: $version:literal, resource: $resource:literal,
-     singular: $singular:literal, short: [$($short:literal),*], namespaced: $namespaced:literal) => {
+     singular: $singular:literal, short: [$($short:literal),*], namespaced: $namespaced:literal
+     $(, codec: $derived:ident)?) => {
         impl Resource for $ty {
             const INFO: KindInfo = KindInfo {
                 kind: stringify!($ty),
@@ -136,31 +148,44 @@ macro_rules! kind {
             fn metadata(&self) -> &ObjectMeta {
                 &self.metadata
             }
+            $(
+                fn decode_body(
+                    value: crate::tracked::Value,
+                    path: &crate::tracked::Path,
+                ) -> Result<Self, crate::tracked::Error> {
+                    // `codec: derived`
+                    let _ = stringify!($derived);
+                    <$ty as crate::tracked::Decode>::decode(value, path)
+                }
+                fn to_json_value(&self) -> serde_json::Value {
+                    crate::encode::Encode::encode(self)
+                }
+            )?
         }
     };
 }
 
-kind!(Pod, group: "", resource: "pods", singular: "pod", short: ["po"], namespaced: true);
-kind!(Node, group: "", resource: "nodes", singular: "node", short: ["no"], namespaced: false);
-kind!(Namespace, group: "", resource: "namespaces", singular: "namespace", short: ["ns"], namespaced: false);
-kind!(ConfigMap, group: "", resource: "configmaps", singular: "configmap", short: ["cm"], namespaced: true);
-kind!(Service, group: "", resource: "services", singular: "service", short: ["svc"], namespaced: true);
-kind!(Endpoints, group: "", resource: "endpoints", singular: "endpoints", short: ["ep"], namespaced: true);
-kind!(Event, group: "", resource: "events", singular: "event", short: ["ev"], namespaced: true);
-kind!(Deployment, group: "apps", resource: "deployments", singular: "deployment", short: ["deploy"], namespaced: true);
-kind!(ReplicaSet, group: "apps", resource: "replicasets", singular: "replicaset", short: ["rs"], namespaced: true);
-kind!(StatefulSet, group: "apps", resource: "statefulsets", singular: "statefulset", short: ["sts"], namespaced: true);
+kind!(Pod, group: "", resource: "pods", singular: "pod", short: ["po"], namespaced: true, codec: derived);
+kind!(Node, group: "", resource: "nodes", singular: "node", short: ["no"], namespaced: false, codec: derived);
+kind!(Namespace, group: "", resource: "namespaces", singular: "namespace", short: ["ns"], namespaced: false, codec: derived);
+kind!(ConfigMap, group: "", resource: "configmaps", singular: "configmap", short: ["cm"], namespaced: true, codec: derived);
+kind!(Service, group: "", resource: "services", singular: "service", short: ["svc"], namespaced: true, codec: derived);
+kind!(Endpoints, group: "", resource: "endpoints", singular: "endpoints", short: ["ep"], namespaced: true, codec: derived);
+kind!(Event, group: "", resource: "events", singular: "event", short: ["ev"], namespaced: true, codec: derived);
+kind!(Deployment, group: "apps", resource: "deployments", singular: "deployment", short: ["deploy"], namespaced: true, codec: derived);
+kind!(ReplicaSet, group: "apps", resource: "replicasets", singular: "replicaset", short: ["rs"], namespaced: true, codec: derived);
+kind!(StatefulSet, group: "apps", resource: "statefulsets", singular: "statefulset", short: ["sts"], namespaced: true, codec: derived);
 kind!(PersistentVolumeClaim, group: "", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim",
-      short: ["pvc"], namespaced: true);
+      short: ["pvc"], namespaced: true, codec: derived);
 kind!(PersistentVolume, group: "", resource: "persistentvolumes", singular: "persistentvolume", short: ["pv"],
-      namespaced: false);
+      namespaced: false, codec: derived);
 kind!(StorageClass, group: "storage.k8s.io", resource: "storageclasses", singular: "storageclass", short: ["sc"],
-      namespaced: false);
-kind!(Ingress, group: "networking.k8s.io", resource: "ingresses", singular: "ingress", short: ["ing"], namespaced: true);
+      namespaced: false, codec: derived);
+kind!(Ingress, group: "networking.k8s.io", resource: "ingresses", singular: "ingress", short: ["ing"], namespaced: true, codec: derived);
 kind!(IngressClass, group: "networking.k8s.io", resource: "ingressclasses", singular: "ingressclass", short: [],
-      namespaced: false);
+      namespaced: false, codec: derived);
 kind!(NetworkPolicy, group: "networking.k8s.io", resource: "networkpolicies", singular: "networkpolicy",
-      short: ["netpol"], namespaced: true);
+      short: ["netpol"], namespaced: true, codec: derived);
 // autoscaling/v2 is the preferred version (v1 manifests are converted on the way in: parse.rs).
 kind!(HorizontalPodAutoscaler, group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers",
       singular: "horizontalpodautoscaler", short: ["hpa"], namespaced: true);
@@ -250,15 +275,11 @@ impl Object {
     /// The object as JSON with `apiVersion` and `kind` first-class, keys sorted (as
     /// kubectl's `-o yaml` / `-o json` print them).
     pub fn to_json(&self) -> serde_json::Value {
-        let mut v = each_object!(self, o => to_value(o));
+        let mut v = each_object!(self, o => o.to_json_value());
         if let serde_json::Value::Object(m) = &mut v {
             m.insert("apiVersion".into(), self.info().api_version().into());
             m.insert("kind".into(), self.kind().into());
         }
         v
     }
-}
-
-fn to_value<T: Serialize>(t: &T) -> serde_json::Value {
-    serde_json::to_value(t).unwrap_or(serde_json::Value::Null)
 }

@@ -68,6 +68,20 @@ impl<'de> Deserialize<'de> for Opaque {
     }
 }
 
+/// The value as serde gives it: through the kept value's own `Serialize`, as before.
+impl crate::encode::Encode for Opaque {
+    fn encode(&self) -> crate::encode::Json {
+        serde_json::to_value(&*self.0).unwrap_or(crate::encode::Json::Null)
+    }
+}
+
+/// Kept as given, tags taken off as `Value::deserialize` over `De` takes them off.
+impl crate::tracked::Decode for Opaque {
+    fn decode(value: Value, _: &crate::tracked::Path) -> Result<Opaque, crate::tracked::Error> {
+        Ok(Opaque::new(crate::tracked::untagged(value)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

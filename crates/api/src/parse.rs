@@ -3,7 +3,6 @@
 //! server word them.
 
 use crate::object::{kind_info, visit_kind, KindVisitor, Object, Resource};
-use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 use std::fmt;
 
@@ -392,8 +391,11 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
     }
     if v1_hpa {
         // Served too, and converted to the stored autoscaling/v2 (v1/conversion.go).
-        return strict_decode::<crate::autoscaling::HorizontalPodAutoscalerV1>(body, &kind)
+        // (Not a kind of its own: decoded through serde, as kinds without `codec: derived` are.)
+        let path = crate::tracked::Path::default();
+        return crate::tracked::decode_with_serde::<crate::autoscaling::HorizontalPodAutoscalerV1>(body, &path)
             .map(|h| Object::HorizontalPodAutoscaler(h.into_v2()))
+            .map_err(|e| strict_error(&kind, &e, path.into_inner()))
             .map_err(|(p, d, u)| bad(p, d, u));
     }
     match visit_kind(&kind, Strict { body, kind: &kind }) {
@@ -416,8 +418,9 @@ fn go_kind_of(v: &Value) -> &'static str {
 
 /// Decodes with every unknown field an error, returning (field path, API server detail, and
 /// the path's segments when the field is unknown).
-fn strict_decode<T: DeserializeOwned>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
-    crate::tracked::decode::<T>(body).map_err(|(e, steps)| strict_error(kind, &e, steps))
+fn strict_decode<T: Resource>(body: Value, kind: &str) -> Result<T, (String, String, Option<Vec<Seg>>)> {
+    let path = crate::tracked::Path::default();
+    T::decode_body(body, &path).map_err(|e| strict_error(kind, &e, path.into_inner()))
 }
 
 /// The API server's words for a failed strict decode of a `kind` at `steps`. Not generic:

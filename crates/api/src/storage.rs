@@ -5,12 +5,13 @@
 use crate::core::{ObjectReference, ResourceRequirements};
 use crate::meta::{ObjectMeta, Quantity, Time};
 use crate::opaque::Opaque;
+use kubelab_derive::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------- storage
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeClaim {
     #[serde(default)]
@@ -22,7 +23,7 @@ pub struct PersistentVolumeClaim {
 }
 
 /// A claim template inside a StatefulSet (it may repeat apiVersion and kind).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeClaimTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,7 +38,7 @@ pub struct PersistentVolumeClaimTemplate {
     pub status: Option<PersistentVolumeClaimStatus>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeClaimSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -60,7 +61,7 @@ pub struct PersistentVolumeClaimSpec {
     pub volume_attributes_class_name: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeClaimStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -81,7 +82,7 @@ pub struct PersistentVolumeClaimStatus {
     pub modify_volume_status: Option<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolume {
     #[serde(default)]
@@ -92,7 +93,7 @@ pub struct PersistentVolume {
     pub status: PersistentVolumeStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeSpec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -149,7 +150,7 @@ pub struct PersistentVolumeSpec {
     pub portworx_volume: Option<Opaque>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -163,7 +164,7 @@ pub struct PersistentVolumeStatus {
 }
 
 /// storage.k8s.io/v1 StorageClass (its fields sit at top level: there is no spec).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StorageClass {
     #[serde(default)]

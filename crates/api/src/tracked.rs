@@ -1,11 +1,16 @@
-//! Typed objects from a YAML `Value`, noting where decoding failed: a serde Deserializer
-//! over the value that keeps the path of map keys and list indexes it is under. On an
-//! error the path is left as it was at the failure, so the API server's field path
-//! (`spec.containers[0].imagee`) can be written. It replaces serde_path_to_error, whose
+//! Typed objects from a YAML `Value`, noting where decoding failed, two ways that give the
+//! same objects and errors (crates/api/tests/decode_equivalence.rs):
+//! - `Decode`, one non-generic decoder per type (`#[derive(Decode)]`, crates/derive), the
+//!   way every served kind's types decode (issue 23: the page's size);
+//! - `De`, a serde Deserializer over the value, for a type with serde's derive only.
+//!
+//! Both keep the path of map keys and list indexes they are under; on an error the path is
+//! left as it was at the failure, so the API server's field path
+//! (`spec.containers[0].imagee`) can be written. `De` replaces serde_path_to_error, whose
 //! wrappers around every visitor of every API type made up 29 KB of the page's gzipped wasm.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-use serde_yaml::Value;
+pub use serde_yaml::Value;
 use std::cell::RefCell;
 
 /// One step of a path: a map key (None when the key is not a scalar) or a list index.
@@ -53,7 +58,7 @@ fn key_text(key: &Value) -> Option<String> {
 
 /// The error for a value of the wrong type, out of line (one copy, not one per visitor).
 #[inline(never)]
-fn wrong_type(v: &Value, expected: &dyn de::Expected) -> Error {
+pub fn wrong_type(v: &Value, expected: &dyn de::Expected) -> Error {
     de::Error::invalid_type(unexpected(v), expected)
 }
 
@@ -272,6 +277,204 @@ impl<'de> MapAccess<'de> for Map<'_> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
+    }
+}
+
+/// The path a decoder is under, shared by every level of one decode.
+pub type Path = RefCell<Vec<Step>>;
+
+/// A type decoded from a YAML `Value` without serde's generic machinery: one non-generic
+/// `decode` per type (`#[derive(Decode)]` from kubelab-derive writes it from the type's
+/// `#[serde(...)]` attributes), so the page carries one copy of each type's decoder instead
+/// of serde's per-deserializer visitors. Every error is serde's own (the same
+/// `de::Error` constructors, the same "expected" words) and the path is kept exactly as
+/// `De` keeps it, so the API server's wording built from them in parse.rs is unchanged.
+pub trait Decode: Sized {
+    fn decode(value: Value, path: &Path) -> Result<Self, Error>;
+
+    /// A field left out that has no `#[serde(default)]`: serde's error, except for an
+    /// `Option`, which serde's derive lets be absent.
+    fn missing(field: &'static str) -> Result<Self, Error> {
+        Err(de::Error::missing_field(field))
+    }
+}
+
+/// Decodes `value` as a `T` with its `Decode`; on failure, the message and the path.
+pub fn decode_typed<T: Decode>(value: Value) -> Result<T, (Error, Vec<Step>)> {
+    let path = RefCell::new(Vec::new());
+    T::decode(value, &path).map_err(|e| (e, path.into_inner()))
+}
+
+/// A type's `Decode` through its serde `Deserialize` (a hand-written one: a time, a
+/// quantity, an int-or-string, a kept YAML value).
+pub fn decode_with_serde<T: de::DeserializeOwned>(value: Value, path: &Path) -> Result<T, Error> {
+    T::deserialize(De { value, path })
+}
+
+/// The walk over a struct's map that `#[derive(Decode)]` hands every struct to, as serde's
+/// derived `visit_map` over `De` does it: each key goes on the path before it is read; a key
+/// that is not a string is an "invalid type ..., expected field identifier"; a key that is
+/// not one of `fields` is serde's `unknown field` when `deny_unknown` (the value not looked
+/// into otherwise); a known one is given to `field` with its index in `fields`. Returns the
+/// fields seen, bit `i` for `fields[i]`.
+#[inline(never)]
+pub fn decode_struct(
+    value: Value,
+    path: &Path,
+    expected: &str,
+    fields: &'static [&'static str],
+    deny_unknown: bool,
+    field: &mut dyn FnMut(usize, Value) -> Result<(), Error>,
+) -> Result<u64, Error> {
+    let mut seen = 0u64;
+    let map = match value {
+        Value::Mapping(m) => m,
+        other => return Err(wrong_type(&other, &expected)),
+    };
+    for (key, value) in map {
+        push(path, Step::Key(key_text(&key)));
+        let name = match key {
+            Value::String(s) => s,
+            other => return Err(wrong_type(&other, &"field identifier")),
+        };
+        match fields.iter().position(|f| *f == name) {
+            Some(index) => {
+                field(index, value)?;
+                seen |= 1 << index;
+            }
+            None if deny_unknown => return Err(de::Error::unknown_field(&name, fields)),
+            None => {}
+        }
+        pop(path);
+    }
+    Ok(seen)
+}
+
+/// One field's value into its place: out of line, one copy per field type, so a struct's
+/// decoder is a call per field.
+#[inline(never)]
+pub fn decode_into<T: Decode>(slot: &mut T, value: Value, path: &Path) -> Result<(), Error> {
+    *slot = T::decode(value, path)?;
+    Ok(())
+}
+
+/// A value with its YAML tags (`!foo x`) taken off, as `De::deserialize_any` reads it.
+pub fn untagged(value: Value) -> Value {
+    match value {
+        Value::Tagged(t) => untagged(t.value),
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(untagged).collect()),
+        Value::Mapping(m) => Value::Mapping(m.into_iter().map(|(k, v)| (untagged(k), untagged(v))).collect()),
+        other => other,
+    }
+}
+
+impl Decode for String {
+    fn decode(value: Value, _: &Path) -> Result<Self, Error> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(wrong_type(&other, &"a string")),
+        }
+    }
+}
+
+/// serde's `Cow` decodes the owned form.
+impl Decode for std::borrow::Cow<'static, str> {
+    fn decode(value: Value, path: &Path) -> Result<Self, Error> {
+        String::decode(value, path).map(std::borrow::Cow::Owned)
+    }
+}
+
+impl Decode for bool {
+    fn decode(value: Value, _: &Path) -> Result<Self, Error> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(wrong_type(&other, &"a boolean")),
+        }
+    }
+}
+
+/// A whole number within `min..=max`, as serde's integer visitors take what `De` gives
+/// them: an out-of-range one is an "invalid value", a fraction an "invalid type".
+#[inline(never)]
+fn decode_integer(value: Value, expected: &str, min: i64, max: i64) -> Result<i64, Error> {
+    let n = match value {
+        Value::Number(n) => n,
+        other => return Err(wrong_type(&other, &expected)),
+    };
+    if let Some(u) = n.as_u64() {
+        if u <= max as u64 {
+            return Ok(u as i64);
+        }
+        return Err(de::Error::invalid_value(de::Unexpected::Unsigned(u), &expected));
+    }
+    if let Some(i) = n.as_i64() {
+        if min <= i && i <= max {
+            return Ok(i);
+        }
+        return Err(de::Error::invalid_value(de::Unexpected::Signed(i), &expected));
+    }
+    Err(de::Error::invalid_type(de::Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)), &expected))
+}
+
+macro_rules! integers {
+    ($($ty:ident)*) => {$(
+        impl Decode for $ty {
+            fn decode(value: Value, _: &Path) -> Result<Self, Error> {
+                decode_integer(value, stringify!($ty), $ty::MIN as i64, $ty::MAX as i64).map(|n| n as $ty)
+            }
+        }
+    )*};
+}
+integers! { i32 i64 }
+
+impl<T: Decode> Decode for Option<T> {
+    fn decode(value: Value, path: &Path) -> Result<Self, Error> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::decode(v, path).map(Some),
+        }
+    }
+    fn missing(_: &'static str) -> Result<Self, Error> {
+        Ok(None)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(value: Value, path: &Path) -> Result<Self, Error> {
+        T::decode(value, path).map(Box::new)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(value: Value, path: &Path) -> Result<Self, Error> {
+        let items = match value {
+            Value::Sequence(items) => items,
+            other => return Err(wrong_type(&other, &"a sequence")),
+        };
+        let mut out = Vec::with_capacity(items.len().min(4096));
+        for (index, item) in items.into_iter().enumerate() {
+            push(path, Step::Index(index));
+            out.push(T::decode(item, path)?);
+            pop(path);
+        }
+        Ok(out)
+    }
+}
+
+impl<V: Decode> Decode for std::collections::BTreeMap<String, V> {
+    fn decode(value: Value, path: &Path) -> Result<Self, Error> {
+        let map = match value {
+            Value::Mapping(m) => m,
+            other => return Err(wrong_type(&other, &"a map")),
+        };
+        let mut out = std::collections::BTreeMap::new();
+        for (key, value) in map {
+            push(path, Step::Key(key_text(&key)));
+            let key = String::decode(key, path)?;
+            out.insert(key, V::decode(value, path)?);
+            pop(path);
+        }
+        Ok(out)
     }
 }
 

@@ -4,6 +4,13 @@
 //! JSON leaves out what is absent or empty.
 
 use serde::{Deserialize, Serialize};
+
+/// A bundle's version (build.rs), so a new build's lessons are a new address and the page
+/// can tell its own from another build's: 64-bit FNV-1a over the bytes, in hex.
+pub fn version_of(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
+}
 use std::collections::BTreeMap;
 
 /// Which world a lesson starts in.

@@ -1,14 +1,17 @@
 //! Lessons as data: each `lessons/<folder>/lesson.yaml` holds a title, a goal, the world it
 //! starts from (a setup script in the runner's format) and steps. A step has Markdown text,
 //! files for the editor, click-to-run commands, objectives checked against the live
-//! cluster, hints and a solution script. Lessons are compiled in (see build.rs); a
-//! malformed one is an error with its file and line, found by this crate's tests.
+//! cluster, hints and a solution script. Natively (the runner, the tests) lessons are
+//! compiled in (see build.rs); a malformed one is an error with its file and line, found by
+//! this crate's tests. The page's wasm carries none: it fetches them as one file, the bundle
+//! (`bundle_url`, decoded by `from_bundle`), after it has started.
 
 pub mod check;
 pub mod markdown;
 
 mod format;
 
+use format::version_of;
 pub use format::{Era, Lesson, Objective, Step};
 use std::collections::BTreeMap;
 
@@ -45,6 +48,7 @@ pub fn parse(folder: &str, text: &str) -> Result<Lesson, LessonError> {
 
 /// Decodes and checks one lesson compiled in as JSON by build.rs. Its errors carry line 1
 /// (the JSON is one line): the tests parse each lesson.yaml itself for the line.
+#[cfg(not(target_arch = "wasm32"))]
 fn from_json(folder: &str, json: &str) -> Result<Lesson, LessonError> {
     let lesson: Lesson = serde_json::from_str(json).map_err(|e| LessonError {
         file: format!("lessons/{folder}/lesson.yaml"),
@@ -122,7 +126,38 @@ fn check(folder: &str, text: &str, mut lesson: Lesson) -> Result<Lesson, LessonE
     Ok(lesson)
 }
 
+/// The bundle's file name in the built site (src/bin/lessons-bundle.rs writes it there).
+pub const BUNDLE_FILE: &str = "lessons.json";
+
+/// Where the page fetches the bundle, relative to the page: its version in the query, so a
+/// new build's lessons are never an older copy from the browser's HTTP cache (the service
+/// worker keys on the path and serves its own build's copy).
+pub fn bundle_url() -> String {
+    format!("{BUNDLE_FILE}?v={BUNDLE_VERSION}")
+}
+
+/// The bundle build.rs wrote: every lesson that decodes, `[[folder, lesson], ...]`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn bundle() -> &'static str {
+    include_str!(concat!(env!("OUT_DIR"), "/lessons.json"))
+}
+
+/// The lessons from the bundle's text, checked as `all()` checks them. Err: a bundle of
+/// another build (its version is not this build's), or one that does not decode.
+pub fn from_bundle(text: &str) -> Result<Vec<Lesson>, LessonError> {
+    let error = |message: String| LessonError { file: BUNDLE_FILE.to_string(), line: 1, message };
+    if version_of(text) != BUNDLE_VERSION {
+        return Err(error(format!(
+            "it is not this build's (version {}, this page's is {BUNDLE_VERSION}): reload the page",
+            version_of(text)
+        )));
+    }
+    let lessons: Vec<(String, Lesson)> = serde_json::from_str(text).map_err(|e| error(e.to_string()))?;
+    lessons.into_iter().map(|(folder, lesson)| check(&folder, "", lesson)).collect()
+}
+
 /// A lesson as build.rs compiled it in.
+#[cfg(not(target_arch = "wasm32"))]
 enum Compiled {
     /// Its lesson.yaml decoded into `Lesson` and written as JSON: decoding JSON is about
     /// ten times faster than YAML (the page decodes every lesson when it starts), and the
@@ -135,6 +170,7 @@ enum Compiled {
 }
 
 /// Every compiled-in lesson, in folder order; the first error if one does not load.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn all() -> Result<Vec<Lesson>, LessonError> {
     COMPILED
         .iter()

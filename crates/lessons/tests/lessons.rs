@@ -75,6 +75,19 @@ fn the_compiled_lessons_are_their_yaml() {
     assert_eq!(all().unwrap_or_else(|e| panic!("{e}")), from_yaml);
 }
 
+/// The bundle the page fetches holds the same lessons as the runner's, and the page tells
+/// another build's bundle (or a damaged one) from its own.
+#[test]
+fn the_pages_bundle_is_the_compiled_lessons() {
+    use kubelab_lessons::{bundle, bundle_url, from_bundle, BUNDLE_VERSION};
+    assert_eq!(from_bundle(bundle()).unwrap_or_else(|e| panic!("{e}")), all().unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(bundle_url(), format!("lessons.json?v={BUNDLE_VERSION}"));
+    let other = bundle().replacen("Kubernetes", "Kubernetez", 1);
+    let e = from_bundle(&other).expect_err("another build's bundle");
+    assert!(e.to_string().starts_with("lessons.json:1: it is not this build's (version "), "{e}");
+    assert!(e.to_string().ends_with(&format!("this page's is {BUNDLE_VERSION}): reload the page")), "{e}");
+}
+
 #[test]
 fn every_reference_resolves() {
     let mut problems = Vec::new();

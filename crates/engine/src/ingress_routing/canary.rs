@@ -57,7 +57,7 @@ pub fn to_alternative(policy: &Canary, headers: &RequestHeaders, rng: &mut Pcg32
                 }
             } else if !policy.header_pattern.is_empty() {
                 // ngx.re.match, PCRE; a pattern that does not compile is an error: not the canary.
-                match regex_lite::Regex::new(&policy.header_pattern) {
+                match super::regex::Regex::new(&policy.header_pattern, false) {
                     Ok(re) if re.is_match(value) => return true,
                     Ok(_) => {}
                     Err(_) => return false,

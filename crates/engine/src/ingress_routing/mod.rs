@@ -37,6 +37,7 @@ pub mod access_log;
 pub mod annotations;
 pub mod canary;
 mod proxy;
+pub mod regex;
 #[cfg(test)]
 mod tests;
 
@@ -46,6 +47,7 @@ use crate::controllers::ingress_nginx::is_ours;
 use crate::store::Store;
 use annotations::{Canary, Rewrite};
 use kubelab_api::*;
+use regex::Regex;
 
 /// The backend a request goes to: a Service and port in a namespace.
 #[derive(Clone, Debug, PartialEq)]
@@ -152,9 +154,10 @@ fn main_locations<'a>(ingresses: &[&'a Ingress]) -> Vec<Location<'a>> {
     out
 }
 
-/// A case-insensitive regex, or None if it does not compile (or is too big).
-fn regex(pattern: &str) -> Option<regex_lite::Regex> {
-    regex_lite::RegexBuilder::new(pattern).case_insensitive(true).size_limit(1 << 20).build().ok()
+/// A case-insensitive regex (nginx's `location ~*`), or None if it does not compile (or is
+/// too big: see `regex`).
+fn regex(pattern: &str) -> Option<Regex> {
+    Regex::new(pattern, true).ok()
 }
 
 /// The location a path takes in a server whose locations are regexes: `^PATH`, longest
@@ -189,7 +192,7 @@ pub fn rewrite_uri(pattern: &str, target: &str, path: &str, query: Option<&str>)
         match (c, chars.peek().and_then(|d| d.to_digit(10))) {
             ('$', Some(n)) if n > 0 => {
                 chars.next();
-                out.push_str(caps.get(n as usize).map(|m| m.as_str()).unwrap_or(""));
+                out.push_str(caps.get(n as usize).unwrap_or(""));
             }
             _ => out.push(c),
         }
