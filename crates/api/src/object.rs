@@ -188,7 +188,7 @@ kind!(NetworkPolicy, group: "networking.k8s.io", resource: "networkpolicies", si
       short: ["netpol"], namespaced: true, codec: derived);
 // autoscaling/v2 is the preferred version (v1 manifests are converted on the way in: parse.rs).
 kind!(HorizontalPodAutoscaler, group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers",
-      singular: "horizontalpodautoscaler", short: ["hpa"], namespaced: true);
+      singular: "horizontalpodautoscaler", short: ["hpa"], namespaced: true, codec: derived);
 
 /// The `Object` enum, its per-variant dispatch and the `KINDS` table, from the one list.
 macro_rules! object_enum {

@@ -391,9 +391,9 @@ fn decode_at(doc: &SourceDoc, unknown: &mut Option<Vec<Seg>>) -> Result<Object, 
     }
     if v1_hpa {
         // Served too, and converted to the stored autoscaling/v2 (v1/conversion.go).
-        // (Not a kind of its own: decoded through serde, as kinds without `codec: derived` are.)
+        // (Not a kind of its own: its derived decoder is called here.)
         let path = crate::tracked::Path::default();
-        return crate::tracked::decode_with_serde::<crate::autoscaling::HorizontalPodAutoscalerV1>(body, &path)
+        return <crate::autoscaling::HorizontalPodAutoscalerV1 as crate::tracked::Decode>::decode(body, &path)
             .map(|h| Object::HorizontalPodAutoscaler(h.into_v2()))
             .map_err(|e| strict_error(&kind, &e, path.into_inner()))
             .map_err(|(p, d, u)| bad(p, d, u));
