@@ -23,43 +23,30 @@ fn target_utilization(t: &MetricTarget) -> String {
     t.average_utilization.map(|u| format!("{u}%")).unwrap_or_else(|| "<auto>".into())
 }
 
+/// A resource metric's current and target values: an average value (`: 300m / 500m`) or a
+/// utilization (`(as a percentage of request): 45% (90m) / 50%`), as describe.go prints them.
+fn resource_values(w: &mut W, current: Option<&MetricValueStatus>, target: &MetricTarget) {
+    if target.average_value.is_some() {
+        let cur = current.map(|c| quantity(&c.average_value)).unwrap_or_else(|| "<unknown>".into());
+        w.line(0, &format!(":\t{cur} / {}", quantity(&target.average_value)));
+    } else {
+        w.line(1, &format!("(as a percentage of request):\t{} / {}", utilization(current), target_utilization(target)));
+    }
+}
+
 fn metric_line(w: &mut W, m: &MetricSpec, status: Option<&MetricStatus>) {
     match m.type_.as_str() {
         "Resource" => {
             let Some(r) = &m.resource else { return };
             w.w(1, &format!("resource {} on pods", r.name));
             let current = status.and_then(|s| s.resource.as_ref()).map(|r| &r.current);
-            if r.target.average_value.is_some() {
-                let cur = current.map(|c| quantity(&c.average_value)).unwrap_or_else(|| "<unknown>".into());
-                w.line(0, &format!(":\t{cur} / {}", quantity(&r.target.average_value)));
-            } else {
-                w.line(
-                    1,
-                    &format!(
-                        "(as a percentage of request):\t{} / {}",
-                        utilization(current),
-                        target_utilization(&r.target)
-                    ),
-                );
-            }
+            resource_values(w, current, &r.target);
         }
         "ContainerResource" => {
             let Some(r) = &m.container_resource else { return };
             w.w(1, &format!("resource {} of container \"{}\" on pods", r.name, r.container));
             let current = status.and_then(|s| s.container_resource.as_ref()).map(|r| &r.current);
-            if r.target.average_value.is_some() {
-                let cur = current.map(|c| quantity(&c.average_value)).unwrap_or_else(|| "<unknown>".into());
-                w.line(0, &format!(":\t{cur} / {}", quantity(&r.target.average_value)));
-            } else {
-                w.line(
-                    1,
-                    &format!(
-                        "(as a percentage of request):\t{} / {}",
-                        utilization(current),
-                        target_utilization(&r.target)
-                    ),
-                );
-            }
+            resource_values(w, current, &r.target);
         }
         "Pods" => w.line(
             1,
