@@ -86,6 +86,9 @@ test('the text is coloured by YAML role, lines are numbered, and a problem is ma
   assert.equal(await coloured.locator('.hl-line.problem').textContent(), '  replcas: 3');
   // The coloured copy scrolls with the textarea.
   await lab.setManifest(Array.from({ length: 80 }, (_, i) => `# line ${i + 1}`).join('\n'));
+  // Scroll once the coloured copy holds the 80 lines: scrolled before, it clamps to its old
+  // height (a flaky failure under load).
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor-coloured"]').textContent.includes('# line 80'));
   await lab.editor.evaluate((t) => { t.scrollTop = 400; t.dispatchEvent(new Event('scroll')); });
   await page.waitForFunction(() => document.querySelector('[data-testid="editor-coloured"]').scrollTop === document.querySelector('[data-testid="yaml-editor"]').scrollTop);
   await lab.screenshot('editor');
