@@ -44,10 +44,15 @@ test('a request a NetworkPolicy drops is marked at its pod with the policy, whic
   assert.equal(await dropped.getAttribute('data-dropped-at'), pod);
   assert.match(await dropped.locator('text').textContent(), /dropped: default-deny/);
   // The label sits above the pod's card: it does not cover the pod's name.
-  const label = await dropped.locator('rect.label-box').boundingBox();
-  const name = await page.locator(`[data-testid="pod-${pod}"] .pod-name`).boundingBox();
-  assert.ok(label && name, 'the label and the pod name are on the map');
-  assert.ok(label.y + label.height <= name.y + 2, `label ${JSON.stringify(label)} above name ${JSON.stringify(name)}`);
+  // (Measured in one go in the page: the dots are redrawn every frame.)
+  const placed = await page.waitForFunction((name) => {
+    const label = document.querySelector('[data-testid="map-overlay"] .dot.dropped rect.label-box');
+    const text = document.querySelector(`[data-testid="pod-${name}"] .pod-name`);
+    if (!label || !text) return null;
+    return { labelBottom: label.getBoundingClientRect().bottom, nameTop: text.getBoundingClientRect().top };
+  }, pod);
+  const { labelBottom, nameTop } = await placed.jsonValue();
+  assert.ok(labelBottom <= nameTop + 2, `the label (bottom ${labelBottom}) ends above the pod's name (top ${nameTop})`);
   assert.equal(await page.locator('[data-testid="map-overlay"] .dot.ok').count(), 0, 'nothing gets through');
   await lab.screenshot('network-policy-dropped');
   assert.deepEqual(errors, []);
