@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Seeds the fuzz corpora from the lab's own material: every manifest in tests/, lessons/ and
-# ../shared/corpus (if present), and every console line of the scenario scripts.
+# Seeds the fuzz corpora from the lab's own material: every manifest in tests/, lessons/, the
+# add-ons' manifests (an IngressClass, the ingress controller, metrics-server) and ../shared/corpus
+# (if present), and every console line of the scenario scripts.
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/manifest corpus/command
-sources=(../tests ../lessons)
+sources=(../tests ../lessons ../crates/engine/src/addons)
 [ -d ../../shared/corpus ] && sources+=(../../shared/corpus)
 find "${sources[@]}" -name '*.yaml' -size -64k | while read -r f; do
   cp "$f" "corpus/manifest/$(sha1sum "$f" | cut -c1-16)"
