@@ -4,6 +4,7 @@
 //! `replicaset::ReplicaSetController`).
 //! One controller, one module, with helpers named after upstream's.
 
+pub mod apiservice_availability;
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
