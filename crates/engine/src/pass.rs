@@ -98,6 +98,8 @@ pub(crate) struct Controllers {
     pub endpoints: EndpointsController,
     /// What the HPA controller remembers (recent recommendations and scale events).
     pub hpa: controllers::hpa::HpaController,
+    /// The Ingress versions each ingress-nginx controller pod has taken in (and logged).
+    pub ingress_nginx_seen: controllers::ingress_nginx_annotations::Seen,
 }
 
 impl Controllers {
@@ -230,6 +232,9 @@ impl Engine {
         };
         pass.pending.push_back((who, Action::Cause(Box::new(because))));
         let now = self.now;
+        if stage == Stage::IngressNginx {
+            self.log_ingress_annotations();
+        }
         if stage == Stage::HorizontalPodAutoscaler {
             // It reads metrics-server's numbers, which the engine as a whole holds.
             let mut hpa = std::mem::take(&mut self.controllers.hpa);

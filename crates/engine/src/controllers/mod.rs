@@ -11,6 +11,7 @@ pub mod gc;
 pub mod hpa;
 pub mod hpa_replicas;
 pub mod ingress_nginx;
+pub mod ingress_nginx_annotations;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;
