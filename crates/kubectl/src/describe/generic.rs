@@ -2,8 +2,8 @@
 //! `kubectl describe` prints for a kind it has no describer of its own for (an APIService,
 //! a custom resource). Name, Namespace, Labels and Annotations, then every other field of
 //! the object as the server returns it (`printUnstructuredContent`: keys sorted, each
-//! labelled by `smartLabelFor`, maps and lists nested two spaces deeper), then its events.
-//! Upstream also prints `Managed Fields` under Metadata; the lab keeps no managedFields.
+//! labelled by `smartLabelFor`, maps and lists nested two spaces deeper; managedFields
+//! left out), then its events.
 
 use super::{describe_events, labels_multiline, W};
 use kubelab_api::*;
@@ -11,7 +11,8 @@ use kubelab_engine::store::Store;
 use serde_json::Value as Json;
 
 /// The paths printUnstructuredContent skips: printed above, or not at all.
-const SKIPPED: &[&str] = &[".metadata.name", ".metadata.namespace", ".metadata.labels", ".metadata.annotations"];
+const SKIPPED: &[&str] =
+    &[".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels", ".metadata.annotations"];
 
 pub fn generic(o: &Object, store: &Store, now: Time) -> String {
     let mut w = W(String::new());
