@@ -27,6 +27,7 @@ KINDS = [
     ("IngressClass", "io.k8s.api.networking.v1.IngressClass"),
     ("NetworkPolicy", "io.k8s.api.networking.v1.NetworkPolicy"),
     ("HorizontalPodAutoscaler", "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler"),
+    ("APIService", "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService"),
 ]
 
 INT_OR_STRING = ("IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML "

@@ -46,6 +46,12 @@ pub fn default_object(obj: &mut Object) {
         }
         Object::NetworkPolicy(np) => default_network_policy(np),
         Object::HorizontalPodAutoscaler(h) => default_hpa(h),
+        // apiregistration/v1 SetDefaults_ServiceReference: port 443.
+        Object::APIService(a) => {
+            if let Some(s) = &mut a.spec.service {
+                s.port.get_or_insert(443);
+            }
+        }
         Object::Node(_) | Object::ConfigMap(_) | Object::Endpoints(_) | Object::Event(_) | Object::Ingress(_) => {}
     }
 }

@@ -3,6 +3,7 @@
 //! Parse → default → validate happens once, here, at the API boundary; the engine then
 //! trusts its types. Nothing in this crate does I/O or reads a clock.
 
+pub mod apiregistration;
 pub mod apps;
 pub mod autoscaling;
 pub mod core;
@@ -19,6 +20,7 @@ pub mod storage;
 pub mod tracked;
 pub mod validate;
 
+pub use apiregistration::*;
 pub use apps::*;
 pub use autoscaling::*;
 pub use core::*;

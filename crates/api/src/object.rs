@@ -1,5 +1,6 @@
 //! The kinds the lab serves, and `Object`: one typed value of any of them.
 
+use crate::apiregistration::APIService;
 use crate::apps::{Deployment, ReplicaSet, StatefulSet};
 use crate::autoscaling::HorizontalPodAutoscaler;
 use crate::core::{
@@ -99,7 +100,8 @@ macro_rules! served_kinds {
             Ingress,
             IngressClass,
             NetworkPolicy,
-            HorizontalPodAutoscaler
+            HorizontalPodAutoscaler,
+            APIService
         }
     };
 }
@@ -189,6 +191,9 @@ kind!(NetworkPolicy, group: "networking.k8s.io", resource: "networkpolicies", si
 // autoscaling/v2 is the preferred version (v1 manifests are converted on the way in: parse.rs).
 kind!(HorizontalPodAutoscaler, group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers",
       singular: "horizontalpodautoscaler", short: ["hpa"], namespaced: true, codec: derived);
+// `kubectl api-resources` (1.31): apiservices, no short names, apiregistration.k8s.io/v1, cluster-scoped.
+kind!(APIService, group: "apiregistration.k8s.io", resource: "apiservices", singular: "apiservice", short: [],
+      namespaced: false, codec: derived);
 
 /// The `Object` enum, its per-variant dispatch and the `KINDS` table, from the one list.
 macro_rules! object_enum {

@@ -8,6 +8,7 @@ use crate::object::Object;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod apiregistration;
 mod autoscaling;
 mod image_ref;
 mod names;
@@ -126,6 +127,8 @@ enum NameRule {
     Subdomain,
     Label,
     Dns1035,
+    /// The kind checks its name itself (an APIService's is `VERSION.GROUP`).
+    CheckedByKind,
 }
 
 fn validate_meta(m: &ObjectMeta, namespaced: bool, rule: NameRule) -> Vec<FieldError> {
@@ -137,6 +140,7 @@ fn validate_meta(m: &ObjectMeta, namespaced: bool, rule: NameRule) -> Vec<FieldE
             NameRule::Subdomain => dns1123_subdomain(&m.name),
             NameRule::Label => dns1123_label(&m.name),
             NameRule::Dns1035 => dns1035_label(&m.name),
+            NameRule::CheckedByKind => Vec::new(),
         };
         for msg in msgs {
             out.push(invalid("metadata.name", q(&m.name), msg));
@@ -202,6 +206,7 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
             out.extend(autoscaling::validate_hpa(h));
             out
         }
+        Object::APIService(a) => apiregistration::validate_apiservice(a),
         Object::IngressClass(c) => {
             let mut out = validate_meta(&c.metadata, false, NameRule::Subdomain);
             out.extend(networking::validate_ingress_class(c));

@@ -44,6 +44,7 @@ const SERVED: &[&str] = &[
     "IngressClass",
     "NetworkPolicy",
     "HorizontalPodAutoscaler",
+    "APIService",
 ];
 
 #[test]

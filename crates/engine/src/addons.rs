@@ -6,10 +6,11 @@
 //! What the manifests leave out, and why: ServiceAccounts, RBAC and the admission webhook
 //! (its Secret, ValidatingWebhookConfiguration and the two `kube-webhook-certgen` Jobs) are
 //! kinds the lab does not serve, so the controller runs without `--validating-webhook`
-//! (invalid Ingresses are still refused: the API server's own validation runs). The
-//! metrics-server's APIService (`v1beta1.metrics.k8s.io`) is not a served kind either: the
-//! Metrics API counts as available once the `metrics-server` Service has a ready endpoint,
-//! which is what the aggregator's availability check looks at.
+//! (invalid Ingresses are still refused: the API server's own validation runs).
+//! metrics-server's APIService `v1beta1.metrics.k8s.io` is created first, as minikube's
+//! `metrics-apiservice.yaml` is: the API server's availability controller
+//! (`controllers::apiservice_availability`) marks it Available once the `metrics-server`
+//! Service has a ready endpoint, and only then is the Metrics API there for `kubectl top`.
 
 use crate::*;
 
@@ -106,12 +107,17 @@ impl Engine {
         self.settle();
     }
 
-    /// Whether `kubectl top` finds the Metrics API: metrics-server has a ready endpoint.
+    /// Whether `kubectl top` finds the Metrics API: discovery lists metrics.k8s.io/v1beta1
+    /// (kubectl's SupportedMetricsAPIVersionAvailable) only while an APIService serves it
+    /// and is Available (the aggregator marks an unavailable one's discovery stale, and
+    /// client-go drops a stale version from the group).
     pub fn metrics_available(&self) -> bool {
-        self.store
-            .endpoints
-            .get(&("kube-system".to_string(), "metrics-server".to_string()))
-            .is_some_and(|e| e.subsets.iter().any(|s| !s.addresses.is_empty()))
+        self.store.apiservices.values().any(|a| {
+            a.spec.group == "metrics.k8s.io"
+                && a.spec.version == "v1beta1"
+                && a.spec.service.is_some()
+                && a.is_available()
+        })
     }
 }
 
@@ -140,12 +146,23 @@ mod tests {
         let a = addon("metrics-server").unwrap();
         e.enable_addon(a).unwrap();
         assert!(e.addon_enabled(a));
+        let c =
+            e.store().apiservices[&(String::new(), "v1beta1.metrics.k8s.io".to_string())].available().cloned().unwrap();
+        assert_eq!((c.status.as_str(), c.reason.as_str()), ("False", "MissingEndpoints"));
+        assert_eq!(
+            c.message,
+            "endpoints for service/metrics-server in \"kube-system\" have no addresses with port name \"https\""
+        );
         e.advance(40_000, &mut |_| {});
         assert!(!e.metrics_available(), "not ready before its second scrape");
         e.advance(40_000, &mut |_| {});
         assert!(e.metrics_available());
+        let apiservice =
+            |e: &Engine| e.store().apiservices.get(&(String::new(), "v1beta1.metrics.k8s.io".to_string())).cloned();
+        assert_eq!(apiservice(&e).unwrap().available().unwrap().reason, "Passed");
         e.disable_addon(a);
         assert!(!e.addon_enabled(a));
+        assert!(apiservice(&e).is_none(), "disabling removes the APIService");
         e.advance(60_000, &mut |_| {});
         assert!(!e.metrics_available());
     }

@@ -1,6 +1,6 @@
 //! What a new cluster holds before anyone writes: the system namespaces (each with its
 //! root CA ConfigMap), the default StorageClass, the nodes, and the `kubernetes` Service
-//! with its Endpoints.
+//! with its Endpoints, and the API server's Local APIServices (`autoregister.rs`).
 
 use crate::*;
 
@@ -86,5 +86,6 @@ impl Engine {
             }],
         };
         self.store.create(Object::Endpoints(ep), self.now);
+        self.register_local_apiservices();
     }
 }

@@ -5,6 +5,7 @@
 //! PCG32. The same seed and the same commands give byte-identical results.
 
 pub mod addons;
+pub mod autoregister;
 mod boot;
 pub mod causes;
 mod clock;
@@ -334,6 +335,7 @@ impl Engine {
             Object::ReplicaSet(rs) => rs.status = ReplicaSetStatus::default(),
             Object::StatefulSet(s) => s.status = StatefulSetStatus::default(),
             Object::HorizontalPodAutoscaler(h) => h.status = HorizontalPodAutoscalerStatus::default(),
+            Object::APIService(a) => controllers::apiservice_availability::prepare_for_create(a, self.now),
             Object::Ingress(i) => {
                 // DefaultIngressClass admission: no class named (nor the old annotation) → the
                 // default one.
@@ -565,6 +567,8 @@ impl Engine {
             // Their strategies' PrepareForUpdate keep the stored status (ingressStrategy,
             // namespaceStrategy, v1.31): an apply does not clear an Ingress's address.
             (Object::Ingress(o), Object::Ingress(n)) => n.status = o.status.clone(),
+            // apiServerStrategy.PrepareForUpdate (kube-aggregator registry/apiservice).
+            (Object::APIService(o), Object::APIService(n)) => n.status = o.status.clone(),
             (Object::Namespace(o), Object::Namespace(n)) => n.status = o.status.clone(),
             _ => {}
         }

@@ -169,12 +169,17 @@ impl Engine {
 impl controllers::hpa_replicas::MetricsSource for Engine {
     fn api(&self) -> controllers::hpa_replicas::MetricsApi {
         use controllers::hpa_replicas::MetricsApi;
-        if self.metrics_available() {
-            MetricsApi::Ready
-        } else if self.store.deployments.contains_key(&("kube-system".to_string(), "metrics-server".to_string())) {
-            MetricsApi::Unavailable
-        } else {
-            MetricsApi::NotFound
+        // The aggregator answers 404 without an APIService for metrics.k8s.io/v1beta1 and
+        // 503 while the one there is not Available.
+        let apiservice = self
+            .store
+            .apiservices
+            .values()
+            .find(|a| a.spec.group == "metrics.k8s.io" && a.spec.version == "v1beta1" && a.spec.service.is_some());
+        match apiservice {
+            None => MetricsApi::NotFound,
+            Some(_) if self.metrics_available() => MetricsApi::Ready,
+            Some(_) => MetricsApi::Unavailable,
         }
     }
     fn pod(&self, p: &Pod) -> Option<PodMetrics> {
@@ -212,5 +217,20 @@ mod tests {
         assert_eq!(m.cpu_millis(), 4, "its idle CPU");
         assert_eq!(m.memory_bytes(), 19 * MI);
         assert!(e.node_metrics(&ms.spec.node_name).is_some());
+    }
+
+    #[test]
+    fn the_hpa_finds_no_metrics_api_without_the_apiservice_and_an_unavailable_one_with_it() {
+        use controllers::hpa_replicas::{MetricsApi, MetricsSource};
+        let mut e = Engine::new(1);
+        assert_eq!(e.api(), MetricsApi::NotFound);
+        e.enable_addon(addons::addon("metrics-server").unwrap()).unwrap();
+        assert_eq!(e.api(), MetricsApi::Unavailable);
+        e.advance(70_000, &mut |_| {});
+        assert_eq!(e.api(), MetricsApi::Ready);
+        // Its server gone, the APIService stays: the aggregator answers 503, not 404.
+        e.delete("Deployment", "kube-system", "metrics-server", None, crate::Propagation::Background).unwrap();
+        e.advance(40_000, &mut |_| {});
+        assert_eq!(e.api(), MetricsApi::Unavailable);
     }
 }

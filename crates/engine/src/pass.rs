@@ -35,10 +35,12 @@ pub(crate) enum Stage {
     /// The ingress-nginx controller's own loop (when the add-on runs), after the load
     /// balancer controller whose address it publishes.
     IngressNginx,
+    /// The API server's APIService availability check, after the endpoints it reads.
+    ApiServiceAvailability,
 }
 
 impl Stage {
-    const ALL: [Stage; 14] = [
+    const ALL: [Stage; 15] = [
         Stage::NodeLifecycle,
         Stage::HorizontalPodAutoscaler,
         Stage::Deployment,
@@ -53,6 +55,7 @@ impl Stage {
         Stage::Endpoints,
         Stage::ServiceLb,
         Stage::IngressNginx,
+        Stage::ApiServiceAvailability,
     ];
 
     /// The component that runs this stage, by the name its events carry (None: the kubelets).
@@ -71,6 +74,7 @@ impl Stage {
             Stage::Endpoints => controllers::endpoints::NAME,
             Stage::ServiceLb => controllers::service_lb::NAME,
             Stage::IngressNginx => controllers::ingress_nginx::NAME,
+            Stage::ApiServiceAvailability => controllers::apiservice_availability::NAME,
         })
     }
 
@@ -94,6 +98,8 @@ pub(crate) struct Controllers {
     pub endpoints: EndpointsController,
     /// What the HPA controller remembers (recent recommendations and scale events).
     pub hpa: controllers::hpa::HpaController,
+    /// The Ingress versions each ingress-nginx controller pod has taken in (and logged).
+    pub ingress_nginx_seen: controllers::ingress_nginx_annotations::Seen,
 }
 
 impl Controllers {
@@ -226,6 +232,9 @@ impl Engine {
         };
         pass.pending.push_back((who, Action::Cause(Box::new(because))));
         let now = self.now;
+        if stage == Stage::IngressNginx {
+            self.log_ingress_annotations();
+        }
         if stage == Stage::HorizontalPodAutoscaler {
             // It reads metrics-server's numbers, which the engine as a whole holds.
             let mut hpa = std::mem::take(&mut self.controllers.hpa);
@@ -264,6 +273,7 @@ impl Engine {
             Stage::Endpoints => c.endpoints.reconcile(store, now),
             Stage::ServiceLb => controllers::service_lb::reconcile(store, now),
             Stage::IngressNginx => controllers::ingress_nginx::reconcile(store, now),
+            Stage::ApiServiceAvailability => controllers::apiservice_availability::reconcile(store, now),
         };
         pass.pending.extend(actions.into_iter().map(|a| (Who::Controllers, a)));
         true

@@ -274,6 +274,7 @@ pub struct Store {
     pub ingressclasses: Objects<IngressClass>,
     pub networkpolicies: Objects<NetworkPolicy>,
     pub hpas: Objects<HorizontalPodAutoscaler>,
+    pub apiservices: Objects<APIService>,
     resource_version: u64,
     uid_counter: u64,
     /// Every write, in order, for the controllers that look only at what changed since
@@ -378,6 +379,7 @@ stored! {
     IngressClass => ingressclasses,
     NetworkPolicy => networkpolicies,
     HorizontalPodAutoscaler => hpas,
+    APIService => apiservices,
 }
 
 /// The store's dispatch from a kind's name (or an `Object`'s variant) to its map.
@@ -576,6 +578,7 @@ impl Store {
             Object::IngressClass(o) => carry!(ingressclasses, o, |a, b| a.spec != b.spec),
             Object::NetworkPolicy(o) => carry!(networkpolicies, o, |a, b| a.spec != b.spec),
             Object::HorizontalPodAutoscaler(o) => carry!(hpas, o, no),
+            Object::APIService(o) => carry!(apiservices, o, no),
         };
         let Some(old_generation) = outcome else { return false };
         if let Some(g) = old_generation {

@@ -2,6 +2,8 @@
 //! `kubectl describe` text and the field labels `--field-selector` accepts. A kind added to
 //! `kubelab_api::served_kinds!` is a compile error here until it has its `Printed` impl.
 
+mod apiservice;
+
 use crate::describe;
 use crate::printers::{self, Table};
 use kubelab_api::*;

@@ -27,8 +27,9 @@ pub fn top(engine: &mut Engine, words: &[String], _ctx: &mut Ctx) -> Output {
         Ok(a) => a,
         Err(e) => return Output::error(e),
     };
-    // kubectl asks the discovery API for metrics.k8s.io first (top_pod.go, top_node.go):
-    // without a ready metrics-server behind the APIService there is none.
+    // kubectl asks the discovery API for metrics.k8s.io first (top_pod.go, top_node.go:
+    // SupportedMetricsAPIVersionAvailable): it is there only while the APIService
+    // v1beta1.metrics.k8s.io is Available (`Engine::metrics_available`).
     let resource = words.first().map(String::as_str);
     if matches!(resource, Some("node" | "nodes" | "no" | "pod" | "pods" | "po")) && !engine.metrics_available() {
         return Output::error("error: Metrics API not available");

@@ -281,6 +281,12 @@ pub enum Rule {
         ip: Option<Box<str>>,
         after_ms: u64,
     },
+    /// The API server's availability controller: an APIService's Available condition and
+    /// its reason (MissingEndpoints, Passed...).
+    ApiServiceAvailable {
+        available: bool,
+        reason: &'static str,
+    },
 }
 
 /// What the PersistentVolume controller decided, by its names.
@@ -474,6 +480,10 @@ impl Rule {
             Rule::LoadBalancer { ip: None, .. } => {
                 format!("{object} is no longer of type LoadBalancer: removed its load balancer ingress")
             }
+            Rule::ApiServiceAvailable { available, reason } => format!(
+                "{object}: checked the Service behind it (exists, listens on the port, has a ready endpoint with that port's name): Available {} ({reason})",
+                if *available { "True" } else { "False" }
+            ),
         }
     }
 }

@@ -4,12 +4,14 @@
 //! `replicaset::ReplicaSetController`).
 //! One controller, one module, with helpers named after upstream's.
 
+pub mod apiservice_availability;
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
 pub mod hpa;
 pub mod hpa_replicas;
 pub mod ingress_nginx;
+pub mod ingress_nginx_annotations;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;

@@ -97,6 +97,53 @@ pub fn rewrite(i: &Ingress) -> Rewrite {
     }
 }
 
+/// What the controller logs as it parses an Ingress's annotations (store.go `syncIngress`
+/// → `Extract`, on every add and update of an Ingress of its class, and for each at its
+/// start): for each value its validator refuses (an empty value is not validated),
+/// validators.go:237's warning, then the annotation's own "is invalid, defaulting to"
+/// line, each with the file and line klog names (controller-v1.11.3). Returns (caller,
+/// message) pairs. Upstream parses the groups in a Go map's order, which varies; here
+/// Canary comes before Rewrite. Not listed: app-root (its own wording) and the groups the
+/// lab does not read.
+pub fn parse_warnings(i: &Ingress) -> Vec<(&'static str, String)> {
+    // (annotation, validator, caller of its "is invalid" line, what it defaults to).
+    type Check = (&'static str, fn(&str) -> bool, &'static str, &'static str);
+    const CHECKS: &[Check] = &[
+        ("canary", |s| parse_bool(s).is_some(), "main.go:127", "is invalid, defaulting to 'false'"),
+        ("canary-weight", |s| parse_int(s).is_some(), "main.go:135", "is invalid, defaulting to '0'"),
+        ("canary-weight-total", |s| parse_int(s).is_some(), "main.go:143", "is invalid, defaulting to '100'"),
+        ("canary-by-header", |s| basic_chars(s).is_some(), "main.go:151", "is invalid, defaulting to ''"),
+        ("canary-by-header-value", |s| basic_chars(s).is_some(), "main.go:159", "is invalid, defaulting to ''"),
+        ("canary-by-header-pattern", |s| regex_chars(s).is_some(), "main.go:167", "is invalid, defaulting to ''"),
+        ("canary-by-cookie", |s| basic_chars(s).is_some(), "main.go:175", "is invalid, defaulting to ''"),
+        // Upstream's format string is "%sis invalid, defaulting to empty".
+        ("rewrite-target", |s| path_with_capture(s).is_some(), "main.go:148", "is invalid, defaulting to empty"),
+        // The defaults are the ConfigMap's (ssl-redirect true, the others false).
+        ("ssl-redirect", |s| parse_bool(s).is_some(), "main.go:155", "is invalid, defaulting to 'true'"),
+        ("preserve-trailing-slash", |s| parse_bool(s).is_some(), "main.go:162", "is invalid, defaulting to 'false'"),
+        ("force-ssl-redirect", |s| parse_bool(s).is_some(), "main.go:170", "is invalid, defaulting to 'false'"),
+        ("use-regex", |s| parse_bool(s).is_some(), "main.go:178", "is invalid, defaulting to 'false'"),
+    ];
+    let mut out = Vec::new();
+    for (name, valid, caller, defaulting) in CHECKS {
+        let Some(value) = get(i, name).filter(|v| !v.is_empty()) else { continue };
+        if valid(value) {
+            continue;
+        }
+        let m = &i.metadata;
+        out.push((
+            "validators.go:237",
+            format!(
+                "validation error on ingress {}/{}: annotation {name} contains invalid value {value}",
+                m.namespace, m.name
+            ),
+        ));
+        let sep = if *name == "rewrite-target" { "" } else { " " };
+        out.push((caller, format!("{name}{sep}{defaulting}")));
+    }
+    out
+}
+
 impl Rewrite {
     /// template.go `needsRewrite`: a target that is not the location's own path.
     pub fn needs_rewrite(&self, path: &str) -> bool {
@@ -133,6 +180,24 @@ mod tests {
         assert!(c.enabled);
         assert_eq!(c.weight, 10);
         assert_eq!(c.header, "XCanary", "spaces are removed before the check");
+    }
+
+    #[test]
+    fn each_refused_value_is_logged_twice_an_empty_or_valid_one_not_at_all() {
+        let mut i =
+            ingress(&[("canary", "yes"), ("canary-weight", ""), ("rewrite-target", "/a?b"), ("use-regex", "true")]);
+        i.metadata.namespace = "default".into();
+        i.metadata.name = "web".into();
+        let lines: Vec<String> = parse_warnings(&i).into_iter().map(|(at, m)| format!("{at}] {m}")).collect();
+        assert_eq!(
+            lines,
+            [
+                "validators.go:237] validation error on ingress default/web: annotation canary contains invalid value yes",
+                "main.go:127] canary is invalid, defaulting to 'false'",
+                "validators.go:237] validation error on ingress default/web: annotation rewrite-target contains invalid value /a?b",
+                "main.go:148] rewrite-targetis invalid, defaulting to empty",
+            ]
+        );
     }
 
     #[test]
