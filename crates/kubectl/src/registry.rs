@@ -186,7 +186,18 @@ pub static KUBECTL: &[Verb] = &[
     kubectl("taint", |e, w, _| nodes::taint(e, w), Writes)
         .dry_run()
         .help(&[("kubectl taint", "Update the taints on one or more nodes")]),
-    kubectl("top", crate::top::top, Reads).help(&[("kubectl top", "Display resource (CPU/memory) usage")]),
+    kubectl("top", crate::top::top, Reads)
+        .flags(&[
+            "--all-namespaces",
+            "--containers",
+            "--field-selector",
+            "--namespace",
+            "--no-headers",
+            "--selector",
+            "--show-capacity",
+            "--sort-by",
+        ])
+        .help(&[("kubectl top", "Display resource (CPU/memory) usage")]),
     kubectl("uncordon", |e, w, _| nodes::cordon(e, w, true), Writes)
         .dry_run()
         .help(&[("kubectl uncordon", "Mark node as schedulable")]),
