@@ -3,6 +3,9 @@
 //! progress), which it drives from the DOM's events and draws.
 //!
 //! **Invariant:** only this crate reads the wall clock, OS randomness or the DOM.
+// Each sort on a new element type is another copy of the sort code in the page's wasm:
+// kubelab_api::sort shares one (clippy.toml).
+#![cfg_attr(not(test), warn(clippy::disallowed_methods))]
 
 pub mod app;
 pub mod components;

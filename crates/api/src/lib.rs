@@ -2,6 +2,9 @@
 //!
 //! Parse → default → validate happens once, here, at the API boundary; the engine then
 //! trusts its types. Nothing in this crate does I/O or reads a clock.
+// Each sort on a new element type is another copy of the sort code in the page's wasm:
+// kubelab_api::sort shares one (clippy.toml).
+#![cfg_attr(not(test), warn(clippy::disallowed_methods))]
 
 pub mod apiregistration;
 pub mod apps;

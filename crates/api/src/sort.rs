@@ -56,6 +56,7 @@ pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> std::collections::BTre
 
 /// The one copy of the sort: positions, compared through `cmp`.
 #[inline(never)]
+#[allow(clippy::disallowed_methods)] // the one place the standard library's sort is used
 fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|a, b| cmp(*a, *b));
 }

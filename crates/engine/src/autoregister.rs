@@ -26,7 +26,7 @@ const PRIORITIES: &[(&str, &str, i32, i32)] = &[
 fn served_group_versions() -> Vec<(&'static str, &'static str)> {
     let mut gvs: Vec<(&str, &str)> = KINDS.iter().map(|k| (k.group, k.version)).collect();
     gvs.push(("autoscaling", "v1"));
-    gvs.sort_unstable();
+    kubelab_api::sort::natural(&mut gvs);
     gvs.dedup();
     gvs
 }
@@ -55,7 +55,7 @@ pub fn local_apiservices() -> Vec<APIService> {
             })
         })
         .collect();
-    out.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    kubelab_api::sort::by(&mut out, |a, b| a.metadata.name.cmp(&b.metadata.name));
     out
 }
 

@@ -3,6 +3,9 @@
 //! **Invariant:** nothing here reads the wall clock, OS randomness or the DOM. Time is a
 //! simulated clock that jumps from one scheduled event to the next; chance is a seeded
 //! PCG32. The same seed and the same commands give byte-identical results.
+// Each sort on a new element type is another copy of the sort code in the page's wasm:
+// kubelab_api::sort shares one (clippy.toml).
+#![cfg_attr(not(test), warn(clippy::disallowed_methods))]
 
 pub mod addons;
 pub mod autoregister;

@@ -1,6 +1,9 @@
 //! kubectl and the lab's own commands over a kubelab engine, with kubectl-exact printers.
 //! Shared by the browser console and the `kubelab` runner, so every command is testable
 //! natively.
+// Each sort on a new element type is another copy of the sort code in the page's wasm:
+// kubelab_api::sort shares one (clippy.toml).
+#![cfg_attr(not(test), warn(clippy::disallowed_methods))]
 
 pub mod addons;
 pub mod apply;

@@ -131,8 +131,10 @@ fn top_nodes(engine: &Engine, q: &Query, show_capacity: bool) -> Output {
     }
     // NodeMetricsSorter: descending usage, or by name.
     match q.sort_by {
-        "cpu" => measured.sort_by_key(|(_, m)| std::cmp::Reverse(m.cpu_nanocores.div_ceil(1_000_000))),
-        "memory" => measured.sort_by_key(|(_, m)| std::cmp::Reverse(m.memory_bytes)),
+        "cpu" => {
+            kubelab_api::sort::by_key(&mut measured, |(_, m)| std::cmp::Reverse(m.cpu_nanocores.div_ceil(1_000_000)))
+        }
+        "memory" => kubelab_api::sort::by_key(&mut measured, |(_, m)| std::cmp::Reverse(m.memory_bytes)),
         _ => {}
     }
     let mut text = String::new();
@@ -185,8 +187,10 @@ fn top_pods(engine: &Engine, q: &Query, a: &Args, fields: Option<&crate::fields:
     }
     // PodMetricsSorter: descending usage, or the list's order (namespace, name).
     match q.sort_by {
-        "cpu" => measured.sort_by_key(|(_, m)| std::cmp::Reverse(pod_cpu_nanocores(m).div_ceil(1_000_000))),
-        "memory" => measured.sort_by_key(|(_, m)| std::cmp::Reverse(m.memory_bytes())),
+        "cpu" => kubelab_api::sort::by_key(&mut measured, |(_, m)| {
+            std::cmp::Reverse(pod_cpu_nanocores(m).div_ceil(1_000_000))
+        }),
+        "memory" => kubelab_api::sort::by_key(&mut measured, |(_, m)| std::cmp::Reverse(m.memory_bytes())),
         _ => {}
     }
     let containers = a.bool("containers");
@@ -206,9 +210,9 @@ fn top_pods(engine: &Engine, q: &Query, a: &Args, fields: Option<&crate::fields:
         // ContainerMetricsSorter: descending usage, or by container name.
         let mut cs: Vec<_> = m.containers.iter().collect();
         match q.sort_by {
-            "cpu" => cs.sort_by_key(|c| std::cmp::Reverse(c.cpu_nanocores.div_ceil(1_000_000))),
-            "memory" => cs.sort_by_key(|c| std::cmp::Reverse(c.memory_bytes)),
-            _ => cs.sort_by(|x, y| x.name.cmp(&y.name)),
+            "cpu" => kubelab_api::sort::by_key(&mut cs, |c| std::cmp::Reverse(c.cpu_nanocores.div_ceil(1_000_000))),
+            "memory" => kubelab_api::sort::by_key(&mut cs, |c| std::cmp::Reverse(c.memory_bytes)),
+            _ => kubelab_api::sort::by(&mut cs, |x, y| x.name.cmp(&y.name)),
         }
         for c in cs {
             let line = usage_columns(&c.name, c.cpu_nanocores, c.memory_bytes);

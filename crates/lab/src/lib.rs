@@ -7,6 +7,9 @@
 //! **Invariant:** no Yew, no DOM, no wall clock of its own. What only a browser has
 //! (storage, the time now) comes in through `platform::Platform`, so all of this runs and is
 //! tested natively; the page is a view of it plus the platform in a few dozen lines.
+// Each sort on a new element type is another copy of the sort code in the page's wasm:
+// kubelab_api::sort shares one (clippy.toml).
+#![cfg_attr(not(test), warn(clippy::disallowed_methods))]
 
 pub mod clock;
 pub mod console;

@@ -5,6 +5,9 @@
 //! compiled in (see build.rs); a malformed one is an error with its file and line, found by
 //! this crate's tests. The page's wasm carries none: it fetches them as one file, the bundle
 //! (`bundle_url`, decoded by `from_bundle`), after it has started.
+// Each sort on a new element type is another copy of the sort code in the page's wasm:
+// kubelab_api::sort shares one (clippy.toml).
+#![cfg_attr(not(test), warn(clippy::disallowed_methods))]
 
 pub mod check;
 pub mod markdown;

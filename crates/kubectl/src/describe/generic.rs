@@ -31,7 +31,7 @@ pub fn generic(o: &Object, store: &Store, now: Time) -> String {
 /// printUnstructuredContent.
 fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, Json>, prefix: &str) {
     let mut fields: Vec<&String> = content.keys().collect();
-    fields.sort();
+    kubelab_api::sort::natural(&mut fields);
     for field in fields {
         let path = format!("{prefix}.{field}");
         if SKIPPED.contains(&path.as_str()) {
