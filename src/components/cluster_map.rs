@@ -8,6 +8,7 @@
 
 use super::draw_budget::{admit, draw_again_soon};
 use super::ingress_box::{rule_anchor, IngressBox};
+use super::pod_cpu::{PodCpuLayer, CPU_LINE_H};
 use crate::model::{node_status, owner_colour, ClusterView, FlowView, NodeView, PodView, Selection, ServiceView};
 use kubelab_lab::why::Lit;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,14 +25,14 @@ const CHIP_GAP: u32 = 6;
 /// A node with more pods than this draws them as small squares (a 1,000-pod Deployment stays
 /// one screen tall, and cheap to draw); the chips' names and states are then in tooltips,
 /// the inspector and kubectl.
-const COMPACT_ABOVE: usize = 16;
+pub(super) const COMPACT_ABOVE: usize = 16;
 const SQ: u32 = 14;
 const SQ_GAP: u32 = 2;
 const SQ_PER_ROW: u32 = (NODE_W - 16 + SQ_GAP) / (SQ + SQ_GAP);
 
 /// Where each of a node's pods is drawn, in the node's own pixels: (x, y, width, height).
 /// A chip grows a line for each volume claim it mounts (at most MAX_CLAIMS drawn).
-fn pod_slots(pods: &[PodView]) -> Vec<(u32, u32, u32, u32)> {
+pub(super) fn pod_slots(pods: &[PodView]) -> Vec<(u32, u32, u32, u32)> {
     if pods.len() > COMPACT_ABOVE {
         return (0..pods.len() as u32)
             .map(|i| (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ))
@@ -53,7 +54,8 @@ const MAX_CLAIMS: usize = 2;
 const CLAIM_H: u32 = 20;
 
 fn chip_height(p: &PodView) -> u32 {
-    CHIP_H + reason_height(p) + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32
+    let cpu = if p.cpu_line { CPU_LINE_H } else { 0 };
+    CHIP_H + reason_height(p) + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32 + cpu
 }
 
 /// A failing pod's reason takes a line of its own under its state.
@@ -681,6 +683,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
             }
             { for ghosts }
             <PodLayer pods={n.pods.clone()} pod_selected={props.pod_selected.clone()} on_select={props.on_select.clone()} />
+            <PodCpuLayer pods={n.pods.clone()} cpu={n.cpu.clone()} />
             { lit }
         </svg>
     }
