@@ -13,6 +13,7 @@ pub mod inspector;
 pub mod lan_map;
 pub mod legend;
 pub mod lesson;
+mod lit_layer;
 mod pod_cpu;
 pub mod presenter;
 pub mod timeline;
