@@ -49,8 +49,9 @@ spec:
 
 /** `kubectl top pod`'s CPU per pod, in millicores. */
 async function topPods(lab) {
-  await lab.run('kubectl top pod --no-headers');
-  const rows = (await lab.lastOutput()).map((r) => r.text.trim().split(/\s+/));
+  await lab.run('kubectl top pod');
+  const [header, ...rows] = (await lab.lastOutput()).map((r) => r.text.trim().split(/\s+/));
+  assert.deepEqual(header, ['NAME', 'CPU(cores)', 'MEMORY(bytes)']);
   return new Map(rows.map(([name, cpu]) => [name, Number(cpu.replace(/m$/, ''))]));
 }
 
@@ -137,6 +138,7 @@ test('pods show kubectl top\'s CPU against their request on the map, and nothing
     if (p > 100) flagged += 1;
   }
   assert.ok(flagged > 0 && flagged < crowd.length, `some squares are over their request, not all (${flagged} of ${crowd.length})`);
+  await page.getByTestId('node-node-1').scrollIntoViewIfNeeded();
   await lab.screenshot('pod-cpu-squares');
 
   // metrics-server gone: kubectl top cannot answer, and the map draws no CPU.
