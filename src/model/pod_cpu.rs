@@ -11,8 +11,9 @@
 //! a container without a request gives the pod no utilization, `calculatePodRequests` in
 //! replica_calculator.go).
 //!
-//! The numbers change once per scrape (a minute), so they are read again only when the
-//! scrape or the store moved.
+//! The numbers change once per scrape (a minute), and metrics-server serves the last
+//! scrape's until the next one (pods created since have none yet), so they are read again
+//! only at a new scrape: not every frame while a load's requests change the store.
 
 use super::CpuUse;
 use kubelab_engine::Engine;
@@ -52,16 +53,15 @@ impl CpuUse {
 /// Each node's pods' CPU: (node name, its pods' CPU), in the store's node order.
 type ByNode = Rc<Vec<(String, NodeCpu)>>;
 
-/// The last `ByNode` read, and what it was read at: (the last scrape, the store's resource
-/// version, the engine's seed).
+/// The last `ByNode` read, and what it was read at: (the last scrape, the engine's seed).
 #[derive(Debug, Default)]
-pub struct PodCpuCache(RefCell<Option<((u64, u64, u64), ByNode)>>);
+pub struct PodCpuCache(RefCell<Option<((u64, u64), ByNode)>>);
 
 impl PodCpuCache {
     /// Each node's pods' CPU; empty while the Metrics API is not served.
     pub(super) fn by_node(&self, engine: &Engine) -> ByNode {
         let Some((_, last)) = engine.metric_scrapes() else { return Rc::default() };
-        let key = (last.0, engine.store().resource_version(), engine.seed());
+        let key = (last.0, engine.seed());
         if let Some((k, built)) = &*self.0.borrow() {
             if *k == key {
                 return built.clone();
