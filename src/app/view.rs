@@ -3,8 +3,8 @@
 
 use super::{App, Msg};
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ControlPlane, DemoPanel, EventsFeed, Inspector, LanMap, LessonPanel, OwnerLegend,
-    ScalingCharts, SimClock, Timeline, TrafficPanel, Workloads, YamlEditor,
+    scaling_charts, ApplyOutput, ClusterMap, Console, ControlPlane, DemoPanel, EventsFeed, Inspector, LanMap,
+    LessonPanel, OwnerLegend, SimClock, Timeline, TrafficPanel, Workloads, YamlEditor,
 };
 use crate::lessons::find;
 use crate::model::{
@@ -170,7 +170,7 @@ impl App {
                             }
                         </div>
                         if let Some(d) = &scaled {
-                            <ScalingCharts deployment={d.clone()} traffic={traffic.clone()} now_ms={engine.now().0} />
+                            { scaling_charts(d, traffic.as_ref(), engine.now().0) }
                         }
                         if lan.is_up() {
                             <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />

@@ -60,20 +60,12 @@ pub fn utilization_top(target: Option<i32>, history: &[HpaSample]) -> i32 {
     (top + 49) / 50 * 50
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ScalingChartsProps {
-    /// The Deployment the HPA scales, with its HPA.
-    pub deployment: DeploymentView,
-    pub traffic: Option<TrafficView>,
-    /// The simulated time now (the charts end there).
-    pub now_ms: u64,
-}
-
-#[function_component(ScalingCharts)]
-pub fn scaling_charts(props: &ScalingChartsProps) -> Html {
-    let d = &props.deployment;
+/// The two charts for Deployment `d` (with its HPA), the requests chart from `traffic`, both
+/// ending at the simulated time `now`. A plain function, not a component: it is drawn anew
+/// every frame anyway (its time axis moves), and each component costs the page's wasm its
+/// own copy of Yew's machinery.
+pub fn scaling_charts(d: &DeploymentView, traffic: Option<&TrafficView>, now: u64) -> Html {
     let Some(h) = &d.hpa else { return Html::default() };
-    let now = props.now_ms;
     let top_r = h.max.max(h.replicas).max(h.history.iter().map(|s| s.replicas).max().unwrap_or(0)).max(1);
     let top_u = utilization_top(h.target, &h.history);
     let ry = |r: i32| REPLICAS_TOP + REPLICAS_H * (1.0 - f64::from(r.min(top_r)) / f64::from(top_r));
@@ -120,7 +112,7 @@ pub fn scaling_charts(props: &ScalingChartsProps) -> Html {
     html! {
         <section class="scaling" data-testid="scaling" aria-label="Traffic and autoscaling">
             <div class="scaling-chart">
-                if let Some(t) = &props.traffic {
+                if let Some(t) = traffic {
                     { requests_chart(t) }
                 } else {
                     <h3 class="chart-title">{ "Requests per second" }</h3>

@@ -20,7 +20,7 @@ pub mod timeline;
 pub mod traffic;
 pub mod workloads;
 
-pub use autoscaling::ScalingCharts;
+pub use autoscaling::scaling_charts;
 pub use clock::SimClock;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};

@@ -5,7 +5,7 @@
 // "Metrics API not available") nothing is drawn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLab, newPage } from './harness.mjs';
+import { useLab, newPage, ARTIFACTS } from './harness.mjs';
 import { LabPage } from './lab-page.mjs';
 
 const env = useLab();
@@ -140,6 +140,7 @@ test('pods show kubectl top\'s CPU against their request on the map, and nothing
   assert.ok(flagged > 0 && flagged < crowd.length, `some squares are over their request, not all (${flagged} of ${crowd.length})`);
   await page.getByTestId('node-node-1').scrollIntoViewIfNeeded();
   await lab.screenshot('pod-cpu-squares');
+  await page.getByTestId('node-node-1').screenshot({ path: `${ARTIFACTS}pod-cpu-squares-node-1.png` });
 
   // metrics-server gone: kubectl top cannot answer, and the map draws no CPU.
   await lab.run('lab time play');
