@@ -722,7 +722,10 @@ fn pod_layer(props: &PodLayerProps) -> Html {
         |(((p, &(x, y, _, _)), key), _)| {
             let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
             if compact {
-                html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+                // A square shows no rate: without it, a square whose pod only answered more
+                // requests compares equal and is not drawn again (a load's rates move every frame).
+                let pod = PodView { rps: None, ..p.clone() };
+                html! { <PodDot {key} {pod} {x} {y} {selected} on_select={props.on_select.clone()} /> }
             } else {
                 html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
             }
