@@ -3,8 +3,8 @@
 
 use super::{App, Msg};
 use crate::components::{
-    ApplyOutput, ClusterMap, Console, ControlPlane, DemoPanel, EventsFeed, Inspector, LanMap, LessonPanel, OwnerLegend,
-    SimClock, Timeline, TrafficPanel, Workloads, YamlEditor,
+    scaling_charts, ApplyOutput, ClusterMap, Console, ControlPlane, DemoPanel, EventsFeed, Inspector, LanMap,
+    LessonPanel, OwnerLegend, SimClock, Timeline, TrafficPanel, Workloads, YamlEditor,
 };
 use crate::lessons::find;
 use crate::model::{
@@ -75,6 +75,11 @@ impl App {
             _ => None,
         };
         let reached = self.lab.clock.lagging();
+        let deploys = deployments(engine);
+        let traffic = TrafficView::from_engine(engine);
+        // An HPA at work: its chart and the requests chart side by side over the map (the
+        // first Deployment an HPA scales, in namespace and name order).
+        let scaled = deploys.iter().find(|d| d.hpa.is_some()).filter(|_| !vm_view).cloned();
         html! {
             <div class={classes!("app", self.presenter.then_some("presenter"))} data-testid="app" data-presenter={self.presenter.to_string()}
                  onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Cause(None)))}>
@@ -164,6 +169,9 @@ impl App {
                                 </p>
                             }
                         </div>
+                        if let Some(d) = &scaled {
+                            { scaling_charts(d, traffic.as_ref(), engine.now().0) }
+                        }
                         if lan.is_up() {
                             <LanMap lan={lan} disabled={busy} on_command={on_command.clone()} />
                         }
@@ -187,7 +195,7 @@ impl App {
                             <ClusterMap cluster={cluster} selected={self.selected.clone()} on_select={on_select.clone()} lit={lit_map}
                                         flow={FlowView::from_engine(engine, DOT_WALL_MS * self.lab.clock.speed() as u64)} />
                             <div class="map-foot">
-                                <Workloads deployments={deployments(engine)} selected={self.selected.clone()} disabled={busy}
+                                <Workloads deployments={deploys} selected={self.selected.clone()} disabled={busy}
                                            on_select={on_select} on_command={on_command.clone()} />
                                 <OwnerLegend {owners} />
                             </div>
@@ -207,7 +215,7 @@ impl App {
                                            on_why_hover={link.callback(Msg::WhyHover)} on_why_step={link.callback(Msg::Scrub)}
                                            on_close={link.callback(|_| Msg::CloseInspector)} />
                             }
-                            <TrafficPanel view={TrafficView::from_engine(engine)} {targets} disabled={busy} {on_command} />
+                            <TrafficPanel view={traffic} {targets} disabled={busy} requests_elsewhere={scaled.is_some()} {on_command} />
                             if !vm_view {
                                 <EventsFeed events={crate::model::events_feed(engine)} on_select={link.callback(Msg::Select)} />
                             }

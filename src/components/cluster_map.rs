@@ -8,6 +8,8 @@
 
 use super::draw_budget::{admit, draw_again_soon};
 use super::ingress_box::{rule_anchor, IngressBox};
+use super::lit_layer::lit_layer;
+use super::pod_cpu::{PodCpuLayer, CPU_LINE_H};
 use crate::model::{node_status, owner_colour, ClusterView, FlowView, NodeView, PodView, Selection, ServiceView};
 use kubelab_lab::why::Lit;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,14 +26,14 @@ const CHIP_GAP: u32 = 6;
 /// A node with more pods than this draws them as small squares (a 1,000-pod Deployment stays
 /// one screen tall, and cheap to draw); the chips' names and states are then in tooltips,
 /// the inspector and kubectl.
-const COMPACT_ABOVE: usize = 16;
+pub(super) const COMPACT_ABOVE: usize = 16;
 const SQ: u32 = 14;
 const SQ_GAP: u32 = 2;
 const SQ_PER_ROW: u32 = (NODE_W - 16 + SQ_GAP) / (SQ + SQ_GAP);
 
 /// Where each of a node's pods is drawn, in the node's own pixels: (x, y, width, height).
 /// A chip grows a line for each volume claim it mounts (at most MAX_CLAIMS drawn).
-fn pod_slots(pods: &[PodView]) -> Vec<(u32, u32, u32, u32)> {
+pub(super) fn pod_slots(pods: &[PodView]) -> Vec<(u32, u32, u32, u32)> {
     if pods.len() > COMPACT_ABOVE {
         return (0..pods.len() as u32)
             .map(|i| (8 + (i % SQ_PER_ROW) * (SQ + SQ_GAP), NODE_HEADER_H + (i / SQ_PER_ROW) * (SQ + SQ_GAP), SQ, SQ))
@@ -53,7 +55,8 @@ const MAX_CLAIMS: usize = 2;
 const CLAIM_H: u32 = 20;
 
 fn chip_height(p: &PodView) -> u32 {
-    CHIP_H + reason_height(p) + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32
+    let cpu = if p.cpu_line { CPU_LINE_H } else { 0 };
+    CHIP_H + reason_height(p) + CLAIM_H * p.claims.len().min(MAX_CLAIMS) as u32 + cpu
 }
 
 /// A failing pod's reason takes a line of its own under its state.
@@ -681,6 +684,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
             }
             { for ghosts }
             <PodLayer pods={n.pods.clone()} pod_selected={props.pod_selected.clone()} on_select={props.on_select.clone()} />
+            <PodCpuLayer pods={n.pods.clone()} cpu={n.cpu.clone()} />
             { lit }
         </svg>
     }
@@ -718,63 +722,16 @@ fn pod_layer(props: &PodLayerProps) -> Html {
         |(((p, &(x, y, _, _)), key), _)| {
             let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
             if compact {
-                html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+                // A square shows no rate: without it, a square whose pod only answered more
+                // requests compares equal and is not drawn again (a load's rates move every frame).
+                let pod = PodView { rps: None, ..p.clone() };
+                html! { <PodDot {key} {pod} {x} {y} {selected} on_select={props.on_select.clone()} /> }
             } else {
                 html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
             }
         },
     );
     html! { <g class="pods">{ for pods }</g> }
-}
-
-#[derive(Properties, PartialEq)]
-struct LitMarkProps {
-    name: String,
-    x: u32,
-    y: u32,
-    w: u32,
-    h: u32,
-    compact: bool,
-}
-
-/// Lit pods drawn over their chips or squares. Squares (a crowded node: hundreds) are one
-/// path, their names in `data-lit`, so lighting a thousand adds a handful of elements.
-fn lit_layer(lit: &[(&PodView, (u32, u32, u32, u32))], compact: bool) -> Html {
-    if lit.is_empty() {
-        return Html::default();
-    }
-    if compact {
-        let mut d = String::new();
-        for (_, (x, y, w, h)) in lit {
-            d.push_str(&format!("M{} {}h{}v{}h-{}z", x - 1, y - 1, w + 2, h + 2, w + 2));
-        }
-        let names: Vec<&str> = lit.iter().map(|(p, _)| p.name.as_str()).collect();
-        return html! { <path class="pod-lit square lit-squares" aria-hidden="true" {d} data-lit={names.join(" ")} /> };
-    }
-    let marks = lit.iter().map(|(p, (x, y, w, h))| {
-        html! { <LitMark key={p.name.clone()} name={p.name.clone()} x={*x} y={*y} w={*w} h={*h} compact={false} /> }
-    });
-    html! { <g class="lit-layer" aria-hidden="true">{ for marks }</g> }
-}
-
-/// A lit pod: a thick outline around its chip or square, and "◆" on a chip.
-#[function_component(LitMark)]
-fn lit_mark(props: &LitMarkProps) -> Html {
-    let (x, y, w, h) = (props.x as f32, props.y as f32, props.w as f32, props.h as f32);
-    let testid = format!("lit-{}", props.name);
-    if props.compact {
-        return html! {
-            <rect class="pod-lit square" data-testid={testid} x={(x - 1.5).to_string()} y={(y - 1.5).to_string()}
-                  width={(w + 3.0).to_string()} height={(h + 3.0).to_string()} rx="3" />
-        };
-    }
-    html! {
-        <g data-testid={testid}>
-            <rect class="pod-lit" x={(x - 2.0).to_string()} y={(y - 2.0).to_string()}
-                  width={(w + 4.0).to_string()} height={(h + 4.0).to_string()} rx="8" />
-            <text class="pod-lit-mark" x={(x + w - 8.0).to_string()} y={(y + 18.0).to_string()} text-anchor="end">{ "◆" }</text>
-        </g>
-    }
 }
 
 /// How long a pod that left fades out for, in wall-clock ms (the CSS animation's length).

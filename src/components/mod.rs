@@ -1,5 +1,6 @@
 //! Leaf views: function components with props and `on_*` callbacks; the root `App` owns state.
 
+pub mod autoscaling;
 pub mod clock;
 pub mod cluster_map;
 pub mod console;
@@ -12,11 +13,14 @@ pub mod inspector;
 pub mod lan_map;
 pub mod legend;
 pub mod lesson;
+mod lit_layer;
+mod pod_cpu;
 pub mod presenter;
 pub mod timeline;
 pub mod traffic;
 pub mod workloads;
 
+pub use autoscaling::scaling_charts;
 pub use clock::SimClock;
 pub use cluster_map::ClusterMap;
 pub use console::{Console, ConsoleLine, LineKind};

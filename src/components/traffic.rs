@@ -66,6 +66,9 @@ pub struct TrafficPanelProps {
     pub targets: Vec<String>,
     #[prop_or_default]
     pub disabled: bool,
+    /// The requests chart is drawn elsewhere (beside an HPA's chart, over the map).
+    #[prop_or_default]
+    pub requests_elsewhere: bool,
     pub on_command: Callback<String>,
 }
 
@@ -154,7 +157,7 @@ pub fn traffic_panel(props: &TrafficPanelProps) -> Html {
             <div class="panel-head"><h2 id="traffic-title">{ "Traffic" }</h2></div>
             { controls }
             if let Some(v) = &props.view {
-                <TrafficStats view={v.clone()} />
+                <TrafficStats view={v.clone()} requests_elsewhere={props.requests_elsewhere} />
             }
         </section>
     }
@@ -163,6 +166,7 @@ pub fn traffic_panel(props: &TrafficPanelProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct TrafficStatsProps {
     view: TrafficView,
+    requests_elsewhere: bool,
 }
 
 /// Chart geometry, in SVG units (drawn 1:1 when the panel is wide enough).
@@ -291,9 +295,9 @@ fn axes_and_lines(height: u32, top: u64, unit: &str, lines: &[Line], y: &dyn Fn(
 /// The line styles told apart by version (colour and dash), in the order versions sort.
 pub const VERSION_STYLES: usize = 4;
 
-#[function_component(TrafficStats)]
-fn traffic_stats(props: &TrafficStatsProps) -> Html {
-    let v = &props.view;
+/// The requests chart with its title: requests per simulated second over the last minute,
+/// ok bars with errors hatched on them, a line per answering version.
+pub fn requests_chart(v: &TrafficView) -> Html {
     let plot_h = (CHART_H - PLOT_TOP - AXIS_H) as f64;
     let (top, clipped) = chart_top(&v.seconds);
     let y = |n: f64| PLOT_TOP as f64 + plot_h * (1.0 - n.min(top as f64) / top as f64);
@@ -346,6 +350,33 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
         if clipped { format!("; the scale follows the successes, and error bars are cut at {top} (up to {max_errors} errors in a second)") } else { String::new() }
     );
 
+    html! {
+        <>
+            <h3 class="chart-title" id="traffic-chart-title">{ "Requests per second, by version" }</h3>
+            <svg class="traffic-chart" data-testid="traffic-chart" data-bars={drawn.to_string()} data-requests={total_in_chart.to_string()}
+                 viewBox={format!("0 0 {CHART_W} {CHART_H}")} preserveAspectRatio="xMinYMin meet" role="img" aria-label={summary.clone()}>
+                <title>{ summary }</title>
+                <defs>
+                    <pattern id="err-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <rect width="6" height="6" class="err-hatch-bg" />
+                        <line x1="0" y1="0" x2="0" y2="6" class="err-hatch-line" />
+                    </pattern>
+                </defs>
+                { for bars }
+                { axes_and_lines(CHART_H, top, "", &version_lines, &y) }
+                if clipped {
+                    <text class="tick chart-cut" data-testid="traffic-chart-cut" x={(AXIS_W + 4).to_string()} y={(PLOT_TOP + 9).to_string()}>
+                        { format!("errors cut at {top}/s (up to {max_errors}/s)") }
+                    </text>
+                }
+            </svg>
+        </>
+    }
+}
+
+#[function_component(TrafficStats)]
+fn traffic_stats(props: &TrafficStatsProps) -> Html {
+    let v = &props.view;
     let latency_top = nice_ceiling(v.latency.iter().flatten().map(|(_, p95)| *p95 as u64).max().unwrap_or(0).max(1));
     let latency_plot_h = (LATENCY_H - PLOT_TOP - AXIS_H) as f64;
     let latency_y = |ms: f64| PLOT_TOP as f64 + latency_plot_h * (1.0 - ms / latency_top as f64);
@@ -410,24 +441,11 @@ fn traffic_stats(props: &TrafficStatsProps) -> Html {
                     { if measuring { "errors: measuring…".to_string() } else { format!("errors: {:.1} /s", v.errors_per_s) } }
                 </p>
             </div>
-            <h3 class="chart-title" id="traffic-chart-title">{ "Requests per second, by version" }</h3>
-            <svg class="traffic-chart" data-testid="traffic-chart" data-bars={drawn.to_string()} data-requests={total_in_chart.to_string()}
-                 viewBox={view_box(CHART_H)} preserveAspectRatio="xMinYMin meet" role="img" aria-label={summary.clone()}>
-                <title>{ summary }</title>
-                <defs>
-                    <pattern id="err-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <rect width="6" height="6" class="err-hatch-bg" />
-                        <line x1="0" y1="0" x2="0" y2="6" class="err-hatch-line" />
-                    </pattern>
-                </defs>
-                { for bars }
-                { axes_and_lines(CHART_H, top, "", &version_lines, &y) }
-                if clipped {
-                    <text class="tick chart-cut" data-testid="traffic-chart-cut" x={(AXIS_W + 4).to_string()} y={(PLOT_TOP + 9).to_string()}>
-                        { format!("errors cut at {top}/s (up to {max_errors}/s)") }
-                    </text>
-                }
-            </svg>
+            if props.requests_elsewhere {
+                <p class="muted chart-elsewhere" data-testid="traffic-chart-elsewhere">{ "Requests per second: over the map, beside the HPA's chart." }</p>
+            } else {
+                { requests_chart(v) }
+            }
             <h3 class="chart-title">{ "Latency (ms)" }</h3>
             <svg class="traffic-chart latency-chart" data-testid="traffic-latency" viewBox={view_box(LATENCY_H)} preserveAspectRatio="xMinYMin meet"
                  role="img" aria-label={latency_summary.clone()}>

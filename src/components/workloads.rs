@@ -53,11 +53,11 @@ fn hpa_badge(deployment: &str, h: &HpaView) -> Html {
         .history
         .iter()
         .enumerate()
-        .map(|(i, (r, _))| format!("{:.1},{:.1}", x(i), H - f64::from(*r) / top * H))
+        .map(|(i, s)| format!("{:.1},{:.1}", x(i), H - f64::from(s.replicas) / top * H))
         .collect();
     let scale = f64::from(h.target.unwrap_or(50).max(1) * 2);
-    let bars = h.history.iter().enumerate().filter_map(|(i, (_, u))| {
-        let u = f64::from((*u)?).min(scale);
+    let bars = h.history.iter().enumerate().filter_map(|(i, s)| {
+        let u = f64::from(s.utilization?).min(scale);
         let height = u / scale * H;
         Some(html! { <rect class="hpa-util" x={format!("{:.1}", x(i) - 0.8)} y={format!("{:.1}", H - height)} width="1.6" height={format!("{height:.1}")} /> })
     });

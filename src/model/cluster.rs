@@ -50,6 +50,8 @@ pub struct NodeView {
     /// What happens next to a node in trouble, and when: `NotReady in 34s`.
     pub countdown: Option<String>,
     pub pods: Pods,
+    /// Its pods' CPU as metrics-server last reported it (none while it serves nothing).
+    pub cpu: NodeCpu,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +72,8 @@ pub struct PodView {
     /// A failing pod's reason in one short line (`Pending: Insufficient cpu`,
     /// `CrashLoopBackOff: back-off 20s`), drawn on the map.
     pub reason: Option<String>,
+    /// The Metrics API is served: a chip keeps a line for the pod's CPU.
+    pub cpu_line: bool,
 }
 
 /// A PersistentVolumeClaim a pod mounts, as the map shows it on the pod.
@@ -90,10 +94,14 @@ impl ClusterView {
     /// `from_engine`, with the pods' views from `cache` when nothing they show changed.
     pub fn from_engine_cached(engine: &Engine, cache: &PodViewCache) -> ClusterView {
         let pods = cache.pods(engine);
+        let cpu = cache.cpu.by_node(engine);
         let mut nodes: Vec<NodeView> = engine.store().nodes.values().map(|n| node_view(n, engine)).collect();
         for n in &mut nodes {
             if let Some(on_node) = pods.on(&n.name) {
                 n.pods = on_node.clone();
+            }
+            if let Some((_, c)) = cpu.iter().find(|(name, _)| *name == n.name) {
+                n.cpu = c.clone();
             }
         }
         ClusterView {
@@ -130,6 +138,7 @@ fn node_view(n: &Node, engine: &Engine) -> NodeView {
         powered_off,
         countdown,
         pods: Pods::default(),
+        cpu: NodeCpu::default(),
     }
 }
 
@@ -207,6 +216,7 @@ pub(super) fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
         rps: None,
         claims,
         reason: None,
+        cpu_line: false,
     }
 }
 

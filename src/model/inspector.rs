@@ -106,7 +106,7 @@ pub struct CpuUse {
 }
 
 impl CpuUse {
-    fn of(engine: &Engine, p: &Pod) -> Option<CpuUse> {
+    pub(super) fn of(engine: &Engine, p: &Pod) -> Option<CpuUse> {
         let used_m = engine.pod_metrics(p)?.cpu_millis();
         // A sum only when every container sets it (the HPA's utilization needs every request).
         let sum = |limits: bool| {

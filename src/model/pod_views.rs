@@ -2,7 +2,8 @@
 //! second; with 1,000 pods, building a `PodView` (with its strings) for each pod and
 //! comparing the lot against the last drawing was most of the page's work while nothing
 //! changed. A view is rebuilt only when a pod, a claim or the node list changed, or while a
-//! load runs (its rates move with the clock); an unchanged one compares equal by pointer.
+//! load runs (its rates move with the clock), or when the Metrics API came or went (a chip
+//! keeps a line for its CPU); an unchanged one compares equal by pointer.
 
 use super::cluster::{pod_reason, pod_view, shorten, PodView, REASON_CHARS};
 use super::traffic::RATE_SECONDS;
@@ -60,20 +61,23 @@ impl PodsByNode {
 /// most; the other failing pods say their status's short form.
 const DIAGNOSED_PODS: usize = 64;
 
-/// The last pods' views built, with a digest of what they were built from.
+/// The last pods' views built, with a digest of what they were built from; and their CPU.
 #[derive(Debug, Default)]
-pub struct PodViewCache(RefCell<Option<(u64, Rc<PodsByNode>)>>);
+pub struct PodViewCache {
+    views: RefCell<Option<(u64, Rc<PodsByNode>)>>,
+    pub(super) cpu: super::pod_cpu::PodCpuCache,
+}
 
 impl PodViewCache {
     pub(super) fn pods(&self, engine: &Engine) -> Rc<PodsByNode> {
         let digest = digest(engine);
-        if let Some((d, built)) = &*self.0.borrow() {
+        if let Some((d, built)) = &*self.views.borrow() {
             if *d == digest {
                 return built.clone();
             }
         }
         let built = Rc::new(build(engine));
-        *self.0.borrow_mut() = Some((digest, built.clone()));
+        *self.views.borrow_mut() = Some((digest, built.clone()));
         built
     }
 }
@@ -93,6 +97,7 @@ fn digest(engine: &Engine) -> u64 {
         key.hash(&mut h);
     }
     engine.load().map(|_| engine.now().0).hash(&mut h);
+    engine.metric_scrapes().is_some().hash(&mut h);
     h.finish()
 }
 
@@ -106,8 +111,10 @@ fn build(engine: &Engine) -> PodsByNode {
     // The engine's diagnosis is asked for only while few pods fail (each costs a look at
     // the nodes); beyond that, the status says why.
     let mut diagnoses = DIAGNOSED_PODS;
+    let cpu_line = engine.metric_scrapes().is_some();
     for p in store.pods.values() {
         let mut view = pod_view(p, store);
+        view.cpu_line = cpu_line;
         // The status's short form first (`Pending: Insufficient cpu`); a running pod that is
         // not Ready has none, so its diagnosis (the probe) says why.
         view.reason = pod_reason(p).or_else(|| {
@@ -125,7 +132,8 @@ fn build(engine: &Engine) -> PodsByNode {
         match by_node.iter_mut().find(|(name, _)| *name == p.spec.node_name) {
             Some((_, pods)) => pods.push(view),
             // Bound to a node that no longer exists: still not running anywhere.
-            None => unscheduled.push(view),
+            // (Nothing runs it: no CPU line.)
+            None => unscheduled.push(PodView { cpu_line: false, ..view }),
         }
     }
     PodsByNode {

@@ -663,10 +663,7 @@ mod hpa_beside_deployment {
         e.advance(46_000, &mut |_| {});
         let h = deployments(&e)[0].hpa.clone().unwrap();
         assert_eq!(h.history.len(), 3, "a point per 15 s sync");
-        assert!(
-            h.history.iter().all(|(replicas, util)| *replicas == 1 && util.is_none()),
-            "no metrics-server: no number"
-        );
+        assert!(h.history.iter().all(|s| s.replicas == 1 && s.utilization.is_none()), "no metrics-server: no number");
     }
 }
 
@@ -699,5 +696,41 @@ mod pod_cpu {
         let cpu = InspectorView::of(&e, &pod(&e)).cpu.expect("metrics after two scrapes");
         assert_eq!((cpu.request_m, cpu.limit_m, cpu.scale_m()), (Some(200), Some(500), 500));
         assert_eq!(cpu.text(), format!("{}m: {}% of its 200m request, limit 500m", cpu.used_m, cpu.used_m / 2));
+    }
+
+    /// The map's CPU per pod is the inspector's (kubectl top's number against the request),
+    /// and there is none, not even a line kept on the chips, while metrics-server serves
+    /// nothing: before it is enabled, before its first scrape, and once it is disabled.
+    #[test]
+    fn the_map_shows_each_pods_cpu_only_while_the_metrics_api_is_served() {
+        let mut e = Engine::new(3);
+        let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        resources: {requests: {cpu: 200m}}\n";
+        kubelab_kubectl::apply_manifest(&mut e, web, "web.yaml", "default");
+        e.advance(30_000, &mut |_| {});
+        let cache = PodViewCache::default();
+        let served = |v: &ClusterView| {
+            let pods: Vec<&PodView> = v.nodes.iter().flat_map(|n| n.pods.iter()).collect();
+            assert!(pods.iter().all(|p| p.cpu_line == pods[0].cpu_line), "every chip alike");
+            (pods[0].cpu_line, v.nodes.iter().any(|n| !n.cpu.is_empty()))
+        };
+        assert_eq!(served(&ClusterView::from_engine_cached(&e, &cache)), (false, false), "no metrics-server");
+        sh(&mut e, "lab addons enable metrics-server");
+        e.advance(30_000, &mut |_| {});
+        assert_eq!(served(&ClusterView::from_engine_cached(&e, &cache)), (false, false), "no scrape yet");
+        e.advance(120_000, &mut |_| {});
+        let v = ClusterView::from_engine_cached(&e, &cache);
+        assert_eq!(served(&v), (true, true));
+        assert_eq!(v, ClusterView::from_engine(&e), "the cached views are a fresh build's");
+        for n in &v.nodes {
+            for p in n.pods.iter().filter(|p| p.name.starts_with("web-")) {
+                let sel = Selection::Pod { namespace: p.namespace.clone(), name: p.name.clone() };
+                let shown = n.cpu.get(&p.namespace, &p.name).copied();
+                assert_eq!(shown, InspectorView::of(&e, &sel).cpu, "{}: the map's number is the inspector's", p.name);
+                assert_eq!(shown.and_then(|c| c.percent()), shown.map(|c| c.used_m * 100 / 200));
+            }
+        }
+        sh(&mut e, "lab addons disable metrics-server");
+        e.advance(60_000, &mut |_| {});
+        assert_eq!(served(&ClusterView::from_engine_cached(&e, &cache)), (false, false), "disabled: nothing");
     }
 }

@@ -29,8 +29,18 @@ pub struct HpaView {
     pub target: Option<i32>,
     pub min: i32,
     pub max: i32,
-    /// (replicas, utilization) at each of its last syncs, oldest first.
-    pub history: Vec<(i32, Option<i32>)>,
+    /// The Deployment's replicas now (spec.replicas, which the HPA sets).
+    pub replicas: i32,
+    /// Its last syncs, oldest first.
+    pub history: Vec<HpaSample>,
+}
+
+/// One sync of an HPA: when (simulated ms), the replicas it left, the utilization it read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HpaSample {
+    pub at_ms: u64,
+    pub replicas: i32,
+    pub utilization: Option<i32>,
 }
 
 impl HpaView {
@@ -42,7 +52,7 @@ impl HpaView {
 }
 
 /// The HPA whose scale target is the Deployment `ns`/`name`.
-fn hpa_for(engine: &Engine, ns: &str, name: &str) -> Option<HpaView> {
+fn hpa_for(engine: &Engine, ns: &str, name: &str, replicas: i32) -> Option<HpaView> {
     let h = engine.store().hpas.values().find(|h| {
         h.metadata.namespace == ns
             && h.spec.scale_target_ref.kind == "Deployment"
@@ -58,7 +68,12 @@ fn hpa_for(engine: &Engine, ns: &str, name: &str) -> Option<HpaView> {
         target: cpu.and_then(|i| h.spec.metrics[i].resource.as_ref()).and_then(|r| r.target.average_utilization),
         min: h.spec.min_replicas.unwrap_or(1),
         max: h.spec.max_replicas,
-        history: engine.hpa_history(ns, &h.metadata.name).iter().map(|p| (p.replicas, p.utilization)).collect(),
+        replicas,
+        history: engine
+            .hpa_history(ns, &h.metadata.name)
+            .iter()
+            .map(|p| HpaSample { at_ms: p.at.0, replicas: p.replicas, utilization: p.utilization })
+            .collect(),
     })
 }
 
@@ -75,7 +90,7 @@ pub fn deployments(engine: &Engine) -> Vec<DeploymentView> {
             updated: d.status.updated_replicas,
             available: d.status.available_replicas,
             ns_flag: ns_flag(&d.metadata.namespace, engine.context_namespace()),
-            hpa: hpa_for(engine, &d.metadata.namespace, &d.metadata.name),
+            hpa: hpa_for(engine, &d.metadata.namespace, &d.metadata.name, d.spec.replicas.unwrap_or(1)),
         })
         .collect()
 }
