@@ -5,6 +5,7 @@
 
 pub mod apps;
 pub mod autoscaling;
+pub mod batch;
 pub mod core;
 pub mod defaults;
 pub mod encode;
@@ -21,6 +22,7 @@ pub mod validate;
 
 pub use apps::*;
 pub use autoscaling::*;
+pub use batch::*;
 pub use core::*;
 pub use meta::*;
 pub use networking::*;

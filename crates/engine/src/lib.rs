@@ -16,6 +16,7 @@ pub mod error;
 pub mod fasthash;
 pub mod images;
 pub mod ingress_routing;
+pub mod job_programs;
 pub mod kubelet;
 pub mod metrics;
 pub mod naming;
@@ -231,6 +232,15 @@ impl Engine {
         }
         default_object(&mut obj);
         self.admit(&mut obj);
+        // The Job strategy's PrepareForCreate names the Job's uid in its selector.
+        let reserved_uid = match &mut obj {
+            Object::Job(j) => {
+                let uid = self.store.next_uid();
+                generate_job_selector(j, &uid);
+                Some(uid)
+            }
+            _ => None,
+        };
         let errs = validate_object(&obj);
         if !errs.is_empty() {
             return Err(ApiError::Invalid { kind: info.kind.into(), name: obj.meta().name.clone(), errors: errs });
@@ -240,7 +250,7 @@ impl Engine {
             return Err(ApiError::AlreadyExists { resource: info.qualified_resource(), name });
         }
         self.prepare_new(&mut obj)?;
-        let stored = self.store.create(obj, self.now);
+        let stored = self.store.create_with_uid(obj, self.now, reserved_uid);
         if let Object::Namespace(n) = &stored {
             let name = n.metadata.name.clone();
             self.publish_root_ca(&name);
@@ -333,6 +343,7 @@ impl Engine {
             Object::Deployment(d) => d.status = DeploymentStatus::default(),
             Object::ReplicaSet(rs) => rs.status = ReplicaSetStatus::default(),
             Object::StatefulSet(s) => s.status = StatefulSetStatus::default(),
+            Object::Job(j) => j.status = JobStatus::default(),
             Object::HorizontalPodAutoscaler(h) => h.status = HorizontalPodAutoscalerStatus::default(),
             Object::Ingress(i) => {
                 // DefaultIngressClass admission: no class named (nor the old annotation) → the
@@ -550,6 +561,17 @@ impl Engine {
                 }
                 if n.spec.storage_class_name.is_none() {
                     n.spec.storage_class_name = o.spec.storage_class_name.clone();
+                }
+                n.status = o.status.clone();
+            }
+            // jobStrategy.PrepareForUpdate keeps the status; ValidateJobSpecUpdate: the
+            // selector may not change (the template's other rules are not modelled).
+            (Object::Job(o), Object::Job(n)) => {
+                if o.spec.selector != n.spec.selector {
+                    errs.push(immutable(
+                        "spec.selector",
+                        n.spec.selector.as_ref().unwrap_or(&LabelSelector::default()),
+                    ));
                 }
                 n.status = o.status.clone();
             }
@@ -796,6 +818,31 @@ impl Engine {
 /// The same object (by namespace and name): an update must not collide with itself.
 fn same_object(a: &ObjectMeta, b: &ObjectMeta) -> bool {
     a.namespace == b.namespace && a.name == b.name
+}
+
+/// The Job strategy's generateSelector (pkg/registry/batch/job/strategy.go, v1.31), unless
+/// `manualSelector`: the template gets `batch.kubernetes.io/job-name` and `job-name` (the
+/// Job's name) and `batch.kubernetes.io/controller-uid` and `controller-uid` (its uid) where
+/// it has none of its own, and the selector matches `batch.kubernetes.io/controller-uid`.
+/// The Job's own labels are then its template's when it has none: SetDefaults_Job runs again
+/// whenever the stored Job is read, after the labels were generated, which is why `kubectl get
+/// job -o yaml` shows them on the Job too.
+fn generate_job_selector(j: &mut Job, uid: &str) {
+    if j.spec.manual_selector == Some(true) {
+        return;
+    }
+    let labels = &mut j.spec.template.metadata.labels;
+    for key in [batch::LEGACY_JOB_NAME_LABEL, batch::JOB_NAME_LABEL] {
+        labels.entry(key.into()).or_insert_with(|| j.metadata.name.clone());
+    }
+    for key in [batch::LEGACY_CONTROLLER_UID_LABEL, batch::CONTROLLER_UID_LABEL] {
+        labels.entry(key.into()).or_insert_with(|| uid.to_string());
+    }
+    let selector = j.spec.selector.get_or_insert_with(LabelSelector::default);
+    selector.match_labels.entry(batch::CONTROLLER_UID_LABEL.into()).or_insert_with(|| uid.to_string());
+    if j.metadata.labels.is_empty() {
+        j.metadata.labels = j.spec.template.metadata.labels.clone();
+    }
 }
 
 fn immutable(path: &str, sel: &LabelSelector) -> validate::FieldError {

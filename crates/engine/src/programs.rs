@@ -198,6 +198,8 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
         "registry.k8s.io/metrics-server/metrics-server" if !overridden => {
             Start { logs: vec![], listens: vec![4443], exit: None, files: vec![] }
         }
+        "docker.io/library/perl" => crate::job_programs::perl(c).unwrap_or_else(|| shell(c)),
+        "registry.k8s.io/ingress-nginx/kube-webhook-certgen" => crate::job_programs::kube_webhook_certgen(c, now),
         "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
         "registry.k8s.io/goproxy" if !overridden => Start { logs: vec![], listens: vec![8080], exit: None, files: vec![] },
         "registry.k8s.io/e2e-test-images/agnhost" if !overridden => start_agnhost(c),

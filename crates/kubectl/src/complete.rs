@@ -300,7 +300,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
             _ => Completion { start, candidates: Vec::new() },
         },
         "create" => match positional.as_slice() {
-            [] => offer(strs(&["configmap", "deployment", "namespace", "service"])),
+            [] => offer(strs(&["configmap", "deployment", "ingress", "job", "namespace", "service"])),
             ["service"] => offer(strs(&["clusterip", "nodeport"])),
             _ => Completion { start, candidates: Vec::new() },
         },

@@ -10,11 +10,13 @@ pub mod gc;
 pub mod hpa;
 pub mod hpa_replicas;
 pub mod ingress_nginx;
+pub mod job;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;
 pub mod service_lb;
 pub mod statefulset;
+pub mod ttl_after_finished;
 pub mod volumes;
 
 use kubelab_api::{Container, OwnerReference, Pod, Time};

@@ -3,6 +3,7 @@
 
 mod autoscaling;
 mod cluster;
+mod job;
 mod network;
 mod network_policy;
 mod pod;
@@ -11,6 +12,7 @@ mod workloads;
 
 pub use autoscaling::hpa;
 pub use cluster::{namespace, node};
+pub use job::job;
 pub use network::{endpoints, ingress, ingress_class, service};
 pub use network_policy::network_policy;
 pub use pod::{pod, pod_template};
