@@ -4,9 +4,11 @@
 //! the way minikube keeps its own (`deploy/addons/`), created in order and deleted in reverse.
 //!
 //! What the manifests leave out, and why: ServiceAccounts, RBAC and the admission webhook
-//! (its Secret, ValidatingWebhookConfiguration and the two `kube-webhook-certgen` Jobs) are
-//! kinds the lab does not serve, so the controller runs without `--validating-webhook`
-//! (invalid Ingresses are still refused: the API server's own validation runs). The
+//! (its Secret, Service and ValidatingWebhookConfiguration) are kinds or parts the lab does
+//! not serve, so the controller runs without `--validating-webhook` (invalid Ingresses are
+//! still refused: the API server's own validation runs). The webhook's two
+//! `kube-webhook-certgen` Jobs are there, as upstream has them: they run, log what the tool
+//! logs, and complete (their pods stay, Completed), though there is no Secret to make. The
 //! metrics-server's APIService (`v1beta1.metrics.k8s.io`) is not a served kind either: the
 //! Metrics API counts as available once the `metrics-server` Service has a ready endpoint,
 //! which is what the aggregator's availability check looks at.
@@ -24,7 +26,8 @@ pub struct Addon {
 }
 
 /// ingress-nginx v1.11.3's `deploy/static/provider/cloud/deploy.yaml` (its controller
-/// Deployment, LoadBalancer Service, ConfigMap and IngressClass), less what the header says.
+/// Deployment, LoadBalancer Service, ConfigMap, the admission Jobs and IngressClass), less
+/// what the header says.
 /// minikube marks its IngressClass as the cluster's default; so does the lab.
 const INGRESS: &str = include_str!("addons/ingress.yaml");
 
@@ -37,7 +40,13 @@ pub const ADDONS: &[Addon] = &[
     Addon {
         name: "ingress",
         maintainer: "Kubernetes",
-        images: &["registry.k8s.io/ingress-nginx/controller:v1.11.3"],
+        // minikube names an image per use, the certgen twice (create and patch); it ranges
+        // over a Go map, so its order varies from run to run: this is one of them.
+        images: &[
+            "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4",
+            "registry.k8s.io/ingress-nginx/controller:v1.11.3",
+            "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4",
+        ],
         manifest: INGRESS,
     },
     Addon {

@@ -413,3 +413,196 @@ fn delete_pod(p: &Pod, job_ref: &ObjectReference) -> [Action; 2] {
         )),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// manageJob's wantActive (job_controller.go, v1.31): parallelism capped by the
+    /// completions left; with no completions, parallelism until one pod succeeds, then only
+    /// the pods still running.
+    #[test]
+    fn want_active_follows_manage_job() {
+        struct Case {
+            name: &'static str,
+            completions: Option<i32>,
+            parallelism: i32,
+            succeeded: i32,
+            active: i32,
+            want: i32,
+        }
+        let cases = [
+            Case { name: "first pod", completions: Some(1), parallelism: 1, succeeded: 0, active: 0, want: 1 },
+            Case { name: "two at a time", completions: Some(5), parallelism: 2, succeeded: 0, active: 0, want: 2 },
+            Case {
+                name: "one completion left",
+                completions: Some(5),
+                parallelism: 2,
+                succeeded: 4,
+                active: 1,
+                want: 1,
+            },
+            Case { name: "all done", completions: Some(5), parallelism: 2, succeeded: 5, active: 0, want: 0 },
+            Case {
+                name: "more succeeded than asked",
+                completions: Some(1),
+                parallelism: 1,
+                succeeded: 2,
+                active: 0,
+                want: 0,
+            },
+            Case { name: "work queue", completions: None, parallelism: 3, succeeded: 0, active: 1, want: 3 },
+            Case { name: "work queue, one done", completions: None, parallelism: 3, succeeded: 1, active: 2, want: 2 },
+            Case { name: "parallelism 0", completions: Some(3), parallelism: 0, succeeded: 0, active: 0, want: 0 },
+        ];
+        for c in cases {
+            assert_eq!(want_active(c.completions, c.parallelism, c.succeeded, c.active), c.want, "{}", c.name);
+        }
+    }
+
+    /// getRemainingTimeForFailuresCount with DefaultJobPodFailureBackOff 10 s and
+    /// MaxJobPodFailureBackOff 10 min (job_controller.go, backoff_utils.go, v1.31).
+    #[test]
+    fn pod_failure_backoff_doubles_from_ten_seconds_up_to_ten_minutes() {
+        let at = |s: u64| Some(Time(s * 1000));
+        let cases = [
+            ("no failure", 0, None, 5, 0),
+            ("first failure, just now", 1, at(100), 100, 10_000),
+            ("first failure, 4 s ago", 1, at(100), 104, 6_000),
+            ("second failure", 2, at(100), 100, 20_000),
+            ("third failure", 3, at(100), 100, 40_000),
+            ("seventh failure: 640 s capped", 7, at(100), 100, 600_000),
+            ("twentieth failure stays capped", 20, at(100), 100, 600_000),
+            ("backoff over", 2, at(100), 130, 0),
+        ];
+        for (name, failures, last, now, want) in cases {
+            assert_eq!(backoff_remaining_ms(failures, last, Time(now * 1000)), want, "{name}");
+        }
+    }
+
+    fn job(completions: Option<i32>, parallelism: i32, backoff_limit: i32) -> Job {
+        let mut j = Job::default();
+        j.metadata.name = "work".into();
+        j.metadata.namespace = "default".into();
+        j.spec.completions = completions;
+        j.spec.parallelism = Some(parallelism);
+        j.spec.backoff_limit = Some(backoff_limit);
+        j.spec.template.spec.restart_policy = "Never".into();
+        j
+    }
+
+    fn stored_job(store: &mut Store, j: Job) -> Job {
+        let Object::Job(j) = store.create(Object::Job(j), Time(0)) else { unreachable!() };
+        j
+    }
+
+    fn finished_pod(store: &mut Store, j: &Job, name: &str, phase: &'static str, finished_s: u64) {
+        let mut p = new_pod(j);
+        p.metadata.name = name.into();
+        p.status.phase = phase.into();
+        p.status.container_statuses.push(ContainerStatus {
+            name: "main".into(),
+            state: ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: if phase == "Succeeded" { 0 } else { 1 },
+                    finished_at: Some(Time(finished_s * 1000)),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        store.create(Object::Pod(p), Time(0));
+    }
+
+    fn creations(actions: &[Action]) -> usize {
+        actions.iter().filter(|a| matches!(a, Action::CreateWithEvent(..))).count()
+    }
+
+    fn job_status(actions: &[Action]) -> Option<&JobStatus> {
+        actions.iter().find_map(|a| match a {
+            Action::Update(o) => match &**o {
+                Object::Job(j) => Some(&j.status),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_new_job_gets_parallelism_pods_and_a_start_time() {
+        let mut store = Store::default();
+        let j = stored_job(&mut store, job(Some(5), 2, 6));
+        let out = reconcile(&j, &store, Time(3_000));
+        assert_eq!(creations(&out), 2);
+        let st = job_status(&out).expect("a status write");
+        assert_eq!((st.active, st.start_time), (2, Some(Time(3_000))));
+        let pod = out.iter().find_map(|a| match a {
+            Action::CreateWithEvent(o, e) => Some((o, e)),
+            _ => None,
+        });
+        let (Object::Pod(p), e) = (&**pod.unwrap().0, pod.unwrap().1) else { panic!("a pod") };
+        assert_eq!(p.metadata.generate_name, "work-");
+        assert_eq!(p.metadata.finalizers, vec![JOB_TRACKING_FINALIZER.to_string()]);
+        assert_eq!((e.reason, e.message.as_str()), ("SuccessfulCreate", "Created pod: {name}"));
+    }
+
+    #[test]
+    fn a_finished_pod_counts_a_second_after_it_finished_and_loses_its_finalizer() {
+        let mut store = Store::default();
+        let j = stored_job(&mut store, job(Some(1), 1, 6));
+        finished_pod(&mut store, &j, "work-a", "Succeeded", 10);
+        // Within the sync batch period: nothing yet, a look again when it ends.
+        assert_eq!(reconcile(&j, &store, Time(10_500)), vec![Action::Requeue(Time(11_000))]);
+        let out = reconcile(&j, &store, Time(11_000));
+        assert_eq!(creations(&out), 0);
+        let st = job_status(&out).unwrap();
+        assert_eq!(st.succeeded, 1);
+        let types: Vec<&str> = st.conditions.iter().map(|c| &*c.type_).collect();
+        assert_eq!(types, ["SuccessCriteriaMet", "Complete"]);
+        assert_eq!(st.conditions[1].reason, "CompletionsReached");
+        assert_eq!(st.completion_time, Some(Time(11_000)));
+        assert!(out.iter().any(
+            |a| matches!(a, Action::Update(o) if matches!(&**o, Object::Pod(p) if p.metadata.finalizers.is_empty()))
+        ));
+    }
+
+    #[test]
+    fn failures_past_the_backoff_limit_fail_the_job() {
+        let mut store = Store::default();
+        let j = stored_job(&mut store, job(Some(1), 1, 1));
+        finished_pod(&mut store, &j, "work-a", "Failed", 10);
+        finished_pod(&mut store, &j, "work-b", "Failed", 30);
+        let out = reconcile(&j, &store, Time(31_000));
+        let st = job_status(&out).unwrap();
+        assert_eq!(st.failed, 2);
+        let types: Vec<(&str, &str)> = st.conditions.iter().map(|c| (&*c.type_, &*c.reason)).collect();
+        assert_eq!(types, [("FailureTarget", "BackoffLimitExceeded"), ("Failed", "BackoffLimitExceeded")]);
+        assert_eq!(creations(&out), 0);
+    }
+
+    #[test]
+    fn a_replacement_waits_for_the_failure_backoff() {
+        let mut store = Store::default();
+        let j = stored_job(&mut store, job(Some(1), 1, 6));
+        finished_pod(&mut store, &j, "work-a", "Failed", 10);
+        let out = reconcile(&j, &store, Time(11_000));
+        assert_eq!(creations(&out), 0);
+        assert!(out.contains(&Action::Requeue(Time(20_000))), "10 s after the failure: {out:?}");
+    }
+
+    #[test]
+    fn restarts_reach_the_backoff_limit_with_restart_policy_on_failure() {
+        let mut j = job(Some(1), 1, 2);
+        j.spec.template.spec.restart_policy = "OnFailure".into();
+        let mut p = new_pod(&j);
+        p.status.phase = "Running".into();
+        p.status.container_statuses.push(ContainerStatus { restart_count: 1, ..Default::default() });
+        assert!(!past_backoff_limit_on_failure(&j, &[&p]));
+        p.status.container_statuses[0].restart_count = 2;
+        assert!(past_backoff_limit_on_failure(&j, &[&p]));
+        j.spec.backoff_limit = Some(0);
+        p.status.container_statuses[0].restart_count = 1;
+        assert!(past_backoff_limit_on_failure(&j, &[&p]), "backoffLimit 0: any restart");
+    }
+}
