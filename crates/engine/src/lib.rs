@@ -564,17 +564,7 @@ impl Engine {
                 }
                 n.status = o.status.clone();
             }
-            // jobStrategy.PrepareForUpdate keeps the status; ValidateJobSpecUpdate: the
-            // selector may not change (the template's other rules are not modelled).
-            (Object::Job(o), Object::Job(n)) => {
-                if o.spec.selector != n.spec.selector {
-                    errs.push(immutable(
-                        "spec.selector",
-                        n.spec.selector.as_ref().unwrap_or(&LabelSelector::default()),
-                    ));
-                }
-                n.status = o.status.clone();
-            }
+            (Object::Job(o), Object::Job(n)) => prepare_job_update(o, n, errs),
             (Object::HorizontalPodAutoscaler(o), Object::HorizontalPodAutoscaler(n)) => {
                 n.status = o.status.clone();
             }
@@ -843,6 +833,38 @@ fn generate_job_selector(j: &mut Job, uid: &str) {
     if j.metadata.labels.is_empty() {
         j.metadata.labels = j.spec.template.metadata.labels.clone();
     }
+}
+
+/// jobStrategy.PrepareForUpdate keeps the status; ValidateJobSpecUpdate (pkg/apis/batch/
+/// validation, v1.31): completions (of a NonIndexed Job), the selector, the pod template
+/// (the scheduling directives of a suspended Job aside, not modelled), completionMode and
+/// backoffLimitPerIndex may not change. The template's value is Go's `%#v` of the whole
+/// PodTemplateSpec upstream, pages long; the lab abbreviates it as `core.PodTemplateSpec{...}`.
+fn prepare_job_update(o: &Job, n: &mut Job, errs: &mut Vec<validate::FieldError>) {
+    let changed = |path: &str, value: String| validate::FieldError {
+        path: path.into(),
+        type_: validate::ErrorType::Invalid,
+        value,
+        detail: "field is immutable".into(),
+    };
+    let show = |v: Option<i32>| v.map_or("null".to_string(), |x| x.to_string());
+    if o.spec.completions != n.spec.completions && n.spec.completion_mode.as_deref() != Some("Indexed") {
+        errs.push(changed("spec.completions", show(n.spec.completions)));
+    }
+    if o.spec.selector != n.spec.selector {
+        errs.push(immutable("spec.selector", n.spec.selector.as_ref().unwrap_or(&LabelSelector::default())));
+    }
+    if o.spec.template != n.spec.template {
+        errs.push(changed("spec.template", "core.PodTemplateSpec{...}".into()));
+    }
+    if o.spec.completion_mode != n.spec.completion_mode {
+        let mode = n.spec.completion_mode.as_deref().map_or("null".to_string(), |m| format!("{m:?}"));
+        errs.push(changed("spec.completionMode", mode));
+    }
+    if o.spec.backoff_limit_per_index != n.spec.backoff_limit_per_index {
+        errs.push(changed("spec.backoffLimitPerIndex", show(n.spec.backoff_limit_per_index)));
+    }
+    n.status = o.status.clone();
 }
 
 fn immutable(path: &str, sel: &LabelSelector) -> validate::FieldError {

@@ -264,6 +264,8 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         };
         if done {
             finish = Some(Finish::Succeeded);
+        } else {
+            out.extend(suspended_condition(j, &mut status, now, &job_ref));
         }
     }
 
@@ -283,6 +285,29 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         out.push(Action::Requeue(t));
     }
     out
+}
+
+/// The Suspended condition as `spec.suspend` has it (ensureJobConditionStatus: True with
+/// reason JobSuspended when suspended; set False, reason JobResumed, when resumed), with the
+/// Suspended or Resumed event when it changes. A resumed Job's startTime starts again, so
+/// activeDeadlineSeconds counts only the time it runs.
+fn suspended_condition(j: &Job, status: &mut JobStatus, now: Time, job_ref: &ObjectReference) -> Option<Action> {
+    let (want, reason, message, event) = if j.is_suspended() {
+        ("True", "JobSuspended", "Job suspended", "Suspended")
+    } else {
+        ("False", "JobResumed", "Job resumed", "Resumed")
+    };
+    match status.conditions.iter_mut().find(|c| c.type_ == "Suspended") {
+        Some(c) if c.status != want => {
+            *c = JobCondition { status: want.into(), ..condition("Suspended", reason, message, now) };
+        }
+        None if want == "True" => status.conditions.push(condition("Suspended", reason, message, now)),
+        _ => return None,
+    }
+    if want == "False" {
+        status.start_time = Some(now);
+    }
+    Some(Action::Event(EventSpec::normal(job_ref.clone(), event, message.into(), NAME)))
 }
 
 /// The interim condition already set by an earlier sync (FailureTarget or SuccessCriteriaMet).
