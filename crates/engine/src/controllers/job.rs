@@ -12,12 +12,12 @@
 //! pods (the failures since the last success, and when the last one finished): the same
 //! numbers while the finished pods are kept, as they are unless someone deletes them.
 //!
-//! Only `completionMode: NonIndexed` is modelled: an Indexed Job gets no pods, and a
-//! `FailedCreate`-style event says so (see `reconcile`).
+//! Indexed Jobs' parts (the pods' indexes, `completedIndexes`) are in `job_indexed`.
 
-use super::{controller_ref, is_pod_active, is_pod_ready};
+use super::{controller_ref, is_pod_active, is_pod_ready, job_indexed};
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
+use std::collections::BTreeSet;
 
 pub const NAME: &str = "job-controller";
 
@@ -197,8 +197,14 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
     let mut newly_succeeded = 0;
     let mut newly_failed = 0;
     let mut wake: Option<Time> = None;
+    let indexed = j.spec.completion_mode.as_deref() == Some("Indexed");
+    let completions = j.spec.completions.unwrap_or(0);
+    let mut succeeded_indexes = job_indexed::parse_indexes(&status.completed_indexes, completions);
     for p in finished {
         let succeeded = p.status.phase == "Succeeded";
+        if let Some(i) = job_indexed::completion_index(p).filter(|i| succeeded && indexed && *i < completions) {
+            succeeded_indexes.insert(i);
+        }
         if succeeded {
             newly_succeeded += 1;
         } else {
@@ -210,6 +216,13 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
     }
     status.succeeded += newly_succeeded;
     status.failed += newly_failed;
+    // An Indexed Job counts its succeeded indexes (jobCtx.succeeded = succeededIndexes.total()).
+    let succeeded = if indexed {
+        status.completed_indexes = job_indexed::format_indexes(&succeeded_indexes);
+        succeeded_indexes.len() as i32
+    } else {
+        status.succeeded
+    };
 
     let active_pods: Vec<&Pod> = pods.iter().copied().filter(|p| is_pod_active(p)).collect();
     let mut active = active_pods.len() as i32;
@@ -252,15 +265,16 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         ready -= active_pods.iter().filter(|p| is_pod_ready(p)).count() as i32;
         active = 0;
     } else if finish.is_none() {
-        let managed = manage_job(j, &status, &pods, &active_pods, now, &job_ref);
+        let indexes = indexed.then_some(&succeeded_indexes);
+        let managed = manage_job(j, succeeded, indexes, &pods, &active_pods, now, &job_ref);
         active = managed.active;
         out.extend(managed.actions);
         if let Some(t) = managed.next {
             wake = Some(wake.map_or(t, |w| w.min(t)));
         }
         let done = match j.spec.completions {
-            None => status.succeeded > 0 && active == 0,
-            Some(c) => status.succeeded >= c && active == 0,
+            None => succeeded > 0 && active == 0,
+            Some(c) => succeeded >= c && active == 0,
         };
         if done {
             finish = Some(Finish::Succeeded);
@@ -373,36 +387,45 @@ struct Managed {
     next: Option<Time>,
 }
 
-/// `manageJob` for a NonIndexed Job: pods created up to wantActive (after the failure
-/// backoff), or the extra ones deleted (a suspended Job wants none).
+/// `manageJob`: pods created up to wantActive (after the failure backoff), or the extra ones
+/// deleted (a suspended Job wants none). An Indexed Job (`indexes`: those that succeeded)
+/// also deletes pods whose index is missing or taken, and creates its pods for the lowest
+/// pending indexes.
 fn manage_job(
     j: &Job,
-    status: &JobStatus,
+    succeeded: i32,
+    indexes: Option<&BTreeSet<i32>>,
     pods: &[&Pod],
     active_pods: &[&Pod],
     now: Time,
     job_ref: &ObjectReference,
 ) -> Managed {
-    let active = active_pods.len() as i32;
+    let mut active = active_pods.len() as i32;
     let mut m = Managed { actions: Vec::new(), active, next: None };
-    if j.spec.completion_mode.as_deref() == Some("Indexed") {
-        return m;
-    }
     let parallelism = if j.is_suspended() { 0 } else { j.spec.parallelism.unwrap_or(1) };
-    let want = want_active(j.spec.completions, parallelism, status.succeeded, active);
-    if active > want {
-        // activePodsForRemoval: not-ready and unscheduled pods first, then the newest.
-        let mut doomed: Vec<&Pod> = active_pods.to_vec();
-        doomed.sort_by_key(|p| {
-            (is_pod_ready(p), !p.spec.node_name.is_empty(), std::cmp::Reverse(p.metadata.creation_timestamp))
-        });
-        for p in doomed.into_iter().take((active - want) as usize) {
+    let want = want_active(j.spec.completions, parallelism, succeeded, active);
+    // activePodsForRemoval: an Indexed Job's duplicates first, then not-ready and unscheduled
+    // pods, then the newest.
+    let mut doomed: Vec<&Pod> = match indexes {
+        Some(_) => job_indexed::duplicated_index_pods(active_pods, j.spec.completions.unwrap_or(0)),
+        None => Vec::new(),
+    };
+    let mut rest: Vec<&Pod> =
+        active_pods.iter().copied().filter(|p| !doomed.iter().any(|d| std::ptr::eq(*d, *p))).collect();
+    rest.sort_by_key(|p| {
+        (is_pod_ready(p), !p.spec.node_name.is_empty(), std::cmp::Reverse(p.metadata.creation_timestamp))
+    });
+    let extra = (active - doomed.len() as i32 - want).max(0) as usize;
+    doomed.extend(rest.drain(..extra.min(rest.len())));
+    if !doomed.is_empty() {
+        for p in &doomed {
             m.actions.extend(delete_pod(p, job_ref));
         }
-        m.active = want;
+        active -= doomed.len() as i32;
+        m.active = active;
         return m;
     }
-    if want == active {
+    if want <= active {
         return m;
     }
     let (failures, last_failure) = backoff_record(j, pods, now);
@@ -411,13 +434,23 @@ fn manage_job(
         m.next = Some(Time(now.0 + remaining));
         return m;
     }
-    for _ in active..want {
+    let new_pods: Vec<Pod> = match indexes {
+        Some(done) => {
+            let count = (want - active) as usize;
+            job_indexed::first_pending_indexes(done, active_pods, count, j.spec.completions.unwrap_or(0))
+                .into_iter()
+                .map(|i| job_indexed::index_pod(new_pod(j), &j.metadata.name, i))
+                .collect()
+        }
+        None => (active..want).map(|_| new_pod(j)).collect(),
+    };
+    m.active = active + new_pods.len() as i32;
+    for p in new_pods {
         m.actions.push(Action::CreateWithEvent(
-            Box::new(Object::Pod(new_pod(j))),
+            Box::new(Object::Pod(p)),
             EventSpec::normal(job_ref.clone(), "SuccessfulCreate", "Created pod: {name}".into(), NAME),
         ));
     }
-    m.active = want;
     m
 }
 

@@ -11,6 +11,7 @@ pub mod hpa;
 pub mod hpa_replicas;
 pub mod ingress_nginx;
 pub mod job;
+pub mod job_indexed;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;

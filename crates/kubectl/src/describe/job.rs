@@ -63,10 +63,34 @@ pub fn job(store: &Store, j: &Job, now: Time) -> String {
         ),
     }
     if s.completion_mode.as_deref() == Some("Indexed") {
-        let indexes = if st.completed_indexes.is_empty() { "<none>" } else { &st.completed_indexes };
-        w.line(0, &format!("Completed Indexes:\t{indexes}"));
+        w.line(0, &format!("Completed Indexes:\t{}", cap_indexes_list_or_none(&st.completed_indexes, 50)));
     }
     pod_template_into(&mut w, &s.template);
     describe_events(&mut w, store, Job::INFO.kind, &m.namespace, &m.name, &m.uid, now);
     w.finish()
+}
+
+/// capIndexesListOrNone: `<none>`, or the list cut at the first comma from the 50th
+/// character on, with `...`.
+fn cap_indexes_list_or_none(indexes: &str, soft_limit: usize) -> String {
+    if indexes.is_empty() {
+        return "<none>".into();
+    }
+    match indexes.get(soft_limit..).and_then(|tail| tail.find(',')) {
+        Some(at) => format!("{}...", &indexes[..soft_limit + at + 1]),
+        None => indexes.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn completed_indexes_are_cut_after_fifty_characters() {
+        assert_eq!(super::cap_indexes_list_or_none("", 50), "<none>");
+        assert_eq!(super::cap_indexes_list_or_none("0-4", 50), "0-4");
+        let long: Vec<String> = (0..40).map(|i| (i * 2).to_string()).collect();
+        let long = long.join(",");
+        let cut = super::cap_indexes_list_or_none(&long, 50);
+        assert!(cut.ends_with(",...") && cut.len() < long.len(), "{cut}");
+    }
 }
