@@ -154,12 +154,13 @@ fn object_names(engine: &Engine, kind: &str, ns: &str) -> Vec<String> {
     engine.store().list(kind, if namespaced { Some(ns) } else { None }).iter().map(|o| o.meta().name.clone()).collect()
 }
 
-/// What `lab why` explains, as TYPE/NAME: every Deployment, ReplicaSet, StatefulSet, Service,
-/// pod and node.
+/// What `lab why` explains, as TYPE/NAME: every Deployment, Job, ReplicaSet, StatefulSet,
+/// Service, pod and node.
 fn why_objects(engine: &Engine, ns: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (t, kind) in [
         ("deployment", "Deployment"),
+        ("job", "Job"),
         ("node", "Node"),
         ("pod", "Pod"),
         ("replicaset", "ReplicaSet"),

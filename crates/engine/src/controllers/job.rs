@@ -15,6 +15,7 @@
 //! Indexed Jobs' parts (the pods' indexes, `completedIndexes`) are in `job_indexed`.
 
 use super::{controller_ref, is_pod_active, is_pod_ready, job_indexed};
+use crate::causes::{Because, Rule};
 use crate::store::{object_ref, Action, EventSpec, Store};
 use kubelab_api::*;
 use std::collections::BTreeSet;
@@ -212,6 +213,7 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         }
         let mut counted = (*p).clone();
         counted.metadata.finalizers.retain(|f| f != JOB_TRACKING_FINALIZER);
+        out.push(because(j, Rule::JobCounted { succeeded }));
         out.push(Action::Update(Box::new(Object::Pod(counted))));
     }
     status.succeeded += newly_succeeded;
@@ -258,6 +260,10 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
 
     if matches!(finish, Some(Finish::Failed { .. })) {
         // deleteActivePods: each active pod deleted (it stays, terminating, for its grace period).
+        if let (Some(Finish::Failed { reason, .. }), false) = (&finish, active_pods.is_empty()) {
+            let rule = Rule::JobFinished { reason, succeeded: status.succeeded, failed: status.failed, backoff_limit };
+            out.push(because(j, rule));
+        }
         for p in &active_pods {
             out.extend(delete_pod(p, &job_ref));
         }
@@ -291,14 +297,41 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         enact_finish(j, f, terminating, &mut status, now, &job_ref, &mut out);
     }
     if status != j.status {
+        // The terminal condition's write says why the Job ended; others are its counts.
+        let ended = j.condition_true("Complete").is_none()
+            && j.condition_true("Failed").is_none()
+            && (status.conditions.iter().any(|c| (c.type_ == "Complete" || c.type_ == "Failed") && c.status == "True"));
+        let rule = match (&finish, ended) {
+            (Some(Finish::Failed { reason, .. }), true) => {
+                Rule::JobFinished { reason, succeeded: status.succeeded, failed: status.failed, backoff_limit }
+            }
+            (Some(Finish::Succeeded), true) => Rule::JobFinished {
+                reason: "CompletionsReached",
+                succeeded: status.succeeded,
+                failed: status.failed,
+                backoff_limit,
+            },
+            _ => Rule::JobStatus,
+        };
+        out.push(because(j, rule));
         let mut updated = j.clone();
         updated.status = status;
         out.push(Action::Update(Box::new(Object::Job(updated))));
+    }
+    // The pods' finalizers and deletions before any cause of their own are the Job's counting.
+    if out.first().is_some_and(|a| !matches!(a, Action::Cause(_))) {
+        out.insert(0, because(j, Rule::JobStatus));
     }
     if let Some(t) = wake {
         out.push(Action::Requeue(t));
     }
     out
+}
+
+/// The cause of the writes that follow: `rule`, reacting to the Job's last change.
+fn because(j: &Job, rule: Rule) -> Action {
+    let m = &j.metadata;
+    Action::Cause(Box::new(Because::object(NAME, rule, "Job", &m.namespace, &m.name)))
 }
 
 /// The Suspended condition as `spec.suspend` has it (ensureJobConditionStatus: True with
@@ -445,6 +478,10 @@ fn manage_job(
         None => (active..want).map(|_| new_pod(j)).collect(),
     };
     m.active = active + new_pods.len() as i32;
+    if !new_pods.is_empty() {
+        let rule = Rule::JobPods { active, want, succeeded, completions: j.spec.completions };
+        m.actions.push(because(j, rule));
+    }
     for p in new_pods {
         m.actions.push(Action::CreateWithEvent(
             Box::new(Object::Pod(p)),
