@@ -174,15 +174,15 @@ enum Finish {
 /// CompletionsReached.
 const COMPLETIONS_REACHED: (&str, &str) = ("CompletionsReached", "Reached expected number of succeeded pods");
 
+/// `syncJob` for one Job: count its finished pods, decide whether it has failed (backoff
+/// limit, deadline) or what pods it needs (`manage_job`), whether it is done, and write its
+/// status.
 pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
     if j.is_finished() {
         return Vec::new();
     }
     let job_ref = object_ref(&Object::Job(j.clone()));
-    let mut out = Vec::new();
-    let mut status = j.status.clone();
     let pods = pods_of(j, store);
-
     // A pod that finished wakes its Job's sync a batch period later (enqueueSyncJobBatched):
     // until then the Job is as it was.
     let finished: Vec<&Pod> = pods
@@ -195,36 +195,12 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
     {
         return vec![Action::Requeue(seen_at)];
     }
-    let mut newly_succeeded = 0;
-    let mut newly_failed = 0;
-    let mut wake: Option<Time> = None;
+    let mut out = Vec::new();
+    let mut status = j.status.clone();
     let indexed = j.spec.completion_mode.as_deref() == Some("Indexed");
-    let completions = j.spec.completions.unwrap_or(0);
-    let mut succeeded_indexes = job_indexed::parse_indexes(&status.completed_indexes, completions);
-    for p in finished {
-        let succeeded = p.status.phase == "Succeeded";
-        if let Some(i) = job_indexed::completion_index(p).filter(|i| succeeded && indexed && *i < completions) {
-            succeeded_indexes.insert(i);
-        }
-        if succeeded {
-            newly_succeeded += 1;
-        } else {
-            newly_failed += 1;
-        }
-        let mut counted = (*p).clone();
-        counted.metadata.finalizers.retain(|f| f != JOB_TRACKING_FINALIZER);
-        out.push(because(j, Rule::JobCounted { succeeded }));
-        out.push(Action::Update(Box::new(Object::Pod(counted))));
-    }
-    status.succeeded += newly_succeeded;
-    status.failed += newly_failed;
+    let succeeded_indexes = count_finished(j, &finished, &mut status, &mut out);
     // An Indexed Job counts its succeeded indexes (jobCtx.succeeded = succeededIndexes.total()).
-    let succeeded = if indexed {
-        status.completed_indexes = job_indexed::format_indexes(&succeeded_indexes);
-        succeeded_indexes.len() as i32
-    } else {
-        status.succeeded
-    };
+    let succeeded = if indexed { succeeded_indexes.len() as i32 } else { status.succeeded };
 
     let active_pods: Vec<&Pod> = pods.iter().copied().filter(|p| is_pod_active(p)).collect();
     let mut active = active_pods.len() as i32;
@@ -233,36 +209,18 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         .iter()
         .filter(|p| p.metadata.deletion_timestamp.is_some() && !matches!(&*p.status.phase, "Succeeded" | "Failed"))
         .count() as i32;
-
     if status.start_time.is_none() && !j.is_suspended() {
         status.start_time = Some(now);
     }
-    let backoff_limit = j.spec.backoff_limit.unwrap_or(6);
-    let mut finish = interim_finish(j);
-    if finish.is_none() {
-        if status.failed > backoff_limit || past_backoff_limit_on_failure(j, &pods) {
-            finish = Some(Finish::Failed {
-                reason: "BackoffLimitExceeded",
-                message: "Job has reached the specified backoff limit",
-            });
-        } else if let (Some(deadline), Some(start)) = (j.spec.active_deadline_seconds, status.start_time) {
-            let at = Time(start.0 + deadline.max(0) as u64 * 1000);
-            if now >= at && !j.is_suspended() {
-                finish = Some(Finish::Failed {
-                    reason: "DeadlineExceeded",
-                    message: "Job was active longer than specified deadline",
-                });
-            } else if !j.is_suspended() {
-                wake = Some(wake.map_or(at, |w| w.min(at)));
-            }
-        }
-    }
+    let (mut finish, mut wake) = match interim_finish(j) {
+        Some(f) => (Some(f), None),
+        None => failure(j, &status, &pods, now),
+    };
 
-    if matches!(finish, Some(Finish::Failed { .. })) {
+    if let Some(Finish::Failed { reason, .. }) = &finish {
         // deleteActivePods: each active pod deleted (it stays, terminating, for its grace period).
-        if let (Some(Finish::Failed { reason, .. }), false) = (&finish, active_pods.is_empty()) {
-            let rule = Rule::JobFinished { reason, succeeded: status.succeeded, failed: status.failed, backoff_limit };
-            out.push(because(j, rule));
+        if !active_pods.is_empty() {
+            out.push(because(j, finished_rule(j, reason, &status)));
         }
         for p in &active_pods {
             out.extend(delete_pod(p, &job_ref));
@@ -275,14 +233,8 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         let managed = manage_job(j, succeeded, indexes, &pods, &active_pods, now, &job_ref);
         active = managed.active;
         out.extend(managed.actions);
-        if let Some(t) = managed.next {
-            wake = Some(wake.map_or(t, |w| w.min(t)));
-        }
-        let done = match j.spec.completions {
-            None => succeeded > 0 && active == 0,
-            Some(c) => succeeded >= c && active == 0,
-        };
-        if done {
+        wake = earliest(wake, managed.next);
+        if j.spec.completions.map_or(succeeded > 0, |c| succeeded >= c) && active == 0 {
             finish = Some(Finish::Succeeded);
         } else {
             out.extend(suspended_condition(j, &mut status, now, &job_ref));
@@ -297,35 +249,97 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         enact_finish(j, f, terminating, &mut status, now, &job_ref, &mut out);
     }
     if status != j.status {
-        // The terminal condition's write says why the Job ended; others are its counts.
-        let ended = j.condition_true("Complete").is_none()
-            && j.condition_true("Failed").is_none()
-            && (status.conditions.iter().any(|c| (c.type_ == "Complete" || c.type_ == "Failed") && c.status == "True"));
-        let rule = match (&finish, ended) {
-            (Some(Finish::Failed { reason, .. }), true) => {
-                Rule::JobFinished { reason, succeeded: status.succeeded, failed: status.failed, backoff_limit }
-            }
-            (Some(Finish::Succeeded), true) => Rule::JobFinished {
-                reason: "CompletionsReached",
-                succeeded: status.succeeded,
-                failed: status.failed,
-                backoff_limit,
-            },
-            _ => Rule::JobStatus,
-        };
-        out.push(because(j, rule));
-        let mut updated = j.clone();
-        updated.status = status;
-        out.push(Action::Update(Box::new(Object::Job(updated))));
+        out.extend(status_write(j, finish.as_ref(), status));
     }
     // The pods' finalizers and deletions before any cause of their own are the Job's counting.
     if out.first().is_some_and(|a| !matches!(a, Action::Cause(_))) {
         out.insert(0, because(j, Rule::JobStatus));
     }
-    if let Some(t) = wake {
-        out.push(Action::Requeue(t));
-    }
+    out.extend(wake.map(Action::Requeue));
     out
+}
+
+fn earliest(a: Option<Time>, b: Option<Time>) -> Option<Time> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// The finished pods not counted yet, each counted once: added to `status.succeeded` or
+/// `status.failed` and its tracking finalizer removed. Returns the Job's succeeded indexes
+/// (an Indexed Job's `completedIndexes`, updated in `status`; empty otherwise).
+fn count_finished(j: &Job, finished: &[&Pod], status: &mut JobStatus, out: &mut Vec<Action>) -> BTreeSet<i32> {
+    let indexed = j.spec.completion_mode.as_deref() == Some("Indexed");
+    let completions = j.spec.completions.unwrap_or(0);
+    let mut indexes = job_indexed::parse_indexes(&status.completed_indexes, completions);
+    for p in finished {
+        let succeeded = p.status.phase == "Succeeded";
+        if let Some(i) = job_indexed::completion_index(p).filter(|i| succeeded && indexed && *i < completions) {
+            indexes.insert(i);
+        }
+        if succeeded {
+            status.succeeded += 1;
+        } else {
+            status.failed += 1;
+        }
+        let mut counted = (*p).clone();
+        counted.metadata.finalizers.retain(|f| f != JOB_TRACKING_FINALIZER);
+        out.push(because(j, Rule::JobCounted { succeeded }));
+        out.push(Action::Update(Box::new(Object::Pod(counted))));
+    }
+    if indexed {
+        status.completed_indexes = job_indexed::format_indexes(&indexes);
+    }
+    indexes
+}
+
+/// Whether the Job has failed: more failed pods than backoffLimit (or, with OnFailure, as
+/// many restarts), else past activeDeadlineSeconds; and when its deadline comes if not yet.
+fn failure(j: &Job, status: &JobStatus, pods: &[&Pod], now: Time) -> (Option<Finish>, Option<Time>) {
+    if status.failed > j.spec.backoff_limit.unwrap_or(6) || past_backoff_limit_on_failure(j, pods) {
+        let f =
+            Finish::Failed { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
+        return (Some(f), None);
+    }
+    let (Some(deadline), Some(start)) = (j.spec.active_deadline_seconds, status.start_time) else {
+        return (None, None);
+    };
+    if j.is_suspended() {
+        return (None, None);
+    }
+    let at = Time(start.0 + deadline.max(0) as u64 * 1000);
+    if now >= at {
+        let f = Finish::Failed { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
+        return (Some(f), None);
+    }
+    (None, Some(at))
+}
+
+fn finished_rule(j: &Job, reason: &'static str, status: &JobStatus) -> Rule {
+    Rule::JobFinished {
+        reason,
+        succeeded: status.succeeded,
+        failed: status.failed,
+        backoff_limit: j.spec.backoff_limit.unwrap_or(6),
+    }
+}
+
+/// The Job's status write, with why: the terminal condition's says why the Job ended; the
+/// others are its counts.
+fn status_write(j: &Job, finish: Option<&Finish>, status: JobStatus) -> [Action; 2] {
+    let terminal = |st: &JobStatus| {
+        st.conditions.iter().any(|c| (c.type_ == "Complete" || c.type_ == "Failed") && c.status == "True")
+    };
+    let ended = !terminal(&j.status) && terminal(&status);
+    let rule = match (finish, ended) {
+        (Some(Finish::Failed { reason, .. }), true) => finished_rule(j, reason, &status),
+        (Some(Finish::Succeeded), true) => finished_rule(j, "CompletionsReached", &status),
+        _ => Rule::JobStatus,
+    };
+    let mut updated = j.clone();
+    updated.status = status;
+    [because(j, rule), Action::Update(Box::new(Object::Job(updated)))]
 }
 
 /// The cause of the writes that follow: `rule`, reacting to the Job's last change.
