@@ -20,6 +20,7 @@ KINDS = [
     ("Service", "io.k8s.api.core.v1.Service"), ("Endpoints", "io.k8s.api.core.v1.Endpoints"),
     ("Event", "io.k8s.api.core.v1.Event"), ("Deployment", "io.k8s.api.apps.v1.Deployment"),
     ("ReplicaSet", "io.k8s.api.apps.v1.ReplicaSet"), ("StatefulSet", "io.k8s.api.apps.v1.StatefulSet"),
+    ("Job", "io.k8s.api.batch.v1.Job"),
     ("PersistentVolumeClaim", "io.k8s.api.core.v1.PersistentVolumeClaim"),
     ("PersistentVolume", "io.k8s.api.core.v1.PersistentVolume"),
     ("StorageClass", "io.k8s.api.storage.v1.StorageClass"),

@@ -24,6 +24,7 @@ pub fn default_object(obj: &mut Object) {
             ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), ns.metadata.name.clone());
         }
         Object::StatefulSet(s) => default_stateful_set(s),
+        Object::Job(j) => default_job(j),
         Object::PersistentVolumeClaim(c) => {
             c.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
         }
@@ -123,6 +124,35 @@ pub fn default_deployment(d: &mut Deployment) {
     }
     s.revision_history_limit.get_or_insert(10);
     s.progress_deadline_seconds.get_or_insert(600);
+    default_pod_spec(&mut s.template.spec);
+}
+
+/// batch/v1 `SetDefaults_Job` (pkg/apis/batch/v1/defaults.go, v1.31): completions and
+/// parallelism both 1 when neither is set, else parallelism 1; backoffLimit 6 (MaxInt32 with
+/// backoffLimitPerIndex); completionMode NonIndexed; suspend false; manualSelector false;
+/// podReplacementPolicy TerminatingOrFailed (Failed with a podFailurePolicy: the
+/// JobPodReplacementPolicy gate is on by default since 1.29); the Job's labels are its
+/// template's when it has none.
+pub fn default_job(j: &mut crate::batch::Job) {
+    let s = &mut j.spec;
+    if s.completions.is_none() && s.parallelism.is_none() {
+        s.completions = Some(1);
+        s.parallelism = Some(1);
+    }
+    s.parallelism.get_or_insert(1);
+    if s.backoff_limit.is_none() {
+        s.backoff_limit = Some(if s.backoff_limit_per_index.is_some() { i32::MAX } else { 6 });
+    }
+    if j.metadata.labels.is_empty() && !s.template.metadata.labels.is_empty() {
+        j.metadata.labels = s.template.metadata.labels.clone();
+    }
+    s.completion_mode.get_or_insert_with(|| "NonIndexed".into());
+    s.suspend.get_or_insert(false);
+    s.manual_selector.get_or_insert(false);
+    if s.pod_replacement_policy.is_none() {
+        let policy = if s.pod_failure_policy.is_some() { "Failed" } else { "TerminatingOrFailed" };
+        s.pod_replacement_policy = Some(policy.into());
+    }
     default_pod_spec(&mut s.template.spec);
 }
 

@@ -9,6 +9,7 @@
 pub mod apiregistration;
 pub mod apps;
 pub mod autoscaling;
+pub mod batch;
 pub mod core;
 pub mod defaults;
 pub mod encode;
@@ -26,6 +27,7 @@ pub mod validate;
 pub use apiregistration::*;
 pub use apps::*;
 pub use autoscaling::*;
+pub use batch::*;
 pub use core::*;
 pub use meta::*;
 pub use networking::*;

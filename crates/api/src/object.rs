@@ -3,6 +3,7 @@
 use crate::apiregistration::APIService;
 use crate::apps::{Deployment, ReplicaSet, StatefulSet};
 use crate::autoscaling::HorizontalPodAutoscaler;
+use crate::batch::Job;
 use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass,
 };
@@ -94,6 +95,7 @@ macro_rules! served_kinds {
             Deployment,
             ReplicaSet,
             StatefulSet,
+            Job,
             PersistentVolumeClaim,
             PersistentVolume,
             StorageClass,
@@ -177,6 +179,7 @@ kind!(Event, group: "", resource: "events", singular: "event", short: ["ev"], na
 kind!(Deployment, group: "apps", resource: "deployments", singular: "deployment", short: ["deploy"], namespaced: true, codec: derived);
 kind!(ReplicaSet, group: "apps", resource: "replicasets", singular: "replicaset", short: ["rs"], namespaced: true, codec: derived);
 kind!(StatefulSet, group: "apps", resource: "statefulsets", singular: "statefulset", short: ["sts"], namespaced: true, codec: derived);
+kind!(Job, group: "batch", resource: "jobs", singular: "job", short: [], namespaced: true, codec: derived);
 kind!(PersistentVolumeClaim, group: "", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim",
       short: ["pvc"], namespaced: true, codec: derived);
 kind!(PersistentVolume, group: "", resource: "persistentvolumes", singular: "persistentvolume", short: ["pv"],

@@ -10,6 +10,7 @@ use std::fmt;
 
 mod apiregistration;
 mod autoscaling;
+mod batch;
 mod image_ref;
 mod names;
 mod network_policy;
@@ -184,6 +185,7 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
         Object::Endpoints(e) => validate_meta(&e.metadata, true, NameRule::Subdomain),
         Object::Event(e) => validate_meta(&e.metadata, true, NameRule::Subdomain),
         Object::StatefulSet(s) => validate_stateful_set(s),
+        Object::Job(j) => batch::validate_job(j),
         Object::PersistentVolumeClaim(c) => {
             let mut out = validate_meta(&c.metadata, true, NameRule::Subdomain);
             out.extend(validate_pvc_spec(&c.spec, "spec"));

@@ -37,6 +37,7 @@ const SERVED: &[&str] = &[
     "Deployment",
     "ReplicaSet",
     "StatefulSet",
+    "Job",
     "PersistentVolumeClaim",
     "PersistentVolume",
     "StorageClass",

@@ -4,9 +4,11 @@
 //! the way minikube keeps its own (`deploy/addons/`), created in order and deleted in reverse.
 //!
 //! What the manifests leave out, and why: ServiceAccounts, RBAC and the admission webhook
-//! (its Secret, ValidatingWebhookConfiguration and the two `kube-webhook-certgen` Jobs) are
-//! kinds the lab does not serve, so the controller runs without `--validating-webhook`
-//! (invalid Ingresses are still refused: the API server's own validation runs).
+//! (its Secret, Service and ValidatingWebhookConfiguration) are kinds or parts the lab does
+//! not serve, so the controller runs without `--validating-webhook` (invalid Ingresses are
+//! still refused: the API server's own validation runs). The webhook's two
+//! `kube-webhook-certgen` Jobs are there, as upstream has them: they run, log what the tool
+//! logs, and complete (their pods stay, Completed), though there is no Secret to make.
 //! metrics-server's APIService `v1beta1.metrics.k8s.io` is created first, as minikube's
 //! `metrics-apiservice.yaml` is: the API server's availability controller
 //! (`controllers::apiservice_availability`) marks it Available once the `metrics-server`
@@ -25,7 +27,8 @@ pub struct Addon {
 }
 
 /// ingress-nginx v1.11.3's `deploy/static/provider/cloud/deploy.yaml` (its controller
-/// Deployment, LoadBalancer Service, ConfigMap and IngressClass), less what the header says.
+/// Deployment, LoadBalancer Service, ConfigMap, the admission Jobs and IngressClass), less
+/// what the header says.
 /// minikube marks its IngressClass as the cluster's default; so does the lab.
 const INGRESS: &str = include_str!("addons/ingress.yaml");
 
@@ -38,7 +41,13 @@ pub const ADDONS: &[Addon] = &[
     Addon {
         name: "ingress",
         maintainer: "Kubernetes",
-        images: &["registry.k8s.io/ingress-nginx/controller:v1.11.3"],
+        // minikube names an image per use, the certgen twice (create and patch); it ranges
+        // over a Go map, so its order varies from run to run: this is one of them.
+        images: &[
+            "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4",
+            "registry.k8s.io/ingress-nginx/controller:v1.11.3",
+            "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4",
+        ],
         manifest: INGRESS,
     },
     Addon {

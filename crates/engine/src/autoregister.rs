@@ -78,7 +78,15 @@ mod tests {
         let names: Vec<String> = local_apiservices().into_iter().map(|a| a.metadata.name).collect();
         assert_eq!(
             names,
-            ["v1.", "v1.apps", "v1.autoscaling", "v1.networking.k8s.io", "v1.storage.k8s.io", "v2.autoscaling"]
+            [
+                "v1.",
+                "v1.apps",
+                "v1.autoscaling",
+                "v1.batch",
+                "v1.networking.k8s.io",
+                "v1.storage.k8s.io",
+                "v2.autoscaling"
+            ]
         );
         let e = Engine::new(1);
         let apps = &e.store().apiservices[&(String::new(), "v1.apps".to_string())];

@@ -191,6 +191,20 @@ const CATALOG: &[Entry] = &[
         tag_prefixes: &[],
         info: info(19, 1_500, 300, 200).using(uses(4, 500, 19)),
     },
+    // ingress-nginx v1.11.3's admission Jobs (a static Go binary on distroless).
+    Entry {
+        repository: "registry.k8s.io/ingress-nginx/kube-webhook-certgen",
+        tags: &[],
+        tag_prefixes: &["v1.4."],
+        info: info(21, 1_600, 200, 100).using(uses(1, 100, 12)),
+    },
+    // The Job docs' pi example (perl:5.34.0, about 340 MB to pull; bpi(2000) is one core's work).
+    Entry {
+        repository: "docker.io/library/perl",
+        tags: &["latest", "slim"],
+        tag_prefixes: &["5."],
+        info: info(340, 12_000, 300, 100).using(uses(1000, 100, 28)),
+    },
     Entry { repository: "ghcr.io/six-ddc/plow", tags: &["latest"], tag_prefixes: &[], info: info(8, 1_200, 100, 100) },
 ];
 

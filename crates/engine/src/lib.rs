@@ -20,6 +20,8 @@ pub mod error;
 pub mod fasthash;
 pub mod images;
 pub mod ingress_routing;
+pub mod job_programs;
+mod job_strategy;
 pub mod kubelet;
 pub mod metrics;
 pub mod naming;
@@ -235,6 +237,15 @@ impl Engine {
         }
         default_object(&mut obj);
         self.admit(&mut obj);
+        // The Job strategy's PrepareForCreate names the Job's uid in its selector.
+        let reserved_uid = match &mut obj {
+            Object::Job(j) => {
+                let uid = self.store.next_uid();
+                job_strategy::generate_selector(j, &uid);
+                Some(uid)
+            }
+            _ => None,
+        };
         let errs = validate_object(&obj);
         if !errs.is_empty() {
             return Err(ApiError::Invalid { kind: info.kind.into(), name: obj.meta().name.clone(), errors: errs });
@@ -244,7 +255,7 @@ impl Engine {
             return Err(ApiError::AlreadyExists { resource: info.qualified_resource(), name });
         }
         self.prepare_new(&mut obj)?;
-        let stored = self.store.create(obj, self.now);
+        let stored = self.store.create_with_uid(obj, self.now, reserved_uid);
         if let Object::Namespace(n) = &stored {
             let name = n.metadata.name.clone();
             self.publish_root_ca(&name);
@@ -337,6 +348,7 @@ impl Engine {
             Object::Deployment(d) => d.status = DeploymentStatus::default(),
             Object::ReplicaSet(rs) => rs.status = ReplicaSetStatus::default(),
             Object::StatefulSet(s) => s.status = StatefulSetStatus::default(),
+            Object::Job(j) => j.status = JobStatus::default(),
             Object::HorizontalPodAutoscaler(h) => h.status = HorizontalPodAutoscalerStatus::default(),
             Object::APIService(a) => controllers::apiservice_availability::prepare_for_create(a, self.now),
             Object::Ingress(i) => {
@@ -558,6 +570,7 @@ impl Engine {
                 }
                 n.status = o.status.clone();
             }
+            (Object::Job(o), Object::Job(n)) => job_strategy::prepare_for_update(o, n, errs),
             (Object::HorizontalPodAutoscaler(o), Object::HorizontalPodAutoscaler(n)) => {
                 n.status = o.status.clone();
             }
@@ -805,7 +818,7 @@ fn same_object(a: &ObjectMeta, b: &ObjectMeta) -> bool {
     a.namespace == b.namespace && a.name == b.name
 }
 
-fn immutable(path: &str, sel: &LabelSelector) -> validate::FieldError {
+pub(crate) fn immutable(path: &str, sel: &LabelSelector) -> validate::FieldError {
     let labels: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
     validate::FieldError {
         path: path.into(),

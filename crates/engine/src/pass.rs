@@ -22,6 +22,9 @@ pub(crate) enum Stage {
     Deployment,
     ReplicaSet,
     StatefulSet,
+    /// The Job controller, then the TTL-after-finished controller that deletes finished Jobs.
+    Job,
+    TtlAfterFinished,
     Volumes,
     GarbageCollector,
     PodGarbageCollector,
@@ -40,12 +43,14 @@ pub(crate) enum Stage {
 }
 
 impl Stage {
-    const ALL: [Stage; 15] = [
+    const ALL: [Stage; 17] = [
         Stage::NodeLifecycle,
         Stage::HorizontalPodAutoscaler,
         Stage::Deployment,
         Stage::ReplicaSet,
         Stage::StatefulSet,
+        Stage::Job,
+        Stage::TtlAfterFinished,
         Stage::Volumes,
         Stage::GarbageCollector,
         Stage::PodGarbageCollector,
@@ -66,6 +71,8 @@ impl Stage {
             Stage::Deployment => controllers::deployment::NAME,
             Stage::ReplicaSet => controllers::replicaset::NAME,
             Stage::StatefulSet => controllers::statefulset::NAME,
+            Stage::Job => controllers::job::NAME,
+            Stage::TtlAfterFinished => controllers::ttl_after_finished::NAME,
             Stage::Volumes => controllers::volumes::NAME,
             Stage::GarbageCollector => controllers::gc::NAME,
             Stage::PodGarbageCollector => controllers::podgc::NAME,
@@ -251,6 +258,8 @@ impl Engine {
             Stage::Deployment => controllers::deployment::reconcile_all(store, now),
             Stage::ReplicaSet => c.replicaset.reconcile(store, now),
             Stage::StatefulSet => controllers::statefulset::reconcile_all(store, now),
+            Stage::Job => controllers::job::reconcile_all(store, now),
+            Stage::TtlAfterFinished => controllers::ttl_after_finished::reconcile_all(store, now),
             Stage::Volumes => controllers::volumes::reconcile(store, now),
             Stage::GarbageCollector => c.gc.reconcile(store, now),
             Stage::PodGarbageCollector => c.podgc.reconcile(store, &self.node_gone, timings, now),

@@ -91,12 +91,74 @@ fn command_line(c: &Container) -> String {
     c.command.iter().chain(c.args.iter()).cloned().collect::<Vec<_>>().join(" ")
 }
 
+/// A container variable's value, as the kubelet sets it: a literal `value`, or a `fieldRef` to
+/// the pod's name, namespace, or one of its labels or annotations (an Indexed Job's
+/// `JOB_COMPLETION_INDEX`); `HOSTNAME` is the pod's hostname. None for anything else.
+fn env_value(name: &str, pod: &Pod, c: &Container) -> Option<String> {
+    let Some(e) = c.env.iter().rev().find(|e| e.name == name) else {
+        return (name == "HOSTNAME").then(|| {
+            if pod.spec.hostname.is_empty() {
+                pod.metadata.name.clone()
+            } else {
+                pod.spec.hostname.clone()
+            }
+        });
+    };
+    if let Some(v) = &e.value {
+        return Some(v.clone());
+    }
+    let path = e.value_from.as_ref()?.get("fieldRef")?.get("fieldPath")?.as_str()?;
+    let keyed = |prefix: &str| path.strip_prefix(prefix)?.strip_suffix("']").map(str::to_string);
+    match path {
+        "metadata.name" => Some(pod.metadata.name.clone()),
+        "metadata.namespace" => Some(pod.metadata.namespace.clone()),
+        _ => {
+            if let Some(k) = keyed("metadata.annotations['") {
+                return pod.metadata.annotations.get(&k).cloned();
+            }
+            keyed("metadata.labels['").and_then(|k| pod.metadata.labels.get(&k).cloned())
+        }
+    }
+}
+
+/// The shell's expansion of `$NAME` and `${NAME}` outside single quotes: the container's
+/// variables (`env_value`); an unset one expands to nothing, as in sh.
+fn expand_env(script: &str, pod: &Pod, c: &Container) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut quoted = false;
+    let mut rest = script;
+    while let Some(ch) = rest.chars().next() {
+        rest = &rest[ch.len_utf8()..];
+        if ch == '\'' {
+            quoted = !quoted;
+        }
+        if ch != '$' || quoted {
+            out.push(ch);
+            continue;
+        }
+        let braced = rest.starts_with('{');
+        let body = if braced { &rest[1..] } else { rest };
+        let len = body.find(|x: char| !(x.is_ascii_alphanumeric() || x == '_')).unwrap_or(body.len());
+        let name = &body[..len];
+        if name.is_empty()
+            || name.starts_with(|x: char| x.is_ascii_digit())
+            || (braced && !body[len..].starts_with('}'))
+        {
+            out.push('$');
+            continue;
+        }
+        out.push_str(&env_value(name, pod, c).unwrap_or_default());
+        rest = &body[len + usize::from(braced)..];
+    }
+    out
+}
+
 /// busybox-style shells, run step by step on a clock: `echo X` prints, `echo X > F` and
 /// `touch F` create a file, `rm F` removes it, `sleep N` waits N seconds (`sleep infinity`,
 /// `tail -f`, and `while true` loops run for ever), `exit N` ends with N; at the end of the
 /// script the shell exits 0 (a bare `sh` has no terminal and ends at once).
-fn shell(c: &Container) -> Start {
-    let cmd = command_line(c);
+fn shell(pod: &Pod, c: &Container) -> Start {
+    let cmd = expand_env(&command_line(c), pod, c);
     let mut logs = Vec::new();
     let mut files: Vec<(String, u64, Option<u64>)> = Vec::new();
     let mut clock: u64 = 0;
@@ -198,6 +260,8 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
         "registry.k8s.io/metrics-server/metrics-server" if !overridden => {
             Start { logs: vec![], listens: vec![4443], exit: None, files: vec![] }
         }
+        "docker.io/library/perl" => crate::job_programs::perl(c).unwrap_or_else(|| shell(pod, c)),
+        "registry.k8s.io/ingress-nginx/kube-webhook-certgen" => crate::job_programs::kube_webhook_certgen(c, now),
         "registry.k8s.io/pause" => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
         "registry.k8s.io/goproxy" if !overridden => Start { logs: vec![], listens: vec![8080], exit: None, files: vec![] },
         "registry.k8s.io/e2e-test-images/agnhost" if !overridden => start_agnhost(c),
@@ -211,7 +275,7 @@ pub fn start(pod: &Pod, c: &Container, now: Time, resolver: &dyn Resolver) -> St
         },
         // `kubectl run -it ... -- sh`: a shell reading an open stdin waits for its input.
         _ if c.stdin && is_bare_shell(c) => Start { logs: vec![], listens: vec![], exit: None, files: vec![] },
-        _ => shell(c),
+        _ => shell(pod, c),
     }
 }
 
@@ -427,5 +491,34 @@ mod tests {
         let s = start(&pod, &c, Time(0), &NoNames);
         assert_eq!(s.exit.map(|e| e.0), Some(3_600_000));
         assert_eq!(s.logs, vec![(0, Line::from("hello"))]);
+    }
+
+    /// sh's `$NAME`/`${NAME}` from the container's variables; single quotes keep them; an
+    /// unset variable is empty; `$(...)` and `$1` are left alone.
+    #[test]
+    fn the_shell_expands_the_containers_variables() {
+        let mut pod = Pod::default();
+        pod.metadata.name = "work-0-abcde".into();
+        pod.metadata.annotations.insert("batch.kubernetes.io/job-completion-index".into(), "0".into());
+        pod.spec.hostname = "work-0".into();
+        let c = Container {
+            env: vec![
+                kubelab_api::EnvVar { name: "GREETING".into(), value: Some("hi".into()), value_from: None },
+                crate::controllers::job_indexed::index_env(),
+            ],
+            ..Default::default()
+        };
+        let cases = [
+            ("echo $GREETING", "echo hi"),
+            ("echo ${GREETING}!", "echo hi!"),
+            ("echo '$GREETING'", "echo '$GREETING'"),
+            ("echo $HOSTNAME", "echo work-0"),
+            ("echo $UNSET.", "echo ."),
+            ("echo item $JOB_COMPLETION_INDEX", "echo item 0"),
+            ("echo $(date) $1", "echo $(date) $1"),
+        ];
+        for (script, want) in cases {
+            assert_eq!(expand_env(script, &pod, &c), want, "{script}");
+        }
     }
 }

@@ -267,6 +267,7 @@ pub struct Store {
     pub deployments: Objects<Deployment>,
     pub replicasets: Objects<ReplicaSet>,
     pub statefulsets: Objects<StatefulSet>,
+    pub jobs: Objects<Job>,
     pub pvcs: Objects<PersistentVolumeClaim>,
     pub pvs: Objects<PersistentVolume>,
     pub storageclasses: Objects<StorageClass>,
@@ -372,6 +373,7 @@ stored! {
     Deployment => deployments,
     ReplicaSet => replicasets,
     StatefulSet => statefulsets,
+    Job => jobs,
     PersistentVolumeClaim => pvcs,
     PersistentVolume => pvs,
     StorageClass => storageclasses,
@@ -472,8 +474,14 @@ impl Store {
     /// Stores a new object: uid, resourceVersion, creationTimestamp, generation 1.
     /// The caller has already defaulted and validated it and resolved its name.
     pub fn create(&mut self, obj: Object, now: Time) -> Object {
+        self.create_with_uid(obj, now, None)
+    }
+
+    /// `create` with a uid taken earlier with `next_uid` (a Job's: its selector names it
+    /// before it is stored).
+    pub fn create_with_uid(&mut self, obj: Object, now: Time, uid: Option<String>) -> Object {
         self.events_from_outside |= matches!(obj, Object::Event(_));
-        let stored = self.stamp(obj, now);
+        let stored = self.stamp(obj, now, uid);
         self.put(stored.clone());
         stored
     }
@@ -487,13 +495,13 @@ impl Store {
 
     /// `create` for an object nobody reads back (events).
     fn add(&mut self, obj: Object, now: Time) {
-        let stored = self.stamp(obj, now);
+        let stored = self.stamp(obj, now, None);
         self.put(stored);
     }
 
     /// A new object's server-set fields, recorded as a change.
-    fn stamp(&mut self, mut obj: Object, now: Time) -> Object {
-        let uid = self.next_uid();
+    fn stamp(&mut self, mut obj: Object, now: Time, uid: Option<String>) -> Object {
+        let uid = uid.unwrap_or_else(|| self.next_uid());
         let rv = self.next_rv();
         let seq = self.resource_version;
         let m = obj.meta_mut();
@@ -506,6 +514,7 @@ impl Store {
             Object::Deployment(_)
                 | Object::ReplicaSet(_)
                 | Object::StatefulSet(_)
+                | Object::Job(_)
                 | Object::Ingress(_)
                 | Object::IngressClass(_)
                 | Object::NetworkPolicy(_)
@@ -571,6 +580,7 @@ impl Store {
             Object::Deployment(o) => carry!(deployments, o, |a, b| a.spec != b.spec),
             Object::ReplicaSet(o) => carry!(replicasets, o, |a, b| a.spec != b.spec),
             Object::StatefulSet(o) => carry!(statefulsets, o, |a, b| a.spec != b.spec),
+            Object::Job(o) => carry!(jobs, o, |a, b| a.spec != b.spec),
             Object::PersistentVolumeClaim(o) => carry!(pvcs, o, no),
             Object::PersistentVolume(o) => carry!(pvs, o, no),
             Object::StorageClass(o) => carry!(storageclasses, o, no),

@@ -96,8 +96,8 @@ const GET_FLAGS: &[FlagSpec] = &[
     flag("show-kind", None, false),
 ];
 
-/// The resource types of `kubectl get all`.
-const ALL: &[KindInfo] = &[Pod::INFO, Service::INFO, Deployment::INFO, ReplicaSet::INFO, StatefulSet::INFO];
+/// The resource types of `kubectl get all` (the `all` category, in its order; Jobs last).
+const ALL: &[KindInfo] = &[Pod::INFO, Service::INFO, Deployment::INFO, ReplicaSet::INFO, StatefulSet::INFO, Job::INFO];
 
 fn resource_type_error(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")

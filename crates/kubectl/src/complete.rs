@@ -154,12 +154,13 @@ fn object_names(engine: &Engine, kind: &str, ns: &str) -> Vec<String> {
     engine.store().list(kind, if namespaced { Some(ns) } else { None }).iter().map(|o| o.meta().name.clone()).collect()
 }
 
-/// What `lab why` explains, as TYPE/NAME: every Deployment, ReplicaSet, StatefulSet, Service,
-/// pod and node.
+/// What `lab why` explains, as TYPE/NAME: every Deployment, Job, ReplicaSet, StatefulSet,
+/// Service, pod and node.
 fn why_objects(engine: &Engine, ns: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (t, kind) in [
         ("deployment", "Deployment"),
+        ("job", "Job"),
         ("node", "Node"),
         ("pod", "Pod"),
         ("replicaset", "ReplicaSet"),
@@ -300,7 +301,7 @@ fn complete_kubectl(engine: &Engine, cmd: &str, rest: &[&str], current: &str, ns
             _ => Completion { start, candidates: Vec::new() },
         },
         "create" => match positional.as_slice() {
-            [] => offer(strs(&["configmap", "deployment", "namespace", "service"])),
+            [] => offer(strs(&["configmap", "deployment", "ingress", "job", "namespace", "service"])),
             ["service"] => offer(strs(&["clusterip", "nodeport"])),
             _ => Completion { start, candidates: Vec::new() },
         },

@@ -79,8 +79,40 @@ fn authored(o: &Object) -> Json {
                 }
             }
         }
+        if matches!(o, Object::Job(j) if j.spec.manual_selector != Some(true)) {
+            strip_generated_job_selector(m);
+        }
     }
     v
+}
+
+/// A Job's selector and the labels the API server generated for it (its uid and name): a
+/// Job created from the export gets its own, and a real API server refuses a selector it
+/// did not generate.
+fn strip_generated_job_selector(job: &mut serde_json::Map<String, Json>) {
+    let generated = [CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL];
+    let strip = |labels: Option<&mut Json>| {
+        if let Some(Json::Object(l)) = labels {
+            l.retain(|k, _| !generated.contains(&k.as_str()));
+        }
+    };
+    if let Some(Json::Object(meta)) = job.get_mut("metadata") {
+        strip(meta.get_mut("labels"));
+        if matches!(meta.get("labels"), Some(Json::Object(l)) if l.is_empty()) {
+            meta.remove("labels");
+        }
+    }
+    if let Some(Json::Object(spec)) = job.get_mut("spec") {
+        spec.remove("selector");
+        if let Some(Json::Object(t)) = spec.get_mut("template") {
+            if let Some(Json::Object(tm)) = t.get_mut("metadata") {
+                strip(tm.get_mut("labels"));
+                if matches!(tm.get("labels"), Some(Json::Object(l)) if l.is_empty()) {
+                    tm.remove("labels");
+                }
+            }
+        }
+    }
 }
 
 fn clean_pod_spec(spec: &mut serde_json::Map<String, Json>) {
@@ -137,6 +169,7 @@ pub fn export(engine: &Engine) -> String {
         NetworkPolicy::INFO,
         Deployment::INFO,
         StatefulSet::INFO,
+        Job::INFO,
         HorizontalPodAutoscaler::INFO,
         ReplicaSet::INFO,
         Pod::INFO,

@@ -142,6 +142,17 @@ impl Printed for StatefulSet {
     }
 }
 
+impl Printed for Job {
+    // The batch group's field label conversion (pkg/apis/batch/v1/conversion.go).
+    const FIELD_LABELS: &'static [&'static str] = &["metadata.name", "metadata.namespace", "status.successful"];
+    fn table(list: &[&Self], now: Time, wide: bool) -> Table {
+        printers::jobs(list, now, wide)
+    }
+    fn describe(&self, store: &Store, now: Time) -> Option<String> {
+        Some(describe::job(store, self, now))
+    }
+}
+
 impl Printed for PersistentVolumeClaim {
     fn table(list: &[&Self], now: Time, wide: bool) -> Table {
         printers::pvcs(list, now, wide)

@@ -69,6 +69,12 @@ pub fn selected_pods<'a>(store: &'a Store, ns: &str, kind: &str, name: &str) -> 
             let s = &store.statefulsets.get(&key).ok_or_else(not_found)?.spec.selector;
             in_ns.filter(|p| s.matches(&p.metadata.labels)).collect()
         }
+        // SelectorsForObject's *batchv1.Job case: its spec.selector.
+        "Job" => {
+            let job = store.jobs.get(&key).ok_or_else(not_found)?;
+            let s = job.spec.selector.clone().unwrap_or_default();
+            in_ns.filter(|p| s.matches(&p.metadata.labels)).collect()
+        }
         "Service" => {
             let svc = store.services.get(&key).ok_or_else(not_found)?;
             if svc.spec.selector.is_empty() {

@@ -812,3 +812,62 @@ pub fn hpa_metrics(specs: &[MetricSpec], statuses: &[MetricStatus]) -> String {
         list.join(", ")
     }
 }
+
+/// printJob (pkg/printers/internalversion/printers.go, v1.31; STATUS since v1.30, kubernetes
+/// PR #123226): COMPLETIONS `succeeded/completions` (`N/1 of P` without completions and
+/// parallelism over 1), DURATION from start to completion or to now, STATUS the first of
+/// Complete, Failed, Terminating, Suspended, FailureTarget, else Running.
+pub fn jobs(list: &[&Job], now: Time, wide: bool) -> Table {
+    let mut headers = vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"];
+    if wide {
+        headers.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+    }
+    let rows = list
+        .iter()
+        .map(|j| {
+            let succeeded = j.status.succeeded;
+            let completions = match j.spec.completions {
+                Some(c) => format!("{succeeded}/{c}"),
+                None => match j.spec.parallelism.unwrap_or(0) {
+                    p if p > 1 => format!("{succeeded}/1 of {p}"),
+                    _ => format!("{succeeded}/1"),
+                },
+            };
+            let duration = match (j.status.start_time, j.status.completion_time) {
+                (None, _) => String::new(),
+                (Some(start), None) => human_duration(now.0 as i64 - start.0 as i64),
+                (Some(start), Some(done)) => human_duration(done.0 as i64 - start.0 as i64),
+            };
+            let status = if j.condition_true("Complete").is_some() {
+                "Complete"
+            } else if j.condition_true("Failed").is_some() {
+                "Failed"
+            } else if j.metadata.deletion_timestamp.is_some() {
+                "Terminating"
+            } else if j.condition_true("Suspended").is_some() {
+                "Suspended"
+            } else if j.condition_true("FailureTarget").is_some() {
+                "FailureTarget"
+            } else {
+                "Running"
+            };
+            let mut r = vec![
+                j.metadata.name.clone(),
+                status.to_string(),
+                completions,
+                duration,
+                age(j.metadata.creation_timestamp, now),
+            ];
+            if wide {
+                let (c, i) = containers_images(&j.spec.template.spec);
+                r.extend([
+                    c,
+                    i,
+                    j.spec.selector.as_ref().map(format_label_selector).unwrap_or_else(|| "<none>".into()),
+                ]);
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}

@@ -184,6 +184,30 @@ pub enum Rule {
     },
     StatefulSetStatus,
 
+    // The Job controller (pkg/controller/job).
+    /// Fewer active pods than the Job wants (parallelism, at most the completions left): one
+    /// created.
+    JobPods {
+        active: i32,
+        want: i32,
+        succeeded: i32,
+        completions: Option<i32>,
+    },
+    /// The Job finished: enough pods succeeded, or it failed (`reason`: BackoffLimitExceeded
+    /// with the failed pods and the limit, DeadlineExceeded).
+    JobFinished {
+        reason: &'static str,
+        succeeded: i32,
+        failed: i32,
+        backoff_limit: i32,
+    },
+    /// The Job's status counts (active, ready, succeeded, failed, terminating).
+    JobStatus,
+    /// A finished pod counted in the Job's status: its tracking finalizer removed.
+    JobCounted {
+        succeeded: bool,
+    },
+
     // The HPA controller (pkg/controller/podautoscaler).
     /// The target scaled through its scale subresource: the average utilization over the
     /// ready pods against the target, the replicas that asks for, and the normalized count
@@ -412,6 +436,28 @@ impl Rule {
                 format!("{object} is {phase}: the StatefulSet is recreating the failed pod (deleted, made again with the same name)")
             }
             Rule::StatefulSetStatus => format!("updated {object}'s status"),
+            Rule::JobPods { active, want, succeeded, completions } => {
+                let done = match completions {
+                    Some(c) => format!("{succeeded} of {c} completions succeeded"),
+                    None => format!("{} succeeded", count(*succeeded, "pod")),
+                };
+                format!("the Job has {} and wants {want} ({done}): created {object}", count(*active, "active pod"))
+            }
+            Rule::JobFinished { reason, succeeded, failed, backoff_limit } => match *reason {
+                "BackoffLimitExceeded" => format!(
+                    "{} failed, more than backoffLimit {backoff_limit} allows (or restarts reached it): {object} failed, BackoffLimitExceeded",
+                    count(*failed, "pod")
+                ),
+                "DeadlineExceeded" => {
+                    format!("{object} ran longer than activeDeadlineSeconds: its pods deleted, failed, DeadlineExceeded")
+                }
+                _ => format!("{} succeeded, as many as it needs: {object} complete", count(*succeeded, "pod")),
+            },
+            Rule::JobStatus => format!("updated {object}'s status"),
+            Rule::JobCounted { succeeded } => format!(
+                "counted {object} as {} in the Job's status: removed its batch.kubernetes.io/job-tracking finalizer",
+                if *succeeded { "succeeded" } else { "failed" }
+            ),
             Rule::Bound { score, feasible, looked, nodes, rejected } => {
                 let mut s = format!(
                     "bound {object}: the node scored {score}, the highest of {} ({looked} of {nodes} looked at)",

@@ -12,11 +12,14 @@ pub mod hpa;
 pub mod hpa_replicas;
 pub mod ingress_nginx;
 pub mod ingress_nginx_annotations;
+pub mod job;
+pub mod job_indexed;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;
 pub mod service_lb;
 pub mod statefulset;
+pub mod ttl_after_finished;
 pub mod volumes;
 
 use kubelab_api::{Container, OwnerReference, Pod, Time};

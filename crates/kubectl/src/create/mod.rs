@@ -1,10 +1,11 @@
-//! `kubectl create deployment|namespace|configmap|service|ingress` (the generators; `create -f` is
+//! `kubectl create deployment|namespace|configmap|service|ingress|job` (the generators; `create -f` is
 //! `apply.rs`). Each subcommand builds the object kubectl builds on the client and sends it
 //! with `submit`.
 
 mod configmap;
 mod deployment;
 mod ingress;
+mod job;
 mod namespace;
 mod service;
 
@@ -29,7 +30,7 @@ fn create_from_files(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Ou
 }
 
 const CREATE_SUBCOMMANDS: &[&str] =
-    &["deployment", "deploy", "namespace", "ns", "configmap", "cm", "service", "svc", "ingress", "ing"];
+    &["deployment", "deploy", "namespace", "ns", "configmap", "cm", "service", "svc", "ingress", "ing", "job"];
 
 /// kubectl's other `create` subcommands, which the lab does not model yet.
 const CREATE_UNAVAILABLE: &[&str] = &[
@@ -37,7 +38,6 @@ const CREATE_UNAVAILABLE: &[&str] = &[
     "clusterrolebinding",
     "cronjob",
     "cj",
-    "job",
     "poddisruptionbudget",
     "pdb",
     "priorityclass",
@@ -77,6 +77,7 @@ pub(crate) fn takes_value(w: &str) -> bool {
             | "--class"
             | "--default-backend"
             | "--annotation"
+            | "--from"
     )
 }
 
@@ -112,6 +113,7 @@ pub fn create(engine: &mut Engine, words: &[String], ctx: &mut Ctx) -> Output {
         "configmap" | "cm" => configmap::create_configmap(engine, &rest, ctx),
         "service" | "svc" => service::create_service(engine, &rest),
         "ingress" | "ing" => ingress::create_ingress(engine, &rest),
+        "job" => job::create_job(engine, &rest),
         other => Output::error(format!("error: `kubectl create {other}` is not available in this lab yet")),
     }
 }

@@ -4,6 +4,7 @@
 mod autoscaling;
 mod cluster;
 mod generic;
+mod job;
 mod network;
 mod network_policy;
 mod pod;
@@ -13,6 +14,7 @@ mod workloads;
 pub use autoscaling::hpa;
 pub use cluster::{namespace, node};
 pub use generic::generic;
+pub use job::job;
 pub use network::{endpoints, ingress, ingress_class, service};
 pub use network_policy::network_policy;
 pub use pod::{pod, pod_template};
