@@ -57,7 +57,7 @@ pub fn format_indexes(indexes: &BTreeSet<i32>) -> String {
 /// `firstPendingIndexes`: the lowest `count` indexes below `completions` that neither
 /// succeeded nor have an active pod.
 pub fn first_pending_indexes(succeeded: &BTreeSet<i32>, active: &[&Pod], count: usize, completions: i32) -> Vec<i32> {
-    let running: BTreeSet<i32> = active.iter().filter_map(|p| completion_index(p)).collect();
+    let running: BTreeSet<i32> = kubelab_api::sort::set(active.iter().filter_map(|p| completion_index(p)));
     (0..completions).filter(|i| !succeeded.contains(i) && !running.contains(i)).take(count).collect()
 }
 
