@@ -10,8 +10,10 @@ use crate::store::Store;
 use crate::traffic::{serve_as, Hop, Outcome, Served, World};
 use kubelab_api::*;
 
-/// The backend's ready endpoints (pod, its IP, port), for the Service port it names.
-fn endpoints(store: &Store, b: &Backend) -> Vec<(String, String, i32)> {
+/// The backend's ready endpoints (pod, its IP, port), for the Service port it names,
+/// borrowed from the store: a request picks one of them, and a backend of 1,000 pods is
+/// not copied for each request.
+fn endpoints<'a>(store: &'a Store, b: &Backend) -> Vec<(&'a str, &'a str, i32)> {
     let key = (b.ns.clone(), b.service.clone());
     let (Some(svc), Some(ep)) = (store.services.get(&key), store.endpoints.get(&key)) else { return Vec::new() };
     let Some(sp) = svc.spec.ports.iter().find(|sp| {
@@ -24,7 +26,7 @@ fn endpoints(store: &Store, b: &Backend) -> Vec<(String, String, i32)> {
         let Some(epp) = ss.ports.iter().find(|p| p.name == sp.name) else { continue };
         for a in &ss.addresses {
             if let Some(r) = &a.target_ref {
-                out.push((r.name.clone(), a.ip.clone(), epp.port));
+                out.push((r.name.as_str(), a.ip.as_str(), epp.port));
             }
         }
     }
@@ -106,7 +108,8 @@ pub fn serve_proxy(
     // Round robin over the endpoints, per backend.
     let key = format!("{}/{}:{}{}", b.ns, b.service, b.port.name, b.port.number);
     let turn = w.servers.round_robin.entry(key).or_insert(0);
-    let (target, ip, port) = eps[(*turn % eps.len() as u64) as usize].clone();
+    let (target, ip, port) = eps[(*turn % eps.len() as u64) as usize];
+    let (target, ip) = (target.to_string(), ip.to_string());
     *turn += 1;
     let upstream_uri = r.rewritten.unwrap_or_else(|| uri.to_string());
     // The controller pod opens the connection to the backend (its own namespace's egress).
