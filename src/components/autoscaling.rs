@@ -56,8 +56,8 @@ pub fn replica_steps(history: &[HpaSample], now_ms: u64, top: i32) -> String {
 /// pods used more, rounded to 50 %.
 pub fn utilization_top(target: Option<i32>, history: &[HpaSample]) -> i32 {
     let most = history.iter().filter_map(|s| s.utilization).max().unwrap_or(0);
-    let top = (target.unwrap_or(50) * 2).max(most).max(1);
-    (top + 49) / 50 * 50
+    let top = target.unwrap_or(50).saturating_mul(2).max(most).max(1);
+    top.saturating_add(49) / 50 * 50
 }
 
 /// The two charts for Deployment `d` (with its HPA), the requests chart from `traffic`, both

@@ -753,7 +753,7 @@ impl Engine {
                 return;
             }
             let mut n = p.clone();
-            n.metadata.deletion_timestamp = Some(Time(now.0 + grace as u64 * 1000));
+            n.metadata.deletion_timestamp = Some(Time(now.0.saturating_add((grace as u64).saturating_mul(1000))));
             n.metadata.deletion_grace_period_seconds = Some(grace);
             self.store.update(Object::Pod(n));
             return;

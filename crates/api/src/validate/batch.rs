@@ -44,8 +44,12 @@ pub(super) fn validate_job(j: &Job) -> Vec<FieldError> {
     // ValidatePodTemplateSpecForJob.
     out.extend(validate_labels(&s.template.metadata.labels, "spec.template.metadata.labels"));
     out.extend(validate_pod_spec(&s.template.spec, "spec.template.spec"));
+    // validatePodTemplateSpecForJob: the pod's default, Always (or nothing), is "Required"
+    // with the valid values; any other value is "Unsupported".
     let restart = s.template.spec.restart_policy.as_str();
-    if restart != "OnFailure" && restart != "Never" {
+    if restart == "Always" || restart.is_empty() {
+        out.push(required("spec.template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\""));
+    } else if restart != "OnFailure" && restart != "Never" {
         out.push(not_supported("spec.template.spec.restartPolicy", restart, &["OnFailure", "Never"]));
     }
     // ValidateJobSpec: the selector must select the template's labels. Unless
@@ -96,7 +100,17 @@ mod tests {
             (
                 TEMPLATE.to_string(),
                 vec![
-                    r#"spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never""#,
+                    // validation.go: `field.Required(..., fmt.Sprintf("valid values: %q, %q", ...))`
+                    // for the pod's default, Always.
+                    r#"spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never""#,
+                ],
+            ),
+            (
+                format!("{TEMPLATE}      restartPolicy: Sometimes\n"),
+                // The pod spec's own check, then the Job's (both run upstream too).
+                vec![
+                    r#"spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never""#,
+                    r#"spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "OnFailure", "Never""#,
                 ],
             ),
             (

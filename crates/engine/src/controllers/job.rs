@@ -38,10 +38,12 @@ pub fn reconcile_all(store: &Store, now: Time) -> Vec<Action> {
 /// When a finished pod finished (`getFinishedTime`): its containers' last finish, else when
 /// its deletion was asked for (the deletionTimestamp less the grace period), else now.
 pub fn finished_time(p: &Pod, now: Time) -> Time {
-    let deleted = p
-        .metadata
-        .deletion_timestamp
-        .map(|t| Time(t.0.saturating_sub(p.metadata.deletion_grace_period_seconds.unwrap_or(0).max(0) as u64 * 1000)));
+    let deleted =
+        p.metadata.deletion_timestamp.map(|t| {
+            Time(t.0.saturating_sub(
+                (p.metadata.deletion_grace_period_seconds.unwrap_or(0).max(0) as u64).saturating_mul(1000),
+            ))
+        });
     p.status
         .container_statuses
         .iter()
@@ -115,6 +117,10 @@ pub fn past_backoff_limit_on_failure(j: &Job, pods: &[&Pod]) -> bool {
         restarts >= limit
     }
 }
+
+/// job_controller.go's MaxPodCreateDeletePerSync: a sync creates or deletes at most this many
+/// pods (a Job asking for millions gets them 500 at a time, up to the lab's pod limit).
+pub const MAX_POD_CREATE_DELETE_PER_SYNC: usize = 500;
 
 /// `manageJob`'s wantActive: parallelism, but never more than the completions left; with no
 /// completions set, parallelism until a pod succeeds, then only those still running.
@@ -308,7 +314,7 @@ fn failure(j: &Job, status: &JobStatus, pods: &[&Pod], now: Time) -> (Option<Fin
     if j.is_suspended() {
         return (None, None);
     }
-    let at = Time(start.0 + deadline.max(0) as u64 * 1000);
+    let at = Time(start.0.saturating_add((deadline.max(0) as u64).saturating_mul(1000)));
     if now >= at {
         let f = Finish::Failed { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
         return (Some(f), None);
@@ -483,13 +489,13 @@ fn manage_job(
     }
     let new_pods: Vec<Pod> = match indexes {
         Some(done) => {
-            let count = (want - active) as usize;
+            let count = ((want - active) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
             job_indexed::first_pending_indexes(done, active_pods, count, j.spec.completions.unwrap_or(0))
                 .into_iter()
                 .map(|i| job_indexed::index_pod(new_pod(j), &j.metadata.name, i))
                 .collect()
         }
-        None => (active..want).map(|_| new_pod(j)).collect(),
+        None => (0..((want - active) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC)).map(|_| new_pod(j)).collect(),
     };
     m.active = active + new_pods.len() as i32;
     if !new_pods.is_empty() {
