@@ -39,7 +39,13 @@ impl FieldSelector {
     pub fn matches(&self, o: &Object) -> bool {
         let j = o.to_json();
         self.0.iter().all(|(k, eq, want)| {
-            let have = if k == "source" { lookup(&j, ".source.component") } else { lookup(&j, &format!(".{k}")) };
+            // Field labels that are not the field's own path: an event's `source`, and a Job's
+            // `status.successful` (strategy.go's SelectableFields: `status.succeeded` as a number).
+            let have = match k.as_str() {
+                "source" => lookup(&j, ".source.component"),
+                "status.successful" => Some(lookup(&j, ".status.succeeded").unwrap_or(Value::from(0))),
+                _ => lookup(&j, &format!(".{k}")),
+            };
             let have = match have {
                 Some(Value::String(s)) => s,
                 Some(Value::Bool(b)) => b.to_string(),
