@@ -74,6 +74,8 @@ pub struct Engine {
     /// goes through all of them must not depend on their order (or sort first).
     runtimes: kubelet::Runtimes,
     wakeups: BTreeSet<Time>,
+    /// The earliest pod deletion to come, remembered (`next_pod_deletion`).
+    next_deletion: clock::NextDeletion,
     /// When each deleted Node object went away (for the pod garbage collector).
     node_gone: BTreeMap<String, Time>,
     /// The running load generator, if any, and the servers' request queues.
@@ -139,6 +141,7 @@ impl Engine {
             machines: BTreeMap::new(),
             runtimes: kubelet::Runtimes::default(),
             wakeups: BTreeSet::new(),
+            next_deletion: clock::NextDeletion::default(),
             node_gone: BTreeMap::new(),
             load: None,
             load_tally: traffic::Tally::default(),

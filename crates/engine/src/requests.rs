@@ -368,7 +368,7 @@ impl Engine {
                     ingress_routing::body_bytes(body),
                     s.done_at,
                 );
-                if let Some(c) = self.runtimes.get_mut(&uid).and_then(|rt| rt.containers.first_mut()) {
+                if let Some(c) = self.runtimes.containers_to_log(&uid).and_then(|cs| cs.first_mut()) {
                     if matches!(c.phase, kubelet::Phase::Running { .. }) {
                         c.log(s.done_at, line);
                     }
@@ -382,9 +382,9 @@ impl Engine {
             return;
         }
         // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
-        let Some(rt) = self.runtimes.get_mut(&p.metadata.uid) else { return };
+        let Some(containers) = self.runtimes.containers_to_log(&p.metadata.uid) else { return };
         let time = ingress_routing::access_log::time_local(s.done_at);
-        for (c, spec) in rt.containers.iter_mut().zip(p.spec.containers.iter()) {
+        for (c, spec) in containers.iter_mut().zip(p.spec.containers.iter()) {
             let repo = images::ImageRef::parse(&spec.image).repository;
             let line = match repo.as_str() {
                 "ghcr.io/iximiuz/labs/kubernetes-101/app" => {

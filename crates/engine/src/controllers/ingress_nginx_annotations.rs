@@ -67,7 +67,7 @@ impl Engine {
             }
         }
         for (pod, line) in lines {
-            if let Some(c) = self.runtimes.get_mut(&pod).and_then(|rt| rt.containers.first_mut()) {
+            if let Some(c) = self.runtimes.containers_to_log(&pod).and_then(|cs| cs.first_mut()) {
                 c.log(now, line);
             }
         }

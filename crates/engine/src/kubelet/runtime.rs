@@ -125,30 +125,63 @@ impl Ctr {
 
 /// Pod runtimes by pod uid (never iterated where order shows). Read through `Deref`;
 /// changed only through `get_mut`, `insert` and `remove`, so a runtime handed out to be
-/// changed forgets its remembered next wakeup (`PodRuntime::next_wakeup`).
+/// changed forgets its remembered next wakeup (`PodRuntime::next_wakeup`), and so does the
+/// earliest of them all (`Runtimes::next_wakeup`). `containers_to_log` hands out the app
+/// containers to append log lines to: logs move no wakeup, so nothing is forgotten.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Runtimes(crate::fasthash::FastMap<String, PodRuntime>);
+pub struct Runtimes {
+    pods: crate::fasthash::FastMap<String, PodRuntime>,
+    earliest: WakeCache,
+}
 
 impl std::ops::Deref for Runtimes {
     type Target = crate::fasthash::FastMap<String, PodRuntime>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.pods
     }
 }
 
 impl Runtimes {
     pub fn get_mut(&mut self, uid: &str) -> Option<&mut PodRuntime> {
-        let rt = self.0.get_mut(uid)?;
+        let rt = self.pods.get_mut(uid)?;
         rt.wake.0.set(None);
+        self.earliest.0.set(None);
         Some(rt)
     }
 
     pub fn insert(&mut self, uid: String, rt: PodRuntime) {
-        self.0.insert(uid, rt);
+        self.earliest.0.set(None);
+        self.pods.insert(uid, rt);
     }
 
     pub fn remove(&mut self, uid: &str) -> Option<PodRuntime> {
-        self.0.remove(uid)
+        self.earliest.0.set(None);
+        self.pods.remove(uid)
+    }
+
+    /// A pod's app containers, only to append log lines to (`Ctr::log`).
+    pub fn containers_to_log(&mut self, uid: &str) -> Option<&mut [Ctr]> {
+        Some(&mut self.pods.get_mut(uid)?.containers)
+    }
+
+    /// The earliest next wakeup of all the runtimes (`PodRuntime::next_wakeup`): asked at
+    /// every instant (with traffic, every few milliseconds), so remembered as each
+    /// runtime's is, until one of them is handed out to be changed.
+    pub fn next_wakeup(&self, now: Time) -> Option<Time> {
+        if let Some((at, next)) = self.earliest.0.get() {
+            if at <= now && next.is_none_or(|t| t > now) {
+                #[cfg(debug_assertions)]
+                assert_eq!(next, self.work_out_next_wakeup(now), "a runtime changed without forgetting");
+                return next;
+            }
+        }
+        let next = self.work_out_next_wakeup(now);
+        self.earliest.0.set(Some((now, next)));
+        next
+    }
+
+    fn work_out_next_wakeup(&self, now: Time) -> Option<Time> {
+        self.pods.values().filter_map(|rt| rt.next_wakeup(now)).min()
     }
 }
 
