@@ -197,6 +197,12 @@ pub struct App {
     share_link: Option<String>,
     /// The pods' views kept between drawings (see `model::PodViewCache`).
     pod_views: crate::model::PodViewCache,
+    /// A node, pod, Service or Ingress chosen on the map, made once: a callback made in
+    /// `view` is a new one every drawing, and would draw every node box again (ten times a
+    /// second, a 1,000-pod map's squares).
+    on_select: Callback<crate::model::Selection>,
+    /// A button's command (the map's panels), made once for the same reason.
+    on_command: Callback<String>,
     /// The selection's Why, built when the selection or the cluster changed.
     why: crate::model::WhyCache,
     /// The Why step hovered or focused.
@@ -254,6 +260,8 @@ impl Component for App {
             last_check: None,
             share_link: None,
             pod_views: Default::default(),
+            on_select: ctx.link().callback(Msg::Select),
+            on_command: ctx.link().callback(Msg::Command),
             why: Default::default(),
             why_hover: None,
             blast: Default::default(),

@@ -60,8 +60,8 @@ impl App {
         } else {
             self.lab.advancing.map(|(_, ms)| format!("lab advance {}…", format_clock(ms)))
         };
-        let on_command = link.callback(Msg::Command);
-        let on_select = link.callback(Msg::Select);
+        let on_command = self.on_command.clone();
+        let on_select = self.on_select.clone();
         let inspector = self.selected.as_ref().map(|s| InspectorView::of(engine, s));
         // The Why is the live cluster's (while a save replays, what is rebuilt so far), so its
         // steps stay put while the timeline goes back to one of them.
@@ -217,7 +217,7 @@ impl App {
                             }
                             <TrafficPanel view={traffic} {targets} disabled={busy} requests_elsewhere={scaled.is_some()} {on_command} />
                             if !vm_view {
-                                <EventsFeed events={crate::model::events_feed(engine)} on_select={link.callback(Msg::Select)} />
+                                <EventsFeed events={crate::model::events_feed(engine)} on_select={self.on_select.clone()} />
                             }
                         </aside>
                     }

@@ -23,10 +23,7 @@ const NODE_HEADER_H: u32 = 74;
 const CHIP_W: u32 = NODE_W - 16;
 const CHIP_H: u32 = 44;
 const CHIP_GAP: u32 = 6;
-/// A node with more pods than this draws them as small squares (a 1,000-pod Deployment stays
-/// one screen tall, and cheap to draw); the chips' names and states are then in tooltips,
-/// the inspector and kubectl.
-pub(super) const COMPACT_ABOVE: usize = 16;
+pub(super) use crate::model::COMPACT_ABOVE;
 const SQ: u32 = 14;
 const SQ_GAP: u32 = 2;
 const SQ_PER_ROW: u32 = (NODE_W - 16 + SQ_GAP) / (SQ + SQ_GAP);
@@ -111,7 +108,7 @@ pub struct ClusterMapProps {
 /// Where the map's Services, pods and load generator are drawn, measured from the page after
 /// each render (the boxes wrap like words, so only the browser knows), in pixels from the
 /// map's top left corner: key → (x, y, width, height).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Anchors {
     width: i32,
     height: i32,
@@ -364,25 +361,55 @@ struct OverlayProps {
     anchors: Rc<Anchors>,
 }
 
-/// Lines from each Service to its endpoints (dashed to pods it selects that are not ready),
-/// and the requests in flight as dots: round when answered, a cross when they fail.
-#[function_component(Overlay)]
-fn overlay(props: &OverlayProps) -> Html {
-    let measured = &props.anchors;
-    // Pods are placed by arithmetic inside their node, so only nodes, Services and the
-    // client are measured on the page.
-    let mut a = (**measured).clone();
-    for n in &props.cluster.nodes {
-        let Some(&(nx, ny, _, _)) = measured.at.get(&format!("node:{}", n.name)) else { continue };
-        for (p, (x, y, w, h)) in n.pods.iter().zip(pod_slots(&n.pods)) {
-            a.at.insert(pod_anchor(&p.namespace, &p.name), (nx + x as i32, ny + y as i32, w as i32, h as i32));
+/// Where everything on the map is, pods included, and each pod's owner (for the colour of
+/// the requests it answers).
+/// Eq: an `Rc<Places>` unchanged compares equal by pointer, not entry by entry.
+#[derive(PartialEq, Eq)]
+struct Places {
+    at: Anchors,
+    owners: BTreeMap<(String, String), Option<String>>,
+}
+
+/// Pods are placed by arithmetic inside their node, so only nodes, Services and the client
+/// are measured on the page.
+fn places(nodes: &[(String, crate::model::Pods)], measured: &Anchors) -> Places {
+    let mut at = measured.clone();
+    let mut owners = BTreeMap::new();
+    for (name, pods) in nodes {
+        for p in pods {
+            owners.insert((p.namespace.clone(), p.name.clone()), p.owner.clone());
+        }
+        let Some(&(nx, ny, _, _)) = measured.at.get(&format!("node:{name}")) else { continue };
+        for (p, (x, y, w, h)) in pods.iter().zip(pod_slots(pods)) {
+            at.at.insert(pod_anchor(&p.namespace, &p.name), (nx + x as i32, ny + y as i32, w as i32, h as i32));
         }
     }
-    let a = &a;
-    let bottom = |r: &(i32, i32, i32, i32)| (r.0 + r.2 / 2, r.1 + r.3);
-    let left = |r: &(i32, i32, i32, i32)| (r.0, r.1 + r.3 / 2);
+    Places { at, owners }
+}
+
+fn bottom(r: &(i32, i32, i32, i32)) -> (i32, i32) {
+    (r.0 + r.2 / 2, r.1 + r.3)
+}
+
+fn left(r: &(i32, i32, i32, i32)) -> (i32, i32) {
+    (r.0, r.1 + r.3 / 2)
+}
+
+#[derive(Properties, PartialEq)]
+struct LinksProps {
+    services: Vec<ServiceView>,
+    ingresses: Vec<crate::model::IngressView>,
+    places: Rc<Places>,
+}
+
+/// Lines from each Service to its endpoints (dashed to pods it selects that are not ready),
+/// and from each Ingress rule to its Service (dashed when it has no endpoints). Drawn again
+/// only when they move: a request's dots move every frame, a 1,000-pod Service's lines not.
+#[function_component(Links)]
+fn links(props: &LinksProps) -> Html {
+    let a = &props.places.at;
     let mut lines = Vec::new();
-    for sv in &props.cluster.services {
+    for sv in &props.services {
         let Some(from) = a.at.get(&svc_anchor(&sv.namespace, &sv.name)).map(bottom) else { continue };
         let links = sv.endpoints.iter().map(|p| (p, true)).chain(sv.not_ready.iter().map(|p| (p, false)));
         for ((ns, pod), ready) in links {
@@ -394,8 +421,7 @@ fn overlay(props: &OverlayProps) -> Html {
             });
         }
     }
-    // A line from each Ingress rule to its Service (dashed when it has no endpoints).
-    for ing in &props.cluster.ingresses {
+    for ing in &props.ingresses {
         for (i, r) in ing.rules.iter().enumerate() {
             let (Some(rule), Some((ns, svc))) = (a.at.get(&rule_anchor(&ing.namespace, &ing.name, i)), &r.service)
             else {
@@ -410,6 +436,21 @@ fn overlay(props: &OverlayProps) -> Html {
             });
         }
     }
+    html! { <>{ for lines }</> }
+}
+
+/// The Services' and Ingresses' lines (`Links`), and the requests in flight as dots: round
+/// when answered, a cross when they fail.
+#[function_component(Overlay)]
+fn overlay(props: &OverlayProps) -> Html {
+    // Worked out again only when a node's pods or the measured places change.
+    let places = {
+        let nodes: Vec<(String, crate::model::Pods)> =
+            props.cluster.nodes.iter().map(|n| (n.name.clone(), n.pods.clone())).collect();
+        use_memo((nodes, props.anchors.clone()), |(nodes, measured)| places(nodes, measured))
+    };
+    let a = &places.at;
+    let mut client_line = None;
     let mut dots = Vec::new();
     // One "dropped" label per pod: the requests waiting there would stack theirs.
     let mut labelled: Vec<&(String, String)> = Vec::new();
@@ -419,16 +460,10 @@ fn overlay(props: &OverlayProps) -> Html {
         let svc_box = f.service.as_ref().and_then(|(ns, n)| a.at.get(&svc_anchor(ns, n)));
         let svc = svc_box.map(|r| (left(r), bottom(r)));
         if let (Some(c), Some((sv, _))) = (client, svc) {
-            lines.push(html! { <line key="client" class="client-link" x1={c.0.to_string()} y1={c.1.to_string()} x2={sv.0.to_string()} y2={sv.1.to_string()} /> });
+            client_line = Some(
+                html! { <line class="client-link" x1={c.0.to_string()} y1={c.1.to_string()} x2={sv.0.to_string()} y2={sv.1.to_string()} /> },
+            );
         }
-        let owners: BTreeMap<(&str, &str), Option<&str>> = kubelab_api::sort::map(
-            props
-                .cluster
-                .nodes
-                .iter()
-                .flat_map(|n| n.pods.iter())
-                .map(|p| ((p.namespace.as_str(), p.name.as_str()), p.owner.as_deref())),
-        );
         let right = |r: &(i32, i32, i32, i32)| (r.0 + r.2, r.1 + r.3 / 2);
         for d in &f.dots {
             let Some(start) = client else { break };
@@ -483,8 +518,8 @@ fn overlay(props: &OverlayProps) -> Html {
             let colour = d
                 .pod
                 .as_ref()
-                .and_then(|(ns, n)| owners.get(&(ns.as_str(), n.as_str())).copied())
-                .map(owner_colour)
+                .and_then(|key| places.owners.get(key))
+                .map(|owner| owner_colour(owner.as_deref()))
                 .unwrap_or("#8C8C8C");
             if let Some(dr) = d.dropped.as_ref().filter(|_| dropped_at.is_some()) {
                 let policies = dr.policies.join(", ");
@@ -524,7 +559,10 @@ fn overlay(props: &OverlayProps) -> Html {
         <svg class="map-overlay" data-testid="map-overlay" aria-hidden="true" focusable="false"
              style="position: absolute; left: 0; top: 0; pointer-events: none; overflow: visible"
              width={a.width.to_string()} height={a.height.to_string()} data-dots={dots.len().to_string()}>
-            <g class="links">{ for lines }</g>
+            <g class="links">
+                <Links services={props.cluster.services.clone()} ingresses={props.cluster.ingresses.clone()} places={places.clone()} />
+                { for client_line }
+            </g>
             <g class="dots">{ for dots }</g>
         </svg>
     }
@@ -683,7 +721,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
                 <text class="node-empty" x="10" y={(NODE_HEADER_H + 26).to_string()}>{ "no pods" }</text>
             }
             { for ghosts }
-            <PodLayer pods={n.pods.clone()} pod_selected={props.pod_selected.clone()} on_select={props.on_select.clone()} />
+            <PodLayer pods={n.pods.clone()} rates={n.rates.clone()} pod_selected={props.pod_selected.clone()} on_select={props.on_select.clone()} />
             <PodCpuLayer pods={n.pods.clone()} cpu={n.cpu.clone()} />
             { lit }
         </svg>
@@ -693,6 +731,8 @@ fn node_box(props: &NodeBoxProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PodLayerProps {
     pods: crate::model::Pods,
+    /// Each chip's requests per second while a load runs (`NodeView::rates`).
+    rates: Vec<(String, f64)>,
     pod_selected: Option<String>,
     on_select: Callback<Selection>,
 }
@@ -722,12 +762,10 @@ fn pod_layer(props: &PodLayerProps) -> Html {
         |(((p, &(x, y, _, _)), key), _)| {
             let selected = props.pod_selected.as_deref() == Some(p.name.as_str());
             if compact {
-                // A square shows no rate: without it, a square whose pod only answered more
-                // requests compares equal and is not drawn again (a load's rates move every frame).
-                let pod = PodView { rps: None, ..p.clone() };
-                html! { <PodDot {key} {pod} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+                html! { <PodDot {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
             } else {
-                html! { <PodChip {key} pod={p.clone()} {x} {y} {selected} on_select={props.on_select.clone()} /> }
+                let rps = props.rates.iter().find(|(name, _)| *name == p.name).map(|(_, r)| *r);
+                html! { <PodChip {key} pod={p.clone()} {rps} {x} {y} {selected} on_select={props.on_select.clone()} /> }
             }
         },
     );
@@ -780,6 +818,9 @@ fn pod_ghost(props: &PodGhostProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PodChipProps {
     pod: PodView,
+    /// Requests per second it answers, while a load runs (said on a Ready chip).
+    #[prop_or_default]
+    rps: Option<f64>,
     x: u32,
     y: u32,
     selected: bool,
@@ -916,7 +957,7 @@ fn pod_chip(props: &PodChipProps) -> Html {
            data-ready={p.ready.to_string()} data-owner={owner.to_string()} role="button" tabindex="0"
            {onclick} {onkeydown} aria-pressed={props.selected.to_string()}
            data-reason={p.reason.clone()}
-           aria-label={format!("Inspect pod {}, {}{reason_said}, owner {}{}{claims_said}{lit_said}", p.name, p.status, owner, p.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
+           aria-label={format!("Inspect pod {}, {}{reason_said}, owner {}{}{claims_said}{lit_said}", p.name, p.status, owner, props.rps.filter(|_| p.ready).map(|r| format!(", {} requests per second", format_rate(r))).unwrap_or_default())}>
             <title>{ format!("{}/{}: {}{reason_said} (owner {}){claims_said}", p.namespace, p.name, p.status, owner) }</title>
             <rect class="pod-box" x={(x as f32 + 0.75).to_string()} y={(y as f32 + 0.75).to_string()}
                   width={(CHIP_W as f32 - 1.5).to_string()} height={(h as f32 - 1.5).to_string()} rx="6" />
@@ -926,7 +967,7 @@ fn pod_chip(props: &PodChipProps) -> Html {
             <text class="pod-status" x={(x + 16).to_string()} y={(y + 36).to_string()}>
                 { format!("{} {}", status_icon(p), p.status) }
             </text>
-            if let Some(r) = p.rps.filter(|_| p.ready) {
+            if let Some(r) = props.rps.filter(|_| p.ready) {
                 <text class="pod-rps" x={(x + CHIP_W - 8).to_string()} y={(y + 36).to_string()} text-anchor="end"
                       data-testid={format!("rps-{}", p.name)}>{ format!("{} req/s", format_rate(r)) }</text>
             }

@@ -6,6 +6,7 @@ use kubelab_api::{Node, Pod};
 use kubelab_engine::controllers::is_pod_ready;
 use kubelab_engine::controllers::node_lifecycle::{is_node_ready, unknown_at, UNREACHABLE};
 use kubelab_engine::Engine;
+use std::rc::Rc;
 
 /// The whole cluster as the map draws it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,8 +21,10 @@ pub struct ClusterView {
     pub ingresses: Vec<IngressView>,
 }
 
-/// A Service as the map draws it: a box with a line to each endpoint.
-#[derive(Clone, Debug, PartialEq)]
+/// A Service as the map draws it: a box with a line to each endpoint. Kept between drawings
+/// while the Service and its Endpoints are unchanged (`PodViewCache::services`): a
+/// 1,000-pod Service's lists are shared, not built, copied and compared every frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceView {
     pub namespace: String,
     pub name: String,
@@ -30,9 +33,9 @@ pub struct ServiceView {
     /// What a client dials: `10.96.0.10:80`, and `:30080` on every node for a NodePort.
     pub address: String,
     /// The ready endpoints' pods (namespace, name), which traffic reaches.
-    pub endpoints: Vec<(String, String)>,
+    pub endpoints: Rc<[(String, String)]>,
     /// Pods the selector matches that are not ready (listed under notReadyAddresses).
-    pub not_ready: Vec<(String, String)>,
+    pub not_ready: Rc<[(String, String)]>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +53,9 @@ pub struct NodeView {
     /// What happens next to a node in trouble, and when: `NotReady in 34s`.
     pub countdown: Option<String>,
     pub pods: Pods,
+    /// While a load runs, on a node drawn with chips: requests each pod answered per second
+    /// (over RATE_SECONDS), by pod name (`pod_views::rates_on`).
+    pub rates: Vec<(String, f64)>,
     /// Its pods' CPU as metrics-server last reported it (none while it serves nothing).
     pub cpu: NodeCpu,
 }
@@ -65,8 +71,6 @@ pub struct PodView {
     pub terminating: bool,
     /// The controlling owner's name (a ReplicaSet for a Deployment's pods).
     pub owner: Option<String>,
-    /// While a load runs: requests this pod answered per second (over RATE_SECONDS).
-    pub rps: Option<f64>,
     /// The PersistentVolumeClaims it mounts, drawn attached to it.
     pub claims: Vec<ClaimView>,
     /// A failing pod's reason in one short line (`Pending: Insufficient cpu`,
@@ -99,6 +103,7 @@ impl ClusterView {
         for n in &mut nodes {
             if let Some(on_node) = pods.on(&n.name) {
                 n.pods = on_node.clone();
+                n.rates = super::pod_views::rates_on(on_node, engine);
             }
             if let Some((_, c)) = cpu.iter().find(|(name, _)| *name == n.name) {
                 n.cpu = c.clone();
@@ -107,7 +112,7 @@ impl ClusterView {
         ClusterView {
             nodes,
             unscheduled: pods.unscheduled.clone(),
-            services: service_views(engine),
+            services: cache.services(engine),
             ingresses: ingress_views(engine),
         }
     }
@@ -138,6 +143,7 @@ fn node_view(n: &Node, engine: &Engine) -> NodeView {
         powered_off,
         countdown,
         pods: Pods::default(),
+        rates: Vec::new(),
         cpu: NodeCpu::default(),
     }
 }
@@ -213,7 +219,6 @@ pub(super) fn pod_view(p: &Pod, store: &kubelab_engine::Store) -> PodView {
         ready: is_pod_ready(p),
         terminating: p.metadata.deletion_timestamp.is_some(),
         owner: p.metadata.controller_ref().map(|r| r.name.clone()),
-        rps: None,
         claims,
         reason: None,
         cpu_line: false,
@@ -302,7 +307,7 @@ pub fn shorten(text: &str, max: usize) -> String {
     s
 }
 
-fn service_views(engine: &Engine) -> Vec<ServiceView> {
+pub(super) fn service_views(engine: &Engine) -> Vec<ServiceView> {
     let store = engine.store();
     let pods_of = |addrs: &[kubelab_api::EndpointAddress]| -> Vec<(String, String)> {
         addrs
@@ -340,7 +345,14 @@ fn service_views(engine: &Engine) -> Vec<ServiceView> {
             if let Some(np) = port.and_then(|p| p.node_port) {
                 address.push_str(&format!(", node port {np}"));
             }
-            ServiceView { namespace: key.0, name: key.1, kind: s.spec.type_.clone(), address, endpoints, not_ready }
+            ServiceView {
+                namespace: key.0,
+                name: key.1,
+                kind: s.spec.type_.clone(),
+                address,
+                endpoints: endpoints.into(),
+                not_ready: not_ready.into(),
+            }
         })
         .collect()
 }

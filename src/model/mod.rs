@@ -19,7 +19,7 @@ pub use ingresses::*;
 pub use inspector::*;
 pub use lan::*;
 pub use pod_cpu::NodeCpu;
-pub use pod_views::{PodViewCache, Pods};
+pub use pod_views::{PodViewCache, Pods, COMPACT_ABOVE};
 pub use traffic::*;
 pub use why::*;
 pub use workloads::*;

@@ -1,11 +1,12 @@
 //! The pods' views, grouped by node and kept between drawings. The map is drawn ten times a
 //! second; with 1,000 pods, building a `PodView` (with its strings) for each pod and
 //! comparing the lot against the last drawing was most of the page's work while nothing
-//! changed. A view is rebuilt only when a pod, a claim or the node list changed, or while a
-//! load runs (its rates move with the clock), or when the Metrics API came or went (a chip
-//! keeps a line for its CPU); an unchanged one compares equal by pointer.
+//! changed. A view is rebuilt only when a pod, a claim or the node list changed, or when the
+//! Metrics API came or went (a chip keeps a line for its CPU); an unchanged one compares
+//! equal by pointer. A load's rates, which move with the clock, are kept apart (`rates_on`),
+//! so the lists stay the same while requests flow.
 
-use super::cluster::{pod_reason, pod_view, shorten, PodView, REASON_CHARS};
+use super::cluster::{pod_reason, pod_view, shorten, PodView, ServiceView, REASON_CHARS};
 use super::traffic::RATE_SECONDS;
 use kubelab_engine::Engine;
 use std::cell::RefCell;
@@ -61,10 +62,12 @@ impl PodsByNode {
 /// most; the other failing pods say their status's short form.
 const DIAGNOSED_PODS: usize = 64;
 
-/// The last pods' views built, with a digest of what they were built from; and their CPU.
+/// The last pods' views built, with a digest of what they were built from; and their CPU;
+/// and the Services' views likewise.
 #[derive(Debug, Default)]
 pub struct PodViewCache {
     views: RefCell<Option<(u64, Rc<PodsByNode>)>>,
+    services: RefCell<Option<(u64, Vec<ServiceView>)>>,
     pub(super) cpu: super::pod_cpu::PodCpuCache,
 }
 
@@ -80,10 +83,31 @@ impl PodViewCache {
         *self.views.borrow_mut() = Some((digest, built.clone()));
         built
     }
+
+    /// The Services' views, rebuilt when a Service or an Endpoints object changed.
+    pub(super) fn services(&self, engine: &Engine) -> Vec<ServiceView> {
+        let store = engine.store();
+        let mut h = Fnv(FNV_OFFSET);
+        for (key, s) in &store.services {
+            (key, &s.metadata.resource_version).hash(&mut h);
+        }
+        for (key, ep) in &store.endpoints {
+            (key, &ep.metadata.resource_version).hash(&mut h);
+        }
+        let digest = h.finish();
+        if let Some((d, built)) = &*self.services.borrow() {
+            if *d == digest {
+                return built.clone();
+            }
+        }
+        let built = super::cluster::service_views(engine);
+        *self.services.borrow_mut() = Some((digest, built.clone()));
+        built
+    }
 }
 
 /// What a pod's view depends on: each pod's identity and resourceVersion (every write to a
-/// pod bumps it), each claim's, the nodes that exist, and the time while a load runs.
+/// pod bumps it), each claim's, the nodes that exist, and whether the Metrics API is served.
 fn digest(engine: &Engine) -> u64 {
     let store = engine.store();
     let mut h = Fnv(FNV_OFFSET);
@@ -96,14 +120,12 @@ fn digest(engine: &Engine) -> u64 {
     for key in store.nodes.keys() {
         key.hash(&mut h);
     }
-    engine.load().map(|_| engine.now().0).hash(&mut h);
     engine.metric_scrapes().is_some().hash(&mut h);
     h.finish()
 }
 
 fn build(engine: &Engine) -> PodsByNode {
     let store = engine.store();
-    let load = engine.load();
     // A node list is short (tens): a Vec searched in order is as quick as a map, and smaller.
     let mut by_node: Vec<(&str, Vec<PodView>)> =
         store.nodes.values().map(|n| (n.metadata.name.as_str(), Vec::new())).collect();
@@ -128,7 +150,6 @@ fn build(engine: &Engine) -> PodsByNode {
             let d = engine.diagnosis("Pod", &p.metadata.namespace, &p.metadata.name);
             d.first().map(|line| shorten(line, REASON_CHARS))
         });
-        view.rps = load.map(|l| l.stats.pod_rate(&p.metadata.name, engine.now(), RATE_SECONDS));
         match by_node.iter_mut().find(|(name, _)| *name == p.spec.node_name) {
             Some((_, pods)) => pods.push(view),
             // Bound to a node that no longer exists: still not running anywhere.
@@ -141,6 +162,21 @@ fn build(engine: &Engine) -> PodsByNode {
         unscheduled: Pods::new(unscheduled),
     }
 }
+
+/// While a load runs, what a node drawn with chips (at most `COMPACT_ABOVE` pods) says of
+/// each pod's requests per second (over RATE_SECONDS); squares say none.
+pub(super) fn rates_on(pods: &Pods, engine: &Engine) -> Vec<(String, f64)> {
+    let Some(load) = engine.load() else { return Vec::new() };
+    if pods.len() > COMPACT_ABOVE {
+        return Vec::new();
+    }
+    pods.iter().map(|p| (p.name.clone(), load.stats.pod_rate(&p.name, engine.now(), RATE_SECONDS))).collect()
+}
+
+/// A node with more pods than this draws them as small squares (a 1,000-pod Deployment stays
+/// one screen tall, and cheap to draw); the chips' names and states are then in tooltips,
+/// the inspector and kubectl.
+pub const COMPACT_ABOVE: usize = 16;
 
 /// FNV-1a, 64-bit: a digest to notice change, not to resist an adversary (and smaller in the
 /// page than the standard library's SipHash).

@@ -165,7 +165,7 @@ mod cluster_and_workloads {
         // Each tier's pods show the rate they answer: together, the whole 5 req/s at each tier.
         let v = ClusterView::from_engine(&e);
         let rate = |prefix: &str| -> f64 {
-            v.nodes.iter().flat_map(|n| &n.pods).filter(|p| p.name.starts_with(prefix)).filter_map(|p| p.rps).sum()
+            v.nodes.iter().flat_map(|n| &n.rates).filter(|(name, _)| name.starts_with(prefix)).map(|(_, r)| r).sum()
         };
         for tier in ["frontend-", "backend-", "redis-"] {
             assert!((rate(tier) - 5.0).abs() < 0.5, "{tier}: {}", rate(tier));
@@ -202,7 +202,7 @@ mod cluster_and_workloads {
         let v = ClusterView::from_engine(&e);
         let pods: Vec<(String, String)> =
             v.nodes.iter().flat_map(|n| &n.pods).map(|p| (p.namespace.clone(), p.name.clone())).collect();
-        let mut eps = v.services[0].endpoints.clone();
+        let mut eps = v.services[0].endpoints.to_vec();
         kubelab_api::sort::natural(&mut eps);
         let mut want = pods.clone();
         kubelab_api::sort::natural(&mut want);
@@ -247,7 +247,13 @@ mod cluster_and_workloads {
         assert_eq!(keys.len(), flow.dots.len(), "keys are unique");
         // The rates add up to what the load sends.
         let v = ClusterView::from_engine(&e);
-        let total: f64 = v.nodes.iter().flat_map(|n| &n.pods).map(|p| p.rps.expect("a rate while the load runs")).sum();
+        let pods = v.nodes.iter().map(|n| n.pods.len()).sum::<usize>();
+        assert_eq!(
+            v.nodes.iter().map(|n| n.rates.len()).sum::<usize>(),
+            pods,
+            "a rate for each pod while the load runs"
+        );
+        let total: f64 = v.nodes.iter().flat_map(|n| &n.rates).map(|(_, r)| r).sum();
         assert!((total - 12.0).abs() < 0.5, "{total}");
         // No endpoints: requests stop at the Service, failed.
         run(&mut e, "kubectl scale deployment web --replicas=0");
