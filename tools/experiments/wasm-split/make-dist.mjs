@@ -43,11 +43,14 @@ if (opt('--secondary')) {
   const loader = readFileSync(fileURLToPath(new URL('./split-loader.js', import.meta.url)), 'utf8')
     .replace('SECONDARY_FILE', secondaryName);
   // 1. The primary's imports get the placeholders; 2. the secondary is fetched as soon as the
-  // primary is instantiated (before its `main` runs: the link is free by then).
+  // primary is instantiated, before its `main` runs (the link is free by then), and awaited
+  // there for a boot the profile did not see.
   const imports = '    return {\n        __proto__: null,\n        "./kubelab-web_bg.js": import0,\n    };';
   if (!glue.includes(imports)) throw new Error('the glue has no imports object of the expected form');
   glue = glue.replace(imports, '    return splitImports({\n        __proto__: null,\n        "./kubelab-web_bg.js": import0,\n    });');
-  glue = glue.replace(finalize, `${finalize}    splitStart(instance);\n`);
+  const init = '    const { instance, module } = await __wbg_load(await module_or_path, imports);\n';
+  if (!glue.includes(init)) throw new Error('the glue has no `await __wbg_load(...)` line of the expected form');
+  glue = glue.replace(init, `${init}    await splitBeforeStart(instance.exports);\n`);
   glue = `${loader}\n${glue}`;
 }
 writeFileSync(join(dst, jsName), glue);

@@ -28,25 +28,38 @@ EOF
   --enable-bulk-memory --enable-bulk-memory-opt --enable-reference-types --enable-multivalue \
   --enable-call-indirect-overlong fixed.wat -o fixed.wasm
 
-# 2. Instrument, run in Chromium, write the profiles (boot + first render + 3 s of the clock;
-#    the same and `kubectl get pods`).
+# 2. Instrument, run in Chromium, write the profiles, merge them: "boot" = a first visit
+#    (no query, as a learner arrives; and ?seed=7, as the benchmark) with 3 s of the clock;
+#    "cmd" = the same and `kubectl get pods` typed; "rich" = the same and a first lesson's commands.
 wasm-split --instrument -all fixed.wasm -o inst.wasm
 python3 "$HERE/fix-externref-export.py" inst.wasm
 node "$HERE/make-dist.mjs" base dist-inst --wasm inst.wasm --expose
-node "$HERE/profile.mjs" dist-inst boot.prof --seconds 3
-node "$HERE/profile.mjs" dist-inst cmd.prof --seconds 3 --command "kubectl get pods"
+node "$HERE/profile.mjs" dist-inst p-plain.prof
+node "$HERE/profile.mjs" dist-inst p-seed.prof --query '?seed=7'
+node "$HERE/profile.mjs" dist-inst p-cmd.prof --command "kubectl get pods"
+node "$HERE/profile.mjs" dist-inst p-rich.prof --command "kubectl get nodes" \
+  --command "kubectl create deployment web --image=nginx --replicas=3" --command "kubectl get pods" \
+  --command "kubectl describe deployment web" --command "kubectl scale deployment web --replicas=5" \
+  --command "kubectl get deploy web -o yaml" --command "kubectl delete deployment web"
+wasm-split --merge-profiles p-plain.prof p-seed.prof -o boot.prof
+wasm-split --merge-profiles p-plain.prof p-seed.prof p-cmd.prof -o cmd.prof
+wasm-split --merge-profiles p-plain.prof p-seed.prof p-cmd.prof p-rich.prof -o rich.prof
 
 # 3. Split by each profile; the dist/ copies; sizes.
-for p in boot cmd; do
+for p in boot cmd rich; do
   wasm-split -all --profile=$p.prof fixed.wasm -o1 $p-primary.wasm -o2 $p-secondary.wasm
   python3 "$HERE/fix-externref-export.py" $p-primary.wasm
   node "$HERE/make-dist.mjs" base dist-split-$p --wasm $p-primary.wasm --secondary $p-secondary.wasm
 done
 node "$HERE/make-dist.mjs" base dist-base --wasm "$WASM"
-for f in "$WASM" fixed.wasm boot-primary.wasm boot-secondary.wasm cmd-primary.wasm cmd-secondary.wasm; do
+for f in "$WASM" fixed.wasm {boot,cmd,rich}-{primary,secondary}.wasm; do
   printf '%-45s raw %8d  gzip -9 %8d\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
 done
 
-# 4. Same behaviour, the late-secondary path, and the throttled first visit in alternation.
+# 4. Same behaviour, the late-secondary path, faults, and the throttled first visit in alternation
+#    (with EARLY_COMMAND: a command run the moment the page is usable).
 node "$HERE/check.mjs" dist-base dist-split-boot
-node "$HERE/bench.mjs" 3 unsplit=dist-base split-boot=dist-split-boot split-cmd=dist-split-cmd
+node "$HERE/faults.mjs" dist-split-boot
+node "$HERE/bench.mjs" 5 unsplit=dist-base split-boot=dist-split-boot split-cmd=dist-split-cmd split-rich=dist-split-rich
+EARLY_COMMAND="kubectl create deployment web --image=nginx --replicas=3" \
+  node "$HERE/bench.mjs" 3 unsplit=dist-base split-boot=dist-split-boot split-rich=dist-split-rich

@@ -7,13 +7,15 @@
 // secondary is instantiated: its element segments then write the real functions into those slots.
 // - The secondary is fetched and compiled as soon as the primary is instantiated (the link is
 //   free by then), and instantiated when it is compiled: from then on no placeholder runs.
+// - A boot the profile did not see (a repeat visit, a saved lab, a shared link) waits for the
+//   secondary before `main` runs: the page is as the unsplit one then, never slower than it.
 // - A placeholder that runs before that (an event the profile did not cover, a boot down another
 //   path) cannot wait for a promise: wasm is on the stack. It loads the secondary synchronously
 //   (the compiled module if the fetch has finished, else a synchronous XMLHttpRequest and a
 //   synchronous compile), then calls the real function from the table. The page pauses while
 //   that downloads; it does not die.
 const SPLIT_URL = new URL('./SECONDARY_FILE', import.meta.url);
-const split = { module: null, instance: null, error: null, syncLoads: 0, readyAt: null, placeholderCalls: 0 };
+const split = { module: null, instance: null, error: null, syncLoads: 0, readyAt: null, placeholderCalls: 0, waited: false, syncMs: null, download: null };
 globalThis.__kubelabSplit = split;
 
 function splitImports(imports) {
@@ -29,21 +31,41 @@ function splitImports(imports) {
   return imports;
 }
 
-function splitStart() {
-  WebAssembly.compileStreaming(fetch(SPLIT_URL))
+// Called with the primary instantiated, before its `main`: starts the secondary's download and
+// compile; resolves at once for the boot the profile saw (a first visit), else (a boot down a
+// path the profile did not see) only once the secondary is instantiated too.
+async function splitBeforeStart(primary) {
+  split.download = new AbortController();
+  const ready = WebAssembly.compileStreaming(fetch(SPLIT_URL, { signal: split.download.signal }))
     .then((module) => {
       split.module = module;
-      if (!split.instance) splitInstantiate(module);
+      if (!split.instance) splitInstantiate(module, primary);
     })
     .catch((e) => {
+      if (split.instance) return; // the synchronous path was first (and aborted this download)
       // Left to the synchronous path: it tries again if a placeholder runs.
       split.error = String(e);
       console.warn('kubelab: the second part of the code did not load yet:', e);
     });
+  split.waited = splitMustWait();
+  if (split.waited) await ready;
 }
 
-function splitInstantiate(module) {
-  split.instance = new WebAssembly.Instance(module, { primary: wasm });
+// Not the profiled first visit: a page served by the service worker (a synchronous request
+// would bypass it, so offline it would fail), a lab saved in this browser (the boot replays it),
+// a shared link (#...) or the presenter view.
+function splitMustWait() {
+  if (navigator.serviceWorker?.controller) return true;
+  try {
+    if (localStorage.length > 0) return true;
+  } catch (_) {
+    // No storage: nothing to restore.
+  }
+  return location.hash !== '' || /[?&]present\b/.test(location.search);
+}
+
+function splitInstantiate(module, primary = wasm) {
+  split.instance = new WebAssembly.Instance(module, { primary });
   split.readyAt = performance.now();
 }
 
@@ -51,8 +73,12 @@ function splitPlaceholder(slot, args) {
   split.placeholderCalls++;
   if (!split.instance) {
     split.syncLoads++;
+    const t0 = performance.now();
+    // The background download would share the link with the synchronous one: stop it.
+    if (!split.module) split.download?.abort();
     const module = split.module ?? new WebAssembly.Module(splitFetchSync(SPLIT_URL));
     splitInstantiate(module);
+    split.syncMs = performance.now() - t0; // the page's pause
   }
   return wasm.table.get(slot)(...args);
 }
