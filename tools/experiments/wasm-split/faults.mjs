@@ -4,7 +4,8 @@
 // a. A returning visitor: commands run, then a reload (the lab restores its saved state from
 //    localStorage: a boot down a path the profile did not see), the secondary held back 3 s.
 // b. Offline after a first visit: the service worker installed, the server down, a reload, a command.
-// c. The secondary never arrives (404 for it, both requests): a command that needs it.
+// c. The secondary never arrives (404 for it, every request): a command that needs it.
+// d. The secondary's first request fails (a link that drops for a moment): the loader's retry.
 import { serveStatic, launchChromium, newPage } from '../../../tests/e2e/harness.mjs';
 
 const dist = process.argv[2].endsWith('/') ? process.argv[2] : `${process.argv[2]}/`;
@@ -72,9 +73,22 @@ try {
     let ran = 'yes';
     await run(page, 'kubectl create deployment web --image=nginx --replicas=2', 5000).catch((e) => { ran = `no (${e.message.split('\n')[0]})`; });
     const state = await splitState(page);
+    const notice = await page.getByTestId('split-failed').textContent({ timeout: 2000 }).catch(() => 'none');
     let after = 'n/a';
     await run(page, 'kubectl get pods', 5000).then(() => { after = 'a second command ran'; }, () => { after = 'a second command did not run'; });
-    console.log(`c. secondary missing: command ran: ${ran}; ${after}; loader ${JSON.stringify(state)}; console: ${await lastLines(page)}; errors ${JSON.stringify(errors).slice(0, 600)}`);
+    console.log(`c. secondary missing: command ran: ${ran}; ${after}; notice: ${notice}; loader ${JSON.stringify(state)}; console: ${await lastLines(page)}; errors ${JSON.stringify(errors).slice(0, 600)}`);
+    await context.close();
+  }
+  { // d.
+    const { page, context, errors } = await newPage(browser, { serviceWorkers: 'block' });
+    let failed = 0;
+    await page.route(/_secondary\.wasm$/, (route) => (failed++ === 0 ? route.abort('connectionreset') : route.continue()));
+    await page.goto(`${server.url}?seed=7`);
+    await page.waitForFunction(usable);
+    await page.waitForFunction(() => globalThis.__kubelabSplit.instance !== null, null, { timeout: 10_000 }).catch(() => {});
+    const state = await splitState(page);
+    await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
+    console.log(`d. first request for the secondary reset: requests ${failed}; loader ${JSON.stringify(state)}; console: ${await lastLines(page)}; errors ${JSON.stringify(errors)}`);
     await context.close();
   }
 } finally {

@@ -13,7 +13,7 @@
 //   path) cannot wait for a promise: wasm is on the stack. It loads the secondary synchronously
 //   (the compiled module if the fetch has finished, else a synchronous XMLHttpRequest and a
 //   synchronous compile), then calls the real function from the table. The page pauses while
-//   that downloads; it does not die.
+//   that downloads. If that fails too (the network gone), the page says so and offers a reload.
 const SPLIT_URL = new URL('./SECONDARY_FILE', import.meta.url);
 const split = { module: null, instance: null, error: null, syncLoads: 0, readyAt: null, placeholderCalls: 0, waited: false, syncMs: null, download: null };
 globalThis.__kubelabSplit = split;
@@ -35,20 +35,26 @@ function splitImports(imports) {
 // compile; resolves at once for the boot the profile saw (a first visit), else (a boot down a
 // path the profile did not see) only once the secondary is instantiated too.
 async function splitBeforeStart(primary) {
+  const ready = splitDownload(primary, 0);
+  split.waited = splitMustWait();
+  if (split.waited) await ready;
+}
+
+// The background download, tried again after 1, 2, 4 and 8 s if it fails (a link that drops
+// for a moment); it stops once the secondary is there (the synchronous path may have been first).
+function splitDownload(primary, attempt) {
   split.download = new AbortController();
-  const ready = WebAssembly.compileStreaming(fetch(SPLIT_URL, { signal: split.download.signal }))
+  return WebAssembly.compileStreaming(fetch(SPLIT_URL, { signal: split.download.signal }))
     .then((module) => {
       split.module = module;
       if (!split.instance) splitInstantiate(module, primary);
     })
     .catch((e) => {
-      if (split.instance) return; // the synchronous path was first (and aborted this download)
-      // Left to the synchronous path: it tries again if a placeholder runs.
+      if (split.instance) return;
       split.error = String(e);
-      console.warn('kubelab: the second part of the code did not load yet:', e);
+      if (attempt >= 4) return; // left to the synchronous path, which tries once more if needed
+      return new Promise((r) => setTimeout(r, 1000 << attempt)).then(() => (split.instance ? undefined : splitDownload(primary, attempt + 1)));
     });
-  split.waited = splitMustWait();
-  if (split.waited) await ready;
 }
 
 // Not the profiled first visit: a page served by the service worker (a synchronous request
@@ -76,11 +82,33 @@ function splitPlaceholder(slot, args) {
     const t0 = performance.now();
     // The background download would share the link with the synchronous one: stop it.
     if (!split.module) split.download?.abort();
-    const module = split.module ?? new WebAssembly.Module(splitFetchSync(SPLIT_URL));
-    splitInstantiate(module);
+    try {
+      const module = split.module ?? new WebAssembly.Module(splitFetchSync(SPLIT_URL));
+      splitInstantiate(module);
+    } catch (e) {
+      // Nothing can run this call: say so on the page, then let it fail.
+      splitFailedNotice();
+      throw e;
+    }
     split.syncMs = performance.now() - t0; // the page's pause
   }
   return wasm.table.get(slot)(...args);
+}
+
+// What the learner sees when the second part of the code cannot be had: the page cannot go
+// on; a reload's boot waits for the whole code (and restores what the lab saved).
+function splitFailedNotice() {
+  if (document.querySelector('[data-testid="split-failed"]')) return;
+  const box = document.createElement('div');
+  box.className = 'update-notice';
+  box.setAttribute('role', 'alert');
+  box.dataset.testid = 'split-failed';
+  box.textContent = 'kubelab could not finish loading (is the network down?). ';
+  const button = document.createElement('button');
+  button.textContent = 'Reload';
+  button.addEventListener('click', () => location.reload());
+  box.append(button);
+  document.body.append(box);
 }
 
 function splitFetchSync(url) {
