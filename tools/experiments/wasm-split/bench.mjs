@@ -2,7 +2,8 @@
 // tests/e2e/bench.test.mjs (throttledFirstVisit: 10 Mbit/s down, 5 up, 40 ms, cache disabled,
 // served gzip from the .gz files, navigation -> the three workers drawn and the console
 // enabled), for several dist/ copies in alternation:
-//   [EARLY_COMMAND="kubectl ..."] node bench.mjs ROUNDS NAME=DIST [NAME=DIST]...
+//   [EARLY_COMMAND="kubectl ..."] [MBIT=10] node bench.mjs ROUNDS NAME=DIST [NAME=DIST]...
+// (MBIT: another download rate than the benchmark's 10 Mbit/s, to see how the split scales.)
 // For a split copy it also reports when the secondary was instantiated (the whole code there)
 // and whether any placeholder had to load it synchronously. With EARLY_COMMAND, that command is
 // typed and run the moment the page is usable (before a split page's secondary is there), and
@@ -23,7 +24,7 @@ async function throttledFirstVisit(browser, url) {
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: 40,
-    downloadThroughput: (10 * 1000 * 1000) / 8,
+    downloadThroughput: (Number(process.env.MBIT ?? 10) * 1000 * 1000) / 8,
     uploadThroughput: (5 * 1000 * 1000) / 8,
   });
   let bytes = 0;
