@@ -92,12 +92,16 @@ impl Engine {
     /// time was a third of the engine's time (BENCHMARKS.md, session 19).
     fn next_pod_deletion(&self, now: Time) -> Option<Time> {
         let rv = self.store.resource_version();
+        let work_out =
+            || self.store.pods.values().filter_map(|p| p.metadata.deletion_timestamp).filter(|t| *t > now).min();
         if let Some((at_rv, at, next)) = self.next_deletion.0.get() {
             if at_rv == rv && at <= now && next.is_none_or(|t| t > now) {
+                #[cfg(debug_assertions)]
+                assert_eq!(next, work_out(), "a pod's deletion changed without a write");
                 return next;
             }
         }
-        let next = self.store.pods.values().filter_map(|p| p.metadata.deletion_timestamp).filter(|t| *t > now).min();
+        let next = work_out();
         self.next_deletion.0.set(Some((rv, now, next)));
         next
     }
