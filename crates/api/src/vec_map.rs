@@ -1,9 +1,10 @@
-//! `VecMap`: a map kept as a `Vec` of pairs sorted by key, for the small maps the page
-//! keeps (a cluster's nodes and machines, a few dozen entries at most). It iterates in key
-//! order and looks up by binary search, as `BTreeMap` does, but each key and value type
-//! costs the page's wasm a few hundred bytes of code instead of a B-tree's 3-9 KB (insert,
-//! remove with rebalancing, clone, drop, iterators: BENCHMARKS.md, session 19). Inserting
-//! and removing move the later pairs, so it is for maps of tens of entries, not of pods.
+//! `VecMap`: a map kept as a `Vec` of pairs sorted by key. It iterates in key order and
+//! looks up by binary search, as `BTreeMap` does, but each key and value type costs the
+//! page's wasm a few hundred bytes of code instead of a B-tree's 3-9 KB (insert, remove with
+//! rebalancing, clone, drop, iterators: BENCHMARKS.md, session 19). Inserting and removing
+//! move the later pairs, so it is for maps that change rarely (a cluster's machines, a
+//! thousand in the largest benchmark) or at their ends (a window of seconds), not for maps
+//! that grow with pods or requests.
 
 use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
