@@ -5,8 +5,8 @@
 
 use crate::highlight::{highlight, Tok};
 use crate::tabs::Tabs;
+use kubelab_api::VecMap;
 use kubelab_kubectl::{ApplyReport, Problem};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -84,9 +84,9 @@ pub fn yaml_editor(props: &YamlEditorProps) -> Html {
         Callback::from(move |_: MouseEvent| on_apply.emit(()))
     };
     // Problems by line (1-based), for the gutter marks and the coloured copy.
-    let mut by_line: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut by_line: VecMap<usize, Vec<&str>> = VecMap::new();
     for p in props.problems.iter() {
-        by_line.entry(p.line).or_default().push(&p.message);
+        by_line.get_or_insert_with(p.line, Vec::new).push(&p.message);
     }
     let problems = problem_list(&props.problems, &textarea);
     let Shown { plain, numbers, coloured_lines, line_count } = shown_text(text, &by_line);
@@ -188,7 +188,7 @@ struct Shown {
 
 /// A file too large to colour is shown plain: the textarea's own text, and the line numbers
 /// as one text (a node per line of a 2 MB paste would hold the page for minutes).
-fn shown_text(text: &str, by_line: &BTreeMap<usize, Vec<&str>>) -> Shown {
+fn shown_text(text: &str, by_line: &VecMap<usize, Vec<&str>>) -> Shown {
     if text.len() > HIGHLIGHT_LIMIT_BYTES {
         let line_count = text.split('\n').count();
         let numbers = html! { <span class="ln">{ numbered_lines(line_count, by_line) }</span> };
@@ -245,7 +245,7 @@ fn tab_bar(props: &YamlEditorProps) -> Html {
 pub const HIGHLIGHT_LIMIT_BYTES: usize = 256 * 1024;
 
 /// Line numbers 1..=count, one per line, problem lines marked `! n`, as one text.
-fn numbered_lines(count: usize, problems: &BTreeMap<usize, Vec<&str>>) -> String {
+fn numbered_lines(count: usize, problems: &VecMap<usize, Vec<&str>>) -> String {
     let mut out = String::with_capacity(count * 7);
     for n in 1..=count {
         if problems.contains_key(&n) {

@@ -123,9 +123,9 @@ impl ClusterView {
 
     /// Every owner that has pods, in name order (for the legend), with its pod count.
     pub fn owners(&self) -> Vec<(Option<String>, usize)> {
-        let mut counts: std::collections::BTreeMap<Option<String>, usize> = Default::default();
+        let mut counts: kubelab_api::VecMap<Option<String>, usize> = Default::default();
         for p in self.nodes.iter().flat_map(|n| n.pods.iter()).chain(self.unscheduled.iter()) {
-            *counts.entry(p.owner.clone()).or_default() += 1;
+            *counts.get_or_insert_with(p.owner.clone(), || 0) += 1;
         }
         counts.into_iter().collect()
     }

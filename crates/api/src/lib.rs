@@ -23,6 +23,7 @@ pub mod sort;
 pub mod storage;
 pub mod tracked;
 pub mod validate;
+pub mod vec_map;
 
 pub use apiregistration::*;
 pub use apps::*;
@@ -34,6 +35,7 @@ pub use networking::*;
 pub use object::{kind_info, resolve_resource, visit_kind, KindInfo, KindVisitor, Object, Resource, KINDS};
 pub use opaque::Opaque;
 pub use parse::{decode, parse_documents, DecodeError, SourceDoc, SyntaxError};
+pub use vec_map::VecMap;
 
 /// Text that is most often fixed (an event's type, reason and source, a condition's type
 /// and status, a pod's phase, ...): borrowed then, not copied into every object.

@@ -69,7 +69,7 @@ pub struct Engine {
     seed: u64,
     rng: Pcg32,
     config: ClusterConfig,
-    machines: BTreeMap<String, Machine>,
+    machines: VecMap<String, Machine>,
     /// Each pod's runtime by uid. A hash map, looked up several times per sync: whatever
     /// goes through all of them must not depend on their order (or sort first).
     runtimes: kubelet::Runtimes,
@@ -138,7 +138,7 @@ impl Engine {
             seed,
             rng: Pcg32::new(seed),
             config,
-            machines: BTreeMap::new(),
+            machines: Default::default(),
             runtimes: kubelet::Runtimes::default(),
             wakeups: BTreeSet::new(),
             next_deletion: clock::NextDeletion::default(),

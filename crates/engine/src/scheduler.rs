@@ -5,7 +5,6 @@ use crate::causes::{Because, Rule, Trigger};
 use crate::controllers::is_pod_active;
 use crate::store::{pod_ref, Action, EventSpec, Store};
 use kubelab_api::*;
-use std::collections::BTreeMap;
 
 pub const NAME: &str = "default-scheduler";
 
@@ -607,19 +606,19 @@ pub fn placement(store: &Store, pod: &Pod) -> Vec<(String, Result<i64, String>)>
 
 /// framework.FitError.Error(), with the preemption post-filter's diagnosis.
 pub fn fit_error(total_nodes: usize, failed: &[(String, Status)]) -> String {
-    let mut hist: BTreeMap<String, usize> = BTreeMap::new();
-    let mut pre: BTreeMap<String, usize> = BTreeMap::new();
+    let mut hist: VecMap<String, usize> = VecMap::new();
+    let mut pre: VecMap<String, usize> = VecMap::new();
     for (_, s) in failed {
         for r in &s.reasons {
-            *hist.entry(r.clone()).or_default() += 1;
+            *hist.get_or_insert_with(r.clone(), || 0) += 1;
         }
         let p = match s.code {
             Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
             Code::Unschedulable => "No preemption victims found for incoming pod",
         };
-        *pre.entry(p.to_string()).or_default() += 1;
+        *pre.get_or_insert_with(p.to_string(), || 0) += 1;
     }
-    let sorted = |h: BTreeMap<String, usize>| {
+    let sorted = |h: VecMap<String, usize>| {
         let mut v: Vec<String> = h.into_iter().map(|(r, c)| format!("{c} {r}")).collect();
         kubelab_api::sort::natural(&mut v);
         v.join(", ")

@@ -38,7 +38,7 @@ fn departure(p: &Pod) -> (Option<String>, crate::causes::gone::Left) {
 #[derive(Clone, Debug, Default)]
 struct ObjectMap {
     map: BTreeMap<Key, Box<Object>>,
-    per_namespace: BTreeMap<String, usize>,
+    per_namespace: VecMap<String, usize>,
 }
 
 impl ObjectMap {
@@ -47,7 +47,7 @@ impl ObjectMap {
         match self.map.entry(k) {
             std::collections::btree_map::Entry::Occupied(mut o) => Some(*o.insert(v)),
             std::collections::btree_map::Entry::Vacant(slot) => {
-                *self.per_namespace.entry(slot.key().0.clone()).or_default() += 1;
+                *self.per_namespace.get_or_insert_with(slot.key().0.clone(), || 0) += 1;
                 slot.insert(v);
                 None
             }

@@ -217,7 +217,7 @@ pub type Kv = BTreeMap<String, BTreeMap<String, String>>;
 /// Everything a request may touch.
 pub struct World<'a> {
     pub store: &'a Store,
-    pub machines: &'a BTreeMap<String, Machine>,
+    pub machines: &'a VecMap<String, Machine>,
     pub runtimes: &'a crate::kubelet::Runtimes,
     pub servers: &'a mut Servers,
     pub kv: &'a mut Kv,
@@ -739,14 +739,14 @@ pub struct Stats {
     pub per_pod: BTreeMap<String, u64>,
     pub per_version: BTreeMap<String, u64>,
     /// Completed requests per simulated second (ok, errors), for charts.
-    pub per_second: BTreeMap<u64, (u64, u64)>,
+    pub per_second: VecMap<u64, (u64, u64)>,
     /// Requests each pod answered well, per simulated second, for the last minute.
-    pub per_pod_second: BTreeMap<u64, BTreeMap<String, u64>>,
+    pub per_pod_second: VecMap<u64, BTreeMap<String, u64>>,
     /// Requests answered well per simulated second by each image tag, for the last minute.
-    pub per_version_second: BTreeMap<u64, BTreeMap<String, u64>>,
+    pub per_version_second: VecMap<u64, BTreeMap<String, u64>>,
     /// Latencies (ms) of the requests answered well in each simulated second, for the last
     /// minute; at most LATENCY_SAMPLES a second (the first ones).
-    pub latency_second: BTreeMap<u64, Vec<u32>>,
+    pub latency_second: VecMap<u64, Vec<u32>>,
     /// The last requests completed (oldest first), so the page can draw them travelling.
     pub recent: VecDeque<Answered>,
 }
@@ -806,7 +806,7 @@ pub const PER_POD_SECONDS: u64 = 60;
 pub const LATENCY_SAMPLES: usize = 1000;
 
 /// Drops the seconds more than PER_POD_SECONDS before `sec`.
-fn keep_last_minute<V>(m: &mut BTreeMap<u64, V>, sec: u64) {
+fn keep_last_minute<V>(m: &mut VecMap<u64, V>, sec: u64) {
     while m.first_key_value().is_some_and(|(k, _)| *k + PER_POD_SECONDS < sec) {
         m.pop_first();
     }
@@ -841,7 +841,7 @@ impl Stats {
         });
         if let (true, Some((_, p))) = (ok, &s.pod) {
             // The pods further along (a backend, Redis) answered this request too.
-            let second = self.per_pod_second.entry(sec).or_default();
+            let second = self.per_pod_second.get_or_insert_with(sec, BTreeMap::new);
             for pod in std::iter::once(p).chain(s.hops.iter().filter_map(|h| h.pod.as_ref().map(|(_, p)| p))) {
                 *second.entry(pod.clone()).or_default() += 1;
             }
@@ -849,16 +849,16 @@ impl Stats {
         }
         if ok {
             if let Some(v) = &s.version {
-                *self.per_version_second.entry(sec).or_default().entry(v.clone()).or_default() += 1;
+                *self.per_version_second.get_or_insert_with(sec, BTreeMap::new).entry(v.clone()).or_default() += 1;
                 keep_last_minute(&mut self.per_version_second, sec);
             }
-            let samples = self.latency_second.entry(sec).or_default();
+            let samples = self.latency_second.get_or_insert_with(sec, Vec::new);
             if samples.len() < LATENCY_SAMPLES {
                 samples.push(u32::try_from(s.done_at.0 - sent.0).unwrap_or(u32::MAX));
             }
             keep_last_minute(&mut self.latency_second, sec);
         }
-        let entry = self.per_second.entry(sec).or_default();
+        let entry = self.per_second.get_or_insert_with(sec, || (0, 0));
         match &s.outcome {
             Outcome::Ok { .. } => {
                 self.ok += 1;

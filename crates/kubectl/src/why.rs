@@ -39,7 +39,7 @@ pub(crate) fn run(engine: &mut Engine, rest: &[String], _: &mut Ctx) -> Output {
 /// `kind/name` as kubectl names an object (`pod/web-1`, `deployment.apps/web`).
 fn object_name(o: &WrittenObject) -> String {
     let info = kubelab_api::object::kind_info_by_kind(o.kind);
-    let t = info.map_or_else(|| o.kind.to_lowercase(), |i| i.singular.to_string());
+    let t = info.map_or_else(|| o.kind.to_ascii_lowercase(), |i| i.singular.to_string());
     format!("{t}/{}", o.name)
 }
 

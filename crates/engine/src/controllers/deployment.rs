@@ -116,7 +116,7 @@ struct Sync<'a> {
     now: Time,
     out: Vec<Action>,
     /// Working copies, by name, so later steps see earlier scaling.
-    rss: BTreeMap<String, ReplicaSet>,
+    rss: VecMap<String, ReplicaSet>,
     order: Vec<String>,
     new_rs: Option<String>,
     /// Scaling because spec.replicas changed (sync_scale), not by the rollout's arithmetic.
@@ -212,7 +212,7 @@ pub fn reconcile(d: &Deployment, store: &Store, now: Time) -> Vec<Action> {
         d,
         now,
         out: Vec::new(),
-        rss: kubelab_api::sort::map(owned.iter().map(|rs| (rs.metadata.name.clone(), (*rs).clone()))),
+        rss: owned.iter().map(|rs| (rs.metadata.name.clone(), (*rs).clone())).collect(),
         order: owned.iter().map(|rs| rs.metadata.name.clone()).collect(),
         new_rs: None,
         proportional: false,

@@ -5,7 +5,6 @@
 
 use crate::metrics::PodMetrics;
 use kubelab_api::*;
-use std::collections::BTreeMap;
 
 /// `--horizontal-pod-autoscaler-tolerance`.
 pub const TOLERANCE: f64 = 0.1;
@@ -88,7 +87,7 @@ pub fn resource_replicas(
         }
         MetricsApi::Ready => {}
     }
-    let mut got: BTreeMap<&str, PodMetric> = BTreeMap::new();
+    let mut got: VecMap<&str, PodMetric> = VecMap::new();
     for p in pods {
         if let Some(m) = metrics.pod(p) {
             if let Some(value) = pod_value(&m, resource, container) {
@@ -103,10 +102,9 @@ pub fn resource_replicas(
         return Err("no pods returned by selector while calculating replica count".into());
     }
     let groups = group_pods(pods, &got, resource, now);
-    // Without the ignored and unready pods (rebuilt, not removed from: BTreeMap::remove on
-    // one more key and value type is kilobytes of the page's wasm).
+    // Without the ignored and unready pods.
     let left_out = |name: &str| groups.ignored.iter().chain(groups.unready.iter()).any(|n| n == name);
-    let got: BTreeMap<&str, PodMetric> = kubelab_api::sort::map(got.into_iter().filter(|(k, _)| !left_out(k)));
+    let got: VecMap<&str, PodMetric> = got.into_iter().filter(|(k, _)| !left_out(k)).collect();
     let requests = pod_requests(pods, container, resource)?;
     if got.is_empty() {
         return Err("did not receive metrics for any ready pods".into());
@@ -120,8 +118,7 @@ pub fn resource_replicas(
         }
         return Ok(rec((ratio * groups.ready as f64).ceil() as i32));
     }
-    // kubelab_api::sort::map: collect() would sort with another copy of the sort code.
-    let mut adjusted: BTreeMap<&str, i64> = kubelab_api::sort::map(got.iter().map(|(k, v)| (*k, v.value)));
+    let mut adjusted: VecMap<&str, i64> = got.iter().map(|(k, v)| (*k, v.value)).collect();
     if !groups.missing.is_empty() {
         for name in &groups.missing {
             let value = if ratio < 1.0 {
@@ -141,9 +138,8 @@ pub fn resource_replicas(
             adjusted.insert(name.as_str(), 0);
         }
     }
-    let as_metrics: BTreeMap<&str, PodMetric> = kubelab_api::sort::map(
-        adjusted.iter().map(|(k, v)| (*k, PodMetric { timestamp: now, window_ms: 0, value: *v })),
-    );
+    let as_metrics: VecMap<&str, PodMetric> =
+        adjusted.iter().map(|(k, v)| (*k, PodMetric { timestamp: now, window_ms: 0, value: *v })).collect();
     let (new_ratio, _, _) = utilization_ratio(&as_metrics, &requests, target)?;
     if (1.0 - new_ratio).abs() <= TOLERANCE || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
         return Ok(rec(current));
@@ -167,7 +163,7 @@ struct Groups {
 /// start) counts as unready while it is not Ready or its metric's window began before it
 /// became Ready, and after that only if it has never been Ready (its Ready condition's last
 /// transition is within the initial readiness delay, 30 s, of its start).
-fn group_pods(pods: &[&Pod], metrics: &BTreeMap<&str, PodMetric>, resource: &str, now: Time) -> Groups {
+fn group_pods(pods: &[&Pod], metrics: &VecMap<&str, PodMetric>, resource: &str, now: Time) -> Groups {
     let mut g = Groups { ready: 0, unready: Vec::new(), missing: Vec::new(), ignored: Vec::new() };
     for p in pods {
         let name = p.metadata.name.clone();
@@ -208,8 +204,8 @@ fn group_pods(pods: &[&Pod], metrics: &BTreeMap<&str, PodMetric>, resource: &str
 
 /// calculatePodRequests: each pod's summed requests (milli-units); a container without one
 /// is an error.
-fn pod_requests<'a>(pods: &[&'a Pod], container: &str, resource: &str) -> Result<BTreeMap<&'a str, i64>, String> {
-    let mut out = BTreeMap::new();
+fn pod_requests<'a>(pods: &[&'a Pod], container: &str, resource: &str) -> Result<VecMap<&'a str, i64>, String> {
+    let mut out = VecMap::new();
     for p in pods {
         let mut sum = 0i64;
         for c in p.spec.containers.iter().filter(|c| container.is_empty() || c.name == container) {
@@ -230,8 +226,8 @@ fn pod_requests<'a>(pods: &[&'a Pod], container: &str, resource: &str) -> Result
 
 /// GetResourceUtilizationRatio: (ratio to target, utilization %, raw average).
 fn utilization_ratio(
-    metrics: &BTreeMap<&str, PodMetric>,
-    requests: &BTreeMap<&str, i64>,
+    metrics: &VecMap<&str, PodMetric>,
+    requests: &VecMap<&str, i64>,
     target: i32,
 ) -> Result<(f64, i32, i64), String> {
     let (mut used, mut requested, mut n) = (0i64, 0i64, 0i64);
@@ -252,6 +248,7 @@ fn utilization_ratio(
 mod tests {
     use super::*;
     use crate::metrics::ContainerUsage;
+    use std::collections::BTreeMap;
 
     /// Pods by name with their CPU usage (millicores; None: no metrics).
     struct Fake(BTreeMap<String, Option<u64>>);

@@ -13,11 +13,10 @@
 //! lines do (`requests.rs`): a container's log is the kubelet's runtime, not a stored object.
 
 use crate::*;
-use std::collections::BTreeMap;
 
 /// Which Ingress versions (by uid, its resourceVersion) each controller pod (by uid) has
 /// taken in.
-pub type Seen = BTreeMap<(String, String), String>;
+pub type Seen = VecMap<(String, String), String>;
 
 /// klog's header: `Lmmdd hh:mm:ss.uuuuuu PID file:line] `; the controller runs as PID 7
 /// under dumb-init in the v1.11 image.

@@ -5,7 +5,7 @@
 
 use super::{pod_quiet, Machine, Runtimes};
 use crate::store::{Cursor, Key, Store};
-use kubelab_api::Time;
+use kubelab_api::{Time, VecMap};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Each node's pods with something to do, by node name in order.
@@ -51,7 +51,7 @@ impl WorkQueue {
     pub fn take_due(
         &mut self,
         store: &Store,
-        machines: &BTreeMap<String, Machine>,
+        machines: &VecMap<String, Machine>,
         runtimes: &Runtimes,
         now: Time,
     ) -> ByNode {
@@ -105,7 +105,7 @@ impl WorkQueue {
 /// The queue must find exactly the pods a look at every pod would find (checked in the
 /// tests' builds, where every scenario runs through it).
 #[cfg(debug_assertions)]
-fn check_due(store: &Store, machines: &BTreeMap<String, Machine>, runtimes: &Runtimes, now: Time, by_node: &ByNode) {
+fn check_due(store: &Store, machines: &VecMap<String, Machine>, runtimes: &Runtimes, now: Time, by_node: &ByNode) {
     let mut all: BTreeMap<String, Vec<Key>> = BTreeMap::new();
     for p in store.pods.values() {
         if !p.spec.node_name.is_empty() && machines.contains_key(&p.spec.node_name) && !pod_quiet(runtimes, p, now) {

@@ -19,7 +19,7 @@ use crate::nginx;
 use crate::programs;
 use crate::rng::Pcg32;
 use crate::traffic::{Outcome, Served, Servers};
-use kubelab_api::{Container, Pod, Time};
+use kubelab_api::{Container, Pod, Time, VecMap};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod docker;
@@ -199,7 +199,7 @@ impl Vm {
 /// The whole LAN. Empty until `lab lan up`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lan {
-    pub vms: BTreeMap<String, Vm>,
+    pub vms: VecMap<String, Vm>,
 }
 
 #[cfg(test)]
