@@ -121,7 +121,8 @@ pub fn past_backoff_limit_on_failure(j: &Job, pods: &[&Pod]) -> bool {
 }
 
 /// job_controller.go's MaxPodCreateDeletePerSync: a sync creates or deletes at most this many
-/// pods (a Job asking for millions gets them 500 at a time, up to the lab's pod limit).
+/// pods (a Job asking for millions gets them 500 at a time, up to the lab's pod limit; a Job
+/// scaled down loses them 500 at a time).
 pub const MAX_POD_CREATE_DELETE_PER_SYNC: usize = 500;
 
 /// `manageJob`'s wantActive: parallelism, but never more than the completions left; with no
@@ -515,6 +516,8 @@ fn manage_job(
     });
     let extra = (active - doomed.len() as i32 - want).max(0) as usize;
     doomed.extend(rest.drain(..extra.min(rest.len())));
+    // MaxPodCreateDeletePerSync: at most 500 deletions a sync, as creations.
+    doomed.truncate(MAX_POD_CREATE_DELETE_PER_SYNC);
     if !doomed.is_empty() {
         for p in &doomed {
             m.actions.extend(delete_pod(p, job_ref));
@@ -730,6 +733,25 @@ mod tests {
             },
             _ => None,
         })
+    }
+
+    /// manageJob (job_controller.go, v1.31): `if len(podsToDelete) > MaxPodCreateDeletePerSync`
+    /// it deletes only the first 500 in one sync.
+    #[test]
+    fn a_sync_deletes_at_most_500_pods() {
+        let mut store = Store::default();
+        let j = stored_job(&mut store, job(None, 600, 6));
+        for i in 0..600 {
+            let mut p = new_pod(&j);
+            p.metadata.name = format!("work-{i}");
+            p.status.phase = "Running".into();
+            store.create(Object::Pod(p), Time(0));
+        }
+        let mut scaled = j.clone();
+        scaled.spec.parallelism = Some(0);
+        let out = reconcile(&scaled, &store, Time(1_000));
+        let deletes = out.iter().filter(|a| matches!(a, Action::Delete { kind: "Pod", .. })).count();
+        assert_eq!(deletes, 500);
     }
 
     #[test]
