@@ -241,7 +241,11 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         ready -= active_pods.iter().filter(|p| is_pod_ready(p)).count() as i32;
         active = 0;
     } else if finish.is_none() {
-        let indexes = indexed.then(|| done.succeeded.iter().chain(done.failed.iter().flatten()).copied().collect());
+        let indexes = indexed.then(|| {
+            let mut all = done.succeeded.clone();
+            all.extend(done.failed.iter().flatten());
+            all
+        });
         let managed = manage_job(j, succeeded, indexes.as_ref(), &pods, &active_pods, now, &job_ref);
         active = managed.active;
         out.extend(managed.actions);
@@ -581,25 +585,27 @@ fn per_index_pods(
     count: usize,
     now: Time,
 ) -> Result<Vec<Pod>, Time> {
-    let completions = j.spec.completions.unwrap_or(0);
     let failed: Vec<&Pod> = pods.iter().copied().filter(|p| is_pod_failed(j, p)).collect();
-    let last = job_indexed::last_failed_per_index(&failed, done, active_pods, completions, now);
-    let failures = |i: i32| last.get(&i).map_or(0, |p| job_indexed::index_failure_count(p) + 1);
-    let remaining = |i: i32| {
-        let finished = last.get(&i).map(|p| finished_time(p, now));
-        backoff_remaining_ms(failures(i) as u32, finished, now)
-    };
-    let pending = job_indexed::first_pending_indexes(done, active_pods, count, completions);
-    let (ready, waiting): (Vec<i32>, Vec<i32>) = pending.into_iter().partition(|i| remaining(*i) == 0);
-    if ready.is_empty() {
-        return waiting.iter().map(|i| remaining(*i)).min().map_or(Ok(Vec::new()), |ms| Err(Time(now.0 + ms)));
+    let last = |i: i32| job_indexed::last_failed_pod(&failed, i, now);
+    let failures = |i: i32| last(i).map_or(0, |p| job_indexed::index_failure_count(p) + 1);
+    let remaining = |i: i32| backoff_remaining_ms(failures(i) as u32, last(i).map(|p| finished_time(p, now)), now);
+    let pending = job_indexed::first_pending_indexes(done, active_pods, count, j.spec.completions.unwrap_or(0));
+    let mut new = Vec::new();
+    let mut wait = u64::MAX;
+    for i in pending {
+        match remaining(i) {
+            0 => {
+                let mut p = job_indexed::index_pod(new_pod(j), &j.metadata.name, i);
+                p.metadata.annotations.insert(job_indexed::INDEX_FAILURE_COUNT.into(), failures(i).to_string());
+                new.push(p);
+            }
+            ms => wait = wait.min(ms),
+        }
     }
-    let new = ready.into_iter().map(|i| {
-        let mut p = job_indexed::index_pod(new_pod(j), &j.metadata.name, i);
-        p.metadata.annotations.insert(job_indexed::INDEX_FAILURE_COUNT.into(), failures(i).to_string());
-        p
-    });
-    Ok(new.collect())
+    if new.is_empty() && wait < u64::MAX {
+        return Err(Time(now.0 + wait));
+    }
+    Ok(new)
 }
 
 /// `podControl.DeletePod` with its SuccessfulDelete event on the Job.

@@ -70,29 +70,15 @@ pub fn index_failure_count(p: &Pod) -> i32 {
     p.metadata.annotations.get(INDEX_FAILURE_COUNT).and_then(|v| v.parse().ok()).filter(|n: &i32| *n >= 0).unwrap_or(0)
 }
 
-/// `getPodsWithDelayedDeletionPerIndex`: for each index still pending (not done, no active
-/// pod), its last failed pod (the highest failure count, then the latest to finish), whose
-/// count the replacement carries on and whose finish starts the index's back-off.
-pub fn last_failed_per_index<'a>(
-    failed: &[&'a Pod],
-    done: &BTreeSet<i32>,
-    active: &[&Pod],
-    completions: i32,
-    now: Time,
-) -> std::collections::BTreeMap<i32, &'a Pod> {
-    let running: BTreeSet<i32> = kubelab_api::sort::set(active.iter().filter_map(|p| completion_index(p)));
-    let mut last = std::collections::BTreeMap::new();
-    for &p in failed {
-        let Some(i) = completion_index(p).filter(|i| *i < completions && !done.contains(i) && !running.contains(i))
-        else {
-            continue;
-        };
-        let key = |p: &Pod| (index_failure_count(p), super::job::finished_time(p, now));
-        if last.get(&i).is_none_or(|q: &&Pod| key(q) <= key(p)) {
-            last.insert(i, p);
-        }
-    }
-    last
+/// `getPodsWithDelayedDeletionPerIndex` for a pending index: its last failed pod (the
+/// highest failure count, then the latest to finish), whose count the replacement carries on
+/// and whose finish starts the index's back-off.
+pub fn last_failed_pod<'a>(failed: &[&'a Pod], index: i32, now: Time) -> Option<&'a Pod> {
+    failed
+        .iter()
+        .copied()
+        .filter(|p| completion_index(p) == Some(index))
+        .max_by_key(|p| (index_failure_count(p), super::job::finished_time(p, now)))
 }
 
 /// `appendDuplicatedIndexPodsForRemoval`: the active pods to delete because their index is
