@@ -31,10 +31,25 @@ pub(crate) fn generate_selector(j: &mut Job, uid: &str) {
     }
 }
 
+/// ValidateJob's check on create (validation.go, v1.31): an Indexed Job's last pod hostname,
+/// `<name>-<completions - 1>`, must be a DNS label (an update does not check it again).
+pub(crate) fn validate_pod_hostnames(j: &Job) -> Option<validate::FieldError> {
+    let completions = j.spec.completions.filter(|c| *c > 0 && j.spec.completion_mode.as_deref() == Some("Indexed"))?;
+    let hostname = format!("{}-{}", j.metadata.name, completions - 1);
+    validate::dns1123_label(&hostname).first()?;
+    Some(validate::FieldError {
+        path: "metadata.name".into(),
+        type_: validate::ErrorType::Invalid,
+        value: format!("{:?}", j.metadata.name),
+        detail: format!("will not able to create pod with invalid DNS label: {hostname}"),
+    })
+}
+
 /// jobStrategy.PrepareForUpdate keeps the status; ValidateJobSpecUpdate (pkg/apis/batch/
-/// validation, v1.31): completions (of a NonIndexed Job), the selector, the pod template
-/// (the scheduling directives of a suspended Job aside, not modelled), completionMode and
-/// backoffLimitPerIndex may not change. The template's value is Go's `%#v` of the whole
+/// validation, v1.31): completions (of a NonIndexed Job; an Indexed Job's only together with
+/// parallelism), the selector, the pod template (the scheduling directives of a suspended Job
+/// aside, not modelled), completionMode, podFailurePolicy, backoffLimitPerIndex, managedBy and
+/// successPolicy may not change. The template's value is Go's `%#v` of the whole
 /// PodTemplateSpec upstream, pages long; the lab abbreviates it as `core.PodTemplateSpec{...}`.
 pub(crate) fn prepare_for_update(o: &Job, n: &mut Job, errs: &mut Vec<validate::FieldError>) {
     let changed = |path: &str, value: String| validate::FieldError {
@@ -44,8 +59,16 @@ pub(crate) fn prepare_for_update(o: &Job, n: &mut Job, errs: &mut Vec<validate::
         detail: "field is immutable".into(),
     };
     let show = |v: Option<i32>| v.map_or("null".to_string(), |x| x.to_string());
-    if o.spec.completions != n.spec.completions && n.spec.completion_mode.as_deref() != Some("Indexed") {
-        errs.push(changed("spec.completions", show(n.spec.completions)));
+    // validateCompletions (ElasticIndexedJob, GA in 1.31): an Indexed Job's completions may
+    // change, but only to its (new) parallelism.
+    if o.spec.completions != n.spec.completions {
+        if n.spec.completion_mode.as_deref() != Some("Indexed") {
+            errs.push(changed("spec.completions", show(n.spec.completions)));
+        } else if let Some(c) = n.spec.completions.filter(|c| Some(*c) != n.spec.parallelism) {
+            let mut e = changed("spec.completions", c.to_string());
+            e.detail = "can only be modified in tandem with spec.parallelism".into();
+            errs.push(e);
+        }
     }
     if o.spec.selector != n.spec.selector {
         errs.push(immutable("spec.selector", n.spec.selector.as_ref().unwrap_or(&LabelSelector::default())));
@@ -53,12 +76,24 @@ pub(crate) fn prepare_for_update(o: &Job, n: &mut Job, errs: &mut Vec<validate::
     if o.spec.template != n.spec.template {
         errs.push(changed("spec.template", "core.PodTemplateSpec{...}".into()));
     }
+    let quoted = |v: &Option<String>| v.as_deref().map_or("null".to_string(), |m| format!("{m:?}"));
     if o.spec.completion_mode != n.spec.completion_mode {
-        let mode = n.spec.completion_mode.as_deref().map_or("null".to_string(), |m| format!("{m:?}"));
-        errs.push(changed("spec.completionMode", mode));
+        errs.push(changed("spec.completionMode", quoted(&n.spec.completion_mode)));
+    }
+    // The policies' values are Go's %#v of the structs, pointers and all; abbreviated.
+    let policy =
+        |p: &Option<Opaque>, name: &str| p.as_ref().map_or("null".to_string(), |_| format!("batch.{name}{{...}}"));
+    if o.spec.pod_failure_policy != n.spec.pod_failure_policy {
+        errs.push(changed("spec.podFailurePolicy", policy(&n.spec.pod_failure_policy, "PodFailurePolicy")));
     }
     if o.spec.backoff_limit_per_index != n.spec.backoff_limit_per_index {
         errs.push(changed("spec.backoffLimitPerIndex", show(n.spec.backoff_limit_per_index)));
+    }
+    if o.spec.managed_by != n.spec.managed_by {
+        errs.push(changed("spec.managedBy", quoted(&n.spec.managed_by)));
+    }
+    if o.spec.success_policy != n.spec.success_policy {
+        errs.push(changed("spec.successPolicy", policy(&n.spec.success_policy, "SuccessPolicy")));
     }
     n.status = o.status.clone();
 }

@@ -249,7 +249,10 @@ impl Engine {
             }
             _ => None,
         };
-        let errs = validate_object(&obj);
+        let mut errs = validate_object(&obj);
+        if let Object::Job(j) = &obj {
+            errs.extend(job_strategy::validate_pod_hostnames(j));
+        }
         if !errs.is_empty() {
             return Err(ApiError::Invalid { kind: info.kind.into(), name: obj.meta().name.clone(), errors: errs });
         }

@@ -448,6 +448,12 @@ impl Rule {
                     "{} failed, more than backoffLimit {backoff_limit} allows (or restarts reached it): {object} failed, BackoffLimitExceeded",
                     count(*failed, "pod")
                 ),
+                "FailedIndexes" => {
+                    format!("every index succeeded or failed past backoffLimitPerIndex: {object} failed, FailedIndexes")
+                }
+                "MaxFailedIndexesExceeded" => {
+                    format!("more indexes failed than maxFailedIndexes allows: {object} failed, MaxFailedIndexesExceeded")
+                }
                 "DeadlineExceeded" => {
                     format!("{object} ran longer than activeDeadlineSeconds: its pods deleted, failed, DeadlineExceeded")
                 }

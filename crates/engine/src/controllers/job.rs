@@ -12,7 +12,9 @@
 //! pods (the failures since the last success, and when the last one finished): the same
 //! numbers while the finished pods are kept, as they are unless someone deletes them.
 //!
-//! Indexed Jobs' parts (the pods' indexes, `completedIndexes`) are in `job_indexed`.
+//! Indexed Jobs' parts (the pods' indexes, `completedIndexes`, the per-index failure counts)
+//! are in `job_indexed`; with `backoffLimitPerIndex` each index has its own retries and
+//! back-off, and the Job fails with FailedIndexes or MaxFailedIndexesExceeded.
 
 use super::{controller_ref, is_pod_active, is_pod_ready, job_indexed};
 use crate::causes::{Because, Rule};
@@ -119,7 +121,8 @@ pub fn past_backoff_limit_on_failure(j: &Job, pods: &[&Pod]) -> bool {
 }
 
 /// job_controller.go's MaxPodCreateDeletePerSync: a sync creates or deletes at most this many
-/// pods (a Job asking for millions gets them 500 at a time, up to the lab's pod limit).
+/// pods (a Job asking for millions gets them 500 at a time, up to the lab's pod limit; a Job
+/// scaled down loses them 500 at a time).
 pub const MAX_POD_CREATE_DELETE_PER_SYNC: usize = 500;
 
 /// `manageJob`'s wantActive: parallelism, but never more than the completions left; with no
@@ -204,9 +207,9 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
     let mut out = Vec::new();
     let mut status = j.status.clone();
     let indexed = j.spec.completion_mode.as_deref() == Some("Indexed");
-    let succeeded_indexes = count_finished(j, &finished, &mut status, &mut out);
+    let done = count_finished(j, &finished, &mut status, &mut out);
     // An Indexed Job counts its succeeded indexes (jobCtx.succeeded = succeededIndexes.total()).
-    let succeeded = if indexed { succeeded_indexes.len() as i32 } else { status.succeeded };
+    let succeeded = if indexed { done.succeeded.len() as i32 } else { status.succeeded };
 
     let active_pods: Vec<&Pod> = pods.iter().copied().filter(|p| is_pod_active(p)).collect();
     let mut active = active_pods.len() as i32;
@@ -222,6 +225,9 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         Some(f) => (Some(f), None),
         None => failure(j, &status, &pods, now),
     };
+    if finish.is_none() {
+        finish = failed_indexes_finish(j, &done);
+    }
 
     if let Some(Finish::Failed { reason, .. }) = &finish {
         // deleteActivePods: each active pod deleted (it stays, terminating, for its grace period).
@@ -235,8 +241,12 @@ pub fn reconcile(j: &Job, store: &Store, now: Time) -> Vec<Action> {
         ready -= active_pods.iter().filter(|p| is_pod_ready(p)).count() as i32;
         active = 0;
     } else if finish.is_none() {
-        let indexes = indexed.then_some(&succeeded_indexes);
-        let managed = manage_job(j, succeeded, indexes, &pods, &active_pods, now, &job_ref);
+        let indexes = indexed.then(|| {
+            let mut all = done.succeeded.clone();
+            all.extend(done.failed.iter().flatten());
+            all
+        });
+        let managed = manage_job(j, succeeded, indexes.as_ref(), &pods, &active_pods, now, &job_ref);
         active = managed.active;
         out.extend(managed.actions);
         wake = earliest(wake, managed.next);
@@ -273,16 +283,29 @@ fn earliest(a: Option<Time>, b: Option<Time>) -> Option<Time> {
 }
 
 /// The finished pods not counted yet, each counted once: added to `status.succeeded` or
-/// `status.failed` and its tracking finalizer removed. Returns the Job's succeeded indexes
-/// (an Indexed Job's `completedIndexes`, updated in `status`; empty otherwise).
-fn count_finished(j: &Job, finished: &[&Pod], status: &mut JobStatus, out: &mut Vec<Action>) -> BTreeSet<i32> {
+/// `status.failed` and its tracking finalizer removed. Returns the indexes that are done: an
+/// Indexed Job's succeeded ones (its `completedIndexes`) and, with backoffLimitPerIndex, those
+/// failed past it (`calculateFailedIndexes`: a failed pod whose index failure count reached
+/// the limit; its `failedIndexes`), both updated in `status`; empty otherwise.
+fn count_finished(j: &Job, finished: &[&Pod], status: &mut JobStatus, out: &mut Vec<Action>) -> DoneIndexes {
     let indexed = j.spec.completion_mode.as_deref() == Some("Indexed");
     let completions = j.spec.completions.unwrap_or(0);
-    let mut indexes = job_indexed::parse_indexes(&status.completed_indexes, completions);
+    let per_index = j.spec.backoff_limit_per_index.filter(|_| indexed);
+    let mut done = DoneIndexes {
+        succeeded: job_indexed::parse_indexes(&status.completed_indexes, completions),
+        failed: per_index
+            .map(|_| job_indexed::parse_indexes(status.failed_indexes.as_deref().unwrap_or(""), completions)),
+    };
     for p in finished {
         let succeeded = p.status.phase == "Succeeded";
-        if let Some(i) = job_indexed::completion_index(p).filter(|i| succeeded && indexed && *i < completions) {
-            indexes.insert(i);
+        if let Some(i) = job_indexed::completion_index(p).filter(|i| indexed && *i < completions) {
+            if succeeded {
+                done.succeeded.insert(i);
+            } else if let (Some(limit), Some(failed)) = (per_index, done.failed.as_mut()) {
+                if job_indexed::index_failure_count(p) >= limit {
+                    failed.insert(i);
+                }
+            }
         }
         if succeeded {
             status.succeeded += 1;
@@ -295,9 +318,32 @@ fn count_finished(j: &Job, finished: &[&Pod], status: &mut JobStatus, out: &mut 
         out.push(Action::Update(Box::new(Object::Pod(counted))));
     }
     if indexed {
-        status.completed_indexes = job_indexed::format_indexes(&indexes);
+        status.completed_indexes = job_indexed::format_indexes(&done.succeeded);
     }
-    indexes
+    if let Some(failed) = &done.failed {
+        status.failed_indexes = Some(job_indexed::format_indexes(failed));
+    }
+    done
+}
+
+/// An Indexed Job's indexes that need no more pods: those that succeeded and, with
+/// backoffLimitPerIndex, those that failed.
+struct DoneIndexes {
+    succeeded: BTreeSet<i32>,
+    failed: Option<BTreeSet<i32>>,
+}
+
+/// syncJob's per-index verdict (job_controller.go, v1.31): more failed indexes than
+/// maxFailedIndexes, or every index done with some failed.
+fn failed_indexes_finish(j: &Job, done: &DoneIndexes) -> Option<Finish> {
+    let failed = done.failed.as_ref()?.len();
+    if j.spec.max_failed_indexes.is_some_and(|max| failed > max.max(0) as usize) {
+        let message = "Job has exceeded the specified maximal number of failed indexes";
+        return Some(Finish::Failed { reason: "MaxFailedIndexesExceeded", message });
+    }
+    let completions = j.spec.completions.unwrap_or(0).max(0) as usize;
+    (failed > 0 && failed + done.succeeded.len() >= completions)
+        .then_some(Finish::Failed { reason: "FailedIndexes", message: "Job has failed indexes" })
 }
 
 /// Whether the Job has failed: more failed pods than backoffLimit (or, with OnFailure, as
@@ -386,6 +432,10 @@ fn interim_finish(j: &Job) -> Option<Finish> {
     // The reasons the controller itself sets (a podFailurePolicy's is not modelled).
     let (reason, message) = match &*c.reason {
         "DeadlineExceeded" => ("DeadlineExceeded", "Job was active longer than specified deadline"),
+        "FailedIndexes" => ("FailedIndexes", "Job has failed indexes"),
+        "MaxFailedIndexesExceeded" => {
+            ("MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes")
+        }
         _ => ("BackoffLimitExceeded", "Job has reached the specified backoff limit"),
     };
     Some(Finish::Failed { reason, message })
@@ -470,6 +520,8 @@ fn manage_job(
     });
     let extra = (active - doomed.len() as i32 - want).max(0) as usize;
     doomed.extend(rest.drain(..extra.min(rest.len())));
+    // MaxPodCreateDeletePerSync: at most 500 deletions a sync, as creations.
+    doomed.truncate(MAX_POD_CREATE_DELETE_PER_SYNC);
     if !doomed.is_empty() {
         for p in &doomed {
             m.actions.extend(delete_pod(p, job_ref));
@@ -481,21 +533,30 @@ fn manage_job(
     if want <= active {
         return m;
     }
-    let (failures, last_failure) = backoff_record(j, pods, now);
-    let remaining = backoff_remaining_ms(failures, last_failure, now);
-    if remaining > 0 {
-        m.next = Some(Time(now.0 + remaining));
-        return m;
-    }
+    let count = ((want - active) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
     let new_pods: Vec<Pod> = match indexes {
-        Some(done) => {
-            let count = ((want - active) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
-            job_indexed::first_pending_indexes(done, active_pods, count, j.spec.completions.unwrap_or(0))
-                .into_iter()
-                .map(|i| job_indexed::index_pod(new_pod(j), &j.metadata.name, i))
-                .collect()
+        Some(done) if j.spec.backoff_limit_per_index.is_some() => {
+            match per_index_pods(j, done, pods, active_pods, count, now) {
+                Ok(new) => new,
+                Err(wait) => {
+                    m.next = Some(wait);
+                    return m;
+                }
+            }
         }
-        None => (0..((want - active) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC)).map(|_| new_pod(j)).collect(),
+        Some(done) => job_indexed::first_pending_indexes(done, active_pods, count, j.spec.completions.unwrap_or(0))
+            .into_iter()
+            .map(|i| job_indexed::index_pod(new_pod(j), &j.metadata.name, i))
+            .collect(),
+        None => {
+            let (failures, last_failure) = backoff_record(j, pods, now);
+            let remaining = backoff_remaining_ms(failures, last_failure, now);
+            if remaining > 0 {
+                m.next = Some(Time(now.0 + remaining));
+                return m;
+            }
+            (0..count).map(|_| new_pod(j)).collect()
+        }
     };
     m.active = active + new_pods.len() as i32;
     if !new_pods.is_empty() {
@@ -509,6 +570,42 @@ fn manage_job(
         ));
     }
     m
+}
+
+/// The pods for the lowest pending indexes of a Job with backoffLimitPerIndex, each after its
+/// own index's back-off (`getPodCreationInfoForIndependentIndexes`: 10 s doubled per failure
+/// of the index, from its last failed pod's finish, instead of the Job-wide back-off), with
+/// the `job-index-failure-count` annotation (`addIndexFailureCountAnnotation`: the replaced
+/// pod's count plus one). Err: none may start yet, and when the first can.
+fn per_index_pods(
+    j: &Job,
+    done: &BTreeSet<i32>,
+    pods: &[&Pod],
+    active_pods: &[&Pod],
+    count: usize,
+    now: Time,
+) -> Result<Vec<Pod>, Time> {
+    let failed: Vec<&Pod> = pods.iter().copied().filter(|p| is_pod_failed(j, p)).collect();
+    let last = |i: i32| job_indexed::last_failed_pod(&failed, i, now);
+    let failures = |i: i32| last(i).map_or(0, |p| job_indexed::index_failure_count(p) + 1);
+    let remaining = |i: i32| backoff_remaining_ms(failures(i) as u32, last(i).map(|p| finished_time(p, now)), now);
+    let pending = job_indexed::first_pending_indexes(done, active_pods, count, j.spec.completions.unwrap_or(0));
+    let mut new = Vec::new();
+    let mut wait = u64::MAX;
+    for i in pending {
+        match remaining(i) {
+            0 => {
+                let mut p = job_indexed::index_pod(new_pod(j), &j.metadata.name, i);
+                p.metadata.annotations.insert(job_indexed::INDEX_FAILURE_COUNT.into(), failures(i).to_string());
+                new.push(p);
+            }
+            ms => wait = wait.min(ms),
+        }
+    }
+    if new.is_empty() && wait < u64::MAX {
+        return Err(Time(now.0 + wait));
+    }
+    Ok(new)
 }
 
 /// `podControl.DeletePod` with its SuccessfulDelete event on the Job.
@@ -642,6 +739,25 @@ mod tests {
             },
             _ => None,
         })
+    }
+
+    /// manageJob (job_controller.go, v1.31): `if len(podsToDelete) > MaxPodCreateDeletePerSync`
+    /// it deletes only the first 500 in one sync.
+    #[test]
+    fn a_sync_deletes_at_most_500_pods() {
+        let mut store = Store::default();
+        let j = stored_job(&mut store, job(None, 600, 6));
+        for i in 0..600 {
+            let mut p = new_pod(&j);
+            p.metadata.name = format!("work-{i}");
+            p.status.phase = "Running".into();
+            store.create(Object::Pod(p), Time(0));
+        }
+        let mut scaled = j.clone();
+        scaled.spec.parallelism = Some(0);
+        let out = reconcile(&scaled, &store, Time(1_000));
+        let deletes = out.iter().filter(|a| matches!(a, Action::Delete { kind: "Pod", .. })).count();
+        assert_eq!(deletes, 500);
     }
 
     #[test]

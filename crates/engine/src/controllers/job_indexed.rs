@@ -55,10 +55,30 @@ pub fn format_indexes(indexes: &BTreeSet<i32>) -> String {
 }
 
 /// `firstPendingIndexes`: the lowest `count` indexes below `completions` that neither
-/// succeeded nor have an active pod.
-pub fn first_pending_indexes(succeeded: &BTreeSet<i32>, active: &[&Pod], count: usize, completions: i32) -> Vec<i32> {
+/// succeeded nor failed (`done`) nor have an active pod.
+pub fn first_pending_indexes(done: &BTreeSet<i32>, active: &[&Pod], count: usize, completions: i32) -> Vec<i32> {
     let running: BTreeSet<i32> = kubelab_api::sort::set(active.iter().filter_map(|p| completion_index(p)));
-    (0..completions).filter(|i| !succeeded.contains(i) && !running.contains(i)).take(count).collect()
+    (0..completions).filter(|i| !done.contains(i) && !running.contains(i)).take(count).collect()
+}
+
+/// batch.JobIndexFailureCountAnnotation: on each pod of a Job with backoffLimitPerIndex, how
+/// many pods of its index failed before it.
+pub const INDEX_FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-failure-count";
+
+/// `getIndexFailureCount`: the annotation's count, 0 when missing or not a count.
+pub fn index_failure_count(p: &Pod) -> i32 {
+    p.metadata.annotations.get(INDEX_FAILURE_COUNT).and_then(|v| v.parse().ok()).filter(|n: &i32| *n >= 0).unwrap_or(0)
+}
+
+/// `getPodsWithDelayedDeletionPerIndex` for a pending index: its last failed pod (the
+/// highest failure count, then the latest to finish), whose count the replacement carries on
+/// and whose finish starts the index's back-off.
+pub fn last_failed_pod<'a>(failed: &[&'a Pod], index: i32, now: Time) -> Option<&'a Pod> {
+    failed
+        .iter()
+        .copied()
+        .filter(|p| completion_index(p) == Some(index))
+        .max_by_key(|p| (index_failure_count(p), super::job::finished_time(p, now)))
 }
 
 /// `appendDuplicatedIndexPodsForRemoval`: the active pods to delete because their index is
