@@ -14,6 +14,7 @@ pub mod lan_map;
 pub mod legend;
 pub mod lesson;
 mod lit_layer;
+mod map_overlay;
 mod pod_cpu;
 pub mod presenter;
 pub mod timeline;

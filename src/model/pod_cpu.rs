@@ -53,7 +53,7 @@ impl CpuUse {
 /// Each node's pods' CPU: (node name, its pods' CPU), in the store's node order.
 type ByNode = Rc<Vec<(String, NodeCpu)>>;
 
-/// The last `ByNode` read, and what it was read at: (the last scrape, the engine's seed).
+/// The last `ByNode` read, and what it was read at: (the last scrape, `Engine::instance`).
 #[derive(Debug, Default)]
 pub struct PodCpuCache(RefCell<Option<((u64, u64), ByNode)>>);
 
@@ -61,7 +61,7 @@ impl PodCpuCache {
     /// Each node's pods' CPU; empty while the Metrics API is not served.
     pub(super) fn by_node(&self, engine: &Engine) -> ByNode {
         let Some((_, last)) = engine.metric_scrapes() else { return Rc::default() };
-        let key = (last.0, engine.seed());
+        let key = (last.0, engine.instance());
         if let Some((k, built)) = &*self.0.borrow() {
             if *k == key {
                 return built.clone();

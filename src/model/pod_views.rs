@@ -84,10 +84,12 @@ impl PodViewCache {
         built
     }
 
-    /// The Services' views, rebuilt when a Service or an Endpoints object changed.
+    /// The Services' views, rebuilt when a Service or an Endpoints object changed (or the
+    /// engine is another one).
     pub(super) fn services(&self, engine: &Engine) -> Vec<ServiceView> {
         let store = engine.store();
         let mut h = Fnv(FNV_OFFSET);
+        engine.instance().hash(&mut h);
         for (key, s) in &store.services {
             (key, &s.metadata.resource_version).hash(&mut h);
         }
@@ -107,10 +109,12 @@ impl PodViewCache {
 }
 
 /// What a pod's view depends on: each pod's identity and resourceVersion (every write to a
-/// pod bumps it), each claim's, the nodes that exist, and whether the Metrics API is served.
+/// pod bumps it), each claim's, the nodes that exist, and whether the Metrics API is served;
+/// in this engine (`Engine::instance`: another one reaches the same versions differently).
 fn digest(engine: &Engine) -> u64 {
     let store = engine.store();
     let mut h = Fnv(FNV_OFFSET);
+    engine.instance().hash(&mut h);
     for (key, p) in &store.pods {
         (key, &p.metadata.uid, &p.metadata.resource_version).hash(&mut h);
     }

@@ -71,16 +71,17 @@ impl WhyView {
     }
 }
 
-/// The last Why built, with what it was built from: the selection, the store's resource
-/// version and the simulated time. Rebuilt only when one of them moved (the page draws ten
-/// times a second; the chain changes only with a write).
+/// The last Why built, with what it was built from: the selection, the engine
+/// (`Engine::instance`), the store's resource version and the simulated time. Rebuilt only
+/// when one of them moved (the page draws ten times a second; the chain changes only with a
+/// write).
 #[derive(Debug, Default)]
-pub struct WhyCache(RefCell<Option<((Selection, u64, u64), Option<Rc<WhyView>>)>>);
+pub struct WhyCache(RefCell<Option<((Selection, u64, u64, u64), Option<Rc<WhyView>>)>>);
 
 impl WhyCache {
     pub fn get(&self, engine: &Engine, sel: &Selection) -> Option<Rc<WhyView>> {
         // A second's granularity: a diagnosis may count down (a back-off's end).
-        let key = (sel.clone(), engine.store().resource_version(), engine.now().0 / 1000);
+        let key = (sel.clone(), engine.instance(), engine.store().resource_version(), engine.now().0 / 1000);
         if let Some((k, built)) = &*self.0.borrow() {
             if *k == key {
                 return built.clone();

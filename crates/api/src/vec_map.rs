@@ -3,8 +3,10 @@
 //! page's wasm a few hundred bytes of code instead of a B-tree's 3-9 KB (insert, remove with
 //! rebalancing, clone, drop, iterators: BENCHMARKS.md, session 19). Inserting and removing
 //! move the later pairs, so it is for maps that change rarely (a cluster's machines, a
-//! thousand in the largest benchmark) or at their ends (a window of seconds), not for maps
-//! that grow with pods or requests.
+//! thousand in the largest benchmark) or at their ends (a window of seconds; a map filled in
+//! key order, each insert a push, as the HPA's per-pod metrics read from the store's pods in
+//! name order), not for maps that grow with pods or requests in any order: a key out of
+//! order moves every later pair, so such a map of n keys costs O(n²) to fill.
 
 use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
@@ -151,7 +153,8 @@ impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
-    /// Later pairs win, as with `BTreeMap`'s `collect()`.
+    /// Later pairs win, as with `BTreeMap`'s `collect()`. Pairs in key order are pushed;
+    /// each one out of order moves the later ones (see the module's doc).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
         let mut m = VecMap::new();
         for (k, v) in pairs {

@@ -94,15 +94,15 @@ impl Engine {
         let rv = self.store.resource_version();
         let work_out =
             || self.store.pods.values().filter_map(|p| p.metadata.deletion_timestamp).filter(|t| *t > now).min();
-        if let Some((at_rv, at, next)) = self.next_deletion.0.get() {
-            if at_rv == rv && at <= now && next.is_none_or(|t| t > now) {
+        if let Some(known) = self.next_deletion.0.get() {
+            if known.resource_version == rv && known.asked_at <= now && known.next.is_none_or(|t| t > now) {
                 #[cfg(debug_assertions)]
-                assert_eq!(next, work_out(), "a pod's deletion changed without a write");
-                return next;
+                assert_eq!(known.next, work_out(), "a pod's deletion changed without a write");
+                return known.next;
             }
         }
         let next = work_out();
-        self.next_deletion.0.set(Some((rv, now, next)));
+        self.next_deletion.0.set(Some(KnownDeletion { resource_version: rv, asked_at: now, next }));
         next
     }
 
@@ -179,7 +179,14 @@ impl Engine {
     }
 }
 
-/// The earliest pod deletion to come as last worked out: (the store's resourceVersion then,
-/// asked at, answer). See `Engine::next_pod_deletion`.
+/// The earliest pod deletion to come as last worked out (`Engine::next_pod_deletion`).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct NextDeletion(std::cell::Cell<Option<(u64, Time, Option<Time>)>>);
+pub(crate) struct NextDeletion(std::cell::Cell<Option<KnownDeletion>>);
+
+#[derive(Clone, Copy, Debug)]
+struct KnownDeletion {
+    /// The store's resourceVersion when it was worked out.
+    resource_version: u64,
+    asked_at: Time,
+    next: Option<Time>,
+}

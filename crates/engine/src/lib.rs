@@ -76,6 +76,8 @@ pub struct Engine {
     wakeups: BTreeSet<Time>,
     /// The earliest pod deletion to come, remembered (`next_pod_deletion`).
     next_deletion: clock::NextDeletion,
+    /// Which engine this is (`Engine::instance`).
+    instance: Instance,
     /// When each deleted Node object went away (for the pod garbage collector).
     node_gone: BTreeMap<String, Time>,
     /// The running load generator, if any, and the servers' request queues.
@@ -142,6 +144,7 @@ impl Engine {
             runtimes: kubelet::Runtimes::default(),
             wakeups: BTreeSet::new(),
             next_deletion: clock::NextDeletion::default(),
+            instance: Instance::new(),
             node_gone: BTreeMap::new(),
             load: None,
             load_tally: traffic::Tally::default(),
@@ -178,6 +181,14 @@ impl Engine {
     pub fn now(&self) -> Time {
         self.now
     }
+    /// A number no other engine in this process has had (a clone gets its own): what the
+    /// page keeps between drawings is keyed by it as well as by resourceVersions, which two
+    /// engines reach alike by different commands (a lab restored to a checkpoint, then changed
+    /// another way).
+    pub fn instance(&self) -> u64 {
+        self.instance.0
+    }
+
     pub fn seed(&self) -> u64 {
         self.seed
     }
@@ -926,5 +937,22 @@ mod limit_tests {
         assert_eq!(e.store().pods.len(), 3);
         assert!(e.store().events.values().any(|ev| ev.reason == "FailedCreate"
             && ev.message.starts_with("Error creating: pods is forbidden: this lab holds at most 3 pods")));
+    }
+}
+
+/// An engine's `instance` number: a clone is another engine, so it takes a new number.
+#[derive(Debug)]
+struct Instance(u64);
+
+impl Instance {
+    fn new() -> Instance {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Instance(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Clone for Instance {
+    fn clone(&self) -> Instance {
+        Instance::new()
     }
 }

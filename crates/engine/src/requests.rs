@@ -368,10 +368,8 @@ impl Engine {
                     ingress_routing::body_bytes(body),
                     s.done_at,
                 );
-                if let Some(c) = self.runtimes.containers_to_log(&uid).and_then(|cs| cs.first_mut()) {
-                    if matches!(c.phase, kubelet::Phase::Running { .. }) {
-                        c.log(s.done_at, line);
-                    }
+                if let Some(mut log) = self.runtimes.container_log(&uid, 0).filter(|l| l.running()) {
+                    log.log(s.done_at, line);
                 }
             }
             let upstream_path = s.proxied.as_ref().map_or(path, |p| p.upstream_uri.as_str()).to_string();
@@ -382,9 +380,11 @@ impl Engine {
             return;
         }
         // Only its logs change: nothing the kubelet acts on (`PodRuntime::next_wakeup`).
-        let Some(containers) = self.runtimes.containers_to_log(&p.metadata.uid) else { return };
+        if !self.runtimes.contains_key(&p.metadata.uid) {
+            return;
+        }
         let time = ingress_routing::access_log::time_local(s.done_at);
-        for (c, spec) in containers.iter_mut().zip(p.spec.containers.iter()) {
+        for (index, spec) in p.spec.containers.iter().enumerate() {
             let repo = images::ImageRef::parse(&spec.image).repository;
             let line = match repo.as_str() {
                 "ghcr.io/iximiuz/labs/kubernetes-101/app" => {
@@ -406,8 +406,8 @@ impl Engine {
                 }
                 _ => continue,
             };
-            if matches!(c.phase, kubelet::Phase::Running { .. }) {
-                c.log(s.done_at, line);
+            if let Some(mut log) = self.runtimes.container_log(&p.metadata.uid, index).filter(|l| l.running()) {
+                log.log(s.done_at, line);
             }
         }
     }

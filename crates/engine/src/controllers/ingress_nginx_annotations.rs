@@ -66,8 +66,8 @@ impl Engine {
             }
         }
         for (pod, line) in lines {
-            if let Some(c) = self.runtimes.containers_to_log(&pod).and_then(|cs| cs.first_mut()) {
-                c.log(now, line);
+            if let Some(mut log) = self.runtimes.container_log(&pod, 0) {
+                log.log(now, line);
             }
         }
     }

@@ -126,8 +126,8 @@ impl Ctr {
 /// Pod runtimes by pod uid (never iterated where order shows). Read through `Deref`;
 /// changed only through `get_mut`, `insert` and `remove`, so a runtime handed out to be
 /// changed forgets its remembered next wakeup (`PodRuntime::next_wakeup`), and so does the
-/// earliest of them all (`Runtimes::next_wakeup`). `containers_to_log` hands out the app
-/// containers to append log lines to: logs move no wakeup, so nothing is forgotten.
+/// earliest of them all (`Runtimes::next_wakeup`). `container_log` hands out an app
+/// container's log, and only that: logs move no wakeup, so nothing is forgotten.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Runtimes {
     pods: crate::fasthash::FastMap<String, PodRuntime>,
@@ -151,6 +151,7 @@ impl Runtimes {
 
     pub fn insert(&mut self, uid: String, rt: PodRuntime) {
         self.earliest.0.set(None);
+        rt.wake.0.set(None);
         self.pods.insert(uid, rt);
     }
 
@@ -159,9 +160,9 @@ impl Runtimes {
         self.pods.remove(uid)
     }
 
-    /// A pod's app containers, only to append log lines to (`Ctr::log`).
-    pub fn containers_to_log(&mut self, uid: &str) -> Option<&mut [Ctr]> {
-        Some(&mut self.pods.get_mut(uid)?.containers)
+    /// The log of a pod's app container (by its index in `spec.containers`).
+    pub fn container_log(&mut self, uid: &str, index: usize) -> Option<ContainerLog<'_>> {
+        self.pods.get_mut(uid)?.containers.get_mut(index).map(ContainerLog)
     }
 
     /// The earliest next wakeup of all the runtimes (`PodRuntime::next_wakeup`): asked at
@@ -185,8 +186,21 @@ impl Runtimes {
     }
 }
 
-/// A runtime's next wakeup as last worked out, and when: (asked at, answer). Compares equal
-/// to any other: it is a remembered answer, not state.
+/// A container's log, handed out without the rest of the container (`Runtimes::container_log`).
+pub struct ContainerLog<'a>(&'a mut Ctr);
+
+impl ContainerLog<'_> {
+    pub fn running(&self) -> bool {
+        matches!(self.0.phase, Phase::Running { .. })
+    }
+
+    pub fn log(&mut self, at: Time, line: impl Into<crate::programs::Line>) {
+        self.0.log(at, line);
+    }
+}
+
+/// A next wakeup as last worked out, and when: (asked at, answer); a runtime's own, or the
+/// earliest of them all. Compares equal to any other: it is a remembered answer, not state.
 #[derive(Clone, Debug, Default)]
 pub struct WakeCache(std::cell::Cell<Option<(Time, Option<Time>)>>);
 
