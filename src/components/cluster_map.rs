@@ -372,6 +372,7 @@ struct NodeBoxProps {
 #[function_component(NodeBox)]
 fn node_box(props: &NodeBoxProps) -> Html {
     let props_memory = use_mut_ref(NodeMemory::default);
+    let force = use_force_update();
     let n = &props.node;
     let h = props.height;
     let status = node_status(n);
@@ -412,6 +413,14 @@ fn node_box(props: &NodeBoxProps) -> Html {
             .collect();
         memory.ghosts.extend(gone);
         memory.ghosts.retain(|g| now - g.since < GHOST_MS && !here.contains(&g.key));
+        // The box is drawn again only when its props change: once the last fade is over,
+        // it draws itself again to drop the ghosts (no timer left when there are none).
+        let fade_left = memory.ghosts.iter().map(|g| g.since + GHOST_MS - now).reduce(f64::max);
+        // (A timer that has fired is dropped by the next drawing, never from inside itself.)
+        memory.sweep = fade_left.map(|ms| {
+            let force = force.clone();
+            gloo::timers::callback::Timeout::new(ms.max(0.0) as u32 + 20, move || force.force_update())
+        });
         if !compact {
             memory.last = n
                 .pods
@@ -547,11 +556,13 @@ struct Ghost {
     since: f64,
 }
 
-/// What a node box remembers between drawings: its pods last time, and those fading out.
+/// What a node box remembers between drawings: its pods last time, those fading out, and
+/// the timer that draws the box again when their fade is over.
 #[derive(Default)]
 struct NodeMemory {
     last: Vec<(String, u32, u32, PodView)>,
     ghosts: Vec<Ghost>,
+    sweep: Option<gloo::timers::callback::Timeout>,
 }
 
 #[derive(Properties, PartialEq)]

@@ -279,7 +279,7 @@ impl Engine {
         }
         if let Object::Node(n) = &stored {
             if !self.machines.contains_key(&n.metadata.name) {
-                let index = self.machines.len() as u32;
+                let index = self.next_machine_index();
                 self.machines.insert(n.metadata.name.clone(), Machine::new(&n.metadata.name, index));
                 self.controllers.kubelets.rescan();
             }

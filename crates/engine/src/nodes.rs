@@ -212,10 +212,17 @@ impl Engine {
         }
         let nc = NodeConfig::worker(name);
         self.config.nodes.push(nc.clone());
-        let index = self.machines.values().map(|m| m.index + 1).max().unwrap_or(0);
+        let index = self.next_machine_index();
         self.add_node_object(&nc, index);
         self.settle();
         Ok(())
+    }
+
+    /// The index of a new machine (its pod CIDR 10.244.INDEX.0/24 and its address): one past
+    /// the highest in use, never the count of machines, which a deleted one lowers (two
+    /// machines would then share a pod CIDR).
+    pub(crate) fn next_machine_index(&self) -> u32 {
+        self.machines.values().map(|m| m.index + 1).max().unwrap_or(0)
     }
 
     /// Destroys a machine: its Node object is deleted and it never comes back.

@@ -150,3 +150,19 @@ fn an_ingress_update_keeps_the_address_the_controller_wrote() {
     e.update(ingress).unwrap();
     assert_eq!(address(&e), Some(before));
 }
+
+/// A machine gets a pod CIDR of its own (10.244.INDEX.0/24): a Node object created after a
+/// machine was deleted must not take the index of one still running (it took the count of
+/// machines, which the deletion lowered).
+#[test]
+fn a_node_created_after_a_deletion_gets_a_pod_cidr_of_its_own() {
+    let mut e = Engine::new(1);
+    e.remove_node("node-1").unwrap();
+    let (docs, _) = parse_documents("apiVersion: v1\nkind: Node\nmetadata:\n  name: node-9\n");
+    e.create(decode(&docs[0]).unwrap(), "").unwrap();
+    e.advance(10_000, &mut |_| {});
+    let names = ["control-plane", "node-2", "node-3", "node-9"];
+    let cidrs: Vec<String> = names.iter().map(|n| e.machine(n).expect("a machine").pod_cidr()).collect();
+    let distinct: std::collections::BTreeSet<&String> = cidrs.iter().collect();
+    assert_eq!(distinct.len(), cidrs.len(), "{cidrs:?}");
+}
