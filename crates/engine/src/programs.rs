@@ -499,7 +499,10 @@ mod tests {
     fn the_shell_expands_the_containers_variables() {
         let mut pod = Pod::default();
         pod.metadata.name = "work-0-abcde".into();
+        // As the Job controller writes an index pod: the annotation and the label (which the
+        // variable reads in v1.31).
         pod.metadata.annotations.insert("batch.kubernetes.io/job-completion-index".into(), "0".into());
+        pod.metadata.labels.insert("batch.kubernetes.io/job-completion-index".into(), "0".into());
         pod.spec.hostname = "work-0".into();
         let c = Container {
             env: vec![

@@ -129,12 +129,14 @@ pub fn index_pod(mut p: Pod, job: &str, index: i32) -> Pod {
     p
 }
 
-/// `JOB_COMPLETION_INDEX` from the pod's completion index annotation (downward API).
+/// `JOB_COMPLETION_INDEX` from the pod's completion index label (downward API): v1.31's
+/// addCompletionIndexEnvVariable reads `metadata.labels[...]` while the PodIndexLabel feature
+/// gate is on (beta and on by default since 1.28, GA in 1.32; KEP-4017), the annotation before.
 pub fn index_env() -> EnvVar {
     // Parsed once: every container of every indexed pod shares it.
     static SOURCE: std::sync::OnceLock<Opaque> = std::sync::OnceLock::new();
     let source = SOURCE.get_or_init(|| {
-        let yaml = format!("fieldRef:\n  fieldPath: metadata.annotations['{COMPLETION_INDEX}']\n");
+        let yaml = format!("fieldRef:\n  fieldPath: metadata.labels['{COMPLETION_INDEX}']\n");
         serde_yaml::from_str::<serde_yaml::Value>(&yaml).unwrap_or_default().into()
     });
     EnvVar { name: COMPLETION_INDEX_ENV.into(), value: None, value_from: Some(source.clone()) }
