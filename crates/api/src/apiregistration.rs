@@ -4,7 +4,7 @@
 //! created at boot by its autoregister controller; others send the group/version to a
 //! Service in the cluster (metrics-server's `v1beta1.metrics.k8s.io`).
 
-use crate::meta::{ObjectMeta, Time};
+use crate::meta::ObjectMeta;
 use kubelab_derive::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
@@ -64,20 +64,8 @@ pub struct APIServiceStatus {
     pub conditions: Vec<APIServiceCondition>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct APIServiceCondition {
-    #[serde(default, rename = "type")]
-    pub type_: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub message: String,
-}
+/// kube-aggregator's APIServiceCondition: field for field the HPA's (`meta::TypedCondition`).
+pub type APIServiceCondition = crate::meta::TypedCondition;
 
 impl APIService {
     /// The Available condition, if the availability controller has written one.

@@ -200,20 +200,8 @@ pub struct MetricValueStatus {
     pub average_utilization: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct HorizontalPodAutoscalerCondition {
-    #[serde(default, rename = "type")]
-    pub type_: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub message: String,
-}
+/// autoscaling/v2's HorizontalPodAutoscalerCondition (`meta::TypedCondition`).
+pub type HorizontalPodAutoscalerCondition = crate::meta::TypedCondition;
 
 /// autoscaling/v1's HorizontalPodAutoscaler, as a manifest may be written.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]

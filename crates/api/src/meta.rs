@@ -532,3 +532,49 @@ mod tests {
         assert_eq!(bad.to_selector_string(), "<error>");
     }
 }
+
+/// A status condition with a type, a status, when it last changed, a reason and a message:
+/// APIService's and HorizontalPodAutoscaler's (two Go types upstream, the same fields and JSON).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Decode, Encode)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TypedCondition {
+    #[serde(default, rename = "type")]
+    pub type_: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<Time>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl TypedCondition {
+    /// Sets the condition of `type_` (appended when there is none): its transition time moves
+    /// only when its status does (the HPA controller's setCondition,
+    /// helper.SetAPIServiceCondition).
+    pub fn set(
+        conditions: &mut Vec<TypedCondition>,
+        type_: &str,
+        status: &str,
+        reason: &str,
+        message: String,
+        now: Time,
+    ) {
+        let i = match conditions.iter().position(|c| c.type_ == type_) {
+            Some(i) => i,
+            None => {
+                conditions.push(TypedCondition { type_: type_.into(), ..Default::default() });
+                conditions.len() - 1
+            }
+        };
+        let c = &mut conditions[i];
+        if c.status != status {
+            c.status = status.into();
+            c.last_transition_time = Some(now);
+        }
+        c.reason = reason.into();
+        c.message = message;
+    }
+}

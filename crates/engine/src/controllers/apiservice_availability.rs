@@ -78,7 +78,7 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
     for a in store.apiservices.values() {
         let Some((status, reason, message)) = check(store, a) else { continue };
         let mut n = a.clone();
-        set_condition(&mut n.status.conditions, condition(status, reason, message, now));
+        APIServiceCondition::set(&mut n.status.conditions, "Available", status, reason, message, now);
         // updateAPIServiceStatus writes only when the status changed.
         if n.status == a.status {
             continue;
@@ -89,19 +89,4 @@ pub fn reconcile(store: &Store, now: Time) -> Vec<Action> {
         out.push(Action::update(Object::APIService(n)));
     }
     out
-}
-
-/// helper.SetAPIServiceCondition: the transition time moves only when the status does.
-fn set_condition(conditions: &mut Vec<APIServiceCondition>, new: APIServiceCondition) {
-    match conditions.iter_mut().find(|c| c.type_ == new.type_) {
-        None => conditions.push(new),
-        Some(c) => {
-            if c.status != new.status {
-                c.status = new.status;
-                c.last_transition_time = new.last_transition_time;
-            }
-            c.reason = new.reason;
-            c.message = new.message;
-        }
-    }
 }

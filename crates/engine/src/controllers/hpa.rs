@@ -121,21 +121,7 @@ fn rescaled(store: &Store, ns: &str, r: &CrossVersionObjectReference, n: i32) ->
 /// setCondition: a new type is appended; the transition time moves when the status does.
 fn set_condition(h: &mut HorizontalPodAutoscaler, type_: &str, status: bool, reason: &str, message: String, now: Time) {
     let status = if status { "True" } else { "False" };
-    let conds = &mut h.status.conditions;
-    let i = match conds.iter().position(|c| c.type_ == type_) {
-        Some(i) => i,
-        None => {
-            conds.push(HorizontalPodAutoscalerCondition { type_: type_.into(), ..Default::default() });
-            conds.len() - 1
-        }
-    };
-    let c = &mut conds[i];
-    if c.status != status {
-        c.last_transition_time = Some(now);
-    }
-    c.status = status.into();
-    c.reason = reason.into();
-    c.message = message;
+    HorizontalPodAutoscalerCondition::set(&mut h.status.conditions, type_, status, reason, message, now);
 }
 
 /// resource.NewMilliQuantity(v, DecimalSI).String().
